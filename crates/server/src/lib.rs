@@ -1,0 +1,91 @@
+//! The Ingång reference server: axum + SQLite.
+//!
+//! - [`routes`]: the JSON API under `/api/v1`, documented with utoipa ([`openapi`]).
+//! - [`static_files`]: serves the built app (SPA fallback, precompressed files, cache rules).
+//! - [`security`]: headers on every response (CSP, nosniff, ...).
+//! - [`db`]: SQLite access and migrations; [`demo`]: demo data for `--demo`.
+
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod security;
+pub mod static_files;
+
+use std::path::PathBuf;
+
+use axum::Router;
+use db::Db;
+
+/// How the server runs; built from the command line in `main.rs`.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub db_path: PathBuf,
+    pub static_dir: Option<PathBuf>,
+    /// Demo/test mode: demo data and test-only pages.
+    pub demo: bool,
+    /// Send `Strict-Transport-Security` (only when served over TLS).
+    pub hsts: bool,
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub demo: bool,
+}
+
+/// The whole application: API, OpenAPI document, static app, security headers.
+pub fn app(state: AppState, config: &Config) -> Router {
+    let api = routes::api_router(state);
+    let router = match &config.static_dir {
+        Some(dir) => api.merge(static_files::router(dir)),
+        None => api,
+    };
+    security::apply(router, security::Options { hsts: config.hsts })
+}
+
+/// Opens the database, seeds demo data when asked, and serves until Ctrl-C or SIGTERM.
+pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let db = Db::open(&config.db_path)?;
+    if config.demo {
+        db.call(demo::seed).await.map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
+    }
+    let state = AppState { db, demo: config.demo };
+    let app = app(state, &config);
+    let addr = listener.local_addr()?;
+    // The test harness and `cargo xtask demo` read this line to learn the port.
+    println!("ingang-server listening on http://{addr}/");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sig) => {
+                sig.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,41 @@
+//! `ingang-server`: the reference API server. See `ingang_server` (lib.rs) for the parts.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::Parser;
+use ingang_server::{Config, serve};
+use tracing_subscriber::EnvFilter;
+
+/// Reference server of the Ingång API; also serves the built app.
+#[derive(Parser, Debug)]
+#[command(name = "ingang-server", version, about)]
+struct Args {
+    /// SQLite database file (created and migrated when missing).
+    #[arg(long)]
+    db: PathBuf,
+    /// Directory with the built app (`dist/`). Without it only the API is served.
+    #[arg(long = "static")]
+    static_dir: Option<PathBuf>,
+    /// Address to listen on; port 0 picks a free port (the chosen URL is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Seed demo data and enable the test-only pages (test BankID, test payments).
+    #[arg(long)]
+    demo: bool,
+    /// The public https origin when running behind a TLS-terminating proxy; turns on HSTS.
+    #[arg(long)]
+    public_url: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let hsts = args.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
+    let config = Config { db_path: args.db, static_dir: args.static_dir, demo: args.demo, hsts };
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    serve(config, listener).await
+}

@@ -1,0 +1,37 @@
+//! The OpenAPI 3.1 document, generated from the handlers. The committed copy is `openapi.json`
+//! at the repository root; `tests/openapi.rs` fails when it is stale
+//! (`cargo xtask openapi` rewrites it).
+
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Ingång API",
+        version = "1",
+        description = "The JSON API of Ingång, the patient app for Swedish digital healthcare. \
+            Any server implementing this document can back the app. Errors always have the body \
+            `ErrorBody` (`code`, `message`); clients map `code` to their own localised text. \
+            Responses under /api are never cacheable (`Cache-Control: no-store`).",
+        license(name = "MIT OR Apache-2.0")
+    ),
+    tags(
+        (name = "system", description = "Health and metadata"),
+        (name = "units", description = "Care units (mottagningar)"),
+    ),
+    components(schemas(ingang_api::ErrorBody))
+)]
+struct ApiDoc;
+
+/// Title, description and tags; the paths are added by [`crate::routes::documented`].
+pub fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The full document as pretty JSON with a trailing newline (the committed form).
+pub fn document_json() -> String {
+    let (_, doc) = crate::routes::documented().split_for_parts();
+    let mut json = doc.to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    json.push('\n');
+    json
+}

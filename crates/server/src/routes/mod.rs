@@ -1,0 +1,41 @@
+//! The JSON API under `/api/v1`. Each module holds the handlers of one area; [`api_router`]
+//! collects them with their OpenAPI descriptions.
+
+pub mod health;
+pub mod units;
+
+use axum::{Json, Router, middleware};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::{AppState, error, openapi};
+
+/// Maximum size of a JSON request body. Uploads (pictures) get their own limit.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+
+/// Every API route with its documentation (used by the router and the OpenAPI document).
+pub fn documented() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::base()).nest(
+        ingang_api::API_V1,
+        OpenApiRouter::new().routes(routes!(health::health)).routes(routes!(units::list_units)),
+    )
+}
+
+/// The API router: routes, `/api/v1/openapi.json`, JSON 404s, body limit, JSON errors.
+pub fn api_router(state: AppState) -> Router {
+    let (router, doc) = documented().split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    router
+        .route(
+            &format!("{}/openapi.json", ingang_api::API_V1),
+            axum::routing::get(move || {
+                let doc = std::sync::Arc::clone(&doc);
+                async move { Json((*doc).clone()) }
+            }),
+        )
+        // Unknown API paths are JSON 404s, never the app's index.html.
+        .route("/api", axum::routing::any(|| async { error::ApiError::not_found() }))
+        .route("/api/{*rest}", axum::routing::any(|| async { error::ApiError::not_found() }))
+        .layer(middleware::from_fn(error::json_errors))
+        .layer(axum::extract::DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .with_state(state)
+}

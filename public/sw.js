@@ -1,0 +1,110 @@
+/* Ingång service worker.
+ *
+ * The build (`cargo xtask post-build`) replaces the two placeholders below with the list of
+ * app-shell files and their content revisions. What this worker does:
+ * - install: precache the shell, copying unchanged files (same revision) from the previous
+ *   version's cache instead of downloading them again; then wait for the user to say "Uppdatera".
+ * - fetch: navigations get the cached index.html (the app works offline); precached files come
+ *   from the cache; /config.json is network-first with the cached copy as fallback.
+ *   Everything else, and anything under /api/, is left to the network and NEVER cached:
+ *   health data must not end up in a cache that outlives the session.
+ */
+'use strict';
+
+const PRECACHE = __PRECACHE_MANIFEST__; // [{ url, revision }]
+const BUILD = '__BUILD_VERSION__';
+
+const SHELL_CACHE = `ingang-shell-${BUILD}`;
+const CONFIG_CACHE = 'ingang-config';
+const MANIFEST_KEY = '/__ingang-precache-manifest';
+// Paths that are never the app shell, even for navigations.
+const NETWORK_ONLY = ['/api/', '/staff', '/test-'];
+
+const precached = new Map(PRECACHE.map((e) => [e.url, e.revision]));
+
+async function previousShell() {
+  for (const name of await caches.keys()) {
+    if (name.startsWith('ingang-shell-') && name !== SHELL_CACHE) {
+      const cache = await caches.open(name);
+      const res = await cache.match(MANIFEST_KEY);
+      if (res) return { cache, revisions: new Map(await res.json()) };
+    }
+  }
+  return null;
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(SHELL_CACHE);
+    const old = await previousShell();
+    await Promise.all(PRECACHE.map(async ({ url, revision }) => {
+      if (old && old.revisions.get(url) === revision) {
+        const res = await old.cache.match(url);
+        if (res) return cache.put(url, res);
+      }
+      const res = await fetch(url, { cache: 'reload', credentials: 'same-origin' });
+      if (!res.ok) throw new Error(`precache ${url}: ${res.status}`);
+      return cache.put(url, res);
+    }));
+    await cache.put(MANIFEST_KEY, new Response(JSON.stringify([...precached])));
+    // The runtime configuration too, so the app can start offline; refreshed on every online start.
+    try {
+      const config = await fetch('/config.json', { cache: 'reload' });
+      if (config.ok) await (await caches.open(CONFIG_CACHE)).put('/config.json', config);
+    } catch (_) { /* offline during install: the next online start fills it */ }
+  })());
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith('ingang-') && name !== SHELL_CACHE && name !== CONFIG_CACHE) {
+        await caches.delete(name);
+      }
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'SKIP_WAITING') self.skipWaiting();
+});
+
+async function networkFirstConfig(request) {
+  const cache = await caches.open(CONFIG_CACHE);
+  try {
+    const res = await fetch(request);
+    if (res.ok) await cache.put('/config.json', res.clone());
+    return res;
+  } catch (err) {
+    const cached = await cache.match('/config.json');
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+async function shell(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match('/index.html');
+  return cached || fetch(request);
+}
+
+async function cacheFirst(request, path) {
+  const cache = await caches.open(SHELL_CACHE);
+  return (await cache.match(path)) || fetch(request);
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (NETWORK_ONLY.some((prefix) => url.pathname.startsWith(prefix))) return;
+  if (url.pathname === '/config.json') {
+    event.respondWith(networkFirstConfig(request));
+  } else if (request.mode === 'navigate') {
+    event.respondWith(shell(request));
+  } else if (precached.has(url.pathname)) {
+    event.respondWith(cacheFirst(request, url.pathname));
+  }
+});

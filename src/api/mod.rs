@@ -1,0 +1,129 @@
+//! Typed client of the Ingång JSON API (`crates/api` holds the wire types).
+//!
+//! [`Api`] is provided as context by the app. It also tracks whether the API can be reached:
+//! any network failure flips [`Api::reachable`] to `false` (the app shows a banner), any answer
+//! flips it back. [`Api::retry`] bumps an epoch that every resource reads, so "Försök igen"
+//! refetches whatever the screen shows.
+
+pub mod http;
+
+use std::fmt;
+
+use ingang_api::{ErrorBody, Health, UnitList};
+use leptos::prelude::*;
+use serde::de::DeserializeOwned;
+
+/// Why an API call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// No answer at all (offline, server down, timeout).
+    Network,
+    /// The server answered with an error status; `body` when it sent the standard shape.
+    Status { status: u16, body: Option<ErrorBody> },
+    /// The answer could not be decoded as the expected type.
+    Decode(String),
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Network => write!(f, "network error"),
+            ApiError::Status { status, body: Some(body) } => write!(f, "{status} {}", body.code),
+            ApiError::Status { status, body: None } => write!(f, "HTTP {status}"),
+            ApiError::Decode(e) => write!(f, "decode error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Turns a status and body into the expected type or an [`ApiError`].
+pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
+    if (200..300).contains(&status) {
+        serde_json::from_str(body).map_err(|e| ApiError::Decode(e.to_string()))
+    } else {
+        Err(ApiError::Status { status, body: serde_json::from_str(body).ok() })
+    }
+}
+
+/// Joins the configured base (`/api/v1`, no trailing slash) and an endpoint path (`/health`).
+pub fn join(base: &str, path: &str) -> String {
+    format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
+}
+
+/// The API client; cheap to clone.
+#[derive(Clone)]
+pub struct Api {
+    base: String,
+    reachable: RwSignal<bool>,
+    epoch: RwSignal<u32>,
+}
+
+impl Api {
+    pub fn new(base: String) -> Self {
+        Self { base, reachable: RwSignal::new(true), epoch: RwSignal::new(0) }
+    }
+
+    /// Whether the last call got an answer (tracked).
+    pub fn reachable(&self) -> bool {
+        self.reachable.get()
+    }
+
+    /// Read this in a resource to refetch it when the user retries (tracked).
+    pub fn epoch(&self) -> u32 {
+        self.epoch.get()
+    }
+
+    /// Retry after an outage: every resource that reads [`Api::epoch`] runs again.
+    pub fn retry(&self) {
+        self.epoch.update(|e| *e = e.wrapping_add(1));
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let url = join(&self.base, path);
+        match http::fetch_text("GET", &url, None).await {
+            Ok((status, body)) => {
+                self.reachable.set(true);
+                decode(status, &body)
+            }
+            Err(_) => {
+                self.reachable.set(false);
+                Err(ApiError::Network)
+            }
+        }
+    }
+
+    pub async fn health(&self) -> Result<Health, ApiError> {
+        self.get("/health").await
+    }
+
+    pub async fn units(&self) -> Result<UnitList, ApiError> {
+        self.get("/units").await
+    }
+}
+
+pub fn use_api() -> Api {
+    expect_context::<Api>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_paths() {
+        assert_eq!(join("/api/v1", "/health"), "/api/v1/health");
+        assert_eq!(join("https://x.se/api/", "units"), "https://x.se/api/units");
+    }
+
+    #[test]
+    fn decodes_success_and_errors() {
+        let health: Health = decode(200, r#"{"status":"ok","version":"1","apiVersion":1}"#).expect("ok");
+        assert_eq!(health.api_version, 1);
+        let err = decode::<Health>(404, r#"{"code":"not_found","message":"x"}"#).unwrap_err();
+        assert_eq!(err, ApiError::Status { status: 404, body: Some(ErrorBody::new("not_found", "x")) });
+        let err = decode::<Health>(502, "<html>Bad gateway</html>").unwrap_err();
+        assert_eq!(err, ApiError::Status { status: 502, body: None });
+        assert!(matches!(decode::<Health>(200, "{}"), Err(ApiError::Decode(_))));
+    }
+}

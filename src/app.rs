@@ -1,0 +1,106 @@
+//! The root component: language, runtime configuration, then the routed shell.
+//!
+//! Start-up order: read `/config.json` -> on success provide the [`Api`] client and the
+//! configuration as context, register the service worker, check the API's health, and render
+//! the router inside the [`Shell`]. A missing or malformed configuration shows
+//! [`ConfigErrorScreen`] instead: never a blank page.
+
+use leptos::prelude::*;
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    api::Api,
+    components::layout::Shell,
+    config::{self, AppConfig, ConfigError},
+    i18n::{provide_i18n, use_i18n},
+    pages::{
+        cases::CasesPage, inbox::InboxPage, not_found::NotFoundPage, seek_care::SeekCarePage, settings::SettingsPage,
+        start::StartPage, visits::VisitsPage,
+    },
+    pwa, t,
+};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = provide_i18n();
+    let config = LocalResource::new(config::load);
+    view! {
+        <Suspense fallback=move || view! { <p class="splash" role="status">{t!(i18n.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match config.await {
+                    Ok(config) => view! { <Routed config /> }.into_any(),
+                    Err(error) => view! { <ConfigErrorScreen error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Routed(config: AppConfig) -> impl IntoView {
+    let api = Api::new(config.api_base_url.clone());
+    provide_context(api.clone());
+    let update = pwa::UpdateState { available: RwSignal::new(false) };
+    provide_context(update);
+    if config.features.service_worker {
+        pwa::register(update);
+    }
+    provide_context(config);
+
+    // Ask the API once at start (and again on every retry) so an outage shows at once,
+    // not only when a screen needs data.
+    let health = LocalResource::new(move || {
+        let api = api.clone();
+        api.epoch();
+        async move { api.health().await }
+    });
+    Effect::new(move |_| {
+        health.track();
+    });
+
+    view! {
+        <Router>
+            <Shell>
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=StartPage />
+                    <Route path=path!("/sok-vard") view=SeekCarePage />
+                    <Route path=path!("/arenden") view=CasesPage />
+                    <Route path=path!("/bokade-tider") view=VisitsPage />
+                    <Route path=path!("/inkorg") view=InboxPage />
+                    <Route path=path!("/installningar") view=SettingsPage />
+                </Routes>
+            </Shell>
+        </Router>
+    }
+}
+
+/// Shown when `/config.json` is missing, unreachable or malformed.
+#[component]
+fn ConfigErrorScreen(error: ConfigError) -> impl IntoView {
+    let i18n = use_i18n();
+    leptos::logging::warn!("configuration error: {error:?}");
+    let reason = move || match &error {
+        ConfigError::Unreachable => i18n.t().config_error_unreachable,
+        ConfigError::Missing(_) => i18n.t().config_error_missing,
+        ConfigError::Malformed(_) => i18n.t().config_error_malformed,
+    };
+    Effect::new(move |_| document().set_title(i18n.t().config_error_title));
+    view! {
+        <main id="main" class="error-screen">
+            <h1>{t!(i18n.config_error_title)}</h1>
+            <p>{reason}</p>
+            <p>
+                <button type="button" class="button" on:click=|_| {
+                    let _ = window().location().reload();
+                }>{t!(i18n.action_retry)}</button>
+            </p>
+            <aside class="notice notice--warning" aria-labelledby="config-error-emergency">
+                <h2 id="config-error-emergency">{t!(i18n.emergency_heading)}</h2>
+                <p>{t!(i18n.emergency_body)}</p>
+            </aside>
+        </main>
+    }
+}

@@ -1,0 +1,71 @@
+//! The app shell around every route: skip link, header (region, emergency notice, language),
+//! status banners, the main landmark and the navigation.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::{
+    components::{
+        api_banner::ApiBanner,
+        emergency::EmergencyNotice,
+        icon::{Icon, IconName},
+        nav::MainNav,
+        update_banner::UpdateBanner,
+    },
+    config::AppConfig,
+    i18n::{Locale, use_i18n},
+    t,
+};
+
+/// Toggles between Swedish and English; the button names the *other* language in that
+/// language (with its `lang`), as users look for their own language's name.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let other = move || match i18n.locale() {
+        Locale::Sv => Locale::En,
+        Locale::En => Locale::Sv,
+    };
+    view! {
+        <button
+            type="button"
+            class="header__button"
+            lang=move || other().code()
+            on:click=move |_| i18n.set(other())
+        >
+            <Icon name=IconName::Globe />
+            <span>{move || other().native_name()}</span>
+        </button>
+    }
+}
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let config = expect_context::<AppConfig>();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n.skip_to_content)}</a>
+        <header class="header">
+            <div class="header__brand">
+                <A href="/" attr:class="header__title">{t!(i18n.app_name)}</A>
+                {config.region_name.map(|name| view! { <span class="header__region">{name}</span> })}
+            </div>
+            <div class="header__actions">
+                <EmergencyNotice />
+                <LanguageSwitch />
+                <A href="/installningar" attr:class="header__button header__settings">
+                    <Icon name=IconName::Settings />
+                    <span class="visually-hidden">{t!(i18n.nav_settings)}</span>
+                </A>
+            </div>
+        </header>
+        <div class="layout">
+            <MainNav />
+            <div class="layout__content">
+                <ApiBanner />
+                <UpdateBanner />
+                <main id="main" tabindex="-1">{children()}</main>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,17 @@
+//! Ingång: the patient app (Leptos, client-side rendered, compiled to wasm by trunk).
+//!
+//! Start at [`app::App`]; `ARCHITECTURE.md` at the repository root has the map.
+
+mod api;
+mod app;
+mod components;
+mod config;
+mod i18n;
+mod pages;
+mod pwa;
+mod storage;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

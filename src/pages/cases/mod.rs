@@ -1,0 +1,17 @@
+//! The cases area. Its data needs a signed-in user; until the sign-in issue lands the page
+//! explains what it will hold and that it needs BankID.
+
+use leptos::prelude::*;
+
+use crate::{components::page::Page, i18n::use_i18n, t};
+
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Page title=|t| t.cases_title>
+            <p class="lead">{t!(i18n.cases_lead)}</p>
+            <p class="notice">{t!(i18n.login_required)}</p>
+        </Page>
+    }
+}

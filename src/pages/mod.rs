@@ -1,0 +1,10 @@
+//! Route components, one folder per area. Pages compose components and read data through
+//! `api`; logic that can be pure lives outside the views.
+
+pub mod cases;
+pub mod inbox;
+pub mod not_found;
+pub mod seek_care;
+pub mod settings;
+pub mod start;
+pub mod visits;

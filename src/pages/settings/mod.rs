@@ -1,0 +1,46 @@
+//! Inställningar: language (remembered on this device) and facts about the app.
+
+use leptos::prelude::*;
+
+use crate::{
+    components::page::Page,
+    i18n::{Locale, use_i18n},
+    t,
+};
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let options = Locale::ALL
+        .into_iter()
+        .map(|locale| {
+            let id = format!("lang-{}", locale.code());
+            view! {
+                <div class="radio">
+                    <input
+                        type="radio"
+                        name="language"
+                        id=id.clone()
+                        value=locale.code()
+                        prop:checked=move || i18n.locale() == locale
+                        on:change=move |_| i18n.set(locale)
+                    />
+                    <label for=id lang=locale.code()>{locale.native_name()}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <Page title=|t| t.settings_title>
+            <form class="form" on:submit=|ev| ev.prevent_default()>
+                <fieldset>
+                    <legend>{t!(i18n.settings_language)}</legend>
+                    {options}
+                </fieldset>
+            </form>
+            <h2>{t!(i18n.settings_about_heading)}</h2>
+            <p>{t!(i18n.settings_about_body)}</p>
+            <p>{t!(i18n.settings_version)} " " {env!("CARGO_PKG_VERSION")}</p>
+        </Page>
+    }
+}

@@ -1,0 +1,97 @@
+// Shared fixtures and helpers for every end-to-end test.
+//
+// - `server` (worker-scoped): starts `ingang-server --demo` on 127.0.0.1 with a free port and a
+//   fresh temporary database, serving the release build in dist/; stopped after the worker.
+// - `baseURL` points at that server, so `page.goto('/sok-vard')` works.
+// - `consoleErrors`: console errors and uncaught exceptions seen by the page.
+// - `expectNoAxeViolations(page)`: axe-core with the WCAG 2.1 A/AA tags; any violation fails.
+import { test as base, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../..');
+const SERVER_BIN = process.env.INGANG_SERVER_BIN ?? join(ROOT, 'target/debug/ingang-server');
+const DIST = process.env.INGANG_DIST ?? join(ROOT, 'dist');
+
+export type Server = { url: string; process: ChildProcess };
+
+async function startServer(): Promise<{ server: Server; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'ingang-e2e-'));
+  const child = spawn(
+    SERVER_BIN,
+    ['--db', join(dir, 'db.sqlite'), '--static', DIST, '--listen', '127.0.0.1:0', '--demo'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
+  );
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(/listening on (http:\/\/\S+?)\/?\s/);
+      if (match) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+  return { server: { url, process: child }, dir };
+}
+
+export const test = base.extend<{ consoleErrors: string[] }, { server: Server }>({
+  server: [
+    async ({}, use) => {
+      const { server, dir } = await startServer();
+      await use(server);
+      server.process.kill('SIGTERM');
+      await new Promise((r) => server.process.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+    await use(errors);
+  },
+});
+
+export { expect };
+
+/** Runs axe-core (WCAG 2.0/2.1 A and AA) on the page and fails on any violation. */
+export async function expectNoAxeViolations(page: Page, label = page.url()) {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
+  );
+  expect(summary, `axe violations on ${label}`).toEqual([]);
+}
+
+/** The app has rendered a route: its heading is on screen. */
+export async function waitForApp(page: Page) {
+  await expect(page.locator('h1')).toBeVisible();
+}
+
+/** Every route of the app shell with its Swedish heading. */
+export const ROUTES: { path: string; heading: string }[] = [
+  { path: '/', heading: 'Välkommen till Ingång' },
+  { path: '/sok-vard', heading: 'Sök vård' },
+  { path: '/arenden', heading: 'Mina ärenden' },
+  { path: '/bokade-tider', heading: 'Bokade tider' },
+  { path: '/inkorg', heading: 'Inkorg' },
+  { path: '/installningar', heading: 'Inställningar' },
+  { path: '/finns-inte', heading: 'Sidan finns inte' },
+];

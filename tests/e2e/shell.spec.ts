@@ -1,0 +1,132 @@
+// The app shell: every route, accessibility, navigation, focus, language, layout limits.
+import { test, expect, expectNoAxeViolations, waitForApp, ROUTES } from './fixtures';
+
+for (const route of ROUTES) {
+  test(`${route.path} renders with no axe violations`, async ({ page }, testInfo) => {
+    await page.goto(route.path);
+    await expect(page.locator('h1')).toHaveText(route.heading);
+    await expect(page).toHaveTitle(`${route.heading} – Ingång`);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
+    // Landmarks every screen has.
+    await expect(page.getByRole('banner')).toBeVisible();
+    await expect(page.getByRole('main')).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'Huvudmeny' })).toBeVisible();
+    if (route.path === '/sok-vard') {
+      await expect(page.getByRole('heading', { name: 'Folktandvården Luleå' })).toBeVisible();
+    }
+    await expectNoAxeViolations(page);
+    await page.screenshot({ path: testInfo.outputPath('page.png'), fullPage: true });
+  });
+}
+
+test('dark colour scheme has no axe violations', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  for (const path of ['/', '/sok-vard', '/installningar']) {
+    await page.goto(path);
+    await waitForApp(page);
+    await expectNoAxeViolations(page, `${path} (dark)`);
+  }
+});
+
+test('unknown route shows the 404 page with a way home', async ({ page }) => {
+  await page.goto('/det/finns/inte');
+  await expect(page.locator('h1')).toHaveText('Sidan finns inte');
+  await page.getByRole('link', { name: 'Till startsidan' }).click();
+  await expect(page.locator('h1')).toHaveText('Välkommen till Ingång');
+  await expect(page).toHaveURL(/\/$/);
+});
+
+test('navigation moves focus to the heading and changes the title', async ({ page }) => {
+  await page.goto('/');
+  await waitForApp(page);
+  const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+  await nav.getByRole('link', { name: 'Sök vård' }).click();
+  await expect(page.locator('h1')).toHaveText('Sök vård');
+  await expect(page.locator('h1')).toBeFocused();
+  await expect(page).toHaveTitle('Sök vård – Ingång');
+  await expect(nav.getByRole('link', { name: 'Sök vård' })).toHaveAttribute('aria-current', 'page');
+  await expect(nav.getByRole('link', { name: 'Start' })).not.toHaveAttribute('aria-current', 'page');
+  await nav.getByRole('link', { name: 'Bokade tider' }).click();
+  await expect(page.locator('h1')).toBeFocused();
+  await expect(page).toHaveTitle('Bokade tider – Ingång');
+  await page.goBack();
+  await expect(page.locator('h1')).toHaveText('Sök vård');
+});
+
+test('keyboard only: skip link, then the whole app by Tab and Enter', async ({ page }) => {
+  await page.goto('/');
+  await waitForApp(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Hoppa till innehållet' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  // Reach "Sök vård" in the navigation with the keyboard alone and open it.
+  for (let i = 0; i < 30; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    if (focused.startsWith('Sök vård') && (await page.evaluate(() => !!document.activeElement?.closest('nav')))) break;
+  }
+  await page.keyboard.press('Enter');
+  await expect(page.locator('h1')).toHaveText('Sök vård');
+  await expect(page.locator('h1')).toBeFocused();
+});
+
+test('emergency notice is one tap away on every screen', async ({ page }) => {
+  for (const path of ['/', '/installningar', '/finns-inte']) {
+    await page.goto(path);
+    const toggle = page.getByRole('button', { name: 'Akut?' });
+    await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await expect(page.getByRole('link', { name: 'Ring 112' })).toHaveAttribute('href', 'tel:112');
+    await expect(page.getByRole('link', { name: 'Ring 1177' })).toHaveAttribute('href', 'tel:1177');
+    await expectNoAxeViolations(page, `${path} with the emergency notice open`);
+  }
+});
+
+test('language switch to English is remembered and sets <html lang>', async ({ page }) => {
+  await page.goto('/sok-vard');
+  await expect(page.locator('h1')).toHaveText('Sök vård');
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('h1')).toHaveText('Seek care');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(page).toHaveTitle('Seek care – Ingång');
+  await expect(page.getByRole('navigation', { name: 'Main menu' })).toBeVisible();
+  await expectNoAxeViolations(page, 'English');
+  await page.reload();
+  await expect(page.locator('h1')).toHaveText('Seek care');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  // And back in the settings.
+  await page.goto('/installningar');
+  await page.getByLabel('Svenska').check();
+  await expect(page.locator('h1')).toHaveText('Inställningar');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
+});
+
+test('works at 320 px width and at 200 % text size without horizontal scrolling', async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const path of ['/', '/sok-vard', '/installningar']) {
+    await page.goto(path);
+    await waitForApp(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(320);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/sok-vard');
+  await waitForApp(page);
+  await page.evaluate(() => (document.documentElement.style.fontSize = '200%'));
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expect(page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Inkorg' })).toBeVisible();
+});
+
+test('touch targets in the shell are at least 44 px', async ({ page }) => {
+  await page.goto('/');
+  await waitForApp(page);
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('header a, header button, nav a, main a, main button')]
+      .filter((el) => (el as HTMLElement).offsetParent !== null)
+      .map((el) => ({ text: el.textContent?.trim(), rect: el.getBoundingClientRect() }))
+      .filter(({ rect }) => rect.height < 44 || rect.width < 44)
+      .map(({ text, rect }) => `${text}: ${Math.round(rect.width)}x${Math.round(rect.height)}`),
+  );
+  expect(small).toEqual([]);
+});

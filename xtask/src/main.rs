@@ -1,0 +1,138 @@
+//! `cargo xtask <command>`: the project's build and test automation.
+//!
+//! | command      | what it does |
+//! |--------------|--------------|
+//! | `demo`       | installs what is missing, builds, starts the reference server with demo data |
+//! | `test`       | everything CI checks (fmt, clippy host + wasm, cargo test, release build, e2e) |
+//! | `dist`       | the static site for a CDN in `dist/`, with `.br` and `.gz` siblings |
+//! | `bench`      | sizes of `dist/` and Lighthouse scores of the start page |
+//! | `openapi`    | rewrites the committed `openapi.json` from the handlers |
+//! | `post-build` | trunk's post-build hook (not for humans): external loader + service worker |
+
+mod bench;
+mod build;
+mod postbuild;
+mod tools;
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use anyhow::{Context, Result, bail};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("dist") => dist(),
+        Some("bench") => bench::run(),
+        Some("openapi") => openapi(),
+        Some("post-build") => postbuild::run(),
+        _ => {
+            eprintln!("usage: cargo xtask <demo|test|dist|bench|openapi>");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("xtask: error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+}
+
+/// Runs a command in the workspace root, failing with its name when it fails.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    let shown = format!("{cmd:?}");
+    println!("xtask: $ {}", shown.replace('"', ""));
+    let status = cmd.current_dir(root()).status().with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
+
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.env("PATH", tools::path_with_tools());
+    cmd
+}
+
+fn dist() -> Result<()> {
+    tools::ensure_build_tools()?;
+    build::release_app(true)?;
+    build::print_dist_summary()
+}
+
+fn demo(args: &[String]) -> Result<()> {
+    let listen =
+        args.windows(2).find(|w| w[0] == "--listen").map(|w| w[1].clone()).unwrap_or_else(|| "127.0.0.1:8080".into());
+    tools::ensure_build_tools()?;
+    build::release_app(false)?;
+    run(cargo().args(["build", "--release", "--package", "ingang-server"]))?;
+    let state = root().join(".ingang");
+    std::fs::create_dir_all(&state)?;
+    let db = state.join("demo.sqlite");
+    println!("xtask: starting the reference server with demo data (database {})", db.display());
+    println!("xtask: stop it with Ctrl-C");
+    let mut child = Command::new(root().join("target/release/ingang-server"))
+        .args(["--db"])
+        .arg(&db)
+        .args(["--static"])
+        .arg(root().join("dist"))
+        .args(["--listen", &listen, "--demo"])
+        .current_dir(root())
+        .spawn()
+        .context("starting ingang-server")?;
+    // Ctrl-C reaches the server too (same process group); it shuts down gracefully and we
+    // return when it has.
+    let status = child.wait()?;
+    if !status.success() && status.code().is_some() {
+        bail!("the server stopped with {status}");
+    }
+    Ok(())
+}
+
+fn test(args: &[String]) -> Result<()> {
+    let only_e2e = args.iter().any(|a| a == "--e2e");
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    if !only_e2e {
+        run(cargo().args(["fmt", "--all", "--check"]))?;
+        run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+        run(cargo().args([
+            "clippy",
+            "--package",
+            "ingang",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        run(cargo().args(["test", "--workspace"]))?;
+    }
+    build::release_app(false)?;
+    // The e2e suite drives the server binary that `cargo test` built for its own tests.
+    run(cargo().args(["build", "--package", "ingang-server"]))?;
+    let mut playwright = Command::new(root().join("node_modules/.bin/playwright"));
+    playwright
+        .args(["test", "--config", "tests/e2e/playwright.config.ts"])
+        .args(args.iter().filter(|a| *a != "--e2e"))
+        .env("PATH", tools::path_with_tools())
+        .env("INGANG_SERVER_BIN", root().join("target/debug/ingang-server"))
+        .env("INGANG_DIST", root().join("dist"))
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    run(&mut playwright)
+}
+
+fn openapi() -> Result<()> {
+    run(cargo().args(["test", "--package", "ingang-server", "--test", "openapi"]).env("UPDATE_OPENAPI", "1"))?;
+    println!("xtask: wrote openapi.json");
+    Ok(())
+}
