@@ -17,8 +17,8 @@ use crate::{
     config::{self, AppConfig, ConfigError},
     i18n::{provide_i18n, use_i18n},
     pages::{
-        cases::CasesPage, inbox::InboxPage, not_found::NotFoundPage, seek_care::SeekCarePage, settings::SettingsPage,
-        start::StartPage, visits::VisitsPage,
+        accessibility::AccessibilityPage, cases::CasesPage, inbox::InboxPage, not_found::NotFoundPage,
+        seek_care::SeekCarePage, settings::SettingsPage, start::StartPage, visits::VisitsPage,
     },
     pwa, t,
 };
@@ -71,6 +71,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/bokade-tider") view=VisitsPage />
                     <Route path=path!("/inkorg") view=InboxPage />
                     <Route path=path!("/installningar") view=SettingsPage />
+                    <Route path=path!("/tillganglighet") view=AccessibilityPage />
                 </Routes>
             </Shell>
         </Router>

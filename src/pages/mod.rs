@@ -1,6 +1,7 @@
 //! Route components, one folder per area. Pages compose components and read data through
 //! `api`; logic that can be pure lives outside the views.
 
+pub mod accessibility;
 pub mod cases;
 pub mod inbox;
 pub mod not_found;

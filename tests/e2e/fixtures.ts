@@ -18,11 +18,12 @@ const DIST = process.env.INGANG_DIST ?? join(ROOT, 'dist');
 
 export type Server = { url: string; process: ChildProcess };
 
-async function startServer(): Promise<{ server: Server; dir: string }> {
+/** Starts a server on a free port with a fresh database; `dist` defaults to the release build. */
+export async function startServer(dist = DIST): Promise<{ server: Server; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ingang-e2e-'));
   const child = spawn(
     SERVER_BIN,
-    ['--db', join(dir, 'db.sqlite'), '--static', DIST, '--listen', '127.0.0.1:0', '--demo'],
+    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', '127.0.0.1:0', '--demo'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -45,14 +46,20 @@ async function startServer(): Promise<{ server: Server; dir: string }> {
   return { server: { url, process: child }, dir };
 }
 
+export async function stopServer(server: Server, dir: string) {
+  server.process.kill('SIGTERM');
+  await new Promise((r) => server.process.once('exit', r));
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export { DIST };
+
 export const test = base.extend<{ consoleErrors: string[] }, { server: Server }>({
   server: [
     async ({}, use) => {
       const { server, dir } = await startServer();
       await use(server);
-      server.process.kill('SIGTERM');
-      await new Promise((r) => server.process.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
+      await stopServer(server, dir);
     },
     { scope: 'worker' },
   ],
@@ -93,5 +100,6 @@ export const ROUTES: { path: string; heading: string }[] = [
   { path: '/bokade-tider', heading: 'Bokade tider' },
   { path: '/inkorg', heading: 'Inkorg' },
   { path: '/installningar', heading: 'Inställningar' },
+  { path: '/tillganglighet', heading: 'Tillgänglighetsredogörelse' },
   { path: '/finns-inte', heading: 'Sidan finns inte' },
 ];

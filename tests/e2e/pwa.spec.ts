@@ -1,6 +1,8 @@
 // Installable PWA: manifest, service worker, installability, offline shell, security headers.
 import { chromium } from '@playwright/test';
-import { test, expect, waitForApp, ROUTES } from './fixtures';
+import { cpSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, expect, waitForApp, ROUTES, DIST, startServer, stopServer } from './fixtures';
 import { CHROMIUM_ARGS } from './playwright.config';
 
 // Chrome never offers installation in an incognito-like context (what Playwright's contexts
@@ -89,4 +91,41 @@ test('every response has the security headers and the app runs under the CSP wit
     await expect(page.locator('h1')).toHaveText(route.heading);
   }
   expect(consoleErrors).toEqual([]);
+});
+
+// A real update: this test serves its own copy of dist/ and deploys a new sw.js into it
+// (the browser's update check of the worker script cannot be intercepted by page routing).
+test('a new version waits, is offered as "Ny version finns", and is applied on request', async ({ page }, testInfo) => {
+  const dist = testInfo.outputPath('dist');
+  cpSync(DIST, dist, { recursive: true });
+  const { server, dir } = await startServer(dist);
+  try {
+    await page.goto(`${server.url}/sok-vard`);
+    await waitForApp(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
+    const current = readFileSync(join(dist, 'sw.js'), 'utf8');
+    const next = current.replace(/const BUILD = '[^']+'/, "const BUILD = 'e2e-next'");
+    expect(next).not.toEqual(current);
+    writeFileSync(join(dist, 'sw.js'), next);
+    // Last-Modified has a one-second resolution: make the new deploy visibly newer.
+    const later = new Date(Date.now() + 5_000);
+    utimesSync(join(dist, 'sw.js'), later, later);
+    rmSync(join(dist, 'sw.js.br'), { force: true });
+    rmSync(join(dist, 'sw.js.gz'), { force: true });
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.update());
+
+    const offer = page.getByRole('status').filter({ hasText: 'Ny version finns.' });
+    await expect(offer).toBeVisible();
+    // Nothing reloads on its own: the page keeps its state until the user says so.
+    await expect(page.locator('h1')).toHaveText('Sök vård');
+    await Promise.all([page.waitForEvent('load'), offer.getByRole('button', { name: 'Uppdatera' }).click()]);
+    await expect(page.locator('h1')).toHaveText('Sök vård');
+    await expect(page.getByRole('button', { name: 'Uppdatera' })).toHaveCount(0);
+    const cacheNames = await page.evaluate(() => caches.keys());
+    expect(cacheNames).toContain('ingang-shell-e2e-next');
+    expect(cacheNames.filter((n) => n.startsWith('ingang-shell-'))).toHaveLength(1);
+  } finally {
+    await stopServer(server, dir);
+  }
 });

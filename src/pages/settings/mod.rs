@@ -1,6 +1,7 @@
 //! Inställningar: language (remembered on this device) and facts about the app.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::{
     components::page::Page,
@@ -41,6 +42,7 @@ pub fn SettingsPage() -> impl IntoView {
             <h2>{t!(i18n.settings_about_heading)}</h2>
             <p>{t!(i18n.settings_about_body)}</p>
             <p>{t!(i18n.settings_version)} " " {env!("CARGO_PKG_VERSION")}</p>
+            <p><A href="/tillganglighet">{t!(i18n.settings_a11y_link)}</A></p>
         </Page>
     }
 }
