@@ -47,7 +47,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         <a class="skip-link" href="#main">{t!(i18n.skip_to_content)}</a>
         <header class="header">
             <div class="header__brand">
-                <A href="/" attr:class="header__title">{t!(i18n.app_name)}</A>
+                <A href="/" exact=true attr:class="header__title">{t!(i18n.app_name)}</A>
                 {config.region_name.map(|name| view! { <span class="header__region">{name}</span> })}
             </div>
             <div class="header__actions">

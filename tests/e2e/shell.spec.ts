@@ -46,6 +46,8 @@ test('navigation moves focus to the heading and changes the title', async ({ pag
   await expect(page).toHaveTitle('Sök vård – Ingång');
   await expect(nav.getByRole('link', { name: 'Sök vård' })).toHaveAttribute('aria-current', 'page');
   await expect(nav.getByRole('link', { name: 'Start' })).not.toHaveAttribute('aria-current', 'page');
+  // Exactly one link says "this page" in the navigation, and the header's home link does not.
+  await expect(page.locator('[aria-current="page"]')).toHaveCount(1);
   await nav.getByRole('link', { name: 'Bokade tider' }).click();
   await expect(page.locator('h1')).toBeFocused();
   await expect(page).toHaveTitle('Bokade tider – Ingång');
