@@ -79,7 +79,11 @@ fn print_sizes(dist: &Path) -> Result<()> {
 
     let html = fs::read_to_string(dist.join("index.html"))?;
     let mut initial = vec!["/index.html".to_owned(), "/config.json".to_owned()];
-    initial.extend(referenced(&html));
+    for url in referenced(&html) {
+        if !initial.contains(&url) {
+            initial.push(url);
+        }
+    }
     // The loader imports the wasm-bindgen glue, which fetches the wasm.
     for file in &files {
         let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
