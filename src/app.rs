@@ -42,7 +42,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Routed(config: AppConfig) -> impl IntoView {
     let api = Api::new(config.api_base_url.clone());
-    provide_context(api.clone());
+    provide_context(api);
     let update = pwa::UpdateState { available: RwSignal::new(false) };
     provide_context(update);
     if config.features.service_worker {
@@ -51,14 +51,11 @@ fn Routed(config: AppConfig) -> impl IntoView {
     provide_context(config);
 
     // Ask the API once at start (and again on every retry) so an outage shows at once,
-    // not only when a screen needs data.
-    let health = LocalResource::new(move || {
-        let api = api.clone();
+    // not only when a screen needs data. The result only feeds `Api::reachable`; the resource
+    // re-runs by itself whenever the epoch changes.
+    let _health = LocalResource::new(move || {
         api.epoch();
         async move { api.health().await }
-    });
-    Effect::new(move |_| {
-        health.track();
     });
 
     view! {

@@ -51,17 +51,17 @@ pub fn join(base: &str, path: &str) -> String {
     format!("{}/{}", base.trim_end_matches('/'), path.trim_start_matches('/'))
 }
 
-/// The API client; cheap to clone.
-#[derive(Clone)]
+/// The API client; `Copy`, so views and closures capture it freely.
+#[derive(Clone, Copy)]
 pub struct Api {
-    base: String,
+    base: StoredValue<String>,
     reachable: RwSignal<bool>,
     epoch: RwSignal<u32>,
 }
 
 impl Api {
     pub fn new(base: String) -> Self {
-        Self { base, reachable: RwSignal::new(true), epoch: RwSignal::new(0) }
+        Self { base: StoredValue::new(base), reachable: RwSignal::new(true), epoch: RwSignal::new(0) }
     }
 
     /// Whether the last call got an answer (tracked).
@@ -80,7 +80,7 @@ impl Api {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let url = join(&self.base, path);
+        let url = self.base.with_value(|base| join(base, path));
         match http::fetch_text("GET", &url, None).await {
             Ok((status, body)) => {
                 self.reachable.set(true);

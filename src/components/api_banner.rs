@@ -8,7 +8,6 @@ use crate::{api::use_api, i18n::use_i18n, t};
 pub fn ApiBanner() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let retry_api = api.clone();
     view! {
         <Show when=move || !api.reachable()>
             <div class="banner banner--error" role="alert">
@@ -17,10 +16,9 @@ pub fn ApiBanner() -> impl IntoView {
                     " "
                     {t!(i18n.api_down_body)}
                 </p>
-                <button type="button" class="button button--secondary" on:click={
-                    let api = retry_api.clone();
-                    move |_| api.retry()
-                }>{t!(i18n.action_retry)}</button>
+                <button type="button" class="button button--secondary" on:click=move |_| api.retry()>
+                    {t!(i18n.action_retry)}
+                </button>
             </div>
         </Show>
     }

@@ -19,6 +19,18 @@ test('API down shows the banner, and retry recovers', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Folktandvården Luleå' })).toBeVisible();
 });
 
+test('retry on a screen without data re-checks the API by itself', async ({ page }) => {
+  // The start page loads no data: only the start-up health check can clear the banner.
+  await page.route('**/api/v1/**', (route) => route.abort('connectionrefused'));
+  await page.goto('/');
+  await expect(page.getByRole('alert')).toContainText('Tjänsten kan inte nås just nu');
+  await page.unroute('**/api/v1/**');
+  const health = page.waitForRequest('**/api/v1/health');
+  await page.getByRole('button', { name: 'Försök igen' }).click();
+  await health;
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 test('API answering with server errors is not shown as an outage', async ({ page }) => {
   await page.route('**/api/v1/units', (route) =>
     route.fulfill({ status: 500, contentType: 'application/json', body: '{"code":"internal","message":"x"}' }),

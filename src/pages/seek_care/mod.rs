@@ -47,7 +47,6 @@ fn Units() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let units = LocalResource::new(move || {
-        let api = api.clone();
         api.epoch();
         async move { api.units().await }
     });

@@ -4,7 +4,7 @@
 pub mod health;
 pub mod units;
 
-use axum::{Json, Router, middleware};
+use axum::{Router, body::Bytes, http::header, middleware};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::{AppState, error, openapi};
@@ -23,13 +23,14 @@ pub fn documented() -> OpenApiRouter<AppState> {
 /// The API router: routes, `/api/v1/openapi.json`, JSON 404s, body limit, JSON errors.
 pub fn api_router(state: AppState) -> Router {
     let (router, doc) = documented().split_for_parts();
-    let doc = std::sync::Arc::new(doc);
+    // Serialised once: the document never changes while the server runs.
+    let doc: Bytes = serde_json::to_vec(&doc).unwrap_or_default().into();
     router
         .route(
             &format!("{}/openapi.json", ingang_api::API_V1),
             axum::routing::get(move || {
-                let doc = std::sync::Arc::clone(&doc);
-                async move { Json((*doc).clone()) }
+                let doc = doc.clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], doc) }
             }),
         )
         // Unknown API paths are JSON 404s, never the app's index.html.
