@@ -147,14 +147,23 @@ fn lighthouse(url: &str, out_dir: &Path) -> Result<()> {
     let report = out_dir.join("lighthouse.json");
     let flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking \
                  --disable-component-update --disable-sync --disable-quic --no-first-run";
-    crate::run(
-        Command::new(root().join("node_modules/.bin/lighthouse"))
-            .arg(url)
-            .args(["--quiet", "--output=json", "--only-categories=performance,accessibility,best-practices"])
-            .arg(format!("--output-path={}", report.display()))
-            .arg(format!("--chrome-flags={flags}"))
-            .env("CHROME_PATH", tools::CHROMIUM),
-    )?;
+    // Lighthouse sometimes fails to record the trace ("NO_NAVSTART", "run Lighthouse again"):
+    // try up to three times before giving up.
+    for attempt in 1..=3 {
+        let result = crate::run(
+            Command::new(root().join("node_modules/.bin/lighthouse"))
+                .arg(url)
+                .args(["--quiet", "--output=json", "--only-categories=performance,accessibility,best-practices"])
+                .arg(format!("--output-path={}", report.display()))
+                .arg(format!("--chrome-flags={flags}"))
+                .env("CHROME_PATH", tools::CHROMIUM),
+        );
+        match result {
+            Ok(()) => break,
+            Err(e) if attempt < 3 => println!("xtask: Lighthouse attempt {attempt} failed ({e:#}); trying again"),
+            Err(e) => return Err(e),
+        }
+    }
     let json: serde_json::Value = serde_json::from_str(&fs::read_to_string(&report)?)?;
     println!("\n## Lighthouse {} (mobile preset) on {url}\n", json["lighthouseVersion"].as_str().unwrap_or("?"));
     println!("| category | score |\n|---|---:|");
