@@ -1,0 +1,847 @@
+//! The live state of a questionnaire being filled in.
+//!
+//! A [`Form`] is a tree of two kinds of nodes in one arena:
+//! - an **item node** is one questionnaire item at one place in the tree (the item `1.1` inside the
+//!   second repetition of group `1` is its own item node);
+//! - an **instance node** is one repetition of a group, or one answer of a question. A question's
+//!   instance holds the answer value and the item nodes nested under that answer.
+//!
+//! The root is an instance node ([`Form::root`]). Node ids are stable for the life of the form, so
+//! a renderer can key its views on them. Every mutation re-evaluates enableWhen to a fixed point,
+//! wipes the answers of items that became disabled, and reports which item nodes changed so a view
+//! updates only those.
+
+use std::collections::HashMap;
+
+use crate::def::{Def, DefId, Unsupported, Urgency, check_extensions};
+use crate::model::{
+    Answer, EnableBehavior, ItemType, Object, Operator, Questionnaire, QuestionnaireResponse, ResponseItem,
+};
+use crate::validate::{self, ValidationError};
+use crate::value::Value;
+
+pub type NodeId = usize;
+
+/// Matches `text` against a FHIR regex (whole value). `None` when the pattern is invalid.
+pub type RegexFn = fn(pattern: &str, text: &str) -> Option<bool>;
+
+#[derive(Debug, Clone)]
+struct Node {
+    /// `Some` for item nodes, `None` for instance nodes.
+    def: Option<DefId>,
+    parent: Option<NodeId>,
+    /// Item node: its instances. Instance node: its child item nodes.
+    kids: Vec<NodeId>,
+    /// Instance node of a question: the answer.
+    value: Option<Value>,
+    /// Item node: enableWhen (and every ancestor) holds.
+    enabled: bool,
+    alive: bool,
+    /// Fields of a loaded response item/answer the engine does not model (kept on output).
+    extra: Object,
+}
+
+/// Item nodes a view should refresh after a mutation (enabled state, instances or values changed).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub items: Vec<NodeId>,
+}
+
+impl Changes {
+    fn add(&mut self, id: NodeId) {
+        if !self.items.contains(&id) {
+            self.items.push(id);
+        }
+    }
+}
+
+/// Something in a loaded response that did not fit the questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadWarning {
+    /// A response item whose linkId the questionnaire does not have at that place.
+    UnknownLinkId(String),
+    /// An answer whose type does not fit the item.
+    WrongType(String),
+    /// More answers or repetitions than the item allows.
+    TooManyAnswers(String),
+    /// An answer to an item that is disabled by the other answers (it was dropped).
+    DisabledAnswered(String),
+}
+
+/// A validation problem at an item node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Issue {
+    pub item: NodeId,
+    pub link_id: String,
+    pub error: ValidationError,
+}
+
+pub struct Form {
+    questionnaire: Questionnaire,
+    defs: Vec<Def>,
+    nodes: Vec<Node>,
+    by_link: HashMap<String, Vec<NodeId>>,
+    unsupported: Vec<Unsupported>,
+    base: Option<QuestionnaireResponse>,
+    regex: Option<RegexFn>,
+    top: Vec<DefId>,
+}
+
+const ROOT: NodeId = 0;
+
+impl Form {
+    /// A new, empty form with initial values applied.
+    pub fn new(questionnaire: Questionnaire) -> Form {
+        let mut form = Self::skeleton(questionnaire);
+        form.fill_root(true);
+        form.recompute(&mut Changes::default());
+        form
+    }
+
+    /// A form resumed from a saved response. Answers the questionnaire cannot hold are reported.
+    pub fn with_response(questionnaire: Questionnaire, response: QuestionnaireResponse) -> (Form, Vec<LoadWarning>) {
+        let mut form = Self::skeleton(questionnaire);
+        form.fill_root(false);
+        let mut warnings = Vec::new();
+        form.load_instance(ROOT, &response.item, &mut warnings);
+        let before = form.answered_link_ids();
+        form.recompute(&mut Changes::default());
+        let after = form.answered_link_ids();
+        for l in before {
+            if !after.contains(&l) {
+                warnings.push(LoadWarning::DisabledAnswered(l));
+            }
+        }
+        form.base = Some(QuestionnaireResponse { item: Vec::new(), ..response });
+        (form, warnings)
+    }
+
+    fn skeleton(questionnaire: Questionnaire) -> Form {
+        let mut defs = Vec::new();
+        let mut unsupported = Vec::new();
+        check_extensions(&questionnaire.extension, None, &mut unsupported);
+        fn add(
+            q: &Questionnaire,
+            item: &crate::model::Item,
+            parent: Option<DefId>,
+            defs: &mut Vec<Def>,
+            unsupported: &mut Vec<Unsupported>,
+        ) -> DefId {
+            let id = defs.len();
+            defs.push(Def::build(q, item, parent, unsupported));
+            for child in &item.item {
+                let c = add(q, child, Some(id), defs, unsupported);
+                if defs[c].is_help_display() {
+                    defs[id].help.push(c);
+                } else {
+                    defs[id].children.push(c);
+                }
+            }
+            id
+        }
+        let mut top = Vec::new();
+        for item in &questionnaire.item {
+            top.push(add(&questionnaire, item, None, &mut defs, &mut unsupported));
+        }
+        let root = Node {
+            def: None,
+            parent: None,
+            kids: Vec::new(),
+            value: None,
+            enabled: true,
+            alive: true,
+            extra: Object::new(),
+        };
+        Form {
+            questionnaire,
+            defs,
+            nodes: vec![root],
+            by_link: HashMap::new(),
+            unsupported,
+            base: None,
+            regex: None,
+            top,
+        }
+    }
+
+    fn fill_root(&mut self, initial: bool) {
+        for d in self.top.clone() {
+            let n = self.new_item(d, ROOT, initial);
+            self.nodes[ROOT].kids.push(n);
+        }
+    }
+
+    /// Sets the function that checks `regex` constraints (the app passes the browser's RegExp,
+    /// the server `regex-lite`). Without one, regex constraints are not checked.
+    pub fn set_regex(&mut self, f: RegexFn) {
+        self.regex = Some(f);
+    }
+
+    pub(crate) fn regex_fn(&self) -> Option<RegexFn> {
+        self.regex
+    }
+
+    // ------------------------------------------------------------------ building
+
+    fn push(&mut self, node: Node) -> NodeId {
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
+    fn new_item(&mut self, def: DefId, parent: NodeId, initial: bool) -> NodeId {
+        let id = self.push(Node {
+            def: Some(def),
+            parent: Some(parent),
+            kids: Vec::new(),
+            value: None,
+            enabled: true,
+            alive: true,
+            extra: Object::new(),
+        });
+        self.by_link.entry(self.defs[def].link_id.clone()).or_default().push(id);
+        let d = &self.defs[def];
+        match d.kind {
+            ItemType::Group => {
+                let n = d.min_occurs.unwrap_or(1).max(1);
+                for _ in 0..n {
+                    self.new_instance(id, None, initial);
+                }
+            }
+            _ if d.is_question() => {
+                let values = if initial { self.initial_values(def) } else { Vec::new() };
+                if values.is_empty() {
+                    if !self.defs[def].is_multi_select() {
+                        self.new_instance(id, None, initial);
+                    }
+                } else {
+                    for v in values {
+                        self.new_instance(id, Some(v), initial);
+                    }
+                }
+            }
+            _ => {}
+        }
+        id
+    }
+
+    fn new_instance(&mut self, item: NodeId, value: Option<Value>, initial: bool) -> NodeId {
+        let inst = self.push(Node {
+            def: None,
+            parent: Some(item),
+            kids: Vec::new(),
+            value,
+            enabled: true,
+            alive: true,
+            extra: Object::new(),
+        });
+        self.nodes[item].kids.push(inst);
+        let def = self.nodes[item].def.expect("item node");
+        for c in self.defs[def].children.clone() {
+            let n = self.new_item(c, inst, initial);
+            self.nodes[inst].kids.push(n);
+        }
+        inst
+    }
+
+    /// Initial answers of a question: `initial[x]` values, or options with `initialSelected`.
+    fn initial_values(&self, def: DefId) -> Vec<Value> {
+        let d = &self.defs[def];
+        if d.expression.is_some() {
+            return Vec::new();
+        }
+        let mut values: Vec<Value> = d.item.initial.iter().filter_map(|i| i.value.clone()).collect();
+        if values.is_empty() {
+            values = d.choices.iter().filter(|c| c.initial_selected).map(|c| c.value.clone()).collect();
+        }
+        if let ItemType::Choice | ItemType::OpenChoice = d.kind {
+            // an initial coding picks up the option's display
+            values = values.into_iter().map(|v| d.choice_for(&v).map(|c| c.value.clone()).unwrap_or(v)).collect();
+        }
+        if !d.repeats {
+            values.truncate(1);
+        }
+        values
+    }
+
+    fn kill(&mut self, id: NodeId) {
+        self.nodes[id].alive = false;
+        if let Some(def) = self.nodes[id].def
+            && let Some(list) = self.by_link.get_mut(&self.defs[def].link_id)
+        {
+            list.retain(|&n| n != id);
+        }
+        for k in self.nodes[id].kids.clone() {
+            self.kill(k);
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /// The root instance: its [`Form::items`] are the top-level items.
+    pub fn root(&self) -> NodeId {
+        ROOT
+    }
+
+    pub fn questionnaire(&self) -> &Questionnaire {
+        &self.questionnaire
+    }
+
+    /// Child item nodes of an instance node.
+    pub fn items(&self, instance: NodeId) -> &[NodeId] {
+        &self.nodes[instance].kids
+    }
+
+    /// Instances (group repetitions or answers) of an item node.
+    pub fn instances(&self, item: NodeId) -> &[NodeId] {
+        &self.nodes[item].kids
+    }
+
+    /// The definition of an item node.
+    pub fn def(&self, item: NodeId) -> &Def {
+        &self.defs[self.nodes[item].def.expect("an item node")]
+    }
+
+    pub fn def_by_id(&self, def: DefId) -> &Def {
+        &self.defs[def]
+    }
+
+    pub fn is_item(&self, node: NodeId) -> bool {
+        self.nodes.get(node).is_some_and(|n| n.def.is_some() && n.alive)
+    }
+
+    pub fn is_alive(&self, node: NodeId) -> bool {
+        self.nodes.get(node).is_some_and(|n| n.alive)
+    }
+
+    pub fn value(&self, instance: NodeId) -> Option<&Value> {
+        self.nodes[instance].value.as_ref()
+    }
+
+    /// The item node an instance belongs to.
+    pub fn item_of(&self, instance: NodeId) -> NodeId {
+        self.nodes[instance].parent.expect("instance of an item")
+    }
+
+    pub fn is_enabled(&self, item: NodeId) -> bool {
+        self.nodes[item].alive && self.nodes[item].enabled
+    }
+
+    /// Values of an item node's answers, in order.
+    pub fn values(&self, item: NodeId) -> Vec<&Value> {
+        self.nodes[item].kids.iter().filter_map(|&i| self.nodes[i].value.as_ref()).collect()
+    }
+
+    pub fn unsupported(&self) -> &[Unsupported] {
+        &self.unsupported
+    }
+
+    /// Every live item node in document order.
+    pub fn walk(&self) -> Vec<NodeId> {
+        let mut out = Vec::with_capacity(self.nodes.len());
+        self.walk_from(ROOT, &mut out);
+        out
+    }
+
+    fn walk_from(&self, inst: NodeId, out: &mut Vec<NodeId>) {
+        for &item in &self.nodes[inst].kids {
+            out.push(item);
+            for &i in &self.nodes[item].kids {
+                self.walk_from(i, out);
+            }
+        }
+    }
+
+    /// Top-level item nodes when the form is paged (some top-level group has itemControl `page`).
+    pub fn pages(&self) -> Option<Vec<NodeId>> {
+        let top = &self.nodes[ROOT].kids;
+        top.iter().any(|&n| self.def(n).is_page()).then(|| top.clone())
+    }
+
+    /// Number of item definitions (for statistics and the bench).
+    pub fn def_count(&self) -> usize {
+        self.defs.len()
+    }
+
+    fn answered_link_ids(&self) -> Vec<String> {
+        self.walk().into_iter().filter(|&n| !self.values(n).is_empty()).map(|n| self.def(n).link_id.clone()).collect()
+    }
+
+    // ------------------------------------------------------------------ enableWhen
+
+    fn ancestors(&self, mut node: NodeId) -> Vec<NodeId> {
+        let mut out = vec![node];
+        while let Some(p) = self.nodes[node].parent {
+            out.push(p);
+            node = p;
+        }
+        out
+    }
+
+    /// The item node a condition's `question` refers to from `from`: the nearest occurrence
+    /// (the one sharing the deepest ancestor with `from`).
+    fn resolve(&self, from: NodeId, link_id: &str) -> Option<NodeId> {
+        let candidates = self.by_link.get(link_id)?;
+        match candidates.as_slice() {
+            [] => None,
+            [one] => Some(*one),
+            many => {
+                let anc = self.ancestors(from);
+                many.iter().copied().min_by_key(|&c| {
+                    let mut n = c;
+                    loop {
+                        if let Some(pos) = anc.iter().position(|&a| a == n) {
+                            return pos;
+                        }
+                        match self.nodes[n].parent {
+                            Some(p) => n = p,
+                            None => return usize::MAX,
+                        }
+                    }
+                })
+            }
+        }
+    }
+
+    fn condition_holds(&self, from: NodeId, cond: &crate::model::EnableWhen) -> bool {
+        let answers: Vec<&Value> = match self.resolve(from, &cond.question) {
+            Some(t) if self.nodes[t].enabled => self.values(t),
+            _ => Vec::new(),
+        };
+        let Some(op) = cond.operator else { return false };
+        let Some(expected) = &cond.value else { return false };
+        if op == Operator::Exists {
+            return matches!(expected, Value::Boolean(b) if *b != answers.is_empty());
+        }
+        if answers.is_empty() {
+            return false;
+        }
+        use std::cmp::Ordering::*;
+        match op {
+            Operator::Eq => answers.iter().any(|a| a.same_as(expected)),
+            Operator::Ne => answers.iter().all(|a| !a.same_as(expected)),
+            Operator::Gt => answers.iter().any(|a| a.compare(expected) == Some(Greater)),
+            Operator::Lt => answers.iter().any(|a| a.compare(expected) == Some(Less)),
+            Operator::Ge => answers.iter().any(|a| matches!(a.compare(expected), Some(Greater | Equal))),
+            Operator::Le => answers.iter().any(|a| matches!(a.compare(expected), Some(Less | Equal))),
+            Operator::Exists => unreachable!("handled above"),
+        }
+    }
+
+    fn own_conditions_hold(&self, item: NodeId) -> bool {
+        let d = self.def(item);
+        let conds = &d.item.enable_when;
+        if conds.is_empty() {
+            return true;
+        }
+        match d.item.enable_behavior.unwrap_or_default() {
+            EnableBehavior::All => conds.iter().all(|c| self.condition_holds(item, c)),
+            EnableBehavior::Any => conds.iter().any(|c| self.condition_holds(item, c)),
+        }
+    }
+
+    /// Whether an item's context is present: the root, a group repetition, or an answer that has a value.
+    fn context_present(&self, item: NodeId) -> bool {
+        let Some(inst) = self.nodes[item].parent else { return true };
+        if inst == ROOT {
+            return true;
+        }
+        let owner = self.nodes[inst].parent.expect("instance has an item");
+        self.nodes[owner].enabled && (self.def(owner).kind == ItemType::Group || self.nodes[inst].value.is_some())
+    }
+
+    fn recompute(&mut self, changes: &mut Changes) {
+        for _ in 0..64 {
+            let mut changed = false;
+            for item in self.walk() {
+                let now = self.context_present(item) && self.own_conditions_hold(item);
+                if now != self.nodes[item].enabled {
+                    self.nodes[item].enabled = now;
+                    changes.add(item);
+                    changed = true;
+                    if now {
+                        self.apply_initial_if_empty(item);
+                    } else {
+                        self.wipe(item, changes);
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Removes every answer of an item node and its descendants.
+    fn wipe(&mut self, item: NodeId, changes: &mut Changes) {
+        let def = self.nodes[item].def.expect("item");
+        let d = &self.defs[def];
+        let kind = d.kind.clone();
+        let keep_one = !d.is_multi_select();
+        if kind == ItemType::Display {
+            return;
+        }
+        let insts = self.nodes[item].kids.clone();
+        let had_values = insts.iter().any(|&i| self.nodes[i].value.is_some());
+        if kind == ItemType::Group || (keep_one && !self.defs[def].repeats) {
+            for (n, &i) in insts.iter().enumerate() {
+                if n == 0 {
+                    self.nodes[i].value = None;
+                    for k in self.nodes[i].kids.clone() {
+                        self.wipe(k, changes);
+                    }
+                } else {
+                    self.kill(i);
+                }
+            }
+            self.nodes[item].kids.truncate(1);
+        } else {
+            for &i in &insts {
+                self.kill(i);
+            }
+            self.nodes[item].kids.clear();
+            if keep_one {
+                self.new_instance(item, None, false);
+            }
+        }
+        if had_values || insts.len() > 1 {
+            changes.add(item);
+        }
+    }
+
+    fn apply_initial_if_empty(&mut self, item: NodeId) {
+        let def = self.nodes[item].def.expect("item");
+        if !self.defs[def].is_question() || !self.values(item).is_empty() {
+            return;
+        }
+        let values = self.initial_values(def);
+        if values.is_empty() {
+            return;
+        }
+        if self.defs[def].is_multi_select() || self.defs[def].repeats {
+            for &i in &self.nodes[item].kids.clone() {
+                self.kill(i);
+            }
+            self.nodes[item].kids.clear();
+            for v in values {
+                self.new_instance(item, Some(v), true);
+            }
+        } else if let Some(&i) = self.nodes[item].kids.first() {
+            self.nodes[i].value = values.into_iter().next();
+        }
+    }
+
+    // ------------------------------------------------------------------ mutations
+
+    /// Sets (or clears, with `None`) the answer of a question instance.
+    pub fn set_value(&mut self, instance: NodeId, value: Option<Value>) -> Changes {
+        let mut changes = Changes::default();
+        let item = self.item_of(instance);
+        if !self.is_enabled(item) || !self.nodes[instance].alive {
+            return changes; // a disabled item never holds answers
+        }
+        let had = self.nodes[instance].value.is_some();
+        self.nodes[instance].value = value;
+        let has = self.nodes[instance].value.is_some();
+        if had != has && !self.def(item).children.is_empty() {
+            changes.add(item);
+        }
+        self.recompute(&mut changes);
+        changes
+    }
+
+    /// Selects or deselects an option of a multi-select (repeating choice) question.
+    pub fn toggle(&mut self, item: NodeId, value: &Value, on: bool) -> Changes {
+        let mut changes = Changes::default();
+        if !self.is_enabled(item) {
+            return changes;
+        }
+        let existing = self.nodes[item]
+            .kids
+            .iter()
+            .copied()
+            .find(|&i| self.nodes[i].value.as_ref().is_some_and(|v| v.same_as(value)));
+        match (existing, on) {
+            (None, true) => {
+                self.new_instance(item, Some(value.clone()), false);
+                changes.add(item);
+            }
+            (Some(i), false) => {
+                self.kill(i);
+                self.nodes[item].kids.retain(|&k| k != i);
+                changes.add(item);
+            }
+            _ => {}
+        }
+        self.recompute(&mut changes);
+        changes
+    }
+
+    /// Replaces the free-text ("other") answers of an open-choice multi-select.
+    pub fn set_other(&mut self, item: NodeId, text: Option<String>) -> Changes {
+        let mut changes = Changes::default();
+        if !self.is_enabled(item) {
+            return changes;
+        }
+        let d = self.def(item).clone();
+        let others: Vec<NodeId> = self.nodes[item]
+            .kids
+            .iter()
+            .copied()
+            .filter(|&i| self.nodes[i].value.as_ref().is_some_and(|v| d.choice_for(v).is_none()))
+            .collect();
+        for i in &others {
+            self.kill(*i);
+        }
+        self.nodes[item].kids.retain(|k| !others.contains(k));
+        if let Some(t) = text.filter(|t| !t.trim().is_empty()) {
+            self.new_instance(item, Some(Value::String(t)), false);
+        }
+        changes.add(item);
+        self.recompute(&mut changes);
+        changes
+    }
+
+    /// Can another repetition (group) or answer (repeating question) be added?
+    pub fn can_add(&self, item: NodeId) -> bool {
+        let d = self.def(item);
+        d.repeats
+            && !d.is_multi_select()
+            && d.kind != ItemType::Display
+            && d.max_occurs.is_none_or(|m| (self.nodes[item].kids.len() as u32) < m)
+    }
+
+    /// Can this repetition be removed (leaves at least one, and at least minOccurs)?
+    pub fn can_remove(&self, item: NodeId) -> bool {
+        let n = self.nodes[item].kids.len() as u32;
+        self.def(item).repeats && n > 1 && n > self.def(item).min_occurs.unwrap_or(0)
+    }
+
+    /// Adds an empty repetition of a repeating group or question; returns the new instance.
+    pub fn add_instance(&mut self, item: NodeId) -> Option<(NodeId, Changes)> {
+        if !self.can_add(item) || !self.is_enabled(item) {
+            return None;
+        }
+        let mut changes = Changes::default();
+        let inst = self.new_instance(item, None, false);
+        changes.add(item);
+        self.recompute(&mut changes);
+        Some((inst, changes))
+    }
+
+    pub fn remove_instance(&mut self, item: NodeId, instance: NodeId) -> Changes {
+        let mut changes = Changes::default();
+        if self.nodes[item].kids.contains(&instance) && self.can_remove(item) {
+            self.kill(instance);
+            self.nodes[item].kids.retain(|&k| k != instance);
+            changes.add(item);
+            self.recompute(&mut changes);
+        }
+        changes
+    }
+
+    // ------------------------------------------------------------------ response in / out
+
+    fn load_instance(&mut self, inst: NodeId, items: &[ResponseItem], warnings: &mut Vec<LoadWarning>) {
+        let kids = self.nodes[inst].kids.clone();
+        for ri in items {
+            if !kids.iter().any(|&k| self.def(k).link_id == ri.link_id) {
+                warnings.push(LoadWarning::UnknownLinkId(ri.link_id.clone()));
+            }
+        }
+        for item in kids {
+            let d = self.def(item).clone();
+            let matching: Vec<&ResponseItem> = items.iter().filter(|r| r.link_id == d.link_id).collect();
+            if matching.is_empty() {
+                continue;
+            }
+            match d.kind {
+                ItemType::Group => {
+                    let wanted = if d.repeats { matching.len() } else { 1 };
+                    if matching.len() > wanted {
+                        warnings.push(LoadWarning::TooManyAnswers(d.link_id.clone()));
+                    }
+                    while self.nodes[item].kids.len() < wanted {
+                        self.new_instance(item, None, false);
+                    }
+                    for (n, ri) in matching.iter().take(wanted).enumerate() {
+                        let i = self.nodes[item].kids[n];
+                        self.nodes[i].extra = ri.extra.clone();
+                        self.load_instance(i, &ri.item, warnings);
+                    }
+                }
+                ItemType::Display => {}
+                _ => {
+                    let answers: Vec<&Answer> = matching.iter().flat_map(|r| r.answer.iter()).collect();
+                    if let Some(first) = matching.first() {
+                        self.nodes[item].extra = first.extra.clone();
+                        if !first.item.is_empty() {
+                            warnings.push(LoadWarning::UnknownLinkId(format!("{}/item", d.link_id)));
+                        }
+                    }
+                    for a in &answers {
+                        if let Some(v) = &a.value
+                            && !validate::type_fits(&d, v)
+                        {
+                            warnings.push(LoadWarning::WrongType(d.link_id.clone()));
+                        }
+                    }
+                    let allowed = if d.repeats { usize::MAX } else { 1 };
+                    if answers.len() > allowed {
+                        warnings.push(LoadWarning::TooManyAnswers(d.link_id.clone()));
+                    }
+                    for &i in &self.nodes[item].kids.clone() {
+                        self.kill(i);
+                    }
+                    self.nodes[item].kids.clear();
+                    for a in answers.iter().take(allowed) {
+                        let i = self.new_instance(item, a.value.clone(), false);
+                        self.nodes[i].extra = a.extra.clone();
+                        self.load_instance(i, &a.item, warnings);
+                    }
+                    if self.nodes[item].kids.is_empty() && !d.is_multi_select() {
+                        self.new_instance(item, None, false);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The current answers as a QuestionnaireResponse (`status` in-progress). Disabled items and
+    /// unanswered questions are left out; fields of a resumed response are kept.
+    pub fn response(&self) -> QuestionnaireResponse {
+        let base = self.base.clone().unwrap_or_else(|| QuestionnaireResponse {
+            resource_type: "QuestionnaireResponse".into(),
+            id: None,
+            questionnaire: self.questionnaire.canonical(),
+            status: "in-progress".into(),
+            authored: None,
+            item: Vec::new(),
+            extra: Object::new(),
+        });
+        QuestionnaireResponse { item: self.out_instance(ROOT), ..base }
+    }
+
+    fn out_instance(&self, inst: NodeId) -> Vec<ResponseItem> {
+        self.nodes[inst].kids.iter().flat_map(|&k| self.out_item(k)).collect()
+    }
+
+    fn out_item(&self, item: NodeId) -> Vec<ResponseItem> {
+        let node = &self.nodes[item];
+        if !node.enabled {
+            return Vec::new();
+        }
+        let d = self.def(item);
+        let base = |extra: &Object| ResponseItem {
+            link_id: d.link_id.clone(),
+            definition: d.item.definition.clone(),
+            text: d.item.text.clone(),
+            answer: Vec::new(),
+            item: Vec::new(),
+            extra: extra.clone(),
+        };
+        match d.kind {
+            ItemType::Display | ItemType::Other(_) => Vec::new(),
+            ItemType::Group => node
+                .kids
+                .iter()
+                .filter_map(|&i| {
+                    let children = self.out_instance(i);
+                    (!children.is_empty()).then(|| ResponseItem { item: children, ..base(&self.nodes[i].extra) })
+                })
+                .collect(),
+            _ => {
+                let answer: Vec<Answer> = node
+                    .kids
+                    .iter()
+                    .filter_map(|&i| {
+                        let inst = &self.nodes[i];
+                        inst.value.as_ref().map(|v| Answer {
+                            value: Some(v.clone()),
+                            item: self.out_instance(i),
+                            extra: inst.extra.clone(),
+                        })
+                    })
+                    .collect();
+                if answer.is_empty() { Vec::new() } else { vec![ResponseItem { answer, ..base(&node.extra) }] }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ validation, scores
+
+    /// Problems of one item node (empty when disabled, hidden or computed).
+    pub fn validate_item(&self, item: NodeId) -> Vec<ValidationError> {
+        if !self.is_enabled(item) {
+            return Vec::new();
+        }
+        validate::item(self, item)
+    }
+
+    /// Problems of the whole form (or of one page: pass its item node) in document order.
+    pub fn validate(&self, within: Option<NodeId>) -> Vec<Issue> {
+        let nodes = match within {
+            None => self.walk(),
+            Some(top) => {
+                let mut out = vec![top];
+                for &i in &self.nodes[top].kids {
+                    self.walk_from(i, &mut out);
+                }
+                out
+            }
+        };
+        nodes
+            .into_iter()
+            .flat_map(|n| {
+                self.validate_item(n).into_iter().map(move |error| Issue {
+                    item: n,
+                    link_id: self.def(n).link_id.clone(),
+                    error,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether any answer option declares a weight (ordinalValue / itemWeight).
+    pub fn has_scores(&self) -> bool {
+        self.defs.iter().any(|d| d.choices.iter().any(|c| c.weight.is_some()))
+    }
+
+    /// Sum of the weights of the chosen options in enabled items, below `within` (or the whole form).
+    pub fn score(&self, within: Option<NodeId>) -> Option<f64> {
+        if !self.has_scores() {
+            return None;
+        }
+        let nodes = match within {
+            None => self.walk(),
+            Some(top) => {
+                let mut out = vec![top];
+                for &i in &self.nodes[top].kids {
+                    self.walk_from(i, &mut out);
+                }
+                out
+            }
+        };
+        Some(
+            nodes
+                .into_iter()
+                .filter(|&n| self.is_enabled(n))
+                .flat_map(|n| {
+                    let d = self.def(n);
+                    self.values(n).into_iter().filter_map(move |v| d.choice_for(v).and_then(|c| c.weight))
+                })
+                .sum(),
+        )
+    }
+
+    /// The most urgent chosen answer (Ingång's urgency extension), with its item node.
+    pub fn urgency(&self) -> Option<(Urgency, NodeId)> {
+        self.walk()
+            .into_iter()
+            .filter(|&n| self.is_enabled(n))
+            .flat_map(|n| {
+                let d = self.def(n);
+                self.values(n).into_iter().filter_map(move |v| d.choice_for(v).and_then(|c| c.urgency).map(|u| (u, n)))
+            })
+            .max_by_key(|(u, _)| *u)
+    }
+}

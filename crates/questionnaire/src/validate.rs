@@ -1,0 +1,355 @@
+//! Validation rules and their Swedish and English messages.
+
+use std::cmp::Ordering;
+
+use crate::def::Def;
+use crate::form::{Form, NodeId};
+use crate::model::ItemType;
+use crate::value::{Value, decimal_places, format_decimal, is_valid_date, is_valid_time, swedish_decimal};
+
+/// One broken rule. `message(lang)` gives the text shown to the patient.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValidationError {
+    Required,
+    MinLength(usize),
+    MaxLength(usize),
+    /// Smaller/earlier than the item's minValue (held as shown to the user).
+    MinValue(Value),
+    MaxValue(Value),
+    Regex,
+    MaxDecimalPlaces(usize),
+    /// Attachment larger than maxSize bytes.
+    MaxSize(f64),
+    /// Attachment of a type not in the list.
+    MimeType(Vec<String>),
+    MinOccurs(u32),
+    MaxOccurs(u32),
+    /// Typed text that is not a number.
+    NotANumber,
+    /// Typed text that is not a whole number.
+    NotAnInteger,
+    InvalidDate,
+    InvalidTime,
+    InvalidUrl,
+    /// An answer that is not one of the options (only a tampered response has this).
+    NotAnOption,
+    /// An answer of the wrong type for the item (only a tampered response has this).
+    WrongType,
+}
+
+fn value_text(v: &Value, lang: &str) -> String {
+    match v {
+        Value::Decimal(d) if lang == "sv" => swedish_decimal(*d),
+        Value::Quantity(q) if lang == "sv" => {
+            let n = q.value.map(swedish_decimal).unwrap_or_default();
+            q.unit.as_ref().map(|u| format!("{n} {u}")).unwrap_or(n)
+        }
+        Value::Date(d) => d.clone(),
+        other => other.display(),
+    }
+}
+
+fn size_text(bytes: f64) -> String {
+    if bytes >= 1_048_576.0 {
+        format!("{} MB", format_decimal((bytes / 1_048_576.0 * 10.0).round() / 10.0))
+    } else if bytes >= 1024.0 {
+        format!("{} kB", format_decimal((bytes / 1024.0).round()))
+    } else {
+        format!("{} B", format_decimal(bytes))
+    }
+}
+
+impl ValidationError {
+    /// The message in `lang` (`sv`, otherwise English).
+    pub fn message(&self, lang: &str) -> String {
+        let sv = lang == "sv";
+        let t = |s: &str, e: &str| if sv { s.to_owned() } else { e.to_owned() };
+        match self {
+            Self::Required => t("Du behöver svara på frågan.", "This question needs an answer."),
+            Self::MinLength(n) => {
+                if sv {
+                    format!("Skriv minst {n} tecken.")
+                } else {
+                    format!("Write at least {n} characters.")
+                }
+            }
+            Self::MaxLength(n) => {
+                if sv {
+                    format!("Skriv högst {n} tecken.")
+                } else {
+                    format!("Write at most {n} characters.")
+                }
+            }
+            Self::MinValue(v) => match v {
+                Value::Date(_) | Value::DateTime(_) => {
+                    let x = value_text(v, lang);
+                    if sv {
+                        format!("Ange ett datum från och med {x}.")
+                    } else {
+                        format!("Enter a date on or after {x}.")
+                    }
+                }
+                _ => {
+                    let x = value_text(v, lang);
+                    if sv {
+                        format!("Ange ett värde som är minst {x}.")
+                    } else {
+                        format!("Enter a value of at least {x}.")
+                    }
+                }
+            },
+            Self::MaxValue(v) => match v {
+                Value::Date(_) | Value::DateTime(_) => {
+                    let x = value_text(v, lang);
+                    if sv {
+                        format!("Ange ett datum till och med {x}.")
+                    } else {
+                        format!("Enter a date on or before {x}.")
+                    }
+                }
+                _ => {
+                    let x = value_text(v, lang);
+                    if sv {
+                        format!("Ange ett värde som är högst {x}.")
+                    } else {
+                        format!("Enter a value of at most {x}.")
+                    }
+                }
+            },
+            Self::Regex => t("Svaret har inte rätt format.", "The answer is not in the expected format."),
+            Self::MaxDecimalPlaces(0) => {
+                t("Ange ett heltal, utan decimaler.", "Enter a whole number, without decimals.")
+            }
+            Self::MaxDecimalPlaces(n) => {
+                if sv {
+                    format!("Använd högst {n} decimaler.")
+                } else {
+                    format!("Use at most {n} decimals.")
+                }
+            }
+            Self::MaxSize(b) => {
+                let s = size_text(*b);
+                if sv {
+                    format!("Filen är för stor. Den får vara högst {s}.")
+                } else {
+                    format!("The file is too large. The limit is {s}.")
+                }
+            }
+            Self::MimeType(types) => {
+                let list = types
+                    .iter()
+                    .map(|t| t.rsplit('/').next().unwrap_or(t).to_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if sv {
+                    format!("Filtypen stöds inte. Välj en fil av typen {list}.")
+                } else {
+                    format!("That file type is not supported. Choose a {list} file.")
+                }
+            }
+            Self::MinOccurs(n) => {
+                if sv {
+                    format!("Ange minst {n} svar.")
+                } else {
+                    format!("Give at least {n} answers.")
+                }
+            }
+            Self::MaxOccurs(n) => {
+                if sv {
+                    format!("Ange högst {n} svar.")
+                } else {
+                    format!("Give at most {n} answers.")
+                }
+            }
+            Self::NotANumber => t("Skriv ett tal, till exempel 38,5.", "Enter a number, for example 38.5."),
+            Self::NotAnInteger => t("Skriv ett heltal, till exempel 12.", "Enter a whole number, for example 12."),
+            Self::InvalidDate => t("Ange ett giltigt datum (ÅÅÅÅ-MM-DD).", "Enter a valid date (YYYY-MM-DD)."),
+            Self::InvalidTime => t("Ange en giltig tid (TT:MM).", "Enter a valid time (HH:MM)."),
+            Self::InvalidUrl => t(
+                "Ange en webbadress som börjar med https:// eller http://.",
+                "Enter a web address starting with https:// or http://.",
+            ),
+            Self::NotAnOption => t("Välj ett av svarsalternativen.", "Choose one of the options."),
+            Self::WrongType => t("Svaret har fel typ för frågan.", "The answer has the wrong type for this question."),
+        }
+    }
+}
+
+/// Does a value of this type belong in this item?
+pub fn type_fits(d: &Def, v: &Value) -> bool {
+    match (&d.kind, v) {
+        (ItemType::Boolean, Value::Boolean(_))
+        | (ItemType::Decimal, Value::Decimal(_) | Value::Integer(_))
+        | (ItemType::Integer, Value::Integer(_))
+        | (ItemType::Date, Value::Date(_))
+        | (ItemType::DateTime, Value::DateTime(_) | Value::Date(_))
+        | (ItemType::Time, Value::Time(_))
+        | (ItemType::String | ItemType::Text, Value::String(_))
+        | (ItemType::Url, Value::Uri(_) | Value::String(_))
+        | (ItemType::Attachment, Value::Attachment(_))
+        | (ItemType::Reference, Value::Reference(_))
+        | (ItemType::Quantity, Value::Quantity(_)) => true,
+        (ItemType::Choice, v) => {
+            matches!(v, Value::Coding(_))
+                || d.choices.iter().any(|c| c.value.suffix() == v.suffix())
+                || (d.external_value_set && matches!(v, Value::String(_)))
+        }
+        (ItemType::OpenChoice, v) => {
+            matches!(v, Value::Coding(_) | Value::String(_)) || d.choices.iter().any(|c| c.value.suffix() == v.suffix())
+        }
+        _ => false,
+    }
+}
+
+fn url_ok(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && s.split("//").nth(1).is_some_and(|h| !h.is_empty() && !h.starts_with('/'))
+        && !s.contains(char::is_whitespace)
+}
+
+fn attachment_size(a: &crate::model::Attachment) -> Option<f64> {
+    a.size.map(|s| s as f64).or_else(|| {
+        a.data.as_ref().map(|d| {
+            let pad = d.bytes().rev().take_while(|&b| b == b'=').count();
+            (d.len() / 4 * 3).saturating_sub(pad) as f64
+        })
+    })
+}
+
+fn mime_ok(allowed: &[String], actual: &str) -> bool {
+    let actual = actual.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    allowed.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        a == actual || a.strip_suffix("/*").is_some_and(|p| actual.starts_with(&format!("{p}/")))
+    })
+}
+
+/// The rules that apply to one value of a question.
+pub fn check_value(d: &Def, v: &Value, regex: Option<crate::form::RegexFn>) -> Vec<ValidationError> {
+    let mut out = Vec::new();
+    if !type_fits(d, v) {
+        out.push(ValidationError::WrongType);
+        return out;
+    }
+    if matches!(d.kind, ItemType::Choice) && !d.choices.is_empty() && d.choice_for(v).is_none() {
+        out.push(ValidationError::NotAnOption);
+    }
+    let text = match v {
+        Value::String(s) | Value::Uri(s) => Some(s.as_str()),
+        _ => None,
+    };
+    if let Some(s) = text {
+        let n = s.chars().count();
+        if let Some(min) = d.min_length
+            && n < min
+        {
+            out.push(ValidationError::MinLength(min));
+        }
+        if let Some(max) = d.max_length
+            && n > max
+        {
+            out.push(ValidationError::MaxLength(max));
+        }
+        if let (Some(p), Some(f)) = (&d.regex, regex)
+            && f(p, s) == Some(false)
+        {
+            out.push(ValidationError::Regex);
+        }
+        if d.kind == ItemType::Url && !url_ok(s) {
+            out.push(ValidationError::InvalidUrl);
+        }
+    }
+    match v {
+        Value::Date(s) if !is_valid_date(s) => out.push(ValidationError::InvalidDate),
+        Value::DateTime(s) if !is_valid_date(s.split('T').next().unwrap_or("")) => {
+            out.push(ValidationError::InvalidDate)
+        }
+        Value::Time(s) if !is_valid_time(s) => out.push(ValidationError::InvalidTime),
+        _ => {}
+    }
+    if let Some(min) = &d.min_value
+        && v.compare(min) == Some(Ordering::Less)
+    {
+        out.push(ValidationError::MinValue(min.clone()));
+    }
+    if let Some(max) = &d.max_value
+        && v.compare(max) == Some(Ordering::Greater)
+    {
+        out.push(ValidationError::MaxValue(max.clone()));
+    }
+    let number = match v {
+        Value::Decimal(x) => Some(*x),
+        Value::Quantity(q) => q.value,
+        _ => None,
+    };
+    if let (Some(x), Some(places)) = (number, d.max_decimal_places)
+        && decimal_places(x) > places
+    {
+        out.push(ValidationError::MaxDecimalPlaces(places));
+    }
+    if let Value::Attachment(a) = v {
+        if let (Some(max), Some(size)) = (d.max_size, attachment_size(a))
+            && size > max
+        {
+            out.push(ValidationError::MaxSize(max));
+        }
+        if !d.mime_types.is_empty() && !a.content_type.as_deref().is_some_and(|ct| mime_ok(&d.mime_types, ct)) {
+            out.push(ValidationError::MimeType(d.mime_types.clone()));
+        }
+    }
+    out
+}
+
+pub(crate) fn item(form: &Form, item: NodeId) -> Vec<ValidationError> {
+    let d = form.def(item);
+    if d.hidden || d.read_only || d.expression.is_some() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    match d.kind {
+        ItemType::Display | ItemType::Other(_) => {}
+        ItemType::Group => {
+            if d.required && !has_answer_below(form, item) {
+                out.push(ValidationError::Required);
+            }
+            occurs(d, form.instances(item).len() as u32, &mut out);
+        }
+        _ => {
+            let values = form.values(item);
+            if d.required && values.is_empty() {
+                out.push(ValidationError::Required);
+            }
+            if d.repeats && !values.is_empty() {
+                occurs(d, values.len() as u32, &mut out);
+            }
+            for v in values {
+                for e in check_value(d, v, form.regex_fn()) {
+                    if !out.contains(&e) {
+                        out.push(e);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn occurs(d: &Def, n: u32, out: &mut Vec<ValidationError>) {
+    if let Some(min) = d.min_occurs
+        && n < min
+    {
+        out.push(ValidationError::MinOccurs(min));
+    }
+    if let Some(max) = d.max_occurs
+        && n > max
+    {
+        out.push(ValidationError::MaxOccurs(max));
+    }
+}
+
+fn has_answer_below(form: &Form, item: NodeId) -> bool {
+    form.instances(item).iter().any(|&i| {
+        form.items(i).iter().any(|&k| form.is_enabled(k) && (!form.values(k).is_empty() || has_answer_below(form, k)))
+    })
+}
