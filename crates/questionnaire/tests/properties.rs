@@ -42,7 +42,7 @@ fn value_for(f: &Form, item: usize, seed: u8) -> Option<Value> {
         return Some(d.choices[seed as usize % d.choices.len()].value.clone());
     }
     Some(match d.kind {
-        Boolean => Value::Boolean(seed % 2 == 0),
+        Boolean => Value::Boolean(seed.is_multiple_of(2)),
         Integer => Value::Integer(seed as i64 % 10),
         Decimal => Value::Decimal(seed as f64 / 4.0),
         Date => Value::Date(format!("2020-01-{:02}", seed % 28 + 1)),
