@@ -88,6 +88,52 @@ pub struct UnitList {
     pub units: Vec<Unit>,
 }
 
+/// A questionnaire (FHIR R4 `Questionnaire`) the server offers, without its items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct QuestionnaireSummary {
+    /// Id for `GET /api/v1/questionnaires/{id}`.
+    pub id: String,
+    /// Canonical URL of the questionnaire (`Questionnaire.url`).
+    pub url: String,
+    pub version: String,
+    /// Title in Swedish.
+    pub title: String,
+}
+
+/// `GET /api/v1/questionnaires`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionnaireList {
+    pub questionnaires: Vec<QuestionnaireSummary>,
+}
+
+/// One problem found in a submitted `QuestionnaireResponse`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseProblem {
+    /// The item the problem concerns (empty for the response as a whole).
+    pub link_id: String,
+    /// Stable code: `required`, `min_length`, `max_length`, `min_value`, `max_value`, `regex`,
+    /// `max_decimal_places`, `max_size`, `mime_type`, `min_occurs`, `max_occurs`, `invalid_date`,
+    /// `invalid_time`, `invalid_url`, `not_an_option`, `wrong_type`, `unknown_item`,
+    /// `too_many_answers`, `disabled_item`, `wrong_questionnaire`.
+    pub code: String,
+    /// Swedish explanation.
+    pub message: String,
+}
+
+/// `POST /api/v1/questionnaires/{id}/validate`: the server's verdict on a response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponseValidation {
+    /// `true` when `problems` is empty.
+    pub valid: bool,
+    pub problems: Vec<ResponseProblem>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,10 @@ use crate::error::ApiError;
 
 /// The schema, one entry per migration, in order. Never edit a released migration: add one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/0001_units.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/0001_units.sql")),
+        M::up(include_str!("../migrations/0002_questionnaires.sql")),
+    ])
 }
 
 /// Handle to the database; cheap to clone.

@@ -2,6 +2,7 @@
 //! collects them with their OpenAPI descriptions.
 
 pub mod health;
+pub mod questionnaires;
 pub mod units;
 
 use axum::{Router, body::Bytes, http::header, middleware};
@@ -16,7 +17,12 @@ pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 pub fn documented() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(openapi::base()).nest(
         ingang_api::API_V1,
-        OpenApiRouter::new().routes(routes!(health::health)).routes(routes!(units::list_units)),
+        OpenApiRouter::new()
+            .routes(routes!(health::health))
+            .routes(routes!(units::list_units))
+            .routes(routes!(questionnaires::list_questionnaires))
+            .routes(routes!(questionnaires::get_questionnaire))
+            .routes(routes!(questionnaires::validate_response)),
     )
 }
 

@@ -1,0 +1,124 @@
+//! FHIR R4 Questionnaires: list, read, and server-side validation of a response with the same
+//! engine the app uses (`ingang-questionnaire`). The client is never trusted: every submitted
+//! response is checked here (and, from the care-request flow on, before it is stored).
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::header,
+    response::IntoResponse,
+};
+use ingang_api::{QuestionnaireList, QuestionnaireSummary, ResponseProblem, ResponseValidation};
+use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
+use rusqlite::OptionalExtension;
+
+use crate::{AppState, error::ApiError};
+
+/// FHIR regexes match the whole value.
+pub fn regex_match(pattern: &str, text: &str) -> Option<bool> {
+    regex_lite::Regex::new(&format!("^(?:{pattern})$")).ok().map(|r| r.is_match(text))
+}
+
+/// The questionnaires this server offers (without items).
+#[utoipa::path(
+    get,
+    path = "/questionnaires",
+    tag = "questionnaires",
+    responses((status = 200, description = "All questionnaires", body = QuestionnaireList))
+)]
+pub async fn list_questionnaires(State(state): State<AppState>) -> Result<Json<QuestionnaireList>, ApiError> {
+    let questionnaires = state
+        .db
+        .call(|conn| {
+            let mut stmt = conn.prepare("SELECT id, url, version, title FROM questionnaires ORDER BY title")?;
+            let rows = stmt.query_map([], |row| {
+                Ok(QuestionnaireSummary { id: row.get(0)?, url: row.get(1)?, version: row.get(2)?, title: row.get(3)? })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await?;
+    Ok(Json(QuestionnaireList { questionnaires }))
+}
+
+async fn load(state: &AppState, id: String) -> Result<String, ApiError> {
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [id], |r| r.get::<_, String>(0))
+                .optional()
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// One questionnaire: a FHIR R4 `Questionnaire` resource, exactly as authored.
+#[utoipa::path(
+    get,
+    path = "/questionnaires/{id}",
+    tag = "questionnaires",
+    params(("id" = String, Path, description = "Questionnaire id")),
+    responses(
+        (status = 200, description = "FHIR R4 Questionnaire", content_type = "application/fhir+json", body = Object),
+        (status = 404, description = "No such questionnaire", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_questionnaire(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let resource = load(&state, id).await?;
+    Ok(([(header::CONTENT_TYPE, "application/fhir+json; charset=utf-8")], resource))
+}
+
+/// Checks a `QuestionnaireResponse` against the questionnaire: unknown items, wrong types,
+/// answers to items that the other answers disable, and every validation rule of the form.
+#[utoipa::path(
+    post,
+    path = "/questionnaires/{id}/validate",
+    tag = "questionnaires",
+    params(("id" = String, Path, description = "Questionnaire id")),
+    request_body(content = Object, description = "FHIR R4 QuestionnaireResponse", content_type = "application/json"),
+    responses(
+        (status = 200, description = "The verdict (valid or a list of problems)", body = ResponseValidation),
+        (status = 400, description = "Not a QuestionnaireResponse", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such questionnaire", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn validate_response(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<ResponseValidation>, ApiError> {
+    let text = std::str::from_utf8(&body).map_err(|_| ApiError::bad_request("Svaret är inte UTF-8."))?;
+    let response = QuestionnaireResponse::from_json(text)
+        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
+    let resource = load(&state, id).await?;
+    let questionnaire = Questionnaire::from_json(&resource).map_err(ApiError::internal)?;
+    Ok(Json(check(questionnaire, response)))
+}
+
+/// The verdict on `response`, also used by every endpoint that stores responses.
+pub fn check(questionnaire: Questionnaire, response: QuestionnaireResponse) -> ResponseValidation {
+    let mut problems = Vec::new();
+    if let Some(reference) = &response.questionnaire {
+        let matches = |canonical: &str| {
+            let (url, version) = canonical.split_once('|').unwrap_or((canonical, ""));
+            questionnaire.url.as_deref() == Some(url)
+                && (version.is_empty() || questionnaire.version.as_deref() == Some(version))
+        };
+        let by_id = questionnaire.id.as_ref().is_some_and(|id| reference == &format!("Questionnaire/{id}"));
+        if !matches(reference) && !by_id {
+            problems.push(ResponseProblem {
+                link_id: String::new(),
+                code: "wrong_questionnaire".into(),
+                message: "Svaret hör till ett annat formulär.".into(),
+            });
+        }
+    }
+    problems.extend(
+        ingang_questionnaire::check_response(questionnaire, response, Some(regex_match))
+            .into_iter()
+            .map(|p| ResponseProblem { link_id: p.link_id, code: p.code.into(), message: p.message }),
+    );
+    ResponseValidation { valid: problems.is_empty(), problems }
+}
