@@ -18,7 +18,7 @@ use crate::{
     i18n::{provide_i18n, use_i18n},
     pages::{
         accessibility::AccessibilityPage, cases::CasesPage, inbox::InboxPage, not_found::NotFoundPage,
-        seek_care::SeekCarePage, settings::SettingsPage, start::StartPage, visits::VisitsPage,
+        preview::PreviewPage, seek_care::SeekCarePage, settings::SettingsPage, start::StartPage, visits::VisitsPage,
     },
     pwa, t,
 };
@@ -69,6 +69,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/inkorg") view=InboxPage />
                     <Route path=path!("/installningar") view=SettingsPage />
                     <Route path=path!("/tillganglighet") view=AccessibilityPage />
+                    <Route path=path!("/forhandsgranska") view=PreviewPage />
                 </Routes>
             </Shell>
         </Router>

@@ -65,6 +65,11 @@ impl I18n {
         self.locale.get()
     }
 
+    /// The current language, without subscribing (event handlers).
+    pub fn locale_untracked(&self) -> Locale {
+        self.locale.get_untracked()
+    }
+
     /// The current strings (tracked).
     pub fn t(&self) -> &'static Strings {
         self.locale.get().strings()

@@ -4,8 +4,10 @@
 
 mod api;
 mod app;
+mod browser;
 mod components;
 mod config;
+mod drafts;
 mod i18n;
 mod pages;
 mod pwa;

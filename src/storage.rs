@@ -17,3 +17,21 @@ pub fn set(key: &str, value: &str) {
         let _ = storage.set_item(&format!("{PREFIX}{key}"), value);
     }
 }
+
+pub fn remove(key: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.remove_item(&format!("{PREFIX}{key}"));
+    }
+}
+
+/// Removes every key of ours that starts with `prefix` (after `ingang.`).
+pub fn remove_prefixed(prefix: &str) {
+    let Some(storage) = local() else { return };
+    let full = format!("{PREFIX}{prefix}");
+    let len = storage.length().unwrap_or(0);
+    let keys: Vec<String> =
+        (0..len).filter_map(|i| storage.key(i).ok().flatten()).filter(|k| k.starts_with(&full)).collect();
+    for k in keys {
+        let _ = storage.remove_item(&k);
+    }
+}

@@ -6,4 +6,5 @@ pub mod icon;
 pub mod layout;
 pub mod nav;
 pub mod page;
+pub mod questionnaire;
 pub mod update_banner;

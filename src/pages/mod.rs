@@ -5,6 +5,7 @@ pub mod accessibility;
 pub mod cases;
 pub mod inbox;
 pub mod not_found;
+pub mod preview;
 pub mod seek_care;
 pub mod settings;
 pub mod start;

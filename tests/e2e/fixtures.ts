@@ -101,5 +101,6 @@ export const ROUTES: { path: string; heading: string }[] = [
   { path: '/inkorg', heading: 'Inkorg' },
   { path: '/installningar', heading: 'Inställningar' },
   { path: '/tillganglighet', heading: 'Tillgänglighetsredogörelse' },
+  { path: '/forhandsgranska', heading: 'Förhandsgranska formulär' },
   { path: '/finns-inte', heading: 'Sidan finns inte' },
 ];

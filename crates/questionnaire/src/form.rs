@@ -291,6 +291,20 @@ impl Form {
         &self.nodes[instance].kids
     }
 
+    /// The item node that contains this item node (through an instance), if any.
+    pub fn parent_item(&self, item: NodeId) -> Option<NodeId> {
+        let inst = self.nodes[item].parent?;
+        self.nodes[inst].parent
+    }
+
+    /// The top-level item node this item node sits under (itself when top-level).
+    pub fn top_item(&self, mut item: NodeId) -> NodeId {
+        while let Some(p) = self.parent_item(item) {
+            item = p;
+        }
+        item
+    }
+
     /// Instances (group repetitions or answers) of an item node.
     pub fn instances(&self, item: NodeId) -> &[NodeId] {
         &self.nodes[item].kids

@@ -24,6 +24,7 @@
 
 pub mod def;
 pub mod form;
+pub mod input;
 pub mod model;
 pub mod text;
 pub mod validate;

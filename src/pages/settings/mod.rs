@@ -31,6 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
             }
         })
         .collect_view();
+    let cleared = RwSignal::new(false);
     view! {
         <Page title=|t| t.settings_title>
             <form class="form" on:submit=|ev| ev.prevent_default()>
@@ -39,6 +40,15 @@ pub fn SettingsPage() -> impl IntoView {
                     {options}
                 </fieldset>
             </form>
+            <h2>{t!(i18n.settings_drafts_heading)}</h2>
+            <p>{t!(i18n.settings_drafts_body)}</p>
+            <p>
+                <button type="button" class="button button--secondary" on:click=move |_| {
+                    crate::drafts::clear_all();
+                    cleared.set(true);
+                }>{t!(i18n.settings_drafts_clear)}</button>
+            </p>
+            <p role="status">{move || cleared.get().then(|| i18n.t().settings_drafts_cleared)}</p>
             <h2>{t!(i18n.settings_about_heading)}</h2>
             <p>{t!(i18n.settings_about_body)}</p>
             <p>{t!(i18n.settings_version)} " " {env!("CARGO_PKG_VERSION")}</p>

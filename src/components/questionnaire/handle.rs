@@ -1,0 +1,140 @@
+//! [`FormHandle`]: the engine's [`Form`] plus the per-item signals the views subscribe to.
+//!
+//! The form itself is not reactive. Each item node has its own triggers, and a mutation
+//! notifies only the item nodes the engine reports as changed, so a keystroke re-renders the
+//! item it touches and nothing else.
+
+use std::collections::HashMap;
+
+use ingang_questionnaire::{Changes, Form, NodeId, ValidationError};
+use leptos::prelude::*;
+
+/// Signals of one node (item or instance).
+#[derive(Clone)]
+pub struct NodeSignals {
+    /// The engine changed this item: enabled state, instances, or values (structure).
+    pub version: ArcTrigger,
+    /// Values changed by something other than the item's own input (wipe, restore).
+    pub external: ArcTrigger,
+    /// The user edited this item (its errors may have changed).
+    pub edited: ArcTrigger,
+    /// The user has left this item once: show its errors from now on.
+    pub touched: ArcRwSignal<bool>,
+    /// Instance nodes: typed text that is not a valid value ("tre" in a number field).
+    pub parse_error: ArcRwSignal<Option<ValidationError>>,
+}
+
+impl NodeSignals {
+    fn new() -> Self {
+        Self {
+            version: ArcTrigger::new(),
+            external: ArcTrigger::new(),
+            edited: ArcTrigger::new(),
+            touched: ArcRwSignal::new(false),
+            parse_error: ArcRwSignal::new(None),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct FormHandle {
+    form: StoredValue<Form, LocalStorage>,
+    signals: StoredValue<HashMap<NodeId, NodeSignals>, LocalStorage>,
+    /// Bumped on every change (response panel, drafts, score).
+    pub revision: RwSignal<u64>,
+    /// After a submit attempt: show every error, touched or not.
+    pub show_all_errors: RwSignal<bool>,
+    /// Distinguishes handles, so a view can remount when the form is replaced.
+    pub generation: u64,
+}
+
+thread_local! {
+    static GENERATION: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+impl FormHandle {
+    pub fn new(mut form: Form) -> Self {
+        form.set_regex(crate::browser::regex_match);
+        Self {
+            form: StoredValue::new_local(form),
+            signals: StoredValue::new_local(HashMap::new()),
+            revision: RwSignal::new(0),
+            show_all_errors: RwSignal::new(false),
+            generation: GENERATION.with(|g| {
+                g.set(g.get() + 1);
+                g.get()
+            }),
+        }
+    }
+
+    /// Reads the form (not tracked: track a node's signals first).
+    pub fn with<R>(&self, f: impl FnOnce(&Form) -> R) -> R {
+        self.form.with_value(f)
+    }
+
+    /// The signals of a node, created on first use.
+    pub fn sig(&self, id: NodeId) -> NodeSignals {
+        if let Some(s) = self.signals.with_value(|m| m.get(&id).cloned()) {
+            return s;
+        }
+        let s = NodeSignals::new();
+        self.signals.update_value(|m| {
+            m.insert(id, s.clone());
+        });
+        s
+    }
+
+    /// Applies a user's edit of `item` and notifies what changed.
+    pub fn edit(&self, item: NodeId, f: impl FnOnce(&mut Form) -> Changes) {
+        let mut changes = Changes::default();
+        self.form.update_value(|form| changes = f(form));
+        for id in changes.items {
+            let s = self.sig(id);
+            s.version.notify();
+            if id != item {
+                s.external.notify();
+            }
+        }
+        self.sig(item).edited.notify();
+        self.revision.update(|r| *r += 1);
+    }
+
+    /// Records typed text that is not a valid value (or clears it).
+    pub fn set_parse_error(&self, instance: NodeId, error: Option<ValidationError>) {
+        let s = self.sig(instance).parse_error;
+        if s.get_untracked() != error {
+            s.set(error);
+        }
+    }
+
+    /// The errors of an item to show now (tracked), in the UI language.
+    pub fn visible_errors(&self, item: NodeId, lang: &'static str) -> Vec<String> {
+        let s = self.sig(item);
+        s.edited.track();
+        s.version.track();
+        if !(s.touched.get() || self.show_all_errors.get()) {
+            return Vec::new();
+        }
+        self.errors_now(item, lang)
+    }
+
+    /// Parse errors of the item's inputs, then the engine's rules (untracked).
+    pub fn errors_now(&self, item: NodeId, lang: &str) -> Vec<String> {
+        let instances = self.with(|f| f.instances(item).to_vec());
+        let mut out: Vec<String> =
+            instances.iter().filter_map(|&i| self.sig(i).parse_error.get().map(|e| e.message(lang))).collect();
+        if out.is_empty() {
+            out = self.with(|f| f.validate_item(item)).into_iter().map(|e| e.message(lang)).collect();
+        }
+        out.dedup();
+        out
+    }
+
+    /// Marks an item as left by the user (its errors show from now on).
+    pub fn touch(&self, item: NodeId) {
+        let t = self.sig(item).touched;
+        if !t.get_untracked() {
+            t.set(true);
+        }
+    }
+}

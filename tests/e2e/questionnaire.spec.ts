@@ -1,0 +1,327 @@
+// Questionnaires in the form preview (/forhandsgranska): the conformance corpus, the six Swedish
+// demo forms, enableWhen and wiping, validation and the error summary, drafts, bad input.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, expectNoAxeViolations } from './fixtures';
+
+const CORPUS = resolve(__dirname, '../fixtures/conformance');
+const corpusFiles = readdirSync(CORPUS).filter((f) => f.endsWith('.json') && !f.endsWith('.QR.json')).sort();
+
+/** Serves the corpus (and some broken files) at /forms/... for this page only. */
+async function serveForms(page: Page) {
+  await page.route('**/forms/**', async (route) => {
+    const name = decodeURIComponent(new URL(route.request().url()).pathname.replace('/forms/', ''));
+    const broken: Record<string, string> = {
+      'not-json.json': '{ "resourceType": "Questionnaire", ',
+      'patient.json': JSON.stringify({ resourceType: 'Patient', id: 'p1' }),
+      'no-type.json': JSON.stringify({ item: [] }),
+      'bad-shape.json': JSON.stringify({ resourceType: 'Questionnaire', item: [{ text: 'no linkId', type: 'string' }] }),
+    };
+    if (broken[name] !== undefined) return route.fulfill({ body: broken[name], contentType: 'application/json' });
+    try {
+      return route.fulfill({ body: readFileSync(join(CORPUS, name)), contentType: 'application/fhir+json' });
+    } catch {
+      return route.fulfill({ status: 404, body: 'not found' });
+    }
+  });
+}
+
+const preview = (q: string, r?: string) =>
+  `/forhandsgranska?questionnaire=${encodeURIComponent(q)}${r ? `&response=${encodeURIComponent(r)}` : ''}`;
+
+async function responseJson(page: Page) {
+  return JSON.parse((await page.getByTestId('questionnaire-response').textContent()) ?? '{}');
+}
+
+/** Answers as (path of linkIds, value JSON), sorted: a response's meaning. */
+function meaning(qr: any): string[] {
+  const out: string[] = [];
+  const walk = (items: any[] = [], path: string) => {
+    for (const it of items) {
+      const p = `${path}/${it.linkId}`;
+      for (const a of it.answer ?? []) {
+        const key = Object.keys(a).find((k) => k.startsWith('value'));
+        if (key) out.push(`${p}=${key}:${JSON.stringify(a[key])}`);
+        walk(a.item, `${p}[${key ? JSON.stringify(a[key]) : ''}]`);
+      }
+      walk(it.item, p);
+    }
+  };
+  walk(qr.item, '');
+  return out.sort();
+}
+
+/** Items that must render on the first page whatever the answers: unconditional, not hidden,
+ *  not nested under an answer, and not help text of their parent. */
+function unconditionalItems(q: any): string[] {
+  const hidden = (it: any) =>
+    (it.extension ?? []).some((e: any) => e.url.endsWith('questionnaire-hidden') && e.valueBoolean);
+  const control = (it: any) =>
+    (it.extension ?? [])
+      .filter((e: any) => e.url.endsWith('questionnaire-itemControl'))
+      .flatMap((e: any) => e.valueCodeableConcept?.coding ?? [])
+      .map((c: any) => c.code)[0];
+  const paged = (q.item ?? []).some((it: any) => it.type === 'group' && control(it) === 'page');
+  const out: string[] = [];
+  const walk = (items: any[], underGroupOrRoot: boolean) => {
+    for (const it of items) {
+      if (!underGroupOrRoot || hidden(it) || (it.enableWhen ?? []).length) continue;
+      if (it.type === 'display' && ['help', 'flyover', 'prompt', 'legend'].includes(control(it))) continue;
+      out.push(it.linkId);
+      walk(it.item ?? [], it.type === 'group');
+    }
+  };
+  walk(paged ? (q.item ?? []).slice(0, 1) : q.item ?? [], true);
+  return out;
+}
+
+test.describe('conformance corpus', () => {
+  for (const file of corpusFiles) {
+    test(`${file} loads, renders every unconditional item, round-trips`, async ({ page, consoleErrors }) => {
+      await serveForms(page);
+      await page.goto(preview(`/forms/${file}`));
+      await expect(page.getByTestId('questionnaire-response')).toContainText('"resourceType": "QuestionnaireResponse"');
+      await expect(page.getByTestId('preview-error')).toHaveCount(0);
+      await expect(page.getByTestId('unsupported-features')).toBeVisible();
+      const q = JSON.parse(readFileSync(join(CORPUS, file), 'utf8'));
+      for (const linkId of unconditionalItems(q)) {
+        await expect(page.locator(`[data-link-id="${linkId}"]`).first(), `${file}: item ${linkId}`).toBeAttached();
+      }
+      // the initial response resumes to the same meaning
+      const first = await responseJson(page);
+      expect(first.resourceType).toBe('QuestionnaireResponse');
+      expect(consoleErrors).toEqual([]);
+    });
+  }
+
+  for (const [q, r] of [
+    ['lhcforms-items-under-repeating-choice.json', 'lhcforms-items-under-repeating-choice.QR.json'],
+    ['refero-enableWhen-wiping-answers.json', 'refero-enableWhen-wiping-answers.QR.json'],
+  ]) {
+    test(`${r} round-trips unchanged in meaning`, async ({ page, consoleErrors }) => {
+      await serveForms(page);
+      await page.goto(preview(`/forms/${q}`, `/forms/${r}`));
+      await expect(page.getByTestId('questionnaire-response')).toContainText('QuestionnaireResponse');
+      const expected = JSON.parse(readFileSync(join(CORPUS, r), 'utf8'));
+      await expect.poll(async () => meaning(await responseJson(page))).toEqual(meaning(expected));
+      await expect(page.getByTestId('response-warnings')).toHaveCount(0);
+      expect((await responseJson(page)).status).toBe(expected.status);
+      expect(consoleErrors).toEqual([]);
+    });
+  }
+
+  test('FHIRPath and vendor extensions are listed as unsupported, the form still works', async ({ page }) => {
+    await serveForms(page);
+    await page.goto(preview('/forms/lhcforms-phq9.json'));
+    const list = page.getByTestId('unsupported-features');
+    await expect(list).toContainText('calculatedExpression');
+    await expect(list).toContainText('variable');
+    // the computed total is read-only with a note; the native score still sums the answers
+    await expect(page.getByText('räknas fram automatiskt').first()).toBeVisible();
+    await page.goto(preview('/forms/refero-nb-stepview-validation.json'));
+    await expect(page.getByTestId('unsupported-features')).toContainText('itemControl:step');
+  });
+});
+
+test.describe('bad input never gives a blank page', () => {
+  for (const [file, text] of [
+    ['not-json.json', 'inte giltig JSON'],
+    ['patient.json', 'inte ett Questionnaire utan Patient'],
+    ['no-type.json', 'saknar resourceType'],
+    ['bad-shape.json', 'fel format'],
+    ['missing.json', 'felkod 404'],
+  ]) {
+    test(`${file}: a clear Swedish message`, async ({ page, consoleErrors }) => {
+      await serveForms(page);
+      await page.goto(preview(`/forms/${file}`));
+      await expect(page.getByTestId('preview-error')).toContainText(text);
+      await expect(page.locator('h1')).toHaveText('Förhandsgranska formulär');
+      expect(consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);
+    });
+  }
+
+  test('a picked file that is not a questionnaire is explained', async ({ page }) => {
+    await page.goto('/forhandsgranska');
+    await page.getByLabel('Välj ett formulär (JSON-fil)').setInputFiles({
+      name: 'x.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('[1, 2'),
+    });
+    await expect(page.getByTestId('preview-error')).toContainText('inte giltig JSON');
+    await page.getByLabel('Välj ett formulär (JSON-fil)').setInputFiles(join(CORPUS, 'lhcforms-bit-of-everything.json'));
+    await expect(page.getByTestId('questionnaire-response')).toContainText('QuestionnaireResponse');
+  });
+});
+
+const DEMO = ['forkylning', 'ont-i-halsen-barn', 'urinvagsbesvar', 'hudbesvar', 'tandvark', 'nedstamdhet'];
+
+test.describe('Swedish demo forms', () => {
+  for (const id of DEMO) {
+    test(`${id} renders with no axe violations`, async ({ page, consoleErrors }) => {
+      await page.goto(preview(`/api/v1/questionnaires/${id}`));
+      await expect(page.getByTestId('unsupported-features')).toContainText('Inga');
+      await expectNoAxeViolations(page, id);
+      // an empty submit shows the summary, focused, and every message is Swedish
+      await page.getByRole('button', { name: 'Kontrollera och slutför' }).click();
+      const summary = page.locator('.q-summary');
+      await expect(summary).toBeFocused();
+      await expect(summary).toContainText('Du behöver svara på frågan.');
+      await expectNoAxeViolations(page, `${id} with errors`);
+      expect(consoleErrors).toEqual([]);
+    });
+  }
+});
+
+test('förkylning: enableWhen, decimal comma, inline errors, summary links, urgency', async ({ page }) => {
+  await page.goto(preview('/api/v1/questionnaires/forkylning'));
+  const temp = page.getByRole('textbox', { name: /Hur hög var temperaturen/ });
+  await expect(temp).toHaveCount(0);
+  await page.getByRole('checkbox', { name: 'Feber' }).check();
+  await page.getByRole('group', { name: /mätt temperaturen/ }).getByRole('radio', { name: 'Ja' }).check();
+  await temp.fill('38,5');
+  await expect(page.getByTestId('questionnaire-response')).toContainText('"valueDecimal": 38.5');
+  // an error shows after leaving the field, is tied to it and announced
+  await temp.fill('trettioåtta');
+  await expect(page.locator('.q-error').filter({ hasText: 'Skriv ett tal' })).toHaveCount(0);
+  await temp.blur();
+  await expect(temp).toHaveAttribute('aria-invalid', 'true');
+  const describedBy = (await temp.getAttribute('aria-describedby'))!.split(' ');
+  const errorId = describedBy.find((id) => id.endsWith('-err'))!;
+  await expect(page.locator(`#${errorId}`)).toContainText('Skriv ett tal, till exempel 38,5.');
+  await temp.fill('44');
+  await expect(page.locator(`#${errorId}`)).toContainText('högst 43');
+  await temp.fill('39,2');
+  await expect(temp).not.toHaveAttribute('aria-invalid', 'true');
+  // unchecking Feber disables the question and wipes its answers
+  await page.getByRole('checkbox', { name: 'Feber' }).uncheck();
+  await expect(page.getByTestId('questionnaire-response')).not.toContainText('temperatur');
+  await expect(page.getByTestId('questionnaire-response')).not.toContainText('feber-matt');
+  // summary links move focus to the field
+  await page.getByRole('button', { name: 'Kontrollera och slutför' }).click();
+  await expect(page.locator('.q-summary')).toBeFocused();
+  await page.locator('.q-summary a', { hasText: 'Hur länge har du haft besvären?' }).click();
+  await expect(page.getByRole('radio', { name: 'Mindre än 3 dagar' })).toBeFocused();
+  // a life-threatening answer says "Ring 112" at once
+  await page.getByRole('radio', { name: /mycket svårt att andas/ }).check();
+  const alert = page.getByRole('alert').filter({ hasText: 'Ring 112' });
+  await expect(alert).toBeVisible();
+  await expect(alert.getByRole('link', { name: 'Ring 112' })).toHaveAttribute('href', 'tel:112');
+  // complete the form
+  await page.getByRole('radio', { name: 'Nej', exact: true }).first().check();
+  await page.getByRole('checkbox', { name: 'Hosta' }).check();
+  await page.getByRole('radio', { name: 'Torrhosta' }).check();
+  await page.getByRole('radio', { name: '3–7 dagar' }).check();
+  await page.getByRole('textbox', { name: /Beskriv med egna ord/ }).fill('Hostat i fem dagar, värre på natten.');
+  await page.getByRole('button', { name: 'Kontrollera och slutför' }).click();
+  await expect(page.getByText('Formuläret är komplett')).toBeVisible();
+  await expect(page.getByTestId('questionnaire-response')).toContainText('"status": "completed"');
+});
+
+test('PHQ-9 style form shows the score and flags item 9', async ({ page }) => {
+  await page.goto(preview('/api/v1/questionnaires/nedstamdhet'));
+  await expect(page.locator('.q-score')).toHaveText('Poäng: 0');
+  const groups = page.locator('fieldset.q-item');
+  for (let i = 0; i < 9; i++) {
+    await page.locator(`[data-link-id="phq-${i + 1}"]`).getByRole('radio', { name: 'Mer än hälften av dagarna' }).check();
+  }
+  await expect(page.locator('.q-score')).toHaveText('Poäng: 18');
+  await expect(page.locator('[data-link-id="phq-9"]').getByRole('alert')).toContainText('1177');
+  await expect(page.locator('[data-link-id="funktion"]')).toBeVisible();
+  expect(await groups.count()).toBeGreaterThan(9);
+});
+
+test('drafts survive a reload, say so, and "Börja om" clears them', async ({ page }) => {
+  await page.goto(preview('/api/v1/questionnaires/urinvagsbesvar'));
+  await page.getByRole('checkbox', { name: 'Täta trängningar' }).check();
+  await page.getByRole('group', { name: /allergisk/ }).getByRole('radio', { name: 'Ja' }).check();
+  await page.getByRole('textbox', { name: /Vilket eller vilka/ }).fill('Penicillin');
+  await page.reload();
+  await expect(page.getByText('Vi har återställt svar')).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Täta trängningar' })).toBeChecked();
+  await expect(page.getByRole('textbox', { name: /Vilket eller vilka/ })).toHaveValue('Penicillin');
+  await expect(page.getByTestId('questionnaire-response')).toContainText('Penicillin');
+  await page.getByRole('button', { name: 'Börja om' }).click();
+  await expect(page.getByText('Vi har återställt svar')).toHaveCount(0);
+  await expect(page.getByRole('checkbox', { name: 'Täta trängningar' })).not.toBeChecked();
+  await page.reload();
+  await expect(page.getByRole('checkbox', { name: 'Täta trängningar' })).not.toBeChecked();
+  await expect(page.getByText('Vi har återställt svar')).toHaveCount(0);
+});
+
+test('a completed form leaves no draft behind', async ({ page }) => {
+  await page.goto(preview('/api/v1/questionnaires/tandvark'));
+  await page.getByRole('combobox', { name: /Var sitter värken/ }).selectOption({ label: 'Framtänderna' });
+  await page.getByRole('checkbox', { name: /Ilar vid kallt/ }).check();
+  await page.getByRole('slider').fill('6');
+  await page.getByRole('group', { name: /svullen/ }).getByRole('radio', { name: 'Nej' }).check();
+  await page.getByRole('button', { name: 'Kontrollera och slutför' }).click();
+  await expect(page.getByText('Formuläret är komplett')).toBeVisible();
+  const draftKeys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.')));
+  expect(draftKeys).toEqual([]);
+});
+
+test('paged form: steps, per-page validation, back and next', async ({ page }) => {
+  await serveForms(page);
+  await page.goto(preview('/forms/androidfhir-layout-paginated.json'));
+  const progress = page.locator('#q-progress');
+  await expect(progress).toHaveText(/Steg 1 av \d+/);
+  await page.getByRole('button', { name: 'Nästa' }).click();
+  // page 1 of this form has required questions: the summary stops us
+  const stillOne = await progress.textContent();
+  if ((await page.locator('.q-summary').count()) > 0) {
+    await expect(page.locator('.q-summary')).toBeFocused();
+    expect(stillOne).toMatch(/Steg 1 av/);
+  } else {
+    await expect(progress).toHaveText(/Steg 2 av/);
+    await expect(progress).toBeFocused();
+    await page.getByRole('button', { name: 'Tillbaka' }).click();
+    await expect(progress).toHaveText(/Steg 1 av/);
+  }
+});
+
+test('one group per step for long forms, chosen in the preview', async ({ page }) => {
+  await page.goto(preview('/api/v1/questionnaires/nedstamdhet'));
+  await page.getByLabel('Visa en grupp i taget').check();
+  await expect(page.locator('#q-progress')).toHaveText('Steg 1 av 5');
+  await page.getByRole('button', { name: 'Nästa' }).click();
+  await expect(page.locator('#q-progress')).toHaveText('Steg 2 av 5');
+  await page.getByRole('button', { name: 'Nästa' }).click();
+  // the PHQ group is required question by question: the summary names them
+  await expect(page.locator('.q-summary')).toContainText('Lite intresse eller glädje');
+  await expectNoAxeViolations(page, 'paged with errors');
+});
+
+test('attachments: type and size checked before reading, a clear message', async ({ page }) => {
+  await page.goto(preview('/api/v1/questionnaires/hudbesvar'));
+  const input = page.locator('[data-link-id="bilder"] input[type=file]').first();
+  await input.setInputFiles({ name: 'virus.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+  await expect(page.locator('[data-link-id="bilder"] .q-error')).toContainText('Filtypen stöds inte');
+  await input.setInputFiles({ name: 'bild.png', mimeType: 'image/png', buffer: Buffer.alloc(11 * 1024 * 1024) });
+  await expect(page.locator('[data-link-id="bilder"] .q-error')).toContainText('för stor');
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  await input.setInputFiles({ name: 'utslag.png', mimeType: 'image/png', buffer: png });
+  await expect(page.locator('[data-link-id="bilder"] .q-file')).toContainText('utslag.png');
+  await expect(page.getByTestId('questionnaire-response')).toContainText('"contentType": "image/png"');
+});
+
+test('the form works with the keyboard alone', async ({ page }) => {
+  await page.goto(preview('/api/v1/questionnaires/forkylning'));
+  await page.getByRole('radio', { name: 'Nej', exact: true }).first().focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByRole('radio', { name: 'Nej', exact: true }).first()).toBeChecked();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('checkbox', { name: 'Hosta' })).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.locator('[data-link-id="hosta"]')).toBeVisible();
+});
+
+test('Inställningar can delete every saved draft on the device', async ({ page }) => {
+  await page.goto(preview('/api/v1/questionnaires/forkylning'));
+  await page.getByRole('checkbox', { name: 'Hosta' }).check();
+  await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.')).length)).toBe(1);
+  await page.goto('/installningar');
+  await page.getByRole('button', { name: 'Radera sparade svar på den här enheten' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Sparade svar är raderade.' })).toBeVisible();
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.')).length)).toBe(0);
+});
