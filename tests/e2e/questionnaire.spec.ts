@@ -10,7 +10,7 @@ const corpusFiles = readdirSync(CORPUS).filter((f) => f.endsWith('.json') && !f.
 
 /** Serves the corpus (and some broken files) at /forms/... for this page only. */
 async function serveForms(page: Page) {
-  await page.route('**/forms/**', async (route) => {
+  await page.route((url) => url.pathname.startsWith('/forms/'), async (route) => {
     const name = decodeURIComponent(new URL(route.request().url()).pathname.replace('/forms/', ''));
     const broken: Record<string, string> = {
       'not-json.json': '{ "resourceType": "Questionnaire", ',

@@ -6,6 +6,9 @@
 //! 3. Lighthouse (npm `lighthouse`, mobile preset, Debian's Chromium) on the start page served
 //!    by the release server: performance, accessibility, best practices and the key metrics.
 //!
+//! 4. The 800-item questionnaire: engine natively, and navigation → interactive form and
+//!    keystroke → paint in headless Chromium ([`crate::formbench`]).
+//!
 //! Numbers only: nothing here fails on a threshold (tests never assert timings).
 
 use std::{
@@ -209,6 +212,7 @@ pub fn run() -> Result<()> {
     fs::create_dir_all(&out_dir)?;
     let _ = fs::remove_file(out_dir.join("bench.sqlite"));
     let (_server, url) = start_server(&out_dir)?;
+    crate::formbench::run(&url, &out_dir)?;
     lighthouse(&url, &out_dir)
 }
 

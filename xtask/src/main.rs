@@ -11,6 +11,7 @@
 
 mod bench;
 mod build;
+mod formbench;
 mod postbuild;
 mod tools;
 

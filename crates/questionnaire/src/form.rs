@@ -11,7 +11,7 @@
 //! wipes the answers of items that became disabled, and reports which item nodes changed so a view
 //! updates only those.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use crate::def::{Def, DefId, Unsupported, Urgency, check_extensions};
 use crate::model::{
@@ -78,7 +78,7 @@ pub struct Issue {
 
 pub struct Form {
     questionnaire: Questionnaire,
-    defs: Vec<Def>,
+    defs: Vec<Arc<Def>>,
     nodes: Vec<Node>,
     by_link: HashMap<String, Vec<NodeId>>,
     unsupported: Vec<Unsupported>,
@@ -154,7 +154,7 @@ impl Form {
         };
         Form {
             questionnaire,
-            defs,
+            defs: defs.into_iter().map(Arc::new).collect(),
             nodes: vec![root],
             by_link: HashMap::new(),
             unsupported,
@@ -313,6 +313,11 @@ impl Form {
     /// The definition of an item node.
     pub fn def(&self, item: NodeId) -> &Def {
         &self.defs[self.nodes[item].def.expect("an item node")]
+    }
+
+    /// The definition of an item node, shared (cheap to keep in a view).
+    pub fn def_arc(&self, item: NodeId) -> Arc<Def> {
+        Arc::clone(&self.defs[self.nodes[item].def.expect("an item node")])
     }
 
     pub fn def_by_id(&self, def: DefId) -> &Def {
@@ -596,7 +601,7 @@ impl Form {
         if !self.is_enabled(item) {
             return changes;
         }
-        let d = self.def(item).clone();
+        let d = self.def_arc(item);
         let others: Vec<NodeId> = self.nodes[item]
             .kids
             .iter()
@@ -663,7 +668,7 @@ impl Form {
             }
         }
         for item in kids {
-            let d = self.def(item).clone();
+            let d = self.def_arc(item);
             let matching: Vec<&ResponseItem> = items.iter().filter(|r| r.link_id == d.link_id).collect();
             if matching.is_empty() {
                 continue;

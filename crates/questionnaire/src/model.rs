@@ -461,6 +461,8 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+impl std::error::Error for LoadError {}
+
 fn parse_resource<T: serde::de::DeserializeOwned>(text: &str, expected: &str) -> Result<T, LoadError> {
     let json: Json = serde_json::from_str(text).map_err(|e| LoadError::Json(e.to_string()))?;
     match json.get("resourceType").and_then(Json::as_str) {

@@ -18,6 +18,14 @@ use utoipa::OpenApi;
     tags(
         (name = "system", description = "Health and metadata"),
         (name = "units", description = "Care units (mottagningar)"),
+        (name = "questionnaires", description = "FHIR R4 Questionnaires (symptom forms, e-services) and \
+            server-side validation of QuestionnaireResponses. Questionnaires are plain FHIR R4; the app \
+            understands SDC rendering extensions (itemControl, minValue/maxValue, regex, unit, \
+            ordinalValue/itemWeight, translation, rendering-markdown/xhtml, hidden, min/maxOccurs) and one \
+            extension of its own on `answerOption`: `https://ingang.se/fhir/StructureDefinition/answer-urgency` \
+            with `valueCode` `urgent` (advise calling 1177, let the user continue) or `emergency` (stop the \
+            flow and tell the user to call 112). FHIRPath expressions are not evaluated: such items are \
+            shown read-only and listed as unsupported."),
     ),
     components(schemas(ingang_api::ErrorBody))
 )]

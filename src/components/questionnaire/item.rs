@@ -89,19 +89,16 @@ pub fn ItemView(handle: FormHandle, id: NodeId) -> impl IntoView {
         version.track();
         handle.with(|f| f.is_enabled(id))
     };
-    view! {
-        <Show when=enabled>
-            {
-                let kind = kind.clone();
-                move || match kind {
-                    ItemType::Group => view! { <GroupView handle id /> }.into_any(),
-                    ItemType::Display => view! { <DisplayView handle id /> }.into_any(),
-                    _ => view! { <QuestionView handle id /> }.into_any(),
-                }
-            }
-        </Show>
-    }
-    .into_any()
+    // A plain closure, not <Show>: cheaper per item, and long forms have hundreds.
+    let view = move || {
+        let kind = kind.clone();
+        enabled().then(move || match kind {
+            ItemType::Group => view! { <GroupView handle id /> }.into_any(),
+            ItemType::Display => view! { <DisplayView handle id /> }.into_any(),
+            _ => view! { <QuestionView handle id /> }.into_any(),
+        })
+    };
+    view.into_any()
 }
 
 /// Item nodes under an instance.
@@ -113,7 +110,7 @@ fn children(handle: FormHandle, instance: NodeId) -> impl IntoView {
 #[component]
 fn DisplayView(handle: FormHandle, id: NodeId) -> impl IntoView {
     let i18n = use_i18n();
-    let d = Arc::new(handle.with(|f| f.def(id).clone()));
+    let d = handle.with(|f| f.def_arc(id));
     let content = move || {
         let lang = i18n.locale().code();
         match d.rich_text(lang) {
@@ -131,7 +128,7 @@ fn DisplayView(handle: FormHandle, id: NodeId) -> impl IntoView {
 #[component]
 fn GroupView(handle: FormHandle, id: NodeId) -> impl IntoView {
     let i18n = use_i18n();
-    let d = Arc::new(handle.with(|f| f.def(id).clone()));
+    let d = handle.with(|f| f.def_arc(id));
     let sig = handle.sig(id);
     let version = sig.version.clone();
     let instances = move || {
@@ -195,6 +192,14 @@ fn GroupView(handle: FormHandle, id: NodeId) -> impl IntoView {
             }
         }
     };
+    // A non-repeating group has one repetition for its whole life: no keyed list needed.
+    let list = move || {
+        if repeats {
+            list().into_any()
+        } else {
+            handle.with(|f| f.instances(id).first().copied()).map(|inst| children(handle, inst)).into_any()
+        }
+    };
     let add = repeats.then(|| {
         let version = sig.version.clone();
         let can = move || {
@@ -244,8 +249,12 @@ fn GroupView(handle: FormHandle, id: NodeId) -> impl IntoView {
 }
 
 /// The alert under a question whose chosen answer carries an urgency marker.
-fn urgency_view(handle: FormHandle, id: NodeId) -> impl IntoView {
+fn urgency_view(handle: FormHandle, id: NodeId) -> Option<impl IntoView> {
     let i18n = use_i18n();
+    // Most questions have no red flags: no subscription for them.
+    if !handle.with(|f| f.def(id).choices.iter().any(|c| c.urgency.is_some())) {
+        return None;
+    }
     let sig = handle.sig(id);
     let urgency = move || {
         sig.edited.track();
@@ -255,7 +264,7 @@ fn urgency_view(handle: FormHandle, id: NodeId) -> impl IntoView {
             f.values(id).into_iter().filter_map(|v| d.choice_for(v).and_then(|c| c.urgency)).max()
         })
     };
-    move || match urgency() {
+    Some(move || match urgency() {
         Some(Urgency::Emergency) => Some(
             view! {
                 <div class="notice notice--danger q-urgency" role="alert">
@@ -275,13 +284,13 @@ fn urgency_view(handle: FormHandle, id: NodeId) -> impl IntoView {
             .into_any(),
         ),
         None => None,
-    }
+    })
 }
 
 #[component]
 fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
     let i18n = use_i18n();
-    let d = Arc::new(handle.with(|f| f.def(id).clone()));
+    let d = handle.with(|f| f.def_arc(id));
     let control = Control::choose(&d);
     let sig = handle.sig(id);
     let label_id = format!("q{id}-label");
@@ -339,9 +348,7 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
         let repeats = d.repeats && d.kind != ItemType::Display;
         let label_id2 = label_id.clone();
         let ctx2 = ctx.clone();
-        let list = view! {
-            <For each=instances.clone() key=|i| *i let:inst>
-                {
+        let render = move |inst: NodeId| {
                     let mut ctx = ctx2.clone();
                     if Some(inst) != first {
                         ctx.labelledby = Some(label_id2.clone());
@@ -381,8 +388,12 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
                         </div>
                         {nested}
                     }
-                }
-            </For>
+                };
+        // A non-repeating question has one answer slot for its whole life: no keyed list needed.
+        let list = if repeats {
+            view! { <For each=instances.clone() key=|i| *i children=move |inst| render.clone()(inst) /> }.into_any()
+        } else {
+            first.map(render).into_any()
         };
         let add = repeats.then(|| {
             let v = sig.version.clone();

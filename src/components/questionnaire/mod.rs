@@ -23,6 +23,9 @@ use crate::{
     i18n::{Strings, use_i18n},
 };
 
+/// Item nodes rendered per animation frame in a long form.
+const CHUNK: usize = 120;
+
 /// One entry of the error summary.
 #[derive(Debug, Clone, PartialEq)]
 struct Problem {
@@ -70,13 +73,48 @@ pub fn FormView(
     let step = RwSignal::new(0usize);
     let summary = RwSignal::new(Vec::<Problem>::new());
     let summary_ref = NodeRef::<html::Div>::new();
+    // Long forms render progressively: the first screenful at once, the rest in chunks of about
+    // CHUNK item nodes per animation frame, so the form is usable before all of it exists.
+    let sizes: Vec<usize> = handle.with(|f| {
+        let mut sizes = vec![0usize; steps.len()];
+        for n in f.walk() {
+            if let Some(k) = steps.iter().position(|&s| s == f.top_item(n)) {
+                sizes[k] += 1;
+            }
+        }
+        sizes
+    });
+    let sizes = StoredValue::new(sizes);
+    let chunk_end = move |from: usize| {
+        let sizes = sizes.get_value();
+        let mut total = 0;
+        let mut k = from;
+        while k < sizes.len() && (k == from || total + sizes[k] <= CHUNK) {
+            total += sizes[k];
+            k += 1;
+        }
+        k
+    };
+    let shown = RwSignal::new(chunk_end(0));
+    fn more(shown: RwSignal<usize>, len: usize, next: impl Fn(usize) -> usize + Copy + 'static) {
+        if shown.get_untracked() < len {
+            request_animation_frame(move || {
+                if let Some(now) = shown.try_get_untracked() {
+                    shown.set(next(now));
+                    more(shown, len, next);
+                }
+            });
+        }
+    }
+    let step_len = steps.len();
+    more(shown, step_len, chunk_end);
     let steps_for_view = steps.clone();
     let visible = move || {
         if paged.get() {
             let k = step.get().min(steps_for_view.len().saturating_sub(1));
             steps_for_view.get(k).copied().into_iter().collect::<Vec<_>>()
         } else {
-            steps_for_view.clone()
+            steps_for_view[..shown.get().min(steps_for_view.len())].to_vec()
         }
     };
     let is_last = move || !paged.get() || step.get() + 1 >= step_count;
@@ -153,7 +191,9 @@ pub fn FormView(
                 </p>
             </Show>
             <div class="q-items">
-                {move || visible().into_iter().map(|id| view! { <ItemView handle id /> }).collect_view()}
+                <For each=visible key=|id| *id let:id>
+                    <ItemView handle id />
+                </For>
             </div>
             {move || score().map(|s| view! {
                 <p class="q-score" aria-live="polite">

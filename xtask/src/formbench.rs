@@ -1,0 +1,126 @@
+//! The large-form benchmark: an 800-item questionnaire, measured natively (engine) and in
+//! headless Chromium (navigation to an interactive form, keystroke to paint).
+
+use std::{fs, path::Path, process::Command, time::Instant};
+
+use anyhow::{Context, Result};
+use ingang_questionnaire::{Form, Questionnaire, Value};
+use serde_json::{Value as Json, json};
+
+use crate::{root, tools};
+
+pub const ITEMS: usize = 800;
+
+/// 40 groups of 20 items: every answer type, choice lists, and an enableWhen on every fifth item
+/// (a boolean opens a follow-up), like a long real-world intake form.
+pub fn questionnaire(items: usize) -> Json {
+    let groups = items / 20;
+    let item = |g: usize, i: usize| -> Json {
+        let link = format!("g{g}-i{i}");
+        let text = format!("Fråga {i} i avsnitt {g}");
+        match i % 10 {
+            0 => json!({"linkId": link, "type": "boolean", "text": format!("{text}: har du besvär?")}),
+            1 => json!({"linkId": link, "type": "string", "text": text, "maxLength": 200,
+                        "enableWhen": [{"question": format!("g{g}-i{}", i - 1), "operator": "=", "answerBoolean": true}]}),
+            2 => json!({"linkId": link, "type": "integer", "text": text,
+                        "extension": [{"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 0},
+                                      {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 120}]}),
+            3 => json!({"linkId": link, "type": "decimal", "text": text}),
+            4 => json!({"linkId": link, "type": "choice", "text": text, "answerOption": [
+                        {"valueCoding": {"code": "a", "display": "Aldrig"}}, {"valueCoding": {"code": "b", "display": "Ibland"}},
+                        {"valueCoding": {"code": "c", "display": "Ofta"}}, {"valueCoding": {"code": "d", "display": "Alltid"}}]}),
+            5 => json!({"linkId": link, "type": "choice", "repeats": true, "text": text, "answerOption": [
+                        {"valueCoding": {"code": "x", "display": "Huvud"}}, {"valueCoding": {"code": "y", "display": "Mage"}},
+                        {"valueCoding": {"code": "z", "display": "Rygg"}}]}),
+            6 => json!({"linkId": link, "type": "date", "text": text}),
+            7 => json!({"linkId": link, "type": "text", "text": text, "required": true}),
+            8 => json!({"linkId": link, "type": "display", "text": format!("Information {i} i avsnitt {g}.")}),
+            _ => json!({"linkId": link, "type": "string", "text": text}),
+        }
+    };
+    let mut list = Vec::new();
+    for g in 0..groups {
+        let children: Vec<Json> = (0..19).map(|i| item(g, i)).collect();
+        list.push(json!({"linkId": format!("g{g}"), "type": "group", "text": format!("Avsnitt {g}"), "item": children}));
+    }
+    json!({"resourceType": "Questionnaire", "id": "bench-800", "url": "https://ingang.se/fhir/Questionnaire/bench-800",
+           "version": "1", "status": "draft", "title": format!("Benchmark, {items} frågor"), "item": list})
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// The engine alone, natively: build the form, and one answer (enableWhen re-evaluated).
+fn native(q: &Json) -> Result<()> {
+    let text = q.to_string();
+    let mut build = Vec::new();
+    let mut edit = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let mut form = Form::new(Questionnaire::from_json(&text).context("bench form")?);
+        build.push(t.elapsed().as_secs_f64() * 1000.0);
+        let target = form.walk().into_iter().find(|&n| form.def(n).link_id == "g20-i9").context("item")?;
+        let inst = form.instances(target)[0];
+        for k in 0..50 {
+            let t = Instant::now();
+            form.set_value(inst, Some(Value::String(format!("svar {k}"))));
+            edit.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    let items = Form::new(Questionnaire::from_json(&text)?).def_count();
+    println!("\n## Questionnaire engine, native ({items} items)\n");
+    println!("| step | median |\n|---|---:|");
+    println!("| parse + build form | {:.2} ms |", median(&mut build));
+    println!("| one answer (enableWhen re-evaluated) | {:.3} ms |", median(&mut edit));
+    Ok(())
+}
+
+pub fn run(url: &str, out_dir: &Path) -> Result<()> {
+    let q = questionnaire(ITEMS);
+    let file = out_dir.join("form-800.json");
+    fs::write(&file, serde_json::to_vec(&q)?)?;
+    native(&q)?;
+    let report = out_dir.join("form-bench.json");
+    crate::run(
+        Command::new("node")
+            .arg(root().join("tests/bench/form.mjs"))
+            .env("BENCH_URL", url)
+            .env("BENCH_FORM", &file)
+            .env("BENCH_REPORT", &report)
+            .env("CHROME_PATH", tools::CHROMIUM)
+            .env("PATH", tools::path_with_tools()),
+    )?;
+    let r: Json = serde_json::from_str(&fs::read_to_string(&report)?)?;
+    println!("\n## {ITEMS}-item form in headless Chromium (/forhandsgranska, phone viewport, no throttling)\n");
+    println!("| measure | median | p95 |\n|---|---:|---:|");
+    let row = |name: &str, key: &str, unit: &str| {
+        println!(
+            "| {name} | {:.0}{unit} | {:.0}{unit} |",
+            r[key]["median"].as_f64().unwrap_or(f64::NAN),
+            r[key]["p95"].as_f64().unwrap_or(f64::NAN)
+        );
+    };
+    row("navigation → first screen of the form rendered and usable", "first_ms", " ms");
+    row("navigation → all 800 items rendered", "load_ms", " ms");
+    println!(
+        "| keystroke → next paint | {:.1} ms | {:.1} ms |",
+        r["key_ms"]["median"].as_f64().unwrap_or(f64::NAN),
+        r["key_ms"]["p95"].as_f64().unwrap_or(f64::NAN)
+    );
+    row("DOM nodes changed in the form per keystroke", "mutations", "");
+    println!("\nRaw numbers: {}", report.display());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_bench_form_has_800_items_and_loads() {
+        let q = super::questionnaire(super::ITEMS);
+        let form = ingang_questionnaire::Form::new(serde_json::from_value(q).unwrap());
+        assert_eq!(form.def_count(), 800);
+        assert!(form.unsupported().is_empty());
+    }
+}
