@@ -325,3 +325,39 @@ test('Inställningar can delete every saved draft on the device', async ({ page 
   await expect(page.getByRole('status').filter({ hasText: 'Sparade svar är raderade.' })).toBeVisible();
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.')).length)).toBe(0);
 });
+
+test('edge cases render accessibly and unsafe rich text stays inert', async ({ page, consoleErrors }) => {
+  const form = readFileSync(resolve(__dirname, '../fixtures/forms/edge-cases.json'));
+  await page.route((url) => url.pathname === '/edge.json', (r) => r.fulfill({ body: form, contentType: 'application/json' }));
+  await page.goto(preview('/edge.json'));
+  await expect(page.locator('[data-link-id="xhtml"]')).toContainText('Läs noga här.');
+  // no script ran, no handler or remote image made it into the DOM, the javascript: link is gone
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  await expect(page.locator('.q-form script, .q-form img, .q-form [onclick]')).toHaveCount(0);
+  await expect(page.locator('.q-form a[href^="javascript"]')).toHaveCount(0);
+  await expect(page.locator('[data-link-id="xhtml"]')).toContainText('spårpixel');
+  // unknown type is explained, the hidden group is not shown but its value is in the response
+  await expect(page.locator('[data-link-id="r3-type"]')).toContainText('kan inte visas ännu');
+  await expect(page.locator('[data-link-id="hidden"]')).toHaveCount(0);
+  await expect(page.getByTestId('questionnaire-response')).toContainText('dolt värde');
+  await expect(page.getByTestId('unsupported-features')).toContainText('type:question');
+  // nested repeating groups add and remove repetitions
+  await page.getByRole('button', { name: 'Lägg till en till: Yttre upprepning' }).click();
+  await expect(page.locator('[data-link-id="outer"] .q-instance')).not.toHaveCount(0);
+  await page.getByRole('button', { name: 'Lägg till en till: Inre upprepning' }).first().click();
+  await expect(page.locator('[data-link-id="leaf"]')).toHaveCount(3);
+  await page.getByRole('button', { name: /Ta bort Inre upprepning nr 2/ }).first().click();
+  await expect(page.locator('[data-link-id="leaf"]')).toHaveCount(2);
+  // quantity with a unit choice, integer options, initial date option, reference as text
+  await page.getByRole('textbox', { name: 'Vikt' }).fill('72,5');
+  await page.getByRole('combobox', { name: 'Enhet' }).selectOption({ label: 'gram' });
+  await expect(page.getByTestId('questionnaire-response')).toContainText('"code": "g"');
+  await page.getByRole('radio', { name: '2', exact: true }).check();
+  await expect(page.getByTestId('questionnaire-response')).toContainText('"valueInteger": 2');
+  await expect(page.getByRole('radio', { name: '2026-02-01' })).toBeChecked();
+  await page.getByRole('textbox', { name: 'Vem remitterade dig?' }).fill('Dr Andersson');
+  await expect(page.getByTestId('questionnaire-response')).toContainText('"display": "Dr Andersson"');
+  await expect(page.getByRole('textbox', { name: 'Skrivskyddad' })).toHaveValue('förifylld');
+  await expectNoAxeViolations(page, 'edge cases');
+  expect(consoleErrors).toEqual([]);
+});

@@ -65,3 +65,18 @@ fn expected_responses_round_trip_unchanged_in_meaning() {
         assert_eq!(out.status, qr.status, "status kept from the resumed response");
     }
 }
+
+#[test]
+fn edge_case_form_loads_and_keeps_hidden_values() {
+    let path = corpus_dir().join("../forms/edge-cases.json");
+    let q = Questionnaire::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let form = Form::new(q.clone());
+    let qr = form.response();
+    let m = meaning(&qr);
+    assert!(m.iter().any(|(p, v)| p == "/hidden/hidden-q" && v.contains("dolt värde")), "{m:?}");
+    assert!(m.iter().any(|(p, v)| p == "/date-options" && v.contains("2026-02-01")), "{m:?}");
+    assert!(form.unsupported().iter().any(|u| u.feature == "type:question"));
+    let (again, warnings) = Form::with_response(q, qr.clone());
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(meaning(&again.response()), m);
+}

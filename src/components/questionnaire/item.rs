@@ -21,6 +21,10 @@ fn label_view(d: Arc<Def>) -> impl IntoView {
         let prefix = d.prefix(lang).map(|p| view! { <span class="q-prefix">{p}" "</span> });
         let text: Vec<AnyView> = match d.rich_text(lang) {
             Some(rt) => rich_text::phrasing(rt),
+            // A question without text still needs an accessible name: its linkId, for screen readers.
+            None if d.text(lang).trim().is_empty() && prefix.is_none() => {
+                vec![view! { <span class="visually-hidden">{d.link_id.clone()}</span> }.into_any()]
+            }
             None => vec![d.text(lang).into_any()],
         };
         let required =
@@ -321,7 +325,10 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
     let has_children = !d.children.is_empty();
     let ctx = Ctx { handle, item: id, def: d.clone(), describedby: describedby.clone(), labelledby: None, invalid };
 
-    let answers: AnyView = if control == Control::Checkboxes {
+    let answers: AnyView = if control == Control::Unsupported {
+        // an item type this engine does not know has no answers to show
+        view! { <p class="q-note">{move || i18n.t().questionnaire_unsupported_type}</p> }.into_any()
+    } else if control == Control::Checkboxes {
         // one group of check boxes; nested items per chosen option
         let per_answer = has_children.then(|| {
             let d = d.clone();
