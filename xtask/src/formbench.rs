@@ -41,7 +41,9 @@ pub fn questionnaire(items: usize) -> Json {
     let mut list = Vec::new();
     for g in 0..groups {
         let children: Vec<Json> = (0..19).map(|i| item(g, i)).collect();
-        list.push(json!({"linkId": format!("g{g}"), "type": "group", "text": format!("Avsnitt {g}"), "item": children}));
+        list.push(
+            json!({"linkId": format!("g{g}"), "type": "group", "text": format!("Avsnitt {g}"), "item": children}),
+        );
     }
     json!({"resourceType": "Questionnaire", "id": "bench-800", "url": "https://ingang.se/fhir/Questionnaire/bench-800",
            "version": "1", "status": "draft", "title": format!("Benchmark, {items} frågor"), "item": list})

@@ -356,46 +356,48 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
         let label_id2 = label_id.clone();
         let ctx2 = ctx.clone();
         let render = move |inst: NodeId| {
-                    let mut ctx = ctx2.clone();
-                    if Some(inst) != first {
-                        ctx.labelledby = Some(label_id2.clone());
-                    }
-                    let value_version = handle.sig(id).version;
-                    let has_value = move || {
-                        value_version.track();
-                        handle.with(|f| f.is_alive(inst) && f.value(inst).is_some())
-                    };
-                    let nested = has_children.then(|| view! {
-                        <Show when=has_value.clone()>
-                            <div class="q-children">{children(handle, inst)}</div>
-                        </Show>
-                    });
-                    let remove = repeats.then(|| {
-                        let v = handle.sig(id).version;
-                        let can = move || {
-                            v.track();
-                            handle.with(|f| f.can_remove(id))
-                        };
-                        view! {
-                            <Show when=can.clone()>
-                                <button type="button" class="button button--small button--secondary q-remove"
-                                    on:click=move |_| {
-                                        handle.edit(id, |f| f.remove_instance(id, inst));
-                                        browser::focus_id_later(format!("q{id}-add"));
-                                    }>
-                                    {move || i18n.t().questionnaire_remove}
-                                </button>
-                            </Show>
-                        }
-                    });
-                    view! {
-                        <div class="q-answer">
-                            {instance_control(ctx, inst, control)}
-                            {remove}
-                        </div>
-                        {nested}
-                    }
+            let mut ctx = ctx2.clone();
+            if Some(inst) != first {
+                ctx.labelledby = Some(label_id2.clone());
+            }
+            let value_version = handle.sig(id).version;
+            let has_value = move || {
+                value_version.track();
+                handle.with(|f| f.is_alive(inst) && f.value(inst).is_some())
+            };
+            let nested = has_children.then(|| {
+                view! {
+                    <Show when=has_value.clone()>
+                        <div class="q-children">{children(handle, inst)}</div>
+                    </Show>
+                }
+            });
+            let remove = repeats.then(|| {
+                let v = handle.sig(id).version;
+                let can = move || {
+                    v.track();
+                    handle.with(|f| f.can_remove(id))
                 };
+                view! {
+                    <Show when=can.clone()>
+                        <button type="button" class="button button--small button--secondary q-remove"
+                            on:click=move |_| {
+                                handle.edit(id, |f| f.remove_instance(id, inst));
+                                browser::focus_id_later(format!("q{id}-add"));
+                            }>
+                            {move || i18n.t().questionnaire_remove}
+                        </button>
+                    </Show>
+                }
+            });
+            view! {
+                <div class="q-answer">
+                    {instance_control(ctx, inst, control)}
+                    {remove}
+                </div>
+                {nested}
+            }
+        };
         // A non-repeating question has one answer slot for its whole life: no keyed list needed.
         let list = if repeats {
             view! { <For each=instances.clone() key=|i| *i children=move |inst| render.clone()(inst) /> }.into_any()
