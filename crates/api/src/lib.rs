@@ -10,6 +10,8 @@
 //!   human `message` (Swedish by default; the app shows its own localised text per `code`).
 //! - Unknown fields are ignored by readers, so servers may add fields without breaking clients.
 
+pub mod personnummer;
+
 use serde::{Deserialize, Serialize};
 
 /// The path prefix of version 1 of the API.

@@ -5,6 +5,7 @@
 //! - [`security`]: headers on every response (CSP, nosniff, ...).
 //! - [`db`]: SQLite access and migrations; [`demo`]: demo data for `--demo`.
 
+pub mod bankid;
 pub mod db;
 pub mod demo;
 pub mod error;
