@@ -4,8 +4,243 @@
 //! The browser never talks to BankID. The server starts an order, keeps `qrStartSecret` to
 //! itself, computes the QR content every second, and collects the status for the app.
 
+use std::{
+    collections::HashMap,
+    future::Future,
+    pin::Pin,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+/// A random token in UUID layout (122 bits of randomness), for order refs and start tokens.
+pub fn random_token() -> String {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).expect("the OS random source works");
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+}
+
+/// A started order. `qr_start_secret` stays on the server.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub order_ref: String,
+    pub auto_start_token: String,
+    pub qr_start_token: String,
+    pub qr_start_secret: String,
+    pub started: Instant,
+}
+
+impl Order {
+    /// The QR content for `now` (whole seconds since the order started).
+    pub fn qr_at(&self, now: Instant) -> String {
+        qr_content(&self.qr_start_token, &self.qr_start_secret, now.saturating_duration_since(self.started).as_secs())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Pending,
+    Failed,
+    Complete,
+}
+
+/// The identified user (`completionData.user`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// 12 digits.
+    pub personal_number: String,
+    pub name: String,
+    pub given_name: String,
+    pub surname: String,
+}
+
+/// The answer of `collect`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collect {
+    pub status: Status,
+    /// Present for pending and failed orders (`outstandingTransaction`, `userSign`, `expiredTransaction` ...).
+    pub hint_code: Option<String>,
+    pub user: Option<User>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BankIdError {
+    /// Unknown order, or a completed order already collected.
+    NotFound,
+    /// `alreadyInProgress`, `requestTimeout`, `maintenance`, `internalError` ...
+    Service(String),
+}
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What the server needs from BankID. The real RP API (mutual TLS to appapi2.bankid.com) and the
+/// simulator both implement it.
+pub trait BankIdProvider: Send + Sync {
+    fn auth<'a>(&'a self, end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>>;
+    fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>>;
+    fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>>;
+}
+
+#[derive(Debug, Clone)]
+struct SimOrder {
+    order: Order,
+    status: Status,
+    hint_code: String,
+    user: Option<User>,
+    completed_at: Option<Instant>,
+    collected: bool,
+}
+
+/// A BankID that lives in the server's memory (demo and test mode): the test-identity page
+/// plays the user's BankID app through [`SimulatedBankId::set_hint`], [`SimulatedBankId::complete`]
+/// and [`SimulatedBankId::fail`].
+pub struct SimulatedBankId {
+    orders: Mutex<HashMap<String, SimOrder>>,
+    /// A pending order fails with `expiredTransaction` after this long.
+    pub expiry: Duration,
+}
+
+/// A completed order can be collected for this long, once.
+const COMPLETE_COLLECTABLE: Duration = Duration::from_secs(180);
+
+impl Default for SimulatedBankId {
+    fn default() -> Self {
+        Self { orders: Mutex::new(HashMap::new()), expiry: Duration::from_secs(180) }
+    }
+}
+
+impl SimulatedBankId {
+    pub fn start(&self, now: Instant) -> Order {
+        let order = Order {
+            order_ref: random_token(),
+            auto_start_token: random_token(),
+            qr_start_token: random_token(),
+            qr_start_secret: random_token(),
+            started: now,
+        };
+        let sim = SimOrder {
+            order: order.clone(),
+            status: Status::Pending,
+            hint_code: "outstandingTransaction".into(),
+            user: None,
+            completed_at: None,
+            collected: false,
+        };
+        self.lock().insert(order.order_ref.clone(), sim);
+        order
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SimOrder>> {
+        self.orders.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn expire(&self, sim: &mut SimOrder, now: Instant) {
+        if sim.status == Status::Pending && now.saturating_duration_since(sim.order.started) >= self.expiry {
+            sim.status = Status::Failed;
+            sim.hint_code = "expiredTransaction".into();
+        }
+    }
+
+    pub fn collect_at(&self, order_ref: &str, now: Instant) -> Result<Collect, BankIdError> {
+        let mut orders = self.lock();
+        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
+        self.expire(sim, now);
+        match sim.status {
+            Status::Complete => {
+                let fresh = sim.completed_at.is_some_and(|t| now.saturating_duration_since(t) < COMPLETE_COLLECTABLE);
+                if sim.collected || !fresh {
+                    return Err(BankIdError::NotFound);
+                }
+                sim.collected = true;
+                Ok(Collect { status: Status::Complete, hint_code: None, user: sim.user.clone() })
+            }
+            status => Ok(Collect { status, hint_code: Some(sim.hint_code.clone()), user: None }),
+        }
+    }
+
+    pub fn cancel_order(&self, order_ref: &str) -> Result<(), BankIdError> {
+        let mut orders = self.lock();
+        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
+        if sim.status == Status::Pending {
+            sim.status = Status::Failed;
+            sim.hint_code = "cancelled".into();
+        }
+        Ok(())
+    }
+
+    /// Orders still pending (for the test-identity page), oldest first.
+    pub fn pending(&self, now: Instant) -> Vec<Order> {
+        let mut orders = self.lock();
+        let mut out: Vec<Order> = orders
+            .values_mut()
+            .filter_map(|sim| {
+                self.expire(sim, now);
+                (sim.status == Status::Pending).then(|| sim.order.clone())
+            })
+            .collect();
+        out.sort_by_key(|o| o.started);
+        out
+    }
+
+    /// The order, for computing its QR code.
+    pub fn order(&self, order_ref: &str) -> Option<Order> {
+        self.lock().get(order_ref).map(|s| s.order.clone())
+    }
+
+    /// The user's app reports progress: `outstandingTransaction`, `noClient`, `started`, `userSign`, `userMrtd`.
+    pub fn set_hint(&self, order_ref: &str, hint: &str) -> Result<(), BankIdError> {
+        let mut orders = self.lock();
+        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
+        if sim.status == Status::Pending {
+            sim.hint_code = hint.to_owned();
+        }
+        Ok(())
+    }
+
+    /// The order fails: `userCancel`, `certificateErr`, `expiredTransaction`, `startFailed` ...
+    pub fn fail(&self, order_ref: &str, hint: &str) -> Result<(), BankIdError> {
+        let mut orders = self.lock();
+        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
+        if sim.status == Status::Pending {
+            sim.status = Status::Failed;
+            sim.hint_code = hint.to_owned();
+        }
+        Ok(())
+    }
+
+    /// The user identifies with `user`.
+    pub fn complete(&self, order_ref: &str, user: User, now: Instant) -> Result<(), BankIdError> {
+        let mut orders = self.lock();
+        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
+        self.expire(sim, now);
+        if sim.status != Status::Pending {
+            return Err(BankIdError::NotFound);
+        }
+        sim.status = Status::Complete;
+        sim.user = Some(user);
+        sim.completed_at = Some(now);
+        Ok(())
+    }
+}
+
+impl BankIdProvider for SimulatedBankId {
+    fn auth<'a>(&'a self, _end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
+        Box::pin(async move { Ok(self.start(Instant::now())) })
+    }
+
+    fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
+        Box::pin(async move { self.collect_at(order_ref, Instant::now()) })
+    }
+
+    fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>> {
+        Box::pin(async move { self.cancel_order(order_ref) })
+    }
+}
 
 /// The animated QR content for second `seconds` of an order:
 /// `bankid.<qrStartToken>.<seconds>.<hex HMAC-SHA256(qrStartSecret, seconds)>`.
@@ -20,6 +255,72 @@ pub fn qr_content(qr_start_token: &str, qr_start_secret: &str, seconds: u64) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn anna() -> User {
+        User {
+            personal_number: "198001139297".into(),
+            name: "Anna Andersson".into(),
+            given_name: "Anna".into(),
+            surname: "Andersson".into(),
+        }
+    }
+
+    #[test]
+    fn an_order_goes_pending_to_complete_and_is_collected_once() {
+        let bankid = SimulatedBankId::default();
+        let t0 = Instant::now();
+        let order = bankid.start(t0);
+        assert_ne!(order.order_ref, order.qr_start_token);
+        let c = bankid.collect_at(&order.order_ref, t0).unwrap();
+        assert_eq!((c.status, c.hint_code.as_deref()), (Status::Pending, Some("outstandingTransaction")));
+        bankid.set_hint(&order.order_ref, "userSign").unwrap();
+        assert_eq!(bankid.collect_at(&order.order_ref, t0).unwrap().hint_code.as_deref(), Some("userSign"));
+        assert_eq!(bankid.pending(t0).len(), 1);
+        bankid.complete(&order.order_ref, anna(), t0).unwrap();
+        let c = bankid.collect_at(&order.order_ref, t0).unwrap();
+        assert_eq!(c.status, Status::Complete);
+        assert_eq!(c.user, Some(anna()));
+        assert_eq!(bankid.collect_at(&order.order_ref, t0), Err(BankIdError::NotFound), "collected only once");
+        assert!(bankid.pending(t0).is_empty());
+    }
+
+    #[test]
+    fn orders_expire_fail_and_cancel() {
+        let bankid = SimulatedBankId { expiry: Duration::from_secs(30), ..Default::default() };
+        let t0 = Instant::now();
+        let a = bankid.start(t0);
+        let c = bankid.collect_at(&a.order_ref, t0 + Duration::from_secs(31)).unwrap();
+        assert_eq!((c.status, c.hint_code.as_deref()), (Status::Failed, Some("expiredTransaction")));
+        assert_eq!(bankid.complete(&a.order_ref, anna(), t0 + Duration::from_secs(31)), Err(BankIdError::NotFound));
+        let b = bankid.start(t0);
+        bankid.fail(&b.order_ref, "certificateErr").unwrap();
+        assert_eq!(bankid.collect_at(&b.order_ref, t0).unwrap().hint_code.as_deref(), Some("certificateErr"));
+        let c = bankid.start(t0);
+        bankid.cancel_order(&c.order_ref).unwrap();
+        assert_eq!(bankid.collect_at(&c.order_ref, t0).unwrap().hint_code.as_deref(), Some("cancelled"));
+        assert_eq!(bankid.collect_at("nope", t0), Err(BankIdError::NotFound));
+    }
+
+    #[test]
+    fn the_qr_code_changes_every_second_and_never_shows_the_secret() {
+        let bankid = SimulatedBankId::default();
+        let t0 = Instant::now();
+        let order = bankid.start(t0);
+        let q0 = order.qr_at(t0);
+        let q1 = order.qr_at(t0 + Duration::from_millis(1500));
+        assert!(q0.starts_with(&format!("bankid.{}.0.", order.qr_start_token)));
+        assert!(q1.starts_with(&format!("bankid.{}.1.", order.qr_start_token)));
+        assert!(!q0.contains(&order.qr_start_secret) && !q1.contains(&order.qr_start_secret));
+        assert_eq!(q0, qr_content(&order.qr_start_token, &order.qr_start_secret, 0));
+    }
+
+    #[test]
+    fn tokens_are_random_uuids() {
+        let a = random_token();
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+        assert_ne!(a, random_token());
+    }
 
     /// The test vector in shared/reference/bankid.md (BankID's own documentation example).
     #[test]
