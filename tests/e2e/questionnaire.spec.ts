@@ -361,3 +361,10 @@ test('edge cases render accessibly and unsafe rich text stays inert', async ({ p
   await expectNoAxeViolations(page, 'edge cases');
   expect(consoleErrors).toEqual([]);
 });
+
+test('a response that is not a QuestionnaireResponse is explained, the form still loads', async ({ page }) => {
+  await serveForms(page);
+  await page.goto(preview('/forms/lhcforms-phq9.json', '/forms/lhcforms-phq9.json'));
+  await expect(page.getByRole('alert').filter({ hasText: 'inte ett QuestionnaireResponse utan Questionnaire' })).toBeVisible();
+  await expect(page.getByTestId('questionnaire-response')).toContainText('QuestionnaireResponse');
+});

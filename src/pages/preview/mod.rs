@@ -24,6 +24,8 @@ pub enum PreviewError {
     Network(String),
     Status(u16, String),
     Load(LoadError),
+    /// The saved response is some other resource.
+    WrongResponse(String),
 }
 
 impl PreviewError {
@@ -40,6 +42,7 @@ impl PreviewError {
             }
             Self::Load(LoadError::WrongResource(found)) => t.preview_error_wrong_resource.replace("{found}", found),
             Self::Load(LoadError::Invalid(detail)) => t.preview_error_invalid.replace("{detail}", detail),
+            Self::WrongResponse(found) => t.preview_error_wrong_response.replace("{found}", found),
         }
     }
 }
@@ -91,6 +94,7 @@ async fn load(
         Some(Err(e)) => (None, Some(e)),
         Some(Ok(text)) => match QuestionnaireResponse::from_json(&text) {
             Ok(r) => (Some(r), None),
+            Err(LoadError::WrongResource(found)) => (None, Some(PreviewError::WrongResponse(found))),
             Err(e) => (None, Some(PreviewError::Load(e))),
         },
     };
@@ -286,5 +290,9 @@ mod tests {
         let e = PreviewError::Status(404, "/forms/x.json".into());
         assert!(e.message(&SV).contains("404") && e.message(&SV).contains("/forms/x.json"));
         assert!(!PreviewError::Load(LoadError::WrongResource(String::new())).message(&SV).contains("{"));
+        assert_eq!(
+            PreviewError::WrongResponse("Questionnaire".into()).message(&SV),
+            "Filen är inte ett QuestionnaireResponse utan Questionnaire."
+        );
     }
 }
