@@ -38,6 +38,10 @@ pub async fn fetch_text(method: &str, url: &str, json_body: Option<&str>) -> Res
     if json_body.is_some() {
         headers.set("Content-Type", "application/json").map_err(js_err)?;
     }
+    // The API refuses state-changing requests without it (CSRF protection, see the server).
+    if method != "GET" && method != "HEAD" {
+        headers.set("X-Ingang-Csrf", "1").map_err(js_err)?;
+    }
 
     let abort = Closure::once(move || controller.abort());
     let timer = window

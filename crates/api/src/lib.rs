@@ -10,6 +10,7 @@
 //!   human `message` (Swedish by default; the app shows its own localised text per `code`).
 //! - Unknown fields are ignored by readers, so servers may add fields without breaking clients.
 
+pub mod auth;
 pub mod personnummer;
 
 use serde::{Deserialize, Serialize};

@@ -252,6 +252,21 @@ pub fn qr_content(qr_start_token: &str, qr_start_secret: &str, seconds: u64) -> 
     format!("bankid.{qr_start_token}.{seconds}.{hex}")
 }
 
+/// The provider when no BankID is configured (not demo mode): every call is refused.
+pub struct Unconfigured;
+
+impl BankIdProvider for Unconfigured {
+    fn auth<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
+        Box::pin(async { Err(BankIdError::Service("BankID är inte konfigurerat".into())) })
+    }
+    fn collect<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
+        Box::pin(async { Err(BankIdError::NotFound) })
+    }
+    fn cancel<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), BankIdError>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

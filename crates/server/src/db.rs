@@ -16,6 +16,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_units.sql")),
         M::up(include_str!("../migrations/0002_questionnaires.sql")),
+        M::up(include_str!("../migrations/0003_sessions.sql")),
     ])
 }
 

@@ -35,6 +35,23 @@ pub struct Config {
 pub struct AppState {
     pub db: Db,
     pub demo: bool,
+    /// BankID: the simulator in demo/test mode; without a configured provider, logins answer 503.
+    pub bankid: std::sync::Arc<dyn bankid::BankIdProvider>,
+    /// The simulator's test hooks (the test-identity page), in demo/test mode only.
+    pub bankid_sim: Option<std::sync::Arc<bankid::SimulatedBankId>>,
+    pub sessions: routes::auth::SessionPolicy,
+}
+
+impl AppState {
+    /// State with the defaults: the BankID simulator when `demo`, none otherwise.
+    pub fn new(db: Db, demo: bool) -> Self {
+        let sim = demo.then(|| std::sync::Arc::new(bankid::SimulatedBankId::default()));
+        let bankid: std::sync::Arc<dyn bankid::BankIdProvider> = match &sim {
+            Some(s) => s.clone(),
+            None => std::sync::Arc::new(bankid::Unconfigured),
+        };
+        Self { db, demo, bankid, bankid_sim: sim, sessions: Default::default() }
+    }
 }
 
 /// The whole application: API, OpenAPI document, static app, security headers.
@@ -53,7 +70,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     if config.demo {
         db.call(demo::seed).await.map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
     }
-    let state = AppState { db, demo: config.demo };
+    let state = AppState::new(db, config.demo);
     let app = app(state, &config);
     let addr = listener.local_addr()?;
     // The test harness and `cargo xtask demo` read this line to learn the port.

@@ -18,6 +18,9 @@ use utoipa::OpenApi;
     tags(
         (name = "system", description = "Health and metadata"),
         (name = "units", description = "Care units (mottagningar)"),
+        (name = "auth", description = "Sign-in with BankID and sessions. The session is an HttpOnly \
+            `__Host-` cookie; every state-changing request must send the header `X-Ingang-Csrf: 1` \
+            (and, when the browser sends `Origin`, come from the API's own origin)."),
         (name = "questionnaires", description = "FHIR R4 Questionnaires (symptom forms, e-services) and \
             server-side validation of QuestionnaireResponses. Questionnaires are plain FHIR R4; the app \
             understands SDC rendering extensions (itemControl, minValue/maxValue, regex, unit, \

@@ -57,7 +57,8 @@ async fn unknown_api_paths_are_json_404s_not_the_app() {
 #[tokio::test]
 async fn wrong_method_gives_json_error() {
     let app = test_app(None).await;
-    let res = send(&app, Request::post("/api/v1/health").body(Body::empty()).expect("request")).await;
+    let req = Request::post("/api/v1/health").header("x-ingang-csrf", "1").body(Body::empty()).expect("request");
+    let res = send(&app, req).await;
     assert_eq!(res.status(), 405);
     assert_eq!(body_json(res).await["code"], "method_not_allowed");
 }
@@ -80,7 +81,7 @@ async fn security_headers_on_api_responses() {
 async fn hsts_when_served_over_tls() {
     let db = ingang_server::db::Db::open_in_memory().expect("db");
     let config = ingang_server::Config { hsts: true, ..Default::default() };
-    let app = ingang_server::app(ingang_server::AppState { db, demo: false }, &config);
+    let app = ingang_server::app(ingang_server::AppState::new(db, false), &config);
     let res = get(&app, "/api/v1/health").await;
     assert!(header(&res, "strict-transport-security").starts_with("max-age="));
 }

@@ -8,8 +8,15 @@ use ingang_questionnaire::{Form, Questionnaire, Value, model::ItemType};
 use serde_json::json;
 
 async fn post_json(app: &axum::Router, uri: &str, body: serde_json::Value) -> axum::http::Response<Body> {
-    send(app, Request::post(uri).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap())
-        .await
+    send(
+        app,
+        Request::post(uri)
+            .header("content-type", "application/json")
+            .header("x-ingang-csrf", "1")
+            .body(Body::from(body.to_string()))
+            .unwrap(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -151,7 +158,7 @@ async fn the_server_validates_responses_and_trusts_no_client() {
     let res = post_json(&app, url, json!({"resourceType": "Patient"})).await;
     assert_eq!(res.status(), 400);
     assert_eq!(body_json(res).await["code"], "bad_request");
-    let res = send(&app, Request::post(url).body(Body::from("{nope")).unwrap()).await;
+    let res = send(&app, Request::post(url).header("x-ingang-csrf", "1").body(Body::from("{nope")).unwrap()).await;
     assert_eq!(res.status(), 400);
     assert_eq!(get(&app, "/api/v1/questionnaires/nope/validate").await.status(), 405);
 }

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Each module holds the handlers of one area; [`api_router`]
 //! collects them with their OpenAPI descriptions.
 
+pub mod auth;
 pub mod health;
 pub mod questionnaires;
 pub mod units;
@@ -22,7 +23,11 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(units::list_units))
             .routes(routes!(questionnaires::list_questionnaires))
             .routes(routes!(questionnaires::get_questionnaire))
-            .routes(routes!(questionnaires::validate_response)),
+            .routes(routes!(questionnaires::validate_response))
+            .routes(routes!(auth::start_login, auth::login_status, auth::cancel_login))
+            .routes(routes!(auth::get_session))
+            .routes(routes!(auth::keepalive))
+            .routes(routes!(auth::logout)),
     )
 }
 
@@ -42,6 +47,7 @@ pub fn api_router(state: AppState) -> Router {
         // Unknown API paths are JSON 404s, never the app's index.html.
         .route("/api", axum::routing::any(|| async { error::ApiError::not_found() }))
         .route("/api/{*rest}", axum::routing::any(|| async { error::ApiError::not_found() }))
+        .layer(middleware::from_fn(auth::csrf))
         .layer(middleware::from_fn(error::json_errors))
         .layer(axum::extract::DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(state)

@@ -15,7 +15,7 @@ pub async fn test_app(static_dir: Option<std::path::PathBuf>) -> Router {
     let db = Db::open_in_memory().expect("db");
     db.call(demo::seed).await.expect("seed");
     let config = Config { static_dir, demo: true, ..Config::default() };
-    app(AppState { db, demo: true }, &config)
+    app(AppState::new(db, true), &config)
 }
 
 pub async fn send(app: &Router, req: Request<Body>) -> Response<Body> {

@@ -1,0 +1,429 @@
+//! Sign-in with BankID and sessions.
+//!
+//! - A login's BankID order lives server-side, keyed by the SHA-256 of an opaque id in the
+//!   `__Host-ingang-login` cookie, so a reload or a new tab after returning from the BankID app
+//!   continues the same order. The QR secret is stored there too and never leaves the server.
+//! - A session is an opaque id in the `__Host-ingang-session` cookie (HttpOnly, Secure,
+//!   SameSite=Lax); the database holds only its hash, with an inactivity timeout and an absolute
+//!   lifetime. Logout revokes it on the server.
+//! - State-changing requests are checked against CSRF in [`csrf`] (custom header + Origin).
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::{
+    Json,
+    extract::{FromRequestParts, Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use ingang_api::{
+    auth::{LoginStarted, LoginState, LoginStatus, SessionInfo, SessionUser, StartLogin},
+    personnummer::{Date, Personnummer},
+};
+use rusqlite::{OptionalExtension, params};
+use sha2::{Digest, Sha256};
+
+use crate::{
+    AppState,
+    bankid::{BankIdError, Status, qr_content, random_token},
+    error::ApiError,
+};
+
+pub const SESSION_COOKIE: &str = "__Host-ingang-session";
+pub const LOGIN_COOKIE: &str = "__Host-ingang-login";
+/// State-changing API requests must carry this header (a cross-site form cannot set it).
+pub const CSRF_HEADER: &str = "x-ingang-csrf";
+
+/// Session lifetimes.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self { idle: Duration::from_secs(15 * 60), absolute: Duration::from_secs(12 * 3600) }
+    }
+}
+
+pub fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+fn now_millis() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The value of cookie `name` in the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
+    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
+    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax{age}"))
+        .expect("cookie values are ASCII")
+}
+
+fn clear_cookie(name: &str) -> HeaderValue {
+    set_cookie(name, "", Some(0))
+}
+
+/// CSRF protection for every state-changing API request: the custom header must be present, and
+/// an `Origin` header, when sent, must name this host.
+pub async fn csrf(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe {
+        let headers = req.headers();
+        let has_header = headers.contains_key(CSRF_HEADER);
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+        let origin_ok = match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+            None => true,
+            Some(origin) => origin.split_once("://").map(|(_, h)| h) == Some(host),
+        };
+        if !has_header || !origin_ok {
+            return ApiError::new(StatusCode::FORBIDDEN, "csrf", "Förfrågan saknar skydd mot förfalskning.")
+                .into_response();
+        }
+    }
+    next.run(req).await
+}
+
+fn display_pnr(twelve: &str) -> String {
+    if twelve.len() == 12 { format!("{}-{}", &twelve[..8], &twelve[8..]) } else { twelve.to_owned() }
+}
+
+/// The signed-in user of a request; rejects with 401 when there is no valid session.
+/// Extracting it counts as activity (it moves the inactivity deadline).
+#[derive(Debug, Clone)]
+pub struct AuthUser {
+    pub personal_number: String,
+    pub session_hash: String,
+}
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (user, _) = session(state, &parts.headers, true).await?;
+        Ok(user)
+    }
+}
+
+fn unauthorized() -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Du behöver logga in.")
+}
+
+/// Looks up the session of a request; `touch` records activity.
+async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(AuthUser, i64), ApiError> {
+    let token = cookie(headers, SESSION_COOKIE).ok_or_else(unauthorized)?;
+    let id_hash = hash(&token);
+    let policy = state.sessions;
+    let now = now_secs();
+    let found = state
+        .db
+        .call(move |conn| {
+            let row: Option<(String, i64, i64)> = conn
+                .query_row(
+                    "SELECT personal_number, created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
+                    [&id_hash],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((pnr, created, last_seen)) = row else { return Ok(None) };
+            let idle_over = now - last_seen > policy.idle.as_secs() as i64;
+            let absolute_over = now - created > policy.absolute.as_secs() as i64;
+            if idle_over || absolute_over {
+                conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [&id_hash])?;
+                return Ok(None);
+            }
+            if touch {
+                conn.execute("UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1", params![&id_hash, now])?;
+            }
+            Ok(Some((AuthUser { personal_number: pnr, session_hash: id_hash }, created)))
+        })
+        .await?;
+    found.ok_or_else(unauthorized)
+}
+
+/// Starts a BankID login (same device: autostart; other device: QR code).
+#[utoipa::path(
+    post,
+    path = "/auth/bankid",
+    tag = "auth",
+    request_body = StartLogin,
+    responses(
+        (status = 200, description = "Order started; the login cookie is set", body = LoginStarted),
+        (status = 503, description = "BankID is not available", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn start_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Json(body): Json<StartLogin>,
+) -> Result<Response, ApiError> {
+    // A login already in progress in this browser is cancelled first: one order at a time.
+    if let Some(old) = cookie(&headers, LOGIN_COOKIE) {
+        cancel_by_cookie(&state, &old).await?;
+    }
+    let order = state.bankid.auth("127.0.0.1").await.map_err(bankid_error)?;
+    let login_id = random_token();
+    let (id_hash, same_device) = (hash(&login_id), body.same_device);
+    let (order_ref, qr_token, qr_secret) = (order.order_ref.clone(), order.qr_start_token, order.qr_start_secret);
+    let started = now_millis();
+    state
+        .db
+        .call(move |conn| {
+            conn.execute("DELETE FROM login_orders WHERE created_at < ?1", [now_secs() - 3600])?;
+            conn.execute(
+                "INSERT INTO login_orders (id_hash, order_ref, same_device, created_at, qr_start_token, qr_start_secret, started_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id_hash, order_ref, same_device, now_secs(), qr_token, qr_secret, started],
+            )
+        })
+        .await?;
+    let body = LoginStarted { auto_start_token: same_device.then_some(order.auto_start_token) };
+    let mut res = Json(body).into_response();
+    res.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &login_id, Some(600)));
+    Ok(res)
+}
+
+fn bankid_error(e: BankIdError) -> ApiError {
+    match e {
+        BankIdError::NotFound => ApiError::new(StatusCode::NOT_FOUND, "no_login", "Ingen inloggning pågår."),
+        BankIdError::Service(m) => ApiError::unavailable(format!("BankID kan inte nås just nu ({m}).")),
+    }
+}
+
+struct LoginRow {
+    order_ref: String,
+    same_device: bool,
+    qr_token: String,
+    qr_secret: String,
+    started_ms: i64,
+}
+
+async fn login_row(state: &AppState, login_id: &str) -> Result<Option<LoginRow>, ApiError> {
+    let id_hash = hash(login_id);
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT order_ref, same_device, qr_start_token, qr_start_secret, started_ms FROM login_orders WHERE id_hash = ?1",
+                [id_hash],
+                |r| {
+                    Ok(LoginRow {
+                        order_ref: r.get(0)?,
+                        same_device: r.get(1)?,
+                        qr_token: r.get(2)?,
+                        qr_secret: r.get(3)?,
+                        started_ms: r.get(4)?,
+                    })
+                },
+            )
+            .optional()
+        })
+        .await
+}
+
+async fn cancel_by_cookie(state: &AppState, login_id: &str) -> Result<(), ApiError> {
+    if let Some(row) = login_row(state, login_id).await? {
+        let _ = state.bankid.cancel(&row.order_ref).await;
+        let id_hash = hash(login_id);
+        state.db.call(move |conn| conn.execute("DELETE FROM login_orders WHERE id_hash = ?1", [id_hash])).await?;
+    }
+    Ok(())
+}
+
+/// The login's progress; on completion the session cookie is set.
+#[utoipa::path(
+    get,
+    path = "/auth/bankid",
+    tag = "auth",
+    responses(
+        (status = 200, description = "Pending (with the QR content), failed (with the hint code) or complete", body = LoginStatus),
+        (status = 404, description = "No login in progress in this browser", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn login_status(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let no_login = || ApiError::new(StatusCode::NOT_FOUND, "no_login", "Ingen inloggning pågår.");
+    let login_id = cookie(&headers, LOGIN_COOKIE).ok_or_else(no_login)?;
+    let row = login_row(&state, &login_id).await?.ok_or_else(no_login)?;
+    let collect = state.bankid.collect(&row.order_ref).await.map_err(bankid_error)?;
+    match collect.status {
+        Status::Pending => {
+            let seconds = ((now_millis() - row.started_ms).max(0) / 1000) as u64;
+            let qr = (!row.same_device).then(|| qr_content(&row.qr_token, &row.qr_secret, seconds));
+            Ok(Json(LoginStatus { status: LoginState::Pending, hint_code: collect.hint_code, qr, user: None })
+                .into_response())
+        }
+        Status::Failed => {
+            let id_hash = hash(&login_id);
+            state.db.call(move |conn| conn.execute("DELETE FROM login_orders WHERE id_hash = ?1", [id_hash])).await?;
+            let mut res =
+                Json(LoginStatus { status: LoginState::Failed, hint_code: collect.hint_code, qr: None, user: None })
+                    .into_response();
+            res.headers_mut().append(header::SET_COOKIE, clear_cookie(LOGIN_COOKIE));
+            Ok(res)
+        }
+        Status::Complete => {
+            let user = collect.user.ok_or_else(|| ApiError::internal("complete order without user"))?;
+            // BankID vouches for the number; parse it anyway so nothing malformed gets stored.
+            let pnr = Personnummer::parse(&user.personal_number, today())
+                .map_err(|e| ApiError::internal(format!("BankID returned an invalid number: {e:?}")))?;
+            let session_id = random_token();
+            let (id_hash, login_hash, now) = (hash(&session_id), hash(&login_id), now_secs());
+            let (pn, name, given, surname) =
+                (pnr.twelve_digits(), user.name.clone(), user.given_name.clone(), user.surname.clone());
+            state
+                .db
+                .call(move |conn| {
+                    let tx = conn.transaction()?;
+                    tx.execute(
+                        "INSERT INTO users (personal_number, name, given_name, surname, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (personal_number) DO UPDATE SET name = ?2, given_name = ?3, surname = ?4",
+                        params![pn, name, given, surname, now],
+                    )?;
+                    tx.execute(
+                        "INSERT INTO sessions (id_hash, personal_number, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
+                        params![id_hash, pn, now],
+                    )?;
+                    tx.execute("DELETE FROM login_orders WHERE id_hash = ?1", [login_hash])?;
+                    tx.commit()
+                })
+                .await?;
+            let session_user =
+                SessionUser { personal_number: pnr.display_form(), name: user.name, given_name: user.given_name };
+            let mut res =
+                Json(LoginStatus { status: LoginState::Complete, hint_code: None, qr: None, user: Some(session_user) })
+                    .into_response();
+            let h = res.headers_mut();
+            h.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &session_id, None));
+            h.append(header::SET_COOKIE, clear_cookie(LOGIN_COOKIE));
+            Ok(res)
+        }
+    }
+}
+
+/// Cancels the login in progress in this browser.
+#[utoipa::path(
+    delete,
+    path = "/auth/bankid",
+    tag = "auth",
+    responses((status = 204, description = "Cancelled (also when nothing was in progress)"))
+)]
+pub async fn cancel_login(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(login_id) = cookie(&headers, LOGIN_COOKIE) {
+        cancel_by_cookie(&state, &login_id).await?;
+    }
+    Ok(([(header::SET_COOKIE, clear_cookie(LOGIN_COOKIE))], StatusCode::NO_CONTENT).into_response())
+}
+
+fn today() -> Date {
+    let days = now_secs().div_euclid(86_400);
+    // civil-from-days (Howard Hinnant)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    Date::new(y, m, d)
+}
+
+/// The current session: who is signed in and how long the session lasts. Does not count as activity.
+#[utoipa::path(
+    get,
+    path = "/session",
+    tag = "auth",
+    responses(
+        (status = 200, description = "Signed in", body = SessionInfo),
+        (status = 401, description = "Not signed in, or the session has ended", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<SessionInfo>, ApiError> {
+    let (user, created) = session(&state, &headers, false).await?;
+    let pn = user.personal_number.clone();
+    let (name, given): (String, String) = state
+        .db
+        .call(move |conn| {
+            conn.query_row("SELECT name, given_name FROM users WHERE personal_number = ?1", [pn], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+        })
+        .await?;
+    let left = (created + state.sessions.absolute.as_secs() as i64 - now_secs()).max(0) as u32;
+    Ok(Json(SessionInfo {
+        user: SessionUser { personal_number: display_pnr(&user.personal_number), name, given_name: given },
+        idle_timeout_seconds: state.sessions.idle.as_secs() as u32,
+        absolute_seconds_left: left,
+    }))
+}
+
+/// "Fortsätt vara inloggad": records activity, moving the inactivity deadline.
+#[utoipa::path(
+    post,
+    path = "/session/keepalive",
+    tag = "auth",
+    responses(
+        (status = 204, description = "The session goes on"),
+        (status = 401, description = "The session has already ended", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn keepalive(_user: AuthUser) -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+/// Ends the session on the server and clears the cookie. Harmless without a session.
+#[utoipa::path(
+    post,
+    path = "/auth/logout",
+    tag = "auth",
+    responses((status = 204, description = "Logged out"))
+)]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE) {
+        let id_hash = hash(&token);
+        state
+            .db
+            .call(move |conn| conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [id_hash]))
+            .await?;
+    }
+    Ok(([(header::SET_COOKIE, clear_cookie(SESSION_COOKIE))], StatusCode::NO_CONTENT).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_is_a_real_date() {
+        let t = today();
+        assert!(t.year >= 2024 && (1..=12).contains(&t.month) && (1..=31).contains(&t.day));
+    }
+
+    #[test]
+    fn cookies_are_host_prefixed_http_only_secure_lax() {
+        let v = set_cookie(SESSION_COOKIE, "abc", None);
+        let s = v.to_str().unwrap();
+        assert!(s.starts_with("__Host-ingang-session=abc; Path=/;"));
+        assert!(s.contains("HttpOnly") && s.contains("Secure") && s.contains("SameSite=Lax"));
+        assert!(!s.contains("Domain"));
+        let mut h = HeaderMap::new();
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; __Host-ingang-session=xyz; b=2"));
+        assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("xyz"));
+        assert_eq!(cookie(&h, LOGIN_COOKIE), None);
+    }
+}

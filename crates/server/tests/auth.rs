@@ -1,0 +1,183 @@
+//! Sign-in with the simulated BankID, sessions, cookies, CSRF and logout.
+
+mod common;
+
+use axum::{
+    Router,
+    body::Body,
+    http::{Request, Response},
+};
+use common::*;
+use ingang_server::{AppState, Config, app, bankid::User, db::Db, demo};
+
+async fn setup() -> (Router, AppState) {
+    let db = Db::open_in_memory().expect("db");
+    db.call(demo::seed).await.expect("seed");
+    let state = AppState::new(db, true);
+    (app(state.clone(), &Config { demo: true, ..Config::default() }), state)
+}
+
+fn anna() -> User {
+    User {
+        personal_number: "198001139297".into(),
+        name: "Anna Andersson".into(),
+        given_name: "Anna".into(),
+        surname: "Andersson".into(),
+    }
+}
+
+/// `name=value` of a Set-Cookie header for `name`, with the whole header line.
+fn set_cookie(res: &Response<Body>, name: &str) -> Option<(String, String)> {
+    res.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|line| {
+        let (pair, _) = line.split_once(';').unwrap_or((line, ""));
+        let (k, v) = pair.split_once('=')?;
+        (k == name).then(|| (v.to_owned(), line.to_owned()))
+    })
+}
+
+async fn call(app: &Router, method: &str, uri: &str, cookie: Option<&str>, body: Option<&str>) -> Response<Body> {
+    let mut req = Request::builder().method(method).uri(uri).header("x-ingang-csrf", "1");
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    send(app, req.body(Body::from(body.unwrap_or("").to_owned())).unwrap()).await
+}
+
+async fn start(app: &Router, same_device: bool) -> (String, serde_json::Value) {
+    let res = call(app, "POST", "/api/v1/auth/bankid", None, Some(&format!(r#"{{"sameDevice":{same_device}}}"#))).await;
+    assert_eq!(res.status(), 200);
+    let (login, line) = set_cookie(&res, "__Host-ingang-login").expect("login cookie");
+    assert!(
+        line.contains("HttpOnly")
+            && line.contains("Secure")
+            && line.contains("SameSite=Lax")
+            && line.contains("Path=/")
+    );
+    (format!("__Host-ingang-login={login}"), body_json(res).await)
+}
+
+#[tokio::test]
+async fn qr_login_creates_a_session_and_logout_revokes_it() {
+    let (app, state) = setup().await;
+    let sim = state.bankid_sim.clone().unwrap();
+    let (login, started) = start(&app, false).await;
+    assert!(started.get("autoStartToken").is_none(), "no autostart for another device");
+
+    let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
+    let status = body_json(res).await;
+    assert_eq!(status["status"], "pending");
+    assert_eq!(status["hintCode"], "outstandingTransaction");
+    let qr = status["qr"].as_str().unwrap();
+    assert!(qr.starts_with("bankid.") && qr.split('.').count() == 4);
+    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
+    assert!(!qr.contains(&order.qr_start_secret), "the QR secret never leaves the server");
+
+    // a reload (same cookie) continues the same order
+    sim.set_hint(&order.order_ref, "userSign").unwrap();
+    let again = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
+    assert_eq!(again["hintCode"], "userSign");
+
+    sim.complete(&order.order_ref, anna(), std::time::Instant::now()).unwrap();
+    let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
+    let (session, line) = set_cookie(&res, "__Host-ingang-session").expect("session cookie");
+    assert!(line.contains("HttpOnly") && line.contains("Secure") && line.contains("SameSite=Lax"));
+    assert!(set_cookie(&res, "__Host-ingang-login").is_some_and(|(v, l)| v.is_empty() && l.contains("Max-Age=0")));
+    let done = body_json(res).await;
+    assert_eq!(done["status"], "complete");
+    assert_eq!(done["user"]["personalNumber"], "19800113-9297");
+    let session = format!("__Host-ingang-session={session}");
+
+    let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
+    assert_eq!(info["user"]["givenName"], "Anna");
+    assert_eq!(info["idleTimeoutSeconds"], 900);
+    assert_eq!(call(&app, "POST", "/api/v1/session/keepalive", Some(&session), None).await.status(), 204);
+
+    let res = call(&app, "POST", "/api/v1/auth/logout", Some(&session), None).await;
+    assert_eq!(res.status(), 204);
+    assert!(set_cookie(&res, "__Host-ingang-session").is_some_and(|(v, _)| v.is_empty()));
+    // the old cookie is worthless now
+    assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 401);
+    assert_eq!(call(&app, "POST", "/api/v1/session/keepalive", Some(&session), None).await.status(), 401);
+}
+
+#[tokio::test]
+async fn same_device_login_gets_an_autostart_token_and_no_qr() {
+    let (app, _) = setup().await;
+    let (login, started) = start(&app, true).await;
+    assert!(started["autoStartToken"].as_str().is_some_and(|t| t.len() == 36));
+    let status = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
+    assert!(status.get("qr").is_none());
+}
+
+#[tokio::test]
+async fn failures_cancel_and_missing_logins() {
+    let (app, state) = setup().await;
+    let sim = state.bankid_sim.clone().unwrap();
+    let (login, _) = start(&app, false).await;
+    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
+    sim.fail(&order.order_ref, "certificateErr").unwrap();
+    let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
+    let failed = body_json(res).await;
+    assert_eq!((failed["status"].as_str(), failed["hintCode"].as_str()), (Some("failed"), Some("certificateErr")));
+    assert_eq!(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await.status(), 404);
+
+    let (login, _) = start(&app, false).await;
+    assert_eq!(call(&app, "DELETE", "/api/v1/auth/bankid", Some(&login), None).await.status(), 204);
+    assert!(sim.pending(std::time::Instant::now()).is_empty(), "cancelled at BankID too");
+    assert_eq!(call(&app, "GET", "/api/v1/auth/bankid", None, None).await.status(), 404);
+    assert_eq!(call(&app, "GET", "/api/v1/session", None, None).await.status(), 401);
+}
+
+#[tokio::test]
+async fn state_changing_requests_need_the_csrf_header_and_our_origin() {
+    let (app, _) = setup().await;
+    let post = |headers: &[(&str, &str)]| {
+        let mut req = Request::post("/api/v1/auth/bankid")
+            .header("content-type", "application/json")
+            .header("host", "ingang.test");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.body(Body::from(r#"{"sameDevice":false}"#)).unwrap()
+    };
+    let res = send(&app, post(&[])).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(body_json(res).await["code"], "csrf");
+    let res = send(&app, post(&[("x-ingang-csrf", "1"), ("origin", "https://evil.example")])).await;
+    assert_eq!(res.status(), 403);
+    let res = send(&app, post(&[("x-ingang-csrf", "1"), ("origin", "https://ingang.test")])).await;
+    assert_eq!(res.status(), 200);
+    // reads need no header
+    assert_eq!(get(&app, "/api/v1/health").await.status(), 200);
+}
+
+#[tokio::test]
+async fn sessions_end_after_inactivity_and_absolute_lifetime() {
+    let (app, state) = setup().await;
+    let sim = state.bankid_sim.clone().unwrap();
+    let (login, _) = start(&app, false).await;
+    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
+    sim.complete(&order.order_ref, anna(), std::time::Instant::now()).unwrap();
+    let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
+    let session = format!("__Host-ingang-session={}", set_cookie(&res, "__Host-ingang-session").unwrap().0);
+    assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 200);
+    // 16 minutes without activity
+    state.db.call(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 960", [])).await.unwrap();
+    assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 401);
+    assert_eq!(
+        call(&app, "POST", "/api/v1/session/keepalive", Some(&session), None).await.status(),
+        401,
+        "revoked for good"
+    );
+}
+
+#[tokio::test]
+async fn without_demo_mode_there_is_no_bankid() {
+    let db = Db::open_in_memory().expect("db");
+    let app = app(AppState::new(db, false), &Config::default());
+    let res = call(&app, "POST", "/api/v1/auth/bankid", None, Some(r#"{"sameDevice":true}"#)).await;
+    assert_eq!(res.status(), 503);
+}
