@@ -17,6 +17,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0001_units.sql")),
         M::up(include_str!("../migrations/0002_questionnaires.sql")),
         M::up(include_str!("../migrations/0003_sessions.sql")),
+        M::up(include_str!("../migrations/0004_people.sql")),
     ])
 }
 

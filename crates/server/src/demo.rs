@@ -1,5 +1,6 @@
 //! Demo data for `--demo`: idempotent, so a second start reuses the same database.
 
+use ingang_api::personnummer::Date;
 use rusqlite::{Connection, params};
 
 /// Demo units, modelled on Region Norrbotten's (see `shared/seeds`).
@@ -20,6 +21,42 @@ pub const FORMS: &[&str] = &[
     include_str!("../forms/nedstamdhet.json"),
 ];
 
+/// Demo identities for the test BankID page: (personnummer, given name, surname).
+/// Margit is over 100 (`+` separator); Kim has a samordningsnummer; Anna is a guardian.
+pub const IDENTITIES: &[(&str, &str, &str)] = &[
+    ("198001139297", "Anna", "Andersson"),
+    ("197905041237", "Erik", "Lindqvist"),
+    ("198509223452", "Sara", "Berg"),
+    ("192406017893", "Margit", "Nilsson"),
+    ("199407712380", "Kim", "Samordning"),
+];
+
+/// Anna's children, born relative to `today` so their ages never drift: Elsa is 14, Noah 4 and
+/// Alva 3 months old (below Digitalen's 6-month limit). (guardian, child personnummer, given, surname)
+pub fn children(today: Date) -> Vec<(&'static str, String, &'static str, &'static str)> {
+    let born = |years: i32, months: i32, days: i32| {
+        let mut y = today.year - years;
+        let mut m = today.month as i32 - months;
+        while m < 1 {
+            m += 12;
+            y -= 1;
+        }
+        let d = (today.day as i32 - days).clamp(1, 28) as u32;
+        number(y, m as u32, d, 234)
+    };
+    vec![
+        ("198001139297", born(14, 1, 0), "Elsa", "Andersson"),
+        ("198001139297", born(4, 2, 0), "Noah", "Andersson"),
+        ("198001139297", born(0, 3, 0), "Alva", "Andersson"),
+    ]
+}
+
+/// A valid 12-digit personnummer for a birth date and serial.
+fn number(year: i32, month: u32, day: u32, serial: u32) -> String {
+    let nine: Vec<u8> = format!("{:02}{month:02}{day:02}{serial:03}", year % 100).bytes().map(|b| b - b'0').collect();
+    format!("{year}{month:02}{day:02}{serial:03}{}", ingang_api::personnummer::luhn_check_digit(&nine))
+}
+
 /// Inserts the demo data that is not there yet; demo forms are refreshed to the shipped version.
 pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
@@ -34,6 +71,31 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
             "INSERT INTO questionnaires (id, url, version, title, resource) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (id) DO UPDATE SET url = ?2, version = ?3, title = ?4, resource = ?5",
         )?;
+        let mut person = tx.prepare(
+            "INSERT OR IGNORE INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for (pnr, given, surname) in IDENTITIES {
+            person.execute(params![
+                crate::bankid::random_token(),
+                pnr,
+                format!("{given} {surname}"),
+                given,
+                surname
+            ])?;
+        }
+        // the children's numbers follow the date (see `children`): yesterday's pairs go
+        tx.execute("DELETE FROM guardianships WHERE guardian = '198001139297'", [])?;
+        let mut guardian = tx.prepare("INSERT OR IGNORE INTO guardianships (guardian, child) VALUES (?1, ?2)")?;
+        for (parent, child, given, surname) in children(crate::routes::auth::today()) {
+            person.execute(params![
+                crate::bankid::random_token(),
+                child,
+                format!("{given} {surname}"),
+                given,
+                surname
+            ])?;
+            guardian.execute(params![parent, child])?;
+        }
         for text in FORMS {
             let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");
             let field = |v: Option<String>| v.unwrap_or_default();

@@ -18,6 +18,8 @@ use utoipa::OpenApi;
     tags(
         (name = "system", description = "Health and metadata"),
         (name = "units", description = "Care units (mottagningar)"),
+        (name = "me", description = "The signed-in resident: whom they may act for (children under 18, with \
+            the age rules for seeking care and e-services), contact details, the draft key"),
         (name = "auth", description = "Sign-in with BankID and sessions. The session is an HttpOnly \
             `__Host-` cookie; every state-changing request must send the header `X-Ingang-Csrf: 1` \
             (and, when the browser sends `Origin`, come from the API's own origin)."),

@@ -294,6 +294,11 @@ pub async fn login_status(State(state): State<AppState>, headers: HeaderMap) -> 
                         params![pn, name, given, surname, now],
                     )?;
                     tx.execute(
+                        "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (personal_number) DO UPDATE SET name = ?3, given_name = ?4, surname = ?5",
+                        params![random_token(), pn, name, given, surname],
+                    )?;
+                    tx.execute(
                         "INSERT INTO sessions (id_hash, personal_number, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
                         params![id_hash, pn, now],
                     )?;
@@ -328,7 +333,7 @@ pub async fn cancel_login(State(state): State<AppState>, headers: HeaderMap) -> 
     Ok(([(header::SET_COOKIE, clear_cookie(LOGIN_COOKIE))], StatusCode::NO_CONTENT).into_response())
 }
 
-fn today() -> Date {
+pub fn today() -> Date {
     let days = now_secs().div_euclid(86_400);
     // civil-from-days (Howard Hinnant)
     let z = days + 719_468;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod health;
+pub mod me;
 pub mod questionnaires;
 pub mod units;
 
@@ -27,7 +28,11 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(auth::start_login, auth::login_status, auth::cancel_login))
             .routes(routes!(auth::get_session))
             .routes(routes!(auth::keepalive))
-            .routes(routes!(auth::logout)),
+            .routes(routes!(auth::logout))
+            .routes(routes!(me::my_people))
+            .routes(routes!(me::get_person))
+            .routes(routes!(me::get_contact, me::put_contact))
+            .routes(routes!(me::draft_key)),
     )
 }
 

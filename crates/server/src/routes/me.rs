@@ -1,0 +1,248 @@
+//! The signed-in resident: whom they may act for (with the age rules), contact details, and the
+//! key for their encrypted drafts. Every handler takes [`AuthUser`]: no session, no data; and a
+//! person id that is neither the user nor their child is "not found" (nothing leaks).
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::StatusCode,
+};
+use ingang_api::{
+    people::{
+        ContactDetails, DraftKey, Notifications, PeopleList, Person, Relation, normalize_mobile, rules, valid_email,
+    },
+    personnummer::{Date, Personnummer},
+};
+use rusqlite::{OptionalExtension, params};
+
+use super::auth::{AuthUser, now_secs, today};
+use crate::{AppState, error::ApiError};
+
+fn age_months(birth: Date, on: Date) -> u32 {
+    let mut months = (on.year - birth.year) * 12 + on.month as i32 - birth.month as i32;
+    if on.day < birth.day {
+        months -= 1;
+    }
+    months.max(0) as u32
+}
+
+fn person(id: String, pnr: &str, name: String, given: String, relation: Relation) -> Person {
+    let today = today();
+    let parsed = Personnummer::parse(pnr, today).ok();
+    let birth = parsed.and_then(|p| p.birth_date());
+    let age = parsed.and_then(|p| p.age_on(today));
+    let (can_seek_care, can_use_e_services) = match relation {
+        Relation::Myself => (true, true),
+        Relation::Child => (
+            birth.is_some_and(|b| rules::may_seek_care_for_child(age_months(b, today))),
+            age.is_some_and(rules::may_use_eservices_for_child),
+        ),
+    };
+    Person {
+        id,
+        name,
+        given_name: given,
+        personal_number: parsed.map(|p| p.display_form()).unwrap_or_else(|| pnr.to_owned()),
+        age,
+        relation,
+        can_seek_care,
+        can_use_e_services,
+    }
+}
+
+/// Everyone the user may see: themself and the children they are guardian of (under 18).
+pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
+    let pnr = user.personal_number.clone();
+    let rows: Vec<(String, String, String, String, bool)> = state
+        .db
+        .call(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, personal_number, name, given_name, 1 FROM people WHERE personal_number = ?1
+                 UNION ALL
+                 SELECT p.id, p.personal_number, p.name, p.given_name, 0 FROM guardianships g
+                   JOIN people p ON p.personal_number = g.child WHERE g.guardian = ?1
+                 ORDER BY 5 DESC, 2 ASC",
+            )?;
+            let rows = stmt.query_map([pnr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            rows.collect()
+        })
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, pnr, name, given, me)| {
+            person(id, &pnr, name, given, if me { Relation::Myself } else { Relation::Child })
+        })
+        // guardianship ends at 18
+        .filter(|p| p.relation == Relation::Myself || p.age.is_none_or(|a| a < 18))
+        .collect())
+}
+
+/// Whom the resident may act for: themself first, then their children, with what is allowed.
+#[utoipa::path(
+    get,
+    path = "/me/people",
+    tag = "me",
+    responses(
+        (status = 200, description = "The user and their children", body = PeopleList),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn my_people(State(state): State<AppState>, user: AuthUser) -> Result<Json<PeopleList>, ApiError> {
+    Ok(Json(PeopleList { people: visible_people(&state, &user).await? }))
+}
+
+/// One person, when it is the user or one of their children; otherwise 404 (nothing leaks).
+#[utoipa::path(
+    get,
+    path = "/people/{id}",
+    tag = "me",
+    params(("id" = String, Path, description = "Opaque person id")),
+    responses(
+        (status = 200, description = "The person", body = Person),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such person for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_person(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Person>, ApiError> {
+    visible_people(&state, &user).await?.into_iter().find(|p| p.id == id).map(Json).ok_or_else(ApiError::not_found)
+}
+
+async fn load_contact(state: &AppState, pnr: String) -> Result<ContactDetails, ApiError> {
+    let row = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT mobile, email, notify_sms, notify_email, notify_push FROM contact_details WHERE personal_number = ?1",
+                [pnr],
+                |r| {
+                    Ok(ContactDetails {
+                        mobile: r.get(0)?,
+                        email: r.get(1)?,
+                        notifications: Notifications { sms: r.get(2)?, email: r.get(3)?, push: r.get(4)? },
+                        registered: true,
+                    })
+                },
+            )
+            .optional()
+        })
+        .await?;
+    Ok(row.unwrap_or(ContactDetails {
+        mobile: None,
+        email: None,
+        notifications: Notifications { sms: true, email: false, push: false },
+        registered: false,
+    }))
+}
+
+/// The user's contact details (`registered: false` until the first-login form is sent).
+#[utoipa::path(
+    get,
+    path = "/me/contact",
+    tag = "me",
+    responses(
+        (status = 200, description = "Contact details", body = ContactDetails),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_contact(State(state): State<AppState>, user: AuthUser) -> Result<Json<ContactDetails>, ApiError> {
+    Ok(Json(load_contact(&state, user.personal_number).await?))
+}
+
+/// Registers or changes contact details. The mobile number must be Swedish; SMS needs one and
+/// e-mail notifications need an address.
+#[utoipa::path(
+    put,
+    path = "/me/contact",
+    tag = "me",
+    request_body = ContactDetails,
+    responses(
+        (status = 200, description = "Saved (the number normalised to +467…)", body = ContactDetails),
+        (status = 400, description = "`invalid_mobile`, `invalid_email`, `mobile_required` or `email_required`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn put_contact(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(body): Json<ContactDetails>,
+) -> Result<Json<ContactDetails>, ApiError> {
+    let bad = |code: &str, msg: &str| ApiError::new(StatusCode::BAD_REQUEST, code, msg);
+    let mobile = match body.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => Some(
+            normalize_mobile(m)
+                .ok_or_else(|| bad("invalid_mobile", "Ange ett svenskt mobilnummer, till exempel 070-123 45 67."))?,
+        ),
+        None => None,
+    };
+    let email = match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) if valid_email(e) => Some(e.to_owned()),
+        Some(_) => return Err(bad("invalid_email", "Ange en giltig e-postadress, till exempel namn@exempel.se.")),
+        None => None,
+    };
+    let n = body.notifications;
+    if n.sms && mobile.is_none() {
+        return Err(bad("mobile_required", "Ange ett mobilnummer för att få sms."));
+    }
+    if n.email && email.is_none() {
+        return Err(bad("email_required", "Ange en e-postadress för att få e-post."));
+    }
+    let pnr = user.personal_number.clone();
+    state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT INTO contact_details (personal_number, mobile, email, notify_sms, notify_email, notify_push, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT (personal_number) DO UPDATE SET mobile = ?2, email = ?3, notify_sms = ?4, notify_email = ?5,
+                   notify_push = ?6, updated_at = ?7",
+                params![pnr, mobile, email, n.sms, n.email, n.push, now_secs()],
+            )
+        })
+        .await?;
+    Ok(Json(load_contact(&state, user.personal_number).await?))
+}
+
+/// The key that encrypts this user's drafts on the device: created on first request and handed
+/// out only to this user's session, so the next person at a shared device cannot read them.
+#[utoipa::path(
+    get,
+    path = "/me/draft-key",
+    tag = "me",
+    responses(
+        (status = 200, description = "AES-256-GCM raw key, base64", body = DraftKey),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn draft_key(State(state): State<AppState>, user: AuthUser) -> Result<Json<DraftKey>, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
+    let fresh = ingang_questionnaire::base64_encode(&bytes);
+    let pnr = user.personal_number;
+    let key = state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO draft_keys (personal_number, key) VALUES (?1, ?2)",
+                params![pnr, fresh],
+            )?;
+            conn.query_row("SELECT key FROM draft_keys WHERE personal_number = ?1", [pnr], |r| r.get(0))
+        })
+        .await?;
+    Ok(Json(DraftKey { key }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_between_dates() {
+        assert_eq!(age_months(Date::new(2026, 5, 22), Date::new(2026, 11, 22)), 6);
+        assert_eq!(age_months(Date::new(2026, 5, 23), Date::new(2026, 11, 22)), 5);
+        assert_eq!(age_months(Date::new(2008, 11, 22), Date::new(2026, 11, 22)), 216);
+    }
+}
