@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod routes;
 pub mod security;
 pub mod static_files;
+pub mod test_pages;
 
 use std::path::PathBuf;
 
@@ -56,7 +57,7 @@ impl AppState {
 
 /// The whole application: API, OpenAPI document, static app, security headers.
 pub fn app(state: AppState, config: &Config) -> Router {
-    let api = routes::api_router(state);
+    let api = routes::api_router(state.clone()).merge(test_pages::router(state));
     let router = match &config.static_dir {
         Some(dir) => api.merge(static_files::router(dir)),
         None => api,

@@ -181,3 +181,39 @@ async fn without_demo_mode_there_is_no_bankid() {
     let res = call(&app, "POST", "/api/v1/auth/bankid", None, Some(r#"{"sameDevice":true}"#)).await;
     assert_eq!(res.status(), 503);
 }
+
+#[tokio::test]
+async fn the_test_bankid_page_plays_the_users_app() {
+    let (app, _) = setup().await;
+    let (login, _) = start(&app, false).await;
+    let res = get(&app, "/test-bankid").await;
+    assert_eq!(res.status(), 200);
+    assert!(header(&res, "content-security-policy").contains("default-src 'self'"));
+    let html = String::from_utf8(body_bytes(res).await).unwrap();
+    let order_ref = html.split("data-order-ref=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+    let form = |body: String| {
+        Request::post("/test-bankid")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let res = send(&app, form(format!("order_ref={order_ref}&action=hint&hint=userSign"))).await;
+    assert_eq!(res.status(), 303);
+    let status = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
+    assert_eq!(status["hintCode"], "userSign");
+    let res = send(&app, form(format!("order_ref={order_ref}&action=identify&identity=192406017893"))).await;
+    assert_eq!(res.status(), 303);
+    let done = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
+    assert_eq!(done["status"], "complete");
+    assert_eq!(done["user"]["name"], "Margit Nilsson");
+    assert!(!String::from_utf8(body_bytes(get(&app, "/test-bankid").await).await).unwrap().contains(&order_ref));
+    let res = send(&app, form(format!("order_ref={order_ref}&action=identify&identity=000000000000"))).await;
+    assert_eq!(res.status(), 400);
+}
+
+#[tokio::test]
+async fn the_test_bankid_page_does_not_exist_outside_demo_mode() {
+    let db = Db::open_in_memory().expect("db");
+    let app = app(AppState::new(db, false), &Config::default());
+    assert_eq!(get(&app, "/test-bankid").await.status(), 404);
+}

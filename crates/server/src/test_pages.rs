@@ -1,0 +1,131 @@
+//! `/test-bankid`: plays the user's BankID app in demo and test mode (never otherwise). It lists
+//! pending orders and lets you identify as a demo identity, cancel, or report a hint code, so
+//! logins can be completed by hand in the demo and by the end-to-end tests.
+
+use std::time::Instant;
+
+use axum::{
+    Form, Router,
+    extract::State,
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::get,
+};
+use serde::Deserialize;
+
+use crate::{AppState, bankid::User, demo};
+
+/// The routes, present only when the BankID simulator is.
+pub fn router(state: AppState) -> Router {
+    if state.bankid_sim.is_none() {
+        return Router::new();
+    }
+    Router::new().route("/test-bankid", get(page).post(act)).with_state(state)
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Hint codes the page can report while an order is pending, and failures it can cause.
+const HINTS: &[(&str, &str)] = &[
+    ("outstandingTransaction", "Väntar på att appen startas (outstandingTransaction)"),
+    ("noClient", "Appen hittas inte (noClient)"),
+    ("started", "Appen har startat (started)"),
+    ("userSign", "Användaren skriver säkerhetskoden (userSign)"),
+    ("userMrtd", "Användaren läser av ID-handling (userMrtd)"),
+];
+const FAILURES: &[(&str, &str)] = &[
+    ("userCancel", "Användaren avbryter (userCancel)"),
+    ("certificateErr", "Spärrat eller gammalt BankID (certificateErr)"),
+    ("expiredTransaction", "Ordern löper ut (expiredTransaction)"),
+    ("startFailed", "Appen startade aldrig (startFailed)"),
+];
+
+async fn page(State(state): State<AppState>) -> Response {
+    let Some(sim) = state.bankid_sim.clone() else { return StatusCode::NOT_FOUND.into_response() };
+    let now = Instant::now();
+    let identities: String = demo::IDENTITIES
+        .iter()
+        .map(|(pnr, given, surname)| {
+            format!("<option value=\"{pnr}\">{} {} ({}-{})</option>", esc(given), esc(surname), &pnr[..8], &pnr[8..])
+        })
+        .collect();
+    let hints: String =
+        HINTS.iter().map(|(code, label)| format!("<option value=\"{code}\">{}</option>", esc(label))).collect();
+    let failures: String =
+        FAILURES.iter().map(|(code, label)| format!("<option value=\"{code}\">{}</option>", esc(label))).collect();
+    let orders = sim.pending(now);
+    let list = if orders.is_empty() {
+        "<p id=\"no-orders\">Inga pågående inloggningar. Starta en inloggning i appen och ladda om sidan.</p>"
+            .to_owned()
+    } else {
+        orders
+            .iter()
+            .enumerate()
+            .map(|(n, o)| {
+                let r = esc(&o.order_ref);
+                let age = now.saturating_duration_since(o.started).as_secs();
+                format!(
+                    "<section class=\"order\" aria-labelledby=\"o{n}\" data-order-ref=\"{r}\">\
+                     <h2 id=\"o{n}\">Order {short} (startad för {age} s sedan)</h2>\
+                     <form method=\"post\" action=\"/test-bankid\"><input type=\"hidden\" name=\"order_ref\" value=\"{r}\">\
+                     <p><label for=\"id{n}\">Identitet</label> <select id=\"id{n}\" name=\"identity\">{identities}</select> \
+                     <button name=\"action\" value=\"identify\">Identifiera</button></p>\
+                     <p><label for=\"h{n}\">Status i appen</label> <select id=\"h{n}\" name=\"hint\">{hints}</select> \
+                     <button name=\"action\" value=\"hint\">Visa status</button></p>\
+                     <p><label for=\"f{n}\">Misslyckas</label> <select id=\"f{n}\" name=\"failure\">{failures}</select> \
+                     <button name=\"action\" value=\"fail\">Misslyckas</button></p>\
+                     </form></section>",
+                    short = esc(&o.order_ref[..8]),
+                )
+            })
+            .collect()
+    };
+    let html = format!(
+        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex\"><title>Test-BankID – Ingång</title></head>\
+         <body><main><h1>Test-BankID</h1>\
+         <p>Den här sidan finns bara när servern körs i demo- eller testläge. Den spelar användarens BankID-app.</p>\
+         {list}<p><a href=\"/test-bankid\">Ladda om</a></p></main></body></html>"
+    );
+    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+#[derive(Debug, Deserialize)]
+struct Action {
+    order_ref: String,
+    action: String,
+    #[serde(default)]
+    identity: String,
+    #[serde(default)]
+    hint: String,
+    #[serde(default)]
+    failure: String,
+}
+
+async fn act(State(state): State<AppState>, Form(a): Form<Action>) -> Response {
+    let Some(sim) = state.bankid_sim.clone() else { return StatusCode::NOT_FOUND.into_response() };
+    let result = match a.action.as_str() {
+        "identify" => match demo::IDENTITIES.iter().find(|(p, _, _)| *p == a.identity) {
+            Some((pnr, given, surname)) => {
+                let user = User {
+                    personal_number: (*pnr).into(),
+                    name: format!("{given} {surname}"),
+                    given_name: (*given).into(),
+                    surname: (*surname).into(),
+                };
+                sim.complete(&a.order_ref, user, Instant::now())
+            }
+            None => return (StatusCode::BAD_REQUEST, "okänd identitet").into_response(),
+        },
+        "hint" if HINTS.iter().any(|(c, _)| *c == a.hint) => sim.set_hint(&a.order_ref, &a.hint),
+        "fail" if FAILURES.iter().any(|(c, _)| *c == a.failure) => sim.fail(&a.order_ref, &a.failure),
+        _ => return (StatusCode::BAD_REQUEST, "okänd åtgärd").into_response(),
+    };
+    match result {
+        Ok(()) => Redirect::to("/test-bankid").into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "ordern finns inte längre").into_response(),
+    }
+}
