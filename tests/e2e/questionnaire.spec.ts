@@ -343,7 +343,8 @@ test('edge cases render accessibly and unsafe rich text stays inert', async ({ p
   await expect(page.getByTestId('unsupported-features')).toContainText('type:question');
   // nested repeating groups add and remove repetitions
   await page.getByRole('button', { name: 'Lägg till en till: Yttre upprepning' }).click();
-  await expect(page.locator('[data-link-id="outer"] .q-instance')).not.toHaveCount(0);
+  // focus moves into the new repetition
+  await expect(page.locator('[data-link-id="leaf"] input').nth(1)).toBeFocused();
   await page.getByRole('button', { name: 'Lägg till en till: Inre upprepning' }).first().click();
   await expect(page.locator('[data-link-id="leaf"]')).toHaveCount(3);
   await page.getByRole('button', { name: /Ta bort Inre upprepning nr 2/ }).first().click();

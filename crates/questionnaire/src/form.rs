@@ -796,9 +796,9 @@ impl Form {
         validate::item(self, item)
     }
 
-    /// Problems of the whole form (or of one page: pass its item node) in document order.
-    pub fn validate(&self, within: Option<NodeId>) -> Vec<Issue> {
-        let nodes = match within {
+    /// Item nodes in document order: the whole form, or one item node and everything under it.
+    pub fn subtree(&self, within: Option<NodeId>) -> Vec<NodeId> {
+        match within {
             None => self.walk(),
             Some(top) => {
                 let mut out = vec![top];
@@ -807,7 +807,12 @@ impl Form {
                 }
                 out
             }
-        };
+        }
+    }
+
+    /// Problems of the whole form (or of one page: pass its item node) in document order.
+    pub fn validate(&self, within: Option<NodeId>) -> Vec<Issue> {
+        let nodes = self.subtree(within);
         nodes
             .into_iter()
             .flat_map(|n| {
@@ -830,16 +835,7 @@ impl Form {
         if !self.has_scores() {
             return None;
         }
-        let nodes = match within {
-            None => self.walk(),
-            Some(top) => {
-                let mut out = vec![top];
-                for &i in &self.nodes[top].kids {
-                    self.walk_from(i, &mut out);
-                }
-                out
-            }
-        };
+        let nodes = self.subtree(within);
         Some(
             nodes
                 .into_iter()

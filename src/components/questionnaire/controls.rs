@@ -640,8 +640,8 @@ fn attachment(ctx: Ctx, inst: NodeId) -> AnyView {
             if size > limit || !problems.is_empty() {
                 let err = problems.into_iter().next().unwrap_or(ValidationError::MaxSize(limit));
                 ctx.handle.set_parse_error(inst, Some(err));
-                ctx.handle.touch(ctx.item);
                 set(&ctx, inst, None);
+                ctx.handle.touch(ctx.item);
                 input.set_value("");
                 return;
             }

@@ -40,6 +40,8 @@ impl NodeSignals {
 pub struct FormHandle {
     form: StoredValue<Form, LocalStorage>,
     signals: StoredValue<HashMap<NodeId, NodeSignals>, LocalStorage>,
+    /// Items the user has changed (only those show errors on leaving them).
+    dirty: StoredValue<std::collections::HashSet<NodeId>, LocalStorage>,
     /// Bumped on every change (response panel, drafts, score).
     pub revision: RwSignal<u64>,
     /// After a submit attempt: show every error, touched or not.
@@ -58,6 +60,7 @@ impl FormHandle {
         Self {
             form: StoredValue::new_local(form),
             signals: StoredValue::new_local(HashMap::new()),
+            dirty: StoredValue::new_local(Default::default()),
             revision: RwSignal::new(0),
             show_all_errors: RwSignal::new(false),
             generation: GENERATION.with(|g| {
@@ -95,6 +98,9 @@ impl FormHandle {
                 s.external.notify();
             }
         }
+        self.dirty.update_value(|d| {
+            d.insert(item);
+        });
         self.sig(item).edited.notify();
         self.revision.update(|r| *r += 1);
     }
@@ -130,8 +136,13 @@ impl FormHandle {
         out
     }
 
-    /// Marks an item as left by the user (its errors show from now on).
+    /// Marks an item as left by the user: its errors show from now on, if the user changed it.
+    /// Moving through a field without typing never raises "Du behöver svara på frågan" (and never
+    /// shifts the layout under the pointer); that waits for "Nästa"/submit.
     pub fn touch(&self, item: NodeId) {
+        if !self.dirty.with_value(|d| d.contains(&item)) {
+            return;
+        }
         let t = self.sig(item).touched;
         if !t.get_untracked() {
             t.set(true);

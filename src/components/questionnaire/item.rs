@@ -190,7 +190,7 @@ fn GroupView(handle: FormHandle, id: NodeId) -> impl IntoView {
                                 </Show>
                             }
                         });
-                        view! { <div class="q-instance">{children(handle, inst)}{remove}</div> }
+                        view! { <div class="q-instance" id=format!("q{inst}")>{children(handle, inst)}{remove}</div> }
                     }
                 </For>
             }
@@ -205,31 +205,8 @@ fn GroupView(handle: FormHandle, id: NodeId) -> impl IntoView {
         }
     };
     let add = repeats.then(|| {
-        let version = sig.version.clone();
-        let can = move || {
-            version.track();
-            handle.with(|f| f.can_add(id))
-        };
-        let label = move || i18n.t().questionnaire_add_group.replace("{name}", &name());
-        view! {
-            <button type="button" class="button button--secondary q-add" id=format!("q{id}-add") disabled=move || !can()
-                on:click=move |_| {
-                    let mut first = None;
-                    handle.edit(id, |f| match f.add_instance(id) {
-                        Some((inst, changes)) => {
-                            first = Some(inst);
-                            changes
-                        }
-                        None => Default::default(),
-                    });
-                    if let Some(inst) = first {
-                        browser::focus_id_later(format!("q{id}"));
-                        let _ = inst;
-                    }
-                }>
-                {label}
-            </button>
-        }
+        let label = Signal::derive(move || i18n.t().questionnaire_add_group.replace("{name}", &name()));
+        add_button(handle, id, "button button--secondary q-add", label)
     });
     let body = view! {
         {help}
@@ -249,6 +226,34 @@ fn GroupView(handle: FormHandle, id: NodeId) -> impl IntoView {
         .into_any()
     } else {
         view! { <div class="q-group q-group--plain" id=format!("q{id}") data-link-id=d.link_id.clone() tabindex="-1">{body}</div> }.into_any()
+    }
+}
+
+/// "Lägg till": a new repetition (group) or answer (question), focused once it exists.
+fn add_button(handle: FormHandle, id: NodeId, class: &'static str, label: Signal<String>) -> impl IntoView {
+    let version = handle.sig(id).version;
+    let can = move || {
+        version.track();
+        handle.with(|f| f.can_add(id))
+    };
+    view! {
+        <button type="button" class=class id=format!("q{id}-add") disabled=move || !can()
+            on:click=move |_| {
+                let mut added = None;
+                handle.edit(id, |f| match f.add_instance(id) {
+                    Some((inst, changes)) => {
+                        added = Some(inst);
+                        changes
+                    }
+                    None => Default::default(),
+                });
+                if let Some(inst) = added {
+                    let target = format!("q{inst}");
+                    request_animation_frame(move || browser::focus_first_control_in(&target));
+                }
+            }>
+            {label}
+        </button>
     }
 }
 
@@ -405,29 +410,8 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
             first.map(render).into_any()
         };
         let add = repeats.then(|| {
-            let v = sig.version.clone();
-            let can = move || {
-                v.track();
-                handle.with(|f| f.can_add(id))
-            };
-            view! {
-                <button type="button" class="button button--small button--secondary q-add" id=format!("q{id}-add") disabled=move || !can()
-                    on:click=move |_| {
-                        let mut new = None;
-                        handle.edit(id, |f| match f.add_instance(id) {
-                            Some((inst, changes)) => {
-                                new = Some(inst);
-                                changes
-                            }
-                            None => Default::default(),
-                        });
-                        if let Some(inst) = new {
-                            browser::focus_id_later(format!("i{inst}"));
-                        }
-                    }>
-                    {move || i18n.t().questionnaire_add_answer}
-                </button>
-            }
+            let label = Signal::derive(move || i18n.t().questionnaire_add_answer.to_owned());
+            add_button(handle, id, "button button--small button--secondary q-add", label)
         });
         view! { {list}{add} }.into_any()
     };
