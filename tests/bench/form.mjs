@@ -67,7 +67,8 @@ for (let run = 0; run < RUNS; run++) {
   });
   for (let k = 0; k < KEYS; k++) {
     await page.keyboard.press(k % 7 === 6 ? 'Backspace' : 'a');
-    await page.waitForTimeout(30);
+    // one keystroke at a time: the next key waits until this one has painted
+    await page.waitForFunction((n) => window.__keys.length > n, k);
   }
   await page.waitForFunction((n) => window.__keys.length >= n, KEYS);
   keys.push(...(await page.evaluate(() => window.__keys)));
