@@ -17,8 +17,9 @@ use crate::{
     config::{self, AppConfig, ConfigError},
     i18n::{provide_i18n, use_i18n},
     pages::{
-        accessibility::AccessibilityPage, cases::CasesPage, inbox::InboxPage, not_found::NotFoundPage,
-        preview::PreviewPage, seek_care::SeekCarePage, settings::SettingsPage, start::StartPage, visits::VisitsPage,
+        accessibility::AccessibilityPage, cases::CasesPage, inbox::InboxPage, login::LoginPage,
+        not_found::NotFoundPage, preview::PreviewPage, seek_care::SeekCarePage, settings::SettingsPage,
+        start::StartPage, visits::VisitsPage,
     },
     pwa, t,
 };
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
 fn Routed(config: AppConfig) -> impl IntoView {
     let api = Api::new(config.api_base_url.clone());
     provide_context(api);
+    crate::auth::provide_auth(api);
     let update = pwa::UpdateState { available: RwSignal::new(false) };
     provide_context(update);
     if config.features.service_worker {
@@ -70,6 +72,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/installningar") view=SettingsPage />
                     <Route path=path!("/tillganglighet") view=AccessibilityPage />
                     <Route path=path!("/forhandsgranska") view=PreviewPage />
+                    <Route path=path!("/logga-in") view=LoginPage />
                 </Routes>
             </Shell>
         </Router>

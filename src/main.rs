@@ -4,6 +4,7 @@
 
 mod api;
 mod app;
+mod auth;
 mod browser;
 mod components;
 mod config;

@@ -35,3 +35,16 @@ pub fn remove_prefixed(prefix: &str) {
         let _ = storage.remove_item(&k);
     }
 }
+
+/// Removes every key of ours except those listed (logout).
+pub fn remove_all_except(keep: &[&str]) {
+    let Some(storage) = local() else { return };
+    let len = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..len)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k.strip_prefix(PREFIX).is_some_and(|rest| !keep.contains(&rest)))
+        .collect();
+    for k in keys {
+        let _ = storage.remove_item(&k);
+    }
+}

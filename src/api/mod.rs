@@ -9,7 +9,10 @@ pub mod http;
 
 use std::fmt;
 
-use ingang_api::{ErrorBody, Health, UnitList};
+use ingang_api::{
+    ErrorBody, Health, UnitList,
+    auth::{LoginStarted, LoginStatus, SessionInfo, StartLogin},
+};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 
@@ -39,6 +42,10 @@ impl std::error::Error for ApiError {}
 
 /// Turns a status and body into the expected type or an [`ApiError`].
 pub fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
+    if status == 204 {
+        // No content: only `()` decodes from it.
+        return serde_json::from_str("null").map_err(|e| ApiError::Decode(e.to_string()));
+    }
     if (200..300).contains(&status) {
         serde_json::from_str(body).map_err(|e| ApiError::Decode(e.to_string()))
     } else {
@@ -80,8 +87,13 @@ impl Api {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.send("GET", path, None).await
+    }
+
+    /// Any request: JSON body in, JSON (or nothing, for 204) out.
+    async fn send<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<&str>) -> Result<T, ApiError> {
         let url = self.base.with_value(|base| join(base, path));
-        match http::fetch_text("GET", &url, None).await {
+        match http::fetch_text(method, &url, body).await {
             Ok((status, body)) => {
                 self.reachable.set(true);
                 decode(status, &body)
@@ -99,6 +111,34 @@ impl Api {
 
     pub async fn units(&self) -> Result<UnitList, ApiError> {
         self.get("/units").await
+    }
+
+    /// Starts a BankID login; the server keeps the order (HttpOnly cookie).
+    pub async fn start_login(&self, same_device: bool) -> Result<LoginStarted, ApiError> {
+        let body = serde_json::to_string(&StartLogin { same_device }).unwrap_or_default();
+        self.send("POST", "/auth/bankid", Some(&body)).await
+    }
+
+    /// The login's progress (404 when none is in progress).
+    pub async fn login_status(&self) -> Result<LoginStatus, ApiError> {
+        self.get("/auth/bankid").await
+    }
+
+    pub async fn cancel_login(&self) -> Result<(), ApiError> {
+        self.send::<()>("DELETE", "/auth/bankid", None).await
+    }
+
+    /// The current session; `None` when not signed in.
+    pub async fn session(&self) -> Result<Option<SessionInfo>, ApiError> {
+        match self.get("/session").await {
+            Ok(s) => Ok(Some(s)),
+            Err(ApiError::Status { status: 401, .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        self.send::<()>("POST", "/auth/logout", None).await
     }
 }
 
@@ -125,5 +165,6 @@ mod tests {
         let err = decode::<Health>(502, "<html>Bad gateway</html>").unwrap_err();
         assert_eq!(err, ApiError::Status { status: 502, body: None });
         assert!(matches!(decode::<Health>(200, "{}"), Err(ApiError::Decode(_))));
+        assert_eq!(decode::<()>(204, ""), Ok(()));
     }
 }

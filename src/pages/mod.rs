@@ -4,6 +4,7 @@
 pub mod accessibility;
 pub mod cases;
 pub mod inbox;
+pub mod login;
 pub mod not_found;
 pub mod preview;
 pub mod seek_care;

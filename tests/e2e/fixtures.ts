@@ -102,5 +102,6 @@ export const ROUTES: { path: string; heading: string }[] = [
   { path: '/installningar', heading: 'Inställningar' },
   { path: '/tillganglighet', heading: 'Tillgänglighetsredogörelse' },
   { path: '/forhandsgranska', heading: 'Förhandsgranska formulär' },
+  { path: '/logga-in', heading: 'Logga in' },
   { path: '/finns-inte', heading: 'Sidan finns inte' },
 ];

@@ -32,6 +32,27 @@ pub fn SettingsPage() -> impl IntoView {
         })
         .collect_view();
     let cleared = RwSignal::new(false);
+    let auth = crate::auth::use_auth();
+    let api = crate::api::use_api();
+    let account = move || match auth.session() {
+        Some(s) => {
+            let name = s.user.name.clone();
+            view! {
+                <p>{move || i18n.t().login_signed_in.replace("{name}", &name)}</p>
+                <p>
+                    <button type="button" class="button button--secondary" on:click=move |_| {
+                        leptos::task::spawn_local(async move { auth.logout(api).await });
+                    }>{t!(i18n.login_logout)}</button>
+                </p>
+            }
+            .into_any()
+        }
+        None => view! {
+            <p>{t!(i18n.login_signed_out)}</p>
+            <p><A href="/logga-in?next=/installningar" attr:class="button">{t!(i18n.login_login_link)}</A></p>
+        }
+        .into_any(),
+    };
     view! {
         <Page title=|t| t.settings_title>
             <form class="form" on:submit=|ev| ev.prevent_default()>
@@ -40,6 +61,8 @@ pub fn SettingsPage() -> impl IntoView {
                     {options}
                 </fieldset>
             </form>
+            <h2>{t!(i18n.login_account_heading)}</h2>
+            {account}
             <h2>{t!(i18n.settings_drafts_heading)}</h2>
             <p>{t!(i18n.settings_drafts_body)}</p>
             <p>

@@ -2,6 +2,7 @@
 //! explains what it will hold and that it needs BankID.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::{components::page::Page, i18n::use_i18n, t};
 
@@ -11,7 +12,10 @@ pub fn VisitsPage() -> impl IntoView {
     view! {
         <Page title=|t| t.visits_title>
             <p class="lead">{t!(i18n.visits_lead)}</p>
-            <p class="notice">{t!(i18n.login_required)}</p>
+            <div class="notice">
+                <p>{t!(i18n.login_required)}</p>
+                <p><A href="/logga-in?next=/bokade-tider" attr:class="button">{t!(i18n.login_login_link)}</A></p>
+            </div>
         </Page>
     }
 }

@@ -1,0 +1,233 @@
+//! `/logga-in`: BankID on this device (autostart from a button) or on another device (an
+//! animated QR code drawn here from the server's content, refreshed every second). The order
+//! lives on the server, so a reload or a return from the BankID app continues it.
+
+pub mod messages;
+
+use ingang_api::auth::{LoginState, LoginStatus, rfa_code};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::{
+    api::{ApiError, use_api},
+    auth::use_auth,
+    components::page::Page,
+    i18n::use_i18n,
+    t,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stage {
+    Choose,
+    Pending { same_device: bool, auto_start_token: Option<String> },
+    Failed { code: &'static str },
+}
+
+/// A safe in-app return path from `?next=` (never another origin).
+pub fn safe_next(next: Option<String>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into())
+}
+
+/// The QR code as an SVG path (dark modules), with its size in modules including a quiet zone.
+pub fn qr_path(content: &str) -> Option<(String, usize)> {
+    let code = qrcode::QrCode::new(content.as_bytes()).ok()?;
+    let width = code.width();
+    let quiet = 4;
+    let mut d = String::new();
+    for (i, color) in code.to_colors().iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = (i % width + quiet, i / width + quiet);
+            d.push_str(&format!("M{x} {y}h1v1h-1z"));
+        }
+    }
+    Some((d, width + 2 * quiet))
+}
+
+#[component]
+fn QrCode(content: Signal<Option<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        content.get().and_then(|c| qr_path(&c)).map(|(d, size)| {
+            view! {
+                <svg class="qr" role="img" aria-label=move || i18n.t().login_qr_label
+                    viewBox=format!("0 0 {size} {size}") shape-rendering="crispEdges">
+                    <rect width=size.to_string() height=size.to_string() fill="#fff" />
+                    <path d=d fill="#000" />
+                </svg>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let next = move || safe_next(query.with(|q| q.get("next")));
+    let stage = RwSignal::new(Stage::Choose);
+    let status = RwSignal::new(None::<LoginStatus>);
+    let busy = StoredValue::new(false);
+
+    // One poll: the order's status, the QR content, and what to do when it ends.
+    let poll = move || {
+        if busy.get_value() {
+            return;
+        }
+        busy.set_value(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let result = api.login_status().await;
+            busy.set_value(false);
+            match result {
+                Ok(s) => match s.status {
+                    LoginState::Pending => status.set(Some(s)),
+                    LoginState::Failed => {
+                        let code = rfa_code(s.status, s.hint_code.as_deref(), true);
+                        status.set(None);
+                        stage.set(Stage::Failed { code });
+                    }
+                    LoginState::Complete => {
+                        status.set(None);
+                        stage.set(Stage::Choose);
+                        auth.refresh();
+                        navigate(&next(), Default::default());
+                    }
+                },
+                // the order is gone (cancelled elsewhere, or collected): start over
+                Err(ApiError::Status { status: 404, .. }) => {
+                    if matches!(stage.get_untracked(), Stage::Pending { .. }) {
+                        stage.set(Stage::Failed { code: "RFA22" });
+                    }
+                }
+                Err(_) => {} // offline for a moment: the banner says so, the next poll retries
+            }
+        });
+    };
+    let poll = StoredValue::new(poll);
+
+    // Poll every second while an order is pending.
+    Effect::new(move |prev: Option<Option<IntervalHandle>>| {
+        if let Some(Some(h)) = prev {
+            h.clear();
+        }
+        if matches!(stage.get(), Stage::Pending { .. }) {
+            poll.with_value(|p| p());
+            let p = poll;
+            set_interval_with_handle(move || p.with_value(|f| f()), std::time::Duration::from_secs(1)).ok()
+        } else {
+            None
+        }
+    });
+
+    // A reload (or the return from the BankID app) continues an order in progress.
+    leptos::task::spawn_local(async move {
+        if let Ok(s) = api.login_status().await
+            && s.status == LoginState::Pending
+        {
+            let same_device = s.qr.is_none();
+            status.set(Some(s));
+            stage.set(Stage::Pending { same_device, auto_start_token: None });
+        }
+    });
+
+    let start = move |same_device: bool| {
+        leptos::task::spawn_local(async move {
+            match api.start_login(same_device).await {
+                Ok(started) => {
+                    status.set(None);
+                    stage.set(Stage::Pending { same_device, auto_start_token: started.auto_start_token });
+                }
+                Err(_) => stage.set(Stage::Failed { code: "RFA5" }),
+            }
+        });
+    };
+    let cancel = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = api.cancel_login().await;
+            status.set(None);
+            stage.set(Stage::Choose);
+        });
+    };
+    let message = move || {
+        let locale = i18n.locale();
+        match stage.get() {
+            Stage::Pending { same_device, .. } => {
+                let s = status.get();
+                let hint =
+                    s.as_ref().and_then(|s| s.hint_code.clone()).unwrap_or_else(|| "outstandingTransaction".into());
+                messages::message(rfa_code(LoginState::Pending, Some(&hint), !same_device), locale)
+            }
+            Stage::Failed { code } => messages::message(code, locale),
+            Stage::Choose => "",
+        }
+    };
+    let qr = Signal::derive(move || status.get().and_then(|s| s.qr));
+
+    view! {
+        <Page title=|t| t.login_title>
+            {move || auth.session().map(|s| {
+                let name = s.user.name.clone();
+                view! {
+                    <p class="notice notice--success">{move || i18n.t().login_signed_in.replace("{name}", &name)}</p>
+                    <p><a class="button" href=next()>{t!(i18n.login_continue)}</a></p>
+                }
+            })}
+            <p class="lead">{t!(i18n.login_lead)}</p>
+            {move || match stage.get() {
+                Stage::Choose => view! {
+                    <p>{t!(i18n.login_question)}</p>
+                    <div class="login-choices">
+                        <button type="button" class="button" on:click=move |_| start(true)>{t!(i18n.login_same_device)}</button>
+                        <button type="button" class="button button--secondary" on:click=move |_| start(false)>{t!(i18n.login_other_device)}</button>
+                    </div>
+                }.into_any(),
+                Stage::Pending { same_device, auto_start_token } => {
+                    let link = auto_start_token.map(|t| format!("https://app.bankid.com/?autostarttoken={t}&redirect=null"));
+                    view! {
+                        <div class="login-pending">
+                            {(!same_device).then(|| view! {
+                                <p>{t!(i18n.login_qr_help)}</p>
+                                <QrCode content=qr />
+                            })}
+                            {link.map(|href| view! {
+                                <p><a class="button" href=href>{t!(i18n.login_start_app)}</a></p>
+                            })}
+                            <p role="status" aria-live="polite" class="login-status" data-testid="login-status">{message}</p>
+                            <p><button type="button" class="button button--secondary" on:click=cancel>{t!(i18n.login_cancel)}</button></p>
+                        </div>
+                    }.into_any()
+                }
+                Stage::Failed { .. } => view! {
+                    <div class="notice notice--warning" role="alert" data-testid="login-status">
+                        <p>{message}</p>
+                    </div>
+                    <p><button type="button" class="button" on:click=move |_| stage.set(Stage::Choose)>{t!(i18n.login_retry)}</button></p>
+                }.into_any(),
+            }}
+        </Page>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_in_the_app() {
+        assert_eq!(safe_next(Some("/arenden".into())), "/arenden");
+        assert_eq!(safe_next(Some("//evil.example".into())), "/");
+        assert_eq!(safe_next(Some("https://evil.example".into())), "/");
+        assert_eq!(safe_next(Some("/\\evil".into())), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn qr_codes_encode_the_content() {
+        let (d, size) = qr_path("bankid.67df3917-fa0d-44e5-b327-edcc928297f8.0.dc69358e712458a66a7525beef148ae8526b1c71610eff2c16cdffb4cdac9bf8").unwrap();
+        assert!(size >= 29 + 8);
+        assert!(d.starts_with('M') && d.contains("h1v1h-1z"));
+    }
+}

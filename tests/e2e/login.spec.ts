@@ -1,0 +1,118 @@
+// Sign-in with the simulated BankID: the test drives the user's BankID app through the server's
+// /test-bankid page in a second tab.
+import type { BrowserContext, Page } from '@playwright/test';
+import { test, expect, expectNoAxeViolations } from './fixtures';
+
+const draftCount = (page: Page) =>
+  page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.')).length);
+
+/** The newest pending order on the test BankID page. */
+async function newestOrder(context: BrowserContext) {
+  const bankid = await context.newPage();
+  await bankid.goto('/test-bankid');
+  return { bankid, order: bankid.locator('section.order').last() };
+}
+
+async function startQr(page: Page) {
+  await page.getByRole('button', { name: 'BankID på annan enhet' }).click();
+  await expect(page.getByRole('img', { name: 'QR-kod för BankID' })).toBeVisible();
+}
+
+test('QR login through the test BankID, and logout wipes local data', async ({ page, context, consoleErrors }) => {
+  await page.goto('/forhandsgranska?questionnaire=%2Fapi%2Fv1%2Fquestionnaires%2Fforkylning');
+  await page.getByRole('checkbox', { name: 'Hosta' }).check();
+  await expect.poll(() => draftCount(page)).toBe(1);
+
+  await page.goto('/logga-in?next=/installningar');
+  await expect(page.locator('h1')).toHaveText('Logga in');
+  await expectNoAxeViolations(page, 'login');
+  await startQr(page);
+  await expect(page.getByTestId('login-status')).toHaveText('Starta BankID-appen.');
+  await expectNoAxeViolations(page, 'login with QR');
+
+  const { order } = await newestOrder(context);
+  await order.getByLabel('Status i appen').selectOption('userSign');
+  await order.getByRole('button', { name: 'Visa status' }).click();
+  await expect(page.getByTestId('login-status')).toHaveText(/^Skriv in din säkerhetskod i BankID-appen/);
+
+  const again = (await newestOrder(context)).order;
+  await again.getByLabel('Identitet').selectOption('198001139297');
+  await again.getByRole('button', { name: 'Identifiera' }).click();
+  await expect(page).toHaveURL(/\/installningar$/);
+  await expect(page.getByText('Du är inloggad som Anna Andersson.')).toBeVisible();
+  const session = await page.request.get('/api/v1/session');
+  expect(session.status()).toBe(200);
+  expect((await session.json()).user.givenName).toBe('Anna');
+
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(page.getByText('Du är inte inloggad.')).toBeVisible();
+  expect(await draftCount(page)).toBe(0);
+  expect((await page.request.get('/api/v1/session')).status()).toBe(401);
+  expect(consoleErrors.filter((e) => !e.includes('401') && !e.includes('404'))).toEqual([]);
+});
+
+for (const [hint, text] of [
+  ['certificateErr', 'för gammalt eller spärrat'],
+  ['userCancel', 'Åtgärden avbruten.'],
+  ['expiredTransaction', 'BankID-appen svarar inte'],
+  ['startFailed', 'Misslyckades att läsa av QR-koden'],
+]) {
+  test(`a failed login (${hint}) shows BankID's message and can be retried`, async ({ page, context }) => {
+    await page.goto('/logga-in');
+    await startQr(page);
+    const { order } = await newestOrder(context);
+    await order.getByLabel('Misslyckas').selectOption(hint);
+    await order.getByRole('button', { name: 'Misslyckas' }).click();
+    await expect(page.getByRole('alert')).toContainText(text);
+    await page.getByRole('button', { name: 'Försök igen' }).click();
+    await expect(page.getByRole('button', { name: 'BankID på annan enhet' })).toBeVisible();
+  });
+}
+
+for (const [hint, text] of [
+  ['started', 'Söker efter BankID'],
+  ['noClient', 'Starta BankID-appen.'],
+  ['userMrtd', 'Fotografera och läs av din ID-handling'],
+]) {
+  test(`a pending login (${hint}) shows BankID's message`, async ({ page, context }) => {
+    await page.goto('/logga-in');
+    await startQr(page);
+    const { order } = await newestOrder(context);
+    await order.getByLabel('Status i appen').selectOption(hint);
+    await order.getByRole('button', { name: 'Visa status' }).click();
+    await expect(page.getByTestId('login-status')).toContainText(text);
+    await page.getByRole('button', { name: 'Avbryt' }).click();
+    await expect(page.getByRole('button', { name: 'BankID på annan enhet' })).toBeVisible();
+  });
+}
+
+test('same device: an autostart link from a button, and cancel', async ({ page, context }) => {
+  const bankid = await context.newPage();
+  await bankid.goto('/test-bankid');
+  const before = await bankid.locator('section.order').count();
+  await page.goto('/logga-in');
+  await page.getByRole('button', { name: 'BankID på den här enheten' }).click();
+  const link = page.getByRole('link', { name: 'Starta BankID-appen' });
+  await expect(link).toHaveAttribute('href', /^https:\/\/app\.bankid\.com\/\?autostarttoken=[0-9a-f-]{36}&redirect=null$/);
+  await expect(page.getByTestId('login-status')).toHaveText('Försöker starta BankID-appen.');
+  await expect(page.getByRole('img', { name: 'QR-kod för BankID' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Avbryt' }).click();
+  await expect(page.getByRole('button', { name: 'BankID på den här enheten' })).toBeVisible();
+  // the order was cancelled at BankID too: it is no longer pending
+  await bankid.reload();
+  await expect(bankid.locator('section.order')).toHaveCount(before);
+});
+
+test('a reload continues the same order', async ({ page, context }) => {
+  await page.goto('/logga-in');
+  const bankid = await context.newPage();
+  await bankid.goto('/test-bankid');
+  const before = await bankid.locator('section.order').count();
+  await startQr(page);
+  await page.reload();
+  await expect(page.getByRole('img', { name: 'QR-kod för BankID' })).toBeVisible();
+  await bankid.reload();
+  await expect(bankid.locator('section.order')).toHaveCount(before + 1);
+  await bankid.locator('section.order').last().getByRole('button', { name: 'Identifiera' }).click();
+  await expect(page).toHaveURL(/\/$/);
+});
