@@ -119,8 +119,8 @@ impl Api {
         self.send("POST", "/auth/bankid", Some(&body)).await
     }
 
-    /// The login's progress (404 when none is in progress).
-    pub async fn login_status(&self) -> Result<LoginStatus, ApiError> {
+    /// The login's progress; `None` when none is in progress (the API answers 204).
+    pub async fn login_status(&self) -> Result<Option<LoginStatus>, ApiError> {
         self.get("/auth/bankid").await
     }
 
@@ -128,13 +128,9 @@ impl Api {
         self.send::<()>("DELETE", "/auth/bankid", None).await
     }
 
-    /// The current session; `None` when not signed in.
+    /// The current session; `None` when not signed in (the API answers 204).
     pub async fn session(&self) -> Result<Option<SessionInfo>, ApiError> {
-        match self.get("/session").await {
-            Ok(s) => Ok(Some(s)),
-            Err(ApiError::Status { status: 401, .. }) => Ok(None),
-            Err(e) => Err(e),
-        }
+        self.get("/session").await
     }
 
     pub async fn logout(&self) -> Result<(), ApiError> {

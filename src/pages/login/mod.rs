@@ -8,13 +8,7 @@ use ingang_api::auth::{LoginState, LoginStatus, rfa_code};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-use crate::{
-    api::{ApiError, use_api},
-    auth::use_auth,
-    components::page::Page,
-    i18n::use_i18n,
-    t,
-};
+use crate::{api::use_api, auth::use_auth, components::page::Page, i18n::use_i18n, t};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Stage {
@@ -82,7 +76,7 @@ pub fn LoginPage() -> impl IntoView {
             let result = api.login_status().await;
             busy.set_value(false);
             match result {
-                Ok(s) => match s.status {
+                Ok(Some(s)) => match s.status {
                     LoginState::Pending => status.set(Some(s)),
                     LoginState::Failed => {
                         let code = rfa_code(s.status, s.hint_code.as_deref(), true);
@@ -97,7 +91,7 @@ pub fn LoginPage() -> impl IntoView {
                     }
                 },
                 // the order is gone (cancelled elsewhere, or collected): start over
-                Err(ApiError::Status { status: 404, .. }) => {
+                Ok(None) => {
                     if matches!(stage.get_untracked(), Stage::Pending { .. }) {
                         stage.set(Stage::Failed { code: "RFA22" });
                     }
@@ -124,7 +118,7 @@ pub fn LoginPage() -> impl IntoView {
 
     // A reload (or the return from the BankID app) continues an order in progress.
     leptos::task::spawn_local(async move {
-        if let Ok(s) = api.login_status().await
+        if let Ok(Some(s)) = api.login_status().await
             && s.status == LoginState::Pending
         {
             let same_device = s.qr.is_none();

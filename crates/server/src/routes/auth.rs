@@ -251,14 +251,18 @@ async fn cancel_by_cookie(state: &AppState, login_id: &str) -> Result<(), ApiErr
     tag = "auth",
     responses(
         (status = 200, description = "Pending (with the QR content), failed (with the hint code) or complete", body = LoginStatus),
-        (status = 404, description = "No login in progress in this browser", body = ingang_api::ErrorBody)
+        (status = 204, description = "No login in progress in this browser")
     )
 )]
 pub async fn login_status(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let no_login = || ApiError::new(StatusCode::NOT_FOUND, "no_login", "Ingen inloggning pågår.");
-    let login_id = cookie(&headers, LOGIN_COOKIE).ok_or_else(no_login)?;
-    let row = login_row(&state, &login_id).await?.ok_or_else(no_login)?;
-    let collect = state.bankid.collect(&row.order_ref).await.map_err(bankid_error)?;
+    // No login in progress is a normal answer (204), e.g. for a page that checks on load.
+    let Some(login_id) = cookie(&headers, LOGIN_COOKIE) else { return Ok(StatusCode::NO_CONTENT.into_response()) };
+    let Some(row) = login_row(&state, &login_id).await? else { return Ok(StatusCode::NO_CONTENT.into_response()) };
+    let collect = match state.bankid.collect(&row.order_ref).await {
+        Ok(c) => c,
+        Err(BankIdError::NotFound) => return Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(e) => return Err(bankid_error(e)),
+    };
     match collect.status {
         Status::Pending => {
             let seconds = ((now_millis() - row.started_ms).max(0) / 1000) as u64;
@@ -348,18 +352,23 @@ pub fn today() -> Date {
     Date::new(y, m, d)
 }
 
-/// The current session: who is signed in and how long the session lasts. Does not count as activity.
+/// The current session: who is signed in and how long the session lasts. Does not count as
+/// activity. Not being signed in is a normal answer here (204), not an error.
 #[utoipa::path(
     get,
     path = "/session",
     tag = "auth",
     responses(
         (status = 200, description = "Signed in", body = SessionInfo),
-        (status = 401, description = "Not signed in, or the session has ended", body = ingang_api::ErrorBody)
+        (status = 204, description = "Not signed in, or the session has ended")
     )
 )]
-pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<SessionInfo>, ApiError> {
-    let (user, created) = session(&state, &headers, false).await?;
+pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let (user, created) = match session(&state, &headers, false).await {
+        Ok(found) => found,
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => return Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(e) => return Err(e),
+    };
     let pn = user.personal_number.clone();
     let (name, given): (String, String) = state
         .db
@@ -374,7 +383,8 @@ pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> R
         user: SessionUser { personal_number: display_pnr(&user.personal_number), name, given_name: given },
         idle_timeout_seconds: state.sessions.idle.as_secs() as u32,
         absolute_seconds_left: left,
-    }))
+    })
+    .into_response())
 }
 
 /// "Fortsätt vara inloggad": records activity, moving the inactivity deadline.
