@@ -286,13 +286,13 @@ mod tests {
         let t0 = Instant::now();
         let order = bankid.start(t0);
         assert_ne!(order.order_ref, order.qr_start_token);
-        let c = bankid.collect_at(&order.order_ref, t0).unwrap();
+        let c = bankid.collect_at(&order.order_ref, t0).expect("test order");
         assert_eq!((c.status, c.hint_code.as_deref()), (Status::Pending, Some("outstandingTransaction")));
-        bankid.set_hint(&order.order_ref, "userSign").unwrap();
-        assert_eq!(bankid.collect_at(&order.order_ref, t0).unwrap().hint_code.as_deref(), Some("userSign"));
+        bankid.set_hint(&order.order_ref, "userSign").expect("test order");
+        assert_eq!(bankid.collect_at(&order.order_ref, t0).expect("test order").hint_code.as_deref(), Some("userSign"));
         assert_eq!(bankid.pending(t0).len(), 1);
-        bankid.complete(&order.order_ref, anna(), t0).unwrap();
-        let c = bankid.collect_at(&order.order_ref, t0).unwrap();
+        bankid.complete(&order.order_ref, anna(), t0).expect("test order");
+        let c = bankid.collect_at(&order.order_ref, t0).expect("test order");
         assert_eq!(c.status, Status::Complete);
         assert_eq!(c.user, Some(anna()));
         assert_eq!(bankid.collect_at(&order.order_ref, t0), Err(BankIdError::NotFound), "collected only once");
@@ -304,15 +304,18 @@ mod tests {
         let bankid = SimulatedBankId { expiry: Duration::from_secs(30), ..Default::default() };
         let t0 = Instant::now();
         let a = bankid.start(t0);
-        let c = bankid.collect_at(&a.order_ref, t0 + Duration::from_secs(31)).unwrap();
+        let c = bankid.collect_at(&a.order_ref, t0 + Duration::from_secs(31)).expect("test order");
         assert_eq!((c.status, c.hint_code.as_deref()), (Status::Failed, Some("expiredTransaction")));
         assert_eq!(bankid.complete(&a.order_ref, anna(), t0 + Duration::from_secs(31)), Err(BankIdError::NotFound));
         let b = bankid.start(t0);
-        bankid.fail(&b.order_ref, "certificateErr").unwrap();
-        assert_eq!(bankid.collect_at(&b.order_ref, t0).unwrap().hint_code.as_deref(), Some("certificateErr"));
+        bankid.fail(&b.order_ref, "certificateErr").expect("test order");
+        assert_eq!(
+            bankid.collect_at(&b.order_ref, t0).expect("test order").hint_code.as_deref(),
+            Some("certificateErr")
+        );
         let c = bankid.start(t0);
-        bankid.cancel_order(&c.order_ref).unwrap();
-        assert_eq!(bankid.collect_at(&c.order_ref, t0).unwrap().hint_code.as_deref(), Some("cancelled"));
+        bankid.cancel_order(&c.order_ref).expect("test order");
+        assert_eq!(bankid.collect_at(&c.order_ref, t0).expect("test order").hint_code.as_deref(), Some("cancelled"));
         assert_eq!(bankid.collect_at("nope", t0), Err(BankIdError::NotFound));
     }
 

@@ -432,7 +432,7 @@ mod tests {
     #[test]
     fn cookies_are_host_prefixed_http_only_secure_lax() {
         let v = set_cookie(SESSION_COOKIE, "abc", None);
-        let s = v.to_str().unwrap();
+        let s = v.to_str().expect("ASCII");
         assert!(s.starts_with("__Host-ingang-session=abc; Path=/;"));
         assert!(s.contains("HttpOnly") && s.contains("Secure") && s.contains("SameSite=Lax"));
         assert!(!s.contains("Domain"));
