@@ -163,32 +163,12 @@ fn GroupView(handle: FormHandle, id: NodeId) -> impl IntoView {
                         let name = name.clone();
                         let version = version.clone();
                         let remove = repeats.then(move || {
-                            let can = {
-                                let version = version.clone();
-                                move || {
-                                    version.track();
-                                    handle.with(|f| f.can_remove(id))
-                                }
-                            };
-                            let label = {
-                                let version = version.clone();
-                                move || {
-                                    version.track();
-                                    let n = handle.with(|f| f.instances(id).iter().position(|&i| i == inst)).unwrap_or(0) + 1;
-                                    i18n.t().questionnaire_remove_group.replace("{name}", &name()).replace("{n}", &n.to_string())
-                                }
-                            };
-                            view! {
-                                <Show when=can.clone()>
-                                    <button type="button" class="button button--small button--secondary q-remove" aria-label=label.clone()
-                                        on:click=move |_| {
-                                            handle.edit(id, |f| f.remove_instance(id, inst));
-                                            browser::focus_id_later(format!("q{id}-add"));
-                                        }>
-                                        {move || i18n.t().questionnaire_remove}
-                                    </button>
-                                </Show>
-                            }
+                            let label = Signal::derive(move || {
+                                version.track();
+                                let n = handle.with(|f| f.instances(id).iter().position(|&i| i == inst)).unwrap_or(0) + 1;
+                                i18n.t().questionnaire_remove_group.replace("{name}", &name()).replace("{n}", &n.to_string())
+                            });
+                            remove_button(handle, id, inst, label)
                         });
                         view! { <div class="q-instance" id=format!("q{inst}")>{children(handle, inst)}{remove}</div> }
                     }
@@ -226,6 +206,28 @@ fn GroupView(handle: FormHandle, id: NodeId) -> impl IntoView {
         .into_any()
     } else {
         view! { <div class="q-group q-group--plain" id=format!("q{id}") data-link-id=d.link_id.clone() tabindex="-1">{body}</div> }.into_any()
+    }
+}
+
+/// "Ta bort" for one repetition or answer (shown while more than the minimum remain), named by
+/// `label` for screen readers; focus goes to the add button afterwards.
+fn remove_button(handle: FormHandle, id: NodeId, inst: NodeId, label: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let version = handle.sig(id).version;
+    let can = move || {
+        version.track();
+        handle.with(|f| f.can_remove(id))
+    };
+    view! {
+        <Show when=can>
+            <button type="button" class="button button--small button--secondary q-remove" aria-label=label
+                on:click=move |_| {
+                    handle.edit(id, |f| f.remove_instance(id, inst));
+                    browser::focus_id_later(format!("q{id}-add"));
+                }>
+                {move || i18n.t().questionnaire_remove}
+            </button>
+        </Show>
     }
 }
 
@@ -360,6 +362,7 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
         let repeats = d.repeats && d.kind != ItemType::Display;
         let label_id2 = label_id.clone();
         let ctx2 = ctx.clone();
+        let d_for_remove = d.clone();
         let render = move |inst: NodeId| {
             let mut ctx = ctx2.clone();
             if Some(inst) != first {
@@ -378,22 +381,15 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
                 }
             });
             let remove = repeats.then(|| {
-                let v = handle.sig(id).version;
-                let can = move || {
-                    v.track();
-                    handle.with(|f| f.can_remove(id))
-                };
-                view! {
-                    <Show when=can.clone()>
-                        <button type="button" class="button button--small button--secondary q-remove"
-                            on:click=move |_| {
-                                handle.edit(id, |f| f.remove_instance(id, inst));
-                                browser::focus_id_later(format!("q{id}-add"));
-                            }>
-                            {move || i18n.t().questionnaire_remove}
-                        </button>
-                    </Show>
-                }
+                let version = handle.sig(id).version;
+                let d = d_for_remove.clone();
+                let label = Signal::derive(move || {
+                    version.track();
+                    let n = handle.with(|f| f.instances(id).iter().position(|&i| i == inst)).unwrap_or(0) + 1;
+                    let name = d.text(i18n.locale().code());
+                    i18n.t().questionnaire_remove_answer.replace("{n}", &n.to_string()).replace("{name}", &name)
+                });
+                remove_button(handle, id, inst, label)
             });
             view! {
                 <div class="q-answer">

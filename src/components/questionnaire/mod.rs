@@ -36,9 +36,7 @@ struct Problem {
 
 /// Errors of every enabled item in scope (`None`: the whole form), parse errors included.
 fn problems(handle: FormHandle, scope: Option<NodeId>, lang: &str) -> Vec<Problem> {
-    let items: Vec<NodeId> = handle.with(|f| {
-        f.walk().into_iter().filter(|&n| f.is_enabled(n) && scope.is_none_or(|s| f.top_item(n) == s)).collect()
-    });
+    let items: Vec<NodeId> = handle.with(|f| f.subtree(scope).into_iter().filter(|&n| f.is_enabled(n)).collect());
     let mut out = Vec::new();
     for item in items {
         for message in handle.errors_now(item, lang) {
@@ -75,15 +73,7 @@ pub fn FormView(
     let summary_ref = NodeRef::<html::Div>::new();
     // Long forms render progressively: the first screenful at once, the rest in chunks of about
     // CHUNK item nodes per animation frame, so the form is usable before all of it exists.
-    let sizes: Vec<usize> = handle.with(|f| {
-        let mut sizes = vec![0usize; steps.len()];
-        for n in f.walk() {
-            if let Some(k) = steps.iter().position(|&s| s == f.top_item(n)) {
-                sizes[k] += 1;
-            }
-        }
-        sizes
-    });
+    let sizes: Vec<usize> = handle.with(|f| steps.iter().map(|&s| f.subtree(Some(s)).len()).collect());
     let sizes = StoredValue::new(sizes);
     let chunk_end = move |from: usize| {
         let sizes = sizes.get_value();

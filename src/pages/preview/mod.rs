@@ -204,11 +204,15 @@ fn Preview(loaded: Loaded) -> impl IntoView {
         let h = handle.get();
         completed_at.get().is_some_and(|(at, _)| at == h.revision.get())
     };
-    let warning_text = |w: &LoadWarning| match w {
-        LoadWarning::UnknownLinkId(l) => format!("{l}: unknown linkId"),
-        LoadWarning::WrongType(l) => format!("{l}: wrong answer type"),
-        LoadWarning::TooManyAnswers(l) => format!("{l}: too many answers"),
-        LoadWarning::DisabledAnswered(l) => format!("{l}: answer to a disabled item"),
+    let warning_text = move |w: &LoadWarning| {
+        let t = i18n.t();
+        let (text, link) = match w {
+            LoadWarning::UnknownLinkId(l) => (t.preview_warning_unknown, l),
+            LoadWarning::WrongType(l) => (t.preview_warning_type, l),
+            LoadWarning::TooManyAnswers(l) => (t.preview_warning_too_many, l),
+            LoadWarning::DisabledAnswered(l) => (t.preview_warning_disabled, l),
+        };
+        text.replace("{link}", link)
     };
     let title = questionnaire.title.clone().or(questionnaire.name.clone()).unwrap_or_default();
 
@@ -219,7 +223,10 @@ fn Preview(loaded: Loaded) -> impl IntoView {
         {(!warnings.is_empty()).then(|| view! {
             <div class="notice notice--warning" data-testid="response-warnings">
                 <h2>{t!(i18n.preview_warnings_heading)}</h2>
-                <ul>{warnings.iter().map(|w| view! { <li><code>{warning_text(w)}</code></li> }).collect_view()}</ul>
+                <ul>{warnings.iter().map(|w| {
+                    let w = w.clone();
+                    view! { <li>{move || warning_text(&w)}</li> }
+                }).collect_view()}</ul>
             </div>
         })}
         <div class="preview">

@@ -98,10 +98,6 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-fn display_pnr(twelve: &str) -> String {
-    if twelve.len() == 12 { format!("{}-{}", &twelve[..8], &twelve[8..]) } else { twelve.to_owned() }
-}
-
 /// The signed-in user of a request; rejects with 401 when there is no valid session.
 /// Extracting it counts as activity (it moves the inactivity deadline).
 #[derive(Debug, Clone)]
@@ -380,7 +376,13 @@ pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> R
         .await?;
     let left = (created + state.sessions.absolute.as_secs() as i64 - now_secs()).max(0) as u32;
     Ok(Json(SessionInfo {
-        user: SessionUser { personal_number: display_pnr(&user.personal_number), name, given_name: given },
+        user: SessionUser {
+            personal_number: Personnummer::parse(&user.personal_number, today())
+                .map(|p| p.display_form())
+                .unwrap_or(user.personal_number),
+            name,
+            given_name: given,
+        },
         idle_timeout_seconds: state.sessions.idle.as_secs() as u32,
         absolute_seconds_left: left,
     })
