@@ -17,9 +17,20 @@ use crate::{
     config::{self, AppConfig, ConfigError},
     i18n::{provide_i18n, use_i18n},
     pages::{
-        accessibility::AccessibilityPage, cases::CasesPage, inbox::InboxPage, login::LoginPage,
-        not_found::NotFoundPage, preview::PreviewPage, seek_care::SeekCarePage, settings::SettingsPage,
-        start::StartPage, visits::VisitsPage,
+        accessibility::AccessibilityPage,
+        cases::CasesPage,
+        contact::ContactPage,
+        inbox::InboxPage,
+        login::LoginPage,
+        not_found::NotFoundPage,
+        preview::PreviewPage,
+        seek_care::{
+            SeekCarePage,
+            flow::{ProblemPage, SymptomFormPage, WhomPage},
+        },
+        settings::SettingsPage,
+        start::StartPage,
+        visits::VisitsPage,
     },
     pwa, t,
 };
@@ -66,6 +77,10 @@ fn Routed(config: AppConfig) -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=StartPage />
                     <Route path=path!("/sok-vard") view=SeekCarePage />
+                    <Route path=path!("/sok-vard/ny") view=WhomPage />
+                    <Route path=path!("/sok-vard/ny/besvar") view=ProblemPage />
+                    <Route path=path!("/sok-vard/ny/besvar/:form") view=SymptomFormPage />
+                    <Route path=path!("/kontaktuppgifter") view=ContactPage />
                     <Route path=path!("/arenden") view=CasesPage />
                     <Route path=path!("/bokade-tider") view=VisitsPage />
                     <Route path=path!("/inkorg") view=InboxPage />

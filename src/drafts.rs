@@ -1,36 +1,87 @@
-//! Drafts: answers saved on the device while the user fills in a form, so a reload, a crash or
-//! a new login never loses them. A draft is a `QuestionnaireResponse` under `ingang.draft.<key>`;
-//! it is removed on submit ([`clear`]) and on logout ([`clear_all`]).
+//! Drafts: answers saved on the device while the user fills in a form, so a reload, a crash,
+//! going offline or an expired session never loses them. A draft is a `QuestionnaireResponse`
+//! under `ingang.draft.…`; it is removed on submit ([`Drafts::clear`]) and on logout ([`clear_all`]).
 //!
-//! Encryption of drafts with a per-user key (kept when a session expires) comes with sign-in.
+//! - Signed in (health data): [`Drafts::Sealed`], encrypted with the user's key ([`SealKey`],
+//!   AES-GCM) under `ingang.draft.<key id>.<form>`. When the session expires the ciphertext
+//!   stays; the next person at the device has another key and sees nothing; the same user gets
+//!   the same key after logging in again and is back where they were.
+//! - The form preview (sample answers of a form author, no login): [`Drafts::Plain`].
 
 use ingang_questionnaire::QuestionnaireResponse;
 
-use crate::storage;
+use crate::{crypto::SealKey, storage};
 
 const PREFIX: &str = "draft.";
 
-/// The storage key of a form's draft: the caller's key when it has one, else the
-/// questionnaire's canonical URL.
-pub fn key_for(explicit: Option<&str>, canonical: Option<&str>) -> Option<String> {
-    explicit.or(canonical).map(|k| format!("{PREFIX}{k}"))
+/// Where a form's draft lives.
+#[derive(Clone)]
+pub enum Drafts {
+    /// Plain JSON under this storage key (the preview only).
+    Plain(String),
+    /// Encrypted with the user's key; the string names the form (e.g. person + questionnaire).
+    Sealed(SealKey, String),
 }
 
-pub fn load(key: &str) -> Option<QuestionnaireResponse> {
-    storage::get(key).and_then(|text| QuestionnaireResponse::from_json(&text).ok())
-}
+impl Drafts {
+    /// The plain draft of the preview for `source`.
+    pub fn preview(source: &str) -> Drafts {
+        Drafts::Plain(format!("{PREFIX}preview:{source}"))
+    }
 
-pub fn save(key: &str, response: &QuestionnaireResponse) {
-    if let Ok(text) = serde_json::to_string(response) {
-        storage::set(key, &text);
+    fn storage_key(&self) -> String {
+        match self {
+            Drafts::Plain(k) => k.clone(),
+            Drafts::Sealed(key, form) => sealed_key(&key.id, form),
+        }
+    }
+
+    /// The saved draft, if any (and readable with this key).
+    pub async fn load(&self) -> Option<QuestionnaireResponse> {
+        let stored = storage::get(&self.storage_key())?;
+        let text = match self {
+            Drafts::Plain(_) => stored,
+            Drafts::Sealed(key, _) => key.open(&stored).await?,
+        };
+        QuestionnaireResponse::from_json(&text).ok()
+    }
+
+    /// A plain draft at once (the preview starts synchronously); `None` for sealed drafts.
+    pub fn load_plain(&self) -> Option<QuestionnaireResponse> {
+        match self {
+            Drafts::Plain(k) => storage::get(k).and_then(|text| QuestionnaireResponse::from_json(&text).ok()),
+            Drafts::Sealed(..) => None,
+        }
+    }
+
+    /// Saves the draft (encryption finishes in the background).
+    pub fn save(&self, response: &QuestionnaireResponse) {
+        let Ok(text) = serde_json::to_string(response) else { return };
+        let storage_key = self.storage_key();
+        match self {
+            Drafts::Plain(_) => storage::set(&storage_key, &text),
+            Drafts::Sealed(key, _) => {
+                let key = key.clone();
+                leptos::task::spawn_local(async move {
+                    if let Some(sealed) = key.seal(&text).await {
+                        storage::set(&storage_key, &sealed);
+                    }
+                });
+            }
+        }
+    }
+
+    pub fn clear(&self) {
+        storage::remove(&self.storage_key());
     }
 }
 
-pub fn clear(key: &str) {
-    storage::remove(key);
+/// `draft.<key id>.<form>`: the key id names the user's drafts without saying whose they are.
+pub fn sealed_key(key_id: &str, form: &str) -> String {
+    format!("{PREFIX}{key_id}.{form}")
 }
 
-/// Removes every draft on this device (logout).
+/// Removes every draft on this device (logout, "Radera sparade svar").
 pub fn clear_all() {
     storage::remove_prefixed(PREFIX);
 }
@@ -39,8 +90,6 @@ pub fn clear_all() {
 mod tests {
     #[test]
     fn keys() {
-        assert_eq!(super::key_for(Some("case-1"), Some("u")), Some("draft.case-1".into()));
-        assert_eq!(super::key_for(None, Some("https://x/q|1")), Some("draft.https://x/q|1".into()));
-        assert_eq!(super::key_for(None, None), None);
+        assert_eq!(super::sealed_key("0a1b", "p1/q"), "draft.0a1b.p1/q");
     }
 }

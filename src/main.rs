@@ -8,6 +8,7 @@ mod auth;
 mod browser;
 mod components;
 mod config;
+mod crypto;
 mod drafts;
 mod i18n;
 mod pages;

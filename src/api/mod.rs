@@ -10,8 +10,9 @@ pub mod http;
 use std::fmt;
 
 use ingang_api::{
-    ErrorBody, Health, UnitList,
+    ErrorBody, Health, QuestionnaireList, UnitList,
     auth::{LoginStarted, LoginStatus, SessionInfo, StartLogin},
+    people::{ContactDetails, DraftKey, PeopleList},
 };
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -64,11 +65,18 @@ pub struct Api {
     base: StoredValue<String>,
     reachable: RwSignal<bool>,
     epoch: RwSignal<u32>,
+    /// Bumped whenever the API answers 401: the session has ended (see `auth`).
+    unauthorized: RwSignal<u32>,
 }
 
 impl Api {
     pub fn new(base: String) -> Self {
-        Self { base: StoredValue::new(base), reachable: RwSignal::new(true), epoch: RwSignal::new(0) }
+        Self {
+            base: StoredValue::new(base),
+            reachable: RwSignal::new(true),
+            epoch: RwSignal::new(0),
+            unauthorized: RwSignal::new(0),
+        }
     }
 
     /// Whether the last call got an answer (tracked).
@@ -79,6 +87,11 @@ impl Api {
     /// Read this in a resource to refetch it when the user retries (tracked).
     pub fn epoch(&self) -> u32 {
         self.epoch.get()
+    }
+
+    /// Changes when a request was refused for want of a session (tracked).
+    pub fn unauthorized(&self) -> u32 {
+        self.unauthorized.get()
     }
 
     /// Retry after an outage: every resource that reads [`Api::epoch`] runs again.
@@ -96,6 +109,9 @@ impl Api {
         match http::fetch_text(method, &url, body).await {
             Ok((status, body)) => {
                 self.reachable.set(true);
+                if status == 401 {
+                    self.unauthorized.update(|n| *n = n.wrapping_add(1));
+                }
                 decode(status, &body)
             }
             Err(_) => {
@@ -135,6 +151,38 @@ impl Api {
 
     pub async fn logout(&self) -> Result<(), ApiError> {
         self.send::<()>("POST", "/auth/logout", None).await
+    }
+
+    /// "Fortsätt vara inloggad": counts as activity.
+    pub async fn keepalive(&self) -> Result<(), ApiError> {
+        self.send::<()>("POST", "/session/keepalive", None).await
+    }
+
+    /// The user and the children they may act for.
+    pub async fn people(&self) -> Result<PeopleList, ApiError> {
+        self.get("/me/people").await
+    }
+
+    pub async fn contact(&self) -> Result<ContactDetails, ApiError> {
+        self.get("/me/contact").await
+    }
+
+    pub async fn save_contact(&self, details: &ContactDetails) -> Result<ContactDetails, ApiError> {
+        let body = serde_json::to_string(details).unwrap_or_default();
+        self.send("PUT", "/me/contact", Some(&body)).await
+    }
+
+    pub async fn questionnaires(&self) -> Result<QuestionnaireList, ApiError> {
+        self.get("/questionnaires").await
+    }
+
+    pub async fn questionnaire(&self, id: &str) -> Result<ingang_questionnaire::Questionnaire, ApiError> {
+        self.get(&format!("/questionnaires/{}", js_sys::encode_uri_component(id))).await
+    }
+
+    /// The key for this user's encrypted drafts.
+    pub async fn draft_key(&self) -> Result<DraftKey, ApiError> {
+        self.get("/me/draft-key").await
     }
 }
 

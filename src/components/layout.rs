@@ -6,10 +6,12 @@ use leptos_router::components::A;
 
 use crate::{
     components::{
+        acting_bar::ActingBar,
         api_banner::ApiBanner,
         emergency::EmergencyNotice,
         icon::{Icon, IconName},
         nav::MainNav,
+        session_timer::SessionTimer,
         update_banner::UpdateBanner,
     },
     config::AppConfig,
@@ -59,6 +61,8 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </A>
             </div>
         </header>
+        <ActingBar />
+        <SessionTimer />
         <div class="layout">
             <MainNav />
             <div class="layout__content">

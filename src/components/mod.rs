@@ -1,10 +1,15 @@
 //! Reusable UI. One file per component; each is thin and gets its strings from `i18n`.
 
+pub mod acting_bar;
 pub mod api_banner;
+pub mod contact_form;
 pub mod emergency;
 pub mod icon;
 pub mod layout;
 pub mod nav;
 pub mod page;
+pub mod person_chooser;
+pub mod protected;
 pub mod questionnaire;
+pub mod session_timer;
 pub mod update_banner;

@@ -3,6 +3,7 @@
 
 pub mod accessibility;
 pub mod cases;
+pub mod contact;
 pub mod inbox;
 pub mod login;
 pub mod not_found;

@@ -5,7 +5,7 @@
 // - `baseURL` points at that server, so `page.goto('/sok-vard')` works.
 // - `consoleErrors`: console errors and uncaught exceptions seen by the page.
 // - `expectNoAxeViolations(page)`: axe-core with the WCAG 2.1 A/AA tags; any violation fails.
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,11 +19,11 @@ const DIST = process.env.INGANG_DIST ?? join(ROOT, 'dist');
 export type Server = { url: string; process: ChildProcess };
 
 /** Starts a server on a free port with a fresh database; `dist` defaults to the release build. */
-export async function startServer(dist = DIST): Promise<{ server: Server; dir: string }> {
+export async function startServer(dist = DIST, extraArgs: string[] = []): Promise<{ server: Server; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'ingang-e2e-'));
   const child = spawn(
     SERVER_BIN,
-    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', '127.0.0.1:0', '--demo'],
+    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', '127.0.0.1:0', '--demo', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -92,16 +92,52 @@ export async function waitForApp(page: Page) {
   await expect(page.locator('h1')).toBeVisible();
 }
 
-/** Every route of the app shell with its Swedish heading. */
-export const ROUTES: { path: string; heading: string }[] = [
+/** Every route of the app with its Swedish heading; `protected` ones send a signed-out user to
+ *  /logga-in (session.spec.ts checks them signed in). */
+export const ROUTES: { path: string; heading: string; protected?: boolean }[] = [
   { path: '/', heading: 'Välkommen till Ingång' },
   { path: '/sok-vard', heading: 'Sök vård' },
-  { path: '/arenden', heading: 'Mina ärenden' },
-  { path: '/bokade-tider', heading: 'Bokade tider' },
-  { path: '/inkorg', heading: 'Inkorg' },
+  { path: '/sok-vard/ny', heading: 'Vem söker du vård för?', protected: true },
+  { path: '/sok-vard/ny/besvar', heading: 'Vad gäller det?', protected: true },
+  { path: '/sok-vard/ny/besvar/forkylning', heading: 'Beskriv besvären', protected: true },
+  { path: '/kontaktuppgifter', heading: 'Dina kontaktuppgifter', protected: true },
+  { path: '/arenden', heading: 'Mina ärenden', protected: true },
+  { path: '/bokade-tider', heading: 'Bokade tider', protected: true },
+  { path: '/inkorg', heading: 'Inkorg', protected: true },
   { path: '/installningar', heading: 'Inställningar' },
   { path: '/tillganglighet', heading: 'Tillgänglighetsredogörelse' },
   { path: '/forhandsgranska', heading: 'Förhandsgranska formulär' },
   { path: '/logga-in', heading: 'Logga in' },
   { path: '/finns-inte', heading: 'Sidan finns inte' },
 ];
+
+/** Plays the user's BankID app on the server's /test-bankid page: identifies the newest order as `pnr`. */
+export async function identifyOnTestPage(context: BrowserContext, base: string, pnr: string) {
+  const bankid = await context.newPage();
+  await bankid.goto(`${base}/test-bankid`);
+  const order = bankid.locator('section.order').last();
+  await order.getByLabel('Identitet').selectOption(pnr);
+  await order.getByRole('button', { name: 'Identifiera' }).click();
+  await bankid.close();
+}
+
+/** Logs in as `pnr` with a QR login from the current page (which must be /logga-in). */
+export async function loginHere(page: Page, pnr: string, base = '') {
+  await page.getByRole('button', { name: 'BankID på annan enhet' }).click();
+  await expect(page.getByRole('img', { name: 'QR-kod för BankID' })).toBeVisible();
+  await identifyOnTestPage(page.context(), base || new URL(page.url()).origin, pnr);
+}
+
+/** Goes to `path` signed in as `pnr` (registering contact details if this is the first login). */
+export async function loginAndGo(page: Page, pnr: string, path: string) {
+  await page.goto(`/logga-in?next=${encodeURIComponent(path)}`);
+  await loginHere(page, pnr);
+  await page.waitForURL((url) => url.pathname !== '/logga-in');
+  // The route decides once the session and contact details are known.
+  await expect(page.getByRole('status').filter({ hasText: 'Laddar' })).toHaveCount(0);
+  if (new URL(page.url()).pathname === '/kontaktuppgifter') {
+    await page.getByLabel('Mobilnummer').fill('070-123 45 67');
+    await page.getByRole('button', { name: 'Spara och fortsätt' }).click();
+  }
+  await page.waitForURL((url) => url.pathname === path.split('?')[0]);
+}

@@ -4,8 +4,13 @@ import { test, expect, expectNoAxeViolations, waitForApp, ROUTES } from './fixtu
 for (const route of ROUTES) {
   test(`${route.path} renders with no axe violations`, async ({ page }, testInfo) => {
     await page.goto(route.path);
-    await expect(page.locator('h1')).toHaveText(route.heading);
-    await expect(page).toHaveTitle(`${route.heading} – Ingång`);
+    // signed out, a protected route sends the user to the login, and back after it
+    const heading = route.protected ? 'Logga in' : route.heading;
+    if (route.protected) {
+      await expect(page).toHaveURL(`/logga-in?next=${encodeURIComponent(route.path)}`);
+    }
+    await expect(page.locator('h1')).toHaveText(heading);
+    await expect(page).toHaveTitle(`${heading} – Ingång`);
     await expect(page.locator('html')).toHaveAttribute('lang', 'sv');
     // Landmarks every screen has.
     await expect(page.getByRole('banner')).toBeVisible();
@@ -48,9 +53,10 @@ test('navigation moves focus to the heading and changes the title', async ({ pag
   await expect(nav.getByRole('link', { name: 'Start' })).not.toHaveAttribute('aria-current', 'page');
   // Exactly one link says "this page" in the navigation, and the header's home link does not.
   await expect(page.locator('[aria-current="page"]')).toHaveCount(1);
+  // a protected area sends a signed-out user to the login, focus on its heading
   await nav.getByRole('link', { name: 'Bokade tider' }).click();
+  await expect(page).toHaveTitle('Logga in – Ingång');
   await expect(page.locator('h1')).toBeFocused();
-  await expect(page).toHaveTitle('Bokade tider – Ingång');
   await page.goBack();
   await expect(page.locator('h1')).toHaveText('Sök vård');
 });

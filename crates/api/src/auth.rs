@@ -66,6 +66,9 @@ pub struct SessionInfo {
     pub user: SessionUser,
     /// The session ends after this many seconds without activity (the app warns 60 s before).
     pub idle_timeout_seconds: u32,
+    /// Seconds until the session ends unless there is activity (reading the session is not activity).
+    #[serde(default)]
+    pub idle_seconds_left: u32,
     /// Seconds left of the session's absolute lifetime.
     pub absolute_seconds_left: u32,
 }

@@ -92,6 +92,80 @@ pub struct DraftKey {
     pub key: String,
 }
 
+/// What is wrong with contact details: the field and the error code the API answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactProblem {
+    InvalidMobile,
+    InvalidEmail,
+    MobileRequired,
+    EmailRequired,
+}
+
+impl ContactProblem {
+    /// The API's error code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidMobile => "invalid_mobile",
+            Self::InvalidEmail => "invalid_email",
+            Self::MobileRequired => "mobile_required",
+            Self::EmailRequired => "email_required",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::InvalidMobile, Self::InvalidEmail, Self::MobileRequired, Self::EmailRequired]
+            .into_iter()
+            .find(|p| p.code() == code)
+    }
+
+    /// Which field it concerns: `"mobile"` or `"email"`.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::InvalidMobile | Self::MobileRequired => "mobile",
+            Self::InvalidEmail | Self::EmailRequired => "email",
+        }
+    }
+}
+
+/// Checks and normalises contact details as the server stores them (blank fields become
+/// absent, the mobile number `+467…`, the address trimmed). Every problem is listed.
+pub fn check_contact(details: &ContactDetails) -> Result<ContactDetails, Vec<ContactProblem>> {
+    let mut problems = Vec::new();
+    let mobile = match details.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => {
+            let n = normalize_mobile(m);
+            if n.is_none() {
+                problems.push(ContactProblem::InvalidMobile);
+            }
+            n
+        }
+        None => {
+            if details.notifications.sms {
+                problems.push(ContactProblem::MobileRequired);
+            }
+            None
+        }
+    };
+    let email = match details.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) if valid_email(e) => Some(e.to_owned()),
+        Some(_) => {
+            problems.push(ContactProblem::InvalidEmail);
+            None
+        }
+        None => {
+            if details.notifications.email {
+                problems.push(ContactProblem::EmailRequired);
+            }
+            None
+        }
+    };
+    if problems.is_empty() {
+        Ok(ContactDetails { mobile, email, notifications: details.notifications, registered: true })
+    } else {
+        Err(problems)
+    }
+}
+
 /// Normalises a Swedish mobile number to `+467XXXXXXXX`: accepts `070-123 45 67`,
 /// `0701234567`, `+46 70 123 45 67`, `0046701234567`.
 pub fn normalize_mobile(input: &str) -> Option<String> {
@@ -126,6 +200,33 @@ pub fn valid_email(input: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contact_details_are_checked_all_at_once() {
+        let d = |m: &str, e: &str, sms, email| ContactDetails {
+            mobile: Some(m.into()),
+            email: Some(e.into()),
+            notifications: Notifications { sms, email, push: false },
+            registered: false,
+        };
+        let ok = check_contact(&d(" 070-123 45 67 ", " a@b.se ", true, true)).unwrap();
+        assert_eq!(
+            (ok.mobile.as_deref(), ok.email.as_deref(), ok.registered),
+            (Some("+46701234567"), Some("a@b.se"), true)
+        );
+        assert_eq!(check_contact(&d("", "", false, false)).unwrap().mobile, None);
+        assert_eq!(
+            check_contact(&d("08-123", "x@", true, true)),
+            Err(vec![ContactProblem::InvalidMobile, ContactProblem::InvalidEmail])
+        );
+        assert_eq!(
+            check_contact(&d(" ", "", true, true)),
+            Err(vec![ContactProblem::MobileRequired, ContactProblem::EmailRequired])
+        );
+        for p in [ContactProblem::InvalidMobile, ContactProblem::EmailRequired] {
+            assert_eq!(ContactProblem::from_code(p.code()), Some(p));
+        }
+    }
 
     #[test]
     fn swedish_mobile_numbers() {

@@ -134,8 +134,52 @@ pub fn base64_encode(bytes: &[u8]) -> String {
     out
 }
 
+/// Decodes standard base64 (padding optional, no whitespace); `None` when malformed.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let body = text.trim_end_matches('=');
+    if text.len() - body.len() > 2 || body.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(body.len() * 3 / 4);
+    for chunk in body.as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= val(c)? << (18 - 6 * i);
+        }
+        out.push((n >> 16) as u8);
+        if chunk.len() > 2 {
+            out.push((n >> 8) as u8);
+        }
+        if chunk.len() > 3 {
+            out.push(n as u8);
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn base64_round_trip() {
+        for len in 0..40u8 {
+            let bytes: Vec<u8> = (0..len).map(|i| i.wrapping_mul(37).wrapping_add(200)).collect();
+            assert_eq!(super::base64_decode(&super::base64_encode(&bytes)), Some(bytes));
+        }
+        assert_eq!(super::base64_decode("Zm9vYg"), Some(b"foob".to_vec()));
+        assert_eq!(super::base64_decode("Zm9v!mFy"), None);
+        assert_eq!(super::base64_decode("Z"), None);
+    }
+
     #[test]
     fn base64() {
         assert_eq!(super::base64_encode(b""), "");

@@ -29,6 +29,8 @@ pub struct Config {
     pub demo: bool,
     /// Send `Strict-Transport-Security` (only when served over TLS).
     pub hsts: bool,
+    /// The sessions' inactivity timeout (`None`: 15 minutes).
+    pub session_idle: Option<std::time::Duration>,
 }
 
 /// Shared state of every handler.
@@ -71,7 +73,10 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     if config.demo {
         db.call(demo::seed).await.map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
     }
-    let state = AppState::new(db, config.demo);
+    let mut state = AppState::new(db, config.demo);
+    if let Some(idle) = config.session_idle {
+        state.sessions.idle = idle;
+    }
     let app = app(state, &config);
     let addr = listener.local_addr()?;
     // The test harness and `cargo xtask demo` read this line to learn the port.

@@ -25,6 +25,10 @@ struct Args {
     /// The public https origin when running behind a TLS-terminating proxy; turns on HSTS.
     #[arg(long)]
     public_url: Option<String>,
+    /// Sign a session out after this many seconds without activity (default 900 = 15 minutes).
+    /// Tests use a few seconds to see the app's warning; the app warns 60 s ahead (or at a third).
+    #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(5..=86_400))]
+    session_idle_seconds: u64,
 }
 
 #[tokio::main]
@@ -35,7 +39,13 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let args = Args::parse();
     let hsts = args.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
-    let config = Config { db_path: args.db, static_dir: args.static_dir, demo: args.demo, hsts };
+    let config = Config {
+        db_path: args.db,
+        static_dir: args.static_dir,
+        demo: args.demo,
+        hsts,
+        session_idle: Some(std::time::Duration::from_secs(args.session_idle_seconds)),
+    };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     serve(config, listener).await
 }

@@ -164,6 +164,16 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
     let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
     let session = format!("__Host-ingang-session={}", set_cookie(&res, "__Host-ingang-session").unwrap().0);
     assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 200);
+    // 10 minutes idle: 5 left; reading the session is not activity, a keepalive is
+    state.db.call(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 600", [])).await.unwrap();
+    let left = |info: serde_json::Value| info["idleSecondsLeft"].as_u64().unwrap();
+    let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
+    assert!((299..=300).contains(&left(info)));
+    let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
+    assert!((299..=300).contains(&left(info)), "reading is not activity");
+    assert_eq!(call(&app, "POST", "/api/v1/session/keepalive", Some(&session), None).await.status(), 204);
+    let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
+    assert!((899..=900).contains(&left(info)), "a keepalive starts the 15 minutes again");
     // 16 minutes without activity
     state.db.call(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 960", [])).await.unwrap();
     assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 204);

@@ -19,7 +19,8 @@ pub use handle::FormHandle;
 use item::ItemView;
 
 use crate::{
-    browser, drafts,
+    browser,
+    drafts::Drafts,
     i18n::{Strings, use_i18n},
 };
 
@@ -206,14 +207,14 @@ pub fn FormView(
     }
 }
 
-/// Starts a form: from `response` when given, else from the saved draft, else empty.
+/// Starts a form: from `response` when given, else from the saved `draft`, else empty.
 /// Returns the handle, whether a draft was restored, and what did not fit.
 pub fn start(
     questionnaire: &Questionnaire,
     response: Option<QuestionnaireResponse>,
-    draft_key: Option<&str>,
+    draft: Option<QuestionnaireResponse>,
 ) -> (FormHandle, bool, Vec<LoadWarning>) {
-    let draft = if response.is_none() { draft_key.and_then(drafts::load) } else { None };
+    let draft = if response.is_none() { draft } else { None };
     let restored = draft.is_some();
     let (form, warnings) = match response.or(draft) {
         Some(r) => Form::with_response(questionnaire.clone(), r),
@@ -231,8 +232,8 @@ pub fn QuestionnaireRunner(
     handle: RwSignal<FormHandle>,
     /// Whether `handle` was started from a draft.
     restored: RwSignal<bool>,
-    /// Storage key of the draft (`None`: no drafts).
-    draft_key: Option<String>,
+    /// Where drafts are kept (`None`: no drafts).
+    drafts: Option<Drafts>,
     #[prop(into)] one_group_per_step: Signal<bool>,
     finish_label: fn(&Strings) -> &'static str,
     on_complete: Callback<QuestionnaireResponse>,
@@ -240,7 +241,8 @@ pub fn QuestionnaireRunner(
     let i18n = use_i18n();
     // Save after a short pause in typing, and at once when the page is hidden or unloaded.
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
-    let key = StoredValue::new(draft_key.clone());
+    let has_drafts = drafts.is_some();
+    let key = StoredValue::new_local(drafts);
     let save_now = move || {
         if let Some(t) = pending.try_update_value(|p| p.take()).flatten() {
             t.clear();
@@ -248,7 +250,7 @@ pub fn QuestionnaireRunner(
         if let Some(k) = key.get_value() {
             let h = handle.get_untracked();
             if h.revision.get_untracked() > 0 {
-                drafts::save(&k, &h.with(|f| f.response()));
+                k.save(&h.with(|f| f.response()));
             }
         }
     };
@@ -282,7 +284,7 @@ pub fn QuestionnaireRunner(
             t.clear();
         }
         if let Some(k) = key.get_value() {
-            drafts::clear(&k);
+            k.clear();
         }
         // Created under the runner's owner: the click comes from the notice that is about to
         // disappear, and signals owned by it would be disposed with it.
@@ -296,7 +298,7 @@ pub fn QuestionnaireRunner(
             t.clear();
         }
         if let Some(k) = key.get_value() {
-            drafts::clear(&k);
+            k.clear();
         }
         on_complete.run(response);
     });
@@ -310,7 +312,7 @@ pub fn QuestionnaireRunner(
                     </button>
                 </div>
             </Show>
-            {draft_key.is_some().then(|| view! { <p class="q-saved-note">{move || i18n.t().questionnaire_saved_locally}</p> })}
+            {has_drafts.then(|| view! { <p class="q-saved-note">{move || i18n.t().questionnaire_saved_locally}</p> })}
             // Keyed on the handle's generation: "Börja om" mounts a fresh form instead of
             // patching the old one in place.
             <For each=move || [handle.get().generation] key=|g| *g let:_generation>

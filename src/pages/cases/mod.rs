@@ -1,21 +1,21 @@
-//! The cases area. Its data needs a signed-in user; until the sign-in issue lands the page
-//! explains what it will hold and that it needs BankID.
+//! The cases area. Signed-in only (see `Protected`): the list itself arrives with its issue.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::{components::page::Page, i18n::use_i18n, t};
+use crate::{
+    components::{page::Page, protected::Protected},
+    i18n::use_i18n,
+    t,
+};
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Page title=|t| t.cases_title>
+            <Protected>
             <p class="lead">{t!(i18n.cases_lead)}</p>
-            <div class="notice">
-                <p>{t!(i18n.login_required)}</p>
-                <p><A href="/logga-in?next=/arenden" attr:class="button">{t!(i18n.login_login_link)}</A></p>
-            </div>
+            </Protected>
         </Page>
     }
 }

@@ -169,6 +169,11 @@ pub fn LoginPage() -> impl IntoView {
                     <p><a class="button" href=next()>{t!(i18n.login_continue)}</a></p>
                 }
             })}
+            {move || (query.with(|q| q.get("orsak")).as_deref() == Some("inaktivitet") && auth.session().is_none()).then(|| view! {
+                <div class="notice notice--warning" role="alert" data-testid="idle-logged-out">
+                    <p>{t!(i18n.session_logged_out_idle)}</p>
+                </div>
+            })}
             <p class="lead">{t!(i18n.login_lead)}</p>
             {move || match stage.get() {
                 Stage::Choose => view! {

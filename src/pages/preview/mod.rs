@@ -171,8 +171,8 @@ pub fn PreviewPage() -> impl IntoView {
 fn Preview(loaded: Loaded) -> impl IntoView {
     let i18n = use_i18n();
     let Loaded { questionnaire, response, response_error, source } = loaded;
-    let draft_key = crate::drafts::key_for(Some(&format!("preview:{source}")), None);
-    let (first, was_restored, warnings) = questionnaire::start(&questionnaire, response, draft_key.as_deref());
+    let drafts = crate::drafts::Drafts::preview(&source);
+    let (first, was_restored, warnings) = questionnaire::start(&questionnaire, response, drafts.load_plain());
     let handle = RwSignal::new(first);
     let restored = RwSignal::new(was_restored);
     let one_group_per_step = RwSignal::new(false);
@@ -241,7 +241,7 @@ fn Preview(loaded: Loaded) -> impl IntoView {
                     questionnaire
                     handle
                     restored
-                    draft_key
+                    drafts=Some(drafts)
                     one_group_per_step
                     finish_label=|t| t.preview_finish
                     on_complete

@@ -1,8 +1,11 @@
 //! Sök vård: how the digital entrance works (after the seeds) and the region's units.
-//! The flow itself (whom for, questionnaire, queue) arrives with the care-request issue.
+//! The signed-in flow (whom for, what about, the questionnaire) is in [`flow`].
+
+pub mod flow;
 
 use ingang_api::{Unit, UnitKind};
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::{
     api::use_api,
@@ -74,6 +77,7 @@ pub fn SeekCarePage() -> impl IntoView {
     view! {
         <Page title=|t| t.seek_care_title>
             <p class="lead">{t!(i18n.seek_care_lead)}</p>
+            <p><A href="/sok-vard/ny" attr:class="button">{t!(i18n.seek_care_start)}</A></p>
             <aside class="notice notice--warning" aria-labelledby="seek-care-emergency">
                 <h2 id="seek-care-emergency">{t!(i18n.seek_care_not_emergency_heading)}</h2>
                 <p>{t!(i18n.emergency_body)}</p>

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
-    components::page::Page,
+    components::{contact_form::ContactForm, page::Page},
     i18n::{Locale, use_i18n},
     t,
 };
@@ -63,6 +63,12 @@ pub fn SettingsPage() -> impl IntoView {
             </form>
             <h2>{t!(i18n.login_account_heading)}</h2>
             {account}
+            <Show when=move || auth.session().is_some() && auth.contact().is_some()>
+                <h2>{t!(i18n.contact_heading)}</h2>
+                {move || auth.contact_untracked().map(|initial| view! {
+                    <ContactForm initial submit_label=|t| t.contact_save on_saved=Callback::new(|_| ()) />
+                })}
+            </Show>
             <h2>{t!(i18n.settings_drafts_heading)}</h2>
             <p>{t!(i18n.settings_drafts_body)}</p>
             <p>

@@ -1,21 +1,21 @@
-//! The visits area. Its data needs a signed-in user; until the sign-in issue lands the page
-//! explains what it will hold and that it needs BankID.
+//! The visits area. Signed-in only (see `Protected`): the list itself arrives with its issue.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::{components::page::Page, i18n::use_i18n, t};
+use crate::{
+    components::{page::Page, protected::Protected},
+    i18n::use_i18n,
+    t,
+};
 
 #[component]
 pub fn VisitsPage() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Page title=|t| t.visits_title>
+            <Protected>
             <p class="lead">{t!(i18n.visits_lead)}</p>
-            <div class="notice">
-                <p>{t!(i18n.login_required)}</p>
-                <p><A href="/logga-in?next=/bokade-tider" attr:class="button">{t!(i18n.login_login_link)}</A></p>
-            </div>
+            </Protected>
         </Page>
     }
 }

@@ -110,7 +110,7 @@ impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (user, _) = session(state, &parts.headers, true).await?;
+        let (user, _, _) = session(state, &parts.headers, true).await?;
         Ok(user)
     }
 }
@@ -120,7 +120,8 @@ fn unauthorized() -> ApiError {
 }
 
 /// Looks up the session of a request; `touch` records activity.
-async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(AuthUser, i64), ApiError> {
+/// Returns the user and the session's creation and last-activity times (seconds).
+async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(AuthUser, i64, i64), ApiError> {
     let token = cookie(headers, SESSION_COOKIE).ok_or_else(unauthorized)?;
     let id_hash = hash(&token);
     let policy = state.sessions;
@@ -142,10 +143,12 @@ async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(
                 conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [&id_hash])?;
                 return Ok(None);
             }
+            let mut last = last_seen;
             if touch {
                 conn.execute("UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1", params![&id_hash, now])?;
+                last = now;
             }
-            Ok(Some((AuthUser { personal_number: pnr, session_hash: id_hash }, created)))
+            Ok(Some((AuthUser { personal_number: pnr, session_hash: id_hash }, created, last)))
         })
         .await?;
     found.ok_or_else(unauthorized)
@@ -360,7 +363,7 @@ pub fn today() -> Date {
     )
 )]
 pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let (user, created) = match session(&state, &headers, false).await {
+    let (user, created, last_seen) = match session(&state, &headers, false).await {
         Ok(found) => found,
         Err(e) if e.status == StatusCode::UNAUTHORIZED => return Ok(StatusCode::NO_CONTENT.into_response()),
         Err(e) => return Err(e),
@@ -384,6 +387,7 @@ pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> R
             given_name: given,
         },
         idle_timeout_seconds: state.sessions.idle.as_secs() as u32,
+        idle_seconds_left: (last_seen + state.sessions.idle.as_secs() as i64 - now_secs()).max(0) as u32,
         absolute_seconds_left: left,
     })
     .into_response())

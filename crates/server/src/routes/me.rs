@@ -9,7 +9,7 @@ use axum::{
 };
 use ingang_api::{
     people::{
-        ContactDetails, DraftKey, Notifications, PeopleList, Person, Relation, normalize_mobile, rules, valid_email,
+        ContactDetails, ContactProblem, DraftKey, Notifications, PeopleList, Person, Relation, check_contact, rules,
     },
     personnummer::{Date, Personnummer},
 };
@@ -170,26 +170,17 @@ pub async fn put_contact(
     user: AuthUser,
     Json(body): Json<ContactDetails>,
 ) -> Result<Json<ContactDetails>, ApiError> {
-    let bad = |code: &str, msg: &str| ApiError::new(StatusCode::BAD_REQUEST, code, msg);
-    let mobile = match body.mobile.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-        Some(m) => Some(
-            normalize_mobile(m)
-                .ok_or_else(|| bad("invalid_mobile", "Ange ett svenskt mobilnummer, till exempel 070-123 45 67."))?,
-        ),
-        None => None,
-    };
-    let email = match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        Some(e) if valid_email(e) => Some(e.to_owned()),
-        Some(_) => return Err(bad("invalid_email", "Ange en giltig e-postadress, till exempel namn@exempel.se.")),
-        None => None,
-    };
-    let n = body.notifications;
-    if n.sms && mobile.is_none() {
-        return Err(bad("mobile_required", "Ange ett mobilnummer för att få sms."));
-    }
-    if n.email && email.is_none() {
-        return Err(bad("email_required", "Ange en e-postadress för att få e-post."));
-    }
+    let checked = check_contact(&body).map_err(|problems| {
+        let first = problems[0];
+        let message = match first {
+            ContactProblem::InvalidMobile => "Ange ett svenskt mobilnummer, till exempel 070-123 45 67.",
+            ContactProblem::InvalidEmail => "Ange en giltig e-postadress, till exempel namn@exempel.se.",
+            ContactProblem::MobileRequired => "Ange ett mobilnummer för att få sms.",
+            ContactProblem::EmailRequired => "Ange en e-postadress för att få e-post.",
+        };
+        ApiError::new(StatusCode::BAD_REQUEST, first.code(), message)
+    })?;
+    let (mobile, email, n) = (checked.mobile, checked.email, checked.notifications);
     let pnr = user.personal_number.clone();
     state
         .db
