@@ -18,7 +18,7 @@ use crate::{
     i18n::{provide_i18n, use_i18n},
     pages::{
         accessibility::AccessibilityPage,
-        cases::CasesPage,
+        cases::{CasePage, CasesPage},
         contact::ContactPage,
         inbox::InboxPage,
         login::LoginPage,
@@ -82,6 +82,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/sok-vard/ny/besvar/:form") view=SymptomFormPage />
                     <Route path=path!("/kontaktuppgifter") view=ContactPage />
                     <Route path=path!("/arenden") view=CasesPage />
+                    <Route path=path!("/arenden/:id") view=CasePage />
                     <Route path=path!("/bokade-tider") view=VisitsPage />
                     <Route path=path!("/inkorg") view=InboxPage />
                     <Route path=path!("/installningar") view=SettingsPage />

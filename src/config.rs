@@ -63,7 +63,7 @@ pub fn parse(text: &str) -> Result<AppConfig, ConfigError> {
 
 /// Fetches and parses `/config.json` (always revalidated with the server).
 pub async fn load() -> Result<AppConfig, ConfigError> {
-    match crate::api::http::fetch_text("GET", "/config.json", None).await {
+    match crate::api::http::fetch_text("GET", "/config.json", None, &[]).await {
         Ok((200, text)) => parse(&text),
         Ok((status, _)) => Err(ConfigError::Missing(status)),
         Err(_) => Err(ConfigError::Unreachable),

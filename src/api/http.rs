@@ -17,7 +17,13 @@ fn js_err(e: JsValue) -> NetworkError {
 }
 
 /// Sends a request and returns the status and the body text.
-pub async fn fetch_text(method: &str, url: &str, json_body: Option<&str>) -> Result<(u16, String), NetworkError> {
+/// `extra_headers`: e.g. `Idempotency-Key`.
+pub async fn fetch_text(
+    method: &str,
+    url: &str,
+    json_body: Option<&str>,
+    extra_headers: &[(&str, &str)],
+) -> Result<(u16, String), NetworkError> {
     let window = web_sys::window().ok_or_else(|| NetworkError("no window".into()))?;
     let init = RequestInit::new();
     init.set_method(method);
@@ -37,6 +43,9 @@ pub async fn fetch_text(method: &str, url: &str, json_body: Option<&str>) -> Res
     headers.set("Accept", "application/json").map_err(js_err)?;
     if json_body.is_some() {
         headers.set("Content-Type", "application/json").map_err(js_err)?;
+    }
+    for (name, value) in extra_headers {
+        headers.set(name, value).map_err(js_err)?;
     }
     // The API refuses state-changing requests without it (CSRF protection, see the server).
     if method != "GET" && method != "HEAD" {

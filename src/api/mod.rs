@@ -12,6 +12,7 @@ use std::fmt;
 use ingang_api::{
     ErrorBody, Health, QuestionnaireList, UnitList,
     auth::{LoginStarted, LoginStatus, SessionInfo, StartLogin},
+    cases::{Case, CaseList, NewCase},
     people::{ContactDetails, DraftKey, PeopleList},
 };
 use leptos::prelude::*;
@@ -105,8 +106,18 @@ impl Api {
 
     /// Any request: JSON body in, JSON (or nothing, for 204) out.
     async fn send<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<&str>) -> Result<T, ApiError> {
+        self.send_with(method, path, body, &[]).await
+    }
+
+    async fn send_with<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Result<T, ApiError> {
         let url = self.base.with_value(|base| join(base, path));
-        match http::fetch_text(method, &url, body).await {
+        match http::fetch_text(method, &url, body, headers).await {
             Ok((status, body)) => {
                 self.reachable.set(true);
                 if status == 401 {
@@ -178,6 +189,24 @@ impl Api {
 
     pub async fn questionnaire(&self, id: &str) -> Result<ingang_questionnaire::Questionnaire, ApiError> {
         self.get(&format!("/questionnaires/{}", js_sys::encode_uri_component(id))).await
+    }
+
+    /// Sends a care request; the same `idempotency_key` never creates a second case.
+    pub async fn create_case(&self, case: &NewCase, idempotency_key: &str) -> Result<Case, ApiError> {
+        let body = serde_json::to_string(case).unwrap_or_default();
+        self.send_with("POST", "/cases", Some(&body), &[("Idempotency-Key", idempotency_key)]).await
+    }
+
+    pub async fn cases(&self) -> Result<CaseList, ApiError> {
+        self.get("/cases").await
+    }
+
+    pub async fn case(&self, id: &str) -> Result<Case, ApiError> {
+        self.get(&format!("/cases/{}", js_sys::encode_uri_component(id))).await
+    }
+
+    pub async fn withdraw_case(&self, id: &str) -> Result<Case, ApiError> {
+        self.send("POST", &format!("/cases/{}/withdraw", js_sys::encode_uri_component(id)), None).await
     }
 
     /// The key for this user's encrypted drafts.

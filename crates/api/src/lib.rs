@@ -11,6 +11,7 @@
 //! - Unknown fields are ignored by readers, so servers may add fields without breaking clients.
 
 pub mod auth;
+pub mod cases;
 pub mod people;
 pub mod personnummer;
 

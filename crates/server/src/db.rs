@@ -18,6 +18,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0002_questionnaires.sql")),
         M::up(include_str!("../migrations/0003_sessions.sql")),
         M::up(include_str!("../migrations/0004_people.sql")),
+        M::up(include_str!("../migrations/0005_cases.sql")),
     ])
 }
 

@@ -237,6 +237,9 @@ pub fn QuestionnaireRunner(
     #[prop(into)] one_group_per_step: Signal<bool>,
     finish_label: fn(&Strings) -> &'static str,
     on_complete: Callback<QuestionnaireResponse>,
+    /// Keep the draft after completion (the caller clears it once the answers are sent).
+    #[prop(optional)]
+    keep_draft_on_complete: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     // Save after a short pause in typing, and at once when the page is hidden or unloaded.
@@ -297,7 +300,9 @@ pub fn QuestionnaireRunner(
         if let Some(t) = pending.try_update_value(|p| p.take()).flatten() {
             t.clear();
         }
-        if let Some(k) = key.get_value() {
+        if keep_draft_on_complete {
+            save_now();
+        } else if let Some(k) = key.get_value() {
             k.clear();
         }
         on_complete.run(response);

@@ -58,7 +58,7 @@ struct Loaded {
 }
 
 async fn fetch(url: &str) -> Result<String, PreviewError> {
-    match http::fetch_text("GET", url, None).await {
+    match http::fetch_text("GET", url, None, &[]).await {
         Ok((200..=299, text)) => Ok(text),
         Ok((status, _)) => Err(PreviewError::Status(status, url.to_owned())),
         Err(_) => Err(PreviewError::Network(url.to_owned())),

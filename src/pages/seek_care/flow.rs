@@ -118,10 +118,11 @@ pub fn SymptomFormPage() -> impl IntoView {
                     let form_id = params.with(|p| p.get("form")).unwrap_or_default();
                     let loaded = LocalResource::new(move || {
                         let id = form_id.clone();
-                        let who = patient.get().map(|p| p.id);
+                        let person = patient.get();
                         api.epoch();
                         async move {
-                            let who = who?;
+                            let person = person?;
+                            let who = person.id.clone();
                             let q = api.questionnaire(&id).await.ok()?;
                             let key = auth.seal_key_ready().await;
                             let drafts = key.map(|k| Drafts::Sealed(k, format!("{who}/{id}")));
@@ -129,7 +130,7 @@ pub fn SymptomFormPage() -> impl IntoView {
                                 Some(d) => d.load().await,
                                 None => None,
                             };
-                            Some((q, drafts, draft))
+                            Some((q, drafts, draft, person, id))
                         }
                     });
                     view! {
@@ -137,8 +138,8 @@ pub fn SymptomFormPage() -> impl IntoView {
                             {move || Suspend::new(async move {
                                 match loaded.await {
                                     None => view! { <p class="error-text" role="alert">{t!(i18n.symptoms_error)}</p> }.into_any(),
-                                    Some((questionnaire, drafts, draft)) => {
-                                        view! { <SymptomForm questionnaire drafts draft /> }.into_any()
+                                    Some((questionnaire, drafts, draft, patient, questionnaire_id)) => {
+                                        view! { <SymptomForm questionnaire questionnaire_id patient drafts draft /> }.into_any()
                                     }
                                 }
                             })}
@@ -150,19 +151,80 @@ pub fn SymptomFormPage() -> impl IntoView {
     }
 }
 
+/// The idempotency key of sending this person's answers to this form: made once and kept on
+/// the device until the case exists, so a retry after a lost answer or a reload sends the same key.
+fn submit_key(form: &str) -> String {
+    let name = format!("submit.{form}");
+    crate::storage::get(&name).unwrap_or_else(|| {
+        let key = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
+        crate::storage::set(&name, &key);
+        key
+    })
+}
+
 #[component]
 fn SymptomForm(
     questionnaire: ingang_questionnaire::Questionnaire,
+    questionnaire_id: String,
+    patient: Person,
     drafts: Option<Drafts>,
     draft: Option<ingang_questionnaire::QuestionnaireResponse>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let api = use_api();
+    let navigate = use_navigate();
     let (first, was_restored, _warnings) = questionnaire::start(&questionnaire, None, draft);
     let handle = RwSignal::new(first);
     let restored = RwSignal::new(was_restored);
-    let done = RwSignal::new(false);
-    let on_complete = Callback::new(move |_response| done.set(true));
+    let completed = RwSignal::new(None::<ingang_questionnaire::QuestionnaireResponse>);
+    let on_complete = Callback::new(move |response| {
+        completed.set(Some(response));
+        crate::browser::focus_id_later("send-heading".into());
+    });
     let title = questionnaire.title.clone().unwrap_or_default();
+    let units = LocalResource::new(move || async move { api.units().await });
+    let unit = RwSignal::new(None::<String>);
+    // Until the user picks one: the first health centre (where most requests belong).
+    let selected = move || {
+        unit.get().or_else(|| {
+            let list = units.get()?.ok()?;
+            let first = list.units.iter().find(|u| u.kind == ingang_api::UnitKind::HealthCentre).or(list.units.first());
+            first.map(|u| u.id.clone())
+        })
+    };
+    let drafts_for_send = StoredValue::new_local(drafts.clone());
+    let send = Action::new_local(move |new_case: &ingang_api::cases::NewCase| {
+        let new_case = new_case.clone();
+        let key_name = format!("{}/{}", new_case.person_id, new_case.questionnaire_id);
+        async move {
+            let key = submit_key(&key_name);
+            let result = api.create_case(&new_case, &key).await;
+            if result.is_ok() {
+                crate::storage::remove(&format!("submit.{key_name}"));
+                if let Some(d) = drafts_for_send.get_value() {
+                    d.clear();
+                }
+            }
+            result
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(case)) = send.value().get() {
+            navigate(&format!("/arenden/{}", case.id), Default::default());
+        }
+    });
+    let patient_id = patient.id.clone();
+    let qid = questionnaire_id.clone();
+    let do_send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Some(response), Some(unit_id)) = (completed.get_untracked(), untrack(selected)) else { return };
+        send.dispatch(ingang_api::cases::NewCase {
+            person_id: patient_id.clone(),
+            unit_id,
+            questionnaire_id: qid.clone(),
+            response: serde_json::to_value(&response).unwrap_or_default(),
+        });
+    };
     view! {
         <h2>{title}</h2>
         <QuestionnaireRunner
@@ -173,9 +235,52 @@ fn SymptomForm(
             one_group_per_step=false
             finish_label=|t| t.symptoms_finish
             on_complete
+            keep_draft_on_complete=true
         />
-        <Show when=move || done.get()>
-            <p class="notice notice--success" role="status">{t!(i18n.symptoms_done)}</p>
+        <Show when=move || completed.get().is_some()>
+            <form class="form send-case" on:submit=do_send.clone()>
+                <h2 id="send-heading" tabindex="-1">{t!(i18n.send_heading)}</h2>
+                <p>{t!(i18n.send_lead)}</p>
+                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                    {move || Suspend::new(async move {
+                        units.await.ok().map(|list| {
+                            let rows = list.units.into_iter().map(|u| {
+                                let id = format!("unit-{}", u.id);
+                                let value = u.id.clone();
+                                let v2 = u.id.clone();
+                                view! {
+                                    <div class="q-option">
+                                        <input type="radio" name="unit" id=id.clone() value=value
+                                            prop:checked=move || selected().as_deref() == Some(v2.as_str())
+                                            on:change=move |_| unit.set(Some(u.id.clone())) />
+                                        <label for=id>{u.name}", "{u.city}</label>
+                                    </div>
+                                }
+                            }).collect_view();
+                            view! {
+                                <fieldset class="people">
+                                    <legend class="q-legend">{t!(i18n.send_unit_legend)}</legend>
+                                    {rows}
+                                </fieldset>
+                            }
+                        })
+                    })}
+                </Suspense>
+                {move || match send.value().get() {
+                    Some(Err(e)) => {
+                        let offline = matches!(e, crate::api::ApiError::Network);
+                        Some(view! {
+                            <p class="notice notice--danger" role="alert">
+                                {move || if offline { i18n.t().send_offline } else { i18n.t().send_failed }}
+                            </p>
+                        })
+                    }
+                    _ => None,
+                }}
+                <button type="submit" class="button" disabled=move || send.pending().get()>
+                    {move || if send.pending().get() { i18n.t().send_sending } else { i18n.t().send_button }}
+                </button>
+            </form>
         </Show>
     }
 }

@@ -2,6 +2,7 @@
 //! collects them with their OpenAPI descriptions.
 
 pub mod auth;
+pub mod cases;
 pub mod health;
 pub mod me;
 pub mod questionnaires;
@@ -32,7 +33,10 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(me::my_people))
             .routes(routes!(me::get_person))
             .routes(routes!(me::get_contact, me::put_contact))
-            .routes(routes!(me::draft_key)),
+            .routes(routes!(me::draft_key))
+            .routes(routes!(cases::create_case, cases::list_cases))
+            .routes(routes!(cases::get_case))
+            .routes(routes!(cases::withdraw_case)),
     )
 }
 

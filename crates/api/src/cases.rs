@@ -1,0 +1,110 @@
+//! Wire types of care requests (cases): creating one, its place in the unit's queue, the list.
+
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/v1/cases` (with an `Idempotency-Key` header: a retry returns the same case).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NewCase {
+    /// Whom the care is for: an id from `GET /me/people` that may seek care.
+    pub person_id: String,
+    pub unit_id: String,
+    pub questionnaire_id: String,
+    /// The FHIR R4 QuestionnaireResponse (status `completed`).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub response: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum CaseStatus {
+    /// In the unit's queue.
+    Waiting,
+    /// Care staff have picked it: "din tur".
+    InProgress,
+    Closed,
+    /// The user withdrew it while waiting.
+    Withdrawn,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::InProgress => "inProgress",
+            Self::Closed => "closed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Waiting, Self::InProgress, Self::Closed, Self::Withdrawn].into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+/// How soon the case needs care: 1 (most urgent) to 3, from the answers' urgency markers and scores.
+pub type Priority = u8;
+
+/// A case as the patient (or guardian) sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Case {
+    pub id: String,
+    pub person_id: String,
+    pub person_name: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    /// The questionnaire's title: what the case is about.
+    pub title: String,
+    pub status: CaseStatus,
+    pub priority: Priority,
+    /// Seconds since the Unix epoch.
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<i64>,
+    /// Place in the unit's queue (1 = next), while waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<u32>,
+    /// Estimated minutes until it is the user's turn, while waiting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub estimated_wait_minutes: Option<u32>,
+}
+
+/// `GET /api/v1/cases`: the user's and their children's cases, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseList {
+    pub cases: Vec<Case>,
+}
+
+/// The estimated wait: the cases ahead (and this one) times the recent handling time per case,
+/// rounded up to 5 minutes; without history, 10 minutes per case.
+pub fn estimated_wait_minutes(position: u32, recent_minutes_per_case: Option<f64>) -> u32 {
+    let per_case = recent_minutes_per_case.filter(|m| m.is_finite() && *m > 0.0).unwrap_or(10.0);
+    let minutes = (f64::from(position) * per_case).ceil() as u32;
+    minutes.div_ceil(5).max(1) * 5
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_are_rounded_up_to_five_minutes() {
+        assert_eq!(estimated_wait_minutes(1, None), 10);
+        assert_eq!(estimated_wait_minutes(3, Some(4.0)), 15);
+        assert_eq!(estimated_wait_minutes(1, Some(0.5)), 5);
+        assert_eq!(estimated_wait_minutes(2, Some(f64::NAN)), 20);
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in [CaseStatus::Waiting, CaseStatus::InProgress, CaseStatus::Closed, CaseStatus::Withdrawn] {
+            assert_eq!(CaseStatus::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.as_str()));
+        }
+    }
+}

@@ -1,0 +1,19 @@
+-- Care requests (Digitalen): one row per case, in its unit's queue while waiting.
+CREATE TABLE cases (
+    id               TEXT PRIMARY KEY NOT NULL,   -- opaque, random
+    owner            TEXT NOT NULL,               -- personnummer of the user who created it
+    patient          TEXT NOT NULL,               -- personnummer of whom it is for (owner or a child)
+    unit_id          TEXT NOT NULL REFERENCES units (id),
+    questionnaire_id TEXT NOT NULL,
+    title            TEXT NOT NULL,
+    response         TEXT NOT NULL,               -- the QuestionnaireResponse, as validated
+    priority         INTEGER NOT NULL CHECK (priority BETWEEN 1 AND 3),
+    status           TEXT NOT NULL CHECK (status IN ('waiting', 'inProgress', 'closed', 'withdrawn')),
+    created_at       INTEGER NOT NULL,
+    picked_at        INTEGER,
+    closed_at        INTEGER,
+    idempotency_key  TEXT NOT NULL,
+    UNIQUE (owner, idempotency_key)
+) STRICT;
+CREATE INDEX cases_queue ON cases (unit_id, status, priority, created_at);
+CREATE INDEX cases_patient ON cases (patient);

@@ -1,0 +1,340 @@
+//! Care requests (Digitalen): create one (validated by the questionnaire engine, prioritised,
+//! queued; idempotent), list them, read one with its queue position, withdraw one.
+//!
+//! Authorisation: a case is visible to the user who created it and to the patient's guardians
+//! who may see the patient (`me::visible_people`); anything else is "not found".
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use ingang_api::cases::{Case, CaseList, CaseStatus, NewCase, Priority, estimated_wait_minutes};
+use ingang_questionnaire::{Form, Questionnaire, QuestionnaireResponse, Urgency};
+use rusqlite::{OptionalExtension, params};
+
+use super::{
+    auth::{AuthUser, now_secs},
+    me::visible_people,
+    questionnaires::check,
+};
+use crate::{AppState, bankid::random_token, error::ApiError};
+
+/// The priority of a validated response: any urgency marker (urgent, or an emergency that got
+/// past the app's stop) is 1; a total score of 15 or more (e.g. PHQ-9 "moderately severe") is 2;
+/// everything else 3. Within a priority, earlier cases go first.
+pub fn priority(questionnaire: Questionnaire, response: QuestionnaireResponse) -> Priority {
+    let (form, _) = Form::with_response(questionnaire, response);
+    match form.urgency() {
+        Some((Urgency::Emergency | Urgency::Urgent, _)) => 1,
+        None if form.score(None).is_some_and(|s| s >= 15.0) => 2,
+        None => 3,
+    }
+}
+
+/// A case row as read from the database.
+struct Row {
+    id: String,
+    patient: String,
+    unit_id: String,
+    unit_name: String,
+    title: String,
+    status: String,
+    priority: i64,
+    created_at: i64,
+    closed_at: Option<i64>,
+}
+
+const SELECT: &str = "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at
+     FROM cases c JOIN units u ON u.id = c.unit_id";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get(0)?,
+        patient: r.get(1)?,
+        unit_id: r.get(2)?,
+        unit_name: r.get(3)?,
+        title: r.get(4)?,
+        status: r.get(5)?,
+        priority: r.get(6)?,
+        created_at: r.get(7)?,
+        closed_at: r.get(8)?,
+    })
+}
+
+/// Place in the unit's queue (1 = next) and the estimated wait, for a waiting case.
+fn queue_place(conn: &rusqlite::Connection, row: &Row) -> rusqlite::Result<(u32, u32)> {
+    let ahead: u32 = conn.query_row(
+        "SELECT COUNT(*) FROM cases WHERE unit_id = ?1 AND status = 'waiting'
+           AND (priority < ?2 OR (priority = ?2 AND (created_at < ?3 OR (created_at = ?3 AND rowid < (SELECT rowid FROM cases WHERE id = ?4)))))",
+        params![row.unit_id, row.priority, row.created_at, row.id],
+        |r| r.get(0),
+    )?;
+    // recent handling: minutes from arrival to being picked, over the unit's last 20 picked cases
+    let recent: Option<f64> = conn.query_row(
+        "SELECT AVG(picked_at - created_at) / 60.0 FROM
+           (SELECT picked_at, created_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
+        [&row.unit_id],
+        |r| r.get(0),
+    )?;
+    let position = ahead + 1;
+    Ok((position, estimated_wait_minutes(position, recent)))
+}
+
+/// Every case the user may see, by person: `(personnummer, person id, name)`.
+async fn people_index(state: &AppState, user: &AuthUser) -> Result<Vec<(String, String, String)>, ApiError> {
+    let people = visible_people(state, user).await?;
+    Ok(people
+        .into_iter()
+        .map(|p| (p.personal_number.replace('-', "").replace('+', ""), p.id, p.name))
+        .collect())
+}
+
+fn to_case(conn: &rusqlite::Connection, r: Row, people: &[(String, String, String)]) -> rusqlite::Result<Option<Case>> {
+    let Some((_, person_id, person_name)) = people.iter().find(|(pnr, _, _)| *pnr == r.patient) else {
+        return Ok(None);
+    };
+    let status = CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Closed);
+    let (position, wait) = if status == CaseStatus::Waiting {
+        let (p, w) = queue_place(conn, &r)?;
+        (Some(p), Some(w))
+    } else {
+        (None, None)
+    };
+    Ok(Some(Case {
+        id: r.id,
+        person_id: person_id.clone(),
+        person_name: person_name.clone(),
+        unit_id: r.unit_id,
+        unit_name: r.unit_name,
+        title: r.title,
+        status,
+        priority: r.priority as Priority,
+        created_at: r.created_at,
+        closed_at: r.closed_at,
+        position,
+        estimated_wait_minutes: wait,
+    }))
+}
+
+/// The 12-digit personnummer of the people the user may see, for SQL filters.
+fn twelve_digits(people: &[(String, String, String)]) -> Vec<String> {
+    people.iter().map(|(pnr, _, _)| pnr.clone()).collect()
+}
+
+async fn load_case(state: &AppState, user: &AuthUser, id: String) -> Result<Case, ApiError> {
+    let people = people_index(state, user).await?;
+    state
+        .db
+        .call(move |conn| {
+            let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [&id], row).optional()?;
+            match found {
+                Some(r) => to_case(conn, r, &people),
+                None => Ok(None),
+            }
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Sends a care request: validates the answers with the questionnaire engine, sets the priority
+/// and places the case in the unit's queue. The same `Idempotency-Key` returns the same case.
+#[utoipa::path(
+    post,
+    path = "/cases",
+    tag = "cases",
+    request_body = NewCase,
+    params(("Idempotency-Key" = String, Header, description = "A random key per request the app means to send once")),
+    responses(
+        (status = 201, description = "Created and queued", body = Case),
+        (status = 200, description = "Already created with this key: the same case", body = Case),
+        (status = 400, description = "`idempotency_key_required`, `invalid_response` (with the problems in the message) or `bad_request`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 403, description = "`not_allowed`: the person may not seek care here (age rules)", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such person, unit or questionnaire for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn create_case(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    Json(body): Json<NewCase>,
+) -> Result<Response, ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 100)
+        .ok_or_else(|| {
+            ApiError::new(StatusCode::BAD_REQUEST, "idempotency_key_required", "Idempotency-Key saknas.")
+        })?
+        .to_owned();
+    let owner = user.personal_number.clone();
+    // a retry: the case made with this key
+    let (o, k) = (owner.clone(), key.clone());
+    let existing: Option<String> = state
+        .db
+        .call(move |conn| {
+            conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [o, k], |r| r.get(0))
+                .optional()
+        })
+        .await?;
+    if let Some(id) = existing {
+        return Ok((StatusCode::OK, Json(load_case(&state, &user, id).await?)).into_response());
+    }
+
+    let person = visible_people(&state, &user)
+        .await?
+        .into_iter()
+        .find(|p| p.id == body.person_id)
+        .ok_or_else(ApiError::not_found)?;
+    if !person.can_seek_care {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_allowed",
+            "Du kan inte söka vård för den här personen här.",
+        ));
+    }
+    let patient = person.personal_number.replace(['-', '+'], "");
+    let (unit, qid) = (body.unit_id.clone(), body.questionnaire_id.clone());
+    let found: Option<(String, Option<String>)> = state
+        .db
+        .call(move |conn| {
+            let unit_ok: bool =
+                conn.query_row("SELECT COUNT(*) > 0 FROM units WHERE id = ?1", [&unit], |r| r.get(0))?;
+            if !unit_ok {
+                return Ok(None);
+            }
+            conn.query_row("SELECT resource, title FROM questionnaires WHERE id = ?1", [&qid], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+        })
+        .await?;
+    let (resource, title) = found.ok_or_else(ApiError::not_found)?;
+    let questionnaire = Questionnaire::from_json(&resource).map_err(ApiError::internal)?;
+    let response_text = body.response.to_string();
+    let response = QuestionnaireResponse::from_json(&response_text)
+        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
+    let verdict = check(questionnaire.clone(), response.clone());
+    if !verdict.valid {
+        let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
+    }
+    let prio = priority(questionnaire, response);
+    let id = random_token();
+    let title = title.unwrap_or_else(|| body.questionnaire_id.clone());
+    let (cid, unit, qid) = (id.clone(), body.unit_id.clone(), body.questionnaire_id.clone());
+    let inserted = state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status, created_at, idempotency_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?10)",
+                params![cid, owner, patient, unit, qid, title, response_text, prio, now_secs(), key],
+            )?;
+            // two identical requests at once: the one that lost the race returns the winner's case
+            conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
+                r.get::<_, String>(0)
+            })
+        })
+        .await?;
+    let status = if inserted == id { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(load_case(&state, &user, inserted).await?)).into_response())
+}
+
+/// The user's cases and their children's, newest first.
+#[utoipa::path(
+    get,
+    path = "/cases",
+    tag = "cases",
+    responses(
+        (status = 200, description = "Cases", body = CaseList),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn list_cases(State(state): State<AppState>, user: AuthUser) -> Result<Json<CaseList>, ApiError> {
+    let people = people_index(&state, &user).await?;
+    let patients = twelve_digits(&people);
+    let cases = state
+        .db
+        .call(move |conn| {
+            let marks = vec!["?"; patients.len()].join(", ");
+            let mut stmt =
+                conn.prepare(&format!("{SELECT} WHERE c.patient IN ({marks}) ORDER BY c.created_at DESC, c.rowid DESC"))?;
+            let rows: Vec<Row> =
+                stmt.query_map(rusqlite::params_from_iter(patients.iter()), row)?.collect::<Result<_, _>>()?;
+            let mut out = Vec::new();
+            for r in rows {
+                if let Some(c) = to_case(conn, r, &people)? {
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(Json(CaseList { cases }))
+}
+
+/// One case with its place in the queue; 404 unless it is the user's or their child's.
+#[utoipa::path(
+    get,
+    path = "/cases/{id}",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "The case", body = Case),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such case for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_case(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(load_case(&state, &user, id).await?))
+}
+
+/// Withdraws a waiting case (the user no longer needs care). Harmless when already withdrawn.
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/withdraw",
+    tag = "cases",
+    params(("id" = String, Path, description = "Case id")),
+    responses(
+        (status = 200, description = "Withdrawn", body = Case),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such case for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`not_waiting`: care staff have already picked or closed it", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn withdraw_case(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Case>, ApiError> {
+    let case = load_case(&state, &user, id.clone()).await?;
+    match case.status {
+        CaseStatus::Withdrawn => return Ok(Json(case)),
+        CaseStatus::Waiting => {}
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "not_waiting",
+                "Ärendet har redan tagits om hand och kan inte dras tillbaka.",
+            ));
+        }
+    }
+    state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "UPDATE cases SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1 AND status = 'waiting'",
+                params![id, now_secs()],
+            )
+        })
+        .await?;
+    Ok(Json(load_case(&state, &user, case.id).await?))
+}

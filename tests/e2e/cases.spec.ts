@@ -1,0 +1,93 @@
+// Sending a care request and waiting in the queue: the answers go to the chosen unit once (an
+// idempotency key survives a lost answer), the case screen shows the place in the queue and
+// updates it as others arrive and leave, and the user can withdraw.
+import type { Page } from '@playwright/test';
+import { test, expect, expectNoAxeViolations, loginAndGo } from './fixtures';
+
+const ANNA = '198001139297';
+const ERIK = '197905041237';
+
+async function answerCold(page: Page, breathing = 'Nej') {
+  await page.getByRole('radio', { name: breathing, exact: true }).check();
+  await page.getByRole('checkbox', { name: 'Snuva eller nästäppa' }).check();
+  await page.getByRole('radio', { name: 'Mindre än 3 dagar' }).check();
+  await page.getByLabel('Beskriv med egna ord vad du söker för och vad du vill ha hjälp med').fill('Täppt näsa sedan i går.');
+  await page.getByRole('button', { name: 'Granska svaren' }).click();
+  await expect(page.getByRole('heading', { name: 'Skicka till vården' })).toBeFocused();
+}
+
+test('a guardian sends a request for a child once, even when the answer is lost, and waits in the queue', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(90_000);
+  await loginAndGo(page, ANNA, '/sok-vard/ny');
+  await page.getByRole('radio', { name: /Noah/ }).check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByRole('link', { name: /Förkylning/ }).click();
+  await answerCold(page);
+  await expectNoAxeViolations(page, 'send');
+  // a health centre is preselected; the user may choose another unit
+  await expect(page.getByRole('group', { name: 'Välj mottagning' }).getByRole('radio', { checked: true })).toHaveAccessibleName(/^Hälsocentralen/);
+  await page.getByRole('radio', { name: /Hälsocentralen Gibraltar/ }).check();
+
+  const countCases = async () => (await (await page.request.get('/api/v1/cases')).json()).cases.length;
+  const before = await countCases();
+  // the first attempt reaches the server but its answer is lost on the way back
+  let lost = false;
+  await page.route(
+    (url) => url.pathname === '/api/v1/cases',
+    async (route) => {
+      if (route.request().method() === 'POST' && !lost) {
+        lost = true;
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else {
+        await route.continue();
+      }
+    },
+  );
+  await page.getByRole('button', { name: 'Skicka' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'saknas anslutning' })).toBeVisible();
+  await page.getByRole('button', { name: 'Skicka' }).click();
+  await expect(page).toHaveURL(/\/arenden\/[0-9a-f-]+$/);
+  await expect(page.locator('h1')).toHaveText('Ditt ärende');
+  expect(await countCases()).toBe(before + 1);
+  const id = new URL(page.url()).pathname.split('/').pop();
+  const sent = await (await page.request.get(`/api/v1/cases/${id}`)).json();
+  expect(sent).toMatchObject({ personName: 'Noah Andersson', status: 'waiting', unitId: 'hc-gibraltar' });
+
+  const position = page.getByTestId('queue-position');
+  await expect(position).toHaveText('Du är nummer 1 i kön. Beräknad väntetid: cirka 10 minuter.');
+  await expect(position).toHaveAttribute('role', 'status');
+  await expect(page.getByTestId('case-status')).toHaveText('Väntar i kön');
+  await expectNoAxeViolations(page, 'case waiting');
+
+  // someone more urgent arrives: Noah moves down, live; and up again when they withdraw
+  const other = await browser.newContext({ baseURL: new URL(page.url()).origin });
+  const erik = await other.newPage();
+  await loginAndGo(erik, ERIK, '/sok-vard/ny');
+  await erik.getByRole('button', { name: 'Fortsätt' }).click();
+  await erik.getByRole('link', { name: /Förkylning/ }).click();
+  await answerCold(erik, 'Ja, jag är andfådd även när jag vilar');
+  await erik.getByRole('radio', { name: /Hälsocentralen Gibraltar/ }).check();
+  await expect(erik.getByRole('alert').filter({ hasText: '1177' }).first()).toBeVisible();
+  await erik.getByRole('button', { name: 'Skicka' }).click();
+  await expect(erik.getByTestId('queue-position')).toHaveText(/^Du är nummer 1 i kön\./);
+  await expect(position).toHaveText('Du är nummer 2 i kön. Beräknad väntetid: cirka 20 minuter.');
+  await erik.getByRole('button', { name: 'Dra tillbaka ärendet' }).click();
+  await erik.getByRole('button', { name: 'Ja, dra tillbaka' }).click();
+  await expect(erik.getByTestId('case-status')).toHaveText('Tillbakadraget');
+  await expect(position).toHaveText(/^Du är nummer 1 i kön\./);
+  // Erik cannot open Anna's case
+  await erik.goto(new URL(page.url()).pathname);
+  await expect(erik.getByRole('alert')).toHaveText('Ärendet finns inte, eller så har du inte behörighet att se det.');
+  await other.close();
+
+  // Mina ärenden lists it; the draft is gone now that the case exists
+  await page.goto('/arenden');
+  await expect(page.getByRole('link', { name: 'Förkylning och hosta' })).toBeVisible();
+  await expect(page.locator('.case-item').first()).toContainText('Väntar i kön · Noah Andersson · Hälsocentralen Gibraltar');
+  await expectNoAxeViolations(page, 'cases list');
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.') || k.startsWith('ingang.submit.')))).toEqual([]);
+});
