@@ -90,4 +90,46 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   await expect(page.locator('.case-item').first()).toContainText('Väntar i kön · Noah Andersson · Hälsocentralen Gibraltar');
   await expectNoAxeViolations(page, 'cases list');
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.') || k.startsWith('ingang.submit.')))).toEqual([]);
+
+  // care staff pick the case in the console: "din tur" in the app, an SMS in the outbox
+  await page.goto(`/arenden/${id}`);
+  await expect(page.getByTestId('case-status')).toHaveText('Väntar i kön');
+  const staffContext = await browser.newContext({ baseURL: new URL(page.url()).origin });
+  const staff = await staffContext.newPage();
+  await staff.goto('/staff');
+  await expectNoAxeViolations(staff, 'staff login');
+  await staff.getByLabel('Person').selectOption('lena');
+  await staff.getByRole('button', { name: 'Logga in' }).click();
+  await expect(staff.locator('h1')).toHaveText('Kö');
+  await expectNoAxeViolations(staff, 'staff queue');
+  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
+  const turn = page.getByTestId('your-turn');
+  await expect(turn).toContainText('Nu är det din tur');
+  await expect(turn).toHaveAttribute('role', 'alert');
+  await expect(page.getByTestId('case-status')).toHaveText('Pågår');
+  await expect(page.getByTestId('queue-position')).toHaveText('');
+  await expectNoAxeViolations(page, 'your turn');
+  await staff.goto(`/staff/cases/${id}`);
+  await expect(staff.getByText('Täppt näsa sedan i går.')).toBeVisible();
+  await expectNoAxeViolations(staff, 'staff case');
+  await staff.goto('/staff/sms');
+  await expect(staff.locator('tbody tr').first()).toContainText('+46701234567');
+  await expect(staff.locator('tbody tr').first()).toContainText('Nu är det din tur');
+  await staffContext.close();
+});
+
+test('a life-threatening answer stops the flow with "Ring 112"; a wrong tap can be undone', async ({ page }) => {
+  await loginAndGo(page, ERIK, '/sok-vard/ny');
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByRole('link', { name: /Förkylning/ }).click();
+  // (click, not check: the form gives way to the stop at once)
+  await page.getByRole('radio', { name: 'Ja, jag har mycket svårt att andas och kan inte prata hela meningar' }).click();
+  const stop = page.getByTestId('call-112');
+  await expect(stop).toBeFocused();
+  await expect(stop.getByRole('link', { name: 'Ring 112' })).toHaveAttribute('href', 'tel:112');
+  await expect(page.getByRole('button', { name: 'Granska svaren' })).toHaveCount(0);
+  await expectNoAxeViolations(page, 'stop 112');
+  await stop.getByRole('button', { name: /ändra svaret/ }).click();
+  await page.getByRole('radio', { name: 'Nej', exact: true }).check();
+  await expect(page.getByRole('button', { name: 'Granska svaren' })).toBeVisible();
 });

@@ -102,6 +102,7 @@ export const ROUTES: { path: string; heading: string; protected?: boolean }[] = 
   { path: '/sok-vard/ny/besvar/forkylning', heading: 'Beskriv besvären', protected: true },
   { path: '/kontaktuppgifter', heading: 'Dina kontaktuppgifter', protected: true },
   { path: '/arenden', heading: 'Mina ärenden', protected: true },
+  { path: '/arenden/finns-inte', heading: 'Ditt ärende', protected: true },
   { path: '/bokade-tider', heading: 'Bokade tider', protected: true },
   { path: '/inkorg', heading: 'Inkorg', protected: true },
   { path: '/installningar', heading: 'Inställningar' },

@@ -17,3 +17,19 @@ CREATE TABLE cases (
 ) STRICT;
 CREATE INDEX cases_queue ON cases (unit_id, status, priority, created_at);
 CREATE INDEX cases_patient ON cases (patient);
+
+-- Care staff (the reference server's minimal console, /staff) and their sessions, apart from patients'.
+CREATE TABLE staff_sessions (
+    id_hash    TEXT PRIMARY KEY NOT NULL,
+    staff_id   TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+
+-- Text messages the server would send (the SMS gateway is outside the project): "din tur" etc.
+CREATE TABLE sms_outbox (
+    id         INTEGER PRIMARY KEY,
+    to_number  TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    case_id    TEXT,
+    created_at INTEGER NOT NULL
+) STRICT;

@@ -12,6 +12,7 @@ pub mod error;
 pub mod openapi;
 pub mod routes;
 pub mod security;
+pub mod staff;
 pub mod static_files;
 pub mod test_pages;
 
@@ -59,7 +60,7 @@ impl AppState {
 
 /// The whole application: API, OpenAPI document, static app, security headers.
 pub fn app(state: AppState, config: &Config) -> Router {
-    let api = routes::api_router(state.clone()).merge(test_pages::router(state));
+    let api = routes::api_router(state.clone()).merge(test_pages::router(state.clone())).merge(staff::router(state));
     let router = match &config.static_dir {
         Some(dir) => api.merge(static_files::router(dir)),
         None => api,

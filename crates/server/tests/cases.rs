@@ -15,7 +15,14 @@ async fn setup() -> (Router, AppState) {
     (app(state.clone(), &Config { demo: true, ..Config::default() }), state)
 }
 
-async fn call(app: &Router, method: &str, uri: &str, cookie: &str, key: Option<&str>, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut req = Request::builder().method(method).uri(uri).header("x-ingang-csrf", "1").header("cookie", cookie);
     if body.is_some() {
         req = req.header("content-type", "application/json");
@@ -98,10 +105,12 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     assert_eq!((status, body["code"].as_str()), (400, Some("idempotency_key_required")));
     let mut incomplete = cold("nej");
     incomplete["item"].as_array_mut().unwrap().pop();
-    let (status, body) = call(&app, "POST", "/api/v1/cases", &anna, Some("k0"), Some(new_case(&noah, incomplete))).await;
+    let (status, body) =
+        call(&app, "POST", "/api/v1/cases", &anna, Some("k0"), Some(new_case(&noah, incomplete))).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("invalid_response")), "{body}");
 
-    let (status, first) = call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, cold("nej")))).await;
+    let (status, first) =
+        call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, cold("nej")))).await;
     assert_eq!(status, 201, "{first}");
     assert_eq!(first["status"], "waiting");
     assert_eq!(first["personName"], "Noah Andersson");
@@ -109,7 +118,8 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     assert_eq!(first["position"], 1);
     assert_eq!(first["estimatedWaitMinutes"], 10);
     // the same key again (a retry after a lost answer): the same case, not a second one
-    let (status, again) = call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, cold("nej")))).await;
+    let (status, again) =
+        call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, cold("nej")))).await;
     assert_eq!((status, &again["id"]), (200, &first["id"]));
     let (_, list) = call(&app, "GET", "/api/v1/cases", &anna, None, None).await;
     assert_eq!(list["cases"].as_array().unwrap().len(), 1);
@@ -117,24 +127,29 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     // Sara arrives later but is short of breath at rest: priority 1, ahead of Noah
     let sara = login(&app, &state, "198509223452").await;
     let me = person_id(&app, &sara, "Sara").await;
-    let (status, urgent) = call(&app, "POST", "/api/v1/cases", &sara, Some("k1"), Some(new_case(&me, cold("vila")))).await;
+    let (status, urgent) =
+        call(&app, "POST", "/api/v1/cases", &sara, Some("k1"), Some(new_case(&me, cold("vila")))).await;
     assert_eq!(status, 201, "the key is per user");
     assert_eq!((urgent["priority"].as_u64(), urgent["position"].as_u64()), (Some(1), Some(1)));
-    let (_, noahs) = call(&app, "GET", &format!("/api/v1/cases/{}", first["id"].as_str().unwrap()), &anna, None, None).await;
+    let (_, noahs) =
+        call(&app, "GET", &format!("/api/v1/cases/{}", first["id"].as_str().unwrap()), &anna, None, None).await;
     assert_eq!(noahs["position"], 2);
     assert_eq!(noahs["estimatedWaitMinutes"], 20);
     // a third, routine case goes behind Noah (same priority, later arrival)
     let erik = login(&app, &state, "197905041237").await;
     let erik_id = person_id(&app, &erik, "Erik").await;
-    let (_, third) = call(&app, "POST", "/api/v1/cases", &erik, Some("e1"), Some(new_case(&erik_id, cold("nej")))).await;
+    let (_, third) =
+        call(&app, "POST", "/api/v1/cases", &erik, Some("e1"), Some(new_case(&erik_id, cold("nej")))).await;
     assert_eq!(third["position"], 3);
 
     // withdrawing moves the others up
     let (status, withdrawn) =
-        call(&app, "POST", &format!("/api/v1/cases/{}/withdraw", urgent["id"].as_str().unwrap()), &sara, None, None).await;
+        call(&app, "POST", &format!("/api/v1/cases/{}/withdraw", urgent["id"].as_str().unwrap()), &sara, None, None)
+            .await;
     assert_eq!((status, withdrawn["status"].as_str()), (200, Some("withdrawn")));
     assert!(withdrawn.get("position").is_none());
-    let (_, noahs) = call(&app, "GET", &format!("/api/v1/cases/{}", first["id"].as_str().unwrap()), &anna, None, None).await;
+    let (_, noahs) =
+        call(&app, "GET", &format!("/api/v1/cases/{}", first["id"].as_str().unwrap()), &anna, None, None).await;
     assert_eq!(noahs["position"], 1);
 }
 
@@ -144,11 +159,13 @@ async fn nobody_reaches_another_familys_cases_or_acts_outside_the_age_rules() {
     let anna = login(&app, &state, "198001139297").await;
     let elsa = person_id(&app, &anna, "Elsa").await;
     let alva = person_id(&app, &anna, "Alva").await;
-    let (status, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("a"), Some(new_case(&elsa, cold("nej")))).await;
+    let (status, case) =
+        call(&app, "POST", "/api/v1/cases", &anna, Some("a"), Some(new_case(&elsa, cold("nej")))).await;
     assert_eq!(status, 201);
     let id = case["id"].as_str().unwrap().to_owned();
     // Alva is 3 months: Digitalen starts at 6 months
-    let (status, body) = call(&app, "POST", "/api/v1/cases", &anna, Some("b"), Some(new_case(&alva, cold("nej")))).await;
+    let (status, body) =
+        call(&app, "POST", "/api/v1/cases", &anna, Some("b"), Some(new_case(&alva, cold("nej")))).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("not_allowed")));
 
     let erik = login(&app, &state, "197905041237").await;
@@ -168,4 +185,86 @@ async fn nobody_reaches_another_familys_cases_or_acts_outside_the_age_rules() {
     // Anna still has hers, and the case is still waiting
     let (_, list) = call(&app, "GET", "/api/v1/cases", &anna, None, None).await;
     assert_eq!(list["cases"][0]["status"], "waiting");
+}
+
+#[tokio::test]
+async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_outbox() {
+    let (app, state) = setup().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let (status, _) = call(
+        &app,
+        "PUT",
+        "/api/v1/me/contact",
+        &anna,
+        None,
+        Some(json!({ "mobile": "070-123 45 67", "notifications": { "sms": true, "email": false, "push": false } })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let noah = person_id(&app, &anna, "Noah").await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("s1"), Some(new_case(&noah, cold("nej")))).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+
+    let page = |cookie: &str, uri: &str| {
+        let req = Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap();
+        let app = app.clone();
+        async move {
+            let res = send(&app, req).await;
+            let status = res.status().as_u16();
+            (status, String::from_utf8(body_bytes(res).await.to_vec()).unwrap())
+        }
+    };
+    // a patient's session is no staff session
+    let (_, html) = page(&anna, "/staff").await;
+    assert!(html.contains("Logga in som vårdpersonal") && !html.contains("Noah"));
+    let post = |cookie: &str, uri: &str, body: &str| {
+        let req = Request::post(uri)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap();
+        let app = app.clone();
+        async move { send(&app, req).await }
+    };
+    assert_eq!(post(&anna, &format!("/staff/cases/{id}/pick"), "").await.status(), 401);
+
+    let res = post("", "/staff/login", "staff=lena").await;
+    let staff = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    assert!(res.headers()["set-cookie"].to_str().unwrap().contains("SameSite=Strict"));
+    let (_, html) = page(&staff, "/staff").await;
+    assert!(html.contains("Noah Andersson") && html.contains("Lena Ek"));
+    // a staff cookie is no patient session
+    let (status, _) = call(&app, "GET", "/api/v1/cases", &staff, None, None).await;
+    assert_eq!(status, 401);
+    // another site's form cannot act
+    let forged = Request::post(format!("/staff/cases/{id}/pick"))
+        .header("cookie", &staff)
+        .header("origin", "https://evil.example")
+        .header("host", "127.0.0.1")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, forged).await.status(), 403);
+    let cross_site = Request::post(format!("/staff/cases/{id}/pick"))
+        .header("cookie", &staff)
+        .header("origin", "null")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&app, cross_site).await.status(), 403);
+
+    assert_eq!(post(&staff, &format!("/staff/cases/{id}/pick"), "").await.status(), 303);
+    let (_, mine) = call(&app, "GET", &format!("/api/v1/cases/{id}"), &anna, None, None).await;
+    assert_eq!(mine["status"], "inProgress");
+    assert!(mine.get("position").is_none());
+    let (_, html) = page(&staff, "/staff/sms").await;
+    assert!(html.contains("+46701234567") && html.contains("Nu är det din tur"));
+    assert!(!html.contains("Snuva"), "no health data in an SMS");
+    // picked twice: a conflict, not a second SMS
+    assert_eq!(post(&staff, &format!("/staff/cases/{id}/pick"), "").await.status(), 409);
+    assert_eq!(post(&staff, &format!("/staff/cases/{id}/close"), "").await.status(), 303);
+    let (_, mine) = call(&app, "GET", &format!("/api/v1/cases/{id}"), &anna, None, None).await;
+    assert_eq!(mine["status"], "closed");
+    // the answers are there for the staff, by text
+    let (_, html) = page(&staff, &format!("/staff/cases/{id}")).await;
+    assert!(html.contains("Snuva sedan i går."));
 }

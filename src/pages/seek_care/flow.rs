@@ -225,19 +225,53 @@ fn SymptomForm(
             response: serde_json::to_value(&response).unwrap_or_default(),
         });
     };
+    // A life-threatening answer stops the flow at once: call 112. "Ändra svaret" shows the form
+    // again (a wrong tap must not trap anyone); nothing can be sent while the answer stands.
+    let emergency = move || {
+        let h = handle.get();
+        h.revision.track();
+        h.with(|f| matches!(f.urgency(), Some((ingang_questionnaire::Urgency::Emergency, _))))
+    };
+    let reviewing = RwSignal::new(false);
+    let stopped = move || emergency() && !reviewing.get();
+    Effect::new(move |was: Option<bool>| {
+        let now = stopped();
+        if now && was != Some(true) {
+            crate::browser::focus_id_later("call-112".into());
+        }
+        now
+    });
+    let questionnaire = StoredValue::new(questionnaire);
+    let drafts = StoredValue::new_local(drafts);
     view! {
         <h2>{title}</h2>
-        <QuestionnaireRunner
-            questionnaire
-            handle
-            restored
-            drafts
-            one_group_per_step=false
-            finish_label=|t| t.symptoms_finish
-            on_complete
-            keep_draft_on_complete=true
-        />
-        <Show when=move || completed.get().is_some()>
+        <Show
+            when=stopped
+            fallback=move || view! {
+                <QuestionnaireRunner
+                    questionnaire=questionnaire.get_value()
+                    handle
+                    restored
+                    drafts=drafts.get_value()
+                    one_group_per_step=false
+                    finish_label=|t| t.symptoms_finish
+                    on_complete
+                    keep_draft_on_complete=true
+                />
+            }
+        >
+            <div class="notice notice--danger stop-112" role="alert" id="call-112" tabindex="-1" data-testid="call-112">
+                <h2>{t!(i18n.stop_heading)}</h2>
+                <p>{t!(i18n.stop_body)}</p>
+                <p><a class="button button--danger" href="tel:112">{t!(i18n.questionnaire_call_112)}</a></p>
+                <p>
+                    <button type="button" class="button button--secondary" on:click=move |_| reviewing.set(true)>
+                        {t!(i18n.stop_change_answer)}
+                    </button>
+                </p>
+            </div>
+        </Show>
+        <Show when=move || completed.get().is_some() && !emergency()>
             <form class="form send-case" on:submit=do_send.clone()>
                 <h2 id="send-heading" tabindex="-1">{t!(i18n.send_heading)}</h2>
                 <p>{t!(i18n.send_lead)}</p>

@@ -46,7 +46,8 @@ struct Row {
     closed_at: Option<i64>,
 }
 
-const SELECT: &str = "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at
+const SELECT: &str =
+    "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at
      FROM cases c JOIN units u ON u.id = c.unit_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -85,10 +86,7 @@ fn queue_place(conn: &rusqlite::Connection, row: &Row) -> rusqlite::Result<(u32,
 /// Every case the user may see, by person: `(personnummer, person id, name)`.
 async fn people_index(state: &AppState, user: &AuthUser) -> Result<Vec<(String, String, String)>, ApiError> {
     let people = visible_people(state, user).await?;
-    Ok(people
-        .into_iter()
-        .map(|p| (p.personal_number.replace('-', "").replace('+', ""), p.id, p.name))
-        .collect())
+    Ok(people.into_iter().map(|p| (p.personal_number.replace('-', "").replace('+', ""), p.id, p.name)).collect())
 }
 
 fn to_case(conn: &rusqlite::Connection, r: Row, people: &[(String, String, String)]) -> rusqlite::Result<Option<Case>> {
@@ -166,9 +164,7 @@ pub async fn create_case(
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 100)
-        .ok_or_else(|| {
-            ApiError::new(StatusCode::BAD_REQUEST, "idempotency_key_required", "Idempotency-Key saknas.")
-        })?
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "idempotency_key_required", "Idempotency-Key saknas."))?
         .to_owned();
     let owner = user.personal_number.clone();
     // a retry: the case made with this key
@@ -261,8 +257,8 @@ pub async fn list_cases(State(state): State<AppState>, user: AuthUser) -> Result
         .db
         .call(move |conn| {
             let marks = vec!["?"; patients.len()].join(", ");
-            let mut stmt =
-                conn.prepare(&format!("{SELECT} WHERE c.patient IN ({marks}) ORDER BY c.created_at DESC, c.rowid DESC"))?;
+            let mut stmt = conn
+                .prepare(&format!("{SELECT} WHERE c.patient IN ({marks}) ORDER BY c.created_at DESC, c.rowid DESC"))?;
             let rows: Vec<Row> =
                 stmt.query_map(rusqlite::params_from_iter(patients.iter()), row)?.collect::<Result<_, _>>()?;
             let mut out = Vec::new();

@@ -1,0 +1,424 @@
+//! `/staff`: the care staff's side, as plain server-rendered HTML (no app, no script). Minimal
+//! but correct: the queue per unit by priority then arrival, a case's answers, pick it ("din
+//! tur": the patient sees it and an SMS goes to the outbox), change its priority, close it, and
+//! the SMS outbox. Staff sign in separately from patients (their own cookie and table); in demo
+//! and test mode with a demo staff identity, otherwise the console does not exist.
+
+use axum::{
+    Form, Router,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+
+use crate::{
+    AppState,
+    bankid::random_token,
+    routes::auth::{cookie, hash, now_secs},
+};
+
+const STAFF_COOKIE: &str = "__Host-ingang-staff";
+
+/// Demo care staff: (id, name, role).
+pub const STAFF: &[(&str, &str, &str)] = &[("lena", "Lena Ek", "Sjuksköterska"), ("omar", "Omar Haddad", "Läkare")];
+
+/// The text of the "din tur" SMS: no health data, only a prompt to open the app.
+pub const YOUR_TURN_SMS: &str = "Ingång: Nu är det din tur. Öppna appen för att fortsätta ditt ärende.";
+
+pub fn router(state: AppState) -> Router {
+    if !state.demo {
+        return Router::new();
+    }
+    Router::new()
+        .route("/staff", get(queue))
+        .route("/staff/login", post(login))
+        .route("/staff/logout", post(logout))
+        .route("/staff/sms", get(outbox))
+        .route("/staff/cases/{id}", get(case_page))
+        .route("/staff/cases/{id}/pick", post(pick))
+        .route("/staff/cases/{id}/close", post(close))
+        .route("/staff/cases/{id}/priority", post(set_priority))
+        .with_state(state)
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn page(title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex\"><title>{t} – Ingång vårdpersonal</title></head>\
+         <body><main><h1>{t}</h1>{body}</main></body></html>",
+        t = esc(title)
+    );
+    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+/// The signed-in staff member's id and name.
+async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(String, String)> {
+    let token = cookie(headers, STAFF_COOKIE)?;
+    let id_hash = hash(&token);
+    let id: Option<String> = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT staff_id FROM staff_sessions WHERE id_hash = ?1 AND created_at > ?2",
+                params![id_hash, now_secs() - 12 * 3600],
+                |r| r.get(0),
+            )
+            .optional()
+        })
+        .await
+        .ok()
+        .flatten();
+    let id = id?;
+    STAFF.iter().find(|(s, _, _)| *s == id).map(|(s, n, _)| ((*s).to_owned(), (*n).to_owned()))
+}
+
+/// Form posts must come from this host (with SameSite=Strict cookies this closes CSRF). Browsers
+/// say so in `Sec-Fetch-Site`; under our `no-referrer` policy their form posts carry
+/// `Origin: null`, so `Origin` decides only for clients without fetch metadata.
+fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "same-origin";
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some(origin) => origin.split_once("://").is_some_and(|(_, rest)| rest == host),
+        None => true,
+    }
+}
+
+fn login_page() -> Response {
+    let options: String = STAFF
+        .iter()
+        .map(|(id, name, role)| format!("<option value=\"{id}\">{} ({})</option>", esc(name), esc(role)))
+        .collect();
+    page(
+        "Logga in som vårdpersonal",
+        &format!(
+            "<p>Testinloggning (bara i demo- och testläge).</p>\
+             <form method=\"post\" action=\"/staff/login\"><p><label for=\"staff\">Person</label> \
+             <select id=\"staff\" name=\"staff\">{options}</select> <button>Logga in</button></p></form>"
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+struct Login {
+    staff: String,
+}
+
+async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<Login>) -> Response {
+    if !same_origin(&headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    if !STAFF.iter().any(|(id, _, _)| *id == f.staff) {
+        return (StatusCode::BAD_REQUEST, "okänd person").into_response();
+    }
+    let token = random_token();
+    let id_hash = hash(&token);
+    let staff_id = f.staff.clone();
+    if state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT INTO staff_sessions (id_hash, staff_id, created_at) VALUES (?1, ?2, ?3)",
+                params![id_hash, staff_id, now_secs()],
+            )
+        })
+        .await
+        .is_err()
+    {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    }
+    let mut res = Redirect::to("/staff").into_response();
+    let value = format!("{STAFF_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict");
+    if let Ok(v) = HeaderValue::from_str(&value) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
+}
+
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = cookie(&headers, STAFF_COOKIE) {
+        let id_hash = hash(&token);
+        let _ =
+            state.db.call(move |conn| conn.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", [id_hash])).await;
+    }
+    let mut res = Redirect::to("/staff").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_static("__Host-ingang-staff=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"),
+    );
+    res
+}
+
+struct QueueRow {
+    id: String,
+    unit: String,
+    patient: String,
+    title: String,
+    priority: i64,
+    status: String,
+    created_at: i64,
+}
+
+async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some((_, name)) = staff(&state, &headers).await else { return login_page() };
+    let rows: Vec<QueueRow> = state
+        .db
+        .call(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT c.id, u.name, COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.created_at
+                 FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people p ON p.personal_number = c.patient
+                 WHERE c.status IN ('waiting', 'inProgress')
+                 ORDER BY u.name, c.status = 'waiting', c.priority, c.created_at, c.rowid",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(QueueRow {
+                    id: r.get(0)?,
+                    unit: r.get(1)?,
+                    patient: r.get(2)?,
+                    title: r.get(3)?,
+                    priority: r.get(4)?,
+                    status: r.get(5)?,
+                    created_at: r.get(6)?,
+                })
+            })?;
+            rows.collect()
+        })
+        .await
+        .unwrap_or_default();
+    let now = now_secs();
+    let mut body = format!(
+        "<p>Inloggad som {}. <a href=\"/staff/sms\">Sms-utkorg</a></p>\
+         <form method=\"post\" action=\"/staff/logout\"><button>Logga ut</button></form>",
+        esc(&name)
+    );
+    if rows.is_empty() {
+        body.push_str("<p id=\"empty-queue\">Inga ärenden i kö.</p>");
+    }
+    let mut unit = String::new();
+    for r in &rows {
+        if r.unit != unit {
+            if !unit.is_empty() {
+                body.push_str("</tbody></table>");
+            }
+            unit.clone_from(&r.unit);
+            body.push_str(&format!(
+                "<h2>{}</h2><table><thead><tr><th scope=\"col\">Prioritet</th><th scope=\"col\">Patient</th>\
+                 <th scope=\"col\">Besvär</th><th scope=\"col\">Väntat</th><th scope=\"col\">Status</th>\
+                 <th scope=\"col\">Åtgärd</th></tr></thead><tbody>",
+                esc(&unit)
+            ));
+        }
+        let waited = (now - r.created_at).max(0) / 60;
+        let action = if r.status == "waiting" {
+            format!(
+                "<form method=\"post\" action=\"/staff/cases/{id}/pick\"><button>Ta ärende: {p}</button></form>",
+                id = esc(&r.id),
+                p = esc(&r.patient)
+            )
+        } else {
+            format!(
+                "<form method=\"post\" action=\"/staff/cases/{id}/close\"><button>Avsluta: {p}</button></form>",
+                id = esc(&r.id),
+                p = esc(&r.patient)
+            )
+        };
+        body.push_str(&format!(
+            "<tr data-case=\"{id}\"><td>{prio}</td><td><a href=\"/staff/cases/{id}\">{p}</a></td><td>{t}</td>\
+             <td>{waited} min</td><td>{s}</td><td>{action}</td></tr>",
+            id = esc(&r.id),
+            prio = r.priority,
+            p = esc(&r.patient),
+            t = esc(&r.title),
+            s = if r.status == "waiting" { "Väntar" } else { "Pågår" },
+        ));
+    }
+    if !unit.is_empty() {
+        body.push_str("</tbody></table>");
+    }
+    body.push_str("<p><a href=\"/staff\">Ladda om</a></p>");
+    page("Kö", &body)
+}
+
+/// The answers of a response as nested lists (item text or linkId, then the answers).
+fn answers_html(items: &serde_json::Value) -> String {
+    let Some(items) = items.as_array() else { return String::new() };
+    let mut out = String::from("<ul>");
+    for item in items {
+        let label = item["text"].as_str().or(item["linkId"].as_str()).unwrap_or("");
+        let answers: Vec<String> = item["answer"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|ans| {
+                        let obj = ans.as_object()?;
+                        obj.iter().find(|(k, _)| k.starts_with("value")).map(|(_, v)| match v {
+                            serde_json::Value::String(s) => s.clone(),
+                            serde_json::Value::Object(o) => o
+                                .get("display")
+                                .or_else(|| o.get("code"))
+                                .or_else(|| o.get("title"))
+                                .map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string()))
+                                .unwrap_or_else(|| v.to_string()),
+                            other => other.to_string(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.push_str(&format!("<li><strong>{}</strong>: {}", esc(label), esc(&answers.join(", "))));
+        out.push_str(&answers_html(&item["item"]));
+        if let Some(a) = item["answer"].as_array() {
+            for ans in a {
+                out.push_str(&answers_html(&ans["item"]));
+            }
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+    out
+}
+
+async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if staff(&state, &headers).await.is_none() {
+        return login_page();
+    }
+    let cid = id.clone();
+    let row: Option<(String, String, i64, String, String)> = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.response FROM cases c
+                 LEFT JOIN people p ON p.personal_number = c.patient WHERE c.id = ?1",
+                [cid],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+        })
+        .await
+        .ok()
+        .flatten();
+    let Some((patient, title, priority, status, response)) = row else {
+        return (StatusCode::NOT_FOUND, page("Ärendet finns inte", "<p><a href=\"/staff\">Till kön</a></p>"))
+            .into_response();
+    };
+    let response: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
+    let options: String = (1..=3)
+        .map(|p| format!("<option value=\"{p}\"{}>{p}</option>", if p == priority { " selected" } else { "" }))
+        .collect();
+    let body = format!(
+        "<p>{title} · status {status}</p>\
+         <form method=\"post\" action=\"/staff/cases/{id}/priority\"><p><label for=\"prio\">Prioritet</label> \
+         <select id=\"prio\" name=\"priority\">{options}</select> <button>Ändra prioritet</button></p></form>\
+         <h2>Svar</h2>{answers}<p><a href=\"/staff\">Till kön</a></p>",
+        title = esc(&title),
+        status = esc(&status),
+        id = esc(&id),
+        answers = answers_html(&response["item"]),
+    );
+    page(&patient, &body)
+}
+
+/// Runs a state change for a signed-in staff member, then back to the queue.
+async fn change(
+    state: &AppState,
+    headers: &HeaderMap,
+    f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<usize> + Send + 'static,
+) -> Response {
+    if !same_origin(headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    if staff(state, headers).await.is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    match state.db.call(f).await {
+        Ok(0) => (StatusCode::CONFLICT, "Ärendet har redan ändrats av någon annan.").into_response(),
+        Ok(_) => Redirect::to("/staff").into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Picks a waiting case: "din tur". An SMS goes to the outbox when the patient's contact (the
+/// user who sent the case) wants SMS and has a number.
+async fn pick(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    change(&state, &headers, move |conn| {
+        let n = conn.execute(
+            "UPDATE cases SET status = 'inProgress', picked_at = ?2 WHERE id = ?1 AND status = 'waiting'",
+            params![id, now_secs()],
+        )?;
+        if n == 1 {
+            conn.execute(
+                "INSERT INTO sms_outbox (to_number, body, case_id, created_at)
+                 SELECT d.mobile, ?2, c.id, ?3 FROM cases c JOIN contact_details d ON d.personal_number = c.owner
+                 WHERE c.id = ?1 AND d.notify_sms = 1 AND d.mobile IS NOT NULL",
+                params![id, YOUR_TURN_SMS, now_secs()],
+            )?;
+        }
+        Ok(n)
+    })
+    .await
+}
+
+async fn close(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    change(&state, &headers, move |conn| {
+        conn.execute(
+            "UPDATE cases SET status = 'closed', closed_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'inProgress')",
+            params![id, now_secs()],
+        )
+    })
+    .await
+}
+
+#[derive(Deserialize)]
+struct PriorityForm {
+    priority: i64,
+}
+
+async fn set_priority(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<PriorityForm>,
+) -> Response {
+    if !(1..=3).contains(&f.priority) {
+        return (StatusCode::BAD_REQUEST, "prioritet 1–3").into_response();
+    }
+    change(&state, &headers, move |conn| {
+        conn.execute("UPDATE cases SET priority = ?2 WHERE id = ?1", params![id, f.priority])
+    })
+    .await
+}
+
+async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if staff(&state, &headers).await.is_none() {
+        return login_page();
+    }
+    let rows: Vec<(String, String, i64)> = state
+        .db
+        .call(|conn| {
+            let mut stmt =
+                conn.prepare("SELECT to_number, body, created_at FROM sms_outbox ORDER BY id DESC LIMIT 200")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect()
+        })
+        .await
+        .unwrap_or_default();
+    let mut body = String::from(
+        "<p>Meddelanden som skulle ha skickats (sms-tjänsten ligger utanför projektet).</p>\
+         <table><thead><tr><th scope=\"col\">Till</th><th scope=\"col\">Text</th><th scope=\"col\">Tid (unix)</th></tr></thead><tbody>",
+    );
+    for (to, text, at) in rows {
+        body.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{at}</td></tr>", esc(&to), esc(&text)));
+    }
+    body.push_str("</tbody></table><p><a href=\"/staff\">Till kön</a></p>");
+    page("Sms-utkorg", &body)
+}
