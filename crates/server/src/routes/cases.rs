@@ -86,7 +86,7 @@ fn queue_place(conn: &rusqlite::Connection, row: &Row) -> rusqlite::Result<(u32,
 /// Every case the user may see, by person: `(personnummer, person id, name)`.
 async fn people_index(state: &AppState, user: &AuthUser) -> Result<Vec<(String, String, String)>, ApiError> {
     let people = visible_people(state, user).await?;
-    Ok(people.into_iter().map(|p| (p.personal_number.replace('-', "").replace('+', ""), p.id, p.name)).collect())
+    Ok(people.into_iter().map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name)).collect())
 }
 
 fn to_case(conn: &rusqlite::Connection, r: Row, people: &[(String, String, String)]) -> rusqlite::Result<Option<Case>> {
