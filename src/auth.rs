@@ -88,11 +88,6 @@ impl Auth {
         }
     }
 
-    /// The contact details without tracking (to start a form from them once).
-    pub fn contact_untracked(&self) -> Option<ContactDetails> {
-        untrack(|| self.contact())
-    }
-
     /// The server saved new contact details (its answer).
     pub fn contact_saved(&self, details: ContactDetails) {
         if let Some(user) = self.user.get_untracked() {
@@ -155,7 +150,12 @@ pub fn provide_auth(api: Api) -> Auth {
             answer
         }
     });
-    let user = Memo::new(move |_| session.get().flatten().flatten().map(|s| s.user.personal_number));
+    // While the session is being asked again the last user stands, so what hangs on the user
+    // (people, contact details, the draft key) is not fetched again for the same person.
+    let user = Memo::new(move |prev: Option<&Option<String>>| match session.get() {
+        Some(answer) => answer.flatten().map(|s| s.user.personal_number),
+        None => prev.cloned().flatten(),
+    });
     let last_people = StoredValue::new(None::<(String, Vec<Person>)>);
     let people = LocalResource::new(move || {
         let who = user.get();

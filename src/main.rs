@@ -10,6 +10,7 @@ mod components;
 mod config;
 mod crypto;
 mod drafts;
+mod events;
 mod i18n;
 mod pages;
 mod pwa;

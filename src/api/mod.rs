@@ -80,6 +80,11 @@ impl Api {
         }
     }
 
+    /// The full URL of an endpoint (for `EventSource`, which does not go through `send`).
+    pub fn url(&self, path: &str) -> String {
+        self.base.with_value(|base| join(base, path))
+    }
+
     /// Whether the last call got an answer (tracked).
     pub fn reachable(&self) -> bool {
         self.reachable.get()

@@ -112,14 +112,22 @@ export const ROUTES: { path: string; heading: string; protected?: boolean }[] = 
   { path: '/finns-inte', heading: 'Sidan finns inte' },
 ];
 
-/** Plays the user's BankID app on the server's /test-bankid page: identifies the newest order as `pnr`. */
+/** Plays the user's BankID app through the server's /test-bankid page (its HTML and form, by
+ *  HTTP: a second tab would hide the app's tab and stall its animation frames). */
 export async function identifyOnTestPage(context: BrowserContext, base: string, pnr: string) {
-  const bankid = await context.newPage();
-  await bankid.goto(`${base}/test-bankid`);
-  const order = bankid.locator('section.order').last();
-  await order.getByLabel('Identitet').selectOption(pnr);
-  await order.getByRole('button', { name: 'Identifiera' }).click();
-  await bankid.close();
+  let orderRef: string | undefined;
+  await expect
+    .poll(async () => {
+      const html = await (await context.request.get(`${base}/test-bankid`)).text();
+      orderRef = [...html.matchAll(/data-order-ref="([^"]+)"/g)].pop()?.[1];
+      return orderRef;
+    })
+    .toBeTruthy();
+  const res = await context.request.post(`${base}/test-bankid`, {
+    form: { order_ref: orderRef!, action: 'identify', identity: pnr },
+    maxRedirects: 0,
+  });
+  expect(res.status()).toBe(303);
 }
 
 /** Logs in as `pnr` with a QR login from the current page (which must be /logga-in). */
@@ -134,8 +142,14 @@ export async function loginAndGo(page: Page, pnr: string, path: string) {
   await page.goto(`/logga-in?next=${encodeURIComponent(path)}`);
   await loginHere(page, pnr);
   await page.waitForURL((url) => url.pathname !== '/logga-in');
-  // The route decides once the session and contact details are known.
-  await expect(page.getByRole('status').filter({ hasText: 'Laddar' })).toHaveCount(0);
+  // The route decides once the session and contact details are known (nothing says "Laddar").
+  await page.waitForFunction(() => {
+    const heading = document.querySelector('h1')?.textContent ?? '';
+    const loading = Array.from(document.querySelectorAll('main [role=status]')).some((e) =>
+      (e as HTMLElement).innerText.includes('Laddar'),
+    );
+    return heading !== '' && heading !== 'Logga in' && !loading;
+  });
   if (new URL(page.url()).pathname === '/kontaktuppgifter') {
     await page.getByLabel('Mobilnummer').fill('070-123 45 67');
     await page.getByRole('button', { name: 'Spara och fortsätt' }).click();

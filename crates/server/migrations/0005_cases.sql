@@ -33,3 +33,14 @@ CREATE TABLE sms_outbox (
     case_id    TEXT,
     created_at INTEGER NOT NULL
 ) STRICT;
+
+-- What changed for a user (case status, place in the queue), for the event stream. Kept a day,
+-- so a reconnect with Last-Event-ID (even after a server restart) gets everything it missed.
+CREATE TABLE events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient  TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX events_recipient ON events (recipient, id);

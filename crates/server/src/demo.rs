@@ -29,6 +29,8 @@ pub const IDENTITIES: &[(&str, &str, &str)] = &[
     ("198509223452", "Sara", "Berg"),
     ("192406017893", "Margit", "Nilsson"),
     ("199407712380", "Kim", "Samordning"),
+    // logs in for the first time in the end-to-end test of the first login (nobody else uses him)
+    ("199003152387", "Olle", "Nyberg"),
 ];
 
 /// Anna's children, born relative to `today` so their ages never drift: Elsa is 14, Noah 4 and

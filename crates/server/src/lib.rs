@@ -44,9 +44,16 @@ pub struct AppState {
     /// The simulator's test hooks (the test-identity page), in demo/test mode only.
     pub bankid_sim: Option<std::sync::Arc<bankid::SimulatedBankId>>,
     pub sessions: routes::auth::SessionPolicy,
+    /// Wakes the open event streams after new rows in `events` (see `routes::events`).
+    pub events: tokio::sync::broadcast::Sender<()>,
 }
 
 impl AppState {
+    /// Wakes the event streams (after `routes::events::queue_changed`).
+    pub fn wake_streams(&self) {
+        let _ = self.events.send(());
+    }
+
     /// State with the defaults: the BankID simulator when `demo`, none otherwise.
     pub fn new(db: Db, demo: bool) -> Self {
         let sim = demo.then(|| std::sync::Arc::new(bankid::SimulatedBankId::default()));
@@ -54,7 +61,8 @@ impl AppState {
             Some(s) => s.clone(),
             None => std::sync::Arc::new(bankid::Unconfigured),
         };
-        Self { db, demo, bankid, bankid_sim: sim, sessions: Default::default() }
+        let (events, _) = tokio::sync::broadcast::channel(64);
+        Self { db, demo, bankid, bankid_sim: sim, sessions: Default::default(), events }
     }
 }
 

@@ -332,6 +332,7 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
 async fn change(
     state: &AppState,
     headers: &HeaderMap,
+    id: String,
     f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<usize> + Send + 'static,
 ) -> Response {
     if !same_origin(headers) {
@@ -340,9 +341,27 @@ async fn change(
     if staff(state, headers).await.is_none() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
-    match state.db.call(f).await {
+    let changed = state
+        .db
+        .call(move |conn| {
+            let n = f(conn)?;
+            // every owner in the case's unit hears about it (status, places in the queue)
+            if n > 0 {
+                let unit: Option<String> =
+                    conn.query_row("SELECT unit_id FROM cases WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+                if let Some(unit) = unit {
+                    crate::routes::events::queue_changed(conn, &unit)?;
+                }
+            }
+            Ok(n)
+        })
+        .await;
+    match changed {
         Ok(0) => (StatusCode::CONFLICT, "Ärendet har redan ändrats av någon annan.").into_response(),
-        Ok(_) => Redirect::to("/staff").into_response(),
+        Ok(_) => {
+            state.wake_streams();
+            Redirect::to("/staff").into_response()
+        }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
@@ -350,7 +369,7 @@ async fn change(
 /// Picks a waiting case: "din tur". An SMS goes to the outbox when the patient's contact (the
 /// user who sent the case) wants SMS and has a number.
 async fn pick(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    change(&state, &headers, move |conn| {
+    change(&state, &headers, id.clone(), move |conn| {
         let n = conn.execute(
             "UPDATE cases SET status = 'inProgress', picked_at = ?2 WHERE id = ?1 AND status = 'waiting'",
             params![id, now_secs()],
@@ -369,7 +388,7 @@ async fn pick(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<
 }
 
 async fn close(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    change(&state, &headers, move |conn| {
+    change(&state, &headers, id.clone(), move |conn| {
         conn.execute(
             "UPDATE cases SET status = 'closed', closed_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'inProgress')",
             params![id, now_secs()],
@@ -392,7 +411,7 @@ async fn set_priority(
     if !(1..=3).contains(&f.priority) {
         return (StatusCode::BAD_REQUEST, "prioritet 1–3").into_response();
     }
-    change(&state, &headers, move |conn| {
+    change(&state, &headers, id.clone(), move |conn| {
         conn.execute("UPDATE cases SET priority = ?2 WHERE id = ?1", params![id, f.priority])
     })
     .await

@@ -268,3 +268,54 @@ async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_ou
     let (_, html) = page(&staff, &format!("/staff/cases/{id}")).await;
     assert!(html.contains("Snuva sedan i går."));
 }
+
+/// Reads the event stream until `needle` appears (or 5 s pass).
+async fn stream_until(app: &Router, cookie: &str, last_event_id: Option<&str>, needle: &str) -> String {
+    use futures_util::StreamExt;
+    let mut req = Request::get("/api/v1/events").header("cookie", cookie);
+    if let Some(id) = last_event_id {
+        req = req.header("last-event-id", id);
+    }
+    let res = send(app, req.body(Body::empty()).unwrap()).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+    let mut body = res.into_body().into_data_stream();
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !seen.contains(needle) {
+        match tokio::time::timeout_at(deadline, body.next()).await {
+            Ok(Some(Ok(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => break,
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn the_event_stream_resumes_after_last_event_id_and_shows_only_the_users_own_cases() {
+    let (app, state) = setup().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let noah = person_id(&app, &anna, "Noah").await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("ev1"), Some(new_case(&noah, cold("nej")))).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+
+    // a reconnect (even to a restarted server: events are rows) gets everything after its last id
+    let seen = stream_until(&app, &anna, Some("0"), &id).await;
+    assert!(seen.contains("event: case"), "{seen}");
+    assert!(seen.contains("\"position\":1"), "{seen}");
+    let first_id: i64 = seen.lines().find_map(|l| l.strip_prefix("id: ")).unwrap().trim().parse().unwrap();
+
+    // Sara's urgent case moves Noah down: Anna hears it, Sara hears only her own
+    let sara = login(&app, &state, "198509223452").await;
+    let me = person_id(&app, &sara, "Sara").await;
+    let (_, urgent) = call(&app, "POST", "/api/v1/cases", &sara, Some("ev2"), Some(new_case(&me, cold("vila")))).await;
+    let seen = stream_until(&app, &anna, Some(&first_id.to_string()), "\"position\":2").await;
+    assert!(seen.contains(&id) && seen.contains("\"position\":2"), "{seen}");
+    assert!(!seen.contains(urgent["id"].as_str().unwrap()), "no other user's case in Anna's stream");
+    let seen = stream_until(&app, &sara, Some("0"), urgent["id"].as_str().unwrap()).await;
+    assert!(!seen.contains(&id), "no other user's case in Sara's stream");
+
+    // signed out: no stream
+    let res = send(&app, Request::get("/api/v1/events").body(Body::empty()).unwrap()).await;
+    assert_eq!(res.status(), 401);
+}

@@ -1,6 +1,7 @@
 //! Mina ärenden: the user's and their children's cases (`/arenden`), and one case with its place
-//! in the queue (`/arenden/:id`). The case screen asks the server again every 5 seconds; the
-//! position is a polite live region that changes in place, "din tur" an alert.
+//! in the queue (`/arenden/:id`). The case screen listens to the event stream and asks again on
+//! news (and every 30 s as a safety net); the position is a polite live region that changes in
+//! place, "din tur" an alert.
 
 use ingang_api::cases::{Case, CaseStatus};
 use leptos::prelude::*;
@@ -13,8 +14,9 @@ use crate::{
     t,
 };
 
-/// How often the case screen asks for news (until the event stream arrives).
-const POLL_SECONDS: u64 = 5;
+/// The event stream brings changes at once; this slow poll is only a safety net (e.g. a proxy
+/// that buffers event streams).
+const POLL_SECONDS: u64 = 30;
 
 pub fn status_text(status: CaseStatus, t: &Strings) -> &'static str {
     match status {
@@ -103,6 +105,13 @@ pub fn CasePage() -> impl IntoView {
                     on_cleanup(move || {
                         if let Some(i) = interval {
                             i.clear();
+                        }
+                    });
+                    // news from the event stream: ask for the case again at once
+                    let watched = id.clone();
+                    crate::events::use_case_events(api, move |event| {
+                        if event.case_id == watched {
+                            tick.update(|n| *n = n.wrapping_add(1));
                         }
                     });
                     let id_for = id.clone();

@@ -24,13 +24,22 @@ pub fn ContactPage() -> impl IntoView {
     let greeting = move || {
         auth.session().map(|s| i18n.t().contact_welcome.replace("{name}", &s.user.given_name)).unwrap_or_default()
     };
+    let initial = Memo::new(move |prev: Option<&Option<(String, ingang_api::people::ContactDetails)>>| {
+        let user = auth.session()?.user.personal_number;
+        match prev.cloned().flatten() {
+            Some((who, details)) if who == user => Some((who, details)),
+            _ => auth.contact().map(|c| (user, c)),
+        }
+    });
     view! {
         <Page title=|t| t.contact_title>
             <Protected allow_unregistered=true>
                 <p class="lead">{greeting}</p>
                 <p>{t!(i18n.contact_lead)}</p>
-                <Show when=move || auth.contact().is_some() fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
-                    {move || auth.contact_untracked().map(|initial| view! {
+                // The form starts once from the first known details and is never rebuilt under
+                // the user's fingers (a refetch must not wipe what they typed).
+                <Show when=move || initial.get().is_some() fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                    {move || initial.get_untracked().map(|(_, initial)| view! {
                         <ContactForm initial submit_label=|t| t.contact_save_continue on_saved />
                     })}
                 </Show>

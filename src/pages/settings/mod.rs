@@ -34,6 +34,14 @@ pub fn SettingsPage() -> impl IntoView {
     let cleared = RwSignal::new(false);
     let auth = crate::auth::use_auth();
     let api = crate::api::use_api();
+    // started once from the first known details: a refetch must not rebuild the form
+    let contact_once = Memo::new(move |prev: Option<&Option<(String, ingang_api::people::ContactDetails)>>| {
+        let user = auth.session()?.user.personal_number;
+        match prev.cloned().flatten() {
+            Some((who, details)) if who == user => Some((who, details)),
+            _ => auth.contact().map(|c| (user, c)),
+        }
+    });
     let account = move || match auth.session() {
         Some(s) => {
             let name = s.user.name.clone();
@@ -63,9 +71,9 @@ pub fn SettingsPage() -> impl IntoView {
             </form>
             <h2>{t!(i18n.login_account_heading)}</h2>
             {account}
-            <Show when=move || auth.session().is_some() && auth.contact().is_some()>
+            <Show when=move || auth.session().is_some() && contact_once.get().is_some()>
                 <h2>{t!(i18n.contact_heading)}</h2>
-                {move || auth.contact_untracked().map(|initial| view! {
+                {move || contact_once.get_untracked().map(|(_, initial)| view! {
                     <ContactForm initial submit_label=|t| t.contact_save on_saved=Callback::new(|_| ()) />
                 })}
             </Show>

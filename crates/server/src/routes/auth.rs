@@ -119,6 +119,22 @@ fn unauthorized() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Du behöver logga in.")
 }
 
+/// Whether the session (by its id hash) is still valid, without counting as activity.
+pub async fn session_alive(state: &AppState, id_hash: &str) -> bool {
+    let (id_hash, policy, now) = (id_hash.to_owned(), state.sessions, now_secs());
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT COUNT(*) > 0 FROM sessions WHERE id_hash = ?1 AND revoked = 0 AND last_seen >= ?2 AND created_at >= ?3",
+                params![id_hash, now - policy.idle.as_secs() as i64, now - policy.absolute.as_secs() as i64],
+                |r| r.get(0),
+            )
+        })
+        .await
+        .unwrap_or(false)
+}
+
 /// Looks up the session of a request; `touch` records activity.
 /// Returns the user and the session's creation and last-activity times (seconds).
 async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(AuthUser, i64, i64), ApiError> {

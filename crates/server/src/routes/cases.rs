@@ -83,6 +83,12 @@ fn queue_place(conn: &rusqlite::Connection, row: &Row) -> rusqlite::Result<(u32,
     Ok((position, estimated_wait_minutes(position, recent)))
 }
 
+/// Place and estimated wait of a waiting case (by id); `None` when it is not waiting.
+pub fn place_of(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<(u32, u32)>> {
+    let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), [id], row).optional()?;
+    found.map(|r| queue_place(conn, &r)).transpose()
+}
+
 /// Every case the user may see, by person: `(personnummer, person id, name)`.
 async fn people_index(state: &AppState, user: &AuthUser) -> Result<Vec<(String, String, String)>, ApiError> {
     let people = visible_people(state, user).await?;
@@ -221,21 +227,25 @@ pub async fn create_case(
     let prio = priority(questionnaire, response);
     let id = random_token();
     let title = title.unwrap_or_else(|| body.questionnaire_id.clone());
-    let (cid, unit, qid) = (id.clone(), body.unit_id.clone(), body.questionnaire_id.clone());
+    let (cid, qid) = (id.clone(), body.questionnaire_id.clone());
+    let unit = body.unit_id.clone();
     let inserted = state
         .db
         .call(move |conn| {
             conn.execute(
                 "INSERT OR IGNORE INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status, created_at, idempotency_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?10)",
-                params![cid, owner, patient, unit, qid, title, response_text, prio, now_secs(), key],
+                params![cid, owner, patient, &unit, qid, title, response_text, prio, now_secs(), key],
             )?;
             // two identical requests at once: the one that lost the race returns the winner's case
-            conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
+            let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
                 r.get::<_, String>(0)
-            })
+            })?;
+            super::events::queue_changed(conn, &unit)?;
+            Ok(id)
         })
         .await?;
+    state.wake_streams();
     let status = if inserted == id { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(load_case(&state, &user, inserted).await?)).into_response())
 }
@@ -323,14 +333,17 @@ pub async fn withdraw_case(
             ));
         }
     }
+    let unit = case.unit_id.clone();
     state
         .db
         .call(move |conn| {
             conn.execute(
                 "UPDATE cases SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1 AND status = 'waiting'",
                 params![id, now_secs()],
-            )
+            )?;
+            super::events::queue_changed(conn, &unit)
         })
         .await?;
+    state.wake_streams();
     Ok(Json(load_case(&state, &user, case.id).await?))
 }

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod events;
 pub mod health;
 pub mod me;
 pub mod questionnaires;
@@ -36,7 +37,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(me::draft_key))
             .routes(routes!(cases::create_case, cases::list_cases))
             .routes(routes!(cases::get_case))
-            .routes(routes!(cases::withdraw_case)),
+            .routes(routes!(cases::withdraw_case))
+            .routes(routes!(events::events)),
     )
 }
 
