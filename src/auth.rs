@@ -34,6 +34,8 @@ pub struct Auth {
     saved_contact: RwSignal<Option<(String, ContactDetails)>>,
     user: Memo<Option<String>>,
     seal_key: LocalResource<Option<SealKey>>,
+    /// Set while a logout is on its way (a keepalive then would only get a 401).
+    ending: RwSignal<bool>,
     /// The person id the user acts for (`None`: themself); kept on the device until logout.
     acting: RwSignal<Option<String>>,
 }
@@ -114,9 +116,16 @@ impl Auth {
         self.acting.set(id);
     }
 
+    /// Whether a logout is on its way (untracked).
+    pub fn ending(&self) -> bool {
+        self.ending.get_untracked()
+    }
+
     /// Logs out on the server and wipes everything this user left on the device.
     pub async fn logout(&self, api: Api) {
+        self.ending.set(true);
         let _ = api.logout().await;
+        self.ending.set(false);
         wipe_local_data();
         self.acting.set(None);
         self.refresh();
@@ -197,8 +206,18 @@ pub fn provide_auth(api: Api) -> Auth {
         }
     });
     let acting = RwSignal::new(storage::get(ACTING_KEY));
-    let auth =
-        Auth { version, settled, session, people, contact, saved_contact: RwSignal::new(None), user, seal_key, acting };
+    let auth = Auth {
+        version,
+        settled,
+        session,
+        people,
+        contact,
+        saved_contact: RwSignal::new(None),
+        user,
+        seal_key,
+        ending: RwSignal::new(false),
+        acting,
+    };
     provide_context(auth);
     auth
 }

@@ -107,7 +107,16 @@ pub fn SessionTimer() -> impl IntoView {
         if let Some((_, idle)) = deadline.get_value()
             && now_ms() - last_keepalive.get_value() >= f64::from(keepalive_every(idle)) * 1000.0
         {
-            extend();
+            last_keepalive.set_value(now_ms());
+            // A moment later, so that a click on "Logga ut" is not answered by a keepalive too.
+            set_timeout(
+                move || {
+                    if !auth.ending() && untrack(|| auth.session().is_some()) {
+                        extend();
+                    }
+                },
+                std::time::Duration::from_millis(500),
+            );
         }
     };
     let listeners = [

@@ -5,7 +5,7 @@ mod common;
 
 use axum::{Router, body::Body, http::Request};
 use common::*;
-use ingang_server::{AppState, Config, app, bankid::User, db::Db, demo};
+use ingang_server::{AppState, Config, app, db::Db, demo};
 
 async fn setup() -> (Router, AppState) {
     let db = Db::open_in_memory().expect("db");
@@ -29,35 +29,6 @@ async fn call(
     let status = res.status().as_u16();
     let bytes = body_bytes(res).await;
     (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
-}
-
-/// Logs in through the simulated BankID as the demo identity `pnr`; returns the session cookie.
-async fn login(app: &Router, state: &AppState, pnr: &str) -> String {
-    let sim = state.bankid_sim.clone().unwrap();
-    let req = Request::post("/api/v1/auth/bankid")
-        .header("x-ingang-csrf", "1")
-        .header("content-type", "application/json")
-        .body(Body::from(r#"{"sameDevice":false}"#))
-        .unwrap();
-    let res = send(app, req).await;
-    let login = res.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
-    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
-    let (_, given, surname) = demo::IDENTITIES.iter().find(|(p, _, _)| *p == pnr).unwrap();
-    let user = User {
-        personal_number: pnr.into(),
-        name: format!("{given} {surname}"),
-        given_name: (*given).into(),
-        surname: (*surname).into(),
-    };
-    sim.complete(&order.order_ref, user, std::time::Instant::now()).unwrap();
-    let res =
-        send(app, Request::get("/api/v1/auth/bankid").header("cookie", &login).body(Body::empty()).unwrap()).await;
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-        .find(|c| c.starts_with("__Host-ingang-session="))
-        .unwrap()
 }
 
 #[tokio::test]

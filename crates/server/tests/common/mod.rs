@@ -7,7 +7,7 @@ use axum::{
     http::{Request, Response},
 };
 use http_body_util::BodyExt;
-use ingang_server::{AppState, Config, app, db::Db, demo};
+use ingang_server::{AppState, Config, app, bankid::User, db::Db, demo};
 use tower::ServiceExt;
 
 /// The whole app on an in-memory database with demo data; `static_dir` optional.
@@ -36,4 +36,33 @@ pub async fn body_json(res: Response<Body>) -> serde_json::Value {
 
 pub fn header<'a>(res: &'a Response<Body>, name: &str) -> &'a str {
     res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+/// Logs in through the simulated BankID as the demo identity `pnr`; returns the session cookie.
+pub async fn login(app: &Router, state: &AppState, pnr: &str) -> String {
+    let sim = state.bankid_sim.clone().unwrap();
+    let req = Request::post("/api/v1/auth/bankid")
+        .header("x-ingang-csrf", "1")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"sameDevice":false}"#))
+        .unwrap();
+    let res = send(app, req).await;
+    let login = res.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
+    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
+    let (_, given, surname) = demo::IDENTITIES.iter().find(|(p, _, _)| *p == pnr).unwrap();
+    let user = User {
+        personal_number: pnr.into(),
+        name: format!("{given} {surname}"),
+        given_name: (*given).into(),
+        surname: (*surname).into(),
+    };
+    sim.complete(&order.order_ref, user, std::time::Instant::now()).unwrap();
+    let res =
+        send(app, Request::get("/api/v1/auth/bankid").header("cookie", &login).body(Body::empty()).unwrap()).await;
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-ingang-session="))
+        .unwrap()
 }
