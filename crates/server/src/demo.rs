@@ -33,6 +33,16 @@ pub const IDENTITIES: &[(&str, &str, &str)] = &[
     ("199003152387", "Olle", "Nyberg"),
 ];
 
+/// A demo identity as the BankID simulator reports it.
+pub fn identity(pnr: &str) -> Option<crate::bankid::User> {
+    IDENTITIES.iter().find(|(p, _, _)| *p == pnr).map(|(p, given, surname)| crate::bankid::User {
+        personal_number: (*p).into(),
+        name: format!("{given} {surname}"),
+        given_name: (*given).into(),
+        surname: (*surname).into(),
+    })
+}
+
 /// Anna's children, born relative to `today` so their ages never drift: Elsa is 14, Noah 4 and
 /// Alva 3 months old (below Digitalen's 6-month limit). (guardian, child personnummer, given, surname)
 pub fn children(today: Date) -> Vec<(&'static str, String, &'static str, &'static str)> {

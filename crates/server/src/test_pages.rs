@@ -13,7 +13,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use crate::{AppState, bankid::User, demo};
+use crate::{AppState, demo};
 
 /// The routes, present only when the BankID simulator is.
 pub fn router(state: AppState) -> Router {
@@ -108,16 +108,8 @@ struct Action {
 async fn act(State(state): State<AppState>, Form(a): Form<Action>) -> Response {
     let Some(sim) = state.bankid_sim.clone() else { return StatusCode::NOT_FOUND.into_response() };
     let result = match a.action.as_str() {
-        "identify" => match demo::IDENTITIES.iter().find(|(p, _, _)| *p == a.identity) {
-            Some((pnr, given, surname)) => {
-                let user = User {
-                    personal_number: (*pnr).into(),
-                    name: format!("{given} {surname}"),
-                    given_name: (*given).into(),
-                    surname: (*surname).into(),
-                };
-                sim.complete(&a.order_ref, user, Instant::now())
-            }
+        "identify" => match demo::identity(&a.identity) {
+            Some(user) => sim.complete(&a.order_ref, user, Instant::now()),
             None => return (StatusCode::BAD_REQUEST, "okänd identitet").into_response(),
         },
         "hint" if HINTS.iter().any(|(c, _)| *c == a.hint) => sim.set_hint(&a.order_ref, &a.hint),

@@ -10,20 +10,8 @@ use axum::{
 use common::*;
 use ingang_server::{AppState, Config, app, bankid::User, db::Db, demo};
 
-async fn setup() -> (Router, AppState) {
-    let db = Db::open_in_memory().expect("db");
-    db.call(demo::seed).await.expect("seed");
-    let state = AppState::new(db, true);
-    (app(state.clone(), &Config { demo: true, ..Config::default() }), state)
-}
-
 fn anna() -> User {
-    User {
-        personal_number: "198001139297".into(),
-        name: "Anna Andersson".into(),
-        given_name: "Anna".into(),
-        surname: "Andersson".into(),
-    }
+    demo::identity("198001139297").expect("Anna is a demo identity")
 }
 
 /// `name=value` of a Set-Cookie header for `name`, with the whole header line.
@@ -61,7 +49,7 @@ async fn start(app: &Router, same_device: bool) -> (String, serde_json::Value) {
 
 #[tokio::test]
 async fn qr_login_creates_a_session_and_logout_revokes_it() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let sim = state.bankid_sim.clone().unwrap();
     let (login, started) = start(&app, false).await;
     assert!(started.get("autoStartToken").is_none(), "no autostart for another device");
@@ -105,7 +93,7 @@ async fn qr_login_creates_a_session_and_logout_revokes_it() {
 
 #[tokio::test]
 async fn same_device_login_gets_an_autostart_token_and_no_qr() {
-    let (app, _) = setup().await;
+    let (app, _) = demo_app().await;
     let (login, started) = start(&app, true).await;
     assert!(started["autoStartToken"].as_str().is_some_and(|t| t.len() == 36));
     let status = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
@@ -114,7 +102,7 @@ async fn same_device_login_gets_an_autostart_token_and_no_qr() {
 
 #[tokio::test]
 async fn failures_cancel_and_missing_logins() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let sim = state.bankid_sim.clone().unwrap();
     let (login, _) = start(&app, false).await;
     let order = sim.pending(std::time::Instant::now()).pop().unwrap();
@@ -133,7 +121,7 @@ async fn failures_cancel_and_missing_logins() {
 
 #[tokio::test]
 async fn state_changing_requests_need_the_csrf_header_and_our_origin() {
-    let (app, _) = setup().await;
+    let (app, _) = demo_app().await;
     let post = |headers: &[(&str, &str)]| {
         let mut req = Request::post("/api/v1/auth/bankid")
             .header("content-type", "application/json")
@@ -156,7 +144,7 @@ async fn state_changing_requests_need_the_csrf_header_and_our_origin() {
 
 #[tokio::test]
 async fn sessions_end_after_inactivity_and_absolute_lifetime() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let sim = state.bankid_sim.clone().unwrap();
     let (login, _) = start(&app, false).await;
     let order = sim.pending(std::time::Instant::now()).pop().unwrap();
@@ -194,7 +182,7 @@ async fn without_demo_mode_there_is_no_bankid() {
 
 #[tokio::test]
 async fn the_test_bankid_page_plays_the_users_app() {
-    let (app, _) = setup().await;
+    let (app, _) = demo_app().await;
     let (login, _) = start(&app, false).await;
     let res = get(&app, "/test-bankid").await;
     assert_eq!(res.status(), 200);

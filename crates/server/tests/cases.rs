@@ -5,15 +5,7 @@ mod common;
 
 use axum::{Router, body::Body, http::Request};
 use common::*;
-use ingang_server::{AppState, Config, app, db::Db, demo};
 use serde_json::{Value, json};
-
-async fn setup() -> (Router, AppState) {
-    let db = Db::open_in_memory().expect("db");
-    db.call(demo::seed).await.expect("seed");
-    let state = AppState::new(db, true);
-    (app(state.clone(), &Config { demo: true, ..Config::default() }), state)
-}
 
 async fn call(
     app: &Router,
@@ -69,7 +61,7 @@ fn new_case(person: &str, response: Value) -> Value {
 
 #[tokio::test]
 async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let noah = person_id(&app, &anna, "Noah").await;
 
@@ -127,7 +119,7 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
 
 #[tokio::test]
 async fn nobody_reaches_another_familys_cases_or_acts_outside_the_age_rules() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let elsa = person_id(&app, &anna, "Elsa").await;
     let alva = person_id(&app, &anna, "Alva").await;
@@ -161,7 +153,7 @@ async fn nobody_reaches_another_familys_cases_or_acts_outside_the_age_rules() {
 
 #[tokio::test]
 async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_outbox() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let (status, _) = call(
         &app,
@@ -265,7 +257,7 @@ async fn stream_until(app: &Router, cookie: &str, last_event_id: Option<&str>, n
 
 #[tokio::test]
 async fn the_event_stream_resumes_after_last_event_id_and_shows_only_the_users_own_cases() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let noah = person_id(&app, &anna, "Noah").await;
     let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("ev1"), Some(new_case(&noah, cold("nej")))).await;

@@ -5,14 +5,6 @@ mod common;
 
 use axum::{Router, body::Body, http::Request};
 use common::*;
-use ingang_server::{AppState, Config, app, db::Db, demo};
-
-async fn setup() -> (Router, AppState) {
-    let db = Db::open_in_memory().expect("db");
-    db.call(demo::seed).await.expect("seed");
-    let state = AppState::new(db, true);
-    (app(state.clone(), &Config { demo: true, ..Config::default() }), state)
-}
 
 async fn call(
     app: &Router,
@@ -33,7 +25,7 @@ async fn call(
 
 #[tokio::test]
 async fn a_guardian_sees_their_children_with_the_age_rules() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let (status, list) = call(&app, "GET", "/api/v1/me/people", &anna, None).await;
     assert_eq!(status, 200);
@@ -60,7 +52,7 @@ async fn a_guardian_sees_their_children_with_the_age_rules() {
 
 #[tokio::test]
 async fn another_users_people_are_refused_without_leaking_anything() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let sara = login(&app, &state, "198509223452").await;
     let (_, annas) = call(&app, "GET", "/api/v1/me/people", &anna, None).await;
@@ -81,7 +73,7 @@ async fn another_users_people_are_refused_without_leaking_anything() {
 
 #[tokio::test]
 async fn over_a_hundred_and_samordningsnummer() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let margit = login(&app, &state, "192406017893").await;
     let (_, list) = call(&app, "GET", "/api/v1/me/people", &margit, None).await;
     assert!(list["people"][0]["age"].as_u64().is_some_and(|a| a >= 100));
@@ -93,7 +85,7 @@ async fn over_a_hundred_and_samordningsnummer() {
 
 #[tokio::test]
 async fn contact_details_are_validated_normalised_and_private() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let (status, c) = call(&app, "GET", "/api/v1/me/contact", &anna, None).await;
     assert_eq!((status, c["registered"].as_bool()), (200, Some(false)));
@@ -116,7 +108,7 @@ async fn contact_details_are_validated_normalised_and_private() {
 
 #[tokio::test]
 async fn the_draft_key_belongs_to_one_user() {
-    let (app, state) = setup().await;
+    let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let (status, k1) = call(&app, "GET", "/api/v1/me/draft-key", &anna, None).await;
     assert_eq!(status, 200);

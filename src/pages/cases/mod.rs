@@ -146,12 +146,9 @@ fn CaseView(case: LocalResource<Result<Case, ApiError>>) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     // The latest good answer: a failed poll (offline for a moment) leaves the screen as it was.
-    let last = StoredValue::new(None::<Case>);
-    let current = Memo::new(move |_| {
-        if let Some(Ok(c)) = case.get() {
-            last.set_value(Some(c));
-        }
-        last.get_value()
+    let current = Memo::new(move |prev: Option<&Option<Case>>| match case.get() {
+        Some(Ok(c)) => Some(c),
+        _ => prev.cloned().flatten(),
     });
     let status = move || current.get().map(|c| c.status);
     let confirming = RwSignal::new(false);

@@ -91,8 +91,11 @@ pub fn place_of(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Optio
 
 /// Every case the user may see, by person: `(personnummer, person id, name)`.
 async fn people_index(state: &AppState, user: &AuthUser) -> Result<Vec<(String, String, String)>, ApiError> {
-    let people = visible_people(state, user).await?;
-    Ok(people.into_iter().map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name)).collect())
+    Ok(index(visible_people(state, user).await?))
+}
+
+fn index(people: Vec<ingang_api::people::Person>) -> Vec<(String, String, String)> {
+    people.into_iter().map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name)).collect()
 }
 
 fn to_case(conn: &rusqlite::Connection, r: Row, people: &[(String, String, String)]) -> rusqlite::Result<Option<Case>> {
@@ -128,7 +131,11 @@ fn twelve_digits(people: &[(String, String, String)]) -> Vec<String> {
 }
 
 async fn load_case(state: &AppState, user: &AuthUser, id: String) -> Result<Case, ApiError> {
-    let people = people_index(state, user).await?;
+    load_case_for(state, people_index(state, user).await?, id).await
+}
+
+/// [`load_case`] with the people already known.
+async fn load_case_for(state: &AppState, people: Vec<(String, String, String)>, id: String) -> Result<Case, ApiError> {
     state
         .db
         .call(move |conn| {
@@ -186,11 +193,8 @@ pub async fn create_case(
         return Ok((StatusCode::OK, Json(load_case(&state, &user, id).await?)).into_response());
     }
 
-    let person = visible_people(&state, &user)
-        .await?
-        .into_iter()
-        .find(|p| p.id == body.person_id)
-        .ok_or_else(ApiError::not_found)?;
+    let people = visible_people(&state, &user).await?;
+    let person = people.iter().find(|p| p.id == body.person_id).cloned().ok_or_else(ApiError::not_found)?;
     if !person.can_seek_care {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
@@ -247,7 +251,7 @@ pub async fn create_case(
         .await?;
     state.wake_streams();
     let status = if inserted == id { StatusCode::CREATED } else { StatusCode::OK };
-    Ok((status, Json(load_case(&state, &user, inserted).await?)).into_response())
+    Ok((status, Json(load_case_for(&state, index(people), inserted).await?)).into_response())
 }
 
 /// The user's cases and their children's, newest first.

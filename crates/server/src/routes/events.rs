@@ -25,13 +25,13 @@ use crate::{AppState, error::ApiError};
 /// changed) and wakes the streams. Call after any change to a unit's queue.
 pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare(
-        "SELECT id, owner, status, priority, created_at FROM cases
+        "SELECT id, owner, status FROM cases
          WHERE unit_id = ?1 AND (status IN ('waiting', 'inProgress') OR closed_at >= ?2)",
     )?;
-    let rows: Vec<(String, String, String, i64, i64)> = stmt
-        .query_map(params![unit_id, now_secs() - 60], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
+    let rows: Vec<(String, String, String)> = stmt
+        .query_map(params![unit_id, now_secs() - 60], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
-    for (id, owner, status, _, _) in rows {
+    for (id, owner, status) in rows {
         let place = if status == CaseStatus::Waiting.as_str() { super::cases::place_of(conn, &id)? } else { None };
         let data = json!({
             "caseId": id,
@@ -91,13 +91,13 @@ pub async fn events(
     };
     let wake = state.events.subscribe();
     let stream = stream::unfold(
-        (state, user, start, wake, Vec::<Row>::new(), 0u32),
-        |(state, user, mut last, mut wake, mut pending, mut idle)| async move {
+        (state, user, start, wake, Vec::<Row>::new()),
+        |(state, user, mut last, mut wake, mut pending)| async move {
             loop {
                 if let Some((id, kind, data)) = pending.pop() {
                     last = last.max(id);
                     let event = Event::default().id(id.to_string()).event(kind).data(data);
-                    return Some((Ok(event), (state, user, last, wake, pending, idle)));
+                    return Some((Ok(event), (state, user, last, wake, pending)));
                 }
                 match after(&state, &user.personal_number, last).await {
                     Ok(mut rows) if !rows.is_empty() => {
@@ -110,10 +110,9 @@ pub async fn events(
                 }
                 // wait for news; every 30 s check that the session still stands
                 match tokio::time::timeout(Duration::from_secs(30), wake.recv()).await {
-                    Ok(Ok(())) | Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => idle = 0,
+                    Ok(Ok(())) | Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {}
                     Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => return None,
                     Err(_) => {
-                        idle += 1;
                         if !super::auth::session_alive(&state, &user.session_hash).await {
                             return None;
                         }

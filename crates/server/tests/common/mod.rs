@@ -7,7 +7,7 @@ use axum::{
     http::{Request, Response},
 };
 use http_body_util::BodyExt;
-use ingang_server::{AppState, Config, app, bankid::User, db::Db, demo};
+use ingang_server::{AppState, Config, app, db::Db, demo};
 use tower::ServiceExt;
 
 /// The whole app on an in-memory database with demo data; `static_dir` optional.
@@ -16,6 +16,14 @@ pub async fn test_app(static_dir: Option<std::path::PathBuf>) -> Router {
     db.call(demo::seed).await.expect("seed");
     let config = Config { static_dir, demo: true, ..Config::default() };
     app(AppState::new(db, true), &config)
+}
+
+/// The demo app and its state (for the BankID simulator's hooks).
+pub async fn demo_app() -> (Router, AppState) {
+    let db = Db::open_in_memory().expect("db");
+    db.call(demo::seed).await.expect("seed");
+    let state = AppState::new(db, true);
+    (app(state.clone(), &Config { demo: true, ..Config::default() }), state)
 }
 
 pub async fn send(app: &Router, req: Request<Body>) -> Response<Body> {
@@ -49,13 +57,7 @@ pub async fn login(app: &Router, state: &AppState, pnr: &str) -> String {
     let res = send(app, req).await;
     let login = res.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
     let order = sim.pending(std::time::Instant::now()).pop().unwrap();
-    let (_, given, surname) = demo::IDENTITIES.iter().find(|(p, _, _)| *p == pnr).unwrap();
-    let user = User {
-        personal_number: pnr.into(),
-        name: format!("{given} {surname}"),
-        given_name: (*given).into(),
-        surname: (*surname).into(),
-    };
+    let user = demo::identity(pnr).expect("a demo identity");
     sim.complete(&order.order_ref, user, std::time::Instant::now()).unwrap();
     let res =
         send(app, Request::get("/api/v1/auth/bankid").header("cookie", &login).body(Body::empty()).unwrap()).await;
