@@ -10,10 +10,49 @@ pub struct NewCase {
     /// Whom the care is for: an id from `GET /me/people` that may seek care.
     pub person_id: String,
     pub unit_id: String,
+    /// A symptom category of the unit (`Unit.categories`) that fits the person's age.
     pub questionnaire_id: String,
     /// The FHIR R4 QuestionnaireResponse (status `completed`).
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub response: serde_json::Value,
+    /// What the user seeks care for, in their own words (see [`check_description`]).
+    #[serde(default)]
+    pub description: String,
+    /// The user accepted the conduct rules for this case; the server refuses a case without.
+    #[serde(default)]
+    pub rules_accepted: bool,
+}
+
+/// The longest description, in characters.
+pub const DESCRIPTION_MAX: usize = 2000;
+
+/// Why a description (or a message continuing a case) cannot be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextProblem {
+    Empty,
+    TooLong,
+}
+
+/// The text as it will be stored (trimmed), or why not. Shared by app and server.
+pub fn check_description(text: &str) -> Result<String, TextProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(TextProblem::Empty)
+    } else if text.chars().count() > DESCRIPTION_MAX {
+        Err(TextProblem::TooLong)
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+/// `POST /api/v1/cases/{id}/continue` (with an `Idempotency-Key`): take up a closed case again,
+/// while `Case.canContinueUntil` has not passed, instead of starting a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ContinueCase {
+    /// What has happened since (checked like a description).
+    pub message: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +98,11 @@ pub struct Case {
     pub unit_name: String,
     /// The questionnaire's title: what the case is about.
     pub title: String,
+    #[serde(default)]
+    pub questionnaire_id: String,
+    /// The user's own description.
+    #[serde(default)]
+    pub description: String,
     pub status: CaseStatus,
     pub priority: Priority,
     /// Seconds since the Unix epoch.
@@ -71,9 +115,14 @@ pub struct Case {
     /// Estimated minutes until it is the user's turn, while waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_wait_minutes: Option<u32>,
+    /// A closed case can be continued until this moment (seconds since the epoch); absent when
+    /// it cannot (not closed, withdrawn, or closed too long ago: four days in Norrbotten).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_continue_until: Option<i64>,
 }
 
-/// `GET /api/v1/cases`: the user's and their children's cases, newest first.
+/// `GET /api/v1/cases`: the user's and their children's cases, newest first
+/// (`?personId=` narrows it to one of them).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseList {
@@ -98,6 +147,14 @@ mod tests {
         assert_eq!(estimated_wait_minutes(3, Some(4.0)), 15);
         assert_eq!(estimated_wait_minutes(1, Some(0.5)), 5);
         assert_eq!(estimated_wait_minutes(2, Some(f64::NAN)), 20);
+    }
+
+    #[test]
+    fn descriptions_are_trimmed_and_bounded() {
+        assert_eq!(check_description("  Ont i örat \n"), Ok("Ont i örat".into()));
+        assert_eq!(check_description(" \n "), Err(TextProblem::Empty));
+        assert_eq!(check_description(&"å".repeat(DESCRIPTION_MAX)).map(|s| s.chars().count()), Ok(DESCRIPTION_MAX));
+        assert_eq!(check_description(&"å".repeat(DESCRIPTION_MAX + 1)), Err(TextProblem::TooLong));
     }
 
     #[test]

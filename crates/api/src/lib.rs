@@ -12,6 +12,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod hours;
 pub mod people;
 pub mod personnummer;
 
@@ -84,6 +85,70 @@ pub struct Unit {
     /// Phone number in Swedish national format, e.g. "0920-28 40 00".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// IANA time zone of `hours`; `Europe/Stockholm` when absent.
+    #[serde(default = "stockholm")]
+    pub time_zone: String,
+    /// Staffed hours: when care staff answer. A request can be started at any time.
+    #[serde(default)]
+    pub hours: Vec<hours::DayHours>,
+    /// What the unit offers (Digitalen, e-services …), in the order to show them.
+    #[serde(default)]
+    pub services: Vec<Service>,
+    /// The symptom categories a care request here can be about, each with its questionnaire.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+}
+
+fn stockholm() -> String {
+    "Europe/Stockholm".into()
+}
+
+/// A service a unit offers. Each clinic chooses its own; the app shows only these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum Service {
+    /// Sök vård (Digitalen): a care request with a symptom questionnaire, then chat.
+    SeekCare,
+    /// Förnya recept.
+    RenewPrescription,
+    /// Kontakta mig (the clinic calls back).
+    ContactMe,
+    /// Boka, av- och omboka besök.
+    Booking,
+    /// Mobile check-in and payment before a visit.
+    CheckIn,
+    /// A service this client does not know yet (forward compatibility).
+    #[serde(other)]
+    Other,
+}
+
+/// A symptom category of a unit ("Förkylning och hosta"): what a care request is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Category {
+    /// The questionnaire to answer (`GET /questionnaires/{id}`); also identifies the category.
+    pub questionnaire_id: String,
+    /// Title in Swedish.
+    pub title: String,
+    /// Who it is for, in whole years (inclusive), from the questionnaire's FHIR `useContext`
+    /// of type `age`. Absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_age: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age: Option<u32>,
+}
+
+impl Category {
+    /// May a person of this age (whole years; unknown = adult rules do not apply) use it?
+    pub fn fits(&self, age: Option<u32>) -> bool {
+        match age {
+            Some(a) => self.min_age.is_none_or(|m| a >= m) && self.max_age.is_none_or(|m| a <= m),
+            // no real birth date (some samordningsnummer): do not guess; only unrestricted ones
+            None => self.min_age.is_none() && self.max_age.is_none(),
+        }
+    }
 }
 
 /// `GET /api/v1/units`.
@@ -151,6 +216,18 @@ mod tests {
         .expect("unknown kinds and fields are accepted");
         assert_eq!(unit.kind, UnitKind::Other);
         assert_eq!(unit.phone, None);
+        assert_eq!(unit.time_zone, "Europe/Stockholm");
+        assert!(unit.hours.is_empty() && unit.categories.is_empty());
+    }
+
+    #[test]
+    fn categories_fit_by_age() {
+        let child = Category { questionnaire_id: "q".into(), title: "Barn".into(), min_age: None, max_age: Some(17) };
+        assert!(child.fits(Some(0)) && child.fits(Some(17)) && !child.fits(Some(18)) && !child.fits(None));
+        let adult = Category { min_age: Some(18), max_age: None, ..child.clone() };
+        assert!(adult.fits(Some(18)) && adult.fits(Some(101)) && !adult.fits(Some(17)));
+        let all = Category { min_age: None, max_age: None, ..child };
+        assert!(all.fits(None) && all.fits(Some(4)));
     }
 
     #[test]

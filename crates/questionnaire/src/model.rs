@@ -478,6 +478,31 @@ impl Questionnaire {
         parse_resource(text, "Questionnaire")
     }
 
+    /// Whom the form is for by age, in years (`low`, `high`, both inclusive), from
+    /// `useContext` with code `age` (system `http://terminology.hl7.org/CodeSystem/usage-context-type`)
+    /// and a `valueRange` whose quantities are in UCUM `a` (years) or `mo` (months).
+    /// `(None, None)` when the form states no age.
+    pub fn age_range(&self) -> (Option<f64>, Option<f64>) {
+        let contexts = self.extra.get("useContext").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default();
+        let is_age = |c: &&Json| {
+            let code = &c["code"];
+            code["code"] == "age"
+                && code.get("system").is_none_or(|s| s == "http://terminology.hl7.org/CodeSystem/usage-context-type")
+        };
+        let Some(range) = contexts.iter().find(is_age).and_then(|c| c.get("valueRange")) else { return (None, None) };
+        let years = |q: &Json| -> Option<f64> {
+            let value = q.get("value")?.as_f64()?;
+            let unit = q.get("code").or_else(|| q.get("unit")).and_then(Json::as_str).unwrap_or("a");
+            match unit {
+                "mo" => Some(value / 12.0),
+                "wk" => Some(value / 52.0),
+                "d" => Some(value / 365.0),
+                _ => Some(value),
+            }
+        };
+        (range.get("low").and_then(years), range.get("high").and_then(years))
+    }
+
     /// The canonical reference a response uses (`url|version`), or `Questionnaire/<id>`.
     pub fn canonical(&self) -> Option<String> {
         match (&self.url, &self.version, &self.id) {
@@ -492,5 +517,31 @@ impl Questionnaire {
 impl QuestionnaireResponse {
     pub fn from_json(text: &str) -> Result<Self, LoadError> {
         parse_resource(text, "QuestionnaireResponse")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_context(context: &str) -> Questionnaire {
+        Questionnaire::from_json(&format!(r#"{{"resourceType":"Questionnaire","status":"active","useContext":{context}}}"#))
+            .expect("valid")
+    }
+
+    #[test]
+    fn age_range_from_use_context() {
+        let q = with_context(
+            r#"[{"code":{"system":"http://terminology.hl7.org/CodeSystem/usage-context-type","code":"age"},
+                 "valueRange":{"low":{"value":6,"unit":"månader","system":"http://unitsofmeasure.org","code":"mo"},
+                               "high":{"value":17,"system":"http://unitsofmeasure.org","code":"a"}}}]"#,
+        );
+        assert_eq!(q.age_range(), (Some(0.5), Some(17.0)));
+        let adults = with_context(r#"[{"code":{"code":"age"},"valueRange":{"low":{"value":18,"code":"a"}}}]"#);
+        assert_eq!(adults.age_range(), (Some(18.0), None));
+        let other = with_context(r#"[{"code":{"code":"gender"},"valueCodeableConcept":{"text":"x"}}]"#);
+        assert_eq!(other.age_range(), (None, None));
+        let none = Questionnaire::from_json(r#"{"resourceType":"Questionnaire","status":"active"}"#).unwrap();
+        assert_eq!(none.age_range(), (None, None));
     }
 }

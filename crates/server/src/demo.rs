@@ -11,6 +11,42 @@ const UNITS: &[(&str, &str, &str, &str, &str, &str)] = &[
     ("um-lulea", "Ungdomsmottagningen Luleå", "youth", "Kungsgatan 15", "Luleå", "0920-45 30 00"),
 ];
 
+/// Staffed hours after the seeds: health centres weekdays 08–18 and weekends 09–15;
+/// Folktandvården Luleå Mon–Thu 07:30–15:00, Fri 07:30–14:00. (unit, days, opens, closes)
+const HOURS: &[(&str, &[u8], &str, &str)] = &[
+    ("hc-gibraltar", &[1, 2, 3, 4, 5], "08:00", "18:00"),
+    ("hc-gibraltar", &[6, 7], "09:00", "15:00"),
+    ("hc-kalix", &[1, 2, 3, 4, 5], "08:00", "18:00"),
+    ("hc-kalix", &[6, 7], "09:00", "15:00"),
+    ("ftv-lulea", &[1, 2, 3, 4], "07:30", "15:00"),
+    ("ftv-lulea", &[5], "07:30", "14:00"),
+    ("um-lulea", &[1, 2, 3, 4, 5], "09:00", "16:00"),
+];
+
+/// What each demo unit offers: services, then symptom categories (questionnaire ids).
+const OFFERS: &[(&str, &[&str], &[&str])] = &[
+    (
+        "hc-gibraltar",
+        &["seekCare", "renewPrescription", "contactMe", "booking", "checkIn"],
+        &["forkylning", "ont-i-halsen-barn", "urinvagsbesvar", "hudbesvar", "nedstamdhet"],
+    ),
+    (
+        "hc-kalix",
+        &["seekCare", "renewPrescription", "contactMe", "booking", "checkIn"],
+        &["forkylning", "ont-i-halsen-barn", "urinvagsbesvar", "hudbesvar", "nedstamdhet"],
+    ),
+    ("ftv-lulea", &["seekCare", "booking", "checkIn"], &["tandvark"]),
+    ("um-lulea", &["seekCare", "contactMe", "booking"], &["urinvagsbesvar", "hudbesvar", "nedstamdhet"]),
+];
+
+/// Sara's closed cases, for "Fortsätt ärendet": one closed 3 days ago (may be continued), one
+/// closed 5 days ago (may not). (id, days since closed, questionnaire id, title)
+const CLOSED_CASES: &[(&str, i64, &str, &str)] = &[
+    ("demo-sara-3-dagar", 3, "hudbesvar", "Hudbesvär"),
+    ("demo-sara-5-dagar", 5, "forkylning", "Förkylning och hosta"),
+];
+const SARA: &str = "198509223452";
+
 /// The six Swedish symptom forms (FHIR R4 Questionnaires), as authored in `forms/`.
 pub const FORMS: &[&str] = &[
     include_str!("../forms/forkylning.json"),
@@ -112,6 +148,42 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
             let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");
             let field = |v: Option<String>| v.unwrap_or_default();
             form.execute(params![field(q.id), field(q.url), field(q.version), field(q.title), text])?;
+        }
+        for (unit, ..) in OFFERS {
+            for table in ["unit_hours", "unit_services", "unit_categories"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE unit_id = ?1"), [unit])?;
+            }
+        }
+        let mut hours = tx.prepare("INSERT INTO unit_hours (unit_id, day, opens, closes) VALUES (?1, ?2, ?3, ?4)")?;
+        for (unit, days, opens, closes) in HOURS {
+            for day in *days {
+                hours.execute(params![unit, day, opens, closes])?;
+            }
+        }
+        let mut service = tx.prepare("INSERT INTO unit_services (unit_id, service, position) VALUES (?1, ?2, ?3)")?;
+        let mut category =
+            tx.prepare("INSERT INTO unit_categories (unit_id, questionnaire_id, position) VALUES (?1, ?2, ?3)")?;
+        for (unit, services, categories) in OFFERS {
+            for (i, s) in services.iter().enumerate() {
+                service.execute(params![unit, s, i as i64])?;
+            }
+            for (i, q) in categories.iter().enumerate() {
+                category.execute(params![unit, q, i as i64])?;
+            }
+        }
+        // closed `days` ago, relative to now, unless somebody has continued it since
+        let now = crate::routes::auth::now_secs();
+        let mut case = tx.prepare(
+            "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
+                                created_at, queued_at, picked_at, closed_at, idempotency_key, description)
+             VALUES (?1, ?2, ?2, 'hc-gibraltar', ?3, ?4, ?5, 3, 'closed', ?6, ?6, ?6, ?7, ?1, ?8)
+             ON CONFLICT (id) DO UPDATE SET created_at = ?6, queued_at = ?6, picked_at = ?6, closed_at = ?7
+             WHERE status = 'closed'",
+        )?;
+        for (id, days, qid, title) in CLOSED_CASES {
+            let closed = now - days * 86_400;
+            let response = format!(r#"{{"resourceType":"QuestionnaireResponse","questionnaire":"https://ingang.se/fhir/Questionnaire/{qid}|1.0","status":"completed","item":[]}}"#);
+            case.execute(params![id, SARA, qid, title, response, closed - 3_600, closed, "Demo: ett tidigare ärende."])?;
         }
     }
     tx.commit()

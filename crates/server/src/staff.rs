@@ -166,7 +166,7 @@ struct QueueRow {
     title: String,
     priority: i64,
     status: String,
-    created_at: i64,
+    queued_at: i64,
 }
 
 async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -175,10 +175,10 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
         .db
         .call(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT c.id, u.name, COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.created_at
+                "SELECT c.id, u.name, COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.queued_at
                  FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people p ON p.personal_number = c.patient
                  WHERE c.status IN ('waiting', 'inProgress')
-                 ORDER BY u.name, c.status = 'waiting', c.priority, c.created_at, c.rowid",
+                 ORDER BY u.name, c.status = 'waiting', c.priority, c.queued_at, c.rowid",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok(QueueRow {
@@ -188,7 +188,7 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
                     title: r.get(3)?,
                     priority: r.get(4)?,
                     status: r.get(5)?,
-                    created_at: r.get(6)?,
+                    queued_at: r.get(6)?,
                 })
             })?;
             rows.collect()
@@ -218,7 +218,7 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
                 esc(&unit)
             ));
         }
-        let waited = (now - r.created_at).max(0) / 60;
+        let waited = (now - r.queued_at).max(0) / 60;
         let action = if r.status == "waiting" {
             format!(
                 "<form method=\"post\" action=\"/staff/cases/{id}/pick\"><button>Ta ärende: {p}</button></form>",
@@ -293,21 +293,26 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
         return login_page();
     }
     let cid = id.clone();
-    let row: Option<(String, String, i64, String, String)> = state
+    type CaseRow = (String, String, i64, String, String, String);
+    let row: Option<(CaseRow, Vec<(String, String)>)> = state
         .db
         .call(move |conn| {
-            conn.query_row(
-                "SELECT COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.response FROM cases c
-                 LEFT JOIN people p ON p.personal_number = c.patient WHERE c.id = ?1",
-                [cid],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()
+            let case: Option<CaseRow> = conn
+                .query_row(
+                    "SELECT COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.response, c.description
+                     FROM cases c LEFT JOIN people p ON p.personal_number = c.patient WHERE c.id = ?1",
+                    [&cid],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                )
+                .optional()?;
+            let mut stmt = conn.prepare("SELECT author, body FROM messages WHERE case_id = ?1 ORDER BY id")?;
+            let messages = stmt.query_map([&cid], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            Ok(case.map(|c| (c, messages)))
         })
         .await
         .ok()
         .flatten();
-    let Some((patient, title, priority, status, response)) = row else {
+    let Some(((patient, title, priority, status, response, description), messages)) = row else {
         return (StatusCode::NOT_FOUND, page("Ärendet finns inte", "<p><a href=\"/staff\">Till kön</a></p>"))
             .into_response();
     };
@@ -319,7 +324,20 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
         "<p>{title} · status {status}</p>\
          <form method=\"post\" action=\"/staff/cases/{id}/priority\"><p><label for=\"prio\">Prioritet</label> \
          <select id=\"prio\" name=\"priority\">{options}</select> <button>Ändra prioritet</button></p></form>\
-         <h2>Svar</h2>{answers}<p><a href=\"/staff\">Till kön</a></p>",
+         <h2>Beskrivning</h2><p data-testid=\"description\">{description}</p>\
+         <h2>Svar</h2>{answers}{messages}<p><a href=\"/staff\">Till kön</a></p>",
+        description = esc(&description),
+        messages = if messages.is_empty() {
+            String::new()
+        } else {
+            let items: String = messages
+                .iter()
+                .map(|(who, text)| {
+                    format!("<li><strong>{}</strong>: {}</li>", if who == "patient" { "Patient" } else { "Vården" }, esc(text))
+                })
+                .collect();
+            format!("<h2>Meddelanden</h2><ul>{items}</ul>")
+        },
         title = esc(&title),
         status = esc(&status),
         id = esc(&id),

@@ -55,8 +55,36 @@ async fn person_id(app: &Router, cookie: &str, given: &str) -> String {
         .to_owned()
 }
 
+/// A complete answer to the children's sore-throat form (for ages 6 months to 17 years).
+fn throat() -> Value {
+    let c = |code: &str| json!({ "valueCoding": { "system": "https://ingang.se/fhir/CodeSystem/halsont-barn", "code": code } });
+    json!({
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": "https://ingang.se/fhir/Questionnaire/ont-i-halsen-barn|1.0",
+        "status": "completed",
+        "item": [
+            { "linkId": "alder", "answer": [{ "valueInteger": 4 }] },
+            { "linkId": "svalja", "answer": [c("svart")] },
+            { "linkId": "andning", "answer": [{ "valueBoolean": false }] },
+            { "linkId": "feber", "answer": [{ "valueBoolean": false }] },
+            { "linkId": "varaktighet", "answer": [c("lt3d")] },
+            { "linkId": "beskrivning", "answer": [{ "valueString": "Ont när hon sväljer." }] }
+        ]
+    })
+}
+
+/// A care request at Hälsocentralen Gibraltar: the cold form (adults) unless the response is
+/// the children's sore-throat form.
 fn new_case(person: &str, response: Value) -> Value {
-    json!({ "personId": person, "unitId": "hc-gibraltar", "questionnaireId": "forkylning", "response": response })
+    let form = if response["questionnaire"].as_str().is_some_and(|q| q.contains("ont-i-halsen-barn")) {
+        "ont-i-halsen-barn"
+    } else {
+        "forkylning"
+    };
+    json!({
+        "personId": person, "unitId": "hc-gibraltar", "questionnaireId": form, "response": response,
+        "description": "Jag har varit sjuk i två dagar.", "rulesAccepted": true
+    })
 }
 
 #[tokio::test]
@@ -65,16 +93,20 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     let anna = login(&app, &state, "198001139297").await;
     let noah = person_id(&app, &anna, "Noah").await;
 
-    let (status, body) = call(&app, "POST", "/api/v1/cases", &anna, None, Some(new_case(&noah, cold("nej")))).await;
+    let (status, body) = call(&app, "POST", "/api/v1/cases", &anna, None, Some(new_case(&noah, throat()))).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("idempotency_key_required")));
-    let mut incomplete = cold("nej");
+    let mut incomplete = throat();
     incomplete["item"].as_array_mut().unwrap().pop();
     let (status, body) =
         call(&app, "POST", "/api/v1/cases", &anna, Some("k0"), Some(new_case(&noah, incomplete))).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("invalid_response")), "{body}");
 
+    // the cold form is for adults: not for Noah (4)
+    let (status, body) =
+        call(&app, "POST", "/api/v1/cases", &anna, Some("k0b"), Some(new_case(&noah, cold("nej")))).await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("not_allowed")), "{body}");
     let (status, first) =
-        call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, cold("nej")))).await;
+        call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, throat()))).await;
     assert_eq!(status, 201, "{first}");
     assert_eq!(first["status"], "waiting");
     assert_eq!(first["personName"], "Noah Andersson");
@@ -83,7 +115,7 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     assert_eq!(first["estimatedWaitMinutes"], 10);
     // the same key again (a retry after a lost answer): the same case, not a second one
     let (status, again) =
-        call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, cold("nej")))).await;
+        call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, throat()))).await;
     assert_eq!((status, &again["id"]), (200, &first["id"]));
     let (_, list) = call(&app, "GET", "/api/v1/cases", &anna, None, None).await;
     assert_eq!(list["cases"].as_array().unwrap().len(), 1);
@@ -124,12 +156,12 @@ async fn nobody_reaches_another_familys_cases_or_acts_outside_the_age_rules() {
     let elsa = person_id(&app, &anna, "Elsa").await;
     let alva = person_id(&app, &anna, "Alva").await;
     let (status, case) =
-        call(&app, "POST", "/api/v1/cases", &anna, Some("a"), Some(new_case(&elsa, cold("nej")))).await;
+        call(&app, "POST", "/api/v1/cases", &anna, Some("a"), Some(new_case(&elsa, throat()))).await;
     assert_eq!(status, 201);
     let id = case["id"].as_str().unwrap().to_owned();
     // Alva is 3 months: Digitalen starts at 6 months
     let (status, body) =
-        call(&app, "POST", "/api/v1/cases", &anna, Some("b"), Some(new_case(&alva, cold("nej")))).await;
+        call(&app, "POST", "/api/v1/cases", &anna, Some("b"), Some(new_case(&alva, throat()))).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("not_allowed")));
 
     let erik = login(&app, &state, "197905041237").await;
@@ -141,7 +173,7 @@ async fn nobody_reaches_another_familys_cases_or_acts_outside_the_age_rules() {
     let (_, list) = call(&app, "GET", "/api/v1/cases", &erik, None, None).await;
     assert_eq!(list["cases"], json!([]));
     // Erik cannot send a case for Anna's child
-    let (status, _) = call(&app, "POST", "/api/v1/cases", &erik, Some("x"), Some(new_case(&elsa, cold("nej")))).await;
+    let (status, _) = call(&app, "POST", "/api/v1/cases", &erik, Some("x"), Some(new_case(&elsa, throat()))).await;
     assert_eq!(status, 404);
     // signed out: nothing
     let (status, _) = call(&app, "GET", "/api/v1/cases", "", None, None).await;
@@ -166,7 +198,7 @@ async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_ou
     .await;
     assert_eq!(status, 200);
     let noah = person_id(&app, &anna, "Noah").await;
-    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("s1"), Some(new_case(&noah, cold("nej")))).await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("s1"), Some(new_case(&noah, throat()))).await;
     let id = case["id"].as_str().unwrap().to_owned();
 
     let page = |cookie: &str, uri: &str| {
@@ -230,7 +262,7 @@ async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_ou
     assert_eq!(mine["status"], "closed");
     // the answers are there for the staff, by text
     let (_, html) = page(&staff, &format!("/staff/cases/{id}")).await;
-    assert!(html.contains("Snuva sedan i går."));
+    assert!(html.contains("Ont när hon sväljer.") && html.contains("Jag har varit sjuk i två dagar."));
 }
 
 /// Reads the event stream until `needle` appears (or 5 s pass).
@@ -260,7 +292,7 @@ async fn the_event_stream_resumes_after_last_event_id_and_shows_only_the_users_o
     let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let noah = person_id(&app, &anna, "Noah").await;
-    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("ev1"), Some(new_case(&noah, cold("nej")))).await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("ev1"), Some(new_case(&noah, throat()))).await;
     let id = case["id"].as_str().unwrap().to_owned();
 
     // a reconnect (even to a restarted server: events are rows) gets everything after its last id
@@ -282,4 +314,128 @@ async fn the_event_stream_resumes_after_last_event_id_and_shows_only_the_users_o
     // signed out: no stream
     let res = send(&app, Request::get("/api/v1/events").body(Body::empty()).unwrap()).await;
     assert_eq!(res.status(), 401);
+}
+
+#[tokio::test]
+async fn a_case_needs_the_rules_a_description_and_a_category_the_unit_offers() {
+    let (app, state) = demo_app().await;
+    let erik = login(&app, &state, "197905041237").await;
+    let me = person_id(&app, &erik, "Erik").await;
+    let post = |key: &'static str, body: Value| {
+        let (app, erik) = (app.clone(), erik.clone());
+        async move { call(&app, "POST", "/api/v1/cases", &erik, Some(key), Some(body)).await }
+    };
+    let mut body = new_case(&me, cold("nej"));
+    body["rulesAccepted"] = json!(false);
+    let (status, err) = post("r1", body).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("rules_not_accepted")));
+    let mut body = new_case(&me, cold("nej"));
+    body["description"] = json!("   ");
+    let (status, err) = post("r2", body.clone()).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("description_required")));
+    body["description"] = json!("x".repeat(2001));
+    let (status, err) = post("r3", body).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("description_too_long")));
+    // Folktandvården takes toothache, not colds
+    let mut body = new_case(&me, cold("nej"));
+    body["unitId"] = json!("ftv-lulea");
+    let (status, err) = post("r4", body).await;
+    assert_eq!((status, err["code"].as_str()), (404, Some("not_offered")));
+    let (status, case) = post("r5", new_case(&me, cold("nej"))).await;
+    assert_eq!(status, 201);
+    assert_eq!(case["description"], "Jag har varit sjuk i två dagar.");
+    assert_eq!(case["questionnaireId"], "forkylning");
+
+    // the units say what they offer, when they are staffed and for whom each category is
+    let (status, units) = call(&app, "GET", "/api/v1/units", "", None, None).await;
+    assert_eq!(status, 200);
+    let unit = |id: &str| units["units"].as_array().unwrap().iter().find(|u| u["id"] == id).unwrap().clone();
+    let ftv = unit("ftv-lulea");
+    assert_eq!(ftv["timeZone"], "Europe/Stockholm");
+    assert_eq!(ftv["hours"][4], json!({ "day": 5, "opens": "07:30", "closes": "14:00" }));
+    assert_eq!(ftv["categories"], json!([{ "questionnaireId": "tandvark", "title": "Tandvärk" }]));
+    let hc = unit("hc-gibraltar");
+    assert_eq!(hc["hours"].as_array().unwrap().len(), 7);
+    assert_eq!(hc["services"][0], "seekCare");
+    let categories = hc["categories"].as_array().unwrap();
+    let throat = categories.iter().find(|c| c["questionnaireId"] == "ont-i-halsen-barn").unwrap();
+    assert_eq!((throat.get("minAge"), &throat["maxAge"]), (None, &json!(17)));
+    let cold = categories.iter().find(|c| c["questionnaireId"] == "forkylning").unwrap();
+    assert_eq!((&cold["minAge"], cold.get("maxAge")), (&json!(18), None));
+}
+
+#[tokio::test]
+async fn a_case_closed_three_days_ago_can_be_continued_but_not_one_closed_five_days_ago() {
+    let (app, state) = demo_app().await;
+    let sara = login(&app, &state, "198509223452").await;
+    let (_, list) = call(&app, "GET", "/api/v1/cases", &sara, None, None).await;
+    let case = |id: &str| list["cases"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+    let (recent, old) = (case("demo-sara-3-dagar"), case("demo-sara-5-dagar"));
+    assert_eq!((recent["status"].as_str(), old["status"].as_str()), (Some("closed"), Some("closed")));
+    let until = recent["canContinueUntil"].as_i64().expect("within four days");
+    assert_eq!(until, recent["closedAt"].as_i64().unwrap() + 4 * 86_400);
+    assert!(old.get("canContinueUntil").is_none());
+
+    let message = Some(json!({ "message": "Utslagen har kommit tillbaka." }));
+    let (status, err) =
+        call(&app, "POST", "/api/v1/cases/demo-sara-5-dagar/continue", &sara, Some("c0"), message.clone()).await;
+    assert_eq!((status, err["code"].as_str()), (409, Some("cannot_continue")));
+    let (status, err) = call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, None, message.clone()).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("idempotency_key_required")));
+    let (status, err) = call(
+        &app,
+        "POST",
+        "/api/v1/cases/demo-sara-3-dagar/continue",
+        &sara,
+        Some("c1"),
+        Some(json!({ "message": " " })),
+    )
+    .await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("message_required")));
+    // somebody else's case is not found
+    let erik = login(&app, &state, "197905041237").await;
+    let (status, _) =
+        call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &erik, Some("c1"), message.clone()).await;
+    assert_eq!(status, 404);
+
+    let (status, continued) =
+        call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, Some("c1"), message.clone()).await;
+    assert_eq!(status, 200, "{continued}");
+    assert_eq!((continued["status"].as_str(), continued["position"].as_u64()), (Some("waiting"), Some(1)));
+    assert_eq!(continued["createdAt"], recent["createdAt"], "still the same case");
+    // a retry with the same key: the same answer, no second message
+    let (status, again) =
+        call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, Some("c1"), message.clone()).await;
+    assert_eq!((status, again["status"].as_str()), (200, Some("waiting")));
+    let count: i64 = state
+        .db
+        .call(|c| c.query_row("SELECT COUNT(*) FROM messages WHERE case_id = 'demo-sara-3-dagar'", [], |r| r.get(0)))
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    // a waiting case cannot be "continued" with another key
+    let (status, _) =
+        call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, Some("c2"), message).await;
+    assert_eq!(status, 409);
+}
+
+#[tokio::test]
+async fn cases_list_per_person() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let (noah, elsa, me) =
+        (person_id(&app, &anna, "Noah").await, person_id(&app, &anna, "Elsa").await, person_id(&app, &anna, "Anna").await);
+    call(&app, "POST", "/api/v1/cases", &anna, Some("n"), Some(new_case(&noah, throat()))).await;
+    call(&app, "POST", "/api/v1/cases", &anna, Some("e"), Some(new_case(&elsa, throat()))).await;
+    call(&app, "POST", "/api/v1/cases", &anna, Some("a"), Some(new_case(&me, cold("nej")))).await;
+    let names = |list: &Value| -> Vec<String> {
+        list["cases"].as_array().unwrap().iter().map(|c| c["personName"].as_str().unwrap().to_owned()).collect()
+    };
+    let (_, all) = call(&app, "GET", "/api/v1/cases", &anna, None, None).await;
+    assert_eq!(names(&all), ["Anna Andersson", "Elsa Andersson", "Noah Andersson"]);
+    let (_, only) = call(&app, "GET", &format!("/api/v1/cases?personId={noah}"), &anna, None, None).await;
+    assert_eq!(names(&only), ["Noah Andersson"]);
+    let erik = login(&app, &state, "197905041237").await;
+    let (_, none) = call(&app, "GET", &format!("/api/v1/cases?personId={noah}"), &erik, None, None).await;
+    assert_eq!(names(&none), Vec::<String>::new());
 }

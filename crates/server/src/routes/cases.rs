@@ -6,11 +6,13 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use ingang_api::cases::{Case, CaseList, CaseStatus, NewCase, Priority, estimated_wait_minutes};
+use ingang_api::cases::{
+    Case, CaseList, CaseStatus, ContinueCase, NewCase, Priority, TextProblem, check_description, estimated_wait_minutes,
+};
 use ingang_questionnaire::{Form, Questionnaire, QuestionnaireResponse, Urgency};
 use rusqlite::{OptionalExtension, params};
 
@@ -33,6 +35,10 @@ pub fn priority(questionnaire: Questionnaire, response: QuestionnaireResponse) -
     }
 }
 
+/// How long after closing a case can be continued instead of starting anew (Norrbotten: four
+/// days). A region's rule: the app reads the result from `Case.canContinueUntil`.
+pub const CONTINUE_WITHIN_SECS: i64 = 4 * 86_400;
+
 /// A case row as read from the database.
 struct Row {
     id: String,
@@ -44,10 +50,13 @@ struct Row {
     priority: i64,
     created_at: i64,
     closed_at: Option<i64>,
+    queued_at: i64,
+    questionnaire_id: String,
+    description: String,
 }
 
-const SELECT: &str =
-    "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at
+const SELECT: &str = "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at,
+            COALESCE(c.queued_at, c.created_at), c.questionnaire_id, c.description
      FROM cases c JOIN units u ON u.id = c.unit_id";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -61,6 +70,9 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         priority: r.get(6)?,
         created_at: r.get(7)?,
         closed_at: r.get(8)?,
+        queued_at: r.get(9)?,
+        questionnaire_id: r.get(10)?,
+        description: r.get(11)?,
     })
 }
 
@@ -68,14 +80,14 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 fn queue_place(conn: &rusqlite::Connection, row: &Row) -> rusqlite::Result<(u32, u32)> {
     let ahead: u32 = conn.query_row(
         "SELECT COUNT(*) FROM cases WHERE unit_id = ?1 AND status = 'waiting'
-           AND (priority < ?2 OR (priority = ?2 AND (created_at < ?3 OR (created_at = ?3 AND rowid < (SELECT rowid FROM cases WHERE id = ?4)))))",
-        params![row.unit_id, row.priority, row.created_at, row.id],
+           AND (priority < ?2 OR (priority = ?2 AND (queued_at < ?3 OR (queued_at = ?3 AND rowid < (SELECT rowid FROM cases WHERE id = ?4)))))",
+        params![row.unit_id, row.priority, row.queued_at, row.id],
         |r| r.get(0),
     )?;
     // recent handling: minutes from arrival to being picked, over the unit's last 20 picked cases
     let recent: Option<f64> = conn.query_row(
-        "SELECT AVG(picked_at - created_at) / 60.0 FROM
-           (SELECT picked_at, created_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
+        "SELECT AVG(picked_at - queued_at) / 60.0 FROM
+           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
         [&row.unit_id],
         |r| r.get(0),
     )?;
@@ -87,6 +99,34 @@ fn queue_place(conn: &rusqlite::Connection, row: &Row) -> rusqlite::Result<(u32,
 pub fn place_of(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<(u32, u32)>> {
     let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), [id], row).optional()?;
     found.map(|r| queue_place(conn, &r)).transpose()
+}
+
+/// The request's `Idempotency-Key` (1–100 characters).
+pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 100)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "idempotency_key_required", "Idempotency-Key saknas."))
+}
+
+/// A description or message as stored, or 400 `<what>_required` / `<what>_too_long`.
+fn check_text(text: &str, what: &str) -> Result<String, ApiError> {
+    let (empty, long) = if what == "message" {
+        ("message_required", "message_too_long")
+    } else {
+        ("description_required", "description_too_long")
+    };
+    check_description(text).map_err(|p| match p {
+        TextProblem::Empty => ApiError::new(StatusCode::BAD_REQUEST, empty, "Texten saknas."),
+        TextProblem::TooLong => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            long,
+            format!("Texten får vara högst {} tecken.", ingang_api::cases::DESCRIPTION_MAX),
+        ),
+    })
 }
 
 /// Every case the user may see, by person: `(personnummer, person id, name)`.
@@ -109,6 +149,12 @@ fn to_case(conn: &rusqlite::Connection, r: Row, people: &[(String, String, Strin
     } else {
         (None, None)
     };
+    let can_continue_until = match (status, r.closed_at) {
+        (CaseStatus::Closed, Some(closed)) if closed + CONTINUE_WITHIN_SECS > now_secs() => {
+            Some(closed + CONTINUE_WITHIN_SECS)
+        }
+        _ => None,
+    };
     Ok(Some(Case {
         id: r.id,
         person_id: person_id.clone(),
@@ -116,6 +162,9 @@ fn to_case(conn: &rusqlite::Connection, r: Row, people: &[(String, String, Strin
         unit_id: r.unit_id,
         unit_name: r.unit_name,
         title: r.title,
+        questionnaire_id: r.questionnaire_id,
+        description: r.description,
+        can_continue_until,
         status,
         priority: r.priority as Priority,
         created_at: r.created_at,
@@ -172,13 +221,7 @@ pub async fn create_case(
     headers: HeaderMap,
     Json(body): Json<NewCase>,
 ) -> Result<Response, ApiError> {
-    let key = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 100)
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "idempotency_key_required", "Idempotency-Key saknas."))?
-        .to_owned();
+    let key = idempotency_key(&headers)?;
     let owner = user.personal_number.clone();
     // a retry: the case made with this key
     let (o, k) = (owner.clone(), key.clone());
@@ -193,6 +236,14 @@ pub async fn create_case(
         return Ok((StatusCode::OK, Json(load_case(&state, &user, id).await?)).into_response());
     }
 
+    if !body.rules_accepted {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "rules_not_accepted",
+            "Du behöver godkänna reglerna för Digitalen.",
+        ));
+    }
+    let description = check_text(&body.description, "description")?;
     let people = visible_people(&state, &user).await?;
     let person = people.iter().find(|p| p.id == body.person_id).cloned().ok_or_else(ApiError::not_found)?;
     if !person.can_seek_care {
@@ -204,21 +255,29 @@ pub async fn create_case(
     }
     let patient = person.personal_number.replace(['-', '+'], "");
     let (unit, qid) = (body.unit_id.clone(), body.questionnaire_id.clone());
-    let found: Option<(String, Option<String>)> = state
+    // the unit must offer this category (its questionnaire), and the category fit the person's age
+    let found: Option<(String, String)> = state
         .db
         .call(move |conn| {
-            let unit_ok: bool =
-                conn.query_row("SELECT COUNT(*) > 0 FROM units WHERE id = ?1", [&unit], |r| r.get(0))?;
-            if !unit_ok {
-                return Ok(None);
-            }
-            conn.query_row("SELECT resource, title FROM questionnaires WHERE id = ?1", [&qid], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
+            conn.query_row(
+                "SELECT q.resource, q.title FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
+                 WHERE c.unit_id = ?1 AND c.questionnaire_id = ?2",
+                [&unit, &qid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .optional()
         })
         .await?;
-    let (resource, title) = found.ok_or_else(ApiError::not_found)?;
+    let (resource, title) = found.ok_or_else(|| {
+        ApiError::new(StatusCode::NOT_FOUND, "not_offered", "Mottagningen tar inte emot ärenden om det här.")
+    })?;
+    if !super::units::category(body.questionnaire_id.clone(), title.clone(), &resource).fits(person.age) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_allowed",
+            "Frågorna är inte till för den här personens ålder.",
+        ));
+    }
     let questionnaire = Questionnaire::from_json(&resource).map_err(ApiError::internal)?;
     let response_text = body.response.to_string();
     let response = QuestionnaireResponse::from_json(&response_text)
@@ -230,16 +289,17 @@ pub async fn create_case(
     }
     let prio = priority(questionnaire, response);
     let id = random_token();
-    let title = title.unwrap_or_else(|| body.questionnaire_id.clone());
     let (cid, qid) = (id.clone(), body.questionnaire_id.clone());
     let unit = body.unit_id.clone();
     let inserted = state
         .db
         .call(move |conn| {
+            let now = now_secs();
             conn.execute(
-                "INSERT OR IGNORE INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status, created_at, idempotency_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?10)",
-                params![cid, owner, patient, &unit, qid, title, response_text, prio, now_secs(), key],
+                "INSERT OR IGNORE INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority,
+                                              status, created_at, queued_at, idempotency_key, description, rules_accepted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?9, ?10, ?11, ?9)",
+                params![cid, owner, patient, &unit, qid, title, response_text, prio, now, key, description],
             )?;
             // two identical requests at once: the one that lost the race returns the winner's case
             let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
@@ -254,18 +314,34 @@ pub async fn create_case(
     Ok((status, Json(load_case_for(&state, index(people), inserted).await?)).into_response())
 }
 
+/// `GET /cases?personId=`: only this person's cases (an id from `/me/people`).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseFilter {
+    /// Only this person's cases; one the user may not see gives an empty list.
+    pub person_id: Option<String>,
+}
+
 /// The user's cases and their children's, newest first.
 #[utoipa::path(
     get,
     path = "/cases",
     tag = "cases",
+    params(CaseFilter),
     responses(
         (status = 200, description = "Cases", body = CaseList),
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn list_cases(State(state): State<AppState>, user: AuthUser) -> Result<Json<CaseList>, ApiError> {
-    let people = people_index(&state, &user).await?;
+pub async fn list_cases(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Query(filter): Query<CaseFilter>,
+) -> Result<Json<CaseList>, ApiError> {
+    let mut people = people_index(&state, &user).await?;
+    if let Some(person) = &filter.person_id {
+        people.retain(|(_, id, _)| id == person);
+    }
     let patients = twelve_digits(&people);
     let cases = state
         .db
@@ -350,4 +426,86 @@ pub async fn withdraw_case(
         .await?;
     state.wake_streams();
     Ok(Json(load_case(&state, &user, case.id).await?))
+}
+
+/// Takes up a closed case again (within `canContinueUntil`): the message is added to the case
+/// and the case queues again with its priority. The same `Idempotency-Key` does it once.
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/continue",
+    tag = "cases",
+    request_body = ContinueCase,
+    params(
+        ("id" = String, Path, description = "Case id"),
+        ("Idempotency-Key" = String, Header, description = "A random key per request the app means to send once")
+    ),
+    responses(
+        (status = 200, description = "Queued again (or already, with this key)", body = Case),
+        (status = 400, description = "`idempotency_key_required`, `message_required` or `message_too_long`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such case for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`cannot_continue`: not closed, or closed too long ago", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn continue_case(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<ContinueCase>,
+) -> Result<Json<Case>, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let message = check_text(&body.message, "message")?;
+    let people = people_index(&state, &user).await?;
+    let case = load_case_for(&state, people.clone(), id.clone()).await?;
+    let (cid, k) = (id.clone(), key.clone());
+    let done: bool = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT COUNT(*) > 0 FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
+                [cid, k],
+                |r| r.get(0),
+            )
+        })
+        .await?;
+    if done {
+        return Ok(Json(case));
+    }
+    if case.can_continue_until.is_none() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "cannot_continue",
+            "Ärendet kan inte fortsättas. Sök vård på nytt.",
+        ));
+    }
+    let unit = case.unit_id.clone();
+    let cid = id.clone();
+    let changed = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let now = now_secs();
+            let changed = tx.execute(
+                "UPDATE cases SET status = 'waiting', queued_at = ?2, picked_at = NULL, closed_at = NULL
+                 WHERE id = ?1 AND status = 'closed' AND closed_at > ?3",
+                params![cid, now, now - CONTINUE_WITHIN_SECS],
+            )?;
+            if changed == 1 {
+                tx.execute(
+                    "INSERT INTO messages (case_id, author, body, created_at, idempotency_key) VALUES (?1, 'patient', ?2, ?3, ?4)",
+                    params![cid, message, now, key],
+                )?;
+                super::events::queue_changed(&tx, &unit)?;
+            }
+            tx.commit()?;
+            Ok(changed)
+        })
+        .await?;
+    if changed == 0 {
+        // a concurrent request continued it first
+        return Err(ApiError::new(StatusCode::CONFLICT, "cannot_continue", "Ärendet har redan fortsatts."));
+    }
+    state.wake_streams();
+    Ok(Json(load_case_for(&state, people, id).await?))
 }

@@ -38,6 +38,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(cases::create_case, cases::list_cases))
             .routes(routes!(cases::get_case))
             .routes(routes!(cases::withdraw_case))
+            .routes(routes!(cases::continue_case))
             .routes(routes!(events::events)),
     )
 }

@@ -1,9 +1,11 @@
 use axum::{Json, extract::State};
-use ingang_api::{Unit, UnitKind, UnitList};
+use ingang_api::{Category, Service, Unit, UnitKind, UnitList, hours::DayHours};
+use ingang_questionnaire::Questionnaire;
 
 use crate::{AppState, error::ApiError};
 
-/// The care units of the region, ordered by town and name. Public: no personal data.
+/// The care units of the region, ordered by town and name, with staffed hours, services and
+/// symptom categories. Public: no personal data.
 #[utoipa::path(
     get,
     path = "/units",
@@ -11,25 +13,64 @@ use crate::{AppState, error::ApiError};
     responses((status = 200, description = "All units", body = UnitList))
 )]
 pub async fn list_units(State(state): State<AppState>) -> Result<Json<UnitList>, ApiError> {
-    let units = state
-        .db
-        .call(|conn| {
-            let mut stmt =
-                conn.prepare("SELECT id, name, kind, address, city, phone FROM units ORDER BY city, name")?;
-            let rows = stmt.query_map([], |row| {
-                Ok(Unit {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    kind: kind_from_db(&row.get::<_, String>(2)?),
-                    address: row.get(3)?,
-                    city: row.get(4)?,
-                    phone: row.get(5)?,
-                })
-            })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
-        })
-        .await?;
+    let units = state.db.call(|conn| load_units(conn)).await?;
     Ok(Json(UnitList { units }))
+}
+
+/// Every unit with its hours, services and categories.
+pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
+    let mut stmt =
+        conn.prepare("SELECT id, name, kind, address, city, phone, time_zone FROM units ORDER BY city, name")?;
+    let mut units = stmt
+        .query_map([], |row| {
+            Ok(Unit {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                kind: kind_from_db(&row.get::<_, String>(2)?),
+                address: row.get(3)?,
+                city: row.get(4)?,
+                phone: row.get(5)?,
+                time_zone: row.get(6)?,
+                hours: Vec::new(),
+                services: Vec::new(),
+                categories: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut hours = conn.prepare("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1 ORDER BY day, opens")?;
+    let mut services = conn.prepare("SELECT service FROM unit_services WHERE unit_id = ?1 ORDER BY position")?;
+    let mut categories = conn.prepare(
+        "SELECT q.id, q.title, q.resource FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
+         WHERE c.unit_id = ?1 ORDER BY c.position",
+    )?;
+    for unit in &mut units {
+        unit.hours = hours
+            .query_map([&unit.id], |r| Ok(DayHours { day: r.get(0)?, opens: r.get(1)?, closes: r.get(2)? }))?
+            .collect::<rusqlite::Result<_>>()?;
+        unit.services = services
+            .query_map([&unit.id], |r| r.get::<_, String>(0))?
+            .map(|s| s.map(|s| service_from_db(&s)))
+            .collect::<rusqlite::Result<_>>()?;
+        unit.categories = categories
+            .query_map([&unit.id], |r| {
+                let (id, title, resource): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+                Ok(category(id, title, &resource))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    Ok(units)
+}
+
+/// A category from its questionnaire: the age range of its `useContext`, in whole years.
+pub fn category(questionnaire_id: String, title: String, resource: &str) -> Category {
+    let (low, high) = Questionnaire::from_json(resource).map(|q| q.age_range()).unwrap_or_default();
+    Category {
+        questionnaire_id,
+        title,
+        // "from 6 months" is the person rules' business (Digitalen's lower limit); whole years here
+        min_age: low.map(|l| l.floor() as u32).filter(|l| *l > 0),
+        max_age: high.map(|h| h.floor() as u32),
+    }
 }
 
 fn kind_from_db(kind: &str) -> UnitKind {
@@ -40,4 +81,8 @@ fn kind_from_db(kind: &str) -> UnitKind {
         "specialist" => UnitKind::Specialist,
         _ => UnitKind::Other,
     }
+}
+
+fn service_from_db(service: &str) -> Service {
+    serde_json::from_value(serde_json::Value::String(service.into())).unwrap_or(Service::Other)
 }
