@@ -70,6 +70,26 @@ self.addEventListener('message', (event) => {
   if (event.data === 'SKIP_WAITING') self.skipWaiting();
 });
 
+// "Nu är det din tur" (shown by the app through registration.showNotification, so it appears even
+// when the app is in the background). The notification carries no health data, only the case
+// URL. A click focuses an open window of the app and shows the case, or opens one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
+  if (target.origin !== self.location.origin) return;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const client of windows) {
+      if (new URL(client.url).origin === target.origin) {
+        await client.focus();
+        if ('navigate' in client) await client.navigate(target.href);
+        return;
+      }
+    }
+    await self.clients.openWindow(target.href);
+  })());
+});
+
 async function networkFirstConfig(request) {
   const cache = await caches.open(CONFIG_CACHE);
   try {

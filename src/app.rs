@@ -26,7 +26,7 @@ use crate::{
         preview::PreviewPage,
         seek_care::{
             SeekCarePage,
-            flow::{ProblemPage, SymptomFormPage, WhomPage},
+            flow::{DescribePage, ReviewPage, RulesPage, SymptomFormPage, UnitPage, WhomPage},
         },
         settings::SettingsPage,
         start::StartPage,
@@ -77,9 +77,12 @@ fn Routed(config: AppConfig) -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=StartPage />
                     <Route path=path!("/sok-vard") view=SeekCarePage />
-                    <Route path=path!("/sok-vard/ny") view=WhomPage />
-                    <Route path=path!("/sok-vard/ny/besvar") view=ProblemPage />
+                    <Route path=path!("/sok-vard/ny") view=RulesPage />
+                    <Route path=path!("/sok-vard/ny/vem") view=WhomPage />
+                    <Route path=path!("/sok-vard/ny/mottagning") view=UnitPage />
+                    <Route path=path!("/sok-vard/ny/beskriv") view=DescribePage />
                     <Route path=path!("/sok-vard/ny/besvar/:form") view=SymptomFormPage />
+                    <Route path=path!("/sok-vard/ny/granska") view=ReviewPage />
                     <Route path=path!("/kontaktuppgifter") view=ContactPage />
                     <Route path=path!("/arenden") view=CasesPage />
                     <Route path=path!("/arenden/:id") view=CasePage />

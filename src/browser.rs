@@ -89,3 +89,45 @@ pub fn download(name: &str, mime: &str, text: &str) {
     }
     let _ = web_sys::Url::revoke_object_url(&url);
 }
+
+/// The weekday and time now in `time_zone` (IANA, e.g. `Europe/Stockholm`), from the browser's
+/// `Intl` (which knows the zone's daylight-saving rules, so none ship in the wasm). `None` for a
+/// zone the browser does not know.
+pub fn local_time_in(time_zone: &str) -> Option<ingang_api::hours::LocalTime> {
+    let intl = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+    let ctor: js_sys::Function =
+        js_sys::Reflect::get(&intl, &JsValue::from_str("DateTimeFormat")).ok()?.dyn_into().ok()?;
+    let options = js_sys::Object::new();
+    for (k, v) in [
+        ("timeZone", time_zone),
+        ("weekday", "short"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ] {
+        js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v)).ok()?;
+    }
+    let args = js_sys::Array::of2(&JsValue::from_str("en-US"), &options);
+    // an unknown zone throws a RangeError: construct through Reflect to get it as a Result
+    let format = js_sys::Reflect::construct(&ctor, &args).ok()?;
+    let parts: js_sys::Function =
+        js_sys::Reflect::get(&format, &JsValue::from_str("formatToParts")).ok()?.dyn_into().ok()?;
+    let parts: js_sys::Array = parts.call1(&format, &js_sys::Date::new_0()).ok()?.dyn_into().ok()?;
+    let (mut weekday, mut hour, mut minute) = (None, None, None);
+    for part in parts.iter() {
+        let get = |k: &str| js_sys::Reflect::get(&part, &JsValue::from_str(k)).ok().and_then(|v| v.as_string());
+        let value = get("value").unwrap_or_default();
+        match get("type").as_deref() {
+            Some("weekday") => {
+                weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+                    .iter()
+                    .position(|d| *d == value)
+                    .map(|i| i as u8 + 1)
+            }
+            Some("hour") => hour = value.parse::<u16>().ok().map(|h| h % 24),
+            Some("minute") => minute = value.parse::<u16>().ok(),
+            _ => {}
+        }
+    }
+    Some(ingang_api::hours::LocalTime { weekday: weekday?, minute: hour? * 60 + minute? })
+}

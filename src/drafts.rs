@@ -38,12 +38,20 @@ impl Drafts {
 
     /// The saved draft, if any (and readable with this key).
     pub async fn load(&self) -> Option<QuestionnaireResponse> {
+        QuestionnaireResponse::from_json(&self.load_text().await?).ok()
+    }
+
+    /// Any saved value (e.g. the choices of the seek-care flow), decrypted.
+    pub async fn load_json<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_str(&self.load_text().await?).ok()
+    }
+
+    async fn load_text(&self) -> Option<String> {
         let stored = storage::get(&self.storage_key())?;
-        let text = match self {
-            Drafts::Plain(_) => stored,
-            Drafts::Sealed(key, _) => key.open(&stored).await?,
-        };
-        QuestionnaireResponse::from_json(&text).ok()
+        match self {
+            Drafts::Plain(_) => Some(stored),
+            Drafts::Sealed(key, _) => key.open(&stored).await,
+        }
     }
 
     /// A plain draft at once (the preview starts synchronously); `None` for sealed drafts.
@@ -56,7 +64,12 @@ impl Drafts {
 
     /// Saves the draft (encryption finishes in the background).
     pub fn save(&self, response: &QuestionnaireResponse) {
-        let Ok(text) = serde_json::to_string(response) else { return };
+        self.save_json(response);
+    }
+
+    /// Saves any value as JSON (encryption finishes in the background).
+    pub fn save_json<T: serde::Serialize>(&self, value: &T) {
+        let Ok(text) = serde_json::to_string(value) else { return };
         let storage_key = self.storage_key();
         match self {
             Drafts::Plain(_) => storage::set(&storage_key, &text),

@@ -12,6 +12,7 @@ mod crypto;
 mod drafts;
 mod events;
 mod i18n;
+mod notify;
 mod pages;
 mod pwa;
 mod storage;

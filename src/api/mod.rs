@@ -10,7 +10,7 @@ pub mod http;
 use std::fmt;
 
 use ingang_api::{
-    ErrorBody, Health, QuestionnaireList, UnitList,
+    ErrorBody, Health, UnitList,
     auth::{LoginStarted, LoginStatus, SessionInfo, StartLogin},
     cases::{Case, CaseList, NewCase},
     people::{ContactDetails, DraftKey, PeopleList},
@@ -188,10 +188,6 @@ impl Api {
         self.send("PUT", "/me/contact", Some(&body)).await
     }
 
-    pub async fn questionnaires(&self) -> Result<QuestionnaireList, ApiError> {
-        self.get("/questionnaires").await
-    }
-
     pub async fn questionnaire(&self, id: &str) -> Result<ingang_questionnaire::Questionnaire, ApiError> {
         self.get(&format!("/questionnaires/{}", js_sys::encode_uri_component(id))).await
     }
@@ -202,8 +198,20 @@ impl Api {
         self.send_with("POST", "/cases", Some(&body), &[("Idempotency-Key", idempotency_key)]).await
     }
 
-    pub async fn cases(&self) -> Result<CaseList, ApiError> {
-        self.get("/cases").await
+    /// The user's and their children's cases; `person` narrows the list to one of them.
+    pub async fn cases(&self, person: Option<&str>) -> Result<CaseList, ApiError> {
+        match person {
+            Some(id) => self.get(&format!("/cases?personId={}", js_sys::encode_uri_component(id))).await,
+            None => self.get("/cases").await,
+        }
+    }
+
+    /// Takes up a closed case again ("Fortsätt ärendet"); the key makes a retry harmless.
+    pub async fn continue_case(&self, id: &str, message: &str, idempotency_key: &str) -> Result<Case, ApiError> {
+        let body =
+            serde_json::to_string(&ingang_api::cases::ContinueCase { message: message.into() }).unwrap_or_default();
+        let path = format!("/cases/{}/continue", js_sys::encode_uri_component(id));
+        self.send_with("POST", &path, Some(&body), &[("Idempotency-Key", idempotency_key)]).await
     }
 
     pub async fn case(&self, id: &str) -> Result<Case, ApiError> {

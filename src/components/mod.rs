@@ -7,6 +7,7 @@ pub mod emergency;
 pub mod icon;
 pub mod layout;
 pub mod nav;
+pub mod open_status;
 pub mod page;
 pub mod person_chooser;
 pub mod protected;

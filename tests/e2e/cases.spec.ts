@@ -2,10 +2,22 @@
 // idempotency key survives a lost answer), the case screen shows the place in the queue and
 // updates it as others arrive and leave, and the user can withdraw.
 import type { Page } from '@playwright/test';
-import { test, expect, expectNoAxeViolations, identifyOnTestPage, loginAndGo } from './fixtures';
+import type { Browser } from '@playwright/test';
+import {
+  test,
+  expect,
+  expectNoAxeViolations,
+  identifyOnTestPage,
+  killServer,
+  loginAndGo,
+  startCare,
+  startServer,
+  stopServer,
+} from './fixtures';
 
 const ANNA = '198001139297';
 const ERIK = '197905041237';
+const SARA = '198509223452'; // has cases closed 3 and 5 days ago (demo data)
 
 test.describe.configure({ timeout: 60_000 });
 
@@ -15,7 +27,18 @@ async function answerCold(page: Page, breathing = 'Nej') {
   await page.getByRole('radio', { name: 'Mindre än 3 dagar' }).check();
   await page.getByLabel('Beskriv med egna ord vad du söker för och vad du vill ha hjälp med').fill('Täppt näsa sedan i går.');
   await page.getByRole('button', { name: 'Granska svaren' }).click();
-  await expect(page.getByRole('heading', { name: 'Skicka till vården' })).toBeFocused();
+  await expect(page.locator('h1')).toHaveText('Granska och skicka');
+}
+
+async function answerThroat(page: Page) {
+  await page.getByLabel('Hur gammalt är barnet?').fill('4');
+  await page.getByRole('radio', { name: 'Ja, men det gör ont' }).check();
+  await page.getByRole('group', { name: 'Har barnet svårt att andas?' }).getByRole('radio', { name: 'Nej' }).check();
+  await page.getByRole('group', { name: 'Har barnet feber?' }).getByRole('radio', { name: 'Nej' }).check();
+  await page.getByRole('radio', { name: 'Mindre än 3 dagar' }).check();
+  await page.getByLabel('Beskriv med egna ord hur barnet mår och vad du vill ha hjälp med').fill('Äter glass, men inget annat.');
+  await page.getByRole('button', { name: 'Granska svaren' }).click();
+  await expect(page.locator('h1')).toHaveText('Granska och skicka');
 }
 
 test('a guardian sends a request for a child once, even when the answer is lost, and waits in the queue', async ({
@@ -23,15 +46,45 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   browser,
 }) => {
   test.setTimeout(150_000);
+  await page.context().grantPermissions(['notifications']);
   await loginAndGo(page, ANNA, '/sok-vard/ny');
+  await expectNoAxeViolations(page, 'rules');
+  // the rules must be accepted: a clear message, with focus on the box
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Du behöver godkänna reglerna' })).toBeVisible();
+  await expect(page.getByLabel('Jag har läst reglerna och godkänner dem')).toBeFocused();
+  await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
   await page.getByRole('radio', { name: /Noah/ }).check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
-  await page.getByRole('link', { name: /Förkylning/ }).click();
-  await answerCold(page);
-  await expectNoAxeViolations(page, 'send');
-  // a health centre is preselected; the user may choose another unit
-  await expect(page.getByRole('group', { name: 'Välj mottagning' }).getByRole('radio', { checked: true })).toHaveAccessibleName(/^Hälsocentralen/);
-  await page.getByRole('radio', { name: /Hälsocentralen Gibraltar/ }).check();
+  await expect(page.locator('h1')).toHaveText('Mottagning och besvär');
+  // a health centre is preselected; the categories are those for a 4-year-old there
+  const units = page.getByRole('group', { name: 'Välj mottagning' });
+  await expect(units.getByRole('radio', { checked: true })).toHaveAccessibleName(/^Hälsocentralen/);
+  await expect(units.getByRole('radio', { name: /Hälsocentralen Gibraltar/ })).toHaveAccessibleDescription(/^(Öppet nu|Stängt nu)/);
+  const categories = page.getByRole('group', { name: 'Vad gäller det för Noah?' });
+  await expect(categories.getByRole('radio', { name: 'Ont i halsen (barn)' })).toBeVisible();
+  await expect(categories.getByRole('radio', { name: 'Förkylning och hosta' })).toHaveCount(0);
+  await expect(categories.getByRole('radio', { name: 'Nedstämdhet' })).toHaveCount(0);
+  await expectNoAxeViolations(page, 'unit and category');
+  await units.getByRole('radio', { name: /Hälsocentralen Gibraltar/ }).check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Välj vad ärendet gäller.' })).toBeVisible();
+  await categories.getByRole('radio', { name: 'Ont i halsen (barn)' }).check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('h1')).toHaveText('Beskriv vad du söker vård för');
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Skriv vad du söker vård för.' })).toBeVisible();
+  await expect(page.getByLabel('Beskriv med egna ord')).toBeFocused();
+  await page.getByLabel('Beskriv med egna ord').fill('Noah har ont i halsen sedan i går.');
+  await expectNoAxeViolations(page, 'describe');
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('h1')).toHaveText('Frågor om besvären');
+  await answerThroat(page);
+  await expect(page.getByTestId('review-description')).toHaveText('Noah har ont i halsen sedan i går.');
+  await expect(page.getByTestId('review-answers')).toContainText('Kan barnet svälja och dricka? Ja, men det gör ont');
+  await expect(page.getByTestId('review-answers')).toContainText('Har barnet feber? Nej');
+  await expectNoAxeViolations(page, 'review');
 
   const countCases = async () => (await (await page.request.get('/api/v1/cases')).json()).cases.length;
   const before = await countCases();
@@ -52,12 +105,28 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   await page.getByRole('button', { name: 'Skicka' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'saknas anslutning' })).toBeVisible();
   await page.getByRole('button', { name: 'Skicka' }).click();
-  await expect(page).toHaveURL(/\/arenden\/[0-9a-f-]+$/);
+  await expect(page).toHaveURL(/\/arenden\/[0-9a-f-]+\?skickat=1$/);
   await expect(page.locator('h1')).toHaveText('Ditt ärende');
+  await expect(page.getByTestId('case-sent')).toContainText('Tack! Din förfrågan är skickad.');
   expect(await countCases()).toBe(before + 1);
   const id = new URL(page.url()).pathname.split('/').pop();
   const sent = await (await page.request.get(`/api/v1/cases/${id}`)).json();
-  expect(sent).toMatchObject({ personName: 'Noah Andersson', status: 'waiting', unitId: 'hc-gibraltar' });
+  expect(sent).toMatchObject({
+    personName: 'Noah Andersson',
+    status: 'waiting',
+    unitId: 'hc-gibraltar',
+    questionnaireId: 'ont-i-halsen-barn',
+    description: 'Noah har ont i halsen sedan i går.',
+  });
+  // push is on in her settings, the browser allows it: the app says so while she waits
+  const contact = await (await page.request.get('/api/v1/me/contact')).json();
+  const saved = await page.request.put('/api/v1/me/contact', {
+    headers: { 'X-Ingang-Csrf': '1', Origin: new URL(page.url()).origin },
+    data: { ...contact, notifications: { ...contact.notifications, push: true } },
+  });
+  expect(saved.status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId('notify')).toHaveText('Aviseringar är på för den här enheten.');
 
   const position = page.getByTestId('queue-position');
   await expect(position).toHaveText('Du är nummer 1 i kön. Beräknad väntetid: cirka 10 minuter.');
@@ -82,6 +151,8 @@ test('a guardian sends a request for a child once, even when the answer is lost,
       personId: erikId,
       unitId: 'hc-gibraltar',
       questionnaireId: 'forkylning',
+      description: 'Andfådd.',
+      rulesAccepted: true,
       response: {
         resourceType: 'QuestionnaireResponse',
         questionnaire: 'https://ingang.se/fhir/Questionnaire/forkylning|1.0',
@@ -109,7 +180,7 @@ test('a guardian sends a request for a child once, even when the answer is lost,
 
   // Mina ärenden lists it; the draft is gone now that the case exists
   await page.goto('/arenden');
-  await expect(page.getByRole('link', { name: 'Förkylning och hosta' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Ont i halsen (barn)' })).toBeVisible();
   await expect(page.locator('.case-item').first()).toContainText('Väntar i kön · Noah Andersson · Hälsocentralen Gibraltar');
   await expectNoAxeViolations(page, 'cases list');
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.') || k.startsWith('ingang.submit.')))).toEqual([]);
@@ -134,9 +205,18 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   await expect(page.getByTestId('case-status')).toHaveText('Pågår');
   await expect(page.getByTestId('queue-position')).toHaveText('');
   await expectNoAxeViolations(page, 'your turn');
+  // and the service worker showed a system notification, with no health data in it
+  await expect
+    .poll(() =>
+      page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => `${n.title}: ${n.body}`),
+      ),
+    )
+    .toEqual(['Nu är det din tur: Öppna Ingång för att fortsätta ditt ärende.']);
   await staff.bringToFront();
   await staff.goto(`/staff/cases/${id}`);
-  await expect(staff.getByText('Täppt näsa sedan i går.')).toBeVisible();
+  await expect(staff.getByTestId('description')).toHaveText('Noah har ont i halsen sedan i går.');
+  await expect(staff.getByText('Äter glass, men inget annat.')).toBeVisible();
   await expectNoAxeViolations(staff, 'staff case');
   await staff.goto('/staff/sms');
   await expect(staff.locator('tbody tr').first()).toContainText('+46701234567');
@@ -146,8 +226,7 @@ test('a guardian sends a request for a child once, even when the answer is lost,
 
 test('a life-threatening answer stops the flow with "Ring 112"; a wrong tap can be undone', async ({ page }) => {
   await loginAndGo(page, ERIK, '/sok-vard/ny');
-  await page.getByRole('button', { name: 'Fortsätt' }).click();
-  await page.getByRole('link', { name: /Förkylning/ }).click();
+  await startCare(page, { category: /Förkylning/, description: 'Svårt att andas.' });
   // (click, not check: the form gives way to the stop at once)
   await page.getByRole('radio', { name: 'Ja, jag har mycket svårt att andas och kan inte prata hela meningar' }).click();
   const stop = page.getByTestId('call-112');
@@ -158,4 +237,177 @@ test('a life-threatening answer stops the flow with "Ring 112"; a wrong tap can 
   await stop.getByRole('button', { name: /ändra svaret/ }).click();
   await page.getByRole('radio', { name: 'Nej', exact: true }).check();
   await expect(page.getByRole('button', { name: 'Granska svaren' })).toBeVisible();
+});
+
+test('for oneself: categories follow the unit and age, and what is typed survives reload and offline', async ({
+  page,
+  context,
+}) => {
+  await loginAndGo(page, ERIK, '/sok-vard/ny');
+  await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  const categories = page.getByRole('group', { name: 'Vad gäller det för Erik?' });
+  await expect(categories.getByRole('radio', { name: 'Förkylning och hosta' })).toBeVisible();
+  await expect(categories.getByRole('radio', { name: 'Ont i halsen (barn)' })).toHaveCount(0);
+  // Folktandvården takes only toothache
+  await page.getByRole('radio', { name: /Folktandvården Luleå/ }).check();
+  await expect(categories.getByRole('radio')).toHaveCount(1);
+  await expect(categories.getByRole('radio', { name: 'Tandvärk' })).toBeVisible();
+  await page.getByRole('radio', { name: /Hälsocentralen Gibraltar/ }).check();
+  await categories.getByRole('radio', { name: 'Förkylning och hosta' }).check();
+  // the choices are kept (encrypted) too
+  await page.reload();
+  await expect(page.getByRole('radio', { name: /Hälsocentralen Gibraltar/ })).toBeChecked();
+  await expect(page.getByRole('radio', { name: 'Förkylning och hosta' })).toBeChecked();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+
+  const text = page.getByLabel('Beskriv med egna ord');
+  await text.fill('Hosta i en vecka.');
+  await page.reload();
+  await expect(text).toHaveValue('Hosta i en vecka.');
+  // offline: typing goes on and is kept
+  await context.setOffline(true);
+  await text.fill('Hosta i en vecka. Nu feber också.');
+  await expect(page.getByText('33 av 2000 tecken')).toBeVisible();
+  await page.waitForTimeout(300); // the encryption finishes in the background
+  await context.setOffline(false);
+  await page.reload();
+  await expect(text).toHaveValue('Hosta i en vecka. Nu feber också.');
+  expect(JSON.stringify(await page.evaluate(() => ({ ...localStorage })))).not.toContain('feber');
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await answerCold(page);
+  await expect(page.getByTestId('review-description')).toHaveText('Hosta i en vecka. Nu feber också.');
+  // "Ändra" goes back to the description, and on again
+  await page.getByRole('link', { name: 'Ändra: Din beskrivning' }).click();
+  await expect(text).toHaveValue('Hosta i en vecka. Nu feber också.');
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByRole('button', { name: 'Granska svaren' }).click();
+  await page.getByRole('button', { name: 'Skicka' }).click();
+  await expect(page.getByTestId('case-sent')).toContainText('Tack! Din förfrågan är skickad.');
+  await expect(page.getByTestId('case-sent')).toContainText('Hälsocentralen Gibraltar');
+  // sent: nothing of it is left on the device, and the next request starts with the rules
+  expect(
+    await page.evaluate(() =>
+      Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.') || k.startsWith('ingang.submit.') || k === 'ingang.seek.rules'),
+    ),
+  ).toEqual([]);
+  await page.goto('/sok-vard/ny/beskriv');
+  await expect(page).toHaveURL('/sok-vard/ny');
+});
+
+test('a case closed three days ago can be continued, one closed five days ago cannot', async ({ page }) => {
+  await loginAndGo(page, SARA, '/arenden');
+  const items = page.locator('.case-item');
+  const recent = items.filter({ hasText: 'Hudbesvär' });
+  const old = items.filter({ hasText: 'Förkylning och hosta' });
+  await expect(recent).toContainText('Avslutat');
+  await expect(recent.getByRole('link', { name: 'Fortsätt ärendet' })).toBeVisible();
+  await expect(old).toContainText('Avslutat');
+  await expect(old.getByRole('link', { name: 'Fortsätt ärendet' })).toHaveCount(0);
+  await expectNoAxeViolations(page, 'cases with closed ones');
+
+  await old.getByRole('link', { name: 'Förkylning och hosta' }).click();
+  await expect(page.getByTestId('case-status')).toHaveText('Avslutat');
+  await expect(page.getByRole('heading', { name: 'Fortsätt ärendet' })).toHaveCount(0);
+
+  await page.goto('/arenden');
+  await recent.getByRole('link', { name: 'Fortsätt ärendet' }).click();
+  await expect(page.getByRole('heading', { name: 'Fortsätt ärendet' })).toBeVisible();
+  await expectNoAxeViolations(page, 'continue');
+  const message = page.getByLabel('Vad har hänt sedan sist?');
+  await page.getByRole('button', { name: 'Fortsätt ärendet' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Skriv vad du söker vård för.' })).toBeVisible();
+  await message.fill('Utslagen har kommit tillbaka på armarna.');
+  await page.reload();
+  await expect(message).toHaveValue('Utslagen har kommit tillbaka på armarna.');
+  await page.getByRole('button', { name: 'Fortsätt ärendet' }).click();
+  await expect(page.getByTestId('case-status')).toHaveText('Väntar i kön');
+  await expect(page.getByTestId('queue-position')).toHaveText(/^Du är nummer \d+ i kön\./);
+  await expect(page.getByRole('heading', { name: 'Fortsätt ärendet' })).toHaveCount(0);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('continue')))).toEqual([]);
+});
+
+test('"Öppet nu" is Stockholm time on any device, across daylight saving', async ({ browser, server }) => {
+  // a phone set to New York time: the hours are still the unit's
+  const context = await browser.newContext({ baseURL: server.url, timezoneId: 'America/New_York' });
+  const page = await context.newPage();
+  const unit = (name: string) => page.locator('.unit').filter({ hasText: name }).getByTestId('open-status');
+  // Sunday 29 March 2026, 07:30 UTC: 09:30 summer time in Stockholm (changed at 01:00 UTC)
+  await page.clock.setFixedTime(new Date('2026-03-29T07:30:00Z'));
+  await page.goto('/sok-vard');
+  await expect(unit('Hälsocentralen Gibraltar')).toHaveText('Öppet nu, till 15:00');
+  await expect(unit('Folktandvården Luleå')).toHaveText('Stängt nu. Öppnar i morgon 07:30');
+  await expect(page.locator('.unit').filter({ hasText: 'Folktandvården Luleå' })).toContainText('fre 07:30–14:00');
+  await expectNoAxeViolations(page, 'units with hours');
+  // Sunday 25 October 2026, 07:30 UTC: 08:30 winter time, not yet open
+  await page.clock.setFixedTime(new Date('2026-10-25T07:30:00Z'));
+  await page.reload();
+  await expect(unit('Hälsocentralen Gibraltar')).toHaveText('Stängt nu. Öppnar i dag 09:00');
+  // Friday 20 November 2026, 14:30 in Stockholm: the dental clinic has closed for the weekend
+  await page.clock.setFixedTime(new Date('2026-11-20T13:30:00Z'));
+  await page.reload();
+  await expect(unit('Folktandvården Luleå')).toHaveText('Stängt nu. Öppnar måndag 07:30');
+  await expect(unit('Hälsocentralen Gibraltar')).toHaveText('Öppet nu, till 18:00');
+  await context.close();
+});
+
+/** A complete answer to the cold form ("vila": short of breath at rest, urgent). */
+function coldResponse(breathing: string) {
+  const coding = (code: string) => ({ valueCoding: { system: 'https://ingang.se/fhir/CodeSystem/forkylning', code } });
+  return {
+    resourceType: 'QuestionnaireResponse',
+    questionnaire: 'https://ingang.se/fhir/Questionnaire/forkylning|1.0',
+    status: 'completed',
+    item: [
+      { linkId: 'andning', answer: [coding(breathing)] },
+      { linkId: 'symtom', answer: [coding('snuva')] },
+      { linkId: 'varaktighet', answer: [coding('lt3d')] },
+      { linkId: 'beskrivning', answer: [{ valueString: 'Hostar sedan i går.' }] },
+    ],
+  };
+}
+
+/** Care staff sign in to the console and pick a case. */
+async function staffPick(browser: Browser, baseURL: string, id: string) {
+  const context = await browser.newContext({ baseURL });
+  const staff = await context.newPage();
+  await staff.goto('/staff');
+  await staff.getByLabel('Person').selectOption('omar');
+  await staff.getByRole('button', { name: 'Logga in' }).click();
+  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
+  await expect(staff.locator(`tr[data-case="${id}"]`)).toContainText('Pågår');
+  await context.close();
+}
+
+test('the queue screen reconnects after a server restart and misses nothing', async ({ browser }) => {
+  test.setTimeout(120_000);
+  let { server, dir } = await startServer();
+  const listen = new URL(server.url).host;
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  try {
+    await loginAndGo(page, ANNA, '/arenden');
+    const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
+    const created = await page.request.post('/api/v1/cases', {
+      headers: { 'X-Ingang-Csrf': '1', Origin: server.url, 'Idempotency-Key': 'restart-1' },
+      data: { personId: me, unitId: 'hc-gibraltar', questionnaireId: 'forkylning', description: 'Hosta.', rulesAccepted: true, response: coldResponse('nej') },
+    });
+    expect(created.status()).toBe(201);
+    const id = (await created.json()).id;
+    await page.goto(`/arenden/${id}`);
+    await expect(page.getByTestId('queue-position')).toHaveText(/^Du är nummer 1 i kön\./);
+
+    // the server goes down and comes back on the same address and database
+    await killServer(server);
+    ({ server } = await startServer(undefined, [], { dir, listen }));
+    // staff pick the case on the restarted server: the open screen learns it from the resumed
+    // event stream (the expect timeout is shorter than the 30 s safety poll)
+    await staffPick(browser, server.url, id);
+    await expect(page.getByTestId('your-turn')).toContainText('Nu är det din tur');
+    await expect(page.getByTestId('case-status')).toHaveText('Pågår');
+  } finally {
+    await context.close();
+    await stopServer(server, dir);
+  }
 });

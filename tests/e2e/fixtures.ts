@@ -18,12 +18,17 @@ const DIST = process.env.INGANG_DIST ?? join(ROOT, 'dist');
 
 export type Server = { url: string; process: ChildProcess };
 
-/** Starts a server on a free port with a fresh database; `dist` defaults to the release build. */
-export async function startServer(dist = DIST, extraArgs: string[] = []): Promise<{ server: Server; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'ingang-e2e-'));
+/** Starts a server on a free port with a fresh database; `dist` defaults to the release build.
+ *  `opts.dir` and `opts.listen` restart a server on its old database and address. */
+export async function startServer(
+  dist = DIST,
+  extraArgs: string[] = [],
+  opts: { dir?: string; listen?: string } = {},
+): Promise<{ server: Server; dir: string }> {
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ingang-e2e-'));
   const child = spawn(
     SERVER_BIN,
-    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', '127.0.0.1:0', '--demo', ...extraArgs],
+    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', opts.listen ?? '127.0.0.1:0', '--demo', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {
@@ -47,9 +52,15 @@ export async function startServer(dist = DIST, extraArgs: string[] = []): Promis
 }
 
 export async function stopServer(server: Server, dir: string) {
+  await killServer(server);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Stops the server and keeps its database (for a restart). */
+export async function killServer(server: Server) {
+  if (server.process.exitCode !== null) return;
   server.process.kill('SIGTERM');
   await new Promise((r) => server.process.once('exit', r));
-  rmSync(dir, { recursive: true, force: true });
 }
 
 export { DIST };
@@ -97,9 +108,7 @@ export async function waitForApp(page: Page) {
 export const ROUTES: { path: string; heading: string; protected?: boolean }[] = [
   { path: '/', heading: 'Välkommen till Ingång' },
   { path: '/sok-vard', heading: 'Sök vård' },
-  { path: '/sok-vard/ny', heading: 'Vem söker du vård för?', protected: true },
-  { path: '/sok-vard/ny/besvar', heading: 'Vad gäller det?', protected: true },
-  { path: '/sok-vard/ny/besvar/forkylning', heading: 'Beskriv besvären', protected: true },
+  { path: '/sok-vard/ny', heading: 'Innan du börjar', protected: true },
   { path: '/kontaktuppgifter', heading: 'Dina kontaktuppgifter', protected: true },
   { path: '/arenden', heading: 'Mina ärenden', protected: true },
   { path: '/arenden/finns-inte', heading: 'Ditt ärende', protected: true },
@@ -155,4 +164,28 @@ export async function loginAndGo(page: Page, pnr: string, path: string) {
     await page.getByRole('button', { name: 'Spara och fortsätt' }).click();
   }
   await page.waitForURL((url) => url.pathname === path.split('?')[0]);
+}
+
+/** Walks the seek-care flow from the rules to the questionnaire: accepts the rules, chooses the
+ *  person (default: the user), the unit (default: the preselected health centre) and the
+ *  category, and writes the description. Ends on the category's questions. */
+export async function startCare(
+  page: Page,
+  opts: { person?: RegExp; unit?: RegExp; category: RegExp; description: string },
+) {
+  await page.goto('/sok-vard/ny');
+  await expect(page.locator('h1')).toHaveText('Innan du börjar');
+  await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('h1')).toHaveText('Vem söker du vård för?');
+  if (opts.person) await page.getByRole('radio', { name: opts.person }).check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('h1')).toHaveText('Mottagning och besvär');
+  if (opts.unit) await page.getByRole('radio', { name: opts.unit }).check();
+  await page.getByRole('radio', { name: opts.category }).check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('h1')).toHaveText('Beskriv vad du söker vård för');
+  await page.getByLabel('Beskriv med egna ord').fill(opts.description);
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('h1')).toHaveText('Frågor om besvären');
 }

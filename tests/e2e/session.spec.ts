@@ -8,6 +8,7 @@ import {
   expectNoAxeViolations,
   loginAndGo,
   loginHere,
+  startCare,
   startServer,
   stopServer,
   ROUTES,
@@ -85,6 +86,8 @@ test('every protected route renders signed in with no axe violations', async ({ 
 
 test('a guardian chooses a child; 14- and 4-year-olds and a baby get the age rules', async ({ page }) => {
   await loginAndGo(page, ANNA, '/sok-vard/ny');
+  await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
   await expect(page.locator('h1')).toHaveText('Vem söker du vård för?');
   const people = page.getByRole('group', { name: 'Välj vem du söker vård för' });
   await expect(people.getByRole('radio', { name: /Anna Andersson \(du själv\)/ })).toBeChecked();
@@ -102,10 +105,10 @@ test('a guardian chooses a child; 14- and 4-year-olds and a baby get the age rul
   // Noah, 4: care and e-services
   await noah.check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
-  await expect(page).toHaveURL('/sok-vard/ny/besvar');
+  await expect(page).toHaveURL('/sok-vard/ny/mottagning');
   await expect(page.getByTestId('acting-bar')).toHaveText(/Du agerar för Noah Andersson \(4 år\)\./);
-  await expect(page.getByText('Välj det som bäst beskriver besvären för Noah.')).toBeVisible();
-  await expectNoAxeViolations(page, 'problem for a child');
+  await expect(page.getByRole('group', { name: 'Vad gäller det för Noah?' })).toBeVisible();
+  await expectNoAxeViolations(page, 'unit and category for a child');
   await page.goto('/inkorg');
   await expect(page.getByTestId('acting-bar')).toContainText('Noah');
   await expect(page.getByTestId('eservices-for')).toHaveText('Du ser e-tjänster för Noah Andersson.');
@@ -117,7 +120,7 @@ test('a guardian chooses a child; 14- and 4-year-olds and a baby get the age rul
   await expect(elsaHere).toBeDisabled();
   await expect(elsaHere).toHaveAccessibleDescription('Från 13 år loggar barnet in själv i e-tjänsterna.');
   await expectNoAxeViolations(page, 'e-services chooser');
-  await page.goto('/sok-vard/ny');
+  await page.goto('/sok-vard/ny/vem');
   await page.getByRole('radio', { name: /Elsa/ }).check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
   await expect(page.getByTestId('acting-bar')).toHaveText(/Du agerar för Elsa Andersson \(14 år\)\./);
@@ -148,18 +151,21 @@ test("another user's people are refused, in the API and in the app", async ({ pa
   expect(eriks.map((p: { givenName: string }) => p.givenName)).toEqual(['Erik']);
   // a stale choice of someone else's child on this device is ignored
   await erik.evaluate((id) => localStorage.setItem('ingang.acting', id), elsa.id);
-  await erik.goto('/sok-vard/ny/besvar');
-  await expect(erik.getByText('Välj det som bäst beskriver besvären för Erik.')).toBeVisible();
+  await erik.goto('/sok-vard/ny');
+  await erik.getByLabel('Jag har läst reglerna och godkänner dem').check();
+  await erik.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(erik.getByRole('radio', { name: /Erik Lindqvist \(du själv\)/ })).toBeChecked();
+  await expect(erik.getByRole('radio')).toHaveCount(1);
   await expect(erik.getByTestId('acting-bar')).toHaveCount(0);
   await other.close();
 });
 
 test('a person over 100 and a samordningsnummer sign in and see their own numbers', async ({ page }) => {
-  await loginAndGo(page, MARGIT, '/sok-vard/ny');
+  await loginAndGo(page, MARGIT, '/inkorg');
   await expect(page.getByRole('radio', { name: /du själv/ })).toHaveAccessibleName(/240601\+7893|19240601-7893/);
   await page.goto('/installningar');
   await page.getByRole('button', { name: 'Logga ut' }).click();
-  await loginAndGo(page, KIM, '/sok-vard/ny');
+  await loginAndGo(page, KIM, '/inkorg');
   await expect(page.getByRole('radio', { name: /du själv/ })).toBeVisible();
   expect((await (await page.request.get('/api/v1/session')).json()).user.personalNumber).toBe('19940771-2380');
 });
@@ -182,14 +188,16 @@ shortIdle('inactivity: a warning, "Fortsätt vara inloggad", then logout with th
 }) => {
   shortIdle.setTimeout(150_000);
   await loginAndGo(page, SARA, '/sok-vard/ny');
-  await page.getByRole('button', { name: 'Fortsätt' }).click();
-  await page.getByRole('link', { name: /Förkylning/ }).click();
+  await startCare(page, { category: /Förkylning/, description: 'Hostar och har feber.' });
   const medicines = page.getByLabel('Vilka läkemedel tar du just nu, även receptfria?');
   await medicines.fill('Alvedon 500 mg');
-  await expect.poll(async () => Object.keys(await drafts(page)).length).toBe(1);
-  const sealed = Object.values(await drafts(page))[0] as string;
-  expect(sealed).not.toContain('Alvedon');
-  expect(sealed).not.toContain('QuestionnaireResponse');
+  // two sealed drafts: the flow's choices and description, and the questionnaire's answers
+  await expect.poll(async () => Object.keys(await drafts(page)).length).toBe(2);
+  for (const sealed of Object.values(await drafts(page)) as string[]) {
+    expect(sealed).not.toContain('Alvedon');
+    expect(sealed).not.toContain('Hostar');
+    expect(sealed).not.toContain('QuestionnaireResponse');
+  }
 
   // no activity: the warning opens 4 s before the end, focus on "stay"
   const dialog = page.getByRole('alertdialog', { name: 'Du loggas snart ut' });
@@ -209,13 +217,14 @@ shortIdle('inactivity: a warning, "Fortsätt vara inloggad", then logout with th
   });
   await expect(page.getByTestId('idle-logged-out')).toContainText('Du har loggats ut');
   expect((await page.request.get('/api/v1/session')).status()).toBe(204);
-  expect(Object.keys(await drafts(page))).toHaveLength(1);
+  expect(Object.keys(await drafts(page))).toHaveLength(2);
   await expectNoAxeViolations(page, 'logged out after inactivity');
 
   // the next person at this device cannot read it
   const next = await browser.newContext({ baseURL: new URL(page.url()).origin, storageState: await page.context().storageState() });
   const erik = await next.newPage();
-  await loginAndGo(erik, ERIK, '/sok-vard/ny/besvar/forkylning');
+  await loginAndGo(erik, ERIK, '/sok-vard/ny');
+  await startCare(erik, { category: /Förkylning/, description: 'Något annat.' });
   await expect(erik.getByLabel('Vilka läkemedel tar du just nu, även receptfria?')).toHaveValue('');
   await next.close();
 

@@ -123,13 +123,19 @@ mod tests {
     fn open_from_opening_until_closing() {
         assert_eq!(state(&health_centre(), at(3, "08:00")), OpenState::Open { closes: "18:00".into() });
         assert_eq!(state(&health_centre(), at(3, "17:59")), OpenState::Open { closes: "18:00".into() });
-        assert_eq!(state(&health_centre(), at(3, "18:00")), OpenState::Opens { in_days: 1, day: 4, at: "08:00".into() });
+        assert_eq!(
+            state(&health_centre(), at(3, "18:00")),
+            OpenState::Opens { in_days: 1, day: 4, at: "08:00".into() }
+        );
         assert_eq!(state(&health_centre(), at(7, "09:30")), OpenState::Open { closes: "15:00".into() });
     }
 
     #[test]
     fn closed_says_when_it_opens() {
-        assert_eq!(state(&health_centre(), at(6, "08:30")), OpenState::Opens { in_days: 0, day: 6, at: "09:00".into() });
+        assert_eq!(
+            state(&health_centre(), at(6, "08:30")),
+            OpenState::Opens { in_days: 0, day: 6, at: "09:00".into() }
+        );
         // Folktandvården: Friday afternoon → Monday 07:30
         assert_eq!(state(&dental(), at(5, "14:00")), OpenState::Opens { in_days: 3, day: 1, at: "07:30".into() });
         assert_eq!(state(&dental(), at(6, "10:00")), OpenState::Opens { in_days: 2, day: 1, at: "07:30".into() });

@@ -354,6 +354,41 @@ impl Form {
         &self.unsupported
     }
 
+    /// The answered, enabled questions in document order, for a review before sending: the
+    /// question's text in `lang`, how deep it is nested, and each answer as text (choices by
+    /// their label, booleans as `yes_no`, decimals with a Swedish comma).
+    pub fn review(&self, lang: &str, yes_no: (&str, &str)) -> Vec<ReviewLine> {
+        let mut out = Vec::new();
+        for node in self.walk() {
+            let d = self.def(node);
+            if matches!(d.kind, ItemType::Group | ItemType::Display) || d.hidden || !self.is_enabled(node) {
+                continue;
+            }
+            let answers: Vec<String> = self
+                .values(node)
+                .into_iter()
+                .map(|v| match (d.choice_for(v), v) {
+                    (Some(c), _) => c.label(lang),
+                    (None, Value::Boolean(b)) => (if *b { yes_no.0 } else { yes_no.1 }).to_owned(),
+                    (None, Value::Decimal(x)) => crate::value::swedish_decimal(*x),
+                    (None, other) => other.display(),
+                })
+                .filter(|a| !a.is_empty())
+                .collect();
+            if answers.is_empty() {
+                continue;
+            }
+            let mut depth = 0;
+            let mut at = node;
+            while let Some(parent) = self.parent_item(at) {
+                depth += 1;
+                at = parent;
+            }
+            out.push(ReviewLine { link_id: d.link_id.clone(), text: d.text(lang), depth, answers });
+        }
+        out
+    }
+
     /// Every live item node in document order.
     pub fn walk(&self) -> Vec<NodeId> {
         let mut out = Vec::with_capacity(self.nodes.len());
@@ -859,4 +894,14 @@ impl Form {
             })
             .max_by_key(|(u, _)| *u)
     }
+}
+
+/// One answered question in [`Form::review`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewLine {
+    pub link_id: String,
+    pub text: String,
+    /// 0 for a top-level question.
+    pub depth: usize,
+    pub answers: Vec<String>,
 }

@@ -31,7 +31,7 @@ pub mod validate;
 pub mod value;
 
 pub use def::{Choice, Def, Unsupported, Urgency};
-pub use form::{Changes, Form, Issue, LoadWarning, NodeId};
+pub use form::{Changes, Form, Issue, LoadWarning, NodeId, ReviewLine};
 pub use model::{LoadError, Questionnaire, QuestionnaireResponse};
 pub use validate::ValidationError;
 pub use value::Value;

@@ -525,8 +525,10 @@ mod tests {
     use super::*;
 
     fn with_context(context: &str) -> Questionnaire {
-        Questionnaire::from_json(&format!(r#"{{"resourceType":"Questionnaire","status":"active","useContext":{context}}}"#))
-            .expect("valid")
+        Questionnaire::from_json(&format!(
+            r#"{{"resourceType":"Questionnaire","status":"active","useContext":{context}}}"#
+        ))
+        .expect("valid")
     }
 
     #[test]

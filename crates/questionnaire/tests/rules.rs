@@ -424,3 +424,41 @@ fn server_check_rejects_tampered_responses() {
         vec![("c".into(), "not_an_option")]
     );
 }
+
+#[test]
+fn review_lists_enabled_answered_questions_with_labels() {
+    let q: ingang_questionnaire::Questionnaire = serde_json::from_value(json!({
+        "resourceType": "Questionnaire", "status": "active",
+        "item": [
+            {"linkId": "intro", "type": "display", "text": "Hej"},
+            {"linkId": "feber", "type": "boolean", "text": "Feber?"},
+            {"linkId": "temp", "type": "decimal", "text": "Temperatur", "enableWhen": [{"question": "feber", "operator": "=", "answerBoolean": true}]},
+            {"linkId": "g", "type": "group", "text": "Mer", "item": [
+                {"linkId": "var", "type": "choice", "text": "Var?", "repeats": true,
+                 "answerOption": [{"valueCoding": {"code": "hals", "display": "Halsen"}}, {"valueCoding": {"code": "ora", "display": "Örat"}}]},
+                {"linkId": "tom", "type": "string", "text": "Tom"}
+            ]}
+        ]
+    })).unwrap();
+    let r: ingang_questionnaire::QuestionnaireResponse = serde_json::from_value(json!({
+        "resourceType": "QuestionnaireResponse", "status": "in-progress",
+        "item": [
+            {"linkId": "feber", "answer": [{"valueBoolean": false}]},
+            {"linkId": "temp", "answer": [{"valueDecimal": 38.5}]},
+            {"linkId": "g", "item": [{"linkId": "var", "answer": [{"valueCoding": {"code": "hals"}}, {"valueCoding": {"code": "ora"}}]}]}
+        ]
+    })).unwrap();
+    let (mut form, _) = ingang_questionnaire::Form::with_response(q, r);
+    let lines = form.review("sv", ("Ja", "Nej"));
+    let short: Vec<(&str, usize, Vec<&str>)> =
+        lines.iter().map(|l| (l.link_id.as_str(), l.depth, l.answers.iter().map(String::as_str).collect())).collect();
+    // "temp" is disabled (no fever), "tom" unanswered, the group and the display are not questions
+    assert_eq!(short, vec![("feber", 0, vec!["Nej"]), ("var", 1, vec!["Halsen", "Örat"])]);
+    let feber = form.walk().into_iter().find(|n| form.def(*n).link_id == "feber").unwrap();
+    let instance = form.instances(feber)[0];
+    form.set_value(instance, Some(Value::Boolean(true)));
+    set(&mut form, "temp", Value::Decimal(38.5));
+    let lines = form.review("sv", ("Ja", "Nej"));
+    assert_eq!(lines[1].answers, vec!["38,5"]);
+    assert_eq!(lines[1].text, "Temperatur");
+}

@@ -182,8 +182,19 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
         )?;
         for (id, days, qid, title) in CLOSED_CASES {
             let closed = now - days * 86_400;
-            let response = format!(r#"{{"resourceType":"QuestionnaireResponse","questionnaire":"https://ingang.se/fhir/Questionnaire/{qid}|1.0","status":"completed","item":[]}}"#);
-            case.execute(params![id, SARA, qid, title, response, closed - 3_600, closed, "Demo: ett tidigare ärende."])?;
+            let response = format!(
+                r#"{{"resourceType":"QuestionnaireResponse","questionnaire":"https://ingang.se/fhir/Questionnaire/{qid}|1.0","status":"completed","item":[]}}"#
+            );
+            case.execute(params![
+                id,
+                SARA,
+                qid,
+                title,
+                response,
+                closed - 3_600,
+                closed,
+                "Demo: ett tidigare ärende."
+            ])?;
         }
     }
     tx.commit()

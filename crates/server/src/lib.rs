@@ -46,6 +46,9 @@ pub struct AppState {
     pub sessions: routes::auth::SessionPolicy,
     /// Wakes the open event streams after new rows in `events` (see `routes::events`).
     pub events: tokio::sync::broadcast::Sender<()>,
+    /// Becomes `true` when the server shuts down: long-lived responses (event streams) end, so
+    /// the graceful shutdown does not wait for them forever.
+    pub stopping: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
@@ -62,7 +65,8 @@ impl AppState {
             None => std::sync::Arc::new(bankid::Unconfigured),
         };
         let (events, _) = tokio::sync::broadcast::channel(64);
-        Self { db, demo, bankid, bankid_sim: sim, sessions: Default::default(), events }
+        let stopping = std::sync::Arc::new(tokio::sync::watch::Sender::new(false));
+        Self { db, demo, bankid, bankid_sim: sim, sessions: Default::default(), events, stopping }
     }
 }
 
@@ -86,11 +90,17 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     if let Some(idle) = config.session_idle {
         state.sessions.idle = idle;
     }
+    let stopping = state.stopping.clone();
     let app = app(state, &config);
     let addr = listener.local_addr()?;
     // The test harness and `cargo xtask demo` read this line to learn the port.
     println!("ingang-server listening on http://{addr}/");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            stopping.send_replace(true);
+        })
+        .await?;
     tracing::info!("stopped cleanly");
     Ok(())
 }

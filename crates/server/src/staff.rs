@@ -333,7 +333,11 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
             let items: String = messages
                 .iter()
                 .map(|(who, text)| {
-                    format!("<li><strong>{}</strong>: {}</li>", if who == "patient" { "Patient" } else { "Vården" }, esc(text))
+                    format!(
+                        "<li><strong>{}</strong>: {}</li>",
+                        if who == "patient" { "Patient" } else { "Vården" },
+                        esc(text)
+                    )
                 })
                 .collect();
             format!("<h2>Meddelanden</h2><ul>{items}</ul>")

@@ -105,8 +105,7 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     let (status, body) =
         call(&app, "POST", "/api/v1/cases", &anna, Some("k0b"), Some(new_case(&noah, cold("nej")))).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("not_allowed")), "{body}");
-    let (status, first) =
-        call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, throat()))).await;
+    let (status, first) = call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, throat()))).await;
     assert_eq!(status, 201, "{first}");
     assert_eq!(first["status"], "waiting");
     assert_eq!(first["personName"], "Noah Andersson");
@@ -114,8 +113,7 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     assert_eq!(first["position"], 1);
     assert_eq!(first["estimatedWaitMinutes"], 10);
     // the same key again (a retry after a lost answer): the same case, not a second one
-    let (status, again) =
-        call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, throat()))).await;
+    let (status, again) = call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, throat()))).await;
     assert_eq!((status, &again["id"]), (200, &first["id"]));
     let (_, list) = call(&app, "GET", "/api/v1/cases", &anna, None, None).await;
     assert_eq!(list["cases"].as_array().unwrap().len(), 1);
@@ -155,13 +153,11 @@ async fn nobody_reaches_another_familys_cases_or_acts_outside_the_age_rules() {
     let anna = login(&app, &state, "198001139297").await;
     let elsa = person_id(&app, &anna, "Elsa").await;
     let alva = person_id(&app, &anna, "Alva").await;
-    let (status, case) =
-        call(&app, "POST", "/api/v1/cases", &anna, Some("a"), Some(new_case(&elsa, throat()))).await;
+    let (status, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("a"), Some(new_case(&elsa, throat()))).await;
     assert_eq!(status, 201);
     let id = case["id"].as_str().unwrap().to_owned();
     // Alva is 3 months: Digitalen starts at 6 months
-    let (status, body) =
-        call(&app, "POST", "/api/v1/cases", &anna, Some("b"), Some(new_case(&alva, throat()))).await;
+    let (status, body) = call(&app, "POST", "/api/v1/cases", &anna, Some("b"), Some(new_case(&alva, throat()))).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("not_allowed")));
 
     let erik = login(&app, &state, "197905041237").await;
@@ -380,7 +376,8 @@ async fn a_case_closed_three_days_ago_can_be_continued_but_not_one_closed_five_d
     let (status, err) =
         call(&app, "POST", "/api/v1/cases/demo-sara-5-dagar/continue", &sara, Some("c0"), message.clone()).await;
     assert_eq!((status, err["code"].as_str()), (409, Some("cannot_continue")));
-    let (status, err) = call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, None, message.clone()).await;
+    let (status, err) =
+        call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, None, message.clone()).await;
     assert_eq!((status, err["code"].as_str()), (400, Some("idempotency_key_required")));
     let (status, err) = call(
         &app,
@@ -414,8 +411,7 @@ async fn a_case_closed_three_days_ago_can_be_continued_but_not_one_closed_five_d
         .unwrap();
     assert_eq!(count, 1);
     // a waiting case cannot be "continued" with another key
-    let (status, _) =
-        call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, Some("c2"), message).await;
+    let (status, _) = call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, Some("c2"), message).await;
     assert_eq!(status, 409);
 }
 
@@ -423,8 +419,11 @@ async fn a_case_closed_three_days_ago_can_be_continued_but_not_one_closed_five_d
 async fn cases_list_per_person() {
     let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
-    let (noah, elsa, me) =
-        (person_id(&app, &anna, "Noah").await, person_id(&app, &anna, "Elsa").await, person_id(&app, &anna, "Anna").await);
+    let (noah, elsa, me) = (
+        person_id(&app, &anna, "Noah").await,
+        person_id(&app, &anna, "Elsa").await,
+        person_id(&app, &anna, "Anna").await,
+    );
     call(&app, "POST", "/api/v1/cases", &anna, Some("n"), Some(new_case(&noah, throat()))).await;
     call(&app, "POST", "/api/v1/cases", &anna, Some("e"), Some(new_case(&elsa, throat()))).await;
     call(&app, "POST", "/api/v1/cases", &anna, Some("a"), Some(new_case(&me, cold("nej")))).await;

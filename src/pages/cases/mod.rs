@@ -5,11 +5,18 @@
 
 use ingang_api::cases::{Case, CaseStatus};
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::{
+    NavigateOptions,
+    components::A,
+    hooks::{use_navigate, use_params_map, use_query_map},
+};
+use web_sys::NotificationPermission;
 
 use crate::{
     api::{ApiError, use_api},
+    auth::use_auth,
     components::{page::Page, protected::Protected},
+    drafts::Drafts,
     i18n::{Strings, use_i18n},
     t,
 };
@@ -37,17 +44,43 @@ fn date_text(seconds: i64, locale: &str) -> String {
 pub fn CasesPage() -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
+    let auth = use_auth();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    // whose cases: `?person=<id>` (a link can be shared within the family's own device)
+    let person = move || query.with(|q| q.get("person")).filter(|p| !p.is_empty());
+    let choose = Callback::new(move |value: String| {
+        let path = if value.is_empty() { "/arenden".to_owned() } else { format!("/arenden?person={value}") };
+        navigate(&path, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    });
     view! {
         <Page title=|t| t.cases_title>
             <Protected>
                 {move || {
                     let cases = LocalResource::new(move || {
                         api.epoch();
-                        async move { api.cases().await }
+                        let person = person();
+                        async move { api.cases(person.as_deref()).await }
                     });
                     view! {
                         <p class="lead">{t!(i18n.cases_lead)}</p>
                         <p><A href="/sok-vard/ny" attr:class="button">{t!(i18n.seek_care_start)}</A></p>
+                        {move || auth.people().filter(|p| p.len() > 1).map(|people| {
+                            let current = person().unwrap_or_default();
+                            let options = people.into_iter().map(|p| {
+                                let selected = p.id == current;
+                                view! { <option value=p.id selected=selected>{p.name}</option> }
+                            }).collect_view();
+                            view! {
+                                <div class="field field--inline">
+                                    <label for="cases-person">{t!(i18n.cases_filter_label)}</label>
+                                    <select id="cases-person" on:change=move |ev| choose.run(event_target_value(&ev))>
+                                        <option value="" selected=current.is_empty()>{t!(i18n.cases_filter_all)}</option>
+                                        {options}
+                                    </select>
+                                </div>
+                            }
+                        })}
                         <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.cases_error)}</p> }>
                                 {move || Suspend::new(async move {
@@ -82,6 +115,15 @@ fn CaseItem(case: Case) -> impl IntoView {
                 " · " {case.person_name} " · " {case.unit_name} " · "
                 {move || date_text(created, i18n.locale().code())}
             </span>
+            {case.can_continue_until.map(|until| {
+                let href = format!("/arenden/{}#fortsatt", case.id);
+                view! {
+                    <span class="case-item__continue">
+                        <A href=href>{t!(i18n.case_continue_heading)}</A>
+                        " · " {move || i18n.t().cases_continue_until.replace("{date}", &date_text(until, i18n.locale().code()))}
+                    </span>
+                }
+            })}
         </li>
     }
 }
@@ -151,6 +193,7 @@ fn CaseView(case: LocalResource<Result<Case, ApiError>>) -> impl IntoView {
         _ => prev.cloned().flatten(),
     });
     let status = move || current.get().map(|c| c.status);
+    let just_sent = use_query_map().with_untracked(|q| q.get("skickat").is_some());
     let confirming = RwSignal::new(false);
     let withdraw = Action::new_local(move |id: &String| {
         let id = id.clone();
@@ -170,9 +213,21 @@ fn CaseView(case: LocalResource<Result<Case, ApiError>>) -> impl IntoView {
             t.case_wait.replace("{m}", &c.estimated_wait_minutes.unwrap_or(10).to_string())
         ))
     };
+    let status_signal = Signal::derive(effective_status);
+    let case_id = Memo::new(move |_| current.get().map(|c| c.id).unwrap_or_default());
+    let unit_name = Memo::new(move |_| current.get().map(|c| c.unit_name).unwrap_or_default());
+    let continuable =
+        Memo::new(move |_| current.get().filter(|c| c.status == CaseStatus::Closed && c.can_continue_until.is_some()));
     view! {
+        <Show when=move || just_sent && effective_status() == Some(CaseStatus::Waiting)>
+            <div class="notice notice--success" role="status" data-testid="case-sent">
+                <h2>{t!(i18n.case_sent_heading)}</h2>
+                <p>{move || i18n.t().case_sent_body.replace("{unit}", &unit_name.get())}</p>
+            </div>
+        </Show>
         {move || current.get().map(|c| {
             let created = c.created_at;
+            let description = (!c.description.is_empty()).then(|| c.description.clone());
             view! {
                 <p class="lead">{c.title.clone()}</p>
                 <dl class="case-facts">
@@ -181,10 +236,15 @@ fn CaseView(case: LocalResource<Result<Case, ApiError>>) -> impl IntoView {
                     <dt>{t!(i18n.case_sent)}</dt><dd>{move || date_text(created, i18n.locale().code())}</dd>
                     <dt>{t!(i18n.case_status)}</dt>
                     <dd data-testid="case-status">{move || effective_status().map(|s| status_text(s, i18n.t()))}</dd>
+                    {description.map(|d| view! { <dt>{t!(i18n.case_description)}</dt><dd class="case-facts__text">{d}</dd> })}
                 </dl>
             }
         })}
         <p role="status" class="queue-position" data-testid="queue-position">{position_text}</p>
+        {move || (!case_id.get().is_empty()).then(|| view! { <TurnNotifications status=status_signal case_id=case_id.get() /> })}
+        {move || continuable.get().map(|c| view! {
+            <ContinueSection case=c on_done=Callback::new(move |_| case.refetch()) />
+        })}
         <Show when=move || effective_status() == Some(CaseStatus::InProgress)>
             <div class="notice notice--success" role="alert" data-testid="your-turn">
                 <h2>{t!(i18n.case_your_turn_heading)}</h2>
@@ -225,5 +285,170 @@ fn CaseView(case: LocalResource<Result<Case, ApiError>>) -> impl IntoView {
             <p class="notice notice--danger" role="alert">{t!(i18n.case_withdraw_failed)}</p>
         })}
         <p><A href="/arenden">{t!(i18n.case_back)}</A></p>
+    }
+}
+
+/// "Slå på aviseringar" while waiting, and the system notification when the case turns from
+/// waiting to picked while this screen is open (also in the background).
+#[component]
+fn TurnNotifications(status: Signal<Option<CaseStatus>>, case_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let wants = move || auth.contact().is_some_and(|c| c.notifications.push);
+    let asked = Action::new_local(|_: &()| crate::notify::request());
+    let permission = move || asked.value().get().unwrap_or_else(crate::notify::permission);
+    let url = format!("/arenden/{case_id}");
+    Effect::new(move |before: Option<Option<CaseStatus>>| {
+        let now = status.get();
+        if before == Some(Some(CaseStatus::Waiting)) && now == Some(CaseStatus::InProgress) && untrack(wants) {
+            let t = i18n.locale_untracked().strings();
+            let (url, tag) = (url.clone(), format!("din-tur-{case_id}"));
+            leptos::task::spawn_local(async move {
+                crate::notify::show(t.case_notify_title, t.case_notify_body, &url, &tag).await;
+            });
+        }
+        now
+    });
+    view! {
+        <Show when=move || wants() && crate::notify::supported() && status.get() == Some(CaseStatus::Waiting)>
+            <div class="notify-offer" data-testid="notify">
+                {move || match permission() {
+                    NotificationPermission::Granted => view! { <p class="small">{t!(i18n.case_notify_on)}</p> }.into_any(),
+                    NotificationPermission::Denied => view! { <p class="small">{t!(i18n.case_notify_denied)}</p> }.into_any(),
+                    _ => view! {
+                        <p>{t!(i18n.case_notify_offer)}</p>
+                        <p><button type="button" class="button button--secondary" on:click=move |_| { asked.dispatch(()); }>
+                            {t!(i18n.case_notify_button)}
+                        </button></p>
+                    }.into_any(),
+                }}
+            </div>
+        </Show>
+    }
+}
+
+/// "Fortsätt ärendet": a closed case taken up again within the region's limit. The text is a
+/// sealed draft until sent; the idempotency key makes a retry harmless.
+#[component]
+fn ContinueSection(case: Case, on_done: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let id = case.id.clone();
+    let loaded = LocalResource::new(move || {
+        let id = id.clone();
+        async move {
+            let key = auth.seal_key_ready().await;
+            let drafts = key.map(|k| Drafts::Sealed(k, format!("continue/{id}")));
+            let text: Option<String> = match &drafts {
+                Some(d) => d.load_json().await,
+                None => None,
+            };
+            (drafts, text.unwrap_or_default())
+        }
+    });
+    let (closed, until) = (case.closed_at.unwrap_or(case.created_at), case.can_continue_until.unwrap_or_default());
+    let case_id = case.id.clone();
+    view! {
+        <section class="continue" id="fortsatt" aria-labelledby="continue-heading">
+            <h2 id="continue-heading">{t!(i18n.case_continue_heading)}</h2>
+            <p>{move || {
+                let lang = i18n.locale().code();
+                i18n.t().case_continue_lead.replace("{date}", &date_text(closed, lang)).replace("{until}", &date_text(until, lang))
+            }}</p>
+            <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                {move || {
+                    let case_id = case_id.clone();
+                    Suspend::new(async move {
+                        let (drafts, text) = loaded.await;
+                        view! { <ContinueForm case_id drafts initial=text on_done /> }
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ContinueForm(case_id: String, drafts: Option<Drafts>, initial: String, on_done: Callback<()>) -> impl IntoView {
+    use ingang_api::cases::{TextProblem, check_description};
+    let i18n = use_i18n();
+    let api = use_api();
+    let text = RwSignal::new(initial);
+    let problem = RwSignal::new(None::<TextProblem>);
+    let drafts = StoredValue::new_local(drafts);
+    let key_name = format!("continue.{case_id}");
+    let send = Action::new_local(move |message: &String| {
+        let (message, id, key_name) = (message.clone(), case_id.clone(), key_name.clone());
+        async move {
+            let key = crate::storage::get(&key_name).unwrap_or_else(|| {
+                let key = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
+                crate::storage::set(&key_name, &key);
+                key
+            });
+            let result = api.continue_case(&id, &message, &key).await;
+            if result.is_ok() {
+                crate::storage::remove(&key_name);
+                if let Some(d) = drafts.get_value() {
+                    d.clear();
+                }
+                on_done.run(());
+            }
+            result
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match check_description(&text.get_untracked()) {
+            Ok(message) => {
+                send.dispatch(message);
+            }
+            Err(p) => {
+                problem.set(Some(p));
+                crate::browser::focus_id_later("continue-text".into());
+            }
+        }
+    };
+    let message = move || {
+        problem.get().map(|p| match p {
+            TextProblem::Empty => i18n.t().describe_empty.to_owned(),
+            TextProblem::TooLong => {
+                i18n.t().describe_too_long.replace("{max}", &ingang_api::cases::DESCRIPTION_MAX.to_string())
+            }
+        })
+    };
+    view! {
+        <form class="form" on:submit=submit novalidate>
+            <div class="field">
+                <label for="continue-text" class="q-label">{t!(i18n.case_continue_label)}</label>
+                <textarea id="continue-text" rows="4"
+                    aria-invalid=move || problem.get().is_some().then_some("true")
+                    aria-describedby="continue-error"
+                    prop:value=move || text.get()
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        if let Some(d) = drafts.get_value() {
+                            d.save_json(&value);
+                        }
+                        text.set(value);
+                        problem.set(None);
+                    }
+                ></textarea>
+                <p class="error-text" id="continue-error" role="alert">{message}</p>
+            </div>
+            {move || match send.value().get() {
+                Some(Err(e)) => {
+                    let offline = matches!(e, ApiError::Network);
+                    Some(view! {
+                        <p class="notice notice--danger" role="alert">
+                            {move || if offline { i18n.t().case_continue_offline } else { i18n.t().case_continue_failed }}
+                        </p>
+                    })
+                }
+                _ => None,
+            }}
+            <button type="submit" class="button" disabled=move || send.pending().get()>
+                {move || if send.pending().get() { i18n.t().case_continue_sending } else { i18n.t().case_continue_send }}
+            </button>
+        </form>
     }
 }

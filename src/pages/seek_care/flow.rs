@@ -1,8 +1,13 @@
-//! The signed-in part of Sök vård: whom for (`/sok-vard/ny`), what it is about
-//! (`/sok-vard/ny/besvar`), then the questionnaire (`/sok-vard/ny/besvar/:form`) whose answers
-//! are kept as an encrypted draft per person and form.
+//! The signed-in part of Sök vård, one route per step ([`Step`]): the conduct rules
+//! (`/sok-vard/ny`), whom for (`/vem`), unit and category (`/mottagning`), the description
+//! (`/beskriv`), the questionnaire (`/besvar/:form`), review and send (`/granska`).
+//!
+//! Every step after the rules opens through [`FlowStep`]: it loads whom the request is for, the
+//! units and the encrypted [`Choices`], sends a user who skipped a step back to it, and provides
+//! [`Flow`] to the step. Choices and answers are saved on every change, encrypted per user and
+//! person, and wiped when the case is sent or the user logs out.
 
-use ingang_api::people::Person;
+use ingang_api::{Unit, people::Person};
 use leptos::prelude::*;
 use leptos_router::{
     NavigateOptions,
@@ -10,10 +15,12 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 
+use super::steps::{Choices, Progress, Step, care_units, categories_for, category_ok};
 use crate::{
     api::use_api,
     auth::use_auth,
     components::{
+        open_status::{OpenStatus, StaffedHours},
         page::Page,
         person_chooser::{PersonChooser, Purpose, allowed},
         protected::Protected,
@@ -24,7 +31,206 @@ use crate::{
     t,
 };
 
-/// Step 1: "Vem söker du vård för?"
+/// The rules were accepted for the request being made: holds the id of the user's draft key
+/// (so it is this user's acceptance, not the previous person's at a shared device; plain, as it
+/// says nothing about health).
+const RULES_KEY: &str = "seek.rules";
+
+fn rules_accepted_by(key: Option<&crate::crypto::SealKey>) -> bool {
+    crate::storage::get(RULES_KEY).is_some_and(|v| v == key.map(|k| k.id.as_str()).unwrap_or_default())
+}
+
+fn replace_with(path: String) {
+    let navigate = use_navigate();
+    set_timeout(
+        move || navigate(&path, NavigateOptions { replace: true, ..Default::default() }),
+        std::time::Duration::ZERO,
+    );
+}
+
+/// What a step after the rules works with.
+#[derive(Clone, Copy)]
+pub struct Flow {
+    patient: StoredValue<Option<Person>>,
+    units: StoredValue<Vec<Unit>>,
+    pub choices: RwSignal<Choices>,
+    store: StoredValue<Option<Drafts>, LocalStorage>,
+    key: StoredValue<Option<crate::crypto::SealKey>, LocalStorage>,
+}
+
+impl Flow {
+    pub fn patient(&self) -> Option<Person> {
+        self.patient.get_value()
+    }
+
+    pub fn units(&self) -> Vec<Unit> {
+        self.units.get_value()
+    }
+
+    /// Changes the choices and saves them (encrypted) at once.
+    pub fn update(&self, f: impl FnOnce(&mut Choices)) {
+        self.choices.update(f);
+        if let Some(store) = self.store.get_value() {
+            store.save_json(&self.choices.get_untracked());
+        }
+    }
+
+    /// The questionnaire's draft for this person and form.
+    fn answers(&self, questionnaire_id: &str) -> Option<Drafts> {
+        let (key, person) = (self.key.get_value()?, self.patient()?);
+        Some(Drafts::Sealed(key, format!("{}/{questionnaire_id}", person.id)))
+    }
+
+    /// The request is sent: nothing of it stays on the device.
+    fn forget(&self) {
+        let c = self.choices.get_untracked();
+        if let Some(d) = c.questionnaire_id.as_deref().and_then(|q| self.answers(q)) {
+            d.clear();
+        }
+        if let Some(store) = self.store.get_value() {
+            store.clear();
+        }
+        crate::storage::remove(RULES_KEY);
+    }
+}
+
+pub fn use_flow() -> Flow {
+    expect_context::<Flow>()
+}
+
+/// Loads what `step` needs, sends the user back to the first missing step, then renders
+/// `children` with [`Flow`] provided, under "Steg n av 6".
+#[component]
+fn FlowStep(step: Step, children: ChildrenFn) -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let auth = use_auth();
+    let children = StoredValue::new(children);
+    let loaded = LocalResource::new(move || {
+        api.epoch();
+        let patient = auth.acting_for().filter(|p| allowed(p, Purpose::SeekCare));
+        async move {
+            auth.people_ready().await?;
+            // offline, the units may not load: the choices made stand until the unit step
+            let units = api.units().await.ok().map(|l| l.units);
+            let key = auth.seal_key_ready().await;
+            let store = match (&key, &patient) {
+                (Some(k), Some(p)) => Some(Drafts::Sealed(k.clone(), format!("{}/seek-care", p.id))),
+                _ => None,
+            };
+            let choices: Choices = match &store {
+                Some(s) => s.load_json().await.unwrap_or_default(),
+                None => Choices::default(),
+            };
+            Some((patient, units, key, store, choices))
+        }
+    });
+    let number = step.number();
+    view! {
+        <p class="step-count">
+            {move || i18n.t().flow_step.replace("{n}", &number.to_string()).replace("{total}", &Step::ALL.len().to_string())}
+        </p>
+        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let Some((patient, units, key, store, choices)) = loaded.await else {
+                    return view! { <p class="error-text" role="alert">{t!(i18n.whom_error)}</p> }.into_any();
+                };
+                let age = patient.as_ref().and_then(|p| p.age);
+                let unit_ok = match &units {
+                    Some(list) => category_ok(list, &choices, age),
+                    None => choices.unit_id.is_some() && choices.questionnaire_id.is_some(),
+                };
+                let rules = rules_accepted_by(key.as_ref());
+                let progress = Progress::of(rules, patient.is_some(), unit_ok, &choices);
+                if let Some(back) = progress.missing_before(step) {
+                    replace_with(back.path(&choices));
+                    return view! { <p role="status">{t!(i18n.loading)}</p> }.into_any();
+                }
+                let flow = Flow {
+                    patient: StoredValue::new(patient),
+                    units: StoredValue::new(units.unwrap_or_default()),
+                    choices: RwSignal::new(choices),
+                    store: StoredValue::new_local(store),
+                    key: StoredValue::new_local(key),
+                };
+                provide_context(flow);
+                children.with_value(|c| c()).into_any()
+            })}
+        </Suspense>
+    }
+}
+
+/// Step 1: the conduct rules and "not for emergencies", accepted once per request.
+#[component]
+pub fn RulesPage() -> impl IntoView {
+    view! {
+        <Page title=|t| t.rules_title>
+            <Protected>
+                <Rules />
+            </Protected>
+        </Page>
+    }
+}
+
+#[component]
+fn Rules() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let accepted = RwSignal::new(false);
+    let error = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if accepted.get_untracked() {
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                let key = auth.seal_key_ready().await;
+                crate::storage::set(RULES_KEY, key.map(|k| k.id).as_deref().unwrap_or_default());
+                navigate(&Step::Whom.path(&Choices::default()), Default::default());
+            });
+        } else {
+            error.set(true);
+            crate::browser::focus_id_later("rules-accept".into());
+        }
+    };
+    view! {
+                <p class="step-count">
+                    {move || i18n.t().flow_step.replace("{n}", "1").replace("{total}", &Step::ALL.len().to_string())}
+                </p>
+                <aside class="notice notice--warning" aria-labelledby="rules-emergency">
+                    <h2 id="rules-emergency">{t!(i18n.seek_care_not_emergency_heading)}</h2>
+                    <p>{t!(i18n.rules_emergency)}</p>
+                </aside>
+                <h2>{t!(i18n.rules_conduct_heading)}</h2>
+                <ul class="rules">
+                    <li>{t!(i18n.rules_tone)}</li>
+                    <li>{t!(i18n.rules_only_this)}</li>
+                </ul>
+                <p>{t!(i18n.rules_consequence)}</p>
+                <p class="small">{t!(i18n.rules_discrimination)}</p>
+                <h2>{t!(i18n.rules_promise_heading)}</h2>
+                <ul class="rules">
+                    <li>{t!(i18n.rules_promise_worse)}</li>
+                    <li>{t!(i18n.rules_promise_eid)}</li>
+                    <li>{t!(i18n.rules_promise_report)}</li>
+                </ul>
+                <form class="form" on:submit=submit novalidate>
+                    <div class="q-option">
+                        <input type="checkbox" id="rules-accept" prop:checked=move || accepted.get()
+                            aria-invalid=move || error.get().then_some("true")
+                            aria-describedby=move || error.get().then_some("rules-error")
+                            on:change=move |ev| { accepted.set(event_target_checked(&ev)); error.set(false); } />
+                        <label for="rules-accept">{t!(i18n.rules_accept)}</label>
+                    </div>
+                    <Show when=move || error.get()>
+                        <p class="error-text" id="rules-error" role="alert">{t!(i18n.rules_accept_error)}</p>
+                    </Show>
+                    <button type="submit" class="button">{t!(i18n.flow_next)}</button>
+                </form>
+    }
+}
+
+/// Step 2: "Vem söker du vård för?"
 #[component]
 pub fn WhomPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -32,199 +238,296 @@ pub fn WhomPage() -> impl IntoView {
     let navigate = use_navigate();
     let on_choose = Callback::new(move |p: Person| {
         auth.act_for(&p);
-        navigate("/sok-vard/ny/besvar", Default::default());
+        navigate(&Step::Unit.path(&Choices::default()), Default::default());
     });
     view! {
         <Page title=|t| t.whom_title>
             <Protected>
-                <p class="lead">{t!(i18n.whom_lead)}</p>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        match auth.people_ready().await {
-                            Some(people) => {
-                                let current = auth.acting_for().map(|p| p.id);
-                                view! { <PersonChooser people purpose=Purpose::SeekCare current on_choose /> }.into_any()
+                <FlowStep step=Step::Whom>
+                    <p class="lead">{t!(i18n.whom_lead)}</p>
+                    <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                        {move || Suspend::new(async move {
+                            match auth.people_ready().await {
+                                Some(people) => {
+                                    let current = auth.acting_for().map(|p| p.id);
+                                    view! { <PersonChooser people purpose=Purpose::SeekCare current on_choose /> }.into_any()
+                                }
+                                None => view! { <p class="error-text" role="alert">{t!(i18n.whom_error)}</p> }.into_any(),
                             }
-                            None => view! { <p class="error-text" role="alert">{t!(i18n.whom_error)}</p> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                        })}
+                    </Suspense>
+                </FlowStep>
             </Protected>
         </Page>
     }
 }
 
-/// The person the flow is for, when the rules allow it; otherwise back to step 1.
-fn use_patient() -> Signal<Option<Person>> {
-    let auth = use_auth();
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if auth.people().is_some() && !auth.acting_for().is_some_and(|p| allowed(&p, Purpose::SeekCare)) {
-            navigate("/sok-vard/ny", NavigateOptions { replace: true, ..Default::default() });
-        }
-    });
-    Signal::derive(move || auth.acting_for().filter(|p| allowed(p, Purpose::SeekCare)))
-}
-
-/// Step 2: what it is about (one questionnaire per kind of problem).
+/// Step 3: which unit, and what it is about (only the unit's categories for the person's age).
 #[component]
-pub fn ProblemPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let api = use_api();
+pub fn UnitPage() -> impl IntoView {
     view! {
-        <Page title=|t| t.problem_title>
+        <Page title=|t| t.unit_step_title>
             <Protected>
-                {move || {
-                    let patient = use_patient();
-                    let forms = LocalResource::new(move || {
-                        api.epoch();
-                        async move { api.questionnaires().await }
-                    });
-                    view! {
-                        <p class="lead">{move || patient.get().map(|p| i18n.t().problem_lead.replace("{name}", &p.given_name))}</p>
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
-                            <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.problem_error)}</p> }>
-                                {move || Suspend::new(async move {
-                                    forms.await.map(|list| {
-                                        let items = list.questionnaires.into_iter().map(|q| {
-                                            let href = format!("/sok-vard/ny/besvar/{}", q.id);
-                                            view! { <li><A href=href attr:class="button button--secondary">{q.title}</A></li> }
-                                        }).collect_view();
-                                        view! { <ul class="forms-list">{items}</ul> }
-                                    })
-                                })}
-                            </ErrorBoundary>
-                        </Suspense>
-                        <p><A href="/sok-vard/ny">{t!(i18n.problem_change_person)}</A></p>
-                    }
-                }}
+                <FlowStep step=Step::Unit>
+                    <UnitForm />
+                </FlowStep>
             </Protected>
         </Page>
     }
 }
 
-/// Step 3: the questionnaire, with encrypted drafts for this person and form.
+#[component]
+fn UnitForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let navigate = use_navigate();
+    let units: Vec<Unit> = care_units(&flow.units()).into_iter().cloned().collect();
+    let patient = flow.patient();
+    let age = patient.as_ref().and_then(|p| p.age);
+    let name = patient.map(|p| p.given_name).unwrap_or_default();
+    let units = StoredValue::new(units);
+    // until the user picks one: the first health centre (where most requests belong)
+    let unit = Memo::new(move |_| {
+        let chosen = flow.choices.with(|c| c.unit_id.clone());
+        units.with_value(|list| {
+            chosen.filter(|id| list.iter().any(|u| &u.id == id)).or_else(|| {
+                list.iter()
+                    .find(|u| u.kind == ingang_api::UnitKind::HealthCentre)
+                    .or(list.first())
+                    .map(|u| u.id.clone())
+            })
+        })
+    });
+    let categories = Memo::new(move |_| {
+        let id = unit.get();
+        units.with_value(|list| {
+            list.iter()
+                .find(|u| Some(&u.id) == id.as_ref())
+                .map(|u| categories_for(u, age).into_iter().cloned().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    let category = move || {
+        let chosen = flow.choices.with(|c| c.questionnaire_id.clone());
+        chosen.filter(|q| categories.with(|list| list.iter().any(|c| &c.questionnaire_id == q)))
+    };
+    let error = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match (unit.get_untracked(), untrack(category)) {
+            (Some(u), Some(q)) => {
+                flow.update(|c| c.choose(u, q));
+                navigate(&Step::Describe.path(&flow.choices.get_untracked()), Default::default());
+            }
+            _ => {
+                error.set(true);
+                crate::browser::focus_id_later("category-error".into());
+            }
+        }
+    };
+    let unit_rows = move || {
+        units.with_value(|list| {
+            list.iter()
+                .map(|u| {
+                    let id = format!("unit-{}", u.id);
+                    let desc = format!("unit-{}-desc", u.id);
+                    let (v1, v2) = (u.id.clone(), u.id.clone());
+                    let (tz, hours) = (u.time_zone.clone(), u.hours.clone());
+                    view! {
+                        <div class="q-option q-option--rich">
+                            <input type="radio" name="unit" id=id.clone() value=v1.clone()
+                                aria-describedby=desc.clone()
+                                prop:checked=move || unit.get().as_deref() == Some(v1.as_str())
+                                on:change=move |_| flow.update(|c| c.set_unit(v2.clone())) />
+                            <label for=id>{u.name.clone()}", "{u.city.clone()}</label>
+                            <span class="q-option__desc" id=desc><OpenStatus time_zone=tz hours /></span>
+                        </div>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <form class="form" on:submit=submit novalidate>
+            <fieldset class="people">
+                <legend class="q-legend">{t!(i18n.unit_step_unit_legend)}</legend>
+                {unit_rows}
+            </fieldset>
+            <p class="small">{t!(i18n.hours_any_time)}</p>
+            {move || {
+                let selected = unit.get();
+                units.with_value(|list| list.iter().find(|u| Some(&u.id) == selected.as_ref()).map(|u| {
+                    view! { <StaffedHours hours=u.hours.clone() /> }
+                }))
+            }}
+            <fieldset class="people">
+                <legend class="q-legend">
+                    {move || i18n.t().unit_step_category_legend.replace("{name}", &name)}
+                </legend>
+                {move || {
+                    let list = categories.get();
+                    if list.is_empty() {
+                        return view! { <p>{t!(i18n.unit_step_no_categories)}</p> }.into_any();
+                    }
+                    list.into_iter().map(|c| {
+                        let id = format!("category-{}", c.questionnaire_id);
+                        let (v1, v2) = (c.questionnaire_id.clone(), c.questionnaire_id.clone());
+                        view! {
+                            <div class="q-option">
+                                <input type="radio" name="category" id=id.clone() value=v1.clone()
+                                    prop:checked=move || category().as_deref() == Some(v1.as_str())
+                                    on:change=move |_| { flow.update(|ch| ch.set_category(v2.clone())); error.set(false); } />
+                                <label for=id>{c.title}</label>
+                            </div>
+                        }
+                    }).collect_view().into_any()
+                }}
+            </fieldset>
+            <p class="error-text" id="category-error" tabindex="-1" role="alert">
+                {move || error.get().then(|| i18n.t().unit_step_error)}
+            </p>
+            <button type="submit" class="button">{t!(i18n.flow_next)}</button>
+        </form>
+    }
+}
+
+/// Step 4: what the user seeks care for, in their own words.
+#[component]
+pub fn DescribePage() -> impl IntoView {
+    view! {
+        <Page title=|t| t.describe_title>
+            <Protected>
+                <FlowStep step=Step::Describe>
+                    <DescribeForm />
+                </FlowStep>
+            </Protected>
+        </Page>
+    }
+}
+
+#[component]
+fn DescribeForm() -> impl IntoView {
+    use ingang_api::cases::{DESCRIPTION_MAX, TextProblem, check_description};
+    let i18n = use_i18n();
+    let flow = use_flow();
+    let navigate = use_navigate();
+    let problem = RwSignal::new(None::<TextProblem>);
+    let count = move || flow.choices.with(|c| c.description.chars().count());
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match check_description(&flow.choices.get_untracked().description) {
+            Ok(_) => navigate(&Step::Questions.path(&flow.choices.get_untracked()), Default::default()),
+            Err(p) => {
+                problem.set(Some(p));
+                crate::browser::focus_id_later("description".into());
+            }
+        }
+    };
+    let message = move || {
+        problem.get().map(|p| match p {
+            TextProblem::Empty => i18n.t().describe_empty.to_owned(),
+            TextProblem::TooLong => i18n.t().describe_too_long.replace("{max}", &DESCRIPTION_MAX.to_string()),
+        })
+    };
+    view! {
+        <form class="form" on:submit=submit novalidate>
+            <div class="field">
+                <label for="description" class="q-label">{t!(i18n.describe_label)}</label>
+                <p class="q-help" id="description-help">{t!(i18n.describe_help)}</p>
+                <textarea id="description" rows="6"
+                    aria-describedby=move || if problem.get().is_some() { "description-error description-help description-count" } else { "description-help description-count" }
+                    aria-invalid=move || problem.get().is_some().then_some("true")
+                    prop:value=move || flow.choices.with(|c| c.description.clone())
+                    on:input=move |ev| {
+                        let text = event_target_value(&ev);
+                        flow.update(|c| c.description = text);
+                        if problem.get_untracked().is_some() {
+                            problem.set(None);
+                        }
+                    }
+                ></textarea>
+                <p id="description-count" class=move || { if count() > DESCRIPTION_MAX { "small error-text" } else { "small" } }>
+                    {move || i18n.t().describe_count.replace("{n}", &count().to_string()).replace("{max}", &DESCRIPTION_MAX.to_string())}
+                </p>
+                <p class="error-text" id="description-error" role="alert">{message}</p>
+            </div>
+            <button type="submit" class="button">{t!(i18n.flow_next)}</button>
+        </form>
+    }
+}
+
+/// Step 5: the category's questionnaire, with encrypted drafts for this person and form.
 #[component]
 pub fn SymptomFormPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let api = use_api();
-    let auth = use_auth();
-    let params = use_params_map();
     view! {
         <Page title=|t| t.symptoms_title>
             <Protected>
-                {move || {
-                    let patient = use_patient();
-                    let form_id = params.with(|p| p.get("form")).unwrap_or_default();
-                    let loaded = LocalResource::new(move || {
-                        let id = form_id.clone();
-                        let person = patient.get();
-                        api.epoch();
-                        async move {
-                            let person = person?;
-                            let who = person.id.clone();
-                            let q = api.questionnaire(&id).await.ok()?;
-                            let key = auth.seal_key_ready().await;
-                            let drafts = key.map(|k| Drafts::Sealed(k, format!("{who}/{id}")));
-                            let draft = match &drafts {
-                                Some(d) => d.load().await,
-                                None => None,
-                            };
-                            Some((q, drafts, draft, person, id))
-                        }
-                    });
-                    view! {
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
-                            {move || Suspend::new(async move {
-                                match loaded.await {
-                                    None => view! { <p class="error-text" role="alert">{t!(i18n.symptoms_error)}</p> }.into_any(),
-                                    Some((questionnaire, drafts, draft, patient, questionnaire_id)) => {
-                                        view! { <SymptomForm questionnaire questionnaire_id patient drafts draft /> }.into_any()
-                                    }
-                                }
-                            })}
-                        </Suspense>
-                    }
-                }}
+                <FlowStep step=Step::Questions>
+                    <Questions />
+                </FlowStep>
             </Protected>
         </Page>
     }
 }
 
-/// The idempotency key of sending this person's answers to this form: made once and kept on
-/// the device until the case exists, so a retry after a lost answer or a reload sends the same key.
-fn submit_key(form: &str) -> String {
-    let name = format!("submit.{form}");
-    crate::storage::get(&name).unwrap_or_else(|| {
-        let key = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
-        crate::storage::set(&name, &key);
-        key
-    })
+#[component]
+fn Questions() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let flow = use_flow();
+    let params = use_params_map();
+    let chosen = flow.choices.with_untracked(|c| c.questionnaire_id.clone()).unwrap_or_default();
+    // the URL names another form than the one chosen (an old link): go to the chosen one
+    if params.with_untracked(|p| p.get("form")).as_deref() != Some(chosen.as_str()) {
+        replace_with(Step::Questions.path(&flow.choices.get_untracked()));
+    }
+    // back at the questions: the answers must be finished again before the review
+    if flow.choices.with_untracked(|c| c.completed.is_some()) {
+        flow.update(|c| c.completed = None);
+    }
+    let id = chosen.clone();
+    let loaded = LocalResource::new(move || {
+        let id = id.clone();
+        async move {
+            let q = api.questionnaire(&id).await.ok()?;
+            let drafts = flow.answers(&id);
+            let draft = match &drafts {
+                Some(d) => d.load().await,
+                None => None,
+            };
+            Some((q, drafts, draft))
+        }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    None => view! { <p class="error-text" role="alert">{t!(i18n.symptoms_error)}</p> }.into_any(),
+                    Some((questionnaire, drafts, draft)) => view! { <SymptomForm questionnaire drafts draft /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <p><A href=Step::Describe.path(&Choices::default())>{t!(i18n.flow_back)}</A></p>
+    }
 }
 
 #[component]
 fn SymptomForm(
     questionnaire: ingang_questionnaire::Questionnaire,
-    questionnaire_id: String,
-    patient: Person,
     drafts: Option<Drafts>,
     draft: Option<ingang_questionnaire::QuestionnaireResponse>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let api = use_api();
+    let flow = use_flow();
     let navigate = use_navigate();
     let (first, was_restored, _warnings) = questionnaire::start(&questionnaire, None, draft);
     let handle = RwSignal::new(first);
     let restored = RwSignal::new(was_restored);
-    let completed = RwSignal::new(None::<ingang_questionnaire::QuestionnaireResponse>);
     let on_complete = Callback::new(move |response| {
-        completed.set(Some(response));
-        crate::browser::focus_id_later("send-heading".into());
+        flow.update(|c| c.completed = Some(response));
+        navigate(&Step::Review.path(&flow.choices.get_untracked()), Default::default());
     });
     let title = questionnaire.title.clone().unwrap_or_default();
-    let units = LocalResource::new(move || async move { api.units().await });
-    let unit = RwSignal::new(None::<String>);
-    // Until the user picks one: the first health centre (where most requests belong).
-    let selected = move || {
-        unit.get().or_else(|| {
-            let list = units.get()?.ok()?;
-            let first = list.units.iter().find(|u| u.kind == ingang_api::UnitKind::HealthCentre).or(list.units.first());
-            first.map(|u| u.id.clone())
-        })
-    };
-    let drafts_for_send = StoredValue::new_local(drafts.clone());
-    let send = Action::new_local(move |new_case: &ingang_api::cases::NewCase| {
-        let new_case = new_case.clone();
-        let key_name = format!("{}/{}", new_case.person_id, new_case.questionnaire_id);
-        async move {
-            let key = submit_key(&key_name);
-            let result = api.create_case(&new_case, &key).await;
-            if result.is_ok() {
-                crate::storage::remove(&format!("submit.{key_name}"));
-                if let Some(d) = drafts_for_send.get_value() {
-                    d.clear();
-                }
-            }
-            result
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(case)) = send.value().get() {
-            navigate(&format!("/arenden/{}", case.id), Default::default());
-        }
-    });
-    let patient_id = patient.id.clone();
-    let qid = questionnaire_id.clone();
-    let do_send = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let (Some(response), Some(unit_id)) = (completed.get_untracked(), untrack(selected)) else { return };
-        send.dispatch(ingang_api::cases::NewCase {
-            person_id: patient_id.clone(),
-            unit_id,
-            questionnaire_id: qid.clone(),
-            response: serde_json::to_value(&response).unwrap_or_default(),
-        });
-    };
     // A life-threatening answer stops the flow at once: call 112. "Ändra svaret" shows the form
     // again (a wrong tap must not trap anyone); nothing can be sent while the answer stands.
     let emergency = move || {
@@ -271,50 +574,152 @@ fn SymptomForm(
                 </p>
             </div>
         </Show>
-        <Show when=move || completed.get().is_some() && !emergency()>
-            <form class="form send-case" on:submit=do_send.clone()>
-                <h2 id="send-heading" tabindex="-1">{t!(i18n.send_heading)}</h2>
-                <p>{t!(i18n.send_lead)}</p>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
-                    {move || Suspend::new(async move {
-                        units.await.ok().map(|list| {
-                            let rows = list.units.into_iter().map(|u| {
-                                let id = format!("unit-{}", u.id);
-                                let value = u.id.clone();
-                                let v2 = u.id.clone();
-                                view! {
-                                    <div class="q-option">
-                                        <input type="radio" name="unit" id=id.clone() value=value
-                                            prop:checked=move || selected().as_deref() == Some(v2.as_str())
-                                            on:change=move |_| unit.set(Some(u.id.clone())) />
-                                        <label for=id>{u.name}", "{u.city}</label>
-                                    </div>
-                                }
-                            }).collect_view();
-                            view! {
-                                <fieldset class="people">
-                                    <legend class="q-legend">{t!(i18n.send_unit_legend)}</legend>
-                                    {rows}
-                                </fieldset>
-                            }
-                        })
-                    })}
-                </Suspense>
-                {move || match send.value().get() {
-                    Some(Err(e)) => {
-                        let offline = matches!(e, crate::api::ApiError::Network);
-                        Some(view! {
-                            <p class="notice notice--danger" role="alert">
-                                {move || if offline { i18n.t().send_offline } else { i18n.t().send_failed }}
-                            </p>
-                        })
-                    }
-                    _ => None,
-                }}
-                <button type="submit" class="button" disabled=move || send.pending().get()>
-                    {move || if send.pending().get() { i18n.t().send_sending } else { i18n.t().send_button }}
-                </button>
-            </form>
-        </Show>
+    }
+}
+
+/// Step 6: everything at a glance, with a way back to each part, then send.
+#[component]
+pub fn ReviewPage() -> impl IntoView {
+    view! {
+        <Page title=|t| t.review_title>
+            <Protected>
+                <FlowStep step=Step::Review>
+                    <Review />
+                </FlowStep>
+            </Protected>
+        </Page>
+    }
+}
+
+/// The idempotency key of sending this request: made once and kept on the device until the
+/// case exists, so a retry after a lost answer or a reload sends the same key.
+fn submit_key(name: &str) -> String {
+    let name = format!("submit.{name}");
+    crate::storage::get(&name).unwrap_or_else(|| {
+        let key = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
+        crate::storage::set(&name, &key);
+        key
+    })
+}
+
+#[component]
+fn Review() -> impl IntoView {
+    let i18n = use_i18n();
+    let api = use_api();
+    let flow = use_flow();
+    let navigate = use_navigate();
+    let choices = flow.choices.get_untracked();
+    let patient = flow.patient();
+    let units = flow.units();
+    let unit = units.iter().find(|u| Some(&u.id) == choices.unit_id.as_ref()).cloned();
+    let category = unit.as_ref().and_then(|u| {
+        u.categories.iter().find(|c| Some(&c.questionnaire_id) == choices.questionnaire_id.as_ref()).cloned()
+    });
+    let qid = choices.questionnaire_id.clone().unwrap_or_default();
+    let questionnaire = LocalResource::new({
+        let qid = qid.clone();
+        move || {
+            let qid = qid.clone();
+            async move { api.questionnaire(&qid).await }
+        }
+    });
+    let completed = StoredValue::new(choices.completed.clone());
+    let answers = move || {
+        let lang = i18n.locale().code();
+        let (yes, no) = (i18n.t().questionnaire_yes, i18n.t().questionnaire_no);
+        questionnaire.get().and_then(|q| q.ok()).zip(completed.get_value()).map(|(q, r)| {
+            let (form, _) = ingang_questionnaire::Form::with_response(q, r);
+            form.review(lang, (yes, no))
+        })
+    };
+    let send = Action::new_local(move |new_case: &ingang_api::cases::NewCase| {
+        let new_case = new_case.clone();
+        let key_name = format!("{}/{}", new_case.person_id, new_case.questionnaire_id);
+        async move {
+            let key = submit_key(&key_name);
+            let result = api.create_case(&new_case, &key).await;
+            if result.is_ok() {
+                crate::storage::remove(&format!("submit.{key_name}"));
+                flow.forget();
+            }
+            result
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(case)) = send.value().get() {
+            navigate(&format!("/arenden/{}?skickat=1", case.id), Default::default());
+        }
+    });
+    let new_case = StoredValue::new(patient.as_ref().zip(choices.unit_id.clone()).zip(choices.completed.clone()).map(
+        |((p, unit_id), response)| ingang_api::cases::NewCase {
+            person_id: p.id.clone(),
+            unit_id,
+            questionnaire_id: qid.clone(),
+            response: serde_json::to_value(&response).unwrap_or_default(),
+            description: choices.description.clone(),
+            rules_accepted: true,
+        },
+    ));
+    let do_send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(c) = new_case.get_value() {
+            send.dispatch(c);
+        }
+    };
+    let c = Choices::default();
+    let (whom_path, unit_path, describe_path) =
+        (Step::Whom.path(&c), Step::Unit.path(&c), Step::Describe.path(&choices));
+    let questions_path = Step::Questions.path(&choices);
+    view! {
+        <p class="lead">{t!(i18n.review_lead)}</p>
+        <dl class="review">
+            <div class="review__row">
+                <dt>{t!(i18n.review_person)}</dt>
+                <dd>{patient.map(|p| p.name)}" "<A href=whom_path attr:class="review__change" attr:aria-label=move || format!("{}: {}", i18n.t().review_change, i18n.t().review_person)>{t!(i18n.review_change)}</A></dd>
+            </div>
+            <div class="review__row">
+                <dt>{t!(i18n.review_unit)}</dt>
+                <dd>{unit.map(|u| format!("{}, {}", u.name, u.city))}" "<A href=unit_path.clone() attr:class="review__change" attr:aria-label=move || format!("{}: {}", i18n.t().review_change, i18n.t().review_unit)>{t!(i18n.review_change)}</A></dd>
+            </div>
+            <div class="review__row">
+                <dt>{t!(i18n.review_category)}</dt>
+                <dd>{category.map(|c| c.title)}" "<A href=unit_path attr:class="review__change" attr:aria-label=move || format!("{}: {}", i18n.t().review_change, i18n.t().review_category)>{t!(i18n.review_change)}</A></dd>
+            </div>
+            <div class="review__row">
+                <dt>{t!(i18n.review_description)}</dt>
+                <dd><span class="review__text" data-testid="review-description">{choices.description.clone()}</span>" "<A href=describe_path attr:class="review__change" attr:aria-label=move || format!("{}: {}", i18n.t().review_change, i18n.t().review_description)>{t!(i18n.review_change)}</A></dd>
+            </div>
+        </dl>
+        <h2>{t!(i18n.review_answers)}" "<A href=questions_path attr:class="review__change" attr:aria-label=move || format!("{}: {}", i18n.t().review_change, i18n.t().review_answers)>{t!(i18n.review_change)}</A></h2>
+        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            {move || Suspend::new(async move {
+                let _ = questionnaire.await;
+                answers().map(|lines| {
+                    let rows = lines.into_iter().map(|l| {
+                        let class = format!("depth-{}", l.depth.min(3));
+                        view! {
+                            <li class=class><span class="review__q">{l.text}</span>" "<strong>{l.answers.join(", ")}</strong></li>
+                        }
+                    }).collect_view();
+                    view! { <ul class="review__answers" data-testid="review-answers">{rows}</ul> }
+                })
+            })}
+        </Suspense>
+        <form class="form send-case" on:submit=do_send>
+            {move || match send.value().get() {
+                Some(Err(e)) => {
+                    let offline = matches!(e, crate::api::ApiError::Network);
+                    Some(view! {
+                        <p class="notice notice--danger" role="alert">
+                            {move || if offline { i18n.t().send_offline } else { i18n.t().send_failed }}
+                        </p>
+                    })
+                }
+                _ => None,
+            }}
+            <button type="submit" class="button" disabled=move || send.pending().get()>
+                {move || if send.pending().get() { i18n.t().send_sending } else { i18n.t().send_button }}
+            </button>
+        </form>
     }
 }

@@ -2,6 +2,7 @@
 //! The signed-in flow (whom for, what about, the questionnaire) is in [`flow`].
 
 pub mod flow;
+pub mod steps;
 
 use ingang_api::{Unit, UnitKind};
 use leptos::prelude::*;
@@ -9,7 +10,10 @@ use leptos_router::components::A;
 
 use crate::{
     api::use_api,
-    components::page::Page,
+    components::{
+        open_status::{OpenStatus, StaffedHours},
+        page::Page,
+    },
     i18n::{Strings, use_i18n},
     t,
 };
@@ -29,6 +33,8 @@ pub fn kind_label(kind: UnitKind, t: &Strings) -> &'static str {
 fn UnitItem(unit: Unit) -> impl IntoView {
     let i18n = use_i18n();
     let kind = unit.kind;
+    let has_hours = !unit.hours.is_empty();
+    let (tz, hours) = (unit.time_zone.clone(), unit.hours.clone());
     view! {
         <li class="unit">
             <h3 class="unit__name">{unit.name}</h3>
@@ -37,6 +43,10 @@ fn UnitItem(unit: Unit) -> impl IntoView {
                 ", "
                 <span>{unit.address}", "{unit.city}</span>
             </p>
+            {has_hours.then(|| view! {
+                <p><OpenStatus time_zone=tz hours=hours.clone() /></p>
+                <StaffedHours hours />
+            })}
             {unit.phone.map(|phone| {
                 let href = format!("tel:{}", phone.replace([' ', '-'], ""));
                 view! { <p><a href=href>{phone}</a></p> }

@@ -55,7 +55,8 @@ struct Row {
     description: String,
 }
 
-const SELECT: &str = "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at,
+const SELECT: &str =
+    "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at,
             COALESCE(c.queued_at, c.created_at), c.questionnaire_id, c.description
      FROM cases c JOIN units u ON u.id = c.unit_id";
 

@@ -13,7 +13,7 @@ use axum::{
     http::HeaderMap,
     response::sse::{Event, KeepAlive, Sse},
 };
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 use ingang_api::cases::CaseStatus;
 use rusqlite::params;
 use serde_json::json;
@@ -108,8 +108,16 @@ pub async fn events(
                     Ok(_) => {}
                     Err(_) => return None,
                 }
-                // wait for news; every 30 s check that the session still stands
-                match tokio::time::timeout(Duration::from_secs(30), wake.recv()).await {
+                // wait for news; every 30 s check that the session still stands; end at shutdown
+                let mut stopping = state.stopping.subscribe();
+                if *stopping.borrow() {
+                    return None;
+                }
+                let news = tokio::select! {
+                    news = tokio::time::timeout(Duration::from_secs(30), wake.recv()) => news,
+                    _ = stopping.wait_for(|s| *s) => return None,
+                };
+                match news {
                     Ok(Ok(())) | Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {}
                     Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => return None,
                     Err(_) => {
@@ -121,5 +129,9 @@ pub async fn events(
             }
         },
     );
+    // First, the position itself (an `id` with no data) and a short reconnection delay: a client
+    // that reconnects after a server restart then resumes from here even if it saw no event yet.
+    let opening = Event::default().id(start.to_string()).retry(Duration::from_secs(2)).comment("ready");
+    let stream = stream::once(async move { Ok::<_, Infallible>(opening) }).chain(stream);
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat")))
 }
