@@ -21,8 +21,13 @@ pub struct CaseEvent {
     pub estimated_wait_minutes: Option<u32>,
 }
 
-/// Calls `on_case` for every `case` event while the current owner lives.
-pub fn use_case_events(api: Api, on_case: impl Fn(CaseEvent) + 'static) {
+/// Calls `on_case` for every `case` event and `on_message` for every `message` event (a chat
+/// message in one of the user's cases) while the current owner lives.
+pub fn use_case_events(
+    api: Api,
+    on_case: impl Fn(CaseEvent) + 'static,
+    on_message: impl Fn(ingang_api::chat::MessageEvent) + 'static,
+) {
     let init = web_sys::EventSourceInit::new();
     let url = api.url("/events");
     init.set_with_credentials(url.starts_with("http"));
@@ -35,9 +40,17 @@ pub fn use_case_events(api: Api, on_case: impl Fn(CaseEvent) + 'static) {
         }
     });
     let _ = source.add_event_listener_with_callback("case", handler.as_ref().unchecked_ref());
-    let held = StoredValue::new_local(Some((source, handler)));
+    let messages = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+        if let Some(text) = ev.data().as_string()
+            && let Ok(event) = serde_json::from_str::<ingang_api::chat::MessageEvent>(&text)
+        {
+            on_message(event);
+        }
+    });
+    let _ = source.add_event_listener_with_callback("message", messages.as_ref().unchecked_ref());
+    let held = StoredValue::new_local(Some((source, handler, messages)));
     on_cleanup(move || {
-        if let Some((source, _handler)) = held.try_update_value(|h| h.take()).flatten() {
+        if let Some((source, _handler, _messages)) = held.try_update_value(|h| h.take()).flatten() {
             source.close();
         }
     });

@@ -222,6 +222,25 @@ impl Api {
         self.send("POST", &format!("/cases/{}/withdraw", js_sys::encode_uri_component(id)), None).await
     }
 
+    /// A page of a case's chat (oldest first); `before` asks for older messages.
+    pub async fn messages(&self, case: &str, before: Option<i64>) -> Result<ingang_api::chat::MessagePage, ApiError> {
+        let mut path = format!("/cases/{}/messages", js_sys::encode_uri_component(case));
+        if let Some(b) = before {
+            path.push_str(&format!("?before={b}"));
+        }
+        self.get(&path).await
+    }
+
+    /// Sends a chat message; its `client_id` makes a retry harmless.
+    pub async fn send_message(
+        &self,
+        case: &str,
+        message: &ingang_api::chat::NewMessage,
+    ) -> Result<ingang_api::chat::Message, ApiError> {
+        let body = serde_json::to_string(message).unwrap_or_default();
+        self.send("POST", &format!("/cases/{}/messages", js_sys::encode_uri_component(case)), Some(&body)).await
+    }
+
     /// The key for this user's encrypted drafts.
     pub async fn draft_key(&self) -> Result<DraftKey, ApiError> {
         self.get("/me/draft-key").await

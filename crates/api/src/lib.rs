@@ -12,6 +12,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod chat;
 pub mod hours;
 pub mod people;
 pub mod personnummer;

@@ -22,6 +22,9 @@ use utoipa::OpenApi;
             (a retry returns the same case), validated with the questionnaire engine, prioritised (1 = most \
             urgent: an urgency marker; 2: a total score of 15 or more; 3: the rest) and queued per unit by \
             priority, then arrival. Visible to the user who created them and to the patient's guardians."),
+        (name = "chat", description = "The conversation of a case with care staff: open while the case is picked \
+            (`inProgress`), readable afterwards. Each message carries a client-made `clientId` (its idempotency \
+            key). New messages arrive on the event stream as `message` events."),
         (name = "me", description = "The signed-in resident: whom they may act for (children under 18, with \
             the age rules for seeking care and e-services), contact details, the draft key"),
         (name = "auth", description = "Sign-in with BankID and sessions. The session is an HttpOnly \

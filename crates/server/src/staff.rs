@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/cases/{id}/pick", post(pick))
         .route("/staff/cases/{id}/close", post(close))
         .route("/staff/cases/{id}/priority", post(set_priority))
+        .route("/staff/cases/{id}/messages", post(reply))
         .with_state(state)
 }
 
@@ -305,7 +306,10 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
                 )
                 .optional()?;
-            let mut stmt = conn.prepare("SELECT author, body FROM messages WHERE case_id = ?1 ORDER BY id")?;
+            let mut stmt = conn.prepare(
+                "SELECT CASE author WHEN 'staff' THEN COALESCE(author_name || ' (' || author_role || ')', 'Vården') ELSE 'Patient' END, body
+                 FROM messages WHERE case_id = ?1 ORDER BY id",
+            )?;
             let messages = stmt.query_map([&cid], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
             Ok(case.map(|c| (c, messages)))
         })
@@ -327,20 +331,23 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
          <h2>Beskrivning</h2><p data-testid=\"description\">{description}</p>\
          <h2>Svar</h2>{answers}{messages}<p><a href=\"/staff\">Till kön</a></p>",
         description = esc(&description),
-        messages = if messages.is_empty() {
-            String::new()
-        } else {
+        messages = {
             let items: String = messages
                 .iter()
-                .map(|(who, text)| {
-                    format!(
-                        "<li><strong>{}</strong>: {}</li>",
-                        if who == "patient" { "Patient" } else { "Vården" },
-                        esc(text)
-                    )
-                })
+                .map(|(who, text)| format!("<li><strong>{}</strong>: {}</li>", esc(who), esc(text)))
                 .collect();
-            format!("<h2>Meddelanden</h2><ul>{items}</ul>")
+            let reply = if status == "inProgress" {
+                format!(
+                    "<form method=\"post\" action=\"/staff/cases/{id}/messages\"><p><label for=\"reply\">Svar till patienten</label><br>\
+                     <textarea id=\"reply\" name=\"body\" rows=\"3\" cols=\"60\" required></textarea></p>\
+                     <p><button>Skicka</button></p></form>\
+                     <form method=\"post\" action=\"/staff/cases/{id}/close\"><p><button>Avsluta chatten</button></p></form>",
+                    id = esc(&id)
+                )
+            } else {
+                String::new()
+            };
+            format!("<h2>Chatt</h2><ul id=\"chat\">{items}</ul>{reply}")
         },
         title = esc(&title),
         status = esc(&status),
@@ -462,4 +469,58 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
     }
     body.push_str("</tbody></table><p><a href=\"/staff\">Till kön</a></p>");
     page("Sms-utkorg", &body)
+}
+
+#[derive(Deserialize)]
+struct ReplyForm {
+    body: String,
+}
+
+/// A message from the signed-in staff member to the patient, while the case is picked.
+async fn reply(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<ReplyForm>,
+) -> Response {
+    if !same_origin(&headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let Some((staff_id, name)) = staff(&state, &headers).await else { return StatusCode::UNAUTHORIZED.into_response() };
+    let Ok(body) = ingang_api::chat::check_message(&f.body) else {
+        return (StatusCode::BAD_REQUEST, "Meddelandet är tomt eller för långt.").into_response();
+    };
+    let role = STAFF.iter().find(|(s, _, _)| *s == staff_id).map(|(_, _, r)| *r).unwrap_or("Vårdpersonal");
+    let first = name.split(' ').next().unwrap_or_default().to_owned();
+    let cid = id.clone();
+    let result = state
+        .db
+        .call(move |conn| {
+            let open: bool = conn
+                .query_row("SELECT status = 'inProgress' FROM cases WHERE id = ?1", [&cid], |r| r.get(0))
+                .optional()?
+                .unwrap_or(false);
+            if !open {
+                return Ok(false);
+            }
+            let key = crate::bankid::random_token();
+            crate::routes::chat::insert(
+                conn,
+                &cid,
+                ingang_api::chat::Author::Staff,
+                Some((&first, role)),
+                &body,
+                &key,
+            )?;
+            Ok(true)
+        })
+        .await;
+    match result {
+        Ok(true) => {
+            state.wake_streams();
+            Redirect::to(&format!("/staff/cases/{id}")).into_response()
+        }
+        Ok(false) => (StatusCode::CONFLICT, "Chatten är inte öppen.").into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
 }

@@ -438,3 +438,74 @@ async fn cases_list_per_person() {
     let (_, none) = call(&app, "GET", &format!("/api/v1/cases?personId={noah}"), &erik, None, None).await;
     assert_eq!(names(&none), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let noah = person_id(&app, &anna, "Noah").await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("chat"), Some(new_case(&noah, throat()))).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let uri = format!("/api/v1/cases/{id}/messages");
+    let hello = |client: &str, body: &str| Some(json!({ "clientId": client, "body": body }));
+
+    // waiting: the chat is not open yet
+    let (status, err) = call(&app, "POST", &uri, &anna, None, hello("m0", "Hej?")).await;
+    assert_eq!((status, err["code"].as_str()), (409, Some("chat_closed")));
+    let cid = id.clone();
+    state
+        .db
+        .call(move |c| c.execute("UPDATE cases SET status = 'inProgress', picked_at = 1 WHERE id = ?1", [cid]))
+        .await
+        .unwrap();
+
+    let (status, err) = call(&app, "POST", &uri, &anna, None, hello("m1", "  ")).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("message_required")));
+    let (status, first) = call(&app, "POST", &uri, &anna, None, hello("m1", "Han har fått feber nu.")).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!((first["author"].as_str(), first["clientId"].as_str()), (Some("patient"), Some("m1")));
+    // the same client id again (a retry): the same message, no second one
+    let (status, again) = call(&app, "POST", &uri, &anna, None, hello("m1", "Han har fått feber nu.")).await;
+    assert_eq!((status, &again["id"]), (200, &first["id"]));
+
+    // staff answer (as the console does); the owner's stream carries it
+    let cid = id.clone();
+    state
+        .db
+        .call(move |c| {
+            ingang_server::routes::chat::insert(
+                c,
+                &cid,
+                ingang_api::chat::Author::Staff,
+                Some(("Lena", "Sjuksköterska")),
+                "Hur hög är febern?",
+                "s1",
+            )
+        })
+        .await
+        .unwrap();
+    let streamed = stream_until(&app, &anna, Some("0"), "Hur hög är febern?").await;
+    assert!(streamed.contains("event: message"), "{streamed}");
+    assert!(streamed.contains("\"authorRole\":\"Sjuksköterska\""));
+
+    let (_, page) = call(&app, "GET", &uri, &anna, None, None).await;
+    let bodies: Vec<&str> = page["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Han har fått feber nu.", "Hur hög är febern?"]);
+    assert_eq!(page["hasMore"], false);
+    let (_, newest) = call(&app, "GET", &format!("{uri}?limit=1"), &anna, None, None).await;
+    assert_eq!((newest["messages"][0]["authorName"].as_str(), &newest["hasMore"]), (Some("Lena"), &json!(true)));
+    let before = newest["messages"][0]["id"].as_i64().unwrap();
+    let (_, older) = call(&app, "GET", &format!("{uri}?limit=1&before={before}"), &anna, None, None).await;
+    assert_eq!(
+        (older["messages"][0]["body"].as_str(), &older["hasMore"]),
+        (Some("Han har fått feber nu."), &json!(false))
+    );
+
+    // another user sees nothing and cannot write
+    let erik = login(&app, &state, "197905041237").await;
+    let (status, body) = call(&app, "GET", &uri, &erik, None, None).await;
+    assert_eq!(status, 404);
+    assert!(!body.to_string().contains("feber"));
+    let (status, _) = call(&app, "POST", &uri, &erik, None, hello("e1", "Hej")).await;
+    assert_eq!(status, 404);
+}

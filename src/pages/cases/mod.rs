@@ -12,6 +12,8 @@ use leptos_router::{
 };
 use web_sys::NotificationPermission;
 
+pub mod chat;
+
 use crate::{
     api::{ApiError, use_api},
     auth::use_auth,
@@ -151,11 +153,21 @@ pub fn CasePage() -> impl IntoView {
                     });
                     // news from the event stream: ask for the case again at once
                     let watched = id.clone();
-                    crate::events::use_case_events(api, move |event| {
-                        if event.case_id == watched {
-                            tick.update(|n| *n = n.wrapping_add(1));
-                        }
-                    });
+                    let chat_case = id.clone();
+                    let live = RwSignal::new(Vec::<ingang_api::chat::Message>::new());
+                    crate::events::use_case_events(
+                        api,
+                        move |event| {
+                            if event.case_id == watched {
+                                tick.update(|n| *n = n.wrapping_add(1));
+                            }
+                        },
+                        move |event| {
+                            if event.case_id == chat_case {
+                                live.update(|l| l.push(event.message));
+                            }
+                        },
+                    );
                     let id_for = id.clone();
                     let case = LocalResource::new(move || {
                         tick.track();
@@ -168,7 +180,7 @@ pub fn CasePage() -> impl IntoView {
                             {move || Suspend::new(async move {
                                 // the first answer decides the screen; later answers update it in place
                                 match case.await {
-                                    Ok(_) => view! { <CaseView case /> }.into_any(),
+                                    Ok(_) => view! { <CaseView case live /> }.into_any(),
                                     Err(ApiError::Status { status: 404, .. }) => {
                                         view! { <p class="notice" role="alert">{t!(i18n.case_not_found)}</p> }.into_any()
                                     }
@@ -184,7 +196,10 @@ pub fn CasePage() -> impl IntoView {
 }
 
 #[component]
-fn CaseView(case: LocalResource<Result<Case, ApiError>>) -> impl IntoView {
+fn CaseView(
+    case: LocalResource<Result<Case, ApiError>>,
+    live: RwSignal<Vec<ingang_api::chat::Message>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     // The latest good answer: a failed poll (offline for a moment) leaves the screen as it was.
@@ -251,6 +266,15 @@ fn CaseView(case: LocalResource<Result<Case, ApiError>>) -> impl IntoView {
                 <p>{t!(i18n.case_your_turn_body)}</p>
             </div>
         </Show>
+        // the chat: open while the case is picked, readable once it has ended
+        {move || {
+            let id = case_id.get();
+            let show = matches!(effective_status(), Some(CaseStatus::InProgress | CaseStatus::Closed));
+            (show && !id.is_empty()).then(|| {
+                let open = Signal::derive(move || effective_status() == Some(CaseStatus::InProgress));
+                view! { <chat::Chat case_id=id open live /> }
+            })
+        }}
         <Show when=move || effective_status() == Some(CaseStatus::Waiting)>
             <aside class="notice notice--warning" aria-labelledby="waiting-advice">
                 <h2 id="waiting-advice">{t!(i18n.case_advice_heading)}</h2>

@@ -180,6 +180,11 @@ fn twelve_digits(people: &[(String, String, String)]) -> Vec<String> {
     people.iter().map(|(pnr, _, _)| pnr.clone()).collect()
 }
 
+/// The case if the user may see it (their own or their child's); otherwise 404.
+pub async fn authorised_case(state: &AppState, user: &AuthUser, id: String) -> Result<Case, ApiError> {
+    load_case(state, user, id).await
+}
+
 async fn load_case(state: &AppState, user: &AuthUser, id: String) -> Result<Case, ApiError> {
     load_case_for(state, people_index(state, user).await?, id).await
 }

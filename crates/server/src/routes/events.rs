@@ -72,6 +72,7 @@ async fn after(state: &AppState, recipient: &str, last: i64) -> Result<Vec<Row>,
     params(("Last-Event-ID" = Option<String>, Header, description = "Resume after this event (the browser sends it on reconnect)")),
     responses(
         (status = 200, description = "`text/event-stream`. Event `case`: `{caseId, status, position?, estimatedWaitMinutes?}`; \
+            event `message`: `{caseId, message}` (a chat message, see `MessageEvent`); \
             every event has an `id` for resuming; `:` comments are heartbeats", content_type = "text/event-stream", body = String),
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
     )

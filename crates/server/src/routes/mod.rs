@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cases;
+pub mod chat;
 pub mod events;
 pub mod health;
 pub mod me;
@@ -39,6 +40,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(cases::get_case))
             .routes(routes!(cases::withdraw_case))
             .routes(routes!(cases::continue_case))
+            .routes(routes!(chat::list_messages, chat::send_message))
             .routes(routes!(events::events)),
     )
 }

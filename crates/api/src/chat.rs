@@ -1,0 +1,117 @@
+//! Wire types of the chat in a case: the patient (or guardian) and care staff write while the
+//! case is picked (`inProgress`). Messages are idempotent by a client-made id.
+
+use serde::{Deserialize, Serialize};
+
+/// The longest message, in characters.
+pub const MESSAGE_MAX: usize = 4000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum Author {
+    Patient,
+    Staff,
+}
+
+/// One message in a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// Server id; increases with time within a case (for paging with `before`).
+    pub id: i64,
+    /// The id the sender's client made (its idempotency key), when it made one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub case_id: String,
+    pub author: Author,
+    /// Staff: first name ("Lena"); absent for the patient's own messages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_name: Option<String>,
+    /// Staff: role ("Sjuksköterska").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author_role: Option<String>,
+    pub body: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// `POST /api/v1/cases/{id}/messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NewMessage {
+    /// A random id the client makes once per message (a UUID): sending it again returns the
+    /// same message instead of a second one.
+    pub client_id: String,
+    pub body: String,
+}
+
+/// `GET /api/v1/cases/{id}/messages?before=&limit=`: oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MessagePage {
+    pub messages: Vec<Message>,
+    /// Older messages exist (ask with `before` = the first id here).
+    pub has_more: bool,
+}
+
+/// The event stream's `message` event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct MessageEvent {
+    pub case_id: String,
+    pub message: Message,
+}
+
+/// Why a message cannot be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageProblem {
+    Empty,
+    TooLong,
+}
+
+/// The message as it will be stored (trimmed at the ends), or why not.
+pub fn check_message(text: &str) -> Result<String, MessageProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(MessageProblem::Empty)
+    } else if text.chars().count() > MESSAGE_MAX {
+        Err(MessageProblem::TooLong)
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_trimmed_and_bounded() {
+        assert_eq!(check_message(" Hej!\n"), Ok("Hej!".into()));
+        assert_eq!(check_message("\n \t"), Err(MessageProblem::Empty));
+        assert_eq!(check_message(&"ä".repeat(MESSAGE_MAX + 1)), Err(MessageProblem::TooLong));
+    }
+
+    #[test]
+    fn wire_names() {
+        let m = Message {
+            id: 3,
+            client_id: Some("c".into()),
+            case_id: "k".into(),
+            author: Author::Staff,
+            author_name: Some("Lena".into()),
+            author_role: Some("Sjuksköterska".into()),
+            body: "Hej".into(),
+            created_at: 1,
+        };
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["author"], "staff");
+        assert_eq!(json["authorRole"], "Sjuksköterska");
+        assert_eq!(json["clientId"], "c");
+    }
+}

@@ -1,0 +1,133 @@
+// The chat of a picked case: patient and care staff (two browser contexts) in real time, an
+// outbox that survives going offline and a reload and never sends twice, and a read-only chat
+// once staff end it.
+import { test, expect, expectNoAxeViolations, loginAndGo } from './fixtures';
+
+const ANNA = '198001139297';
+
+test.describe.configure({ timeout: 120_000 });
+
+test('patient and staff chat live; messages written offline arrive exactly once; an ended chat is read-only', async ({
+  page,
+  browser,
+}) => {
+  await loginAndGo(page, ANNA, '/arenden');
+  const origin = new URL(page.url()).origin;
+  const csrf = { 'X-Ingang-Csrf': '1', Origin: origin };
+  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
+  const coding = (code: string) => ({ valueCoding: { system: 'https://ingang.se/fhir/CodeSystem/forkylning', code } });
+  const created = await page.request.post('/api/v1/cases', {
+    headers: { ...csrf, 'Idempotency-Key': 'chat-1' },
+    data: {
+      personId: me,
+      unitId: 'hc-kalix',
+      questionnaireId: 'forkylning',
+      description: 'Hosta och feber.',
+      rulesAccepted: true,
+      response: {
+        resourceType: 'QuestionnaireResponse',
+        questionnaire: 'https://ingang.se/fhir/Questionnaire/forkylning|1.0',
+        status: 'completed',
+        item: [
+          { linkId: 'andning', answer: [coding('nej')] },
+          { linkId: 'symtom', answer: [coding('snuva')] },
+          { linkId: 'varaktighet', answer: [coding('lt3d')] },
+          { linkId: 'beskrivning', answer: [{ valueString: 'Hostar sedan i går.' }] },
+        ],
+      },
+    },
+  });
+  expect(created.status()).toBe(201);
+  const id = (await created.json()).id;
+
+  // care staff pick it
+  const staffContext = await browser.newContext({ baseURL: origin });
+  const staff = await staffContext.newPage();
+  await staff.goto('/staff');
+  await staff.getByLabel('Person').selectOption('lena');
+  await staff.getByRole('button', { name: 'Logga in' }).click();
+  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
+
+  await page.goto(`/arenden/${id}`);
+  const chat = page.getByTestId('chat-messages');
+  await expect(page.getByRole('heading', { name: 'Chatt med vården' })).toBeVisible();
+  await page.getByText('Regler för chatten').click();
+  await expect(page.getByText('Håll god ton.', { exact: false })).toBeVisible();
+  await expectNoAxeViolations(page, 'chat');
+
+  // patient → staff
+  const text = page.getByLabel('Skriv ett meddelande');
+  await text.fill('Hej! Jag har fått feber.');
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await expect(chat.locator('li').last()).toContainText('Hej! Jag har fått feber.');
+  await expect(page.getByTestId('chat-pending')).toHaveCount(0);
+  await staff.goto(`/staff/cases/${id}`);
+  await expect(staff.locator('#chat')).toContainText('Patient: Hej! Jag har fått feber.');
+
+  // staff → patient, live, announced politely
+  await staff.getByLabel('Svar till patienten').fill('Hur hög är febern?');
+  await staff.getByRole('button', { name: 'Skicka' }).click();
+  await expect(chat.locator('li').last()).toContainText('Lena, Sjuksköterska');
+  await expect(chat.locator('li').last()).toContainText('Hur hög är febern?');
+  await expect(page.getByTestId('chat-announce')).toHaveText('Nytt meddelande från Lena: Hur hög är febern?');
+
+  // the first send reaches the server but the answer is lost: the retry (same client id) is not a second message
+  let lost = false;
+  const messagesUrl = (url: URL) => url.pathname === `/api/v1/cases/${id}/messages`;
+  await page.route(
+    messagesUrl,
+    async (route) => {
+      if (route.request().method() === 'POST' && !lost) {
+        lost = true;
+        await route.fetch();
+        await route.abort('connectionreset');
+      } else {
+        await route.continue();
+      }
+    },
+  );
+  await text.fill('38,5 grader i morse.');
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await expect(page.getByTestId('chat-pending')).toHaveCount(0, { timeout: 15_000 });
+  await page.unroute(messagesUrl);
+  const before = (await (await page.request.get(`/api/v1/cases/${id}/messages`)).json()).messages.length;
+  expect(before).toBe(3);
+
+  // offline: written, kept (encrypted) through a reload, sent when the connection is back
+  await page.context().setOffline(true);
+  await text.fill('Jag har tagit Alvedon.');
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await expect(page.getByTestId('chat-pending')).toContainText('Skickas');
+  await page.waitForTimeout(300); // the outbox is encrypted in the background
+  expect(JSON.stringify(await page.evaluate(() => ({ ...localStorage })))).not.toContain('Alvedon');
+  // the server stays unreachable for sending (not for the page load) through a reload
+  await page.route(messagesUrl, (route) =>
+    route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue(),
+  );
+  await page.context().setOffline(false);
+  await page.reload();
+  await expect(page.getByTestId('chat-pending')).toContainText('Jag har tagit Alvedon.');
+  await page.unroute(messagesUrl);
+  await expect(page.getByTestId('chat-pending')).toHaveCount(0, { timeout: 15_000 });
+  await expect(chat).toContainText('Jag har tagit Alvedon.');
+
+  const all = (await (await page.request.get(`/api/v1/cases/${id}/messages`)).json()).messages.map(
+    (m: { body: string }) => m.body,
+  );
+  expect(all).toEqual(['Hej! Jag har fått feber.', 'Hur hög är febern?', '38,5 grader i morse.', 'Jag har tagit Alvedon.']);
+
+  // a message being typed survives a reload
+  await text.fill('Ska jag komma in?');
+  await page.waitForTimeout(300);
+  await page.reload();
+  await expect(text).toHaveValue('Ska jag komma in?');
+
+  // staff end the chat: read-only, with a clear notice, and it can be continued
+  await staff.goto(`/staff/cases/${id}`);
+  await staff.getByRole('button', { name: 'Avsluta chatten' }).click();
+  await expect(page.getByTestId('chat-closed')).toBeVisible();
+  await expect(page.getByLabel('Skriv ett meddelande')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Fortsätt ärendet' })).toBeVisible();
+  await expectNoAxeViolations(page, 'chat ended');
+  await staffContext.close();
+});
