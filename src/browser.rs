@@ -131,3 +131,8 @@ pub fn local_time_in(time_zone: &str) -> Option<ingang_api::hours::LocalTime> {
     }
     Some(ingang_api::hours::LocalTime { weekday: weekday?, minute: hour? * 60 + minute? })
 }
+
+/// A random UUID from the browser's crypto (client ids of messages, idempotency keys).
+pub fn random_uuid() -> String {
+    web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
+}

@@ -18,6 +18,16 @@ pub fn set(key: &str, value: &str) {
     }
 }
 
+/// An idempotency key kept under `key` until removed: made once (a random UUID), so a retry
+/// after a lost answer or a reload sends the same one.
+pub fn idempotency_key(key: &str) -> String {
+    get(key).unwrap_or_else(|| {
+        let made = crate::browser::random_uuid();
+        set(key, &made);
+        made
+    })
+}
+
 pub fn remove(key: &str) {
     if let Some(storage) = local() {
         let _ = storage.remove_item(&format!("{PREFIX}{key}"));

@@ -7,6 +7,7 @@ import {
   test,
   expect,
   expectNoAxeViolations,
+  coldResponse,
   identifyOnTestPage,
   killServer,
   loginAndGo,
@@ -144,7 +145,6 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   await identifyOnTestPage(other, origin, ERIK);
   expect((await (await api.get('/api/v1/auth/bankid')).json()).status).toBe('complete');
   const erikId = (await (await api.get('/api/v1/me/people')).json()).people[0].id;
-  const coding = (code: string) => ({ valueCoding: { system: 'https://ingang.se/fhir/CodeSystem/forkylning', code } });
   const urgent = await api.post('/api/v1/cases', {
     headers: { ...csrf, 'Idempotency-Key': 'erik-urgent' },
     data: {
@@ -153,17 +153,7 @@ test('a guardian sends a request for a child once, even when the answer is lost,
       questionnaireId: 'forkylning',
       description: 'Andfådd.',
       rulesAccepted: true,
-      response: {
-        resourceType: 'QuestionnaireResponse',
-        questionnaire: 'https://ingang.se/fhir/Questionnaire/forkylning|1.0',
-        status: 'completed',
-        item: [
-          { linkId: 'andning', answer: [coding('vila')] },
-          { linkId: 'symtom', answer: [coding('snuva')] },
-          { linkId: 'varaktighet', answer: [coding('lt3d')] },
-          { linkId: 'beskrivning', answer: [{ valueString: 'Andfådd i vila.' }] },
-        ],
-      },
+      response: coldResponse('vila', 'Andfådd i vila.'),
     },
   });
   expect(urgent.status()).toBe(201);
@@ -351,22 +341,6 @@ test('"Öppet nu" is Stockholm time on any device, across daylight saving', asyn
   await expect(unit('Hälsocentralen Gibraltar')).toHaveText('Öppet nu, till 18:00');
   await context.close();
 });
-
-/** A complete answer to the cold form ("vila": short of breath at rest, urgent). */
-function coldResponse(breathing: string) {
-  const coding = (code: string) => ({ valueCoding: { system: 'https://ingang.se/fhir/CodeSystem/forkylning', code } });
-  return {
-    resourceType: 'QuestionnaireResponse',
-    questionnaire: 'https://ingang.se/fhir/Questionnaire/forkylning|1.0',
-    status: 'completed',
-    item: [
-      { linkId: 'andning', answer: [coding(breathing)] },
-      { linkId: 'symtom', answer: [coding('snuva')] },
-      { linkId: 'varaktighet', answer: [coding('lt3d')] },
-      { linkId: 'beskrivning', answer: [{ valueString: 'Hostar sedan i går.' }] },
-    ],
-  };
-}
 
 /** Care staff sign in to the console and pick a case. */
 async function staffPick(browser: Browser, baseURL: string, id: string) {

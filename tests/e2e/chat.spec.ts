@@ -1,7 +1,7 @@
 // The chat of a picked case: patient and care staff (two browser contexts) in real time, an
 // outbox that survives going offline and a reload and never sends twice, and a read-only chat
 // once staff end it.
-import { test, expect, expectNoAxeViolations, loginAndGo } from './fixtures';
+import { test, expect, coldResponse, expectNoAxeViolations, loginAndGo } from './fixtures';
 
 const ANNA = '198001139297';
 
@@ -15,7 +15,6 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   const origin = new URL(page.url()).origin;
   const csrf = { 'X-Ingang-Csrf': '1', Origin: origin };
   const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
-  const coding = (code: string) => ({ valueCoding: { system: 'https://ingang.se/fhir/CodeSystem/forkylning', code } });
   const created = await page.request.post('/api/v1/cases', {
     headers: { ...csrf, 'Idempotency-Key': 'chat-1' },
     data: {
@@ -24,17 +23,7 @@ test('patient and staff chat live; messages written offline arrive exactly once;
       questionnaireId: 'forkylning',
       description: 'Hosta och feber.',
       rulesAccepted: true,
-      response: {
-        resourceType: 'QuestionnaireResponse',
-        questionnaire: 'https://ingang.se/fhir/Questionnaire/forkylning|1.0',
-        status: 'completed',
-        item: [
-          { linkId: 'andning', answer: [coding('nej')] },
-          { linkId: 'symtom', answer: [coding('snuva')] },
-          { linkId: 'varaktighet', answer: [coding('lt3d')] },
-          { linkId: 'beskrivning', answer: [{ valueString: 'Hostar sedan i går.' }] },
-        ],
-      },
+      response: coldResponse(),
     },
   });
   expect(created.status()).toBe(201);

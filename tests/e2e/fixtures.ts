@@ -189,3 +189,19 @@ export async function startCare(
   await page.getByRole('button', { name: 'Fortsätt' }).click();
   await expect(page.locator('h1')).toHaveText('Frågor om besvären');
 }
+
+/** A complete answer to the cold form ("vila": short of breath at rest, urgent). */
+export function coldResponse(breathing = 'nej', text = 'Hostar sedan i går.') {
+  const coding = (code: string) => ({ valueCoding: { system: 'https://ingang.se/fhir/CodeSystem/forkylning', code } });
+  return {
+    resourceType: 'QuestionnaireResponse',
+    questionnaire: 'https://ingang.se/fhir/Questionnaire/forkylning|1.0',
+    status: 'completed',
+    item: [
+      { linkId: 'andning', answer: [coding(breathing)] },
+      { linkId: 'symtom', answer: [coding('snuva')] },
+      { linkId: 'varaktighet', answer: [coding('lt3d')] },
+      { linkId: 'beskrivning', answer: [{ valueString: text }] },
+    ],
+  };
+}

@@ -59,10 +59,6 @@ fn time_text(seconds: i64, locale: &str) -> String {
     date.to_locale_string(locale, &options).into()
 }
 
-fn new_id() -> String {
-    web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
-}
-
 /// Loads the encrypted outbox and the message being typed, then shows the chat.
 #[component]
 pub fn Chat(case_id: String, open: Signal<bool>, live: RwSignal<Vec<Message>>) -> impl IntoView {
@@ -220,7 +216,7 @@ fn Conversation(
         ev.prevent_default();
         match check_message(&text.get_untracked()) {
             Ok(body) => {
-                pending.update(|p| p.push(Pending { client_id: new_id(), body, failed: false }));
+                pending.update(|p| p.push(Pending { client_id: crate::browser::random_uuid(), body, failed: false }));
                 persist();
                 text.set(String::new());
                 if let Some(d) = typing.get_value() {

@@ -404,11 +404,7 @@ fn ContinueForm(case_id: String, drafts: Option<Drafts>, initial: String, on_don
     let send = Action::new_local(move |message: &String| {
         let (message, id, key_name) = (message.clone(), case_id.clone(), key_name.clone());
         async move {
-            let key = crate::storage::get(&key_name).unwrap_or_else(|| {
-                let key = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
-                crate::storage::set(&key_name, &key);
-                key
-            });
+            let key = crate::storage::idempotency_key(&key_name);
             let result = api.continue_case(&id, &message, &key).await;
             if result.is_ok() {
                 crate::storage::remove(&key_name);

@@ -591,17 +591,6 @@ pub fn ReviewPage() -> impl IntoView {
     }
 }
 
-/// The idempotency key of sending this request: made once and kept on the device until the
-/// case exists, so a retry after a lost answer or a reload sends the same key.
-fn submit_key(name: &str) -> String {
-    let name = format!("submit.{name}");
-    crate::storage::get(&name).unwrap_or_else(|| {
-        let key = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default();
-        crate::storage::set(&name, &key);
-        key
-    })
-}
-
 #[component]
 fn Review() -> impl IntoView {
     let i18n = use_i18n();
@@ -636,7 +625,8 @@ fn Review() -> impl IntoView {
         let new_case = new_case.clone();
         let key_name = format!("{}/{}", new_case.person_id, new_case.questionnaire_id);
         async move {
-            let key = submit_key(&key_name);
+            // kept on the device until the case exists: a retry after a lost answer sends the same key
+            let key = crate::storage::idempotency_key(&format!("submit.{key_name}"));
             let result = api.create_case(&new_case, &key).await;
             if result.is_ok() {
                 crate::storage::remove(&format!("submit.{key_name}"));
