@@ -74,9 +74,15 @@ impl Drafts {
         match self {
             Drafts::Plain(_) => storage::set(&storage_key, &text),
             Drafts::Sealed(key, _) => {
+                // encryption is asynchronous: only the latest save (or clear) of a key may land,
+                // so an older one finishing late never overwrites newer text or revives a
+                // cleared draft (e.g. a chat message that has just been sent)
+                let turn = next_turn(&storage_key);
                 let key = key.clone();
                 leptos::task::spawn_local(async move {
-                    if let Some(sealed) = key.seal(&text).await {
+                    if let Some(sealed) = key.seal(&text).await
+                        && is_turn(&storage_key, turn)
+                    {
                         storage::set(&storage_key, &sealed);
                     }
                 });
@@ -85,8 +91,27 @@ impl Drafts {
     }
 
     pub fn clear(&self) {
-        storage::remove(&self.storage_key());
+        let storage_key = self.storage_key();
+        next_turn(&storage_key);
+        storage::remove(&storage_key);
     }
+}
+
+thread_local! {
+    /// The latest write started per storage key (see [`Drafts::save_json`]).
+    static TURNS: std::cell::RefCell<std::collections::HashMap<String, u64>> = Default::default();
+}
+
+fn next_turn(storage_key: &str) -> u64 {
+    TURNS.with_borrow_mut(|t| {
+        let n = t.entry(storage_key.to_owned()).or_default();
+        *n += 1;
+        *n
+    })
+}
+
+fn is_turn(storage_key: &str, turn: u64) -> bool {
+    TURNS.with_borrow(|t| t.get(storage_key) == Some(&turn))
 }
 
 /// `draft.<key id>.<form>`: the key id names the user's drafts without saying whose they are.
@@ -101,6 +126,14 @@ pub fn clear_all() {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_the_latest_write_of_a_key_lands() {
+        let first = super::next_turn("draft.k.a");
+        let second = super::next_turn("draft.k.a");
+        assert!(!super::is_turn("draft.k.a", first) && super::is_turn("draft.k.a", second));
+        assert!(!super::is_turn("draft.k.b", second), "keys are apart");
+    }
+
     #[test]
     fn keys() {
         assert_eq!(super::sealed_key("0a1b", "p1/q"), "draft.0a1b.p1/q");

@@ -10,7 +10,9 @@ import {
   coldResponse,
   identifyOnTestPage,
   killServer,
+  afterSealed,
   loginAndGo,
+  loseFirstAnswer,
   startCare,
   startServer,
   stopServer,
@@ -90,19 +92,7 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   const countCases = async () => (await (await page.request.get('/api/v1/cases')).json()).cases.length;
   const before = await countCases();
   // the first attempt reaches the server but its answer is lost on the way back
-  let lost = false;
-  await page.route(
-    (url) => url.pathname === '/api/v1/cases',
-    async (route) => {
-      if (route.request().method() === 'POST' && !lost) {
-        lost = true;
-        await route.fetch();
-        await route.abort('connectionreset');
-      } else {
-        await route.continue();
-      }
-    },
-  );
+  await loseFirstAnswer(page, (url) => url.pathname === '/api/v1/cases');
   await page.getByRole('button', { name: 'Skicka' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'saknas anslutning' })).toBeVisible();
   await page.getByRole('button', { name: 'Skicka' }).click();
@@ -258,9 +248,8 @@ test('for oneself: categories follow the unit and age, and what is typed survive
   await expect(text).toHaveValue('Hosta i en vecka.');
   // offline: typing goes on and is kept
   await context.setOffline(true);
-  await text.fill('Hosta i en vecka. Nu feber också.');
+  await afterSealed(page, '/seek-care', () => text.fill('Hosta i en vecka. Nu feber också.'));
   await expect(page.getByText('33 av 2000 tecken')).toBeVisible();
-  await page.waitForTimeout(300); // the encryption finishes in the background
   await context.setOffline(false);
   await page.reload();
   await expect(text).toHaveValue('Hosta i en vecka. Nu feber också.');

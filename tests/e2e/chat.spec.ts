@@ -1,7 +1,7 @@
 // The chat of a picked case: patient and care staff (two browser contexts) in real time, an
 // outbox that survives going offline and a reload and never sends twice, and a read-only chat
 // once staff end it.
-import { test, expect, coldResponse, expectNoAxeViolations, loginAndGo } from './fixtures';
+import { test, expect, afterSealed, coldResponse, expectNoAxeViolations, loginAndGo, loseFirstAnswer } from './fixtures';
 
 const ANNA = '198001139297';
 
@@ -61,20 +61,8 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   await expect(page.getByTestId('chat-announce')).toHaveText('Nytt meddelande från Lena: Hur hög är febern?');
 
   // the first send reaches the server but the answer is lost: the retry (same client id) is not a second message
-  let lost = false;
   const messagesUrl = (url: URL) => url.pathname === `/api/v1/cases/${id}/messages`;
-  await page.route(
-    messagesUrl,
-    async (route) => {
-      if (route.request().method() === 'POST' && !lost) {
-        lost = true;
-        await route.fetch();
-        await route.abort('connectionreset');
-      } else {
-        await route.continue();
-      }
-    },
-  );
+  await loseFirstAnswer(page, messagesUrl);
   await text.fill('38,5 grader i morse.');
   await page.getByRole('button', { name: 'Skicka', exact: true }).click();
   await expect(page.getByTestId('chat-pending')).toHaveCount(0, { timeout: 15_000 });
@@ -85,9 +73,9 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   // offline: written, kept (encrypted) through a reload, sent when the connection is back
   await page.context().setOffline(true);
   await text.fill('Jag har tagit Alvedon.');
-  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  // the outbox is encrypted in the background
+  await afterSealed(page, `outbox/${id}`, () => page.getByRole('button', { name: 'Skicka', exact: true }).click());
   await expect(page.getByTestId('chat-pending')).toContainText('Skickas');
-  await page.waitForTimeout(300); // the outbox is encrypted in the background
   expect(JSON.stringify(await page.evaluate(() => ({ ...localStorage })))).not.toContain('Alvedon');
   // the server stays unreachable for sending (not for the page load) through a reload
   await page.route(messagesUrl, (route) =>
@@ -106,8 +94,7 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   expect(all).toEqual(['Hej! Jag har fått feber.', 'Hur hög är febern?', '38,5 grader i morse.', 'Jag har tagit Alvedon.']);
 
   // a message being typed survives a reload
-  await text.fill('Ska jag komma in?');
-  await page.waitForTimeout(300);
+  await afterSealed(page, `chat/${id}`, () => text.fill('Ska jag komma in?'));
   await page.reload();
   await expect(text).toHaveValue('Ska jag komma in?');
 

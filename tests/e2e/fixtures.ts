@@ -205,3 +205,33 @@ export function coldResponse(breathing = 'nej', text = 'Hostar sedan i går.') {
     ],
   };
 }
+
+/** The sealed draft whose storage key ends with `suffix` (e.g. `/seek-care`), or null. */
+export function sealedDraft(page: Page, suffix: string) {
+  return page.evaluate(
+    (end) => Object.entries(localStorage).find(([k]) => k.startsWith('ingang.draft.') && k.endsWith(end))?.[1] ?? null,
+    suffix,
+  );
+}
+
+/** Runs `act`, then waits until the sealed draft ending with `suffix` has been written anew
+ *  (encryption runs in the background; every write has a fresh IV, so it always changes). */
+export async function afterSealed(page: Page, suffix: string, act: () => Promise<void>) {
+  const before = await sealedDraft(page, suffix);
+  await act();
+  await expect.poll(() => sealedDraft(page, suffix)).not.toBe(before);
+}
+
+/** The first POST matching `url` reaches the server, but its answer is lost on the way back. */
+export async function loseFirstAnswer(page: Page, url: (url: URL) => boolean) {
+  let lost = false;
+  await page.route(url, async (route) => {
+    if (route.request().method() === 'POST' && !lost) {
+      lost = true;
+      await route.fetch();
+      await route.abort('connectionreset');
+    } else {
+      await route.continue();
+    }
+  });
+}

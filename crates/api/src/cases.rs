@@ -26,23 +26,29 @@ pub struct NewCase {
 /// The longest description, in characters.
 pub const DESCRIPTION_MAX: usize = 2000;
 
-/// Why a description (or a message continuing a case) cannot be sent.
+/// Why a text the user wrote (a description, a chat message) cannot be sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextProblem {
     Empty,
     TooLong,
 }
 
-/// The text as it will be stored (trimmed), or why not. Shared by app and server.
-pub fn check_description(text: &str) -> Result<String, TextProblem> {
+/// The text as it will be stored (trimmed at the ends), or why not: empty, or longer than
+/// `max` characters. Shared by app and server.
+pub fn check_text(text: &str, max: usize) -> Result<String, TextProblem> {
     let text = text.trim();
     if text.is_empty() {
         Err(TextProblem::Empty)
-    } else if text.chars().count() > DESCRIPTION_MAX {
+    } else if text.chars().count() > max {
         Err(TextProblem::TooLong)
     } else {
         Ok(text.to_owned())
     }
+}
+
+/// A description (or the message continuing a case): at most [`DESCRIPTION_MAX`] characters.
+pub fn check_description(text: &str) -> Result<String, TextProblem> {
+    check_text(text, DESCRIPTION_MAX)
 }
 
 /// `POST /api/v1/cases/{id}/continue` (with an `Idempotency-Key`): take up a closed case again,

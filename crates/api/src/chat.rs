@@ -67,23 +67,9 @@ pub struct MessageEvent {
     pub message: Message,
 }
 
-/// Why a message cannot be sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MessageProblem {
-    Empty,
-    TooLong,
-}
-
-/// The message as it will be stored (trimmed at the ends), or why not.
-pub fn check_message(text: &str) -> Result<String, MessageProblem> {
-    let text = text.trim();
-    if text.is_empty() {
-        Err(MessageProblem::Empty)
-    } else if text.chars().count() > MESSAGE_MAX {
-        Err(MessageProblem::TooLong)
-    } else {
-        Ok(text.to_owned())
-    }
+/// A chat message as it will be stored, or why not (at most [`MESSAGE_MAX`] characters).
+pub fn check_message(text: &str) -> Result<String, crate::cases::TextProblem> {
+    crate::cases::check_text(text, MESSAGE_MAX)
 }
 
 #[cfg(test)]
@@ -93,8 +79,9 @@ mod tests {
     #[test]
     fn messages_are_trimmed_and_bounded() {
         assert_eq!(check_message(" Hej!\n"), Ok("Hej!".into()));
-        assert_eq!(check_message("\n \t"), Err(MessageProblem::Empty));
-        assert_eq!(check_message(&"ä".repeat(MESSAGE_MAX + 1)), Err(MessageProblem::TooLong));
+        assert_eq!(check_message("\n \t"), Err(crate::cases::TextProblem::Empty));
+        assert_eq!(check_message(&"ä".repeat(MESSAGE_MAX)).map(|m| m.chars().count()), Ok(MESSAGE_MAX));
+        assert_eq!(check_message(&"ä".repeat(MESSAGE_MAX + 1)), Err(crate::cases::TextProblem::TooLong));
     }
 
     #[test]

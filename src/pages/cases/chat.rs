@@ -5,7 +5,10 @@
 //! client-made id, so a retry never duplicates. Network failures are retried with backoff and
 //! when the browser is back online; other failures show "Försök igen".
 
-use ingang_api::chat::{Author, Message, MessageProblem, NewMessage, check_message};
+use ingang_api::{
+    cases::TextProblem,
+    chat::{Author, Message, NewMessage, check_message},
+};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -123,7 +126,7 @@ fn Conversation(
     let typing = StoredValue::new_local(typing);
     let pending = RwSignal::new(pending);
     let text = RwSignal::new(text);
-    let problem = RwSignal::new(None::<MessageProblem>);
+    let problem = RwSignal::new(None::<TextProblem>);
     // history: the newest page (a read), older pages as the user asks for them
     let newest = LocalResource::new(move || {
         api.epoch();
@@ -248,10 +251,8 @@ fn Conversation(
     };
     let problem_text = move || {
         problem.get().map(|p| match p {
-            MessageProblem::Empty => i18n.t().chat_empty_message.to_owned(),
-            MessageProblem::TooLong => {
-                i18n.t().chat_too_long.replace("{max}", &ingang_api::chat::MESSAGE_MAX.to_string())
-            }
+            TextProblem::Empty => i18n.t().chat_empty_message.to_owned(),
+            TextProblem::TooLong => i18n.t().chat_too_long.replace("{max}", &ingang_api::chat::MESSAGE_MAX.to_string()),
         })
     };
     view! {

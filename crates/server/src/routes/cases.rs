@@ -115,19 +115,22 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
 
 /// A description or message as stored, or 400 `<what>_required` / `<what>_too_long`.
 fn check_text(text: &str, what: &str) -> Result<String, ApiError> {
+    check_description(text).map_err(|p| text_error(p, what, ingang_api::cases::DESCRIPTION_MAX))
+}
+
+/// 400 `<what>_required` (`what` is `description` or `message`) or `<what>_too_long`.
+pub fn text_error(problem: TextProblem, what: &str, max: usize) -> ApiError {
     let (empty, long) = if what == "message" {
         ("message_required", "message_too_long")
     } else {
         ("description_required", "description_too_long")
     };
-    check_description(text).map_err(|p| match p {
+    match problem {
         TextProblem::Empty => ApiError::new(StatusCode::BAD_REQUEST, empty, "Texten saknas."),
-        TextProblem::TooLong => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            long,
-            format!("Texten får vara högst {} tecken.", ingang_api::cases::DESCRIPTION_MAX),
-        ),
-    })
+        TextProblem::TooLong => {
+            ApiError::new(StatusCode::BAD_REQUEST, long, format!("Texten får vara högst {max} tecken."))
+        }
+    }
 }
 
 /// Every case the user may see, by person: `(personnummer, person id, name)`.

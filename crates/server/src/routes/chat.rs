@@ -8,7 +8,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use ingang_api::chat::{Author, Message, MessageEvent, MessagePage, MessageProblem, NewMessage, check_message};
+use ingang_api::chat::{Author, MESSAGE_MAX, Message, MessageEvent, MessagePage, NewMessage, check_message};
 use rusqlite::{OptionalExtension, params};
 
 use super::auth::{AuthUser, now_secs};
@@ -140,14 +140,7 @@ pub async fn send_message(
     if client_id.is_empty() || client_id.len() > 100 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "client_id_required", "clientId saknas."));
     }
-    let text = check_message(&body.body).map_err(|p| match p {
-        MessageProblem::Empty => ApiError::new(StatusCode::BAD_REQUEST, "message_required", "Meddelandet är tomt."),
-        MessageProblem::TooLong => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "message_too_long",
-            format!("Meddelandet får vara högst {} tecken.", ingang_api::chat::MESSAGE_MAX),
-        ),
-    })?;
+    let text = check_message(&body.body).map_err(|p| super::cases::text_error(p, "message", MESSAGE_MAX))?;
     let case = super::cases::authorised_case(&state, &user, id.clone()).await?;
     let (cid, key) = (id.clone(), client_id.clone());
     // a retry of a message already stored: its answer, whatever the case's state now
