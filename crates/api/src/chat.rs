@@ -32,7 +32,14 @@ pub struct Message {
     /// Staff: role ("Sjuksköterska").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author_role: Option<String>,
+    /// The text; may be empty when the message carries pictures.
     pub body: String,
+    /// Pictures sent with the message, in the order chosen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pictures: Vec<crate::pictures::Picture>,
+    /// Staff ask the patient for a picture (the app then offers its picture button at once).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub asks_for_picture: bool,
     /// Seconds since the Unix epoch.
     pub created_at: i64,
 }
@@ -45,7 +52,13 @@ pub struct NewMessage {
     /// A random id the client makes once per message (a UUID): sending it again returns the
     /// same message instead of a second one.
     pub client_id: String,
+    /// The text; may be empty when `pictureIds` is not.
+    #[serde(default)]
     pub body: String,
+    /// Pictures uploaded before (`PUT /cases/{id}/pictures/{pictureId}`), at most
+    /// `maxPerMessage` of the limits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub picture_ids: Vec<String>,
 }
 
 /// `GET /api/v1/cases/{id}/messages?before=&limit=`: oldest first.
@@ -72,6 +85,14 @@ pub fn check_message(text: &str) -> Result<String, crate::cases::TextProblem> {
     crate::cases::check_text(text, MESSAGE_MAX)
 }
 
+/// [`check_message`] for a message that may carry pictures: then the text may be empty.
+pub fn check_message_with(text: &str, pictures: usize) -> Result<String, crate::cases::TextProblem> {
+    match check_message(text) {
+        Err(crate::cases::TextProblem::Empty) if pictures > 0 => Ok(String::new()),
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,11 +115,17 @@ mod tests {
             author_name: Some("Lena".into()),
             author_role: Some("Sjuksköterska".into()),
             body: "Hej".into(),
+            pictures: vec![],
+            asks_for_picture: true,
             created_at: 1,
         };
         let json = serde_json::to_value(&m).unwrap();
         assert_eq!(json["author"], "staff");
         assert_eq!(json["authorRole"], "Sjuksköterska");
         assert_eq!(json["clientId"], "c");
+        assert_eq!(json["asksForPicture"], true);
+        assert!(json.get("pictures").is_none());
+        assert_eq!(check_message_with(" ", 1), Ok(String::new()));
+        assert_eq!(check_message_with(" ", 0), Err(crate::cases::TextProblem::Empty));
     }
 }

@@ -16,6 +16,7 @@ pub mod chat;
 pub mod hours;
 pub mod people;
 pub mod personnummer;
+pub mod pictures;
 
 use serde::{Deserialize, Serialize};
 

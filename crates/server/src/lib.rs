@@ -44,8 +44,8 @@ pub struct AppState {
     /// The simulator's test hooks (the test-identity page), in demo/test mode only.
     pub bankid_sim: Option<std::sync::Arc<bankid::SimulatedBankId>>,
     pub sessions: routes::auth::SessionPolicy,
-    /// Wakes the open event streams after new rows in `events` (see `routes::events`).
-    pub events: tokio::sync::broadcast::Sender<()>,
+    /// Delivers new rows of `events` to the open event streams (see `routes::events`).
+    pub hub: std::sync::Arc<routes::events::Hub>,
     /// Becomes `true` when the server shuts down: long-lived responses (event streams) end, so
     /// the graceful shutdown does not wait for them forever.
     pub stopping: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
@@ -54,7 +54,7 @@ pub struct AppState {
 impl AppState {
     /// Wakes the event streams (after `routes::events::queue_changed`).
     pub fn wake_streams(&self) {
-        let _ = self.events.send(());
+        self.hub.wake();
     }
 
     /// State with the defaults: the BankID simulator when `demo`, none otherwise.
@@ -64,9 +64,8 @@ impl AppState {
             Some(s) => s.clone(),
             None => std::sync::Arc::new(bankid::Unconfigured),
         };
-        let (events, _) = tokio::sync::broadcast::channel(64);
         let stopping = std::sync::Arc::new(tokio::sync::watch::Sender::new(false));
-        Self { db, demo, bankid, bankid_sim: sim, sessions: Default::default(), events, stopping }
+        Self { db, demo, bankid, bankid_sim: sim, sessions: Default::default(), hub: Default::default(), stopping }
     }
 }
 

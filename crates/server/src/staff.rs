@@ -42,6 +42,10 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/cases/{id}/close", post(close))
         .route("/staff/cases/{id}/priority", post(set_priority))
         .route("/staff/cases/{id}/messages", post(reply))
+        .route("/staff/events", get(events))
+        .route("/staff/live.js", get(live_script))
+        .route("/staff/pictures/{id}", get(picture))
+        .route("/staff/pictures/{id}/thumbnail", get(thumbnail))
         .with_state(state)
 }
 
@@ -53,7 +57,8 @@ fn page(title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\"><title>{t} – Ingång vårdpersonal</title></head>\
+         <meta name=\"robots\" content=\"noindex\"><title>{t} – Ingång vårdpersonal</title>\
+         <script src=\"/staff/live.js\" defer></script></head>\
          <body><main><h1>{t}</h1>{body}</main></body></html>",
         t = esc(title)
     );
@@ -202,6 +207,7 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
          <form method=\"post\" action=\"/staff/logout\"><button>Logga ut</button></form>",
         esc(&name)
     );
+    body.push_str("<div data-live=\"queue\">");
     if rows.is_empty() {
         body.push_str("<p id=\"empty-queue\">Inga ärenden i kö.</p>");
     }
@@ -246,7 +252,7 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if !unit.is_empty() {
         body.push_str("</tbody></table>");
     }
-    body.push_str("<p><a href=\"/staff\">Ladda om</a></p>");
+    body.push_str("</div><p><a href=\"/staff\">Ladda om</a></p>");
     page("Kö", &body)
 }
 
@@ -295,7 +301,8 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
     }
     let cid = id.clone();
     type CaseRow = (String, String, i64, String, String, String);
-    let row: Option<(CaseRow, Vec<(String, String)>)> = state
+    type MessageRow = (String, String, Vec<(String, i64, i64)>);
+    let row: Option<(CaseRow, Vec<MessageRow>)> = state
         .db
         .call(move |conn| {
             let case: Option<CaseRow> = conn
@@ -307,10 +314,19 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
                 )
                 .optional()?;
             let mut stmt = conn.prepare(
-                "SELECT CASE author WHEN 'staff' THEN COALESCE(author_name || ' (' || author_role || ')', 'Vården') ELSE 'Patient' END, body
+                "SELECT CASE author WHEN 'staff' THEN COALESCE(author_name || ' (' || author_role || ')', 'Vården') ELSE 'Patient' END, body, id
                  FROM messages WHERE case_id = ?1 ORDER BY id",
             )?;
-            let messages = stmt.query_map([&cid], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            let rows: Vec<(String, String, i64)> =
+                stmt.query_map([&cid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            let mut messages = Vec::new();
+            for (who, body, mid) in rows {
+                let pictures = crate::routes::pictures::of_message(conn, mid)?
+                    .into_iter()
+                    .map(|p| (p.id, i64::from(p.width), i64::from(p.height)))
+                    .collect();
+                messages.push((who, body, pictures));
+            }
             Ok(case.map(|c| (c, messages)))
         })
         .await
@@ -334,20 +350,37 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
         messages = {
             let items: String = messages
                 .iter()
-                .map(|(who, text)| format!("<li><strong>{}</strong>: {}</li>", esc(who), esc(text)))
+                .map(|(who, text, pictures)| {
+                    let pictures: String = pictures
+                        .iter()
+                        .enumerate()
+                        .map(|(n, (pid, w, h))| {
+                            let pid = esc(pid);
+                            format!(
+                                "<a href=\"/staff/pictures/{pid}\" target=\"_blank\" rel=\"noopener\">\
+                                 <img src=\"/staff/pictures/{pid}/thumbnail\" alt=\"Bild {} från patienten ({w} × {h} px), öppnas i full storlek\" \
+                                 data-testid=\"staff-picture\" height=\"120\"></a> ",
+                                n + 1
+                            )
+                        })
+                        .collect();
+                    format!("<li><strong>{}</strong>: {}{pictures}</li>", esc(who), esc(text))
+                })
                 .collect();
             let reply = if status == "inProgress" {
                 format!(
                     "<form method=\"post\" action=\"/staff/cases/{id}/messages\"><p><label for=\"reply\">Svar till patienten</label><br>\
                      <textarea id=\"reply\" name=\"body\" rows=\"3\" cols=\"60\" required></textarea></p>\
                      <p><button>Skicka</button></p></form>\
+                     <form method=\"post\" action=\"/staff/cases/{id}/messages\"><input type=\"hidden\" name=\"ask\" value=\"picture\">\
+                     <p><button>Be om en bild</button></p></form>\
                      <form method=\"post\" action=\"/staff/cases/{id}/close\"><p><button>Avsluta chatten</button></p></form>",
                     id = esc(&id)
                 )
             } else {
                 String::new()
             };
-            format!("<h2>Chatt</h2><ul id=\"chat\">{items}</ul>{reply}")
+            format!("<h2>Chatt</h2><div data-live=\"chat\"><ul id=\"chat\" role=\"log\">{items}</ul>{reply}</div>")
         },
         title = esc(&title),
         status = esc(&status),
@@ -473,8 +506,15 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
 
 #[derive(Deserialize)]
 struct ReplyForm {
+    #[serde(default)]
     body: String,
+    /// "picture": ask the patient for a picture (the app offers its picture button).
+    #[serde(default)]
+    ask: Option<String>,
 }
+
+/// The text of "Be om en bild" when staff write nothing of their own.
+pub const ASK_FOR_PICTURE: &str = "Kan du skicka en bild? Tryck på ”Lägg till bilder” under chatten.";
 
 /// A message from the signed-in staff member to the patient, while the case is picked.
 async fn reply(
@@ -487,7 +527,9 @@ async fn reply(
         return StatusCode::FORBIDDEN.into_response();
     }
     let Some((staff_id, name)) = staff(&state, &headers).await else { return StatusCode::UNAUTHORIZED.into_response() };
-    let Ok(body) = ingang_api::chat::check_message(&f.body) else {
+    let asks = f.ask.as_deref() == Some("picture");
+    let text = if asks && f.body.trim().is_empty() { ASK_FOR_PICTURE } else { &f.body };
+    let Ok(body) = ingang_api::chat::check_message(text) else {
         return (StatusCode::BAD_REQUEST, "Meddelandet är tomt eller för långt.").into_response();
     };
     let role = STAFF.iter().find(|(s, _, _)| *s == staff_id).map(|(_, _, r)| *r).unwrap_or("Vårdpersonal");
@@ -504,14 +546,15 @@ async fn reply(
                 return Ok(false);
             }
             let key = crate::bankid::random_token();
-            crate::routes::chat::insert(
-                conn,
-                &cid,
-                ingang_api::chat::Author::Staff,
-                Some((&first, role)),
-                &body,
-                &key,
-            )?;
+            let draft = crate::routes::chat::Draft {
+                author: ingang_api::chat::Author::Staff,
+                staff: Some((&first, role)),
+                body: &body,
+                client_id: &key,
+                picture_ids: &[],
+                asks_for_picture: asks,
+            };
+            crate::routes::chat::insert(conn, &cid, draft)?;
             Ok(true)
         })
         .await;
@@ -523,4 +566,93 @@ async fn reply(
         Ok(false) => (StatusCode::CONFLICT, "Chatten är inte öppen.").into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
+}
+
+/// `/staff/events`: a Server-Sent Events stream that says "change" whenever anything changed
+/// (a new case, a message, a picked case); `/staff/live.js` then re-reads the page's live parts.
+async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use futures_util::stream::{self, StreamExt};
+    if staff(&state, &headers).await.is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let changes = state.hub.staff_changes();
+    let stopping = state.stopping.subscribe();
+    let stream = stream::unfold((changes, stopping), |(mut changes, mut stopping)| async move {
+        if *stopping.borrow() {
+            return None;
+        }
+        tokio::select! {
+            r = changes.recv() => match r {
+                Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            },
+            _ = stopping.wait_for(|s| *s) => return None,
+        }
+        Some((Ok::<_, std::convert::Infallible>(Event::default().event("change").data("")), (changes, stopping)))
+    });
+    let opening = stream::once(async { Ok(Event::default().retry(std::time::Duration::from_secs(2)).comment("ready")) });
+    Sse::new(opening.chain(stream))
+        .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
+        .into_response()
+}
+
+/// Keeps the console's live parts (`data-live`) current: on each change it fetches the page
+/// again and swaps in those parts (never a text being typed: forms outside them stay).
+const LIVE_JS: &str = r#"(() => {
+  const parts = () => document.querySelectorAll('[data-live]');
+  if (!parts().length || !window.EventSource) return;
+  let busy = false, again = false;
+  const refresh = async () => {
+    if (busy) { again = true; return; }
+    busy = true;
+    try {
+      const res = await fetch(location.href, { credentials: 'same-origin', cache: 'no-store' });
+      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
+      for (const el of parts()) {
+        const next = doc.querySelector('[data-live="' + el.dataset.live + '"]');
+        if (!next || next.innerHTML === el.innerHTML) continue;
+        const active = document.activeElement;
+        const typing = active && el.contains(active) && active.matches('textarea, input, select');
+        if (typing) continue;
+        el.innerHTML = next.innerHTML;
+      }
+    } catch (e) { /* the next change tries again */ }
+    busy = false;
+    if (again) { again = false; refresh(); }
+  };
+  const es = new EventSource('/staff/events');
+  es.addEventListener('change', refresh);
+  document.documentElement.dataset.live = 'on';
+})();
+"#;
+
+async fn live_script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        LIVE_JS,
+    )
+        .into_response()
+}
+
+async fn staff_picture(state: &AppState, headers: &HeaderMap, id: String, thumbnail: bool) -> Response {
+    if staff(state, headers).await.is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    match crate::routes::pictures::load(state, id.clone(), thumbnail).await {
+        // staff see pictures patients have sent, not ones still being written
+        Ok(Some((_, _, true, content_type, bytes))) => {
+            crate::routes::pictures::bytes_response(&id, &content_type, bytes, thumbnail)
+        }
+        Ok(_) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn picture(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    staff_picture(&state, &headers, id, false).await
+}
+
+async fn thumbnail(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    staff_picture(&state, &headers, id, true).await
 }

@@ -473,20 +473,22 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
     state
         .db
         .call(move |c| {
-            ingang_server::routes::chat::insert(
-                c,
-                &cid,
-                ingang_api::chat::Author::Staff,
-                Some(("Lena", "Sjuksköterska")),
-                "Hur hög är febern?",
-                "s1",
-            )
+            let draft = ingang_server::routes::chat::Draft {
+                author: ingang_api::chat::Author::Staff,
+                staff: Some(("Lena", "Sjuksköterska")),
+                body: "Hur hög är febern?",
+                client_id: "s1",
+                picture_ids: &[],
+                asks_for_picture: true,
+            };
+            ingang_server::routes::chat::insert(c, &cid, draft)
         })
         .await
         .unwrap();
     let streamed = stream_until(&app, &anna, Some("0"), "Hur hög är febern?").await;
     assert!(streamed.contains("event: message"), "{streamed}");
     assert!(streamed.contains("\"authorRole\":\"Sjuksköterska\""));
+    assert!(streamed.contains("\"asksForPicture\":true"));
 
     let (_, page) = call(&app, "GET", &uri, &anna, None, None).await;
     let bodies: Vec<&str> = page["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
@@ -508,4 +510,106 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
     assert!(!body.to_string().contains("feber"));
     let (status, _) = call(&app, "POST", &uri, &erik, None, hello("e1", "Hej")).await;
     assert_eq!(status, 404);
+}
+
+/// A picked case of Anna's son Noah; returns (app, state, anna's cookie, case id).
+async fn picked_case() -> (Router, ingang_server::AppState, String, String) {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let noah = person_id(&app, &anna, "Noah").await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("pic"), Some(new_case(&noah, throat()))).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let cid = id.clone();
+    state
+        .db
+        .call(move |c| c.execute("UPDATE cases SET status = 'inProgress', picked_at = 1 WHERE id = ?1", [cid]))
+        .await
+        .unwrap();
+    (app, state, anna, id)
+}
+
+async fn put_bytes(app: &Router, uri: &str, cookie: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let req = Request::put(uri)
+        .header("x-ingang-csrf", "1")
+        .header("cookie", cookie)
+        .header("content-type", "image/jpeg")
+        .body(Body::from(bytes))
+        .unwrap();
+    let res = send(app, req).await;
+    let status = res.status().as_u16();
+    (status, serde_json::from_slice(&body_bytes(res).await).unwrap_or(Value::Null))
+}
+
+fn photo(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| if x < w / 2 { image::Rgb([200, 0, 0]) } else { image::Rgb([0, 0, 200]) });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).unwrap();
+    out
+}
+
+#[tokio::test]
+async fn pictures_are_checked_retry_safe_sent_with_a_message_and_private() {
+    let (app, state, anna, id) = picked_case().await;
+    let (status, limits) = call(&app, "GET", "/api/v1/pictures/limits", &anna, None, None).await;
+    assert_eq!((status, limits["maxEdge"].as_u64()), (200, Some(2048)));
+    let max = limits["maxUploadBytes"].as_u64().unwrap() as usize;
+    let put = |pid: &str| format!("/api/v1/cases/{id}/pictures/{pid}");
+
+    // a program renamed to .jpg, a broken JPEG, too large, a bad id: refused with their codes
+    let exe = b"MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode".to_vec();
+    assert_eq!(put_bytes(&app, &put("aaaaaaaa-1"), &anna, exe).await.1["code"], "unsupported_type");
+    let broken = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 1, 2, 3, 4, 5, 6];
+    assert_eq!(put_bytes(&app, &put("aaaaaaaa-2"), &anna, broken).await.1["code"], "undecodable");
+    let (status, err) = put_bytes(&app, &put("aaaaaaaa-3"), &anna, vec![0xFF; max + 1]).await;
+    assert_eq!((status, err["code"].as_str()), (413, Some("too_large")));
+    assert_eq!(put_bytes(&app, &put("x/../y"), &anna, photo(8, 8)).await.0, 404);
+    assert_eq!(put_bytes(&app, &put("kort"), &anna, photo(8, 8)).await.1["code"], "bad_picture_id");
+
+    // stored once, whatever the retries
+    let pid = "0b6f1c9e-4a43-4d7c-9d55-3f0e8d7c1a20";
+    let (status, first) = put_bytes(&app, &put(pid), &anna, photo(300, 200)).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!((first["width"].as_u64(), first["height"].as_u64()), (Some(300), Some(200)));
+    let (status, again) = put_bytes(&app, &put(pid), &anna, photo(300, 200)).await;
+    assert_eq!((status, &again["id"]), (200, &first["id"]));
+
+    // another user can neither take over the id nor see the picture
+    let erik = login(&app, &state, "197905041237").await;
+    assert_eq!(put_bytes(&app, &put(pid), &erik, photo(8, 8)).await.0, 404, "not his case");
+    let (status, _) = call(&app, "GET", &format!("/api/v1/pictures/{pid}"), &erik, None, None).await;
+    assert_eq!(status, 404);
+
+    // a message with an unknown picture is refused; with the uploaded one it carries it
+    let uri = format!("/api/v1/cases/{id}/messages");
+    let (status, err) =
+        call(&app, "POST", &uri, &anna, None, Some(json!({ "clientId": "p0", "pictureIds": ["nope-nope-1"] }))).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("unknown_picture")));
+    let (status, sent) =
+        call(&app, "POST", &uri, &anna, None, Some(json!({ "clientId": "p1", "body": "", "pictureIds": [pid] }))).await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["pictures"][0]["id"], pid);
+    let (_, page) = call(&app, "GET", &uri, &anna, None, None).await;
+    assert_eq!(page["messages"][0]["pictures"][0]["thumbnailUrl"], format!("/api/v1/pictures/{pid}/thumbnail"));
+    let streamed = stream_until(&app, &anna, Some("0"), pid).await;
+    assert!(streamed.contains(pid), "the message event carries the picture");
+
+    // the owner gets the bytes, never sniffed, never cached; others get 404
+    for path in [format!("/api/v1/pictures/{pid}"), format!("/api/v1/pictures/{pid}/thumbnail")] {
+        let res = send(&app, Request::get(&path).header("cookie", &anna).body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, "content-type"), "image/jpeg");
+        assert_eq!(header(&res, "x-content-type-options"), "nosniff");
+        assert!(header(&res, "content-disposition").starts_with("inline; filename=\"bild-"));
+        assert!(header(&res, "cache-control").contains("no-store"));
+        let bytes = body_bytes(res).await;
+        assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF]);
+        let res = send(&app, Request::get(&path).header("cookie", &erik).body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), 404);
+        let res = send(&app, Request::get(&path).body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), 401);
+    }
+    // a picture cannot be sent twice
+    let (status, err) =
+        call(&app, "POST", &uri, &anna, None, Some(json!({ "clientId": "p2", "pictureIds": [pid] }))).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("unknown_picture")));
 }

@@ -8,14 +8,14 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Response},
 };
-use ingang_api::chat::{Author, MESSAGE_MAX, Message, MessageEvent, MessagePage, NewMessage, check_message};
+use ingang_api::chat::{Author, MESSAGE_MAX, Message, MessageEvent, MessagePage, NewMessage, check_message_with};
 use rusqlite::{OptionalExtension, params};
 
 use super::auth::{AuthUser, now_secs};
 use crate::{AppState, error::ApiError};
 
-const SELECT: &str =
-    "SELECT id, idempotency_key, case_id, author, author_name, author_role, body, created_at FROM messages";
+const SELECT: &str = "SELECT id, idempotency_key, case_id, author, author_name, author_role, body, created_at, \
+     asks_for_picture FROM messages";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
     let author: String = r.get(3)?;
@@ -27,36 +27,54 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
         author_name: r.get(4)?,
         author_role: r.get(5)?,
         body: r.get(6)?,
+        pictures: Vec::new(),
+        asks_for_picture: r.get(8)?,
         created_at: r.get(7)?,
     })
 }
 
+/// A message with its pictures.
+fn full(conn: &rusqlite::Connection, mut m: Message) -> rusqlite::Result<Message> {
+    m.pictures = super::pictures::of_message(conn, m.id)?;
+    Ok(m)
+}
+
+/// What a new message holds besides its case.
+pub struct Draft<'a> {
+    pub author: Author,
+    /// Staff: (first name, role).
+    pub staff: Option<(&'a str, &'a str)>,
+    pub body: &'a str,
+    pub client_id: &'a str,
+    /// Checked by `pictures::check_ids`.
+    pub picture_ids: &'a [String],
+    pub asks_for_picture: bool,
+}
+
 /// Stores a message (once per `client_id`), records a `message` event for the case's owner and
 /// returns the stored message and whether it is new. Used by the API and the staff console.
-pub fn insert(
-    conn: &mut rusqlite::Connection,
-    case_id: &str,
-    author: Author,
-    staff: Option<(&str, &str)>,
-    body: &str,
-    client_id: &str,
-) -> rusqlite::Result<(Message, bool)> {
+pub fn insert(conn: &mut rusqlite::Connection, case_id: &str, d: Draft<'_>) -> rusqlite::Result<(Message, bool)> {
     let tx = conn.transaction()?;
     let inserted = tx.execute(
-        "INSERT OR IGNORE INTO messages (case_id, author, body, created_at, idempotency_key, author_name, author_role)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT OR IGNORE INTO messages (case_id, author, body, created_at, idempotency_key, author_name, author_role,
+         asks_for_picture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             case_id,
-            if author == Author::Staff { "staff" } else { "patient" },
-            body,
+            if d.author == Author::Staff { "staff" } else { "patient" },
+            d.body,
             now_secs(),
-            client_id,
-            staff.map(|s| s.0),
-            staff.map(|s| s.1)
+            d.client_id,
+            d.staff.map(|s| s.0),
+            d.staff.map(|s| s.1),
+            d.asks_for_picture
         ],
     )? == 1;
     let message =
-        tx.query_row(&format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"), [case_id, client_id], row)?;
+        tx.query_row(&format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"), [case_id, d.client_id], row)?;
+    if inserted {
+        super::pictures::attach(&tx, message.id, d.picture_ids)?;
+    }
+    let message = full(&tx, message)?;
     if inserted {
         let owner: String = tx.query_row("SELECT owner FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
         let data = serde_json::to_string(&MessageEvent { case_id: case_id.into(), message: message.clone() })
@@ -106,6 +124,7 @@ pub async fn list_messages(
             let mut stmt =
                 conn.prepare(&format!("{SELECT} WHERE case_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"))?;
             let rows: Vec<Message> = stmt.query_map(params![id, before, limit + 1], row)?.collect::<Result<_, _>>()?;
+            let rows = rows.into_iter().map(|m| full(conn, m)).collect::<Result<Vec<_>, _>>()?;
             let more = rows.len() > limit as usize;
             Ok((rows.into_iter().take(limit as usize).collect::<Vec<_>>(), more))
         })
@@ -124,7 +143,7 @@ pub async fn list_messages(
     responses(
         (status = 201, description = "Sent", body = Message),
         (status = 200, description = "Already sent with this clientId", body = Message),
-        (status = 400, description = "`message_required`, `message_too_long` or `client_id_required`", body = ingang_api::ErrorBody),
+        (status = 400, description = "`message_required`, `message_too_long`, `client_id_required`, `too_many_pictures` or `unknown_picture`", body = ingang_api::ErrorBody),
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
         (status = 404, description = "No such case for this user", body = ingang_api::ErrorBody),
         (status = 409, description = "`chat_closed`: the case is not picked (waiting, or ended)", body = ingang_api::ErrorBody)
@@ -140,14 +159,18 @@ pub async fn send_message(
     if client_id.is_empty() || client_id.len() > 100 {
         return Err(ApiError::new(StatusCode::BAD_REQUEST, "client_id_required", "clientId saknas."));
     }
-    let text = check_message(&body.body).map_err(|p| super::cases::text_error(p, "message", MESSAGE_MAX))?;
+    let text = check_message_with(&body.body, body.picture_ids.len())
+        .map_err(|p| super::cases::text_error(p, "message", MESSAGE_MAX))?;
     let case = super::cases::authorised_case(&state, &user, id.clone()).await?;
     let (cid, key) = (id.clone(), client_id.clone());
     // a retry of a message already stored: its answer, whatever the case's state now
     let existing: Option<Message> = state
         .db
         .call(move |conn| {
-            conn.query_row(&format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"), [cid, key], row).optional()
+            conn.query_row(&format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"), [cid, key], row)
+                .optional()?
+                .map(|m| full(conn, m))
+                .transpose()
         })
         .await?;
     if let Some(m) = existing {
@@ -160,7 +183,22 @@ pub async fn send_message(
             "Chatten är inte öppen. Vårdpersonalen öppnar den när det är din tur.",
         ));
     }
-    let (message, new) = state.db.call(move |conn| insert(conn, &id, Author::Patient, None, &text, &client_id)).await?;
+    super::pictures::check_ids(&state, &user.personal_number, &id, &body.picture_ids).await?;
+    let ids = body.picture_ids;
+    let (message, new) = state
+        .db
+        .call(move |conn| {
+            let draft = Draft {
+                author: Author::Patient,
+                staff: None,
+                body: &text,
+                client_id: &client_id,
+                picture_ids: &ids,
+                asks_for_picture: false,
+            };
+            insert(conn, &id, draft)
+        })
+        .await?;
     state.wake_streams();
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(message)).into_response())

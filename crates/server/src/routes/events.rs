@@ -3,7 +3,7 @@
 //!
 //! Events are rows in SQLite (`events`), so nothing is lost across a reconnect or a server
 //! restart: the browser's `EventSource` sends `Last-Event-ID` and gets every later event of its
-//! user. A broadcast channel only wakes the open streams; a comment every 15 s keeps proxies
+//! user. A dispatcher ([`Hub`]) hands new rows to the open streams of their recipients; a comment every 15 s keeps proxies
 //! from closing them, and a stream ends when its session does.
 
 use std::{convert::Infallible, time::Duration};
@@ -51,13 +51,102 @@ pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str) -> rusqlite::Re
 
 type Row = (i64, String, String);
 
+/// Hands new `events` rows to the open streams of their recipients. One task reads the new
+/// rows once per wake (not one query per open stream), so a message costs the same whether 10
+/// or 2,000 streams are open; each stream reads the database only to catch up (on connect,
+/// on resume, or after falling behind).
+#[derive(Default)]
+pub struct Hub {
+    streams: std::sync::Mutex<std::collections::HashMap<String, tokio::sync::broadcast::Sender<std::sync::Arc<Row>>>>,
+    dirty: tokio::sync::Notify,
+    started: std::sync::atomic::AtomicBool,
+    /// Every change at all, for the staff console's stream (it re-reads its page).
+    pub staff: std::sync::OnceLock<tokio::sync::broadcast::Sender<()>>,
+}
+
+impl Hub {
+    /// New rows are in `events`: the dispatcher reads and delivers them.
+    pub fn wake(&self) {
+        self.dirty.notify_one();
+        if let Some(s) = self.staff.get() {
+            let _ = s.send(());
+        }
+    }
+
+    /// The changes for the staff console.
+    pub fn staff_changes(&self) -> tokio::sync::broadcast::Receiver<()> {
+        self.staff.get_or_init(|| tokio::sync::broadcast::channel(16).0).subscribe()
+    }
+
+    fn subscribe(&self, recipient: &str) -> tokio::sync::broadcast::Receiver<std::sync::Arc<Row>> {
+        let mut map = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(recipient.to_owned()).or_insert_with(|| tokio::sync::broadcast::channel(256).0).subscribe()
+    }
+
+    fn deliver(&self, recipient: &str, row: Row) {
+        let mut map = self.streams.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = map.get(recipient)
+            && tx.send(std::sync::Arc::new(row)).is_err()
+        {
+            map.remove(recipient); // nobody listens any more
+        }
+    }
+}
+
+/// Starts the dispatcher of [`Hub`] once (on the first stream).
+fn ensure_dispatcher(state: &AppState) {
+    if state.hub.started.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        let Ok(mut last) =
+            state.db.call(|conn| conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get::<_, i64>(0))).await
+        else {
+            return;
+        };
+        let mut stopping = state.stopping.subscribe();
+        loop {
+            tokio::select! {
+                () = state.hub.dirty.notified() => {}
+                _ = stopping.wait_for(|s| *s) => return,
+            }
+            loop {
+                let from = last;
+                let rows: Vec<(i64, String, String, String)> = match state
+                    .db
+                    .call(move |conn| {
+                        let mut stmt = conn.prepare_cached(
+                            "SELECT id, recipient, kind, data FROM events WHERE id > ?1 ORDER BY id LIMIT 1000",
+                        )?;
+                        let rows = stmt.query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                        rows.collect()
+                    })
+                    .await
+                {
+                    Ok(rows) => rows,
+                    Err(_) => break,
+                };
+                if rows.is_empty() {
+                    break;
+                }
+                for (id, recipient, kind, data) in rows {
+                    last = id;
+                    state.hub.deliver(&recipient, (id, kind, data));
+                }
+            }
+        }
+    });
+}
+
 async fn after(state: &AppState, recipient: &str, last: i64) -> Result<Vec<Row>, ApiError> {
     let recipient = recipient.to_owned();
     state
         .db
         .call(move |conn| {
-            let mut stmt = conn
-                .prepare("SELECT id, kind, data FROM events WHERE recipient = ?1 AND id > ?2 ORDER BY id LIMIT 500")?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, kind, data FROM events WHERE recipient = ?1 AND id > ?2 ORDER BY id LIMIT 500",
+            )?;
             let rows = stmt.query_map(params![recipient, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             rows.collect()
         })
@@ -90,24 +179,31 @@ pub async fn events(
             state.db.call(|conn| conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))).await?
         }
     };
-    let wake = state.events.subscribe();
+    ensure_dispatcher(&state);
+    // subscribe before catching up, so nothing written in between is missed (ids dedupe)
+    let live = state.hub.subscribe(&user.personal_number);
     let stream = stream::unfold(
-        (state, user, start, wake, Vec::<Row>::new()),
-        |(state, user, mut last, mut wake, mut pending)| async move {
+        (state, user, start, live, Vec::<Row>::new(), true),
+        |(state, user, mut last, mut live, mut pending, mut catch_up)| async move {
             loop {
                 if let Some((id, kind, data)) = pending.pop() {
-                    last = last.max(id);
-                    let event = Event::default().id(id.to_string()).event(kind).data(data);
-                    return Some((Ok(event), (state, user, last, wake, pending)));
-                }
-                match after(&state, &user.personal_number, last).await {
-                    Ok(mut rows) if !rows.is_empty() => {
-                        rows.reverse(); // popped from the end: oldest first
-                        pending = rows;
+                    if id <= last {
                         continue;
                     }
-                    Ok(_) => {}
-                    Err(_) => return None,
+                    last = id;
+                    let event = Event::default().id(id.to_string()).event(kind).data(data);
+                    return Some((Ok(event), (state, user, last, live, pending, catch_up)));
+                }
+                if catch_up {
+                    match after(&state, &user.personal_number, last).await {
+                        Ok(mut rows) => {
+                            catch_up = rows.len() == 500; // a full page: there may be more
+                            rows.reverse(); // popped from the end: oldest first
+                            pending = rows;
+                            continue;
+                        }
+                        Err(_) => return None,
+                    }
                 }
                 // wait for news; every 30 s check that the session still stands; end at shutdown
                 let mut stopping = state.stopping.subscribe();
@@ -115,12 +211,17 @@ pub async fn events(
                     return None;
                 }
                 let news = tokio::select! {
-                    news = tokio::time::timeout(Duration::from_secs(30), wake.recv()) => news,
+                    news = tokio::time::timeout(Duration::from_secs(30), live.recv()) => news,
                     _ = stopping.wait_for(|s| *s) => return None,
                 };
                 match news {
-                    Ok(Ok(())) | Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => {}
-                    Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => return None,
+                    Ok(Ok(row)) => pending.push(row.as_ref().clone()),
+                    // fell behind: read what was missed from the database
+                    Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => catch_up = true,
+                    Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => {
+                        live = state.hub.subscribe(&user.personal_number);
+                        catch_up = true;
+                    }
                     Err(_) => {
                         if !super::auth::session_alive(&state, &user.session_hash).await {
                             return None;

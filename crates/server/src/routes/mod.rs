@@ -7,6 +7,7 @@ pub mod chat;
 pub mod events;
 pub mod health;
 pub mod me;
+pub mod pictures;
 pub mod questionnaires;
 pub mod units;
 
@@ -41,6 +42,10 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(cases::withdraw_case))
             .routes(routes!(cases::continue_case))
             .routes(routes!(chat::list_messages, chat::send_message))
+            .routes(routes!(pictures::limits))
+            .routes(routes!(pictures::upload))
+            .routes(routes!(pictures::picture))
+            .routes(routes!(pictures::thumbnail))
             .routes(routes!(events::events)),
     )
 }

@@ -1,0 +1,439 @@
+//! Pictures in the chat: upload (`PUT`, idempotent by the client's id), the limits, and the
+//! bytes and thumbnails, served only to those who may see the case.
+//!
+//! What the server checks, whatever the client did: the real type from the magic bytes (JPEG
+//! or PNG), the size, that the bytes decode (with limits against decompression bombs), and the
+//! dimensions. A JPEG that still carries metadata (EXIF, e.g. a GPS position, comments) or is
+//! larger than the limit is re-encoded with its orientation applied; PNGs are always
+//! re-encoded. So no stored picture carries metadata, even from a client that did not strip it.
+
+use std::io::Cursor;
+
+use axum::{
+    Json,
+    body::Body,
+    extract::{Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use image::{DynamicImage, ImageDecoder, ImageFormat, Limits, imageops::FilterType, metadata::Orientation};
+use ingang_api::pictures::{Picture, PictureLimits, fit, sniff};
+use rusqlite::{OptionalExtension, params};
+
+use super::auth::{AuthUser, now_secs};
+use crate::{AppState, error::ApiError};
+
+/// The thumbnail's long side.
+pub const THUMB_EDGE: u32 = 320;
+
+/// A picture ready to store.
+#[derive(Debug)]
+pub struct Prepared {
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+    pub thumbnail: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+fn refused(status: StatusCode, code: &str, message: &str) -> ApiError {
+    ApiError::new(status, code, message)
+}
+
+fn undecodable() -> ApiError {
+    refused(StatusCode::UNPROCESSABLE_ENTITY, "undecodable", "Filen kunde inte läsas som en bild.")
+}
+
+/// Whether a JPEG carries anything but pixels: an APP1–APP15 segment (EXIF, XMP, ICC …) or a
+/// comment. Walks the segments up to the image data.
+pub fn jpeg_has_metadata(data: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 4 <= data.len() {
+        if data[i] != 0xFF {
+            return true; // not a clean segment structure: re-encode to be safe
+        }
+        let marker = data[i + 1];
+        if marker == 0xDA {
+            return false; // start of scan: no more metadata segments before the pixels
+        }
+        if (0xE1..=0xEF).contains(&marker) || marker == 0xFE {
+            return true;
+        }
+        let len = usize::from(u16::from_be_bytes([data[i + 2], data[i + 3]]));
+        i += 2 + len;
+    }
+    false
+}
+
+fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, ApiError> {
+    let mut out = Vec::new();
+    let rgb = img.to_rgb8();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&rgb)
+        .map_err(ApiError::internal)?;
+    Ok(out)
+}
+
+/// Checks and prepares an upload (CPU work: call from a blocking task).
+pub fn prepare(data: &[u8], limits: &PictureLimits) -> Result<Prepared, ApiError> {
+    let content_type = match sniff(data) {
+        Some(t @ ("image/jpeg" | "image/png")) => t,
+        _ => {
+            return Err(refused(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_type",
+                "Filen är inte en bild av en tillåten typ (JPEG eller PNG).",
+            ));
+        }
+    };
+    let mut decoder_limits = Limits::default();
+    decoder_limits.max_image_width = Some(12_000);
+    decoder_limits.max_image_height = Some(12_000);
+    decoder_limits.max_alloc = Some(256 * 1024 * 1024);
+    let (mut img, orientation) = if content_type == "image/jpeg" {
+        let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(data)).map_err(|_| undecodable())?;
+        decoder.set_limits(decoder_limits).map_err(|_| undecodable())?;
+        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+        (DynamicImage::from_decoder(decoder).map_err(|_| undecodable())?, orientation)
+    } else {
+        let mut decoder = image::codecs::png::PngDecoder::new(Cursor::new(data)).map_err(|_| undecodable())?;
+        decoder.set_limits(decoder_limits).map_err(|_| undecodable())?;
+        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+        (DynamicImage::from_decoder(decoder).map_err(|_| undecodable())?, orientation)
+    };
+    img.apply_orientation(orientation);
+    let mut reencode = content_type == "image/png" || orientation != Orientation::NoTransforms || jpeg_has_metadata(data);
+    let (w, h) = fit(img.width(), img.height(), limits.max_edge);
+    if (w, h) != (img.width(), img.height()) {
+        img = img.resize_exact(w, h, FilterType::Triangle);
+        reencode = true;
+    }
+    let bytes = if !reencode {
+        data.to_vec()
+    } else if content_type == "image/jpeg" {
+        encode_jpeg(&img, 90)?
+    } else {
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).map_err(ApiError::internal)?;
+        out
+    };
+    let thumbnail = encode_jpeg(&img.thumbnail(THUMB_EDGE, THUMB_EDGE), 80)?;
+    Ok(Prepared { content_type, bytes, thumbnail, width: img.width(), height: img.height() })
+}
+
+const SELECT: &str = "SELECT id, case_id, content_type, length(bytes), width, height FROM pictures";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Picture> {
+    let id: String = r.get(0)?;
+    Ok(Picture {
+        url: format!("{}/pictures/{id}", ingang_api::API_V1),
+        thumbnail_url: format!("{}/pictures/{id}/thumbnail", ingang_api::API_V1),
+        id,
+        case_id: r.get(1)?,
+        content_type: r.get(2)?,
+        size: r.get::<_, i64>(3)? as u64,
+        width: r.get(4)?,
+        height: r.get(5)?,
+    })
+}
+
+/// The pictures of a message, in order.
+pub fn of_message(conn: &rusqlite::Connection, message_id: i64) -> rusqlite::Result<Vec<Picture>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"))?;
+    stmt.query_map([message_id], row)?.collect()
+}
+
+/// Gives the pictures (checked by [`check_ids`]) to a message.
+pub fn attach(conn: &rusqlite::Connection, message_id: i64, ids: &[String]) -> rusqlite::Result<()> {
+    for (position, id) in ids.iter().enumerate() {
+        conn.execute(
+            "UPDATE pictures SET message_id = ?1, position = ?2 WHERE id = ?3 AND message_id IS NULL",
+            params![message_id, position as i64, id],
+        )?;
+    }
+    Ok(())
+}
+
+/// The pictures a new message may carry: uploaded by this user to this case, not yet sent,
+/// each once, no more than the limit.
+pub async fn check_ids(state: &AppState, user: &str, case_id: &str, ids: &[String]) -> Result<(), ApiError> {
+    let limits = PictureLimits::default();
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    if ids.len() > limits.max_per_message as usize || unique.len() != ids.len() {
+        return Err(refused(
+            StatusCode::BAD_REQUEST,
+            "too_many_pictures",
+            &format!("Högst {} bilder per meddelande.", limits.max_per_message),
+        ));
+    }
+    let (user, case_id, ids) = (user.to_owned(), case_id.to_owned(), ids.to_vec());
+    let found: usize = state
+        .db
+        .call(move |conn| {
+            let mut n = 0;
+            for id in &ids {
+                n += conn.query_row(
+                    "SELECT COUNT(*) FROM pictures WHERE id = ?1 AND case_id = ?2 AND uploader = ?3 AND message_id IS NULL",
+                    params![id, case_id, user],
+                    |r| r.get::<_, i64>(0),
+                )? as usize;
+            }
+            Ok(n)
+        })
+        .await?;
+    if found != unique.len() {
+        return Err(refused(StatusCode::BAD_REQUEST, "unknown_picture", "En bild saknas. Ladda upp den igen."));
+    }
+    Ok(())
+}
+
+/// What the server accepts.
+#[utoipa::path(
+    get,
+    path = "/pictures/limits",
+    tag = "chat",
+    responses((status = 200, description = "Types, sizes and counts", body = PictureLimits))
+)]
+pub async fn limits() -> Json<PictureLimits> {
+    Json(PictureLimits::default())
+}
+
+fn valid_id(id: &str) -> bool {
+    (8..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Uploads a picture to a picked case. The body is the image (JPEG or PNG). The same
+/// `pictureId` again returns the stored picture, so a retry after a lost answer is harmless.
+#[utoipa::path(
+    put,
+    path = "/cases/{id}/pictures/{pictureId}",
+    tag = "chat",
+    params(("id" = String, Path, description = "Case id"), ("pictureId" = String, Path, description = "The client's id for the picture (a UUID)")),
+    request_body(content = Vec<u8>, content_type = "image/jpeg", description = "The picture; see `GET /pictures/limits`"),
+    responses(
+        (status = 201, description = "Stored", body = Picture),
+        (status = 200, description = "Already stored with this id", body = Picture),
+        (status = 400, description = "`bad_picture_id`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such case for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`chat_closed`, or `picture_id_taken` (the id names another picture)", body = ingang_api::ErrorBody),
+        (status = 413, description = "`too_large`", body = ingang_api::ErrorBody),
+        (status = 415, description = "`unsupported_type`: not JPEG or PNG by its bytes", body = ingang_api::ErrorBody),
+        (status = 422, description = "`undecodable`", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn upload(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((case_id, picture_id)): Path<(String, String)>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    if !valid_id(&picture_id) {
+        return Err(refused(StatusCode::BAD_REQUEST, "bad_picture_id", "Bildens id ska vara ett UUID."));
+    }
+    let case = super::cases::authorised_case(&state, &user, case_id.clone()).await?;
+    let (pid, cid, me) = (picture_id.clone(), case_id.clone(), user.personal_number.clone());
+    let existing: Option<(Picture, String)> = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT id, case_id, content_type, length(bytes), width, height, uploader FROM pictures WHERE id = ?1",
+                [&pid],
+                |r| Ok((row(r)?, r.get(6)?)),
+            )
+            .optional()
+        })
+        .await?;
+    if let Some((picture, uploader)) = existing {
+        if picture.case_id == cid && uploader == me {
+            return Ok((StatusCode::OK, Json(picture)).into_response());
+        }
+        return Err(refused(StatusCode::CONFLICT, "picture_id_taken", "Bildens id används redan."));
+    }
+    if case.status != ingang_api::cases::CaseStatus::InProgress {
+        return Err(refused(StatusCode::CONFLICT, "chat_closed", "Chatten är inte öppen."));
+    }
+    let limits = PictureLimits::default();
+    let too_large = || {
+        refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            &format!("Bilden är för stor. Högst {} MB.", limits.max_upload_bytes / (1024 * 1024)),
+        )
+    };
+    let data = axum::body::to_bytes(body, limits.max_upload_bytes as usize).await.map_err(|_| too_large())?;
+    let prepared = tokio::task::spawn_blocking(move || prepare(&data, &PictureLimits::default()))
+        .await
+        .map_err(ApiError::internal)??;
+    let picture = state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO pictures (id, case_id, uploader, content_type, width, height, bytes, thumbnail, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    picture_id,
+                    case_id,
+                    user.personal_number,
+                    prepared.content_type,
+                    prepared.width,
+                    prepared.height,
+                    prepared.bytes,
+                    prepared.thumbnail,
+                    now_secs()
+                ],
+            )?;
+            conn.query_row(&format!("{SELECT} WHERE id = ?1"), [&picture_id], row)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(picture)).into_response())
+}
+
+/// The bytes as a response that no browser sniffs, renders elsewhere, or keeps.
+pub fn bytes_response(id: &str, content_type: &str, bytes: Vec<u8>, thumbnail: bool) -> Response {
+    let ext = if content_type == "image/png" && !thumbnail { "png" } else { "jpg" };
+    let short: String = id.chars().take(8).collect();
+    let name = if thumbnail { format!("bild-{short}-liten.{ext}") } else { format!("bild-{short}.{ext}") };
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    let ct = if thumbnail { "image/jpeg" } else { content_type };
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(ct).unwrap_or(HeaderValue::from_static("image/jpeg")));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    // health data: never in a shared or on-disk cache
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    res
+}
+
+/// `(case_id, uploader, sent, content_type, bytes)` of a picture.
+pub type Stored = (String, String, bool, String, Vec<u8>);
+
+/// Loads a picture's bytes (or thumbnail).
+pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Option<Stored>, ApiError> {
+    let column = if thumbnail { "thumbnail" } else { "bytes" };
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                &format!("SELECT case_id, uploader, message_id IS NOT NULL, content_type, {column} FROM pictures WHERE id = ?1"),
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+        })
+        .await
+}
+
+async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> Result<Response, ApiError> {
+    let Some((case_id, uploader, sent, content_type, bytes)) = load(&state, id.clone(), thumbnail).await? else {
+        return Err(ApiError::not_found());
+    };
+    // a picture not yet sent is the uploader's alone; a sent one is the case's
+    if !sent && uploader != user.personal_number {
+        return Err(ApiError::not_found());
+    }
+    super::cases::authorised_case(&state, &user, case_id).await?;
+    Ok(bytes_response(&id, &content_type, bytes, thumbnail))
+}
+
+/// A picture, to the patient, their guardians within the age rules (and care staff, in the
+/// console). Others get 404, as for a picture that does not exist.
+#[utoipa::path(
+    get,
+    path = "/pictures/{id}",
+    tag = "chat",
+    params(("id" = String, Path, description = "Picture id")),
+    responses(
+        (status = 200, description = "The image, with `Content-Disposition` and `nosniff`", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such picture for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn picture(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<Response, ApiError> {
+    serve(state, user, id, false).await
+}
+
+/// A picture's thumbnail (JPEG, at most 320 px).
+#[utoipa::path(
+    get,
+    path = "/pictures/{id}/thumbnail",
+    tag = "chat",
+    params(("id" = String, Path, description = "Picture id")),
+    responses(
+        (status = 200, description = "JPEG", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such picture for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn thumbnail(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<Response, ApiError> {
+    serve(state, user, id, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jpeg(w: u32, h: u32) -> Vec<u8> {
+        let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, _| {
+            if x < w / 2 { image::Rgb([255, 0, 0]) } else { image::Rgb([0, 0, 255]) }
+        }));
+        encode_jpeg(&img, 90).unwrap()
+    }
+
+    /// `jpeg` with an APP1 EXIF segment: orientation 6 (rotate 90° clockwise) and a GPS tag.
+    fn with_exif(clean: &[u8]) -> Vec<u8> {
+        // TIFF little endian: IFD0 with Orientation (0x0112) = 6 and GPS IFD pointer (0x8825)
+        let mut tiff = b"II*\x00\x08\x00\x00\x00".to_vec();
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        tiff.extend_from_slice(&[0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0]);
+        tiff.extend_from_slice(&[0x25, 0x88, 4, 0, 1, 0, 0, 0, 38, 0, 0, 0]);
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        // GPS IFD at 38: GPSLatitudeRef 'N'
+        tiff.extend_from_slice(&1u16.to_le_bytes());
+        tiff.extend_from_slice(&[0x01, 0x00, 2, 0, 2, 0, 0, 0, b'N', 0, 0, 0]);
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        let mut app1 = b"Exif\x00\x00".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(&clean[2..]);
+        out
+    }
+
+    #[test]
+    fn a_clean_jpeg_is_kept_as_it_is() {
+        let clean = jpeg(300, 200);
+        assert!(!jpeg_has_metadata(&clean));
+        let p = prepare(&clean, &PictureLimits::default()).unwrap();
+        assert_eq!(p.bytes, clean);
+        assert_eq!((p.width, p.height), (300, 200));
+        assert_eq!(sniff(&p.thumbnail), Some("image/jpeg"));
+    }
+
+    #[test]
+    fn exif_is_applied_and_removed() {
+        let tagged = with_exif(&jpeg(300, 200));
+        assert!(jpeg_has_metadata(&tagged));
+        let p = prepare(&tagged, &PictureLimits::default()).unwrap();
+        assert!(!jpeg_has_metadata(&p.bytes));
+        assert!(!p.bytes.windows(4).any(|w| w == b"Exif"));
+        assert_eq!((p.width, p.height), (200, 300), "rotated by the orientation tag");
+    }
+
+    #[test]
+    fn large_pictures_are_scaled_and_programs_refused() {
+        let limits = PictureLimits { max_edge: 100, ..Default::default() };
+        let p = prepare(&jpeg(300, 200), &limits).unwrap();
+        assert_eq!((p.width, p.height), (100, 67));
+        let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".repeat(10);
+        assert_eq!(prepare(&exe, &limits).unwrap_err().body.code, "unsupported_type");
+        let broken = [0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 1, 2, 9, 9, 9];
+        assert_eq!(prepare(&broken, &limits).unwrap_err().body.code, "undecodable");
+    }
+}
