@@ -9,6 +9,10 @@
 //! 4. The 800-item questionnaire: engine natively, and navigation → interactive form and
 //!    keystroke → paint in headless Chromium ([`crate::formbench`]).
 //!
+//! 5. The event streams under load: `ingang-load` (crates/server/src/bin) opens 2,000 streams
+//!    and sends chat messages and queue changes through the server, reporting messages per
+//!    second, delivery latency (p50/p95/p99) and anything lost or duplicated.
+//!
 //! Numbers only: nothing here fails on a threshold (tests never assert timings).
 
 use std::{
@@ -213,7 +217,10 @@ pub fn run() -> Result<()> {
     let _ = fs::remove_file(out_dir.join("bench.sqlite"));
     let (_server, url) = start_server(&out_dir)?;
     crate::formbench::run(&url, &out_dir)?;
-    lighthouse(&url, &out_dir)
+    lighthouse(&url, &out_dir)?;
+    drop(_server);
+    // 5. The event streams under load: its own server in-process, 2,000 streams
+    crate::run(Command::new(root().join("target/release/ingang-load")).env("RUST_LOG", "warn"))
 }
 
 #[cfg(test)]

@@ -18,3 +18,6 @@ CREATE INDEX pictures_message ON pictures (message_id);
 
 -- Staff asked the patient for a picture with this message.
 ALTER TABLE messages ADD COLUMN asks_for_picture INTEGER NOT NULL DEFAULT 0;
+
+-- Pruning old events (every queue change) without reading the whole table.
+CREATE INDEX events_created ON events (created_at);

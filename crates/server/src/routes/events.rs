@@ -24,13 +24,28 @@ use crate::{AppState, error::ApiError};
 /// Records a `case` event for the owner of every open case in `unit_id` (their place may have
 /// changed) and wakes the streams. Call after any change to a unit's queue.
 pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare(
+    // one write for all the rows (a savepoint works inside a caller's transaction too)
+    conn.execute_batch("SAVEPOINT queue_changed")?;
+    let result = record_queue(conn, unit_id);
+    match result {
+        Ok(()) => conn.execute_batch("RELEASE queue_changed"),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK TO queue_changed; RELEASE queue_changed");
+            Err(e)
+        }
+    }
+}
+
+fn record_queue(conn: &rusqlite::Connection, unit_id: &str) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
         "SELECT id, owner, status FROM cases
          WHERE unit_id = ?1 AND (status IN ('waiting', 'inProgress') OR closed_at >= ?2)",
     )?;
     let rows: Vec<(String, String, String)> = stmt
         .query_map(params![unit_id, now_secs() - 60], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<Result<_, _>>()?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, 'case', ?2, ?3)")?;
     for (id, owner, status) in rows {
         let place = if status == CaseStatus::Waiting.as_str() { super::cases::place_of(conn, &id)? } else { None };
         let data = json!({
@@ -39,10 +54,7 @@ pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str) -> rusqlite::Re
             "position": place.map(|p| p.0),
             "estimatedWaitMinutes": place.map(|p| p.1),
         });
-        conn.execute(
-            "INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, 'case', ?2, ?3)",
-            params![owner, data.to_string(), now_secs()],
-        )?;
+        insert.execute(params![owner, data.to_string(), now_secs()])?;
     }
     // keep the table small: a day of history is plenty for any reconnect
     conn.execute("DELETE FROM events WHERE created_at < ?1", [now_secs() - 86_400])?;

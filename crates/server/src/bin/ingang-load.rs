@@ -1,0 +1,413 @@
+//! `ingang-load`: a bounded load test of the event streams (run by `cargo xtask bench`).
+//!
+//! Starts the reference server in-process on 127.0.0.1 with a fresh database, creates N
+//! residents with a session and a picked case each, opens one event stream per resident
+//! (plain HTTP/1.1 over TCP, as a browser's `EventSource` does), then sends chat messages
+//! over the API (`POST /cases/{id}/messages`, as the patients' apps do), spread over all
+//! residents. Each message is an event for its resident's stream; the tool measures the time
+//! from the start of the POST to the event arriving on the stream, and checks that every
+//! message arrives exactly once.
+//!
+//! Two phases: a steady rate (latency when the server keeps up) and as fast as the senders go
+//! (throughput). Client and server share this machine, so the figures are conservative.
+//!
+//! Usage: `ingang-load [--streams 2000] [--rate 200] [--steady 2000] [--burst 4000] [--senders 32]`
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result, bail};
+use ingang_server::{AppState, Config, db::Db, demo, routes::auth::hash};
+use rusqlite::params;
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    net::TcpStream,
+};
+
+struct Args {
+    streams: usize,
+    rate: u64,
+    steady: usize,
+    burst: usize,
+    senders: usize,
+    rounds: usize,
+}
+
+fn args() -> Result<Args> {
+    let mut a = Args { streams: 2000, rate: 200, steady: 2000, burst: 4000, senders: 32, rounds: 10 };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value: u64 = it.next().context("a value after each flag")?.parse()?;
+        match flag.as_str() {
+            "--streams" => a.streams = value as usize,
+            "--rate" => a.rate = value.max(1),
+            "--steady" => a.steady = value as usize,
+            "--burst" => a.burst = value as usize,
+            "--senders" => a.senders = value.max(1) as usize,
+            "--rounds" => a.rounds = value as usize,
+            other => bail!("unknown flag {other}"),
+        }
+    }
+    Ok(a)
+}
+
+/// A valid personnummer for resident `i` (born 1990, serial from `i`).
+fn pnr(i: usize) -> String {
+    let month = 1 + (i / 28 / 999) % 12;
+    let day = 1 + (i / 999) % 28;
+    let serial = 1 + i % 999;
+    let nine = format!("90{month:02}{day:02}{serial:03}");
+    let digits: Vec<u8> = nine.bytes().map(|b| b - b'0').collect();
+    format!("19{nine}{}", ingang_api::personnummer::luhn_check_digit(&digits))
+}
+
+fn seed(conn: &mut rusqlite::Connection, n: usize) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    let now = ingang_server::routes::auth::now_secs();
+    for i in 0..n {
+        let p = pnr(i);
+        tx.execute(
+            "INSERT INTO users (personal_number, name, given_name, surname, created_at) VALUES (?1, ?2, 'Last', 'Test', ?3)",
+            params![p, format!("Last Test {i}"), now],
+        )?;
+        tx.execute(
+            "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, 'Last', 'Test')",
+            params![format!("load-person-{i}"), p, format!("Last Test {i}")],
+        )?;
+        tx.execute(
+            "INSERT INTO sessions (id_hash, personal_number, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
+            params![hash(&format!("load-session-{i}")), p, now],
+        )?;
+        tx.execute(
+            "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
+                                created_at, queued_at, picked_at, idempotency_key, description)
+             VALUES (?1, ?2, ?2, 'hc-gibraltar', 'forkylning', 'Förkylning', '{}', 3, 'inProgress', ?3, ?3, ?3, ?1, 'last')",
+            params![format!("load-case-{i}"), p, now],
+        )?;
+    }
+    tx.commit()
+}
+
+/// What the streams saw: per message, when it arrived (ns since start + 1; 0 = not yet) and
+/// how many times.
+struct Seen {
+    at: Vec<AtomicU64>,
+    count: Vec<AtomicUsize>,
+    /// Per stream: when each `case` event arrived (the fan-out phase).
+    cases: Vec<std::sync::Mutex<Vec<u64>>>,
+}
+
+async fn read_head(reader: &mut BufReader<TcpStream>) -> Result<(u16, Option<usize>, bool)> {
+    let mut status = 0;
+    let mut length = None;
+    let mut chunked = false;
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).await? == 0 {
+            bail!("connection closed in the head");
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            return Ok((status, length, chunked));
+        }
+        if let Some(rest) = l.strip_prefix("HTTP/1.1 ") {
+            status = rest.get(..3).and_then(|s| s.parse().ok()).unwrap_or(0);
+        } else if let Some((k, v)) = l.split_once(':') {
+            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+            if k == "content-length" {
+                length = v.parse().ok();
+            } else if k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked") {
+                chunked = true;
+            }
+        }
+    }
+}
+
+/// One resident's event stream: records each `L<n>` message body it sees.
+async fn stream(
+    addr: std::net::SocketAddr,
+    i: usize,
+    start: Instant,
+    seen: Arc<Seen>,
+    ready: Arc<AtomicUsize>,
+) -> Result<()> {
+    let socket = TcpStream::connect(addr).await?;
+    let mut reader = BufReader::new(socket);
+    let req = format!(
+        "GET /api/v1/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\
+         Cookie: __Host-ingang-session=load-session-{i}\r\n\r\n"
+    );
+    reader.get_mut().write_all(req.as_bytes()).await?;
+    let (status, _, chunked) = read_head(&mut reader).await?;
+    if status != 200 || !chunked {
+        bail!("stream {i}: status {status}");
+    }
+    let mut counted = false;
+    let mut text = String::new();
+    let mut size_line = String::new();
+    loop {
+        size_line.clear();
+        if reader.read_line(&mut size_line).await? == 0 {
+            return Ok(());
+        }
+        let size = usize::from_str_radix(size_line.trim(), 16).unwrap_or(0);
+        if size == 0 {
+            return Ok(());
+        }
+        let mut chunk = vec![0; size + 2];
+        reader.read_exact(&mut chunk).await?;
+        text.push_str(&String::from_utf8_lossy(&chunk[..size]));
+        if !counted && text.contains("ready") {
+            counted = true;
+            ready.fetch_add(1, Ordering::SeqCst);
+        }
+        // whole events end with a blank line
+        while let Some(end) = text.find("\n\n") {
+            let event: String = text.drain(..end + 2).collect();
+            if event.contains("event: case") || event.contains("event:case") {
+                let now = start.elapsed().as_nanos() as u64 + 1;
+                seen.cases[i].lock().unwrap_or_else(|e| e.into_inner()).push(now);
+            } else if let Some(pos) = event.find("\"body\":\"L") {
+                let digits: String = event[pos + 9..].chars().take_while(char::is_ascii_digit).collect();
+                if let Ok(n) = digits.parse::<usize>()
+                    && n < seen.at.len()
+                {
+                    let now = start.elapsed().as_nanos() as u64 + 1;
+                    let _ = seen.at[n].compare_exchange(0, now, Ordering::SeqCst, Ordering::SeqCst);
+                    seen.count[n].fetch_add(1, Ordering::SeqCst);
+                }
+            }
+        }
+    }
+}
+
+/// A keep-alive connection that posts messages.
+struct Sender {
+    reader: BufReader<TcpStream>,
+    addr: std::net::SocketAddr,
+}
+
+impl Sender {
+    async fn new(addr: std::net::SocketAddr) -> Result<Self> {
+        Ok(Self { reader: BufReader::new(TcpStream::connect(addr).await?), addr })
+    }
+
+    async fn post(&mut self, resident: usize, n: usize) -> Result<u16> {
+        let body = format!(r#"{{"clientId":"load-{n}","body":"L{n}"}}"#);
+        let req = format!(
+            "POST /api/v1/cases/load-case-{resident}/messages HTTP/1.1\r\nHost: {}\r\n\
+             Cookie: __Host-ingang-session=load-session-{resident}\r\nX-Ingang-Csrf: 1\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        );
+        self.reader.get_mut().write_all(req.as_bytes()).await?;
+        let (status, length, _) = read_head(&mut self.reader).await?;
+        let mut rest = vec![0; length.unwrap_or(0)];
+        self.reader.read_exact(&mut rest).await?;
+        Ok(status)
+    }
+}
+
+/// Sends messages `range` (message n goes to resident n mod streams), `senders` at a time,
+/// paced to `rate` per second when given. Returns the send start times.
+async fn send(
+    addr: std::net::SocketAddr,
+    range: std::ops::Range<usize>,
+    streams: usize,
+    senders: usize,
+    rate: Option<u64>,
+    start: Instant,
+    sent_at: Arc<Vec<AtomicU64>>,
+) -> Result<Duration> {
+    let began = Instant::now();
+    let next = Arc::new(AtomicUsize::new(range.start));
+    let mut tasks = Vec::new();
+    for _ in 0..senders {
+        let (next, sent_at, end) = (next.clone(), sent_at.clone(), range.end);
+        let first = range.start;
+        tasks.push(tokio::spawn(async move {
+            let mut conn = Sender::new(addr).await?;
+            loop {
+                let n = next.fetch_add(1, Ordering::SeqCst);
+                if n >= end {
+                    return Ok::<_, anyhow::Error>(());
+                }
+                if let Some(rate) = rate {
+                    let due = began + Duration::from_nanos((n - first) as u64 * 1_000_000_000 / rate);
+                    tokio::time::sleep_until(due.into()).await;
+                }
+                sent_at[n].store(start.elapsed().as_nanos() as u64 + 1, Ordering::SeqCst);
+                let status = conn.post(n % streams, n).await?;
+                if status != 201 {
+                    bail!("message {n}: status {status}");
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    Ok(began.elapsed())
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1]
+}
+
+/// Waits until every message in `range` arrived (or 15 s passed) and reports the phase.
+async fn report(name: &str, range: std::ops::Range<usize>, took: Duration, seen: &Seen, sent_at: &[AtomicU64]) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while range.clone().any(|n| seen.at[n].load(Ordering::SeqCst) == 0) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut latencies: Vec<f64> = Vec::new();
+    let (mut lost, mut doubled) = (0, 0);
+    let mut last_arrival = 0u64;
+    for n in range.clone() {
+        let at = seen.at[n].load(Ordering::SeqCst);
+        match seen.count[n].load(Ordering::SeqCst) {
+            0 => lost += 1,
+            1 => {}
+            _ => doubled += 1,
+        }
+        if at > 0 {
+            last_arrival = last_arrival.max(at);
+            latencies.push((at.saturating_sub(sent_at[n].load(Ordering::SeqCst))) as f64 / 1e6);
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    let first_sent = range.clone().map(|n| sent_at[n].load(Ordering::SeqCst)).min().unwrap_or(0);
+    let span = (last_arrival.saturating_sub(first_sent)) as f64 / 1e9;
+    let count = range.len();
+    println!(
+        "| {name} | {count} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {lost} | {doubled} |",
+        count as f64 / took.as_secs_f64(),
+        latencies.len() as f64 / span.max(1e-9),
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 95.0),
+        percentile(&latencies, 99.0),
+        latencies.last().copied().unwrap_or(f64::NAN),
+    );
+    lost == 0 && doubled == 0
+}
+
+/// Fan-out: a change to the unit's queue (as when staff pick a case) is an event for every
+/// resident with a case there, all 2,000 at once. Per round: time from the change until each
+/// stream has its event, and until the last one has.
+async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -> bool {
+    let n = seen.cases.len();
+    let mut latencies = Vec::new();
+    let mut last = Vec::new();
+    let mut missing = 0;
+    for round in 0..rounds {
+        let t0 = start.elapsed().as_nanos() as u64 + 1;
+        let changed = state.db.call(|conn| ingang_server::routes::events::queue_changed(conn, "hc-gibraltar")).await;
+        if changed.is_err() {
+            return false;
+        }
+        state.wake_streams();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let arrived = |i: usize| seen.cases[i].lock().unwrap_or_else(|e| e.into_inner()).get(round).copied();
+        while (0..n).any(|i| arrived(i).is_none()) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let mut worst = 0.0f64;
+        for i in 0..n {
+            match arrived(i) {
+                Some(at) => {
+                    let ms = at.saturating_sub(t0) as f64 / 1e6;
+                    worst = worst.max(ms);
+                    latencies.push(ms);
+                }
+                None => missing += 1,
+            }
+        }
+        last.push(worst);
+    }
+    latencies.sort_by(f64::total_cmp);
+    last.sort_by(f64::total_cmp);
+    println!(
+        "\nFan-out: {rounds} queue changes, each an event for all {n} streams ({} deliveries): \
+         p50 {:.1} ms, p99 {:.1} ms; the last stream of a change got it after {:.1} ms (median of changes), \
+         {:.1} ms (worst); missing {missing}.",
+        latencies.len(),
+        percentile(&latencies, 50.0),
+        percentile(&latencies, 99.0),
+        percentile(&last, 50.0),
+        last.last().copied().unwrap_or(f64::NAN),
+    );
+    missing == 0
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let a = args()?;
+    let dir = std::env::temp_dir().join(format!("ingang-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let db = Db::open(&dir.join("load.sqlite"))?;
+    db.call(demo::seed).await.map_err(|e| anyhow::anyhow!("seed: {e:?}"))?;
+    let n = a.streams;
+    db.call(move |conn| seed(conn, n)).await.map_err(|e| anyhow::anyhow!("residents: {e:?}"))?;
+    let state = AppState::new(db, true);
+    let config = Config { demo: true, ..Config::default() };
+    let app = ingang_server::app(state.clone(), &config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let total = a.steady + a.burst;
+    let seen = Arc::new(Seen {
+        at: (0..total).map(|_| AtomicU64::new(0)).collect(),
+        count: (0..total).map(|_| AtomicUsize::new(0)).collect(),
+        cases: (0..n).map(|_| Default::default()).collect(),
+    });
+    let sent_at: Arc<Vec<AtomicU64>> = Arc::new((0..total).map(|_| AtomicU64::new(0)).collect());
+    let start = Instant::now();
+    let ready = Arc::new(AtomicUsize::new(0));
+    let opening = Instant::now();
+    for i in 0..n {
+        let (seen, ready) = (seen.clone(), ready.clone());
+        tokio::spawn(async move {
+            if let Err(e) = stream(addr, i, start, seen, ready).await {
+                eprintln!("stream {i}: {e:#}");
+            }
+        });
+        if i % 100 == 99 {
+            tokio::task::yield_now().await;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while ready.load(Ordering::SeqCst) < n {
+        if Instant::now() > deadline {
+            bail!("only {} of {n} streams opened", ready.load(Ordering::SeqCst));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    println!("\n## Event streams under load (`ingang-load`, server and client on this machine)\n");
+    println!("{n} event streams open in {:.1} s.\n", opening.elapsed().as_secs_f64());
+    println!(
+        "| phase | messages | sent/s | delivered/s | p50 ms | p95 ms | p99 ms | max ms | lost | duplicated |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
+    let took = send(addr, 0..a.steady, n, a.senders, Some(a.rate), start, sent_at.clone()).await?;
+    let ok1 = report(&format!("steady {} msg/s", a.rate), 0..a.steady, took, &seen, &sent_at).await;
+    let took = send(addr, a.steady..total, n, a.senders, None, start, sent_at.clone()).await?;
+    let ok2 = report(&format!("burst, {} senders", a.senders), a.steady..total, took, &seen, &sent_at).await;
+    let ok3 = fan_out(&state, &seen, start, a.rounds).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    if !(ok1 && ok2 && ok3) {
+        println!("\nSome messages were lost or delivered twice.");
+    }
+    Ok(())
+}
