@@ -132,9 +132,11 @@ impl Auth {
     }
 }
 
-/// Everything of ours in localStorage except the language choice (not personal).
+/// Everything of ours in localStorage except the language choice (not personal), and the
+/// pictures waiting to be sent (IndexedDB).
 pub fn wipe_local_data() {
     drafts::clear_all();
+    crate::blobs::wipe();
     storage::remove_all_except(&["lang"]);
 }
 

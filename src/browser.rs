@@ -23,6 +23,17 @@ pub fn focus_id(id: &str) -> bool {
     false
 }
 
+/// Focuses the element with this id without scrolling (the view stays where the user reads).
+pub fn focus_id_in_place(id: &str) -> bool {
+    let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
+        return false;
+    };
+    let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() else { return false };
+    let options = web_sys::FocusOptions::new();
+    options.set_prevent_scroll(true);
+    el.focus_with_options(&options).is_ok()
+}
+
 /// Focuses the first form control inside the element with this id (for error-summary links).
 pub fn focus_first_control_in(id: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };

@@ -53,6 +53,24 @@ impl SealKey {
         Some(format!("{}.{}", base64_encode(&iv), base64_encode(&sealed)))
     }
 
+    /// Encrypts bytes (a picture waiting to be sent): `iv ‖ ciphertext`.
+    pub async fn seal_bytes(&self, plain: &[u8]) -> Option<Vec<u8>> {
+        let mut iv = [0u8; 12];
+        web_sys::window()?.crypto().ok()?.get_random_values_with_u8_array(&mut iv).ok()?;
+        let params = AesGcmParams::new_with_u8_array("AES-GCM", &Uint8Array::from(iv.as_slice()));
+        let sealed = bytes_of(subtle()?.encrypt_with_object_and_u8_array(&params, &self.key, plain)).await?;
+        Some([iv.as_slice(), &sealed].concat())
+    }
+
+    /// Decrypts what [`SealKey::seal_bytes`] made.
+    pub async fn open_bytes(&self, sealed: &[u8]) -> Option<Vec<u8>> {
+        if sealed.len() < 12 {
+            return None;
+        }
+        let params = AesGcmParams::new_with_u8_array("AES-GCM", &Uint8Array::from(&sealed[..12]));
+        bytes_of(subtle()?.decrypt_with_object_and_u8_array(&params, &self.key, &sealed[12..])).await
+    }
+
     /// Decrypts what [`SealKey::seal`] made; `None` for another key's data or tampering.
     pub async fn open(&self, sealed: &str) -> Option<String> {
         let (iv, data) = sealed.split_once('.')?;

@@ -23,6 +23,10 @@ pub struct CaseEvent {
 
 /// Calls `on_case` for every `case` event and `on_message` for every `message` event (a chat
 /// message in one of the user's cases) while the current owner lives.
+///
+/// A fresh stream starts at "now", so whatever changed between the screen's first reads and
+/// the stream's opening would be missed: each time the stream opens, the screen's reads run
+/// again ([`Api::retry`]).
 pub fn use_case_events(
     api: Api,
     on_case: impl Fn(CaseEvent) + 'static,
@@ -48,9 +52,11 @@ pub fn use_case_events(
         }
     });
     let _ = source.add_event_listener_with_callback("message", messages.as_ref().unchecked_ref());
-    let held = StoredValue::new_local(Some((source, handler, messages)));
+    let opened = Closure::<dyn Fn(web_sys::Event)>::new(move |_: web_sys::Event| api.retry());
+    let _ = source.add_event_listener_with_callback("open", opened.as_ref().unchecked_ref());
+    let held = StoredValue::new_local(Some((source, handler, messages, opened)));
     on_cleanup(move || {
-        if let Some((source, _handler, _messages)) = held.try_update_value(|h| h.take()).flatten() {
+        if let Some((source, _handler, _messages, _opened)) = held.try_update_value(|h| h.take()).flatten() {
             source.close();
         }
     });

@@ -5,6 +5,7 @@
 mod api;
 mod app;
 mod auth;
+mod blobs;
 mod browser;
 mod components;
 mod config;
@@ -14,6 +15,7 @@ mod events;
 mod i18n;
 mod notify;
 mod pages;
+mod photo;
 mod pwa;
 mod storage;
 

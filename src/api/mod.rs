@@ -241,6 +241,61 @@ impl Api {
         self.send("POST", &format!("/cases/{}/messages", js_sys::encode_uri_component(case)), Some(&body)).await
     }
 
+    /// What the server accepts for pictures (its defaults when it cannot be asked).
+    pub async fn picture_limits(&self) -> ingang_api::pictures::PictureLimits {
+        self.get("/pictures/limits").await.unwrap_or_default()
+    }
+
+    /// Uploads a picture under the client's id (a retry returns the same picture), reporting
+    /// the share sent to `progress`.
+    pub async fn upload_picture(
+        &self,
+        case: &str,
+        id: &str,
+        jpeg: &[u8],
+        progress: impl Fn(f64) + 'static,
+    ) -> Result<ingang_api::pictures::Picture, ApiError> {
+        let path =
+            format!("/cases/{}/pictures/{}", js_sys::encode_uri_component(case), js_sys::encode_uri_component(id));
+        let url = self.url(&path);
+        match http::upload(&url, "image/jpeg", jpeg, progress).await {
+            Ok((status, body)) => {
+                self.reachable.set(true);
+                if status == 401 {
+                    self.unauthorized.update(|n| *n = n.wrapping_add(1));
+                }
+                decode(status, &body)
+            }
+            Err(_) => {
+                self.reachable.set(false);
+                Err(ApiError::Network)
+            }
+        }
+    }
+
+    /// A picture the API links to (`url` or `thumbnailUrl`: absolute, or relative to the
+    /// API's address), as an object URL for `<img src>`; revoke it when done.
+    pub async fn picture_object_url(&self, url: &str) -> Result<String, ApiError> {
+        let absolute = self.resolve(url);
+        match http::fetch_blob(&absolute).await {
+            Ok((200, blob)) => {
+                web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| ApiError::Decode("blob".into()))
+            }
+            Ok((status, _)) => Err(ApiError::Status { status, body: None }),
+            Err(_) => Err(ApiError::Network),
+        }
+    }
+
+    /// `url` resolved against the API's base address.
+    fn resolve(&self, url: &str) -> String {
+        let base = self.base.get_value();
+        let page = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        web_sys::Url::new_with_base(&base, &page)
+            .and_then(|b| web_sys::Url::new_with_base(url, &b.href()))
+            .map(|u| u.href())
+            .unwrap_or_else(|_| url.to_owned())
+    }
+
     /// The key for this user's encrypted drafts.
     pub async fn draft_key(&self) -> Result<DraftKey, ApiError> {
         self.get("/me/draft-key").await

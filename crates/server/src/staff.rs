@@ -380,7 +380,8 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
             } else {
                 String::new()
             };
-            format!("<h2>Chatt</h2><div data-live=\"chat\"><ul id=\"chat\" role=\"log\">{items}</ul>{reply}</div>")
+            // only the messages are live: the forms never change under the pointer
+            format!("<h2>Chatt</h2><ul id=\"chat\" role=\"log\" data-live=\"chat\">{items}</ul>{reply}")
         },
         title = esc(&title),
         status = esc(&status),
@@ -589,9 +590,10 @@ async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
             },
             _ = stopping.wait_for(|s| *s) => return None,
         }
-        Some((Ok::<_, std::convert::Infallible>(Event::default().event("change").data("")), (changes, stopping)))
+        Some((Ok::<_, std::convert::Infallible>(Event::default().event("change").data("changed")), (changes, stopping)))
     });
-    let opening = stream::once(async { Ok(Event::default().retry(std::time::Duration::from_secs(2)).comment("ready")) });
+    let opening =
+        stream::once(async { Ok(Event::default().retry(std::time::Duration::from_secs(2)).comment("ready")) });
     Sse::new(opening.chain(stream))
         .keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15)))
         .into_response()
@@ -628,10 +630,7 @@ const LIVE_JS: &str = r#"(() => {
 "#;
 
 async fn live_script() -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
-        LIVE_JS,
-    )
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], LIVE_JS)
         .into_response()
 }
 

@@ -613,6 +613,13 @@ fn quantity(ctx: Ctx, inst: NodeId) -> AnyView {
     .into_any()
 }
 
+/// A photo the picture pipeline handles: a raster image, where the item accepts JPEG.
+fn is_photo(content_type: &str, accepted: &[String]) -> bool {
+    let photo = content_type.starts_with("image/") && !matches!(content_type, "image/svg+xml" | "image/gif");
+    let jpeg_ok = accepted.is_empty() || accepted.iter().any(|m| m == "image/jpeg" || m == "image/*");
+    photo && jpeg_ok
+}
+
 /// Files larger than this are never read into memory (pictures get their own pipeline).
 const MAX_READ_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
 
@@ -628,6 +635,41 @@ fn attachment(ctx: Ctx, inst: NodeId) -> AnyView {
             let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             let size = file.size();
+            if is_photo(&file.type_(), &d.mime_types) {
+                // a photo goes through the picture pipeline: oriented, scaled, re-encoded as
+                // JPEG without metadata (no GPS position in the answer), then checked
+                let ctx = ctx.clone();
+                let d = d.clone();
+                input.set_value("");
+                leptos::task::spawn_local(async move {
+                    let limits = ingang_api::pictures::PictureLimits::default();
+                    let prepared = crate::photo::prepare(&file, &limits).await;
+                    let (value, error) = match prepared {
+                        Ok(p) => {
+                            let stem = file.name().rsplit_once('.').map(|(s, _)| s.to_owned()).unwrap_or(file.name());
+                            let v = Value::Attachment(Attachment {
+                                content_type: Some("image/jpeg".into()),
+                                size: Some(p.jpeg.len() as u64),
+                                data: Some(base64_encode(&p.jpeg)),
+                                title: Some(format!("{stem}.jpg")),
+                                ..Default::default()
+                            });
+                            match ingang_questionnaire::validate::check_value(&d, &v, None).into_iter().next() {
+                                Some(e) => (None, Some(e)),
+                                None => (Some(v), None),
+                            }
+                        }
+                        Err(ingang_api::pictures::PictureProblem::TooLarge) => {
+                            (None, Some(ValidationError::MaxSize(limits.max_source_bytes as f64)))
+                        }
+                        Err(_) => (None, Some(ValidationError::WrongType)),
+                    };
+                    ctx.handle.set_parse_error(inst, error);
+                    set(&ctx, inst, value);
+                    ctx.handle.touch(ctx.item);
+                });
+                return;
+            }
             let limit = d.max_size.unwrap_or(MAX_READ_BYTES).min(MAX_READ_BYTES);
             let meta = Value::Attachment(Attachment {
                 content_type: Some(file.type_()),

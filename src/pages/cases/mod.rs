@@ -233,6 +233,12 @@ fn CaseView(
     let unit_name = Memo::new(move |_| current.get().map(|c| c.unit_name).unwrap_or_default());
     let continuable =
         Memo::new(move |_| current.get().filter(|c| c.status == CaseStatus::Closed && c.can_continue_until.is_some()));
+    let chat_for = Memo::new(move |_| {
+        let id = case_id.get();
+        let show = matches!(effective_status(), Some(CaseStatus::InProgress | CaseStatus::Closed));
+        (show && !id.is_empty()).then_some(id)
+    });
+    let chat_open = Signal::derive(move || effective_status() == Some(CaseStatus::InProgress));
     view! {
         <Show when=move || just_sent && effective_status() == Some(CaseStatus::Waiting)>
             <div class="notice notice--success" role="status" data-testid="case-sent">
@@ -267,14 +273,8 @@ fn CaseView(
             </div>
         </Show>
         // the chat: open while the case is picked, readable once it has ended
-        {move || {
-            let id = case_id.get();
-            let show = matches!(effective_status(), Some(CaseStatus::InProgress | CaseStatus::Closed));
-            (show && !id.is_empty()).then(|| {
-                let open = Signal::derive(move || effective_status() == Some(CaseStatus::InProgress));
-                view! { <chat::Chat case_id=id open live /> }
-            })
-        }}
+        // (built once per case: ending the chat only turns `open` off, nothing is rebuilt)
+        {move || chat_for.get().map(|id| view! { <chat::Chat case_id=id open=chat_open live /> })}
         <Show when=move || effective_status() == Some(CaseStatus::Waiting)>
             <aside class="notice notice--warning" aria-labelledby="waiting-advice">
                 <h2 id="waiting-advice">{t!(i18n.case_advice_heading)}</h2>

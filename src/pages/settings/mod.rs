@@ -82,6 +82,7 @@ pub fn SettingsPage() -> impl IntoView {
             <p>
                 <button type="button" class="button button--secondary" on:click=move |_| {
                     crate::drafts::clear_all();
+                    crate::blobs::wipe();
                     cleared.set(true);
                 }>{t!(i18n.settings_drafts_clear)}</button>
             </p>

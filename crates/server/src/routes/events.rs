@@ -112,8 +112,10 @@ fn ensure_dispatcher(state: &AppState) {
     }
     let state = state.clone();
     tokio::spawn(async move {
-        let Ok(mut last) =
-            state.db.call(|conn| conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get::<_, i64>(0))).await
+        let Ok(mut last) = state
+            .db
+            .call(|conn| conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get::<_, i64>(0)))
+            .await
         else {
             return;
         };

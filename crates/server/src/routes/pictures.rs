@@ -102,7 +102,8 @@ pub fn prepare(data: &[u8], limits: &PictureLimits) -> Result<Prepared, ApiError
         (DynamicImage::from_decoder(decoder).map_err(|_| undecodable())?, orientation)
     };
     img.apply_orientation(orientation);
-    let mut reencode = content_type == "image/png" || orientation != Orientation::NoTransforms || jpeg_has_metadata(data);
+    let mut reencode =
+        content_type == "image/png" || orientation != Orientation::NoTransforms || jpeg_has_metadata(data);
     let (w, h) = fit(img.width(), img.height(), limits.max_edge);
     if (w, h) != (img.width(), img.height()) {
         img = img.resize_exact(w, h, FilterType::Triangle);
@@ -354,7 +355,11 @@ async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> 
         (status = 404, description = "No such picture for this user", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn picture(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn picture(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     serve(state, user, id, false).await
 }
 
@@ -370,7 +375,11 @@ pub async fn picture(State(state): State<AppState>, user: AuthUser, Path(id): Pa
         (status = 404, description = "No such picture for this user", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn thumbnail(State(state): State<AppState>, user: AuthUser, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     serve(state, user, id, true).await
 }
 
