@@ -301,8 +301,9 @@ test('attachments: type and size checked before reading, a clear message', async
   await expect(page.locator('[data-link-id="bilder"] .q-error')).toContainText('för stor');
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
   await input.setInputFiles({ name: 'utslag.png', mimeType: 'image/png', buffer: png });
-  await expect(page.locator('[data-link-id="bilder"] .q-file')).toContainText('utslag.png');
-  await expect(page.getByTestId('questionnaire-response')).toContainText('"contentType": "image/png"');
+  // a photo is converted on the device (oriented, scaled, JPEG without metadata) before it is kept
+  await expect(page.locator('[data-link-id="bilder"] .q-file')).toContainText('utslag.jpg');
+  await expect(page.getByTestId('questionnaire-response')).toContainText('"contentType": "image/jpeg"');
 });
 
 test('the form works with the keyboard alone', async ({ page }) => {

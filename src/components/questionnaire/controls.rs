@@ -662,7 +662,17 @@ fn attachment(ctx: Ctx, inst: NodeId) -> AnyView {
                         Err(ingang_api::pictures::PictureProblem::TooLarge) => {
                             (None, Some(ValidationError::MaxSize(limits.max_source_bytes as f64)))
                         }
-                        Err(_) => (None, Some(ValidationError::WrongType)),
+                        // not a picture after all: the item's own checks say why, else its type
+                        Err(_) => {
+                            let meta = Value::Attachment(Attachment {
+                                content_type: Some(file.type_()),
+                                size: Some(file.size() as u64),
+                                title: Some(file.name()),
+                                ..Default::default()
+                            });
+                            let first = ingang_questionnaire::validate::check_value(&d, &meta, None).into_iter().next();
+                            (None, Some(first.unwrap_or(ValidationError::WrongType)))
+                        }
                     };
                     ctx.handle.set_parse_error(inst, error);
                     set(&ctx, inst, value);
