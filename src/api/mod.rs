@@ -122,7 +122,12 @@ impl Api {
         headers: &[(&str, &str)],
     ) -> Result<T, ApiError> {
         let url = self.base.with_value(|base| join(base, path));
-        match http::fetch_text(method, &url, body, headers).await {
+        self.answer(http::fetch_text(method, &url, body, headers).await)
+    }
+
+    /// What any request's outcome means: reachability, an ended session (401), the decoded body.
+    fn answer<T: DeserializeOwned>(&self, outcome: Result<(u16, String), http::NetworkError>) -> Result<T, ApiError> {
+        match outcome {
             Ok((status, body)) => {
                 self.reachable.set(true);
                 if status == 401 {
@@ -258,19 +263,7 @@ impl Api {
         let path =
             format!("/cases/{}/pictures/{}", js_sys::encode_uri_component(case), js_sys::encode_uri_component(id));
         let url = self.url(&path);
-        match http::upload(&url, "image/jpeg", jpeg, progress).await {
-            Ok((status, body)) => {
-                self.reachable.set(true);
-                if status == 401 {
-                    self.unauthorized.update(|n| *n = n.wrapping_add(1));
-                }
-                decode(status, &body)
-            }
-            Err(_) => {
-                self.reachable.set(false);
-                Err(ApiError::Network)
-            }
-        }
+        self.answer(http::upload(&url, "image/jpeg", jpeg, progress).await)
     }
 
     /// A picture the API links to (`url` or `thumbnailUrl`: absolute, or relative to the

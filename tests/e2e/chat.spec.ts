@@ -1,7 +1,7 @@
 // The chat of a picked case: patient and care staff (two browser contexts) in real time, an
 // outbox that survives going offline and a reload and never sends twice, and a read-only chat
 // once staff end it.
-import { test, expect, afterSealed, coldResponse, expectNoAxeViolations, loginAndGo, loseFirstAnswer } from './fixtures';
+import { test, expect, afterSealed, coldResponse, expectNoAxeViolations, loginAndGo, loseFirstAnswer, staffPicks } from './fixtures';
 
 const ANNA = '198001139297';
 
@@ -30,12 +30,7 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   const id = (await created.json()).id;
 
   // care staff pick it
-  const staffContext = await browser.newContext({ baseURL: origin });
-  const staff = await staffContext.newPage();
-  await staff.goto('/staff');
-  await staff.getByLabel('Person').selectOption('lena');
-  await staff.getByRole('button', { name: 'Logga in' }).click();
-  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
+  const { staff, staffContext } = await staffPicks(browser, origin, id);
 
   await page.goto(`/arenden/${id}`);
   const chat = page.getByTestId('chat-messages');

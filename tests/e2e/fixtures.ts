@@ -5,7 +5,7 @@
 // - `baseURL` points at that server, so `page.goto('/sok-vard')` works.
 // - `consoleErrors`: console errors and uncaught exceptions seen by the page.
 // - `expectNoAxeViolations(page)`: axe-core with the WCAG 2.1 A/AA tags; any violation fails.
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -234,4 +234,16 @@ export async function loseFirstAnswer(page: Page, url: (url: URL) => boolean) {
       await route.continue();
     }
   });
+}
+
+/** Care staff (Lena) sign in to the console in a browser context of their own and pick case
+ *  `id`: its chat opens. Close `staffContext` at the end. */
+export async function staffPicks(browser: Browser, origin: string, id: string) {
+  const staffContext = await browser.newContext({ baseURL: origin });
+  const staff = await staffContext.newPage();
+  await staff.goto('/staff');
+  await staff.getByLabel('Person').selectOption('lena');
+  await staff.getByRole('button', { name: 'Logga in' }).click();
+  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
+  return { staff, staffContext };
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import piexif from 'piexifjs';
 import type { Browser, Page } from '@playwright/test';
-import { test, expect, coldResponse, expectNoAxeViolations, loginAndGo } from './fixtures';
+import { test, expect, coldResponse, expectNoAxeViolations, loginAndGo, staffPicks } from './fixtures';
 
 const ANNA = '198001139297';
 const ERIK = '197905041237';
@@ -90,12 +90,7 @@ async function pickedCase(page: Page, browser: Browser) {
   });
   expect(created.status()).toBe(201);
   const id: string = (await created.json()).id;
-  const staffContext = await browser.newContext({ baseURL: origin });
-  const staff = await staffContext.newPage();
-  await staff.goto('/staff');
-  await staff.getByLabel('Person').selectOption('lena');
-  await staff.getByRole('button', { name: 'Logga in' }).click();
-  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
+  const { staff, staffContext } = await staffPicks(browser, origin, id);
   await staff.goto(`/staff/cases/${id}`);
   await expect(staff.locator('html')).toHaveAttribute('data-live', 'on');
   return { id, origin, staff, staffContext };

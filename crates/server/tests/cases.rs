@@ -441,23 +441,14 @@ async fn cases_list_per_person() {
 
 #[tokio::test]
 async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
-    let (app, state) = demo_app().await;
-    let anna = login(&app, &state, "198001139297").await;
-    let noah = person_id(&app, &anna, "Noah").await;
-    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("chat"), Some(new_case(&noah, throat()))).await;
-    let id = case["id"].as_str().unwrap().to_owned();
+    let (app, state, anna, id) = noahs_case("chat").await;
     let uri = format!("/api/v1/cases/{id}/messages");
     let hello = |client: &str, body: &str| Some(json!({ "clientId": client, "body": body }));
 
     // waiting: the chat is not open yet
     let (status, err) = call(&app, "POST", &uri, &anna, None, hello("m0", "Hej?")).await;
     assert_eq!((status, err["code"].as_str()), (409, Some("chat_closed")));
-    let cid = id.clone();
-    state
-        .db
-        .call(move |c| c.execute("UPDATE cases SET status = 'inProgress', picked_at = 1 WHERE id = ?1", [cid]))
-        .await
-        .unwrap();
+    pick(&state, &id).await;
 
     let (status, err) = call(&app, "POST", &uri, &anna, None, hello("m1", "  ")).await;
     assert_eq!((status, err["code"].as_str()), (400, Some("message_required")));
@@ -512,19 +503,31 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
     assert_eq!(status, 404);
 }
 
-/// A picked case of Anna's son Noah; returns (app, state, anna's cookie, case id).
-async fn picked_case() -> (Router, ingang_server::AppState, String, String) {
+/// A waiting case of Anna's son Noah (sent with idempotency key `key`); returns (app, state,
+/// anna's cookie, case id).
+async fn noahs_case(key: &str) -> (Router, ingang_server::AppState, String, String) {
     let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
     let noah = person_id(&app, &anna, "Noah").await;
-    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("pic"), Some(new_case(&noah, throat()))).await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some(key), Some(new_case(&noah, throat()))).await;
     let id = case["id"].as_str().unwrap().to_owned();
-    let cid = id.clone();
+    (app, state, anna, id)
+}
+
+/// Staff pick the case (as the console does): its chat opens.
+async fn pick(state: &ingang_server::AppState, id: &str) {
+    let cid = id.to_owned();
     state
         .db
         .call(move |c| c.execute("UPDATE cases SET status = 'inProgress', picked_at = 1 WHERE id = ?1", [cid]))
         .await
         .unwrap();
+}
+
+/// [`noahs_case`], picked.
+async fn picked_case() -> (Router, ingang_server::AppState, String, String) {
+    let (app, state, anna, id) = noahs_case("pic").await;
+    pick(&state, &id).await;
     (app, state, anna, id)
 }
 

@@ -391,7 +391,7 @@ mod tests {
         let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, _| {
             if x < w / 2 { image::Rgb([255, 0, 0]) } else { image::Rgb([0, 0, 255]) }
         }));
-        encode_jpeg(&img, 90).unwrap()
+        encode_jpeg(&img, 90).expect("a test picture encodes")
     }
 
     /// `jpeg` with an APP1 EXIF segment: orientation 6 (rotate 90° clockwise) and a GPS tag.
@@ -419,7 +419,7 @@ mod tests {
     fn a_clean_jpeg_is_kept_as_it_is() {
         let clean = jpeg(300, 200);
         assert!(!jpeg_has_metadata(&clean));
-        let p = prepare(&clean, &PictureLimits::default()).unwrap();
+        let p = prepare(&clean, &PictureLimits::default()).expect("a clean JPEG is accepted");
         assert_eq!(p.bytes, clean);
         assert_eq!((p.width, p.height), (300, 200));
         assert_eq!(sniff(&p.thumbnail), Some("image/jpeg"));
@@ -429,7 +429,7 @@ mod tests {
     fn exif_is_applied_and_removed() {
         let tagged = with_exif(&jpeg(300, 200));
         assert!(jpeg_has_metadata(&tagged));
-        let p = prepare(&tagged, &PictureLimits::default()).unwrap();
+        let p = prepare(&tagged, &PictureLimits::default()).expect("a JPEG with EXIF is accepted");
         assert!(!jpeg_has_metadata(&p.bytes));
         assert!(!p.bytes.windows(4).any(|w| w == b"Exif"));
         assert_eq!((p.width, p.height), (200, 300), "rotated by the orientation tag");
@@ -438,7 +438,7 @@ mod tests {
     #[test]
     fn large_pictures_are_scaled_and_programs_refused() {
         let limits = PictureLimits { max_edge: 100, ..Default::default() };
-        let p = prepare(&jpeg(300, 200), &limits).unwrap();
+        let p = prepare(&jpeg(300, 200), &limits).expect("a large JPEG is scaled");
         assert_eq!((p.width, p.height), (100, 67));
         let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".repeat(10);
         assert_eq!(prepare(&exe, &limits).unwrap_err().body.code, "unsupported_type");
