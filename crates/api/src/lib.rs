@@ -17,6 +17,7 @@ pub mod hours;
 pub mod people;
 pub mod personnummer;
 pub mod pictures;
+pub mod visits;
 
 use serde::{Deserialize, Serialize};
 

@@ -47,6 +47,40 @@ const CLOSED_CASES: &[(&str, i64, &str, &str)] = &[
 ];
 const SARA: &str = "198509223452";
 
+/// Registered addresses (folkbokföringsadress) of the demo identities, where invoices go.
+const ADDRESSES: &[(&str, &str)] = &[
+    ("198001139297", "Storgatan 12, 972 38 Luleå"),
+    ("197905041237", "Strandvägen 4, 952 31 Kalix"),
+    ("198509223452", "Köpmansgatan 30, 972 33 Luleå"),
+    ("192406017893", "Hemgatan 2, 972 41 Luleå"),
+    ("199407712380", "Skeppsbrogatan 7, 972 31 Luleå"),
+];
+
+/// Demo visits: (id, who (personnummer, or a child's given name), unit, kind, days from today,
+/// local time, minutes, title, clinician, what to bring, tariff). Booked ones follow the date.
+type DemoVisit = (&'static str, &'static str, &'static str, &'static str, i64, &'static str, i64, &'static str, Option<&'static str>, &'static [&'static str], i64);
+const VISITS: &[DemoVisit] = &[
+    ("demo-anna-lakare", "198001139297", "hc-gibraltar", "clinic", 2, "10:00", 30, "Läkarbesök", Some("Omar Haddad, läkare"),
+        &["Legitimation", "Lista över mediciner du tar"], 300),
+    ("demo-anna-video", "198001139297", "hc-gibraltar", "video", 4, "14:30", 20, "Uppföljning via video", Some("Lena Ek, sjuksköterska"),
+        &["Mobil, surfplatta eller dator med kamera", "BankID"], 300),
+    ("demo-noah-bvc", "Noah", "hc-gibraltar", "clinic", 5, "09:30", 30, "Besök hos sjuksköterska", Some("Lena Ek, sjuksköterska"),
+        &["Barnets vaccinationskort"], 300),
+    ("demo-elsa-tand", "Elsa", "ftv-lulea", "clinic", 8, "13:00", 45, "Undersökning hos tandläkare", None, &[], 0),
+    ("demo-erik-telefon", "197905041237", "hc-kalix", "phone", 2, "11:00", 15, "Telefonsamtal med läkare", Some("Omar Haddad, läkare"),
+        &["Ha telefonen nära till hands"], 300),
+    ("demo-anna-tidigare", "198001139297", "hc-gibraltar", "clinic", -20, "08:30", 30, "Läkarbesök", Some("Omar Haddad, läkare"), &[], 300),
+];
+
+/// Free times patients can move visits to: (unit, kind, local times) on weekdays, two weeks ahead.
+const SLOTS: &[(&str, &str, &[&str])] = &[
+    ("hc-gibraltar", "clinic", &["08:30", "09:30", "10:30", "13:00", "14:00", "15:00"]),
+    ("hc-gibraltar", "video", &["11:00", "16:00"]),
+    ("hc-kalix", "clinic", &["09:00", "13:30"]),
+    ("hc-kalix", "phone", &["08:00", "11:30"]),
+    ("ftv-lulea", "clinic", &["08:00", "10:00", "13:00"]),
+];
+
 /// The six Swedish symptom forms (FHIR R4 Questionnaires), as authored in `forms/`.
 pub const FORMS: &[&str] = &[
     include_str!("../forms/forkylning.json"),
@@ -97,6 +131,71 @@ pub fn children(today: Date) -> Vec<(&'static str, String, &'static str, &'stati
         ("198001139297", born(4, 2, 0), "Noah", "Andersson"),
         ("198001139297", born(0, 3, 0), "Alva", "Andersson"),
     ]
+}
+
+/// Addresses, visits (booked ones moved to their days from today), free slots.
+fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
+    use ingang_api::visits::{stockholm_offset, stockholm_to_unix};
+    for (pnr, address) in ADDRESSES {
+        tx.execute("UPDATE people SET address = ?2 WHERE personal_number = ?1", params![pnr, address])?;
+    }
+    let today = (now + stockholm_offset(now)).div_euclid(86_400);
+    let minutes = |hhmm: &str| ingang_api::hours::minutes(hhmm).map(u32::from).unwrap_or(9 * 60);
+    let children = children(crate::routes::auth::today());
+    let mut visit = tx.prepare(
+        "INSERT INTO visits (id, patient, unit_id, kind, title, clinician, starts_at, ends_at, bring, tariff, status,
+                             checked_in_at, fee)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (id) DO UPDATE SET patient = ?2, starts_at = ?7, ends_at = ?8, reminder_sent_at = NULL
+         WHERE status = 'booked' OR ?7 < ?14",
+    )?;
+    for (id, who, unit, kind, days, at, length, title, clinician, bring, tariff) in VISITS {
+        let patient = children.iter().find(|c| c.2 == *who).map(|c| c.1.clone()).unwrap_or_else(|| (*who).to_owned());
+        let starts = stockholm_to_unix(today + days, minutes(at));
+        let past = *days < 0;
+        let bring = serde_json::to_string(bring).unwrap_or_else(|_| "[]".into());
+        visit.execute(params![
+            id,
+            patient,
+            unit,
+            kind,
+            title,
+            clinician,
+            starts,
+            starts + length * 60,
+            bring,
+            tariff,
+            if past { "checkedIn" } else { "booked" },
+            past.then_some(starts - 600),
+            past.then_some(*tariff),
+            now,
+        ])?;
+    }
+    tx.execute("DELETE FROM slots WHERE visit_id IS NULL", [])?;
+    let mut slot = tx.prepare(
+        "INSERT OR IGNORE INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?4 + 1800)",
+    )?;
+    for day in today + 1..today + 15 {
+        // 1970-01-01 was a Thursday: weekday 0 = Monday
+        if (day + 3).rem_euclid(7) >= 5 {
+            continue;
+        }
+        for (unit, kind, times) in SLOTS {
+            for t in *times {
+                let starts = stockholm_to_unix(day, minutes(t));
+                slot.execute(params![format!("slot-{unit}-{kind}-{starts}"), unit, kind, starts])?;
+            }
+        }
+    }
+    // the past visit was paid by card at the time: its receipt can be opened
+    tx.execute(
+        "INSERT OR IGNORE INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, paid_at,
+                                         receipt_number, idempotency_key)
+         SELECT 'demo-anna-tidigare-kort', id, patient, 'card', 'PAID', 300, 0, starts_at - 500, starts_at - 500,
+                'K0000001', 'demo' FROM visits WHERE id = 'demo-anna-tidigare'",
+        [],
+    )?;
+    Ok(())
 }
 
 /// A valid 12-digit personnummer for a birth date and serial.
@@ -173,6 +272,7 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
         }
         // closed `days` ago, relative to now, unless somebody has continued it since
         let now = crate::routes::auth::now_secs();
+        seed_visits(&tx, now)?;
         let mut case = tx.prepare(
             "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
                                 created_at, queued_at, picked_at, closed_at, idempotency_key, description)

@@ -15,6 +15,7 @@ pub mod security;
 pub mod staff;
 pub mod static_files;
 pub mod test_pages;
+pub mod test_payments;
 
 use std::path::PathBuf;
 
@@ -32,6 +33,28 @@ pub struct Config {
     pub hsts: bool,
     /// The sessions' inactivity timeout (`None`: 15 minutes).
     pub session_idle: Option<std::time::Duration>,
+    /// The public origin of the app, for links in SMS (`None`: the listening address).
+    pub public_url: Option<String>,
+}
+
+/// The time that business rules read (check-in windows, cancellation, reminders). Normally the
+/// system clock; test mode may fix it (`PUT /test/clock`) to test a window's edges.
+#[derive(Debug, Default)]
+pub struct Clock {
+    fixed: std::sync::Mutex<Option<i64>>,
+}
+
+impl Clock {
+    /// Unix seconds.
+    pub fn now(&self) -> i64 {
+        self.fixed.lock().map(|f| *f).unwrap_or(None).unwrap_or_else(routes::auth::now_secs)
+    }
+    /// Fixes the time (`None`: back to the system clock).
+    pub fn set(&self, at: Option<i64>) {
+        if let Ok(mut f) = self.fixed.lock() {
+            *f = at;
+        }
+    }
 }
 
 /// Shared state of every handler.
@@ -49,6 +72,9 @@ pub struct AppState {
     /// Becomes `true` when the server shuts down: long-lived responses (event streams) end, so
     /// the graceful shutdown does not wait for them forever.
     pub stopping: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+    pub clock: std::sync::Arc<Clock>,
+    /// The app's public origin, for links in SMS.
+    pub public_url: std::sync::Arc<std::sync::RwLock<String>>,
 }
 
 impl AppState {
@@ -65,13 +91,30 @@ impl AppState {
             None => std::sync::Arc::new(bankid::Unconfigured),
         };
         let stopping = std::sync::Arc::new(tokio::sync::watch::Sender::new(false));
-        Self { db, demo, bankid, bankid_sim: sim, sessions: Default::default(), hub: Default::default(), stopping }
+        Self {
+            db,
+            demo,
+            bankid,
+            bankid_sim: sim,
+            sessions: Default::default(),
+            hub: Default::default(),
+            stopping,
+            clock: Default::default(),
+            public_url: std::sync::Arc::new(std::sync::RwLock::new("http://127.0.0.1:8080".into())),
+        }
+    }
+
+    /// The app's public origin (for links in SMS).
+    pub fn base_url(&self) -> String {
+        self.public_url.read().map(|u| u.clone()).unwrap_or_default()
     }
 }
 
 /// The whole application: API, OpenAPI document, static app, security headers.
 pub fn app(state: AppState, config: &Config) -> Router {
-    let api = routes::api_router(state.clone()).merge(test_pages::router(state.clone())).merge(staff::router(state));
+    let api = routes::api_router(state.clone()).merge(test_pages::router(state.clone()))
+        .merge(test_payments::router(state.clone()))
+        .merge(staff::router(state));
     let router = match &config.static_dir {
         Some(dir) => api.merge(static_files::router(dir)),
         None => api,
@@ -89,9 +132,13 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     if let Some(idle) = config.session_idle {
         state.sessions.idle = idle;
     }
+    let addr = listener.local_addr()?;
+    if let Ok(mut url) = state.public_url.write() {
+        *url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    }
+    reminders(state.clone());
     let stopping = state.stopping.clone();
     let app = app(state, &config);
-    let addr = listener.local_addr()?;
     // The test harness and `cargo xtask demo` read this line to learn the port.
     println!("ingang-server listening on http://{addr}/");
     axum::serve(listener, app)
@@ -102,6 +149,23 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         .await?;
     tracing::info!("stopped cleanly");
     Ok(())
+}
+
+/// Every 30 seconds: the two-hour reminder SMS of visits (see `routes::visits::send_reminders`).
+fn reminders(state: AppState) {
+    tokio::spawn(async move {
+        let mut stopping = state.stopping.subscribe();
+        loop {
+            let (now, base) = (state.clock.now(), state.base_url());
+            if let Err(e) = state.db.call(move |conn| routes::visits::send_reminders(conn, now, &base)).await {
+                tracing::warn!("reminders: {e:?}");
+            }
+            tokio::select! {
+                () = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
+                _ = stopping.wait_for(|s| *s) => return,
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -45,6 +45,7 @@ async fn main() -> anyhow::Result<()> {
         demo: args.demo,
         hsts,
         session_idle: Some(std::time::Duration::from_secs(args.session_idle_seconds)),
+        public_url: args.public_url,
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     serve(config, listener).await

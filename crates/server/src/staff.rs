@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/login", post(login))
         .route("/staff/logout", post(logout))
         .route("/staff/sms", get(outbox))
+        .route("/staff/besok", get(visits_today))
         .route("/staff/cases/{id}", get(case_page))
         .route("/staff/cases/{id}/pick", post(pick))
         .route("/staff/cases/{id}/close", post(close))
@@ -203,7 +204,7 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
         .unwrap_or_default();
     let now = now_secs();
     let mut body = format!(
-        "<p>Inloggad som {}. <a href=\"/staff/sms\">Sms-utkorg</a></p>\
+        "<p>Inloggad som {}. <a href=\"/staff/sms\">Sms-utkorg</a> · <a href=\"/staff/besok\">Dagens besök</a></p>\
          <form method=\"post\" action=\"/staff/logout\"><button>Logga ut</button></form>",
         esc(&name)
     );
@@ -503,6 +504,83 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
     }
     body.push_str("</tbody></table><p><a href=\"/staff\">Till kön</a></p>");
     page("Sms-utkorg", &body)
+}
+
+/// `/staff/besok`: today's visits per unit (Stockholm day of the server's clock), who has
+/// checked in (arrived) and whether the fee is settled; live like the queue.
+async fn visits_today(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if staff(&state, &headers).await.is_none() {
+        return login_page();
+    }
+    use ingang_api::visits::stockholm_offset;
+    let now = state.clock.now();
+    let day = (now + stockholm_offset(now)).div_euclid(86_400);
+    type VisitRow = (String, String, String, String, i64, String, Option<i64>, Option<i64>, Option<String>, Option<String>);
+    let rows: Vec<VisitRow> = state
+        .db
+        .call(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT v.id, u.name, COALESCE(p.name, v.patient), v.title, v.starts_at, v.status, v.checked_in_at, v.fee,
+                        (SELECT method FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED')),
+                        (SELECT status FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED'))
+                 FROM visits v JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.personal_number = v.patient
+                 WHERE v.starts_at >= ?1 AND v.starts_at < ?2 ORDER BY u.name, v.starts_at",
+            )?;
+            let start = day * 86_400;
+            let start = start - stockholm_offset(start);
+            let rows = stmt.query_map(params![start, start + 86_400], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?))
+            })?;
+            rows.collect()
+        })
+        .await
+        .unwrap_or_default();
+    let hhmm = crate::routes::visits::stockholm_hhmm;
+    let mut body = String::from("<p><a href=\"/staff\">Till kön</a></p><div data-live=\"visits\">");
+    if rows.is_empty() {
+        body.push_str("<p>Inga besök i dag.</p>");
+    }
+    let mut unit = String::new();
+    for (id, u, patient, title, starts, status, arrived, fee, method, pstatus) in &rows {
+        if *u != unit {
+            if !unit.is_empty() {
+                body.push_str("</tbody></table>");
+            }
+            unit.clone_from(u);
+            body.push_str(&format!(
+                "<h2>{}</h2><table><thead><tr><th scope=\"col\">Tid</th><th scope=\"col\">Patient</th>\
+                 <th scope=\"col\">Besök</th><th scope=\"col\">Ankomst</th><th scope=\"col\">Avgift</th></tr></thead><tbody>",
+                esc(u)
+            ));
+        }
+        let arrival = match (status.as_str(), arrived) {
+            ("checkedIn", Some(at)) => format!("Ankommen {}", hhmm(*at)),
+            ("cancelled", _) => "Avbokad".to_owned(),
+            _ => "Inte ankommen".to_owned(),
+        };
+        let paid = match (fee, method.as_deref(), pstatus.as_deref()) {
+            (Some(0), _, _) => "Avgiftsfri".to_owned(),
+            (_, Some(m), Some("INVOICED")) => format!("Faktura ({m})").replace(" (invoice)", ""),
+            (_, Some("card"), _) => "Betald med kort".to_owned(),
+            (_, Some("swish"), _) => "Betald med Swish".to_owned(),
+            (Some(f), _, _) => format!("{f} kr att betala"),
+            _ => "–".to_owned(),
+        };
+        body.push_str(&format!(
+            "<tr data-visit=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(id),
+            hhmm(*starts),
+            esc(patient),
+            esc(title),
+            esc(&arrival),
+            esc(&paid)
+        ));
+    }
+    if !unit.is_empty() {
+        body.push_str("</tbody></table>");
+    }
+    body.push_str("</div>");
+    page("Dagens besök", &body)
 }
 
 #[derive(Deserialize)]

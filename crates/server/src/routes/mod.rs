@@ -6,10 +6,12 @@ pub mod cases;
 pub mod chat;
 pub mod events;
 pub mod health;
+pub mod kiosk;
 pub mod me;
 pub mod pictures;
 pub mod questionnaires;
 pub mod units;
+pub mod visits;
 
 use axum::{Router, body::Bytes, http::header, middleware};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -46,7 +48,20 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(pictures::upload))
             .routes(routes!(pictures::picture))
             .routes(routes!(pictures::thumbnail))
-            .routes(routes!(events::events)),
+            .routes(routes!(events::events))
+            .routes(routes!(visits::list_visits))
+            .routes(routes!(visits::get_visit))
+            .routes(routes!(visits::cancel_visit))
+            .routes(routes!(visits::list_slots))
+            .routes(routes!(visits::reschedule_visit))
+            .routes(routes!(visits::visit_fee))
+            .routes(routes!(visits::check_in))
+            .routes(routes!(visits::create_payment))
+            .routes(routes!(visits::get_payment))
+            .routes(routes!(visits::cancel_payment))
+            .routes(routes!(visits::receipt))
+            .routes(routes!(kiosk::start))
+            .routes(routes!(kiosk::status, kiosk::end)),
     )
 }
 

@@ -1,0 +1,292 @@
+//! Check-in on a waiting-room tablet (`/kiosk` in the app): the patient types their
+//! personnummer, confirms with BankID on their own phone (the tablet shows the QR code), and
+//! sees today's visits at this unit to check in and pay.
+//!
+//! No session and no cookie: the check-in's random token (only its hash is stored) is sent as
+//! `Authorization: Bearer` by the tablet, which keeps it in memory only. Once identified it
+//! reaches that person's visits at that unit for [`TOKEN_LIFETIME_SECS`], nothing else.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
+};
+use ingang_api::{
+    personnummer::Personnummer,
+    visits::{KioskCheckIn, KioskState, NewKioskCheckIn, Visit},
+};
+use rusqlite::{OptionalExtension, params};
+
+use super::{
+    auth::{hash, now_secs, today},
+    visits::{Scope, visits_of},
+};
+use crate::{
+    AppState,
+    bankid::{BankIdError, Status, qr_content, random_token},
+    error::ApiError,
+};
+
+/// How long an identified kiosk check-in may act (check in, pay).
+pub const TOKEN_LIFETIME_SECS: i64 = 10 * 60;
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// The person and unit of an identified, still valid kiosk token; otherwise 401.
+pub async fn identified(state: &AppState, token: &str) -> Result<(String, String), ApiError> {
+    let token_hash = hash(token);
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT personal_number, unit_id FROM kiosk_check_ins
+                 WHERE token_hash = ?1 AND identified_at IS NOT NULL AND identified_at > ?2",
+                params![token_hash, now_secs() - TOKEN_LIFETIME_SECS],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Incheckningen har gått ut. Börja om."))
+}
+
+/// Starts a kiosk check-in: validates the number and the unit, starts a BankID order.
+#[utoipa::path(
+    post,
+    path = "/kiosk/check-ins",
+    tag = "kiosk",
+    request_body = NewKioskCheckIn,
+    responses(
+        (status = 201, description = "Started: show `qr`, poll with the token", body = KioskCheckIn),
+        (status = 400, description = "`invalid_personal_number`", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such unit, or no digital check-in there", body = ingang_api::ErrorBody),
+        (status = 503, description = "BankID is not available", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn start(
+    State(state): State<AppState>,
+    Json(body): Json<NewKioskCheckIn>,
+) -> Result<(StatusCode, Json<KioskCheckIn>), ApiError> {
+    let pnr = Personnummer::parse(&body.personal_number, today()).map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_personal_number", e.message_sv())
+    })?;
+    let unit = body.unit_id.clone();
+    let offers: bool = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT COUNT(*) > 0 FROM unit_services WHERE unit_id = ?1 AND service = 'checkIn'",
+                [unit],
+                |r| r.get(0),
+            )
+        })
+        .await?;
+    if !offers {
+        return Err(ApiError::not_found());
+    }
+    let order = state.bankid.auth("127.0.0.1").await.map_err(|e| match e {
+        BankIdError::NotFound => ApiError::not_found(),
+        BankIdError::Service(m) => ApiError::unavailable(format!("BankID kan inte nås just nu ({m}).")),
+    })?;
+    let (id, token) = (random_token(), random_token());
+    let started = now_ms();
+    let qr = qr_content(&order.qr_start_token, &order.qr_start_secret, 0);
+    let (rid, th, unit, number) = (id.clone(), hash(&token), body.unit_id.clone(), pnr.twelve_digits());
+    state
+        .db
+        .call(move |conn| {
+            conn.execute("DELETE FROM kiosk_check_ins WHERE created_at < ?1", [now_secs() - 3600])?;
+            conn.execute(
+                "INSERT INTO kiosk_check_ins (id, token_hash, unit_id, personal_number, order_ref, qr_start_token,
+                                              qr_start_secret, started_ms, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![rid, th, unit, number, order.order_ref, order.qr_start_token, order.qr_start_secret, started, now_secs()],
+            )
+        })
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(KioskCheckIn { id, token, state: KioskState::Pending, qr: Some(qr), hint_code: None, given_name: None, visits: vec![] }),
+    ))
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+struct Row {
+    token_hash: String,
+    unit_id: String,
+    pnr: String,
+    order_ref: String,
+    qr_token: String,
+    qr_secret: String,
+    started_ms: i64,
+    identified_at: Option<i64>,
+}
+
+async fn row(state: &AppState, id: String) -> Result<Option<Row>, ApiError> {
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT token_hash, unit_id, personal_number, order_ref, qr_start_token, qr_start_secret, started_ms,
+                        identified_at FROM kiosk_check_ins WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Row {
+                        token_hash: r.get(0)?,
+                        unit_id: r.get(1)?,
+                        pnr: r.get(2)?,
+                        order_ref: r.get(3)?,
+                        qr_token: r.get(4)?,
+                        qr_secret: r.get(5)?,
+                        started_ms: r.get(6)?,
+                        identified_at: r.get(7)?,
+                    })
+                },
+            )
+            .optional()
+        })
+        .await
+}
+
+/// The check-in's progress. Identified: the person's given name and today's visits at the unit.
+#[utoipa::path(
+    get,
+    path = "/kiosk/check-ins/{id}",
+    tag = "kiosk",
+    params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, description = "Bearer <token>")),
+    responses(
+        (status = 200, description = "Pending (with the QR content), failed (hint code) or identified (visits)", body = KioskCheckIn),
+        (status = 401, description = "Unknown, expired, or another token", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<KioskCheckIn>, ApiError> {
+    let gone = || ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Incheckningen har gått ut. Börja om.");
+    let token = bearer(&headers).ok_or_else(gone)?;
+    let r = row(&state, id.clone()).await?.filter(|r| r.token_hash == hash(&token)).ok_or_else(gone)?;
+    let answer = |st: KioskState, qr: Option<String>, hint: Option<String>| KioskCheckIn {
+        id: id.clone(),
+        token: String::new(),
+        state: st,
+        qr,
+        hint_code: hint,
+        given_name: None,
+        visits: vec![],
+    };
+    if let Some(at) = r.identified_at {
+        if at <= now_secs() - TOKEN_LIFETIME_SECS {
+            return Err(gone());
+        }
+        return Ok(Json(identified_answer(&state, &id, &r).await?));
+    }
+    let collect = match state.bankid.collect(&r.order_ref).await {
+        Ok(c) => c,
+        Err(BankIdError::NotFound) => return Err(gone()),
+        Err(BankIdError::Service(m)) => return Err(ApiError::unavailable(format!("BankID kan inte nås just nu ({m})."))),
+    };
+    match collect.status {
+        Status::Pending => {
+            let seconds = ((now_ms() - r.started_ms).max(0) / 1000) as u64;
+            let qr = qr_content(&r.qr_token, &r.qr_secret, seconds);
+            Ok(Json(answer(KioskState::Pending, Some(qr), collect.hint_code)))
+        }
+        Status::Failed => {
+            forget(&state, &id).await?;
+            Ok(Json(answer(KioskState::Failed, None, collect.hint_code)))
+        }
+        Status::Complete => {
+            let user = collect.user.ok_or_else(|| ApiError::internal("complete order without user"))?;
+            if user.personal_number != r.pnr {
+                // somebody else's BankID: the typed number decides whose visits these are
+                forget(&state, &id).await?;
+                return Ok(Json(answer(KioskState::Failed, None, Some("wrongPerson".into()))));
+            }
+            let (rid, pnr, name, given, surname) = (id.clone(), r.pnr.clone(), user.name, user.given_name, user.surname);
+            state
+                .db
+                .call(move |conn| {
+                    conn.execute(
+                        "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
+                         ON CONFLICT (personal_number) DO UPDATE SET name = ?3, given_name = ?4, surname = ?5",
+                        params![random_token(), pnr, name, given, surname],
+                    )?;
+                    conn.execute("UPDATE kiosk_check_ins SET identified_at = ?2 WHERE id = ?1", params![rid, now_secs()])
+                })
+                .await?;
+            Ok(Json(identified_answer(&state, &id, &r).await?))
+        }
+    }
+}
+
+async fn identified_answer(state: &AppState, id: &str, r: &Row) -> Result<KioskCheckIn, ApiError> {
+    let now = state.clock.now();
+    let (pnr, unit) = (r.pnr.clone(), r.unit_id.clone());
+    let (given, visits): (Option<String>, Vec<Visit>) = state
+        .db
+        .call(move |conn| {
+            let person: Option<(String, String, String)> = conn
+                .query_row("SELECT id, name, given_name FROM people WHERE personal_number = ?1", [&pnr], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            let Some((pid, name, given)) = person else { return Ok((None, vec![])) };
+            let scope = Scope { people: vec![(pnr.clone(), pid, name)], unit: Some(unit) };
+            let today = (now + ingang_api::visits::stockholm_offset(now)).div_euclid(86_400);
+            let visits = visits_of(conn, &scope, now)?
+                .into_iter()
+                .filter(|v| {
+                    v.status != ingang_api::visits::VisitStatus::Cancelled
+                        && (v.starts_at + ingang_api::visits::stockholm_offset(v.starts_at)).div_euclid(86_400) == today
+                })
+                .collect();
+            Ok((Some(given), visits))
+        })
+        .await?;
+    Ok(KioskCheckIn {
+        id: id.to_owned(),
+        token: String::new(),
+        state: KioskState::Identified,
+        qr: None,
+        hint_code: None,
+        given_name: given,
+        visits,
+    })
+}
+
+async fn forget(state: &AppState, id: &str) -> Result<(), ApiError> {
+    let id = id.to_owned();
+    state.db.call(move |conn| conn.execute("DELETE FROM kiosk_check_ins WHERE id = ?1", [id])).await?;
+    Ok(())
+}
+
+/// Ends a kiosk check-in (the tablet resets): the order is cancelled and the token dies.
+#[utoipa::path(
+    delete,
+    path = "/kiosk/check-ins/{id}",
+    tag = "kiosk",
+    params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, description = "Bearer <token>")),
+    responses((status = 204, description = "Ended (also when it had already ended)"))
+)]
+pub async fn end(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<StatusCode, ApiError> {
+    let Some(token) = bearer(&headers) else { return Ok(StatusCode::NO_CONTENT) };
+    if let Some(r) = row(&state, id.clone()).await?.filter(|r| r.token_hash == hash(&token)) {
+        if r.identified_at.is_none() {
+            let _ = state.bankid.cancel(&r.order_ref).await;
+        }
+        forget(&state, &id).await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,1005 @@
+//! Booked visits: the list (the user's and their children's), cancel, reschedule to a free
+//! slot, check-in inside the unit's window, the fee with its breakdown, payments (card through a
+//! hosted page, Swish, invoice; idempotent, never twice), receipts, and the two-hour reminder SMS.
+//!
+//! Authorisation: a visit is visible to its patient and to the patient's guardians
+//! (`me::visible_people`); a waiting-room kiosk's short-lived token (see `kiosk`) reaches only
+//! that person's visits at that unit. Anything else is "not found".
+//!
+//! Time: every rule here reads [`crate::Clock`], which test mode may fix (`PUT /test/clock`).
+
+use axum::{
+    Json,
+    extract::{FromRequestParts, Path, State},
+    http::{HeaderMap, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use ingang_api::{
+    personnummer::{Date, Personnummer},
+    visits::{
+        self, CancelPolicy, CheckInState, CheckInWindow, Fee, NewPayment, Payment, PaymentMethod, PaymentStatus,
+        Receipt, ReceiptLine, ReceiptLineKind, Reschedule, Slot, SlotList, SwishRequest, Visit, VisitKind, VisitList,
+        VisitStatus,
+    },
+};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{auth::AuthUser, cases::idempotency_key, me::visible_people};
+use crate::{AppState, bankid::random_token, error::ApiError};
+
+/// The region's fee for a missed visit (Norrbotten: 400 kr), charged for a late cancellation.
+pub const MISSED_VISIT_FEE: u32 = 400;
+/// A video visit's link opens this long before the start.
+pub const VIDEO_OPENS_SECS: i64 = 10 * 60;
+/// The reminder SMS goes this long before a visit.
+pub const REMINDER_SECS: i64 = 2 * 3600;
+/// A Swish request not answered in this time ends with `ERROR` / `TM01` (as Swish's own).
+pub const SWISH_TIMEOUT_SECS: i64 = 180;
+/// The care provider on receipts.
+pub const PROVIDER: (&str, &str) = ("Region Norrbotten", "232100-0230");
+
+/// Who asks: a signed-in resident, or a kiosk check-in (one person at one unit).
+pub enum Actor {
+    Resident(AuthUser),
+    Kiosk { personal_number: String, unit_id: String },
+}
+
+impl FromRequestParts<AppState> for Actor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        match bearer {
+            Some(token) => {
+                let (pnr, unit) = super::kiosk::identified(state, token).await?;
+                Ok(Self::Kiosk { personal_number: pnr, unit_id: unit })
+            }
+            None => Ok(Self::Resident(AuthUser::from_request_parts(parts, state).await?)),
+        }
+    }
+}
+
+/// Whom an actor may see: `(12-digit personnummer, person id, name)`, and a unit restriction.
+pub struct Scope {
+    pub people: Vec<(String, String, String)>,
+    pub unit: Option<String>,
+}
+
+impl Scope {
+    fn person(&self, pnr: &str) -> Option<&(String, String, String)> {
+        self.people.iter().find(|(p, _, _)| p == pnr)
+    }
+}
+
+pub async fn scope(state: &AppState, actor: &Actor) -> Result<Scope, ApiError> {
+    match actor {
+        Actor::Resident(user) => Ok(Scope {
+            people: visible_people(state, user)
+                .await?
+                .into_iter()
+                .map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name))
+                .collect(),
+            unit: None,
+        }),
+        Actor::Kiosk { personal_number, unit_id } => {
+            let pnr = personal_number.clone();
+            let person: Option<(String, String)> = state
+                .db
+                .call(move |conn| {
+                    conn.query_row("SELECT id, name FROM people WHERE personal_number = ?1", [pnr], |r| {
+                        Ok((r.get(0)?, r.get(1)?))
+                    })
+                    .optional()
+                })
+                .await?;
+            let people = person.map(|(id, name)| vec![(personal_number.clone(), id, name)]).unwrap_or_default();
+            Ok(Scope { people, unit: Some(unit_id.clone()) })
+        }
+    }
+}
+
+/// A visit row as read from the database (with its unit's rules).
+pub struct Row {
+    pub id: String,
+    pub patient: String,
+    pub unit_id: String,
+    unit_name: String,
+    address: String,
+    phone: Option<String>,
+    time_zone: String,
+    kind: String,
+    pub title: String,
+    clinician: Option<String>,
+    pub starts_at: i64,
+    ends_at: i64,
+    bring: String,
+    pub tariff: i64,
+    pub status: String,
+    late_cancel_fee: Option<i64>,
+    pub fee: Option<i64>,
+    video_url: Option<String>,
+    check_in_minutes: i64,
+    cancel_free_hours: i64,
+    reschedulable: bool,
+    has_check_in: bool,
+}
+
+const SELECT: &str = "SELECT v.id, v.patient, v.unit_id, u.name, u.address || ', ' || u.city, u.phone, u.time_zone,
+        v.kind, v.title, v.clinician, v.starts_at, v.ends_at, v.bring, v.tariff, v.status, v.late_cancel_fee, v.fee,
+        v.video_url, u.check_in_minutes, u.cancel_free_hours, u.reschedulable,
+        EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')
+    FROM visits v JOIN units u ON u.id = v.unit_id";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        id: r.get(0)?,
+        patient: r.get(1)?,
+        unit_id: r.get(2)?,
+        unit_name: r.get(3)?,
+        address: r.get(4)?,
+        phone: r.get(5)?,
+        time_zone: r.get(6)?,
+        kind: r.get(7)?,
+        title: r.get(8)?,
+        clinician: r.get(9)?,
+        starts_at: r.get(10)?,
+        ends_at: r.get(11)?,
+        bring: r.get(12)?,
+        tariff: r.get(13)?,
+        status: r.get(14)?,
+        late_cancel_fee: r.get(15)?,
+        fee: r.get(16)?,
+        video_url: r.get(17)?,
+        check_in_minutes: r.get(18)?,
+        cancel_free_hours: r.get(19)?,
+        reschedulable: r.get(20)?,
+        has_check_in: r.get(21)?,
+    })
+}
+
+pub fn load_row(conn: &Connection, id: &str) -> rusqlite::Result<Option<Row>> {
+    conn.query_row(&format!("{SELECT} WHERE v.id = ?1"), [id], row).optional()
+}
+
+/// The patient's age on a unix day (for the fee), from the personnummer.
+fn age_at(pnr: &str, unix: i64) -> Option<u32> {
+    let (y, m, d) = visits::civil_from_days(unix.div_euclid(86_400));
+    let on = Date::new(y, m, d);
+    Personnummer::parse(pnr, on).ok().and_then(|p| p.age_on(on))
+}
+
+/// Free of charge because of age (then a late cancellation costs nothing either).
+fn age_exempt(pnr: &str, at: i64) -> bool {
+    let rules = visits::NORRBOTTEN;
+    age_at(pnr, at).is_some_and(|a| a < rules.free_under || rules.free_from.is_some_and(|f| a >= f))
+}
+
+fn kind(s: &str) -> VisitKind {
+    VisitKind::parse(s).unwrap_or(VisitKind::Clinic)
+}
+
+/// The visit as the API shows it at `now`.
+pub fn to_visit(conn: &Connection, r: Row, person_id: &str, person_name: &str, now: i64) -> rusqlite::Result<Visit> {
+    let status = VisitStatus::parse(&r.status).unwrap_or(VisitStatus::Cancelled);
+    let kind = kind(&r.kind);
+    let live = status != VisitStatus::Cancelled;
+    let video_opens_at = (kind == VisitKind::Video).then_some(r.starts_at - VIDEO_OPENS_SECS);
+    let video_url = video_opens_at
+        .filter(|opens| live && now >= *opens && now < r.ends_at)
+        .map(|_| r.video_url.clone().unwrap_or_else(|| format!("https://video.ingang.se/mote/{}", r.id)));
+    let check_in = (r.has_check_in && live).then(|| {
+        let opens_at = r.starts_at - r.check_in_minutes * 60;
+        CheckInWindow {
+            opens_at,
+            closes_at: r.starts_at,
+            state: visits::check_in_state(opens_at, r.starts_at, status == VisitStatus::CheckedIn, now),
+        }
+    });
+    let free_until = r.starts_at - r.cancel_free_hours * 3600;
+    let booked = status == VisitStatus::Booked && now < r.starts_at;
+    let late_fee = if age_exempt(&r.patient, r.starts_at) { 0 } else { MISSED_VISIT_FEE };
+    let payment = settled_payment(conn, &r.id)?;
+    let amount_due = match (status, r.fee, &payment) {
+        (VisitStatus::CheckedIn, Some(fee), None) if fee > 0 => Some(fee as u32),
+        _ => None,
+    };
+    Ok(Visit {
+        id: r.id,
+        person_id: person_id.to_owned(),
+        person_name: person_name.to_owned(),
+        unit_id: r.unit_id,
+        unit_name: r.unit_name,
+        address: r.address,
+        unit_phone: r.phone,
+        time_zone: r.time_zone,
+        kind,
+        title: r.title,
+        clinician: r.clinician,
+        starts_at: r.starts_at,
+        ends_at: r.ends_at,
+        bring: serde_json::from_str(&r.bring).unwrap_or_default(),
+        status,
+        video_opens_at: video_opens_at.filter(|_| live),
+        video_url,
+        check_in,
+        can_cancel: booked,
+        can_reschedule: booked && r.reschedulable && now < free_until,
+        cancel_policy: booked.then_some(CancelPolicy { free_until, late_fee }),
+        late_cancel_fee: r.late_cancel_fee.map(|f| f as u32),
+        amount_due,
+        payment,
+    })
+}
+
+const PAYMENT_SELECT: &str = "SELECT id, visit_id, method, status, amount, fee, created_at, paid_at, swish_token,
+        error_code, return_url FROM payments";
+
+struct PaymentRow {
+    id: String,
+    visit_id: String,
+    method: String,
+    status: String,
+    amount: i64,
+    fee: i64,
+    created_at: i64,
+    paid_at: Option<i64>,
+    swish_token: Option<String>,
+    error_code: Option<String>,
+    return_url: Option<String>,
+}
+
+fn payment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentRow> {
+    Ok(PaymentRow {
+        id: r.get(0)?,
+        visit_id: r.get(1)?,
+        method: r.get(2)?,
+        status: r.get(3)?,
+        amount: r.get(4)?,
+        fee: r.get(5)?,
+        created_at: r.get(6)?,
+        paid_at: r.get(7)?,
+        swish_token: r.get(8)?,
+        error_code: r.get(9)?,
+        return_url: r.get(10)?,
+    })
+}
+
+fn to_payment(p: PaymentRow) -> Payment {
+    let status = PaymentStatus::parse(&p.status).unwrap_or(PaymentStatus::Error);
+    let method = PaymentMethod::parse(&p.method).unwrap_or(PaymentMethod::Card);
+    let waiting = status == PaymentStatus::Created;
+    let swish = p.swish_token.filter(|_| waiting && method == PaymentMethod::Swish).map(|token| {
+        let callback = p.return_url.clone().unwrap_or_default();
+        let app_url = format!("swish://paymentrequest?token={token}&callbackurl={}", url_encode(&callback));
+        SwishRequest { qr_content: format!("D{token}"), app_url, token }
+    });
+    Payment {
+        redirect_url: (waiting && method == PaymentMethod::Card).then(|| format!("/test-pay/card/{}", p.id)),
+        id: p.id,
+        visit_id: p.visit_id,
+        method,
+        status,
+        amount: p.amount as u32,
+        fee: p.fee as u32,
+        total: (p.amount + p.fee) as u32,
+        created_at: p.created_at,
+        paid_at: p.paid_at,
+        swish,
+        error_code: p.error_code,
+        due_date: (status == PaymentStatus::Invoiced).then(|| visits::iso_date((p.created_at + 30 * 86_400) / 86_400)),
+    }
+}
+
+fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn settled_payment(conn: &Connection, visit_id: &str) -> rusqlite::Result<Option<Payment>> {
+    conn.query_row(
+        &format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')"),
+        [visit_id],
+        payment_row,
+    )
+    .optional()
+    .map(|p| p.map(to_payment))
+}
+
+/// The visit if the actor may see it; otherwise 404.
+async fn load_visit(state: &AppState, scope: Scope, id: String) -> Result<Visit, ApiError> {
+    let now = state.clock.now();
+    state
+        .db
+        .call(move |conn| {
+            let Some(r) = load_row(conn, &id)? else { return Ok(None) };
+            if scope.unit.as_ref().is_some_and(|u| *u != r.unit_id) {
+                return Ok(None);
+            }
+            let Some((_, pid, name)) = scope.person(&r.patient).cloned() else { return Ok(None) };
+            to_visit(conn, r, &pid, &name, now).map(Some)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Every visit of the people in `scope` (today's at the unit for a kiosk).
+pub fn visits_of(conn: &Connection, scope: &Scope, now: i64) -> rusqlite::Result<Vec<Visit>> {
+    let mut out = vec![];
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.patient = ?1 ORDER BY v.starts_at"))?;
+    for (pnr, pid, name) in &scope.people {
+        let rows: Vec<Row> = stmt.query_map([pnr], row)?.collect::<Result<_, _>>()?;
+        for r in rows {
+            if scope.unit.as_ref().is_some_and(|u| *u != r.unit_id) {
+                continue;
+            }
+            out.push(to_visit(conn, r, pid, name, now)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The user's and their children's visits: upcoming (not ended, not cancelled) soonest first,
+/// then past and cancelled ones, latest first.
+#[utoipa::path(
+    get,
+    path = "/visits",
+    tag = "visits",
+    responses(
+        (status = 200, description = "Upcoming and past visits", body = VisitList),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn list_visits(State(state): State<AppState>, actor: Actor) -> Result<Json<VisitList>, ApiError> {
+    let scope = scope(&state, &actor).await?;
+    let now = state.clock.now();
+    let all = state.db.call(move |conn| visits_of(conn, &scope, now)).await?;
+    let (mut upcoming, mut past): (Vec<Visit>, Vec<Visit>) =
+        all.into_iter().partition(|v| v.status != VisitStatus::Cancelled && v.ends_at > now);
+    upcoming.sort_by_key(|v| v.starts_at);
+    past.sort_by_key(|v| std::cmp::Reverse(v.starts_at));
+    Ok(Json(VisitList { upcoming, past }))
+}
+
+#[utoipa::path(
+    get,
+    path = "/visits/{id}",
+    tag = "visits",
+    params(("id" = String, Path, description = "Visit id")),
+    responses(
+        (status = 200, description = "The visit", body = Visit),
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_visit(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Visit>, ApiError> {
+    let scope = scope(&state, &actor).await?;
+    Ok(Json(load_visit(&state, scope, id).await?))
+}
+
+fn conflict(code: &str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, message)
+}
+
+/// Cancels a booked visit that has not started. After `cancelPolicy.freeUntil` the region's
+/// missed-visit fee is recorded. Cancelling a cancelled visit is harmless (the same answer).
+#[utoipa::path(
+    post,
+    path = "/visits/{id}/cancel",
+    tag = "visits",
+    params(("id" = String, Path, description = "Visit id")),
+    responses(
+        (status = 200, description = "Cancelled", body = Visit),
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`too_late` (started) or `checked_in`", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn cancel_visit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Visit>, ApiError> {
+    if matches!(actor, Actor::Kiosk { .. }) {
+        return Err(ApiError::not_found());
+    }
+    let scope = scope(&state, &actor).await?;
+    let visit = load_visit(&state, scope, id.clone()).await?;
+    let now = state.clock.now();
+    match visit.status {
+        VisitStatus::Cancelled => return Ok(Json(visit)),
+        VisitStatus::CheckedIn => return Err(conflict("checked_in", "Du har redan checkat in. Kontakta mottagningen.")),
+        VisitStatus::Booked if !visit.can_cancel => {
+            return Err(conflict("too_late", "Besöket har redan börjat. Kontakta mottagningen."));
+        }
+        VisitStatus::Booked => {}
+    }
+    let late = visit.cancel_policy.filter(|p| now >= p.free_until && p.late_fee > 0).map(|p| p.late_fee);
+    let vid = id.clone();
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            tx.execute(
+                "UPDATE visits SET status = 'cancelled', cancelled_at = ?2, late_cancel_fee = ?3
+                 WHERE id = ?1 AND status = 'booked'",
+                params![vid, now, late],
+            )?;
+            tx.execute("UPDATE slots SET visit_id = NULL WHERE visit_id = ?1", [&vid])?;
+            tx.commit()
+        })
+        .await?;
+    state.wake_streams();
+    let scope = self::scope(&state, &actor).await?;
+    Ok(Json(load_visit(&state, scope, id).await?))
+}
+
+/// Free times the visit can be moved to: same unit and kind, from an hour from now, two weeks ahead.
+#[utoipa::path(
+    get,
+    path = "/visits/{id}/slots",
+    tag = "visits",
+    params(("id" = String, Path, description = "Visit id")),
+    responses(
+        (status = 200, description = "Free slots (empty when the visit cannot be moved)", body = SlotList),
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn list_slots(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<SlotList>, ApiError> {
+    let scope = scope(&state, &actor).await?;
+    let visit = load_visit(&state, scope, id).await?;
+    if !visit.can_reschedule {
+        return Ok(Json(SlotList { slots: vec![] }));
+    }
+    let now = state.clock.now();
+    let (unit, kind) = (visit.unit_id.clone(), visit.kind.as_str());
+    let slots = state
+        .db
+        .call(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, starts_at, ends_at, kind FROM slots
+                 WHERE unit_id = ?1 AND kind = ?2 AND visit_id IS NULL AND starts_at >= ?3 AND starts_at < ?4
+                 ORDER BY starts_at LIMIT 40",
+            )?;
+            let rows = stmt.query_map(params![unit, kind, now + 3600, now + 14 * 86_400], |r| {
+                Ok(Slot { id: r.get(0)?, starts_at: r.get(1)?, ends_at: r.get(2)?, kind: self::kind(&r.get::<_, String>(3)?) })
+            })?;
+            rows.collect::<Result<Vec<_>, _>>()
+        })
+        .await?;
+    Ok(Json(SlotList { slots }))
+}
+
+/// Moves the visit to a free slot. Repeating the same move is harmless.
+#[utoipa::path(
+    post,
+    path = "/visits/{id}/reschedule",
+    tag = "visits",
+    params(("id" = String, Path, description = "Visit id")),
+    request_body = Reschedule,
+    responses(
+        (status = 200, description = "Moved", body = Visit),
+        (status = 404, description = "No such visit or slot", body = ingang_api::ErrorBody),
+        (status = 409, description = "`slot_taken`, or `not_reschedulable`", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn reschedule_visit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Json(body): Json<Reschedule>,
+) -> Result<Json<Visit>, ApiError> {
+    if matches!(actor, Actor::Kiosk { .. }) {
+        return Err(ApiError::not_found());
+    }
+    let scope = scope(&state, &actor).await?;
+    let visit = load_visit(&state, scope, id.clone()).await?;
+    let now = state.clock.now();
+    let (vid, unit, kind) = (id.clone(), visit.unit_id.clone(), visit.kind.as_str());
+    let can = visit.can_reschedule;
+    let outcome: Result<(), ApiError> = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let slot: Option<(i64, i64, Option<String>)> = tx
+                .query_row(
+                    "SELECT starts_at, ends_at, visit_id FROM slots WHERE id = ?1 AND unit_id = ?2 AND kind = ?3",
+                    params![body.slot_id, unit, kind],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let result = match slot {
+                None => Err(ApiError::not_found()),
+                Some((_, _, Some(owner))) if owner == vid => Ok(()),
+                Some(_) if !can => Err(conflict("not_reschedulable", "Besöket kan inte flyttas här. Kontakta mottagningen.")),
+                Some((_, _, Some(_))) => Err(conflict("slot_taken", "Tiden hann bokas av någon annan. Välj en annan tid.")),
+                Some((starts, _, None)) if starts < now + 3600 => {
+                    Err(conflict("slot_taken", "Tiden går inte längre att boka. Välj en annan tid."))
+                }
+                Some((starts, ends, None)) => {
+                    tx.execute("UPDATE slots SET visit_id = NULL WHERE visit_id = ?1", [&vid])?;
+                    tx.execute("UPDATE slots SET visit_id = ?1 WHERE id = ?2", params![vid, body.slot_id])?;
+                    tx.execute(
+                        "UPDATE visits SET starts_at = ?2, ends_at = ?3, reminder_sent_at = NULL WHERE id = ?1",
+                        params![vid, starts, ends],
+                    )?;
+                    Ok(())
+                }
+            };
+            tx.commit()?;
+            Ok(result)
+        })
+        .await?;
+    outcome?;
+    state.wake_streams();
+    let scope = self::scope(&state, &actor).await?;
+    Ok(Json(load_visit(&state, scope, id).await?))
+}
+
+/// The amount paid towards the ceiling in the person's current 12-month period, and the frikort.
+pub fn high_cost(conn: &Connection, pnr: &str, now: i64) -> rusqlite::Result<(u32, Option<i64>)> {
+    let year = 365 * 86_400;
+    let registered: Option<(i64, i64, Option<i64>)> = conn
+        .query_row("SELECT period_start, paid_before, frikort_until FROM high_cost WHERE personal_number = ?1", [pnr], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let first_payment: Option<i64> = conn.query_row(
+        "SELECT MIN(created_at) FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at > ?2",
+        params![pnr, now - year],
+        |r| r.get(0),
+    )?;
+    let (start, before, frikort) = match registered {
+        Some((start, before, frikort)) if start > now - year => (start, before, frikort),
+        _ => (first_payment.unwrap_or(now), 0, None),
+    };
+    let paid: i64 = conn.query_row(
+        "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at >= ?2",
+        params![pnr, start],
+        |r| r.get(0),
+    )?;
+    let paid = (before + paid).max(0) as u32;
+    let frikort = frikort
+        .filter(|f| *f > now)
+        .or_else(|| (paid >= visits::NORRBOTTEN.ceiling).then_some(start + year));
+    Ok((paid, frikort))
+}
+
+/// The fee of a visit at `now` with its breakdown.
+pub fn fee_of(conn: &Connection, r: &Row, now: i64) -> rusqlite::Result<Fee> {
+    let rules = visits::NORRBOTTEN;
+    let (paid, frikort) = high_cost(conn, &r.patient, now)?;
+    let lines = visits::fee(&rules, r.tariff.max(0) as u32, age_at(&r.patient, r.starts_at), frikort.is_some(), paid);
+    let address: Option<String> =
+        conn.query_row("SELECT address FROM people WHERE personal_number = ?1", [&r.patient], |r| r.get(0)).optional()?.flatten();
+    Ok(Fee {
+        total: visits::total(&lines),
+        lines,
+        ceiling: rules.ceiling,
+        paid_in_period: paid,
+        frikort_until: frikort.map(|f| visits::iso_date((f - 1) / 86_400)),
+        invoice_fee: rules.invoice_fee,
+        invoice_address: address,
+    })
+}
+
+/// The visit's fee: before check-in what it would be now, after check-in the fee fixed then.
+#[utoipa::path(
+    get,
+    path = "/visits/{id}/fee",
+    tag = "visits",
+    params(("id" = String, Path, description = "Visit id")),
+    responses(
+        (status = 200, description = "The fee with its breakdown", body = Fee),
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn visit_fee(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Fee>, ApiError> {
+    let scope = scope(&state, &actor).await?;
+    load_visit(&state, scope, id.clone()).await?;
+    let now = state.clock.now();
+    let fee = state
+        .db
+        .call(move |conn| {
+            let r = load_row(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+            let mut fee = fee_of(conn, &r, now)?;
+            if let Some(fixed) = r.fee {
+                // fixed at check-in; the period's total now includes it when it was paid
+                fee.total = fixed.max(0) as u32;
+            }
+            Ok(fee)
+        })
+        .await?;
+    Ok(Json(fee))
+}
+
+/// Checks in (ankomstregistrering) inside the window; the fee is fixed now. Checking in again
+/// is harmless. The staff console sees the patient as arrived.
+#[utoipa::path(
+    post,
+    path = "/visits/{id}/check-in",
+    tag = "visits",
+    params(("id" = String, Path, description = "Visit id")),
+    responses(
+        (status = 200, description = "Checked in (`amountDue` says what to pay)", body = Visit),
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`check_in_not_open`, `check_in_closed`, `cancelled` or `no_check_in`", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn check_in(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Visit>, ApiError> {
+    let scope = scope(&state, &actor).await?;
+    let visit = load_visit(&state, scope, id.clone()).await?;
+    if visit.status == VisitStatus::Cancelled {
+        return Err(conflict("cancelled", "Besöket är avbokat."));
+    }
+    let Some(window) = visit.check_in else {
+        return Err(conflict("no_check_in", "Mottagningen har ingen digital incheckning. Anmäl dig i receptionen."));
+    };
+    match window.state {
+        CheckInState::Done => return Ok(Json(visit)),
+        CheckInState::NotYet => {
+            return Err(conflict("check_in_not_open", "Incheckningen har inte öppnat än."));
+        }
+        CheckInState::Closed => {
+            return Err(conflict("check_in_closed", "Incheckningen har stängt. Gå till receptionen."));
+        }
+        CheckInState::Open => {}
+    }
+    let now = state.clock.now();
+    let vid = id.clone();
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let r = load_row(&tx, &vid)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+            let fee = fee_of(&tx, &r, now)?;
+            tx.execute(
+                "UPDATE visits SET status = 'checkedIn', checked_in_at = ?2, fee = ?3 WHERE id = ?1 AND status = 'booked'",
+                params![vid, now, fee.total],
+            )?;
+            tx.commit()
+        })
+        .await?;
+    state.wake_streams();
+    let scope = self::scope(&state, &actor).await?;
+    Ok(Json(load_visit(&state, scope, id).await?))
+}
+
+/// Whether `url` may receive the payer back: a path of this site, or an address on the origin
+/// the request came from (the app's). Anything else would be an open redirect.
+fn allowed_return(url: &str, headers: &HeaderMap) -> bool {
+    if url.starts_with('/') && !url.starts_with("//") && !url.contains('\\') {
+        return true;
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
+    !origin.is_empty() && origin != "null" && (url == origin || url.starts_with(&format!("{origin}/")))
+}
+
+/// Starts paying a checked-in visit's fee. Idempotent by `Idempotency-Key`: the same key gives
+/// the same payment. A new payment ends any earlier one still waiting; a settled visit answers
+/// 409 `already_paid`, so a visit is never charged twice.
+#[utoipa::path(
+    post,
+    path = "/visits/{id}/payments",
+    tag = "visits",
+    params(
+        ("id" = String, Path, description = "Visit id"),
+        ("Idempotency-Key" = String, Header, description = "Client-chosen key; a retry with the same key returns the same payment")
+    ),
+    request_body = NewPayment,
+    responses(
+        (status = 201, description = "Created (card: go to `redirectUrl`; Swish: `swish`; invoice: `INVOICED`)", body = Payment),
+        (status = 200, description = "The same key again: the payment as it stands", body = Payment),
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`already_paid`, `nothing_to_pay` or `not_checked_in`", body = ingang_api::ErrorBody),
+        (status = 503, description = "`payments_unavailable`: no payment provider configured", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn create_payment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<NewPayment>,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let scope = scope(&state, &actor).await?;
+    let visit = load_visit(&state, scope, id.clone()).await?;
+    if let Some(url) = &body.return_url
+        && !allowed_return(url, &headers)
+    {
+        return Err(ApiError::bad_request("returnUrl måste vara en adress i appen."));
+    }
+    if !state.demo && body.method != PaymentMethod::Invoice {
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "payments_unavailable",
+            "Betalning med kort och Swish är inte konfigurerad.",
+        ));
+    }
+    let now = state.clock.now();
+    let (pnr, vid) = (visit_patient(&state, &id).await?, id.clone());
+    let status = visit.status;
+    let created: Result<(bool, PaymentRow), ApiError> = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            if let Some(p) = tx
+                .query_row(&format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND idempotency_key = ?2"), params![vid, key], payment_row)
+                .optional()?
+            {
+                return Ok(Ok((false, p)));
+            }
+            let fee: Option<i64> = tx.query_row("SELECT fee FROM visits WHERE id = ?1", [&vid], |r| r.get(0))?;
+            let settled: bool = tx.query_row(
+                "SELECT COUNT(*) > 0 FROM payments WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')",
+                [&vid],
+                |r| r.get(0),
+            )?;
+            if settled {
+                return Ok(Err(conflict("already_paid", "Besöket är redan betalt.")));
+            }
+            if status != VisitStatus::CheckedIn {
+                return Ok(Err(conflict("not_checked_in", "Checka in innan du betalar.")));
+            }
+            let Some(amount) = fee.filter(|f| *f > 0) else {
+                return Ok(Err(conflict("nothing_to_pay", "Besöket är avgiftsfritt.")));
+            };
+            // one waiting payment at a time: an abandoned Swish request or card page ends here
+            tx.execute(
+                "UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'",
+                [&vid],
+            )?;
+            let pid = random_token();
+            let invoice = body.method == PaymentMethod::Invoice;
+            let (status, fee) = if invoice { ("INVOICED", visits::NORRBOTTEN.invoice_fee as i64) } else { ("CREATED", 0) };
+            let token = (body.method == PaymentMethod::Swish).then(|| random_token().replace('-', "").to_uppercase());
+            tx.execute(
+                "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, return_url,
+                                       swish_token, idempotency_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![pid, vid, pnr, body.method.as_str(), status, amount, fee, now, body.return_url, token, key],
+            )?;
+            if invoice {
+                number_receipt(&tx, &pid)?;
+            }
+            let p = tx.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&pid], payment_row)?;
+            tx.commit()?;
+            Ok(Ok((true, p)))
+        })
+        .await?;
+    let (new, p) = created?;
+    state.wake_streams();
+    let status = if new { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(to_payment(p))).into_response())
+}
+
+async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
+    let id = id.to_owned();
+    state.db.call(move |conn| conn.query_row("SELECT patient FROM visits WHERE id = ?1", [id], |r| r.get(0))).await
+}
+
+/// Gives a settled payment its receipt number (once).
+pub fn number_receipt(conn: &Connection, payment_id: &str) -> rusqlite::Result<()> {
+    let next: i64 = conn.query_row("SELECT COUNT(*) + 1 FROM payments WHERE receipt_number IS NOT NULL", [], |r| r.get(0))?;
+    conn.execute(
+        "UPDATE payments SET receipt_number = ?2 WHERE id = ?1 AND receipt_number IS NULL",
+        params![payment_id, format!("K{:07}", next)],
+    )?;
+    Ok(())
+}
+
+/// Ends a Swish request nobody answered in time (as Swish does: `ERROR`, `TM01`).
+pub fn expire_swish(conn: &Connection, now: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE payments SET status = 'ERROR', error_code = 'TM01'
+         WHERE method = 'swish' AND status = 'CREATED' AND created_at < ?1",
+        [now - SWISH_TIMEOUT_SECS],
+    )?;
+    Ok(())
+}
+
+/// The payment, when the actor may see its visit.
+async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(PaymentRow, Visit), ApiError> {
+    let now = state.clock.now();
+    let p = state
+        .db
+        .call(move |conn| {
+            expire_swish(conn, now)?;
+            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [id], payment_row).optional()
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let scope = scope(state, actor).await?;
+    let visit = load_visit(state, scope, p.visit_id.clone()).await?;
+    Ok((p, visit))
+}
+
+/// A payment's state; poll while `CREATED` (and when the user returns to the app).
+#[utoipa::path(
+    get,
+    path = "/payments/{id}",
+    tag = "visits",
+    params(("id" = String, Path, description = "Payment id")),
+    responses(
+        (status = 200, description = "The payment", body = Payment),
+        (status = 404, description = "No such payment for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_payment(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Payment>, ApiError> {
+    Ok(Json(to_payment(load_payment(&state, &actor, id).await?.0)))
+}
+
+/// Cancels a payment still waiting (the user gave up on Swish or the card page). Harmless when it
+/// has already ended; a paid one stays paid.
+#[utoipa::path(
+    post,
+    path = "/payments/{id}/cancel",
+    tag = "visits",
+    params(("id" = String, Path, description = "Payment id")),
+    responses(
+        (status = 200, description = "The payment as it stands", body = Payment),
+        (status = 404, description = "No such payment for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn cancel_payment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Payment>, ApiError> {
+    load_payment(&state, &actor, id.clone()).await?;
+    let pid = id.clone();
+    state
+        .db
+        .call(move |conn| conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'", [pid]))
+        .await?;
+    Ok(Json(to_payment(load_payment(&state, &actor, id).await?.0)))
+}
+
+/// The receipt (kvitto) of a paid or invoiced payment.
+#[utoipa::path(
+    get,
+    path = "/payments/{id}/receipt",
+    tag = "visits",
+    params(("id" = String, Path, description = "Payment id")),
+    responses(
+        (status = 200, description = "The receipt", body = Receipt),
+        (status = 404, description = "No such payment for this user, or not paid", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn receipt(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Receipt>, ApiError> {
+    let (p, visit) = load_payment(&state, &actor, id.clone()).await?;
+    let payment = to_payment(p);
+    if !payment.status.settled() {
+        return Err(ApiError::not_found());
+    }
+    let (pid, vid) = (id, visit.id.clone());
+    let (number, pnr, paid) = state
+        .db
+        .call(move |conn| {
+            let number: String = conn.query_row("SELECT COALESCE(receipt_number, '') FROM payments WHERE id = ?1", [&pid], |r| r.get(0))?;
+            let pnr: String = conn.query_row("SELECT patient FROM visits WHERE id = ?1", [&vid], |r| r.get(0))?;
+            let at: i64 = conn.query_row("SELECT created_at FROM payments WHERE id = ?1", [&pid], |r| r.get(0))?;
+            let (paid, _) = high_cost(conn, &pnr, at + 1)?;
+            Ok((number, pnr, paid))
+        })
+        .await?;
+    let mut lines = vec![ReceiptLine { kind: ReceiptLineKind::VisitFee, amount: payment.amount }];
+    if payment.fee > 0 {
+        lines.push(ReceiptLine { kind: ReceiptLineKind::InvoiceFee, amount: payment.fee });
+    }
+    let display = Personnummer::parse(&pnr, crate::routes::auth::today()).map(|p| p.display_form()).unwrap_or(pnr);
+    Ok(Json(Receipt {
+        number,
+        payment_id: payment.id,
+        issued_at: payment.paid_at.unwrap_or(payment.created_at),
+        patient_name: visit.person_name,
+        personal_number: display,
+        provider: PROVIDER.0.into(),
+        organisation_number: PROVIDER.1.into(),
+        unit_name: visit.unit_name,
+        unit_address: visit.address,
+        time_zone: visit.time_zone,
+        visit_title: visit.title,
+        visit_starts_at: visit.starts_at,
+        method: payment.method,
+        status: payment.status,
+        lines,
+        total: payment.total,
+        vat: 0,
+        paid_in_period: paid,
+        due_date: payment.due_date,
+    }))
+}
+
+/// Settles a waiting payment (the payment provider's answer). Idempotent: only `CREATED` moves.
+pub fn settle(conn: &Connection, payment_id: &str, status: PaymentStatus, error: Option<&str>, now: i64) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE payments SET status = ?2, error_code = ?3, paid_at = CASE WHEN ?2 = 'PAID' THEN ?4 END
+         WHERE id = ?1 AND status = 'CREATED'",
+        params![payment_id, status.as_str(), error, now],
+    )? > 0;
+    if changed && status == PaymentStatus::Paid {
+        number_receipt(conn, payment_id)?;
+    }
+    Ok(changed)
+}
+
+/// "HH:MM" in Stockholm.
+pub fn stockholm_hhmm(unix: i64) -> String {
+    let local = unix + visits::stockholm_offset(unix);
+    let s = local.rem_euclid(86_400);
+    format!("{:02}:{:02}", s / 3600, s / 60 % 60)
+}
+
+/// Records the reminder SMS for every visit starting within two hours (once per visit and
+/// time): to the patient's mobile, or a child's guardians', when they allow SMS. It links to
+/// the visit's check-in; it names no unit or care (no health data in an SMS).
+pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::Result<usize> {
+    let due: Vec<(String, String, i64)> = conn
+        .prepare(
+            "SELECT v.id, v.patient, v.starts_at FROM visits v
+             WHERE v.status = 'booked' AND v.reminder_sent_at IS NULL AND v.starts_at > ?1 AND v.starts_at <= ?2
+               AND EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')",
+        )?
+        .query_map(params![now, now + REMINDER_SECS], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (id, patient, starts) in &due {
+        let numbers: Vec<String> = conn
+            .prepare(
+                "SELECT mobile FROM contact_details WHERE notify_sms = 1 AND mobile IS NOT NULL AND personal_number IN
+                   (SELECT ?1 UNION SELECT guardian FROM guardianships WHERE child = ?1)",
+            )?
+            .query_map([patient], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let body = format!(
+            "Ingång: Påminnelse om din bokade tid i dag kl {}. Checka in och betala tidigast 30 minuter före: {}/bokade-tider/{id}",
+            stockholm_hhmm(*starts),
+            base_url.trim_end_matches('/'),
+        );
+        for to in numbers {
+            conn.execute(
+                "INSERT INTO sms_outbox (to_number, body, visit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![to, body, id, now],
+            )?;
+        }
+        conn.execute("UPDATE visits SET reminder_sent_at = ?2 WHERE id = ?1", params![id, now])?;
+    }
+    Ok(due.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn return_addresses_stay_in_the_app() {
+        let mut h = HeaderMap::new();
+        h.insert(header::ORIGIN, "https://app.example".parse().expect("header"));
+        assert!(allowed_return("/bokade-tider/1", &h));
+        assert!(allowed_return("https://app.example/bokade-tider/1", &h));
+        assert!(!allowed_return("https://app.example.evil/x", &h));
+        assert!(!allowed_return("//evil.example/x", &h));
+        assert!(!allowed_return("/\\evil.example", &h));
+        assert!(!allowed_return("https://evil.example/", &HeaderMap::new()));
+    }
+
+    #[test]
+    fn stockholm_clock_text() {
+        let t = visits::stockholm_to_unix(visits::days_from_civil(2026, 11, 23), 14 * 60 + 30);
+        assert_eq!(stockholm_hhmm(t), "14:30");
+        let t = visits::stockholm_to_unix(visits::days_from_civil(2026, 6, 23), 8 * 60 + 5);
+        assert_eq!(stockholm_hhmm(t), "08:05");
+    }
+}

@@ -1,0 +1,317 @@
+//! Demo and test mode only (never otherwise): the simulated payment providers and the test hooks
+//! of visits.
+//!
+//! - `/test-pay/card/{id}`: a hosted card payment page like a payment provider's. Test cards:
+//!   `4111 1111 1111 1111` is approved, `4000 0000 0000 0002` declined, `4000 0000 0000 3220`
+//!   asks for an extra verification step (3-D Secure; code `1234` approves). Afterwards the payer
+//!   is sent back to the app's `returnUrl` with `?betalning=<id>`.
+//! - `/test-swish`: plays the payer's Swish app: pay, decline, fail, or let the request time out.
+//! - `PUT /test/clock` `{"at": unix | null}`: fixes the time that business rules read (and sends
+//!   due reminders at once); `POST /test/visits`: books a visit relative to that time;
+//!   `PUT /test/high-cost`: what a person has paid towards the ceiling (or a frikort).
+
+use axum::{
+    Form, Json, Router,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post, put},
+};
+use ingang_api::visits::PaymentStatus;
+use rusqlite::{OptionalExtension, params};
+use serde::Deserialize;
+
+use crate::{AppState, bankid::random_token, routes::visits};
+
+pub fn router(state: AppState) -> Router {
+    if !state.demo {
+        return Router::new();
+    }
+    Router::new()
+        .route("/test-pay/card/{id}", get(card_page).post(card_submit))
+        .route("/test-pay/card/{id}/verify", post(card_verify))
+        .route("/test-swish", get(swish_page).post(swish_act))
+        .route("/test/clock", put(set_clock))
+        .route("/test/visits", post(book))
+        .route("/test/high-cost", put(set_high_cost))
+        .with_state(state)
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn page(title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <meta name=\"robots\" content=\"noindex\"><title>{t} – testbetalning</title></head>\
+         <body><main><h1>{t}</h1><p>Simulerad betalning: finns bara när servern körs i demo- eller testläge.</p>\
+         {body}</main></body></html>",
+        t = esc(title)
+    );
+    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+}
+
+struct Waiting {
+    amount: i64,
+    status: String,
+    return_url: Option<String>,
+    method: String,
+}
+
+async fn waiting(state: &AppState, id: &str) -> Option<Waiting> {
+    let id = id.to_owned();
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT amount + fee, status, return_url, method FROM payments WHERE id = ?1",
+                [id],
+                |r| Ok(Waiting { amount: r.get(0)?, status: r.get(1)?, return_url: r.get(2)?, method: r.get(3)? }),
+            )
+            .optional()
+        })
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Back to the app with the payment id (whatever the outcome: the app asks the API).
+fn back(w: &Waiting, id: &str) -> Response {
+    let url = w.return_url.clone().unwrap_or_else(|| "/bokade-tider".into());
+    let sep = if url.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{url}{sep}betalning={id}")).into_response()
+}
+
+async fn card_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Some(w) = waiting(&state, &id).await.filter(|w| w.method == "card") else {
+        return (StatusCode::NOT_FOUND, "Betalningen finns inte.").into_response();
+    };
+    if w.status != "CREATED" {
+        return back(&w, &id);
+    }
+    let id = esc(&id);
+    page(
+        "Betala med kort",
+        &format!(
+            "<p>Att betala: <strong>{amount} kr</strong></p>\
+             <form method=\"post\" action=\"/test-pay/card/{id}\">\
+             <p><label for=\"number\">Kortnummer</label><br><input id=\"number\" name=\"number\" inputmode=\"numeric\" autocomplete=\"cc-number\" required></p>\
+             <p><label for=\"expiry\">Giltigt till (MM/ÅÅ)</label><br><input id=\"expiry\" name=\"expiry\" autocomplete=\"cc-exp\" value=\"12/30\" required></p>\
+             <p><label for=\"cvc\">CVC</label><br><input id=\"cvc\" name=\"cvc\" inputmode=\"numeric\" autocomplete=\"cc-csc\" value=\"123\" required></p>\
+             <p><button name=\"action\" value=\"pay\">Betala {amount} kr</button> \
+             <button name=\"action\" value=\"cancel\" formnovalidate>Avbryt</button></p></form>\
+             <p>Testkort: 4111 1111 1111 1111 godkänns, 4000 0000 0000 0002 nekas, 4000 0000 0000 3220 kräver extra verifiering (kod 1234).</p>",
+            amount = w.amount
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+struct CardForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    code: String,
+}
+
+async fn finish(state: &AppState, id: &str, status: PaymentStatus, error: Option<&'static str>) {
+    let (id, now) = (id.to_owned(), state.clock.now());
+    let _ = state.db.call(move |conn| visits::settle(conn, &id, status, error, now)).await;
+    state.wake_streams();
+}
+
+async fn card_submit(State(state): State<AppState>, Path(id): Path<String>, Form(f): Form<CardForm>) -> Response {
+    let Some(w) = waiting(&state, &id).await.filter(|w| w.method == "card") else {
+        return (StatusCode::NOT_FOUND, "Betalningen finns inte.").into_response();
+    };
+    if w.status != "CREATED" {
+        return back(&w, &id);
+    }
+    if f.action == "cancel" {
+        finish(&state, &id, PaymentStatus::Cancelled, None).await;
+        return back(&w, &id);
+    }
+    let number: String = f.number.chars().filter(char::is_ascii_digit).collect();
+    match number.as_str() {
+        "4111111111111111" => finish(&state, &id, PaymentStatus::Paid, None).await,
+        "4000000000003220" => {
+            let eid = esc(&id);
+            return page(
+                "Verifiera köpet",
+                &format!(
+                    "<p>Din bank vill att du bekräftar köpet på {} kr.</p>\
+                     <form method=\"post\" action=\"/test-pay/card/{eid}/verify\">\
+                     <p><label for=\"code\">Engångskod från banken</label><br>\
+                     <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required></p>\
+                     <p><button name=\"action\" value=\"verify\">Bekräfta</button></p></form><p>Testkod: 1234.</p>",
+                    w.amount
+                ),
+            );
+        }
+        _ => finish(&state, &id, PaymentStatus::Declined, Some("declined")).await,
+    }
+    back(&w, &id)
+}
+
+async fn card_verify(State(state): State<AppState>, Path(id): Path<String>, Form(f): Form<CardForm>) -> Response {
+    let Some(w) = waiting(&state, &id).await.filter(|w| w.method == "card") else {
+        return (StatusCode::NOT_FOUND, "Betalningen finns inte.").into_response();
+    };
+    if w.status == "CREATED" {
+        if f.code.trim() == "1234" {
+            finish(&state, &id, PaymentStatus::Paid, None).await;
+        } else {
+            finish(&state, &id, PaymentStatus::Declined, Some("verification_failed")).await;
+        }
+    }
+    back(&w, &id)
+}
+
+async fn swish_page(State(state): State<AppState>) -> Response {
+    let now = state.clock.now();
+    let rows: Vec<(String, String, i64)> = state
+        .db
+        .call(move |conn| {
+            visits::expire_swish(conn, now)?;
+            let mut stmt = conn.prepare(
+                "SELECT id, swish_token, amount FROM payments WHERE method = 'swish' AND status = 'CREATED' ORDER BY created_at",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect()
+        })
+        .await
+        .unwrap_or_default();
+    let list = if rows.is_empty() {
+        "<p id=\"no-requests\">Inga väntande betalningsförfrågningar.</p>".to_owned()
+    } else {
+        rows.iter()
+            .enumerate()
+            .map(|(n, (id, token, amount))| {
+                format!(
+                    "<section aria-labelledby=\"r{n}\" data-payment=\"{id}\" data-token=\"{token}\">\
+                     <h2 id=\"r{n}\">Betalningsförfrågan {amount} kr</h2>\
+                     <form method=\"post\" action=\"/test-swish\"><input type=\"hidden\" name=\"id\" value=\"{id}\">\
+                     <button name=\"action\" value=\"pay\">Betala</button> \
+                     <button name=\"action\" value=\"decline\">Avböj</button> \
+                     <button name=\"action\" value=\"error\">Fel i banken</button> \
+                     <button name=\"action\" value=\"cancel\">Avbryt</button> \
+                     <button name=\"action\" value=\"timeout\">Låt tiden gå ut</button></form></section>",
+                    id = esc(id),
+                    token = esc(token),
+                )
+            })
+            .collect()
+    };
+    page("Test-Swish", &format!("{list}<p><a href=\"/test-swish\">Ladda om</a></p>"))
+}
+
+#[derive(Deserialize)]
+struct SwishForm {
+    id: String,
+    action: String,
+}
+
+async fn swish_act(State(state): State<AppState>, Form(f): Form<SwishForm>) -> Response {
+    let (status, code) = match f.action.as_str() {
+        "pay" => (PaymentStatus::Paid, None),
+        "decline" => (PaymentStatus::Declined, Some("RF07")),
+        "error" => (PaymentStatus::Error, Some("BANKIDCL")),
+        "cancel" => (PaymentStatus::Cancelled, None),
+        "timeout" => (PaymentStatus::Error, Some("TM01")),
+        _ => return (StatusCode::BAD_REQUEST, "okänd åtgärd").into_response(),
+    };
+    finish(&state, &f.id, status, code).await;
+    Redirect::to("/test-swish").into_response()
+}
+
+#[derive(Deserialize)]
+struct ClockBody {
+    at: Option<i64>,
+}
+
+async fn set_clock(State(state): State<AppState>, Json(b): Json<ClockBody>) -> Response {
+    state.clock.set(b.at);
+    let (now, base) = (state.clock.now(), state.base_url());
+    match state.db.call(move |conn| visits::send_reminders(conn, now, &base)).await {
+        Ok(sent) => Json(serde_json::json!({ "now": now, "remindersSent": sent })).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Book {
+    personal_number: String,
+    unit_id: String,
+    #[serde(default = "clinic")]
+    kind: String,
+    starts_in_minutes: i64,
+    #[serde(default = "thirty")]
+    minutes: i64,
+    #[serde(default = "title")]
+    title: String,
+    #[serde(default = "tariff")]
+    tariff: i64,
+}
+fn clinic() -> String {
+    "clinic".into()
+}
+fn thirty() -> i64 {
+    30
+}
+fn title() -> String {
+    "Läkarbesök".into()
+}
+fn tariff() -> i64 {
+    300
+}
+
+async fn book(State(state): State<AppState>, Json(b): Json<Book>) -> Response {
+    let id = random_token();
+    let starts = state.clock.now() + b.starts_in_minutes * 60;
+    let vid = id.clone();
+    let result = state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT INTO visits (id, patient, unit_id, kind, title, starts_at, ends_at, bring, tariff, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[\"Legitimation\"]', ?8, 'booked')",
+                params![vid, b.personal_number, b.unit_id, b.kind, b.title, starts, starts + b.minutes * 60, b.tariff],
+            )
+        })
+        .await;
+    match result {
+        Ok(_) => (StatusCode::CREATED, Json(serde_json::json!({ "id": id, "startsAt": starts }))).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct HighCost {
+    personal_number: String,
+    paid_before: i64,
+    frikort_until: Option<i64>,
+}
+
+async fn set_high_cost(State(state): State<AppState>, Json(h): Json<HighCost>) -> Response {
+    let now = state.clock.now();
+    let result = state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT INTO high_cost (personal_number, period_start, paid_before, frikort_until) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (personal_number) DO UPDATE SET period_start = ?2, paid_before = ?3, frikort_until = ?4",
+                params![h.personal_number, now, h.paid_before, h.frikort_until],
+            )
+        })
+        .await;
+    match result {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,358 @@
+//! Booked visits: who sees which, the check-in window on a fixed clock, fees, payments that are
+//! never taken twice, receipts, cancel and reschedule, the reminder SMS, and the kiosk.
+
+mod common;
+
+use axum::{Router, body::Body, http::Request};
+use common::*;
+use ingang_server::AppState;
+use serde_json::{Value, json};
+
+const ANNA: &str = "198001139297";
+const ERIK: &str = "197905041237";
+const SARA: &str = "198509223452";
+const KIM: &str = "199407712380";
+
+async fn call(app: &Router, method: &str, uri: &str, auth: &str, key: Option<&str>, body: Option<Value>) -> (u16, Value) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("x-ingang-csrf", "1")
+        .header("host", "app.test")
+        .header("origin", "http://app.test");
+    if let Some(token) = auth.strip_prefix("Bearer ") {
+        req = req.header("authorization", format!("Bearer {token}"));
+    } else if !auth.is_empty() {
+        req = req.header("cookie", auth);
+    }
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let res = send(app, req.body(Body::from(body.map(|b| b.to_string()).unwrap_or_default())).unwrap()).await;
+    let status = res.status().as_u16();
+    let bytes = body_bytes(res).await;
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn book(app: &Router, pnr: &str, minutes: i64) -> String {
+    let (status, v) = call(
+        app,
+        "POST",
+        "/test/visits",
+        "",
+        None,
+        Some(json!({ "personalNumber": pnr, "unitId": "hc-gibraltar", "startsInMinutes": minutes })),
+    )
+    .await;
+    assert_eq!(status, 201, "{v}");
+    v["id"].as_str().unwrap().to_owned()
+}
+
+async fn set_clock(app: &Router, at: Option<i64>) -> Value {
+    call(app, "PUT", "/test/clock", "", None, Some(json!({ "at": at }))).await.1
+}
+
+async fn form(app: &Router, uri: &str, body: &str) -> u16 {
+    let req = Request::post(uri).header("content-type", "application/x-www-form-urlencoded").body(Body::from(body.to_owned())).unwrap();
+    send(app, req).await.status().as_u16()
+}
+
+async fn setup() -> (Router, AppState) {
+    demo_app().await
+}
+
+#[tokio::test]
+async fn a_family_sees_its_visits_and_nobody_else_reaches_them() {
+    let (app, state) = setup().await;
+    let anna = login(&app, &state, ANNA).await;
+    let erik = login(&app, &state, ERIK).await;
+    let (s, list) = call(&app, "GET", "/api/v1/visits", &anna, None, None).await;
+    assert_eq!(s, 200);
+    let names: Vec<&str> = list["upcoming"].as_array().unwrap().iter().map(|v| v["personName"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Anna Andersson") && names.contains(&"Noah Andersson") && names.contains(&"Elsa Andersson"), "{names:?}");
+    assert!(!names.contains(&"Erik Lindqvist"));
+    assert_eq!(list["past"][0]["id"], "demo-anna-tidigare");
+    assert_eq!(list["past"][0]["payment"]["status"], "PAID");
+    // soonest first; a clinic visit has its address and what to bring
+    let first = &list["upcoming"][0];
+    assert_eq!(first["id"], "demo-anna-lakare");
+    assert_eq!(first["address"], "Gibraltargatan 10, Luleå");
+    assert_eq!(first["bring"][0], "Legitimation");
+
+    for (method, path) in [
+        ("GET", "/api/v1/visits/demo-anna-lakare"),
+        ("GET", "/api/v1/visits/demo-anna-lakare/fee"),
+        ("GET", "/api/v1/visits/demo-anna-lakare/slots"),
+        ("POST", "/api/v1/visits/demo-anna-lakare/cancel"),
+        ("POST", "/api/v1/visits/demo-anna-lakare/check-in"),
+        ("GET", "/api/v1/payments/demo-anna-tidigare-kort"),
+        ("GET", "/api/v1/payments/demo-anna-tidigare-kort/receipt"),
+    ] {
+        assert_eq!(call(&app, method, path, &erik, None, None).await.0, 404, "{method} {path}");
+    }
+    let (s, _) = call(&app, "POST", "/api/v1/visits/demo-anna-lakare/payments", &erik, Some("k"), Some(json!({"method": "invoice"}))).await;
+    assert_eq!(s, 404);
+    assert_eq!(call(&app, "GET", "/api/v1/visits", "", None, None).await.0, 401);
+    // still booked after Erik's attempts
+    let (_, v) = call(&app, "GET", "/api/v1/visits/demo-anna-lakare", &anna, None, None).await;
+    assert_eq!(v["status"], "booked");
+    // the receipt of the past visit
+    let (s, r) = call(&app, "GET", "/api/v1/payments/demo-anna-tidigare-kort/receipt", &anna, None, None).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!((r["number"].as_str(), r["total"].as_u64(), r["vat"].as_u64()), (Some("K0000001"), Some(300), Some(0)));
+}
+
+#[tokio::test]
+async fn check_in_opens_30_minutes_before_and_closes_at_the_start() {
+    let (app, state) = setup().await;
+    let erik = login(&app, &state, ERIK).await;
+    let now = state.clock.now();
+    set_clock(&app, Some(now)).await;
+    let id = book(&app, ERIK, 60).await;
+    let path = format!("/api/v1/visits/{id}/check-in");
+    let (_, v) = call(&app, "GET", &format!("/api/v1/visits/{id}"), &erik, None, None).await;
+    assert_eq!(v["checkIn"]["state"], "notYet");
+    assert_eq!(v["checkIn"]["opensAt"], now + 30 * 60);
+    let (s, e) = call(&app, "POST", &path, &erik, None, None).await;
+    assert_eq!((s, e["code"].as_str()), (409, Some("check_in_not_open")));
+    // 29 minutes before: open
+    set_clock(&app, Some(now + 31 * 60)).await;
+    let (s, v) = call(&app, "POST", &path, &erik, None, None).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!((v["status"].as_str(), v["checkIn"]["state"].as_str(), v["amountDue"].as_u64()), (Some("checkedIn"), Some("done"), Some(300)));
+    // twice is harmless
+    let (s, again) = call(&app, "POST", &path, &erik, None, None).await;
+    assert_eq!((s, again["status"].as_str()), (200, Some("checkedIn")));
+    // another visit, after its start: closed
+    let late = book(&app, ERIK, 10).await;
+    set_clock(&app, Some(now + 42 * 60)).await;
+    let (s, e) = call(&app, "POST", &format!("/api/v1/visits/{late}/check-in"), &erik, None, None).await;
+    assert_eq!((s, e["code"].as_str()), (409, Some("check_in_closed")));
+    set_clock(&app, None).await;
+}
+
+#[tokio::test]
+async fn fees_children_frikort_and_the_ceiling() {
+    let (app, state) = setup().await;
+    let anna = login(&app, &state, ANNA).await;
+    let sara = login(&app, &state, SARA).await;
+    let kim = login(&app, &state, KIM).await;
+    let (_, people) = call(&app, "GET", "/api/v1/me/people", &anna, None, None).await;
+    let noah = people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == "Noah").unwrap()["personalNumber"]
+        .as_str()
+        .unwrap()
+        .replace('-', "");
+    let child = book(&app, &noah, 10).await;
+    let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{child}/fee"), &anna, None, None).await;
+    assert_eq!((fee["total"].as_u64(), fee["lines"][1]["kind"].as_str()), (Some(0), Some("youngAge")), "{fee}");
+    let (_, v) = call(&app, "POST", &format!("/api/v1/visits/{child}/check-in"), &anna, None, None).await;
+    assert_eq!(v["status"], "checkedIn");
+    assert!(v.get("amountDue").is_none());
+    let (s, e) = call(&app, "POST", &format!("/api/v1/visits/{child}/payments"), &anna, Some("x"), Some(json!({"method": "card"}))).await;
+    assert_eq!((s, e["code"].as_str()), (409, Some("nothing_to_pay")));
+
+    let until = state.clock.now() + 100 * 86_400;
+    call(&app, "PUT", "/test/high-cost", "", None, Some(json!({"personalNumber": SARA, "paidBefore": 1450, "frikortUntil": until}))).await;
+    let frikort = book(&app, SARA, 10).await;
+    let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{frikort}/fee"), &sara, None, None).await;
+    assert_eq!((fee["total"].as_u64(), fee["lines"][1]["kind"].as_str()), (Some(0), Some("frikort")), "{fee}");
+    assert!(fee["frikortUntil"].is_string());
+
+    call(&app, "PUT", "/test/high-cost", "", None, Some(json!({"personalNumber": KIM, "paidBefore": 1300}))).await;
+    let partial = book(&app, KIM, 10).await;
+    let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{partial}/fee"), &kim, None, None).await;
+    assert_eq!((fee["total"].as_u64(), fee["lines"][1]["amount"].as_i64()), (Some(150), Some(-150)), "{fee}");
+    assert_eq!(fee["invoiceAddress"], "Skeppsbrogatan 7, 972 31 Luleå");
+    // paid by invoice: 150 + 50; the period reaches the ceiling, so the next visit is free
+    call(&app, "POST", &format!("/api/v1/visits/{partial}/check-in"), &kim, None, None).await;
+    let (s, p) = call(&app, "POST", &format!("/api/v1/visits/{partial}/payments"), &kim, Some("i1"), Some(json!({"method": "invoice"}))).await;
+    assert_eq!(s, 201, "{p}");
+    assert_eq!((p["status"].as_str(), p["total"].as_u64(), p["fee"].as_u64()), (Some("INVOICED"), Some(200), Some(50)));
+    assert!(p["dueDate"].is_string());
+    let next = book(&app, KIM, 20).await;
+    let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{next}/fee"), &kim, None, None).await;
+    assert_eq!((fee["total"].as_u64(), fee["paidInPeriod"].as_u64()), (Some(0), Some(1450)), "{fee}");
+}
+
+#[tokio::test]
+async fn a_payment_is_created_once_and_a_visit_is_never_charged_twice() {
+    let (app, state) = setup().await;
+    let erik = login(&app, &state, ERIK).await;
+    call(&app, "PUT", "/test/high-cost", "", None, Some(json!({"personalNumber": ERIK, "paidBefore": 0}))).await;
+    let id = book(&app, ERIK, 10).await;
+    let pay = format!("/api/v1/visits/{id}/payments");
+    let (s, e) = call(&app, "POST", &pay, &erik, Some("a"), Some(json!({"method": "card"}))).await;
+    assert_eq!((s, e["code"].as_str()), (409, Some("not_checked_in")));
+    call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
+    let body = json!({"method": "card", "returnUrl": "http://app.test/bokade-tider/x"});
+    let (s1, p1) = call(&app, "POST", &pay, &erik, Some("k1"), Some(body.clone())).await;
+    let (s2, p2) = call(&app, "POST", &pay, &erik, Some("k1"), Some(body.clone())).await;
+    assert_eq!((s1, s2), (201, 200));
+    assert_eq!(p1["id"], p2["id"]);
+    assert_eq!(p1["status"], "CREATED");
+    let (s, _) = call(&app, "POST", &pay, &erik, Some("k9"), Some(json!({"method": "card", "returnUrl": "https://evil.example/"}))).await;
+    assert_eq!(s, 400);
+    let pid = p1["id"].as_str().unwrap();
+    assert_eq!(p1["redirectUrl"].as_str(), Some(format!("/test-pay/card/{pid}").as_str()));
+    // declined card, then a new attempt that succeeds with the extra verification step
+    assert_eq!(form(&app, &format!("/test-pay/card/{pid}"), "number=4000+0000+0000+0002&action=pay").await, 303);
+    let (_, p) = call(&app, "GET", &format!("/api/v1/payments/{pid}"), &erik, None, None).await;
+    assert_eq!(p["status"], "DECLINED");
+    let (_, p3) = call(&app, "POST", &pay, &erik, Some("k2"), Some(body.clone())).await;
+    let pid3 = p3["id"].as_str().unwrap();
+    assert_eq!(form(&app, &format!("/test-pay/card/{pid3}"), "number=4000000000003220&action=pay").await, 200);
+    assert_eq!(form(&app, &format!("/test-pay/card/{pid3}/verify"), "code=1234").await, 303);
+    let (_, p) = call(&app, "GET", &format!("/api/v1/payments/{pid3}"), &erik, None, None).await;
+    assert_eq!(p["status"], "PAID");
+    // a third key cannot charge again
+    let (s, e) = call(&app, "POST", &pay, &erik, Some("k3"), Some(json!({"method": "swish"}))).await;
+    assert_eq!((s, e["code"].as_str()), (409, Some("already_paid")));
+    let count: i64 = state
+        .db
+        .call(move |c| c.query_row("SELECT COUNT(*) FROM payments WHERE visit_id = ?1 AND status = 'PAID'", [id], |r| r.get(0)))
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let (s, r) = call(&app, "GET", &format!("/api/v1/payments/{pid3}/receipt"), &erik, None, None).await;
+    assert_eq!((s, r["total"].as_u64(), r["method"].as_str()), (200, Some(300), Some("card")));
+    // a declined payment has no receipt
+    assert_eq!(call(&app, "GET", &format!("/api/v1/payments/{pid}/receipt"), &erik, None, None).await.0, 404);
+}
+
+#[tokio::test]
+async fn swish_requests_are_paid_declined_or_time_out() {
+    let (app, state) = setup().await;
+    let erik = login(&app, &state, ERIK).await;
+    let now = state.clock.now();
+    set_clock(&app, Some(now)).await;
+    let id = book(&app, ERIK, 10).await;
+    call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
+    let pay = format!("/api/v1/visits/{id}/payments");
+    let (_, p) = call(&app, "POST", &pay, &erik, Some("s1"), Some(json!({"method": "swish", "returnUrl": "/bokade-tider"}))).await;
+    assert!(p["swish"]["appUrl"].as_str().unwrap().starts_with("swish://paymentrequest?token="), "{p}");
+    let pid = p["id"].as_str().unwrap().to_owned();
+    assert_eq!(form(&app, "/test-swish", &format!("id={pid}&action=decline")).await, 303);
+    let (_, p) = call(&app, "GET", &format!("/api/v1/payments/{pid}"), &erik, None, None).await;
+    assert_eq!((p["status"].as_str(), p["errorCode"].as_str()), (Some("DECLINED"), Some("RF07")));
+    // nobody answers: ERROR / TM01 after three minutes
+    let (_, p) = call(&app, "POST", &pay, &erik, Some("s2"), Some(json!({"method": "swish"}))).await;
+    let pid = p["id"].as_str().unwrap().to_owned();
+    set_clock(&app, Some(now + 181)).await;
+    let (_, p) = call(&app, "GET", &format!("/api/v1/payments/{pid}"), &erik, None, None).await;
+    assert_eq!((p["status"].as_str(), p["errorCode"].as_str()), (Some("ERROR"), Some("TM01")));
+    // a new request cancels a waiting one
+    let (_, a) = call(&app, "POST", &pay, &erik, Some("s3"), Some(json!({"method": "swish"}))).await;
+    let (_, b) = call(&app, "POST", &pay, &erik, Some("s4"), Some(json!({"method": "swish"}))).await;
+    let (_, a) = call(&app, "GET", &format!("/api/v1/payments/{}", a["id"].as_str().unwrap()), &erik, None, None).await;
+    assert_eq!(a["status"], "CANCELLED");
+    assert_eq!(form(&app, "/test-swish", &format!("id={}&action=pay", b["id"].as_str().unwrap())).await, 303);
+    let (_, v) = call(&app, "GET", &format!("/api/v1/visits/{id}"), &erik, None, None).await;
+    assert_eq!(v["payment"]["method"], "swish");
+    assert!(v.get("amountDue").is_none());
+    set_clock(&app, None).await;
+}
+
+#[tokio::test]
+async fn cancel_and_reschedule_follow_the_units_rules() {
+    let (app, state) = setup().await;
+    let anna = login(&app, &state, ANNA).await;
+    let erik = login(&app, &state, ERIK).await;
+    let (_, slots) = call(&app, "GET", "/api/v1/visits/demo-anna-lakare/slots", &anna, None, None).await;
+    let slot = slots["slots"][0].clone();
+    assert!(slot["id"].is_string(), "{slots}");
+    let body = json!({ "slotId": slot["id"] });
+    let (s, v) = call(&app, "POST", "/api/v1/visits/demo-anna-lakare/reschedule", &anna, None, Some(body.clone())).await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["startsAt"], slot["startsAt"]);
+    // the same move again is harmless; the slot is no longer offered
+    assert_eq!(call(&app, "POST", "/api/v1/visits/demo-anna-lakare/reschedule", &anna, None, Some(body.clone())).await.0, 200);
+    let (_, slots) = call(&app, "GET", "/api/v1/visits/demo-anna-lakare/slots", &anna, None, None).await;
+    assert!(slots["slots"].as_array().unwrap().iter().all(|s| s["id"] != slot["id"]));
+    // the video visit cannot take a clinic slot
+    assert_eq!(call(&app, "POST", "/api/v1/visits/demo-anna-video/reschedule", &anna, None, Some(body)).await.0, 404);
+
+    // a visit within 24 hours: cancelling costs the missed-visit fee
+    let soon = book(&app, ERIK, 120).await;
+    let (_, v) = call(&app, "GET", &format!("/api/v1/visits/{soon}"), &erik, None, None).await;
+    assert_eq!((v["canReschedule"].as_bool(), v["cancelPolicy"]["lateFee"].as_u64()), (Some(false), Some(400)));
+    let (s, v) = call(&app, "POST", &format!("/api/v1/visits/{soon}/cancel"), &erik, None, None).await;
+    assert_eq!((s, v["status"].as_str(), v["lateCancelFee"].as_u64()), (200, Some("cancelled"), Some(400)));
+    assert_eq!(call(&app, "POST", &format!("/api/v1/visits/{soon}/cancel"), &erik, None, None).await.0, 200);
+    let (_, list) = call(&app, "GET", "/api/v1/visits", &erik, None, None).await;
+    assert!(list["past"].as_array().unwrap().iter().any(|v| v["id"] == soon.as_str()));
+    // in time: free
+    let (s, v) = call(&app, "POST", "/api/v1/visits/demo-anna-video/cancel", &anna, None, None).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("cancelled")));
+    assert!(v.get("lateCancelFee").is_none());
+}
+
+#[tokio::test]
+async fn the_reminder_sms_links_to_check_in_once() {
+    let (app, state) = setup().await;
+    let erik = login(&app, &state, ERIK).await;
+    let (s, _) = call(&app, "PUT", "/api/v1/me/contact", &erik, None, Some(json!({"mobile": "070-123 45 67", "notifications": {"sms": true, "email": false, "push": false}}))).await;
+    assert_eq!(s, 200);
+    let now = state.clock.now();
+    let id = book(&app, ERIK, 150).await;
+    assert_eq!(set_clock(&app, Some(now)).await["remindersSent"], 0);
+    assert_eq!(set_clock(&app, Some(now + 31 * 60)).await["remindersSent"], 1);
+    assert_eq!(set_clock(&app, Some(now + 32 * 60)).await["remindersSent"], 0);
+    let rows: Vec<(String, String)> = state
+        .db
+        .call(move |c| {
+            let mut st = c.prepare("SELECT to_number, body FROM sms_outbox WHERE visit_id = ?1")?;
+            let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect()
+        })
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].0, "+46701234567");
+    assert!(rows[0].1.contains("/bokade-tider/"), "{}", rows[0].1);
+    set_clock(&app, None).await;
+}
+
+#[tokio::test]
+async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
+    let (app, state) = setup().await;
+    let (s, e) = call(&app, "POST", "/api/v1/kiosk/check-ins", "", None, Some(json!({"unitId": "hc-gibraltar", "personalNumber": "19800113-9298"}))).await;
+    assert_eq!((s, e["code"].as_str()), (400, Some("invalid_personal_number")));
+    let id = book(&app, ERIK, 10).await;
+    let start = || json!({"unitId": "hc-gibraltar", "personalNumber": "197905041237"});
+    let sim = state.bankid_sim.clone().unwrap();
+
+    // somebody else's BankID does not identify Erik
+    let (s, k) = call(&app, "POST", "/api/v1/kiosk/check-ins", "", None, Some(start())).await;
+    assert_eq!(s, 201);
+    assert!(k["qr"].as_str().unwrap().starts_with("bankid."));
+    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
+    sim.complete(&order.order_ref, ingang_server::demo::identity(SARA).unwrap(), std::time::Instant::now()).unwrap();
+    let bearer = format!("Bearer {}", k["token"].as_str().unwrap());
+    let (_, k2) = call(&app, "GET", &format!("/api/v1/kiosk/check-ins/{}", k["id"].as_str().unwrap()), &bearer, None, None).await;
+    assert_eq!((k2["state"].as_str(), k2["hintCode"].as_str()), (Some("failed"), Some("wrongPerson")));
+
+    let (_, k) = call(&app, "POST", "/api/v1/kiosk/check-ins", "", None, Some(start())).await;
+    let kid = k["id"].as_str().unwrap().to_owned();
+    let bearer = format!("Bearer {}", k["token"].as_str().unwrap());
+    // before BankID the token reaches nothing
+    assert_eq!(call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &bearer, None, None).await.0, 401);
+    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
+    sim.complete(&order.order_ref, ingang_server::demo::identity(ERIK).unwrap(), std::time::Instant::now()).unwrap();
+    let (_, k) = call(&app, "GET", &format!("/api/v1/kiosk/check-ins/{kid}"), &bearer, None, None).await;
+    assert_eq!(k["state"], "identified", "{k}");
+    assert_eq!(k["givenName"], "Erik");
+    assert!(k["visits"].as_array().unwrap().iter().any(|v| v["id"] == id.as_str()));
+    let (s, v) = call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &bearer, None, None).await;
+    assert_eq!((s, v["status"].as_str()), (200, Some("checkedIn")));
+    // only Erik's visits at this unit, nothing else of the API
+    assert_eq!(call(&app, "GET", "/api/v1/visits/demo-anna-lakare", &bearer, None, None).await.0, 404);
+    assert_eq!(call(&app, "GET", "/api/v1/visits/demo-erik-telefon", &bearer, None, None).await.0, 404);
+    assert_eq!(call(&app, "POST", &format!("/api/v1/visits/{id}/cancel"), &bearer, None, None).await.0, 404);
+    assert_eq!(call(&app, "GET", "/api/v1/cases", &bearer, None, None).await.0, 401);
+    // ended: the token is dead
+    assert_eq!(call(&app, "DELETE", &format!("/api/v1/kiosk/check-ins/{kid}"), &bearer, None, None).await.0, 204);
+    assert_eq!(call(&app, "GET", &format!("/api/v1/visits/{id}"), &bearer, None, None).await.0, 401);
+}
