@@ -21,6 +21,7 @@ use crate::{
         cases::{CasePage, CasesPage},
         contact::ContactPage,
         inbox::InboxPage,
+        kiosk::KioskApp,
         login::LoginPage,
         not_found::NotFoundPage,
         preview::PreviewPage,
@@ -30,7 +31,7 @@ use crate::{
         },
         settings::SettingsPage,
         start::StartPage,
-        visits::VisitsPage,
+        visits::{VisitsPage, receipt::ReceiptPage, visit::VisitPage},
     },
     pwa, t,
 };
@@ -71,6 +72,12 @@ fn Routed(config: AppConfig) -> impl IntoView {
         async move { api.health().await }
     });
 
+    // the waiting-room tablet: no frame, no menu, no session (see `pages::kiosk`)
+    let kiosk = window().location().pathname().is_ok_and(|p| p == "/kiosk" || p.starts_with("/kiosk/"));
+    if kiosk {
+        return view! { <KioskApp /> }.into_any();
+    }
+
     view! {
         <Router>
             <Shell>
@@ -87,6 +94,8 @@ fn Routed(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/arenden") view=CasesPage />
                     <Route path=path!("/arenden/:id") view=CasePage />
                     <Route path=path!("/bokade-tider") view=VisitsPage />
+                    <Route path=path!("/bokade-tider/:id") view=VisitPage />
+                    <Route path=path!("/kvitto/:id") view=ReceiptPage />
                     <Route path=path!("/inkorg") view=InboxPage />
                     <Route path=path!("/installningar") view=SettingsPage />
                     <Route path=path!("/tillganglighet") view=AccessibilityPage />
@@ -96,6 +105,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
             </Shell>
         </Router>
     }
+    .into_any()
 }
 
 /// Shown when `/config.json` is missing, unreachable or malformed.

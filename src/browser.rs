@@ -147,3 +147,42 @@ pub fn local_time_in(time_zone: &str) -> Option<ingang_api::hours::LocalTime> {
 pub fn random_uuid() -> String {
     web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
 }
+
+/// A moment shown in the unit's time zone and the user's language through `Intl` (no date crate
+/// in the wasm): `full` gives weekday and date with the time, otherwise the time only.
+pub fn moment_text(seconds: i64, time_zone: &str, locale: &str, full: bool) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
+    let options = js_sys::Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
+    };
+    set("timeZone", time_zone);
+    if full {
+        set("dateStyle", "full");
+    }
+    set("timeStyle", "short");
+    // an unknown zone makes Intl throw: fall back to the browser's own zone
+    let text = js_sys::Reflect::get(&date, &JsValue::from_str("toLocaleString"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call2(&date, &JsValue::from_str(locale), &options).ok())
+        .and_then(|v| v.as_string());
+    text.unwrap_or_else(|| date.to_locale_string(locale, &JsValue::UNDEFINED).into())
+}
+
+/// Whether the device's main pointer is a finger (a phone or tablet): Swish opens on this device.
+pub fn touch_device() -> bool {
+    web_sys::window().and_then(|w| w.match_media("(pointer: coarse)").ok().flatten()).is_some_and(|m| m.matches())
+}
+
+/// The page's origin, e.g. `https://ingang.example`.
+pub fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+/// Leaves the app for `url` (a payment provider's page).
+pub fn go_to(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().assign(url);
+    }
+}

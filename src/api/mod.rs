@@ -14,6 +14,9 @@ use ingang_api::{
     auth::{LoginStarted, LoginStatus, SessionInfo, StartLogin},
     cases::{Case, CaseList, NewCase},
     people::{ContactDetails, DraftKey, PeopleList},
+    visits::{
+        Fee, KioskCheckIn, NewKioskCheckIn, NewPayment, Payment, Receipt, Reschedule, SlotList, Visit, VisitList,
+    },
 };
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
@@ -289,10 +292,113 @@ impl Api {
             .unwrap_or_else(|_| url.to_owned())
     }
 
+    /// Sends a request for the visit endpoints: signed in (cookie), or as a kiosk check-in
+    /// (`bearer`: its token, never stored).
+    async fn visit_call<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        bearer: Option<&str>,
+        key: Option<&str>,
+    ) -> Result<T, ApiError> {
+        let auth = bearer.map(|t| format!("Bearer {t}"));
+        let mut headers: Vec<(&str, &str)> = vec![];
+        if let Some(a) = &auth {
+            headers.push(("Authorization", a));
+        }
+        if let Some(k) = key {
+            headers.push(("Idempotency-Key", k));
+        }
+        self.send_with(method, path, body, &headers).await
+    }
+
+    /// The user's and their children's booked visits.
+    pub async fn visits(&self) -> Result<VisitList, ApiError> {
+        self.get("/visits").await
+    }
+
+    pub async fn visit(&self, id: &str, bearer: Option<&str>) -> Result<Visit, ApiError> {
+        self.visit_call("GET", &format!("/visits/{}", enc(id)), None, bearer, None).await
+    }
+
+    pub async fn visit_fee(&self, id: &str, bearer: Option<&str>) -> Result<Fee, ApiError> {
+        self.visit_call("GET", &format!("/visits/{}/fee", enc(id)), None, bearer, None).await
+    }
+
+    /// Checks in; harmless when already done.
+    pub async fn check_in(&self, id: &str, bearer: Option<&str>) -> Result<Visit, ApiError> {
+        self.visit_call("POST", &format!("/visits/{}/check-in", enc(id)), None, bearer, None).await
+    }
+
+    pub async fn cancel_visit(&self, id: &str) -> Result<Visit, ApiError> {
+        self.send("POST", &format!("/visits/{}/cancel", enc(id)), None).await
+    }
+
+    pub async fn slots(&self, id: &str) -> Result<SlotList, ApiError> {
+        self.get(&format!("/visits/{}/slots", enc(id))).await
+    }
+
+    pub async fn reschedule(&self, id: &str, slot_id: &str) -> Result<Visit, ApiError> {
+        let body = serde_json::to_string(&Reschedule { slot_id: slot_id.into() }).unwrap_or_default();
+        self.send("POST", &format!("/visits/{}/reschedule", enc(id)), Some(&body)).await
+    }
+
+    /// Starts a payment; the same `key` never creates a second one (a double tap, a retry).
+    pub async fn pay(
+        &self,
+        visit: &str,
+        payment: &NewPayment,
+        key: &str,
+        bearer: Option<&str>,
+    ) -> Result<Payment, ApiError> {
+        let body = serde_json::to_string(payment).unwrap_or_default();
+        self.visit_call("POST", &format!("/visits/{}/payments", enc(visit)), Some(&body), bearer, Some(key)).await
+    }
+
+    pub async fn payment(&self, id: &str, bearer: Option<&str>) -> Result<Payment, ApiError> {
+        self.visit_call("GET", &format!("/payments/{}", enc(id)), None, bearer, None).await
+    }
+
+    pub async fn cancel_payment(&self, id: &str, bearer: Option<&str>) -> Result<Payment, ApiError> {
+        self.visit_call("POST", &format!("/payments/{}/cancel", enc(id)), None, bearer, None).await
+    }
+
+    pub async fn receipt(&self, id: &str) -> Result<Receipt, ApiError> {
+        self.get(&format!("/payments/{}/receipt", enc(id))).await
+    }
+
+    /// A link from the API (a hosted payment page), resolved against the API's address.
+    pub fn link(&self, url: &str) -> String {
+        self.resolve(url)
+    }
+
+    /// Starts a kiosk check-in (BankID on the patient's phone).
+    pub async fn kiosk_start(&self, unit_id: &str, personal_number: &str) -> Result<KioskCheckIn, ApiError> {
+        let body = serde_json::to_string(&NewKioskCheckIn {
+            unit_id: unit_id.into(),
+            personal_number: personal_number.into(),
+        })
+        .unwrap_or_default();
+        self.send("POST", "/kiosk/check-ins", Some(&body)).await
+    }
+
+    pub async fn kiosk_status(&self, id: &str, token: &str) -> Result<KioskCheckIn, ApiError> {
+        self.visit_call("GET", &format!("/kiosk/check-ins/{}", enc(id)), None, Some(token), None).await
+    }
+
+    pub async fn kiosk_end(&self, id: &str, token: &str) -> Result<(), ApiError> {
+        self.visit_call("DELETE", &format!("/kiosk/check-ins/{}", enc(id)), None, Some(token), None).await
+    }
+
     /// The key for this user's encrypted drafts.
     pub async fn draft_key(&self) -> Result<DraftKey, ApiError> {
         self.get("/me/draft-key").await
     }
+}
+
+fn enc(s: &str) -> String {
+    js_sys::encode_uri_component(s).into()
 }
 
 pub fn use_api() -> Api {

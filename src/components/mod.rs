@@ -11,6 +11,7 @@ pub mod open_status;
 pub mod page;
 pub mod person_chooser;
 pub mod protected;
+pub mod qr_code;
 pub mod questionnaire;
 pub mod session_timer;
 pub mod update_banner;

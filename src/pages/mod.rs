@@ -5,6 +5,7 @@ pub mod accessibility;
 pub mod cases;
 pub mod contact;
 pub mod inbox;
+pub mod kiosk;
 pub mod login;
 pub mod not_found;
 pub mod preview;

@@ -113,6 +113,8 @@ export const ROUTES: { path: string; heading: string; protected?: boolean }[] = 
   { path: '/arenden', heading: 'Mina ärenden', protected: true },
   { path: '/arenden/finns-inte', heading: 'Ditt ärende', protected: true },
   { path: '/bokade-tider', heading: 'Bokade tider', protected: true },
+  { path: '/bokade-tider/finns-inte', heading: 'Ditt besök', protected: true },
+  { path: '/kvitto/finns-inte', heading: 'Kvitto', protected: true },
   { path: '/inkorg', heading: 'Inkorg', protected: true },
   { path: '/installningar', heading: 'Inställningar' },
   { path: '/tillganglighet', heading: 'Tillgänglighetsredogörelse' },

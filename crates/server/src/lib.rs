@@ -112,7 +112,8 @@ impl AppState {
 
 /// The whole application: API, OpenAPI document, static app, security headers.
 pub fn app(state: AppState, config: &Config) -> Router {
-    let api = routes::api_router(state.clone()).merge(test_pages::router(state.clone()))
+    let api = routes::api_router(state.clone())
+        .merge(test_pages::router(state.clone()))
         .merge(test_payments::router(state.clone()))
         .merge(staff::router(state));
     let router = match &config.static_dir {

@@ -515,7 +515,8 @@ async fn visits_today(State(state): State<AppState>, headers: HeaderMap) -> Resp
     use ingang_api::visits::stockholm_offset;
     let now = state.clock.now();
     let day = (now + stockholm_offset(now)).div_euclid(86_400);
-    type VisitRow = (String, String, String, String, i64, String, Option<i64>, Option<i64>, Option<String>, Option<String>);
+    type VisitRow =
+        (String, String, String, String, i64, String, Option<i64>, Option<i64>, Option<String>, Option<String>);
     let rows: Vec<VisitRow> = state
         .db
         .call(move |conn| {

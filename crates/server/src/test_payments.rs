@@ -65,11 +65,9 @@ async fn waiting(state: &AppState, id: &str) -> Option<Waiting> {
     state
         .db
         .call(move |conn| {
-            conn.query_row(
-                "SELECT amount + fee, status, return_url, method FROM payments WHERE id = ?1",
-                [id],
-                |r| Ok(Waiting { amount: r.get(0)?, status: r.get(1)?, return_url: r.get(2)?, method: r.get(3)? }),
-            )
+            conn.query_row("SELECT amount + fee, status, return_url, method FROM payments WHERE id = ?1", [id], |r| {
+                Ok(Waiting { amount: r.get(0)?, status: r.get(1)?, return_url: r.get(2)?, method: r.get(3)? })
+            })
             .optional()
         })
         .await

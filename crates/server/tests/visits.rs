@@ -13,7 +13,14 @@ const ERIK: &str = "197905041237";
 const SARA: &str = "198509223452";
 const KIM: &str = "199407712380";
 
-async fn call(app: &Router, method: &str, uri: &str, auth: &str, key: Option<&str>, body: Option<Value>) -> (u16, Value) {
+async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    auth: &str,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
     let mut req = Request::builder()
         .method(method)
         .uri(uri)
@@ -56,7 +63,10 @@ async fn set_clock(app: &Router, at: Option<i64>) -> Value {
 }
 
 async fn form(app: &Router, uri: &str, body: &str) -> u16 {
-    let req = Request::post(uri).header("content-type", "application/x-www-form-urlencoded").body(Body::from(body.to_owned())).unwrap();
+    let req = Request::post(uri)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
     send(app, req).await.status().as_u16()
 }
 
@@ -71,8 +81,12 @@ async fn a_family_sees_its_visits_and_nobody_else_reaches_them() {
     let erik = login(&app, &state, ERIK).await;
     let (s, list) = call(&app, "GET", "/api/v1/visits", &anna, None, None).await;
     assert_eq!(s, 200);
-    let names: Vec<&str> = list["upcoming"].as_array().unwrap().iter().map(|v| v["personName"].as_str().unwrap()).collect();
-    assert!(names.contains(&"Anna Andersson") && names.contains(&"Noah Andersson") && names.contains(&"Elsa Andersson"), "{names:?}");
+    let names: Vec<&str> =
+        list["upcoming"].as_array().unwrap().iter().map(|v| v["personName"].as_str().unwrap()).collect();
+    assert!(
+        names.contains(&"Anna Andersson") && names.contains(&"Noah Andersson") && names.contains(&"Elsa Andersson"),
+        "{names:?}"
+    );
     assert!(!names.contains(&"Erik Lindqvist"));
     assert_eq!(list["past"][0]["id"], "demo-anna-tidigare");
     assert_eq!(list["past"][0]["payment"]["status"], "PAID");
@@ -93,7 +107,15 @@ async fn a_family_sees_its_visits_and_nobody_else_reaches_them() {
     ] {
         assert_eq!(call(&app, method, path, &erik, None, None).await.0, 404, "{method} {path}");
     }
-    let (s, _) = call(&app, "POST", "/api/v1/visits/demo-anna-lakare/payments", &erik, Some("k"), Some(json!({"method": "invoice"}))).await;
+    let (s, _) = call(
+        &app,
+        "POST",
+        "/api/v1/visits/demo-anna-lakare/payments",
+        &erik,
+        Some("k"),
+        Some(json!({"method": "invoice"})),
+    )
+    .await;
     assert_eq!(s, 404);
     assert_eq!(call(&app, "GET", "/api/v1/visits", "", None, None).await.0, 401);
     // still booked after Erik's attempts
@@ -122,7 +144,10 @@ async fn check_in_opens_30_minutes_before_and_closes_at_the_start() {
     set_clock(&app, Some(now + 31 * 60)).await;
     let (s, v) = call(&app, "POST", &path, &erik, None, None).await;
     assert_eq!(s, 200, "{v}");
-    assert_eq!((v["status"].as_str(), v["checkIn"]["state"].as_str(), v["amountDue"].as_u64()), (Some("checkedIn"), Some("done"), Some(300)));
+    assert_eq!(
+        (v["status"].as_str(), v["checkIn"]["state"].as_str(), v["amountDue"].as_u64()),
+        (Some("checkedIn"), Some("done"), Some(300))
+    );
     // twice is harmless
     let (s, again) = call(&app, "POST", &path, &erik, None, None).await;
     assert_eq!((s, again["status"].as_str()), (200, Some("checkedIn")));
@@ -141,21 +166,38 @@ async fn fees_children_frikort_and_the_ceiling() {
     let sara = login(&app, &state, SARA).await;
     let kim = login(&app, &state, KIM).await;
     let (_, people) = call(&app, "GET", "/api/v1/me/people", &anna, None, None).await;
-    let noah = people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == "Noah").unwrap()["personalNumber"]
-        .as_str()
-        .unwrap()
-        .replace('-', "");
+    let noah =
+        people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == "Noah").unwrap()["personalNumber"]
+            .as_str()
+            .unwrap()
+            .replace('-', "");
     let child = book(&app, &noah, 10).await;
     let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{child}/fee"), &anna, None, None).await;
     assert_eq!((fee["total"].as_u64(), fee["lines"][1]["kind"].as_str()), (Some(0), Some("youngAge")), "{fee}");
     let (_, v) = call(&app, "POST", &format!("/api/v1/visits/{child}/check-in"), &anna, None, None).await;
     assert_eq!(v["status"], "checkedIn");
     assert!(v.get("amountDue").is_none());
-    let (s, e) = call(&app, "POST", &format!("/api/v1/visits/{child}/payments"), &anna, Some("x"), Some(json!({"method": "card"}))).await;
+    let (s, e) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/visits/{child}/payments"),
+        &anna,
+        Some("x"),
+        Some(json!({"method": "card"})),
+    )
+    .await;
     assert_eq!((s, e["code"].as_str()), (409, Some("nothing_to_pay")));
 
     let until = state.clock.now() + 100 * 86_400;
-    call(&app, "PUT", "/test/high-cost", "", None, Some(json!({"personalNumber": SARA, "paidBefore": 1450, "frikortUntil": until}))).await;
+    call(
+        &app,
+        "PUT",
+        "/test/high-cost",
+        "",
+        None,
+        Some(json!({"personalNumber": SARA, "paidBefore": 1450, "frikortUntil": until})),
+    )
+    .await;
     let frikort = book(&app, SARA, 10).await;
     let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{frikort}/fee"), &sara, None, None).await;
     assert_eq!((fee["total"].as_u64(), fee["lines"][1]["kind"].as_str()), (Some(0), Some("frikort")), "{fee}");
@@ -168,7 +210,15 @@ async fn fees_children_frikort_and_the_ceiling() {
     assert_eq!(fee["invoiceAddress"], "Skeppsbrogatan 7, 972 31 Luleå");
     // paid by invoice: 150 + 50; the period reaches the ceiling, so the next visit is free
     call(&app, "POST", &format!("/api/v1/visits/{partial}/check-in"), &kim, None, None).await;
-    let (s, p) = call(&app, "POST", &format!("/api/v1/visits/{partial}/payments"), &kim, Some("i1"), Some(json!({"method": "invoice"}))).await;
+    let (s, p) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/visits/{partial}/payments"),
+        &kim,
+        Some("i1"),
+        Some(json!({"method": "invoice"})),
+    )
+    .await;
     assert_eq!(s, 201, "{p}");
     assert_eq!((p["status"].as_str(), p["total"].as_u64(), p["fee"].as_u64()), (Some("INVOICED"), Some(200), Some(50)));
     assert!(p["dueDate"].is_string());
@@ -193,7 +243,15 @@ async fn a_payment_is_created_once_and_a_visit_is_never_charged_twice() {
     assert_eq!((s1, s2), (201, 200));
     assert_eq!(p1["id"], p2["id"]);
     assert_eq!(p1["status"], "CREATED");
-    let (s, _) = call(&app, "POST", &pay, &erik, Some("k9"), Some(json!({"method": "card", "returnUrl": "https://evil.example/"}))).await;
+    let (s, _) = call(
+        &app,
+        "POST",
+        &pay,
+        &erik,
+        Some("k9"),
+        Some(json!({"method": "card", "returnUrl": "https://evil.example/"})),
+    )
+    .await;
     assert_eq!(s, 400);
     let pid = p1["id"].as_str().unwrap();
     assert_eq!(p1["redirectUrl"].as_str(), Some(format!("/test-pay/card/{pid}").as_str()));
@@ -212,7 +270,9 @@ async fn a_payment_is_created_once_and_a_visit_is_never_charged_twice() {
     assert_eq!((s, e["code"].as_str()), (409, Some("already_paid")));
     let count: i64 = state
         .db
-        .call(move |c| c.query_row("SELECT COUNT(*) FROM payments WHERE visit_id = ?1 AND status = 'PAID'", [id], |r| r.get(0)))
+        .call(move |c| {
+            c.query_row("SELECT COUNT(*) FROM payments WHERE visit_id = ?1 AND status = 'PAID'", [id], |r| r.get(0))
+        })
         .await
         .unwrap();
     assert_eq!(count, 1);
@@ -231,7 +291,9 @@ async fn swish_requests_are_paid_declined_or_time_out() {
     let id = book(&app, ERIK, 10).await;
     call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
     let pay = format!("/api/v1/visits/{id}/payments");
-    let (_, p) = call(&app, "POST", &pay, &erik, Some("s1"), Some(json!({"method": "swish", "returnUrl": "/bokade-tider"}))).await;
+    let (_, p) =
+        call(&app, "POST", &pay, &erik, Some("s1"), Some(json!({"method": "swish", "returnUrl": "/bokade-tider"})))
+            .await;
     assert!(p["swish"]["appUrl"].as_str().unwrap().starts_with("swish://paymentrequest?token="), "{p}");
     let pid = p["id"].as_str().unwrap().to_owned();
     assert_eq!(form(&app, "/test-swish", &format!("id={pid}&action=decline")).await, 303);
@@ -264,11 +326,15 @@ async fn cancel_and_reschedule_follow_the_units_rules() {
     let slot = slots["slots"][0].clone();
     assert!(slot["id"].is_string(), "{slots}");
     let body = json!({ "slotId": slot["id"] });
-    let (s, v) = call(&app, "POST", "/api/v1/visits/demo-anna-lakare/reschedule", &anna, None, Some(body.clone())).await;
+    let (s, v) =
+        call(&app, "POST", "/api/v1/visits/demo-anna-lakare/reschedule", &anna, None, Some(body.clone())).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["startsAt"], slot["startsAt"]);
     // the same move again is harmless; the slot is no longer offered
-    assert_eq!(call(&app, "POST", "/api/v1/visits/demo-anna-lakare/reschedule", &anna, None, Some(body.clone())).await.0, 200);
+    assert_eq!(
+        call(&app, "POST", "/api/v1/visits/demo-anna-lakare/reschedule", &anna, None, Some(body.clone())).await.0,
+        200
+    );
     let (_, slots) = call(&app, "GET", "/api/v1/visits/demo-anna-lakare/slots", &anna, None, None).await;
     assert!(slots["slots"].as_array().unwrap().iter().all(|s| s["id"] != slot["id"]));
     // the video visit cannot take a clinic slot
@@ -293,7 +359,15 @@ async fn cancel_and_reschedule_follow_the_units_rules() {
 async fn the_reminder_sms_links_to_check_in_once() {
     let (app, state) = setup().await;
     let erik = login(&app, &state, ERIK).await;
-    let (s, _) = call(&app, "PUT", "/api/v1/me/contact", &erik, None, Some(json!({"mobile": "070-123 45 67", "notifications": {"sms": true, "email": false, "push": false}}))).await;
+    let (s, _) = call(
+        &app,
+        "PUT",
+        "/api/v1/me/contact",
+        &erik,
+        None,
+        Some(json!({"mobile": "070-123 45 67", "notifications": {"sms": true, "email": false, "push": false}})),
+    )
+    .await;
     assert_eq!(s, 200);
     let now = state.clock.now();
     let id = book(&app, ERIK, 150).await;
@@ -318,7 +392,15 @@ async fn the_reminder_sms_links_to_check_in_once() {
 #[tokio::test]
 async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
     let (app, state) = setup().await;
-    let (s, e) = call(&app, "POST", "/api/v1/kiosk/check-ins", "", None, Some(json!({"unitId": "hc-gibraltar", "personalNumber": "19800113-9298"}))).await;
+    let (s, e) = call(
+        &app,
+        "POST",
+        "/api/v1/kiosk/check-ins",
+        "",
+        None,
+        Some(json!({"unitId": "hc-gibraltar", "personalNumber": "19800113-9298"})),
+    )
+    .await;
     assert_eq!((s, e["code"].as_str()), (400, Some("invalid_personal_number")));
     let id = book(&app, ERIK, 10).await;
     let start = || json!({"unitId": "hc-gibraltar", "personalNumber": "197905041237"});
@@ -331,7 +413,8 @@ async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
     let order = sim.pending(std::time::Instant::now()).pop().unwrap();
     sim.complete(&order.order_ref, ingang_server::demo::identity(SARA).unwrap(), std::time::Instant::now()).unwrap();
     let bearer = format!("Bearer {}", k["token"].as_str().unwrap());
-    let (_, k2) = call(&app, "GET", &format!("/api/v1/kiosk/check-ins/{}", k["id"].as_str().unwrap()), &bearer, None, None).await;
+    let (_, k2) =
+        call(&app, "GET", &format!("/api/v1/kiosk/check-ins/{}", k["id"].as_str().unwrap()), &bearer, None, None).await;
     assert_eq!((k2["state"].as_str(), k2["hintCode"].as_str()), (Some("failed"), Some("wrongPerson")));
 
     let (_, k) = call(&app, "POST", "/api/v1/kiosk/check-ins", "", None, Some(start())).await;

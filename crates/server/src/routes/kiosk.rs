@@ -74,9 +74,8 @@ pub async fn start(
     State(state): State<AppState>,
     Json(body): Json<NewKioskCheckIn>,
 ) -> Result<(StatusCode, Json<KioskCheckIn>), ApiError> {
-    let pnr = Personnummer::parse(&body.personal_number, today()).map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_personal_number", e.message_sv())
-    })?;
+    let pnr = Personnummer::parse(&body.personal_number, today())
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_personal_number", e.message_sv()))?;
     let unit = body.unit_id.clone();
     let offers: bool = state
         .db
@@ -107,13 +106,31 @@ pub async fn start(
                 "INSERT INTO kiosk_check_ins (id, token_hash, unit_id, personal_number, order_ref, qr_start_token,
                                               qr_start_secret, started_ms, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![rid, th, unit, number, order.order_ref, order.qr_start_token, order.qr_start_secret, started, now_secs()],
+                params![
+                    rid,
+                    th,
+                    unit,
+                    number,
+                    order.order_ref,
+                    order.qr_start_token,
+                    order.qr_start_secret,
+                    started,
+                    now_secs()
+                ],
             )
         })
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(KioskCheckIn { id, token, state: KioskState::Pending, qr: Some(qr), hint_code: None, given_name: None, visits: vec![] }),
+        Json(KioskCheckIn {
+            id,
+            token,
+            state: KioskState::Pending,
+            qr: Some(qr),
+            hint_code: None,
+            given_name: None,
+            visits: vec![],
+        }),
     ))
 }
 
@@ -195,7 +212,9 @@ pub async fn status(
     let collect = match state.bankid.collect(&r.order_ref).await {
         Ok(c) => c,
         Err(BankIdError::NotFound) => return Err(gone()),
-        Err(BankIdError::Service(m)) => return Err(ApiError::unavailable(format!("BankID kan inte nås just nu ({m})."))),
+        Err(BankIdError::Service(m)) => {
+            return Err(ApiError::unavailable(format!("BankID kan inte nås just nu ({m}).")));
+        }
     };
     match collect.status {
         Status::Pending => {
@@ -214,7 +233,8 @@ pub async fn status(
                 forget(&state, &id).await?;
                 return Ok(Json(answer(KioskState::Failed, None, Some("wrongPerson".into()))));
             }
-            let (rid, pnr, name, given, surname) = (id.clone(), r.pnr.clone(), user.name, user.given_name, user.surname);
+            let (rid, pnr, name, given, surname) =
+                (id.clone(), r.pnr.clone(), user.name, user.given_name, user.surname);
             state
                 .db
                 .call(move |conn| {
@@ -223,7 +243,10 @@ pub async fn status(
                          ON CONFLICT (personal_number) DO UPDATE SET name = ?3, given_name = ?4, surname = ?5",
                         params![random_token(), pnr, name, given, surname],
                     )?;
-                    conn.execute("UPDATE kiosk_check_ins SET identified_at = ?2 WHERE id = ?1", params![rid, now_secs()])
+                    conn.execute(
+                        "UPDATE kiosk_check_ins SET identified_at = ?2 WHERE id = ?1",
+                        params![rid, now_secs()],
+                    )
                 })
                 .await?;
             Ok(Json(identified_answer(&state, &id, &r).await?))
@@ -280,7 +303,11 @@ async fn forget(state: &AppState, id: &str) -> Result<(), ApiError> {
     params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, description = "Bearer <token>")),
     responses((status = 204, description = "Ended (also when it had already ended)"))
 )]
-pub async fn end(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Result<StatusCode, ApiError> {
+pub async fn end(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, ApiError> {
     let Some(token) = bearer(&headers) else { return Ok(StatusCode::NO_CONTENT) };
     if let Some(r) = row(&state, id.clone()).await?.filter(|r| r.token_hash == hash(&token)) {
         if r.identified_at.is_none() {

@@ -380,7 +380,11 @@ pub async fn list_visits(State(state): State<AppState>, actor: Actor) -> Result<
         (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn get_visit(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Visit>, ApiError> {
+pub async fn get_visit(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Visit>, ApiError> {
     let scope = scope(&state, &actor).await?;
     Ok(Json(load_visit(&state, scope, id).await?))
 }
@@ -415,7 +419,9 @@ pub async fn cancel_visit(
     let now = state.clock.now();
     match visit.status {
         VisitStatus::Cancelled => return Ok(Json(visit)),
-        VisitStatus::CheckedIn => return Err(conflict("checked_in", "Du har redan checkat in. Kontakta mottagningen.")),
+        VisitStatus::CheckedIn => {
+            return Err(conflict("checked_in", "Du har redan checkat in. Kontakta mottagningen."));
+        }
         VisitStatus::Booked if !visit.can_cancel => {
             return Err(conflict("too_late", "Besöket har redan börjat. Kontakta mottagningen."));
         }
@@ -473,7 +479,12 @@ pub async fn list_slots(
                  ORDER BY starts_at LIMIT 40",
             )?;
             let rows = stmt.query_map(params![unit, kind, now + 3600, now + 14 * 86_400], |r| {
-                Ok(Slot { id: r.get(0)?, starts_at: r.get(1)?, ends_at: r.get(2)?, kind: self::kind(&r.get::<_, String>(3)?) })
+                Ok(Slot {
+                    id: r.get(0)?,
+                    starts_at: r.get(1)?,
+                    ends_at: r.get(2)?,
+                    kind: self::kind(&r.get::<_, String>(3)?),
+                })
             })?;
             rows.collect::<Result<Vec<_>, _>>()
         })
@@ -522,8 +533,12 @@ pub async fn reschedule_visit(
             let result = match slot {
                 None => Err(ApiError::not_found()),
                 Some((_, _, Some(owner))) if owner == vid => Ok(()),
-                Some(_) if !can => Err(conflict("not_reschedulable", "Besöket kan inte flyttas här. Kontakta mottagningen.")),
-                Some((_, _, Some(_))) => Err(conflict("slot_taken", "Tiden hann bokas av någon annan. Välj en annan tid.")),
+                Some(_) if !can => {
+                    Err(conflict("not_reschedulable", "Besöket kan inte flyttas här. Kontakta mottagningen."))
+                }
+                Some((_, _, Some(_))) => {
+                    Err(conflict("slot_taken", "Tiden hann bokas av någon annan. Välj en annan tid."))
+                }
                 Some((starts, _, None)) if starts < now + 3600 => {
                     Err(conflict("slot_taken", "Tiden går inte längre att boka. Välj en annan tid."))
                 }
@@ -551,9 +566,11 @@ pub async fn reschedule_visit(
 pub fn high_cost(conn: &Connection, pnr: &str, now: i64) -> rusqlite::Result<(u32, Option<i64>)> {
     let year = 365 * 86_400;
     let registered: Option<(i64, i64, Option<i64>)> = conn
-        .query_row("SELECT period_start, paid_before, frikort_until FROM high_cost WHERE personal_number = ?1", [pnr], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
+        .query_row(
+            "SELECT period_start, paid_before, frikort_until FROM high_cost WHERE personal_number = ?1",
+            [pnr],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
         .optional()?;
     let first_payment: Option<i64> = conn.query_row(
         "SELECT MIN(created_at) FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at > ?2",
@@ -570,9 +587,7 @@ pub fn high_cost(conn: &Connection, pnr: &str, now: i64) -> rusqlite::Result<(u3
         |r| r.get(0),
     )?;
     let paid = (before + paid).max(0) as u32;
-    let frikort = frikort
-        .filter(|f| *f > now)
-        .or_else(|| (paid >= visits::NORRBOTTEN.ceiling).then_some(start + year));
+    let frikort = frikort.filter(|f| *f > now).or_else(|| (paid >= visits::NORRBOTTEN.ceiling).then_some(start + year));
     Ok((paid, frikort))
 }
 
@@ -581,8 +596,10 @@ pub fn fee_of(conn: &Connection, r: &Row, now: i64) -> rusqlite::Result<Fee> {
     let rules = visits::NORRBOTTEN;
     let (paid, frikort) = high_cost(conn, &r.patient, now)?;
     let lines = visits::fee(&rules, r.tariff.max(0) as u32, age_at(&r.patient, r.starts_at), frikort.is_some(), paid);
-    let address: Option<String> =
-        conn.query_row("SELECT address FROM people WHERE personal_number = ?1", [&r.patient], |r| r.get(0)).optional()?.flatten();
+    let address: Option<String> = conn
+        .query_row("SELECT address FROM people WHERE personal_number = ?1", [&r.patient], |r| r.get(0))
+        .optional()?
+        .flatten();
     Ok(Fee {
         total: visits::total(&lines),
         lines,
@@ -605,7 +622,11 @@ pub fn fee_of(conn: &Connection, r: &Row, now: i64) -> rusqlite::Result<Fee> {
         (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn visit_fee(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Fee>, ApiError> {
+pub async fn visit_fee(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Fee>, ApiError> {
     let scope = scope(&state, &actor).await?;
     load_visit(&state, scope, id.clone()).await?;
     let now = state.clock.now();
@@ -637,7 +658,11 @@ pub async fn visit_fee(State(state): State<AppState>, actor: Actor, Path(id): Pa
         (status = 409, description = "`check_in_not_open`, `check_in_closed`, `cancelled` or `no_check_in`", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn check_in(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Visit>, ApiError> {
+pub async fn check_in(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Visit>, ApiError> {
     let scope = scope(&state, &actor).await?;
     let visit = load_visit(&state, scope, id.clone()).await?;
     if visit.status == VisitStatus::Cancelled {
@@ -736,7 +761,11 @@ pub async fn create_payment(
         .call(move |conn| {
             let tx = conn.transaction()?;
             if let Some(p) = tx
-                .query_row(&format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND idempotency_key = ?2"), params![vid, key], payment_row)
+                .query_row(
+                    &format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND idempotency_key = ?2"),
+                    params![vid, key],
+                    payment_row,
+                )
                 .optional()?
             {
                 return Ok(Ok((false, p)));
@@ -757,13 +786,11 @@ pub async fn create_payment(
                 return Ok(Err(conflict("nothing_to_pay", "Besöket är avgiftsfritt.")));
             };
             // one waiting payment at a time: an abandoned Swish request or card page ends here
-            tx.execute(
-                "UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'",
-                [&vid],
-            )?;
+            tx.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", [&vid])?;
             let pid = random_token();
             let invoice = body.method == PaymentMethod::Invoice;
-            let (status, fee) = if invoice { ("INVOICED", visits::NORRBOTTEN.invoice_fee as i64) } else { ("CREATED", 0) };
+            let (status, fee) =
+                if invoice { ("INVOICED", visits::NORRBOTTEN.invoice_fee as i64) } else { ("CREATED", 0) };
             let token = (body.method == PaymentMethod::Swish).then(|| random_token().replace('-', "").to_uppercase());
             tx.execute(
                 "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, return_url,
@@ -792,7 +819,8 @@ async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
 
 /// Gives a settled payment its receipt number (once).
 pub fn number_receipt(conn: &Connection, payment_id: &str) -> rusqlite::Result<()> {
-    let next: i64 = conn.query_row("SELECT COUNT(*) + 1 FROM payments WHERE receipt_number IS NOT NULL", [], |r| r.get(0))?;
+    let next: i64 =
+        conn.query_row("SELECT COUNT(*) + 1 FROM payments WHERE receipt_number IS NOT NULL", [], |r| r.get(0))?;
     conn.execute(
         "UPDATE payments SET receipt_number = ?2 WHERE id = ?1 AND receipt_number IS NULL",
         params![payment_id, format!("K{:07}", next)],
@@ -837,7 +865,11 @@ async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(Pa
         (status = 404, description = "No such payment for this user", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn get_payment(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Payment>, ApiError> {
+pub async fn get_payment(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Payment>, ApiError> {
     Ok(Json(to_payment(load_payment(&state, &actor, id).await?.0)))
 }
 
@@ -862,7 +894,9 @@ pub async fn cancel_payment(
     let pid = id.clone();
     state
         .db
-        .call(move |conn| conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'", [pid]))
+        .call(move |conn| {
+            conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'", [pid])
+        })
         .await?;
     Ok(Json(to_payment(load_payment(&state, &actor, id).await?.0)))
 }
@@ -878,7 +912,11 @@ pub async fn cancel_payment(
         (status = 404, description = "No such payment for this user, or not paid", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn receipt(State(state): State<AppState>, actor: Actor, Path(id): Path<String>) -> Result<Json<Receipt>, ApiError> {
+pub async fn receipt(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<Receipt>, ApiError> {
     let (p, visit) = load_payment(&state, &actor, id.clone()).await?;
     let payment = to_payment(p);
     if !payment.status.settled() {
@@ -888,7 +926,10 @@ pub async fn receipt(State(state): State<AppState>, actor: Actor, Path(id): Path
     let (number, pnr, paid) = state
         .db
         .call(move |conn| {
-            let number: String = conn.query_row("SELECT COALESCE(receipt_number, '') FROM payments WHERE id = ?1", [&pid], |r| r.get(0))?;
+            let number: String =
+                conn.query_row("SELECT COALESCE(receipt_number, '') FROM payments WHERE id = ?1", [&pid], |r| {
+                    r.get(0)
+                })?;
             let pnr: String = conn.query_row("SELECT patient FROM visits WHERE id = ?1", [&vid], |r| r.get(0))?;
             let at: i64 = conn.query_row("SELECT created_at FROM payments WHERE id = ?1", [&pid], |r| r.get(0))?;
             let (paid, _) = high_cost(conn, &pnr, at + 1)?;
@@ -924,7 +965,13 @@ pub async fn receipt(State(state): State<AppState>, actor: Actor, Path(id): Path
 }
 
 /// Settles a waiting payment (the payment provider's answer). Idempotent: only `CREATED` moves.
-pub fn settle(conn: &Connection, payment_id: &str, status: PaymentStatus, error: Option<&str>, now: i64) -> rusqlite::Result<bool> {
+pub fn settle(
+    conn: &Connection,
+    payment_id: &str,
+    status: PaymentStatus,
+    error: Option<&str>,
+    now: i64,
+) -> rusqlite::Result<bool> {
     let changed = conn.execute(
         "UPDATE payments SET status = ?2, error_code = ?3, paid_at = CASE WHEN ?2 = 'PAID' THEN ?4 END
          WHERE id = ?1 AND status = 'CREATED'",
