@@ -266,6 +266,7 @@ test('reschedule to a free time, then cancel; the late-cancellation rule is show
   await page.goto(`/bokade-tider/${soon.id}`);
   await expect(page.getByTestId('cancel-policy')).toHaveText(/avgift på 400 kr/);
   await expect(page.getByRole('button', { name: 'Omboka – välj en ny tid' })).toHaveCount(0);
+  await expect(page.getByTestId('no-reschedule')).toHaveText(/Ring mottagningen/);
   await page.getByRole('button', { name: 'Avboka besöket' }).click();
   await page.getByRole('button', { name: 'Ja, avboka' }).click();
   await expect(page.getByTestId('visit-cancelled')).toHaveText(/400 kr/);

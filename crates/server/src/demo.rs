@@ -204,6 +204,8 @@ pub fn children(today: Date) -> Vec<(&'static str, String, &'static str, &'stati
 /// Addresses, visits (booked ones moved to their days from today), free slots.
 fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
     use ingang_api::visits::{stockholm_offset, stockholm_to_unix};
+    // Folktandvården moves visits by phone only: patients there cancel in the app, not reschedule
+    tx.execute("UPDATE units SET reschedulable = (id <> 'ftv-lulea')", [])?;
     for (pnr, address) in ADDRESSES {
         tx.execute("UPDATE people SET address = ?2 WHERE personal_number = ?1", params![pnr, address])?;
     }

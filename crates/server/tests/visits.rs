@@ -337,6 +337,9 @@ async fn cancel_and_reschedule_follow_the_units_rules() {
     );
     let (_, slots) = call(&app, "GET", "/api/v1/visits/demo-anna-lakare/slots", &anna, None, None).await;
     assert!(slots["slots"].as_array().unwrap().iter().all(|s| s["id"] != slot["id"]));
+    // Folktandvården does not let patients move visits themselves: cancel only
+    let (_, people) = call(&app, "GET", "/api/v1/visits/demo-elsa-tand", &anna, None, None).await;
+    assert_eq!((people["canCancel"].as_bool(), people["canReschedule"].as_bool()), (Some(true), Some(false)));
     // the video visit cannot take a clinic slot
     assert_eq!(call(&app, "POST", "/api/v1/visits/demo-anna-video/reschedule", &anna, None, Some(body)).await.0, 404);
 

@@ -353,6 +353,9 @@ fn Change(id: String, current: Memo<Option<Visit>>, reload: Callback<()>) -> imp
             <p data-testid="cancel-policy">{policy}</p>
             <div role="status" data-testid="change-status">{move || note.get()}</div>
             <div role="alert">{move || problem.get()}</div>
+            <Show when=move || !can_move()>
+                <p data-testid="no-reschedule">{t!(i18n.visits_no_reschedule)}</p>
+            </Show>
             <Show when=move || can_move() && !choosing.get()>
                 <p><button type="button" class="button button--secondary" on:click=move |_| {
                     problem.set(None);
