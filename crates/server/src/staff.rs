@@ -50,7 +50,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn esc(s: &str) -> String {
+/// Escapes text for HTML (also used by the other server-rendered test pages).
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

@@ -21,7 +21,7 @@ use ingang_api::visits::PaymentStatus;
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
-use crate::{AppState, bankid::random_token, routes::visits};
+use crate::{AppState, bankid::random_token, routes::visits, staff::esc};
 
 pub fn router(state: AppState) -> Router {
     if !state.demo {
@@ -35,10 +35,6 @@ pub fn router(state: AppState) -> Router {
         .route("/test/visits", post(book))
         .route("/test/high-cost", put(set_high_cost))
         .with_state(state)
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn page(title: &str, body: &str) -> Response {

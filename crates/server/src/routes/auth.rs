@@ -353,17 +353,7 @@ pub async fn cancel_login(State(state): State<AppState>, headers: HeaderMap) -> 
 }
 
 pub fn today() -> Date {
-    let days = now_secs().div_euclid(86_400);
-    // civil-from-days (Howard Hinnant)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    let (y, m, d) = ingang_api::visits::civil_from_days(now_secs().div_euclid(86_400));
     Date::new(y, m, d)
 }
 

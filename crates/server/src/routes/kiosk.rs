@@ -30,7 +30,8 @@ use crate::{
 /// How long an identified kiosk check-in may act (check in, pay).
 pub const TOKEN_LIFETIME_SECS: i64 = 10 * 60;
 
-fn bearer(headers: &HeaderMap) -> Option<String> {
+/// The `Authorization: Bearer` token of a request, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

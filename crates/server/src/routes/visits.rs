@@ -48,16 +48,10 @@ impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bearer = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
+        let bearer = super::kiosk::bearer(&parts.headers);
         match bearer {
             Some(token) => {
-                let (pnr, unit) = super::kiosk::identified(state, token).await?;
+                let (pnr, unit) = super::kiosk::identified(state, &token).await?;
                 Ok(Self::Kiosk { personal_number: pnr, unit_id: unit })
             }
             None => Ok(Self::Resident(AuthUser::from_request_parts(parts, state).await?)),
