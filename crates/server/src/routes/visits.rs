@@ -2,8 +2,8 @@
 //! slot, check-in inside the unit's window, the fee with its breakdown, payments (card through a
 //! hosted page, Swish, invoice; idempotent, never twice), receipts, and the two-hour reminder SMS.
 //!
-//! Authorisation: a visit is visible to its patient and to the patient's guardians
-//! (`me::visible_people`); a waiting-room kiosk's short-lived token (see `kiosk`) reaches only
+//! Authorisation: a visit is visible to its patient and to the guardians of a child up to 12
+//! (`me::visible_people` with `canUseEServices`: the 1177 rule, from 13 the child's own); a waiting-room kiosk's short-lived token (see `kiosk`) reaches only
 //! that person's visits at that unit. Anything else is "not found".
 //!
 //! Time: every rule here reads [`crate::Clock`], which test mode may fix (`PUT /test/clock`).
@@ -73,10 +73,13 @@ impl Scope {
 
 pub async fn scope(state: &AppState, actor: &Actor) -> Result<Scope, ApiError> {
     match actor {
+        // booked visits are a 1177 e-service: a guardian sees a child's up to 12 years; from 13
+        // the child logs in themself (and their bookings are theirs)
         Actor::Resident(user) => Ok(Scope {
             people: visible_people(state, user)
                 .await?
                 .into_iter()
+                .filter(|p| p.can_use_e_services)
                 .map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name))
                 .collect(),
             unit: None,
