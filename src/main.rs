@@ -18,6 +18,7 @@ mod pages;
 mod photo;
 mod pwa;
 mod storage;
+mod tick;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -228,6 +228,9 @@ pub struct FeeLine {
     pub kind: FeeLineKind,
     /// Kronor; reductions are negative.
     pub amount: i32,
+    /// `youngAge` and `seniorAge`: the region's age limit that applies, for the wording.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<u32>,
 }
 
 /// The region's fee parameters (Norrbotten after the seeds; the ceiling is the national one).
@@ -272,21 +275,30 @@ pub struct Fee {
 /// The patient fee: 0 below `free_under` or from `free_from` years, 0 with a frikort, otherwise
 /// the tariff capped at what is left under the ceiling. The lines explain every step.
 pub fn fee(rules: &FeeRules, tariff: u32, age: Option<u32>, has_frikort: bool, paid_in_period: u32) -> Vec<FeeLine> {
-    let mut lines = vec![FeeLine { kind: FeeLineKind::Tariff, amount: tariff as i32 }];
-    let minus = |kind, amount: u32| FeeLine { kind, amount: -(amount as i32) };
+    let mut lines = vec![FeeLine { kind: FeeLineKind::Tariff, amount: tariff as i32, age: None }];
+    let minus = |kind, amount: u32| FeeLine { kind, amount: -(amount as i32), age: None };
     if tariff == 0 {
         return lines;
     }
-    if age.is_some_and(|a| a < rules.free_under) {
-        lines.push(minus(FeeLineKind::YoungAge, tariff));
-    } else if age.is_some_and(|a| rules.free_from.is_some_and(|f| a >= f)) {
-        lines.push(minus(FeeLineKind::SeniorAge, tariff));
+    if let Some((kind, limit)) = age_exemption(rules, age) {
+        lines.push(FeeLine { age: Some(limit), ..minus(kind, tariff) });
     } else if has_frikort || paid_in_period >= rules.ceiling {
         lines.push(minus(FeeLineKind::Frikort, tariff));
     } else if paid_in_period + tariff > rules.ceiling {
         lines.push(minus(FeeLineKind::Ceiling, paid_in_period + tariff - rules.ceiling));
     }
     lines
+}
+
+/// Free because of age (`youngAge` or `seniorAge`, with the limit that applies), if so.
+/// No-show fees follow the same rule in the reference server.
+pub fn age_exemption(rules: &FeeRules, age: Option<u32>) -> Option<(FeeLineKind, u32)> {
+    let age = age?;
+    if age < rules.free_under {
+        Some((FeeLineKind::YoungAge, rules.free_under))
+    } else {
+        rules.free_from.filter(|f| age >= *f).map(|f| (FeeLineKind::SeniorAge, f))
+    }
 }
 
 /// The sum of fee lines (never below zero).
@@ -651,6 +663,9 @@ mod tests {
         // an unknown age (samordningsnummer without a date) pays the tariff
         assert_eq!(lines(300, None, false, 0), (vec![Tariff], 300));
         assert_eq!(lines(0, Some(40), false, 0), (vec![Tariff], 0));
+        // the age lines name the limit, for the wording
+        assert_eq!(fee(&NORRBOTTEN, 300, Some(4), false, 0)[1].age, Some(20));
+        assert_eq!(fee(&NORRBOTTEN, 300, Some(90), false, 0)[1].age, Some(85));
     }
 
     #[test]

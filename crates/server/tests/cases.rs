@@ -7,27 +7,6 @@ use axum::{Router, body::Body, http::Request};
 use common::*;
 use serde_json::{Value, json};
 
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    cookie: &str,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = Request::builder().method(method).uri(uri).header("x-ingang-csrf", "1").header("cookie", cookie);
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
-    if let Some(k) = key {
-        req = req.header("idempotency-key", k);
-    }
-    let res = send(app, req.body(Body::from(body.map(|b| b.to_string()).unwrap_or_default())).unwrap()).await;
-    let status = res.status().as_u16();
-    let bytes = body_bytes(res).await;
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
-
 fn coding(code: &str) -> Value {
     json!({ "valueCoding": { "system": "https://ingang.se/fhir/CodeSystem/forkylning", "code": code } })
 }

@@ -13,37 +13,6 @@ const ERIK: &str = "197905041237";
 const SARA: &str = "198509223452";
 const KIM: &str = "199407712380";
 
-async fn call(
-    app: &Router,
-    method: &str,
-    uri: &str,
-    auth: &str,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("x-ingang-csrf", "1")
-        .header("host", "app.test")
-        .header("origin", "http://app.test");
-    if let Some(token) = auth.strip_prefix("Bearer ") {
-        req = req.header("authorization", format!("Bearer {token}"));
-    } else if !auth.is_empty() {
-        req = req.header("cookie", auth);
-    }
-    if body.is_some() {
-        req = req.header("content-type", "application/json");
-    }
-    if let Some(k) = key {
-        req = req.header("idempotency-key", k);
-    }
-    let res = send(app, req.body(Body::from(body.map(|b| b.to_string()).unwrap_or_default())).unwrap()).await;
-    let status = res.status().as_u16();
-    let bytes = body_bytes(res).await;
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
-
 async fn book(app: &Router, pnr: &str, minutes: i64) -> String {
     let (status, v) = call(
         app,
@@ -398,6 +367,9 @@ async fn the_reminder_sms_links_to_check_in_once() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, "+46701234567");
     assert!(rows[0].1.contains("/bokade-tider/"), "{}", rows[0].1);
+    // the unit's own window: from 30 minutes before a visit 150 minutes away
+    let opens = ingang_server::routes::visits::stockholm_hhmm(now + 120 * 60);
+    assert!(rows[0].1.contains(&format!("Checka in och betala från kl {opens}")), "{}", rows[0].1);
     set_clock(&app, None).await;
 }
 

@@ -140,17 +140,7 @@ pub fn CasePage() -> impl IntoView {
             <Protected>
                 {move || {
                     let id = params.with(|p| p.get("id")).unwrap_or_default();
-                    let tick = RwSignal::new(0u32);
-                    let interval = set_interval_with_handle(
-                        move || tick.update(|n| *n = n.wrapping_add(1)),
-                        std::time::Duration::from_secs(POLL_SECONDS),
-                    )
-                    .ok();
-                    on_cleanup(move || {
-                        if let Some(i) = interval {
-                            i.clear();
-                        }
-                    });
+                    let tick = crate::tick::use_tick(POLL_SECONDS);
                     // news from the event stream: ask for the case again at once
                     let watched = id.clone();
                     let chat_case = id.clone();

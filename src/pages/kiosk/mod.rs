@@ -76,14 +76,7 @@ pub fn pnr_problem(input: &str, today: Date, submitted: bool) -> Option<PnrError
     if !submitted && digits < 10 {
         return None;
     }
-    match Personnummer::parse(input, today) {
-        Ok(p) if digits == 10 || digits == 12 => {
-            let _ = p;
-            None
-        }
-        Ok(_) => Some(PnrError::Format),
-        Err(e) => Some(e),
-    }
+    Personnummer::parse(input, today).err()
 }
 
 fn query(name: &str) -> Option<String> {

@@ -72,14 +72,15 @@ pub fn start_error_text(e: &ApiError, t: &Strings) -> &'static str {
     }
 }
 
-/// The label of a fee line.
-pub fn fee_line_text(kind: FeeLineKind, t: &Strings) -> &'static str {
-    match kind {
-        FeeLineKind::Tariff => t.visits_fee_tariff,
-        FeeLineKind::YoungAge => t.visits_fee_young,
-        FeeLineKind::SeniorAge => t.visits_fee_senior,
-        FeeLineKind::Frikort => t.visits_fee_frikort,
-        FeeLineKind::Ceiling => t.visits_fee_ceiling,
+/// The label of a fee line; an age line names the limit when the API gives it.
+pub fn fee_line_text(kind: FeeLineKind, age: Option<u32>, t: &Strings) -> String {
+    match (kind, age) {
+        (FeeLineKind::Tariff, _) => t.visits_fee_tariff.into(),
+        (FeeLineKind::YoungAge, Some(a)) => t.visits_fee_young.replace("{age}", &a.to_string()),
+        (FeeLineKind::SeniorAge, Some(a)) => t.visits_fee_senior.replace("{age}", &a.to_string()),
+        (FeeLineKind::YoungAge | FeeLineKind::SeniorAge, None) => t.visits_fee_age.into(),
+        (FeeLineKind::Frikort, _) => t.visits_fee_frikort.into(),
+        (FeeLineKind::Ceiling, _) => t.visits_fee_ceiling.into(),
     }
 }
 
@@ -95,17 +96,10 @@ pub fn FeeBreakdown(fee: Fee) -> impl IntoView {
         .lines
         .iter()
         .map(|l| {
-            let (kind, amount) = (l.kind, l.amount);
+            let (kind, amount, age) = (l.kind, l.amount, l.age);
             view! {
                 <tr>
-                    <th scope="row">{move || {
-                        let t = i18n.t();
-                        fee_line_text(kind, t).replace("{age}", &match kind {
-                            FeeLineKind::YoungAge => "20".to_owned(),
-                            FeeLineKind::SeniorAge => "85".to_owned(),
-                            _ => String::new(),
-                        })
-                    }}</th>
+                    <th scope="row">{move || fee_line_text(kind, age, i18n.t())}</th>
                     <td class="amount">{format!("{amount} kr")}</td>
                 </tr>
             }
@@ -394,5 +388,7 @@ mod tests {
         assert_eq!(outcome_text(&payment(Declined, Card, None), sv), sv.pay_declined_card);
         assert!(outcome_text(&payment(Invoiced, Invoice, None), sv).contains("350 kr"));
         assert!(outcome_text(&payment(Invoiced, Invoice, None), sv).contains("2026-12-22"));
+        assert_eq!(fee_line_text(FeeLineKind::YoungAge, Some(20), sv), "Avgiftsfritt under 20 år");
+        assert_eq!(fee_line_text(FeeLineKind::SeniorAge, None, sv), sv.visits_fee_age);
     }
 }

@@ -35,17 +35,7 @@ pub fn VisitPage() -> impl IntoView {
             <Protected>
                 {move || {
                     let id = params.with(|p| p.get("id")).unwrap_or_default();
-                    let tick = RwSignal::new(0u32);
-                    let interval = set_interval_with_handle(
-                        move || tick.update(|n| *n = n.wrapping_add(1)),
-                        std::time::Duration::from_secs(REFRESH_SECONDS),
-                    )
-                    .ok();
-                    on_cleanup(move || {
-                        if let Some(i) = interval {
-                            i.clear();
-                        }
-                    });
+                    let tick = crate::tick::use_tick(REFRESH_SECONDS);
                     let rid = id.clone();
                     let visit = LocalResource::new(move || {
                         tick.track();
@@ -72,7 +62,6 @@ fn VisitView(visit: LocalResource<Result<Visit, ApiError>>, reload: Callback<()>
         Some(Ok(v)) => Some(v),
         _ => prev.cloned().flatten(),
     });
-    let facts = Memo::new(move |_| current.get().map(|v| (v.id.clone(), v.starts_at, v.time_zone.clone())));
     let check_in = Memo::new(move |_| {
         current.get().and_then(|v| v.check_in.map(|c| (v.id.clone(), c.state, c.opens_at, v.time_zone.clone())))
     });
@@ -95,7 +84,7 @@ fn VisitView(visit: LocalResource<Result<Visit, ApiError>>, reload: Callback<()>
     view! {
         {waiting}
         {move || current.get().map(|v| view! { <Facts visit=v /> })}
-        {move || facts.get().map(|(id, _, _)| view! { <CalendarButton id current /> })}
+        <CalendarButton current />
         {move || current.get().filter(|v| v.status == VisitStatus::Cancelled).map(|v| {
             let text = match v.late_cancel_fee {
                 Some(fee) => i18n.t().visits_late_fee.replace("{fee}", &fee.to_string()),
@@ -155,9 +144,8 @@ fn Facts(visit: Visit) -> impl IntoView {
 }
 
 #[component]
-fn CalendarButton(id: String, current: Memo<Option<Visit>>) -> impl IntoView {
+fn CalendarButton(current: Memo<Option<Visit>>) -> impl IntoView {
     let i18n = use_i18n();
-    let _ = id;
     let upcoming = move || {
         current
             .get()
@@ -182,7 +170,7 @@ fn CalendarButton(id: String, current: Memo<Option<Visit>>) -> impl IntoView {
 fn CheckIn(id: String, state: CheckInState, opens: i64, tz: String, reload: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
-    let vid = StoredValue::new(id.clone());
+    let vid = StoredValue::new(id);
     let fee = LocalResource::new(move || {
         api.epoch();
         async move { api.visit_fee(&vid.get_value(), None).await }
@@ -218,7 +206,6 @@ fn CheckIn(id: String, state: CheckInState, opens: i64, tz: String, reload: Call
         CheckInState::Closed => view! { <p class="notice" data-testid="check-in-state">{t!(i18n.visits_check_in_closed)}</p> }.into_any(),
         CheckInState::Done => view! { <p class="notice notice--success" data-testid="check-in-state">{t!(i18n.visits_check_in_done)}</p> }.into_any(),
     };
-    let _ = id;
     view! {
         <section aria-labelledby="check-in-heading" class="check-in">
             <h2 id="check-in-heading" tabindex="-1">{t!(i18n.visits_check_in_heading)}</h2>

@@ -171,12 +171,6 @@ fn age_at(pnr: &str, unix: i64) -> Option<u32> {
     Personnummer::parse(pnr, on).ok().and_then(|p| p.age_on(on))
 }
 
-/// Free of charge because of age (then a late cancellation costs nothing either).
-fn age_exempt(pnr: &str, at: i64) -> bool {
-    let rules = visits::NORRBOTTEN;
-    age_at(pnr, at).is_some_and(|a| a < rules.free_under || rules.free_from.is_some_and(|f| a >= f))
-}
-
 fn kind(s: &str) -> VisitKind {
     VisitKind::parse(s).unwrap_or(VisitKind::Clinic)
 }
@@ -200,7 +194,8 @@ pub fn to_visit(conn: &Connection, r: Row, person_id: &str, person_name: &str, n
     });
     let free_until = r.starts_at - r.cancel_free_hours * 3600;
     let booked = status == VisitStatus::Booked && now < r.starts_at;
-    let late_fee = if age_exempt(&r.patient, r.starts_at) { 0 } else { MISSED_VISIT_FEE };
+    let exempt = visits::age_exemption(&visits::NORRBOTTEN, age_at(&r.patient, r.starts_at)).is_some();
+    let late_fee = if exempt { 0 } else { MISSED_VISIT_FEE };
     let payment = settled_payment(conn, &r.id)?;
     let amount_due = match (status, r.fee, &payment) {
         (VisitStatus::CheckedIn, Some(fee), None) if fee > 0 => Some(fee as u32),
@@ -988,28 +983,31 @@ pub fn stockholm_hhmm(unix: i64) -> String {
 }
 
 /// Records the reminder SMS for every visit starting within two hours (once per visit and
-/// time): to the patient's mobile, or a child's guardians', when they allow SMS. It links to
+/// time): to the patient's mobile, and a child's guardians' (up to 12), when they allow SMS. It links to
 /// the visit's check-in; it names no unit or care (no health data in an SMS).
 pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::Result<usize> {
-    let due: Vec<(String, String, i64)> = conn
+    let due: Vec<(String, String, i64, i64)> = conn
         .prepare(
-            "SELECT v.id, v.patient, v.starts_at FROM visits v
+            "SELECT v.id, v.patient, v.starts_at, u.check_in_minutes FROM visits v JOIN units u ON u.id = v.unit_id
              WHERE v.status = 'booked' AND v.reminder_sent_at IS NULL AND v.starts_at > ?1 AND v.starts_at <= ?2
                AND EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')",
         )?
-        .query_map(params![now, now + REMINDER_SECS], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map(params![now, now + REMINDER_SECS], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
-    for (id, patient, starts) in &due {
+    for (id, patient, starts, minutes) in &due {
+        // a child's guardians while they may act for the child (up to 12, as for the visits list)
+        let guardians = age_at(patient, *starts).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
         let numbers: Vec<String> = conn
             .prepare(
-                "SELECT mobile FROM contact_details WHERE notify_sms = 1 AND mobile IS NOT NULL AND personal_number IN
-                   (SELECT ?1 UNION SELECT guardian FROM guardianships WHERE child = ?1)",
+                "SELECT mobile FROM contact_details WHERE notify_sms = 1 AND mobile IS NOT NULL AND (personal_number = ?1
+                   OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1)))",
             )?
-            .query_map([patient], |r| r.get(0))?
+            .query_map(params![patient, guardians], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         let body = format!(
-            "Ingång: Påminnelse om din bokade tid i dag kl {}. Checka in och betala tidigast 30 minuter före: {}/bokade-tider/{id}",
+            "Ingång: Påminnelse om din bokade tid i dag kl {}. Checka in och betala från kl {}: {}/bokade-tider/{id}",
             stockholm_hhmm(*starts),
+            stockholm_hhmm(starts - minutes * 60),
             base_url.trim_end_matches('/'),
         );
         for to in numbers {

@@ -68,3 +68,36 @@ pub async fn login(app: &Router, state: &AppState, pnr: &str) -> String {
         .find(|c| c.starts_with("__Host-ingang-session="))
         .unwrap()
 }
+
+/// A JSON API call as the app makes it (CSRF header, same-origin `Origin`). `auth` is a session
+/// cookie, `Bearer <token>` (a kiosk check-in), or empty; `key` an `Idempotency-Key`.
+pub async fn call(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    auth: &str,
+    key: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("x-ingang-csrf", "1")
+        .header("host", "app.test")
+        .header("origin", "http://app.test");
+    if let Some(token) = auth.strip_prefix("Bearer ") {
+        req = req.header("authorization", format!("Bearer {token}"));
+    } else if !auth.is_empty() {
+        req = req.header("cookie", auth);
+    }
+    if body.is_some() {
+        req = req.header("content-type", "application/json");
+    }
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let res = send(app, req.body(Body::from(body.map(|b| b.to_string()).unwrap_or_default())).unwrap()).await;
+    let status = res.status().as_u16();
+    let bytes = body_bytes(res).await;
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
