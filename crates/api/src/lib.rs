@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod cases;
 pub mod chat;
+pub mod eservices;
 pub mod hours;
 pub mod people;
 pub mod personnummer;
@@ -100,6 +101,9 @@ pub struct Unit {
     /// The symptom categories a care request here can be about, each with its questionnaire.
     #[serde(default)]
     pub categories: Vec<Category>,
+    /// The e-services (ärendetyper) of this unit, each a questionnaire; only these are offered.
+    #[serde(default)]
+    pub e_services: Vec<eservices::EService>,
 }
 
 fn stockholm() -> String {
@@ -220,7 +224,7 @@ mod tests {
         assert_eq!(unit.kind, UnitKind::Other);
         assert_eq!(unit.phone, None);
         assert_eq!(unit.time_zone, "Europe/Stockholm");
-        assert!(unit.hours.is_empty() && unit.categories.is_empty());
+        assert!(unit.hours.is_empty() && unit.categories.is_empty() && unit.e_services.is_empty());
     }
 
     #[test]

@@ -232,7 +232,9 @@ pub fn check_value(d: &Def, v: &Value, regex: Option<crate::form::RegexFn>) -> V
         out.push(ValidationError::WrongType);
         return out;
     }
-    if matches!(d.kind, ItemType::Choice) && !d.choices.is_empty() && d.choice_for(v).is_none() {
+    // open-choice: free text is a string; a coding must still be one of the options
+    let coded = matches!(d.kind, ItemType::Choice) || (d.kind == ItemType::OpenChoice && matches!(v, Value::Coding(_)));
+    if coded && !d.choices.is_empty() && d.choice_for(v).is_none() {
         out.push(ValidationError::NotAnOption);
     }
     let text = match v {

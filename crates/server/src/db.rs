@@ -23,6 +23,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0007_chat.sql")),
         M::up(include_str!("../migrations/0008_pictures.sql")),
         M::up(include_str!("../migrations/0009_visits.sql")),
+        M::up(include_str!("../migrations/0010_eservices.sql")),
     ])
 }
 

@@ -157,6 +157,64 @@ pub const FORMS: &[&str] = &[
     include_str!("../forms/hudbesvar.json"),
     include_str!("../forms/tandvark.json"),
     include_str!("../forms/nedstamdhet.json"),
+    include_str!("../forms/fornya-recept.json"),
+    include_str!("../forms/kontakta-mig.json"),
+    include_str!("../forms/bestall-tid.json"),
+    include_str!("../forms/av-omboka-tid.json"),
+    include_str!("../forms/radgivning.json"),
+    include_str!("../forms/begar-intyg.json"),
+    include_str!("../forms/journalkopia.json"),
+    include_str!("../forms/fornya-hjalpmedel.json"),
+    include_str!("../forms/infor-besok.json"),
+];
+
+/// The e-services of each demo unit (id = questionnaire id, usual answer time in working days).
+/// Gibraltar offers the whole basutbud and more; Folktandvården only what a dental clinic needs.
+pub const E_SERVICES: &[(&str, &[(&str, u32)])] = &[
+    (
+        "hc-gibraltar",
+        &[
+            ("fornya-recept", 3),
+            ("kontakta-mig", 2),
+            ("bestall-tid", 3),
+            ("av-omboka-tid", 2),
+            ("radgivning", 3),
+            ("begar-intyg", 10),
+            ("journalkopia", 10),
+            ("fornya-hjalpmedel", 5),
+        ],
+    ),
+    (
+        "hc-kalix",
+        &[("fornya-recept", 3), ("kontakta-mig", 2), ("bestall-tid", 3), ("av-omboka-tid", 2), ("radgivning", 3)],
+    ),
+    ("ftv-lulea", &[("kontakta-mig", 2), ("av-omboka-tid", 2)]),
+    ("um-lulea", &[("kontakta-mig", 1), ("bestall-tid", 2), ("av-omboka-tid", 1), ("radgivning", 2)]),
+];
+
+/// Current prescriptions: (id, who (personnummer, or a child's given name), medicine, dosage).
+const PRESCRIPTIONS: &[(&str, &str, &str, &str)] = &[
+    ("demo-rx-anna-levaxin", "198001139297", "Levaxin 100 mikrogram tablett", "1 tablett på morgonen"),
+    ("demo-rx-anna-omeprazol", "198001139297", "Omeprazol 20 mg kapsel", "1 kapsel dagligen vid behov"),
+    ("demo-rx-liam-airomir", "Liam", "Airomir 0,1 mg/dos inhalationsspray", "1–2 doser vid behov"),
+    ("demo-rx-erik-enalapril", "197905041237", "Enalapril 10 mg tablett", "1 tablett dagligen"),
+];
+
+/// Anna's inbox in the demo: one piece of information, one set of questions before her visit.
+/// (id, subject, body, questionnaire)
+const INBOX: &[(&str, &str, &str, Option<&str>)] = &[
+    (
+        "demo-anna-info",
+        "Influensavaccination i höst",
+        "Hej!\n\nNu kan du boka tid för influensavaccination på Hälsocentralen Gibraltar. Vaccinationen är avgiftsfri om du är 65 år eller äldre eller tillhör en riskgrupp.\n\nDet här meddelandet går inte att svara på.\n\nVänliga hälsningar\nHälsocentralen Gibraltar",
+        None,
+    ),
+    (
+        "demo-anna-fragor",
+        "Frågor inför ditt läkarbesök",
+        "Hej Anna!\n\nInför ditt besök hos oss vill vi att du svarar på några frågor, så att vi kan förbereda besöket.\n\nVänliga hälsningar\nOmar Haddad, läkare",
+        Some("infor-besok"),
+    ),
 ];
 
 /// Demo identities for the test BankID page: (personnummer, given name, surname).
@@ -181,8 +239,8 @@ pub fn identity(pnr: &str) -> Option<crate::bankid::User> {
     })
 }
 
-/// Anna's children, born relative to `today` so their ages never drift: Elsa is 14, Noah 4 and
-/// Alva 3 months old (below Digitalen's 6-month limit). (guardian, child personnummer, given, surname)
+/// Anna's children, born relative to `today` so their ages never drift: Elsa is 14, Liam 10,
+/// Noah 4 and Alva 3 months old (below Digitalen's 6-month limit). (guardian, child personnummer, given, surname)
 pub fn children(today: Date) -> Vec<(&'static str, String, &'static str, &'static str)> {
     let born = |years: i32, months: i32, days: i32| {
         let mut y = today.year - years;
@@ -196,6 +254,7 @@ pub fn children(today: Date) -> Vec<(&'static str, String, &'static str, &'stati
     };
     vec![
         ("198001139297", born(14, 1, 0), "Elsa", "Andersson"),
+        ("198001139297", born(10, 5, 0), "Liam", "Andersson"),
         ("198001139297", born(4, 2, 0), "Noah", "Andersson"),
         ("198001139297", born(0, 3, 0), "Alva", "Andersson"),
     ]
@@ -268,6 +327,28 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Prescriptions (valid for 200 more days) and Anna's demo inbox.
+fn seed_eservices(tx: &Connection, now: i64) -> rusqlite::Result<()> {
+    let children = children(crate::routes::auth::today());
+    let mut rx = tx.prepare(
+        "INSERT INTO prescriptions (id, patient, medicine, dosage, valid_until) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET patient = ?2, valid_until = ?5",
+    )?;
+    for (id, who, medicine, dosage) in PRESCRIPTIONS {
+        let patient = children.iter().find(|c| c.2 == *who).map(|c| c.1.clone()).unwrap_or_else(|| (*who).to_owned());
+        rx.execute(params![id, patient, medicine, dosage, now + 200 * 86_400])?;
+    }
+    let mut message = tx.prepare(
+        "INSERT OR IGNORE INTO inbox_messages (id, patient, unit_id, subject, body, kind, questionnaire_id, sent_by, created_at)
+         VALUES (?1, '198001139297', 'hc-gibraltar', ?2, ?3, ?4, ?5, 'demo', ?6)",
+    )?;
+    for (i, (id, subject, body, questionnaire)) in INBOX.iter().enumerate() {
+        let kind = if questionnaire.is_some() { "questions" } else { "info" };
+        message.execute(params![id, subject, body, kind, questionnaire, now - 86_400 + i as i64 * 3_600])?;
+    }
+    Ok(())
+}
+
 /// A valid 12-digit personnummer for a birth date and serial.
 fn number(year: i32, month: u32, day: u32, serial: u32) -> String {
     let nine: Vec<u8> = format!("{:02}{month:02}{day:02}{serial:03}", year % 100).bytes().map(|b| b - b'0').collect();
@@ -319,7 +400,7 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
             form.execute(params![field(q.id), field(q.url), field(q.version), field(q.title), text])?;
         }
         for (unit, ..) in OFFERS {
-            for table in ["unit_hours", "unit_services", "unit_categories"] {
+            for table in ["unit_hours", "unit_services", "unit_categories", "unit_e_services"] {
                 tx.execute(&format!("DELETE FROM {table} WHERE unit_id = ?1"), [unit])?;
             }
         }
@@ -340,8 +421,18 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
                 category.execute(params![unit, q, i as i64])?;
             }
         }
+        let mut e_service = tx.prepare(
+            "INSERT INTO unit_e_services (unit_id, id, questionnaire_id, position, answer_within_days)
+             VALUES (?1, ?2, ?2, ?3, ?4)",
+        )?;
+        for (unit, services) in E_SERVICES {
+            for (i, (id, days)) in services.iter().enumerate() {
+                e_service.execute(params![unit, id, i as i64, days])?;
+            }
+        }
         // closed `days` ago, relative to now, unless somebody has continued it since
         let now = crate::routes::auth::now_secs();
+        seed_eservices(&tx, now)?;
         seed_visits(&tx, now)?;
         let mut case = tx.prepare(
             "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,

@@ -13,6 +13,7 @@ pub mod openapi;
 pub mod routes;
 pub mod security;
 pub mod staff;
+pub mod staff_inbox;
 pub mod static_files;
 pub mod test_pages;
 pub mod test_payments;

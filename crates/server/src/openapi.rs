@@ -30,6 +30,14 @@ use utoipa::OpenApi;
         (name = "auth", description = "Sign-in with BankID and sessions. The session is an HttpOnly \
             `__Host-` cookie; every state-changing request must send the header `X-Ingang-Csrf: 1` \
             (and, when the browser sends `Origin`, come from the API's own origin)."),
+        (name = "e-services", description = "A clinic's e-services (1177 basutbud): each unit lists its own in \
+            `Unit.eServices`, each a FHIR R4 Questionnaire served per person (SDC `answerExpression` items asking for \
+            `MedicationRequest` get the person's current prescriptions as `answerOption`s). Sending one creates an \
+            errand (with an `Idempotency-Key`); the clinic's answer also arrives in the inbox. For the user and their \
+            children up to 12 years (1177's rule); an older child uses their own login."),
+        (name = "inbox", description = "Messages from a clinic: `info` (cannot be answered) or `questions` \
+            (answered once with the message's questionnaire; then locked). Read state is kept by the server. A new \
+            message is announced by SMS, e-post or push as the recipient chose in their contact details."),
         (name = "questionnaires", description = "FHIR R4 Questionnaires (symptom forms, e-services) and \
             server-side validation of QuestionnaireResponses. Questionnaires are plain FHIR R4; the app \
             understands SDC rendering extensions (itemControl, minValue/maxValue, regex, unit, \

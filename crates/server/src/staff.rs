@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/live.js", get(live_script))
         .route("/staff/pictures/{id}", get(picture))
         .route("/staff/pictures/{id}/thumbnail", get(thumbnail))
+        .merge(crate::staff_inbox::routes())
         .with_state(state)
 }
 
@@ -55,7 +56,7 @@ pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn page(title: &str, body: &str) -> Response {
+pub(crate) fn page(title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
@@ -68,7 +69,7 @@ fn page(title: &str, body: &str) -> Response {
 }
 
 /// The signed-in staff member's id and name.
-async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(String, String)> {
+pub(crate) async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(String, String)> {
     let token = cookie(headers, STAFF_COOKIE)?;
     let id_hash = hash(&token);
     let id: Option<String> = state
@@ -91,7 +92,7 @@ async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(String, String)
 /// Form posts must come from this host (with SameSite=Strict cookies this closes CSRF). Browsers
 /// say so in `Sec-Fetch-Site`; under our `no-referrer` policy their form posts carry
 /// `Origin: null`, so `Origin` decides only for clients without fetch metadata.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return site == "same-origin";
     }
@@ -102,7 +103,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
     }
 }
 
-fn login_page() -> Response {
+pub(crate) fn login_page() -> Response {
     let options: String = STAFF
         .iter()
         .map(|(id, name, role)| format!("<option value=\"{id}\">{} ({})</option>", esc(name), esc(role)))
@@ -205,7 +206,8 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
         .unwrap_or_default();
     let now = now_secs();
     let mut body = format!(
-        "<p>Inloggad som {}. <a href=\"/staff/sms\">Sms-utkorg</a> · <a href=\"/staff/besok\">Dagens besök</a></p>\
+        "<p>Inloggad som {}. <a href=\"/staff/sms\">Utkorg</a> · <a href=\"/staff/besok\">Dagens besök</a> · \
+         <a href=\"/staff/e-arenden\">E-tjänstärenden</a> · <a href=\"/staff/inkorg\">Meddelanden till patienter</a></p>\
          <form method=\"post\" action=\"/staff/logout\"><button>Logga ut</button></form>",
         esc(&name)
     );
@@ -259,7 +261,7 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 /// The answers of a response as nested lists (item text or linkId, then the answers).
-fn answers_html(items: &serde_json::Value) -> String {
+pub(crate) fn answers_html(items: &serde_json::Value) -> String {
     let Some(items) = items.as_array() else { return String::new() };
     let mut out = String::from("<ul>");
     for item in items {
@@ -503,8 +505,37 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
     for (to, text, at) in rows {
         body.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{at}</td></tr>", esc(&to), esc(&text)));
     }
+    body.push_str("</tbody></table>");
+    let notes: Vec<(String, String, String, i64)> = state
+        .db
+        .call(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT channel, recipient, body, created_at FROM notification_outbox ORDER BY id DESC LIMIT 200",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            rows.collect()
+        })
+        .await
+        .unwrap_or_default();
+    body.push_str(
+        "<h2>Aviseringar om nya meddelanden i inkorgen</h2><p>Enligt mottagarens val: sms, e-post eller pushnotis.</p>\
+         <table><thead><tr><th scope=\"col\">Kanal</th><th scope=\"col\">Till</th><th scope=\"col\">Text</th>\
+         <th scope=\"col\">Tid (unix)</th></tr></thead><tbody>",
+    );
+    for (channel, to, text, at) in notes {
+        let channel = match channel.as_str() {
+            "sms" => "Sms",
+            "email" => "E-post",
+            _ => "Push",
+        };
+        body.push_str(&format!(
+            "<tr data-channel=\"{channel}\"><td>{channel}</td><td>{}</td><td>{}</td><td>{at}</td></tr>",
+            esc(&to),
+            esc(&text)
+        ));
+    }
     body.push_str("</tbody></table><p><a href=\"/staff\">Till kön</a></p>");
-    page("Sms-utkorg", &body)
+    page("Utkorg", &body)
 }
 
 /// `/staff/besok`: today's visits per unit (Stockholm day of the server's clock), who has

@@ -59,7 +59,11 @@ fn fill(form: &mut Form) {
                     },
                     ItemType::Decimal => Value::Decimal(38.5),
                     ItemType::Date => Value::Date("2024-05-01".into()),
-                    _ => Value::String("Jag har haft ont i tre dagar.".into()),
+                    ItemType::Time => Value::Time("10:30:00".into()),
+                    _ if d.regex.is_some() => Value::String("070-123 45 67".into()),
+                    _ => Value::String(
+                        "Jag har haft ont i tre dagar.".chars().take(d.max_length.unwrap_or(100)).collect(),
+                    ),
                 }
             };
             if d.is_multi_select() {
@@ -74,14 +78,20 @@ fn fill(form: &mut Form) {
 
 #[test]
 fn demo_forms_use_nesting_enable_when_and_validation_and_need_no_fhirpath() {
-    for text in ingang_server::demo::FORMS {
-        let q = Questionnaire::from_json(text).unwrap();
+    for (i, text) in ingang_server::demo::FORMS.iter().enumerate() {
+        // e-service forms are served per person: prescriptions filled in (SDC answerExpression)
+        let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+        ingang_server::routes::eservices::populate(&mut value, &[("rx".into(), "Levaxin".into(), "dagligen".into())]);
+        let q = Questionnaire::from_json(&value.to_string()).unwrap();
         let id = q.id.clone().unwrap();
         let form = Form::new(q.clone());
         assert!(form.unsupported().is_empty(), "{id}: {:?}", form.unsupported());
         let all = form.walk();
-        assert!(all.iter().any(|&n| !form.def(n).item.enable_when.is_empty()), "{id}: enableWhen");
-        assert!(all.iter().any(|&n| form.def(n).parent.is_some()), "{id}: nesting");
+        // the six symptom forms exercise the engine; e-service forms are as simple as they can be
+        if i < 6 {
+            assert!(all.iter().any(|&n| !form.def(n).item.enable_when.is_empty()), "{id}: enableWhen");
+            assert!(all.iter().any(|&n| form.def(n).parent.is_some()), "{id}: nesting");
+        }
         assert!(all.iter().any(|&n| form.def(n).required), "{id}: required");
         assert!(!form.validate(None).is_empty(), "{id}: an empty form is not valid");
         let mut filled = Form::new(q.clone());

@@ -4,8 +4,10 @@
 pub mod auth;
 pub mod cases;
 pub mod chat;
+pub mod eservices;
 pub mod events;
 pub mod health;
+pub mod inbox;
 pub mod kiosk;
 pub mod me;
 pub mod pictures;
@@ -61,7 +63,15 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(visits::cancel_payment))
             .routes(routes!(visits::receipt))
             .routes(routes!(kiosk::start))
-            .routes(routes!(kiosk::status, kiosk::end)),
+            .routes(routes!(kiosk::status, kiosk::end))
+            .routes(routes!(eservices::e_service_questionnaire))
+            .routes(routes!(eservices::create_errand, eservices::list_errands))
+            .routes(routes!(eservices::get_errand))
+            .routes(routes!(inbox::list_inbox))
+            .routes(routes!(inbox::unread))
+            .routes(routes!(inbox::get_message))
+            .routes(routes!(inbox::mark_read))
+            .routes(routes!(inbox::answer)),
     )
 }
 

@@ -34,6 +34,7 @@ pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
                 hours: Vec::new(),
                 services: Vec::new(),
                 categories: Vec::new(),
+                e_services: Vec::new(),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -57,6 +58,7 @@ pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
                 Ok(category(id, title, &resource))
             })?
             .collect::<rusqlite::Result<_>>()?;
+        unit.e_services = super::eservices::unit_e_services(conn, &unit.id)?;
     }
     Ok(units)
 }

@@ -165,7 +165,7 @@ pub fn load_row(conn: &Connection, id: &str) -> rusqlite::Result<Option<Row>> {
 }
 
 /// The patient's age on a unix day (for the fee), from the personnummer.
-fn age_at(pnr: &str, unix: i64) -> Option<u32> {
+pub fn age_at(pnr: &str, unix: i64) -> Option<u32> {
     let (y, m, d) = visits::civil_from_days(unix.div_euclid(86_400));
     let on = Date::new(y, m, d);
     Personnummer::parse(pnr, on).ok().and_then(|p| p.age_on(on))

@@ -1,0 +1,381 @@
+//! A clinic's e-services (1177 basutbud): each unit's ärendetyper are questionnaires; sending one
+//! creates an errand with the validated response, which the staff console answers (the answer
+//! also arrives in the patient's inbox, see [`super::inbox`]).
+//!
+//! Authorisation: the user and their children up to 12 (`Person.canUseEServices`, 1177's rule);
+//! anything else is "not found", and sending for an older child is `403 not_allowed`.
+
+use axum::{
+    Json,
+    extract::{Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use ingang_api::{
+    eservices::{EService, Errand, ErrandList, ErrandStatus, NewErrand},
+    people::Person,
+};
+use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::{Value, json};
+
+use super::{
+    auth::{AuthUser, now_secs},
+    cases::idempotency_key,
+    me::visible_people,
+    questionnaires::check,
+};
+use crate::{AppState, bankid::random_token, error::ApiError};
+
+/// SDC's answerExpression: the server fills such items' `answerOption` for the person.
+const ANSWER_EXPRESSION: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-answerExpression";
+/// The code system of the options made from prescriptions.
+pub const PRESCRIPTION_SYSTEM: &str = "https://ingang.se/fhir/CodeSystem/prescription";
+
+/// The people whose e-services the user may use: themself and children up to 12.
+pub async fn e_service_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
+    Ok(visible_people(state, user).await?.into_iter().filter(|p| p.can_use_e_services).collect())
+}
+
+/// `12-digit personnummer -> (id, name)` of the people.
+pub fn digits(p: &Person) -> String {
+    p.personal_number.replace(['-', '+'], "")
+}
+
+/// The e-services of a unit, in order.
+pub fn unit_e_services(conn: &Connection, unit_id: &str) -> rusqlite::Result<Vec<EService>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.id, e.questionnaire_id, q.title, q.resource, e.answer_within_days
+         FROM unit_e_services e JOIN questionnaires q ON q.id = e.questionnaire_id
+         WHERE e.unit_id = ?1 ORDER BY e.position",
+    )?;
+    stmt.query_map([unit_id], |r| {
+        let resource: String = r.get(3)?;
+        let description = serde_json::from_str::<Value>(&resource)
+            .ok()
+            .and_then(|v| v.get("description").and_then(Value::as_str).map(str::to_owned))
+            .unwrap_or_default();
+        Ok(EService {
+            id: r.get(0)?,
+            questionnaire_id: r.get(1)?,
+            title: r.get(2)?,
+            description,
+            answer_within_days: r.get::<_, Option<i64>>(4)?.map(|d| d as u32),
+        })
+    })?
+    .collect()
+}
+
+/// Fills the `answerOption` of every item whose SDC `answerExpression` is an `x-fhir-query` for
+/// `MedicationRequest` with the patient's current prescriptions `(id, medicine, dosage)`, and
+/// removes the expression (the result is a plain R4 questionnaire any form filler can show).
+/// Other expressions are left alone. Pure.
+pub fn populate(resource: &mut Value, prescriptions: &[(String, String, String)]) {
+    fn walk(items: &mut Value, options: &[Value]) {
+        let Some(items) = items.as_array_mut() else { return };
+        for item in items {
+            let asks_medication = item.get("extension").and_then(Value::as_array).is_some_and(|exts| {
+                exts.iter().any(|e| {
+                    e.get("url").and_then(Value::as_str) == Some(ANSWER_EXPRESSION)
+                        && e.pointer("/valueExpression/expression")
+                            .and_then(Value::as_str)
+                            .is_some_and(|x| x.starts_with("MedicationRequest?"))
+                })
+            });
+            if asks_medication {
+                if let Some(exts) = item.get_mut("extension").and_then(Value::as_array_mut) {
+                    exts.retain(|e| e.get("url").and_then(Value::as_str) != Some(ANSWER_EXPRESSION));
+                }
+                item["answerOption"] = Value::Array(options.to_vec());
+            }
+            if let Some(children) = item.get_mut("item") {
+                walk(children, options);
+            }
+        }
+    }
+    let options: Vec<Value> = prescriptions
+        .iter()
+        .map(|(id, medicine, dosage)| {
+            json!({ "valueCoding": { "system": PRESCRIPTION_SYSTEM, "code": id, "display": format!("{medicine}, {dosage}") } })
+        })
+        .collect();
+    if let Some(items) = resource.get_mut("item") {
+        walk(items, &options);
+    }
+}
+
+/// A served e-service: its questionnaire (populated), title, answer time and questionnaire id.
+type Served = (Value, String, Option<i64>, String);
+
+/// The unit's e-service questionnaire as this patient sees it (prescriptions filled in).
+fn questionnaire_for(
+    conn: &Connection,
+    unit_id: &str,
+    e_service_id: &str,
+    patient: &str,
+    now: i64,
+) -> rusqlite::Result<Option<Served>> {
+    let found: Option<(String, String, Option<i64>, String)> = conn
+        .query_row(
+            "SELECT q.resource, q.title, e.answer_within_days, q.id FROM unit_e_services e
+             JOIN questionnaires q ON q.id = e.questionnaire_id WHERE e.unit_id = ?1 AND e.id = ?2",
+            [unit_id, e_service_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((resource, title, days, qid)) = found else { return Ok(None) };
+    let mut value: Value = serde_json::from_str(&resource).unwrap_or(Value::Null);
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, medicine, dosage FROM prescriptions WHERE patient = ?1 AND valid_until > ?2 ORDER BY medicine",
+    )?;
+    let prescriptions: Vec<(String, String, String)> =
+        stmt.query_map(params![patient, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    populate(&mut value, &prescriptions);
+    Ok(Some((value, title, days, qid)))
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct ForPerson {
+    /// Whom the form is for (an id from `/me/people` that may use e-services).
+    pub person_id: String,
+}
+
+/// The questionnaire of one of a unit's e-services, for a person: answer options that depend on
+/// the person (their current prescriptions, for SDC `answerExpression` items asking for
+/// `MedicationRequest`) are filled in as plain `answerOption`s.
+#[utoipa::path(
+    get,
+    path = "/units/{unitId}/e-services/{eServiceId}/questionnaire",
+    tag = "e-services",
+    params(("unitId" = String, Path), ("eServiceId" = String, Path), ForPerson),
+    responses(
+        (status = 200, description = "A FHIR R4 Questionnaire", body = Object),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 403, description = "`not_allowed`: the person is a child over 12", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such person, unit or e-service", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn e_service_questionnaire(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((unit_id, e_service_id)): Path<(String, String)>,
+    Query(q): Query<ForPerson>,
+) -> Result<Response, ApiError> {
+    let person = person_for(&state, &user, &q.person_id).await?;
+    let patient = digits(&person);
+    let now = state.clock.now();
+    let found = state.db.call(move |conn| questionnaire_for(conn, &unit_id, &e_service_id, &patient, now)).await?;
+    let (resource, ..) = found.ok_or_else(not_offered)?;
+    Ok(Json(resource).into_response())
+}
+
+fn not_offered() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_offered", "Mottagningen har inte den här e-tjänsten.")
+}
+
+/// The person, when the user may use e-services for them: 404 when not visible at all, 403 for
+/// a child over 12 (the child uses their own login).
+async fn person_for(state: &AppState, user: &AuthUser, person_id: &str) -> Result<Person, ApiError> {
+    let person =
+        visible_people(state, user).await?.into_iter().find(|p| p.id == person_id).ok_or_else(ApiError::not_found)?;
+    if !person.can_use_e_services {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_allowed",
+            "Från 13 år använder barnet själv e-tjänsterna med sin egen inloggning.",
+        ));
+    }
+    Ok(person)
+}
+
+const SELECT: &str = "SELECT e.id, e.patient, e.unit_id, u.name, e.e_service_id, e.title, e.status, e.created_at,
+        e.answered_at, e.answer, e.answered_by, e.answer_within_days, e.response
+     FROM errands e JOIN units u ON u.id = e.unit_id";
+
+fn to_errand(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Option<Errand>> {
+    let patient: String = r.get(1)?;
+    let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
+    let status: String = r.get(6)?;
+    let response: String = r.get(12)?;
+    Ok(Some(Errand {
+        id: r.get(0)?,
+        person_id: person.id.clone(),
+        person_name: person.name.clone(),
+        unit_id: r.get(2)?,
+        unit_name: r.get(3)?,
+        e_service_id: r.get(4)?,
+        title: r.get(5)?,
+        status: if status == "answered" { ErrandStatus::Answered } else { ErrandStatus::Sent },
+        created_at: r.get(7)?,
+        answered_at: r.get(8)?,
+        answer: r.get(9)?,
+        answered_by: r.get(10)?,
+        answer_within_days: r.get::<_, Option<i64>>(11)?.map(|d| d as u32),
+        response: serde_json::from_str(&response).unwrap_or(Value::Null),
+    }))
+}
+
+async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> Result<Errand, ApiError> {
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(&format!("{SELECT} WHERE e.id = ?1"), [&id], |r| to_errand(r, &people))
+                .optional()
+                .map(Option::flatten)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// Sends an e-service errand: the response is validated against the unit's questionnaire as
+/// served for the person. The same `Idempotency-Key` returns the same errand.
+#[utoipa::path(
+    post,
+    path = "/errands",
+    tag = "e-services",
+    request_body = NewErrand,
+    params(("Idempotency-Key" = String, Header, description = "A random key per errand the app means to send once")),
+    responses(
+        (status = 201, description = "Sent", body = Errand),
+        (status = 200, description = "Already sent with this key: the same errand", body = Errand),
+        (status = 400, description = "`idempotency_key_required`, `invalid_response` or `bad_request`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 403, description = "`not_allowed`: a child over 12", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such person for this user, or `not_offered`", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn create_errand(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    Json(body): Json<NewErrand>,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let owner = user.personal_number.clone();
+    let (o, k) = (owner.clone(), key.clone());
+    let existing: Option<String> = state
+        .db
+        .call(move |conn| {
+            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", [o, k], |r| r.get(0))
+                .optional()
+        })
+        .await?;
+    let people = e_service_people(&state, &user).await?;
+    if let Some(id) = existing {
+        return Ok((StatusCode::OK, Json(load_errand(&state, people, id).await?)).into_response());
+    }
+    let person = person_for(&state, &user, &body.person_id).await?;
+    let patient = digits(&person);
+    let now = state.clock.now();
+    let (unit, service, p) = (body.unit_id.clone(), body.e_service_id.clone(), patient.clone());
+    let found = state.db.call(move |conn| questionnaire_for(conn, &unit, &service, &p, now)).await?;
+    let (resource, title, days, qid) = found.ok_or_else(not_offered)?;
+    let questionnaire = Questionnaire::from_json(&resource.to_string()).map_err(ApiError::internal)?;
+    let response_text = body.response.to_string();
+    let response = QuestionnaireResponse::from_json(&response_text)
+        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
+    let verdict = check(questionnaire, response);
+    if !verdict.valid {
+        let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
+    }
+    let id = random_token();
+    let (eid, unit, service) = (id.clone(), body.unit_id.clone(), body.e_service_id.clone());
+    let stored = state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO errands (id, owner, patient, unit_id, e_service_id, questionnaire_id, title,
+                                                response, status, answer_within_days, created_at, idempotency_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'sent', ?9, ?10, ?11)",
+                params![eid, owner, patient, unit, service, qid, title, response_text, days, now_secs(), key],
+            )?;
+            // two identical requests at once: the loser returns the winner's errand
+            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
+                r.get::<_, String>(0)
+            })
+        })
+        .await?;
+    state.wake_streams();
+    let status = if stored == id { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(load_errand(&state, people, stored).await?)).into_response())
+}
+
+/// The user's errands and their children's (up to 12), newest first.
+#[utoipa::path(
+    get,
+    path = "/errands",
+    tag = "e-services",
+    responses(
+        (status = 200, description = "The errands", body = ErrandList),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn list_errands(State(state): State<AppState>, user: AuthUser) -> Result<Json<ErrandList>, ApiError> {
+    let people = e_service_people(&state, &user).await?;
+    let patients: Vec<String> = people.iter().map(digits).collect();
+    let errands = state
+        .db
+        .call(move |conn| {
+            let marks = vec!["?"; patients.len()].join(",");
+            let mut stmt = conn.prepare(&format!(
+                "{SELECT} WHERE e.patient IN ({marks}) ORDER BY e.created_at DESC, e.rowid DESC LIMIT 200"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(patients.iter()), |r| to_errand(r, &people))?;
+            rows.filter_map(Result::transpose).collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await?;
+    Ok(Json(ErrandList { errands }))
+}
+
+/// One errand, if the user may see it; otherwise 404.
+#[utoipa::path(
+    get,
+    path = "/errands/{id}",
+    tag = "e-services",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The errand", body = Errand),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such errand for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_errand(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<Errand>, ApiError> {
+    let people = e_service_people(&state, &user).await?;
+    Ok(Json(load_errand(&state, people, id).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prescriptions_become_plain_options() {
+        let mut q = json!({
+            "resourceType": "Questionnaire",
+            "item": [{ "linkId": "g", "type": "group", "item": [{
+                "linkId": "lakemedel", "type": "open-choice", "repeats": true,
+                "extension": [
+                    { "url": ANSWER_EXPRESSION, "valueExpression": { "language": "application/x-fhir-query",
+                      "expression": "MedicationRequest?patient={{%patient.id}}&status=active" } },
+                    { "url": "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl" }
+                ]
+            }, { "linkId": "annat", "type": "string",
+                 "extension": [{ "url": ANSWER_EXPRESSION, "valueExpression": { "expression": "%x" } }] }] }]
+        });
+        populate(&mut q, &[("rx1".into(), "Levaxin 100 mikrogram".into(), "1 tablett dagligen".into())]);
+        let item = &q["item"][0]["item"][0];
+        assert_eq!(item["answerOption"][0]["valueCoding"]["code"], "rx1");
+        assert_eq!(item["answerOption"][0]["valueCoding"]["display"], "Levaxin 100 mikrogram, 1 tablett dagligen");
+        assert_eq!(item["extension"].as_array().map(Vec::len), Some(1), "the expression is gone, the rest kept");
+        // an expression about something else is not ours to resolve
+        assert!(q["item"][0]["item"][1].get("answerOption").is_none());
+        populate(&mut q, &[]);
+        assert!(q["item"][0]["item"][0]["answerOption"].as_array().is_some_and(|o| o.len() == 1), "populated once");
+    }
+}

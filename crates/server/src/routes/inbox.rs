@@ -1,0 +1,339 @@
+//! The inbox (Inkorg): messages from a clinic to a patient. Information only, or questions that
+//! are answered once with a questionnaire the clinic chose; answers to e-service errands arrive
+//! here too. Read and answered state live on the server, so every device (and both guardians)
+//! see the same. A new message is announced by SMS, e-post or push, by each recipient's
+//! settings, through `notification_outbox` (the gateways are outside the project).
+//!
+//! Authorisation as for e-services: the user's own messages and their children's up to 12.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use ingang_api::{
+    eservices::{Inbox, InboxAnswer, InboxKind, InboxMessage, UnreadCount},
+    people::Person,
+};
+use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value;
+
+use super::{
+    auth::{AuthUser, now_secs},
+    cases::idempotency_key,
+    eservices::{digits, e_service_people},
+    questionnaires::check,
+};
+use crate::{AppState, bankid::random_token, error::ApiError};
+
+/// What a new message says in an SMS, e-mail or push: that there is one, never what it is about.
+pub fn notification_text(base_url: &str, message_id: &str) -> String {
+    format!(
+        "Du har fått ett nytt meddelande från vården. Logga in i Ingång för att läsa det: {}/inkorg/{message_id}",
+        base_url.trim_end_matches('/')
+    )
+}
+
+/// A new message for `patient`: stores it and records a notification for each recipient (the
+/// patient, and a child's guardians while the child is 12 or younger) on each channel they chose.
+#[allow(clippy::too_many_arguments)]
+pub fn deliver(
+    conn: &Connection,
+    patient: &str,
+    unit_id: &str,
+    subject: &str,
+    body: &str,
+    questionnaire_id: Option<&str>,
+    errand_id: Option<&str>,
+    sent_by: &str,
+    now: i64,
+    base_url: &str,
+) -> rusqlite::Result<String> {
+    let id = random_token();
+    let kind = if questionnaire_id.is_some() { "questions" } else { "info" };
+    conn.execute(
+        "INSERT INTO inbox_messages (id, patient, unit_id, subject, body, kind, questionnaire_id, errand_id, sent_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![id, patient, unit_id, subject, body, kind, questionnaire_id, errand_id, sent_by, now],
+    )?;
+    let guardians =
+        super::visits::age_at(patient, now).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
+    let mut stmt = conn.prepare_cached(
+        "SELECT personal_number, mobile, email, notify_sms, notify_email, notify_push FROM contact_details
+         WHERE personal_number = ?1 OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1))",
+    )?;
+    type Recipient = (String, Option<String>, Option<String>, bool, bool, bool);
+    let recipients: Vec<Recipient> = stmt
+        .query_map(params![patient, guardians], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let text = notification_text(base_url, &id);
+    let mut out = conn.prepare_cached(
+        "INSERT INTO notification_outbox (channel, recipient, body, inbox_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (pnr, mobile, email, sms, by_email, push) in recipients {
+        if let (true, Some(m)) = (sms, mobile) {
+            out.execute(params!["sms", m, text, id, now])?;
+        }
+        if let (true, Some(e)) = (by_email, email) {
+            out.execute(params!["email", e, text, id, now])?;
+        }
+        if push {
+            out.execute(params!["push", pnr, text, id, now])?;
+        }
+    }
+    Ok(id)
+}
+
+const SELECT: &str = "SELECT m.id, m.patient, m.unit_id, u.name, m.subject, m.body, m.kind, m.questionnaire_id,
+        m.errand_id, m.created_at, m.read_at, m.answered_at, m.response, m.answer_key
+     FROM inbox_messages m JOIN units u ON u.id = m.unit_id";
+
+/// A message row with its answer key (to tell a retry from a second answer).
+fn to_message(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Option<(InboxMessage, Option<String>)>> {
+    let patient: String = r.get(1)?;
+    let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
+    let kind: String = r.get(6)?;
+    let response: Option<String> = r.get(12)?;
+    Ok(Some((
+        InboxMessage {
+            id: r.get(0)?,
+            person_id: person.id.clone(),
+            person_name: person.name.clone(),
+            unit_id: r.get(2)?,
+            unit_name: r.get(3)?,
+            subject: r.get(4)?,
+            body: r.get(5)?,
+            kind: if kind == "questions" { InboxKind::Questions } else { InboxKind::Info },
+            questionnaire_id: r.get(7)?,
+            errand_id: r.get(8)?,
+            created_at: r.get(9)?,
+            read_at: r.get(10)?,
+            answered_at: r.get(11)?,
+            response: response.and_then(|t| serde_json::from_str(&t).ok()),
+        },
+        r.get(13)?,
+    )))
+}
+
+async fn load(state: &AppState, people: Vec<Person>, id: String) -> Result<(InboxMessage, Option<String>), ApiError> {
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(&format!("{SELECT} WHERE m.id = ?1"), [&id], |r| to_message(r, &people))
+                .optional()
+                .map(Option::flatten)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+fn patients(people: &[Person]) -> (String, Vec<String>) {
+    (vec!["?"; people.len()].join(","), people.iter().map(digits).collect())
+}
+
+/// The messages of the user and their children (up to 12), newest first, with the unread count.
+#[utoipa::path(
+    get,
+    path = "/inbox",
+    tag = "inbox",
+    responses(
+        (status = 200, description = "The inbox", body = Inbox),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn list_inbox(State(state): State<AppState>, user: AuthUser) -> Result<Json<Inbox>, ApiError> {
+    let people = e_service_people(&state, &user).await?;
+    let (marks, pnrs) = patients(&people);
+    let messages = state
+        .db
+        .call(move |conn| {
+            let mut stmt = conn.prepare(&format!(
+                "{SELECT} WHERE m.patient IN ({marks}) ORDER BY m.created_at DESC, m.rowid DESC LIMIT 200"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(pnrs.iter()), |r| to_message(r, &people))?;
+            rows.filter_map(Result::transpose).map(|r| r.map(|(m, _)| m)).collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await?;
+    let unread = messages.iter().filter(|m| m.read_at.is_none()).count() as u32;
+    Ok(Json(Inbox { messages, unread }))
+}
+
+/// How many unread messages the user and their children (up to 12) have: the tab's badge.
+#[utoipa::path(
+    get,
+    path = "/inbox/unread",
+    tag = "inbox",
+    responses(
+        (status = 200, description = "The count", body = UnreadCount),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn unread(State(state): State<AppState>, user: AuthUser) -> Result<Json<UnreadCount>, ApiError> {
+    let people = e_service_people(&state, &user).await?;
+    let (marks, pnrs) = patients(&people);
+    let unread: u32 = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                &format!("SELECT COUNT(*) FROM inbox_messages WHERE read_at IS NULL AND patient IN ({marks})"),
+                rusqlite::params_from_iter(pnrs.iter()),
+                |r| r.get(0),
+            )
+        })
+        .await?;
+    Ok(Json(UnreadCount { unread }))
+}
+
+/// One message, if the user may read it (opening it does not mark it read: see `/read`).
+#[utoipa::path(
+    get,
+    path = "/inbox/{id}",
+    tag = "inbox",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The message", body = InboxMessage),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such message for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn get_message(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<InboxMessage>, ApiError> {
+    let people = e_service_people(&state, &user).await?;
+    Ok(Json(load(&state, people, id).await?.0))
+}
+
+/// Marks a message read (for everyone who may read it). Harmless to repeat.
+#[utoipa::path(
+    post,
+    path = "/inbox/{id}/read",
+    tag = "inbox",
+    params(("id" = String, Path)),
+    responses(
+        (status = 200, description = "The message, read", body = InboxMessage),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such message for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Json<InboxMessage>, ApiError> {
+    let people = e_service_people(&state, &user).await?;
+    load(&state, people.clone(), id.clone()).await?;
+    let i = id.clone();
+    state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "UPDATE inbox_messages SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL",
+                params![i, now_secs()],
+            )
+        })
+        .await?;
+    state.wake_streams();
+    Ok(Json(load(&state, people, id).await?.0))
+}
+
+/// Answers a questions message with its questionnaire, once. The same `Idempotency-Key` returns
+/// the same result; another answer after the first is `409 already_answered`.
+#[utoipa::path(
+    post,
+    path = "/inbox/{id}/answer",
+    tag = "inbox",
+    params(("id" = String, Path), ("Idempotency-Key" = String, Header, description = "A random key per answer")),
+    request_body = InboxAnswer,
+    responses(
+        (status = 200, description = "Answered (now locked)", body = InboxMessage),
+        (status = 400, description = "`idempotency_key_required` or `invalid_response`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such message for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`not_answerable` (information only) or `already_answered`", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn answer(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<InboxAnswer>,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let people = e_service_people(&state, &user).await?;
+    let (message, answered_with) = load(&state, people.clone(), id.clone()).await?;
+    let Some(qid) = message.questionnaire_id.clone().filter(|_| message.kind == InboxKind::Questions) else {
+        return Err(ApiError::new(StatusCode::CONFLICT, "not_answerable", "Meddelandet går inte att svara på."));
+    };
+    if message.answered_at.is_some() {
+        return if answered_with.as_deref() == Some(key.as_str()) {
+            Ok(Json(message).into_response())
+        } else {
+            Err(already_answered())
+        };
+    }
+    let resource: Option<String> = state
+        .db
+        .call(move |conn| {
+            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [qid], |r| r.get(0)).optional()
+        })
+        .await?;
+    let questionnaire =
+        Questionnaire::from_json(&resource.ok_or_else(ApiError::not_found)?).map_err(ApiError::internal)?;
+    let text = body.response.to_string();
+    let response = QuestionnaireResponse::from_json(&text)
+        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
+    let verdict = check(questionnaire, response);
+    if !verdict.valid {
+        let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
+    }
+    let (i, k, by) = (id.clone(), key.clone(), user.personal_number.clone());
+    state
+        .db
+        .call(move |conn| {
+            let now = now_secs();
+            conn.execute(
+                "UPDATE inbox_messages SET answered_at = ?2, answered_by = ?3, response = ?4, answer_key = ?5,
+                        read_at = COALESCE(read_at, ?2)
+                 WHERE id = ?1 AND answered_at IS NULL",
+                params![i, now, by, text, k],
+            )
+        })
+        .await?;
+    state.wake_streams();
+    // two answers at once: only one landed; the other learns which
+    let (message, answered_with) = load(&state, people, id).await?;
+    if answered_with.as_deref() == Some(key.as_str()) {
+        Ok(Json(message).into_response())
+    } else {
+        Err(already_answered())
+    }
+}
+
+fn already_answered() -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, "already_answered", "Frågorna är redan besvarade.")
+}
+
+/// The questionnaire as JSON value (for rendering answers in the staff console).
+pub fn questionnaire_value(conn: &Connection, id: &str) -> rusqlite::Result<Option<Value>> {
+    let text: Option<String> =
+        conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn notifications_carry_no_health_data() {
+        let text = super::notification_text("https://ingang.example/", "abc");
+        assert!(text.ends_with("https://ingang.example/inkorg/abc"));
+        assert!(text.contains("nytt meddelande"));
+    }
+}

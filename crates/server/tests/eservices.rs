@@ -1,0 +1,348 @@
+//! E-services and the inbox: what each unit offers, errands validated and sent once, who may send
+//! for whom (a child of 10 yes, of 14 no), staff answers reaching the inbox, read state, questions
+//! answered once, information that cannot be answered, notifications by each user's settings, and
+//! nobody reading another family's errands or messages.
+
+mod common;
+
+use axum::{Router, body::Body, http::Request};
+use common::*;
+use serde_json::{Value, json};
+
+const ANNA: &str = "198001139297";
+const ERIK: &str = "197905041237";
+
+async fn person_id(app: &Router, cookie: &str, given: &str) -> String {
+    let (_, people) = call(app, "GET", "/api/v1/me/people", cookie, None, None).await;
+    people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == given).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn coding(form: &str, item: &str, code: &str) -> Value {
+    json!({ "valueCoding": { "system": format!("https://ingang.se/fhir/CodeSystem/{form}-{item}"), "code": code } })
+}
+
+fn response(form: &str, items: Value) -> Value {
+    json!({
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": format!("https://ingang.se/fhir/Questionnaire/{form}|1.0"),
+        "status": "completed",
+        "item": items
+    })
+}
+
+fn contact_me() -> Value {
+    response(
+        "kontakta-mig",
+        json!([
+            { "linkId": "orsak", "answer": [coding("kontakta-mig", "orsak", "provsvar")] },
+            { "linkId": "beskrivning", "answer": [{ "valueString": "Jag väntar på svar på blodprovet." }] },
+            { "linkId": "hur", "answer": [coding("kontakta-mig", "hur", "meddelande")] }
+        ]),
+    )
+}
+
+async fn staff_cookie(app: &Router) -> String {
+    let res = form(app, "", "/staff/login", "staff=lena").await;
+    res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+async fn form(app: &Router, cookie: &str, uri: &str, body: &str) -> axum::http::Response<Body> {
+    let req = Request::post(uri)
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_owned()))
+        .unwrap();
+    send(app, req).await
+}
+
+async fn html(app: &Router, cookie: &str, uri: &str) -> String {
+    let req = Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap();
+    String::from_utf8(body_bytes(send(app, req).await).await).unwrap()
+}
+
+/// `application/x-www-form-urlencoded` text.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn units_list_only_their_own_e_services_with_answer_times() {
+    let app = test_app(None).await;
+    let units = body_json(get(&app, "/api/v1/units").await).await;
+    let offered = |id: &str| -> Vec<String> {
+        let unit = units["units"].as_array().unwrap().iter().find(|u| u["id"] == id).unwrap();
+        unit["eServices"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(
+        offered("hc-gibraltar"),
+        [
+            "fornya-recept",
+            "kontakta-mig",
+            "bestall-tid",
+            "av-omboka-tid",
+            "radgivning",
+            "begar-intyg",
+            "journalkopia",
+            "fornya-hjalpmedel"
+        ]
+    );
+    assert_eq!(offered("ftv-lulea"), ["kontakta-mig", "av-omboka-tid"]);
+    let first = &units["units"].as_array().unwrap().iter().find(|u| u["id"] == "hc-gibraltar").unwrap()["eServices"][0];
+    assert_eq!(first["title"], "Förnya recept");
+    assert_eq!(first["answerWithinDays"], 3);
+    assert!(first["description"].as_str().unwrap().contains("recept"));
+}
+
+#[tokio::test]
+async fn prescriptions_are_served_as_options_to_their_patient_only() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, ANNA).await;
+    let me = person_id(&app, &anna, "Anna").await;
+    let liam = person_id(&app, &anna, "Liam").await;
+    let uri = |p: &str| format!("/api/v1/units/hc-gibraltar/e-services/fornya-recept/questionnaire?personId={p}");
+    let (status, q) = call(&app, "GET", &uri(&me), &anna, None, None).await;
+    assert_eq!(status, 200);
+    let text = q.to_string();
+    assert!(text.contains("Levaxin 100 mikrogram tablett") && !text.contains("Airomir") && !text.contains("Enalapril"));
+    assert!(!text.contains("answerExpression"), "a plain R4 questionnaire");
+    let (_, q) = call(&app, "GET", &uri(&liam), &anna, None, None).await;
+    assert!(q.to_string().contains("Airomir") && !q.to_string().contains("Levaxin"));
+    // Erik cannot ask for Anna's
+    let erik = login(&app, &state, ERIK).await;
+    assert_eq!(call(&app, "GET", &uri(&me), &erik, None, None).await.0, 404);
+    // a unit that does not offer it
+    let (status, body) = call(
+        &app,
+        "GET",
+        &format!("/api/v1/units/ftv-lulea/e-services/fornya-recept/questionnaire?personId={me}"),
+        &anna,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_offered")));
+
+    // a renewal of her own prescription, validated against her options
+    let renew = |code: &str| {
+        response(
+            "fornya-recept",
+            json!([
+                { "linkId": "lakemedel", "answer": [{ "valueCoding": { "system": "https://ingang.se/fhir/CodeSystem/prescription", "code": code } }] },
+                { "linkId": "apotek", "answer": [coding("fornya-recept", "apotek", "e-recept")] },
+                { "linkId": "forandring", "answer": [{ "valueBoolean": false }] }
+            ]),
+        )
+    };
+    let body =
+        |r: Value| json!({ "personId": me, "unitId": "hc-gibraltar", "eServiceId": "fornya-recept", "response": r });
+    let (status, err) =
+        call(&app, "POST", "/api/v1/errands", &anna, Some("rx-1"), Some(body(renew("demo-rx-erik-enalapril")))).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("invalid_response")), "not one of her prescriptions");
+    let (status, errand) =
+        call(&app, "POST", "/api/v1/errands", &anna, Some("rx-2"), Some(body(renew("demo-rx-anna-levaxin")))).await;
+    assert_eq!(status, 201);
+    assert_eq!(errand["status"], "sent");
+    assert_eq!(errand["title"], "Förnya recept");
+    assert_eq!(errand["answerWithinDays"], 3);
+}
+
+#[tokio::test]
+async fn errands_are_sent_once_for_a_child_of_ten_not_fourteen_and_stay_private() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, ANNA).await;
+    let liam = person_id(&app, &anna, "Liam").await;
+    let elsa = person_id(&app, &anna, "Elsa").await;
+    let body = |p: &str, unit: &str| json!({ "personId": p, "unitId": unit, "eServiceId": "kontakta-mig", "response": contact_me() });
+
+    assert_eq!(call(&app, "POST", "/api/v1/errands", &anna, None, Some(body(&liam, "hc-gibraltar"))).await.0, 400);
+    let (status, first) =
+        call(&app, "POST", "/api/v1/errands", &anna, Some("k1"), Some(body(&liam, "hc-gibraltar"))).await;
+    assert_eq!(status, 201);
+    assert_eq!(first["personName"], "Liam Andersson");
+    let (status, again) =
+        call(&app, "POST", "/api/v1/errands", &anna, Some("k1"), Some(body(&liam, "hc-gibraltar"))).await;
+    assert_eq!((status, &again["id"]), (200, &first["id"]), "a retry is the same errand");
+    let (status, err) =
+        call(&app, "POST", "/api/v1/errands", &anna, Some("k2"), Some(body(&elsa, "hc-gibraltar"))).await;
+    assert_eq!((status, err["code"].as_str()), (403, Some("not_allowed")), "Elsa, 14, uses her own login");
+    let (status, err) = call(&app, "POST", "/api/v1/errands", &anna, Some("k3"), Some(body(&liam, "nope"))).await;
+    assert_eq!((status, err["code"].as_str()), (404, Some("not_offered")));
+    let mut empty = body(&liam, "hc-gibraltar");
+    empty["response"]["item"] = json!([]);
+    let (status, err) = call(&app, "POST", "/api/v1/errands", &anna, Some("k4"), Some(empty)).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("invalid_response")));
+
+    let (_, list) = call(&app, "GET", "/api/v1/errands", &anna, None, None).await;
+    assert_eq!(list["errands"].as_array().unwrap().len(), 1);
+    let id = first["id"].as_str().unwrap();
+    let erik = login(&app, &state, ERIK).await;
+    assert_eq!(call(&app, "GET", &format!("/api/v1/errands/{id}"), &erik, None, None).await.0, 404);
+    let (_, list) = call(&app, "GET", "/api/v1/errands", &erik, None, None).await;
+    assert!(list["errands"].as_array().unwrap().is_empty());
+    assert_eq!(
+        call(&app, "POST", "/api/v1/errands", &erik, Some("e1"), Some(body(&liam, "hc-gibraltar"))).await.0,
+        404
+    );
+    assert_eq!(call(&app, "GET", "/api/v1/errands", "", None, None).await.0, 401);
+}
+
+#[tokio::test]
+async fn staff_answer_an_errand_into_the_inbox_with_notifications_by_the_users_choice() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, ANNA).await;
+    let (status, _) = call(
+        &app,
+        "PUT",
+        "/api/v1/me/contact",
+        &anna,
+        None,
+        Some(json!({ "mobile": "070-123 45 67", "email": "anna@example.se", "notifications": { "sms": true, "email": true, "push": false } })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let liam = person_id(&app, &anna, "Liam").await;
+    let (_, errand) = call(
+        &app,
+        "POST",
+        "/api/v1/errands",
+        &anna,
+        Some("a1"),
+        Some(json!({ "personId": liam, "unitId": "hc-gibraltar", "eServiceId": "kontakta-mig", "response": contact_me() })),
+    )
+    .await;
+    let id = errand["id"].as_str().unwrap().to_owned();
+    let (_, before) = call(&app, "GET", "/api/v1/inbox/unread", &anna, None, None).await;
+
+    let staff = staff_cookie(&app).await;
+    let list = html(&app, &staff, "/staff/e-arenden").await;
+    assert!(list.contains(&id) && list.contains("Liam Andersson") && list.contains("Nytt"));
+    let page = html(&app, &staff, &format!("/staff/e-arenden/{id}")).await;
+    assert!(page.contains("Jag väntar på svar på blodprovet."));
+    // a patient is no staff member
+    assert_eq!(form(&app, &anna, &format!("/staff/e-arenden/{id}"), "answer=x").await.status(), 401);
+    assert_eq!(form(&app, &staff, &format!("/staff/e-arenden/{id}"), "answer=+").await.status(), 400);
+    let res =
+        form(&app, &staff, &format!("/staff/e-arenden/{id}"), &format!("answer={}", enc("Provsvaret är normalt.")))
+            .await;
+    assert_eq!(res.status(), 303);
+    // answering twice changes nothing
+    form(&app, &staff, &format!("/staff/e-arenden/{id}"), "answer=Igen").await;
+
+    let (_, errand) = call(&app, "GET", &format!("/api/v1/errands/{id}"), &anna, None, None).await;
+    assert_eq!(errand["status"], "answered");
+    assert_eq!(errand["answer"], "Provsvaret är normalt.");
+    assert_eq!(errand["answeredBy"], "Lena, sjuksköterska");
+    let (_, inbox) = call(&app, "GET", "/api/v1/inbox", &anna, None, None).await;
+    let reply = inbox["messages"].as_array().unwrap().iter().find(|m| m["errandId"] == id.as_str()).unwrap().clone();
+    assert_eq!(reply["subject"], "Svar: Kontakta mig");
+    assert_eq!(reply["kind"], "info");
+    assert_eq!(reply["personName"], "Liam Andersson");
+    assert!(reply["body"].as_str().unwrap().starts_with("Provsvaret är normalt."));
+    let (_, after) = call(&app, "GET", "/api/v1/inbox/unread", &anna, None, None).await;
+    assert_eq!(after["unread"].as_u64().unwrap(), before["unread"].as_u64().unwrap() + 1);
+
+    // Liam is 10: his guardian is told by SMS and e-mail (her choice), without health data
+    let outbox = html(&app, &staff, "/staff/sms").await;
+    let mid = reply["id"].as_str().unwrap();
+    assert!(outbox.contains("+46701234567") && outbox.contains("anna@example.se"));
+    assert!(outbox.contains(&format!("/inkorg/{mid}")));
+    assert!(!outbox.contains("Provsvaret") && !outbox.contains("Kontakta mig"));
+    assert!(!outbox.contains("data-channel=\"Push\""));
+}
+
+#[tokio::test]
+async fn information_cannot_be_answered_questions_are_answered_once_and_read_state_is_shared() {
+    let (app, state) = demo_app().await;
+    let staff = staff_cookie(&app).await;
+    let erik = login(&app, &state, ERIK).await;
+    let (_, zero) = call(&app, "GET", "/api/v1/inbox/unread", &erik, None, None).await;
+    assert_eq!(zero["unread"], 0);
+    call(
+        &app,
+        "PUT",
+        "/api/v1/me/contact",
+        &erik,
+        None,
+        Some(json!({ "mobile": "070-999 88 77", "notifications": { "sms": false, "email": false, "push": true } })),
+    )
+    .await;
+    let send = |kind: &str, q: &str, subject: &str| {
+        format!(
+            "pnr=197905041237&unit=hc-kalix&subject={}&body={}&kind={kind}&questionnaire={q}",
+            enc(subject),
+            enc("Hej Erik!\nLäs detta.")
+        )
+    };
+    assert_eq!(form(&app, &staff, "/staff/inkorg", &send("info", "infor-besok", "Fel")).await.status(), 400);
+    assert_eq!(form(&app, &staff, "/staff/inkorg", &send("questions", "", "Fel")).await.status(), 400);
+    assert_eq!(
+        form(&app, &staff, "/staff/inkorg", &send("info", "", "Fel").replace("197905041237", "19790504-1238"))
+            .await
+            .status(),
+        400
+    );
+    assert_eq!(form(&app, &staff, "/staff/inkorg", &send("info", "", "Provsvar klara")).await.status(), 303);
+    assert_eq!(
+        form(&app, &staff, "/staff/inkorg", &send("questions", "infor-besok", "Inför besöket")).await.status(),
+        303
+    );
+
+    let (_, inbox) = call(&app, "GET", "/api/v1/inbox", &erik, None, None).await;
+    assert_eq!(inbox["unread"], 2);
+    let find =
+        |subject: &str| inbox["messages"].as_array().unwrap().iter().find(|m| m["subject"] == subject).unwrap().clone();
+    let (info, questions) = (find("Provsvar klara"), find("Inför besöket"));
+    assert_eq!(info["body"], "Hej Erik!\nLäs detta.");
+    assert_eq!(questions["kind"], "questions");
+    assert_eq!(questions["questionnaireId"], "infor-besok");
+    // push only, as Erik chose
+    let outbox = html(&app, &staff, "/staff/sms").await;
+    assert_eq!(outbox.matches("data-channel=\"Push\"").count(), 2);
+    assert!(!outbox.contains("+46709998877"));
+
+    let info_id = info["id"].as_str().unwrap();
+    let (status, read) = call(&app, "POST", &format!("/api/v1/inbox/{info_id}/read"), &erik, None, None).await;
+    assert_eq!(status, 200);
+    assert!(read["readAt"].is_i64());
+    call(&app, "POST", &format!("/api/v1/inbox/{info_id}/read"), &erik, None, None).await;
+    assert_eq!(call(&app, "GET", "/api/v1/inbox/unread", &erik, None, None).await.1["unread"], 1);
+    let answer = |items: Value| json!({ "response": response("infor-besok", items) });
+    let good = answer(json!([
+        { "linkId": "allergi", "answer": [{ "valueBoolean": false }] },
+        { "linkId": "rokning", "answer": [coding("infor-besok", "rokning", "nej")] }
+    ]));
+    let (status, err) =
+        call(&app, "POST", &format!("/api/v1/inbox/{info_id}/answer"), &erik, Some("i1"), Some(good.clone())).await;
+    assert_eq!((status, err["code"].as_str()), (409, Some("not_answerable")));
+
+    let qid = questions["id"].as_str().unwrap();
+    let uri = format!("/api/v1/inbox/{qid}/answer");
+    let (status, err) = call(&app, "POST", &uri, &erik, Some("q0"), Some(answer(json!([])))).await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("invalid_response")));
+    let (status, answered) = call(&app, "POST", &uri, &erik, Some("q1"), Some(good.clone())).await;
+    assert_eq!(status, 200);
+    assert!(answered["answeredAt"].is_i64() && answered["readAt"].is_i64());
+    assert_eq!(call(&app, "POST", &uri, &erik, Some("q1"), Some(good.clone())).await.0, 200, "a retry");
+    let (status, err) = call(&app, "POST", &uri, &erik, Some("q2"), Some(good)).await;
+    assert_eq!((status, err["code"].as_str()), (409, Some("already_answered")));
+    assert_eq!(call(&app, "GET", "/api/v1/inbox/unread", &erik, None, None).await.1["unread"], 0);
+    let staff_view = html(&app, &staff, &format!("/staff/inkorg/{qid}")).await;
+    assert!(staff_view.contains("Besvarat") && staff_view.contains("Är du allergisk mot något läkemedel?"));
+
+    // Anna sees none of it and cannot touch it
+    let anna = login(&app, &state, ANNA).await;
+    assert_eq!(call(&app, "GET", &format!("/api/v1/inbox/{qid}"), &anna, None, None).await.0, 404);
+    assert_eq!(call(&app, "POST", &format!("/api/v1/inbox/{info_id}/read"), &anna, None, None).await.0, 404);
+    let (_, hers) = call(&app, "GET", "/api/v1/inbox", &anna, None, None).await;
+    assert!(hers["messages"].as_array().unwrap().iter().all(|m| m["personName"] == "Anna Andersson"));
+    assert_eq!(call(&app, "GET", "/api/v1/inbox", "", None, None).await.0, 401);
+}
