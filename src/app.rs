@@ -20,7 +20,8 @@ use crate::{
         accessibility::AccessibilityPage,
         cases::{CasePage, CasesPage},
         contact::ContactPage,
-        inbox::InboxPage,
+        eservices::{EServicesPage, errand::ErrandPage, form::EServiceFormPage, unit::UnitEServicesPage},
+        inbox::{InboxPage, message::MessagePage},
         kiosk::KioskApp,
         login::LoginPage,
         not_found::NotFoundPage,
@@ -97,6 +98,11 @@ fn Routed(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/bokade-tider/:id") view=VisitPage />
                     <Route path=path!("/kvitto/:id") view=ReceiptPage />
                     <Route path=path!("/inkorg") view=InboxPage />
+                    <Route path=path!("/inkorg/:id") view=MessagePage />
+                    <Route path=path!("/e-tjanster") view=EServicesPage />
+                    <Route path=path!("/e-tjanster/:unit") view=UnitEServicesPage />
+                    <Route path=path!("/e-tjanster/:unit/:service") view=EServiceFormPage />
+                    <Route path=path!("/e-arende/:id") view=ErrandPage />
                     <Route path=path!("/installningar") view=SettingsPage />
                     <Route path=path!("/tillganglighet") view=AccessibilityPage />
                     <Route path=path!("/forhandsgranska") view=PreviewPage />

@@ -13,6 +13,7 @@ use ingang_api::{
     ErrorBody, Health, UnitList,
     auth::{LoginStarted, LoginStatus, SessionInfo, StartLogin},
     cases::{Case, CaseList, NewCase},
+    eservices::{Errand, ErrandList, Inbox, InboxAnswer, InboxMessage, NewErrand, UnreadCount},
     people::{ContactDetails, DraftKey, PeopleList},
     visits::{
         Fee, KioskCheckIn, NewKioskCheckIn, NewPayment, Payment, Receipt, Reschedule, SlotList, Visit, VisitList,
@@ -198,6 +199,61 @@ impl Api {
 
     pub async fn questionnaire(&self, id: &str) -> Result<ingang_questionnaire::Questionnaire, ApiError> {
         self.get(&format!("/questionnaires/{}", js_sys::encode_uri_component(id))).await
+    }
+
+    /// A unit's e-service questionnaire as served for `person` (their prescriptions filled in).
+    pub async fn e_service_questionnaire(
+        &self,
+        unit: &str,
+        e_service: &str,
+        person: &str,
+    ) -> Result<ingang_questionnaire::Questionnaire, ApiError> {
+        let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
+        self.get(&format!("/units/{}/e-services/{}/questionnaire?personId={}", enc(unit), enc(e_service), enc(person)))
+            .await
+    }
+
+    /// Sends an e-service errand; the same `idempotency_key` never sends a second one.
+    pub async fn send_errand(&self, errand: &NewErrand, idempotency_key: &str) -> Result<Errand, ApiError> {
+        let body = serde_json::to_string(errand).unwrap_or_default();
+        self.send_with("POST", "/errands", Some(&body), &[("Idempotency-Key", idempotency_key)]).await
+    }
+
+    pub async fn errands(&self) -> Result<ErrandList, ApiError> {
+        self.get("/errands").await
+    }
+
+    pub async fn errand(&self, id: &str) -> Result<Errand, ApiError> {
+        self.get(&format!("/errands/{}", js_sys::encode_uri_component(id))).await
+    }
+
+    pub async fn inbox(&self) -> Result<Inbox, ApiError> {
+        self.get("/inbox").await
+    }
+
+    pub async fn inbox_unread(&self) -> Result<UnreadCount, ApiError> {
+        self.get("/inbox/unread").await
+    }
+
+    pub async fn inbox_message(&self, id: &str) -> Result<InboxMessage, ApiError> {
+        self.get(&format!("/inbox/{}", js_sys::encode_uri_component(id))).await
+    }
+
+    /// Marks a message read on the server (for every device and both guardians).
+    pub async fn mark_read(&self, id: &str) -> Result<InboxMessage, ApiError> {
+        self.send("POST", &format!("/inbox/{}/read", js_sys::encode_uri_component(id)), None).await
+    }
+
+    /// Answers a questions message once; the key makes a retry harmless.
+    pub async fn answer_message(
+        &self,
+        id: &str,
+        response: serde_json::Value,
+        idempotency_key: &str,
+    ) -> Result<InboxMessage, ApiError> {
+        let body = serde_json::to_string(&InboxAnswer { response }).unwrap_or_default();
+        let path = format!("/inbox/{}/answer", js_sys::encode_uri_component(id));
+        self.send_with("POST", &path, Some(&body), &[("Idempotency-Key", idempotency_key)]).await
     }
 
     /// Sends a care request; the same `idempotency_key` never creates a second case.

@@ -45,6 +45,7 @@ pub fn LanguageSwitch() -> impl IntoView {
 pub fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let config = expect_context::<AppConfig>();
+    crate::components::inbox_badge::provide_inbox_badge(crate::api::use_api());
     view! {
         <a class="skip-link" href="#main">{t!(i18n.skip_to_content)}</a>
         <header class="header">

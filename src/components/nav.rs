@@ -33,11 +33,23 @@ pub fn MainNav() -> impl IntoView {
         .iter()
         .map(|item| {
             let label = item.label;
+            let inbox = item.href == "/inkorg";
+            let badge = move || {
+                let unread = if inbox { crate::components::inbox_badge::use_inbox_badge().and_then(|b| b.unread()) } else { None };
+                unread.and_then(ingang_api::eservices::badge_text).map(|text| {
+                    let n = unread.unwrap_or_default();
+                    view! {
+                        <span class="nav-badge" aria-hidden="true">{text}</span>
+                        <span class="visually-hidden">{move || i18n.t().nav_unread.replace("{n}", &n.to_string())}</span>
+                    }
+                })
+            };
             view! {
                 <li class="main-nav__item" class:main-nav__item--wide-only=item.href == "/installningar">
                     <A href=item.href exact=true attr:class="main-nav__link">
                         <Icon name=item.icon />
                         <span class="main-nav__label">{move || label(i18n.t())}</span>
+                        {badge}
                     </A>
                 </li>
             }

@@ -4,6 +4,7 @@
 pub mod accessibility;
 pub mod cases;
 pub mod contact;
+pub mod eservices;
 pub mod inbox;
 pub mod kiosk;
 pub mod login;

@@ -109,7 +109,7 @@ test('a guardian chooses a child; 14- and 4-year-olds and a baby get the age rul
   await expect(page.getByTestId('acting-bar')).toHaveText(/Du agerar för Noah Andersson \(4 år\)\./);
   await expect(page.getByRole('group', { name: 'Vad gäller det för Noah?' })).toBeVisible();
   await expectNoAxeViolations(page, 'unit and category for a child');
-  await page.goto('/inkorg');
+  await page.goto('/e-tjanster');
   await expect(page.getByTestId('acting-bar')).toContainText('Noah');
   await expect(page.getByTestId('eservices-for')).toHaveText('Du ser e-tjänster för Noah Andersson.');
   const eservices = page.getByRole('group', { name: 'Välj vems e-tjänster du vill använda' });
@@ -124,7 +124,7 @@ test('a guardian chooses a child; 14- and 4-year-olds and a baby get the age rul
   await page.getByRole('radio', { name: /Elsa/ }).check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
   await expect(page.getByTestId('acting-bar')).toHaveText(/Du agerar för Elsa Andersson \(14 år\)\./);
-  await page.goto('/inkorg');
+  await page.goto('/e-tjanster');
   await expect(page.getByTestId('eservices-for')).toHaveText('');
 
   // the choice survives a reload; "Byt till dig själv" ends it
@@ -161,11 +161,11 @@ test("another user's people are refused, in the API and in the app", async ({ pa
 });
 
 test('a person over 100 and a samordningsnummer sign in and see their own numbers', async ({ page }) => {
-  await loginAndGo(page, MARGIT, '/inkorg');
+  await loginAndGo(page, MARGIT, '/e-tjanster');
   await expect(page.getByRole('radio', { name: /du själv/ })).toHaveAccessibleName(/240601\+7893|19240601-7893/);
   await page.goto('/installningar');
   await page.getByRole('button', { name: 'Logga ut' }).click();
-  await loginAndGo(page, KIM, '/inkorg');
+  await loginAndGo(page, KIM, '/e-tjanster');
   await expect(page.getByRole('radio', { name: /du själv/ })).toBeVisible();
   expect((await (await page.request.get('/api/v1/session')).json()).user.personalNumber).toBe('19940771-2380');
 });

@@ -37,7 +37,7 @@ pub fn status_text(status: CaseStatus, t: &Strings) -> &'static str {
 }
 
 /// A date in Swedish or English through the browser's Intl (no date crate in the wasm).
-fn date_text(seconds: i64, locale: &str) -> String {
+pub fn date_text(seconds: i64, locale: &str) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
     date.to_locale_date_string(locale, &wasm_bindgen::JsValue::UNDEFINED).into()
 }
@@ -96,6 +96,7 @@ pub fn CasesPage() -> impl IntoView {
                                 })}
                             </ErrorBoundary>
                         </Suspense>
+                        <crate::pages::eservices::errand::ErrandList />
                     }
                 }}
             </Protected>

@@ -20,11 +20,12 @@ struct Entry {
     body: fn(&Strings) -> &'static str,
 }
 
-const ENTRIES: [Entry; 4] = [
+const ENTRIES: [Entry; 5] = [
     Entry { href: "/sok-vard", icon: IconName::SeekCare, title: |t| t.nav_seek_care, body: |t| t.start_seek_care_body },
     Entry { href: "/bokade-tider", icon: IconName::Calendar, title: |t| t.nav_visits, body: |t| t.start_visits_body },
     Entry { href: "/arenden", icon: IconName::Cases, title: |t| t.nav_cases, body: |t| t.start_cases_body },
     Entry { href: "/inkorg", icon: IconName::Inbox, title: |t| t.nav_inbox, body: |t| t.start_inbox_body },
+    Entry { href: "/e-tjanster", icon: IconName::Cases, title: |t| t.nav_eservices, body: |t| t.start_eservices_body },
 ];
 
 #[component]
