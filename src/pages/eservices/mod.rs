@@ -87,3 +87,19 @@ pub fn EServicesPage() -> impl IntoView {
         </Page>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn counts_and_answer_times_read_naturally() {
+        let t = Locale::Sv.strings();
+        assert_eq!(count_text(1, t), "1 e-tjänst");
+        assert_eq!(count_text(8, t), "8 e-tjänster");
+        assert_eq!(answer_time(Some(1), t).as_deref(), Some("Svar brukar komma inom 1 arbetsdag."));
+        assert_eq!(answer_time(Some(10), t).as_deref(), Some("Svar brukar komma inom 10 arbetsdagar."));
+        assert_eq!(answer_time(None, t), None);
+    }
+}

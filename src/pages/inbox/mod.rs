@@ -96,3 +96,18 @@ fn InboxItem(message: InboxMessage) -> impl IntoView {
         </li>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn the_unread_count_is_a_sentence() {
+        let (sv, en) = (Locale::Sv.strings(), Locale::En.strings());
+        assert_eq!(unread_text(0, sv), "Du har inga olästa meddelanden.");
+        assert_eq!(unread_text(1, sv), "Du har 1 oläst meddelande.");
+        assert_eq!(unread_text(3, sv), "Du har 3 olästa meddelanden.");
+        assert_eq!(unread_text(3, en), "You have 3 unread messages.");
+    }
+}

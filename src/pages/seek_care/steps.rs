@@ -147,6 +147,7 @@ mod tests {
             hours: vec![],
             services,
             categories,
+            e_services: vec![],
         }
     }
 
