@@ -62,6 +62,7 @@ fn answer_error(e: &ApiError, t: &Strings) -> &'static str {
 fn MessageView(message: InboxMessage) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
+    let auth = use_auth();
     let badge = use_inbox_badge();
     if message.read_at.is_none() {
         let id = message.id.clone();
@@ -88,7 +89,7 @@ fn MessageView(message: InboxMessage) -> impl IntoView {
             let (q, person_id) = (q.clone(), person_id.clone());
             async move {
                 let questionnaire = api.questionnaire(&q).await.ok()?;
-                let key = use_auth().seal_key_ready().await;
+                let key = auth.seal_key_ready().await;
                 let drafts = key.map(|k| Drafts::Sealed(k, format!("{person_id}/inkorg/{}", id.get_value())));
                 let draft = match &drafts {
                     Some(d) => d.load().await,
