@@ -19,7 +19,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{
     auth::{AuthUser, now_secs},
     me::visible_people,
-    questionnaires::check,
+    questionnaires::validated,
 };
 use crate::{AppState, bankid::random_token, error::ApiError};
 
@@ -289,13 +289,7 @@ pub async fn create_case(
     }
     let questionnaire = Questionnaire::from_json(&resource).map_err(ApiError::internal)?;
     let response_text = body.response.to_string();
-    let response = QuestionnaireResponse::from_json(&response_text)
-        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
-    let verdict = check(questionnaire.clone(), response.clone());
-    if !verdict.valid {
-        let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
-    }
+    let response = validated(questionnaire.clone(), &response_text)?;
     let prio = priority(questionnaire, response);
     let id = random_token();
     let (cid, qid) = (id.clone(), body.questionnaire_id.clone());

@@ -15,7 +15,7 @@ use ingang_api::{
     eservices::{EService, Errand, ErrandList, ErrandStatus, NewErrand},
     people::Person,
 };
-use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
+use ingang_questionnaire::Questionnaire;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
@@ -23,7 +23,7 @@ use super::{
     auth::{AuthUser, now_secs},
     cases::idempotency_key,
     me::visible_people,
-    questionnaires::check,
+    questionnaires::validated,
 };
 use crate::{AppState, bankid::random_token, error::ApiError};
 
@@ -273,13 +273,7 @@ pub async fn create_errand(
     let (resource, title, days, qid) = found.ok_or_else(not_offered)?;
     let questionnaire = Questionnaire::from_json(&resource.to_string()).map_err(ApiError::internal)?;
     let response_text = body.response.to_string();
-    let response = QuestionnaireResponse::from_json(&response_text)
-        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
-    let verdict = check(questionnaire, response);
-    if !verdict.valid {
-        let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
-    }
+    validated(questionnaire, &response_text)?;
     let id = random_token();
     let (eid, unit, service) = (id.clone(), body.unit_id.clone(), body.e_service_id.clone());
     let stored = state

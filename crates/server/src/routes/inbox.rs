@@ -16,7 +16,7 @@ use ingang_api::{
     eservices::{Inbox, InboxAnswer, InboxKind, InboxMessage, UnreadCount},
     people::Person,
 };
-use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
+use ingang_questionnaire::Questionnaire;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ use super::{
     auth::{AuthUser, now_secs},
     cases::idempotency_key,
     eservices::{digits, e_service_people},
-    questionnaires::check,
+    questionnaires::validated,
 };
 use crate::{AppState, bankid::random_token, error::ApiError};
 
@@ -287,13 +287,7 @@ pub async fn answer(
     let questionnaire =
         Questionnaire::from_json(&resource.ok_or_else(ApiError::not_found)?).map_err(ApiError::internal)?;
     let text = body.response.to_string();
-    let response = QuestionnaireResponse::from_json(&text)
-        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
-    let verdict = check(questionnaire, response);
-    if !verdict.valid {
-        let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
-    }
+    validated(questionnaire, &text)?;
     let (i, k, by) = (id.clone(), key.clone(), user.personal_number.clone());
     state
         .db

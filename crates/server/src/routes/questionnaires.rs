@@ -97,6 +97,21 @@ pub async fn validate_response(
     Ok(Json(check(questionnaire, response)))
 }
 
+/// A submitted response (`text`, JSON) that passes [`check`] against `questionnaire`, or 400:
+/// `bad_request` when it is no QuestionnaireResponse, `invalid_response` listing the problems.
+/// Every endpoint that stores a response goes through here.
+pub fn validated(questionnaire: Questionnaire, text: &str) -> Result<QuestionnaireResponse, crate::error::ApiError> {
+    use crate::error::ApiError;
+    let response = QuestionnaireResponse::from_json(text)
+        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
+    let verdict = check(questionnaire, response.clone());
+    if !verdict.valid {
+        let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
+        return Err(ApiError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
+    }
+    Ok(response)
+}
+
 /// The verdict on `response`, also used by every endpoint that stores responses.
 pub fn check(questionnaire: Questionnaire, response: QuestionnaireResponse) -> ResponseValidation {
     let mut problems = Vec::new();
