@@ -1,7 +1,7 @@
 // E-services and the inbox: every standard e-service sent, answered by staff and read by the
 // patient; a clinic with fewer e-services shows only those; a guardian for a child of 10 but not
 // of 14; information that cannot be answered; questions answered once; unread counts.
-import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer } from './fixtures';
+import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer, sealedDraft } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 const ANNA = '198001139297';
@@ -268,6 +268,8 @@ test('information cannot be answered, questions are answered once, unread counts
   await radio(page, 'Är du allergisk mot något läkemedel?', 'Ja');
   await page.getByLabel('Vilka läkemedel?').fill('Penicillin');
   await radio(page, 'Röker du?', 'Nej');
+  // the answers wait on the device, sealed, until they are sent
+  await expect.poll(() => sealedDraft(page, `/inkorg/${questionsId}`)).not.toBeNull();
   await expectNoAxeViolations(page, 'questions message');
   await loseFirstAnswer(page, (url) => url.pathname.endsWith('/answer'));
   await page.getByRole('button', { name: 'Skicka svaren' }).click();
@@ -275,6 +277,7 @@ test('information cannot be answered, questions are answered once, unread counts
   await page.getByRole('button', { name: 'Skicka svaren' }).click();
   await expect(page.getByTestId('answered')).toContainText('Svaren är skickade och kan inte ändras.');
   await expect(page.getByTestId('sent-answers')).toContainText('Penicillin');
+  await expect.poll(() => sealedDraft(page, `/inkorg/${questionsId}`)).toBeNull();
   await expect(nav.getByRole('link', { name: 'Inkorg', exact: true })).toBeVisible();
   await expectNoAxeViolations(page, 'questions answered');
   await page.reload();

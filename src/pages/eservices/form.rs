@@ -144,7 +144,8 @@ fn Sender(
             let key = crate::storage::idempotency_key(&key_name);
             let sent = api.send_errand(&errand, &key).await?;
             crate::storage::remove(&key_name);
-            if let Some(d) = kept.get_value() {
+            // the user may have left meanwhile: the view's values may be gone
+            if let Some(d) = kept.try_get_value().flatten() {
                 d.clear();
             }
             // leaving replaces this view: last, after everything of it is done

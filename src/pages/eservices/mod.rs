@@ -52,7 +52,7 @@ pub fn EServicesPage() -> impl IntoView {
             <Protected>
                 <p class="lead">{t!(i18n.eservices_lead)}</p>
                 <p role="status" data-testid="eservices-for">
-                    {move || for_whom().map(|p| i18n.t().inbox_for.replace("{name}", &p.name))}
+                    {move || for_whom().map(|p| i18n.t().eservices_for.replace("{name}", &p.name))}
                 </p>
                 <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                     {move || Suspend::new(async move {

@@ -81,16 +81,20 @@ fn MessageView(message: InboxMessage) -> impl IntoView {
     let body = message.body.clone();
     let subject = message.subject.clone();
     let id = StoredValue::new(message.id.clone());
-    let person_id = message.person_id.clone();
+    // where this message's answers wait on the device until they are sent
+    let draft_name = StoredValue::new(format!("{}/inkorg/{}", message.person_id, message.id));
+    let drafts = move || {
+        let name = draft_name.get_value();
+        async move { auth.seal_key_ready().await.map(|k| Drafts::Sealed(k, name)) }
+    };
 
     let part = questions.map(|qid| {
         let q = qid.clone();
         let loaded = LocalResource::new(move || {
-            let (q, person_id) = (q.clone(), person_id.clone());
+            let (q, drafts) = (q.clone(), drafts());
             async move {
                 let questionnaire = api.questionnaire(&q).await.ok()?;
-                let key = auth.seal_key_ready().await;
-                let drafts = key.map(|k| Drafts::Sealed(k, format!("{person_id}/inkorg/{}", id.get_value())));
+                let drafts = drafts.await;
                 let draft = match &drafts {
                     Some(d) => d.load().await,
                     None => None,
@@ -100,7 +104,7 @@ fn MessageView(message: InboxMessage) -> impl IntoView {
         });
         let send = Action::new_local(move |response: &QuestionnaireResponse| {
             let response = serde_json::to_value(response).unwrap_or_default();
-            let msg = id.get_value();
+            let (msg, drafts) = (id.get_value(), drafts());
             async move {
                 // kept until the server has the answers: a retry after a lost reply is the same answer
                 let key_name = format!("answer.{msg}");
@@ -109,7 +113,10 @@ fn MessageView(message: InboxMessage) -> impl IntoView {
                 match &result {
                     Ok(m) => {
                         crate::storage::remove(&key_name);
-                        answered.set(m.answered_at.map(|at| (at, m.response.clone())));
+                        if let Some(d) = drafts.await {
+                            d.clear();
+                        }
+                        answered.try_set(m.answered_at.map(|at| (at, m.response.clone())));
                         if let Some(b) = badge {
                             b.changed();
                         }

@@ -37,7 +37,21 @@ pub async fn e_service_people(state: &AppState, user: &AuthUser) -> Result<Vec<P
     Ok(visible_people(state, user).await?.into_iter().filter(|p| p.can_use_e_services).collect())
 }
 
-/// `12-digit personnummer -> (id, name)` of the people.
+/// `person_id` among the people the user sees, when e-services may be used for them: 404 when
+/// not visible at all, 403 for a child over 12 (the child uses their own login).
+fn e_service_person(people: &[Person], person_id: &str) -> Result<Person, ApiError> {
+    let person = people.iter().find(|p| p.id == person_id).cloned().ok_or_else(ApiError::not_found)?;
+    if !person.can_use_e_services {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_allowed",
+            "Från 13 år använder barnet själv e-tjänsterna med sin egen inloggning.",
+        ));
+    }
+    Ok(person)
+}
+
+/// The person's personnummer as stored: 12 digits, no separator.
 pub fn digits(p: &Person) -> String {
     p.personal_number.replace(['-', '+'], "")
 }
@@ -45,21 +59,17 @@ pub fn digits(p: &Person) -> String {
 /// The e-services of a unit, in order.
 pub fn unit_e_services(conn: &Connection, unit_id: &str) -> rusqlite::Result<Vec<EService>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT e.id, e.questionnaire_id, q.title, q.resource, e.answer_within_days
+        "SELECT e.id, e.questionnaire_id, q.title, COALESCE(json_extract(q.resource, '$.description'), ''),
+                e.answer_within_days
          FROM unit_e_services e JOIN questionnaires q ON q.id = e.questionnaire_id
          WHERE e.unit_id = ?1 ORDER BY e.position",
     )?;
     stmt.query_map([unit_id], |r| {
-        let resource: String = r.get(3)?;
-        let description = serde_json::from_str::<Value>(&resource)
-            .ok()
-            .and_then(|v| v.get("description").and_then(Value::as_str).map(str::to_owned))
-            .unwrap_or_default();
         Ok(EService {
             id: r.get(0)?,
             questionnaire_id: r.get(1)?,
             title: r.get(2)?,
-            description,
+            description: r.get(3)?,
             answer_within_days: r.get::<_, Option<i64>>(4)?.map(|d| d as u32),
         })
     })?
@@ -162,7 +172,7 @@ pub async fn e_service_questionnaire(
     Path((unit_id, e_service_id)): Path<(String, String)>,
     Query(q): Query<ForPerson>,
 ) -> Result<Response, ApiError> {
-    let person = person_for(&state, &user, &q.person_id).await?;
+    let person = e_service_person(&visible_people(&state, &user).await?, &q.person_id)?;
     let patient = digits(&person);
     let now = state.clock.now();
     let found = state.db.call(move |conn| questionnaire_for(conn, &unit_id, &e_service_id, &patient, now)).await?;
@@ -172,21 +182,6 @@ pub async fn e_service_questionnaire(
 
 fn not_offered() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_offered", "Mottagningen har inte den här e-tjänsten.")
-}
-
-/// The person, when the user may use e-services for them: 404 when not visible at all, 403 for
-/// a child over 12 (the child uses their own login).
-async fn person_for(state: &AppState, user: &AuthUser, person_id: &str) -> Result<Person, ApiError> {
-    let person =
-        visible_people(state, user).await?.into_iter().find(|p| p.id == person_id).ok_or_else(ApiError::not_found)?;
-    if !person.can_use_e_services {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_allowed",
-            "Från 13 år använder barnet själv e-tjänsterna med sin egen inloggning.",
-        ));
-    }
-    Ok(person)
 }
 
 const SELECT: &str = "SELECT e.id, e.patient, e.unit_id, u.name, e.e_service_id, e.title, e.status, e.created_at,
@@ -261,11 +256,12 @@ pub async fn create_errand(
                 .optional()
         })
         .await?;
-    let people = e_service_people(&state, &user).await?;
+    let visible = visible_people(&state, &user).await?;
+    let people: Vec<Person> = visible.iter().filter(|p| p.can_use_e_services).cloned().collect();
     if let Some(id) = existing {
         return Ok((StatusCode::OK, Json(load_errand(&state, people, id).await?)).into_response());
     }
-    let person = person_for(&state, &user, &body.person_id).await?;
+    let person = e_service_person(&visible, &body.person_id)?;
     let patient = digits(&person);
     let now = state.clock.now();
     let (unit, service, p) = (body.unit_id.clone(), body.e_service_id.clone(), patient.clone());

@@ -18,7 +18,6 @@ use ingang_api::{
 };
 use ingang_questionnaire::Questionnaire;
 use rusqlite::{Connection, OptionalExtension, params};
-use serde_json::Value;
 
 use super::{
     auth::{AuthUser, now_secs},
@@ -147,6 +146,7 @@ fn patients(people: &[Person]) -> (String, Vec<String>) {
 )]
 pub async fn list_inbox(State(state): State<AppState>, user: AuthUser) -> Result<Json<Inbox>, ApiError> {
     let people = e_service_people(&state, &user).await?;
+    let unread = count_unread(&state, &people).await?;
     let (marks, pnrs) = patients(&people);
     let messages = state
         .db
@@ -158,7 +158,6 @@ pub async fn list_inbox(State(state): State<AppState>, user: AuthUser) -> Result
             rows.filter_map(Result::transpose).map(|r| r.map(|(m, _)| m)).collect::<rusqlite::Result<Vec<_>>>()
         })
         .await?;
-    let unread = messages.iter().filter(|m| m.read_at.is_none()).count() as u32;
     Ok(Json(Inbox { messages, unread }))
 }
 
@@ -174,8 +173,13 @@ pub async fn list_inbox(State(state): State<AppState>, user: AuthUser) -> Result
 )]
 pub async fn unread(State(state): State<AppState>, user: AuthUser) -> Result<Json<UnreadCount>, ApiError> {
     let people = e_service_people(&state, &user).await?;
-    let (marks, pnrs) = patients(&people);
-    let unread: u32 = state
+    Ok(Json(UnreadCount { unread: count_unread(&state, &people).await? }))
+}
+
+/// Unread messages of these people (all of them, not only the listed page).
+async fn count_unread(state: &AppState, people: &[Person]) -> Result<u32, ApiError> {
+    let (marks, pnrs) = patients(people);
+    state
         .db
         .call(move |conn| {
             conn.query_row(
@@ -184,8 +188,7 @@ pub async fn unread(State(state): State<AppState>, user: AuthUser) -> Result<Jso
                 |r| r.get(0),
             )
         })
-        .await?;
-    Ok(Json(UnreadCount { unread }))
+        .await
 }
 
 /// One message, if the user may read it (opening it does not mark it read: see `/read`).
@@ -313,13 +316,6 @@ pub async fn answer(
 
 fn already_answered() -> ApiError {
     ApiError::new(StatusCode::CONFLICT, "already_answered", "Frågorna är redan besvarade.")
-}
-
-/// The questionnaire as JSON value (for rendering answers in the staff console).
-pub fn questionnaire_value(conn: &Connection, id: &str) -> rusqlite::Result<Option<Value>> {
-    let text: Option<String> =
-        conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
 #[cfg(test)]

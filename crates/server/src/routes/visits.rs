@@ -24,7 +24,7 @@ use ingang_api::{
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{auth::AuthUser, cases::idempotency_key, me::visible_people};
+use super::{auth::AuthUser, cases::idempotency_key};
 use crate::{AppState, bankid::random_token, error::ApiError};
 
 /// The region's fee for a missed visit (Norrbotten: 400 kr), charged for a late cancellation.
@@ -76,10 +76,9 @@ pub async fn scope(state: &AppState, actor: &Actor) -> Result<Scope, ApiError> {
         // booked visits are a 1177 e-service: a guardian sees a child's up to 12 years; from 13
         // the child logs in themself (and their bookings are theirs)
         Actor::Resident(user) => Ok(Scope {
-            people: visible_people(state, user)
+            people: super::eservices::e_service_people(state, user)
                 .await?
                 .into_iter()
-                .filter(|p| p.can_use_e_services)
                 .map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name))
                 .collect(),
             unit: None,
