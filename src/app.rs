@@ -13,27 +13,11 @@ use leptos_router::{
 
 use crate::{
     api::Api,
+    chunks::{Lazy, Screen},
     components::layout::Shell,
     config::{self, AppConfig, ConfigError},
     i18n::{provide_i18n, use_i18n},
-    pages::{
-        accessibility::AccessibilityPage,
-        cases::{CasePage, CasesPage},
-        contact::ContactPage,
-        eservices::{EServicesPage, errand::ErrandPage, form::EServiceFormPage, unit::UnitEServicesPage},
-        inbox::{InboxPage, message::MessagePage},
-        kiosk::KioskApp,
-        login::LoginPage,
-        not_found::NotFoundPage,
-        preview::PreviewPage,
-        seek_care::{
-            SeekCarePage,
-            flow::{DescribePage, ReviewPage, RulesPage, SymptomFormPage, UnitPage, WhomPage},
-        },
-        settings::SettingsPage,
-        start::StartPage,
-        visits::{VisitsPage, receipt::ReceiptPage, visit::VisitPage},
-    },
+    pages::{not_found::NotFoundPage, start::StartPage},
     pwa, t,
 };
 
@@ -76,7 +60,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
     // the waiting-room tablet: no frame, no menu, no session (see `pages::kiosk`)
     let kiosk = window().location().pathname().is_ok_and(|p| p == "/kiosk" || p.starts_with("/kiosk/"));
     if kiosk {
-        return view! { <KioskApp /> }.into_any();
+        return view! { <Lazy screen=Screen::Kiosk /> }.into_any();
     }
 
     view! {
@@ -84,29 +68,29 @@ fn Routed(config: AppConfig) -> impl IntoView {
             <Shell>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=StartPage />
-                    <Route path=path!("/sok-vard") view=SeekCarePage />
-                    <Route path=path!("/sok-vard/ny") view=RulesPage />
-                    <Route path=path!("/sok-vard/ny/vem") view=WhomPage />
-                    <Route path=path!("/sok-vard/ny/mottagning") view=UnitPage />
-                    <Route path=path!("/sok-vard/ny/beskriv") view=DescribePage />
-                    <Route path=path!("/sok-vard/ny/besvar/:form") view=SymptomFormPage />
-                    <Route path=path!("/sok-vard/ny/granska") view=ReviewPage />
-                    <Route path=path!("/kontaktuppgifter") view=ContactPage />
-                    <Route path=path!("/arenden") view=CasesPage />
-                    <Route path=path!("/arenden/:id") view=CasePage />
-                    <Route path=path!("/bokade-tider") view=VisitsPage />
-                    <Route path=path!("/bokade-tider/:id") view=VisitPage />
-                    <Route path=path!("/kvitto/:id") view=ReceiptPage />
-                    <Route path=path!("/inkorg") view=InboxPage />
-                    <Route path=path!("/inkorg/:id") view=MessagePage />
-                    <Route path=path!("/e-tjanster") view=EServicesPage />
-                    <Route path=path!("/e-tjanster/:unit") view=UnitEServicesPage />
-                    <Route path=path!("/e-tjanster/:unit/:service") view=EServiceFormPage />
-                    <Route path=path!("/e-arende/:id") view=ErrandPage />
-                    <Route path=path!("/installningar") view=SettingsPage />
-                    <Route path=path!("/tillganglighet") view=AccessibilityPage />
-                    <Route path=path!("/forhandsgranska") view=PreviewPage />
-                    <Route path=path!("/logga-in") view=LoginPage />
+                    <Route path=path!("/sok-vard") view=|| view! { <Lazy screen=Screen::SeekCare /> } />
+                    <Route path=path!("/sok-vard/ny") view=|| view! { <Lazy screen=Screen::Rules /> } />
+                    <Route path=path!("/sok-vard/ny/vem") view=|| view! { <Lazy screen=Screen::Whom /> } />
+                    <Route path=path!("/sok-vard/ny/mottagning") view=|| view! { <Lazy screen=Screen::Unit /> } />
+                    <Route path=path!("/sok-vard/ny/beskriv") view=|| view! { <Lazy screen=Screen::Describe /> } />
+                    <Route path=path!("/sok-vard/ny/besvar/:form") view=|| view! { <Lazy screen=Screen::SymptomForm /> } />
+                    <Route path=path!("/sok-vard/ny/granska") view=|| view! { <Lazy screen=Screen::Review /> } />
+                    <Route path=path!("/kontaktuppgifter") view=|| view! { <Lazy screen=Screen::Contact /> } />
+                    <Route path=path!("/arenden") view=|| view! { <Lazy screen=Screen::Cases /> } />
+                    <Route path=path!("/arenden/:id") view=|| view! { <Lazy screen=Screen::Case /> } />
+                    <Route path=path!("/bokade-tider") view=|| view! { <Lazy screen=Screen::Visits /> } />
+                    <Route path=path!("/bokade-tider/:id") view=|| view! { <Lazy screen=Screen::Visit /> } />
+                    <Route path=path!("/kvitto/:id") view=|| view! { <Lazy screen=Screen::Receipt /> } />
+                    <Route path=path!("/inkorg") view=|| view! { <Lazy screen=Screen::Inbox /> } />
+                    <Route path=path!("/inkorg/:id") view=|| view! { <Lazy screen=Screen::Message /> } />
+                    <Route path=path!("/e-tjanster") view=|| view! { <Lazy screen=Screen::EServices /> } />
+                    <Route path=path!("/e-tjanster/:unit") view=|| view! { <Lazy screen=Screen::UnitEServices /> } />
+                    <Route path=path!("/e-tjanster/:unit/:service") view=|| view! { <Lazy screen=Screen::EServiceForm /> } />
+                    <Route path=path!("/e-arende/:id") view=|| view! { <Lazy screen=Screen::Errand /> } />
+                    <Route path=path!("/installningar") view=|| view! { <Lazy screen=Screen::Settings /> } />
+                    <Route path=path!("/tillganglighet") view=|| view! { <Lazy screen=Screen::Accessibility /> } />
+                    <Route path=path!("/forhandsgranska") view=|| view! { <Lazy screen=Screen::Preview /> } />
+                    <Route path=path!("/logga-in") view=|| view! { <Lazy screen=Screen::Login /> } />
                 </Routes>
             </Shell>
         </Router>

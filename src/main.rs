@@ -7,6 +7,7 @@ mod app;
 mod auth;
 mod blobs;
 mod browser;
+mod chunks;
 mod components;
 mod config;
 mod crypto;

@@ -26,7 +26,11 @@ pub fn Page(title: fn(&Strings) -> &'static str, children: Children) -> impl Int
         if let Some(h1) = heading.get()
             && !FIRST_PAGE.with(|first| first.replace(false))
         {
-            let _ = h1.focus();
+            // A screen from a chunk (src/chunks.rs) is built before it is attached to the
+            // document: focus it in the next frame, once it is there.
+            request_animation_frame(move || {
+                let _ = h1.focus();
+            });
         }
     });
 

@@ -13,6 +13,8 @@ import {
   afterSealed,
   loginAndGo,
   loseFirstAnswer,
+  pickCase,
+  staffSignIn,
   startCare,
   startServer,
   stopServer,
@@ -168,16 +170,9 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   // care staff pick the case in the console: "din tur" in the app, an SMS in the outbox
   await page.goto(`/arenden/${id}`);
   await expect(page.getByTestId('case-status')).toHaveText('Väntar i kön');
-  const staffContext = await browser.newContext({ baseURL: new URL(page.url()).origin });
-  const staff = await staffContext.newPage();
-  await staff.goto('/staff');
-  await expectNoAxeViolations(staff, 'staff login');
-  await staff.getByLabel('Person').selectOption('lena');
-  await staff.getByRole('button', { name: 'Logga in' }).click();
-  await expect(staff.locator('h1')).toHaveText('Kö');
+  const { staff, staffContext } = await staffSignIn(browser, new URL(page.url()).origin);
   await expectNoAxeViolations(staff, 'staff queue');
-  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
-  await expect(staff.locator(`tr[data-case="${id}"]`)).toContainText('Pågår');
+  await pickCase(staff, id);
   await page.bringToFront();
   const turn = page.getByTestId('your-turn');
   await expect(turn).toContainText('Nu är det din tur');
@@ -331,16 +326,11 @@ test('"Öppet nu" is Stockholm time on any device, across daylight saving', asyn
   await context.close();
 });
 
-/** Care staff sign in to the console and pick a case. */
+/** Care staff (a doctor, at a desktop) sign in to the console and pick a case. */
 async function staffPick(browser: Browser, baseURL: string, id: string) {
-  const context = await browser.newContext({ baseURL });
-  const staff = await context.newPage();
-  await staff.goto('/staff');
-  await staff.getByLabel('Person').selectOption('omar');
-  await staff.getByRole('button', { name: 'Logga in' }).click();
-  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
-  await expect(staff.locator(`tr[data-case="${id}"]`)).toContainText('Pågår');
-  await context.close();
+  const { staff, staffContext } = await staffSignIn(browser, baseURL, 'omar');
+  await pickCase(staff, id);
+  await staffContext.close();
 }
 
 test('the queue screen reconnects after a server restart and misses nothing', async ({ browser }) => {

@@ -1,7 +1,7 @@
 // E-services and the inbox: every standard e-service sent, answered by staff and read by the
 // patient; a clinic with fewer e-services shows only those; a guardian for a child of 10 but not
 // of 14; information that cannot be answered; questions answered once; unread counts.
-import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer, sealedDraft } from './fixtures';
+import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 const ANNA = '198001139297';
@@ -85,13 +85,10 @@ const SERVICES: { title: string; fill: (page: Page) => Promise<void> }[] = [
   },
 ];
 
+/** Care staff (Lena) at a desktop. */
 async function staffConsole(browser: Browser, origin: string) {
-  const context = await browser.newContext({ baseURL: origin });
-  const staff = await context.newPage();
-  await staff.goto('/staff');
-  await staff.getByLabel('Person').selectOption('lena');
-  await staff.getByRole('button', { name: 'Logga in' }).click();
-  return { staff, context };
+  const { staff, staffContext } = await staffSignIn(browser, origin);
+  return { staff, context: staffContext };
 }
 
 test('every standard e-service is sent, answered by staff and read by the patient', async ({ page, browser }) => {
@@ -227,7 +224,7 @@ test('information cannot be answered, questions are answered once, unread counts
     await staff.getByLabel('Patientens personnummer').fill('19850922-3452');
     await staff.getByLabel('Från mottagning').selectOption({ label: 'Hälsocentralen Gibraltar' });
     await staff.getByLabel('Ämne').fill(subject);
-    await staff.getByLabel('Meddelande').fill(`Hej Sara!\n${subject}.`);
+    await staff.getByLabel('Meddelande', { exact: true }).fill(`Hej Sara!\n${subject}.`);
     if (questions) {
       await staff.getByLabel('Frågor att besvara').check();
       await staff.getByLabel('Formulär (för frågor)').selectOption({ label: 'Frågor inför ditt besök' });

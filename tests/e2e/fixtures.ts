@@ -5,7 +5,7 @@
 // - `baseURL` points at that server, so `page.goto('/sok-vard')` works.
 // - `consoleErrors`: console errors and uncaught exceptions seen by the page.
 // - `expectNoAxeViolations(page)`: axe-core with the WCAG 2.1 A/AA tags; any violation fails.
-import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -243,14 +243,91 @@ export async function loseFirstAnswer(page: Page, url: (url: URL) => boolean) {
   });
 }
 
-/** Care staff (Lena) sign in to the console in a browser context of their own and pick case
- *  `id`: its chat opens. Close `staffContext` at the end. */
-export async function staffPicks(browser: Browser, origin: string, id: string) {
-  const staffContext = await browser.newContext({ baseURL: origin });
+/** Care staff work at desktop computers: tests that need the staff's side open it in a context
+ *  of this size, whatever size the patient's project has (staff.spec.ts checks the console at
+ *  the project's own phone and tablet sizes). */
+export const STAFF_DESKTOP = { viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 };
+
+/** Care staff (`who`: lena, a nurse, or omar, a doctor) sign in to the console in a browser
+ *  context of their own, desktop-sized unless `options` say otherwise. Close `staffContext` at
+ *  the end. */
+export async function staffSignIn(
+  browser: Browser,
+  origin: string,
+  who: 'lena' | 'omar' = 'lena',
+  options: Parameters<Browser['newContext']>[0] = STAFF_DESKTOP,
+) {
+  const staffContext = await browser.newContext({ ...options, baseURL: origin });
   const staff = await staffContext.newPage();
   await staff.goto('/staff');
-  await staff.getByLabel('Person').selectOption('lena');
-  await staff.getByRole('button', { name: 'Logga in' }).click();
-  await staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }).click();
+  await staff.getByLabel('Person').selectOption(who);
+  await clickUncovered(staff.getByRole('button', { name: 'Logga in' }));
+  await expect(staff.locator('h1')).toHaveText('Kö');
   return { staff, staffContext };
+}
+
+/** Staff pick case `id` in the queue ("din tur"); the row then says "Pågår". */
+export async function pickCase(staff: Page, id: string) {
+  await clickUncovered(staff.locator(`tr[data-case="${id}"]`).getByRole('button', { name: /^Ta ärende/ }));
+  await expect(staff.locator(`tr[data-case="${id}"]`)).toContainText('Pågår');
+}
+
+/** Care staff (Lena) sign in at a desktop and pick case `id`: its chat opens. */
+export async function staffPicks(browser: Browser, origin: string, id: string) {
+  const { staff, staffContext } = await staffSignIn(browser, origin);
+  await pickCase(staff, id);
+  return { staff, staffContext };
+}
+
+/** What covers the centre of `el` once it is scrolled into view: null when nothing does (the
+ *  element itself, or something inside it, is what a pointer there would hit). */
+function coverAt(el: Element): string | null {
+  el.scrollIntoView({ block: 'center', inline: 'center' });
+  // a link that wraps has one box per line: the pointer may use any of them
+  const boxes = Array.from(el.getClientRects()).filter((r) => r.width > 0 && r.height > 0);
+  if (boxes.length === 0) return 'it has no size';
+  let cover = 'it cannot be scrolled into view';
+  for (const r of boxes) {
+    const x = r.left + r.width / 2;
+    const y = r.top + r.height / 2;
+    if (x < 0 || y < 0 || x > innerWidth || y > innerHeight) continue;
+    const hit = document.elementFromPoint(x, y);
+    if (hit && (el === hit || el.contains(hit))) return null;
+    if (hit) cover = `${hit.tagName.toLowerCase()}${hit.id ? '#' + hit.id : ''} "${(hit.textContent ?? '').trim().slice(0, 40)}"`;
+  }
+  return cover;
+}
+
+/** Clicks only a target that is in view and not covered, failing with what covers it instead
+ *  of waiting for a click to land by luck. */
+export async function clickUncovered(target: Locator) {
+  await expect(target).toBeVisible();
+  await expect.poll(() => target.evaluate(coverAt), { message: 'something covers the click target' }).toBeNull();
+  await target.click();
+}
+
+/** Every link, button and form field on the page can be reached by a pointer: scrolled into
+ *  view, nothing lies over its centre, and the page itself is no wider than the screen (a wide
+ *  table scrolls inside its own box). */
+export async function expectNothingCovered(page: Page, label = page.url()) {
+  const problems: string[] = [];
+  const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  if (width[0] > width[1] + 1) problems.push(`the page is ${width[0]} px wide on a ${width[1]} px screen`);
+  const targets = page.locator('a[href], button, input:not([type=hidden]), select, textarea, [tabindex="0"]');
+  for (const target of await targets.all()) {
+    if (!(await target.isVisible())) continue;
+    const problem = await target.evaluate(coverAt);
+    if (problem) problems.push(`${await target.evaluate((el) => el.outerHTML.slice(0, 80))}: ${problem}`);
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+  expect(problems, `covered or unreachable on ${label}`).toEqual([]);
+}
+
+/** WCAG 2.1 SC 1.4.12 (text spacing) plus a wide monospace font: content must still fit and
+ *  nothing may cover anything. Needs a context with `bypassCSP` (the CSP allows no inline style). */
+export async function useWideText(page: Page) {
+  await page.addStyleTag({
+    content:
+      '* { font-family: monospace !important; line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-block-end: 2em !important; }',
+  });
 }

@@ -138,3 +138,22 @@ test('touch targets in the shell are at least 44 px', async ({ page }) => {
   );
   expect(small).toEqual([]);
 });
+
+test('pages are measured in the pinned test font, whatever fonts the machine has', async ({ page }) => {
+  // `cargo xtask test` shows Chromium only Debian's fonts-dejavu-core (FONTCONFIG_FILE), so a
+  // layout is the same on a fresh machine and on one with many fonts.
+  test.skip(!process.env.FONTCONFIG_FILE, 'run through cargo xtask test, which pins the fonts');
+  await page.goto('/');
+  await waitForApp(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument');
+  const used = new Set<string>();
+  for (const selector of ['h1', 'main p', 'nav a']) {
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    for (const font of fonts) used.add(font.familyName);
+  }
+  expect([...used].sort()).toEqual(['DejaVu Sans']);
+});

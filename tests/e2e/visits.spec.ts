@@ -3,7 +3,7 @@
 // succeeding and failing, a double tap and a lost answer creating one payment, receipts,
 // cancel and reschedule, the reminder SMS, and the staff console's arrivals.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer, type Server } from './fixtures';
+import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer, staffSignIn, type Server } from './fixtures';
 import type { APIRequestContext, Page } from '@playwright/test';
 
 const ANNA = '198001139297';
@@ -97,11 +97,7 @@ test('check-in before, inside and after the window; the reminder SMS; staff see 
   await expect(page.getByTestId('check-in-button')).toHaveCount(0);
   // two hours before: the reminder with a link to the check-in
   expect((await setClock(page.request, server.url, now + 31 * 60)).remindersSent).toBe(1);
-  const staffContext = await browser.newContext({ baseURL: server.url });
-  const staff = await staffContext.newPage();
-  await staff.goto('/staff');
-  await staff.getByLabel('Person').selectOption('lena');
-  await staff.getByRole('button', { name: 'Logga in' }).click();
+  const { staff, staffContext } = await staffSignIn(browser, server.url);
   await staff.goto('/staff/sms');
   await expect(staff.getByText(`/bokade-tider/${visit.id}`)).toBeVisible();
   // 29 minutes before: open, with the fee

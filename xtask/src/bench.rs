@@ -91,12 +91,10 @@ fn print_sizes(dist: &Path) -> Result<()> {
             initial.push(url);
         }
     }
-    // The loader imports the wasm-bindgen glue, which fetches the wasm.
-    for file in &files {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let url = format!("/{name}");
-        if name.ends_with("_bg.wasm") && !initial.contains(&url) {
-            initial.push(url);
+    // The wasm-bindgen glue (preloaded) imports the split loader from its own folder.
+    for url in initial.clone() {
+        if let Some(dir) = url.strip_suffix("/ingang.js") {
+            initial.push(format!("{dir}/__wasm_split.js"));
         }
     }
     let (mut raw, mut gzip, mut brotli) = (0, 0, 0);

@@ -1,19 +1,18 @@
-//! The release build of the app: `trunk build --release` (whose post-build hook writes the
-//! loader and the service worker), then `.br` and `.gz` siblings for every text and wasm
-//! file. Skipped when no input changed since the last build, so a second `demo` is quick.
+//! The release build of the app: the site from `index.html` with the split wasm (`site.rs`,
+//! `wasm.rs`), then `.br` and `.gz` siblings for every text and wasm file. Skipped when no
+//! input changed since the last build, so a second `demo` is quick.
 
 use std::{
     fs,
     hash::{DefaultHasher, Hash, Hasher},
     io::Write,
     path::{Path, PathBuf},
-    process::Command,
     time::SystemTime,
 };
 
 use anyhow::{Context, Result};
 
-use crate::{root, run, tools};
+use crate::root;
 
 /// Files and folders whose change means the app must be rebuilt.
 const INPUTS: &[&str] = &[
@@ -27,6 +26,8 @@ const INPUTS: &[&str] = &[
     "public",
     "locales",
     "crates/api",
+    "crates/questionnaire",
+    ".cargo",
 ];
 
 /// Extensions that get precompressed siblings.
@@ -76,7 +77,7 @@ pub fn release_app(force: bool) -> Result<()> {
         println!("xtask: dist/ is up to date");
         return Ok(());
     }
-    run(Command::new("trunk").args(["build", "--release"]).env("PATH", tools::path_with_tools()))?;
+    crate::site::build(&root.join("dist"))?;
     compress_dir(&root.join("dist"))?;
     fs::create_dir_all(stamp_path.parent().expect("has parent"))?;
     fs::write(&stamp_path, stamp)?;

@@ -3,17 +3,19 @@
 //! | command      | what it does |
 //! |--------------|--------------|
 //! | `demo`       | installs what is missing, builds, starts the reference server with demo data |
-//! | `test`       | everything CI checks (fmt, clippy host + wasm, cargo test, release build, e2e) |
-//! | `dist`       | the static site for a CDN in `dist/`, with `.br` and `.gz` siblings |
+//! | `test`       | everything CI checks (fmt, clippy host + wasm, cargo test, split release build, e2e) |
+//! | `dist`       | the static site for a CDN in `dist/` (wasm split by screen family), with `.br` and `.gz` siblings |
 //! | `bench`      | sizes of `dist/` and Lighthouse scores of the start page |
 //! | `openapi`    | rewrites the committed `openapi.json` from the handlers |
-//! | `post-build` | trunk's post-build hook (not for humans): external loader + service worker |
+//! | `post-build` | the post-build hook of an optional `trunk serve` (not for humans): external loader + service worker |
 
 mod bench;
 mod build;
 mod formbench;
 mod postbuild;
+mod site;
 mod tools;
+mod wasm;
 
 use std::{
     path::{Path, PathBuf},
@@ -106,21 +108,20 @@ fn test(args: &[String]) -> Result<()> {
     if !only_e2e {
         run(cargo().args(["fmt", "--all", "--check"]))?;
         run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-        run(cargo().args([
-            "clippy",
-            "--package",
-            "ingang",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--",
-            "-D",
-            "warnings",
-        ]))?;
+        // the app for the browser, unsplit and as the release builds it (every screen family
+        // behind a wasm_split point)
+        for features in [&[][..], &["--features", "split"][..]] {
+            run(cargo()
+                .args(["clippy", "--package", "ingang", "--target", "wasm32-unknown-unknown"])
+                .args(features)
+                .args(["--", "-D", "warnings"]))?;
+        }
         run(cargo().args(["test", "--workspace"]))?;
     }
     build::release_app(false)?;
     // The e2e suite drives the server binary that `cargo test` built for its own tests.
     run(cargo().args(["build", "--package", "ingang-server"]))?;
+    let fonts = tools::ensure_test_fonts()?;
     let mut playwright = Command::new(root().join("node_modules/.bin/playwright"));
     playwright
         .args(["test", "--config", "tests/e2e/playwright.config.ts"])
@@ -128,6 +129,7 @@ fn test(args: &[String]) -> Result<()> {
         .env("PATH", tools::path_with_tools())
         .env("INGANG_SERVER_BIN", root().join("target/debug/ingang-server"))
         .env("INGANG_DIST", root().join("dist"))
+        .env("FONTCONFIG_FILE", fonts)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     run(&mut playwright)
 }

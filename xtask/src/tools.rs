@@ -1,6 +1,7 @@
 //! Installs what the build and the tests need, when it is missing. Nothing here downloads a
-//! binary from outside the package registries: trunk and wasm-bindgen-cli come from
-//! crates.io, wasm-opt/Playwright/axe/Lighthouse from npm, Chromium from Debian.
+//! binary from outside the package registries: the wasm target from rustup, wasm-opt,
+//! Playwright, axe and Lighthouse from npm, Chromium and the test fonts from Debian. (The wasm
+//! splitter and wasm-bindgen are libraries of the xtask itself, so no CLI needs installing.)
 
 use std::{path::Path, process::Command};
 
@@ -8,7 +9,6 @@ use anyhow::{Context, Result, bail};
 
 use crate::{root, run};
 
-pub const TRUNK_VERSION: &str = "0.21.14";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// `PATH` with `node_modules/.bin` (wasm-opt 132) and cargo's bin directory first.
@@ -28,20 +28,6 @@ fn output_of(program: &str, args: &[&str]) -> Option<String> {
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The wasm-bindgen version pinned in `Cargo.lock` (trunk insists on the same CLI version).
-pub fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).context("reading Cargo.lock")?;
-    let mut lines = lock.lines();
-    while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\""
-            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
-        {
-            return Ok(version.trim_end_matches('"').to_owned());
-        }
-    }
-    bail!("wasm-bindgen is not in Cargo.lock")
-}
-
 fn is_root() -> bool {
     output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0")
 }
@@ -57,7 +43,7 @@ fn apt_install(packages: &[&str]) -> Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
-/// Everything `trunk build --release` and the native build need.
+/// Everything the release build (`site.rs`, `wasm.rs`) and the native build need.
 pub fn ensure_build_tools() -> Result<()> {
     let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
@@ -68,14 +54,6 @@ pub fn ensure_build_tools() -> Result<()> {
         if output_of(probe, &["--version"]).is_none() {
             run(Command::new("rustup").args(["component", "add", component]))?;
         }
-    }
-    if !output_of("trunk", &["--version"]).is_some_and(|v| v.contains(TRUNK_VERSION)) {
-        run(crate::cargo().args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
-    }
-    let bindgen = locked_wasm_bindgen()?;
-    if output_of("wasm-bindgen", &["--version"]).is_none_or(|v| v.split_whitespace().nth(1) != Some(&bindgen)) {
-        // Not --locked: the CLI's own lock file names a yanked crate.
-        run(crate::cargo().args(["install", "wasm-bindgen-cli", "--version", &bindgen]))?;
     }
     ensure_node_modules()
 }
@@ -104,4 +82,60 @@ pub fn ensure_browser() -> Result<()> {
         apt_install(&["chromium", "fonts-dejavu-core"])?;
     }
     Ok(())
+}
+
+/// Where Debian's `fonts-dejavu-core` puts its files, and the files the suite measures with.
+const DEJAVU_DIR: &str = "/usr/share/fonts/truetype/dejavu";
+const TEST_FONTS: &[&str] = &[
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSansMono-Bold.ttf",
+    "DejaVuSerif.ttf",
+    "DejaVuSerif-Bold.ttf",
+];
+
+/// The fonts the end-to-end suite measures pages in, whatever the machine has: the six files of
+/// Debian's `fonts-dejavu-core` (installed when missing), linked into a folder of their own, and
+/// a fontconfig file that shows Chromium only that folder. Returns the file for
+/// `FONTCONFIG_FILE`. A machine with more fonts (or `fonts-dejavu-extra`'s obliques and
+/// condensed faces in the same folder) lays pages out exactly like a fresh one.
+pub fn ensure_test_fonts() -> Result<std::path::PathBuf> {
+    if TEST_FONTS.iter().any(|f| !Path::new(DEJAVU_DIR).join(f).exists()) {
+        apt_install(&["fonts-dejavu-core"])?;
+    }
+    let dir = root().join("target/e2e-fonts");
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts)?;
+    for entry in std::fs::read_dir(&fonts)? {
+        std::fs::remove_file(entry?.path())?;
+    }
+    for file in TEST_FONTS {
+        std::os::unix::fs::symlink(Path::new(DEJAVU_DIR).join(file), fonts.join(file))
+            .with_context(|| format!("linking {file}"))?;
+    }
+    let conf = dir.join("fonts.conf");
+    std::fs::write(&conf, fontconfig(&fonts.display().to_string(), &dir.join("cache").display().to_string()))?;
+    Ok(conf)
+}
+
+/// A fontconfig file that knows only `fonts` and maps every generic family to DejaVu.
+fn fontconfig(fonts: &str, cache: &str) -> String {
+    let alias = |generic: &str, family: &str| {
+        format!(
+            "  <alias binding=\"same\"><family>{generic}</family><prefer><family>{family}</family></prefer></alias>\n"
+        )
+    };
+    let mut out = format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">\n\
+         <!-- written by cargo xtask test: the only fonts the end-to-end suite's Chromium sees -->\n\
+         <fontconfig>\n  <dir>{fonts}</dir>\n  <cachedir>{cache}</cachedir>\n"
+    );
+    for generic in ["sans-serif", "system-ui", "ui-sans-serif", "Arial", "Helvetica", "Roboto", "Segoe UI"] {
+        out.push_str(&alias(generic, "DejaVu Sans"));
+    }
+    out.push_str(&alias("serif", "DejaVu Serif"));
+    out.push_str(&alias("monospace", "DejaVu Sans Mono"));
+    out.push_str("</fontconfig>\n");
+    out
 }

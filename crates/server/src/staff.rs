@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/staff/cases/{id}/messages", post(reply))
         .route("/staff/events", get(events))
         .route("/staff/live.js", get(live_script))
+        .route("/staff/staff.css", get(stylesheet))
         .route("/staff/pictures/{id}", get(picture))
         .route("/staff/pictures/{id}/thumbnail", get(thumbnail))
         .merge(crate::staff_inbox::routes())
@@ -56,11 +57,29 @@ pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// Opens a table inside its own focusable box that scrolls sideways when the table is wider than
+/// the screen (a phone): `label` names the box for screen readers, `columns` are the headers.
+/// Close it with [`TABLE_END`].
+pub(crate) fn table_start(label: &str, columns: &[&str]) -> String {
+    let head: String = columns.iter().map(|c| format!("<th scope=\"col\">{}</th>", esc(c))).collect();
+    format!(
+        "<div class=\"table-box\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table><thead><tr>{head}</tr></thead><tbody>",
+        esc(label)
+    )
+}
+
+/// Closes what [`table_start`] opened.
+pub(crate) const TABLE_END: &str = "</tbody></table></div>";
+
+/// The console's stylesheet (a file: the CSP allows no inline style).
+const STAFF_CSS: &str = include_str!("../assets/staff.css");
+
 pub(crate) fn page(title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{t} – Ingång vårdpersonal</title>\
+         <link rel=\"stylesheet\" href=\"/staff/staff.css\">\
          <script src=\"/staff/live.js\" defer></script></head>\
          <body><main><h1>{t}</h1>{body}</main></body></html>",
         t = esc(title)
@@ -219,14 +238,13 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
     for r in &rows {
         if r.unit != unit {
             if !unit.is_empty() {
-                body.push_str("</tbody></table>");
+                body.push_str(TABLE_END);
             }
             unit.clone_from(&r.unit);
-            body.push_str(&format!(
-                "<h2>{}</h2><table><thead><tr><th scope=\"col\">Prioritet</th><th scope=\"col\">Patient</th>\
-                 <th scope=\"col\">Besvär</th><th scope=\"col\">Väntat</th><th scope=\"col\">Status</th>\
-                 <th scope=\"col\">Åtgärd</th></tr></thead><tbody>",
-                esc(&unit)
+            body.push_str(&format!("<h2>{}</h2>", esc(&unit)));
+            body.push_str(&table_start(
+                &format!("Kö: {unit}"),
+                &["Prioritet", "Patient", "Besvär", "Väntat", "Status", "Åtgärd"],
             ));
         }
         let waited = (now - r.queued_at).max(0) / 60;
@@ -254,7 +272,7 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
         ));
     }
     if !unit.is_empty() {
-        body.push_str("</tbody></table>");
+        body.push_str(TABLE_END);
     }
     body.push_str("</div><p><a href=\"/staff\">Ladda om</a></p>");
     page("Kö", &body)
@@ -498,14 +516,12 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
         })
         .await
         .unwrap_or_default();
-    let mut body = String::from(
-        "<p>Meddelanden som skulle ha skickats (sms-tjänsten ligger utanför projektet).</p>\
-         <table><thead><tr><th scope=\"col\">Till</th><th scope=\"col\">Text</th><th scope=\"col\">Tid (unix)</th></tr></thead><tbody>",
-    );
+    let mut body = String::from("<p>Meddelanden som skulle ha skickats (sms-tjänsten ligger utanför projektet).</p>");
+    body.push_str(&table_start("Sms", &["Till", "Text", "Tid (unix)"]));
     for (to, text, at) in rows {
         body.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{at}</td></tr>", esc(&to), esc(&text)));
     }
-    body.push_str("</tbody></table>");
+    body.push_str(TABLE_END);
     let notes: Vec<(String, String, String, i64)> = state
         .db
         .call(|conn| {
@@ -518,10 +534,9 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
         .await
         .unwrap_or_default();
     body.push_str(
-        "<h2>Aviseringar om nya meddelanden i inkorgen</h2><p>Enligt mottagarens val: sms, e-post eller pushnotis.</p>\
-         <table><thead><tr><th scope=\"col\">Kanal</th><th scope=\"col\">Till</th><th scope=\"col\">Text</th>\
-         <th scope=\"col\">Tid (unix)</th></tr></thead><tbody>",
+        "<h2>Aviseringar om nya meddelanden i inkorgen</h2><p>Enligt mottagarens val: sms, e-post eller pushnotis.</p>",
     );
+    body.push_str(&table_start("Aviseringar", &["Kanal", "Till", "Text", "Tid (unix)"]));
     for (channel, to, text, at) in notes {
         let channel = match channel.as_str() {
             "sms" => "Sms",
@@ -534,7 +549,8 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
             esc(&text)
         ));
     }
-    body.push_str("</tbody></table><p><a href=\"/staff\">Till kön</a></p>");
+    body.push_str(TABLE_END);
+    body.push_str("<p><a href=\"/staff\">Till kön</a></p>");
     page("Utkorg", &body)
 }
 
@@ -577,14 +593,11 @@ async fn visits_today(State(state): State<AppState>, headers: HeaderMap) -> Resp
     for (id, u, patient, title, starts, status, arrived, fee, method, pstatus) in &rows {
         if *u != unit {
             if !unit.is_empty() {
-                body.push_str("</tbody></table>");
+                body.push_str(TABLE_END);
             }
             unit.clone_from(u);
-            body.push_str(&format!(
-                "<h2>{}</h2><table><thead><tr><th scope=\"col\">Tid</th><th scope=\"col\">Patient</th>\
-                 <th scope=\"col\">Besök</th><th scope=\"col\">Ankomst</th><th scope=\"col\">Avgift</th></tr></thead><tbody>",
-                esc(u)
-            ));
+            body.push_str(&format!("<h2>{}</h2>", esc(u)));
+            body.push_str(&table_start(&format!("Besök: {u}"), &["Tid", "Patient", "Besök", "Ankomst", "Avgift"]));
         }
         let arrival = match (status.as_str(), arrived) {
             ("checkedIn", Some(at)) => format!("Ankommen {}", hhmm(*at)),
@@ -610,7 +623,7 @@ async fn visits_today(State(state): State<AppState>, headers: HeaderMap) -> Resp
         ));
     }
     if !unit.is_empty() {
-        body.push_str("</tbody></table>");
+        body.push_str(TABLE_END);
     }
     body.push_str("</div>");
     page("Dagens besök", &body)
@@ -739,6 +752,11 @@ const LIVE_JS: &str = r#"(() => {
   document.documentElement.dataset.live = 'on';
 })();
 "#;
+
+async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], STAFF_CSS)
+        .into_response()
+}
 
 async fn live_script() -> Response {
     ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], LIVE_JS)

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::{
     AppState,
     routes::{auth::now_secs, inbox::deliver},
-    staff::{STAFF, answers_html, esc, login_page, page, same_origin, staff},
+    staff::{STAFF, TABLE_END, answers_html, esc, login_page, page, same_origin, staff, table_start},
 };
 
 /// The longest answer or message staff may write, in characters.
@@ -112,10 +112,7 @@ async fn errands(State(state): State<AppState>, headers: HeaderMap) -> Response 
     if rows.is_empty() {
         body.push_str("<p>Inga ärenden från e-tjänsterna.</p>");
     } else {
-        body.push_str(
-            "<table><thead><tr><th scope=\"col\">Mottagning</th><th scope=\"col\">Patient</th>\
-             <th scope=\"col\">Ärendetyp</th><th scope=\"col\">Skickat</th><th scope=\"col\">Status</th></tr></thead><tbody>",
-        );
+        body.push_str(&table_start("E-tjänstärenden", &["Mottagning", "Patient", "Ärendetyp", "Skickat", "Status"]));
         for (id, unit, patient, title, at, status) in rows {
             body.push_str(&format!(
                 "<tr data-errand=\"{id}\"><td>{unit}</td><td>{patient}</td><td><a href=\"/staff/e-arenden/{id}\">{title}</a></td>\
@@ -128,7 +125,7 @@ async fn errands(State(state): State<AppState>, headers: HeaderMap) -> Response 
                 s = if status == "sent" { "Nytt" } else { "Besvarat" },
             ));
         }
-        body.push_str("</tbody></table>");
+        body.push_str(TABLE_END);
     }
     body.push_str("</div>");
     page("Ärenden från e-tjänsterna", &body)
@@ -317,10 +314,7 @@ async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
         units = units.iter().map(option).collect::<String>(),
         forms = forms.iter().map(option).collect::<String>(),
     ));
-    body.push_str(
-        "<table><thead><tr><th scope=\"col\">Patient</th><th scope=\"col\">Ämne</th><th scope=\"col\">Typ</th>\
-         <th scope=\"col\">Skickat</th><th scope=\"col\">Läst</th><th scope=\"col\">Besvarat</th></tr></thead><tbody>",
-    );
+    body.push_str(&table_start("Skickade meddelanden", &["Patient", "Ämne", "Typ", "Skickat", "Läst", "Besvarat"]));
     for (id, patient, subject, kind, at, read, answered) in rows {
         body.push_str(&format!(
             "<tr data-message=\"{id}\"><td>{p}</td><td><a href=\"/staff/inkorg/{id}\">{s}</a></td><td>{k}</td><td>{at}</td>\
@@ -334,7 +328,8 @@ async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
             a = if kind == "questions" { answered.map(when).unwrap_or_else(|| "Inte än".into()) } else { "–".into() },
         ));
     }
-    body.push_str("</tbody></table></div>");
+    body.push_str(TABLE_END);
+    body.push_str("</div>");
     page("Meddelanden till patienter", &body)
 }
 

@@ -53,9 +53,18 @@ fn has_extension(path: &str) -> bool {
     path.rsplit('/').next().is_some_and(|name| name.contains('.'))
 }
 
-/// Whether a file name carries a content hash as trunk writes it: `name-<16 hex>.ext` or
-/// `name-<16 hex>_bg.wasm`.
+/// Whether a file's URL carries a content hash: a name `name-<16 hex>.ext` or
+/// `name-<16 hex>_bg.wasm`, or a file in the wasm package folder `/pkg-<16 hex>/` (the split
+/// modules keep fixed names inside a folder named after all of their contents).
 pub fn is_content_hashed(path: &str) -> bool {
+    if let Some(rest) = path.strip_prefix("/pkg-")
+        && let Some((hash, file)) = rest.split_once('/')
+        && hash.len() == 16
+        && hash.chars().all(|c| c.is_ascii_hexdigit())
+        && !file.is_empty()
+    {
+        return true;
+    }
     let Some(name) = path.rsplit('/').next() else { return false };
     let Some((_, tail)) = name.rsplit_once('-') else { return false };
     let hex: String = tail.chars().take_while(char::is_ascii_hexdigit).collect();
@@ -77,6 +86,11 @@ mod tests {
         assert!(!is_content_hashed("/sok-vard"));
         assert!(!is_content_hashed("/x-4f6c1e0ab3d2c9e8"));
         assert!(!is_content_hashed("/x-4f6c1e0ab3d2c9e.js"));
+        assert!(is_content_hashed("/pkg-4f6c1e0ab3d2c9e8/chunk_12.wasm"));
+        assert!(is_content_hashed("/pkg-4f6c1e0ab3d2c9e8/__wasm_split.js"));
+        assert!(!is_content_hashed("/pkg-4f6c1e0ab3d2c9e8/"));
+        assert!(!is_content_hashed("/pkg-4f6c1e0ab3d2c9/chunk_12.wasm"));
+        assert!(!is_content_hashed("/pkg-nothexnothexnoth/chunk_12.wasm"));
     }
 
     #[test]

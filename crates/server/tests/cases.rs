@@ -204,6 +204,15 @@ async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_ou
     assert!(res.headers()["set-cookie"].to_str().unwrap().contains("SameSite=Strict"));
     let (_, html) = page(&staff, "/staff").await;
     assert!(html.contains("Noah Andersson") && html.contains("Lena Ek"));
+    // the console has its stylesheet (a file: the CSP allows no inline style), and a table sits
+    // in its own box that scrolls sideways on a phone instead of widening the page
+    assert!(html.contains("<link rel=\"stylesheet\" href=\"/staff/staff.css\">"));
+    assert!(html.contains("<div class=\"table-box\" role=\"region\" tabindex=\"0\" aria-label=\"Kö: Hälsocentralen"));
+    assert_eq!(html.matches("<table>").count(), html.matches("class=\"table-box\"").count());
+    let css = send(&app, Request::get("/staff/staff.css").body(Body::empty()).unwrap()).await;
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    assert!(String::from_utf8(body_bytes(css).await.to_vec()).unwrap().contains(".table-box"));
     // a staff cookie is no patient session
     let (status, _) = call(&app, "GET", "/api/v1/cases", &staff, None, None).await;
     assert_eq!(status, 401);

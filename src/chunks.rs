@@ -1,0 +1,317 @@
+//! Code splitting: the first load holds the shell, the router and the start page; every other
+//! area of the app is one wasm chunk per screen family, fetched when one of its routes is first
+//! entered. Screens used together share a chunk (a family), so a route costs a few requests,
+//! not hundreds.
+//!
+//! With the `split` feature (only `cargo xtask dist`/`demo`/`test` turn it on, see
+//! `xtask/src/wasm.rs`) each family function below is a `wasm_split` point: its code, and the
+//! code only it reaches, leaves the main module. Without the feature (`trunk serve`, clippy,
+//! host tests) the same functions are plain `async fn`s in one module.
+//!
+//! A chunk that cannot be fetched (offline on a first visit, an old version gone from the
+//! server during a deploy) is a [`ChunkError`], shown by [`Lazy`] as a Swedish message with
+//! "Försök igen": never a panic or a dead app. The service worker precaches every chunk of the
+//! current version after install, so after the first visit every route opens offline.
+
+use leptos::prelude::*;
+
+use crate::{
+    components::page::Page,
+    i18n::use_i18n,
+    pages::{
+        accessibility::AccessibilityPage,
+        cases::{CasePage, CasesPage},
+        contact::ContactPage,
+        eservices::{EServicesPage, errand::ErrandPage, form::EServiceFormPage, unit::UnitEServicesPage},
+        inbox::{InboxPage, message::MessagePage},
+        kiosk::KioskApp,
+        login::LoginPage,
+        preview::PreviewPage,
+        seek_care::{
+            SeekCarePage,
+            flow::{DescribePage, ReviewPage, RulesPage, SymptomFormPage, UnitPage, WhomPage},
+        },
+        settings::SettingsPage,
+        visits::{VisitsPage, receipt::ReceiptPage, visit::VisitPage},
+    },
+    t,
+};
+
+/// Every screen whose code is loaded with its route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Login,
+    SeekCare,
+    Rules,
+    Whom,
+    Unit,
+    Describe,
+    SymptomForm,
+    Review,
+    Contact,
+    Settings,
+    Cases,
+    Case,
+    Visits,
+    Visit,
+    Receipt,
+    Inbox,
+    Message,
+    EServices,
+    UnitEServices,
+    EServiceForm,
+    Errand,
+    Accessibility,
+    Preview,
+    Kiosk,
+}
+
+/// The chunks: screens that are used together, and so load together. Few and coarse on
+/// purpose: the splitter gives every combination of families that shares code a module of its
+/// own, so each family more multiplies the small shared files a route has to fetch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Family {
+    /// Light pages around the account: BankID log-in, contact details, settings and the
+    /// accessibility statement.
+    Account,
+    /// Seeking care: units, the request's steps and the questionnaire renderer.
+    Care,
+    /// Mina ärenden and the case screen with its chat and pictures.
+    Cases,
+    /// Booked visits, check-in, payment and receipts.
+    Visits,
+    /// E-services, errands, the inbox and the form preview (they share the answer forms).
+    EServices,
+    /// The waiting-room tablet.
+    Kiosk,
+}
+
+impl Screen {
+    #[cfg(test)]
+    pub const ALL: [Screen; 24] = [
+        Screen::Login,
+        Screen::SeekCare,
+        Screen::Rules,
+        Screen::Whom,
+        Screen::Unit,
+        Screen::Describe,
+        Screen::SymptomForm,
+        Screen::Review,
+        Screen::Contact,
+        Screen::Settings,
+        Screen::Cases,
+        Screen::Case,
+        Screen::Visits,
+        Screen::Visit,
+        Screen::Receipt,
+        Screen::Inbox,
+        Screen::Message,
+        Screen::EServices,
+        Screen::UnitEServices,
+        Screen::EServiceForm,
+        Screen::Errand,
+        Screen::Accessibility,
+        Screen::Preview,
+        Screen::Kiosk,
+    ];
+
+    /// The chunk a screen's code is in.
+    pub const fn family(self) -> Family {
+        match self {
+            Screen::Login | Screen::Contact | Screen::Settings | Screen::Accessibility => Family::Account,
+            Screen::SeekCare
+            | Screen::Rules
+            | Screen::Whom
+            | Screen::Unit
+            | Screen::Describe
+            | Screen::SymptomForm
+            | Screen::Review => Family::Care,
+            Screen::Cases | Screen::Case => Family::Cases,
+            Screen::Visits | Screen::Visit | Screen::Receipt => Family::Visits,
+            Screen::Inbox
+            | Screen::Message
+            | Screen::EServices
+            | Screen::UnitEServices
+            | Screen::EServiceForm
+            | Screen::Errand
+            | Screen::Preview => Family::EServices,
+            Screen::Kiosk => Family::Kiosk,
+        }
+    }
+}
+
+/// A chunk could not be fetched or instantiated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChunkError;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkError
+    }
+}
+
+/// Declares one family's entry point: a split point with the `split` feature, a plain async
+/// function without it. `$screen` names the screen to render inside `$body`.
+macro_rules! family {
+    ($(#[$doc:meta])* $name:ident($screen:ident) $body:block) => {
+        $(#[$doc])*
+        #[cfg(feature = "split")]
+        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $name($screen: Screen) -> Result<AnyView, ChunkError> {
+            let view: AnyView = $body;
+            Ok(view)
+        }
+
+        $(#[$doc])*
+        #[cfg(not(feature = "split"))]
+        #[allow(clippy::unused_async)]
+        async fn $name($screen: Screen) -> Result<AnyView, ChunkError> {
+            let view: AnyView = $body;
+            Ok(view)
+        }
+    };
+}
+
+family!(
+    /// Log-in, contact details, settings, accessibility statement.
+    account(screen) {
+        match screen {
+            Screen::Contact => view! { <ContactPage /> }.into_any(),
+            Screen::Settings => view! { <SettingsPage /> }.into_any(),
+            Screen::Accessibility => view! { <AccessibilityPage /> }.into_any(),
+            _ => view! { <LoginPage /> }.into_any(),
+        }
+    }
+);
+
+family!(
+    /// Seeking care.
+    care(screen) {
+        match screen {
+            Screen::Rules => view! { <RulesPage /> }.into_any(),
+            Screen::Whom => view! { <WhomPage /> }.into_any(),
+            Screen::Unit => view! { <UnitPage /> }.into_any(),
+            Screen::Describe => view! { <DescribePage /> }.into_any(),
+            Screen::SymptomForm => view! { <SymptomFormPage /> }.into_any(),
+            Screen::Review => view! { <ReviewPage /> }.into_any(),
+            _ => view! { <SeekCarePage /> }.into_any(),
+        }
+    }
+);
+
+family!(
+    /// Cases and chat.
+    cases(screen) {
+        match screen {
+            Screen::Case => view! { <CasePage /> }.into_any(),
+            _ => view! { <CasesPage /> }.into_any(),
+        }
+    }
+);
+
+family!(
+    /// Visits and payment.
+    visits(screen) {
+        match screen {
+            Screen::Visit => view! { <VisitPage /> }.into_any(),
+            Screen::Receipt => view! { <ReceiptPage /> }.into_any(),
+            _ => view! { <VisitsPage /> }.into_any(),
+        }
+    }
+);
+
+family!(
+    /// E-services, the inbox and the preview.
+    eservices(screen) {
+        match screen {
+            Screen::Inbox => view! { <InboxPage /> }.into_any(),
+            Screen::Message => view! { <MessagePage /> }.into_any(),
+            Screen::UnitEServices => view! { <UnitEServicesPage /> }.into_any(),
+            Screen::EServiceForm => view! { <EServiceFormPage /> }.into_any(),
+            Screen::Errand => view! { <ErrandPage /> }.into_any(),
+            Screen::Preview => view! { <PreviewPage /> }.into_any(),
+            _ => view! { <EServicesPage /> }.into_any(),
+        }
+    }
+);
+
+family!(
+    /// The waiting-room tablet.
+    kiosk(_screen) { view! { <KioskApp /> }.into_any() }
+);
+
+/// Loads `screen`'s chunk (once; later calls are immediate) and builds the screen.
+pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
+    match screen.family() {
+        Family::Account => account(screen).await,
+        Family::Care => care(screen).await,
+        Family::Cases => cases(screen).await,
+        Family::Visits => visits(screen).await,
+        Family::EServices => eservices(screen).await,
+        Family::Kiosk => kiosk(screen).await,
+    }
+}
+
+/// A screen from its chunk: "Laddar …" while it loads, the screen when it has, and a clear
+/// message with "Försök igen" when it cannot be fetched.
+#[component]
+pub fn Lazy(screen: Screen) -> impl IntoView {
+    let i18n = use_i18n();
+    let attempt = RwSignal::new(0_u32);
+    view! {
+        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            {move || {
+                attempt.track();
+                Suspend::new(async move {
+                    match load(screen).await {
+                        Ok(view) => view,
+                        Err(ChunkError) => view! { <ChunkFailed attempt /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// What a failed chunk shows instead of a dead app; "Försök igen" bumps `attempt`, which loads
+/// the chunk again.
+#[component]
+fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Page title=|t| t.chunk_title>
+            <div class="notice notice--error" role="alert" data-testid="chunk-failed">
+                <p>{t!(i18n.chunk_body)}</p>
+            </div>
+            <p>{t!(i18n.chunk_urgent)}</p>
+            <p>
+                <button type="button" class="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                    {t!(i18n.action_retry)}
+                </button>
+            </p>
+        </Page>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screens_of_a_family_load_together() {
+        assert_eq!(Screen::Rules.family(), Screen::SymptomForm.family());
+        assert_eq!(Screen::Inbox.family(), Screen::EServiceForm.family());
+        assert_eq!(Screen::Cases.family(), Screen::Case.family());
+        assert_eq!(Screen::Visit.family(), Screen::Receipt.family());
+        assert_ne!(Screen::Kiosk.family(), Screen::Visit.family());
+        // a handful of chunks, not one per screen
+        let mut families: Vec<Family> = Vec::new();
+        for family in Screen::ALL.iter().map(|s| s.family()) {
+            if !families.contains(&family) {
+                families.push(family);
+            }
+        }
+        assert_eq!(families.len(), 6, "{families:?}");
+    }
+}

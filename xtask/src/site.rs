@@ -1,0 +1,150 @@
+//! The release site in `dist/`, built from `index.html` without trunk (trunk cannot split the
+//! wasm; `trunk serve` still works for an unsplit development build from the same file).
+//!
+//! Each `<link data-trunk …>` of `index.html` is carried out here:
+//! - `rel="css"`: all style sheets, in order, become one content-hashed `app-<hash>.css` (one
+//!   render-blocking request instead of two);
+//! - `rel="rust"`: the split wasm package (`wasm.rs`), preloaded, and a content-hashed
+//!   `boot-<hash>.js` module that starts it (no inline script: strict CSP);
+//! - `rel="copy-file"` / `rel="copy-dir"`: copied as they are.
+//!
+//! Then the service worker gets its precache list (`postbuild::process`).
+
+use std::{fs, path::Path};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{postbuild, root, wasm};
+
+/// The value of attribute `name` in one tag.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    let end = tag[start..].find('"')? + start;
+    Some(&tag[start..end])
+}
+
+/// Removes comments and blank space around lines from a style sheet (brotli does the rest).
+pub fn minify_css(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut rest = css;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        let end = rest[start + 2..].find("*/").map_or(rest.len(), |e| start + 2 + e + 2);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n") + "\n"
+}
+
+/// What replaces the `rel="rust"` link: preloads of the glue and the main wasm, and the boot
+/// module (its name and text).
+pub fn boot(pkg: &wasm::Package) -> (String, String, String) {
+    let script = format!(
+        "import init from '{js}';\nawait init({{ module_or_path: '{wasm}' }});\n",
+        js = pkg.js,
+        wasm = pkg.wasm
+    );
+    let name = format!("boot-{}.js", postbuild::revision(script.as_bytes()));
+    let tags = format!(
+        "<link rel=\"modulepreload\" href=\"{js}\" />\n    \
+         <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin />\n    \
+         <script type=\"module\" src=\"/{name}\"></script>",
+        js = pkg.js,
+        wasm = pkg.wasm
+    );
+    (tags, name, script)
+}
+
+pub fn build(dist: &Path) -> Result<()> {
+    let root = root();
+    if dist.exists() {
+        fs::remove_dir_all(dist)?;
+    }
+    fs::create_dir_all(dist)?;
+    let source = fs::read_to_string(root.join("index.html"))?;
+    let mut html = String::with_capacity(source.len());
+    let mut css = String::new();
+    let mut css_slot = false;
+    for line in source.lines() {
+        let trimmed = line.trim();
+        if !trimmed.starts_with("<link data-trunk") {
+            html.push_str(line);
+            html.push('\n');
+            continue;
+        }
+        let rel = attr(trimmed, "rel").context("a data-trunk link without rel")?;
+        let indent = &line[..line.len() - line.trim_start().len()];
+        match rel {
+            "css" => {
+                let href = attr(trimmed, "href").context("css without href")?;
+                css.push_str(&fs::read_to_string(root.join(href)).with_context(|| format!("reading {href}"))?);
+                if !css_slot {
+                    css_slot = true;
+                    html.push_str(indent);
+                    html.push_str("@@CSS@@\n");
+                }
+            }
+            "rust" => {
+                let pkg = wasm::build(dist)?;
+                println!("xtask: the app's wasm is in dist/{}", pkg.dir);
+                let (tags, name, script) = boot(&pkg);
+                fs::write(dist.join(&name), script)?;
+                html.push_str(indent);
+                html.push_str(&tags);
+                html.push('\n');
+            }
+            "copy-file" => {
+                let href = attr(trimmed, "href").context("copy-file without href")?;
+                let from = root.join(href);
+                fs::copy(&from, dist.join(from.file_name().context("a file name")?))
+                    .with_context(|| format!("copying {href}"))?;
+            }
+            "copy-dir" => {
+                let href = attr(trimmed, "href").context("copy-dir without href")?;
+                let from = root.join(href);
+                wasm::copy_dir(&from, &dist.join(from.file_name().context("a folder name")?))?;
+            }
+            other => bail!("index.html: data-trunk rel=\"{other}\" is not supported by the release build"),
+        }
+    }
+    let css = minify_css(&css);
+    let css_name = format!("app-{}.css", postbuild::revision(css.as_bytes()));
+    fs::write(dist.join(&css_name), &css)?;
+    let html = html.replace("@@CSS@@", &format!("<link rel=\"stylesheet\" href=\"/{css_name}\" />"));
+    fs::write(dist.join("index.html"), html)?;
+    postbuild::process(dist)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_attributes() {
+        let tag = r#"<link data-trunk rel="css" href="style/app.css" />"#;
+        assert_eq!(attr(tag, "rel"), Some("css"));
+        assert_eq!(attr(tag, "href"), Some("style/app.css"));
+        assert_eq!(attr(tag, "data-bin"), None);
+    }
+
+    #[test]
+    fn minifies_css_without_touching_rules() {
+        let css = "/* tokens */\n:root {\n  --a: 1px; /* one */\n}\n\n.b { content: \"x\"; }\n";
+        assert_eq!(minify_css(css), ":root {\n--a: 1px;\n}\n.b { content: \"x\"; }\n");
+    }
+
+    #[test]
+    fn boot_module_is_content_hashed_and_starts_the_package() {
+        let pkg = wasm::Package {
+            dir: "pkg-0011223344556677".into(),
+            js: "/pkg-0011223344556677/ingang.js".into(),
+            wasm: "/pkg-0011223344556677/ingang_bg.wasm".into(),
+        };
+        let (tags, name, script) = boot(&pkg);
+        assert_eq!(name.len(), "boot-".len() + 16 + ".js".len());
+        assert!(script.contains("import init from '/pkg-0011223344556677/ingang.js'"));
+        assert!(tags.contains("rel=\"preload\" href=\"/pkg-0011223344556677/ingang_bg.wasm\""));
+        assert!(tags.contains(&format!("src=\"/{name}\"")));
+    }
+}

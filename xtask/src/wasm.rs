@@ -1,0 +1,157 @@
+//! The app's wasm for a release, split by screen family (see `src/chunks.rs`).
+//!
+//! No trunk version can split a wasm module: the split has to happen between the compiler and
+//! wasm-bindgen. So this is the pipeline:
+//! 1. `cargo build --profile wasm-release --features split` for `wasm32-unknown-unknown`
+//!    (`.cargo/config.toml` links every wasm build with `--emit-relocs`, which the splitter
+//!    needs; one set of flags, so clippy and the build share compiled dependencies);
+//! 2. `wasm_split_cli_support::transform`: the main module, one module per `wasm_split` point
+//!    (a screen family), shared `chunk_*` modules, and the loader `__wasm_split.js`;
+//! 3. `wasm-bindgen-cli-support` on the main module (`--keep-lld-exports`: the chunks link
+//!    against the main module's exports);
+//! 4. `wasm-opt -Oz` on every module, two at a time (two cores);
+//! 5. everything into `pkg-<hash of the contents>/`, so the files keep their names relative to
+//!    the loader and a new version never overwrites an old one that an open app still uses.
+
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+    sync::Mutex,
+};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{cargo, postbuild::revision, root, run, tools};
+
+/// What the page needs to start the app: the folder (under `dist/`) and its two entry files.
+pub struct Package {
+    pub dir: String,
+    pub js: String,
+    pub wasm: String,
+}
+
+/// Binaryen's features for what rustc 1.95 emits for wasm32-unknown-unknown.
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+pub fn build(dist: &Path) -> Result<Package> {
+    let root = root();
+    run(cargo().args([
+        "build",
+        "--profile",
+        "wasm-release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--bin",
+        "ingang",
+        "--features",
+        "split",
+    ]))?;
+    let input_path = root.join("target/wasm32-unknown-unknown/wasm-release/ingang.wasm");
+    let input = fs::read(&input_path).with_context(|| format!("reading {}", input_path.display()))?;
+
+    let work = root.join("target/xtask/split");
+    let pkg = root.join("target/xtask/pkg");
+    for dir in [&work, &pkg] {
+        if dir.exists() {
+            fs::remove_dir_all(dir)?;
+        }
+        fs::create_dir_all(dir)?;
+    }
+    let main = work.join("ingang.wasm");
+    let mut options = wasm_split_cli_support::Options::new(&input);
+    options.output_dir = &work;
+    options.main_out_path = &main;
+    options.main_module = "./ingang.js";
+    options.link_name = "./__wasm_split.js";
+    let split = wasm_split_cli_support::transform(options).map_err(|e| anyhow::anyhow!("wasm split: {e:#}"))?;
+    println!("xtask: split the wasm into the main module and {} more", split.split_modules.len());
+
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&main)
+        .out_name("ingang")
+        .web(true)?
+        .keep_lld_exports(true)
+        .demangle(false)
+        .typescript(false)
+        .generate(&pkg)
+        .context("wasm-bindgen")?;
+    for entry in fs::read_dir(&work)? {
+        let path = entry?.path();
+        if path != main && path.is_file() {
+            fs::copy(&path, pkg.join(path.file_name().expect("a file")))?;
+        }
+    }
+
+    let mut modules = Vec::new();
+    crate::build::walk(&pkg, &mut modules)?;
+    modules.retain(|p| p.extension().is_some_and(|e| e == "wasm"));
+    optimise(&modules)?;
+
+    let mut files = Vec::new();
+    crate::build::walk(&pkg, &mut files)?;
+    files.sort();
+    let mut all = Vec::new();
+    for file in &files {
+        all.extend_from_slice(file.strip_prefix(&pkg)?.to_string_lossy().as_bytes());
+        all.extend_from_slice(&fs::read(file)?);
+    }
+    let dir = format!("pkg-{}", revision(&all));
+    let target = dist.join(&dir);
+    copy_dir(&pkg, &target)?;
+    Ok(Package { js: format!("/{dir}/ingang.js"), wasm: format!("/{dir}/ingang_bg.wasm"), dir })
+}
+
+/// `wasm-opt -Oz` on every module, as many at a time as there are cores.
+fn optimise(modules: &[PathBuf]) -> Result<()> {
+    let queue = Mutex::new(modules.to_vec());
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).min(modules.len().max(1));
+    let failures = Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let Some(module) = queue.lock().expect("queue").pop() else { break };
+                    let status = Command::new("wasm-opt")
+                        .arg("-Oz")
+                        .args(WASM_OPT_FEATURES)
+                        .arg(&module)
+                        .arg("-o")
+                        .arg(&module)
+                        .env("PATH", tools::path_with_tools())
+                        .status();
+                    if !status.is_ok_and(|s| s.success()) {
+                        failures.lock().expect("failures").push(module.display().to_string());
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().expect("failures");
+    if !failures.is_empty() {
+        bail!("wasm-opt failed on {}", failures.join(", "));
+    }
+    println!("xtask: wasm-opt -Oz on {} modules", modules.len());
+    Ok(())
+}
+
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let path = entry?.path();
+        let dest = to.join(path.file_name().expect("a name"));
+        if path.is_dir() {
+            copy_dir(&path, &dest)?;
+        } else {
+            fs::copy(&path, &dest).with_context(|| format!("copying {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
