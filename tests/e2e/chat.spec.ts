@@ -1,7 +1,7 @@
 // The chat of a picked case: patient and care staff (two browser contexts) in real time, an
 // outbox that survives going offline and a reload and never sends twice, and a read-only chat
 // once staff end it.
-import { test, expect, afterSealed, coldResponse, expectNoAxeViolations, loginAndGo, loseFirstAnswer, staffPicks } from './fixtures';
+import { test, expect, afterSealed, coldResponse, expectNoAxeViolations, loginAndGo, loseFirstAnswer, staffPicks, goOffline } from './fixtures';
 
 const ANNA = '198001139297';
 
@@ -66,7 +66,7 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   expect(before).toBe(3);
 
   // offline: written, kept (encrypted) through a reload, sent when the connection is back
-  await page.context().setOffline(true);
+  await goOffline(page);
   await text.fill('Jag har tagit Alvedon.');
   // the outbox is encrypted in the background
   await afterSealed(page, `outbox/${id}`, () => page.getByRole('button', { name: 'Skicka', exact: true }).click());

@@ -331,3 +331,11 @@ export async function useWideText(page: Page) {
       '* { font-family: monospace !important; line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; } p { margin-block-end: 2em !important; }',
   });
 }
+
+/** Goes offline only once the service worker is active, i.e. has precached every file of the
+ *  version (now dozens of wasm chunks): going offline in the middle of that install fails it,
+ *  and a reload then finds neither a worker nor a network. */
+export async function goOffline(page: Page) {
+  await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active);
+  await page.context().setOffline(true);
+}

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import piexif from 'piexifjs';
 import type { Browser, Page } from '@playwright/test';
-import { test, expect, coldResponse, expectNoAxeViolations, loginAndGo, staffPicks } from './fixtures';
+import { test, expect, coldResponse, expectNoAxeViolations, loginAndGo, staffPicks, goOffline } from './fixtures';
 
 const ANNA = '198001139297';
 const ERIK = '197905041237';
@@ -236,7 +236,7 @@ test('a picture sent offline survives a reload and arrives exactly once', async 
   await page.reload();
   await expect(pending.getByRole('img', { name: 'Bild 1 av 1' })).toBeVisible();
   await page.unroute(pictureUrl);
-  await page.context().setOffline(true);
+  await goOffline(page);
   await page.context().setOffline(false); // 'online': the outbox tries at once
   await expect(pending).toHaveCount(0, { timeout: 20_000 });
   await expect(page.getByTestId('chat-messages').getByTestId('chat-picture')).toHaveCount(1);
