@@ -13,7 +13,7 @@ use leptos_router::{
 
 use crate::{
     api::Api,
-    chunks::{Lazy, Screen},
+    chunks::{Lazy, Screen, lazy},
     components::layout::Shell,
     config::{self, AppConfig, ConfigError},
     i18n::{provide_i18n, use_i18n},
@@ -68,29 +68,29 @@ fn Routed(config: AppConfig) -> impl IntoView {
             <Shell>
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=StartPage />
-                    <Route path=path!("/sok-vard") view=|| view! { <Lazy screen=Screen::SeekCare /> } />
-                    <Route path=path!("/sok-vard/ny") view=|| view! { <Lazy screen=Screen::Rules /> } />
-                    <Route path=path!("/sok-vard/ny/vem") view=|| view! { <Lazy screen=Screen::Whom /> } />
-                    <Route path=path!("/sok-vard/ny/mottagning") view=|| view! { <Lazy screen=Screen::Unit /> } />
-                    <Route path=path!("/sok-vard/ny/beskriv") view=|| view! { <Lazy screen=Screen::Describe /> } />
-                    <Route path=path!("/sok-vard/ny/besvar/:form") view=|| view! { <Lazy screen=Screen::SymptomForm /> } />
-                    <Route path=path!("/sok-vard/ny/granska") view=|| view! { <Lazy screen=Screen::Review /> } />
-                    <Route path=path!("/kontaktuppgifter") view=|| view! { <Lazy screen=Screen::Contact /> } />
-                    <Route path=path!("/arenden") view=|| view! { <Lazy screen=Screen::Cases /> } />
-                    <Route path=path!("/arenden/:id") view=|| view! { <Lazy screen=Screen::Case /> } />
-                    <Route path=path!("/bokade-tider") view=|| view! { <Lazy screen=Screen::Visits /> } />
-                    <Route path=path!("/bokade-tider/:id") view=|| view! { <Lazy screen=Screen::Visit /> } />
-                    <Route path=path!("/kvitto/:id") view=|| view! { <Lazy screen=Screen::Receipt /> } />
-                    <Route path=path!("/inkorg") view=|| view! { <Lazy screen=Screen::Inbox /> } />
-                    <Route path=path!("/inkorg/:id") view=|| view! { <Lazy screen=Screen::Message /> } />
-                    <Route path=path!("/e-tjanster") view=|| view! { <Lazy screen=Screen::EServices /> } />
-                    <Route path=path!("/e-tjanster/:unit") view=|| view! { <Lazy screen=Screen::UnitEServices /> } />
-                    <Route path=path!("/e-tjanster/:unit/:service") view=|| view! { <Lazy screen=Screen::EServiceForm /> } />
-                    <Route path=path!("/e-arende/:id") view=|| view! { <Lazy screen=Screen::Errand /> } />
-                    <Route path=path!("/installningar") view=|| view! { <Lazy screen=Screen::Settings /> } />
-                    <Route path=path!("/tillganglighet") view=|| view! { <Lazy screen=Screen::Accessibility /> } />
-                    <Route path=path!("/forhandsgranska") view=|| view! { <Lazy screen=Screen::Preview /> } />
-                    <Route path=path!("/logga-in") view=|| view! { <Lazy screen=Screen::Login /> } />
+                    <Route path=path!("/sok-vard") view=lazy(Screen::SeekCare) />
+                    <Route path=path!("/sok-vard/ny") view=lazy(Screen::Rules) />
+                    <Route path=path!("/sok-vard/ny/vem") view=lazy(Screen::Whom) />
+                    <Route path=path!("/sok-vard/ny/mottagning") view=lazy(Screen::Unit) />
+                    <Route path=path!("/sok-vard/ny/beskriv") view=lazy(Screen::Describe) />
+                    <Route path=path!("/sok-vard/ny/besvar/:form") view=lazy(Screen::SymptomForm) />
+                    <Route path=path!("/sok-vard/ny/granska") view=lazy(Screen::Review) />
+                    <Route path=path!("/kontaktuppgifter") view=lazy(Screen::Contact) />
+                    <Route path=path!("/arenden") view=lazy(Screen::Cases) />
+                    <Route path=path!("/arenden/:id") view=lazy(Screen::Case) />
+                    <Route path=path!("/bokade-tider") view=lazy(Screen::Visits) />
+                    <Route path=path!("/bokade-tider/:id") view=lazy(Screen::Visit) />
+                    <Route path=path!("/kvitto/:id") view=lazy(Screen::Receipt) />
+                    <Route path=path!("/inkorg") view=lazy(Screen::Inbox) />
+                    <Route path=path!("/inkorg/:id") view=lazy(Screen::Message) />
+                    <Route path=path!("/e-tjanster") view=lazy(Screen::EServices) />
+                    <Route path=path!("/e-tjanster/:unit") view=lazy(Screen::UnitEServices) />
+                    <Route path=path!("/e-tjanster/:unit/:service") view=lazy(Screen::EServiceForm) />
+                    <Route path=path!("/e-arende/:id") view=lazy(Screen::Errand) />
+                    <Route path=path!("/installningar") view=lazy(Screen::Settings) />
+                    <Route path=path!("/tillganglighet") view=lazy(Screen::Accessibility) />
+                    <Route path=path!("/forhandsgranska") view=lazy(Screen::Preview) />
+                    <Route path=path!("/logga-in") view=lazy(Screen::Login) />
                 </Routes>
             </Shell>
         </Router>

@@ -274,6 +274,12 @@ pub fn Lazy(screen: Screen) -> impl IntoView {
     }
 }
 
+/// A route's view for `screen`: one closure type for every lazy route, so the route tree is
+/// not monomorphised two dozen times in the first module.
+pub fn lazy(screen: Screen) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+    move || view! { <Lazy screen /> }.into_any()
+}
+
 /// What a failed chunk shows instead of a dead app; "Försök igen" bumps `attempt`, which loads
 /// the chunk again.
 #[component]
