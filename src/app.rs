@@ -24,11 +24,20 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
-    let config = LocalResource::new(config::load);
+    // the configuration and the remembered language (if not Swedish) load side by side
+    let config =
+        LocalResource::new(move || async move { futures::future::join(config::load(), i18n.restore()).await.0 });
     view! {
         <Suspense fallback=move || view! { <p class="splash" role="status">{t!(i18n.loading)}</p> }>
             {move || Suspend::new(async move {
-                match config.await {
+                let config = config.await;
+                // The start page prerendered into index.html (xtask/src/prerender.rs) goes now:
+                // the view below is mounted in this same task, so no paint (and no test) sees
+                // both, or neither.
+                if let Some(prerendered) = document().get_element_by_id("prerender") {
+                    prerendered.remove();
+                }
+                match config {
                     Ok(config) => view! { <Routed config /> }.into_any(),
                     Err(error) => view! { <ConfigErrorScreen error /> }.into_any(),
                 }

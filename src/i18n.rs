@@ -9,6 +9,8 @@
 //! view! { <h1>{t!(i18n.start_title)}</h1> }
 //! ```
 
+use std::cell::Cell;
+
 use leptos::prelude::*;
 
 use crate::storage;
@@ -38,17 +40,74 @@ impl Locale {
         Self::ALL.into_iter().find(|l| l.code() == code)
     }
 
-    pub fn strings(self) -> &'static Strings {
-        match self {
-            Locale::Sv => &SV,
-            Locale::En => &EN,
-        }
+    fn index(self) -> usize {
+        self as usize
     }
 
-    /// The language's own name ("Svenska", "English"), shown in the switch.
-    pub fn native_name(self) -> &'static str {
-        self.strings().language_native_name
+    /// The site path of the language's strings; `None` for Swedish, which is compiled in.
+    fn file(self) -> Option<&'static str> {
+        FILES.iter().find(|(code, _)| *code == self.code()).map(|(_, path)| *path)
     }
+
+    /// The language's strings: Swedish always; another language once [`load`]ed (Swedish
+    /// until then, which the app never shows, as it switches only after loading).
+    pub fn strings(self) -> &'static Strings {
+        LOADED.with(|loaded| loaded[self.index()].get()).unwrap_or(&SV)
+    }
+
+    /// The language's own name ("Svenska", "English"), shown in the switch: known without
+    /// loading the language.
+    pub fn native_name(self) -> &'static str {
+        NATIVE_NAMES.iter().find(|(code, _)| *code == self.code()).map_or("", |(_, name)| *name)
+    }
+}
+
+thread_local! {
+    /// The languages read so far, by [`Locale`] index.
+    static LOADED: [Cell<Option<&'static Strings>>; Locale::ALL.len()] = {
+        let loaded = std::array::from_fn(|_| Cell::new(None));
+        loaded[Locale::Sv.index()].set(Some(&SV));
+        #[cfg(test)]
+        loaded[Locale::En.index()].set(parse(include_str!(concat!(env!("OUT_DIR"), "/en.txt"))));
+        loaded
+    };
+}
+
+// `Strings` is `repr(C)` with `KEYS` fields of type `&'static str`, so it has exactly the size
+// and alignment of `[&'static str; KEYS]`; `parse` relies on that.
+const _: () = assert!(
+    std::mem::size_of::<Strings>() == std::mem::size_of::<[&'static str; KEYS]>()
+        && std::mem::align_of::<Strings>() == std::mem::align_of::<[&'static str; KEYS]>()
+);
+
+/// Reads a language file (`locales/table.rs` writes them): its header line must name this
+/// build's keys, then come exactly `KEYS` values. Kept for the rest of the session.
+fn parse(text: &str) -> Option<&'static Strings> {
+    let (header, body) = text.split_once('\n')?;
+    if header != HEADER {
+        return None;
+    }
+    let body: &'static str = String::leak(body.to_owned());
+    let values: Box<[&'static str]> = body.split_terminator('\u{1e}').collect();
+    let values: Box<[&'static str; KEYS]> = values.try_into().ok()?;
+    // SAFETY: `Strings` is `repr(C)` and made only of `KEYS` fields of type `&'static str`, in
+    // key order (the order the file lists the values in), so it has the layout of
+    // `[&'static str; KEYS]` (checked at compile time above), and every value is valid.
+    let strings: Box<Strings> = unsafe { std::mem::transmute::<Box<[&'static str; KEYS]>, Box<Strings>>(values) };
+    Some(Box::leak(strings))
+}
+
+/// Makes `locale`'s strings available, fetching its file the first time (the service worker
+/// keeps it for offline use). `false` when it cannot be had now.
+pub async fn load(locale: Locale) -> bool {
+    let Some(path) = locale.file() else { return true };
+    if LOADED.with(|loaded| loaded[locale.index()].get().is_some()) {
+        return true;
+    }
+    let Ok((200, text)) = crate::api::http::fetch_text("GET", path, None, &[]).await else { return false };
+    let Some(strings) = parse(&text) else { return false };
+    LOADED.with(|loaded| loaded[locale.index()].set(Some(strings)));
+    true
 }
 
 const STORAGE_KEY: &str = "lang";
@@ -57,6 +116,8 @@ const STORAGE_KEY: &str = "lang";
 #[derive(Debug, Clone, Copy)]
 pub struct I18n {
     locale: RwSignal<Locale>,
+    /// The last switch failed: the language's file could not be loaded (offline).
+    failed: RwSignal<Option<Locale>>,
 }
 
 impl I18n {
@@ -75,18 +136,40 @@ impl I18n {
         self.locale.get().strings()
     }
 
-    /// Switches language and remembers the choice on this device.
+    /// The language a switch to failed, if the last one did (tracked).
+    pub fn failed(&self) -> Option<Locale> {
+        self.failed.get()
+    }
+
+    /// Switches language once its strings are loaded, and remembers the choice on this device.
+    /// When they cannot be loaded the language stays and [`I18n::failed`] says so.
     pub fn set(&self, locale: Locale) {
-        storage::set(STORAGE_KEY, locale.code());
-        self.locale.set(locale);
+        let this = *self;
+        leptos::task::spawn_local(async move {
+            if load(locale).await {
+                storage::set(STORAGE_KEY, locale.code());
+                this.failed.set(None);
+                this.locale.set(locale);
+            } else {
+                this.failed.set(Some(locale));
+            }
+        });
+    }
+
+    /// Loads the language this device chose before (called once at start, before the first
+    /// screen). Stays Swedish if it cannot be loaded.
+    pub async fn restore(self) {
+        let wanted = storage::get(STORAGE_KEY).and_then(|c| Locale::from_code(&c)).unwrap_or_default();
+        if wanted != self.locale_untracked() && load(wanted).await {
+            self.locale.set(wanted);
+        }
     }
 }
 
-/// Creates the language context from the remembered choice (Swedish when none) and keeps
-/// `<html lang>` in step with it.
+/// Creates the language context (Swedish until [`I18n::restore`] has loaded the remembered
+/// choice) and keeps `<html lang>` in step with it.
 pub fn provide_i18n() -> I18n {
-    let initial = storage::get(STORAGE_KEY).and_then(|c| Locale::from_code(&c)).unwrap_or_default();
-    let i18n = I18n { locale: RwSignal::new(initial) };
+    let i18n = I18n { locale: RwSignal::new(Locale::Sv), failed: RwSignal::new(None) };
     provide_context(i18n);
     Effect::new(move |_| {
         let code = i18n.locale().code();
@@ -124,5 +207,26 @@ mod tests {
     fn languages_name_themselves() {
         assert_eq!(Locale::Sv.native_name(), "Svenska");
         assert_eq!(Locale::En.native_name(), "English");
+    }
+
+    #[test]
+    fn a_language_file_gives_every_string_in_key_order() {
+        let en = parse(include_str!(concat!(env!("OUT_DIR"), "/en.txt"))).expect("the built file parses");
+        assert_eq!(en.language_native_name, "English");
+        assert_eq!(en.nav_start, "Home");
+        assert_eq!(Locale::En.strings().language_native_name, "English");
+        assert_eq!(Locale::Sv.strings().language_native_name, "Svenska");
+    }
+
+    #[test]
+    fn a_file_for_other_keys_or_counts_is_refused() {
+        let text = include_str!(concat!(env!("OUT_DIR"), "/en.txt"));
+        let (_, body) = text.split_once('\n').unwrap();
+        assert!(parse(&format!("ingang-strings 0000000000000000\n{body}")).is_none(), "another key list");
+        assert!(parse(&format!("{HEADER}\n{body}extra\u{1e}")).is_none(), "one value too many");
+        let short = body.trim_end_matches('\u{1e}').rsplit_once('\u{1e}').unwrap().0;
+        assert!(parse(&format!("{HEADER}\n{short}\u{1e}")).is_none(), "one value too few");
+        assert!(parse("").is_none());
+        assert!(parse("<!doctype html>\n<html>").is_none(), "an HTML fallback page");
     }
 }

@@ -69,6 +69,11 @@ pub fn Shell(children: Children) -> impl IntoView {
             <div class="layout__content">
                 <ApiBanner />
                 <UpdateBanner />
+                {move || i18n.failed().map(|locale| view! {
+                    <div class="banner banner--error" role="alert">
+                        <p>{i18n.t().language_failed.replace("{language}", locale.native_name())}</p>
+                    </div>
+                })}
                 <main id="main" tabindex="-1">{children()}</main>
             </div>
         </div>

@@ -38,6 +38,8 @@ async function firstLoad(page: Page, path: string, heading: string) {
     last = Date.now();
   });
   await page.goto(path);
+  // the app running, not the start page prerendered into index.html
+  await expect(page.locator('#prerender')).toHaveCount(0);
   await expect(page.locator('h1')).toHaveText(heading);
   await expect.poll(() => Date.now() - last > 500, { intervals: [100] }).toBe(true);
   let bytes = 0;

@@ -12,7 +12,10 @@
 mod bench;
 mod build;
 mod formbench;
+#[path = "../../locales/table.rs"]
+mod locale_table;
 mod postbuild;
+mod prerender;
 mod site;
 mod tools;
 mod wasm;

@@ -1,14 +1,16 @@
 //! trunk's post-build hook, run in `TRUNK_STAGING_DIR`:
 //! 1. moves every inline `<script>` of `index.html` into a content-hashed file, so the app
 //!    runs under a CSP without `'unsafe-inline'` and without per-build hashes;
-//! 2. fills `sw.js` with the precache list (every shell file and its content revision).
+//! 2. writes every language but Swedish to `strings/<lang>-<hash>.txt` (the app fetches the
+//!    chosen one; see `locales/table.rs`);
+//! 3. fills `sw.js` with the precache list (every shell file and its content revision).
 
 use std::{fs, path::Path};
 
 use anyhow::{Context, Result, bail};
 use sha2::{Digest, Sha256};
 
-use crate::build::walk;
+use crate::{build::walk, locale_table};
 
 /// Files never precached: the worker itself, the runtime config (network-first instead),
 /// robots.txt, and compressed siblings.
@@ -32,7 +34,8 @@ pub fn externalize_scripts(html: &str) -> Result<(String, Vec<(String, String)>)
         let open_tag = &rest[start..=tag_end];
         let close = rest[tag_end..].find("</script>").context("<script> without </script>")? + tag_end;
         let body = &rest[tag_end + 1..close];
-        if open_tag.contains("src=") || body.trim().is_empty() {
+        // `data-inline`: the one script the CSP allows by its hash (see index.html)
+        if open_tag.contains("src=") || open_tag.contains("data-inline") || body.trim().is_empty() {
             out.push_str(&rest[start..close + "</script>".len()]);
         } else {
             if !open_tag.contains("module") {
@@ -61,6 +64,19 @@ pub fn service_worker(template: &str, entries: &[(String, String)]) -> Result<St
         .replace("__BUILD_VERSION__", &revision(all.as_bytes())))
 }
 
+/// Writes the language files the app fetches (every language but Swedish, which is compiled in).
+pub fn write_languages(dir: &Path) -> Result<usize> {
+    let tables = locale_table::read_all(&crate::root().join("locales")).map_err(anyhow::Error::msg)?;
+    let reference = &tables[0];
+    for (lang, table) in locale_table::LANGUAGES.iter().zip(&tables).skip(1) {
+        let text = locale_table::file_text(reference, table);
+        let path = dir.join(locale_table::file_path(lang, &text).trim_start_matches('/'));
+        fs::create_dir_all(path.parent().context("a folder")?)?;
+        fs::write(path, text)?;
+    }
+    Ok(tables.len() - 1)
+}
+
 pub fn run() -> Result<()> {
     let staging = std::env::var("TRUNK_STAGING_DIR").context("TRUNK_STAGING_DIR is not set: run by trunk only")?;
     process(Path::new(&staging))
@@ -74,6 +90,7 @@ pub fn process(dir: &Path) -> Result<()> {
         fs::write(dir.join(name), body)?;
     }
     fs::write(&index, html)?;
+    let languages = write_languages(dir)?;
 
     let mut files = Vec::new();
     walk(dir, &mut files)?;
@@ -89,7 +106,11 @@ pub fn process(dir: &Path) -> Result<()> {
     let sw = dir.join("sw.js");
     let template = fs::read_to_string(&sw).context("reading sw.js")?;
     fs::write(&sw, service_worker(&template, &entries)?)?;
-    println!("xtask post-build: {} inline script(s) moved out, {} files precached", scripts.len(), entries.len());
+    println!(
+        "xtask post-build: {} inline script(s) moved out, {languages} language file(s), {} files precached",
+        scripts.len(),
+        entries.len()
+    );
     Ok(())
 }
 
@@ -108,6 +129,14 @@ mod tests {
         assert!(out.contains(&format!("<script type=\"module\" src=\"/{}\"></script>", files[0].0)));
         assert!(out.contains("<script src=\"/x.js\"></script>"));
         assert!(!out.contains("import init"));
+    }
+
+    #[test]
+    fn keeps_the_script_the_csp_allows_by_hash() {
+        let html = "<head><script data-inline>a()</script></head>";
+        let (out, files) = externalize_scripts(html).unwrap();
+        assert_eq!(out, html);
+        assert!(files.is_empty());
     }
 
     #[test]

@@ -8,13 +8,14 @@
 //!   `boot-<hash>.js` module that starts it (no inline script: strict CSP);
 //! - `rel="copy-file"` / `rel="copy-dir"`: copied as they are.
 //!
-//! Then the service worker gets its precache list (`postbuild::process`).
+//! Then the start page is rendered into `index.html` (`prerender.rs`) and the service worker
+//! gets its precache list (`postbuild::process`).
 
 use std::{fs, path::Path};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{postbuild, root, wasm};
+use crate::{postbuild, prerender, root, wasm};
 
 /// The value of attribute `name` in one tag.
 fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
@@ -54,6 +55,25 @@ pub fn boot(pkg: &wasm::Package) -> (String, String, String) {
         wasm = pkg.wasm
     );
     (tags, name, script)
+}
+
+/// Removes HTML comments (notes for developers, not for every first visit) except the slot the
+/// prerendered start page goes into.
+pub fn strip_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        let end = rest[start..].find("-->").map_or(rest.len(), |e| start + e + 3);
+        let comment = &rest[start..end];
+        out.push_str(rest[..start].trim_end_matches([' ', '\n']));
+        if comment == prerender::SLOT {
+            out.push('\n');
+            out.push_str(comment);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 pub fn build(dist: &Path) -> Result<()> {
@@ -112,13 +132,22 @@ pub fn build(dist: &Path) -> Result<()> {
     let css_name = format!("app-{}.css", postbuild::revision(css.as_bytes()));
     fs::write(dist.join(&css_name), &css)?;
     let html = html.replace("@@CSS@@", &format!("<link rel=\"stylesheet\" href=\"/{css_name}\" />"));
-    fs::write(dist.join("index.html"), html)?;
+    fs::write(dist.join("index.html"), strip_comments(&html))?;
+    // the language files first: the prerender serves what the app will fetch
+    postbuild::write_languages(dist)?;
+    prerender::start_page(dist)?;
     postbuild::process(dist)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strips_comments_but_keeps_the_prerender_slot() {
+        let html = "<head>\n    <!-- a note\n on lines -->\n    <meta />\n  <body>\n    <!-- prerender -->\n  </body>";
+        assert_eq!(strip_comments(html), "<head>\n    <meta />\n  <body>\n<!-- prerender -->\n  </body>");
+    }
 
     #[test]
     fn reads_attributes() {

@@ -8,13 +8,19 @@ use axum::{
     response::Response,
 };
 
-/// The Content-Security-Policy. No inline script or style at all: the build moves trunk's
-/// loader into a hashed file, and the app never sets `style` attributes. `wasm-unsafe-eval`
-/// lets the browser compile the wasm. Camera pictures are previewed as `blob:` URLs.
-pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+/// The Content-Security-Policy. No inline style, and one inline script only: the line in
+/// `index.html`'s `<head>` that hides the prerendered start page on other paths before the
+/// first paint, allowed by its hash ([`INLINE_SCRIPT_HASH`]; a test checks it against
+/// `index.html`). The app never sets `style` attributes. `wasm-unsafe-eval` lets the browser
+/// compile the wasm. Camera pictures are previewed as `blob:` URLs.
+pub const CSP: &str = "default-src 'self'; \
+script-src 'self' 'wasm-unsafe-eval' 'sha256-Da1NEdCxqyDE+ijobXdkRwwBtZ+AzxEdC4YRNErYTT0='; style-src 'self'; \
 img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; media-src 'self' blob:; \
 worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
 frame-ancestors 'none'";
+
+/// The hash of `index.html`'s one inline script, as the CSP names it.
+pub const INLINE_SCRIPT_HASH: &str = "sha256-Da1NEdCxqyDE+ijobXdkRwwBtZ+AzxEdC4YRNErYTT0=";
 
 /// Camera for taking pictures of symptoms (same origin only); nothing else.
 pub const PERMISSIONS_POLICY: &str = "camera=(self), microphone=(), geolocation=(), payment=(), usb=(), serial=()";
@@ -45,4 +51,45 @@ async fn headers(State(options): State<Options>, req: Request, next: Next) -> Re
         set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains");
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    use super::*;
+
+    fn base64(data: &[u8]) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in data.chunks(3) {
+            let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+            for i in 0..4 {
+                out.push(if i <= chunk.len() { ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char } else { '=' });
+            }
+        }
+        out
+    }
+
+    /// The CSP allows `index.html`'s inline script by hash: any change to the script must come
+    /// with its new hash, or the browser refuses it and deep links flash the start page.
+    #[test]
+    fn the_csp_names_the_hash_of_the_one_inline_script() {
+        let html = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../index.html"));
+        let inline: Vec<&str> = html
+            .split("<script")
+            .skip(1)
+            .filter_map(|s| s.split_once('>'))
+            .filter(|(attrs, _)| !attrs.contains("src="))
+            .map(|(_, rest)| rest.split("</script>").next().unwrap_or_default())
+            .collect();
+        assert_eq!(inline.len(), 1, "exactly one inline script in index.html");
+        let hash = format!("sha256-{}", base64(&Sha256::digest(inline[0].as_bytes())));
+        assert_eq!(hash, INLINE_SCRIPT_HASH);
+        assert!(CSP.contains(&format!("'{INLINE_SCRIPT_HASH}'")));
+        assert!(!CSP.contains("unsafe-inline"));
+        assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(base64(b"abc"), "YWJj");
+        assert_eq!(base64(b"a"), "YQ==");
+    }
 }

@@ -287,13 +287,13 @@ fn Preview(loaded: Loaded) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::{EN, SV};
+    use crate::i18n::{Locale, SV};
 
     #[test]
     fn errors_are_explained_in_swedish_and_english() {
         let e = PreviewError::Load(LoadError::WrongResource("Patient".into()));
         assert_eq!(e.message(&SV), "Filen är inte ett Questionnaire utan Patient.");
-        assert!(e.message(&EN).contains("Patient"));
+        assert!(e.message(Locale::En.strings()).contains("Patient"));
         let e = PreviewError::Status(404, "/forms/x.json".into());
         assert!(e.message(&SV).contains("404") && e.message(&SV).contains("/forms/x.json"));
         assert!(!PreviewError::Load(LoadError::WrongResource(String::new())).message(&SV).contains("{"));
