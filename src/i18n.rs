@@ -152,6 +152,8 @@ impl I18n {
                 this.locale.set(locale);
             } else {
                 this.failed.set(Some(locale));
+                // a radio button the user checked shows the language that stays again
+                this.locale.update(|_| {});
             }
         });
     }

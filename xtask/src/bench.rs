@@ -91,10 +91,12 @@ fn print_sizes(dist: &Path) -> Result<()> {
             initial.push(url);
         }
     }
-    // The wasm-bindgen glue (preloaded) imports the split loader from its own folder.
+    // The wasm-bindgen glue (preloaded) imports the split loader from its own folder, and the
+    // boot module starts the main wasm beside it.
     for url in initial.clone() {
         if let Some(dir) = url.strip_suffix("/ingang.js") {
             initial.push(format!("{dir}/__wasm_split.js"));
+            initial.push(format!("{dir}/ingang_bg.wasm"));
         }
     }
     let (mut raw, mut gzip, mut brotli) = (0, 0, 0);

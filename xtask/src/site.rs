@@ -4,8 +4,8 @@
 //! Each `<link data-trunk …>` of `index.html` is carried out here:
 //! - `rel="css"`: all style sheets, in order, become one content-hashed `app-<hash>.css` (one
 //!   render-blocking request instead of two);
-//! - `rel="rust"`: the split wasm package (`wasm.rs`), preloaded, and a content-hashed
-//!   `boot-<hash>.js` module that starts it (no inline script: strict CSP);
+//! - `rel="rust"`: the split wasm package (`wasm.rs`), its glue preloaded, and a content-hashed
+//!   `boot-<hash>.js` module that starts it (not inline: strict CSP);
 //! - `rel="copy-file"` / `rel="copy-dir"`: copied as they are.
 //!
 //! Then the start page is rendered into `index.html` (`prerender.rs`) and the service worker
@@ -38,21 +38,28 @@ pub fn minify_css(css: &str) -> String {
     out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n") + "\n"
 }
 
-/// What replaces the `rel="rust"` link: preloads of the glue and the main wasm, and the boot
-/// module (its name and text).
+/// What replaces the `rel="rust"` link: a preload of the glue and the boot module (its name and
+/// text).
 pub fn boot(pkg: &wasm::Package) -> (String, String, String) {
+    // Where the prerendered start page shows (see prerender.rs), the browser paints it before
+    // the app starts, however fast the wasm arrives: one frame (at most 50 ms, as a background
+    // tab gets no frames) before the app replaces it.
     let script = format!(
-        "import init from '{js}';\nawait init({{ module_or_path: '{wasm}' }});\n",
+        "import init from '{js}';\n\
+         if (!document.documentElement.classList.contains('no-prerender'))\n  \
+         await new Promise((go) => {{ requestAnimationFrame(() => setTimeout(go)); setTimeout(go, 50); }});\n\
+         await init({{ module_or_path: '{wasm}' }});\n",
         js = pkg.js,
         wasm = pkg.wasm
     );
     let name = format!("boot-{}.js", postbuild::revision(script.as_bytes()));
+    // No preload of the main wasm: on "/" it would compete with the style sheet for the first
+    // paint (and Lighthouse would count it towards the prerendered paint). The boot module
+    // starts it at once on every other path, and after the first frame on "/".
     let tags = format!(
         "<link rel=\"modulepreload\" href=\"{js}\" />\n    \
-         <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin />\n    \
          <script type=\"module\" src=\"/{name}\"></script>",
-        js = pkg.js,
-        wasm = pkg.wasm
+        js = pkg.js
     );
     (tags, name, script)
 }
@@ -173,7 +180,9 @@ mod tests {
         let (tags, name, script) = boot(&pkg);
         assert_eq!(name.len(), "boot-".len() + 16 + ".js".len());
         assert!(script.contains("import init from '/pkg-0011223344556677/ingang.js'"));
-        assert!(tags.contains("rel=\"preload\" href=\"/pkg-0011223344556677/ingang_bg.wasm\""));
+        assert!(tags.contains("rel=\"modulepreload\" href=\"/pkg-0011223344556677/ingang.js\""));
+        assert!(!tags.contains("ingang_bg.wasm"), "the wasm waits for the first paint on /");
+        assert!(script.contains("module_or_path: '/pkg-0011223344556677/ingang_bg.wasm'"));
         assert!(tags.contains(&format!("src=\"/{name}\"")));
     }
 }
