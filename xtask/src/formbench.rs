@@ -1,5 +1,6 @@
 //! The large-form benchmark: an 800-item questionnaire, measured natively (engine) and in
-//! headless Chromium (navigation to an interactive form, keystroke to paint).
+//! headless Chromium (navigation to an interactive form, keystroke to paint), then side by side
+//! with LHC-Forms and SurveyJS (`tests/bench/peers.mjs`).
 
 use std::{fs, path::Path, process::Command, time::Instant};
 
@@ -76,6 +77,90 @@ fn native(q: &Json) -> Result<()> {
     println!("| step | median |\n|---|---:|");
     println!("| parse + build form | {:.2} ms |", median(&mut build));
     println!("| one answer (enableWhen re-evaluated) | {:.3} ms |", median(&mut edit));
+    Ok(())
+}
+
+/// The peers, from the npm registry at pinned versions. Only their built files are served, so
+/// `npm pack` (the package itself, integrity-checked, without a dependency tree) is enough, and
+/// nothing of theirs enters `package.json`.
+const PEERS: &[(&str, &str)] = &[("lforms", "40.1.3"), ("survey-core", "2.5.38"), ("survey-js-ui", "2.5.38")];
+
+/// Unpacks each peer into `dir/<name>/package/` unless that version is there already.
+fn fetch_peers(dir: &Path) -> Result<()> {
+    fs::create_dir_all(dir)?;
+    for (name, version) in PEERS {
+        let target = dir.join(name);
+        let manifest = target.join("package/package.json");
+        let have = fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|t| serde_json::from_str::<Json>(&t).ok())
+            .is_some_and(|m| m["version"] == *version);
+        if have {
+            continue;
+        }
+        crate::run(
+            Command::new("npm").args(["pack", "--silent", &format!("{name}@{version}"), "--pack-destination"]).arg(dir),
+        )?;
+        if target.exists() {
+            fs::remove_dir_all(&target)?;
+        }
+        fs::create_dir_all(&target)?;
+        crate::run(
+            Command::new("tar").arg("-xzf").arg(dir.join(format!("{name}-{version}.tgz"))).arg("-C").arg(&target),
+        )?;
+    }
+    Ok(())
+}
+
+/// The same form in Ingång, LHC-Forms and SurveyJS in one Chromium run, interleaved.
+pub fn peers(url: &str, out_dir: &Path) -> Result<()> {
+    let file = out_dir.join("form-800.json");
+    fs::write(&file, serde_json::to_vec(&questionnaire(ITEMS))?)?;
+    let dir = root().join("target/bench/peers");
+    fetch_peers(&dir)?;
+    let report = out_dir.join("peers.json");
+    crate::run(
+        Command::new("node")
+            .arg(root().join("tests/bench/peers.mjs"))
+            .env("BENCH_URL", url)
+            .env("BENCH_FORM", &file)
+            .env("BENCH_REPORT", &report)
+            .env("PEERS_DIR", &dir)
+            .env("CHROME_PATH", tools::CHROMIUM)
+            .env("PATH", tools::path_with_tools()),
+    )?;
+    let r: Json = serde_json::from_str(&fs::read_to_string(&report)?)?;
+    let versions: Vec<String> = PEERS.iter().map(|(n, v)| format!("{n} {v}")).collect();
+    println!(
+        "
+## The {ITEMS}-item form side by side ({}; same Chromium, interleaved)
+",
+        versions.join(", ")
+    );
+    println!("| | all items rendered (median) | keystroke → paint p95 | transferred (brotli) | page errors |");
+    println!("|---|---:|---:|---:|---|");
+    let tools = ["Ingång", "LHC-Forms", "SurveyJS"];
+    for tool in tools {
+        let t = &r[tool];
+        let errors = t["errors"].as_array().map_or(0, Vec::len);
+        println!(
+            "| {tool} | {:.0} ms | {:.1} ms | {:.0} KB | {} |",
+            t["load_ms"]["median"].as_f64().unwrap_or(f64::NAN),
+            t["key_ms"]["p95"].as_f64().unwrap_or(f64::NAN),
+            t["bytes"]["median"].as_f64().unwrap_or(f64::NAN) / 1024.0,
+            if errors == 0 { "none".to_owned() } else { format!("{errors} (see {})", report.display()) }
+        );
+    }
+    let load = |tool: &str| r[tool]["load_ms"]["median"].as_f64().unwrap_or(f64::NAN);
+    let fastest =
+        ["LHC-Forms", "SurveyJS"].into_iter().min_by(|a, b| load(a).total_cmp(&load(b))).unwrap_or("SurveyJS");
+    println!(
+        "
+Ingång renders the whole form {:.1}× as fast as the fastest peer ({fastest}); transfer {:.0} KB against SurveyJS's {:.0} KB.",
+        load(fastest) / load("Ingång"),
+        r["Ingång"]["bytes"]["median"].as_f64().unwrap_or(f64::NAN) / 1024.0,
+        r["SurveyJS"]["bytes"]["median"].as_f64().unwrap_or(f64::NAN) / 1024.0,
+    );
     Ok(())
 }
 

@@ -33,7 +33,7 @@ fn main() {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("dist") => dist(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(&args[1..]),
         Some("openapi") => openapi(),
         Some("post-build") => postbuild::run(),
         _ => {
