@@ -1,22 +1,33 @@
 // Code splitting (src/chunks.rs, xtask/src/wasm.rs): what each route fetches first stays within
-// its budget, and a chunk that cannot be fetched shows a clear message with "Försök igen"
-// instead of a dead app.
+// its budget, a chunk that cannot be fetched shows a clear message with "Försök igen" instead of
+// a dead app, and an app open during a deploy keeps working.
 //
 // Budgets are on bytes, not time: every file the page fetches from the release build (dist/)
 // until the route's heading shows and the network has been quiet for half a second, counted at
 // its brotli size (the .br sibling the server sends). Sizes are deterministic, so this is a
 // test; `cargo xtask bench` measures times.
-import { existsSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, expect, expectNoAxeViolations, loginAndGo, ROUTES, DIST } from './fixtures';
+import {
+  test,
+  expect,
+  expectNoAxeViolations,
+  loginAndGo,
+  ROUTES,
+  DIST,
+  startServer,
+  stopServer,
+  waitForApp,
+} from './fixtures';
 import type { Page } from '@playwright/test';
 
 const KB = 1024;
-/** What `cargo xtask test` enforces today: the figures measured when the split landed (/ 206 KB,
- *  /kiosk 340 KB, the heaviest other route 556 KB, before it every route 753 KB) with a little
- *  room, so no change can make a first load heavier unnoticed. The goals of issue 18 are lower
- *  (TARGETS); lower these as the first load shrinks. */
-const BUDGET = { start: 215 * KB, kiosk: 350 * KB, other: 575 * KB };
+/** What `cargo xtask test` enforces today: the figures measured with the prerendered start page
+ *  and the languages as data (/ 200.9 KB, /kiosk 334.8 KB, the heaviest other route 552.6 KB;
+ *  753 KB for every route before the split) with a little room, so no change can make a first
+ *  load heavier unnoticed. The goals of issue 18 are lower (TARGETS); lower these as the first
+ *  load shrinks. */
+const BUDGET = { start: 205 * KB, kiosk: 340 * KB, other: 560 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 
@@ -102,4 +113,39 @@ test('a chunk that cannot be fetched shows a message with "Försök igen", then 
   await page.getByRole('button', { name: 'Försök igen' }).click();
   await expect(page.locator('h1')).toHaveText('Tillgänglighetsredogörelse');
   await context.close();
+});
+
+// A deploy removes the old version's files from the server while a patient has the app open:
+// the service worker has every file of the version the app runs (chunks and language files
+// included), so screens never visited before still open until the user reloads.
+test('an app open during a deploy keeps working until it reloads', async ({ page }, testInfo) => {
+  const dist = testInfo.outputPath('dist');
+  cpSync(DIST, dist, { recursive: true });
+  const { server, dir } = await startServer(dist);
+  try {
+    await page.goto(`${server.url}/`);
+    await waitForApp(page);
+    await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    // the deploy: the running version's wasm package and language files are gone
+    const removed = readdirSync(dist).filter((f) => /^pkg-[0-9a-f]{16}$/.test(f) || f === 'strings');
+    expect(removed.length).toBe(2);
+    for (const f of removed) rmSync(join(dist, f), { recursive: true, force: true });
+    const failures: string[] = [];
+    page.on('requestfailed', (req) => failures.push(req.url()));
+    page.on('response', (res) => {
+      if (res.status() >= 400) failures.push(`${res.status()} ${res.url()}`);
+    });
+
+    const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+    await nav.getByRole('link', { name: 'Sök vård' }).click();
+    await expect(page.locator('h1')).toHaveText('Sök vård');
+    await nav.getByRole('link', { name: 'Inkorg' }).click();
+    await expect(page.locator('h1')).toHaveText('Logga in');
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('h1')).toHaveText('Log in');
+    expect(failures).toEqual([]);
+  } finally {
+    await stopServer(server, dir);
+  }
 });
