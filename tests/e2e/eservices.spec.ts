@@ -213,6 +213,8 @@ test('a guardian sends for a child of 10 but not for one of 14', async ({ page }
 });
 
 test('information cannot be answered, questions are answered once, unread counts follow', async ({ page, browser, server }) => {
+  // two actors, two messages, about ten page loads and four axe runs: longer than one screen
+  test.slow();
   const origin = server.url;
   // Sara has registered her mobile (SMS notices) before the clinic writes
   await loginAndGo(page, SARA, '/arenden');

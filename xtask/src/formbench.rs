@@ -112,24 +112,31 @@ fn fetch_peers(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Runs `tests/bench/<script>` against the app at `url` with the bench form (written to
+/// `out_dir`), and reads the JSON report it writes to `report`.
+fn run_script(script: &str, url: &str, out_dir: &Path, report: &Path, env: &[(&str, &Path)]) -> Result<Json> {
+    let form = out_dir.join("form-800.json");
+    fs::write(&form, serde_json::to_vec(&questionnaire(ITEMS))?)?;
+    let mut node = Command::new("node");
+    node.arg(root().join("tests/bench").join(script))
+        .env("BENCH_URL", url)
+        .env("BENCH_FORM", &form)
+        .env("BENCH_REPORT", report)
+        .env("CHROME_PATH", tools::CHROMIUM)
+        .env("PATH", tools::path_with_tools());
+    for (name, value) in env {
+        node.env(name, value);
+    }
+    crate::run(&mut node)?;
+    Ok(serde_json::from_str(&fs::read_to_string(report)?)?)
+}
+
 /// The same form in Ingång, LHC-Forms and SurveyJS in one Chromium run, interleaved.
 pub fn peers(url: &str, out_dir: &Path) -> Result<()> {
-    let file = out_dir.join("form-800.json");
-    fs::write(&file, serde_json::to_vec(&questionnaire(ITEMS))?)?;
     let dir = root().join("target/bench/peers");
     fetch_peers(&dir)?;
     let report = out_dir.join("peers.json");
-    crate::run(
-        Command::new("node")
-            .arg(root().join("tests/bench/peers.mjs"))
-            .env("BENCH_URL", url)
-            .env("BENCH_FORM", &file)
-            .env("BENCH_REPORT", &report)
-            .env("PEERS_DIR", &dir)
-            .env("CHROME_PATH", tools::CHROMIUM)
-            .env("PATH", tools::path_with_tools()),
-    )?;
-    let r: Json = serde_json::from_str(&fs::read_to_string(&report)?)?;
+    let r = run_script("peers.mjs", url, out_dir, &report, &[("PEERS_DIR", &dir)])?;
     let versions: Vec<String> = PEERS.iter().map(|(n, v)| format!("{n} {v}")).collect();
     println!(
         "
@@ -165,21 +172,9 @@ Ingång renders the whole form {:.1}× as fast as the fastest peer ({fastest}); 
 }
 
 pub fn run(url: &str, out_dir: &Path) -> Result<()> {
-    let q = questionnaire(ITEMS);
-    let file = out_dir.join("form-800.json");
-    fs::write(&file, serde_json::to_vec(&q)?)?;
-    native(&q)?;
+    native(&questionnaire(ITEMS))?;
     let report = out_dir.join("form-bench.json");
-    crate::run(
-        Command::new("node")
-            .arg(root().join("tests/bench/form.mjs"))
-            .env("BENCH_URL", url)
-            .env("BENCH_FORM", &file)
-            .env("BENCH_REPORT", &report)
-            .env("CHROME_PATH", tools::CHROMIUM)
-            .env("PATH", tools::path_with_tools()),
-    )?;
-    let r: Json = serde_json::from_str(&fs::read_to_string(&report)?)?;
+    let r = run_script("form.mjs", url, out_dir, &report, &[])?;
     println!("\n## {ITEMS}-item form in headless Chromium (/forhandsgranska, phone viewport, no throttling)\n");
     println!("| measure | median | p95 |\n|---|---:|---:|");
     let row = |name: &str, key: &str, unit: &str| {
