@@ -63,10 +63,9 @@ impl Locale {
 }
 
 thread_local! {
-    /// The languages read so far, by [`Locale`] index.
+    /// The languages read so far, by [`Locale`] index (Swedish is compiled in, never read).
     static LOADED: [Cell<Option<&'static Strings>>; Locale::ALL.len()] = {
         let loaded = std::array::from_fn(|_| Cell::new(None));
-        loaded[Locale::Sv.index()].set(Some(&SV));
         #[cfg(test)]
         loaded[Locale::En.index()].set(parse(include_str!(concat!(env!("OUT_DIR"), "/en.txt"))));
         loaded
@@ -85,6 +84,10 @@ const _: () = assert!(
 fn parse(text: &str) -> Option<&'static Strings> {
     let (header, body) = text.split_once('\n')?;
     if header != HEADER {
+        return None;
+    }
+    // checked before anything is kept: a wrong file leaks nothing
+    if body.split_terminator('\u{1e}').count() != KEYS {
         return None;
     }
     let body: &'static str = String::leak(body.to_owned());
@@ -110,6 +113,8 @@ pub async fn load(locale: Locale) -> bool {
     true
 }
 
+/// Where the choice is kept (`ingang.lang`); index.html's inline script reads it too, to hide
+/// the Swedish prerendered start page from a reader who chose another language.
 const STORAGE_KEY: &str = "lang";
 
 /// The language context; `Copy`, so closures in views can capture it freely.

@@ -111,8 +111,9 @@ const TOOLS = {
   },
 };
 
+const survey = JSON.stringify(surveyModel(questionnaire));
+
 async function routePeers(page) {
-  const survey = JSON.stringify(surveyModel(questionnaire));
   await page.route(`${PEER_ORIGIN}/**`, (route) => {
     const path = new URL(route.request().url()).pathname;
     const ext = path.split('.').pop();

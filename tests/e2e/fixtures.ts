@@ -98,7 +98,6 @@ export async function expectNoAxeViolations(page: Page, label = page.url()) {
   expect(summary, `axe violations on ${label}`).toEqual([]);
 }
 
-/** The app has rendered a route: its heading is on screen. */
 /** Waits until the app runs: the start page prerendered into index.html is gone (the app
  *  removes it when it mounts its own screen) and a heading shows. */
 export async function waitForApp(page: Page) {

@@ -65,7 +65,7 @@ pub fn service_worker(template: &str, entries: &[(String, String)]) -> Result<St
 }
 
 /// Writes the language files the app fetches (every language but Swedish, which is compiled in).
-pub fn write_languages(dir: &Path) -> Result<usize> {
+fn write_languages(dir: &Path) -> Result<usize> {
     let tables = locale_table::read_all(&crate::root().join("locales")).map_err(anyhow::Error::msg)?;
     let reference = &tables[0];
     for (lang, table) in locale_table::LANGUAGES.iter().zip(&tables).skip(1) {

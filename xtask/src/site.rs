@@ -140,8 +140,7 @@ pub fn build(dist: &Path) -> Result<()> {
     fs::write(dist.join(&css_name), &css)?;
     let html = html.replace("@@CSS@@", &format!("<link rel=\"stylesheet\" href=\"/{css_name}\" />"));
     fs::write(dist.join("index.html"), strip_comments(&html))?;
-    // the language files first: the prerender serves what the app will fetch
-    postbuild::write_languages(dist)?;
+    // Swedish, compiled in: the prerender needs no language file (`process` writes them)
     prerender::start_page(dist)?;
     postbuild::process(dist)
 }

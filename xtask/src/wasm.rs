@@ -90,19 +90,15 @@ pub fn build(dist: &Path) -> Result<Package> {
         }
     }
 
-    let mut modules = Vec::new();
-    crate::build::walk(&pkg, &mut modules)?;
-    modules.retain(|p| p.extension().is_some_and(|e| e == "wasm"));
-    optimise(&modules)?;
-    let mut scripts = Vec::new();
-    crate::build::walk(&pkg, &mut scripts)?;
-    scripts.retain(|p| p.extension().is_some_and(|e| e == "js"));
-    scripts.sort();
-    minify(&scripts)?;
-
     let mut files = Vec::new();
     crate::build::walk(&pkg, &mut files)?;
     files.sort();
+    let with_extension = |ext: &str| -> Vec<PathBuf> {
+        files.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).cloned().collect()
+    };
+    optimise(&with_extension("wasm"))?;
+    minify(&with_extension("js"))?;
+
     let mut all = Vec::new();
     for file in &files {
         all.extend_from_slice(file.strip_prefix(&pkg)?.to_string_lossy().as_bytes());
