@@ -77,6 +77,8 @@ test('every response has the security headers and the app runs under the CSP wit
   page,
   consoleErrors,
 }) => {
+  // twenty whole page loads, one per route: more than 30 s on a slow two-core machine
+  test.slow();
   const res = await page.goto('/');
   const headers = res!.headers();
   expect(headers['content-security-policy']).toContain("default-src 'self'");

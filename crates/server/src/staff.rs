@@ -176,8 +176,9 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, STAFF_COOKIE) {
         let id_hash = hash(&token);
-        let _ =
-            state.db.call(move |conn| conn.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", [id_hash])).await;
+        let gone = id_hash.clone();
+        let _ = state.db.call(move |conn| conn.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", [gone])).await;
+        state.hub.session_ended(&id_hash);
     }
     let mut res = Redirect::to("/staff").into_response();
     res.headers_mut().append(
@@ -702,20 +703,35 @@ async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     let changes = state.hub.staff_changes();
-    let stopping = state.stopping.subscribe();
-    let stream = stream::unfold((changes, stopping), |(mut changes, mut stopping)| async move {
-        if *stopping.borrow() {
-            return None;
-        }
-        tokio::select! {
-            r = changes.recv() => match r {
-                Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-            },
-            _ = stopping.wait_for(|s| *s) => return None,
-        }
-        Some((Ok::<_, std::convert::Infallible>(Event::default().event("change").data("changed")), (changes, stopping)))
-    });
+    let ended = state.hub.session_ended_events();
+    let id_hash = cookie(&headers, STAFF_COOKIE).map(|t| hash(&t)).unwrap_or_default();
+    // ends at logout (here) and, before each change it tells of, when the session is gone
+    let stream = stream::unfold(
+        (state, headers, id_hash, changes, ended),
+        |(state, headers, id_hash, mut changes, mut ended)| async move {
+            let mut stopping = state.stopping.subscribe();
+            if *stopping.borrow() {
+                return None;
+            }
+            loop {
+                tokio::select! {
+                    r = changes.recv() => match r {
+                        Ok(()) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => break,
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    },
+                    gone = ended.recv() => match gone {
+                        Ok(h) if *h == *id_hash => return None,
+                        Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = stopping.wait_for(|s| *s) => return None,
+                }
+            }
+            staff(&state, &headers).await?;
+            let event = Event::default().event("change").data("changed");
+            Some((Ok::<_, std::convert::Infallible>(event), (state, headers, id_hash, changes, ended)))
+        },
+    );
     let opening =
         stream::once(async { Ok(Event::default().retry(std::time::Duration::from_secs(2)).comment("ready")) });
     Sse::new(opening.chain(stream))

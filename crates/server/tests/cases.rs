@@ -608,3 +608,81 @@ async fn pictures_are_checked_retry_safe_sent_with_a_message_and_private() {
         call(&app, "POST", &uri, &anna, None, Some(json!({ "clientId": "p2", "pictureIds": [pid] }))).await;
     assert_eq!((status, err["code"].as_str()), (400, Some("unknown_picture")));
 }
+
+/// Opens the event stream and reads its opening; returns the rest of the body.
+async fn open_stream(app: &Router, cookie: &str) -> axum::body::BodyDataStream {
+    use futures_util::StreamExt;
+    let res = send(app, Request::get("/api/v1/events").header("cookie", cookie).body(Body::empty()).unwrap()).await;
+    assert_eq!(res.status(), 200);
+    let mut body = res.into_body().into_data_stream();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(2), body.next()).await.unwrap().unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("ready"));
+    body
+}
+
+/// What the stream sends within `secs` seconds, and whether it ended in that time.
+async fn rest_of(body: &mut axum::body::BodyDataStream, secs: f64) -> (String, bool) {
+    use futures_util::StreamExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs_f64(secs);
+    let mut seen = String::new();
+    loop {
+        match tokio::time::timeout_at(deadline, body.next()).await {
+            Ok(Some(Ok(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            Ok(_) => return (seen, true),
+            Err(_) => return (seen, false),
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_event_stream_ends_at_once_at_logout_and_sends_nothing_after() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let other_device = login(&app, &state, "198001139297").await;
+    let mut body = open_stream(&app, &anna).await;
+    assert_eq!(call(&app, "POST", "/api/v1/auth/logout", &anna, None, None).await.0, 204);
+    // a case from Anna's other device right after: the ended stream must not carry it
+    let noah = person_id(&app, &other_device, "Noah").await;
+    let (status, _) =
+        call(&app, "POST", "/api/v1/cases", &other_device, Some("lo1"), Some(new_case(&noah, throat()))).await;
+    assert_eq!(status, 201);
+    let (seen, ended) = rest_of(&mut body, 1.0).await;
+    assert!(ended, "the stream ended within a second of the logout");
+    assert!(!seen.contains("event: case"), "nothing after the logout: {seen}");
+    // the other session's stream goes on
+    let mut body = open_stream(&app, &other_device).await;
+    let (_, ended) = rest_of(&mut body, 0.3).await;
+    assert!(!ended);
+}
+
+#[tokio::test]
+async fn an_event_stream_ends_when_its_session_expires_or_is_revoked_elsewhere() {
+    let db = ingang_server::db::Db::open_in_memory().unwrap();
+    db.call(ingang_server::demo::seed).await.unwrap();
+    let mut state = ingang_server::AppState::new(db, true);
+    state.sessions.idle = std::time::Duration::from_secs(2);
+    let app = ingang_server::app(state.clone(), &ingang_server::Config { demo: true, ..Default::default() });
+
+    // inactivity: the stream itself is not activity, and it ends when the limit passes
+    let anna = login(&app, &state, "198001139297").await;
+    let mut body = open_stream(&app, &anna).await;
+    let (_, ended) = rest_of(&mut body, 5.0).await;
+    assert!(ended, "the stream ended within 2 s of inactivity (and a second's rounding)");
+    assert_eq!(call(&app, "GET", "/api/v1/me/people", &anna, None, None).await.0, 401);
+
+    // revoked by another process (a row in the database, no signal here): the next event is
+    // not sent, the stream ends instead
+    state.sessions.idle = std::time::Duration::from_secs(900);
+    let app = ingang_server::app(state.clone(), &ingang_server::Config { demo: true, ..Default::default() });
+    let anna = login(&app, &state, "198001139297").await;
+    let other_device = login(&app, &state, "198001139297").await;
+    let mut body = open_stream(&app, &anna).await;
+    let hash = anna.split_once('=').map(|(_, t)| ingang_server::routes::auth::hash(t)).unwrap();
+    state.db.call(move |c| c.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [hash])).await.unwrap();
+    let noah = person_id(&app, &other_device, "Noah").await;
+    let (status, _) =
+        call(&app, "POST", "/api/v1/cases", &other_device, Some("rv1"), Some(new_case(&noah, throat()))).await;
+    assert_eq!(status, 201);
+    let (seen, ended) = rest_of(&mut body, 2.0).await;
+    assert!(ended && !seen.contains("event: case"), "{seen}");
+}

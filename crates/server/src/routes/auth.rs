@@ -115,24 +115,30 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-fn unauthorized() -> ApiError {
+pub(crate) fn unauthorized() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Du behöver logga in.")
 }
 
-/// Whether the session (by its id hash) is still valid, without counting as activity.
-pub async fn session_alive(state: &AppState, id_hash: &str) -> bool {
+/// When the session (by its id hash) ends unless it is used again: the earlier of its
+/// inactivity and absolute limits, in Unix seconds; `None` when it has ended already.
+/// Reading it does not count as activity.
+pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
     let (id_hash, policy, now) = (id_hash.to_owned(), state.sessions, now_secs());
-    state
+    let (created, last_seen): (i64, i64) = state
         .db
         .call(move |conn| {
             conn.query_row(
-                "SELECT COUNT(*) > 0 FROM sessions WHERE id_hash = ?1 AND revoked = 0 AND last_seen >= ?2 AND created_at >= ?3",
-                params![id_hash, now - policy.idle.as_secs() as i64, now - policy.absolute.as_secs() as i64],
-                |r| r.get(0),
+                "SELECT created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
+                [id_hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
+            .optional()
         })
         .await
-        .unwrap_or(false)
+        .ok()
+        .flatten()?;
+    let deadline = (last_seen + policy.idle.as_secs() as i64).min(created + policy.absolute.as_secs() as i64);
+    (now <= deadline).then_some(deadline)
 }
 
 /// Looks up the session of a request; `touch` records activity.
@@ -425,8 +431,12 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
         let id_hash = hash(&token);
         state
             .db
-            .call(move |conn| conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [id_hash]))
+            .call({
+                let id_hash = id_hash.clone();
+                move |conn| conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [id_hash])
+            })
             .await?;
+        state.hub.session_ended(&id_hash);
     }
     Ok(([(header::SET_COOKIE, clear_cookie(SESSION_COOKIE))], StatusCode::NO_CONTENT).into_response())
 }

@@ -4,7 +4,11 @@
 //! Events are rows in SQLite (`events`), so nothing is lost across a reconnect or a server
 //! restart: the browser's `EventSource` sends `Last-Event-ID` and gets every later event of its
 //! user. A dispatcher ([`Hub`]) hands new rows to the open streams of their recipients; a comment every 15 s keeps proxies
-//! from closing them, and a stream ends when its session does.
+//! from closing them.
+//!
+//! A stream ends the moment its session does: at logout (the hub's `session_ended`), when the
+//! inactivity or absolute limit passes (a timer set to the session's deadline), and when it is
+//! revoked elsewhere (the session is read again before anything is sent, and every 30 s).
 
 use std::{convert::Infallible, time::Duration};
 
@@ -63,6 +67,32 @@ fn record_queue(conn: &rusqlite::Connection, unit_id: &str) -> rusqlite::Result<
 
 type Row = (i64, String, String);
 
+/// One open stream: whose, where it is, and until when its session lasts.
+struct Watch {
+    state: AppState,
+    user: AuthUser,
+    last: i64,
+    live: tokio::sync::broadcast::Receiver<std::sync::Arc<Row>>,
+    ended: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>,
+    /// When the session ends unless it is used (Unix seconds; see `auth::session_deadline`).
+    deadline: i64,
+    pending: Vec<Row>,
+    catch_up: bool,
+}
+
+/// What woke a waiting stream.
+enum Wake {
+    News(Result<std::sync::Arc<Row>, tokio::sync::broadcast::error::RecvError>),
+    Ended(Result<std::sync::Arc<str>, tokio::sync::broadcast::error::RecvError>),
+    Check,
+}
+
+/// The time from now until just past `deadline` (Unix seconds), at least 100 ms.
+fn until(deadline: i64) -> Duration {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    Duration::from_secs((deadline + 1).max(0) as u64).saturating_sub(now).max(Duration::from_millis(100))
+}
+
 /// Hands new `events` rows to the open streams of their recipients. One task reads the new
 /// rows once per wake (not one query per open stream), so a message costs the same whether 10
 /// or 2,000 streams are open; each stream reads the database only to catch up (on connect,
@@ -74,6 +104,8 @@ pub struct Hub {
     started: std::sync::atomic::AtomicBool,
     /// Every change at all, for the staff console's stream (it re-reads its page).
     pub staff: std::sync::OnceLock<tokio::sync::broadcast::Sender<()>>,
+    /// The id hashes of sessions that have just ended (logout): their streams close at once.
+    ended: std::sync::OnceLock<tokio::sync::broadcast::Sender<std::sync::Arc<str>>>,
 }
 
 impl Hub {
@@ -88,6 +120,20 @@ impl Hub {
     /// The changes for the staff console.
     pub fn staff_changes(&self) -> tokio::sync::broadcast::Receiver<()> {
         self.staff.get_or_init(|| tokio::sync::broadcast::channel(16).0).subscribe()
+    }
+
+    /// A session has ended (by its id hash): its open streams close now, not at their next check.
+    pub fn session_ended(&self, id_hash: &str) {
+        let _ = self.ended_sender().send(id_hash.into());
+    }
+
+    /// The sessions that end from now on (by id hash), for a stream to watch for its own.
+    pub fn session_ended_events(&self) -> tokio::sync::broadcast::Receiver<std::sync::Arc<str>> {
+        self.ended_sender().subscribe()
+    }
+
+    fn ended_sender(&self) -> &tokio::sync::broadcast::Sender<std::sync::Arc<str>> {
+        self.ended.get_or_init(|| tokio::sync::broadcast::channel(64).0)
     }
 
     fn subscribe(&self, recipient: &str) -> tokio::sync::broadcast::Receiver<std::sync::Arc<Row>> {
@@ -196,55 +242,71 @@ pub async fn events(
     ensure_dispatcher(&state);
     // subscribe before catching up, so nothing written in between is missed (ids dedupe)
     let live = state.hub.subscribe(&user.personal_number);
-    let stream = stream::unfold(
-        (state, user, start, live, Vec::<Row>::new(), true),
-        |(state, user, mut last, mut live, mut pending, mut catch_up)| async move {
-            loop {
-                if let Some((id, kind, data)) = pending.pop() {
-                    if id <= last {
-                        continue;
-                    }
-                    last = id;
-                    let event = Event::default().id(id.to_string()).event(kind).data(data);
-                    return Some((Ok(event), (state, user, last, live, pending, catch_up)));
+    let ended = state.hub.session_ended_events();
+    let Some(deadline) = super::auth::session_deadline(&state, &user.session_hash).await else {
+        return Err(super::auth::unauthorized());
+    };
+    let watch = Watch { state, user, last: start, live, ended, deadline, pending: Vec::new(), catch_up: true };
+    let stream = stream::unfold(watch, |mut w| async move {
+        loop {
+            if let Some((id, kind, data)) = w.pending.pop() {
+                if id <= w.last {
+                    continue;
                 }
-                if catch_up {
-                    match after(&state, &user.personal_number, last).await {
-                        Ok(mut rows) => {
-                            catch_up = rows.len() == 500; // a full page: there may be more
-                            rows.reverse(); // popped from the end: oldest first
-                            pending = rows;
-                            continue;
-                        }
-                        Err(_) => return None,
-                    }
+                w.last = id;
+                let event = Event::default().id(id.to_string()).event(kind).data(data);
+                return Some((Ok(event), w));
+            }
+            if w.catch_up {
+                let mut rows = after(&w.state, &w.user.personal_number, w.last).await.ok()?;
+                w.catch_up = rows.len() == 500; // a full page: there may be more
+                rows.reverse(); // popped from the end: oldest first
+                w.pending = rows;
+                // nothing is sent unless the session stands now (a logout or revocation on
+                // another process reaches this check, not the broadcast below)
+                if !w.pending.is_empty() {
+                    w.deadline = super::auth::session_deadline(&w.state, &w.user.session_hash).await?;
                 }
-                // wait for news; every 30 s check that the session still stands; end at shutdown
-                let mut stopping = state.stopping.subscribe();
-                if *stopping.borrow() {
-                    return None;
+                continue;
+            }
+            // Wait for news, the session's end (logout here, or its inactivity or absolute
+            // limit), or shutdown. Every 30 s the session is read again (revoked elsewhere).
+            let mut stopping = w.state.stopping.subscribe();
+            if *stopping.borrow() {
+                return None;
+            }
+            let check = Duration::from_secs(30).min(until(w.deadline));
+            let wake = tokio::select! {
+                news = w.live.recv() => Wake::News(news),
+                gone = w.ended.recv() => Wake::Ended(gone),
+                () = tokio::time::sleep(check) => Wake::Check,
+                _ = stopping.wait_for(|s| *s) => return None,
+            };
+            use tokio::sync::broadcast::error::RecvError;
+            match wake {
+                Wake::News(Ok(row)) => {
+                    w.deadline = super::auth::session_deadline(&w.state, &w.user.session_hash).await?;
+                    w.pending.push(row.as_ref().clone());
                 }
-                let news = tokio::select! {
-                    news = tokio::time::timeout(Duration::from_secs(30), live.recv()) => news,
-                    _ = stopping.wait_for(|s| *s) => return None,
-                };
-                match news {
-                    Ok(Ok(row)) => pending.push(row.as_ref().clone()),
-                    // fell behind: read what was missed from the database
-                    Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => catch_up = true,
-                    Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => {
-                        live = state.hub.subscribe(&user.personal_number);
-                        catch_up = true;
-                    }
-                    Err(_) => {
-                        if !super::auth::session_alive(&state, &user.session_hash).await {
-                            return None;
-                        }
-                    }
+                // fell behind: read what was missed from the database
+                Wake::News(Err(RecvError::Lagged(_))) => w.catch_up = true,
+                Wake::News(Err(RecvError::Closed)) => {
+                    w.live = w.state.hub.subscribe(&w.user.personal_number);
+                    w.catch_up = true;
+                }
+                Wake::Ended(Ok(hash)) if *hash == *w.user.session_hash => return None,
+                Wake::Ended(Ok(_)) => {}
+                Wake::Ended(Err(_)) => {
+                    // missed some: read this session again
+                    w.ended = w.state.hub.session_ended_events();
+                    w.deadline = super::auth::session_deadline(&w.state, &w.user.session_hash).await?;
+                }
+                Wake::Check => {
+                    w.deadline = super::auth::session_deadline(&w.state, &w.user.session_hash).await?;
                 }
             }
-        },
-    );
+        }
+    });
     // First, the position itself (an `id` with no data) and a short reconnection delay: a client
     // that reconnects after a server restart then resumes from here even if it saw no event yet.
     let opening = Event::default().id(start.to_string()).retry(Duration::from_secs(2)).comment("ready");
