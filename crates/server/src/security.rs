@@ -34,10 +34,11 @@ pub fn apply(router: Router, options: Options) -> Router {
 async fn headers(State(options): State<Options>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    // a response with a stricter policy of its own keeps it (pictures: `sandbox`)
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CSP));
     let mut set = |name: HeaderName, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
-    set(header::CONTENT_SECURITY_POLICY, CSP);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::REFERRER_POLICY, "no-referrer");
     set(HeaderName::from_static("permissions-policy"), PERMISSIONS_POLICY);

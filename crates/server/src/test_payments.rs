@@ -72,10 +72,16 @@ async fn waiting(state: &AppState, id: &str) -> Option<Waiting> {
 }
 
 /// Back to the app with the payment id (whatever the outcome: the app asks the API).
+/// The stored address is read again (an older row may hold anything): a valid absolute
+/// http(s) address gets `betalning=<id>` added; anything else returns to the visits.
 fn back(w: &Waiting, id: &str) -> Response {
-    let url = w.return_url.clone().unwrap_or_else(|| "/bokade-tider".into());
-    let sep = if url.contains('?') { '&' } else { '?' };
-    Redirect::to(&format!("{url}{sep}betalning={id}")).into_response()
+    let stored = w.return_url.as_deref().and_then(|u| url::Url::parse(u).ok());
+    let mut url = match stored.filter(|u| matches!(u.scheme(), "http" | "https")) {
+        Some(u) => u,
+        None => return Redirect::to(&format!("/bokade-tider?betalning={}", visits::url_encode(id))).into_response(),
+    };
+    url.query_pairs_mut().append_pair("betalning", id);
+    Redirect::to(url.as_str()).into_response()
 }
 
 async fn card_page(State(state): State<AppState>, Path(id): Path<String>) -> Response {

@@ -481,6 +481,12 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
         (older["messages"][0]["body"].as_str(), &older["hasMore"]),
         (Some("Han har fått feber nu."), &json!(false))
     );
+    // a page is 1 to 100 messages, as the contract says: not silently something else
+    for limit in ["0", "101", "4294967295"] {
+        let (status, err) = call(&app, "GET", &format!("{uri}?limit={limit}"), &anna, None, None).await;
+        assert_eq!((status, err["code"].as_str()), (400, Some("bad_request")), "limit={limit}");
+    }
+    assert_eq!(call(&app, "GET", &format!("{uri}?limit=100"), &anna, None, None).await.0, 200);
 
     // another user sees nothing and cannot write
     let erik = login(&app, &state, "197905041237").await;
@@ -596,6 +602,8 @@ async fn pictures_are_checked_retry_safe_sent_with_a_message_and_private() {
         assert_eq!(header(&res, "x-content-type-options"), "nosniff");
         assert!(header(&res, "content-disposition").starts_with("inline; filename=\"bild-"));
         assert!(header(&res, "cache-control").contains("no-store"));
+        // the picture's own policy, not the app's: opened directly, it can run nothing
+        assert_eq!(header(&res, "content-security-policy"), "default-src 'none'; sandbox");
         let bytes = body_bytes(res).await;
         assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF]);
         let res = send(&app, Request::get(&path).header("cookie", &erik).body(Body::empty()).unwrap()).await;

@@ -251,6 +251,51 @@ async fn a_payment_is_created_once_and_a_visit_is_never_charged_twice() {
 }
 
 #[tokio::test]
+async fn a_payment_returns_only_to_the_app_whatever_its_return_address_says() {
+    let (app, state) = setup().await;
+    let erik = login(&app, &state, ERIK).await;
+    let id = book(&app, ERIK, 10).await;
+    call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
+    let pay = format!("/api/v1/visits/{id}/payments");
+    for (n, evil) in ["/\t/evil.example/", "/\n/evil.example", "//evil.example", "/\\evil.example", "https:/evil.example"]
+        .iter()
+        .enumerate()
+    {
+        let body = json!({"method": "card", "returnUrl": evil});
+        let (s, e) = call(&app, "POST", &pay, &erik, Some(&format!("e{n}")), Some(body)).await;
+        assert_eq!((s, e["code"].as_str()), (400, Some("bad_request")), "{evil:?}");
+    }
+    // a path is stored as an absolute address on the app's origin, and the way back is there
+    let body = json!({"method": "card", "returnUrl": "/bokade-tider/x"});
+    let (_, p) = call(&app, "POST", &pay, &erik, Some("ok"), Some(body)).await;
+    let pid = p["id"].as_str().unwrap().to_owned();
+    let back = |pid: String| {
+        let app = app.clone();
+        async move {
+            let req = Request::post(format!("/test-pay/card/{pid}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from("action=cancel"))
+                .unwrap();
+            let res = send(&app, req).await;
+            (res.status().as_u16(), header(&res, "location").to_owned())
+        }
+    };
+    assert_eq!(back(pid.clone()).await, (303, format!("http://app.test/bokade-tider/x?betalning={pid}")));
+    // an older row with a bad address (a newline): back to the visits, not a 500 or elsewhere
+    for stored in ["/\n/evil.example", "//evil.example", "javascript:alert(1)"] {
+        let (p2, s2) = (pid.clone(), stored.to_owned());
+        state
+            .db
+            .call(move |c| c.execute("UPDATE payments SET return_url = ?2 WHERE id = ?1", [p2, s2]))
+            .await
+            .unwrap();
+        let res = send(&app, Request::get(format!("/test-pay/card/{pid}")).body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), 303, "{stored:?}");
+        assert_eq!(header(&res, "location"), format!("/bokade-tider?betalning={pid}"), "{stored:?}");
+    }
+}
+
+#[tokio::test]
 async fn swish_requests_are_paid_declined_or_time_out() {
     let (app, state) = setup().await;
     let erik = login(&app, &state, ERIK).await;
@@ -419,6 +464,12 @@ async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
     assert_eq!(call(&app, "GET", "/api/v1/visits/demo-erik-telefon", &bearer, None, None).await.0, 404);
     assert_eq!(call(&app, "POST", &format!("/api/v1/visits/{id}/cancel"), &bearer, None, None).await.0, 404);
     assert_eq!(call(&app, "GET", "/api/v1/cases", &bearer, None, None).await.0, 401);
+    // ending needs the token: without it 401, with another one nothing ends
+    let (s, e) = call(&app, "DELETE", &format!("/api/v1/kiosk/check-ins/{kid}"), "", None, None).await;
+    assert_eq!((s, e["code"].as_str()), (401, Some("unauthorized")));
+    let other = "Bearer not-the-token";
+    assert_eq!(call(&app, "DELETE", &format!("/api/v1/kiosk/check-ins/{kid}"), other, None, None).await.0, 204);
+    assert_eq!(call(&app, "GET", &format!("/api/v1/visits/{id}"), &bearer, None, None).await.0, 200);
     // ended: the token is dead
     assert_eq!(call(&app, "DELETE", &format!("/api/v1/kiosk/check-ins/{kid}"), &bearer, None, None).await.0, 204);
     assert_eq!(call(&app, "GET", &format!("/api/v1/visits/{id}"), &bearer, None, None).await.0, 401);

@@ -93,7 +93,8 @@ pub fn insert(conn: &mut rusqlite::Connection, case_id: &str, d: Draft<'_>) -> r
 pub struct PageQuery {
     /// Only messages older than this id.
     pub before: Option<i64>,
-    /// At most this many (1–100, default 30).
+    /// At most this many (1–100, default 30); anything else answers 400.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 
@@ -105,6 +106,7 @@ pub struct PageQuery {
     params(("id" = String, Path, description = "Case id"), PageQuery),
     responses(
         (status = 200, description = "A page of messages", body = MessagePage),
+        (status = 400, description = "`limit` outside 1–100, or `before` not a number", body = ingang_api::ErrorBody),
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
         (status = 404, description = "No such case for this user", body = ingang_api::ErrorBody)
     )
@@ -115,8 +117,11 @@ pub async fn list_messages(
     Path(id): Path<String>,
     Query(page): Query<PageQuery>,
 ) -> Result<Json<MessagePage>, ApiError> {
+    let limit = page.limit.unwrap_or(30);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::bad_request("limit ska vara mellan 1 och 100."));
+    }
     super::cases::authorised_case(&state, &user, id.clone()).await?;
-    let limit = page.limit.unwrap_or(30).clamp(1, 100);
     let before = page.before.unwrap_or(i64::MAX);
     let (mut messages, has_more) = state
         .db

@@ -302,14 +302,19 @@ async fn forget(state: &AppState, id: &str) -> Result<(), ApiError> {
     path = "/kiosk/check-ins/{id}",
     tag = "kiosk",
     params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, description = "Bearer <token>")),
-    responses((status = 204, description = "Ended (also when it had already ended)"))
+    responses(
+        (status = 204, description = "Ended (also when it had already ended, or the token is not this check-in's)"),
+        (status = 401, description = "No `Authorization: Bearer` token", body = ingang_api::ErrorBody)
+    )
 )]
 pub async fn end(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<StatusCode, ApiError> {
-    let Some(token) = bearer(&headers) else { return Ok(StatusCode::NO_CONTENT) };
+    let token = bearer(&headers).ok_or_else(|| {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Incheckningen har gått ut. Börja om.")
+    })?;
     if let Some(r) = row(&state, id.clone()).await?.filter(|r| r.token_hash == hash(&token)) {
         if r.identified_at.is_none() {
             let _ = state.bankid.cancel(&r.order_ref).await;

@@ -287,7 +287,7 @@ fn to_payment(p: PaymentRow) -> Payment {
     }
 }
 
-fn url_encode(s: &str) -> String {
+pub(crate) fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
@@ -694,12 +694,21 @@ pub async fn check_in(
 
 /// Whether `url` may receive the payer back: a path of this site, or an address on the origin
 /// the request came from (the app's). Anything else would be an open redirect.
-fn allowed_return(url: &str, headers: &HeaderMap) -> bool {
-    if url.starts_with('/') && !url.starts_with("//") && !url.contains('\\') {
-        return true;
-    }
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).unwrap_or("");
-    !origin.is_empty() && origin != "null" && (url == origin || url.starts_with(&format!("{origin}/")))
+/// The app address a payment returns to, parsed as a browser would (WHATWG URL: tabs and
+/// newlines dropped, backslashes as slashes, relative to the app's origin) and serialised again;
+/// `None` unless it is on the app's own origin (the request's `Origin`, else the public URL)
+/// and carries no credentials. What is stored is that absolute serialisation, so a
+/// `Location` built from it can never be read as another origin.
+pub(crate) fn return_target(input: &str, headers: &HeaderMap, public_url: &str) -> Option<String> {
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()).filter(|o| !o.is_empty() && *o != "null");
+    let base = url::Url::parse(origin.unwrap_or(public_url)).ok()?;
+    let mut url = url::Url::options().base_url(Some(&base)).parse(input).ok()?;
+    let same = matches!(url.scheme(), "http" | "https")
+        && url.origin() == base.origin()
+        && url.username().is_empty()
+        && url.password().is_none();
+    url.set_fragment(None);
+    same.then(|| url.to_string())
 }
 
 /// Starts paying a checked-in visit's fee. Idempotent by `Idempotency-Key`: the same key gives
@@ -732,11 +741,13 @@ pub async fn create_payment(
     let key = idempotency_key(&headers)?;
     let scope = scope(&state, &actor).await?;
     let visit = load_visit(&state, scope, id.clone()).await?;
-    if let Some(url) = &body.return_url
-        && !allowed_return(url, &headers)
-    {
-        return Err(ApiError::bad_request("returnUrl måste vara en adress i appen."));
-    }
+    let return_url = match &body.return_url {
+        Some(url) => Some(
+            return_target(url, &headers, &state.base_url())
+                .ok_or_else(|| ApiError::bad_request("returnUrl måste vara en adress i appen."))?,
+        ),
+        None => None,
+    };
     if !state.demo && body.method != PaymentMethod::Invoice {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -787,7 +798,7 @@ pub async fn create_payment(
                 "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, return_url,
                                        swish_token, idempotency_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![pid, vid, pnr, body.method.as_str(), status, amount, fee, now, body.return_url, token, key],
+                params![pid, vid, pnr, body.method.as_str(), status, amount, fee, now, return_url, token, key],
             )?;
             if invoice {
                 number_receipt(&tx, &pid)?;
@@ -1024,16 +1035,56 @@ pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::
 mod tests {
     use super::*;
 
+    /// The classic open-redirect bypasses, each as a browser would resolve it.
     #[test]
     fn return_addresses_stay_in_the_app() {
         let mut h = HeaderMap::new();
         h.insert(header::ORIGIN, "https://app.example".parse().expect("header"));
-        assert!(allowed_return("/bokade-tider/1", &h));
-        assert!(allowed_return("https://app.example/bokade-tider/1", &h));
-        assert!(!allowed_return("https://app.example.evil/x", &h));
-        assert!(!allowed_return("//evil.example/x", &h));
-        assert!(!allowed_return("/\\evil.example", &h));
-        assert!(!allowed_return("https://evil.example/", &HeaderMap::new()));
+        let public = "https://public.example";
+        let ok = |input: &str| return_target(input, &h, public);
+        assert_eq!(ok("/bokade-tider/1").as_deref(), Some("https://app.example/bokade-tider/1"));
+        assert_eq!(ok("https://app.example/bokade-tider/1?a=1#x").as_deref(), Some("https://app.example/bokade-tider/1?a=1"));
+        assert_eq!(ok("HTTPS://APP.EXAMPLE:443/x").as_deref(), Some("https://app.example/x"));
+        // a path that looks like a host stays a path on this origin, absolute when stored
+        assert_eq!(ok("/%2F%2Fevil.example").as_deref(), Some("https://app.example/%2F%2Fevil.example"));
+        assert_eq!(ok("https://app.example//evil.example/").as_deref(), Some("https://app.example//evil.example/"));
+        // a scheme-relative form of the same scheme is a path here, as in a browser
+        assert_eq!(ok("https:evil.example").as_deref(), Some("https://app.example/evil.example"));
+        assert_eq!(ok("https:/evil.example").as_deref(), Some("https://app.example/evil.example"));
+        for evil in [
+            "/\t/evil.example/",
+            "\t//evil.example",
+            "/\t\t/evil.example",
+            "/\n/evil.example/",
+            "/\r\n/evil.example",
+            " //evil.example",
+            "//evil.example/x",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "\\/evil.example",
+            "http:/evil.example",
+            "http:evil.example",
+            "http://app.example/",
+            "https://app.example:8443/",
+            "https://app.example.evil/x",
+            "https://app.example@evil.example/",
+            "https://evil.example\\@app.example/",
+            "https://user:pw@app.example/",
+            "javascript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "//%65vil.example",
+            "https://evil.example/",
+        ] {
+            assert_eq!(ok(evil), None, "{evil:?}");
+        }
+        // no Origin: the public URL is the app's origin
+        let none = HeaderMap::new();
+        assert_eq!(return_target("/x", &none, public).as_deref(), Some("https://public.example/x"));
+        assert_eq!(return_target("https://evil.example/", &none, public), None);
+        let mut null = HeaderMap::new();
+        null.insert(header::ORIGIN, "null".parse().expect("header"));
+        assert_eq!(return_target("/x", &null, public).as_deref(), Some("https://public.example/x"));
     }
 
     #[test]
