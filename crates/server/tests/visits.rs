@@ -257,9 +257,10 @@ async fn a_payment_returns_only_to_the_app_whatever_its_return_address_says() {
     let id = book(&app, ERIK, 10).await;
     call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
     let pay = format!("/api/v1/visits/{id}/payments");
-    for (n, evil) in ["/\t/evil.example/", "/\n/evil.example", "//evil.example", "/\\evil.example", "https:/evil.example"]
-        .iter()
-        .enumerate()
+    for (n, evil) in
+        ["/\t/evil.example/", "/\n/evil.example", "//evil.example", "/\\evil.example", "https:/evil.example"]
+            .iter()
+            .enumerate()
     {
         let body = json!({"method": "card", "returnUrl": evil});
         let (s, e) = call(&app, "POST", &pay, &erik, Some(&format!("e{n}")), Some(body)).await;
@@ -284,11 +285,7 @@ async fn a_payment_returns_only_to_the_app_whatever_its_return_address_says() {
     // an older row with a bad address (a newline): back to the visits, not a 500 or elsewhere
     for stored in ["/\n/evil.example", "//evil.example", "javascript:alert(1)"] {
         let (p2, s2) = (pid.clone(), stored.to_owned());
-        state
-            .db
-            .call(move |c| c.execute("UPDATE payments SET return_url = ?2 WHERE id = ?1", [p2, s2]))
-            .await
-            .unwrap();
+        state.db.call(move |c| c.execute("UPDATE payments SET return_url = ?2 WHERE id = ?1", [p2, s2])).await.unwrap();
         let res = send(&app, Request::get(format!("/test-pay/card/{pid}")).body(Body::empty()).unwrap()).await;
         assert_eq!(res.status(), 303, "{stored:?}");
         assert_eq!(header(&res, "location"), format!("/bokade-tider?betalning={pid}"), "{stored:?}");

@@ -193,7 +193,7 @@ fn problem_text(
 /// Why the server refused a message or its pictures, in the user's words.
 fn reason_text(t: &crate::i18n::Strings, reason: Option<&str>) -> &'static str {
     match reason {
-        Some("too_large") => t.chat_refused_too_large,
+        Some("too_large" | "too_many_pixels") => t.chat_refused_too_large,
         Some("unsupported_type" | "undecodable") => t.chat_refused_picture,
         Some("missing_picture") => t.chat_refused_missing,
         Some("chat_closed") => t.chat_refused_closed,

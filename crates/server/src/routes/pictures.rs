@@ -2,10 +2,11 @@
 //! bytes and thumbnails, served only to those who may see the case.
 //!
 //! What the server checks, whatever the client did: the real type from the magic bytes (JPEG
-//! or PNG), the size, that the bytes decode (with limits against decompression bombs), and the
-//! dimensions. A JPEG that still carries metadata (EXIF, e.g. a GPS position, comments) or is
-//! larger than the limit is re-encoded with its orientation applied; PNGs are always
-//! re-encoded. So no stored picture carries metadata, even from a client that did not strip it.
+//! or PNG), the size of the file, the size it would take decoded (from its header, before
+//! decoding: no decompression bomb), and that it decodes. Then every picture is re-encoded
+//! with its orientation applied, so no stored picture carries metadata (a GPS position in
+//! EXIF, comments, trailing data), even from a client that did not strip it. At most two
+//! pictures are decoded at once.
 
 use std::io::Cursor;
 
@@ -16,7 +17,7 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use image::{DynamicImage, ImageDecoder, ImageFormat, Limits, imageops::FilterType, metadata::Orientation};
+use image::{DynamicImage, ImageDecoder, ImageFormat, Limits, metadata::Orientation};
 use ingang_api::pictures::{Picture, PictureLimits, fit, sniff};
 use rusqlite::{OptionalExtension, params};
 
@@ -44,27 +45,6 @@ fn undecodable() -> ApiError {
     refused(StatusCode::UNPROCESSABLE_ENTITY, "undecodable", "Filen kunde inte läsas som en bild.")
 }
 
-/// Whether a JPEG carries anything but pixels: an APP1–APP15 segment (EXIF, XMP, ICC …) or a
-/// comment. Walks the segments up to the image data.
-pub fn jpeg_has_metadata(data: &[u8]) -> bool {
-    let mut i = 2;
-    while i + 4 <= data.len() {
-        if data[i] != 0xFF {
-            return true; // not a clean segment structure: re-encode to be safe
-        }
-        let marker = data[i + 1];
-        if marker == 0xDA {
-            return false; // start of scan: no more metadata segments before the pixels
-        }
-        if (0xE1..=0xEF).contains(&marker) || marker == 0xFE {
-            return true;
-        }
-        let len = usize::from(u16::from_be_bytes([data[i + 2], data[i + 3]]));
-        i += 2 + len;
-    }
-    false
-}
-
 fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, ApiError> {
     let mut out = Vec::new();
     let rgb = img.to_rgb8();
@@ -74,7 +54,43 @@ fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, ApiError> {
     Ok(out)
 }
 
-/// Checks and prepares an upload (CPU work: call from a blocking task).
+/// The most a picture may take decoded, in bytes (width × height × bytes per pixel): 64 MiB,
+/// e.g. 21 megapixels in RGB. The app scales pictures to 2048 px before sending, so only
+/// another client sends more; it is refused from the header, before any pixel is decoded.
+pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
+
+/// At most this many pictures are decoded at once (each may take [`MAX_DECODED_BYTES`]), so
+/// parallel uploads queue instead of adding up.
+pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+fn too_many_pixels() -> ApiError {
+    refused(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "too_many_pixels",
+        "Bilden har för många pixlar. Ta en ny bild eller minska den och försök igen.",
+    )
+}
+
+/// Decodes after checking the size the decoder's header announces.
+fn decode(decoder: impl ImageDecoder) -> Result<(DynamicImage, Orientation), ApiError> {
+    let mut decoder = decoder;
+    if decoder.total_bytes() > MAX_DECODED_BYTES {
+        return Err(too_many_pixels());
+    }
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
+    decoder.set_limits(limits).map_err(|_| too_many_pixels())?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    Ok((DynamicImage::from_decoder(decoder).map_err(|_| undecodable())?, orientation))
+}
+
+/// Checks and prepares an upload (CPU work: call from a blocking task, holding a permit of
+/// [`DECODES`]).
+///
+/// Every picture is decoded and encoded again, whatever it carries: what is stored is only
+/// pixels, never a segment of the original file (EXIF with a GPS position, XMP, comments,
+/// data after the image), however oddly the file is built. The orientation tag is applied
+/// first. Peak memory is the decoded picture plus the scaled copy.
 pub fn prepare(data: &[u8], limits: &PictureLimits) -> Result<Prepared, ApiError> {
     let content_type = match sniff(data) {
         Some(t @ ("image/jpeg" | "image/png")) => t,
@@ -86,32 +102,17 @@ pub fn prepare(data: &[u8], limits: &PictureLimits) -> Result<Prepared, ApiError
             ));
         }
     };
-    let mut decoder_limits = Limits::default();
-    decoder_limits.max_image_width = Some(12_000);
-    decoder_limits.max_image_height = Some(12_000);
-    decoder_limits.max_alloc = Some(256 * 1024 * 1024);
-    let (mut img, orientation) = if content_type == "image/jpeg" {
-        let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(data)).map_err(|_| undecodable())?;
-        decoder.set_limits(decoder_limits).map_err(|_| undecodable())?;
-        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-        (DynamicImage::from_decoder(decoder).map_err(|_| undecodable())?, orientation)
+    let (img, orientation) = if content_type == "image/jpeg" {
+        decode(image::codecs::jpeg::JpegDecoder::new(Cursor::new(data)).map_err(|_| undecodable())?)?
     } else {
-        let mut decoder = image::codecs::png::PngDecoder::new(Cursor::new(data)).map_err(|_| undecodable())?;
-        decoder.set_limits(decoder_limits).map_err(|_| undecodable())?;
-        let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-        (DynamicImage::from_decoder(decoder).map_err(|_| undecodable())?, orientation)
+        decode(image::codecs::png::PngDecoder::new(Cursor::new(data)).map_err(|_| undecodable())?)?
     };
-    img.apply_orientation(orientation);
-    let mut reencode =
-        content_type == "image/png" || orientation != Orientation::NoTransforms || jpeg_has_metadata(data);
+    // scale first (the decoded picture is freed), then turn the small copy
     let (w, h) = fit(img.width(), img.height(), limits.max_edge);
-    if (w, h) != (img.width(), img.height()) {
-        img = img.resize_exact(w, h, FilterType::Triangle);
-        reencode = true;
-    }
-    let bytes = if !reencode {
-        data.to_vec()
-    } else if content_type == "image/jpeg" {
+    // (an area average in integers: `resize_exact` would hold a float copy of 4× the size)
+    let mut img = if (w, h) == (img.width(), img.height()) { img } else { img.thumbnail_exact(w, h) };
+    img.apply_orientation(orientation);
+    let bytes = if content_type == "image/jpeg" {
         encode_jpeg(&img, 90)?
     } else {
         let mut out = Vec::new();
@@ -220,7 +221,7 @@ fn valid_id(id: &str) -> bool {
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
         (status = 404, description = "No such case for this user", body = ingang_api::ErrorBody),
         (status = 409, description = "`chat_closed`, or `picture_id_taken` (the id names another picture)", body = ingang_api::ErrorBody),
-        (status = 413, description = "`too_large`", body = ingang_api::ErrorBody),
+        (status = 413, description = "`too_large` (the file) or `too_many_pixels` (decoded, over 64 MiB)", body = ingang_api::ErrorBody),
         (status = 415, description = "`unsupported_type`: not JPEG or PNG by its bytes", body = ingang_api::ErrorBody),
         (status = 422, description = "`undecodable`", body = ingang_api::ErrorBody)
     )
@@ -265,9 +266,11 @@ pub async fn upload(
         )
     };
     let data = axum::body::to_bytes(body, limits.max_upload_bytes as usize).await.map_err(|_| too_large())?;
+    let permit = DECODES.acquire().await.map_err(ApiError::internal)?;
     let prepared = tokio::task::spawn_blocking(move || prepare(&data, &PictureLimits::default()))
         .await
         .map_err(ApiError::internal)??;
+    drop(permit);
     let picture = state
         .db
         .call(move |conn| {
@@ -415,12 +418,19 @@ mod tests {
         out
     }
 
+    /// Nothing of the file but its pixels: no APP1–APP15 or comment segment, no "Exif", and
+    /// nothing after the end of the image.
+    fn only_pixels(jpeg: &[u8]) {
+        assert!(!jpeg.windows(4).any(|w| w == b"Exif"));
+        assert!(!jpeg.windows(2).any(|w| w[0] == 0xFF && ((0xE1..=0xEF).contains(&w[1]) || w[1] == 0xFE)));
+        assert_eq!(&jpeg[jpeg.len() - 2..], &[0xFF, 0xD9], "ends at the end of the image");
+    }
+
     #[test]
-    fn a_clean_jpeg_is_kept_as_it_is() {
+    fn every_picture_is_encoded_anew() {
         let clean = jpeg(300, 200);
-        assert!(!jpeg_has_metadata(&clean));
         let p = prepare(&clean, &PictureLimits::default()).expect("a clean JPEG is accepted");
-        assert_eq!(p.bytes, clean);
+        only_pixels(&p.bytes);
         assert_eq!((p.width, p.height), (300, 200));
         assert_eq!(sniff(&p.thumbnail), Some("image/jpeg"));
     }
@@ -428,11 +438,72 @@ mod tests {
     #[test]
     fn exif_is_applied_and_removed() {
         let tagged = with_exif(&jpeg(300, 200));
-        assert!(jpeg_has_metadata(&tagged));
         let p = prepare(&tagged, &PictureLimits::default()).expect("a JPEG with EXIF is accepted");
-        assert!(!jpeg_has_metadata(&p.bytes));
-        assert!(!p.bytes.windows(4).any(|w| w == b"Exif"));
+        only_pixels(&p.bytes);
         assert_eq!((p.width, p.height), (200, 300), "rotated by the orientation tag");
+        // scaled and turned: the long side is the limit, turned after scaling
+        let limits = PictureLimits { max_edge: 150, ..Default::default() };
+        let p = prepare(&tagged, &limits).expect("scaled");
+        assert_eq!((p.width, p.height), (100, 150));
+    }
+
+    /// Odd but valid files: the metadata is gone however the file hides it.
+    #[test]
+    fn metadata_in_odd_places_is_gone_too() {
+        let tagged = with_exif(&jpeg(300, 200));
+        // a fill byte before the EXIF marker (FF FF E1)
+        let mut fill = vec![0xFF, 0xD8, 0xFF];
+        fill.extend_from_slice(&tagged[2..]);
+        // the EXIF segment after the scan, just before the end of the image
+        let clean = jpeg(300, 200);
+        let exif_segment = &tagged[2..tagged.len() - (clean.len() - 2)];
+        let mut after_scan = clean[..clean.len() - 2].to_vec();
+        after_scan.extend_from_slice(exif_segment);
+        after_scan.extend_from_slice(&[0xFF, 0xD9]);
+        // data after the end of the image
+        let mut trailing = clean.clone();
+        trailing.extend_from_slice(exif_segment);
+        trailing.extend_from_slice(b"GPS 65.58N 22.15E");
+        for (name, file) in [("fill byte", fill), ("after the scan", after_scan), ("trailing", trailing)] {
+            match prepare(&file, &PictureLimits::default()) {
+                Ok(p) => {
+                    only_pixels(&p.bytes);
+                    assert!(!p.bytes.windows(3).any(|w| w == b"GPS"), "{name}");
+                }
+                Err(e) => assert_eq!(e.body.code, "undecodable", "{name}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_png_that_would_take_too_much_memory_is_refused_from_its_header() {
+        // 12000 × 12000 RGBA (549 MB decoded): only the header is read
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = b"IHDR".to_vec();
+        ihdr.extend_from_slice(&12_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&12_000u32.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+        png.extend_from_slice(&13u32.to_be_bytes());
+        png.extend_from_slice(&ihdr);
+        png.extend_from_slice(&crc32(&ihdr).to_be_bytes());
+        // the start of the pixel data: a zlib stream that would go on for 549 MB
+        let idat = b"IDAT\x78\x01\x00\x00\x00\xff\xff".to_vec();
+        png.extend_from_slice(&((idat.len() - 4) as u32).to_be_bytes());
+        png.extend_from_slice(&idat);
+        png.extend_from_slice(&crc32(&idat).to_be_bytes());
+        png.extend_from_slice(&[0, 0, 0, 0, b'I', b'E', b'N', b'D', 0xAE, 0x42, 0x60, 0x82]);
+        assert_eq!(prepare(&png, &PictureLimits::default()).unwrap_err().body.code, "too_many_pixels");
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = !0u32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
     }
 
     #[test]

@@ -1043,7 +1043,10 @@ mod tests {
         let public = "https://public.example";
         let ok = |input: &str| return_target(input, &h, public);
         assert_eq!(ok("/bokade-tider/1").as_deref(), Some("https://app.example/bokade-tider/1"));
-        assert_eq!(ok("https://app.example/bokade-tider/1?a=1#x").as_deref(), Some("https://app.example/bokade-tider/1?a=1"));
+        assert_eq!(
+            ok("https://app.example/bokade-tider/1?a=1#x").as_deref(),
+            Some("https://app.example/bokade-tider/1?a=1")
+        );
         assert_eq!(ok("HTTPS://APP.EXAMPLE:443/x").as_deref(), Some("https://app.example/x"));
         // a path that looks like a host stays a path on this origin, absolute when stored
         assert_eq!(ok("/%2F%2Fevil.example").as_deref(), Some("https://app.example/%2F%2Fevil.example"));
