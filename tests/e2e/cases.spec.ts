@@ -364,3 +364,32 @@ test('the queue screen reconnects after a server restart and misses nothing', as
     await stopServer(server, dir);
   }
 });
+
+test('a patient with as many open requests as allowed is told so in Swedish; the answers stay', async ({ browser }) => {
+  test.slow();
+  const { server, dir } = await startServer(undefined, ['--max-open-cases', '1']);
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  try {
+    await loginAndGo(page, ERIK, '/arenden');
+    const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
+    const created = await page.request.post('/api/v1/cases', {
+      headers: { 'X-Ingang-Csrf': '1', Origin: server.url, 'Idempotency-Key': 'limit-1' },
+      data: { personId: me, unitId: 'hc-gibraltar', questionnaireId: 'forkylning', description: 'Hosta.', rulesAccepted: true, response: coldResponse('nej') },
+    });
+    expect(created.status()).toBe(201);
+    await startCare(page, { category: /Förkylning/, description: 'Feber nu också.' });
+    await answerCold(page);
+    await page.getByRole('button', { name: 'Skicka' }).click();
+    await expect(page.getByRole('alert')).toContainText(
+      'Erik har redan så många pågående ärenden som går att ha samtidigt. Skriv i något av dem under Mina ärenden',
+    );
+    await expect(page.locator('h1')).toHaveText('Granska och skicka');
+    await expectNoAxeViolations(page, 'too many open requests');
+    await page.reload();
+    await expect(page.getByTestId('review-description')).toHaveText('Feber nu också.');
+  } finally {
+    await context.close();
+    await stopServer(server, dir);
+  }
+});

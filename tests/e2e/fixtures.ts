@@ -28,7 +28,9 @@ export async function startServer(
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ingang-e2e-'));
   const child = spawn(
     SERVER_BIN,
-    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', opts.listen ?? '127.0.0.1:0', '--demo', ...extraArgs],
+    // one server serves many tests, each sending care requests for the same demo people: the
+    // limit of open requests per patient (3) is raised unless a test sets its own
+    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', opts.listen ?? '127.0.0.1:0', '--demo', '--max-open-cases', '100', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {

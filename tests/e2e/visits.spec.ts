@@ -24,6 +24,14 @@ async function setClock(request: APIRequestContext, base: string, at: number | n
   return (await res.json()) as { now: number; remindersSent: number };
 }
 
+/** 08:00 in Stockholm tomorrow, in Unix seconds (summer or winter time). */
+function stockholmMorningTomorrow() {
+  const day = new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/Stockholm' });
+  const noon = new Date(`${day}T12:00:00Z`);
+  const offset = Number(noon.toLocaleString('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', hour12: false })) - 12;
+  return Date.parse(`${day}T08:00:00Z`) / 1000 - offset * 3600;
+}
+
 async function highCost(request: APIRequestContext, base: string, pnr: string, paidBefore: number, frikortUntil?: number) {
   const res = await request.put(`${base}/test/high-cost`, { data: { personalNumber: pnr, paidBefore, frikortUntil } });
   expect(res.status()).toBe(204);
@@ -90,7 +98,9 @@ test('the family’s visits, one visit with its facts, and a calendar file', asy
 test('check-in before, inside and after the window; the reminder SMS; staff see the arrival', async ({ page, server, browser }) => {
   await loginAndGo(page, ERIK, '/bokade-tider');
   await highCost(page.request, server.url, ERIK, 0);
-  const now = (await setClock(page.request, server.url, Math.floor(Date.now() / 1000))).now;
+  // a morning (Stockholm time), so the visit and its check-in fall on the same day whenever
+  // the test runs (the staff list shows the day's visits)
+  const now = (await setClock(page.request, server.url, stockholmMorningTomorrow())).now;
   const visit = await book(page.request, server.url, ERIK, 150);
   await page.goto(`/bokade-tider/${visit.id}`);
   await expect(page.getByTestId('check-in-state')).toContainText('Du kan checka in från');

@@ -24,6 +24,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0008_pictures.sql")),
         M::up(include_str!("../migrations/0009_visits.sql")),
         M::up(include_str!("../migrations/0010_eservices.sql")),
+        M::up(include_str!("../migrations/0011_questionnaire_ages.sql")),
     ])
 }
 
@@ -50,6 +51,7 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
+        crate::routes::units::read_ages(&conn)?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 

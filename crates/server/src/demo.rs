@@ -366,8 +366,10 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
             insert.execute(params![id, name, kind, address, city, phone])?;
         }
         let mut form = tx.prepare(
-            "INSERT INTO questionnaires (id, url, version, title, resource) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (id) DO UPDATE SET url = ?2, version = ?3, title = ?4, resource = ?5",
+            "INSERT INTO questionnaires (id, url, version, title, resource, min_age, max_age, ages_read)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)
+             ON CONFLICT (id) DO UPDATE SET url = ?2, version = ?3, title = ?4, resource = ?5,
+               min_age = ?6, max_age = ?7, ages_read = 1",
         )?;
         let mut person = tx.prepare(
             "INSERT OR IGNORE INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -397,7 +399,8 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
         for text in FORMS {
             let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");
             let field = |v: Option<String>| v.unwrap_or_default();
-            form.execute(params![field(q.id), field(q.url), field(q.version), field(q.title), text])?;
+            let (min_age, max_age) = crate::routes::units::ages(&q);
+            form.execute(params![field(q.id), field(q.url), field(q.version), field(q.title), text, min_age, max_age])?;
         }
         for (unit, ..) in OFFERS {
             for table in ["unit_hours", "unit_services", "unit_categories", "unit_e_services"] {

@@ -36,6 +36,8 @@ pub struct Config {
     pub session_idle: Option<std::time::Duration>,
     /// The public origin of the app, for links in SMS (`None`: the listening address).
     pub public_url: Option<String>,
+    /// Waiting or ongoing care requests a patient may have at once (`None`: 3).
+    pub max_open_cases: Option<u32>,
 }
 
 /// The time that business rules read (check-in windows, cancellation, reminders). Normally the
@@ -76,6 +78,8 @@ pub struct AppState {
     pub clock: std::sync::Arc<Clock>,
     /// The app's public origin, for links in SMS.
     pub public_url: std::sync::Arc<std::sync::RwLock<String>>,
+    /// Waiting or ongoing care requests a patient may have at once.
+    pub max_open_cases: u32,
 }
 
 impl AppState {
@@ -102,6 +106,7 @@ impl AppState {
             stopping,
             clock: Default::default(),
             public_url: std::sync::Arc::new(std::sync::RwLock::new("http://127.0.0.1:8080".into())),
+            max_open_cases: routes::cases::MAX_OPEN_PER_PATIENT,
         }
     }
 
@@ -133,6 +138,9 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     let mut state = AppState::new(db, config.demo);
     if let Some(idle) = config.session_idle {
         state.sessions.idle = idle;
+    }
+    if let Some(max) = config.max_open_cases {
+        state.max_open_cases = max;
     }
     let addr = listener.local_addr()?;
     if let Ok(mut url) = state.public_url.write() {

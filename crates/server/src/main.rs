@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Reference server of the Ingång API; also serves the built app.
 #[derive(Parser, Debug)]
-#[command(name = "ingang-server", version, about)]
+#[command(name = "ingang-server", version, about, args_override_self = true)]
 struct Args {
     /// SQLite database file (created and migrated when missing).
     #[arg(long)]
@@ -29,6 +29,10 @@ struct Args {
     /// Tests use a few seconds to see the app's warning; the app warns 60 s ahead (or at a third).
     #[arg(long, default_value_t = 900, value_parser = clap::value_parser!(u64).range(5..=86_400))]
     session_idle_seconds: u64,
+    /// Waiting or ongoing care requests a patient may have at once (default 3). The browser
+    /// tests share one demo server among many tests and raise it.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    max_open_cases: u32,
 }
 
 #[tokio::main]
@@ -46,6 +50,7 @@ async fn main() -> anyhow::Result<()> {
         hsts,
         session_idle: Some(std::time::Duration::from_secs(args.session_idle_seconds)),
         public_url: args.public_url,
+        max_open_cases: Some(args.max_open_cases),
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     serve(config, listener).await

@@ -348,6 +348,39 @@ async fn a_case_needs_the_rules_a_description_and_a_category_the_unit_offers() {
     assert_eq!((&cold["minAge"], cold.get("maxAge")), (&json!(18), None));
 }
 
+/// `/units` is public and read by everyone: it reads the ages stored with each form and
+/// parses no questionnaire (a form no parser could read still lists with its ages), and a
+/// form stored by other means has its ages read once, at the next start.
+#[tokio::test]
+async fn the_units_list_parses_no_form_and_ages_are_read_once_when_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ingang.db");
+    let db = ingang_server::db::Db::open(&path).unwrap();
+    db.call(ingang_server::demo::seed).await.unwrap();
+    let ages = |units: &Value, form: &str| {
+        let hc = units["units"].as_array().unwrap().iter().find(|u| u["id"] == "hc-gibraltar").unwrap().clone();
+        let c = hc["categories"].as_array().unwrap().iter().find(|c| c["questionnaireId"] == form).cloned().unwrap();
+        (c["minAge"].clone(), c["maxAge"].clone())
+    };
+    let list = |db: ingang_server::db::Db| async move {
+        let app = ingang_server::app(ingang_server::AppState::new(db, true), &Default::default());
+        call(&app, "GET", "/api/v1/units", "", None, None).await.1
+    };
+    db.call(|c| c.execute("UPDATE questionnaires SET resource = '{}' WHERE id = 'forkylning'", [])).await.unwrap();
+    // written without its ages (as by hand): none listed until the next start reads them
+    db.call(|c| {
+        c.execute("UPDATE questionnaires SET max_age = NULL, ages_read = 0 WHERE id = 'ont-i-halsen-barn'", [])
+    })
+    .await
+    .unwrap();
+    let units = list(db.clone()).await;
+    assert_eq!(ages(&units, "forkylning"), (json!(18), Value::Null), "the stored ages, not the resource");
+    assert_eq!(ages(&units, "ont-i-halsen-barn"), (Value::Null, Value::Null));
+    drop(db);
+    let units = list(ingang_server::db::Db::open(&path).unwrap()).await;
+    assert_eq!(ages(&units, "ont-i-halsen-barn"), (Value::Null, json!(17)));
+}
+
 #[tokio::test]
 async fn a_case_closed_three_days_ago_can_be_continued_but_not_one_closed_five_days_ago() {
     let (app, state) = demo_app().await;
@@ -693,4 +726,32 @@ async fn an_event_stream_ends_when_its_session_expires_or_is_revoked_elsewhere()
     assert_eq!(status, 201);
     let (seen, ended) = rest_of(&mut body, 2.0).await;
     assert!(ended && !seen.contains("event: case"), "{seen}");
+}
+
+#[tokio::test]
+async fn a_patient_has_at_most_three_open_requests_whoever_sends_them() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let noah = person_id(&app, &anna, "Noah").await;
+    let mut ids = Vec::new();
+    for key in ["o1", "o2", "o3"] {
+        let (status, case) =
+            call(&app, "POST", "/api/v1/cases", &anna, Some(key), Some(new_case(&noah, throat()))).await;
+        assert_eq!(status, 201, "{case}");
+        ids.push(case["id"].as_str().unwrap().to_owned());
+    }
+    pick(&state, &ids[0]).await; // ongoing counts as open too
+    let (status, err) = call(&app, "POST", "/api/v1/cases", &anna, Some("o4"), Some(new_case(&noah, throat()))).await;
+    assert_eq!((status, err["code"].as_str()), (409, Some("too_many_open_cases")));
+    assert!(err["message"].as_str().unwrap().contains("Noah"), "{err}");
+    // a retry of one that was sent is still that one
+    let (status, again) = call(&app, "POST", "/api/v1/cases", &anna, Some("o3"), Some(new_case(&noah, throat()))).await;
+    assert_eq!((status, again["id"].as_str()), (200, Some(ids[2].as_str())));
+    // Anna herself is another patient
+    let me = person_id(&app, &anna, "Anna").await;
+    assert_eq!(call(&app, "POST", "/api/v1/cases", &anna, Some("a1"), Some(new_case(&me, cold("nej")))).await.0, 201);
+    // one closed: room for a new one
+    let closed = ids[1].clone();
+    state.db.call(move |c| c.execute("UPDATE cases SET status = 'closed' WHERE id = ?1", [closed])).await.unwrap();
+    assert_eq!(call(&app, "POST", "/api/v1/cases", &anna, Some("o5"), Some(new_case(&noah, throat()))).await.0, 201);
 }

@@ -640,6 +640,7 @@ fn Review() -> impl IntoView {
             navigate(&format!("/arenden/{}?skickat=1", case.id), Default::default());
         }
     });
+    let name = patient.as_ref().map(|p| p.given_name.clone()).unwrap_or_default();
     let new_case = StoredValue::new(patient.as_ref().zip(choices.unit_id.clone()).zip(choices.completed.clone()).map(
         |((p, unit_id), response)| ingang_api::cases::NewCase {
             person_id: p.id.clone(),
@@ -699,9 +700,17 @@ fn Review() -> impl IntoView {
             {move || match send.value().get() {
                 Some(Err(e)) => {
                     let offline = matches!(e, crate::api::ApiError::Network);
+                    let too_many = matches!(&e, crate::api::ApiError::Status { body: Some(b), .. } if b.code == "too_many_open_cases");
+                    let name = name.clone();
                     Some(view! {
                         <p class="notice notice--danger" role="alert">
-                            {move || if offline { i18n.t().send_offline } else { i18n.t().send_failed }}
+                            {move || if too_many {
+                                i18n.t().send_too_many.replace("{name}", &name)
+                            } else if offline {
+                                i18n.t().send_offline.to_owned()
+                            } else {
+                                i18n.t().send_failed.to_owned()
+                            }}
                         </p>
                     })
                 }

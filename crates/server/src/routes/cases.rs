@@ -207,6 +207,10 @@ async fn load_case_for(state: &AppState, people: Vec<(String, String, String)>, 
         .ok_or_else(ApiError::not_found)
 }
 
+/// By default, at most this many waiting or ongoing care requests per patient (whoever sent
+/// them): more would only lengthen everyone's queue (`AppState::max_open_cases`).
+pub const MAX_OPEN_PER_PATIENT: u32 = 3;
+
 /// Sends a care request: validates the answers with the questionnaire engine, sets the priority
 /// and places the case in the unit's queue. The same `Idempotency-Key` returns the same case.
 #[utoipa::path(
@@ -221,7 +225,8 @@ async fn load_case_for(state: &AppState, people: Vec<(String, String, String)>, 
         (status = 400, description = "`idempotency_key_required`, `invalid_response` (with the problems in the message) or `bad_request`", body = ingang_api::ErrorBody),
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
         (status = 403, description = "`not_allowed`: the person may not seek care here (age rules)", body = ingang_api::ErrorBody),
-        (status = 404, description = "No such person, unit or questionnaire for this user", body = ingang_api::ErrorBody)
+        (status = 404, description = "No such person, unit or questionnaire for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`too_many_open_cases`: the patient already has as many waiting or ongoing requests as the server allows (3 by default)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn create_case(
@@ -294,10 +299,26 @@ pub async fn create_case(
     let id = random_token();
     let (cid, qid) = (id.clone(), body.questionnaire_id.clone());
     let unit = body.unit_id.clone();
+    let max_open = state.max_open_cases;
     let inserted = state
         .db
         .call(move |conn| {
             let now = now_secs();
+            // checked with the insert, on the one connection: parallel requests cannot pass it
+            let open: i64 = conn.query_row(
+                "SELECT COUNT(*) FROM cases WHERE patient = ?1 AND status IN ('waiting', 'inProgress')
+                 AND NOT (owner = ?2 AND idempotency_key = ?3)",
+                params![patient, owner, key],
+                |r| r.get(0),
+            )?;
+            let retry: bool = conn.query_row(
+                "SELECT COUNT(*) > 0 FROM cases WHERE owner = ?1 AND idempotency_key = ?2",
+                params![owner, key],
+                |r| r.get(0),
+            )?;
+            if open >= i64::from(max_open) && !retry {
+                return Ok(None);
+            }
             conn.execute(
                 "INSERT OR IGNORE INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority,
                                               status, created_at, queued_at, idempotency_key, description, rules_accepted_at)
@@ -309,9 +330,19 @@ pub async fn create_case(
                 r.get::<_, String>(0)
             })?;
             super::events::queue_changed(conn, &unit)?;
-            Ok(id)
+            Ok(Some(id))
         })
         .await?;
+    let Some(inserted) = inserted else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "too_many_open_cases",
+            format!(
+                "{} har redan {} pågående ärenden. Skriv i något av dem, eller vänta tills ett är avslutat.",
+                person.given_name, state.max_open_cases
+            ),
+        ));
+    };
     state.wake_streams();
     let status = if inserted == id { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(load_case_for(&state, index(people), inserted).await?)).into_response())

@@ -40,8 +40,9 @@ pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut hours = conn.prepare("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1 ORDER BY day, opens")?;
     let mut services = conn.prepare("SELECT service FROM unit_services WHERE unit_id = ?1 ORDER BY position")?;
+    // the ages were read when the form was stored: nothing is parsed here
     let mut categories = conn.prepare(
-        "SELECT q.id, q.title, q.resource FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
+        "SELECT q.id, q.title, q.min_age, q.max_age FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
          WHERE c.unit_id = ?1 ORDER BY c.position",
     )?;
     for unit in &mut units {
@@ -54,8 +55,7 @@ pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
             .collect::<rusqlite::Result<_>>()?;
         unit.categories = categories
             .query_map([&unit.id], |r| {
-                let (id, title, resource): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-                Ok(category(id, title, &resource))
+                Ok(Category { questionnaire_id: r.get(0)?, title: r.get(1)?, min_age: r.get(2)?, max_age: r.get(3)? })
             })?
             .collect::<rusqlite::Result<_>>()?;
         unit.e_services = super::eservices::unit_e_services(conn, &unit.id)?;
@@ -65,14 +65,32 @@ pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
 
 /// A category from its questionnaire: the age range of its `useContext`, in whole years.
 pub fn category(questionnaire_id: String, title: String, resource: &str) -> Category {
-    let (low, high) = Questionnaire::from_json(resource).map(|q| q.age_range()).unwrap_or_default();
-    Category {
-        questionnaire_id,
-        title,
-        // "from 6 months" is the person rules' business (Digitalen's lower limit); whole years here
-        min_age: low.map(|l| l.floor() as u32).filter(|l| *l > 0),
-        max_age: high.map(|h| h.floor() as u32),
+    let (min_age, max_age) = Questionnaire::from_json(resource).map(|q| ages(&q)).unwrap_or_default();
+    Category { questionnaire_id, title, min_age, max_age }
+}
+
+/// The age range of a form's `useContext`, in whole years.
+pub fn ages(q: &Questionnaire) -> (Option<u32>, Option<u32>) {
+    let (low, high) = q.age_range();
+    // "from 6 months" is the person rules' business (Digitalen's lower limit); whole years here
+    (low.map(|l| l.floor() as u32).filter(|l| *l > 0), high.map(|h| h.floor() as u32))
+}
+
+/// Reads the age range of every stored form whose range is not read yet (at start, before
+/// any request: a form written by other means than the seed is read here, once).
+pub fn read_ages(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let unread: Vec<(String, String)> = conn
+        .prepare("SELECT id, resource FROM questionnaires WHERE ages_read = 0")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, resource) in unread {
+        let (min, max) = Questionnaire::from_json(&resource).map(|q| ages(&q)).unwrap_or_default();
+        conn.execute(
+            "UPDATE questionnaires SET min_age = ?2, max_age = ?3, ages_read = 1 WHERE id = ?1",
+            rusqlite::params![id, min, max],
+        )?;
     }
+    Ok(())
 }
 
 fn kind_from_db(kind: &str) -> UnitKind {
