@@ -28,9 +28,11 @@ export async function startServer(
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'ingang-e2e-'));
   const child = spawn(
     SERVER_BIN,
-    // one server serves many tests, each sending care requests for the same demo people: the
-    // limit of open requests per patient (3) is raised unless a test sets its own
-    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', opts.listen ?? '127.0.0.1:0', '--demo', '--max-open-cases', '100', ...extraArgs],
+    // one server serves many tests from one address, each logging in and sending care requests
+    // for the same demo people: the limits of open requests per patient (3) and of logins per
+    // address and minute (20) are raised unless a test sets its own
+    ['--db', join(dir, 'db.sqlite'), '--static', dist, '--listen', opts.listen ?? '127.0.0.1:0', '--demo',
+      '--max-open-cases', '100', '--starts-per-minute', '10000', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
   const url = await new Promise<string>((resolveUrl, reject) => {

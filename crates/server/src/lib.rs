@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod openapi;
+pub mod rate_limit;
 pub mod routes;
 pub mod security;
 pub mod staff;
@@ -38,6 +39,10 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Waiting or ongoing care requests a patient may have at once (`None`: 3).
     pub max_open_cases: Option<u32>,
+    /// How many logins and kiosk check-ins may start (`None`: the defaults).
+    pub start_rates: Option<rate_limit::Rates>,
+    /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
 }
 
 /// The time that business rules read (check-in windows, cancellation, reminders). Normally the
@@ -80,6 +85,8 @@ pub struct AppState {
     pub public_url: std::sync::Arc<std::sync::RwLock<String>>,
     /// Waiting or ongoing care requests a patient may have at once.
     pub max_open_cases: u32,
+    /// Limits on starting logins and kiosk check-ins.
+    pub limits: std::sync::Arc<rate_limit::Limits>,
 }
 
 impl AppState {
@@ -107,6 +114,7 @@ impl AppState {
             clock: Default::default(),
             public_url: std::sync::Arc::new(std::sync::RwLock::new("http://127.0.0.1:8080".into())),
             max_open_cases: routes::cases::MAX_OPEN_PER_PATIENT,
+            limits: Default::default(),
         }
     }
 
@@ -142,6 +150,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     if let Some(max) = config.max_open_cases {
         state.max_open_cases = max;
     }
+    state.limits = rate_limit::Limits::new(config.start_rates.unwrap_or_default(), config.trust_forwarded_for);
     let addr = listener.local_addr()?;
     if let Ok(mut url) = state.public_url.write() {
         *url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
@@ -151,7 +160,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     let app = app(state, &config);
     // The test harness and `cargo xtask demo` read this line to learn the port.
     println!("ingang-server listening on http://{addr}/");
-    axum::serve(listener, app)
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             stopping.send_replace(true);

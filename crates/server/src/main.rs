@@ -33,6 +33,14 @@ struct Args {
     /// tests share one demo server among many tests and raise it.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=1000))]
     max_open_cases: u32,
+    /// Logins (and, apart, kiosk check-ins) one client address may start per minute
+    /// (default 20); past it, 429 with Retry-After. The whole server allows 20 a second.
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    starts_per_minute: u32,
+    /// Behind a reverse proxy that appends the client's address to X-Forwarded-For: use it
+    /// (its last entry) as the client's address for the limits.
+    #[arg(long)]
+    trust_forwarded_for: bool,
 }
 
 #[tokio::main]
@@ -51,6 +59,11 @@ async fn main() -> anyhow::Result<()> {
         session_idle: Some(std::time::Duration::from_secs(args.session_idle_seconds)),
         public_url: args.public_url,
         max_open_cases: Some(args.max_open_cases),
+        start_rates: Some(ingang_server::rate_limit::Rates {
+            per_client_per_minute: args.starts_per_minute,
+            ..Default::default()
+        }),
+        trust_forwarded_for: args.trust_forwarded_for,
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     serve(config, listener).await

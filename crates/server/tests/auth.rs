@@ -215,3 +215,27 @@ async fn the_test_bankid_page_does_not_exist_outside_demo_mode() {
     let app = app(AppState::new(db, false), &Config::default());
     assert_eq!(get(&app, "/test-bankid").await.status(), 404);
 }
+
+#[tokio::test]
+async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
+    use ingang_server::rate_limit::{Limits, Rates};
+    let db = Db::open_in_memory().unwrap();
+    db.call(demo::seed).await.unwrap();
+    let mut state = AppState::new(db, true);
+    state.limits = Limits::new(Rates { per_client_per_minute: 3, server_per_second: 100 }, false);
+    let app = app(state, &Config { demo: true, ..Config::default() });
+    for _ in 0..3 {
+        start(&app, false).await; // 200 each
+    }
+    let res = call(&app, "POST", "/api/v1/auth/bankid", None, Some(r#"{"sameDevice":false}"#)).await;
+    assert_eq!(res.status(), 429);
+    let wait: u64 = header(&res, "retry-after").parse().unwrap();
+    assert!((15..=20).contains(&wait), "{wait}");
+    let body = body_json(res).await;
+    assert_eq!(body["code"], "rate_limited");
+    assert!(body["message"].as_str().unwrap().starts_with("För många försök just nu."));
+    // the kiosk has its own count; what is not a start is not counted
+    let kiosk = r#"{"unitId":"hc-gibraltar","personalNumber":"197905041237"}"#;
+    assert_eq!(call(&app, "POST", "/api/v1/kiosk/check-ins", None, Some(kiosk)).await.status(), 201);
+    assert_eq!(call(&app, "GET", "/api/v1/auth/bankid", None, None).await.status(), 204);
+}

@@ -50,6 +50,8 @@ enum Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Why {
     BankId,
+    /// Too many check-ins started from here (429).
+    Busy,
     WrongPerson,
     Expired,
 }
@@ -58,6 +60,7 @@ impl Why {
     fn text(self, t: &crate::i18n::Strings) -> &'static str {
         match self {
             Self::BankId => t.kiosk_bankid_failed,
+            Self::Busy => t.kiosk_busy,
             Self::WrongPerson => t.kiosk_bankid_wrong_person,
             Self::Expired => t.kiosk_expired,
         }
@@ -190,6 +193,7 @@ pub fn KioskApp() -> impl IntoView {
                     stage.set(Stage::Identifying { id: k.id, qr: k.qr });
                     browser::focus_id_later("kiosk-heading".into());
                 }
+                Err(crate::api::ApiError::Status { status: 429, .. }) => stage.set(Stage::Failed(Why::Busy)),
                 Err(_) => stage.set(Stage::Failed(Why::BankId)),
             }
         }

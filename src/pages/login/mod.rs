@@ -23,9 +23,20 @@ enum Stage {
     Failed { code: &'static str },
 }
 
-/// A safe in-app return path from `?next=` (never another origin).
+/// A login that could not start because too many did (the server's 429).
+const BUSY: &str = "busy";
+
+/// A safe in-app return path from `?next=` (never another origin). A browser drops tabs and
+/// newlines from an address and reads `\` as `/`, so `/\t/evil.example` would be
+/// `//evil.example`: any control character or whitespace is refused too.
 pub fn safe_next(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\')).unwrap_or_else(|| "/".into())
+    next.filter(|n| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.contains('\\')
+            && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+    })
+    .unwrap_or_else(|| "/".into())
 }
 
 #[component]
@@ -109,6 +120,8 @@ pub fn LoginPage() -> impl IntoView {
                     status.set(None);
                     stage.set(Stage::Pending { same_device, auto_start_token: started.auto_start_token });
                 }
+                // too many starts (429): a message of our own, not BankID's
+                Err(crate::api::ApiError::Status { status: 429, .. }) => stage.set(Stage::Failed { code: BUSY }),
                 Err(_) => stage.set(Stage::Failed { code: "RFA5" }),
             }
         });
@@ -129,6 +142,7 @@ pub fn LoginPage() -> impl IntoView {
                     s.as_ref().and_then(|s| s.hint_code.clone()).unwrap_or_else(|| "outstandingTransaction".into());
                 messages::message(rfa_code(LoginState::Pending, Some(&hint), !same_device), locale)
             }
+            Stage::Failed { code: BUSY } => i18n.t().login_busy,
             Stage::Failed { code } => messages::message(code, locale),
             Stage::Choose => "",
         }
@@ -195,6 +209,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example".into())), "/");
         assert_eq!(safe_next(Some("https://evil.example".into())), "/");
         assert_eq!(safe_next(Some("/\\evil".into())), "/");
+        for evil in ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example", " //evil.example", "/\u{0}/evil"] {
+            assert_eq!(safe_next(Some(evil.into())), "/", "{evil:?}");
+        }
         assert_eq!(safe_next(None), "/");
     }
 }

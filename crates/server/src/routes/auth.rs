@@ -184,6 +184,7 @@ async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(
     request_body = StartLogin,
     responses(
         (status = 200, description = "Order started; the login cookie is set", body = LoginStarted),
+        (status = 429, description = "`rate_limited`: too many starts from this address or in all; see `Retry-After`", body = ingang_api::ErrorBody),
         (status = 503, description = "BankID is not available", body = ingang_api::ErrorBody)
     )
 )]

@@ -68,6 +68,7 @@ pub async fn identified(state: &AppState, token: &str) -> Result<(String, String
         (status = 201, description = "Started: show `qr`, poll with the token", body = KioskCheckIn),
         (status = 400, description = "`invalid_personal_number`", body = ingang_api::ErrorBody),
         (status = 404, description = "No such unit, or no digital check-in there", body = ingang_api::ErrorBody),
+        (status = 429, description = "`rate_limited`: too many starts from this address or in all; see `Retry-After`", body = ingang_api::ErrorBody),
         (status = 503, description = "BankID is not available", body = ingang_api::ErrorBody)
     )
 )]

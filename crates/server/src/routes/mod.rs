@@ -92,6 +92,7 @@ pub fn api_router(state: AppState) -> Router {
         .route("/api", axum::routing::any(|| async { error::ApiError::not_found() }))
         .route("/api/{*rest}", axum::routing::any(|| async { error::ApiError::not_found() }))
         .layer(middleware::from_fn(auth::csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), crate::rate_limit::limit_starts))
         .layer(middleware::from_fn(error::json_errors))
         .layer(axum::extract::DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .with_state(state)
