@@ -755,3 +755,36 @@ async fn a_patient_has_at_most_three_open_requests_whoever_sends_them() {
     state.db.call(move |c| c.execute("UPDATE cases SET status = 'closed' WHERE id = ?1", [closed])).await.unwrap();
     assert_eq!(call(&app, "POST", "/api/v1/cases", &anna, Some("o5"), Some(new_case(&noah, throat()))).await.0, 201);
 }
+
+/// Twenty copies of one `continue` at once (a double tap and retries): every one gets the
+/// continued case, and one message is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_continues_with_one_key_all_get_the_continued_case() {
+    let (app, state) = demo_app().await;
+    let sara = login(&app, &state, "198509223452").await;
+    let message = Some(json!({ "message": "Febern är tillbaka." }));
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (app, sara, message) = (app.clone(), sara.clone(), message.clone());
+            tokio::spawn(async move {
+                call(&app, "POST", "/api/v1/cases/demo-sara-3-dagar/continue", &sara, Some("same"), message).await
+            })
+        })
+        .collect();
+    for task in tasks {
+        let (status, case) = task.await.unwrap();
+        assert_eq!((status, case["status"].as_str()), (200, Some("waiting")), "{case}");
+    }
+    let n: i64 = state
+        .db
+        .call(|c| {
+            c.query_row(
+                "SELECT COUNT(*) FROM messages WHERE case_id = 'demo-sara-3-dagar' AND idempotency_key = 'same'",
+                [],
+                |r| r.get(0),
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}

@@ -504,7 +504,8 @@ pub async fn continue_case(
         })
         .await?;
     if done {
-        return Ok(Json(case));
+        // as it stands now (the case read above may be from before that request committed)
+        return Ok(Json(load_case_for(&state, people, id).await?));
     }
     if case.can_continue_until.is_none() {
         return Err(ApiError::new(
@@ -531,14 +532,24 @@ pub async fn continue_case(
                     params![cid, message, now, key],
                 )?;
                 super::events::queue_changed(&tx, &unit)?;
+                tx.commit()?;
+                return Ok(Some(true));
             }
-            tx.commit()?;
-            Ok(changed)
+            // not continued by this request: by a concurrent one with the same key (a retry
+            // that overtook the first: its answer), or by another (a conflict)
+            let same: bool = tx.query_row(
+                "SELECT COUNT(*) > 0 FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
+                params![cid, key],
+                |r| r.get(0),
+            )?;
+            Ok(same.then_some(false))
         })
         .await?;
-    if changed == 0 {
-        // a concurrent request continued it first
+    let Some(changed) = changed else {
         return Err(ApiError::new(StatusCode::CONFLICT, "cannot_continue", "Ärendet har redan fortsatts."));
+    };
+    if !changed {
+        return Ok(Json(load_case_for(&state, people, id).await?));
     }
     state.wake_streams();
     Ok(Json(load_case_for(&state, people, id).await?))
