@@ -134,7 +134,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
         Some(dir) => api.merge(static_files::router(dir)),
         None => api,
     };
-    security::apply(router, security::Options { hsts: config.hsts })
+    security::apply(error::catch_panics(router), security::Options { hsts: config.hsts })
 }
 
 /// Opens the database, seeds demo data when asked, and serves until Ctrl-C or SIGTERM.
