@@ -431,12 +431,12 @@ async fn change(
         .db
         .call(move |conn| {
             let n = f(conn)?;
-            // every owner in the case's unit hears about it (status, places in the queue)
+            // the owner hears of its status, everyone waiting there of their places
             if n > 0 {
                 let unit: Option<String> =
                     conn.query_row("SELECT unit_id FROM cases WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
                 if let Some(unit) = unit {
-                    crate::routes::events::queue_changed(conn, &unit)?;
+                    crate::routes::events::queue_changed(conn, &unit, Some(&id))?;
                 }
             }
             Ok(n)

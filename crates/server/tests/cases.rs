@@ -788,3 +788,59 @@ async fn parallel_continues_with_one_key_all_get_the_continued_case() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+/// A queue change writes the same two rows whether 3 or 300 wait (the changed case's owner,
+/// and the unit), and an open stream still learns its new place from the unit's row.
+#[tokio::test]
+async fn a_queue_change_costs_the_same_however_long_the_queue() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let noah = person_id(&app, &anna, "Noah").await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("q1"), Some(new_case(&noah, throat()))).await;
+    let noahs = case["id"].as_str().unwrap().to_owned();
+    // 300 others wait at the same unit, ahead of Noah (most urgent)
+    let from = noahs.clone();
+    state
+        .db
+        .call(move |c| {
+            c.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+                 INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
+                                    created_at, queued_at, idempotency_key, description, rules_accepted_at)
+                 SELECT 'many-' || i, '197905041237', '197905041237', unit_id, questionnaire_id, title, response, 1,
+                        'waiting', created_at, queued_at - 1000 + i, 'many-' || i, description, rules_accepted_at
+                 FROM cases, n WHERE cases.id = ?1",
+                [from],
+            )
+        })
+        .await
+        .unwrap();
+    let mut body = {
+        use futures_util::StreamExt;
+        let res = send(&app, Request::get("/api/v1/events").header("cookie", &anna).body(Body::empty()).unwrap()).await;
+        let mut body = res.into_body().into_data_stream();
+        body.next().await.unwrap().unwrap(); // the opening
+        body
+    };
+    let count = |state: ingang_server::AppState| async move {
+        state.db.call(|c| c.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))).await.unwrap()
+    };
+    let before = count(state.clone()).await;
+    let sara = login(&app, &state, "198509223452").await;
+    let me = person_id(&app, &sara, "Sara").await;
+    let (status, _) = call(&app, "POST", "/api/v1/cases", &sara, Some("q2"), Some(new_case(&me, cold("vila")))).await;
+    assert_eq!(status, 201);
+    assert_eq!(count(state.clone()).await - before, 2, "Sara's own row and the unit's");
+    // Noah is now behind 300 and Sara's urgent case
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !seen.contains("\"position\":302") {
+        use futures_util::StreamExt;
+        match tokio::time::timeout_at(deadline, body.next()).await {
+            Ok(Some(Ok(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => break,
+        }
+    }
+    assert!(seen.contains(&noahs) && seen.contains("\"position\":302"), "{seen}");
+    assert!(!seen.contains("many-"), "nobody else's cases: {seen}");
+}

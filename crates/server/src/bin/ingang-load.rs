@@ -312,7 +312,8 @@ async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -
     let mut missing = 0;
     for round in 0..rounds {
         let t0 = start.elapsed().as_nanos() as u64 + 1;
-        let changed = state.db.call(|conn| ingang_server::routes::events::queue_changed(conn, "hc-gibraltar")).await;
+        let changed =
+            state.db.call(|conn| ingang_server::routes::events::queue_changed(conn, "hc-gibraltar", None)).await;
         if changed.is_err() {
             return false;
         }

@@ -96,6 +96,28 @@ fn queue_place(conn: &rusqlite::Connection, row: &Row) -> rusqlite::Result<(u32,
     Ok((position, estimated_wait_minutes(position, recent)))
 }
 
+/// The places of every waiting case of a unit, in one read: case id → (place, estimated wait).
+pub fn unit_places(
+    conn: &rusqlite::Connection,
+    unit: &str,
+) -> rusqlite::Result<std::collections::HashMap<String, (u32, u32)>> {
+    let recent: Option<f64> = conn.query_row(
+        "SELECT AVG(picked_at - queued_at) / 60.0 FROM
+           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
+        [unit],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, ROW_NUMBER() OVER (ORDER BY priority, COALESCE(queued_at, created_at), rowid)
+         FROM cases WHERE unit_id = ?1 AND status = 'waiting'",
+    )?;
+    let rows = stmt.query_map([unit], |r| {
+        let place: u32 = r.get(1)?;
+        Ok((r.get::<_, String>(0)?, (place, estimated_wait_minutes(place, recent))))
+    })?;
+    rows.collect()
+}
+
 /// Place and estimated wait of a waiting case (by id); `None` when it is not waiting.
 pub fn place_of(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<(u32, u32)>> {
     let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), [id], row).optional()?;
@@ -329,7 +351,7 @@ pub async fn create_case(
             let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
                 r.get::<_, String>(0)
             })?;
-            super::events::queue_changed(conn, &unit)?;
+            super::events::queue_changed(conn, &unit, Some(&id))?;
             Ok(Some(id))
         })
         .await?;
@@ -455,7 +477,7 @@ pub async fn withdraw_case(
                 "UPDATE cases SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1 AND status = 'waiting'",
                 params![id, now_secs()],
             )?;
-            super::events::queue_changed(conn, &unit)
+            super::events::queue_changed(conn, &unit, Some(&id))
         })
         .await?;
     state.wake_streams();
@@ -531,7 +553,7 @@ pub async fn continue_case(
                     "INSERT INTO messages (case_id, author, body, created_at, idempotency_key) VALUES (?1, 'patient', ?2, ?3, ?4)",
                     params![cid, message, now, key],
                 )?;
-                super::events::queue_changed(&tx, &unit)?;
+                super::events::queue_changed(&tx, &unit, Some(&cid))?;
                 tx.commit()?;
                 return Ok(Some(true));
             }

@@ -6,6 +6,11 @@
 //! user. A dispatcher ([`Hub`]) hands new rows to the open streams of their recipients; a comment every 15 s keeps proxies
 //! from closing them.
 //!
+//! A change to a unit's queue is one `queue` row for the unit (plus one `case` row to the owner
+//! of the case that changed), however many wait: each stream with a waiting case there turns
+//! the unit's row into `case` events with its own places, read once per change for all streams
+//! ([`Hub`] keeps the unit's latest places).
+//!
 //! A stream ends the moment its session does: at logout (the hub's `session_ended`), when the
 //! inactivity or absolute limit passes (a timer set to the session's deadline), and when it is
 //! revoked elsewhere (the session is read again before anything is sent, and every 30 s).
@@ -19,50 +24,50 @@ use axum::{
 };
 use futures_util::stream::{self, Stream, StreamExt};
 use ingang_api::cases::CaseStatus;
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
 use super::auth::{AuthUser, now_secs};
 use crate::{AppState, error::ApiError};
 
-/// Records a `case` event for the owner of every open case in `unit_id` (their place may have
-/// changed) and wakes the streams. Call after any change to a unit's queue.
-pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str) -> rusqlite::Result<()> {
-    // one write for all the rows (a savepoint works inside a caller's transaction too)
-    conn.execute_batch("SAVEPOINT queue_changed")?;
-    let result = record_queue(conn, unit_id);
-    match result {
-        Ok(()) => conn.execute_batch("RELEASE queue_changed"),
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK TO queue_changed; RELEASE queue_changed");
-            Err(e)
+/// Records that `unit_id`'s queue changed, and wakes the streams: one `queue` row for the
+/// unit (every stream with a waiting case there works out its own places from it, see
+/// [`Hub::places`]), and, for `case_id`, a `case` row to its owner with its status. The cost
+/// is the same however long the queue is. Call after any change to a unit's queue.
+pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str, case_id: Option<&str>) -> rusqlite::Result<()> {
+    let now = now_secs();
+    let mut insert =
+        conn.prepare_cached("INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, ?2, ?3, ?4)")?;
+    if let Some(id) = case_id {
+        let found: Option<(String, String, String)> = conn
+            .query_row("SELECT owner, status, unit_id FROM cases WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        if let Some((owner, status, unit)) = found {
+            let place = if status == CaseStatus::Waiting.as_str() { super::cases::place_of(conn, id)? } else { None };
+            insert.execute(params![owner, "case", case_data(id, &unit, &status, place), now])?;
         }
     }
+    insert.execute(params![format!("{UNIT}{unit_id}"), "queue", unit_id, now])?;
+    // keep the table small: a day of history is plenty for any reconnect
+    conn.execute("DELETE FROM events WHERE created_at < ?1", [now - 86_400])?;
+    Ok(())
 }
 
-fn record_queue(conn: &rusqlite::Connection, unit_id: &str) -> rusqlite::Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, owner, status FROM cases
-         WHERE unit_id = ?1 AND (status IN ('waiting', 'inProgress') OR closed_at >= ?2)",
-    )?;
-    let rows: Vec<(String, String, String)> = stmt
-        .query_map(params![unit_id, now_secs() - 60], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut insert =
-        conn.prepare_cached("INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, 'case', ?2, ?3)")?;
-    for (id, owner, status) in rows {
-        let place = if status == CaseStatus::Waiting.as_str() { super::cases::place_of(conn, &id)? } else { None };
-        let data = json!({
-            "caseId": id,
-            "status": status,
-            "position": place.map(|p| p.0),
-            "estimatedWaitMinutes": place.map(|p| p.1),
-        });
-        insert.execute(params![owner, data.to_string(), now_secs()])?;
-    }
-    // keep the table small: a day of history is plenty for any reconnect
-    conn.execute("DELETE FROM events WHERE created_at < ?1", [now_secs() - 86_400])?;
-    Ok(())
+/// The recipient of a unit's `queue` rows: `unit:<id>`.
+const UNIT: &str = "unit:";
+
+/// The data of a `case` event.
+fn case_data(id: &str, unit: &str, status: &str, place: Option<(u32, u32)>) -> String {
+    json!({
+        "caseId": id,
+        "unitId": unit,
+        "status": status,
+        "position": place.map(|p| p.0),
+        "estimatedWaitMinutes": place.map(|p| p.1),
+    })
+    .to_string()
 }
 
 type Row = (i64, String, String);
@@ -76,13 +81,69 @@ struct Watch {
     ended: tokio::sync::broadcast::Receiver<std::sync::Arc<str>>,
     /// When the session ends unless it is used (Unix seconds; see `auth::session_deadline`).
     deadline: i64,
-    pending: Vec<Row>,
+    /// Every unit's `queue` rows.
+    queues: tokio::sync::broadcast::Receiver<std::sync::Arc<Row>>,
+    /// The user's waiting cases and their units: whose places a `queue` row may change.
+    waiting: std::collections::HashMap<String, String>,
+    /// Events ready to send, oldest first.
+    pending: std::collections::VecDeque<Row>,
     catch_up: bool,
+}
+
+impl Watch {
+    /// Takes in rows of the user's own and of units' queues (oldest first), turning each unit's
+    /// latest `queue` row into the places of the user's cases there.
+    async fn take(&mut self, rows: Vec<Row>) -> Option<()> {
+        let latest_of_unit: std::collections::HashMap<&str, i64> =
+            rows.iter().filter(|r| r.1 == "queue").map(|r| (r.2.as_str(), r.0)).collect();
+        let mut out = Vec::new();
+        for (id, kind, data) in &rows {
+            if *id <= self.last {
+                continue;
+            }
+            if kind == "queue" {
+                if latest_of_unit.get(data.as_str()) != Some(id) || !self.waiting.values().any(|u| u == data) {
+                    continue;
+                }
+                let places = self.state.hub.places(&self.state, data, *id).await.ok()?;
+                for (case, unit) in &self.waiting {
+                    if unit == data
+                        && let Some(place) = places.get(case)
+                    {
+                        out.push((*id, "case".to_owned(), case_data(case, unit, "waiting", Some(*place))));
+                    }
+                }
+            } else {
+                if kind == "case"
+                    && let Ok(v) = serde_json::from_str::<serde_json::Value>(data)
+                    && let (Some(case), Some(status)) = (v["caseId"].as_str(), v["status"].as_str())
+                {
+                    match v["unitId"].as_str() {
+                        Some(unit) if status == CaseStatus::Waiting.as_str() => {
+                            self.waiting.insert(case.to_owned(), unit.to_owned());
+                        }
+                        _ => {
+                            self.waiting.remove(case);
+                        }
+                    }
+                }
+                out.push((*id, kind.clone(), data.clone()));
+            }
+        }
+        if !out.is_empty() {
+            // nothing is sent unless the session stands now (a logout or revocation on another
+            // process reaches this check, not the broadcast)
+            self.deadline = super::auth::session_deadline(&self.state, &self.user.session_hash).await?;
+        }
+        self.pending.extend(out);
+        Some(())
+    }
 }
 
 /// What woke a waiting stream.
 enum Wake {
     News(Result<std::sync::Arc<Row>, tokio::sync::broadcast::error::RecvError>),
+    Queue(Result<std::sync::Arc<Row>, tokio::sync::broadcast::error::RecvError>),
     Ended(Result<std::sync::Arc<str>, tokio::sync::broadcast::error::RecvError>),
     Check,
 }
@@ -106,7 +167,14 @@ pub struct Hub {
     pub staff: std::sync::OnceLock<tokio::sync::broadcast::Sender<()>>,
     /// The id hashes of sessions that have just ended (logout): their streams close at once.
     ended: std::sync::OnceLock<tokio::sync::broadcast::Sender<std::sync::Arc<str>>>,
+    /// Every unit's `queue` rows, for the streams to pick theirs from.
+    queues: std::sync::OnceLock<tokio::sync::broadcast::Sender<std::sync::Arc<Row>>>,
+    /// Each unit's places as of its latest `queue` row read: (row id, case id → (place, wait)).
+    places: tokio::sync::Mutex<std::collections::HashMap<String, (i64, std::sync::Arc<Places>)>>,
 }
+
+/// A unit's waiting cases: case id → (place in the queue, estimated wait in minutes).
+type Places = std::collections::HashMap<String, (u32, u32)>;
 
 impl Hub {
     /// New rows are in `events`: the dispatcher reads and delivers them.
@@ -134,6 +202,26 @@ impl Hub {
 
     fn ended_sender(&self) -> &tokio::sync::broadcast::Sender<std::sync::Arc<str>> {
         self.ended.get_or_init(|| tokio::sync::broadcast::channel(64).0)
+    }
+
+    fn queues(&self) -> &tokio::sync::broadcast::Sender<std::sync::Arc<Row>> {
+        self.queues.get_or_init(|| tokio::sync::broadcast::channel(256).0)
+    }
+
+    /// The places in `unit`'s queue as of its `queue` row `at` (or later): read once by the
+    /// first stream that asks, shared by the others, so a change costs one read however many
+    /// wait.
+    async fn places(&self, state: &AppState, unit: &str, at: i64) -> Result<std::sync::Arc<Places>, ApiError> {
+        let mut cache = self.places.lock().await;
+        if let Some((seen, places)) = cache.get(unit)
+            && *seen >= at
+        {
+            return Ok(places.clone());
+        }
+        let u = unit.to_owned();
+        let places = std::sync::Arc::new(state.db.call(move |conn| super::cases::unit_places(conn, &u)).await?);
+        cache.insert(unit.to_owned(), (at, places.clone()));
+        Ok(places)
     }
 
     fn subscribe(&self, recipient: &str) -> tokio::sync::broadcast::Receiver<std::sync::Arc<Row>> {
@@ -192,7 +280,11 @@ fn ensure_dispatcher(state: &AppState) {
                 }
                 for (id, recipient, kind, data) in rows {
                     last = id;
-                    state.hub.deliver(&recipient, (id, kind, data));
+                    if recipient.starts_with(UNIT) {
+                        let _ = state.hub.queues().send(std::sync::Arc::new((id, kind, data)));
+                    } else {
+                        state.hub.deliver(&recipient, (id, kind, data));
+                    }
                 }
             }
         }
@@ -205,7 +297,9 @@ async fn after(state: &AppState, recipient: &str, last: i64) -> Result<Vec<Row>,
         .db
         .call(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT id, kind, data FROM events WHERE recipient = ?1 AND id > ?2 ORDER BY id LIMIT 500",
+                "SELECT id, kind, data FROM events WHERE id > ?2 AND (recipient = ?1 OR recipient IN
+                   (SELECT 'unit:' || unit_id FROM cases WHERE owner = ?1 AND status = 'waiting'))
+                 ORDER BY id LIMIT 500",
             )?;
             let rows = stmt.query_map(params![recipient, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             rows.collect()
@@ -220,7 +314,7 @@ async fn after(state: &AppState, recipient: &str, last: i64) -> Result<Vec<Row>,
     tag = "cases",
     params(("Last-Event-ID" = Option<String>, Header, description = "Resume after this event (the browser sends it on reconnect)")),
     responses(
-        (status = 200, description = "`text/event-stream`. Event `case`: `{caseId, status, position?, estimatedWaitMinutes?}`; \
+        (status = 200, description = "`text/event-stream`. Event `case`: `{caseId, unitId, status, position?, estimatedWaitMinutes?}` (a case of the user or a child: its status, or its new place when the unit's queue changed); \
             event `message`: `{caseId, message}` (a chat message, see `MessageEvent`); \
             every event has an `id` for resuming; `:` comments are heartbeats", content_type = "text/event-stream", body = String),
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
@@ -246,27 +340,42 @@ pub async fn events(
     let Some(deadline) = super::auth::session_deadline(&state, &user.session_hash).await else {
         return Err(super::auth::unauthorized());
     };
-    let watch = Watch { state, user, last: start, live, ended, deadline, pending: Vec::new(), catch_up: true };
+    let queues = state.hub.queues().subscribe();
+    let owner = user.personal_number.clone();
+    let waiting = state
+        .db
+        .call(move |conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT id, unit_id FROM cases WHERE owner = ?1 AND status = 'waiting'")?;
+            let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<std::collections::HashMap<String, String>>>()
+        })
+        .await?;
+    let watch = Watch {
+        state,
+        user,
+        last: start,
+        live,
+        ended,
+        deadline,
+        queues,
+        waiting,
+        pending: Default::default(),
+        catch_up: true,
+    };
     let stream = stream::unfold(watch, |mut w| async move {
+        use tokio::sync::broadcast::error::RecvError;
         loop {
-            if let Some((id, kind, data)) = w.pending.pop() {
-                if id <= w.last {
-                    continue;
-                }
-                w.last = id;
+            if let Some((id, kind, data)) = w.pending.pop_front() {
                 let event = Event::default().id(id.to_string()).event(kind).data(data);
                 return Some((Ok(event), w));
             }
             if w.catch_up {
-                let mut rows = after(&w.state, &w.user.personal_number, w.last).await.ok()?;
+                let rows = after(&w.state, &w.user.personal_number, w.last).await.ok()?;
                 w.catch_up = rows.len() == 500; // a full page: there may be more
-                rows.reverse(); // popped from the end: oldest first
-                w.pending = rows;
-                // nothing is sent unless the session stands now (a logout or revocation on
-                // another process reaches this check, not the broadcast below)
-                if !w.pending.is_empty() {
-                    w.deadline = super::auth::session_deadline(&w.state, &w.user.session_hash).await?;
-                }
+                let read_to = rows.last().map(|r| r.0);
+                w.take(rows).await?;
+                w.last = w.last.max(read_to.unwrap_or(w.last));
                 continue;
             }
             // Wait for news, the session's end (logout here, or its inactivity or absolute
@@ -278,20 +387,25 @@ pub async fn events(
             let check = Duration::from_secs(30).min(until(w.deadline));
             let wake = tokio::select! {
                 news = w.live.recv() => Wake::News(news),
+                queue = w.queues.recv() => Wake::Queue(queue),
                 gone = w.ended.recv() => Wake::Ended(gone),
                 () = tokio::time::sleep(check) => Wake::Check,
                 _ = stopping.wait_for(|s| *s) => return None,
             };
-            use tokio::sync::broadcast::error::RecvError;
             match wake {
-                Wake::News(Ok(row)) => {
-                    w.deadline = super::auth::session_deadline(&w.state, &w.user.session_hash).await?;
-                    w.pending.push(row.as_ref().clone());
+                Wake::News(Ok(row)) | Wake::Queue(Ok(row)) => {
+                    let id = row.0;
+                    w.take(vec![row.as_ref().clone()]).await?;
+                    w.last = w.last.max(id);
                 }
                 // fell behind: read what was missed from the database
-                Wake::News(Err(RecvError::Lagged(_))) => w.catch_up = true,
+                Wake::News(Err(RecvError::Lagged(_))) | Wake::Queue(Err(RecvError::Lagged(_))) => w.catch_up = true,
                 Wake::News(Err(RecvError::Closed)) => {
                     w.live = w.state.hub.subscribe(&w.user.personal_number);
+                    w.catch_up = true;
+                }
+                Wake::Queue(Err(RecvError::Closed)) => {
+                    w.queues = w.state.hub.queues().subscribe();
                     w.catch_up = true;
                 }
                 Wake::Ended(Ok(hash)) if *hash == *w.user.session_hash => return None,
