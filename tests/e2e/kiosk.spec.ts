@@ -50,6 +50,8 @@ test('check in on the tablet with BankID on the phone, pay by invoice, and leave
   await expect(page.getByRole('radio', { name: 'Swish' })).toBeChecked();
   await expect(page.getByRole('radio', { name: 'Kort' })).toHaveCount(0);
   await page.getByRole('radio', { name: 'Faktura' }).check();
+  // a public screen: where the invoice goes, but not the home address
+  await expect(page.getByText('Fakturan skickas till din folkbokföringsadress.')).toBeVisible();
   await expectNoAxeViolations(page, 'kiosk payment');
   await page.getByTestId('pay-button').click();
   await expect(page.getByTestId('kiosk-done')).toHaveText(/Du är incheckad/);

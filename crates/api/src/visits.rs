@@ -267,7 +267,7 @@ pub struct Fee {
     pub frikort_until: Option<String>,
     /// Added when paying by invoice.
     pub invoice_fee: u32,
-    /// The registered address an invoice goes to.
+    /// The registered address an invoice goes to (never to a kiosk: a public screen).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_address: Option<String>,
 }

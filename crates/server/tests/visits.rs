@@ -456,6 +456,13 @@ async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
     assert!(k["visits"].as_array().unwrap().iter().any(|v| v["id"] == id.as_str()));
     let (s, v) = call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &bearer, None, None).await;
     assert_eq!((s, v["status"].as_str()), (200, Some("checkedIn")));
+    // the waiting room's screen is public: the fee without the home address (Erik's own app has it)
+    let (s, fee) = call(&app, "GET", &format!("/api/v1/visits/{id}/fee"), &bearer, None, None).await;
+    assert_eq!(s, 200);
+    assert!(fee.get("invoiceAddress").is_none(), "{fee}");
+    let erik = login(&app, &state, ERIK).await;
+    let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{id}/fee"), &erik, None, None).await;
+    assert!(fee["invoiceAddress"].is_string(), "{fee}");
     // only Erik's visits at this unit, nothing else of the API
     assert_eq!(call(&app, "GET", "/api/v1/visits/demo-anna-lakare", &bearer, None, None).await.0, 404);
     assert_eq!(call(&app, "GET", "/api/v1/visits/demo-erik-telefon", &bearer, None, None).await.0, 404);

@@ -621,6 +621,8 @@ pub async fn visit_fee(
     let scope = scope(&state, &actor).await?;
     load_visit(&state, scope, id.clone()).await?;
     let now = state.clock.now();
+    // a waiting room's screen is public: no home address on it
+    let public_screen = matches!(actor, Actor::Kiosk { .. });
     let fee = state
         .db
         .call(move |conn| {
@@ -629,6 +631,9 @@ pub async fn visit_fee(
             if let Some(fixed) = r.fee {
                 // fixed at check-in; the period's total now includes it when it was paid
                 fee.total = fixed.max(0) as u32;
+            }
+            if public_screen {
+                fee.invoice_address = None;
             }
             Ok(fee)
         })
@@ -692,8 +697,6 @@ pub async fn check_in(
     Ok(Json(load_visit(&state, scope, id).await?))
 }
 
-/// Whether `url` may receive the payer back: a path of this site, or an address on the origin
-/// the request came from (the app's). Anything else would be an open redirect.
 /// The app address a payment returns to, parsed as a browser would (WHATWG URL: tabs and
 /// newlines dropped, backslashes as slashes, relative to the app's origin) and serialised again;
 /// `None` unless it is on the app's own origin (the request's `Origin`, else the public URL)
