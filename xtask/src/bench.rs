@@ -206,9 +206,17 @@ fn lighthouse(url: &str, out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask bench [--peers]`: everything, or (`--peers`) only the side-by-side form bench.
+/// `cargo xtask bench [--peers | --fuzz [SECONDS]]`: everything (the fuzz targets 60 s each
+/// last), or only the side-by-side form bench, or only the fuzz targets.
 pub fn run(args: &[String]) -> Result<()> {
     let only_peers = args.iter().any(|a| a == "--peers");
+    let fuzz_seconds = args
+        .iter()
+        .position(|a| a == "--fuzz")
+        .map(|i| args.get(i + 1).and_then(|s| s.parse::<u64>().ok()).unwrap_or(60));
+    if let Some(seconds) = fuzz_seconds {
+        return crate::fuzz::run_all(seconds);
+    }
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     build::release_app(false)?;
@@ -227,7 +235,9 @@ pub fn run(args: &[String]) -> Result<()> {
     lighthouse(&url, &out_dir)?;
     drop(_server);
     // 5. The event streams under load: its own server in-process, 2,000 streams
-    crate::run(Command::new(root().join("target/release/ingang-load")).env("RUST_LOG", "warn"))
+    crate::run(Command::new(root().join("target/release/ingang-load")).env("RUST_LOG", "warn"))?;
+    // 6. The fuzz targets, a minute each
+    crate::fuzz::run_all(60)
 }
 
 #[cfg(test)]

@@ -5,13 +5,14 @@
 //! | `demo`       | installs what is missing, builds, starts the reference server with demo data |
 //! | `test`       | everything CI checks (fmt, clippy host + wasm, cargo test, split release build, e2e) |
 //! | `dist`       | the static site for a CDN in `dist/` (wasm split by screen family), with `.br` and `.gz` siblings |
-//! | `bench`      | sizes of `dist/` and Lighthouse scores of the start page |
+//! | `bench`      | sizes, Lighthouse, the form and stream benches; `--peers` only the peers; `--fuzz [s]` the fuzz targets |
 //! | `openapi`    | rewrites the committed `openapi.json` from the handlers |
 //! | `post-build` | the post-build hook of an optional `trunk serve` (not for humans): external loader + service worker |
 
 mod bench;
 mod build;
 mod formbench;
+mod fuzz;
 #[path = "../../locales/table.rs"]
 mod locale_table;
 mod postbuild;

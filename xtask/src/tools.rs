@@ -23,7 +23,7 @@ pub fn path_with_tools() -> String {
     parts.join(":")
 }
 
-fn output_of(program: &str, args: &[&str]) -> Option<String> {
+pub fn output_of(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).env("PATH", path_with_tools()).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

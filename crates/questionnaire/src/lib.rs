@@ -24,6 +24,8 @@
 
 pub mod def;
 pub mod form;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod input;
 pub mod model;
 pub mod text;
