@@ -3,14 +3,16 @@
 //! | command      | what it does |
 //! |--------------|--------------|
 //! | `demo`       | installs what is missing, builds, starts the reference server with demo data |
-//! | `test`       | everything CI checks (fmt, clippy host + wasm, cargo test, split release build, e2e) |
+//! | `test`       | everything CI checks (fmt, clippy host + wasm, cargo test, split release build, API contract, e2e) |
 //! | `dist`       | the static site for a CDN in `dist/` (wasm split by screen family), with `.br` and `.gz` siblings |
 //! | `bench`      | sizes, Lighthouse, the form and stream benches; `--peers` only the peers; `--fuzz [s]` the fuzz targets |
 //! | `openapi`    | rewrites the committed `openapi.json` from the handlers |
+//! | `contract`   | only the API contract test (schemathesis against the demo server), part of `test` |
 //! | `post-build` | the post-build hook of an optional `trunk serve` (not for humans): external loader + service worker |
 
 mod bench;
 mod build;
+mod contract;
 mod formbench;
 mod fuzz;
 #[path = "../../locales/table.rs"]
@@ -36,6 +38,7 @@ fn main() {
         Some("dist") => dist(),
         Some("bench") => bench::run(&args[1..]),
         Some("openapi") => openapi(),
+        Some("contract") => run(cargo().args(["build", "--package", "ingang-server"])).and_then(|()| contract::check()),
         Some("post-build") => postbuild::run(),
         _ => {
             eprintln!("usage: cargo xtask <demo|test|dist|bench|openapi>");
@@ -125,6 +128,10 @@ fn test(args: &[String]) -> Result<()> {
     build::release_app(false)?;
     // The e2e suite drives the server binary that `cargo test` built for its own tests.
     run(cargo().args(["build", "--package", "ingang-server"]))?;
+    if !only_e2e {
+        // the API against its committed contract (schemathesis)
+        contract::check()?;
+    }
     let fonts = tools::ensure_test_fonts()?;
     let mut playwright = Command::new(root().join("node_modules/.bin/playwright"));
     playwright

@@ -32,7 +32,7 @@ fn is_root() -> bool {
     output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0")
 }
 
-fn apt_install(packages: &[&str]) -> Result<()> {
+pub fn apt_install(packages: &[&str]) -> Result<()> {
     if !is_root() {
         bail!("please install {} (Debian: sudo apt-get install {})", packages.join(", "), packages.join(" "));
     }

@@ -240,7 +240,7 @@ pub const MAX_OPEN_PER_PATIENT: u32 = 3;
     path = "/cases",
     tag = "cases",
     request_body = NewCase,
-    params(("Idempotency-Key" = String, Header, description = "A random key per request the app means to send once")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 100, pattern = "^[!-~]+$", description = "A random key per request the app means to send once")),
     responses(
         (status = 201, description = "Created and queued", body = Case),
         (status = 200, description = "Already created with this key: the same case", body = Case),
@@ -493,7 +493,7 @@ pub async fn withdraw_case(
     request_body = ContinueCase,
     params(
         ("id" = String, Path, description = "Case id"),
-        ("Idempotency-Key" = String, Header, description = "A random key per request the app means to send once")
+        ("Idempotency-Key" = String, Header, min_length = 1, max_length = 100, pattern = "^[!-~]+$", description = "A random key per request the app means to send once")
     ),
     responses(
         (status = 200, description = "Queued again (or already, with this key)", body = Case),

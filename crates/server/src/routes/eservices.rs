@@ -230,7 +230,7 @@ async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> Resul
     path = "/errands",
     tag = "e-services",
     request_body = NewErrand,
-    params(("Idempotency-Key" = String, Header, description = "A random key per errand the app means to send once")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 100, pattern = "^[!-~]+$", description = "A random key per errand the app means to send once")),
     responses(
         (status = 201, description = "Sent", body = Errand),
         (status = 200, description = "Already sent with this key: the same errand", body = Errand),

@@ -251,7 +251,7 @@ pub async fn mark_read(
     post,
     path = "/inbox/{id}/answer",
     tag = "inbox",
-    params(("id" = String, Path), ("Idempotency-Key" = String, Header, description = "A random key per answer")),
+    params(("id" = String, Path), ("Idempotency-Key" = String, Header, min_length = 1, max_length = 100, pattern = "^[!-~]+$", description = "A random key per answer")),
     request_body = InboxAnswer,
     responses(
         (status = 200, description = "Answered (now locked)", body = InboxMessage),

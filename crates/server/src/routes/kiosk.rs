@@ -182,7 +182,7 @@ async fn row(state: &AppState, id: String) -> Result<Option<Row>, ApiError> {
     get,
     path = "/kiosk/check-ins/{id}",
     tag = "kiosk",
-    params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, description = "Bearer <token>")),
+    params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, pattern = "^Bearer [!-~]+$", description = "Bearer <token>")),
     responses(
         (status = 200, description = "Pending (with the QR content), failed (hint code) or identified (visits)", body = KioskCheckIn),
         (status = 401, description = "Unknown, expired, or another token", body = ingang_api::ErrorBody)
@@ -302,7 +302,7 @@ async fn forget(state: &AppState, id: &str) -> Result<(), ApiError> {
     delete,
     path = "/kiosk/check-ins/{id}",
     tag = "kiosk",
-    params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, description = "Bearer <token>")),
+    params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, pattern = "^Bearer [!-~]+$", description = "Bearer <token>")),
     responses(
         (status = 204, description = "Ended (also when it had already ended, or the token is not this check-in's)"),
         (status = 401, description = "No `Authorization: Bearer` token", body = ingang_api::ErrorBody)

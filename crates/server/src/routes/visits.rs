@@ -723,12 +723,14 @@ pub(crate) fn return_target(input: &str, headers: &HeaderMap, public_url: &str) 
     tag = "visits",
     params(
         ("id" = String, Path, description = "Visit id"),
-        ("Idempotency-Key" = String, Header, description = "Client-chosen key; a retry with the same key returns the same payment")
+        ("Idempotency-Key" = String, Header, min_length = 1, max_length = 100, pattern = "^[!-~]+$", description = "Client-chosen key; a retry with the same key returns the same payment")
     ),
     request_body = NewPayment,
     responses(
         (status = 201, description = "Created (card: go to `redirectUrl`; Swish: `swish`; invoice: `INVOICED`)", body = Payment),
         (status = 200, description = "The same key again: the payment as it stands", body = Payment),
+        (status = 400, description = "`idempotency_key_required`, or `bad_request` (a `returnUrl` not in the app)", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody),
         (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
         (status = 409, description = "`already_paid`, `nothing_to_pay` or `not_checked_in`", body = ingang_api::ErrorBody),
         (status = 503, description = "`payments_unavailable`: no payment provider configured", body = ingang_api::ErrorBody)
