@@ -185,7 +185,8 @@ async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(
     responses(
         (status = 200, description = "Order started; the login cookie is set", body = LoginStarted),
         (status = 429, description = "`rate_limited`: too many starts from this address or in all; see `Retry-After`", body = ingang_api::ErrorBody),
-        (status = 503, description = "BankID is not available", body = ingang_api::ErrorBody)
+        (status = 503, description = "BankID is not available", body = ingang_api::ErrorBody),
+        (status = 400, description = "`bad_request`: the body is not what this operation takes", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn start_login(

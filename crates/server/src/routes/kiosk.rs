@@ -185,7 +185,8 @@ async fn row(state: &AppState, id: String) -> Result<Option<Row>, ApiError> {
     params(("id" = String, Path, description = "Kiosk check-in id"), ("Authorization" = String, Header, pattern = "^Bearer [!-~]+$", description = "Bearer <token>")),
     responses(
         (status = 200, description = "Pending (with the QR content), failed (hint code) or identified (visits)", body = KioskCheckIn),
-        (status = 401, description = "Unknown, expired, or another token", body = ingang_api::ErrorBody)
+        (status = 401, description = "Unknown, expired, or another token", body = ingang_api::ErrorBody),
+        (status = 503, description = "BankID is not available", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn status(

@@ -368,7 +368,8 @@ pub async fn list_visits(State(state): State<AppState>, actor: Actor) -> Result<
     params(("id" = String, Path, description = "Visit id")),
     responses(
         (status = 200, description = "The visit", body = Visit),
-        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody)
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn get_visit(
@@ -394,7 +395,8 @@ fn conflict(code: &str, message: &str) -> ApiError {
     responses(
         (status = 200, description = "Cancelled", body = Visit),
         (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
-        (status = 409, description = "`too_late` (started) or `checked_in`", body = ingang_api::ErrorBody)
+        (status = 409, description = "`too_late` (started) or `checked_in`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn cancel_visit(
@@ -446,7 +448,8 @@ pub async fn cancel_visit(
     params(("id" = String, Path, description = "Visit id")),
     responses(
         (status = 200, description = "Free slots (empty when the visit cannot be moved)", body = SlotList),
-        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody)
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn list_slots(
@@ -493,7 +496,9 @@ pub async fn list_slots(
     responses(
         (status = 200, description = "Moved", body = Visit),
         (status = 404, description = "No such visit or slot", body = ingang_api::ErrorBody),
-        (status = 409, description = "`slot_taken`, or `not_reschedulable`", body = ingang_api::ErrorBody)
+        (status = 409, description = "`slot_taken`, or `not_reschedulable`", body = ingang_api::ErrorBody),
+        (status = 400, description = "`bad_request`: the body is not what this operation takes", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn reschedule_visit(
@@ -610,7 +615,8 @@ pub fn fee_of(conn: &Connection, r: &Row, now: i64) -> rusqlite::Result<Fee> {
     params(("id" = String, Path, description = "Visit id")),
     responses(
         (status = 200, description = "The fee with its breakdown", body = Fee),
-        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody)
+        (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn visit_fee(
@@ -651,7 +657,8 @@ pub async fn visit_fee(
     responses(
         (status = 200, description = "Checked in (`amountDue` says what to pay)", body = Visit),
         (status = 404, description = "No such visit for this user", body = ingang_api::ErrorBody),
-        (status = 409, description = "`check_in_not_open`, `check_in_closed`, `cancelled` or `no_check_in`", body = ingang_api::ErrorBody)
+        (status = 409, description = "`check_in_not_open`, `check_in_closed`, `cancelled` or `no_check_in`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn check_in(
@@ -869,7 +876,8 @@ async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(Pa
     params(("id" = String, Path, description = "Payment id")),
     responses(
         (status = 200, description = "The payment", body = Payment),
-        (status = 404, description = "No such payment for this user", body = ingang_api::ErrorBody)
+        (status = 404, description = "No such payment for this user", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn get_payment(
@@ -889,7 +897,8 @@ pub async fn get_payment(
     params(("id" = String, Path, description = "Payment id")),
     responses(
         (status = 200, description = "The payment as it stands", body = Payment),
-        (status = 404, description = "No such payment for this user", body = ingang_api::ErrorBody)
+        (status = 404, description = "No such payment for this user", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn cancel_payment(
@@ -916,7 +925,8 @@ pub async fn cancel_payment(
     params(("id" = String, Path, description = "Payment id")),
     responses(
         (status = 200, description = "The receipt", body = Receipt),
-        (status = 404, description = "No such payment for this user, or not paid", body = ingang_api::ErrorBody)
+        (status = 404, description = "No such payment for this user, or not paid", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in (nor a kiosk check-in's token)", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn receipt(
