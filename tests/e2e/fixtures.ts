@@ -69,7 +69,10 @@ export async function killServer(server: Server) {
 
 export { DIST };
 
-export const test = base.extend<{ consoleErrors: string[] }, { server: Server }>({
+/** A test that provokes errors in the page on purpose says so with this annotation. */
+export const PAGE_ERRORS_EXPECTED = { type: 'page-errors-expected' };
+
+export const test = base.extend<{ consoleErrors: string[]; pageErrors: string[] }, { server: Server }>({
   server: [
     async ({}, use) => {
       const { server, dir } = await startServer();
@@ -87,6 +90,28 @@ export const test = base.extend<{ consoleErrors: string[] }, { server: Server }>
     page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
     await use(errors);
   },
+  // Every test fails on an uncaught error or a Rust panic in any page of its context: a panic
+  // in wasm can leave the app's state broken even when the screen looks right.
+  pageErrors: [
+    async ({ context }, use, testInfo) => {
+      const errors: string[] = [];
+      const watch = (p: Page) => {
+        p.on('pageerror', (err) => errors.push(`${p.url()}: uncaught ${err.message}`));
+        p.on('console', (msg) => {
+          if (msg.type() === 'error' && /panicked at|RuntimeError|already borrowed|disposed/.test(msg.text())) {
+            errors.push(`${p.url()}: ${msg.text()}`);
+          }
+        });
+      };
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await use(errors);
+      if (!testInfo.annotations.some((a) => a.type === PAGE_ERRORS_EXPECTED.type)) {
+        expect(errors, 'uncaught errors or panics in the page').toEqual([]);
+      }
+    },
+    { auto: true },
+  ],
 });
 
 export { expect };

@@ -17,8 +17,8 @@ const TARGETS: &[(&str, &str, &[&str])] = &[
         "crates/questionnaire/tests/fuzz-regressions/questionnaire",
         &["crates/server/forms", "tests/fixtures/conformance"],
     ),
-    ("response", "crates/questionnaire/tests/fuzz-regressions/response", &[]),
-    ("picture", "crates/server/tests/fuzz-regressions/picture", &[]),
+    ("response", "crates/questionnaire/tests/fuzz-regressions/response", &["tests/fixtures/conformance"]),
+    ("picture", "crates/server/tests/fuzz-regressions/picture", &["public/icons"]),
 ];
 
 pub fn run_all(seconds: u64) -> Result<()> {
