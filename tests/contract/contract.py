@@ -65,6 +65,7 @@ command = [
     "--hypothesis-max-examples", examples,
     "--hypothesis-seed", "1",
     "--hypothesis-derandomize",
+    "--hypothesis-database", "none",
     "--workers", "1",
     # the event stream never ends; logout would end the session under test; a picture's body
     # is an image, which schemathesis cannot generate (the server's own tests cover it)
