@@ -1,7 +1,7 @@
 // Sign-in with the simulated BankID: the test drives the user's BankID app through the server's
 // /test-bankid page in a second tab.
 import type { BrowserContext, Page } from '@playwright/test';
-import { test, expect, expectNoAxeViolations } from './fixtures';
+import { test, expect, expectNoAxeViolations, startServer, stopServer } from './fixtures';
 
 const draftCount = (page: Page) =>
   page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.')).length);
@@ -115,4 +115,27 @@ test('a reload continues the same order', async ({ page, context }) => {
   await expect(bankid.locator('section.order')).toHaveCount(before + 1);
   await bankid.locator('section.order').last().getByRole('button', { name: 'Identifiera' }).click();
   await expect(page).toHaveURL(/\/$/);
+});
+
+test('too many logins started from one address: the server answers 429 and the app says so in Swedish', async ({ browser }) => {
+  const { server, dir } = await startServer(undefined, ['--starts-per-minute', '1']);
+  const context = await browser.newContext({ baseURL: server.url });
+  const page = await context.newPage();
+  try {
+    await page.goto('/logga-in');
+    await startQr(page);
+    await page.getByRole('button', { name: 'Avbryt' }).click();
+    await page.getByRole('button', { name: 'BankID på annan enhet' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Just nu görs för många inloggningar. Vänta en minut och försök igen.');
+    await expectNoAxeViolations(page, 'too many logins');
+    const res = await page.request.post('/api/v1/auth/bankid', {
+      headers: { 'X-Ingang-Csrf': '1', Origin: server.url },
+      data: { sameDevice: false },
+    });
+    expect(res.status()).toBe(429);
+    expect(Number(res.headers()['retry-after'])).toBeGreaterThan(0);
+  } finally {
+    await context.close();
+    await stopServer(server, dir);
+  }
 });
