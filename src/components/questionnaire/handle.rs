@@ -75,6 +75,11 @@ impl FormHandle {
         self.form.with_value(f)
     }
 
+    /// [`Self::with`], or `None` once the form is gone (for timers and page events).
+    pub fn try_with<R>(&self, f: impl FnOnce(&Form) -> R) -> Option<R> {
+        self.form.try_with_value(f)
+    }
+
     /// The signals of a node, created on first use.
     pub fn sig(&self, id: NodeId) -> NodeSignals {
         if let Some(s) = self.signals.with_value(|m| m.get(&id).cloned()) {

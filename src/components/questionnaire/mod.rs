@@ -250,16 +250,17 @@ pub fn QuestionnaireRunner(
         if let Some(t) = pending.try_update_value(|p| p.take()).flatten() {
             t.clear();
         }
-        if let Some(k) = key.get_value() {
-            let h = handle.get_untracked();
-            if h.revision.get_untracked() > 0 {
-                k.save(&h.with(|f| f.response()));
-            }
+        // also called by a timer and by page events, which may come after this form is gone
+        if let (Some(Some(k)), Some(h)) = (key.try_get_value(), handle.try_get_untracked())
+            && h.revision.try_get_untracked().is_some_and(|r| r > 0)
+            && let Some(response) = h.try_with(|f| f.response())
+        {
+            k.save(&response);
         }
     };
     Effect::new(move |_| {
         let h = handle.get();
-        if h.revision.get() == 0 || key.with_value(Option::is_none) {
+        if h.revision.get() == 0 || key.try_with_value(Option::is_none).unwrap_or(true) {
             return;
         }
         if let Some(t) = pending.try_update_value(|p| p.take()).flatten() {
@@ -278,6 +279,9 @@ pub fn QuestionnaireRunner(
     on_cleanup(move || {
         hide.remove();
         vis.remove();
+        if let Some(t) = pending.try_update_value(|p| p.take()).flatten() {
+            t.clear();
+        }
     });
 
     let q = StoredValue::new(questionnaire);

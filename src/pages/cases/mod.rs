@@ -399,12 +399,19 @@ fn ContinueForm(case_id: String, drafts: Option<Drafts>, initial: String, on_don
             let result = api.continue_case(&id, &message, &key).await;
             if result.is_ok() {
                 crate::storage::remove(&key_name);
-                if let Some(d) = drafts.get_value() {
+                if let Some(d) = drafts.try_get_value().flatten() {
                     d.clear();
                 }
-                on_done.run(());
             }
             result
+        }
+    });
+    // Only once the action has settled: `on_done` re-reads the case, which ends this form (and
+    // the action's own signals); called from inside the action it left the action writing to
+    // disposed signals, a panic.
+    Effect::new(move |_| {
+        if matches!(send.value().get(), Some(Ok(_))) {
+            on_done.run(());
         }
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {

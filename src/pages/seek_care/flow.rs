@@ -59,25 +59,26 @@ pub struct Flow {
 }
 
 impl Flow {
+    // (`try_`: an answer may arrive, or a timer fire, after the step is gone, e.g. at logout)
     pub fn patient(&self) -> Option<Person> {
-        self.patient.get_value()
+        self.patient.try_get_value().flatten()
     }
 
     pub fn units(&self) -> Vec<Unit> {
-        self.units.get_value()
+        self.units.try_get_value().unwrap_or_default()
     }
 
     /// Changes the choices and saves them (encrypted) at once.
     pub fn update(&self, f: impl FnOnce(&mut Choices)) {
-        self.choices.update(f);
-        if let Some(store) = self.store.get_value() {
-            store.save_json(&self.choices.get_untracked());
+        self.choices.try_update(f);
+        if let (Some(Some(store)), Some(choices)) = (self.store.try_get_value(), self.choices.try_get_untracked()) {
+            store.save_json(&choices);
         }
     }
 
     /// The questionnaire's draft for this person and form.
     fn answers(&self, questionnaire_id: &str) -> Option<Drafts> {
-        let (key, person) = (self.key.get_value()?, self.patient()?);
+        let (key, person) = (self.key.try_get_value().flatten()?, self.patient()?);
         Some(Drafts::Sealed(key, format!("{}/{questionnaire_id}", person.id)))
     }
 
@@ -87,7 +88,7 @@ impl Flow {
         if let Some(d) = c.questionnaire_id.as_deref().and_then(|q| self.answers(q)) {
             d.clear();
         }
-        if let Some(store) = self.store.get_value() {
+        if let Some(Some(store)) = self.store.try_get_value() {
             store.clear();
         }
         crate::storage::remove(RULES_KEY);

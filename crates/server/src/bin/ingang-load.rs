@@ -302,11 +302,37 @@ async fn report(name: &str, range: std::ops::Range<usize>, took: Duration, seen:
     lost == 0 && doubled == 0
 }
 
-/// Fan-out: a change to the unit's queue (as when staff pick a case) is an event for every
-/// resident with a case there, all 2,000 at once. Per round: time from the change until each
+/// Fan-out: a change to the unit's queue (as when staff pick a case) is one row for the unit,
+/// and news (a new place) for every resident waiting there, all 2,000 at once. Per round: time from the change until each
 /// stream has its event, and until the last one has.
 async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -> bool {
     let n = seen.cases.len();
+    // the residents' cases wait in the unit's queue, and their streams have heard so (one
+    // `case` row each): from then on a change to the queue is news for every one of them
+    let ready = state
+        .db
+        .call(|conn| {
+            conn.execute("UPDATE cases SET status = 'waiting', picked_at = NULL WHERE unit_id = 'hc-gibraltar'", [])?;
+            conn.execute(
+                "INSERT INTO events (recipient, kind, data, created_at)
+                 SELECT owner, 'case', json_object('caseId', id, 'unitId', unit_id, 'status', 'waiting'), 0
+                 FROM cases WHERE unit_id = 'hc-gibraltar'",
+                [],
+            )
+        })
+        .await;
+    if ready.is_err() {
+        return false;
+    }
+    state.wake_streams();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let heard = |i: usize| !seen.cases[i].lock().unwrap_or_else(|e| e.into_inner()).is_empty();
+    while (0..n).any(|i| !heard(i)) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    for case in &seen.cases {
+        case.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
     let mut latencies = Vec::new();
     let mut last = Vec::new();
     let mut missing = 0;
