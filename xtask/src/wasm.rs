@@ -136,6 +136,8 @@ fn optimise(modules: &[PathBuf]) -> Result<()> {
                     let Some(module) = queue.lock().expect("queue").pop() else { break };
                     let status = Command::new("wasm-opt")
                         .arg("-Oz")
+                        // INGANG_WASM_NAMES=1 keeps function names, for readable panic stacks
+                        .args(std::env::var_os("INGANG_WASM_NAMES").map(|_| "-g"))
                         .args(WASM_OPT_FEATURES)
                         .arg(&module)
                         .arg("-o")

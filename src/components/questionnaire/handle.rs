@@ -144,13 +144,16 @@ impl FormHandle {
     /// Marks an item as left by the user: its errors show from now on, if the user changed it.
     /// Moving through a field without typing never raises "Du behöver svara på frågan" (and never
     /// shifts the layout under the pointer); that waits for "Nästa"/submit.
+    ///
+    /// Called on blur, which the browser also fires when a focused field is removed with its
+    /// form (an inactivity logout, a step left): then the form is gone and nothing happens.
     pub fn touch(&self, item: NodeId) {
-        if !self.dirty.with_value(|d| d.contains(&item)) {
+        if !self.dirty.try_with_value(|d| d.contains(&item)).unwrap_or(false) {
             return;
         }
-        let t = self.sig(item).touched;
-        if !t.get_untracked() {
-            t.set(true);
+        let Some(Some(s)) = self.signals.try_with_value(|m| m.get(&item).cloned()) else { return };
+        if s.touched.try_get_untracked() == Some(false) {
+            s.touched.set(true);
         }
     }
 }

@@ -131,6 +131,14 @@ fn CaseItem(case: Case) -> impl IntoView {
     }
 }
 
+/// What the case screen shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Screen {
+    Case,
+    NotFound,
+    Error,
+}
+
 #[component]
 pub fn CasePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -166,19 +174,27 @@ pub fn CasePage() -> impl IntoView {
                         let id = id_for.clone();
                         async move { api.case(&id).await }
                     });
+                    // Which screen: decided by the answers, but changed only when the kind of answer
+                    // does. Later answers update the case screen in place (a Suspend awaiting the
+                    // resource would build a new screen on every answer, and the old one's pending
+                    // updates then read signals already gone: a panic).
+                    let screen = Memo::new(move |prev: Option<&Option<Screen>>| match case.get() {
+                        None => prev.copied().flatten(),
+                        Some(Ok(_)) => Some(Screen::Case),
+                        Some(Err(ApiError::Status { status: 404, .. })) => Some(Screen::NotFound),
+                        Some(Err(_)) => prev.copied().flatten().filter(|s| *s == Screen::Case).or(Some(Screen::Error)),
+                    });
                     view! {
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
-                            {move || Suspend::new(async move {
-                                // the first answer decides the screen; later answers update it in place
-                                match case.await {
-                                    Ok(_) => view! { <CaseView case live /> }.into_any(),
-                                    Err(ApiError::Status { status: 404, .. }) => {
-                                        view! { <p class="notice" role="alert">{t!(i18n.case_not_found)}</p> }.into_any()
-                                    }
-                                    Err(_) => view! { <p class="error-text" role="alert">{t!(i18n.cases_error)}</p> }.into_any(),
-                                }
-                            })}
-                        </Suspense>
+                        {move || match screen.get() {
+                            None => view! { <p role="status">{t!(i18n.loading)}</p> }.into_any(),
+                            Some(Screen::Case) => view! { <CaseView case live /> }.into_any(),
+                            Some(Screen::NotFound) => {
+                                view! { <p class="notice" role="alert">{t!(i18n.case_not_found)}</p> }.into_any()
+                            }
+                            Some(Screen::Error) => {
+                                view! { <p class="error-text" role="alert">{t!(i18n.cases_error)}</p> }.into_any()
+                            }
+                        }}
                     }
                 }}
             </Protected>

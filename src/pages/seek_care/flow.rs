@@ -155,7 +155,8 @@ fn FlowStep(step: Step, children: ChildrenFn) -> impl IntoView {
                     key: StoredValue::new_local(key),
                 };
                 provide_context(flow);
-                children.with_value(|c| c()).into_any()
+                // (`try_`: the answer may come after the step is gone, e.g. at logout)
+                children.try_with_value(|c| c().into_any()).unwrap_or_else(|| ().into_any())
             })}
         </Suspense>
     }
