@@ -64,7 +64,7 @@ command = [
     "--checks", "all",
     "--hypothesis-max-examples", examples,
     "--hypothesis-seed", "1",
-    # derandomised: the same requests every run, and no example database is written
+    # derandomised: the same requests every run
     "--hypothesis-derandomize",
     "--workers", "1",
     # the event stream never ends; logout would end the session under test; a picture's body
