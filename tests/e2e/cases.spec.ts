@@ -333,6 +333,17 @@ test('"Öppet nu" is Stockholm time on any device, across daylight saving', asyn
 });
 
 /** Care staff (a doctor, at a desktop) sign in to the console and pick a case. */
+/** Sends a cold request for the signed-in user through the API (as the app does); its id. */
+async function sendColdForMyself(page: Page, origin: string, key: string): Promise<string> {
+  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
+  const created = await page.request.post('/api/v1/cases', {
+    headers: { 'X-Ingang-Csrf': '1', Origin: origin, 'Idempotency-Key': key },
+    data: { personId: me, unitId: 'hc-gibraltar', questionnaireId: 'forkylning', description: 'Hosta.', rulesAccepted: true, response: coldResponse('nej') },
+  });
+  expect(created.status()).toBe(201);
+  return (await created.json()).id;
+}
+
 async function staffPick(browser: Browser, baseURL: string, id: string) {
   const { staff, staffContext } = await staffSignIn(browser, baseURL, 'omar');
   await pickCase(staff, id);
@@ -347,13 +358,7 @@ test('the queue screen reconnects after a server restart and misses nothing', as
   const page = await context.newPage();
   try {
     await loginAndGo(page, ANNA, '/arenden');
-    const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
-    const created = await page.request.post('/api/v1/cases', {
-      headers: { 'X-Ingang-Csrf': '1', Origin: server.url, 'Idempotency-Key': 'restart-1' },
-      data: { personId: me, unitId: 'hc-gibraltar', questionnaireId: 'forkylning', description: 'Hosta.', rulesAccepted: true, response: coldResponse('nej') },
-    });
-    expect(created.status()).toBe(201);
-    const id = (await created.json()).id;
+    const id = await sendColdForMyself(page, server.url, 'restart-1');
     await page.goto(`/arenden/${id}`);
     await expect(page.getByTestId('queue-position')).toHaveText(/^Du är nummer 1 i kön\./);
 
@@ -378,12 +383,7 @@ test('a patient with as many open requests as allowed is told so in Swedish; the
   const page = await context.newPage();
   try {
     await loginAndGo(page, ERIK, '/arenden');
-    const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
-    const created = await page.request.post('/api/v1/cases', {
-      headers: { 'X-Ingang-Csrf': '1', Origin: server.url, 'Idempotency-Key': 'limit-1' },
-      data: { personId: me, unitId: 'hc-gibraltar', questionnaireId: 'forkylning', description: 'Hosta.', rulesAccepted: true, response: coldResponse('nej') },
-    });
-    expect(created.status()).toBe(201);
+    await sendColdForMyself(page, server.url, 'limit-1');
     await startCare(page, { category: /Förkylning/, description: 'Feber nu också.' });
     await answerCold(page);
     await page.getByRole('button', { name: 'Skicka' }).click();

@@ -141,6 +141,10 @@ fn too_many(wait: Duration) -> Response {
 mod tests {
     use super::*;
 
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("a test address")
+    }
+
     fn req(peer: &str, forwarded: Option<&str>) -> Request {
         let mut r = Request::new(axum::body::Body::empty());
         r.extensions_mut().insert(ConnectInfo(peer.parse::<SocketAddr>().expect("address")));
@@ -152,22 +156,22 @@ mod tests {
 
     #[test]
     fn clients_are_keyed_by_address_and_ipv6_by_its_64() {
-        assert_eq!(client_key(&req("10.0.0.7:5000", None), false), "10.0.0.7".parse::<IpAddr>().unwrap());
+        assert_eq!(client_key(&req("10.0.0.7:5000", None), false), ip("10.0.0.7"));
         let a = client_key(&req("[2001:db8:1:2:aaaa::1]:5000", None), false);
         let b = client_key(&req("[2001:db8:1:2:bbbb::9]:6000", None), false);
         assert_eq!(a, b);
-        assert_eq!(a, "2001:db8:1:2::".parse::<IpAddr>().unwrap());
-        assert_eq!(client_key(&req("[::ffff:10.0.0.7]:1", None), false), "10.0.0.7".parse::<IpAddr>().unwrap());
+        assert_eq!(a, ip("2001:db8:1:2::"));
+        assert_eq!(client_key(&req("[::ffff:10.0.0.7]:1", None), false), ip("10.0.0.7"));
         // X-Forwarded-For only when the proxy is trusted, and its last entry (what it saw)
         let proxied = req("127.0.0.1:1", Some("6.6.6.6, 198.51.100.4"));
-        assert_eq!(client_key(&proxied, false), "127.0.0.1".parse::<IpAddr>().unwrap());
-        assert_eq!(client_key(&proxied, true), "198.51.100.4".parse::<IpAddr>().unwrap());
+        assert_eq!(client_key(&proxied, false), ip("127.0.0.1"));
+        assert_eq!(client_key(&proxied, true), ip("198.51.100.4"));
     }
 
     #[test]
     fn a_client_over_its_rate_waits_and_others_do_not() {
         let limit = Limit::new(Rates { per_client_per_minute: 3, server_per_second: 100 });
-        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        let (a, b) = (ip("10.0.0.1"), ip("10.0.0.2"));
         for _ in 0..3 {
             assert!(limit.check(a).is_ok());
         }

@@ -251,7 +251,6 @@ async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_ou
 
 /// Reads the event stream until `needle` appears (or 5 s pass).
 async fn stream_until(app: &Router, cookie: &str, last_event_id: Option<&str>, needle: &str) -> String {
-    use futures_util::StreamExt;
     let mut req = Request::get("/api/v1/events").header("cookie", cookie);
     if let Some(id) = last_event_id {
         req = req.header("last-event-id", id);
@@ -259,7 +258,12 @@ async fn stream_until(app: &Router, cookie: &str, last_event_id: Option<&str>, n
     let res = send(app, req.body(Body::empty()).unwrap()).await;
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
-    let mut body = res.into_body().into_data_stream();
+    read_until(&mut res.into_body().into_data_stream(), needle).await
+}
+
+/// What a stream sends until `needle` appears (or 5 s pass).
+async fn read_until(body: &mut axum::body::BodyDataStream, needle: &str) -> String {
+    use futures_util::StreamExt;
     let mut seen = String::new();
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
     while !seen.contains(needle) {
@@ -793,11 +797,7 @@ async fn parallel_continues_with_one_key_all_get_the_continued_case() {
 /// and the unit), and an open stream still learns its new place from the unit's row.
 #[tokio::test]
 async fn a_queue_change_costs_the_same_however_long_the_queue() {
-    let (app, state) = demo_app().await;
-    let anna = login(&app, &state, "198001139297").await;
-    let noah = person_id(&app, &anna, "Noah").await;
-    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("q1"), Some(new_case(&noah, throat()))).await;
-    let noahs = case["id"].as_str().unwrap().to_owned();
+    let (app, state, anna, noahs) = noahs_case("q1").await;
     // 300 others wait at the same unit, ahead of Noah (most urgent)
     let from = noahs.clone();
     state
@@ -815,13 +815,7 @@ async fn a_queue_change_costs_the_same_however_long_the_queue() {
         })
         .await
         .unwrap();
-    let mut body = {
-        use futures_util::StreamExt;
-        let res = send(&app, Request::get("/api/v1/events").header("cookie", &anna).body(Body::empty()).unwrap()).await;
-        let mut body = res.into_body().into_data_stream();
-        body.next().await.unwrap().unwrap(); // the opening
-        body
-    };
+    let mut body = open_stream(&app, &anna).await;
     let count = |state: ingang_server::AppState| async move {
         state.db.call(|c| c.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))).await.unwrap()
     };
@@ -832,15 +826,7 @@ async fn a_queue_change_costs_the_same_however_long_the_queue() {
     assert_eq!(status, 201);
     assert_eq!(count(state.clone()).await - before, 2, "Sara's own row and the unit's");
     // Noah is now behind 300 and Sara's urgent case
-    let mut seen = String::new();
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
-    while !seen.contains("\"position\":302") {
-        use futures_util::StreamExt;
-        match tokio::time::timeout_at(deadline, body.next()).await {
-            Ok(Some(Ok(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
-            _ => break,
-        }
-    }
+    let seen = read_until(&mut body, "\"position\":302").await;
     assert!(seen.contains(&noahs) && seen.contains("\"position\":302"), "{seen}");
     assert!(!seen.contains("many-"), "nobody else's cases: {seen}");
 }
