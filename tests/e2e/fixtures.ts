@@ -370,3 +370,11 @@ export async function goOffline(page: Page) {
   await page.waitForFunction(async () => !!(await navigator.serviceWorker.ready).active);
   await page.context().setOffline(true);
 }
+
+/** 08:00 in Stockholm tomorrow, in Unix seconds (summer or winter time). */
+export function stockholmMorningTomorrow() {
+  const day = new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/Stockholm' });
+  const noon = new Date(`${day}T12:00:00Z`);
+  const offset = Number(noon.toLocaleString('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', hour12: false })) - 12;
+  return Date.parse(`${day}T08:00:00Z`) / 1000 - offset * 3600;
+}

@@ -1,7 +1,7 @@
 // The waiting-room kiosk (/kiosk): personnummer checked as typed, BankID by QR on the patient's
 // phone, check-in and payment, then a reset that leaves nothing on the tablet; and the reset
 // after a minute without activity.
-import { test, expect, expectNoAxeViolations, identifyOnTestPage } from './fixtures';
+import { test, expect, expectNoAxeViolations, identifyOnTestPage, stockholmMorningTomorrow } from './fixtures';
 import type { Page } from '@playwright/test';
 
 const ERIK = '197905041237';
@@ -18,8 +18,14 @@ async function traces(page: Page) {
   return { ...inPage, cookies };
 }
 
+test.afterEach(async ({ request, server }) => {
+  await request.put(`${server.url}/test/clock`, { data: { at: null } });
+});
+
 test('check in on the tablet with BankID on the phone, pay by invoice, and leave nothing behind', async ({ page, server, consoleErrors }) => {
   await page.request.put(`${server.url}/test/high-cost`, { data: { personalNumber: ERIK, paidBefore: 0 } });
+  // a morning (Stockholm time): a visit in 10 minutes is today's whenever the test runs
+  expect((await page.request.put(`${server.url}/test/clock`, { data: { at: stockholmMorningTomorrow() } })).ok()).toBeTruthy();
   const res = await page.request.post(`${server.url}/test/visits`, {
     data: { personalNumber: ERIK, unitId: 'hc-gibraltar', startsInMinutes: 10, title: 'Provtagning' },
   });

@@ -3,7 +3,7 @@
 // succeeding and failing, a double tap and a lost answer creating one payment, receipts,
 // cancel and reschedule, the reminder SMS, and the staff console's arrivals.
 import { readFileSync } from 'node:fs';
-import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer, staffSignIn, type Server } from './fixtures';
+import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer, staffSignIn, type Server, stockholmMorningTomorrow } from './fixtures';
 import type { APIRequestContext, Page } from '@playwright/test';
 
 const ANNA = '198001139297';
@@ -22,14 +22,6 @@ async function setClock(request: APIRequestContext, base: string, at: number | n
   const res = await request.put(`${base}/test/clock`, { data: { at } });
   expect(res.ok()).toBeTruthy();
   return (await res.json()) as { now: number; remindersSent: number };
-}
-
-/** 08:00 in Stockholm tomorrow, in Unix seconds (summer or winter time). */
-function stockholmMorningTomorrow() {
-  const day = new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/Stockholm' });
-  const noon = new Date(`${day}T12:00:00Z`);
-  const offset = Number(noon.toLocaleString('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', hour12: false })) - 12;
-  return Date.parse(`${day}T08:00:00Z`) / 1000 - offset * 3600;
 }
 
 async function highCost(request: APIRequestContext, base: string, pnr: string, paidBefore: number, frikortUntil?: number) {
