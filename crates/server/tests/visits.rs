@@ -428,6 +428,10 @@ async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
     )
     .await;
     assert_eq!((s, e["code"].as_str()), (400, Some("invalid_personal_number")));
+    // a morning (Stockholm time): a visit in 10 minutes is today's whenever the test runs
+    let now = state.clock.now();
+    let tomorrow = (now + ingang_api::visits::stockholm_offset(now)).div_euclid(86_400) + 1;
+    state.clock.set(Some(ingang_api::visits::stockholm_to_unix(tomorrow, 8 * 60)));
     let id = book(&app, ERIK, 10).await;
     let start = || json!({"unitId": "hc-gibraltar", "personalNumber": "197905041237"});
     let sim = state.bankid_sim.clone().unwrap();
