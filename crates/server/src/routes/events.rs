@@ -385,7 +385,11 @@ pub async fn events(
                 return None;
             }
             let check = Duration::from_secs(30).min(until(w.deadline));
+            // biased, own rows first: a change writes the owner's row before the unit's, and the
+            // dispatcher hands them out in that order; taking the unit's row first would move
+            // `last` past the owner's row, and its status change would be lost
             let wake = tokio::select! {
+                biased;
                 news = w.live.recv() => Wake::News(news),
                 queue = w.queues.recv() => Wake::Queue(queue),
                 gone = w.ended.recv() => Wake::Ended(gone),
