@@ -148,15 +148,18 @@ pub fn random_uuid() -> String {
     web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
 }
 
-/// A moment shown in the unit's time zone and the user's language through `Intl` (no date crate
-/// in the wasm): `full` gives weekday and date with the time, otherwise the time only.
+/// A moment shown in the unit's time zone (empty: the device's) and the user's language through
+/// `Intl` (no date crate in the wasm): `full` gives weekday and date with the time, otherwise the
+/// time only.
 pub fn moment_text(seconds: i64, time_zone: &str, locale: &str, full: bool) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
     let options = js_sys::Object::new();
     let set = |k: &str, v: &str| {
         let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
     };
-    set("timeZone", time_zone);
+    if !time_zone.is_empty() {
+        set("timeZone", time_zone);
+    }
     if full {
         set("dateStyle", "full");
     }
@@ -168,6 +171,18 @@ pub fn moment_text(seconds: i64, time_zone: &str, locale: &str, full: bool) -> S
         .and_then(|f| f.call2(&date, &JsValue::from_str(locale), &options).ok())
         .and_then(|v| v.as_string());
     text.unwrap_or_else(|| date.to_locale_string(locale, &JsValue::UNDEFINED).into())
+}
+
+/// The calendar day of a moment in the device's time zone (`2026-12-04`), to tell today from
+/// tomorrow.
+pub fn day_of(seconds: i64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
+    date.to_locale_date_string("en-CA", &JsValue::UNDEFINED).into()
+}
+
+/// Unix seconds now, from the device's clock.
+pub fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
 }
 
 /// Whether the device's main pointer is a finger (a phone or tablet): Swish opens on this device.

@@ -1,7 +1,7 @@
 //! The inbox's unread count, shared by the tab bar and the inbox screens. Asked from the server
-//! (`GET /inbox/unread`) when the user or the route changes, every minute, and at once after
-//! the user reads or answers a message ([`InboxBadge::changed`]), so another device's reading
-//! shows here too.
+//! (`GET /inbox/unread`) when the user or the route changes, when the event stream says a
+//! message has arrived ([`InboxEvents`]), every minute, and at once after the user reads or
+//! answers a message ([`InboxBadge::changed`]), so another device's reading shows here too.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -52,4 +52,14 @@ pub fn provide_inbox_badge(api: Api) -> InboxBadge {
 
 pub fn use_inbox_badge() -> Option<InboxBadge> {
     use_context::<InboxBadge>()
+}
+
+/// While signed in: the event stream that tells the badge of a new message at once. Rendered
+/// by the shell only with a session, so logging out closes the stream.
+#[leptos::component]
+pub fn InboxEvents() -> impl leptos::IntoView {
+    let api = crate::api::use_api();
+    if let Some(badge) = use_inbox_badge() {
+        crate::events::use_inbox_events(api, move || badge.changed());
+    }
 }

@@ -41,11 +41,59 @@ pub fn LanguageSwitch() -> impl IntoView {
     }
 }
 
+/// The settings (a gear) in the header; on wide screens the side navigation has them.
+#[component]
+fn SettingsLink() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <A href="/installningar" attr:class="header__button header__settings">
+            <Icon name=IconName::Settings />
+            <span class="visually-hidden">{t!(i18n.nav_settings)}</span>
+        </A>
+    }
+}
+
+/// Who is signed in, and "Logga ut", in the header on every screen: on a shared phone or a
+/// waiting-room tablet the user sees at once whose data is open and how to close it.
+#[component]
+fn HeaderAccount() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = crate::auth::use_auth();
+    let api = crate::api::use_api();
+    // out first (nothing may ask the server in this session's name after it), then the start
+    // page loaded afresh: nothing of the user stays in the page's memory on a shared device
+    let logout = move |_| {
+        leptos::task::spawn_local(async move {
+            auth.logout(api).await;
+            crate::browser::go_to("/");
+        })
+    };
+    move || {
+        auth.session().map(|s| {
+            let name = s.user.name.clone();
+            let label = name.clone();
+            view! {
+                <div class="header__account" data-testid="header-account">
+                    <span class="header__user">{move || i18n.t().login_header_user.replace("{name}", &name)}</span>
+                    <SettingsLink />
+                    <button type="button" class="header__button header__logout"
+                        aria-label=move || i18n.t().login_header_logout_label.replace("{name}", &label)
+                        on:click=logout>
+                        {t!(i18n.login_header_logout)}
+                    </button>
+                </div>
+            }
+        })
+    }
+}
+
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let config = expect_context::<AppConfig>();
     crate::components::inbox_badge::provide_inbox_badge(crate::api::use_api());
+    let auth = crate::auth::use_auth();
+    let signed_in = Memo::new(move |_| auth.session().is_some());
     view! {
         <a class="skip-link" href="#main">{t!(i18n.skip_to_content)}</a>
         <header class="header">
@@ -56,13 +104,15 @@ pub fn Shell(children: Children) -> impl IntoView {
             <div class="header__actions">
                 <EmergencyNotice />
                 <LanguageSwitch />
-                <A href="/installningar" attr:class="header__button header__settings">
-                    <Icon name=IconName::Settings />
-                    <span class="visually-hidden">{t!(i18n.nav_settings)}</span>
-                </A>
+                // signed in, settings sit with the account (below)
+                <Show when=move || !signed_in.get()>
+                    <SettingsLink />
+                </Show>
             </div>
+            <HeaderAccount />
         </header>
         <ActingBar />
+        {move || signed_in.get().then(|| view! { <crate::components::inbox_badge::InboxEvents /> })}
         <SessionTimer />
         <div class="layout">
             <MainNav />

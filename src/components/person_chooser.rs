@@ -49,6 +49,11 @@ pub fn PersonChooser(
     /// Preselected person id (whom the user acts for now), when allowed.
     current: Option<String>,
     on_choose: Callback<Person>,
+    /// The choice takes effect as it is made, with no "Fortsätt" (a page that goes on below
+    /// the chooser, where a choice not yet confirmed would leave the screen acting for someone
+    /// else than the one checked).
+    #[prop(optional)]
+    immediate: bool,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let first_allowed = people.iter().find(|p| allowed(p, purpose)).map(|p| p.id.clone());
@@ -76,7 +81,15 @@ pub fn PersonChooser(
                 <input type="radio" name="person" id=input_id.clone() value=id.clone() disabled=!ok
                     aria-describedby=(!ok).then(|| why_id.clone())
                     prop:checked={let id = id.clone(); move || chosen.get().as_deref() == Some(id.as_str())}
-                    on:change={let id = id.clone(); move |_| chosen.set(Some(id.clone()))} />
+                    on:change={
+                        let (id, person) = (id.clone(), p.clone());
+                        move |_| {
+                            chosen.set(Some(id.clone()));
+                            if immediate {
+                                on_choose.run(person.clone());
+                            }
+                        }
+                    } />
                 <label for=input_id>
                     <span class="person__name">
                         {move || if is_me { i18n.t().whom_myself.replace("{name}", &person.name) } else { person.name.clone() }}
@@ -101,9 +114,11 @@ pub fn PersonChooser(
                 }}</legend>
                 {rows}
             </fieldset>
-            <p>
-                <button type="submit" class="button" disabled=move || chosen.get().is_none()>{t!(i18n.whom_continue)}</button>
-            </p>
+            {(!immediate).then(|| view! {
+                <p>
+                    <button type="submit" class="button" disabled=move || chosen.get().is_none()>{t!(i18n.whom_continue)}</button>
+                </p>
+            })}
         </form>
     }
 }

@@ -19,6 +19,7 @@ import {
   startServer,
   stopServer,
   PAGE_ERRORS_EXPECTED,
+  stockholmMorningTomorrow,
 } from './fixtures';
 
 const ANNA = '198001139297';
@@ -26,6 +27,16 @@ const ERIK = '197905041237';
 const SARA = '198509223452'; // has cases closed 3 and 5 days ago (demo data)
 
 test.describe.configure({ timeout: 60_000 });
+
+// a test that fixes the server's clock gives it back (each worker has its own server)
+test.afterEach(async ({ request, server }) => {
+  await request.put(`${server.url}/test/clock`, { data: { at: null } });
+});
+
+/** Fixes the server's clock (Unix seconds). */
+async function serverClock(page: Page, base: string, at: number) {
+  expect((await page.request.put(`${base}/test/clock`, { data: { at } })).ok()).toBeTruthy();
+}
 
 async function answerCold(page: Page, breathing = 'Nej') {
   await page.getByRole('radio', { name: breathing, exact: true }).check();
@@ -50,8 +61,11 @@ async function answerThroat(page: Page) {
 test('a guardian sends a request for a child once, even when the answer is lost, and waits in the queue', async ({
   page,
   browser,
+  server,
 }) => {
   test.setTimeout(150_000);
+  // 11:00 Stockholm: the unit is staffed, so the wait is in minutes
+  await serverClock(page, server.url, stockholmMorningTomorrow() + 3 * 3600);
   await page.context().grantPermissions(['notifications']);
   await loginAndGo(page, ANNA, '/sok-vard/ny');
   await expectNoAxeViolations(page, 'rules');
@@ -64,10 +78,10 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   await page.getByRole('radio', { name: /Noah/ }).check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
   await expect(page.locator('h1')).toHaveText('Mottagning och besvär');
-  // a health centre is preselected; the categories are those for a 4-year-old there
+  // Noah's own health centre is preselected; the categories are those for a 4-year-old there
   const units = page.getByRole('group', { name: 'Välj mottagning' });
-  await expect(units.getByRole('radio', { checked: true })).toHaveAccessibleName(/^Hälsocentralen/);
-  await expect(units.getByRole('radio', { name: /Hälsocentralen Gibraltar/ })).toHaveAccessibleDescription(/^(Öppet nu|Stängt nu)/);
+  await expect(units.getByRole('radio', { checked: true })).toHaveAccessibleName(/^Hälsocentralen Gibraltar/);
+  await expect(units.getByRole('radio', { name: /Hälsocentralen Gibraltar/ })).toHaveAccessibleDescription(/^Din vårdcentral\. (Öppet nu|Stängt nu)/);
   const categories = page.getByRole('group', { name: 'Vad gäller det för Noah?' });
   await expect(categories.getByRole('radio', { name: 'Ont i halsen (barn)' })).toBeVisible();
   await expect(categories.getByRole('radio', { name: 'Förkylning och hosta' })).toHaveCount(0);
@@ -215,6 +229,39 @@ test('a life-threatening answer stops the flow with "Ring 112"; a wrong tap can 
   await expect(page.getByRole('button', { name: 'Granska svaren' })).toBeVisible();
 });
 
+test('only the person\'s own health centre is chosen for them; without one nothing is', async ({ page, browser, server }) => {
+  // Anna is listed at Gibraltar (Luleå): it is chosen and says so; Kalix (another town) is not
+  await loginAndGo(page, ANNA, '/sok-vard/ny');
+  await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByRole('radio', { name: /^Anna/ }).check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('h1')).toHaveText('Mottagning och besvär');
+  await expect(page.getByRole('radio', { name: /Hälsocentralen Gibraltar/ })).toBeChecked();
+  await expect(page.getByRole('radio', { name: /Hälsocentralen Gibraltar/ })).toHaveAccessibleDescription(/^Din vårdcentral\./);
+  await expect(page.getByRole('radio', { name: /Hälsocentralen Kalix/ })).not.toBeChecked();
+
+  // Margit is listed nowhere the API knows: no clinic is chosen for her, and "Fortsätt" asks
+  const context = await browser.newContext({ baseURL: server.url });
+  page = await context.newPage();
+  await loginAndGo(page, '192406017893', '/sok-vard/ny');
+  await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('h1')).toHaveText('Mottagning och besvär');
+  await expect(page.getByRole('radio', { checked: true })).toHaveCount(0);
+  await expect(page.getByText('Välj mottagning först, så visas vad den tar emot.')).toBeVisible();
+  await expectNoAxeViolations(page, 'no unit chosen');
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await expect(page.locator('#unit-error')).toHaveText('Välj mottagning.');
+  await expect(page.locator('#unit-error')).toBeFocused();
+  await expect(page).toHaveURL('/sok-vard/ny/mottagning');
+  await page.getByRole('radio', { name: /Hälsocentralen Kalix/ }).check();
+  await expect(page.locator('#unit-error')).toHaveText('');
+  await expect(page.getByRole('radio', { name: 'Förkylning och hosta' })).toBeVisible();
+  await context.close();
+});
+
 test('for oneself: categories follow the unit and age, and what is typed survives reload and offline', async ({
   page,
   context,
@@ -290,6 +337,9 @@ test('a case closed three days ago can be continued, one closed five days ago ca
   await old.getByRole('link', { name: 'Förkylning och hosta' }).click();
   await expect(page.getByTestId('case-status')).toHaveText('Avslutat');
   await expect(page.getByRole('heading', { name: 'Fortsätt ärendet' })).toHaveCount(0);
+  // and it says why, with the way on
+  await expect(page.getByTestId('cannot-continue')).toContainText('kan inte längre fortsättas');
+  await expect(page.getByTestId('cannot-continue').getByRole('link', { name: 'Sök vård på nytt' })).toHaveAttribute('href', '/sok-vard');
 
   await page.goto('/arenden');
   await recent.getByRole('link', { name: 'Fortsätt ärendet' }).click();
@@ -330,6 +380,21 @@ test('"Öppet nu" is Stockholm time on any device, across daylight saving', asyn
   await expect(unit('Folktandvården Luleå')).toHaveText('Stängt nu. Öppnar måndag 07:30');
   await expect(unit('Hälsocentralen Gibraltar')).toHaveText('Öppet nu, till 18:00');
   await context.close();
+});
+
+test('at night the queue says the unit is closed, when it opens, and when the turn is expected', async ({ page, server }) => {
+  // 02:15 Stockholm, on the server and on the phone
+  const night = stockholmMorningTomorrow() - (5 * 60 + 45) * 60;
+  await serverClock(page, server.url, night);
+  await page.clock.setFixedTime(new Date(night * 1000));
+  await loginAndGo(page, ANNA, '/arenden');
+  const id = await sendColdForMyself(page, server.url, 'night-1');
+  await page.goto(`/arenden/${id}`);
+  // Gibraltar opens 08:00 on weekdays, 09:00 at weekends: not "cirka 10 minuter"
+  await expect(page.getByTestId('queue-position')).toHaveText(
+    /^Du är nummer \d i kön\. Mottagningen är stängd nu och öppnar i dag (08|09):00\. Ingen läser ditt ärende förrän dess\. Beräknad tur: i dag \1:[1-5]0\.$/,
+  );
+  await expectNoAxeViolations(page, 'case waiting at night');
 });
 
 /** Care staff (a doctor, at a desktop) sign in to the console and pick a case. */

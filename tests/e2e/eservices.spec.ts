@@ -178,7 +178,6 @@ test('a guardian sends for a child of 10 but not for one of 14', async ({ page }
   const people = page.getByRole('group', { name: 'Välj vems e-tjänster du vill använda' });
   await expect(people.getByRole('radio', { name: /Elsa/ })).toBeDisabled();
   await people.getByRole('radio', { name: /Liam/ }).check();
-  await page.getByRole('button', { name: 'Fortsätt' }).click();
   await expect(page.getByTestId('acting-bar')).toContainText('Liam Andersson (10 år)');
   await expect(page.getByTestId('eservices-for')).toHaveText('Du ser e-tjänster för Liam Andersson.');
 
@@ -212,6 +211,39 @@ test('a guardian sends for a child of 10 but not for one of 14', async ({ page }
   expect(res.status()).toBe(403);
 });
 
+test('an errand is for the person checked, at once; "Du agerar för" shows only where it applies', async ({ page }) => {
+  await loginAndGo(page, ANNA, '/e-tjanster');
+  const people = page.getByRole('group', { name: 'Välj vems e-tjänster du vill använda' });
+  await people.getByRole('radio', { name: /Liam/ }).check();
+  await expect(page.getByTestId('eservices-for')).toHaveText('Du ser e-tjänster för Liam Andersson.');
+  // no "Fortsätt" to forget: checking herself and tapping a clinic makes the errand hers
+  await expect(page.getByRole('button', { name: 'Fortsätt' })).toHaveCount(0);
+  await people.getByRole('radio', { name: /Anna Andersson/ }).check();
+  await expect(page.getByTestId('eservices-for')).toHaveText('Du ser e-tjänster för Anna Andersson.');
+  await expect(page.getByTestId('acting-bar')).toHaveCount(0);
+  await page.getByTestId('eservice-units').getByRole('link', { name: 'Hälsocentralen Gibraltar' }).click();
+  await expect(page).toHaveURL('/e-tjanster/hc-gibraltar');
+  await page.goto('/e-tjanster/hc-gibraltar/radgivning');
+  await expect(page.getByText('Ärendet gäller Anna Andersson och skickas till Hälsocentralen Gibraltar.')).toBeVisible();
+
+  // acting for Liam: the bar is on e-services and seeking care, not on Anna's own screens
+  await page.goto('/e-tjanster');
+  await people.getByRole('radio', { name: /Liam/ }).check();
+  await expect(page.getByTestId('acting-bar')).toContainText('Liam');
+  await expectNoAxeViolations(page, 'e-services for a child');
+  for (const [path, heading] of [
+    ['/bokade-tider', 'Bokade tider'],
+    ['/inkorg', 'Inkorg'],
+    ['/arenden', 'Mina ärenden'],
+  ]) {
+    await page.goto(path);
+    await expect(page.locator('h1')).toHaveText(heading);
+    await expect(page.getByTestId('acting-bar')).toHaveCount(0);
+  }
+  await page.goto('/sok-vard/ny');
+  await expect(page.getByTestId('acting-bar')).toContainText('Liam');
+});
+
 test('information cannot be answered, questions are answered once, unread counts follow', async ({ page, browser, server }) => {
   // two actors, two messages, about ten page loads and four axe runs: longer than one screen
   test.slow();
@@ -235,11 +267,15 @@ test('information cannot be answered, questions are answered once, unread counts
     await expect(staff.getByText('Meddelandet är skickat.')).toBeVisible();
     return staff.url().split('/staff/inkorg/')[1];
   };
+  const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+  await expect(nav.getByRole('link', { name: 'Inkorg', exact: true })).toBeVisible();
   const infoId = await send('Dina provsvar är klara', false);
+  // Sara's open app counts it at once (the event stream), not at its next minute's check
+  await expect(nav.getByRole('link', { name: 'Inkorg 1 olästa' })).toBeVisible();
   const questionsId = await send('Frågor inför besöket', true);
+  await expect(nav.getByRole('link', { name: 'Inkorg 2 olästa' })).toBeVisible();
 
   await page.goto('/inkorg');
-  const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
   await expect(nav.getByRole('link', { name: 'Inkorg 2 olästa' })).toBeVisible();
   await expect(page.getByTestId('unread-count')).toHaveText('Du har 2 olästa meddelanden.');
   await expectNoAxeViolations(page, 'inbox with unread');

@@ -44,8 +44,15 @@ test('QR login through the test BankID, and logout wipes local data', async ({ p
   expect(session.status()).toBe(200);
   expect((await session.json()).user.givenName).toBe('Anna');
 
-  await page.getByRole('button', { name: 'Logga ut' }).click();
-  await expect(page.getByText('Du är inte inloggad.')).toBeVisible();
+  // who is signed in, and the way out, are in the header on every screen
+  const account = page.getByTestId('header-account');
+  await expect(account).toContainText('Inloggad: Anna Andersson');
+  await page.goto('/bokade-tider');
+  await expect(account).toContainText('Inloggad: Anna Andersson');
+  await expectNoAxeViolations(page, 'header with the signed-in user');
+  await account.getByRole('button', { name: 'Logga ut Anna Andersson' }).click();
+  await expect(account).toHaveCount(0);
+  await expect(page).toHaveURL(/\/$/);
   expect(await draftCount(page)).toBe(0);
   expect((await page.request.get('/api/v1/session')).status()).toBe(204);
   expect(consoleErrors.filter((e) => !e.includes('404'))).toEqual([]);

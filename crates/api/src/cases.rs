@@ -118,9 +118,15 @@ pub struct Case {
     /// Place in the unit's queue (1 = next), while waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<u32>,
-    /// Estimated minutes until it is the user's turn, while waiting.
+    /// Estimated minutes until it is the user's turn, while waiting. It follows the unit's
+    /// staffed hours: a queue does not move while the unit is closed, so at night it counts from
+    /// opening. Absent when no honest estimate exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_wait_minutes: Option<u32>,
+    /// While waiting and the unit is closed (no staff answer now): when it opens next, seconds
+    /// since the epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_opens_at: Option<i64>,
     /// A closed case can be continued until this moment (seconds since the epoch); absent when
     /// it cannot (not closed, withdrawn, or closed too long ago: four days in Norrbotten).
     #[serde(default, skip_serializing_if = "Option::is_none")]

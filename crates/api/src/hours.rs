@@ -80,6 +80,31 @@ pub fn state(hours: &[DayHours], now: LocalTime) -> OpenState {
     OpenState::Never
 }
 
+/// Wall-clock minutes from `now` until `work` minutes of staffed time have passed: a queue
+/// moves only while the unit is staffed, so a wait that starts at night starts at opening, and
+/// one that outlasts the day goes on the next staffed day. `None` when the unit has no staffed
+/// hours (or the work does not fit in the coming eight weeks).
+pub fn staffed_wait(hours: &[DayHours], now: LocalTime, work: u32) -> Option<u32> {
+    let mut left = work;
+    for day_offset in 0..56u32 {
+        let day = ((u32::from(now.weekday) - 1 + day_offset) % 7 + 1) as u8;
+        let mut spans: Vec<(u16, u16)> = valid(hours).filter(|(h, _)| h.day == day).map(|(_, m)| m).collect();
+        spans.sort_unstable();
+        for (opens, closes) in spans {
+            let start = if day_offset == 0 { opens.max(now.minute) } else { opens };
+            if start >= closes {
+                continue;
+            }
+            let span = u32::from(closes - start);
+            if left <= span {
+                return Some(day_offset * 1440 + u32::from(start) + left - u32::from(now.minute));
+            }
+            left -= span;
+        }
+    }
+    None
+}
+
 fn valid(hours: &[DayHours]) -> impl Iterator<Item = (&DayHours, (u16, u16))> {
     hours.iter().filter_map(|h| h.minutes().map(|m| (h, m)))
 }
@@ -162,6 +187,25 @@ mod tests {
             runs(&dental()),
             vec![(1, 4, "07:30".into(), "15:00".into()), (5, 5, "07:30".into(), "14:00".into())]
         );
+    }
+
+    #[test]
+    fn a_wait_follows_the_staffed_hours() {
+        // open: the wait is the work itself
+        assert_eq!(staffed_wait(&health_centre(), at(3, "10:00"), 10), Some(10));
+        // 02:15 on a Wednesday: nothing moves until 08:00, then ten minutes
+        assert_eq!(staffed_wait(&health_centre(), at(3, "02:15"), 10), Some(5 * 60 + 45 + 10));
+        // 17:55 with 20 minutes of work: 5 today, 15 from 08:00 tomorrow
+        assert_eq!(staffed_wait(&health_centre(), at(3, "17:55"), 20), Some(5 + 14 * 60 + 15));
+        // Folktandvården, Friday 14:30: Monday 07:30 plus ten minutes
+        assert_eq!(staffed_wait(&dental(), at(5, "14:30"), 10), Some(9 * 60 + 30 + 2 * 1440 + 7 * 60 + 30 + 10));
+        // no work: until it opens (0 when open)
+        assert_eq!(staffed_wait(&health_centre(), at(3, "10:00"), 0), Some(0));
+        assert_eq!(staffed_wait(&health_centre(), at(6, "08:30"), 0), Some(30));
+        assert_eq!(staffed_wait(&[], at(3, "10:00"), 10), None);
+        // two spans a day (lunch closed)
+        let split = vec![DayHours::new(1, "08:00", "12:00"), DayHours::new(1, "13:00", "16:00")];
+        assert_eq!(staffed_wait(&split, at(1, "11:50"), 20), Some(10 + 60 + 10));
     }
 
     #[test]

@@ -51,6 +51,10 @@ pub struct Person {
     pub can_seek_care: bool,
     /// 1177 e-services for this person.
     pub can_use_e_services: bool,
+    /// The care unit where the person is listed (their own health centre), when known: the
+    /// only unit an app may choose for them before they do. Absent: choose nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_unit_id: Option<String>,
 }
 
 /// `GET /api/v1/me/people`: the resident first, then their children.

@@ -64,7 +64,7 @@ impl PnrError {
         match self {
             Self::Format => "Skriv personnumret med 12 siffror, till exempel 19800113-9297.",
             Self::Checksum => "Personnumret stämmer inte. Kontrollera de fyra sista siffrorna.",
-            Self::Date => "Personnumret har ett datum som inte finns.",
+            Self::Date => "Personnumret har ett datum som inte finns. Kontrollera födelsedatumet.",
             Self::Future => "Personnumret har ett födelsedatum i framtiden.",
         }
     }
@@ -73,7 +73,7 @@ impl PnrError {
         match self {
             Self::Format => "Enter the personal identity number with 12 digits, for example 19800113-9297.",
             Self::Checksum => "The personal identity number is not valid. Check the last four digits.",
-            Self::Date => "The personal identity number has a date that does not exist.",
+            Self::Date => "The personal identity number has a date that does not exist. Check the date of birth.",
             Self::Future => "The personal identity number has a birth date in the future.",
         }
     }
@@ -120,9 +120,6 @@ impl Personnummer {
             10 => (None, digits[..].try_into().map_err(|_| PnrError::Format)?),
             _ => return Err(PnrError::Format),
         };
-        if luhn_check_digit(&ten[..9]) != ten[9] {
-            return Err(PnrError::Checksum);
-        }
         let yy = i32::from(ten[0] * 10 + ten[1]);
         let month = u32::from(ten[2] * 10 + ten[3]);
         let raw_day = u32::from(ten[4] * 10 + ten[5]);
@@ -152,6 +149,10 @@ impl Personnummer {
             }
         } else if date > today {
             return Err(PnrError::Future);
+        }
+        // the date first: a month of 13 is a wrong date, not a wrong check digit
+        if luhn_check_digit(&ten[..9]) != ten[9] {
+            return Err(PnrError::Checksum);
         }
         Ok(pnr)
     }
@@ -251,6 +252,9 @@ mod tests {
     #[test]
     fn refusals() {
         assert_eq!(Personnummer::parse("198001139298", TODAY), Err(PnrError::Checksum));
+        // a month of 13 (and a day of 32) is a date that does not exist, whatever the check digit
+        assert_eq!(Personnummer::parse("19801313-9297", TODAY), Err(PnrError::Date));
+        assert_eq!(Personnummer::parse("19800132-9297", TODAY), Err(PnrError::Date));
         assert_eq!(Personnummer::parse("19800113929", TODAY), Err(PnrError::Format));
         assert_eq!(Personnummer::parse("1980-0113-9297", TODAY), Err(PnrError::Format));
         assert_eq!(Personnummer::parse("abc", TODAY), Err(PnrError::Format));

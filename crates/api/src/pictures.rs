@@ -28,13 +28,17 @@ pub struct PictureLimits {
     pub max_per_message: u32,
 }
 
+/// The largest picture (or other file) a user may pick, before it is shrunk: the same in the
+/// chat and in forms.
+pub const MAX_SOURCE_BYTES: u64 = 25 * 1024 * 1024;
+
 impl Default for PictureLimits {
     fn default() -> Self {
         Self {
             accept: ["image/jpeg", "image/png", "image/webp", "image/heic", "image/heif", "image/gif"]
                 .map(String::from)
                 .to_vec(),
-            max_source_bytes: 25 * 1024 * 1024,
+            max_source_bytes: MAX_SOURCE_BYTES,
             upload_types: ["image/jpeg", "image/png"].map(String::from).to_vec(),
             max_upload_bytes: 8 * 1024 * 1024,
             max_edge: 2048,

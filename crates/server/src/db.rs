@@ -25,6 +25,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0009_visits.sql")),
         M::up(include_str!("../migrations/0010_eservices.sql")),
         M::up(include_str!("../migrations/0011_questionnaire_ages.sql")),
+        M::up(include_str!("../migrations/0012_listing.sql")),
     ])
 }
 

@@ -56,6 +56,15 @@ const ADDRESSES: &[(&str, &str)] = &[
     ("199407712380", "Skeppsbrogatan 7, 972 31 Luleå"),
 ];
 
+/// Where the demo residents are listed (their own health centre); a guardian's children are
+/// listed with the guardian. Marta (1924) is listed nowhere: the app then preselects no unit.
+const LISTINGS: &[(&str, &str)] = &[
+    ("198001139297", "hc-gibraltar"),
+    ("197905041237", "hc-kalix"),
+    ("198509223452", "hc-gibraltar"),
+    ("199407712380", "hc-gibraltar"),
+];
+
 /// Demo visits: (id, who (personnummer, or a child's given name), unit, kind, days from today,
 /// local time, minutes, title, clinician, what to bring, tariff). Booked ones follow the date.
 type DemoVisit = (
@@ -267,6 +276,13 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
     tx.execute("UPDATE units SET reschedulable = (id <> 'ftv-lulea')", [])?;
     for (pnr, address) in ADDRESSES {
         tx.execute("UPDATE people SET address = ?2 WHERE personal_number = ?1", params![pnr, address])?;
+    }
+    for (pnr, unit) in LISTINGS {
+        tx.execute("UPDATE people SET listed_unit = ?2 WHERE personal_number = ?1", params![pnr, unit])?;
+        tx.execute(
+            "UPDATE people SET listed_unit = ?2 WHERE personal_number IN (SELECT child FROM guardianships WHERE guardian = ?1)",
+            params![pnr, unit],
+        )?;
     }
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     let minutes = |hhmm: &str| ingang_api::hours::minutes(hhmm).map(u32::from).unwrap_or(9 * 60);

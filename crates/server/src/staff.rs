@@ -280,6 +280,17 @@ async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 /// The answers of a response as nested lists (item text or linkId, then the answers).
+/// A case status as staff read it.
+fn status_sv(status: &str) -> &'static str {
+    match status {
+        "waiting" => "väntar i kön",
+        "inProgress" => "pågår",
+        "closed" => "avslutat",
+        "withdrawn" => "tillbakadraget",
+        _ => "okänd",
+    }
+}
+
 pub(crate) fn answers_html(items: &serde_json::Value) -> String {
     let Some(items) = items.as_array() else { return String::new() };
     let mut out = String::from("<ul>");
@@ -299,6 +310,8 @@ pub(crate) fn answers_html(items: &serde_json::Value) -> String {
                                 .or_else(|| o.get("title"))
                                 .map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string()))
                                 .unwrap_or_else(|| v.to_string()),
+                            serde_json::Value::Bool(true) => "Ja".to_owned(),
+                            serde_json::Value::Bool(false) => "Nej".to_owned(),
                             other => other.to_string(),
                         })
                     })
@@ -407,7 +420,7 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
             format!("<h2>Chatt</h2><ul id=\"chat\" role=\"log\" data-live=\"chat\">{items}</ul>{reply}")
         },
         title = esc(&title),
-        status = esc(&status),
+        status = status_sv(&status),
         id = esc(&id),
         answers = answers_html(&response["item"]),
     );

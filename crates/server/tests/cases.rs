@@ -67,8 +67,40 @@ fn new_case(person: &str, response: Value) -> Value {
 }
 
 #[tokio::test]
+async fn at_night_the_wait_counts_from_opening_and_says_when_the_unit_opens() {
+    let (app, state) = demo_app().await;
+    let night = stockholm_tomorrow_at("02:15");
+    state.clock.set(Some(night));
+    let anna = login(&app, &state, "198001139297").await;
+    let noah = person_id(&app, &anna, "Noah").await;
+    let (status, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("n1"), Some(new_case(&noah, throat()))).await;
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case["position"], 1);
+    // Gibraltar opens 08:00 on weekdays, 09:00 at weekends
+    let opens = case["unitOpensAt"].as_i64().expect("closed at 02:15: unitOpensAt");
+    assert!([stockholm_tomorrow_at("08:00"), stockholm_tomorrow_at("09:00")].contains(&opens), "{case}");
+    // not "10 minutes": the hours until opening, then ten minutes of staff time
+    assert_eq!(case["estimatedWaitMinutes"].as_i64(), Some((opens - night) / 60 + 10), "{case}");
+    let (_, list) = call(&app, "GET", "/api/v1/cases", &anna, None, None).await;
+    assert_eq!(list["cases"][0]["unitOpensAt"], opens);
+
+    // at 17:55 on a weekday the wait goes past closing and on into the next morning
+    state.clock.set(Some(stockholm_tomorrow_at("17:55")));
+    let id = case["id"].as_str().unwrap();
+    let (_, late) = call(&app, "GET", &format!("/api/v1/cases/{id}"), &anna, None, None).await;
+    if opens == stockholm_tomorrow_at("08:00") {
+        assert!(late.get("unitOpensAt").is_none(), "open at 17:55 on a weekday: {late}");
+        // 5 minutes today, 5 from 08:00 (or 09:00 on a Saturday) the next day
+        let next = late["estimatedWaitMinutes"].as_i64().unwrap();
+        assert!([5 + 14 * 60 + 5, 5 + 15 * 60 + 5].contains(&next), "{late}");
+    }
+}
+
+#[tokio::test]
 async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     let (app, state) = demo_app().await;
+    // while the unit is staffed (Gibraltar: 08–18 weekdays, 09–15 weekends)
+    state.clock.set(Some(stockholm_tomorrow_at("11:00")));
     let anna = login(&app, &state, "198001139297").await;
     let noah = person_id(&app, &anna, "Noah").await;
 
@@ -91,6 +123,7 @@ async fn a_case_is_validated_created_once_per_key_and_queued_by_priority() {
     assert_eq!(first["priority"], 3);
     assert_eq!(first["position"], 1);
     assert_eq!(first["estimatedWaitMinutes"], 10);
+    assert!(first.get("unitOpensAt").is_none(), "open now: {first}");
     // the same key again (a retry after a lost answer): the same case, not a second one
     let (status, again) = call(&app, "POST", "/api/v1/cases", &anna, Some("k1"), Some(new_case(&noah, throat()))).await;
     assert_eq!((status, &again["id"]), (200, &first["id"]));
@@ -235,6 +268,10 @@ async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_ou
     assert_eq!(post(&staff, &format!("/staff/cases/{id}/pick"), "").await.status(), 303);
     let (_, mine) = call(&app, "GET", &format!("/api/v1/cases/{id}"), &anna, None, None).await;
     assert_eq!(mine["status"], "inProgress");
+    // staff read Swedish, not the wire's words: a status and yes/no answers
+    let (_, html) = page(&staff, &format!("/staff/cases/{id}")).await;
+    assert!(html.contains("status pågår") && !html.contains("inProgress"), "{html}");
+    assert!(html.contains(": Nej") && !html.contains("false"), "{html}");
     assert!(mine.get("position").is_none());
     let (_, html) = page(&staff, "/staff/sms").await;
     assert!(html.contains("+46701234567") && html.contains("Nu är det din tur"));

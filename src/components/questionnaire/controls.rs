@@ -620,8 +620,17 @@ fn is_photo(content_type: &str, accepted: &[String]) -> bool {
     photo && jpeg_ok
 }
 
-/// Files larger than this are never read into memory (pictures get their own pipeline).
-const MAX_READ_BYTES: f64 = 10.0 * 1024.0 * 1024.0;
+/// Files larger than this are never read into memory: the chat's limit for a picture, so one
+/// limit holds wherever a file is picked (pictures get their own pipeline).
+const MAX_READ_BYTES: f64 = ingang_api::pictures::MAX_SOURCE_BYTES as f64;
+
+/// The largest file the user may pick for an attachment item, as the hint states it: a photo is
+/// shrunk before it is stored, so an item that takes only photos takes what the chat takes; any
+/// other file is held to the item's `maxSize` (and never more than is read into memory).
+pub fn pick_limit(d: &ingang_questionnaire::Def) -> f64 {
+    let photos_only = !d.mime_types.is_empty() && d.mime_types.iter().all(|m| is_photo(m, &d.mime_types));
+    if photos_only { MAX_READ_BYTES } else { d.max_size.unwrap_or(MAX_READ_BYTES).min(MAX_READ_BYTES) }
+}
 
 fn attachment(ctx: Ctx, inst: NodeId) -> AnyView {
     let i18n = use_i18n();
@@ -680,7 +689,7 @@ fn attachment(ctx: Ctx, inst: NodeId) -> AnyView {
                 });
                 return;
             }
-            let limit = d.max_size.unwrap_or(MAX_READ_BYTES).min(MAX_READ_BYTES);
+            let limit = pick_limit(&d);
             let meta = Value::Attachment(Attachment {
                 content_type: Some(file.type_()),
                 size: Some(size as u64),

@@ -70,7 +70,8 @@ fn help_view(handle: FormHandle, d: Arc<Def>, id: String) -> Option<AnyView> {
                     .join(", ");
                 out.push(view! { <p>{t.questionnaire_file_hint.replace("{types}", &types)}</p> }.into_any());
             }
-            if let Some(max) = d.max_size {
+            if d.max_size.is_some() || !d.mime_types.is_empty() {
+                let max = super::controls::pick_limit(&d);
                 let mb = ingang_questionnaire::value::format_decimal((max / 1_048_576.0 * 10.0).round() / 10.0);
                 let size = if lang == "sv" { format!("{} MB", mb.replace('.', ",")) } else { format!("{mb} MB") };
                 out.push(view! { <p>{t.questionnaire_file_size_hint.replace("{size}", &size)}</p> }.into_any());

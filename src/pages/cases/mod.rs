@@ -76,7 +76,7 @@ pub fn CasesPage() -> impl IntoView {
                             view! {
                                 <div class="field field--inline">
                                     <label for="cases-person">{t!(i18n.cases_filter_label)}</label>
-                                    <select id="cases-person" on:change=move |ev| choose.run(event_target_value(&ev))>
+                                    <select id="cases-person" class="q-input" on:change=move |ev| choose.run(event_target_value(&ev))>
                                         <option value="" selected=current.is_empty()>{t!(i18n.cases_filter_all)}</option>
                                         {options}
                                     </select>
@@ -202,6 +202,39 @@ pub fn CasePage() -> impl IntoView {
     }
 }
 
+/// "i dag 07:30", "i morgon 07:30" or the weekday and date with the time, in the device's zone.
+fn when_text(at: i64, t: &crate::i18n::Strings, locale: &str) -> String {
+    use crate::browser::{day_of, moment_text, now_secs};
+    let now = now_secs();
+    let time = moment_text(at, "", locale, false);
+    if day_of(at) == day_of(now) {
+        t.case_when_today.replace("{time}", &time)
+    } else if day_of(at) == day_of(now + 86_400) {
+        t.case_when_tomorrow.replace("{time}", &time)
+    } else {
+        moment_text(at, "", locale, true)
+    }
+}
+
+/// The place in the queue and what it means in time: minutes while the unit is staffed and the
+/// wait is short; otherwise when the unit opens and the expected turn as a moment (a wait of
+/// "10 minutes" at 02:15 would not be true).
+fn queue_text(c: &Case, t: &crate::i18n::Strings, locale: &str) -> String {
+    let mut parts = vec![t.case_position.replace("{n}", &c.position.unwrap_or(1).to_string())];
+    if let Some(opens) = c.unit_opens_at {
+        parts.push(t.case_closed_now.replace("{when}", &when_text(opens, t, locale)));
+    }
+    match c.estimated_wait_minutes {
+        Some(m) if m < 60 && c.unit_opens_at.is_none() => parts.push(t.case_wait.replace("{m}", &m.to_string())),
+        Some(m) => {
+            let at = crate::browser::now_secs() + i64::from(m) * 60;
+            parts.push(t.case_wait_at.replace("{when}", &when_text(at, t, locale)));
+        }
+        None => {}
+    }
+    parts.join(" ")
+}
+
 #[component]
 fn CaseView(
     case: LocalResource<Result<Case, ApiError>>,
@@ -228,18 +261,16 @@ fn CaseView(
         if effective_status() != Some(CaseStatus::Waiting) {
             return None;
         }
-        let t = i18n.t();
-        Some(format!(
-            "{} {}",
-            t.case_position.replace("{n}", &c.position.unwrap_or(1).to_string()),
-            t.case_wait.replace("{m}", &c.estimated_wait_minutes.unwrap_or(10).to_string())
-        ))
+        Some(queue_text(&c, i18n.t(), i18n.locale().code()))
     };
     let status_signal = Signal::derive(effective_status);
     let case_id = Memo::new(move |_| current.get().map(|c| c.id).unwrap_or_default());
     let unit_name = Memo::new(move |_| current.get().map(|c| c.unit_name).unwrap_or_default());
     let continuable =
         Memo::new(move |_| current.get().filter(|c| c.status == CaseStatus::Closed && c.can_continue_until.is_some()));
+    let too_late = Memo::new(move |_| {
+        current.with(|c| c.as_ref().is_some_and(|c| c.status == CaseStatus::Closed && c.can_continue_until.is_none()))
+    });
     let chat_for = Memo::new(move |_| {
         let id = case_id.get();
         let show = matches!(effective_status(), Some(CaseStatus::InProgress | CaseStatus::Closed));
@@ -273,6 +304,13 @@ fn CaseView(
         {move || continuable.get().map(|c| view! {
             <ContinueSection case=c on_done=Callback::new(move |_| case.refetch()) />
         })}
+        // closed for good: say why, and the way on
+        <Show when=move || too_late.get()>
+            <div class="notice" data-testid="cannot-continue">
+                <p>{t!(i18n.case_continue_closed)}</p>
+                <p><A href="/sok-vard">{t!(i18n.case_continue_new)}</A></p>
+            </div>
+        </Show>
         <Show when=move || effective_status() == Some(CaseStatus::InProgress)>
             <div class="notice notice--success" role="alert" data-testid="your-turn">
                 <h2>{t!(i18n.case_your_turn_heading)}</h2>

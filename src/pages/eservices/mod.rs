@@ -58,7 +58,7 @@ pub fn EServicesPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         auth.people_ready().await.map(|people| {
                             let current = auth.acting_for().map(|p| p.id);
-                            view! { <PersonChooser people purpose=Purpose::EServices current on_choose /> }
+                            view! { <PersonChooser people purpose=Purpose::EServices current on_choose immediate=true /> }
                         })
                     })}
                 </Suspense>

@@ -286,19 +286,18 @@ fn UnitForm() -> impl IntoView {
     let units: Vec<Unit> = care_units(&flow.units()).into_iter().cloned().collect();
     let patient = flow.patient();
     let age = patient.as_ref().and_then(|p| p.age);
-    let name = patient.map(|p| p.given_name).unwrap_or_default();
+    let name = patient.as_ref().map(|p| p.given_name.clone()).unwrap_or_default();
+    // until the user picks one: only the person's own (listed) unit, when the API names it;
+    // otherwise nothing (a preselected clinic in another town is one tap from the wrong place)
+    let listed = patient.as_ref().and_then(|p| p.listed_unit_id.clone()).filter(|id| units.iter().any(|u| &u.id == id));
+    // the person's own health centre first
+    let mut units = units;
+    units.sort_by_key(|u| Some(&u.id) != listed.as_ref());
     let units = StoredValue::new(units);
-    // until the user picks one: the first health centre (where most requests belong)
+    let listed_id = StoredValue::new(listed);
     let unit = Memo::new(move |_| {
         let chosen = flow.choices.with(|c| c.unit_id.clone());
-        units.with_value(|list| {
-            chosen.filter(|id| list.iter().any(|u| &u.id == id)).or_else(|| {
-                list.iter()
-                    .find(|u| u.kind == ingang_api::UnitKind::HealthCentre)
-                    .or(list.first())
-                    .map(|u| u.id.clone())
-            })
-        })
+        units.with_value(|list| chosen.filter(|id| list.iter().any(|u| &u.id == id))).or_else(|| listed_id.get_value())
     });
     let categories = Memo::new(move |_| {
         let id = unit.get();
@@ -314,12 +313,17 @@ fn UnitForm() -> impl IntoView {
         chosen.filter(|q| categories.with(|list| list.iter().any(|c| &c.questionnaire_id == q)))
     };
     let error = RwSignal::new(false);
+    let unit_error = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match (unit.get_untracked(), untrack(category)) {
             (Some(u), Some(q)) => {
                 flow.update(|c| c.choose(u, q));
                 navigate(&Step::Describe.path(&flow.choices.get_untracked()), Default::default());
+            }
+            (None, _) => {
+                unit_error.set(true);
+                crate::browser::focus_id_later("unit-error".into());
             }
             _ => {
                 error.set(true);
@@ -328,6 +332,7 @@ fn UnitForm() -> impl IntoView {
         }
     };
     let unit_rows = move || {
+        let listed_id = listed_id.get_value();
         units.with_value(|list| {
             list.iter()
                 .map(|u| {
@@ -335,14 +340,18 @@ fn UnitForm() -> impl IntoView {
                     let desc = format!("unit-{}-desc", u.id);
                     let (v1, v2) = (u.id.clone(), u.id.clone());
                     let (tz, hours) = (u.time_zone.clone(), u.hours.clone());
+                    let own = listed_id.as_deref() == Some(u.id.as_str());
                     view! {
                         <div class="q-option q-option--rich">
                             <input type="radio" name="unit" id=id.clone() value=v1.clone()
                                 aria-describedby=desc.clone()
                                 prop:checked=move || unit.get().as_deref() == Some(v1.as_str())
-                                on:change=move |_| flow.update(|c| c.set_unit(v2.clone())) />
+                                on:change=move |_| { flow.update(|c| c.set_unit(v2.clone())); unit_error.set(false); } />
                             <label for=id>{u.name.clone()}", "{u.city.clone()}</label>
-                            <span class="q-option__desc" id=desc><OpenStatus time_zone=tz hours /></span>
+                            <span class="q-option__desc" id=desc>
+                                {own.then(|| view! { <strong class="listed">{t!(i18n.unit_step_listed)}</strong>". " })}
+                                <OpenStatus time_zone=tz hours />
+                            </span>
                         </div>
                     }
                 })
@@ -355,6 +364,9 @@ fn UnitForm() -> impl IntoView {
                 <legend class="q-legend">{t!(i18n.unit_step_unit_legend)}</legend>
                 {unit_rows}
             </fieldset>
+            <p class="error-text" id="unit-error" tabindex="-1" role="alert">
+                {move || unit_error.get().then(|| i18n.t().unit_step_unit_error)}
+            </p>
             <p class="small">{t!(i18n.hours_any_time)}</p>
             {move || {
                 let selected = unit.get();
@@ -368,6 +380,9 @@ fn UnitForm() -> impl IntoView {
                 </legend>
                 {move || {
                     let list = categories.get();
+                    if unit.get().is_none() {
+                        return view! { <p>{t!(i18n.unit_step_choose_unit_first)}</p> }.into_any();
+                    }
                     if list.is_empty() {
                         return view! { <p>{t!(i18n.unit_step_no_categories)}</p> }.into_any();
                     }

@@ -77,51 +77,99 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     })
 }
 
-/// Place in the unit's queue (1 = next) and the estimated wait, for a waiting case.
-fn queue_place(conn: &rusqlite::Connection, row: &Row) -> rusqlite::Result<(u32, u32)> {
+/// A waiting case's place in its unit's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// 1 = next.
+    pub position: u32,
+    /// Wall-clock minutes until the user's turn, following the unit's staffed hours (`None`:
+    /// the unit has hours but none ahead, so no honest estimate exists).
+    pub wait: Option<u32>,
+    /// While the unit is closed: when it opens next (Unix seconds).
+    pub opens_at: Option<i64>,
+}
+
+/// The unit's staffed hours.
+fn unit_hours(conn: &rusqlite::Connection, unit: &str) -> rusqlite::Result<Vec<ingang_api::hours::DayHours>> {
+    let mut stmt = conn.prepare_cached("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1")?;
+    let rows = stmt.query_map([unit], |r| {
+        Ok(ingang_api::hours::DayHours { day: r.get::<_, i64>(0)? as u8, opens: r.get(1)?, closes: r.get(2)? })
+    })?;
+    rows.collect()
+}
+
+/// Stockholm's weekday and minute at `now`, and the Unix second that starts that minute's day.
+fn stockholm_now(now: i64) -> (ingang_api::hours::LocalTime, i64) {
+    let local = now + ingang_api::visits::stockholm_offset(now);
+    let days = local.div_euclid(86_400);
+    // 1970-01-01 was a Thursday (ISO 4)
+    let weekday = ((days + 3).rem_euclid(7) + 1) as u8;
+    (ingang_api::hours::LocalTime { weekday, minute: (local.rem_euclid(86_400) / 60) as u16 }, days)
+}
+
+/// The place of the case at `position`: `work` minutes of staff time (the queue's estimate)
+/// laid over the unit's staffed hours from `now` (units' hours are Stockholm time). A unit
+/// without any hours on record is taken as always staffed.
+fn place(hours: &[ingang_api::hours::DayHours], now: i64, position: u32, recent: Option<f64>) -> Place {
+    use ingang_api::hours::{OpenState, staffed_wait, state};
+    let work = estimated_wait_minutes(position, recent);
+    if hours.is_empty() {
+        return Place { position, wait: Some(work), opens_at: None };
+    }
+    let (local, days) = stockholm_now(now);
+    let opens_at = match state(hours, local) {
+        OpenState::Opens { .. } => staffed_wait(hours, local, 0).map(|m| {
+            let at = i64::from(local.minute) + i64::from(m);
+            ingang_api::visits::stockholm_to_unix(days + at.div_euclid(1440), at.rem_euclid(1440) as u32)
+        }),
+        _ => None,
+    };
+    let wait = staffed_wait(hours, local, work).map(|m| m.div_ceil(5).max(1) * 5);
+    Place { position, wait, opens_at }
+}
+
+/// Recent handling: minutes from arrival to being picked, over the unit's last 20 picked cases.
+fn recent_minutes(conn: &rusqlite::Connection, unit: &str) -> rusqlite::Result<Option<f64>> {
+    conn.query_row(
+        "SELECT AVG(picked_at - queued_at) / 60.0 FROM
+           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
+        [unit],
+        |r| r.get(0),
+    )
+}
+
+/// Place in the unit's queue and the estimated wait at `now`, for a waiting case.
+fn queue_place(conn: &rusqlite::Connection, row: &Row, now: i64) -> rusqlite::Result<Place> {
     let ahead: u32 = conn.query_row(
         "SELECT COUNT(*) FROM cases WHERE unit_id = ?1 AND status = 'waiting'
            AND (priority < ?2 OR (priority = ?2 AND (queued_at < ?3 OR (queued_at = ?3 AND rowid < (SELECT rowid FROM cases WHERE id = ?4)))))",
         params![row.unit_id, row.priority, row.queued_at, row.id],
         |r| r.get(0),
     )?;
-    // recent handling: minutes from arrival to being picked, over the unit's last 20 picked cases
-    let recent: Option<f64> = conn.query_row(
-        "SELECT AVG(picked_at - queued_at) / 60.0 FROM
-           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
-        [&row.unit_id],
-        |r| r.get(0),
-    )?;
-    let position = ahead + 1;
-    Ok((position, estimated_wait_minutes(position, recent)))
+    let recent = recent_minutes(conn, &row.unit_id)?;
+    Ok(place(&unit_hours(conn, &row.unit_id)?, now, ahead + 1, recent))
 }
 
-/// The places of every waiting case of a unit, in one read: case id → (place, estimated wait).
+/// The places of every waiting case of a unit at `now`, in one read: case id → place.
 pub fn unit_places(
     conn: &rusqlite::Connection,
     unit: &str,
-) -> rusqlite::Result<std::collections::HashMap<String, (u32, u32)>> {
-    let recent: Option<f64> = conn.query_row(
-        "SELECT AVG(picked_at - queued_at) / 60.0 FROM
-           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
-        [unit],
-        |r| r.get(0),
-    )?;
+    now: i64,
+) -> rusqlite::Result<std::collections::HashMap<String, Place>> {
+    let recent = recent_minutes(conn, unit)?;
+    let hours = unit_hours(conn, unit)?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, ROW_NUMBER() OVER (ORDER BY priority, COALESCE(queued_at, created_at), rowid)
          FROM cases WHERE unit_id = ?1 AND status = 'waiting'",
     )?;
-    let rows = stmt.query_map([unit], |r| {
-        let place: u32 = r.get(1)?;
-        Ok((r.get::<_, String>(0)?, (place, estimated_wait_minutes(place, recent))))
-    })?;
+    let rows = stmt.query_map([unit], |r| Ok((r.get::<_, String>(0)?, place(&hours, now, r.get(1)?, recent))))?;
     rows.collect()
 }
 
-/// Place and estimated wait of a waiting case (by id); `None` when it is not waiting.
-pub fn place_of(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<(u32, u32)>> {
+/// Place of a waiting case (by id) at `now`; `None` when it is not waiting.
+pub fn place_of(conn: &rusqlite::Connection, id: &str, now: i64) -> rusqlite::Result<Option<Place>> {
     let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), [id], row).optional()?;
-    found.map(|r| queue_place(conn, &r)).transpose()
+    found.map(|r| queue_place(conn, &r, now)).transpose()
 }
 
 /// The request's `Idempotency-Key` (1–100 characters).
@@ -164,19 +212,19 @@ fn index(people: Vec<ingang_api::people::Person>) -> Vec<(String, String, String
     people.into_iter().map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name)).collect()
 }
 
-fn to_case(conn: &rusqlite::Connection, r: Row, people: &[(String, String, String)]) -> rusqlite::Result<Option<Case>> {
+fn to_case(
+    conn: &rusqlite::Connection,
+    r: Row,
+    people: &[(String, String, String)],
+    now: i64,
+) -> rusqlite::Result<Option<Case>> {
     let Some((_, person_id, person_name)) = people.iter().find(|(pnr, _, _)| *pnr == r.patient) else {
         return Ok(None);
     };
     let status = CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Closed);
-    let (position, wait) = if status == CaseStatus::Waiting {
-        let (p, w) = queue_place(conn, &r)?;
-        (Some(p), Some(w))
-    } else {
-        (None, None)
-    };
+    let place = if status == CaseStatus::Waiting { Some(queue_place(conn, &r, now)?) } else { None };
     let can_continue_until = match (status, r.closed_at) {
-        (CaseStatus::Closed, Some(closed)) if closed + CONTINUE_WITHIN_SECS > now_secs() => {
+        (CaseStatus::Closed, Some(closed)) if closed + CONTINUE_WITHIN_SECS > now => {
             Some(closed + CONTINUE_WITHIN_SECS)
         }
         _ => None,
@@ -195,8 +243,9 @@ fn to_case(conn: &rusqlite::Connection, r: Row, people: &[(String, String, Strin
         priority: r.priority as Priority,
         created_at: r.created_at,
         closed_at: r.closed_at,
-        position,
-        estimated_wait_minutes: wait,
+        position: place.map(|p| p.position),
+        estimated_wait_minutes: place.and_then(|p| p.wait),
+        unit_opens_at: place.and_then(|p| p.opens_at),
     }))
 }
 
@@ -216,12 +265,13 @@ async fn load_case(state: &AppState, user: &AuthUser, id: String) -> Result<Case
 
 /// [`load_case`] with the people already known.
 async fn load_case_for(state: &AppState, people: Vec<(String, String, String)>, id: String) -> Result<Case, ApiError> {
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
             let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [&id], row).optional()?;
             match found {
-                Some(r) => to_case(conn, r, &people),
+                Some(r) => to_case(conn, r, &people, now),
                 None => Ok(None),
             }
         })
@@ -399,6 +449,7 @@ pub async fn list_cases(
         people.retain(|(_, id, _)| id == person);
     }
     let patients = twelve_digits(&people);
+    let now = state.clock.now();
     let cases = state
         .db
         .call(move |conn| {
@@ -409,7 +460,7 @@ pub async fn list_cases(
                 stmt.query_map(rusqlite::params_from_iter(patients.iter()), row)?.collect::<Result<_, _>>()?;
             let mut out = Vec::new();
             for r in rows {
-                if let Some(c) = to_case(conn, r, &people)? {
+                if let Some(c) = to_case(conn, r, &people, now)? {
                     out.push(c);
                 }
             }

@@ -27,7 +27,10 @@ use ingang_api::cases::CaseStatus;
 use rusqlite::{OptionalExtension, params};
 use serde_json::json;
 
-use super::auth::{AuthUser, now_secs};
+use super::{
+    auth::{AuthUser, now_secs},
+    cases::Place,
+};
 use crate::{AppState, error::ApiError};
 
 /// Records that `unit_id`'s queue changed, and wakes the streams: one `queue` row for the
@@ -45,7 +48,8 @@ pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str, case_id: Option
             })
             .optional()?;
         if let Some((owner, status, unit)) = found {
-            let place = if status == CaseStatus::Waiting.as_str() { super::cases::place_of(conn, id)? } else { None };
+            let place =
+                if status == CaseStatus::Waiting.as_str() { super::cases::place_of(conn, id, now)? } else { None };
             insert.execute(params![owner, "case", case_data(id, &unit, &status, place), now])?;
         }
     }
@@ -59,13 +63,14 @@ pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str, case_id: Option
 const UNIT: &str = "unit:";
 
 /// The data of a `case` event.
-fn case_data(id: &str, unit: &str, status: &str, place: Option<(u32, u32)>) -> String {
+fn case_data(id: &str, unit: &str, status: &str, place: Option<Place>) -> String {
     json!({
         "caseId": id,
         "unitId": unit,
         "status": status,
-        "position": place.map(|p| p.0),
-        "estimatedWaitMinutes": place.map(|p| p.1),
+        "position": place.map(|p| p.position),
+        "estimatedWaitMinutes": place.and_then(|p| p.wait),
+        "unitOpensAt": place.and_then(|p| p.opens_at),
     })
     .to_string()
 }
@@ -169,12 +174,12 @@ pub struct Hub {
     ended: std::sync::OnceLock<tokio::sync::broadcast::Sender<std::sync::Arc<str>>>,
     /// Every unit's `queue` rows, for the streams to pick theirs from.
     queues: std::sync::OnceLock<tokio::sync::broadcast::Sender<std::sync::Arc<Row>>>,
-    /// Each unit's places as of its latest `queue` row read: (row id, case id → (place, wait)).
+    /// Each unit's places as of its latest `queue` row read: (row id, case id → place).
     places: tokio::sync::Mutex<std::collections::HashMap<String, (i64, std::sync::Arc<Places>)>>,
 }
 
-/// A unit's waiting cases: case id → (place in the queue, estimated wait in minutes).
-type Places = std::collections::HashMap<String, (u32, u32)>;
+/// A unit's waiting cases: case id → place in the queue, estimated wait, opening.
+type Places = std::collections::HashMap<String, Place>;
 
 impl Hub {
     /// New rows are in `events`: the dispatcher reads and delivers them.
@@ -218,8 +223,8 @@ impl Hub {
         {
             return Ok(places.clone());
         }
-        let u = unit.to_owned();
-        let places = std::sync::Arc::new(state.db.call(move |conn| super::cases::unit_places(conn, &u)).await?);
+        let (u, now) = (unit.to_owned(), state.clock.now());
+        let places = std::sync::Arc::new(state.db.call(move |conn| super::cases::unit_places(conn, &u, now)).await?);
         cache.insert(unit.to_owned(), (at, places.clone()));
         Ok(places)
     }
@@ -314,8 +319,9 @@ async fn after(state: &AppState, recipient: &str, last: i64) -> Result<Vec<Row>,
     tag = "cases",
     params(("Last-Event-ID" = Option<String>, Header, description = "Resume after this event (the browser sends it on reconnect)")),
     responses(
-        (status = 200, description = "`text/event-stream`. Event `case`: `{caseId, unitId, status, position?, estimatedWaitMinutes?}` (a case of the user or a child: its status, or its new place when the unit's queue changed); \
+        (status = 200, description = "`text/event-stream`. Event `case`: `{caseId, unitId, status, position?, estimatedWaitMinutes?, unitOpensAt?}` (a case of the user or a child: its status, or its new place when the unit's queue changed); \
             event `message`: `{caseId, message}` (a chat message, see `MessageEvent`); \
+            event `inbox`: `{messageId}` (a new message in the inbox of the user or a child: ask `/inbox/unread` again); \
             every event has an `id` for resuming; `:` comments are heartbeats", content_type = "text/event-stream", body = String),
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
     )

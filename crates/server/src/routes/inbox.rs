@@ -57,6 +57,13 @@ pub fn deliver(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![id, patient, unit_id, subject, body, kind, questionnaire_id, errand_id, sent_by, now],
     )?;
+    // an `inbox` event to everyone who sees the message (the patient, a child's guardians), so
+    // their open apps count it at once; it names the message, nothing of what it says
+    conn.prepare_cached(
+        "INSERT INTO events (recipient, kind, data, created_at)
+         SELECT ?1, 'inbox', ?2, ?3 UNION ALL SELECT guardian, 'inbox', ?2, ?3 FROM guardianships WHERE child = ?1",
+    )?
+    .execute(params![patient, serde_json::json!({ "messageId": id }).to_string(), now])?;
     let guardians =
         super::visits::age_at(patient, now).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
     let mut stmt = conn.prepare_cached(

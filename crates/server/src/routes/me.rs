@@ -26,7 +26,7 @@ fn age_months(birth: Date, on: Date) -> u32 {
     months.max(0) as u32
 }
 
-fn person(id: String, pnr: &str, name: String, given: String, relation: Relation) -> Person {
+fn person(id: String, pnr: &str, name: String, given: String, relation: Relation, listed: Option<String>) -> Person {
     let today = today();
     let parsed = Personnummer::parse(pnr, today).ok();
     let birth = parsed.and_then(|p| p.birth_date());
@@ -47,30 +47,33 @@ fn person(id: String, pnr: &str, name: String, given: String, relation: Relation
         relation,
         can_seek_care,
         can_use_e_services,
+        listed_unit_id: listed,
     }
 }
 
 /// Everyone the user may see: themself and the children they are guardian of (under 18).
 pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
     let pnr = user.personal_number.clone();
-    let rows: Vec<(String, String, String, String, bool)> = state
+    type Found = (String, String, String, String, bool, Option<String>);
+    let rows: Vec<Found> = state
         .db
         .call(move |conn| {
             let mut stmt = conn.prepare(
-                "SELECT id, personal_number, name, given_name, 1 FROM people WHERE personal_number = ?1
+                "SELECT id, personal_number, name, given_name, 1, listed_unit FROM people WHERE personal_number = ?1
                  UNION ALL
-                 SELECT p.id, p.personal_number, p.name, p.given_name, 0 FROM guardianships g
+                 SELECT p.id, p.personal_number, p.name, p.given_name, 0, p.listed_unit FROM guardianships g
                    JOIN people p ON p.personal_number = g.child WHERE g.guardian = ?1
                  ORDER BY 5 DESC, 2 ASC",
             )?;
-            let rows = stmt.query_map([pnr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+            let rows =
+                stmt.query_map([pnr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
             rows.collect()
         })
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, pnr, name, given, me)| {
-            person(id, &pnr, name, given, if me { Relation::Myself } else { Relation::Child })
+        .map(|(id, pnr, name, given, me, listed)| {
+            person(id, &pnr, name, given, if me { Relation::Myself } else { Relation::Child }, listed)
         })
         // guardianship ends at 18
         .filter(|p| p.relation == Relation::Myself || p.age.is_none_or(|a| a < 18))

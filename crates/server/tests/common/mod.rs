@@ -101,3 +101,12 @@ pub async fn call(
     let bytes = body_bytes(res).await;
     (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
 }
+
+/// Tomorrow at `hhmm` Stockholm time, Unix seconds: for tests whose outcome depends on the
+/// time of day (staffed hours, check-in windows), so they pass at any hour.
+pub fn stockholm_tomorrow_at(hhmm: &str) -> i64 {
+    use ingang_api::visits::{stockholm_offset, stockholm_to_unix};
+    let now = ingang_server::routes::auth::now_secs();
+    let today = (now + stockholm_offset(now)).div_euclid(86_400);
+    stockholm_to_unix(today + 1, u32::from(ingang_api::hours::minutes(hhmm).expect("HH:MM")))
+}
