@@ -390,9 +390,10 @@ test('at night the queue says the unit is closed, when it opens, and when the tu
   await loginAndGo(page, ANNA, '/arenden');
   const id = await sendColdForMyself(page, server.url, 'night-1');
   await page.goto(`/arenden/${id}`);
-  // Gibraltar opens 08:00 on weekdays, 09:00 at weekends: not "cirka 10 minuter"
+  // Gibraltar opens 08:00 on weekdays, 09:00 at weekends: not "cirka 10 minuter" (the turn is
+  // opening plus the queue ahead at the unit's recent pace, so the minutes depend on earlier tests)
   await expect(page.getByTestId('queue-position')).toHaveText(
-    /^Du är nummer \d i kön\. Mottagningen är stängd nu och öppnar i dag (08|09):00\. Ingen läser ditt ärende förrän dess\. Beräknad tur: i dag \1:[1-5]0\.$/,
+    /^Du är nummer \d i kön\. Mottagningen är stängd nu och öppnar i dag (08|09):00\. Ingen läser ditt ärende förrän dess\. Beräknad tur: i dag \1:[0-5][05]\.$/,
   );
   await expectNoAxeViolations(page, 'case waiting at night');
 });
