@@ -180,6 +180,33 @@ pub fn day_of(seconds: i64) -> String {
     date.to_locale_date_string("en-CA", &JsValue::UNDEFINED).into()
 }
 
+/// The calendar day of a moment in `time_zone` (`2026-12-04`), to group times by day.
+pub fn day_in(seconds: i64, time_zone: &str) -> String {
+    intl_date(seconds, "en-CA", &[("timeZone", time_zone)])
+}
+
+/// A day as people say it ("måndag 7 december"), in `time_zone` and the user's language.
+pub fn day_text(seconds: i64, time_zone: &str, locale: &str) -> String {
+    intl_date(seconds, locale, &[("timeZone", time_zone), ("weekday", "long"), ("day", "numeric"), ("month", "long")])
+}
+
+/// `Date.toLocaleDateString(locale, options)`; an unknown zone falls back to the device's.
+fn intl_date(seconds: i64, locale: &str, options: &[(&str, &str)]) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
+    let opts = js_sys::Object::new();
+    for (k, v) in options {
+        if !v.is_empty() {
+            let _ = js_sys::Reflect::set(&opts, &JsValue::from_str(k), &JsValue::from_str(v));
+        }
+    }
+    let text = js_sys::Reflect::get(&date, &JsValue::from_str("toLocaleDateString"))
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call2(&date, &JsValue::from_str(locale), &opts).ok())
+        .and_then(|v| v.as_string());
+    text.unwrap_or_else(|| date.to_locale_date_string(locale, &JsValue::UNDEFINED).into())
+}
+
 /// Unix seconds now, from the device's clock.
 pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64

@@ -29,7 +29,9 @@ const SERVICES: { title: string; fill: (page: Page) => Promise<void> }[] = [
       await radio(page, 'Vad gäller det?', 'Provsvar');
       await page.getByLabel('Beskriv kort vad du vill ha kontakt om').fill('Jag väntar på svar på blodprovet.');
       await radio(page, 'Hur vill du bli kontaktad?', 'Telefon');
-      await page.getByLabel('Vilket telefonnummer ska vi ringa?').fill('070-123 45 67');
+      // her registered mobile is offered (SDC pre-population), written as she would write it
+      await expect(page.getByLabel('Vilket telefonnummer ska vi ringa?')).toHaveValue('070-123 45 67');
+      await expect(page.getByText('t.ex. 070-123 45 67')).toBeVisible();
       await box(page, 'När passar det bäst?', 'Förmiddag (8–12)');
     },
   },

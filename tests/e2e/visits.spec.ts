@@ -161,6 +161,9 @@ test('card: declined, then approved after the extra verification step; the recei
   await page.getByRole('button', { name: 'Betala 300 kr' }).click();
   await expect(page.locator('h1')).toHaveText('Ditt besök');
   await expect(page.getByTestId('payment-problem')).toHaveText(/Kortet nekades/);
+  // the refusal is what matters now: focused, and so in view above the tab bar
+  await expect(page.getByTestId('payment-problem')).toBeFocused();
+  await expect(page.getByTestId('payment-problem')).toBeInViewport();
   await expectNoAxeViolations(page, 'card declined');
   await page.getByTestId('pay-button').click();
   await page.getByLabel('Kortnummer').fill('4000 0000 0000 3220');
@@ -189,6 +192,8 @@ test('Swish: declined, failed, timed out and cancelled, then paid', async ({ pag
     if (action) await swish(page.request, server.url, action);
     else await page.getByRole('button', { name: 'Avbryt Swish-betalningen' }).click();
     await expect(page.getByTestId('payment-problem')).toHaveText(expected);
+    await expect(page.getByTestId('payment-problem')).toBeFocused();
+    await expect(page.getByTestId('payment-problem')).toBeInViewport();
   };
   await attempt('decline', /Betalningen avböjdes i Swish/);
   await attempt('error', /Något gick fel med betalningen/);
@@ -247,13 +252,23 @@ test('reschedule to a free time, then cancel; the late-cancellation rule is show
   await expect(page.getByTestId('cancel-policy')).toContainText('Du kan avboka utan kostnad fram till');
   await page.getByRole('button', { name: 'Omboka – välj en ny tid' }).click();
   await expect(page.locator('#slots-legend')).toBeFocused();
-  const first = page.locator('.slots input[type=radio]').first();
+  // two weeks of free times: a day first (the first is chosen), then that day's times
+  const days = page.getByRole('group', { name: 'Välj en ny dag' }).getByRole('radio');
+  expect(await days.count()).toBeGreaterThan(3);
+  await expect(days.first()).toBeChecked();
+  await days.nth(1).check();
+  const dayLabel = (await page.locator('.slot-days label').nth(1).innerText()).replace(/ \(.*\)$/, '');
+  const times = page.getByRole('group', { name: `Lediga tider ${dayLabel}` }).getByRole('radio');
+  expect(await times.count()).toBeGreaterThan(0);
+  const first = times.first();
   const label = await page.locator('.slots label').first().innerText();
+  expect(label).toMatch(/^\d\d:\d\d$/);
   await first.check();
   await expectNoAxeViolations(page, 'reschedule');
   await page.getByRole('button', { name: 'Boka om till vald tid' }).click();
   await expect(page.getByTestId('change-status')).toContainText('Besöket är flyttat till');
   await expect(page.getByTestId('visit-facts')).toContainText(label);
+  await expect(page.getByTestId('visit-facts')).toContainText(dayLabel);
   await page.getByRole('button', { name: 'Avboka besöket' }).click();
   await expect(page.locator('#cancel-confirm')).toBeFocused();
   await page.getByRole('button', { name: 'Ja, avboka' }).click();

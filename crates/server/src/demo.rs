@@ -47,6 +47,9 @@ const CLOSED_CASES: &[(&str, i64, &str, &str)] = &[
 ];
 const SARA: &str = "198509223452";
 
+/// Sara's visit that opens for check-in shortly after the demo starts (relative to the clock).
+pub const DEMO_CHECK_IN: &str = "demo-sara-incheckning";
+
 /// Registered addresses (folkbokföringsadress) of the demo identities, where invoices go.
 const ADDRESSES: &[(&str, &str)] = &[
     ("198001139297", "Storgatan 12, 972 38 Luleå"),
@@ -316,6 +319,25 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
             now,
         ])?;
     }
+    // a visit a newcomer can check in to and pay for without a test hook: Sara's, 40 minutes
+    // after start-up (on the next five minutes), so its check-in opens ten minutes after it
+    let soon = (now + 40 * 60).div_euclid(300) * 300 + 300;
+    visit.execute(params![
+        DEMO_CHECK_IN,
+        SARA,
+        "hc-gibraltar",
+        "clinic",
+        "Provtagning",
+        Some("Lena Ek, sjuksköterska"),
+        soon,
+        soon + 15 * 60,
+        r#"["Legitimation"]"#,
+        300,
+        "booked",
+        None::<i64>,
+        None::<i64>,
+        now,
+    ])?;
     tx.execute("DELETE FROM slots WHERE visit_id IS NULL", [])?;
     let mut slot = tx.prepare(
         "INSERT OR IGNORE INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?4 + 1800)",

@@ -128,6 +128,27 @@ async fn check_in_opens_30_minutes_before_and_closes_at_the_start() {
 }
 
 #[tokio::test]
+async fn the_demo_has_a_visit_whose_check_in_opens_soon_after_start() {
+    let (app, state) = setup().await;
+    let now = ingang_server::routes::auth::now_secs();
+    let sara = login(&app, &state, SARA).await;
+    let id = ingang_server::demo::DEMO_CHECK_IN;
+    let (s, visit) = call(&app, "GET", &format!("/api/v1/visits/{id}"), &sara, None, None).await;
+    assert_eq!(s, 200, "{visit}");
+    // check-in opens 30 minutes before: 10 to 15 minutes after start-up, whatever the hour
+    let opens = visit["checkIn"]["opensAt"].as_i64().unwrap();
+    assert!((now + 10 * 60..=now + 15 * 60).contains(&opens), "opens {} s after start", opens - now);
+    assert_eq!(visit["checkIn"]["state"], "notYet");
+    // once open, a newcomer checks in and sees the fee to pay
+    set_clock(&app, Some(opens + 60)).await;
+    let (s, done) = call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &sara, None, None).await;
+    assert_eq!((s, done["status"].as_str()), (200, Some("checkedIn")), "{done}");
+    let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{id}/fee"), &sara, None, None).await;
+    assert!(fee["total"].as_u64().is_some_and(|t| t > 0), "{fee}");
+    set_clock(&app, None).await;
+}
+
+#[tokio::test]
 async fn fees_children_frikort_and_the_ceiling() {
     let (app, state) = setup().await;
     let anna = login(&app, &state, ANNA).await;

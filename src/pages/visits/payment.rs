@@ -240,6 +240,18 @@ pub fn PaymentPanel(
 
     let waiting = move || current.get().filter(|p| p.status == PaymentStatus::Created);
     let ended = move || current.get().filter(|p| p.status.is_final());
+    // A refusal (Swish declined, a card refused, an error) is the outcome that matters now: it
+    // gets the focus, which also scrolls it into view (above the tab bar), once per refusal.
+    let refused = Memo::new(move |_| {
+        error.get().is_some() || current.with(|c| c.as_ref().is_some_and(|p| p.status.is_final() && !p.status.settled()))
+    });
+    Effect::new(move |was: Option<bool>| {
+        let now = refused.get();
+        if now && was != Some(true) {
+            crate::browser::focus_id_later("payment-problem".into());
+        }
+        now
+    });
     let total_for = move |m: PaymentMethod| if m == PaymentMethod::Invoice { amount + invoice_fee } else { amount };
     let choices = methods
         .into_iter()
@@ -310,7 +322,7 @@ pub fn PaymentPanel(
                 })}
                 {move || ended().filter(|p| p.status.settled()).map(|p| outcome_text(&p, i18n.t()))}
             </div>
-            <div role="alert" data-testid="payment-problem">
+            <div role="alert" data-testid="payment-problem" id="payment-problem" tabindex="-1">
                 {move || error.get()}
                 {move || ended().filter(|p| !p.status.settled()).map(|p| outcome_text(&p, i18n.t()))}
             </div>

@@ -29,6 +29,12 @@ use crate::{AppState, bankid::random_token, error::ApiError};
 
 /// SDC's answerExpression: the server fills such items' `answerOption` for the person.
 const ANSWER_EXPRESSION: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-answerExpression";
+/// SDC's initialExpression and launchContext: the server pre-populates what it knows of the user.
+const INITIAL_EXPRESSION: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression";
+const LAUNCH_CONTEXT: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-launchContext";
+/// The one initialExpression this server evaluates: the signed-in user's phone number (the one
+/// a clinic should call back), from their registered contact details.
+const USER_PHONE: &str = "%user.telecom.where(system='phone').value.first()";
 /// The code system of the options made from prescriptions.
 pub const PRESCRIPTION_SYSTEM: &str = "https://ingang.se/fhir/CodeSystem/prescription";
 
@@ -114,15 +120,69 @@ pub fn populate(resource: &mut Value, prescriptions: &[(String, String, String)]
     }
 }
 
+/// Pre-population (SDC, the server's part): every item whose `initialExpression` asks for the
+/// user's phone number gets it as `initial` (when the user has registered one), and the
+/// expressions and the questionnaire's `launchContext` are removed, so the result is a plain R4
+/// questionnaire any form filler shows. Other expressions are left alone. Pure.
+pub fn populate_user(resource: &mut Value, mobile: Option<&str>) {
+    fn asks_phone(e: &Value) -> bool {
+        e.get("url").and_then(Value::as_str) == Some(INITIAL_EXPRESSION)
+            && e.pointer("/valueExpression/expression")
+                .and_then(Value::as_str)
+                .is_some_and(|x| x.split_whitespace().collect::<String>() == USER_PHONE)
+    }
+    fn walk(items: &mut Value, mobile: Option<&str>) -> bool {
+        let Some(items) = items.as_array_mut() else { return false };
+        let mut any = false;
+        for item in items {
+            let exts = item.get_mut("extension").and_then(Value::as_array_mut);
+            if let Some(exts) = exts
+                && exts.iter().any(asks_phone)
+            {
+                exts.retain(|e| !asks_phone(e));
+                any = true;
+                if let Some(m) = mobile {
+                    item["initial"] = json!([{ "valueString": m }]);
+                }
+            }
+            if let Some(children) = item.get_mut("item") {
+                any |= walk(children, mobile);
+            }
+        }
+        any
+    }
+    let populated = resource.get_mut("item").is_some_and(|items| walk(items, mobile));
+    if populated && let Some(exts) = resource.get_mut("extension").and_then(Value::as_array_mut) {
+        exts.retain(|e| {
+            e.get("url").and_then(Value::as_str) != Some(LAUNCH_CONTEXT)
+                || e.pointer("/extension/0/valueCoding/code").and_then(Value::as_str) != Some("user")
+        });
+    }
+}
+
+/// A Swedish mobile number as people write it (`+46701234567` → `070-123 45 67`); anything
+/// else as stored.
+pub fn national_mobile(stored: &str) -> String {
+    let digits: String = stored.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix("46") {
+        Some(rest) if stored.starts_with('+') && rest.len() == 9 && rest.starts_with('7') => {
+            format!("0{}-{} {} {}", &rest[..2], &rest[2..5], &rest[5..7], &rest[7..])
+        }
+        _ => stored.to_owned(),
+    }
+}
+
 /// A served e-service: its questionnaire (populated), title, answer time and questionnaire id.
 type Served = (Value, String, Option<i64>, String);
 
-/// The unit's e-service questionnaire as this patient sees it (prescriptions filled in).
+/// The unit's e-service questionnaire as this patient sees it, filled in by `user` (the patient's
+/// prescriptions as options, the user's phone number as an initial answer).
 fn questionnaire_for(
     conn: &Connection,
     unit_id: &str,
     e_service_id: &str,
     patient: &str,
+    user: &str,
     now: i64,
 ) -> rusqlite::Result<Option<Served>> {
     let found: Option<(String, String, Option<i64>, String)> = conn
@@ -141,6 +201,11 @@ fn questionnaire_for(
     let prescriptions: Vec<(String, String, String)> =
         stmt.query_map(params![patient, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     populate(&mut value, &prescriptions);
+    let mobile: Option<String> = conn
+        .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [user], |r| r.get(0))
+        .optional()?
+        .flatten();
+    populate_user(&mut value, mobile.as_deref().map(national_mobile).as_deref());
     Ok(Some((value, title, days, qid)))
 }
 
@@ -175,7 +240,11 @@ pub async fn e_service_questionnaire(
     let person = e_service_person(&visible_people(&state, &user).await?, &q.person_id)?;
     let patient = digits(&person);
     let now = state.clock.now();
-    let found = state.db.call(move |conn| questionnaire_for(conn, &unit_id, &e_service_id, &patient, now)).await?;
+    let caller = user.personal_number.clone();
+    let found = state
+        .db
+        .call(move |conn| questionnaire_for(conn, &unit_id, &e_service_id, &patient, &caller, now))
+        .await?;
     let (resource, ..) = found.ok_or_else(not_offered)?;
     Ok(Json(resource).into_response())
 }
@@ -265,7 +334,8 @@ pub async fn create_errand(
     let patient = digits(&person);
     let now = state.clock.now();
     let (unit, service, p) = (body.unit_id.clone(), body.e_service_id.clone(), patient.clone());
-    let found = state.db.call(move |conn| questionnaire_for(conn, &unit, &service, &p, now)).await?;
+    let caller = user.personal_number.clone();
+    let found = state.db.call(move |conn| questionnaire_for(conn, &unit, &service, &p, &caller, now)).await?;
     let (resource, title, days, qid) = found.ok_or_else(not_offered)?;
     let questionnaire = Questionnaire::from_json(&resource.to_string()).map_err(ApiError::internal)?;
     let response_text = body.response.to_string();
@@ -338,6 +408,50 @@ pub async fn get_errand(
 ) -> Result<Json<Errand>, ApiError> {
     let people = e_service_people(&state, &user).await?;
     Ok(Json(load_errand(&state, people, id).await?))
+}
+
+#[cfg(test)]
+mod user_population {
+    use super::*;
+
+    fn form() -> Value {
+        json!({
+            "resourceType": "Questionnaire",
+            "extension": [{ "url": LAUNCH_CONTEXT, "extension": [
+                { "url": "name", "valueCoding": { "code": "user" } }, { "url": "type", "valueCode": "Patient" }
+            ] }],
+            "item": [{ "linkId": "hur", "type": "group", "item": [{
+                "linkId": "telefon", "type": "string",
+                "extension": [
+                    { "url": "http://hl7.org/fhir/StructureDefinition/entryFormat", "valueString": "t.ex. 070-123 45 67" },
+                    { "url": INITIAL_EXPRESSION, "valueExpression": { "language": "text/fhirpath",
+                      "expression": "%user.telecom.where(system = 'phone').value.first()" } }
+                ]
+            }] }]
+        })
+    }
+
+    #[test]
+    fn the_users_phone_becomes_the_initial_answer_and_the_expressions_go() {
+        let mut q = form();
+        populate_user(&mut q, Some("070-123 45 67"));
+        let item = &q["item"][0]["item"][0];
+        assert_eq!(item["initial"], json!([{ "valueString": "070-123 45 67" }]));
+        assert_eq!(item["extension"].as_array().unwrap().len(), 1, "only the entry format stays");
+        assert!(q["extension"].as_array().unwrap().is_empty(), "no launchContext left");
+        // no number registered: no initial answer, still a plain questionnaire
+        let mut q = form();
+        populate_user(&mut q, None);
+        assert!(q["item"][0]["item"][0].get("initial").is_none());
+        assert_eq!(q["item"][0]["item"][0]["extension"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_stored_mobile_is_shown_as_swedes_write_it() {
+        assert_eq!(national_mobile("+46701234567"), "070-123 45 67");
+        assert_eq!(national_mobile("+4792345678"), "+4792345678");
+        assert_eq!(national_mobile("0920-28 40 00"), "0920-28 40 00");
+    }
 }
 
 #[cfg(test)]
