@@ -121,14 +121,18 @@ impl Auth {
         self.ending.get_untracked()
     }
 
-    /// Logs out on the server and wipes everything this user left on the device.
-    pub async fn logout(&self, api: Api) {
+    /// Logs out on the server and wipes everything this user left on the device; then, with
+    /// `leave_to`, loads that page afresh (nothing of the user stays in the page's memory).
+    pub async fn logout(self, api: Api, leave_to: Option<&'static str>) {
         self.ending.set(true);
         let _ = api.logout().await;
         self.ending.set(false);
         wipe_local_data();
         self.acting.set(None);
-        self.refresh();
+        match leave_to {
+            Some(page) => crate::browser::go_to(page),
+            None => self.refresh(),
+        }
     }
 }
 

@@ -9,7 +9,9 @@ use crate::{auth::use_auth, components::person_chooser::age_text, i18n::use_i18n
 
 /// Whether whom the user acts for matters on the screen at `path`.
 pub fn acting_applies(path: &str) -> bool {
-    ["/sok-vard", "/e-tjanster"].iter().any(|p| path == *p || path.starts_with(&format!("{p}/")))
+    ["/sok-vard", "/e-tjanster"]
+        .iter()
+        .any(|p| path.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
 }
 
 #[component]

@@ -54,12 +54,15 @@ pub fn use_inbox_badge() -> Option<InboxBadge> {
     use_context::<InboxBadge>()
 }
 
-/// While signed in: the event stream that tells the badge of a new message at once. Rendered
-/// by the shell only with a session, so logging out closes the stream.
-#[leptos::component]
-pub fn InboxEvents() -> impl leptos::IntoView {
+/// While `signed_in`: the event stream that tells the badge of a new message at once. The
+/// stream belongs to the effect's run, so it closes when the user signs out (the run is
+/// cleaned up) and opens again at the next sign-in. Call once, in the shell.
+pub fn use_inbox_stream(signed_in: Memo<bool>) {
     let api = crate::api::use_api();
-    if let Some(badge) = use_inbox_badge() {
-        crate::events::use_inbox_events(api, move || badge.changed());
-    }
+    let Some(badge) = use_inbox_badge() else { return };
+    Effect::new(move |_| {
+        if signed_in.get() {
+            crate::events::use_inbox_events(api, move || badge.changed());
+        }
+    });
 }

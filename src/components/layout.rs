@@ -54,36 +54,26 @@ fn SettingsLink() -> impl IntoView {
 }
 
 /// Who is signed in, and "Logga ut", in the header on every screen: on a shared phone or a
-/// waiting-room tablet the user sees at once whose data is open and how to close it.
+/// waiting-room tablet the user sees at once whose data is open and how to close it. Always in
+/// the page, hidden while signed out (a static part with reactive text is less code in the
+/// first module than a part built anew).
 #[component]
-fn HeaderAccount() -> impl IntoView {
+fn HeaderAccount(signed_in: Memo<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let auth = crate::auth::use_auth();
     let api = crate::api::use_api();
     // out first (nothing may ask the server in this session's name after it), then the start
     // page loaded afresh: nothing of the user stays in the page's memory on a shared device
-    let logout = move |_| {
-        leptos::task::spawn_local(async move {
-            auth.logout(api).await;
-            crate::browser::go_to("/");
-        })
-    };
-    move || {
-        auth.session().map(|s| {
-            let name = s.user.name.clone();
-            let label = name.clone();
-            view! {
-                <div class="header__account" data-testid="header-account">
-                    <span class="header__user">{move || i18n.t().login_header_user.replace("{name}", &name)}</span>
-                    <SettingsLink />
-                    <button type="button" class="header__button header__logout"
-                        aria-label=move || i18n.t().login_header_logout_label.replace("{name}", &label)
-                        on:click=logout>
-                        {t!(i18n.login_header_logout)}
-                    </button>
-                </div>
-            }
-        })
+    let logout = move |_| leptos::task::spawn_local(auth.logout(api, Some("/")));
+    let name = move |text: &str| auth.session().map(|s| text.replace("{name}", &s.user.name)).unwrap_or_default();
+    view! {
+        <div class="header__account" data-testid="header-account" hidden=move || !signed_in.get()>
+            <span class="header__user">{move || name(i18n.t().login_header_user)}</span>
+            <SettingsLink />
+            <button type="button" class="header__button header__logout" on:click=logout>
+                {t!(i18n.login_header_logout)}
+            </button>
+        </div>
     }
 }
 
@@ -94,9 +84,10 @@ pub fn Shell(children: Children) -> impl IntoView {
     crate::components::inbox_badge::provide_inbox_badge(crate::api::use_api());
     let auth = crate::auth::use_auth();
     let signed_in = Memo::new(move |_| auth.session().is_some());
+    crate::components::inbox_badge::use_inbox_stream(signed_in);
     view! {
         <a class="skip-link" href="#main">{t!(i18n.skip_to_content)}</a>
-        <header class="header">
+        <header class="header" class:header--signed-in=move || signed_in.get()>
             <div class="header__brand">
                 <A href="/" exact=true attr:class="header__title">{t!(i18n.app_name)}</A>
                 {config.region_name.map(|name| view! { <span class="header__region">{name}</span> })}
@@ -104,15 +95,12 @@ pub fn Shell(children: Children) -> impl IntoView {
             <div class="header__actions">
                 <EmergencyNotice />
                 <LanguageSwitch />
-                // signed in, settings sit with the account (below)
-                <Show when=move || !signed_in.get()>
-                    <SettingsLink />
-                </Show>
+                // signed in, the settings sit with the account (below; CSS hides this one)
+                <SettingsLink />
             </div>
-            <HeaderAccount />
+            <HeaderAccount signed_in />
         </header>
         <ActingBar />
-        {move || signed_in.get().then(|| view! { <crate::components::inbox_badge::InboxEvents /> })}
         <SessionTimer />
         <div class="layout">
             <MainNav />

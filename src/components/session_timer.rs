@@ -174,7 +174,7 @@ pub fn SessionTimer() -> impl IntoView {
 
     let logout = move |_| {
         open.set(false);
-        leptos::task::spawn_local(async move { auth.logout(api).await });
+        leptos::task::spawn_local(auth.logout(api, None));
     };
     view! {
         <dialog

@@ -50,8 +50,8 @@ test('QR login through the test BankID, and logout wipes local data', async ({ p
   await page.goto('/bokade-tider');
   await expect(account).toContainText('Inloggad: Anna Andersson');
   await expectNoAxeViolations(page, 'header with the signed-in user');
-  await account.getByRole('button', { name: 'Logga ut Anna Andersson' }).click();
-  await expect(account).toHaveCount(0);
+  await account.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(account).toBeHidden();
   await expect(page).toHaveURL(/\/$/);
   expect(await draftCount(page)).toBe(0);
   expect((await page.request.get('/api/v1/session')).status()).toBe(204);

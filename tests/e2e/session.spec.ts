@@ -164,7 +164,7 @@ test('a person over 100 and a samordningsnummer sign in and see their own number
   await loginAndGo(page, MARGIT, '/e-tjanster');
   await expect(page.getByRole('radio', { name: /du själv/ })).toHaveAccessibleName(/240601\+7893|19240601-7893/);
   await page.goto('/installningar');
-  await page.getByRole('button', { name: 'Logga ut', exact: true }).click();
+  await page.getByRole('main').getByRole('button', { name: 'Logga ut' }).click();
   await loginAndGo(page, KIM, '/e-tjanster');
   await expect(page.getByRole('radio', { name: /du själv/ })).toBeVisible();
   expect((await (await page.request.get('/api/v1/session')).json()).user.personalNumber).toBe('19940771-2380');
@@ -236,7 +236,7 @@ shortIdle('inactivity: a warning, "Fortsätt vara inloggad", then logout with th
 
   // an explicit logout wipes everything: sealed drafts and whom the user acted for
   await page.goto('/installningar');
-  await page.getByRole('button', { name: 'Logga ut', exact: true }).click();
+  await page.getByRole('main').getByRole('button', { name: 'Logga ut' }).click();
   await expect(page.getByText('Du är inte inloggad.')).toBeVisible();
   expect(await drafts(page)).toEqual({});
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'ingang.lang' && k.startsWith('ingang.')))).toEqual([]);

@@ -49,7 +49,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <p>{move || i18n.t().login_signed_in.replace("{name}", &name)}</p>
                 <p>
                     <button type="button" class="button button--secondary" on:click=move |_| {
-                        leptos::task::spawn_local(async move { auth.logout(api).await });
+                        leptos::task::spawn_local(auth.logout(api, None));
                     }>{t!(i18n.login_logout)}</button>
                 </p>
             }

@@ -243,7 +243,8 @@ pub fn PaymentPanel(
     // A refusal (Swish declined, a card refused, an error) is the outcome that matters now: it
     // gets the focus, which also scrolls it into view (above the tab bar), once per refusal.
     let refused = Memo::new(move |_| {
-        error.get().is_some() || current.with(|c| c.as_ref().is_some_and(|p| p.status.is_final() && !p.status.settled()))
+        error.get().is_some()
+            || current.with(|c| c.as_ref().is_some_and(|p| p.status.is_final() && !p.status.settled()))
     });
     Effect::new(move |was: Option<bool>| {
         let now = refused.get();

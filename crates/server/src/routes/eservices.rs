@@ -241,10 +241,8 @@ pub async fn e_service_questionnaire(
     let patient = digits(&person);
     let now = state.clock.now();
     let caller = user.personal_number.clone();
-    let found = state
-        .db
-        .call(move |conn| questionnaire_for(conn, &unit_id, &e_service_id, &patient, &caller, now))
-        .await?;
+    let found =
+        state.db.call(move |conn| questionnaire_for(conn, &unit_id, &e_service_id, &patient, &caller, now)).await?;
     let (resource, ..) = found.ok_or_else(not_offered)?;
     Ok(Json(resource).into_response())
 }
