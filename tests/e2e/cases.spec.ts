@@ -18,7 +18,6 @@ import {
   startCare,
   startServer,
   stopServer,
-  PAGE_ERRORS_EXPECTED,
   stockholmMorningTomorrow,
 } from './fixtures';
 
@@ -319,11 +318,6 @@ test('for oneself: categories follow the unit and age, and what is typed survive
 });
 
 test('a case closed three days ago can be continued, one closed five days ago cannot', async ({ page }) => {
-  // KNOWN, NOT FIXED (issue 22, item 10): when the continued case turns from closed to waiting,
-  // a view update in the cases chunk still reads a signal of a part of the screen that is gone
-  // ("reactive value … already disposed"). The screen stays right; the page-error gate would
-  // fail here until the cause is found.
-  test.info().annotations.push(PAGE_ERRORS_EXPECTED);
   await loginAndGo(page, SARA, '/arenden');
   const items = page.locator('.case-item');
   const recent = items.filter({ hasText: 'Hudbesvär' });

@@ -276,7 +276,11 @@ fn CaseView(
         let show = matches!(effective_status(), Some(CaseStatus::InProgress | CaseStatus::Closed));
         (show && !id.is_empty()).then_some(id)
     });
-    let chat_open = Signal::derive(move || effective_status() == Some(CaseStatus::InProgress));
+    // A memo, not a derived signal: the chat's own parts hear of it only when it changes. A
+    // derived signal woke them on every new answer about the case, also the one that ends the
+    // chat (closed -> waiting when the case is continued); they then ran after the chat was
+    // gone and read its disposed signals (issue 22's panic).
+    let chat_open = Signal::from(Memo::new(move |_| effective_status() == Some(CaseStatus::InProgress)));
     view! {
         <Show when=move || just_sent && effective_status() == Some(CaseStatus::Waiting)>
             <div class="notice notice--success" role="status" data-testid="case-sent">
