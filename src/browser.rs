@@ -152,46 +152,31 @@ pub fn random_uuid() -> String {
 /// `Intl` (no date crate in the wasm): `full` gives weekday and date with the time, otherwise the
 /// time only.
 pub fn moment_text(seconds: i64, time_zone: &str, locale: &str, full: bool) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
-    let options = js_sys::Object::new();
-    let set = |k: &str, v: &str| {
-        let _ = js_sys::Reflect::set(&options, &JsValue::from_str(k), &JsValue::from_str(v));
-    };
-    if !time_zone.is_empty() {
-        set("timeZone", time_zone);
-    }
-    if full {
-        set("dateStyle", "full");
-    }
-    set("timeStyle", "short");
-    // an unknown zone makes Intl throw: fall back to the browser's own zone
-    let text = js_sys::Reflect::get(&date, &JsValue::from_str("toLocaleString"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call2(&date, &JsValue::from_str(locale), &options).ok())
-        .and_then(|v| v.as_string());
-    text.unwrap_or_else(|| date.to_locale_string(locale, &JsValue::UNDEFINED).into())
+    let date_style = if full { "full" } else { "" };
+    let options = [("timeZone", time_zone), ("dateStyle", date_style), ("timeStyle", "short")];
+    intl(seconds, "toLocaleString", locale, &options)
 }
 
 /// The calendar day of a moment in the device's time zone (`2026-12-04`), to tell today from
 /// tomorrow.
 pub fn day_of(seconds: i64) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
-    date.to_locale_date_string("en-CA", &JsValue::UNDEFINED).into()
+    intl(seconds, "toLocaleDateString", "en-CA", &[])
 }
 
 /// The calendar day of a moment in `time_zone` (`2026-12-04`), to group times by day.
 pub fn day_in(seconds: i64, time_zone: &str) -> String {
-    intl_date(seconds, "en-CA", &[("timeZone", time_zone)])
+    intl(seconds, "toLocaleDateString", "en-CA", &[("timeZone", time_zone)])
 }
 
 /// A day as people say it ("måndag 7 december"), in `time_zone` and the user's language.
 pub fn day_text(seconds: i64, time_zone: &str, locale: &str) -> String {
-    intl_date(seconds, locale, &[("timeZone", time_zone), ("weekday", "long"), ("day", "numeric"), ("month", "long")])
+    let options = [("timeZone", time_zone), ("weekday", "long"), ("day", "numeric"), ("month", "long")];
+    intl(seconds, "toLocaleDateString", locale, &options)
 }
 
-/// `Date.toLocaleDateString(locale, options)`; an unknown zone falls back to the device's.
-fn intl_date(seconds: i64, locale: &str, options: &[(&str, &str)]) -> String {
+/// `Date.<method>(locale, options)` (`toLocaleString` or `toLocaleDateString`; empty options are
+/// left out). An unknown zone makes Intl throw: then the same without options.
+fn intl(seconds: i64, method: &str, locale: &str, options: &[(&str, &str)]) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
     let opts = js_sys::Object::new();
     for (k, v) in options {
@@ -199,12 +184,14 @@ fn intl_date(seconds: i64, locale: &str, options: &[(&str, &str)]) -> String {
             let _ = js_sys::Reflect::set(&opts, &JsValue::from_str(k), &JsValue::from_str(v));
         }
     }
-    let text = js_sys::Reflect::get(&date, &JsValue::from_str("toLocaleDateString"))
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .and_then(|f| f.call2(&date, &JsValue::from_str(locale), &opts).ok())
-        .and_then(|v| v.as_string());
-    text.unwrap_or_else(|| date.to_locale_date_string(locale, &JsValue::UNDEFINED).into())
+    let call = |opts: &JsValue| {
+        js_sys::Reflect::get(&date, &JsValue::from_str(method))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|f| f.call2(&date, &JsValue::from_str(locale), opts).ok())
+            .and_then(|v| v.as_string())
+    };
+    call(&opts).or_else(|| call(&JsValue::UNDEFINED)).unwrap_or_default()
 }
 
 /// Unix seconds now, from the device's clock.
