@@ -137,6 +137,10 @@ test('a guardian sends a request for a child once, even when the answer is lost,
 
   const position = page.getByTestId('queue-position');
   await expect(position).toHaveText('Du är nummer 1 i kön. Beräknad väntetid: cirka 10 minuter.');
+  // in view at once, above a phone's tab bar (it used to sit under it)
+  const [box, nav] = [await position.boundingBox(), await page.getByRole('navigation', { name: 'Huvudmeny' }).boundingBox()];
+  const limit = nav!.y > 200 ? nav!.y : page.viewportSize()!.height;
+  expect(box!.y + box!.height).toBeLessThanOrEqual(limit);
   await expect(position).toHaveAttribute('role', 'status');
   await expect(page.getByTestId('case-status')).toHaveText('Väntar i kön');
   await expectNoAxeViolations(page, 'case waiting');

@@ -288,6 +288,8 @@ fn CaseView(
                 <p>{move || i18n.t().case_sent_body.replace("{unit}", &unit_name.get())}</p>
             </div>
         </Show>
+        // the place in the queue first: on a phone it is in view at once, above the tab bar
+        <p role="status" class="queue-position" data-testid="queue-position">{position_text}</p>
         {move || current.get().map(|c| {
             let created = c.created_at;
             let description = (!c.description.is_empty()).then(|| c.description.clone());
@@ -303,7 +305,6 @@ fn CaseView(
                 </dl>
             }
         })}
-        <p role="status" class="queue-position" data-testid="queue-position">{position_text}</p>
         {move || (!case_id.get().is_empty()).then(|| view! { <TurnNotifications status=status_signal case_id=case_id.get() /> })}
         {move || continuable.get().map(|c| view! {
             <ContinueSection case=c on_done=Callback::new(move |_| case.refetch()) />
