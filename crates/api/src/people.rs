@@ -170,6 +170,18 @@ pub fn check_contact(details: &ContactDetails) -> Result<ContactDetails, Vec<Con
     }
 }
 
+/// A stored mobile number as Swedes write it, the inverse of [`normalize_mobile`]
+/// (`+46701234567` → `070-123 45 67`); anything else as stored.
+pub fn display_mobile(stored: &str) -> String {
+    let digits: String = stored.chars().filter(char::is_ascii_digit).collect();
+    match digits.strip_prefix("46") {
+        Some(rest) if stored.starts_with('+') && rest.len() == 9 && rest.starts_with('7') => {
+            format!("0{}-{} {} {}", &rest[..2], &rest[2..5], &rest[5..7], &rest[7..])
+        }
+        _ => stored.to_owned(),
+    }
+}
+
 /// Normalises a Swedish mobile number to `+467XXXXXXXX`: accepts `070-123 45 67`,
 /// `0701234567`, `+46 70 123 45 67`, `0046701234567`.
 pub fn normalize_mobile(input: &str) -> Option<String> {
@@ -241,6 +253,10 @@ mod tests {
             assert!(normalize_mobile(ok).is_some_and(|n| n.len() == 12), "{ok}");
         }
         assert_eq!(normalize_mobile("070-123 45 67").as_deref(), Some("+46701234567"));
+        // and back, for showing a stored number
+        assert_eq!(display_mobile("+46701234567"), "070-123 45 67");
+        assert_eq!(display_mobile("+4792345678"), "+4792345678");
+        assert_eq!(display_mobile("0920-28 40 00"), "0920-28 40 00");
         for bad in ["08-123 456 78", "070123456", "07012345678", "+4570123456", "abc", ""] {
             assert_eq!(normalize_mobile(bad), None, "{bad}");
         }
