@@ -1,7 +1,8 @@
 //! Who is signed in, and whom they act for. The session lives on the server (HttpOnly cookie);
 //! the app asks `GET /session` and asks again after a login, a logout or any 401 (a version
 //! bump, never a copied signal). What belongs to the user (people, contact details, the draft
-//! key) is fetched per user and forgotten with them.
+//! key) is fetched per user and forgotten with them. Offline, the last answers stand: in memory
+//! while the page lives, and across a reload through [`crate::offline`].
 
 use ingang_api::{
     auth::SessionInfo,
@@ -67,8 +68,19 @@ impl Auth {
     /// The key for this user's drafts, once loaded (waits for the current fetch); `None` when
     /// signed out or when the browser has no WebCrypto (then nothing is saved rather than saved
     /// in the clear).
+    ///
+    /// The key is kept on the device (IndexedDB, not extractable) while the user is signed in,
+    /// so that offline, when the server cannot give it, this user's drafts still open. (Only
+    /// the screens with drafts call this, so none of it is in the first load.)
     pub async fn seal_key_ready(&self) -> Option<SealKey> {
-        self.seal_key.await
+        let who = self.user.get_untracked()?;
+        match self.seal_key.await {
+            Some(key) => {
+                key.remember(&who).await;
+                Some(key)
+            }
+            None => SealKey::remembered(&who).await,
+        }
     }
 
     /// Asks the server again (after a login, or when the session may have ended).

@@ -60,16 +60,25 @@ async fn store(mode: IdbTransactionMode) -> Option<web_sys::IdbObjectStore> {
 
 /// Stores `bytes` under `key`; `false` when the browser refused.
 pub async fn put(key: &str, bytes: &[u8]) -> bool {
+    put_value(key, &Uint8Array::from(bytes)).await
+}
+
+/// Stores any structured-clonable value (e.g. a non-extractable `CryptoKey`) under `key`.
+pub async fn put_value(key: &str, value: &JsValue) -> bool {
     let Some(store) = store(IdbTransactionMode::Readwrite).await else { return false };
-    let Ok(request) = store.put_with_key(&Uint8Array::from(bytes), &JsValue::from_str(key)) else { return false };
+    let Ok(request) = store.put_with_key(value, &JsValue::from_str(key)) else { return false };
     done(&request).await.is_ok()
 }
 
 /// The bytes under `key`.
 pub async fn get(key: &str) -> Option<Vec<u8>> {
+    get_value(key).await?.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+}
+
+/// The value under `key`, as stored.
+pub async fn get_value(key: &str) -> Option<JsValue> {
     let store = store(IdbTransactionMode::Readonly).await?;
-    let value = done(&store.get(&JsValue::from_str(key)).ok()?).await.ok()?;
-    value.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+    done(&store.get(&JsValue::from_str(key)).ok()?).await.ok().filter(|v| !v.is_undefined())
 }
 
 /// Removes `key` (done when the picture has been sent).

@@ -1,7 +1,9 @@
 //! AES-256-GCM through the browser's WebCrypto (no crypto crate in the wasm).
 //!
 //! Used for drafts: the key comes from the server (`GET /me/draft-key`), only to the signed-in
-//! user's session, and is imported as non-extractable; ciphertexts stay on the device.
+//! user's session, and is imported as non-extractable; ciphertexts stay on the device. The
+//! imported key is kept in IndexedDB (as a `CryptoKey`, never as bytes) so that an offline
+//! reload still opens the user's drafts; logout deletes it.
 
 use ingang_questionnaire::{base64_decode, base64_encode};
 use js_sys::{Array, ArrayBuffer, Uint8Array};
@@ -16,6 +18,9 @@ pub struct SealKey {
     pub id: String,
     key: CryptoKey,
 }
+
+/// Where [`SealKey::remember`] keeps the key.
+const REMEMBERED: &str = "seal-key";
 
 fn subtle() -> Option<SubtleCrypto> {
     Some(web_sys::window()?.crypto().ok()?.subtle())
@@ -42,6 +47,25 @@ impl SealKey {
             .dyn_into::<CryptoKey>()
             .ok()?;
         Some(SealKey { id, key })
+    }
+
+    /// Keeps the key on this device (IndexedDB holds the `CryptoKey` itself, still not
+    /// extractable), so the user's drafts and what the app knew open after a reload without
+    /// network. Logout deletes it with everything else ([`crate::blobs::wipe`]).
+    /// `user` (the personal number) is kept with it: another user's key is never used.
+    pub async fn remember(&self, user: &str) {
+        let kept = Array::of3(&JsValue::from_str(&self.id), &self.key, &JsValue::from_str(user));
+        crate::blobs::put_value(REMEMBERED, &kept).await;
+    }
+
+    /// The key kept by [`SealKey::remember`] (offline, when the server cannot give it), if it is
+    /// `user`'s.
+    pub async fn remembered(user: &str) -> Option<SealKey> {
+        let kept: Array = crate::blobs::get_value(REMEMBERED).await?.dyn_into().ok()?;
+        if kept.get(2).as_string().as_deref() != Some(user) {
+            return None;
+        }
+        Some(SealKey { id: kept.get(0).as_string()?, key: kept.get(1).dyn_into().ok()? })
     }
 
     /// Encrypts `plain` with a fresh 96-bit IV; the result is `base64(iv).base64(ciphertext)`.

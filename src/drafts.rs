@@ -46,7 +46,8 @@ impl Drafts {
         serde_json::from_str(&self.load_text().await?).ok()
     }
 
-    async fn load_text(&self) -> Option<String> {
+    /// The saved text, decrypted.
+    pub async fn load_text(&self) -> Option<String> {
         let stored = storage::get(&self.storage_key())?;
         match self {
             Drafts::Plain(_) => Some(stored),
@@ -69,7 +70,13 @@ impl Drafts {
 
     /// Saves any value as JSON (encryption finishes in the background).
     pub fn save_json<T: serde::Serialize>(&self, value: &T) {
-        let Ok(text) = serde_json::to_string(value) else { return };
+        if let Ok(text) = serde_json::to_string(value) {
+            self.save_text(text);
+        }
+    }
+
+    /// Saves text as it is, e.g. an API's answer (encryption finishes in the background).
+    pub fn save_text(&self, text: String) {
         let storage_key = self.storage_key();
         match self {
             Drafts::Plain(_) => storage::set(&storage_key, &text),

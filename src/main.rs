@@ -15,6 +15,7 @@ mod drafts;
 mod events;
 mod i18n;
 mod notify;
+mod offline;
 mod pages;
 mod photo;
 mod pwa;

@@ -94,6 +94,11 @@ impl Api {
         self.reachable.get()
     }
 
+    /// [`Api::reachable`], untracked.
+    pub fn reachable_untracked(&self) -> bool {
+        self.reachable.get_untracked()
+    }
+
     /// Read this in a resource to refetch it when the user retries (tracked).
     pub fn epoch(&self) -> u32 {
         self.epoch.get()
@@ -113,6 +118,15 @@ impl Api {
         self.send("GET", path, None).await
     }
 
+    /// A GET whose answer is also kept as the text the API sent (to store on the device and
+    /// decode again later, without serialising anything in the app).
+    async fn get_kept<T: DeserializeOwned>(&self, path: &str) -> Result<(T, String), ApiError> {
+        let url = self.base.with_value(|base| join(base, path));
+        let outcome = http::fetch_text("GET", &url, None, &[]).await;
+        let text = outcome.as_ref().map(|(_, body)| body.clone()).unwrap_or_default();
+        self.answer(outcome).map(|value| (value, text))
+    }
+
     /// Any request: JSON body in, JSON (or nothing, for 204) out.
     async fn send<T: DeserializeOwned>(&self, method: &str, path: &str, body: Option<&str>) -> Result<T, ApiError> {
         self.send_with(method, path, body, &[]).await
@@ -126,23 +140,53 @@ impl Api {
         headers: &[(&str, &str)],
     ) -> Result<T, ApiError> {
         let url = self.base.with_value(|base| join(base, path));
-        self.answer(http::fetch_text(method, &url, body, headers).await)
+        let outcome = self.reached(http::fetch_text(method, &url, body, headers).await);
+        self.offline(method, path, outcome).and_then(|(status, body)| decode(status, &body))
     }
 
     /// What any request's outcome means: reachability, an ended session (401), the decoded body.
     fn answer<T: DeserializeOwned>(&self, outcome: Result<(u16, String), http::NetworkError>) -> Result<T, ApiError> {
+        self.reached(outcome).and_then(|(status, body)| decode(status, &body))
+    }
+
+    /// Reachability and an ended session (401) from a request's outcome.
+    fn reached(&self, outcome: Result<(u16, String), http::NetworkError>) -> Result<(u16, String), ApiError> {
         match outcome {
             Ok((status, body)) => {
                 self.reachable.set(true);
                 if status == 401 {
                     self.unauthorized.update(|n| *n = n.wrapping_add(1));
                 }
-                decode(status, &body)
+                Ok((status, body))
             }
             Err(_) => {
                 self.reachable.set(false);
                 Err(ApiError::Network)
             }
+        }
+    }
+
+    /// The answers an offline reload needs ([`crate::offline`]): kept when they come, and
+    /// without network the kept one stands in (the API still counts as unreachable).
+    fn offline(
+        &self,
+        method: &str,
+        path: &str,
+        outcome: Result<(u16, String), ApiError>,
+    ) -> Result<(u16, String), ApiError> {
+        // (a PUT answers with what it saved: the contact details just registered)
+        if !matches!(method, "GET" | "PUT") || !crate::offline::keeps(path) {
+            return outcome;
+        }
+        match outcome {
+            Ok((status, body)) => {
+                crate::offline::answered(path, status, &body);
+                Ok((status, body))
+            }
+            Err(ApiError::Network) if method == "GET" => {
+                crate::offline::kept(path).map(|body| (200, body)).ok_or(ApiError::Network)
+            }
+            other => other,
         }
     }
 
@@ -174,6 +218,7 @@ impl Api {
         self.get("/session").await
     }
 
+
     pub async fn logout(&self) -> Result<(), ApiError> {
         self.send::<()>("POST", "/auth/logout", None).await
     }
@@ -201,15 +246,27 @@ impl Api {
         self.get(&format!("/questionnaires/{}", js_sys::encode_uri_component(id))).await
     }
 
+    /// A questionnaire as served for `patient` (pre-populated with what the API knows of them
+    /// and of the user, e.g. a child's age).
+    /// With the answer's text.
+    pub async fn questionnaire_for(
+        &self,
+        id: &str,
+        patient: &str,
+    ) -> Result<(ingang_questionnaire::Questionnaire, String), ApiError> {
+        let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
+        self.get_kept(&format!("/questionnaires/{}?patientId={}", enc(id), enc(patient))).await
+    }
+
     /// A unit's e-service questionnaire as served for `person` (their prescriptions filled in).
     pub async fn e_service_questionnaire(
         &self,
         unit: &str,
         e_service: &str,
         person: &str,
-    ) -> Result<ingang_questionnaire::Questionnaire, ApiError> {
+    ) -> Result<(ingang_questionnaire::Questionnaire, String), ApiError> {
         let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
-        self.get(&format!("/units/{}/e-services/{}/questionnaire?personId={}", enc(unit), enc(e_service), enc(person)))
+        self.get_kept(&format!("/units/{}/e-services/{}/questionnaire?personId={}", enc(unit), enc(e_service), enc(person)))
             .await
     }
 

@@ -11,7 +11,6 @@ use leptos_router::{
 use crate::{
     auth::{AuthState, use_auth},
     i18n::use_i18n,
-    t,
 };
 
 /// `path?next=<here>`, with `here` encoded.
@@ -28,6 +27,7 @@ pub fn Protected(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
+    let api = crate::api::use_api();
     let navigate = use_navigate();
     let location = use_location();
     let here = move || format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
@@ -57,7 +57,10 @@ pub fn Protected(
             && (allow_unregistered || auth.contact().is_some_and(|c| c.registered))
     };
     view! {
-        <Show when=ready fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Show when=ready fallback=move || view! {
+            // offline with nothing known (or the session known to have ended): say so, not "Laddar"
+            <p role="status">{move || if api.reachable() { i18n.t().loading } else { i18n.t().loading_offline }}</p>
+        }>
             {children()}
         </Show>
     }

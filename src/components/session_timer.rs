@@ -48,10 +48,23 @@ pub fn SessionTimer() -> impl IntoView {
     let last_keepalive = StoredValue::new(0f64);
     let checking = StoredValue::new(false);
 
+    // The server's deadline, `left` seconds from now; also kept on the device (see
+    // `offline`: an offline reload after it shows nothing of the user).
+    // Offline (the session answered from what was kept) the kept deadline stands: it is not
+    // moved, as no keepalive can reach the server.
+    let ends_in = move |left: u32, idle: u32| {
+        let mut end = now_ms() + f64::from(left) * 1000.0;
+        if api.reachable_untracked() {
+            crate::offline::keep_session_until(end);
+        } else if let Some(until) = crate::offline::session_until() {
+            end = end.min(until);
+        }
+        deadline.set_value(Some((end, idle)));
+    };
     // A (re)loaded session restarts the count from what the server says is left.
     Effect::new(move |_| match auth.state() {
         AuthState::SignedIn(info) => {
-            deadline.set_value(Some((now_ms() + f64::from(info.idle_seconds_left) * 1000.0, info.idle_timeout_seconds)))
+            ends_in(info.idle_seconds_left, info.idle_timeout_seconds)
         }
         AuthState::SignedOut => {
             deadline.set_value(None);
@@ -89,7 +102,7 @@ pub fn SessionTimer() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api.keepalive().await {
                 Ok(()) => {
-                    deadline.set_value(Some((now_ms() + f64::from(idle) * 1000.0, idle)));
+                    ends_in(idle, idle);
                     open.set(false);
                 }
                 // Already ended (or logged out meanwhile): ask again; protected routes go to the login.
@@ -143,17 +156,11 @@ pub fn SessionTimer() -> impl IntoView {
             checking.set_value(false);
             match answer {
                 Ok(Some(info)) if info.idle_seconds_left > warn_lead(info.idle_timeout_seconds) => {
-                    deadline.set_value(Some((
-                        now_ms() + f64::from(info.idle_seconds_left) * 1000.0,
-                        info.idle_timeout_seconds,
-                    )));
+                    ends_in(info.idle_seconds_left, info.idle_timeout_seconds);
                     open.set(false);
                 }
                 Ok(Some(info)) if info.idle_seconds_left > 0 => {
-                    deadline.set_value(Some((
-                        now_ms() + f64::from(info.idle_seconds_left) * 1000.0,
-                        info.idle_timeout_seconds,
-                    )));
+                    ends_in(info.idle_seconds_left, info.idle_timeout_seconds);
                     seconds_left.set(info.idle_seconds_left);
                     open.set(true);
                 }

@@ -11,6 +11,7 @@ import {
   identifyOnTestPage,
   killServer,
   afterSealed,
+  goOffline,
   loginAndGo,
   loseFirstAnswer,
   pickCase,
@@ -24,6 +25,7 @@ import {
 const ANNA = '198001139297';
 const ERIK = '197905041237';
 const SARA = '198509223452'; // has cases closed 3 and 5 days ago (demo data)
+const KIM = '199407712380'; // listed at Gibraltar
 
 test.describe.configure({ timeout: 60_000 });
 
@@ -41,18 +43,17 @@ async function answerCold(page: Page, breathing = 'Nej') {
   await page.getByRole('radio', { name: breathing, exact: true }).check();
   await page.getByRole('checkbox', { name: 'Snuva eller nästäppa' }).check();
   await page.getByRole('radio', { name: 'Mindre än 3 dagar' }).check();
-  await page.getByLabel('Beskriv med egna ord vad du söker för och vad du vill ha hjälp med').fill('Täppt näsa sedan i går.');
   await page.getByRole('button', { name: 'Granska svaren' }).click();
   await expect(page.locator('h1')).toHaveText('Granska och skicka');
 }
 
 async function answerThroat(page: Page) {
-  await page.getByLabel('Hur gammalt är barnet?').fill('4');
+  // the child's age is known (SDC pre-population): filled in, still the guardian's to correct
+  await expect(page.getByLabel('Hur gammalt är barnet?')).toHaveValue('4');
   await page.getByRole('radio', { name: 'Ja, men det gör ont' }).check();
   await page.getByRole('group', { name: 'Har barnet svårt att andas?' }).getByRole('radio', { name: 'Nej' }).check();
   await page.getByRole('group', { name: 'Har barnet feber?' }).getByRole('radio', { name: 'Nej' }).check();
   await page.getByRole('radio', { name: 'Mindre än 3 dagar' }).check();
-  await page.getByLabel('Beskriv med egna ord hur barnet mår och vad du vill ha hjälp med').fill('Äter glass, men inget annat.');
   await page.getByRole('button', { name: 'Granska svaren' }).click();
   await expect(page.locator('h1')).toHaveText('Granska och skicka');
 }
@@ -163,7 +164,7 @@ test('a guardian sends a request for a child once, even when the answer is lost,
       questionnaireId: 'forkylning',
       description: 'Andfådd.',
       rulesAccepted: true,
-      response: coldResponse('vila', 'Andfådd i vila.'),
+      response: coldResponse('vila'),
     },
   });
   expect(urgent.status()).toBe(201);
@@ -209,7 +210,11 @@ test('a guardian sends a request for a child once, even when the answer is lost,
   await staff.bringToFront();
   await staff.goto(`/staff/cases/${id}`);
   await expect(staff.getByTestId('description')).toHaveText('Noah har ont i halsen sedan i går.');
-  await expect(staff.getByText('Äter glass, men inget annat.')).toBeVisible();
+  // the answers as the guardian gave them: question texts and answer texts, not codes
+  await expect(staff.getByRole('listitem').filter({ hasText: 'Kan barnet svälja och dricka?' })).toHaveText(
+    'Kan barnet svälja och dricka?: Ja, men det gör ont',
+  );
+  await expect(staff.getByRole('listitem').filter({ hasText: 'Hur gammalt är barnet?' })).toHaveText('Hur gammalt är barnet?: 4 år');
   await expectNoAxeViolations(staff, 'staff case');
   await staff.goto('/staff/sms');
   await expect(staff.locator('tbody tr').first()).toContainText('+46701234567');
@@ -319,6 +324,68 @@ test('for oneself: categories follow the unit and age, and what is typed survive
   ).toEqual([]);
   await page.goto('/sok-vard/ny/beskriv');
   await expect(page).toHaveURL('/sok-vard/ny');
+});
+
+test('a reload without network shows the signed-in form and its draft; only sending waits for the network', async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await loginAndGo(page, KIM, '/sok-vard/ny');
+  await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByRole('radio', { name: 'Förkylning och hosta' }).check();
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await page.getByLabel('Beskriv med egna ord').fill('Hosta och snuva.');
+  await page.getByRole('button', { name: 'Fortsätt' }).click();
+  await afterSealed(page, '/forkylning', () => page.getByRole('radio', { name: 'Nej', exact: true }).check());
+
+  await goOffline(page);
+  await page.reload();
+  // what was known stands: signed in, the form, the answer given, and a plain word on sending
+  await expect(page.locator('h1')).toHaveText('Frågor om besvären');
+  await expect(page.getByRole('radio', { name: 'Nej', exact: true })).toBeChecked();
+  await expect(page.getByRole('button', { name: 'Logga ut' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Tjänsten kan inte nås just nu' })).toContainText(
+    'inget skickas förrän du är ansluten.',
+  );
+  await expectNoAxeViolations(page, 'form offline after a reload');
+  await page.getByRole('checkbox', { name: 'Snuva eller nästäppa' }).check();
+  await page.getByRole('radio', { name: 'Mindre än 3 dagar' }).check();
+  await page.getByRole('button', { name: 'Granska svaren' }).click();
+  await expect(page.locator('h1')).toHaveText('Granska och skicka');
+  await expect(page.getByTestId('review-description')).toHaveText('Hosta och snuva.');
+  await expect(page.getByTestId('review-answers')).toContainText('Snuva eller nästäppa');
+  await page.getByRole('button', { name: 'Skicka' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'saknas anslutning' })).toContainText('Dina svar finns kvar');
+
+  // back online: the same request goes, once
+  await page.context().setOffline(false);
+  await page.getByRole('button', { name: 'Skicka' }).click();
+  await expect(page.getByTestId('case-sent')).toContainText('Tack! Din förfrågan är skickad.');
+  // nothing of the request is left on the device (what is kept for offline is who, not what)
+  const stored = await page.evaluate(() => ({ ...localStorage }));
+  expect(JSON.stringify(stored)).not.toContain('Hosta och snuva');
+  expect(Object.keys(stored).filter((k) => k.includes('forkylning'))).toEqual([]);
+  // logout leaves nothing of the user
+  await page.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(page.locator('h1')).toHaveText('Välkommen till Ingång');
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k !== 'ingang.lang'))).toEqual([]);
+});
+
+test('after the session has ended, an offline reload shows nothing of the user', async ({ page }) => {
+  await loginAndGo(page, KIM, '/sok-vard/ny');
+  await expect(page.getByRole('button', { name: 'Logga ut' })).toBeVisible();
+  await page.waitForFunction(() => localStorage.getItem('ingang.kept/me/contact') !== null);
+  // the phone was left alone past the session's end
+  await page.evaluate(() => localStorage.setItem('ingang.session-until', String(Date.now() - 1000)));
+  await goOffline(page);
+  await page.reload();
+  await expect(page.getByRole('alert').filter({ hasText: 'Tjänsten kan inte nås just nu' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('Sidan kan inte visas utan anslutning.');
+  await expect(page.getByText('Kim Samordning')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Logga ut' })).toHaveCount(0);
+  await page.context().setOffline(false);
 });
 
 test('a case closed three days ago can be continued, one closed five days ago cannot', async ({ page }) => {

@@ -229,7 +229,7 @@ export async function startCare(
 }
 
 /** A complete answer to the cold form ("vila": short of breath at rest, urgent). */
-export function coldResponse(breathing = 'nej', text = 'Hostar sedan i går.') {
+export function coldResponse(breathing = 'nej') {
   const coding = (code: string) => ({ valueCoding: { system: 'https://ingang.se/fhir/CodeSystem/forkylning', code } });
   return {
     resourceType: 'QuestionnaireResponse',
@@ -239,7 +239,6 @@ export function coldResponse(breathing = 'nej', text = 'Hostar sedan i går.') {
       { linkId: 'andning', answer: [coding(breathing)] },
       { linkId: 'symtom', answer: [coding('snuva')] },
       { linkId: 'varaktighet', answer: [coding('lt3d')] },
-      { linkId: 'beskrivning', answer: [{ valueString: text }] },
     ],
   };
 }

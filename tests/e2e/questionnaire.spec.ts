@@ -160,7 +160,13 @@ test.describe('Swedish demo forms', () => {
   for (const id of DEMO) {
     test(`${id} renders with no axe violations`, async ({ page, consoleErrors }) => {
       await page.goto(preview(`/api/v1/questionnaires/${id}`));
-      await expect(page.getByTestId('unsupported-features')).toContainText('Inga');
+      if (id === 'ont-i-halsen-barn') {
+        // the child's age is an SDC initialExpression that the server fills in for the patient;
+        // the preview shows the form as authored and says plainly that it does not evaluate it
+        await expect(page.getByTestId('unsupported-features')).toContainText('initialExpression');
+      } else {
+        await expect(page.getByTestId('unsupported-features')).toContainText('Inga');
+      }
       await expectNoAxeViolations(page, id);
       // an empty submit shows the summary, focused, and every message is Swedish
       await page.getByRole('button', { name: 'Kontrollera och slutför' }).click();
@@ -212,7 +218,6 @@ test('förkylning: enableWhen, decimal comma, inline errors, summary links, urge
   await page.getByRole('checkbox', { name: 'Hosta' }).check();
   await page.getByRole('radio', { name: 'Torrhosta' }).check();
   await page.getByRole('radio', { name: '3–7 dagar' }).check();
-  await page.getByRole('textbox', { name: /Beskriv med egna ord/ }).fill('Hostat i fem dagar, värre på natten.');
   await page.getByRole('button', { name: 'Kontrollera och slutför' }).click();
   await expect(page.getByText('Formuläret är komplett')).toBeVisible();
   await expect(page.getByTestId('questionnaire-response')).toContainText('"status": "completed"');

@@ -370,7 +370,8 @@ impl Form {
                 .map(|v| match (d.choice_for(v), v) {
                     (Some(c), _) => c.label(lang),
                     (None, Value::Boolean(b)) => (if *b { yes_no.0 } else { yes_no.1 }).to_owned(),
-                    (None, Value::Decimal(x)) => crate::value::swedish_decimal(*x),
+                    (None, Value::Decimal(x)) => with_unit(crate::value::swedish_decimal(*x), d.unit.as_ref()),
+                    (None, Value::Integer(i)) => with_unit(i.to_string(), d.unit.as_ref()),
                     (None, other) => other.display(),
                 })
                 .filter(|a| !a.is_empty())
@@ -904,4 +905,39 @@ pub struct ReviewLine {
     /// 0 for a top-level question.
     pub depth: usize,
     pub answers: Vec<String>,
+}
+
+/// A number with the item's unit (`questionnaire-unit`), as a reader expects it: "4 år".
+fn with_unit(number: String, unit: Option<&crate::model::Coding>) -> String {
+    match unit.and_then(|u| u.display.as_deref().or(u.code.as_deref())) {
+        Some(u) if !u.is_empty() => format!("{number} {u}"),
+        _ => number,
+    }
+}
+
+#[cfg(test)]
+mod review_tests {
+    use super::*;
+    use crate::model::{Questionnaire, QuestionnaireResponse};
+
+    #[test]
+    fn numbers_are_reviewed_with_their_unit() {
+        let q = Questionnaire::from_json(
+            r#"{"resourceType":"Questionnaire","item":[
+              {"linkId":"alder","text":"Hur gammalt är barnet?","type":"integer","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/questionnaire-unit","valueCoding":{"system":"http://unitsofmeasure.org","code":"a","display":"år"}}]},
+              {"linkId":"temp","text":"Temperatur","type":"decimal","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/questionnaire-unit","valueCoding":{"code":"Cel"}}]},
+              {"linkId":"antal","text":"Antal","type":"integer"}]}"#,
+        )
+        .unwrap();
+        let r = QuestionnaireResponse::from_json(
+            r#"{"resourceType":"QuestionnaireResponse","status":"completed","item":[
+              {"linkId":"alder","answer":[{"valueInteger":4}]},
+              {"linkId":"temp","answer":[{"valueDecimal":38.5}]},
+              {"linkId":"antal","answer":[{"valueInteger":2}]}]}"#,
+        )
+        .unwrap();
+        let (form, _) = Form::with_response(q, r);
+        let lines: Vec<String> = form.review("sv", ("Ja", "Nej")).into_iter().map(|l| l.answers.join(",")).collect();
+        assert_eq!(lines, ["4 år", "38,5 Cel", "2"]);
+    }
 }

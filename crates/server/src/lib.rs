@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod openapi;
+pub mod populate;
 pub mod rate_limit;
 pub mod routes;
 pub mod security;

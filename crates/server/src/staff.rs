@@ -291,6 +291,26 @@ fn status_sv(status: &str) -> &'static str {
     }
 }
 
+/// The answers as the patient reviewed them: each enabled question's text and its answers'
+/// displays (not codes), nested by depth, from the questionnaire engine. `None` when the form
+/// or the response cannot be read (then [`answers_html`] shows what the response says).
+pub(crate) fn review_html(questionnaire: &str, response: &str) -> Option<String> {
+    let q = ingang_questionnaire::Questionnaire::from_json(questionnaire).ok()?;
+    let r = ingang_questionnaire::QuestionnaireResponse::from_json(response).ok()?;
+    let (form, _) = ingang_questionnaire::Form::with_response(q, r);
+    let mut out = String::from("<ul class=\"answers\">");
+    for line in form.review("sv", ("Ja", "Nej")) {
+        out.push_str(&format!(
+            "<li class=\"depth-{}\"><strong>{}</strong>: {}</li>",
+            line.depth.min(3),
+            esc(&line.text),
+            esc(&line.answers.join(", "))
+        ));
+    }
+    out.push_str("</ul>");
+    Some(out)
+}
+
 pub(crate) fn answers_html(items: &serde_json::Value) -> String {
     let Some(items) = items.as_array() else { return String::new() };
     let mut out = String::from("<ul>");
@@ -336,17 +356,18 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
         return login_page();
     }
     let cid = id.clone();
-    type CaseRow = (String, String, i64, String, String, String);
+    type CaseRow = (String, String, i64, String, String, String, Option<String>);
     type MessageRow = (String, String, Vec<(String, i64, i64)>);
     let row: Option<(CaseRow, Vec<MessageRow>)> = state
         .db
         .call(move |conn| {
             let case: Option<CaseRow> = conn
                 .query_row(
-                    "SELECT COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.response, c.description
-                     FROM cases c LEFT JOIN people p ON p.personal_number = c.patient WHERE c.id = ?1",
+                    "SELECT COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.response, c.description, q.resource
+                     FROM cases c LEFT JOIN people p ON p.personal_number = c.patient
+                     LEFT JOIN questionnaires q ON q.id = c.questionnaire_id WHERE c.id = ?1",
                     [&cid],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
                 )
                 .optional()?;
             let mut stmt = conn.prepare(
@@ -368,11 +389,13 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
         .await
         .ok()
         .flatten();
-    let Some(((patient, title, priority, status, response, description), messages)) = row else {
+    let Some(((patient, title, priority, status, response, description, form), messages)) = row else {
         return (StatusCode::NOT_FOUND, page("Ärendet finns inte", "<p><a href=\"/staff\">Till kön</a></p>"))
             .into_response();
     };
-    let response: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
+    let answers = form.and_then(|f| review_html(&f, &response)).unwrap_or_else(|| {
+        answers_html(&serde_json::from_str::<serde_json::Value>(&response).unwrap_or_default()["item"])
+    });
     let options: String = (1..=3)
         .map(|p| format!("<option value=\"{p}\"{}>{p}</option>", if p == priority { " selected" } else { "" }))
         .collect();
@@ -422,7 +445,6 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
         title = esc(&title),
         status = status_sv(&status),
         id = esc(&id),
-        answers = answers_html(&response["item"]),
     );
     page(&patient, &body)
 }

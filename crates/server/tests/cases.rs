@@ -20,8 +20,7 @@ fn cold(breathing: &str) -> Value {
         "item": [
             { "linkId": "andning", "answer": [coding(breathing)] },
             { "linkId": "symtom", "answer": [coding("snuva")] },
-            { "linkId": "varaktighet", "answer": [coding("lt3d")] },
-            { "linkId": "beskrivning", "answer": [{ "valueString": "Snuva sedan i går." }] }
+            { "linkId": "varaktighet", "answer": [coding("lt3d")] }
         ]
     })
 }
@@ -46,8 +45,7 @@ fn throat() -> Value {
             { "linkId": "svalja", "answer": [c("svart")] },
             { "linkId": "andning", "answer": [{ "valueBoolean": false }] },
             { "linkId": "feber", "answer": [{ "valueBoolean": false }] },
-            { "linkId": "varaktighet", "answer": [c("lt3d")] },
-            { "linkId": "beskrivning", "answer": [{ "valueString": "Ont när hon sväljer." }] }
+            { "linkId": "varaktighet", "answer": [c("lt3d")] }
         ]
     })
 }
@@ -283,7 +281,10 @@ async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_ou
     assert_eq!(mine["status"], "closed");
     // the answers are there for the staff, by text
     let (_, html) = page(&staff, &format!("/staff/cases/{id}")).await;
-    assert!(html.contains("Ont när hon sväljer.") && html.contains("Jag har varit sjuk i två dagar."));
+    // … as the patient saw them: question texts and answer displays, not linkIds and codes
+    assert!(html.contains("Kan barnet svälja och dricka?</strong>: Ja, men det gör ont"), "{html}");
+    assert!(html.contains("Hur länge har barnet haft besvären?</strong>: Mindre än 3 dagar"), "{html}");
+    assert!(!html.contains("lt3d") && html.contains("Jag har varit sjuk i två dagar."), "{html}");
 }
 
 /// Reads the event stream until `needle` appears (or 5 s pass).
@@ -866,4 +867,47 @@ async fn a_queue_change_costs_the_same_however_long_the_queue() {
     let seen = read_until(&mut body, "\"position\":302").await;
     assert!(seen.contains(&noahs) && seen.contains("\"position\":302"), "{seen}");
     assert!(!seen.contains("many-"), "nobody else's cases: {seen}");
+}
+
+/// The description is asked once (the flow's own step), never again as the form's last item.
+#[tokio::test]
+async fn a_form_answer_repeating_the_description_is_refused_as_unknown() {
+    let (app, state) = demo_app().await;
+    let cookie = login(&app, &state, "197905041237").await;
+    let erik = person_id(&app, &cookie, "Erik").await;
+    let mut response = cold("nej");
+    response["item"].as_array_mut().unwrap().push(json!({ "linkId": "beskrivning", "answer": [{ "valueString": "Snuva." }] }));
+    let (status, body) = call(&app, "POST", "/api/v1/cases", &cookie, Some("dup-1"), Some(new_case(&erik, response))).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_response")), "{body}");
+}
+
+/// SDC pre-population: a child's form is served with the child's age filled in (the form's
+/// `launchContext` patient and `initialExpression`), only to a guardian, and validated as served.
+#[tokio::test]
+async fn a_childs_form_comes_with_the_childs_age_and_only_to_a_guardian() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let (_, people) = call(&app, "GET", "/api/v1/me/people", &anna, None, None).await;
+    let noah = people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == "Noah").unwrap().clone();
+    let (noah_id, noah_age) = (noah["id"].as_str().unwrap().to_owned(), noah["age"].as_u64().unwrap());
+    let uri = format!("/api/v1/questionnaires/ont-i-halsen-barn?patientId={noah_id}");
+    let (status, form) = call(&app, "GET", &uri, &anna, None, None).await;
+    assert_eq!(status, 200);
+    let alder = form["item"].as_array().unwrap().iter().find(|i| i["linkId"] == "alder").unwrap();
+    assert_eq!(alder["initial"], json!([{ "valueInteger": noah_age }]));
+    let text = form.to_string();
+    assert!(!text.contains("initialExpression") && !text.contains("launchContext"), "a plain R4 form: {text}");
+    // as authored without a patient: the expression is there for any SDC filler
+    let (status, authored) = call(&app, "GET", "/api/v1/questionnaires/ont-i-halsen-barn", "", None, None).await;
+    assert_eq!(status, 200);
+    assert!(authored.to_string().contains("%patient.birthDate"));
+    // no session: 401; someone else's child: not found
+    assert_eq!(call(&app, "GET", &uri, "", None, None).await.0, 401);
+    let erik = login(&app, &state, "197905041237").await;
+    assert_eq!(call(&app, "GET", &uri, &erik, None, None).await.0, 404);
+    // the answers are checked against the form as served: the age item validates as a question
+    let mut wrong = throat();
+    wrong["item"][0]["answer"] = json!([{ "valueInteger": 40 }]);
+    let (status, body) = call(&app, "POST", "/api/v1/cases", &anna, Some("age-1"), Some(new_case(&noah_id, wrong))).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_response")), "over the maxValue: {body}");
 }

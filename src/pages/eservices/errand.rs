@@ -92,7 +92,7 @@ fn ErrandView(errand: Errand, just_sent: bool) -> impl IntoView {
         let (unit, service, person, response) =
             e.with_value(|e| (e.unit_id.clone(), e.e_service_id.clone(), e.person_id.clone(), e.response.clone()));
         async move {
-            let q = api.e_service_questionnaire(&unit, &service, &person).await.ok()?;
+            let (q, _) = api.e_service_questionnaire(&unit, &service, &person).await.ok()?;
             let r = serde_json::from_value::<QuestionnaireResponse>(response).ok()?;
             Some((q, r))
         }

@@ -34,6 +34,8 @@ enum Loaded {
         questionnaire: Questionnaire,
         drafts: Option<Drafts>,
         draft: Option<QuestionnaireResponse>,
+        /// Where the form is kept for an offline reload.
+        copy: Option<Drafts>,
     },
     /// The user acts for a child over 12.
     NotAllowed(String),
@@ -70,31 +72,42 @@ pub fn EServiceFormPage() -> impl IntoView {
                             if !person.can_use_e_services {
                                 return Loaded::NotAllowed(person.name);
                             }
+                            let key = auth.seal_key_ready().await;
+                            let name = format!("{}/e-tjanst/{unit_id}/{service_id}", person.id);
+                            // the form as served is kept (sealed) with the draft, so an offline
+                            // reload shows both; sending then waits for the network
+                            let copy = key.clone().map(|k| Drafts::Sealed(k, format!("{name}.form")));
+                            // offline, the units as last known stand (`offline`)
                             let Ok(units) = api.units().await else { return Loaded::Failed };
                             let Some(unit) = units.units.into_iter().find(|u| u.id == unit_id) else { return Loaded::NotOffered };
                             let Some(service) = unit.e_services.iter().find(|e| e.id == service_id).cloned() else {
                                 return Loaded::NotOffered;
                             };
-                            let Ok(questionnaire) = api.e_service_questionnaire(&unit.id, &service.id, &person.id).await else {
-                                return Loaded::Failed;
+                            let questionnaire = match (api.e_service_questionnaire(&unit.id, &service.id, &person.id).await, &copy) {
+                                (Ok((q, text)), copy) => {
+                                    if let Some(c) = copy {
+                                        c.save_text(text);
+                                    }
+                                    Some(q)
+                                }
+                                (Err(_), Some(c)) => c.load_text().await.and_then(|t| Questionnaire::from_json(&t).ok()),
+                                (Err(_), None) => None,
                             };
-                            let drafts = auth
-                                .seal_key_ready()
-                                .await
-                                .map(|k| Drafts::Sealed(k, format!("{}/e-tjanst/{}/{}", person.id, unit.id, service.id)));
+                            let Some(questionnaire) = questionnaire else { return Loaded::Failed };
+                            let drafts = key.map(|k| Drafts::Sealed(k, name));
                             let draft = match &drafts {
                                 Some(d) => d.load().await,
                                 None => None,
                             };
-                            Loaded::Ready { unit, service, person: (person.id, person.name), questionnaire, drafts, draft }
+                            Loaded::Ready { unit, service, person: (person.id, person.name), questionnaire, drafts, draft, copy }
                         }
                     });
                     view! {
                         <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             {move || Suspend::new(async move {
                                 match loaded.await {
-                                    Loaded::Ready { unit, service, person, questionnaire, drafts, draft } => {
-                                        view! { <Sender unit service person questionnaire drafts draft /> }.into_any()
+                                    Loaded::Ready { unit, service, person, questionnaire, drafts, draft, copy } => {
+                                        view! { <Sender unit service person questionnaire drafts draft copy /> }.into_any()
                                     }
                                     Loaded::NotAllowed(name) => view! {
                                         <p class="notice notice--warning" role="alert">
@@ -123,13 +136,14 @@ fn Sender(
     questionnaire: Questionnaire,
     drafts: Option<Drafts>,
     draft: Option<QuestionnaireResponse>,
+    copy: Option<Drafts>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let navigate = use_navigate();
     let (person_id, person_name) = person;
     let (unit_id, unit_name, service_id) = (unit.id.clone(), unit.name.clone(), service.id.clone());
-    let kept = StoredValue::new_local(drafts.clone());
+    let kept = StoredValue::new_local([drafts.clone(), copy]);
     let navigate = StoredValue::new_local(navigate);
     let send = Action::new_local(move |response: &QuestionnaireResponse| {
         let errand = NewErrand {
@@ -145,7 +159,7 @@ fn Sender(
             let sent = api.send_errand(&errand, &key).await?;
             crate::storage::remove(&key_name);
             // the user may have left meanwhile: the view's values may be gone
-            if let Some(d) = kept.try_get_value().flatten() {
+            for d in kept.try_get_value().into_iter().flatten().flatten() {
                 d.clear();
             }
             // leaving replaces this view: last, after everything of it is done

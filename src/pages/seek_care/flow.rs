@@ -82,11 +82,36 @@ impl Flow {
         Some(Drafts::Sealed(key, format!("{}/{questionnaire_id}", person.id)))
     }
 
+    /// Where the form itself is kept for this person (sealed: which form says something of
+    /// their health), so an offline reload can still show it.
+    fn kept_form(&self, questionnaire_id: &str) -> Option<Drafts> {
+        let (key, person) = (self.key.try_get_value().flatten()?, self.patient()?);
+        Some(Drafts::Sealed(key, format!("{}/{questionnaire_id}.form", person.id)))
+    }
+
+    /// The form as served for the patient (their age filled in): from the server (and kept),
+    /// or offline the kept copy.
+    async fn questionnaire(&self, api: crate::api::Api, id: &str) -> Option<ingang_questionnaire::Questionnaire> {
+        let kept = self.kept_form(id);
+        let patient = self.patient()?;
+        match api.questionnaire_for(id, &patient.id).await {
+            Ok((q, text)) => {
+                if let Some(k) = &kept {
+                    k.save_text(text);
+                }
+                Some(q)
+            }
+            Err(_) => ingang_questionnaire::Questionnaire::from_json(&kept?.load_text().await?).ok(),
+        }
+    }
+
     /// The request is sent: nothing of it stays on the device.
     fn forget(&self) {
         let c = self.choices.get_untracked();
-        if let Some(d) = c.questionnaire_id.as_deref().and_then(|q| self.answers(q)) {
-            d.clear();
+        if let Some(q) = c.questionnaire_id.as_deref() {
+            for d in [self.answers(q), self.kept_form(q)].into_iter().flatten() {
+                d.clear();
+            }
         }
         if let Some(Some(store)) = self.store.try_get_value() {
             store.clear();
@@ -112,7 +137,8 @@ fn FlowStep(step: Step, children: ChildrenFn) -> impl IntoView {
         let patient = auth.acting_for().filter(|p| allowed(p, Purpose::SeekCare));
         async move {
             auth.people_ready().await?;
-            // offline, the units may not load: the choices made stand until the unit step
+            // offline, the last list stands (`offline`); without one, the choices made stand
+            // until the unit step
             let units = api.units().await.ok().map(|l| l.units);
             let key = auth.seal_key_ready().await;
             let store = match (&key, &patient) {
@@ -506,7 +532,7 @@ fn Questions() -> impl IntoView {
     let loaded = LocalResource::new(move || {
         let id = id.clone();
         async move {
-            let q = api.questionnaire(&id).await.ok()?;
+            let q = flow.questionnaire(api, &id).await?;
             let drafts = flow.answers(&id);
             let draft = match &drafts {
                 Some(d) => d.load().await,
@@ -626,14 +652,14 @@ fn Review() -> impl IntoView {
         let qid = qid.clone();
         move || {
             let qid = qid.clone();
-            async move { api.questionnaire(&qid).await }
+            async move { flow.questionnaire(api, &qid).await }
         }
     });
     let completed = StoredValue::new(choices.completed.clone());
     let answers = move || {
         let lang = i18n.locale().code();
         let (yes, no) = (i18n.t().questionnaire_yes, i18n.t().questionnaire_no);
-        questionnaire.get().and_then(|q| q.ok()).zip(completed.get_value()).map(|(q, r)| {
+        questionnaire.get().flatten().zip(completed.get_value()).map(|(q, r)| {
             let (form, _) = ingang_questionnaire::Form::with_response(q, r);
             form.review(lang, (yes, no))
         })

@@ -115,6 +115,16 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
+/// `Option<AuthUser>`: the signed-in user when there is a valid session, else `None` (for
+/// routes that serve everyone but tailor the answer to a user).
+impl axum::extract::OptionalFromRequestParts<AppState> for AuthUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        Ok(session(state, &parts.headers, true).await.ok().map(|(user, _, _)| user))
+    }
+}
+
 pub(crate) fn unauthorized() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Du behöver logga in.")
 }

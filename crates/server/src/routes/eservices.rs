@@ -29,12 +29,6 @@ use crate::{AppState, bankid::random_token, error::ApiError};
 
 /// SDC's answerExpression: the server fills such items' `answerOption` for the person.
 const ANSWER_EXPRESSION: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-answerExpression";
-/// SDC's initialExpression and launchContext: the server pre-populates what it knows of the user.
-const INITIAL_EXPRESSION: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression";
-const LAUNCH_CONTEXT: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-launchContext";
-/// The one initialExpression this server evaluates: the signed-in user's phone number (the one
-/// a clinic should call back), from their registered contact details.
-const USER_PHONE: &str = "%user.telecom.where(system='phone').value.first()";
 /// The code system of the options made from prescriptions.
 pub const PRESCRIPTION_SYSTEM: &str = "https://ingang.se/fhir/CodeSystem/prescription";
 
@@ -120,46 +114,6 @@ pub fn populate(resource: &mut Value, prescriptions: &[(String, String, String)]
     }
 }
 
-/// Pre-population (SDC, the server's part): every item whose `initialExpression` asks for the
-/// user's phone number gets it as `initial` (when the user has registered one), and the
-/// expressions and the questionnaire's `launchContext` are removed, so the result is a plain R4
-/// questionnaire any form filler shows. Other expressions are left alone. Pure.
-pub fn populate_user(resource: &mut Value, mobile: Option<&str>) {
-    fn asks_phone(e: &Value) -> bool {
-        e.get("url").and_then(Value::as_str) == Some(INITIAL_EXPRESSION)
-            && e.pointer("/valueExpression/expression")
-                .and_then(Value::as_str)
-                .is_some_and(|x| x.split_whitespace().collect::<String>() == USER_PHONE)
-    }
-    fn walk(items: &mut Value, mobile: Option<&str>) -> bool {
-        let Some(items) = items.as_array_mut() else { return false };
-        let mut any = false;
-        for item in items {
-            let exts = item.get_mut("extension").and_then(Value::as_array_mut);
-            if let Some(exts) = exts
-                && exts.iter().any(asks_phone)
-            {
-                exts.retain(|e| !asks_phone(e));
-                any = true;
-                if let Some(m) = mobile {
-                    item["initial"] = json!([{ "valueString": m }]);
-                }
-            }
-            if let Some(children) = item.get_mut("item") {
-                any |= walk(children, mobile);
-            }
-        }
-        any
-    }
-    let populated = resource.get_mut("item").is_some_and(|items| walk(items, mobile));
-    if populated && let Some(exts) = resource.get_mut("extension").and_then(Value::as_array_mut) {
-        exts.retain(|e| {
-            e.get("url").and_then(Value::as_str) != Some(LAUNCH_CONTEXT)
-                || e.pointer("/extension/0/valueCoding/code").and_then(Value::as_str) != Some("user")
-        });
-    }
-}
-
 /// A served e-service: its questionnaire (populated), title, answer time and questionnaire id.
 type Served = (Value, String, Option<i64>, String);
 
@@ -193,7 +147,12 @@ fn questionnaire_for(
         .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [user], |r| r.get(0))
         .optional()?
         .flatten();
-    populate_user(&mut value, mobile.as_deref().map(ingang_api::people::display_mobile).as_deref());
+    let mobile = mobile.as_deref().map(ingang_api::people::display_mobile);
+    let age = crate::populate::age_today(patient, now);
+    crate::populate::populate(
+        &mut value,
+        &crate::populate::Known { user_mobile: mobile.as_deref(), patient_age: age, patient: true },
+    );
     Ok(Some((value, title, days, qid)))
 }
 
@@ -394,43 +353,6 @@ pub async fn get_errand(
 ) -> Result<Json<Errand>, ApiError> {
     let people = e_service_people(&state, &user).await?;
     Ok(Json(load_errand(&state, people, id).await?))
-}
-
-#[cfg(test)]
-mod user_population {
-    use super::*;
-
-    fn form() -> Value {
-        json!({
-            "resourceType": "Questionnaire",
-            "extension": [{ "url": LAUNCH_CONTEXT, "extension": [
-                { "url": "name", "valueCoding": { "code": "user" } }, { "url": "type", "valueCode": "Patient" }
-            ] }],
-            "item": [{ "linkId": "hur", "type": "group", "item": [{
-                "linkId": "telefon", "type": "string",
-                "extension": [
-                    { "url": "http://hl7.org/fhir/StructureDefinition/entryFormat", "valueString": "t.ex. 070-123 45 67" },
-                    { "url": INITIAL_EXPRESSION, "valueExpression": { "language": "text/fhirpath",
-                      "expression": "%user.telecom.where(system = 'phone').value.first()" } }
-                ]
-            }] }]
-        })
-    }
-
-    #[test]
-    fn the_users_phone_becomes_the_initial_answer_and_the_expressions_go() {
-        let mut q = form();
-        populate_user(&mut q, Some("070-123 45 67"));
-        let item = &q["item"][0]["item"][0];
-        assert_eq!(item["initial"], json!([{ "valueString": "070-123 45 67" }]));
-        assert_eq!(item["extension"].as_array().map(Vec::len), Some(1), "only the entry format stays");
-        assert_eq!(q["extension"].as_array().map(Vec::len), Some(0), "no launchContext left");
-        // no number registered: no initial answer, still a plain questionnaire
-        let mut q = form();
-        populate_user(&mut q, None);
-        assert!(q["item"][0]["item"][0].get("initial").is_none());
-        assert_eq!(q["item"][0]["item"][0]["extension"].as_array().map(Vec::len), Some(1));
-    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::header,
     response::IntoResponse,
 };
@@ -12,6 +12,7 @@ use ingang_api::{QuestionnaireList, QuestionnaireSummary, ResponseProblem, Respo
 use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
 use rusqlite::OptionalExtension;
 
+use super::{auth::AuthUser, me::visible_people};
 use crate::{AppState, error::ApiError};
 
 /// FHIR regexes match the whole value.
@@ -51,23 +52,66 @@ async fn load(state: &AppState, id: String) -> Result<String, ApiError> {
         .ok_or_else(ApiError::not_found)
 }
 
-/// One questionnaire: a FHIR R4 `Questionnaire` resource, exactly as authored.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct ForPatient {
+    /// Whom the form is filled in for (an id from `/me/people`): the server then pre-populates
+    /// (SDC) what it knows of them and of the signed-in user, and answers 401 without a session
+    /// and 404 for a person the user may not act for. Without it: the form as authored.
+    pub patient_id: Option<String>,
+}
+
+/// One questionnaire: a FHIR R4 `Questionnaire` resource, as authored or, with `patientId`,
+/// pre-populated for that person (SDC `launchContext` `patient` and `user` with
+/// `initialExpression`: the expressions this server evaluates become `initial` answers and are
+/// removed, see `populate`).
 #[utoipa::path(
     get,
     path = "/questionnaires/{id}",
     tag = "questionnaires",
-    params(("id" = String, Path, description = "Questionnaire id")),
+    params(("id" = String, Path, description = "Questionnaire id"), ForPatient),
     responses(
         (status = 200, description = "FHIR R4 Questionnaire", content_type = "application/fhir+json", body = Object),
-        (status = 404, description = "No such questionnaire", body = ingang_api::ErrorBody)
+        (status = 401, description = "`patientId` without a session", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such questionnaire, or a patient the user may not act for", body = ingang_api::ErrorBody)
     )
 )]
 pub async fn get_questionnaire(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(ForPatient { patient_id }): Query<ForPatient>,
+    user: Option<AuthUser>,
 ) -> Result<impl IntoResponse, ApiError> {
     let resource = load(&state, id).await?;
+    let resource = match patient_id {
+        None => resource,
+        Some(patient_id) => {
+            let user = user.ok_or_else(super::auth::unauthorized)?;
+            let people = visible_people(&state, &user).await?;
+            let person = people.into_iter().find(|p| p.id == patient_id).ok_or_else(ApiError::not_found)?;
+            let mobile = user_mobile(&state, &user.personal_number).await?;
+            let mut value: serde_json::Value = serde_json::from_str(&resource).map_err(ApiError::internal)?;
+            let known =
+                crate::populate::Known { user_mobile: mobile.as_deref(), patient_age: person.age, patient: true };
+            crate::populate::populate(&mut value, &known);
+            value.to_string()
+        }
+    };
     Ok(([(header::CONTENT_TYPE, "application/fhir+json; charset=utf-8")], resource))
+}
+
+/// The user's registered mobile number as shown ("070-123 45 67").
+pub async fn user_mobile(state: &AppState, personal_number: &str) -> Result<Option<String>, ApiError> {
+    let pnr = personal_number.to_owned();
+    let mobile: Option<String> = state
+        .db
+        .call(move |conn| {
+            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [pnr], |r| r.get(0))
+                .optional()
+                .map(Option::flatten)
+        })
+        .await?;
+    Ok(mobile.as_deref().map(ingang_api::people::display_mobile))
 }
 
 /// Checks a `QuestionnaireResponse` against the questionnaire: unknown items, wrong types,
