@@ -88,6 +88,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
                     <Route path=path!("/arenden") view=lazy(Screen::Cases) />
                     <Route path=path!("/arenden/:id") view=lazy(Screen::Case) />
                     <Route path=path!("/bokade-tider") view=lazy(Screen::Visits) />
+                    <Route path=path!("/boka-tid") view=lazy(Screen::Book) />
                     <Route path=path!("/bokade-tider/:id") view=lazy(Screen::Visit) />
                     <Route path=path!("/kvitto/:id") view=lazy(Screen::Receipt) />
                     <Route path=path!("/inkorg") view=lazy(Screen::Inbox) />

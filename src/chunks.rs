@@ -32,7 +32,7 @@ use crate::{
             flow::{DescribePage, ReviewPage, RulesPage, SymptomFormPage, UnitPage, WhomPage},
         },
         settings::SettingsPage,
-        visits::{VisitsPage, receipt::ReceiptPage, visit::VisitPage},
+        visits::{VisitsPage, book::BookPage, receipt::ReceiptPage, visit::VisitPage},
     },
     t,
 };
@@ -54,6 +54,7 @@ pub enum Screen {
     Case,
     Visits,
     Visit,
+    Book,
     Receipt,
     Inbox,
     Message,
@@ -88,7 +89,7 @@ pub enum Family {
 
 impl Screen {
     #[cfg(test)]
-    pub const ALL: [Screen; 24] = [
+    pub const ALL: [Screen; 25] = [
         Screen::Login,
         Screen::SeekCare,
         Screen::Rules,
@@ -103,6 +104,7 @@ impl Screen {
         Screen::Case,
         Screen::Visits,
         Screen::Visit,
+        Screen::Book,
         Screen::Receipt,
         Screen::Inbox,
         Screen::Message,
@@ -127,7 +129,7 @@ impl Screen {
             | Screen::SymptomForm
             | Screen::Review => Family::Care,
             Screen::Cases | Screen::Case => Family::Cases,
-            Screen::Visits | Screen::Visit | Screen::Receipt => Family::Visits,
+            Screen::Visits | Screen::Visit | Screen::Book | Screen::Receipt => Family::Visits,
             Screen::Inbox
             | Screen::Message
             | Screen::EServices
@@ -216,6 +218,7 @@ family!(
         match screen {
             Screen::Visit => view! { <VisitPage /> }.into_any(),
             Screen::Receipt => view! { <ReceiptPage /> }.into_any(),
+            Screen::Book => view! { <BookPage /> }.into_any(),
             _ => view! { <VisitsPage /> }.into_any(),
         }
     }

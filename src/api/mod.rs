@@ -16,7 +16,8 @@ use ingang_api::{
     eservices::{Errand, ErrandList, Inbox, InboxAnswer, InboxMessage, NewErrand, UnreadCount},
     people::{ContactDetails, DraftKey, PeopleList},
     visits::{
-        Fee, KioskCheckIn, NewKioskCheckIn, NewPayment, Payment, Receipt, Reschedule, SlotList, Visit, VisitList,
+        BookableTypes, Fee, KioskCheckIn, NewKioskCheckIn, NewPayment, NewVisit, Payment, Receipt, Reschedule,
+        SlotList, Visit, VisitList,
     },
 };
 use leptos::prelude::*;
@@ -218,7 +219,6 @@ impl Api {
         self.get("/session").await
     }
 
-
     pub async fn logout(&self) -> Result<(), ApiError> {
         self.send::<()>("POST", "/auth/logout", None).await
     }
@@ -266,8 +266,13 @@ impl Api {
         person: &str,
     ) -> Result<(ingang_questionnaire::Questionnaire, String), ApiError> {
         let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
-        self.get_kept(&format!("/units/{}/e-services/{}/questionnaire?personId={}", enc(unit), enc(e_service), enc(person)))
-            .await
+        self.get_kept(&format!(
+            "/units/{}/e-services/{}/questionnaire?personId={}",
+            enc(unit),
+            enc(e_service),
+            enc(person)
+        ))
+        .await
     }
 
     /// Sends an e-service errand; the same `idempotency_key` never sends a second one.
@@ -450,6 +455,22 @@ impl Api {
 
     pub async fn slots(&self, id: &str) -> Result<SlotList, ApiError> {
         self.get(&format!("/visits/{}/slots", enc(id))).await
+    }
+
+    /// The visit types `unit` lets patients book themselves.
+    pub async fn bookable(&self, unit: &str) -> Result<BookableTypes, ApiError> {
+        self.get(&format!("/units/{}/booking", enc(unit))).await
+    }
+
+    /// Free times for booking a type at a unit.
+    pub async fn free_slots(&self, unit: &str, kind: &str) -> Result<SlotList, ApiError> {
+        self.get(&format!("/units/{}/booking/{}/slots", enc(unit), enc(kind))).await
+    }
+
+    /// Books a free time; the same `idempotency_key` never books twice.
+    pub async fn book(&self, visit: &NewVisit, idempotency_key: &str) -> Result<Visit, ApiError> {
+        let body = serde_json::to_string(visit).unwrap_or_default();
+        self.send_with("POST", "/visits", Some(&body), &[("Idempotency-Key", idempotency_key)]).await
     }
 
     pub async fn reschedule(&self, id: &str, slot_id: &str) -> Result<Visit, ApiError> {

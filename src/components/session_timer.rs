@@ -63,9 +63,7 @@ pub fn SessionTimer() -> impl IntoView {
     };
     // A (re)loaded session restarts the count from what the server says is left.
     Effect::new(move |_| match auth.state() {
-        AuthState::SignedIn(info) => {
-            ends_in(info.idle_seconds_left, info.idle_timeout_seconds)
-        }
+        AuthState::SignedIn(info) => ends_in(info.idle_seconds_left, info.idle_timeout_seconds),
         AuthState::SignedOut => {
             deadline.set_value(None);
             open.set(false);

@@ -145,6 +145,7 @@ export const ROUTES: { path: string; heading: string; protected?: boolean }[] = 
   { path: '/arenden/finns-inte', heading: 'Ditt ärende', protected: true },
   { path: '/bokade-tider', heading: 'Bokade tider', protected: true },
   { path: '/bokade-tider/finns-inte', heading: 'Ditt besök', protected: true },
+  { path: '/boka-tid', heading: 'Boka tid', protected: true },
   { path: '/kvitto/finns-inte', heading: 'Kvitto', protected: true },
   { path: '/inkorg', heading: 'Inkorg', protected: true },
   { path: '/inkorg/finns-inte', heading: 'Meddelande', protected: true },

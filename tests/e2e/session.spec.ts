@@ -217,7 +217,11 @@ shortIdle('inactivity: a warning, "Fortsätt vara inloggad", then logout with th
   });
   await expect(page.getByTestId('idle-logged-out')).toContainText('Du har loggats ut');
   expect((await page.request.get('/api/v1/session')).status()).toBe(204);
-  expect(Object.keys(await drafts(page))).toHaveLength(2);
+  // the choices, the answers and the form as served (for an offline reload), all sealed
+  expect(Object.keys(await drafts(page)).map((k) => k.split('/').pop())).toEqual(
+    expect.arrayContaining(['seek-care', 'forkylning', 'forkylning.form']),
+  );
+  expect(Object.keys(await drafts(page))).toHaveLength(3);
   await expectNoAxeViolations(page, 'logged out after inactivity');
 
   // the next person at this device cannot read it

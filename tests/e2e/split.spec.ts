@@ -25,11 +25,12 @@ const KB = 1024;
 /** What `cargo xtask test` enforces today: the figures measured with the prerendered start page
  *  and the languages as data (/ 200.9 KB, /kiosk 334.8 KB, the heaviest other route 552.6 KB;
  *  753 KB for every route before the split) with a little room, so no change can make a first
- *  load heavier unnoticed. Raised once by 1 KB (/ 205.8 KB, /kiosk 340.1 KB): the API client
- *  answering from what it kept when a signed-in page is reloaded without network (`offline.rs`),
- *  which has to be there before any route's chunk can load. The goals of issue 18 are lower
- *  (TARGETS); lower these as the first load shrinks. */
-const BUDGET = { start: 206 * KB, kiosk: 341 * KB, other: 560 * KB };
+ *  load heavier unnoticed. Raised on 2026-12-05 for two features of issue 22 (/ 206.1 KB,
+ *  /kiosk 340.1 KB, the heaviest other route 562.2 KB): the API client answering from what it
+ *  kept when a signed-in page is reloaded without network (`offline.rs`, which has to be in the
+ *  first module: no route's chunk can load before it), and the self-booking route. The goals of
+ *  issue 18 are lower (TARGETS); lower these as the first load shrinks. */
+const BUDGET = { start: 206.5 * KB, kiosk: 341 * KB, other: 563 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 

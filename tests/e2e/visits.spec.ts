@@ -287,3 +287,50 @@ test('reschedule to a free time, then cancel; the late-cancellation rule is show
 });
 
 export type { Server };
+
+test('a patient books a free time themself, once even when the answer is lost, and it is in Bokade tider', async ({ page }) => {
+  await loginAndGo(page, ERIK, '/bokade-tider');
+  await page.getByRole('link', { name: 'Boka tid' }).click();
+  await expect(page.locator('h1')).toHaveText('Boka tid');
+  // his own health centre is chosen for him, first in the list
+  const units = page.getByRole('group', { name: 'Välj mottagning' });
+  await expect(units.getByRole('radio', { checked: true })).toHaveAccessibleName(/^Hälsocentralen Kalix/);
+  await expect(units.getByRole('radio').first()).toHaveAccessibleName(/^Hälsocentralen Kalix/);
+  const types = page.getByRole('group', { name: 'Vad vill du boka?' });
+  await expect(types.getByRole('radio', { name: 'Telefonsamtal med sjuksköterska' })).toHaveAccessibleDescription(
+    /^Telefonsamtal, 15 minuter\./,
+  );
+  // nothing chosen yet: "Boka" says what is missing, and focus goes there
+  await page.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(page.locator('#book-problem')).toHaveText('Välj vad du vill boka.');
+  await expect(page.locator('#book-problem')).toBeFocused();
+  await types.getByRole('radio', { name: 'Provtagning' }).check();
+  const days = page.getByRole('group', { name: 'Välj dag' });
+  await expect(days.getByRole('radio').first()).toBeChecked();
+  await page.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(page.locator('#book-problem')).toHaveText('Välj en tid.');
+  await expectNoAxeViolations(page, 'booking');
+  await page.locator('fieldset.slots').getByRole('radio').first().check();
+  await expect(page.getByTestId('book-summary')).toContainText('Provtagning hos Hälsocentralen Kalix');
+  await expect(page.getByTestId('book-summary')).toContainText('För Erik Lindqvist.');
+  // the first answer is lost on the way back: trying again books nothing new
+  await loseFirstAnswer(page, (url) => url.pathname === '/api/v1/visits');
+  await page.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(page.locator('#book-problem')).toContainText('saknas anslutning');
+  await page.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(page).toHaveURL(/\/bokade-tider\/[^/?]+\?bokad=1$/);
+  await expect(page.locator('h1')).toHaveText('Ditt besök');
+  await expect(page.getByRole('main')).toContainText('Provtagning');
+  const id = new URL(page.url()).pathname.split('/').pop();
+  const list = await (await page.request.get('/api/v1/visits')).json();
+  const booked = list.upcoming.filter((v: { title: string; unitId: string }) => v.title === 'Provtagning' && v.unitId === 'hc-kalix');
+  expect(booked.map((v: { id: string }) => v.id)).toEqual([id]);
+  await page.goto('/bokade-tider');
+  await expect(page.locator(`[data-visit="${id}"]`)).toContainText('Provtagning');
+  // a second one of the same kind is refused with a reason, the time picked again
+  await page.getByRole('link', { name: 'Boka tid' }).click();
+  await page.getByRole('group', { name: 'Vad vill du boka?' }).getByRole('radio', { name: 'Provtagning' }).check();
+  await page.locator('fieldset.slots').getByRole('radio').first().check();
+  await page.getByRole('button', { name: 'Boka', exact: true }).click();
+  await expect(page.locator('#book-problem')).toContainText('Erik har redan en bokad tid av det här slaget');
+});

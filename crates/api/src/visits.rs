@@ -204,6 +204,43 @@ pub struct Reschedule {
     pub slot_id: String,
 }
 
+/// A type of visit that a unit lets patients book themselves (webbtidbokning), e.g.
+/// "Provtagning": booked into the unit's free slots of its kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BookableType {
+    pub id: String,
+    /// What the visit is, e.g. "Provtagning".
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub kind: VisitKind,
+    /// How long the visit is.
+    pub minutes: u32,
+}
+
+/// `GET /api/v1/units/{unitId}/booking`: what the unit opens to self-booking (empty: nothing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookableTypes {
+    pub types: Vec<BookableType>,
+}
+
+/// `POST /api/v1/visits` (with an `Idempotency-Key`): books a free slot for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NewVisit {
+    /// Whom the visit is for (an id from `GET /me/people` whose visits the user handles).
+    pub person_id: String,
+    pub unit_id: String,
+    /// A [`BookableType`] of the unit.
+    pub type_id: String,
+    /// A free slot from `GET /units/{unitId}/booking/{typeId}/slots`.
+    pub slot_id: String,
+}
+
 /// Why a fee line applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

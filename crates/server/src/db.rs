@@ -26,6 +26,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0010_eservices.sql")),
         M::up(include_str!("../migrations/0011_questionnaire_ages.sql")),
         M::up(include_str!("../migrations/0012_listing.sql")),
+        M::up(include_str!("../migrations/0013_self_booking.sql")),
     ])
 }
 

@@ -161,6 +161,45 @@ const SLOTS: &[(&str, &str, &[&str])] = &[
     ("ftv-lulea", "clinic", &["08:00", "10:00", "13:00"]),
 ];
 
+/// What each unit opens to self-booking: (unit, id, title, description, kind, minutes, tariff, bring).
+/// Booked into the unit's free slots of that kind (`SLOTS`).
+#[allow(clippy::type_complexity)]
+const BOOKABLE: &[(&str, &str, &str, Option<&str>, &str, i64, i64, &[&str])] = &[
+    (
+        "hc-gibraltar",
+        "provtagning",
+        "Provtagning",
+        Some("Blodprov eller annat prov som din läkare har beställt. Kom fastande om du har fått besked om det."),
+        "clinic",
+        15,
+        0,
+        &["Legitimation"],
+    ),
+    (
+        "hc-gibraltar",
+        "blodtryck",
+        "Blodtryckskontroll hos sjuksköterska",
+        None,
+        "clinic",
+        15,
+        200,
+        &["Legitimation", "Dina blodtrycksvärden hemifrån, om du har mätt"],
+    ),
+    ("hc-gibraltar", "videoradgivning", "Videosamtal med sjuksköterska", None, "video", 15, 0, &[]),
+    (
+        "hc-kalix",
+        "telefon-ssk",
+        "Telefonsamtal med sjuksköterska",
+        Some("Sjuksköterskan ringer upp dig."),
+        "phone",
+        15,
+        0,
+        &[],
+    ),
+    ("hc-kalix", "provtagning", "Provtagning", None, "clinic", 15, 0, &["Legitimation"]),
+    ("ftv-lulea", "undersokning", "Undersökning hos tandhygienist", None, "clinic", 45, 0, &["Legitimation"]),
+];
+
 /// The six Swedish symptom forms (FHIR R4 Questionnaires), as authored in `forms/`.
 pub const FORMS: &[&str] = &[
     include_str!("../forms/forkylning.json"),
@@ -338,6 +377,16 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
         None::<i64>,
         now,
     ])?;
+    let mut bookable = tx.prepare(
+        "INSERT INTO bookable_types (unit_id, id, title, description, kind, minutes, tariff, bring, position)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT (unit_id, id) DO UPDATE SET title = ?3, description = ?4, kind = ?5, minutes = ?6, tariff = ?7,
+                                                bring = ?8, position = ?9",
+    )?;
+    for (i, (unit, id, title, description, kind, minutes, tariff, bring)) in BOOKABLE.iter().enumerate() {
+        let bring = serde_json::to_string(bring).unwrap_or_else(|_| "[]".into());
+        bookable.execute(params![unit, id, title, description, kind, minutes, tariff, bring, i as i64])?;
+    }
     tx.execute("DELETE FROM slots WHERE visit_id IS NULL", [])?;
     let mut slot = tx.prepare(
         "INSERT OR IGNORE INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?4 + 1800)",

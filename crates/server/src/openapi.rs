@@ -18,6 +18,9 @@ use utoipa::OpenApi;
     tags(
         (name = "system", description = "Health and metadata"),
         (name = "units", description = "Care units (mottagningar)"),
+        (name = "booking", description = "Self-booking (webbtidbokning): the visit types a unit opens to patients \
+            (`Unit.services` has `booking`), their free times (an hour to two weeks ahead) and booking one with an \
+            `Idempotency-Key`. A booked visit is then in `GET /visits`, to cancel, move or check in to like any other."),
         (name = "cases", description = "Care requests (Digitalen): created with an `Idempotency-Key` header \
             (a retry returns the same case), validated with the questionnaire engine, prioritised (1 = most \
             urgent: an urgency marker; 2: a total score of 15 or more; 3: the rest) and queued per unit by \

@@ -12,7 +12,8 @@
 use serde_json::{Value, json};
 
 /// SDC's initialExpression and launchContext extensions.
-pub const INITIAL_EXPRESSION: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression";
+pub const INITIAL_EXPRESSION: &str =
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression";
 pub const LAUNCH_CONTEXT: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-launchContext";
 
 /// The signed-in user's phone number (the one a clinic should call back), from their

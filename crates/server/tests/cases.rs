@@ -876,8 +876,12 @@ async fn a_form_answer_repeating_the_description_is_refused_as_unknown() {
     let cookie = login(&app, &state, "197905041237").await;
     let erik = person_id(&app, &cookie, "Erik").await;
     let mut response = cold("nej");
-    response["item"].as_array_mut().unwrap().push(json!({ "linkId": "beskrivning", "answer": [{ "valueString": "Snuva." }] }));
-    let (status, body) = call(&app, "POST", "/api/v1/cases", &cookie, Some("dup-1"), Some(new_case(&erik, response))).await;
+    response["item"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "linkId": "beskrivning", "answer": [{ "valueString": "Snuva." }] }));
+    let (status, body) =
+        call(&app, "POST", "/api/v1/cases", &cookie, Some("dup-1"), Some(new_case(&erik, response))).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("invalid_response")), "{body}");
 }
 
@@ -908,6 +912,7 @@ async fn a_childs_form_comes_with_the_childs_age_and_only_to_a_guardian() {
     // the answers are checked against the form as served: the age item validates as a question
     let mut wrong = throat();
     wrong["item"][0]["answer"] = json!([{ "valueInteger": 40 }]);
-    let (status, body) = call(&app, "POST", "/api/v1/cases", &anna, Some("age-1"), Some(new_case(&noah_id, wrong))).await;
+    let (status, body) =
+        call(&app, "POST", "/api/v1/cases", &anna, Some("age-1"), Some(new_case(&noah_id, wrong))).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("invalid_response")), "over the maxValue: {body}");
 }

@@ -505,3 +505,110 @@ async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
     assert_eq!(call(&app, "DELETE", &format!("/api/v1/kiosk/check-ins/{kid}"), &bearer, None, None).await.0, 204);
     assert_eq!(call(&app, "GET", &format!("/api/v1/visits/{id}"), &bearer, None, None).await.0, 401);
 }
+
+async fn person(app: &Router, cookie: &str, given: &str) -> String {
+    let (_, people) = call(app, "GET", "/api/v1/me/people", cookie, None, None).await;
+    people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == given).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Self-booking: what a unit opens, its free times, and a booking made once whatever the
+/// retries, for whom the user may book, then in Bokade tider like any visit.
+#[tokio::test]
+async fn a_patient_books_a_free_time_once_and_only_for_whom_they_may() {
+    let (app, state) = setup().await;
+    let (status, types) = call(&app, "GET", "/api/v1/units/hc-gibraltar/booking", "", None, None).await;
+    assert_eq!(status, 200);
+    let ids: Vec<&str> = types["types"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&"provtagning") && ids.contains(&"blodtryck"), "{types}");
+    // a unit with booking but nothing opened to patients; a unit that does not exist
+    assert_eq!(call(&app, "GET", "/api/v1/units/um-lulea/booking", "", None, None).await.1, json!({ "types": [] }));
+    assert_eq!(call(&app, "GET", "/api/v1/units/finns-inte/booking", "", None, None).await.0, 404);
+
+    let (status, free) =
+        call(&app, "GET", "/api/v1/units/hc-gibraltar/booking/provtagning/slots", "", None, None).await;
+    assert_eq!(status, 200);
+    let free = free["slots"].as_array().unwrap().clone();
+    assert!(!free.is_empty());
+    let now = state.clock.now();
+    for s in &free {
+        assert_eq!(s["kind"], "clinic");
+        assert!(s["startsAt"].as_i64().unwrap() >= now + 3600, "{s}");
+        assert_eq!(s["endsAt"].as_i64().unwrap() - s["startsAt"].as_i64().unwrap(), 15 * 60, "the type's length");
+    }
+    let slot = free[0]["id"].as_str().unwrap().to_owned();
+
+    let erik = login(&app, &state, ERIK).await;
+    let erik_id = person(&app, &erik, "Erik").await;
+    let booking = |person: &str, kind: &str, slot: &str| json!({ "personId": person, "unitId": "hc-gibraltar", "typeId": kind, "slotId": slot });
+    // no key, no session: refused
+    assert_eq!(
+        call(&app, "POST", "/api/v1/visits", &erik, None, Some(booking(&erik_id, "provtagning", &slot))).await.0,
+        400
+    );
+    assert_eq!(
+        call(&app, "POST", "/api/v1/visits", "", Some("k"), Some(booking(&erik_id, "provtagning", &slot))).await.0,
+        401
+    );
+    let (status, visit) =
+        call(&app, "POST", "/api/v1/visits", &erik, Some("erik-1"), Some(booking(&erik_id, "provtagning", &slot)))
+            .await;
+    assert_eq!(status, 201, "{visit}");
+    assert_eq!(visit["title"], "Provtagning");
+    assert_eq!(visit["status"], "booked");
+    assert!(visit.get("checkIn").is_some(), "a booked visit has its check-in: {visit}");
+    // the same key again (a lost answer): the same visit, nothing new
+    let (status, again) =
+        call(&app, "POST", "/api/v1/visits", &erik, Some("erik-1"), Some(booking(&erik_id, "provtagning", &slot)))
+            .await;
+    assert_eq!((status, &again["id"]), (200, &visit["id"]));
+    let (_, list) = call(&app, "GET", "/api/v1/visits", &erik, None, None).await;
+    let mine = list["upcoming"].as_array().unwrap().iter().filter(|v| v["id"] == visit["id"]).count();
+    assert_eq!(mine, 1, "{list}");
+    // the time is no longer free; a second coming visit of the type is refused
+    let (_, free_now) = call(&app, "GET", "/api/v1/units/hc-gibraltar/booking/provtagning/slots", "", None, None).await;
+    assert!(free_now["slots"].as_array().unwrap().iter().all(|s| s["id"] != slot.as_str()));
+    let other = free_now["slots"][0]["id"].as_str().unwrap().to_owned();
+    let (status, body) =
+        call(&app, "POST", "/api/v1/visits", &erik, Some("erik-2"), Some(booking(&erik_id, "provtagning", &other)))
+            .await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("already_booked")));
+
+    // someone else: cannot take the same time, cannot see the visit, cannot book for Erik
+    let sara = login(&app, &state, SARA).await;
+    let sara_id = person(&app, &sara, "Sara").await;
+    let (status, body) =
+        call(&app, "POST", "/api/v1/visits", &sara, Some("sara-1"), Some(booking(&sara_id, "blodtryck", &slot))).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("slot_taken")));
+    let uri = format!("/api/v1/visits/{}", visit["id"].as_str().unwrap());
+    assert_eq!(call(&app, "GET", &uri, &sara, None, None).await.0, 404);
+    assert_eq!(
+        call(&app, "POST", "/api/v1/visits", &sara, Some("sara-2"), Some(booking(&erik_id, "blodtryck", &other)))
+            .await
+            .0,
+        404
+    );
+    // a guardian books for a child up to 12, not for a 14-year-old (the child's own from 13)
+    let anna = login(&app, &state, ANNA).await;
+    let (noah, elsa) = (person(&app, &anna, "Noah").await, person(&app, &anna, "Elsa").await);
+    let (status, _) =
+        call(&app, "POST", "/api/v1/visits", &anna, Some("anna-1"), Some(booking(&noah, "provtagning", &other))).await;
+    assert_eq!(status, 201);
+    let third = free_now["slots"][1]["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        call(&app, "POST", "/api/v1/visits", &anna, Some("anna-2"), Some(booking(&elsa, "provtagning", &third)))
+            .await
+            .0,
+        404
+    );
+    // a slot of another kind (video) does not take a clinic type
+    let (_, video) =
+        call(&app, "GET", "/api/v1/units/hc-gibraltar/booking/videoradgivning/slots", "", None, None).await;
+    let video_slot = video["slots"][0]["id"].as_str().unwrap().to_owned();
+    let (status, _) =
+        call(&app, "POST", "/api/v1/visits", &sara, Some("sara-3"), Some(booking(&sara_id, "blodtryck", &video_slot)))
+            .await;
+    assert_eq!(status, 404);
+}

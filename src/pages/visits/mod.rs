@@ -1,10 +1,12 @@
 //! Bokade tider: the user's and their children's visits (`/bokade-tider`), one visit with
-//! check-in, payment, cancel and reschedule (`/bokade-tider/:id`, [`visit`]), and receipts
-//! (`/kvitto/:id`, [`receipt`]). Everything the region decides (the check-in window, fees,
+//! check-in, payment, cancel and reschedule (`/bokade-tider/:id`, [`visit`]), booking a time
+//! oneself (`/boka-tid`, [`book`]), and receipts (`/kvitto/:id`, [`receipt`]). Everything the region decides (the check-in window, fees,
 //! cancellation) comes from the API; the screens say what it says.
 
+pub mod book;
 pub mod payment;
 pub mod receipt;
+pub mod slot_picker;
 pub mod visit;
 
 use ingang_api::visits::{Visit, VisitKind, VisitStatus};
@@ -51,6 +53,7 @@ pub fn VisitsPage() -> impl IntoView {
                     });
                     view! {
                         <p class="lead">{t!(i18n.visits_lead)}</p>
+                        <p><A href="/boka-tid" attr:class="button button--secondary">{t!(i18n.book_link)}</A></p>
                         <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.visits_action_failed)}</p> }>
                                 {move || Suspend::new(async move {

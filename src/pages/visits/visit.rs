@@ -4,7 +4,7 @@
 //! gives) and reschedule to a free slot. The visit is asked for again every 30 seconds, so the
 //! window opens and closes on screen without a reload.
 
-use ingang_api::visits::{self, CheckInState, Payment, PaymentMethod, Slot, Visit, VisitKind, VisitStatus};
+use ingang_api::visits::{self, CheckInState, Payment, PaymentMethod, Visit, VisitKind, VisitStatus};
 use leptos::prelude::*;
 use leptos_router::{
     components::A,
@@ -14,6 +14,7 @@ use leptos_router::{
 use super::{
     kind_text,
     payment::{FeeBreakdown, PaymentPanel},
+    slot_picker::SlotPicker,
 };
 use crate::{
     api::{ApiError, use_api},
@@ -273,19 +274,6 @@ fn Settled(payment: Payment, focus: bool) -> impl IntoView {
     }
 }
 
-/// Slots grouped by day (`day_of` gives a slot's day key), days and times in the order given.
-pub fn group_by_day(slots: Vec<Slot>, day_of: impl Fn(&Slot) -> String) -> Vec<(String, Vec<Slot>)> {
-    let mut out: Vec<(String, Vec<Slot>)> = Vec::new();
-    for s in slots {
-        let key = day_of(&s);
-        match out.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, list)) => list.push(s),
-            None => out.push((key, vec![s])),
-        }
-    }
-    out
-}
-
 #[component]
 fn Change(id: String, current: Memo<Option<Visit>>, reload: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
@@ -372,52 +360,8 @@ fn Change(id: String, current: Memo<Option<Visit>>, reload: Callback<()>) -> imp
                             return view! { <p>{t!(i18n.visits_reschedule_none)}</p> }.into_any();
                         }
                         // by day (in the unit's zone): a day picker, then that day's times
-                        let days = StoredValue::new(group_by_day(list, |s| browser::day_in(s.starts_at, &tz())));
-                        let day = RwSignal::new(0usize);
-                        let day_options = days.with_value(|d| d.iter().enumerate().map(|(i, (_, slots))| {
-                            let (first, n) = (slots[0].starts_at, slots.len());
-                            let id = format!("slot-day-{i}");
-                            view! {
-                                <div class="choice">
-                                    <input type="radio" name="slot-day" id=id.clone()
-                                        prop:checked=move || day.get() == i
-                                        on:change=move |_| { day.set(i); chosen.set(None); } />
-                                    <label for=id>{move || {
-                                        let t = i18n.t();
-                                        let count = if n == 1 { t.visits_slot_count_one.to_owned() } else { t.visits_slot_count.replace("{n}", &n.to_string()) };
-                                        format!("{} ({count})", browser::day_text(first, &tz(), i18n.locale().code()))
-                                    }}</label>
-                                </div>
-                            }
-                        }).collect_view());
-                        let times = move || {
-                            let slots = days.with_value(|d| d.get(day.get()).map(|(_, s)| s.clone())).unwrap_or_default();
-                            slots.into_iter().map(|s| {
-                                let id = format!("slot-{}", s.id);
-                                let value = s.id.clone();
-                                let starts = s.starts_at;
-                                view! {
-                                    <div class="choice">
-                                        <input type="radio" name="slot" id=id.clone() value=value.clone()
-                                            prop:checked={let v = value.clone(); move || chosen.get().as_deref() == Some(v.as_str())}
-                                            on:change=move |_| chosen.set(Some(value.clone())) />
-                                        <label for=id>{move || moment_text(starts, &tz(), i18n.locale().code(), false)}</label>
-                                    </div>
-                                }
-                            }).collect_view()
-                        };
                         view! {
-                            <fieldset class="choices slot-days">
-                                <legend id="slots-legend" tabindex="-1">{t!(i18n.visits_reschedule_day_legend)}</legend>
-                                {day_options}
-                            </fieldset>
-                            <fieldset class="choices slots">
-                                <legend>{move || {
-                                    let first = days.with_value(|d| d.get(day.get()).map(|(_, s)| s[0].starts_at));
-                                    first.map(|f| i18n.t().visits_reschedule_legend_day.replace("{day}", &browser::day_text(f, &tz(), i18n.locale().code())))
-                                }}</legend>
-                                {times}
-                            </fieldset>
+                            <SlotPicker slots=list time_zone=tz() chosen legend=|t| t.visits_reschedule_day_legend />
                             <p><button type="button" class="button" on:click=move |_| {
                                 problem.set(None);
                                 match chosen.get_untracked() {
@@ -454,23 +398,5 @@ fn Change(id: String, current: Memo<Option<Visit>>, reload: Callback<()>) -> imp
                 </div>
             </Show>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn slot(id: &str, starts_at: i64) -> Slot {
-        Slot { id: id.into(), starts_at, ends_at: starts_at + 1800, kind: VisitKind::Clinic }
-    }
-
-    #[test]
-    fn slots_are_grouped_by_day_in_order() {
-        let slots = vec![slot("a", 0), slot("b", 3600), slot("c", 86_400), slot("d", 90_000)];
-        let days = group_by_day(slots, |s| (s.starts_at / 86_400).to_string());
-        let ids: Vec<(String, Vec<&str>)> =
-            days.iter().map(|(k, l)| (k.clone(), l.iter().map(|s| s.id.as_str()).collect())).collect();
-        assert_eq!(ids, vec![("0".into(), vec!["a", "b"]), ("1".into(), vec!["c", "d"])]);
     }
 }

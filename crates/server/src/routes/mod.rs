@@ -2,6 +2,7 @@
 //! collects them with their OpenAPI descriptions.
 
 pub mod auth;
+pub mod booking;
 pub mod cases;
 pub mod chat;
 pub mod eservices;
@@ -51,7 +52,9 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(pictures::picture))
             .routes(routes!(pictures::thumbnail))
             .routes(routes!(events::events))
-            .routes(routes!(visits::list_visits))
+            .routes(routes!(visits::list_visits, booking::book))
+            .routes(routes!(booking::list_types))
+            .routes(routes!(booking::list_free))
             .routes(routes!(visits::get_visit))
             .routes(routes!(visits::cancel_visit))
             .routes(routes!(visits::list_slots))

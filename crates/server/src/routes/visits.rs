@@ -307,7 +307,7 @@ fn settled_payment(conn: &Connection, visit_id: &str) -> rusqlite::Result<Option
 }
 
 /// The visit if the actor may see it; otherwise 404.
-async fn load_visit(state: &AppState, scope: Scope, id: String) -> Result<Visit, ApiError> {
+pub async fn load_visit(state: &AppState, scope: Scope, id: String) -> Result<Visit, ApiError> {
     let now = state.clock.now();
     state
         .db

@@ -1,0 +1,239 @@
+//! Self-booking (webbtidbokning): the visit types a unit opens to patients, their free times,
+//! and booking one. The rules are those of rescheduling: a free slot of the type's kind at that
+//! unit, from an hour ahead to two weeks ahead; for a person whose visits the user handles (the
+//! user, or a child up to 12: the same people as `GET /visits`). One `Idempotency-Key` books
+//! once, whatever the retries; a person has at most one coming self-booked visit of a type.
+//! The visit is then in `GET /visits` with its check-in, like any other.
+
+use axum::{
+    Json,
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+};
+use ingang_api::visits::{BookableType, BookableTypes, NewVisit, Slot, SlotList, VisitKind};
+use rusqlite::{OptionalExtension, params};
+
+use super::{
+    auth::AuthUser,
+    cases::idempotency_key,
+    visits::{Actor, load_visit, scope},
+};
+use crate::{AppState, bankid::random_token, error::ApiError};
+
+/// Slots open for booking from this long ahead …
+const FROM_SECS: i64 = 3600;
+/// … to this far ahead.
+const UNTIL_SECS: i64 = 14 * 86_400;
+
+fn conflict(code: &str, message: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, code, message)
+}
+
+/// The unit's bookable types, if it offers booking at all (else not found).
+async fn types_of(state: &AppState, unit: String) -> Result<Vec<(BookableType, i64, String)>, ApiError> {
+    state
+        .db
+        .call(move |conn| {
+            let offers: bool = conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM unit_services WHERE unit_id = ?1 AND service = 'booking')",
+                    [&unit],
+                    |r| r.get(0),
+                )
+                .unwrap_or(false);
+            if !offers {
+                return Ok(None);
+            }
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, title, description, kind, minutes, tariff, bring FROM bookable_types
+                 WHERE unit_id = ?1 ORDER BY position, title",
+            )?;
+            let rows = stmt.query_map([&unit], |r| {
+                let kind: String = r.get(3)?;
+                Ok((
+                    BookableType {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        description: r.get(2)?,
+                        kind: VisitKind::parse(&kind).unwrap_or(VisitKind::Clinic),
+                        minutes: r.get::<_, i64>(4)?.max(1) as u32,
+                    },
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map(Some)
+        })
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+/// What the unit lets patients book themselves.
+#[utoipa::path(
+    get,
+    path = "/units/{unitId}/booking",
+    tag = "booking",
+    params(("unitId" = String, Path)),
+    responses(
+        (status = 200, description = "The bookable visit types (empty: none)", body = BookableTypes),
+        (status = 404, description = "No such unit, or it has no booking", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn list_types(
+    State(state): State<AppState>,
+    Path(unit_id): Path<String>,
+) -> Result<Json<BookableTypes>, ApiError> {
+    let types = types_of(&state, unit_id).await?.into_iter().map(|(t, _, _)| t).collect();
+    Ok(Json(BookableTypes { types }))
+}
+
+/// Free times for a bookable type: the unit's free slots of its kind, from an hour ahead to two
+/// weeks ahead, in time order.
+#[utoipa::path(
+    get,
+    path = "/units/{unitId}/booking/{typeId}/slots",
+    tag = "booking",
+    params(("unitId" = String, Path), ("typeId" = String, Path)),
+    responses(
+        (status = 200, description = "Free slots", body = SlotList),
+        (status = 404, description = "No such unit or type", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn list_free(
+    State(state): State<AppState>,
+    Path((unit_id, type_id)): Path<(String, String)>,
+) -> Result<Json<SlotList>, ApiError> {
+    let types = types_of(&state, unit_id.clone()).await?;
+    let (bookable, _, _) = types.into_iter().find(|(t, _, _)| t.id == type_id).ok_or_else(ApiError::not_found)?;
+    let now = state.clock.now();
+    let kind = bookable.kind;
+    let slots = state
+        .db
+        .call(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id, starts_at FROM slots
+                 WHERE unit_id = ?1 AND kind = ?2 AND visit_id IS NULL AND starts_at >= ?3 AND starts_at < ?4
+                 ORDER BY starts_at LIMIT 200",
+            )?;
+            let rows = stmt.query_map(params![unit_id, kind.as_str(), now + FROM_SECS, now + UNTIL_SECS], |r| {
+                let starts: i64 = r.get(1)?;
+                Ok(Slot { id: r.get(0)?, starts_at: starts, ends_at: starts + i64::from(bookable.minutes) * 60, kind })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })
+        .await?;
+    Ok(Json(SlotList { slots }))
+}
+
+/// Books a free slot for a person. The same `Idempotency-Key` gives the same visit (200) however
+/// often it is sent; a new booking answers 201.
+#[utoipa::path(
+    post,
+    path = "/visits",
+    tag = "booking",
+    request_body = NewVisit,
+    params(("Idempotency-Key" = String, Header, description = "One per booking: a retry with the same key books nothing new")),
+    responses(
+        (status = 201, description = "Booked", body = ingang_api::visits::Visit),
+        (status = 200, description = "Already booked with this key", body = ingang_api::visits::Visit),
+        (status = 404, description = "No such person (for this user), unit, type or slot", body = ingang_api::ErrorBody),
+        (status = 409, description = "`slot_taken` (booked by someone else meanwhile, or too soon), or `already_booked` (the person has a coming visit of this type)", body = ingang_api::ErrorBody),
+        (status = 400, description = "`idempotency_key_required` or `bad_request`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn book(
+    State(state): State<AppState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    Json(body): Json<NewVisit>,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
+    let actor = Actor::Resident(user.clone());
+    let people = scope(&state, &actor).await?;
+    let patient = people
+        .people
+        .iter()
+        .find(|(_, id, _)| *id == body.person_id)
+        .map(|(pnr, _, _)| pnr.clone())
+        .ok_or_else(ApiError::not_found)?;
+    let types = types_of(&state, body.unit_id.clone()).await?;
+    let (bookable, tariff, bring) =
+        types.into_iter().find(|(t, _, _)| t.id == body.type_id).ok_or_else(ApiError::not_found)?;
+    let now = state.clock.now();
+    let booker = user.personal_number.replace(['-', '+'], "");
+    let outcome: Result<(String, bool), ApiError> = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let earlier: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM visits WHERE booked_by = ?1 AND idempotency_key = ?2",
+                    params![booker, key],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(id) = earlier {
+                return Ok(Ok((id, false)));
+            }
+            let coming: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM visits WHERE patient = ?1 AND unit_id = ?2 AND type_id = ?3
+                                 AND status = 'booked' AND starts_at > ?4)",
+                params![patient, body.unit_id, body.type_id, now],
+                |r| r.get(0),
+            )?;
+            if coming {
+                return Ok(Err(conflict(
+                    "already_booked",
+                    "Det finns redan en bokad tid av det här slaget. Av- eller omboka den i stället.",
+                )));
+            }
+            let slot: Option<(i64, Option<String>)> = tx
+                .query_row(
+                    "SELECT starts_at, visit_id FROM slots WHERE id = ?1 AND unit_id = ?2 AND kind = ?3",
+                    params![body.slot_id, body.unit_id, bookable.kind.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let starts = match slot {
+                None => return Ok(Err(ApiError::not_found())),
+                Some((_, Some(_))) => {
+                    return Ok(Err(conflict("slot_taken", "Tiden hann bokas av någon annan. Välj en annan tid.")));
+                }
+                Some((starts, None)) if starts < now + FROM_SECS || starts >= now + UNTIL_SECS => {
+                    return Ok(Err(conflict("slot_taken", "Tiden går inte att boka. Välj en annan tid.")));
+                }
+                Some((starts, None)) => starts,
+            };
+            let id = random_token();
+            tx.execute(
+                "INSERT INTO visits (id, patient, unit_id, kind, title, starts_at, ends_at, bring, tariff, status,
+                                     booked_by, type_id, idempotency_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'booked', ?10, ?11, ?12)",
+                params![
+                    id,
+                    patient,
+                    body.unit_id,
+                    bookable.kind.as_str(),
+                    bookable.title,
+                    starts,
+                    starts + i64::from(bookable.minutes) * 60,
+                    bring,
+                    tariff,
+                    booker,
+                    body.type_id,
+                    key
+                ],
+            )?;
+            tx.execute("UPDATE slots SET visit_id = ?1 WHERE id = ?2", params![id, body.slot_id])?;
+            tx.commit()?;
+            Ok(Ok((id, true)))
+        })
+        .await?;
+    let (id, created) = outcome?;
+    state.wake_streams();
+    let visit = load_visit(&state, scope(&state, &actor).await?, id).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(visit)).into_response())
+}
