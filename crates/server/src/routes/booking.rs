@@ -133,7 +133,7 @@ pub async fn list_free(
     path = "/visits",
     tag = "booking",
     request_body = NewVisit,
-    params(("Idempotency-Key" = String, Header, description = "One per booking: a retry with the same key books nothing new")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 100, pattern = "^[!-~]+$", description = "One per booking: a retry with the same key books nothing new")),
     responses(
         (status = 201, description = "Booked", body = ingang_api::visits::Visit),
         (status = 200, description = "Already booked with this key", body = ingang_api::visits::Visit),
