@@ -77,11 +77,11 @@ pub enum Family {
     Account,
     /// Seeking care: units, the request's steps and the questionnaire renderer.
     Care,
-    /// Mina ärenden and the case screen with its chat and pictures.
+    /// Mina ärenden, the case screen with its chat and pictures, and an errand with its messages.
     Cases,
     /// Booked visits, check-in, payment and receipts.
     Visits,
-    /// E-services, errands, the inbox and the form preview (they share the answer forms).
+    /// E-services, the inbox and the form preview (they share the answer forms).
     EServices,
     /// The waiting-room tablet.
     Kiosk,
@@ -128,14 +128,15 @@ impl Screen {
             | Screen::Describe
             | Screen::SymptomForm
             | Screen::Review => Family::Care,
-            Screen::Cases | Screen::Case => Family::Cases,
+            // an errand is read from Mina ärenden, beside the cases (a family of its own would
+            // multiply the shared modules every route loads)
+            Screen::Cases | Screen::Case | Screen::Errand => Family::Cases,
             Screen::Visits | Screen::Visit | Screen::Book | Screen::Receipt => Family::Visits,
             Screen::Inbox
             | Screen::Message
             | Screen::EServices
             | Screen::UnitEServices
             | Screen::EServiceForm
-            | Screen::Errand
             | Screen::Preview => Family::EServices,
             Screen::Kiosk => Family::Kiosk,
         }
@@ -207,6 +208,7 @@ family!(
     cases(screen) {
         match screen {
             Screen::Case => view! { <CasePage /> }.into_any(),
+            Screen::Errand => view! { <ErrandPage /> }.into_any(),
             _ => view! { <CasesPage /> }.into_any(),
         }
     }
@@ -232,7 +234,6 @@ family!(
             Screen::Message => view! { <MessagePage /> }.into_any(),
             Screen::UnitEServices => view! { <UnitEServicesPage /> }.into_any(),
             Screen::EServiceForm => view! { <EServiceFormPage /> }.into_any(),
-            Screen::Errand => view! { <ErrandPage /> }.into_any(),
             Screen::Preview => view! { <PreviewPage /> }.into_any(),
             _ => view! { <EServicesPage /> }.into_any(),
         }

@@ -289,6 +289,14 @@ impl Api {
         self.get(&format!("/errands/{}", js_sys::encode_uri_component(id))).await
     }
 
+    /// Adds a message to an errand; the same `client_id` never adds it twice.
+    pub async fn errand_message(&self, id: &str, body: &str, client_id: &str) -> Result<Errand, ApiError> {
+        let message =
+            ingang_api::eservices::NewErrandMessage { body: body.to_owned(), client_id: client_id.to_owned() };
+        let body = serde_json::to_string(&message).unwrap_or_default();
+        self.send("POST", &format!("/errands/{}/messages", js_sys::encode_uri_component(id)), Some(&body)).await
+    }
+
     pub async fn inbox(&self) -> Result<Inbox, ApiError> {
         self.get("/inbox").await
     }

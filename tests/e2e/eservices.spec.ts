@@ -1,7 +1,7 @@
 // E-services and the inbox: every standard e-service sent, answered by staff and read by the
 // patient; a clinic with fewer e-services shows only those; a guardian for a child of 10 but not
 // of 14; information that cannot be answered; questions answered once; unread counts.
-import { test, expect, expectNoAxeViolations, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn } from './fixtures';
+import { test, expect, expectNoAxeViolations, goOffline, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 const ANNA = '198001139297';
@@ -337,4 +337,71 @@ test('information cannot be answered, questions are answered once, unread counts
   await staff.goto('/staff/sms');
   await expect(staff.locator('tr[data-channel="Sms"]').first()).toContainText(`/inkorg/${questionsId}`);
   await context.close();
+});
+
+test('an errand goes back and forth until the clinic closes it; a reply is kept offline and sent once', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await loginAndGo(page, SARA, '/e-tjanster/hc-gibraltar');
+  await page.getByTestId('eservices').getByRole('link', { name: 'Rådgivning', exact: true }).click();
+  await page.getByLabel('Vad vill du ha råd om?').fill('Hur ska jag ta mitt nya blodtrycksläkemedel?');
+  await page.getByRole('button', { name: 'Skicka ärendet' }).click();
+  await expect(page.getByTestId('errand-sent')).toBeVisible();
+  const id = page.url().split('/e-arende/')[1].split('?')[0];
+  const origin = new URL(page.url()).origin;
+
+  const { staff, context } = await staffConsole(browser, origin);
+  await staff.goto(`/staff/e-arenden/${id}`);
+  await staff.getByLabel('Svar till patienten').fill('Ta en tablett på morgonen. Hur mår du?');
+  await staff.getByRole('button', { name: 'Skicka svar' }).click();
+  await expect(staff.getByTestId('errand-answer')).toHaveText('Ta en tablett på morgonen. Hur mår du?');
+
+  // the patient writes back: typed offline, kept through a reload (sealed), sent once
+  await page.goto(`/e-arende/${id}`);
+  await expect(page.getByTestId('errand-answer')).toHaveText('Ta en tablett på morgonen. Hur mår du?');
+  const reply = page.getByLabel('Skriv till mottagningen');
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await expect(page.locator('#errand-reply-problem')).toHaveText('Skriv ett meddelande.');
+  await expect(reply).toBeFocused();
+  await expectNoAxeViolations(page, 'errand with a reply form');
+  await goOffline(page);
+  await reply.fill('Jag blir lite yr på eftermiddagen.');
+  await expect.poll(() => sealedDraft(page, `/e-arende/${id}`)).not.toBeNull();
+  expect(JSON.stringify(await page.evaluate(() => ({ ...localStorage })))).not.toContain('yr på eftermiddagen');
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await expect(page.locator('#errand-reply-problem')).toContainText('saknas anslutning');
+  await page.context().setOffline(false);
+  await page.reload();
+  await expect(reply).toHaveValue('Jag blir lite yr på eftermiddagen.');
+  await loseFirstAnswer(page, (url) => url.pathname === `/api/v1/errands/${id}/messages`);
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await expect(page.locator('#errand-reply-problem')).not.toBeEmpty();
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await expect(page.getByTestId('errand-messages')).toContainText('Jag blir lite yr på eftermiddagen.');
+  await expect(reply).toHaveValue('');
+  const messages = (await (await page.request.get(`/api/v1/errands/${id}`)).json()).messages;
+  expect(messages.map((m: { body: string }) => m.body)).toEqual(['Jag blir lite yr på eftermiddagen.']);
+  await expect(page.getByTestId('errand-status')).toHaveText('Skickat – väntar på svar');
+
+  // the clinic answers again, then closes the errand: the patient can add nothing more
+  await staff.reload();
+  await expect(staff.getByTestId('errand-messages')).toContainText('Jag blir lite yr på eftermiddagen.');
+  await staff.getByLabel('Meddelande till patienten').fill('Ta den på kvällen i stället.');
+  await staff.getByRole('button', { name: 'Skicka', exact: true }).click();
+  await expect(staff.getByTestId('errand-messages')).toContainText('Ta den på kvällen i stället.');
+  await staff.getByRole('button', { name: 'Avsluta ärendet' }).click();
+  await expect(staff.getByTestId('errand-closed')).toBeVisible();
+  await expectNoAxeViolations(staff, 'staff errand closed');
+  await context.close();
+  await page.reload();
+  await expect(page.getByTestId('errand-messages')).toContainText('Ta den på kvällen i stället.');
+  await expect(page.getByTestId('errand-closed')).toHaveText(
+    'Mottagningen har avslutat ärendet. Behöver du mer hjälp, skicka ett nytt ärende.',
+  );
+  await expect(reply).toHaveCount(0);
+  await expectNoAxeViolations(page, 'errand closed');
+  const refused = await page.request.post(`/api/v1/errands/${id}/messages`, {
+    headers: { 'X-Ingang-Csrf': '1', Origin: origin },
+    data: { body: 'En sak till.', clientId: 'late-1' },
+  });
+  expect(refused.status()).toBe(409);
 });

@@ -87,6 +87,37 @@ pub struct Errand {
     /// What was sent: the validated QuestionnaireResponse.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub response: serde_json::Value,
+    /// The messages after the form, oldest first (in `GET /errands/{id}` only; empty in lists).
+    #[serde(default)]
+    pub messages: Vec<ErrandMessage>,
+    /// The clinic has closed the errand: nothing more can be added.
+    #[serde(default)]
+    pub closed: bool,
+}
+
+/// A message on an errand, from the patient's side or the clinic's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ErrandMessage {
+    pub id: i64,
+    pub from_clinic: bool,
+    /// Who wrote it, for the clinic's messages ("Lena, sjuksköterska").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    pub body: String,
+    /// Seconds since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// `POST /api/v1/errands/{id}/messages`: the patient's side adds a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct NewErrandMessage {
+    pub body: String,
+    /// Made by the app once per message: sending it again adds nothing.
+    pub client_id: String,
 }
 
 /// `GET /api/v1/errands`: the user's and their children's (up to 12) errands, newest first.

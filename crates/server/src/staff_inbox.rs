@@ -7,7 +7,7 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect, Response},
-    routing::get,
+    routing::{get, post},
 };
 use ingang_api::personnummer::Personnummer;
 use rusqlite::{OptionalExtension, params};
@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/staff/e-arenden", get(errands))
         .route("/staff/e-arenden/{id}", get(errand).post(answer_errand))
+        .route("/staff/e-arenden/{id}/close", post(close_errand))
         .route("/staff/inkorg", get(inbox).post(send))
         .route("/staff/inkorg/{id}", get(message))
 }
@@ -147,6 +148,7 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         Option<String>,
         Option<i64>,
         Option<String>,
+        Option<i64>,
     );
     let eid = id.clone();
     let row: Option<Row> = state
@@ -154,7 +156,7 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         .call(move |conn| {
             conn.query_row(
                 "SELECT COALESCE(p.name, e.patient), e.patient, u.name, e.title, e.response, e.created_at, e.status,
-                        e.answer, e.answered_by, e.answer_within_days, q.resource
+                        e.answer, e.answered_by, e.answer_within_days, q.resource, e.closed_at
                  FROM errands e JOIN units u ON u.id = e.unit_id LEFT JOIN people p ON p.personal_number = e.patient
                  LEFT JOIN questionnaires q ON q.id = e.questionnaire_id
                  WHERE e.id = ?1",
@@ -172,6 +174,7 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
                         r.get(8)?,
                         r.get(9)?,
                         r.get(10)?,
+                        r.get(11)?,
                     ))
                 },
             )
@@ -180,7 +183,7 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         .await
         .ok()
         .flatten();
-    let Some((name, pnr, unit, title, response, at, status, answer, by, days, form)) = row else {
+    let Some((name, pnr, unit, title, response, at, status, answer, by, days, form, closed)) = row else {
         return (StatusCode::NOT_FOUND, page("Ärendet finns inte", nav())).into_response();
     };
     let response: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
@@ -195,12 +198,47 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         days.map(|d| format!("{d} arbetsdagar")).unwrap_or_else(|| "–".into()),
         answers_html(&labelled(&response, form.and_then(|f| serde_json::from_str(&f).ok()).as_ref())),
     ));
-    if status == "answered" {
+    let eid = id.clone();
+    let messages =
+        state.db.call(move |conn| crate::routes::eservices::errand_messages(conn, &eid)).await.unwrap_or_default();
+    if let Some(answer) = &answer {
         body.push_str(&format!(
-            "<h2>Ditt svar</h2><p data-testid=\"errand-answer\">{}</p><p>Besvarat av {}.</p>",
-            esc(answer.as_deref().unwrap_or_default()),
+            "<h2>Mottagningens svar</h2><p data-testid=\"errand-answer\">{}</p><p>Besvarat av {}.</p>",
+            esc(answer),
             esc(by.as_deref().unwrap_or_default())
         ));
+    }
+    if !messages.is_empty() {
+        body.push_str("<h2>Meddelanden</h2><ul data-testid=\"errand-messages\">");
+        for m in &messages {
+            let who = if m.from_clinic {
+                m.author.clone().unwrap_or_else(|| "Mottagningen".into())
+            } else {
+                "Patienten".into()
+            };
+            body.push_str(&format!(
+                "<li><strong>{}</strong> ({}): {}</li>",
+                esc(&who),
+                when(m.created_at),
+                esc(&m.body)
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    if closed.is_some() {
+        body.push_str("<p data-testid=\"errand-closed\">Ärendet är avslutat.</p>");
+    } else if answer.is_some() {
+        body.push_str(&format!(
+            "<h2>Skriv till patienten</h2><form method=\"post\" action=\"/staff/e-arenden/{id}\">\
+             <input type=\"hidden\" name=\"follow_up\" value=\"1\">\
+             <p><label for=\"answer\">Meddelande till patienten</label><br>\
+             <textarea id=\"answer\" name=\"answer\" rows=\"4\" cols=\"60\" maxlength=\"{MESSAGE_MAX}\" required></textarea></p>\
+             <p>Meddelandet kommer till patientens inkorg. Patienten kan svara tills du avslutar ärendet.</p>\
+             <p><button>Skicka</button></p></form>\
+             <form method=\"post\" action=\"/staff/e-arenden/{id}/close\"><p><button>Avsluta ärendet</button></p></form>",
+            id = esc(&id)
+        ));
+        let _ = status;
     } else {
         body.push_str(&format!(
             "<h2>Svara patienten</h2><form method=\"post\" action=\"/staff/e-arenden/{id}\">\
@@ -217,6 +255,10 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
 #[derive(Deserialize)]
 struct AnswerForm {
     answer: String,
+    /// Set by the form for messages after the first answer (so a double submit of the first
+    /// answer changes nothing).
+    #[serde(default)]
+    follow_up: Option<String>,
 }
 
 async fn answer_errand(
@@ -236,15 +278,27 @@ async fn answer_errand(
     let role = STAFF.iter().find(|(s, _, _)| *s == staff_id).map(|(_, _, r)| *r).unwrap_or("Vårdpersonal");
     let signed_by = format!("{}, {}", name.split(' ').next().unwrap_or_default(), role.to_lowercase());
     let (eid, base, now) = (id.clone(), state.base_url(), state.clock.now());
+    let follow_up = f.follow_up.is_some();
     let done = state
         .db
         .call(move |conn| {
             let tx = conn.unchecked_transaction()?;
-            let changed = tx.execute(
-                "UPDATE errands SET status = 'answered', answer = ?2, answered_by = ?3, answered_at = ?4
-                 WHERE id = ?1 AND status = 'sent'",
-                params![eid, text, signed_by, now_secs()],
-            )?;
+            // the first answer is the errand's answer; later ones are messages (not once closed)
+            let changed = if !follow_up {
+                tx.execute(
+                    "UPDATE errands SET status = 'answered', answer = ?2, answered_by = ?3, answered_at = ?4
+                     WHERE id = ?1 AND answer IS NULL AND closed_at IS NULL",
+                    params![eid, text, signed_by, now_secs()],
+                )?
+            } else {
+                let changed = tx.execute(
+                    "INSERT INTO errand_messages (errand_id, from_clinic, author, body, created_at)
+                     SELECT id, 1, ?2, ?3, ?4 FROM errands WHERE id = ?1 AND answer IS NOT NULL AND closed_at IS NULL",
+                    params![eid, signed_by, text, now],
+                )?;
+                tx.execute("UPDATE errands SET status = 'answered' WHERE id = ?1 AND ?2 = 1", params![eid, changed as i64])?;
+                changed
+            };
             if changed == 1 {
                 let (patient, unit, title, unit_name): (String, String, String, String) = tx.query_row(
                     "SELECT e.patient, e.unit_id, e.title, u.name FROM errands e JOIN units u ON u.id = e.unit_id WHERE e.id = ?1",
@@ -262,6 +316,30 @@ async fn answer_errand(
         Ok(_) => {
             state.wake_streams();
             Redirect::to(&back).into_response()
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Closes an errand: the patient can add nothing more.
+async fn close_errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if !same_origin(&headers) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    if staff(&state, &headers).await.is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let (eid, now) = (id.clone(), state.clock.now());
+    let done = state
+        .db
+        .call(move |conn| {
+            conn.execute("UPDATE errands SET closed_at = ?2 WHERE id = ?1 AND closed_at IS NULL", params![eid, now])
+        })
+        .await;
+    match done {
+        Ok(_) => {
+            state.wake_streams();
+            Redirect::to(&format!("/staff/e-arenden/{id}")).into_response()
         }
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }

@@ -346,3 +346,68 @@ async fn information_cannot_be_answered_questions_are_answered_once_and_read_sta
     assert!(hers["messages"].as_array().unwrap().iter().all(|m| m["personName"] == "Anna Andersson"));
     assert_eq!(call(&app, "GET", "/api/v1/inbox", "", None, None).await.0, 401);
 }
+
+/// An errand goes back and forth: the patient's side writes (once per client id) until staff
+/// close it; nobody else reaches it.
+#[tokio::test]
+async fn an_errand_goes_back_and_forth_until_staff_close_it() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, ANNA).await;
+    let me = person_id(&app, &anna, "Anna").await;
+    let (_, errand) = call(
+        &app,
+        "POST",
+        "/api/v1/errands",
+        &anna,
+        Some("bf-1"),
+        Some(
+            json!({ "personId": me, "unitId": "hc-gibraltar", "eServiceId": "kontakta-mig", "response": contact_me() }),
+        ),
+    )
+    .await;
+    let id = errand["id"].as_str().unwrap().to_owned();
+    assert_eq!(errand["messages"], json!([]));
+    assert_eq!(errand["closed"], false);
+    let staff = staff_cookie(&app).await;
+    let uri = format!("/staff/e-arenden/{id}");
+    assert_eq!(form(&app, &staff, &uri, &format!("answer={}", enc("Vill du ha tid?"))).await.status(), 303);
+
+    let messages = format!("/api/v1/errands/{id}/messages");
+    let write = |text: &str, client: &str| json!({ "body": text, "clientId": client });
+    let (status, after) = call(&app, "POST", &messages, &anna, None, Some(write("Ja, gärna i morgon.", "m1"))).await;
+    assert_eq!(status, 201, "{after}");
+    assert_eq!(after["status"], "sent", "it waits for the clinic again");
+    assert_eq!(after["messages"][0]["body"], "Ja, gärna i morgon.");
+    assert_eq!(after["messages"][0]["fromClinic"], false);
+    // the same client id again: nothing new
+    let (status, again) = call(&app, "POST", &messages, &anna, None, Some(write("Ja, gärna i morgon.", "m1"))).await;
+    assert_eq!((status, again["messages"].as_array().map(Vec::len)), (200, Some(1)));
+    // empty, too long
+    assert_eq!(call(&app, "POST", &messages, &anna, None, Some(write("  ", "m2"))).await.0, 400);
+    assert_eq!(call(&app, "POST", &messages, &anna, None, Some(write(&"x".repeat(4001), "m3"))).await.0, 400);
+    // another family: not found, to read or to write
+    let erik = login(&app, &state, ERIK).await;
+    assert_eq!(call(&app, "GET", &format!("/api/v1/errands/{id}"), &erik, None, None).await.0, 404);
+    assert_eq!(call(&app, "POST", &messages, &erik, None, Some(write("Hej", "e1"))).await.0, 404);
+
+    // staff see it and answer again; a double submit of the first answer changes nothing
+    assert!(html(&app, &staff, &uri).await.contains("Ja, gärna i morgon."));
+    form(&app, &staff, &uri, "answer=Igen").await;
+    let res = form(&app, &staff, &uri, &format!("answer={}&follow_up=1", enc("Tid i morgon 10:00."))).await;
+    assert_eq!(res.status(), 303);
+    let (_, now) = call(&app, "GET", &format!("/api/v1/errands/{id}"), &anna, None, None).await;
+    assert_eq!(now["answer"], "Vill du ha tid?");
+    assert_eq!(now["status"], "answered");
+    let bodies: Vec<&str> = now["messages"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["Ja, gärna i morgon.", "Tid i morgon 10:00."]);
+    assert_eq!(now["messages"][1]["author"], "Lena, sjuksköterska");
+
+    // closed: nothing more, from either side
+    assert_eq!(form(&app, &anna, &format!("{uri}/close"), "").await.status(), 401);
+    assert_eq!(form(&app, &staff, &format!("{uri}/close"), "").await.status(), 303);
+    let (status, body) = call(&app, "POST", &messages, &anna, None, Some(write("En sak till.", "m4"))).await;
+    assert_eq!((status, body["code"].as_str()), (409, Some("errand_closed")));
+    form(&app, &staff, &uri, &format!("answer={}&follow_up=1", enc("Efter stängning."))).await;
+    let (_, last) = call(&app, "GET", &format!("/api/v1/errands/{id}"), &anna, None, None).await;
+    assert_eq!((last["closed"].as_bool(), last["messages"].as_array().map(Vec::len)), (Some(true), Some(2)));
+}

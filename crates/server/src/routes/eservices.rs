@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use ingang_api::{
-    eservices::{EService, Errand, ErrandList, ErrandStatus, NewErrand},
+    eservices::{EService, Errand, ErrandList, ErrandMessage, ErrandStatus, NewErrand, NewErrandMessage},
     people::Person,
 };
 use ingang_questionnaire::Questionnaire;
@@ -199,8 +199,11 @@ fn not_offered() -> ApiError {
 }
 
 const SELECT: &str = "SELECT e.id, e.patient, e.unit_id, u.name, e.e_service_id, e.title, e.status, e.created_at,
-        e.answered_at, e.answer, e.answered_by, e.answer_within_days, e.response
+        e.answered_at, e.answer, e.answered_by, e.answer_within_days, e.response, e.closed_at
      FROM errands e JOIN units u ON u.id = e.unit_id";
+
+/// The longest message on an errand (as in the chat).
+pub const ERRAND_MESSAGE_MAX: usize = 4000;
 
 fn to_errand(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Option<Errand>> {
     let patient: String = r.get(1)?;
@@ -222,16 +225,43 @@ fn to_errand(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Optio
         answered_by: r.get(10)?,
         answer_within_days: r.get::<_, Option<i64>>(11)?.map(|d| d as u32),
         response: serde_json::from_str(&response).unwrap_or(Value::Null),
+        messages: Vec::new(),
+        closed: r.get::<_, Option<i64>>(13)?.is_some(),
     }))
+}
+
+/// The messages of an errand after the form, oldest first.
+pub fn errand_messages(conn: &Connection, errand: &str) -> rusqlite::Result<Vec<ErrandMessage>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, from_clinic, author, body, created_at FROM errand_messages WHERE errand_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([errand], |r| {
+        Ok(ErrandMessage {
+            id: r.get(0)?,
+            from_clinic: r.get(1)?,
+            author: r.get(2)?,
+            body: r.get(3)?,
+            created_at: r.get(4)?,
+        })
+    })?;
+    rows.collect()
 }
 
 async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> Result<Errand, ApiError> {
     state
         .db
         .call(move |conn| {
-            conn.query_row(&format!("{SELECT} WHERE e.id = ?1"), [&id], |r| to_errand(r, &people))
-                .optional()
-                .map(Option::flatten)
+            let found = conn
+                .query_row(&format!("{SELECT} WHERE e.id = ?1"), [&id], |r| to_errand(r, &people))
+                .optional()?
+                .flatten();
+            match found {
+                Some(mut errand) => {
+                    errand.messages = errand_messages(conn, &id)?;
+                    Ok(Some(errand))
+                }
+                None => Ok(None),
+            }
         })
         .await?
         .ok_or_else(ApiError::not_found)
@@ -353,6 +383,81 @@ pub async fn get_errand(
 ) -> Result<Json<Errand>, ApiError> {
     let people = e_service_people(&state, &user).await?;
     Ok(Json(load_errand(&state, people, id).await?))
+}
+
+/// Adds a message from the patient's side to an errand (theirs or a child's up to 12) until the
+/// clinic closes it. The errand then waits for the clinic again (`status` `sent`). The same
+/// `clientId` adds nothing the second time (200 instead of 201).
+#[utoipa::path(
+    post,
+    path = "/errands/{id}/messages",
+    tag = "e-services",
+    params(("id" = String, Path)),
+    request_body = NewErrandMessage,
+    responses(
+        (status = 201, description = "Added; the errand with its messages", body = Errand),
+        (status = 200, description = "Already added with this clientId", body = Errand),
+        (status = 400, description = "`empty`, `too_long` or `bad_request`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such errand for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`errand_closed`: the clinic has closed the errand", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn add_errand_message(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+    Json(body): Json<NewErrandMessage>,
+) -> Result<Response, ApiError> {
+    use ingang_api::cases::{TextProblem, check_text};
+    let people = e_service_people(&state, &user).await?;
+    let errand = load_errand(&state, people.clone(), id.clone()).await?;
+    let text = check_text(&body.body, ERRAND_MESSAGE_MAX).map_err(|p| match p {
+        TextProblem::Empty => ApiError::new(StatusCode::BAD_REQUEST, "empty", "Skriv ett meddelande."),
+        TextProblem::TooLong => {
+            ApiError::new(StatusCode::BAD_REQUEST, "too_long", "Meddelandet är för långt (högst 4 000 tecken).")
+        }
+    })?;
+    let client_id = body.client_id.trim().to_owned();
+    if client_id.is_empty() || client_id.len() > 100 {
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "clientId saknas."));
+    }
+    let (eid, now) = (id.clone(), state.clock.now());
+    let closed = errand.closed;
+    let added: Option<bool> = state
+        .db
+        .call(move |conn| {
+            let tx = conn.transaction()?;
+            let earlier: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM errand_messages WHERE errand_id = ?1 AND client_id = ?2)",
+                params![eid, client_id],
+                |r| r.get(0),
+            )?;
+            if earlier {
+                return Ok(Some(false));
+            }
+            if closed {
+                return Ok(None);
+            }
+            tx.execute(
+                "INSERT INTO errand_messages (errand_id, from_clinic, body, created_at, client_id) VALUES (?1, 0, ?2, ?3, ?4)",
+                params![eid, text, now, client_id],
+            )?;
+            tx.execute("UPDATE errands SET status = 'sent' WHERE id = ?1", [&eid])?;
+            tx.commit()?;
+            Ok(Some(true))
+        })
+        .await?;
+    let Some(created) = added else {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "errand_closed",
+            "Mottagningen har avslutat ärendet. Skicka ett nytt ärende om du behöver mer hjälp.",
+        ));
+    };
+    state.wake_streams();
+    let errand = load_errand(&state, people, id).await?;
+    Ok(((if created { StatusCode::CREATED } else { StatusCode::OK }), Json(errand)).into_response())
 }
 
 #[cfg(test)]

@@ -70,6 +70,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(eservices::e_service_questionnaire))
             .routes(routes!(eservices::create_errand, eservices::list_errands))
             .routes(routes!(eservices::get_errand))
+            .routes(routes!(eservices::add_errand_message))
             .routes(routes!(inbox::list_inbox))
             .routes(routes!(inbox::unread))
             .routes(routes!(inbox::get_message))
