@@ -12,6 +12,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransactionMode};
 
 const DB: &str = "ingang";
+/// Where the user's draft key is kept (see `crypto::SealKey::remember`).
+const KEYS_DB: &str = "ingang-keys";
 const STORE: &str = "blobs";
 
 /// The request's result once it succeeds.
@@ -31,9 +33,9 @@ async fn done(request: &IdbRequest) -> Result<JsValue, JsValue> {
     JsFuture::from(promise).await
 }
 
-async fn open() -> Option<IdbDatabase> {
+async fn open(db: &str) -> Option<IdbDatabase> {
     let factory = web_sys::window()?.indexed_db().ok()??;
-    let request: IdbOpenDbRequest = factory.open_with_u32(DB, 1).ok()?;
+    let request: IdbOpenDbRequest = factory.open_with_u32(db, 1).ok()?;
     let upgrade = Closure::once_into_js(move |ev: web_sys::Event| {
         let db = ev
             .target()
@@ -50,8 +52,8 @@ async fn open() -> Option<IdbDatabase> {
     done(&request).await.ok()?.dyn_into().ok()
 }
 
-async fn store(mode: IdbTransactionMode) -> Option<web_sys::IdbObjectStore> {
-    let db = open().await?;
+async fn store(db: &str, mode: IdbTransactionMode) -> Option<web_sys::IdbObjectStore> {
+    let db = open(db).await?;
     let store = db.transaction_with_str_and_mode(STORE, mode).ok()?.object_store(STORE).ok();
     // closes once the transaction is done, so a later `wipe` is never blocked by us
     db.close();
@@ -60,30 +62,39 @@ async fn store(mode: IdbTransactionMode) -> Option<web_sys::IdbObjectStore> {
 
 /// Stores `bytes` under `key`; `false` when the browser refused.
 pub async fn put(key: &str, bytes: &[u8]) -> bool {
-    put_value(key, &Uint8Array::from(bytes)).await
+    put_in(DB, key, &Uint8Array::from(bytes)).await
 }
 
-/// Stores any structured-clonable value (e.g. a non-extractable `CryptoKey`) under `key`.
+/// Keeps a structured-clonable value (e.g. a non-extractable `CryptoKey`) under `key`, in a
+/// database of its own (the pictures' store holds only what waits to be sent).
 pub async fn put_value(key: &str, value: &JsValue) -> bool {
-    let Some(store) = store(IdbTransactionMode::Readwrite).await else { return false };
+    put_in(KEYS_DB, key, value).await
+}
+
+async fn put_in(db: &str, key: &str, value: &JsValue) -> bool {
+    let Some(store) = store(db, IdbTransactionMode::Readwrite).await else { return false };
     let Ok(request) = store.put_with_key(value, &JsValue::from_str(key)) else { return false };
     done(&request).await.is_ok()
 }
 
 /// The bytes under `key`.
 pub async fn get(key: &str) -> Option<Vec<u8>> {
-    get_value(key).await?.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
+    get_in(DB, key).await?.dyn_into::<Uint8Array>().ok().map(|a| a.to_vec())
 }
 
-/// The value under `key`, as stored.
+/// The value kept by [`put_value`] under `key`.
 pub async fn get_value(key: &str) -> Option<JsValue> {
-    let store = store(IdbTransactionMode::Readonly).await?;
+    get_in(KEYS_DB, key).await
+}
+
+async fn get_in(db: &str, key: &str) -> Option<JsValue> {
+    let store = store(db, IdbTransactionMode::Readonly).await?;
     done(&store.get(&JsValue::from_str(key)).ok()?).await.ok().filter(|v| !v.is_undefined())
 }
 
 /// Removes `key` (done when the picture has been sent).
 pub async fn delete(key: &str) {
-    if let Some(store) = store(IdbTransactionMode::Readwrite).await
+    if let Some(store) = store(DB, IdbTransactionMode::Readwrite).await
         && let Ok(request) = store.delete(&JsValue::from_str(key))
     {
         let _ = done(&request).await;
@@ -94,5 +105,6 @@ pub async fn delete(key: &str) {
 pub fn wipe() {
     if let Some(factory) = web_sys::window().and_then(|w| w.indexed_db().ok().flatten()) {
         let _ = factory.delete_database(DB);
+        let _ = factory.delete_database(KEYS_DB);
     }
 }

@@ -26,10 +26,13 @@ pub fn keeps(path: &str) -> bool {
     PATHS.contains(&path)
 }
 
-/// The API answered a GET of `path` (one of [`PATHS`]).
+/// The API answered a GET of `path` (one of [`PATHS`]). Only a signed-in user's are kept (never
+/// on a waiting-room kiosk, which has no session).
 pub fn answered(path: &str, status: u16, text: &str) {
     match status {
-        200 => storage::set(&format!("{PREFIX}{path}"), text),
+        200 if path == "/session" || storage::get(&format!("{PREFIX}/session")).is_some() => {
+            storage::set(&format!("{PREFIX}{path}"), text)
+        }
         // signed out: what was kept of the session goes (drafts stay sealed)
         204 => forget(),
         _ => {}
