@@ -88,17 +88,25 @@ pub fn LoginPage() -> impl IntoView {
     };
     let poll = StoredValue::new(poll);
 
-    // Poll every second while an order is pending.
-    Effect::new(move |prev: Option<Option<IntervalHandle>>| {
-        if let Some(Some(h)) = prev {
+    // Poll every second while an order is pending. The interval also ends with the page: a
+    // completed login navigates away before the effect could run again, and a tick after that
+    // must not reach the page's disposed values.
+    let interval = StoredValue::new(None::<IntervalHandle>);
+    Effect::new(move |_| {
+        if let Some(h) = interval.try_update_value(Option::take).flatten() {
             h.clear();
         }
         if matches!(stage.get(), Stage::Pending { .. }) {
             poll.with_value(|p| p());
             let p = poll;
-            set_interval_with_handle(move || p.with_value(|f| f()), std::time::Duration::from_secs(1)).ok()
-        } else {
-            None
+            let handle =
+                set_interval_with_handle(move || _ = p.try_with_value(|f| f()), std::time::Duration::from_secs(1)).ok();
+            interval.set_value(handle);
+        }
+    });
+    on_cleanup(move || {
+        if let Some(h) = interval.try_update_value(Option::take).flatten() {
+            h.clear();
         }
     });
 
