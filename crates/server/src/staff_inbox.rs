@@ -183,7 +183,8 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
         .await
         .ok()
         .flatten();
-    let Some((name, pnr, unit, title, response, at, status, answer, by, days, form, closed)) = row else {
+    // (the status is not what decides the form: it is `sent` again after the patient writes back)
+    let Some((name, pnr, unit, title, response, at, _status, answer, by, days, form, closed)) = row else {
         return (StatusCode::NOT_FOUND, page("Ärendet finns inte", nav())).into_response();
     };
     let response: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
@@ -238,7 +239,6 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
              <form method=\"post\" action=\"/staff/e-arenden/{id}/close\"><p><button>Avsluta ärendet</button></p></form>",
             id = esc(&id)
         ));
-        let _ = status;
     } else {
         body.push_str(&format!(
             "<h2>Svara patienten</h2><form method=\"post\" action=\"/staff/e-arenden/{id}\">\
