@@ -290,9 +290,18 @@ impl Api {
     }
 
     /// Adds a message to an errand; the same `client_id` never adds it twice.
-    pub async fn errand_message(&self, id: &str, body: &str, client_id: &str) -> Result<Errand, ApiError> {
-        let message =
-            ingang_api::eservices::NewErrandMessage { body: body.to_owned(), client_id: client_id.to_owned() };
+    pub async fn errand_message(
+        &self,
+        id: &str,
+        body: &str,
+        client_id: &str,
+        attachment_ids: Vec<String>,
+    ) -> Result<Errand, ApiError> {
+        let message = ingang_api::eservices::NewErrandMessage {
+            body: body.to_owned(),
+            client_id: client_id.to_owned(),
+            attachment_ids,
+        };
         let body = serde_json::to_string(&message).unwrap_or_default();
         self.send("POST", &format!("/errands/{}/messages", js_sys::encode_uri_component(id)), Some(&body)).await
     }
@@ -393,6 +402,24 @@ impl Api {
             format!("/cases/{}/pictures/{}", js_sys::encode_uri_component(case), js_sys::encode_uri_component(id));
         let url = self.url(&path);
         self.answer(http::upload(&url, "image/jpeg", jpeg, progress).await)
+    }
+
+    /// Uploads a picture (JPEG, converted on the phone) or a PDF to an errand; the same id
+    /// again is harmless.
+    pub async fn upload_attachment(
+        &self,
+        errand: &str,
+        id: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<ingang_api::eservices::Attachment, ApiError> {
+        let path = format!(
+            "/errands/{}/attachments/{}",
+            js_sys::encode_uri_component(errand),
+            js_sys::encode_uri_component(id)
+        );
+        let url = self.url(&path);
+        self.answer(http::upload(&url, content_type, bytes, |_| {}).await)
     }
 
     /// A picture the API links to (`url` or `thumbnailUrl`: absolute, or relative to the

@@ -3,6 +3,7 @@
 // of 14; information that cannot be answered; questions answered once; unread counts.
 import { test, expect, expectNoAxeViolations, goOffline, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
+import * as fs from 'node:fs';
 
 const ANNA = '198001139297';
 const SARA = '198509223452';
@@ -404,4 +405,98 @@ test('an errand goes back and forth until the clinic closes it; a reply is kept 
     data: { body: 'En sak till.', clientId: 'late-1' },
   });
   expect(refused.status()).toBe(409);
+});
+
+test('a reply on an errand carries a picture and a PDF: kept through a reload, sent once, opened by both sides', async ({ page, browser }) => {
+  test.setTimeout(90_000);
+  await loginAndGo(page, SARA, '/e-tjanster/hc-gibraltar');
+  await page.getByTestId('eservices').getByRole('link', { name: 'Rådgivning', exact: true }).click();
+  await page.getByLabel('Vad vill du ha råd om?').fill('Utslaget på armen har inte gått över.');
+  await page.getByRole('button', { name: 'Skicka ärendet' }).click();
+  await expect(page.getByTestId('errand-sent')).toBeVisible();
+  const id = page.url().split('/e-arende/')[1].split('?')[0];
+  const origin = new URL(page.url()).origin;
+
+  // a picture (made on a canvas), a whole PDF, and two files that must be refused
+  const jpeg = Buffer.from(
+    (
+      await page.evaluate(() => {
+        const c = document.createElement('canvas');
+        c.width = 300;
+        c.height = 200;
+        const g = c.getContext('2d')!;
+        g.fillStyle = '#c00';
+        g.fillRect(0, 0, 150, 200);
+        g.fillStyle = '#00c';
+        g.fillRect(150, 0, 150, 200);
+        return c.toDataURL('image/jpeg', 0.9);
+      })
+    ).split(',')[1],
+    'base64',
+  );
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n');
+  const program = Buffer.concat([Buffer.from('MZ\x90\x00\x03\x00\x00\x00', 'binary'), Buffer.alloc(2048, 0x90)]);
+  const uploads: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'PUT' && r.url().includes(`/errands/${id}/attachments/`)) uploads.push(r.url());
+  });
+  await page.getByTestId('errand-file').setInputFiles([
+    { name: 'utslag.jpg', mimeType: 'image/jpeg', buffer: jpeg },
+    { name: 'remiss.pdf', mimeType: 'application/pdf', buffer: pdf },
+    { name: 'faktura.pdf', mimeType: 'application/pdf', buffer: program },
+    { name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: program },
+  ]);
+  const chosen = page.getByTestId('errand-chosen');
+  await expect(chosen.getByRole('listitem')).toHaveCount(2);
+  await expect(chosen.getByRole('img', { name: 'Bild 1 av 2' })).toBeVisible();
+  await expect(chosen).toContainText('PDF-dokument 2 av 2, 1 kB');
+  await expect(page.getByTestId('errand-file-problems')).toHaveText(
+    'faktura.pdf: filen är inte ett helt PDF-dokument. Spara det på nytt och försök igen.' +
+      'setup.exe: Filtypen går inte att skicka. Välj en bild eller ett PDF-dokument.',
+  );
+  await expectNoAxeViolations(page, 'errand reply with attachments chosen');
+
+  // kept sealed on the device: a reload brings both back; nothing readable in localStorage
+  await page.getByLabel('Skriv till mottagningen').fill('Här är en bild och remissen.');
+  await expect.poll(() => sealedDraft(page, `/e-arende/${id}`)).not.toBeNull();
+  expect(JSON.stringify(await page.evaluate(() => ({ ...localStorage })))).not.toContain('remissen');
+  await page.reload();
+  await expect(chosen.getByRole('listitem')).toHaveCount(2);
+  await expect(page.getByLabel('Skriv till mottagningen')).toHaveValue('Här är en bild och remissen.');
+  // removing one and choosing it again works from the keyboard
+  await chosen.getByRole('button', { name: 'Ta bort bilaga 2' }).click();
+  await expect(page.getByRole('button', { name: 'Bifoga bild eller dokument' })).toBeFocused();
+  await page.getByTestId('errand-file').setInputFiles({ name: 'remiss.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await expect(chosen.getByRole('listitem')).toHaveCount(2);
+
+  await page.getByRole('button', { name: 'Skicka', exact: true }).click();
+  const sent = page.getByTestId('errand-messages');
+  await expect(sent).toContainText('Här är en bild och remissen.');
+  await expect(sent.getByTestId('chat-picture')).toBeVisible();
+  await expect(chosen).toHaveCount(0);
+  expect(uploads).toHaveLength(2);
+  const stored = (await (await page.request.get(`/api/v1/errands/${id}`)).json()).messages;
+  expect(stored).toHaveLength(1);
+  expect(stored[0].attachments.map((a: { contentType: string }) => a.contentType)).toEqual(['image/jpeg', 'application/pdf']);
+
+  // the patient downloads the document with her session
+  const download = page.waitForEvent('download');
+  await sent.getByRole('button', { name: 'Ladda ned PDF-dokument 2 av 2 (1 kB)' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('dokument.pdf');
+  expect(fs.readFileSync(await file.path())).toEqual(pdf);
+  await expectNoAxeViolations(page, 'errand with attachments sent');
+
+  // the clinic sees the picture and gets the document
+  const { staff, context } = await staffConsole(browser, origin);
+  await staff.goto(`/staff/e-arenden/${id}`);
+  const shown = staff.getByTestId('staff-attachment');
+  await expect(shown).toHaveCount(2);
+  await expect(staff.getByRole('img', { name: /Bilaga 1 av 2: bild från patienten/ })).toBeVisible();
+  const href = await shown.nth(1).getAttribute('href');
+  const res = await staff.request.get(href!);
+  expect(res.headers()['content-type']).toBe('application/pdf');
+  expect(Buffer.from(await res.body())).toEqual(pdf);
+  await expectNoAxeViolations(staff, 'staff errand with attachments');
+  await context.close();
 });

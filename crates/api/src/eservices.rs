@@ -105,9 +105,43 @@ pub struct ErrandMessage {
     /// Who wrote it, for the clinic's messages ("Lena, sjuksköterska").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// The text; may be empty when the message carries attachments.
     pub body: String,
     /// Seconds since the Unix epoch.
     pub created_at: i64,
+    /// Pictures and documents sent with the message, in order.
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A picture or a document (PDF) on an errand's message. Pictures take the chat's way (see
+/// [`crate::pictures`]: converted on the phone, checked and encoded anew by the server);
+/// a document is stored as sent, checked by its bytes, and served only as a download.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Attachment {
+    /// The id the client chose (a UUID).
+    pub id: String,
+    /// `image/jpeg`, `image/png` or `application/pdf`.
+    pub content_type: String,
+    pub size: u64,
+    /// Pictures only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// The bytes: `GET` with the session (`/api/v1/attachments/{id}`).
+    pub url: String,
+    /// Pictures only: at most 320 px on the long side, JPEG.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail_url: Option<String>,
+}
+
+impl Attachment {
+    pub fn is_picture(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
 }
 
 /// `POST /api/v1/errands/{id}/messages`: the patient's side adds a message.
@@ -115,9 +149,14 @@ pub struct ErrandMessage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct NewErrandMessage {
+    /// May be empty when `attachmentIds` is not.
     pub body: String,
     /// Made by the app once per message: sending it again adds nothing.
     pub client_id: String,
+    /// Attachments uploaded before (`PUT /errands/{id}/attachments/{attachmentId}`), at most
+    /// `maxPerMessage` of `GET /pictures/limits`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachment_ids: Vec<String>,
 }
 
 /// `GET /api/v1/errands`: the user's and their children's (up to 12) errands, newest first.

@@ -24,9 +24,16 @@ pub struct PictureLimits {
     pub max_upload_bytes: u64,
     /// The longest side of a stored picture, in pixels (the app scales down to it).
     pub max_edge: u32,
-    /// At most this many pictures in one message.
+    /// At most this many pictures (or, on an errand, attachments) in one message.
     pub max_per_message: u32,
+    /// Documents an errand's message may carry as they are (not converted), by their bytes,
+    /// each at most `maxUploadBytes`: `application/pdf`.
+    #[serde(default)]
+    pub document_types: Vec<String>,
 }
+
+/// The document type an errand accepts.
+pub const PDF: &str = "application/pdf";
 
 /// The largest picture (or other file) a user may pick, before it is shrunk: the same in the
 /// chat and in forms.
@@ -43,6 +50,7 @@ impl Default for PictureLimits {
             max_upload_bytes: 8 * 1024 * 1024,
             max_edge: 2048,
             max_per_message: 5,
+            document_types: vec![PDF.to_owned()],
         }
     }
 }
@@ -122,6 +130,13 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether `bytes` are a whole PDF file: its header first, and its end-of-file marker in the
+/// last kilobyte (a cut-off upload has none). Whatever the name or declared type says.
+pub fn is_pdf(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    bytes.starts_with(b"%PDF-") && tail.windows(5).any(|w| w == b"%%EOF")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +156,16 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
         assert_eq!(sniff(b"MZ\x90\x00\x03\x00"), None); // a Windows program called photo.jpg
         assert_eq!(sniff(b""), None);
+    }
+
+    #[test]
+    fn a_pdf_is_known_by_its_bytes_and_must_be_whole() {
+        assert!(is_pdf(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"));
+        assert!(!is_pdf(b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"), "cut off");
+        assert!(!is_pdf(b"MZ\x90 %%EOF"), "a program");
+        let mut late = b"%PDF-1.4\n%%EOF".to_vec();
+        late.extend(std::iter::repeat_n(b' ', 2000));
+        assert!(!is_pdf(&late), "the marker must be at the end");
     }
 
     #[test]

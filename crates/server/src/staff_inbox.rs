@@ -24,6 +24,8 @@ pub const MESSAGE_MAX: usize = 4000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/staff/bilagor/{id}", get(attachment))
+        .route("/staff/bilagor/{id}/thumbnail", get(attachment_thumbnail))
         .route("/staff/e-arenden", get(errands))
         .route("/staff/e-arenden/{id}", get(errand).post(answer_errand))
         .route("/staff/e-arenden/{id}/close", post(close_errand))
@@ -74,6 +76,54 @@ fn labelled(response: &serde_json::Value, questionnaire: Option<&serde_json::Val
     let mut items = response["item"].clone();
     fill(&mut items, &map);
     items
+}
+
+/// A message's pictures (thumbnails that open the picture) and documents (downloads).
+fn attachments_html(list: &[ingang_api::eservices::Attachment]) -> String {
+    let mut out = String::new();
+    let count = list.len();
+    for (n, a) in list.iter().enumerate() {
+        let id = esc(&a.id);
+        let n = n + 1;
+        if a.is_picture() {
+            out.push_str(&format!(
+                " <a href=\"/staff/bilagor/{id}\" target=\"_blank\" rel=\"noopener\">\
+                 <img src=\"/staff/bilagor/{id}/thumbnail\" alt=\"Bilaga {n} av {count}: bild från patienten ({} × {} px), öppnas i full storlek\" \
+                 data-testid=\"staff-attachment\" height=\"120\"></a>",
+                a.width.unwrap_or_default(),
+                a.height.unwrap_or_default()
+            ));
+        } else {
+            out.push_str(&format!(
+                " <a href=\"/staff/bilagor/{id}\" download data-testid=\"staff-attachment\">\
+                 Bilaga {n} av {count}: PDF-dokument ({} kB)</a>",
+                a.size.div_ceil(1024)
+            ));
+        }
+    }
+    out
+}
+
+async fn staff_attachment(state: &AppState, headers: &HeaderMap, id: String, thumbnail: bool) -> Response {
+    if staff(state, headers).await.is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    match crate::routes::attachments::load(state, id.clone(), thumbnail).await {
+        // staff see what patients have sent, not what is still being written
+        Ok(Some((_, _, true, content_type, Some(bytes)))) => {
+            crate::routes::attachments::bytes_response(&id, &content_type, bytes, thumbnail)
+        }
+        Ok(_) => StatusCode::NOT_FOUND.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn attachment(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    staff_attachment(&state, &headers, id, false).await
+}
+
+async fn attachment_thumbnail(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    staff_attachment(&state, &headers, id, true).await
 }
 
 fn nav() -> &'static str {
@@ -218,10 +268,11 @@ async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Pat
                 "Patienten".into()
             };
             body.push_str(&format!(
-                "<li><strong>{}</strong> ({}): {}</li>",
+                "<li><strong>{}</strong> ({}): {}{}</li>",
                 esc(&who),
                 when(m.created_at),
-                esc(&m.body)
+                esc(&m.body),
+                attachments_html(&m.attachments)
             ));
         }
         body.push_str("</ul>");

@@ -411,3 +411,159 @@ async fn an_errand_goes_back_and_forth_until_staff_close_it() {
     let (_, last) = call(&app, "GET", &format!("/api/v1/errands/{id}"), &anna, None, None).await;
     assert_eq!((last["closed"].as_bool(), last["messages"].as_array().map(Vec::len)), (Some(true), Some(2)));
 }
+
+async fn put_file(app: &Router, uri: &str, cookie: &str, content_type: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let req = Request::put(uri)
+        .header("x-ingang-csrf", "1")
+        .header("cookie", cookie)
+        .header("content-type", content_type)
+        .body(Body::from(bytes))
+        .unwrap();
+    let res = send(app, req).await;
+    let status = res.status().as_u16();
+    (status, serde_json::from_slice(&body_bytes(res).await).unwrap_or(Value::Null))
+}
+
+fn photo(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([if x < w / 2 { 200 } else { 0 }, 0, 120]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img).unwrap();
+    out
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+/// A message on an errand carries pictures (the chat's pipeline) and PDF documents: checked by
+/// their bytes, uploaded once whatever the retries, sent once, seen by the patient's side and
+/// the clinic, by nobody else, and a document only as a download.
+#[tokio::test]
+async fn an_errand_message_carries_pictures_and_documents_only_to_those_who_may_see_them() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, ANNA).await;
+    let me = person_id(&app, &anna, "Anna").await;
+    let (_, errand) = call(
+        &app,
+        "POST",
+        "/api/v1/errands",
+        &anna,
+        Some("att-1"),
+        Some(
+            json!({ "personId": me, "unitId": "hc-gibraltar", "eServiceId": "kontakta-mig", "response": contact_me() }),
+        ),
+    )
+    .await;
+    let id = errand["id"].as_str().unwrap().to_owned();
+    let put = |aid: &str| format!("/api/v1/errands/{id}/attachments/{aid}");
+    let (pic, doc) = ("5d0c7f0e-1111-4c8e-9a55-000000000001", "5d0c7f0e-1111-4c8e-9a55-000000000002");
+
+    // refused by their bytes, whatever they are called
+    let exe = b"MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode".to_vec();
+    assert_eq!(put_file(&app, &put("aaaaaaaa-1"), &anna, PDF_TYPE, exe).await.1["code"], "unsupported_type");
+    let cut = PDF[..PDF.len() - 7].to_vec();
+    assert_eq!(put_file(&app, &put("aaaaaaaa-2"), &anna, PDF_TYPE, cut).await.1["code"], "undecodable");
+    let (status, err) = put_file(&app, &put("aaaaaaaa-3"), &anna, PDF_TYPE, vec![b'%'; 8 * 1024 * 1024 + 1]).await;
+    assert_eq!((status, err["code"].as_str()), (413, Some("too_large")));
+    assert_eq!(put_file(&app, &put("kort"), &anna, PDF_TYPE, PDF.to_vec()).await.1["code"], "bad_attachment_id");
+
+    // stored once, whatever the retries
+    let (status, p) = put_file(&app, &put(pic), &anna, "image/jpeg", photo(300, 200)).await;
+    assert_eq!(status, 201, "{p}");
+    assert_eq!(
+        (p["width"].as_u64(), p["thumbnailUrl"].as_str()),
+        (Some(300), Some(&*format!("/api/v1/attachments/{pic}/thumbnail")))
+    );
+    let (status, d) = put_file(&app, &put(doc), &anna, PDF_TYPE, PDF.to_vec()).await;
+    assert_eq!((status, d["contentType"].as_str(), d["size"].as_u64()), (201, Some(PDF_TYPE), Some(PDF.len() as u64)));
+    assert!(d.get("thumbnailUrl").is_none(), "{d}");
+    assert_eq!(put_file(&app, &put(doc), &anna, PDF_TYPE, PDF.to_vec()).await.0, 200);
+
+    // another family: cannot upload to it, take the id over, or read what is not yet sent
+    let erik = login(&app, &state, ERIK).await;
+    assert_eq!(put_file(&app, &put("bbbbbbbb-1"), &erik, PDF_TYPE, PDF.to_vec()).await.0, 404);
+    assert_eq!(call(&app, "GET", &format!("/api/v1/attachments/{doc}"), &erik, None, None).await.0, 404);
+
+    // a message names them: unknown, duplicated or too many ids are refused; the text may be empty
+    let uri = format!("/api/v1/errands/{id}/messages");
+    let (status, err) = call(
+        &app,
+        "POST",
+        &uri,
+        &anna,
+        None,
+        Some(json!({ "body": "", "clientId": "a0", "attachmentIds": ["nope-nope-1"] })),
+    )
+    .await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("unknown_attachment")));
+    let (status, err) = call(
+        &app,
+        "POST",
+        &uri,
+        &anna,
+        None,
+        Some(json!({ "body": "", "clientId": "a0", "attachmentIds": [pic, pic] })),
+    )
+    .await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("too_many_attachments")));
+    let (status, sent) = call(
+        &app,
+        "POST",
+        &uri,
+        &anna,
+        None,
+        Some(json!({ "body": "", "clientId": "a1", "attachmentIds": [pic, doc] })),
+    )
+    .await;
+    assert_eq!(status, 201, "{sent}");
+    let attached = &sent["messages"][0]["attachments"];
+    assert_eq!((attached[0]["id"].as_str(), attached[1]["id"].as_str()), (Some(pic), Some(doc)));
+    // the same message again: nothing new; the attachments cannot be sent twice
+    let (status, again) = call(
+        &app,
+        "POST",
+        &uri,
+        &anna,
+        None,
+        Some(json!({ "body": "", "clientId": "a1", "attachmentIds": [pic, doc] })),
+    )
+    .await;
+    assert_eq!((status, again["messages"].as_array().map(Vec::len)), (200, Some(1)));
+    let (status, err) =
+        call(&app, "POST", &uri, &anna, None, Some(json!({ "body": "", "clientId": "a2", "attachmentIds": [doc] })))
+            .await;
+    assert_eq!((status, err["code"].as_str()), (400, Some("unknown_attachment")));
+
+    // the bytes: a picture inline, a document as a download; never sniffed, cached or run
+    let get = |path: String, cookie: &str| {
+        let req = Request::get(path).header("cookie", cookie).body(Body::empty()).unwrap();
+        send(&app, req)
+    };
+    let res = get(format!("/api/v1/attachments/{doc}"), &anna).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(header(&res, "content-type"), PDF_TYPE);
+    assert!(header(&res, "content-disposition").starts_with("attachment; filename=\"dokument-"));
+    assert_eq!(header(&res, "x-content-type-options"), "nosniff");
+    assert!(header(&res, "cache-control").contains("no-store"));
+    assert_eq!(header(&res, "content-security-policy"), "default-src 'none'; sandbox");
+    assert_eq!(body_bytes(res).await, PDF);
+    let res = get(format!("/api/v1/attachments/{pic}/thumbnail"), &anna).await;
+    assert_eq!((res.status().as_u16(), header(&res, "content-type")), (200, "image/jpeg"));
+    assert_eq!(get(format!("/api/v1/attachments/{doc}/thumbnail"), &anna).await.status(), 404, "a document has none");
+    for path in [format!("/api/v1/attachments/{pic}"), format!("/api/v1/attachments/{doc}")] {
+        assert_eq!(get(path.clone(), &erik).await.status(), 404, "{path}");
+        assert_eq!(send(&app, Request::get(&path).body(Body::empty()).unwrap()).await.status(), 401);
+    }
+
+    // the clinic sees them in the console; closed, nothing more is uploaded
+    let staff = staff_cookie(&app).await;
+    let page = html(&app, &staff, &format!("/staff/e-arenden/{id}")).await;
+    assert!(page.contains(&format!("/staff/bilagor/{pic}/thumbnail")) && page.contains("PDF-dokument"), "{page}");
+    let res = get(format!("/staff/bilagor/{doc}"), &staff).await;
+    assert_eq!((res.status().as_u16(), header(&res, "content-type")), (200, PDF_TYPE));
+    assert_eq!(get(format!("/staff/bilagor/{doc}"), &anna).await.status(), 401, "a patient is not staff");
+    form(&app, &staff, &format!("/staff/e-arenden/{id}"), "answer=Tack").await;
+    assert_eq!(form(&app, &staff, &format!("/staff/e-arenden/{id}/close"), "").await.status(), 303);
+    let (status, err) = put_file(&app, &put("cccccccc-1"), &anna, PDF_TYPE, PDF.to_vec()).await;
+    assert_eq!((status, err["code"].as_str()), (409, Some("errand_closed")));
+}
+
+const PDF_TYPE: &str = "application/pdf";

@@ -53,18 +53,18 @@ fn blob_key(key: &SealKey, picture: &str) -> String {
     format!("pic.{}.{picture}", key.id)
 }
 
-async fn keep_picture(key: &SealKey, id: &str, jpeg: &[u8]) -> bool {
+pub(crate) async fn keep_picture(key: &SealKey, id: &str, jpeg: &[u8]) -> bool {
     match key.seal_bytes(jpeg).await {
         Some(sealed) => crate::blobs::put(&blob_key(key, id), &sealed).await,
         None => false,
     }
 }
 
-async fn kept_picture(key: &SealKey, id: &str) -> Option<Vec<u8>> {
+pub(crate) async fn kept_picture(key: &SealKey, id: &str) -> Option<Vec<u8>> {
     key.open_bytes(&crate::blobs::get(&blob_key(key, id)).await?).await
 }
 
-fn forget_pictures(key: Option<SealKey>, ids: Vec<String>) {
+pub(crate) fn forget_pictures(key: Option<SealKey>, ids: Vec<String>) {
     let Some(key) = key else { return };
     leptos::task::spawn_local(async move {
         for id in ids {
@@ -170,7 +170,7 @@ pub fn Chat(case_id: String, open: Signal<bool>, live: RwSignal<Vec<Message>>) -
 }
 
 /// The user's words for why a picture cannot be sent.
-fn problem_text(
+pub(crate) fn problem_text(
     t: &crate::i18n::Strings,
     name: &str,
     size: f64,
@@ -203,7 +203,7 @@ fn reason_text(t: &crate::i18n::Strings, reason: Option<&str>) -> &'static str {
 
 /// A picture kept on the device (chosen, or waiting to be sent).
 #[component]
-fn LocalPicture(key: SealKey, id: String, alt: String) -> impl IntoView {
+pub(crate) fn LocalPicture(key: SealKey, id: String, alt: String) -> impl IntoView {
     let url = LocalResource::new(move || {
         let (key, id) = (key.clone(), id.clone());
         async move { kept_picture(&key, &id).await.and_then(|jpeg| crate::photo::object_url(&jpeg)) }
@@ -230,7 +230,7 @@ fn LocalPicture(key: SealKey, id: String, alt: String) -> impl IntoView {
 
 /// A picture the server has: the thumbnail, and the full picture on request.
 #[component]
-fn ServerPicture(picture: ingang_api::pictures::Picture, alt: String) -> impl IntoView {
+pub(crate) fn ServerPicture(picture: ingang_api::pictures::Picture, alt: String) -> impl IntoView {
     let i18n = use_i18n();
     let api = use_api();
     let full = RwSignal::new(false);

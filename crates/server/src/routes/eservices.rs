@@ -242,12 +242,18 @@ pub fn errand_messages(conn: &Connection, errand: &str) -> rusqlite::Result<Vec<
             author: r.get(2)?,
             body: r.get(3)?,
             created_at: r.get(4)?,
+            attachments: Vec::new(),
         })
     })?;
-    rows.collect()
+    let mut messages = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+    for m in &mut messages {
+        m.attachments = super::attachments::of_message(conn, m.id)?;
+    }
+    Ok(messages)
 }
 
-async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> Result<Errand, ApiError> {
+/// The errand, if it is one of `people`'s (the user's and their children's up to 12); else 404.
+pub async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> Result<Errand, ApiError> {
     state
         .db
         .call(move |conn| {
@@ -386,8 +392,8 @@ pub async fn get_errand(
 }
 
 /// Adds a message from the patient's side to an errand (theirs or a child's up to 12) until the
-/// clinic closes it. The errand then waits for the clinic again (`status` `sent`). The same
-/// `clientId` adds nothing the second time (200 instead of 201).
+/// clinic closes it, with the attachments uploaded for it. The errand then waits for the clinic
+/// again (`status` `sent`). The same `clientId` adds nothing the second time (200 instead of 201).
 #[utoipa::path(
     post,
     path = "/errands/{id}/messages",
@@ -397,7 +403,7 @@ pub async fn get_errand(
     responses(
         (status = 201, description = "Added; the errand with its messages", body = Errand),
         (status = 200, description = "Already added with this clientId", body = Errand),
-        (status = 400, description = "`empty`, `too_long` or `bad_request`", body = ingang_api::ErrorBody),
+        (status = 400, description = "`empty`, `too_long`, `too_many_attachments`, `unknown_attachment` or `bad_request`", body = ingang_api::ErrorBody),
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
         (status = 404, description = "No such errand for this user", body = ingang_api::ErrorBody),
         (status = 409, description = "`errand_closed`: the clinic has closed the errand", body = ingang_api::ErrorBody)
@@ -412,7 +418,11 @@ pub async fn add_errand_message(
     use ingang_api::cases::{TextProblem, check_text};
     let people = e_service_people(&state, &user).await?;
     let errand = load_errand(&state, people.clone(), id.clone()).await?;
-    let text = check_text(&body.body, ERRAND_MESSAGE_MAX).map_err(|p| match p {
+    let text = match check_text(&body.body, ERRAND_MESSAGE_MAX) {
+        Err(TextProblem::Empty) if !body.attachment_ids.is_empty() => Ok(String::new()),
+        checked => checked,
+    }
+    .map_err(|p| match p {
         TextProblem::Empty => ApiError::new(StatusCode::BAD_REQUEST, "empty", "Skriv ett meddelande."),
         TextProblem::TooLong => {
             ApiError::new(StatusCode::BAD_REQUEST, "too_long", "Meddelandet är för långt (högst 4 000 tecken).")
@@ -424,7 +434,8 @@ pub async fn add_errand_message(
     }
     let (eid, now) = (id.clone(), state.clock.now());
     let closed = errand.closed;
-    let added: Option<bool> = state
+    let (me, attachments) = (user.personal_number.clone(), body.attachment_ids.clone());
+    let added: Option<Result<bool, ApiError>> = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
@@ -434,18 +445,22 @@ pub async fn add_errand_message(
                 |r| r.get(0),
             )?;
             if earlier {
-                return Ok(Some(false));
+                return Ok(Some(Ok(false)));
             }
             if closed {
                 return Ok(None);
+            }
+            if let Err(refused) = super::attachments::check_ids(&tx, &me, &eid, &attachments) {
+                return Ok(Some(Err(refused)));
             }
             tx.execute(
                 "INSERT INTO errand_messages (errand_id, from_clinic, body, created_at, client_id) VALUES (?1, 0, ?2, ?3, ?4)",
                 params![eid, text, now, client_id],
             )?;
+            super::attachments::attach(&tx, tx.last_insert_rowid(), &attachments)?;
             tx.execute("UPDATE errands SET status = 'sent' WHERE id = ?1", [&eid])?;
             tx.commit()?;
-            Ok(Some(true))
+            Ok(Some(Ok(true)))
         })
         .await?;
     let Some(created) = added else {
@@ -455,6 +470,7 @@ pub async fn add_errand_message(
             "Mottagningen har avslutat ärendet. Skicka ett nytt ärende om du behöver mer hjälp.",
         ));
     };
+    let created = created?;
     state.wake_streams();
     let errand = load_errand(&state, people, id).await?;
     Ok(((if created { StatusCode::CREATED } else { StatusCode::OK }), Json(errand)).into_response())

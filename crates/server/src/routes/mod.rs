@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Each module holds the handlers of one area; [`api_router`]
 //! collects them with their OpenAPI descriptions.
 
+pub mod attachments;
 pub mod auth;
 pub mod booking;
 pub mod cases;
@@ -71,6 +72,9 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(eservices::create_errand, eservices::list_errands))
             .routes(routes!(eservices::get_errand))
             .routes(routes!(eservices::add_errand_message))
+            .routes(routes!(attachments::upload))
+            .routes(routes!(attachments::attachment))
+            .routes(routes!(attachments::thumbnail))
             .routes(routes!(inbox::list_inbox))
             .routes(routes!(inbox::unread))
             .routes(routes!(inbox::get_message))

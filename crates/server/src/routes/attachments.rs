@@ -1,0 +1,326 @@
+//! Attachments on an errand's messages: a picture (the chat's pipeline and limits: checked by
+//! its bytes, decoded within the memory limit, encoded anew without metadata, a thumbnail) or a
+//! document (PDF: checked by its bytes, stored as sent, served only as a download in a
+//! sandbox). Upload is `PUT` with the client's id, so a retry is harmless; a message then names
+//! its attachments. Until then an attachment is its uploader's alone; after, it is the
+//! errand's: the patient's side (the user and guardians of a child up to 12) and the clinic.
+
+use axum::{
+    Json,
+    body::Body,
+    extract::{Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use ingang_api::{
+    eservices::Attachment,
+    pictures::{PDF, PictureLimits, is_pdf, sniff},
+};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::auth::{AuthUser, now_secs};
+use crate::{AppState, error::ApiError};
+
+const SELECT: &str = "SELECT id, errand_id, content_type, length(bytes), width, height FROM errand_attachments";
+
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Attachment, String)> {
+    let id: String = r.get(0)?;
+    let content_type: String = r.get(2)?;
+    let picture = content_type.starts_with("image/");
+    Ok((
+        Attachment {
+            url: format!("{}/attachments/{id}", ingang_api::API_V1),
+            thumbnail_url: picture.then(|| format!("{}/attachments/{id}/thumbnail", ingang_api::API_V1)),
+            id,
+            content_type,
+            size: r.get::<_, i64>(3)? as u64,
+            width: r.get(4)?,
+            height: r.get(5)?,
+        },
+        r.get(1)?,
+    ))
+}
+
+/// The attachments of an errand's message, in order.
+pub fn of_message(conn: &Connection, message_id: i64) -> rusqlite::Result<Vec<Attachment>> {
+    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"))?;
+    stmt.query_map([message_id], |r| row(r).map(|(a, _)| a))?.collect()
+}
+
+/// Gives the attachments (checked by [`check_ids`]) to a message, in a transaction.
+pub fn attach(conn: &Connection, message_id: i64, ids: &[String]) -> rusqlite::Result<()> {
+    for (position, id) in ids.iter().enumerate() {
+        conn.execute(
+            "UPDATE errand_attachments SET message_id = ?1, position = ?2 WHERE id = ?3 AND message_id IS NULL",
+            params![message_id, position as i64, id],
+        )?;
+    }
+    Ok(())
+}
+
+fn refused(status: StatusCode, code: &str, message: &str) -> ApiError {
+    ApiError::new(status, code, message)
+}
+
+/// The attachments a new message may carry: uploaded by this user to this errand, not yet
+/// sent, each once, no more than the limit.
+pub fn check_ids(conn: &Connection, user: &str, errand: &str, ids: &[String]) -> Result<(), ApiError> {
+    let limits = PictureLimits::default();
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    if ids.len() > limits.max_per_message as usize || unique.len() != ids.len() {
+        return Err(refused(
+            StatusCode::BAD_REQUEST,
+            "too_many_attachments",
+            &format!("Högst {} bilagor per meddelande.", limits.max_per_message),
+        ));
+    }
+    for id in ids {
+        let found: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM errand_attachments
+                                WHERE id = ?1 AND errand_id = ?2 AND uploader = ?3 AND message_id IS NULL)",
+                params![id, errand, user],
+                |r| r.get(0),
+            )
+            .map_err(ApiError::internal)?;
+        if !found {
+            return Err(refused(StatusCode::BAD_REQUEST, "unknown_attachment", "En bilaga saknas. Bifoga den igen."));
+        }
+    }
+    Ok(())
+}
+
+fn valid_id(id: &str) -> bool {
+    (8..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// What is stored of an upload.
+struct Stored {
+    content_type: &'static str,
+    bytes: Vec<u8>,
+    thumbnail: Option<Vec<u8>>,
+    width: Option<u32>,
+    height: Option<u32>,
+}
+
+/// Checks an upload by its bytes: a PDF is kept as it is; a picture goes through the chat's
+/// pipeline ([`super::pictures::prepare`]).
+async fn check_upload(data: axum::body::Bytes) -> Result<Stored, ApiError> {
+    if is_pdf(&data) {
+        return Ok(Stored { content_type: PDF, bytes: data.to_vec(), thumbnail: None, width: None, height: None });
+    }
+    if data.starts_with(b"%PDF-") {
+        return Err(refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "undecodable",
+            "Dokumentet är inte helt. Spara det på nytt och försök igen.",
+        ));
+    }
+    if !matches!(sniff(&data), Some("image/jpeg" | "image/png")) {
+        return Err(refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_type",
+            "Filen är varken en bild (JPEG eller PNG) eller ett PDF-dokument.",
+        ));
+    }
+    let permit = super::pictures::DECODES.acquire().await.map_err(ApiError::internal)?;
+    let prepared = tokio::task::spawn_blocking(move || super::pictures::prepare(&data, &PictureLimits::default()))
+        .await
+        .map_err(ApiError::internal)??;
+    drop(permit);
+    Ok(Stored {
+        content_type: prepared.content_type,
+        bytes: prepared.bytes,
+        thumbnail: Some(prepared.thumbnail),
+        width: Some(prepared.width),
+        height: Some(prepared.height),
+    })
+}
+
+/// Uploads a picture or a PDF to an errand of the user's (or of a child's up to 12) that the
+/// clinic has not closed. The same `attachmentId` again returns the stored attachment.
+#[utoipa::path(
+    put,
+    path = "/errands/{id}/attachments/{attachmentId}",
+    tag = "e-services",
+    params(("id" = String, Path, description = "Errand id"), ("attachmentId" = String, Path, description = "The client's id for the attachment (a UUID)")),
+    request_body(content = Vec<u8>, content_type = "application/pdf", description = "A JPEG or PNG picture, or a PDF; see `GET /pictures/limits`"),
+    responses(
+        (status = 201, description = "Stored", body = Attachment),
+        (status = 200, description = "Already stored with this id", body = Attachment),
+        (status = 400, description = "`bad_attachment_id`", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such errand for this user", body = ingang_api::ErrorBody),
+        (status = 409, description = "`errand_closed`, or `attachment_id_taken` (the id names another attachment)", body = ingang_api::ErrorBody),
+        (status = 413, description = "`too_large` (the file) or `too_many_pixels` (a picture, decoded, over 64 MiB)", body = ingang_api::ErrorBody),
+        (status = 415, description = "`unsupported_type`: neither JPEG, PNG nor PDF by its bytes", body = ingang_api::ErrorBody),
+        (status = 422, description = "`undecodable`: a broken picture or a cut-off PDF", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn upload(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path((errand_id, attachment_id)): Path<(String, String)>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    if !valid_id(&attachment_id) {
+        return Err(refused(StatusCode::BAD_REQUEST, "bad_attachment_id", "Bilagans id ska vara ett UUID."));
+    }
+    let people = super::eservices::e_service_people(&state, &user).await?;
+    let errand = super::eservices::load_errand(&state, people, errand_id.clone()).await?;
+    let (aid, me) = (attachment_id.clone(), user.personal_number.clone());
+    let existing: Option<((Attachment, String), String)> = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT id, errand_id, content_type, length(bytes), width, height, uploader FROM errand_attachments WHERE id = ?1",
+                [&aid],
+                |r| Ok((row(r)?, r.get(6)?)),
+            )
+            .optional()
+        })
+        .await?;
+    if let Some(((attachment, of_errand), uploader)) = existing {
+        if of_errand == errand_id && uploader == me {
+            return Ok((StatusCode::OK, Json(attachment)).into_response());
+        }
+        return Err(refused(StatusCode::CONFLICT, "attachment_id_taken", "Bilagans id används redan."));
+    }
+    if errand.closed {
+        return Err(refused(
+            StatusCode::CONFLICT,
+            "errand_closed",
+            "Mottagningen har avslutat ärendet. Skicka ett nytt ärende om du behöver mer hjälp.",
+        ));
+    }
+    let limits = PictureLimits::default();
+    let data = axum::body::to_bytes(body, limits.max_upload_bytes as usize).await.map_err(|_| {
+        refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            &format!("Filen är för stor. Högst {} MB.", limits.max_upload_bytes / (1024 * 1024)),
+        )
+    })?;
+    let stored = check_upload(data).await?;
+    let attachment = state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "INSERT OR IGNORE INTO errand_attachments
+                     (id, errand_id, uploader, content_type, width, height, bytes, thumbnail, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    attachment_id,
+                    errand_id,
+                    user.personal_number,
+                    stored.content_type,
+                    stored.width,
+                    stored.height,
+                    stored.bytes,
+                    stored.thumbnail,
+                    now_secs()
+                ],
+            )?;
+            conn.query_row(&format!("{SELECT} WHERE id = ?1"), [&attachment_id], row)
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(attachment.0)).into_response())
+}
+
+/// `(errand_id, uploader, sent, content_type, bytes)` of an attachment (the thumbnail's bytes
+/// when asked for; `None` for a document's).
+pub type Loaded = (String, String, bool, String, Option<Vec<u8>>);
+
+/// Loads an attachment's bytes (or its thumbnail).
+pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Option<Loaded>, ApiError> {
+    let column = if thumbnail { "thumbnail" } else { "bytes" };
+    state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                &format!(
+                    "SELECT errand_id, uploader, message_id IS NOT NULL, content_type, {column} FROM errand_attachments WHERE id = ?1"
+                ),
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+        })
+        .await
+}
+
+/// The bytes as a response no browser sniffs, runs, or keeps: a picture inline (as in the
+/// chat), a document only as a download.
+pub fn bytes_response(id: &str, content_type: &str, bytes: Vec<u8>, thumbnail: bool) -> Response {
+    if content_type != PDF {
+        return super::pictures::bytes_response(id, content_type, bytes, thumbnail);
+    }
+    let short: String = id.chars().take(8).collect();
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(PDF));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"dokument-{short}.pdf\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
+    res
+}
+
+async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> Result<Response, ApiError> {
+    let Some((errand_id, uploader, sent, content_type, Some(bytes))) = load(&state, id.clone(), thumbnail).await?
+    else {
+        return Err(ApiError::not_found());
+    };
+    // one not yet sent is the uploader's alone; a sent one is the errand's
+    if !sent && uploader != user.personal_number {
+        return Err(ApiError::not_found());
+    }
+    let people = super::eservices::e_service_people(&state, &user).await?;
+    super::eservices::load_errand(&state, people, errand_id).await?;
+    Ok(bytes_response(&id, &content_type, bytes, thumbnail))
+}
+
+/// An attachment, to those who may see its errand (others get 404, as for one that does not
+/// exist). A document comes as a download (`Content-Disposition: attachment`).
+#[utoipa::path(
+    get,
+    path = "/attachments/{id}",
+    tag = "e-services",
+    params(("id" = String, Path, description = "Attachment id")),
+    responses(
+        (status = 200, description = "The picture or the PDF, with `Content-Disposition` and `nosniff`", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such attachment for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    serve(state, user, id, false).await
+}
+
+/// A picture attachment's thumbnail (JPEG, at most 320 px); a document has none (404).
+#[utoipa::path(
+    get,
+    path = "/attachments/{id}/thumbnail",
+    tag = "e-services",
+    params(("id" = String, Path, description = "Attachment id")),
+    responses(
+        (status = 200, description = "JPEG", content_type = "image/jpeg", body = Vec<u8>),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "No such picture attachment for this user", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    serve(state, user, id, true).await
+}
