@@ -72,6 +72,13 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   await afterSealed(page, `outbox/${id}`, () => page.getByRole('button', { name: 'Skicka', exact: true }).click());
   await expect(page.getByTestId('chat-pending')).toContainText('Skickas');
   expect(JSON.stringify(await page.evaluate(() => ({ ...localStorage })))).not.toContain('Alvedon');
+  // a reload without a connection: the case is not kept on the device, what she wrote is
+  await page.reload();
+  await expect(page.getByTestId('case-offline')).toHaveText(
+    'Ärendet kan inte visas utan anslutning. Det visas igen så snart du är ansluten.',
+  );
+  await expect(page.getByTestId('case-offline-outbox')).toHaveText('Jag har tagit Alvedon.');
+  await expectNoAxeViolations(page, 'case screen offline');
   // the server stays unreachable for sending (not for the page load) through a reload
   await page.route(messagesUrl, (route) =>
     route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue(),

@@ -169,6 +169,54 @@ pub fn Chat(case_id: String, open: Signal<bool>, live: RwSignal<Vec<Message>>) -
     }
 }
 
+/// A case screen without a connection (a reload offline): the case itself is not kept on the
+/// device (health data stays on the server), but what the user wrote is: the messages waiting
+/// to be sent and the text being typed, opened with the user's key.
+#[component]
+pub fn Unsent(case_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    let kept = LocalResource::new(move || {
+        let id = case_id.clone();
+        async move {
+            let Some(key) = auth.seal_key_ready().await else { return (Vec::new(), false) };
+            let pending: Vec<Pending> =
+                Drafts::Sealed(key.clone(), format!("outbox/{id}")).load_json().await.unwrap_or_default();
+            let typing: Composer = Drafts::Sealed(key, format!("chat/{id}")).load_json().await.unwrap_or_default();
+            (pending, !typing.text.is_empty() || !typing.pictures.is_empty())
+        }
+    });
+    view! {
+        <p class="notice" role="status" data-testid="case-offline">{t!(i18n.case_offline)}</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let (pending, typing) = kept.await;
+                let t = i18n.t();
+                let waiting = (!pending.is_empty()).then(|| view! {
+                    <p>{t.case_offline_outbox}</p>
+                    <ul class="chat__messages" data-testid="case-offline-outbox">
+                        {pending.into_iter().map(|p| {
+                            let pictures = p.pictures.len();
+                            view! {
+                                <li class="chat__message chat__message--mine chat__message--pending">
+                                    {(!p.body.is_empty()).then(|| view! { <p class="chat__body">{p.body}</p> })}
+                                    {(pictures > 0).then(|| view! {
+                                        <p class="chat__meta">{t.chat_pictures_chosen}": "{pictures}</p>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                });
+                view! {
+                    {waiting}
+                    {typing.then(|| view! { <p>{t.case_offline_typing}</p> })}
+                }
+            })}
+        </Suspense>
+    }
+}
+
 /// The user's words for why a picture cannot be sent.
 pub(crate) fn problem_text(
     t: &crate::i18n::Strings,
@@ -338,9 +386,11 @@ fn Conversation(
         }
         page.map(|_| ())
     });
+    // what is kept is what the server does not have yet (a message whose answer was lost may
+    // already have come back through the event stream)
     let persist = move || {
-        if let (Some(Some(d)), Some(p)) = (outbox.try_get_value(), pending.try_get_untracked()) {
-            d.save_json(&p);
+        if let (Some(Some(d)), Some((_, rest))) = (outbox.try_get_value(), shown.try_get_untracked()) {
+            d.save_json(&rest);
         }
     };
     let save_composer = move || {
@@ -383,7 +433,7 @@ fn Conversation(
         if busy.get_value() {
             return;
         }
-        let Some(next) = pending.get_untracked().into_iter().find(|p| !p.failed) else { return };
+        let Some(next) = shown.get_untracked().1.into_iter().find(|p| !p.failed) else { return };
         busy.set_value(true);
         leptos::task::spawn_local(async move {
             let cid = next.client_id.clone();

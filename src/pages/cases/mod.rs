@@ -136,6 +136,8 @@ fn CaseItem(case: Case) -> impl IntoView {
 enum Screen {
     Case,
     NotFound,
+    /// No connection: what the device keeps of the chat, and the case when back online.
+    Offline,
     Error,
 }
 
@@ -182,14 +184,25 @@ pub fn CasePage() -> impl IntoView {
                         None => prev.copied().flatten(),
                         Some(Ok(_)) => Some(Screen::Case),
                         Some(Err(ApiError::Status { status: 404, .. })) => Some(Screen::NotFound),
-                        Some(Err(_)) => prev.copied().flatten().filter(|s| *s == Screen::Case).or(Some(Screen::Error)),
+                        Some(Err(e)) => prev.copied().flatten().filter(|s| *s == Screen::Case).or(Some(
+                            if matches!(e, ApiError::Network) { Screen::Offline } else { Screen::Error },
+                        )),
                     });
+                    // back online: ask again at once (not at the next poll)
+                    let online = window_event_listener(leptos::ev::online, move |_| {
+                        tick.update(|n| *n = n.wrapping_add(1));
+                    });
+                    on_cleanup(move || online.remove());
+                    let offline_case = id.clone();
                     view! {
                         {move || match screen.get() {
                             None => view! { <p role="status">{t!(i18n.loading)}</p> }.into_any(),
                             Some(Screen::Case) => view! { <CaseView case live /> }.into_any(),
                             Some(Screen::NotFound) => {
                                 view! { <p class="notice" role="alert">{t!(i18n.case_not_found)}</p> }.into_any()
+                            }
+                            Some(Screen::Offline) => {
+                                view! { <chat::Unsent case_id=offline_case.clone() /> }.into_any()
                             }
                             Some(Screen::Error) => {
                                 view! { <p class="error-text" role="alert">{t!(i18n.cases_error)}</p> }.into_any()
