@@ -175,10 +175,13 @@ pub struct Def {
     pub slider_step: Option<f64>,
     pub entry_format: Option<String>,
     pub horizontal: bool,
-    /// The FHIRPath feature that drives this item's value, when any: the item is read-only.
+    /// The FHIRPath feature that drives this item's value and is not evaluated
+    /// (answerExpression): the item is read-only.
     pub expression: Option<&'static str>,
-    /// The item carries an enableWhenExpression (not evaluated: the item stays enabled).
+    /// The item carries an enableWhenExpression.
     pub enable_when_expression: bool,
+    /// The SDC expressions the engine evaluates for this item ([`crate::expressions`]).
+    pub sdc: Option<Box<crate::expressions::Compiled>>,
 }
 
 fn find<'a>(exts: &'a [Extension], url: &str) -> Option<&'a Extension> {
@@ -311,7 +314,9 @@ pub(crate) fn note_unsupported(list: &mut Vec<Unsupported>, feature: &str, link_
 /// Checks a list of extensions against what the engine knows.
 pub(crate) fn check_extensions(exts: &[Extension], link_id: Option<&str>, out: &mut Vec<Unsupported>) {
     for e in exts {
-        if let Some((_, name)) = url::FHIRPATH.iter().find(|(u, _)| *u == e.url) {
+        if crate::expressions::evaluated(e) {
+            // evaluated by the engine (a syntax error is listed by `expressions::compile`)
+        } else if let Some((_, name)) = url::FHIRPATH.iter().find(|(u, _)| *u == e.url) {
             note_unsupported(out, name, link_id);
         } else if !url::KNOWN.contains(&e.url.as_str()) {
             note_unsupported(out, &e.url, link_id);
@@ -346,10 +351,13 @@ impl Def {
         if let ItemType::Other(t) = &item.kind {
             note_unsupported(unsupported, &format!("type:{t}"), lid);
         }
+        let sdc = crate::expressions::compile(exts, lid, unsupported);
+        // an expression that is not evaluated (answerExpression, or one that did not parse)
+        // leaves the item read-only
         let expression = url::FHIRPATH
             .iter()
             .filter(|(_, n)| matches!(*n, "calculatedExpression" | "initialExpression" | "answerExpression"))
-            .find(|(u, _)| find(exts, u).is_some())
+            .find(|(u, _)| find(exts, u).is_some_and(|e| !crate::expressions::evaluated(e)))
             .map(|(_, n)| *n);
         let enable_when_expression = find(exts, url::FHIRPATH[2].0).is_some();
 
@@ -441,6 +449,7 @@ impl Def {
             control,
             expression,
             enable_when_expression,
+            sdc: (!sdc.is_empty()).then(|| Box::new(sdc)),
         }
     }
 

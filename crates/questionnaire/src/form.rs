@@ -39,6 +39,12 @@ struct Node {
     alive: bool,
     /// Fields of a loaded response item/answer the engine does not model (kept on output).
     extra: Object,
+    /// Item node: its enableWhenExpression holds (true without one).
+    expr_enabled: bool,
+    /// Item node: the user changed a calculated answer, which then stops following (SDC).
+    edited: bool,
+    /// Item node: its initialExpression has been applied (once).
+    initialised: bool,
 }
 
 /// Item nodes a view should refresh after a mutation (enabled state, instances or values changed).
@@ -66,6 +72,8 @@ pub enum LoadWarning {
     TooManyAnswers(String),
     /// An answer to an item that is disabled by the other answers (it was dropped).
     DisabledAnswered(String),
+    /// A read-only calculated answer that differs from the calculation (it was replaced).
+    Recalculated(String),
 }
 
 /// A validation problem at an item node.
@@ -85,7 +93,30 @@ pub struct Form {
     base: Option<QuestionnaireResponse>,
     regex: Option<RegexFn>,
     top: Vec<DefId>,
+    /// The SDC expressions: questionnaire-level variables, the questionnaire as JSON
+    /// (`%questionnaire`) with each item's place in it (`%qitem`), whether any item has one.
+    root_vars: Vec<(String, crate::fhirpath::Expr)>,
+    sdc: Option<Arc<Sdc>>,
+    /// Milliseconds since the epoch and the local offset that `now()`/`today()` give.
+    clock: Option<(i64, i32)>,
+    /// What the expressions could not do (a function not implemented, a cycle).
+    notes: Vec<String>,
+    /// Loading a saved response: a calculated answer that differs from the calculation was
+    /// the user's edit.
+    loading: bool,
+    /// Loading: read-only calculated answers that differed from the calculation.
+    recalculated: Vec<String>,
 }
+
+/// A questionnaire's expression data, shared by clones of a form.
+struct Sdc {
+    questionnaire: serde_json::Value,
+    qitems: HashMap<String, String>,
+}
+
+/// At most this many passes of enableWhen and expressions per change: a form whose
+/// expressions never settle (a cycle) stops here with a note.
+const MAX_PASSES: usize = 64;
 
 const ROOT: NodeId = 0;
 
@@ -100,18 +131,32 @@ impl Form {
 
     /// A form resumed from a saved response. Answers the questionnaire cannot hold are reported.
     pub fn with_response(questionnaire: Questionnaire, response: QuestionnaireResponse) -> (Form, Vec<LoadWarning>) {
+        Self::with_response_at(questionnaire, response, None)
+    }
+
+    /// [`Form::with_response`] with the moment `now()`/`today()` give (milliseconds since the
+    /// epoch, local offset in minutes), so expressions that use them decide on load.
+    pub fn with_response_at(
+        questionnaire: Questionnaire,
+        response: QuestionnaireResponse,
+        clock: Option<(i64, i32)>,
+    ) -> (Form, Vec<LoadWarning>) {
         let mut form = Self::skeleton(questionnaire);
+        form.clock = clock;
         form.fill_root(false);
         let mut warnings = Vec::new();
         form.load_instance(ROOT, &response.item, &mut warnings);
         let before = form.answered_link_ids();
+        form.loading = true;
         form.recompute(&mut Changes::default());
+        form.loading = false;
         let after = form.answered_link_ids();
         for l in before {
             if !after.contains(&l) {
                 warnings.push(LoadWarning::DisabledAnswered(l));
             }
         }
+        warnings.extend(std::mem::take(&mut form.recalculated).into_iter().map(LoadWarning::Recalculated));
         form.base = Some(QuestionnaireResponse { item: Vec::new(), ..response });
         (form, warnings)
     }
@@ -143,6 +188,22 @@ impl Form {
         for item in &questionnaire.item {
             top.push(add(&questionnaire, item, None, &mut defs, &mut unsupported));
         }
+        let root_vars = crate::expressions::compile(&questionnaire.extension, None, &mut unsupported).variables;
+        let sdc = (!root_vars.is_empty() || defs.iter().any(|d| d.sdc.is_some())).then(|| {
+            let json = serde_json::to_value(&questionnaire).unwrap_or(serde_json::Value::Null);
+            let mut qitems = HashMap::new();
+            fn index(items: &serde_json::Value, at: &str, out: &mut HashMap<String, String>) {
+                for (n, item) in items.as_array().into_iter().flatten().enumerate() {
+                    let here = format!("{at}/item/{n}");
+                    if let Some(l) = item.get("linkId").and_then(serde_json::Value::as_str) {
+                        out.entry(l.to_owned()).or_insert_with(|| here.clone());
+                    }
+                    index(&item["item"], &here, out);
+                }
+            }
+            index(&json["item"], "", &mut qitems);
+            Arc::new(Sdc { questionnaire: json, qitems })
+        });
         let root = Node {
             def: None,
             parent: None,
@@ -151,6 +212,9 @@ impl Form {
             enabled: true,
             alive: true,
             extra: Object::new(),
+            expr_enabled: true,
+            edited: false,
+            initialised: false,
         };
         Form {
             questionnaire,
@@ -161,6 +225,12 @@ impl Form {
             base: None,
             regex: None,
             top,
+            root_vars,
+            sdc,
+            clock: None,
+            notes: Vec::new(),
+            loading: false,
+            recalculated: Vec::new(),
         }
     }
 
@@ -181,6 +251,213 @@ impl Form {
         self.regex
     }
 
+    /// Sets the moment `now()` and `today()` give (milliseconds since the epoch, the local
+    /// offset in minutes) and evaluates the expressions again. Without it they are notes.
+    pub fn set_clock(&mut self, now_ms: i64, tz_minutes: i32) -> Changes {
+        self.clock = Some((now_ms, tz_minutes));
+        let mut changes = Changes::default();
+        self.recompute(&mut changes);
+        changes
+    }
+
+    /// What the form's expressions could not do, for the form's author (the preview shows it).
+    pub fn expression_notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Whether the form has expressions the engine evaluates.
+    pub fn has_expressions(&self) -> bool {
+        self.sdc.is_some()
+    }
+
+    /// The questionnaire-level variables' current values as text, for the preview.
+    pub fn variable_values(&self) -> Vec<(String, String)> {
+        let Some(sdc) = self.sdc.clone() else { return Vec::new() };
+        let (resource, _) = self.resource_json();
+        let env = self.env(&sdc, &resource);
+        self.root_vars
+            .iter()
+            .map(|(name, _)| {
+                let shown = env.vars.get(name).map(|v| crate::fhirpath::eval::describe(v)).unwrap_or_default();
+                (name.clone(), shown)
+            })
+            .collect()
+    }
+
+    fn note(&mut self, text: String) {
+        if !self.notes.contains(&text) && self.notes.len() < 50 {
+            self.notes.push(text);
+        }
+    }
+
+    /// The current answers as QuestionnaireResponse JSON (`%resource`), with where each item
+    /// node (a question) or group repetition (an instance node) is in it.
+    fn resource_json(&self) -> (serde_json::Value, HashMap<NodeId, String>) {
+        let mut places = HashMap::new();
+        let items = self.json_items(ROOT, "/item", &mut places);
+        let resource = serde_json::json!({
+            "resourceType": "QuestionnaireResponse",
+            "status": "in-progress",
+            "item": items,
+        });
+        (resource, places)
+    }
+
+    fn json_items(&self, inst: NodeId, at: &str, places: &mut HashMap<NodeId, String>) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        for &k in &self.nodes[inst].kids {
+            let node = &self.nodes[k];
+            if !node.enabled || !node.alive {
+                continue;
+            }
+            let d = self.def(k);
+            match d.kind {
+                ItemType::Display | ItemType::Other(_) => {}
+                ItemType::Group => {
+                    for &i in &node.kids {
+                        let here = format!("{at}/{}", out.len());
+                        let children = self.json_items(i, &format!("{here}/item"), places);
+                        if !children.is_empty() {
+                            places.insert(i, here);
+                            out.push(serde_json::json!({ "linkId": d.link_id, "item": children }));
+                        }
+                    }
+                }
+                _ => {
+                    let here = format!("{at}/{}", out.len());
+                    let mut answers = Vec::new();
+                    for &i in &node.kids {
+                        let Some(v) = &self.nodes[i].value else { continue };
+                        let mut a = serde_json::Map::new();
+                        a.insert(format!("value{}", v.suffix()), v.to_json());
+                        let nested = self.json_items(i, &format!("{here}/answer/{}/item", answers.len()), places);
+                        if !nested.is_empty() {
+                            a.insert("item".into(), serde_json::Value::Array(nested));
+                        }
+                        answers.push(serde_json::Value::Object(a));
+                    }
+                    if !answers.is_empty() {
+                        places.insert(k, here);
+                        out.push(serde_json::json!({ "linkId": d.link_id, "answer": answers }));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn env<'a>(&self, sdc: &'a Sdc, resource: &'a serde_json::Value) -> crate::fhirpath::Env<'a> {
+        self.env_noted(sdc, resource).0
+    }
+
+    /// The environment of the whole response, with the questionnaire's variables, and what
+    /// went wrong computing them.
+    fn env_noted<'a>(&self, sdc: &'a Sdc, resource: &'a serde_json::Value) -> (crate::fhirpath::Env<'a>, Vec<String>) {
+        let (now, tz) = self.clock.unwrap_or((crate::fhirpath::NO_CLOCK, 0));
+        let mut env = crate::fhirpath::Env::new(now, tz)
+            .with_json("resource", resource)
+            .with_json("context", resource)
+            .with_json("questionnaire", &sdc.questionnaire);
+        env.regex = self.regex;
+        let root = crate::fhirpath::eval::from_json(resource);
+        let mut notes = Vec::new();
+        for (name, expr) in &self.root_vars {
+            let value = match crate::fhirpath::evaluate(expr, &root, &env) {
+                Ok(v) => v,
+                Err(e) => {
+                    notes.push(format!("%{name}: {e}"));
+                    Vec::new()
+                }
+            };
+            env.set(name, value);
+        }
+        (env, notes)
+    }
+
+    /// One pass of the expressions over the tree, in document order: variables, then
+    /// enableWhenExpression, initialExpression and calculatedExpression of each item. Returns
+    /// whether anything changed (the caller then runs enableWhen and this again).
+    fn apply_expressions(&mut self, changes: &mut Changes) -> bool {
+        let Some(sdc) = self.sdc.clone() else { return false };
+        let (resource, places) = self.resource_json();
+        let mut updates: Vec<Update> = Vec::new();
+        let (env, mut notes) = self.env_noted(&sdc, &resource);
+        {
+            let mut scope = Visit {
+                form: self,
+                sdc: &sdc,
+                resource: &resource,
+                places: &places,
+                notes: &mut notes,
+                updates: &mut updates,
+            };
+            scope.instance(ROOT, &env);
+        }
+        drop(env);
+        for n in notes {
+            self.note(n);
+        }
+        let mut changed = false;
+        for u in updates {
+            match u {
+                Update::Enabled(item, on) => {
+                    if self.nodes[item].expr_enabled != on {
+                        self.nodes[item].expr_enabled = on;
+                        changed = true;
+                    }
+                }
+                Update::Values(item, values, initial) => {
+                    if initial {
+                        self.nodes[item].initialised = true;
+                        if !self.values(item).is_empty() || values.is_empty() {
+                            continue;
+                        }
+                    }
+                    let now: Vec<Value> = self.values(item).into_iter().cloned().collect();
+                    let same = now.len() == values.len() && now.iter().zip(&values).all(|(a, b)| a.same_as(b));
+                    if same {
+                        continue;
+                    }
+                    if !initial && self.loading && !now.is_empty() {
+                        if !self.def(item).read_only {
+                            // a saved answer that differs from the calculation was the user's
+                            self.nodes[item].edited = true;
+                            continue;
+                        }
+                        let link = self.def(item).link_id.clone();
+                        if !self.recalculated.contains(&link) {
+                            self.recalculated.push(link);
+                        }
+                    }
+                    self.replace_values(item, values);
+                    changes.add(item);
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
+    /// Replaces an item's answers (keeping one empty instance of a single-answer question).
+    fn replace_values(&mut self, item: NodeId, values: Vec<Value>) {
+        let keep_one = !self.def(item).is_multi_select();
+        for &i in &self.nodes[item].kids.clone() {
+            self.kill(i);
+        }
+        self.nodes[item].kids.clear();
+        let many = self.def(item).repeats;
+        let values: Vec<Value> = if many { values } else { values.into_iter().take(1).collect() };
+        if values.is_empty() {
+            if keep_one {
+                self.new_instance(item, None, false);
+            }
+            return;
+        }
+        for v in values {
+            self.new_instance(item, Some(v), false);
+        }
+    }
+
     // ------------------------------------------------------------------ building
 
     fn push(&mut self, node: Node) -> NodeId {
@@ -197,6 +474,9 @@ impl Form {
             enabled: true,
             alive: true,
             extra: Object::new(),
+            expr_enabled: true,
+            edited: false,
+            initialised: false,
         });
         self.by_link.entry(self.defs[def].link_id.clone()).or_default().push(id);
         let d = &self.defs[def];
@@ -233,6 +513,9 @@ impl Form {
             enabled: true,
             alive: true,
             extra: Object::new(),
+            expr_enabled: true,
+            edited: false,
+            initialised: false,
         });
         self.nodes[item].kids.push(inst);
         let def = self.nodes[item].def.expect("item node");
@@ -483,6 +766,9 @@ impl Form {
     }
 
     fn own_conditions_hold(&self, item: NodeId) -> bool {
+        if !self.nodes[item].expr_enabled {
+            return false;
+        }
         let d = self.def(item);
         let conds = &d.item.enable_when;
         if conds.is_empty() {
@@ -505,8 +791,11 @@ impl Form {
     }
 
     fn recompute(&mut self, changes: &mut Changes) {
-        for _ in 0..64 {
-            let mut changed = false;
+        for pass in 0..MAX_PASSES {
+            let mut changed = self.apply_expressions(changes);
+            if pass == MAX_PASSES - 1 && changed {
+                self.note("The form's expressions do not settle (a cycle): the last values are shown.".into());
+            }
             for item in self.walk() {
                 let now = self.context_present(item) && self.own_conditions_hold(item);
                 if now != self.nodes[item].enabled {
@@ -596,6 +885,9 @@ impl Form {
         }
         let had = self.nodes[instance].value.is_some();
         self.nodes[instance].value = value;
+        if self.def(item).sdc.as_ref().is_some_and(|x| x.calculated.is_some()) {
+            self.nodes[item].edited = true;
+        }
         let has = self.nodes[instance].value.is_some();
         if had != has && !self.def(item).children.is_empty() {
             changes.add(item);
@@ -898,6 +1190,131 @@ impl Form {
 }
 
 /// One answered question in [`Form::review`].
+/// What one pass of the expressions decided, applied after the pass.
+enum Update {
+    /// An item's enableWhenExpression.
+    Enabled(NodeId, bool),
+    /// An item's calculated (or, `true`, initial) answers.
+    Values(NodeId, Vec<Value>, bool),
+}
+
+/// One pass over the tree with the variables in scope.
+struct Visit<'f, 'a> {
+    form: &'f Form,
+    sdc: &'a Sdc,
+    resource: &'a serde_json::Value,
+    places: &'a HashMap<NodeId, String>,
+    notes: &'f mut Vec<String>,
+    updates: &'f mut Vec<Update>,
+}
+
+impl<'a> Visit<'_, 'a> {
+    fn json_at(&self, node: NodeId) -> Vec<crate::fhirpath::Val<'a>> {
+        self.places
+            .get(&node)
+            .and_then(|p| self.resource.pointer(p))
+            .map(crate::fhirpath::eval::from_json)
+            .unwrap_or_default()
+    }
+
+    fn run(
+        &mut self,
+        what: &str,
+        link_id: &str,
+        expr: &crate::fhirpath::Expr,
+        focus: &[crate::fhirpath::Val<'a>],
+        env: &crate::fhirpath::Env<'a>,
+    ) -> Option<Vec<crate::fhirpath::Val<'a>>> {
+        match crate::fhirpath::evaluate(expr, focus, env) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.notes.push(format!("{link_id} ({what}): {e}"));
+                None
+            }
+        }
+    }
+
+    fn instance(&mut self, inst: NodeId, env: &crate::fhirpath::Env<'a>) {
+        for &item in &self.form.nodes[inst].kids.clone() {
+            self.item(item, env);
+        }
+    }
+
+    fn item(&mut self, item: NodeId, outer: &crate::fhirpath::Env<'a>) {
+        let form = self.form;
+        let node = &form.nodes[item];
+        if !node.alive {
+            return;
+        }
+        let d = form.def(item);
+        let Some(x) = &d.sdc else {
+            for &i in &node.kids {
+                self.instance(i, outer);
+            }
+            return;
+        };
+        // `%qitem`, and `%context`: the item's answers in the response (for a group, each
+        // repetition in turn)
+        let qitem: Vec<crate::fhirpath::Val<'a>> = self
+            .sdc
+            .qitems
+            .get(&d.link_id)
+            .and_then(|p| self.sdc.questionnaire.pointer(p))
+            .map(crate::fhirpath::eval::from_json)
+            .unwrap_or_default();
+        let contexts: Vec<(Option<NodeId>, Vec<crate::fhirpath::Val<'a>>)> = if d.kind == ItemType::Group {
+            node.kids.iter().map(|&i| (Some(i), self.json_at(i))).collect()
+        } else {
+            vec![(None, self.json_at(item))]
+        };
+        for (n, (inst, context)) in contexts.into_iter().enumerate() {
+            let mut env = crate::fhirpath::Env {
+                vars: outer.vars.clone(),
+                now_ms: outer.now_ms,
+                tz_minutes: outer.tz_minutes,
+                regex: outer.regex,
+            };
+            env.set("context", context.clone());
+            env.set("qitem", qitem.clone());
+            for (name, expr) in &x.variables {
+                let value = self.run(&format!("%{name}"), &d.link_id, expr, &context, &env).unwrap_or_default();
+                env.set(name, value);
+            }
+            // the item's own expressions once (a group's with its first repetition)
+            if n == 0 {
+                if let Some(e) = &x.enable_when {
+                    if let Some(v) = self.run("enableWhenExpression", &d.link_id, e, &context, &env) {
+                        let on = matches!(v.as_slice(), [crate::fhirpath::Val::Bool(true)]);
+                        self.updates.push(Update::Enabled(item, on));
+                    }
+                }
+                if node.enabled {
+                    if let Some(e) = &x.initial
+                        && !node.initialised
+                        && let Some(v) = self.run("initialExpression", &d.link_id, e, &context, &env)
+                    {
+                        self.updates.push(Update::Values(item, crate::expressions::answers_for(&d.kind, &v), true));
+                    }
+                    if let Some(e) = &x.calculated
+                        && !node.edited
+                        && let Some(v) = self.run("calculatedExpression", &d.link_id, e, &context, &env)
+                    {
+                        self.updates.push(Update::Values(item, crate::expressions::answers_for(&d.kind, &v), false));
+                    }
+                }
+            }
+            match inst {
+                Some(i) => self.instance(i, &env),
+                None => {
+                    for &i in &node.kids {
+                        self.instance(i, &env);
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewLine {
     pub link_id: String,

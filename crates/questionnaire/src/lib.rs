@@ -23,6 +23,8 @@
 //! ```
 
 pub mod def;
+pub mod expressions;
+pub mod fhirpath;
 pub mod form;
 #[doc(hidden)]
 pub mod fuzz;
@@ -55,7 +57,20 @@ pub fn check_response(
     response: QuestionnaireResponse,
     regex: Option<form::RegexFn>,
 ) -> Vec<ResponseProblem> {
-    let (mut form, warnings) = Form::with_response(questionnaire, response);
+    check_response_at(questionnaire, response, regex, None)
+}
+
+/// [`check_response`] with the moment `now()`/`today()` give (milliseconds since the epoch,
+/// local offset in minutes). Expressions are evaluated with the same code as in the app:
+/// answers to items an `enableWhenExpression` disables are `disabled_item`, and a read-only
+/// calculated answer that differs from the calculation is `calculated`.
+pub fn check_response_at(
+    questionnaire: Questionnaire,
+    response: QuestionnaireResponse,
+    regex: Option<form::RegexFn>,
+    clock: Option<(i64, i32)>,
+) -> Vec<ResponseProblem> {
+    let (mut form, warnings) = Form::with_response_at(questionnaire, response, clock);
     if let Some(r) = regex {
         form.set_regex(r);
     }
@@ -79,6 +94,11 @@ pub fn check_response(
                 link_id: l,
                 code: "disabled_item",
                 message: "Frågan ska inte besvaras med de andra svaren.".into(),
+            },
+            LoadWarning::Recalculated(l) => ResponseProblem {
+                link_id: l,
+                code: "calculated",
+                message: "Det beräknade värdet stämmer inte med svaren.".into(),
             },
         })
         .collect();

@@ -55,7 +55,7 @@ impl Value {
         }
     }
 
-    fn to_json(&self) -> Json {
+    pub(crate) fn to_json(&self) -> Json {
         match self {
             Self::Boolean(b) => Json::Bool(*b),
             Self::Decimal(d) => serde_json::Number::from_f64(*d).map(Json::Number).unwrap_or(Json::Null),
@@ -68,7 +68,7 @@ impl Value {
         }
     }
 
-    fn from_json(suffix: &str, v: Json) -> Result<Self, String> {
+    pub(crate) fn from_json(suffix: &str, v: Json) -> Result<Self, String> {
         let bad = |what: &str| format!("{what} expected for {suffix}");
         Ok(match suffix {
             "Boolean" => Self::Boolean(v.as_bool().ok_or_else(|| bad("boolean"))?),

@@ -349,10 +349,15 @@ fn scores_sum_ordinal_values() {
         f.set_value(f.instances(q)[0], Some(last));
     }
     assert_eq!(f.score(None), Some(27.0));
-    // the FHIRPath total is listed, and that item is read-only
-    assert!(f.unsupported().iter().any(|u| u.feature == "calculatedExpression"));
-    let calc = f.walk().into_iter().find(|&n| f.def(n).expression.is_some()).unwrap();
-    assert!(f.def(calc).read_only);
+    // the form's own FHIRPath total (variables over ordinalValue) is evaluated, not listed
+    assert!(!f.unsupported().iter().any(|u| u.feature == "calculatedExpression"), "{:?}", f.unsupported());
+    let total = f.walk().into_iter().find(|&n| f.def(n).link_id == "/44261-6").unwrap();
+    assert_eq!(f.values(total), [&ingang_questionnaire::Value::Decimal(27.0)], "{:?}", f.expression_notes());
+    // one answer changes: the total follows
+    let first = questions[0];
+    let lowest = f.def(first).choices[0].value.clone();
+    f.set_value(f.instances(first)[0], Some(lowest));
+    assert_eq!(f.values(total), [&ingang_questionnaire::Value::Decimal(24.0)]);
 }
 
 #[test]

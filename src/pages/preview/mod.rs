@@ -211,6 +211,7 @@ fn Preview(loaded: Loaded) -> impl IntoView {
             LoadWarning::WrongType(l) => (t.preview_warning_type, l),
             LoadWarning::TooManyAnswers(l) => (t.preview_warning_too_many, l),
             LoadWarning::DisabledAnswered(l) => (t.preview_warning_disabled, l),
+            LoadWarning::Recalculated(l) => (t.preview_warning_recalculated, l),
         };
         text.replace("{link}", link)
     };

@@ -1,0 +1,107 @@
+//! The SDC expressions the engine evaluates with [`crate::fhirpath`]: `variable` (on the
+//! questionnaire and on items, visible to the item and everything under it; on a repeating
+//! group, one value per repetition), `calculatedExpression`, `initialExpression` and
+//! `enableWhenExpression`. They are parsed once, when the form is built; a syntax error is
+//! listed among the form's unsupported features. What an evaluation cannot do (a function not
+//! implemented, a cycle) becomes a note ([`crate::Form::expression_notes`]), never a panic or a
+//! frozen page.
+
+use crate::{
+    def::{Unsupported, note_unsupported},
+    fhirpath::{Expr, parse},
+    model::Extension,
+    value::Value,
+};
+
+pub const VARIABLE: &str = "http://hl7.org/fhir/StructureDefinition/variable";
+pub const CALCULATED: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression";
+pub const INITIAL: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression";
+pub const ENABLE_WHEN: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
+
+/// The expressions of one item (or of the questionnaire: variables only).
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    pub variables: Vec<(String, Expr)>,
+    pub calculated: Option<Expr>,
+    pub initial: Option<Expr>,
+    pub enable_when: Option<Expr>,
+}
+
+impl Compiled {
+    pub fn is_empty(&self) -> bool {
+        self.variables.is_empty() && self.calculated.is_none() && self.initial.is_none() && self.enable_when.is_none()
+    }
+}
+
+/// `valueExpression` of an extension: its name, language and text.
+fn expression_of(e: &Extension) -> Option<(Option<&str>, &str, &str)> {
+    let v = e.raw("valueExpression")?;
+    let language = v.get("language").and_then(serde_json::Value::as_str).unwrap_or("text/fhirpath");
+    let text = v.get("expression").and_then(serde_json::Value::as_str)?;
+    Some((v.get("name").and_then(serde_json::Value::as_str), language, text))
+}
+
+/// Whether an extension is one the engine evaluates (so it is not listed as unsupported).
+pub fn evaluated(e: &Extension) -> bool {
+    [VARIABLE, CALCULATED, INITIAL, ENABLE_WHEN].contains(&e.url.as_str())
+        && expression_of(e).is_some_and(|(_, language, text)| language == "text/fhirpath" && parse(text).is_ok())
+}
+
+/// Parses the evaluated expressions among `exts`; the rest (another language, a syntax error)
+/// goes to `unsupported` with its reason.
+pub fn compile(exts: &[Extension], link_id: Option<&str>, unsupported: &mut Vec<Unsupported>) -> Compiled {
+    let mut out = Compiled::default();
+    for e in exts {
+        if ![VARIABLE, CALCULATED, INITIAL, ENABLE_WHEN].contains(&e.url.as_str()) {
+            continue;
+        }
+        let Some((name, language, text)) = expression_of(e) else { continue };
+        if language != "text/fhirpath" {
+            note_unsupported(unsupported, &format!("expression language {language}"), link_id);
+            continue;
+        }
+        let expr = match parse(text) {
+            Ok(x) => x,
+            Err(err) => {
+                note_unsupported(unsupported, &format!("FHIRPath {err}: {text}"), link_id);
+                continue;
+            }
+        };
+        match e.url.as_str() {
+            VARIABLE => match name {
+                Some(n) => out.variables.push((n.to_owned(), expr)),
+                None => note_unsupported(unsupported, "variable without a name", link_id),
+            },
+            CALCULATED => out.calculated = Some(expr),
+            INITIAL => out.initial = Some(expr),
+            _ => out.enable_when = Some(expr),
+        }
+    }
+    out
+}
+
+/// An expression's result as answers to an item of `kind` (a whole decimal for an integer
+/// item, any value as text for a string item); what does not fit is left out.
+pub fn answers_for(kind: &crate::model::ItemType, result: &[crate::fhirpath::Val<'_>]) -> Vec<Value> {
+    use crate::model::ItemType as T;
+    result
+        .iter()
+        .filter_map(|v| {
+            let (key, json) = crate::fhirpath::eval::to_answer(v)?;
+            let value = Value::from_json(key.strip_prefix("value")?, json).ok()?;
+            Some(match (kind, value) {
+                (T::Decimal, Value::Integer(i)) => Value::Decimal(i as f64),
+                (T::Integer, Value::Decimal(d)) if d.fract() == 0.0 && d.abs() < 9.0e15 => Value::Integer(d as i64),
+                (T::Integer, v @ Value::Integer(_)) | (T::Decimal, v @ Value::Decimal(_)) => v,
+                (T::String | T::Text, v) => Value::String(v.display()),
+                (T::Boolean, v @ Value::Boolean(_)) => v,
+                (T::Date, v @ Value::Date(_)) | (T::DateTime, v @ (Value::DateTime(_) | Value::Date(_))) => v,
+                (T::Time, v @ Value::Time(_)) => v,
+                (T::Choice | T::OpenChoice, v @ Value::Coding(_)) => v,
+                (T::OpenChoice, Value::String(s)) => Value::String(s),
+                (T::Quantity, v @ Value::Quantity(_)) => v,
+                _ => return None,
+            })
+        })
+        .collect()
+}

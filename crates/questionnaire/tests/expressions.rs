@@ -1,0 +1,270 @@
+//! SDC expressions in the engine, with the regressions peers shipped as tests: chained
+//! calculations that froze the browser (Smart Forms #1126), stale results after an input
+//! changes (Smart Forms #1546, Android #2354), a user's edit overwritten by the calculation
+//! (Smart Forms #1724), and answers of items hidden by enableWhenExpression still submitted
+//! (LHC-Forms #185, Medplum #8993).
+
+use ingang_questionnaire::{Form, NodeId, Questionnaire, QuestionnaireResponse, Value, check_response_at};
+use serde_json::{Value as Json, json};
+
+const CALC: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression";
+const ENABLE: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
+const INITIAL: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression";
+const VARIABLE: &str = "http://hl7.org/fhir/StructureDefinition/variable";
+
+fn expr(url: &str, text: &str) -> Json {
+    json!({ "url": url, "valueExpression": { "language": "text/fhirpath", "expression": text } })
+}
+
+fn var(name: &str, text: &str) -> Json {
+    json!({ "url": VARIABLE, "valueExpression": { "name": name, "language": "text/fhirpath", "expression": text } })
+}
+
+fn questionnaire(extension: Json, items: Json) -> Questionnaire {
+    Questionnaire::from_json(
+        &json!({ "resourceType": "Questionnaire", "status": "active", "extension": extension, "item": items })
+            .to_string(),
+    )
+    .expect("a questionnaire")
+}
+
+fn node(f: &Form, link: &str) -> NodeId {
+    f.walk().into_iter().find(|&n| f.def(n).link_id == link).unwrap_or_else(|| panic!("{link}"))
+}
+
+fn set(f: &mut Form, link: &str, v: Value) {
+    let n = node(f, link);
+    f.set_value(f.instances(n)[0], Some(v));
+}
+
+fn value(f: &Form, link: &str) -> Option<Value> {
+    f.values(node(f, link)).first().map(|v| (*v).clone())
+}
+
+/// 2026-12-05 10:00 UTC, Stockholm (+01:00).
+const NOW: i64 = 1_796_464_800_000;
+
+fn bmi_form(read_only: bool) -> Questionnaire {
+    questionnaire(
+        json!([
+            var("weight", "%resource.item.where(linkId='vikt').answer.value"),
+            var("height", "%resource.item.where(linkId='langd').answer.value / 100")
+        ]),
+        json!([
+            { "linkId": "vikt", "text": "Vikt (kg)", "type": "decimal" },
+            { "linkId": "langd", "text": "Längd (cm)", "type": "decimal" },
+            { "linkId": "bmi", "text": "BMI", "type": "decimal", "readOnly": read_only,
+              "extension": [expr(CALC, "(%weight / (%height * %height)).round(1)")] }
+        ]),
+    )
+}
+
+#[test]
+fn bmi_follows_its_inputs_exactly() {
+    let mut f = Form::new(bmi_form(true));
+    assert!(f.unsupported().is_empty(), "{:?}", f.unsupported());
+    assert_eq!(value(&f, "bmi"), None, "no inputs, no value");
+    set(&mut f, "vikt", Value::Decimal(70.0));
+    set(&mut f, "langd", Value::Decimal(175.0));
+    assert_eq!(value(&f, "bmi"), Some(Value::Decimal(22.9)));
+    // stale results: every change of an input is followed
+    set(&mut f, "vikt", Value::Decimal(80.0));
+    assert_eq!(value(&f, "bmi"), Some(Value::Decimal(26.1)));
+    let langd = node(&f, "langd");
+    f.set_value(f.instances(langd)[0], None);
+    assert_eq!(value(&f, "bmi"), None, "an input cleared clears the result");
+    assert!(f.expression_notes().is_empty(), "{:?}", f.expression_notes());
+}
+
+#[test]
+fn an_edited_calculation_stops_following_and_stays_edited_after_reload() {
+    let mut f = Form::new(bmi_form(false));
+    set(&mut f, "vikt", Value::Decimal(70.0));
+    set(&mut f, "langd", Value::Decimal(175.0));
+    assert_eq!(value(&f, "bmi"), Some(Value::Decimal(22.9)));
+    set(&mut f, "bmi", Value::Decimal(23.0));
+    set(&mut f, "vikt", Value::Decimal(90.0));
+    assert_eq!(value(&f, "bmi"), Some(Value::Decimal(23.0)), "the user's value is not overwritten");
+    // reloaded: a saved value that differs from the calculation is the user's
+    let saved = f.response();
+    let (g, warnings) = Form::with_response(bmi_form(false), saved);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(value(&g, "bmi"), Some(Value::Decimal(23.0)));
+}
+
+#[test]
+fn a_read_only_calculation_is_recalculated_on_the_server() {
+    let r: QuestionnaireResponse = serde_json::from_value(json!({
+        "resourceType": "QuestionnaireResponse", "status": "completed",
+        "item": [
+            { "linkId": "vikt", "answer": [{ "valueDecimal": 70 }] },
+            { "linkId": "langd", "answer": [{ "valueDecimal": 175 }] },
+            { "linkId": "bmi", "answer": [{ "valueDecimal": 18.5 }] }
+        ]
+    }))
+    .unwrap();
+    let problems = check_response_at(bmi_form(true), r.clone(), None, Some((NOW, 60)));
+    assert_eq!(problems.iter().map(|p| (p.link_id.as_str(), p.code)).collect::<Vec<_>>(), [("bmi", "calculated")]);
+    let mut right = r;
+    right.item[2] = serde_json::from_value(json!({ "linkId": "bmi", "answer": [{ "valueDecimal": 22.9 }] })).unwrap();
+    assert!(check_response_at(bmi_form(true), right, None, Some((NOW, 60))).is_empty());
+}
+
+#[test]
+fn chained_calculations_settle_and_a_cycle_ends_with_a_note() {
+    let chain = questionnaire(
+        json!([]),
+        json!([
+            { "linkId": "a", "type": "integer" },
+            { "linkId": "d", "type": "integer", "readOnly": true,
+              "extension": [expr(CALC, "%resource.item.where(linkId='c').answer.value + 1")] },
+            { "linkId": "c", "type": "integer", "readOnly": true,
+              "extension": [expr(CALC, "%resource.item.where(linkId='b').answer.value + 1")] },
+            { "linkId": "b", "type": "integer", "readOnly": true,
+              "extension": [expr(CALC, "%resource.item.where(linkId='a').answer.value + 1")] }
+        ]),
+    );
+    let mut f = Form::new(chain);
+    set(&mut f, "a", Value::Integer(1));
+    assert_eq!(value(&f, "d"), Some(Value::Integer(4)), "calculated in reverse document order, still settles");
+    let cycle = questionnaire(
+        json!([]),
+        json!([
+            { "linkId": "x", "type": "integer", "readOnly": true,
+              "extension": [expr(CALC, "%resource.item.where(linkId='y').answer.value + 1 | 0")] },
+            { "linkId": "y", "type": "integer", "readOnly": true,
+              "extension": [expr(CALC, "(%resource.item.where(linkId='x').answer.value | 0).first() + 1")] }
+        ]),
+    );
+    let f = Form::new(cycle);
+    assert!(f.expression_notes().iter().any(|n| n.contains("do not settle")), "{:?}", f.expression_notes());
+}
+
+#[test]
+fn enable_when_expression_wipes_the_item_and_everything_under_it() {
+    let q = questionnaire(
+        json!([var("age", "%resource.item.where(linkId='alder').answer.value")]),
+        json!([
+            { "linkId": "alder", "type": "integer" },
+            { "linkId": "vuxen", "type": "group", "extension": [expr(ENABLE, "%age >= 18")],
+              "item": [
+                { "linkId": "arbete", "type": "string" },
+                { "linkId": "sjukskriven", "type": "boolean", "item": [{ "linkId": "dagar", "type": "integer" }] }
+              ] }
+        ]),
+    );
+    let mut f = Form::new(q.clone());
+    assert!(!f.is_enabled(node(&f, "vuxen")), "no age: not enabled");
+    set(&mut f, "alder", Value::Integer(40));
+    assert!(f.is_enabled(node(&f, "vuxen")));
+    set(&mut f, "arbete", Value::String("Snickare".into()));
+    set(&mut f, "sjukskriven", Value::Boolean(true));
+    set(&mut f, "dagar", Value::Integer(5));
+    set(&mut f, "alder", Value::Integer(12));
+    assert!(!f.is_enabled(node(&f, "vuxen")));
+    let out = serde_json::to_string(&f.response()).unwrap();
+    assert!(!out.contains("Snickare") && !out.contains("dagar"), "wiped: {out}");
+    // the server refuses answers to items the expression disables
+    let r: QuestionnaireResponse = serde_json::from_value(json!({
+        "resourceType": "QuestionnaireResponse", "status": "completed",
+        "item": [
+            { "linkId": "alder", "answer": [{ "valueInteger": 12 }] },
+            { "linkId": "vuxen", "item": [{ "linkId": "arbete", "answer": [{ "valueString": "Snickare" }] }] }
+        ]
+    }))
+    .unwrap();
+    let problems = check_response_at(q, r, None, Some((NOW, 60)));
+    assert!(problems.iter().any(|p| p.code == "disabled_item"), "{problems:?}");
+}
+
+#[test]
+fn variables_on_a_repeating_group_are_per_repetition() {
+    let q = questionnaire(
+        json!([]),
+        json!([
+            { "linkId": "lakemedel", "type": "group", "repeats": true,
+              "extension": [var("dos", "%context.item.where(linkId='mg').answer.value * %context.item.where(linkId='ggr').answer.value")],
+              "item": [
+                { "linkId": "mg", "type": "integer" },
+                { "linkId": "ggr", "type": "integer" },
+                { "linkId": "dygn", "type": "integer", "readOnly": true, "extension": [expr(CALC, "%dos")] }
+              ] }
+        ]),
+    );
+    let mut f = Form::new(q);
+    let group = node(&f, "lakemedel");
+    f.add_instance(group);
+    let reps = f.instances(group).to_vec();
+    assert_eq!(reps.len(), 2);
+    let item_in =
+        |f: &Form, rep: NodeId, link: &str| *f.items(rep).iter().find(|&&n| f.def(n).link_id == link).unwrap();
+    for (rep, (mg, ggr)) in reps.iter().zip([(500, 2), (10, 3)]) {
+        let m = item_in(&f, *rep, "mg");
+        f.set_value(f.instances(m)[0], Some(Value::Integer(mg)));
+        let g = item_in(&f, *rep, "ggr");
+        f.set_value(f.instances(g)[0], Some(Value::Integer(ggr)));
+    }
+    let doses: Vec<Option<Value>> =
+        reps.iter().map(|&r| f.values(item_in(&f, r, "dygn")).first().map(|v| (*v).clone())).collect();
+    assert_eq!(doses, [Some(Value::Integer(1000)), Some(Value::Integer(30))]);
+}
+
+#[test]
+fn initial_expression_and_today_use_the_clock() {
+    let q = questionnaire(
+        json!([]),
+        json!([
+            { "linkId": "idag", "type": "date", "extension": [expr(INITIAL, "today()")] },
+            { "linkId": "arton", "type": "date", "readOnly": true, "extension": [expr(CALC, "today() - 18 years")] }
+        ]),
+    );
+    let mut f = Form::new(q);
+    assert_eq!(value(&f, "arton"), None, "no clock: nothing guessed");
+    assert!(!f.expression_notes().is_empty());
+    f.set_clock(NOW, 60);
+    assert_eq!(value(&f, "idag"), Some(Value::Date("2026-12-05".into())));
+    assert_eq!(value(&f, "arton"), Some(Value::Date("2008-12-05".into())));
+    // an initial value is the user's to change
+    set(&mut f, "idag", Value::Date("2026-12-01".into()));
+    f.set_clock(NOW + 86_400_000, 60);
+    assert_eq!(value(&f, "idag"), Some(Value::Date("2026-12-01".into())));
+}
+
+#[test]
+fn unsupported_functions_are_notes_not_wrong_answers() {
+    let q = questionnaire(
+        json!([]),
+        json!([{ "linkId": "x", "type": "string", "readOnly": true,
+                 "extension": [expr(CALC, "'a'.resolve()")] }]),
+    );
+    let f = Form::new(q);
+    assert_eq!(value(&f, "x"), None);
+    assert!(f.expression_notes().iter().any(|n| n.contains("resolve")), "{:?}", f.expression_notes());
+    let bad = questionnaire(json!([]), json!([{ "linkId": "y", "type": "string", "extension": [expr(CALC, "1 +")] }]));
+    let f = Form::new(bad);
+    assert!(f.unsupported().iter().any(|u| u.feature.contains("syntax")), "{:?}", f.unsupported());
+}
+
+proptest::proptest! {
+    /// Any text, made of FHIRPath's own pieces, parses or is a syntax error, and evaluates or
+    /// is an error: never a panic (the renderer evaluates what form authors write).
+    #[test]
+    fn any_expression_parses_and_evaluates_without_a_panic(
+        parts in proptest::collection::vec(proptest::sample::select(vec![
+            "item", ".", "where(", ")", "linkId", "=", "'a'", "answer", "value", "+", "-", "*", "/", "div", "mod",
+            "1", "2.5", "0", "@2020-01", "@T10:00", "today()", "now()", "iif(", ",", "true", "{}", "|", "and", "or",
+            "implies", "xor", "not()", "count()", "first()", "[", "]", "$this", "$index", "%resource", "%x", "select(",
+            "repeat(", "aggregate(", "$total", "sum()", "round(", "substring(", "toString()", "toInteger()",
+            "5 'kg'", "3 years", "is", "as", "Integer", "exists(", "all(", "~", "!=", "<", ">=", "&", "(", "%`q`",
+        ]), 0..14)
+    ) {
+        let text = parts.concat();
+        let resource = json!({ "resourceType": "QuestionnaireResponse", "item": [
+            { "linkId": "a", "answer": [{ "valueInteger": 3 }, { "valueCoding": { "code": "x" } }] }
+        ] });
+        if let Ok(e) = ingang_questionnaire::fhirpath::parse(&text) {
+            let env = ingang_questionnaire::fhirpath::Env::new(NOW, 60).with_json("resource", &resource);
+            let _ = ingang_questionnaire::fhirpath::evaluate(&e, &ingang_questionnaire::fhirpath::eval::from_json(&resource), &env);
+        }
+    }
+}
