@@ -105,3 +105,16 @@ pub fn answers_for(kind: &crate::model::ItemType, result: &[crate::fhirpath::Val
         })
         .collect()
 }
+
+/// [`answers_for`] as `initial` entries of a questionnaire item (`{"valueInteger": 4}`), for
+/// a server that pre-populates a form.
+pub fn initial_json(kind: &crate::model::ItemType, result: &[crate::fhirpath::Val<'_>]) -> Vec<serde_json::Value> {
+    answers_for(kind, result)
+        .into_iter()
+        .map(|v| {
+            let mut o = serde_json::Map::new();
+            o.insert(format!("value{}", v.suffix()), v.to_json());
+            serde_json::Value::Object(o)
+        })
+        .collect()
+}

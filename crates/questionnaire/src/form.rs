@@ -284,6 +284,22 @@ impl Form {
             .collect()
     }
 
+    /// For the form's author: each questionnaire variable (`%name`) and each calculated item
+    /// (its linkId) with its current value (`{}` when empty).
+    pub fn calculations(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> =
+            self.variable_values().into_iter().map(|(name, value)| (format!("%{name}"), value)).collect();
+        for item in self.walk() {
+            let d = self.def(item);
+            if d.sdc.as_ref().is_some_and(|x| x.calculated.is_some()) {
+                let values: Vec<String> = self.values(item).iter().map(|v| v.display()).collect();
+                let shown = if values.is_empty() { "{}".to_owned() } else { values.join(", ") };
+                out.push((d.link_id.clone(), shown));
+            }
+        }
+        out
+    }
+
     fn note(&mut self, text: String) {
         if !self.notes.contains(&text) && self.notes.len() < 50 {
             self.notes.push(text);
@@ -1282,11 +1298,11 @@ impl<'a> Visit<'_, 'a> {
             }
             // the item's own expressions once (a group's with its first repetition)
             if n == 0 {
-                if let Some(e) = &x.enable_when {
-                    if let Some(v) = self.run("enableWhenExpression", &d.link_id, e, &context, &env) {
-                        let on = matches!(v.as_slice(), [crate::fhirpath::Val::Bool(true)]);
-                        self.updates.push(Update::Enabled(item, on));
-                    }
+                if let Some(e) = &x.enable_when
+                    && let Some(v) = self.run("enableWhenExpression", &d.link_id, e, &context, &env)
+                {
+                    let on = matches!(v.as_slice(), [crate::fhirpath::Val::Bool(true)]);
+                    self.updates.push(Update::Enabled(item, on));
                 }
                 if node.enabled {
                     if let Some(e) = &x.initial

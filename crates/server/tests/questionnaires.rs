@@ -83,8 +83,11 @@ fn demo_forms_use_nesting_enable_when_and_validation_and_need_no_fhirpath() {
         let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
         ingang_server::routes::eservices::populate(&mut value, &[("rx".into(), "Levaxin".into(), "dagligen".into())]);
         // … and the user's phone number and the patient's age (SDC launchContext + initialExpression)
-        let known =
-            ingang_server::populate::Known { user_mobile: Some("070-123 45 67"), patient_age: Some(4), patient: true };
+        let known = ingang_server::populate::Known {
+            user_mobile: Some("070-123 45 67"),
+            patient: Some("20220315-2380"),
+            now: 1_796_464_800,
+        };
         ingang_server::populate::populate(&mut value, &known);
         let q = Questionnaire::from_json(&value.to_string()).unwrap();
         let id = q.id.clone().unwrap();

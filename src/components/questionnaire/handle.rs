@@ -57,6 +57,11 @@ thread_local! {
 impl FormHandle {
     pub fn new(mut form: Form) -> Self {
         form.set_regex(crate::browser::regex_match);
+        if form.has_expressions() {
+            // `now()` and `today()`: this device's clock, fixed while the form is open
+            let offset = -js_sys::Date::new_0().get_timezone_offset() as i32;
+            form.set_clock(js_sys::Date::now() as i64, offset);
+        }
         Self {
             form: StoredValue::new_local(form),
             signals: StoredValue::new_local(HashMap::new()),

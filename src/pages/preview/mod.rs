@@ -216,6 +216,16 @@ fn Preview(loaded: Loaded) -> impl IntoView {
         text.replace("{link}", link)
     };
     let title = questionnaire.title.clone().or(questionnaire.name.clone()).unwrap_or_default();
+    // the variables and calculated items, live, so an author sees why a number came out
+    let has_expressions = handle.get_untracked().with(|f| f.has_expressions());
+    let calculations = move || {
+        let h = handle.get();
+        h.revision.track();
+        h.with(|f| f.calculations())
+            .into_iter()
+            .map(|(name, value)| view! { <tr><th scope="row"><code>{name}</code></th><td>{value}</td></tr> })
+            .collect_view()
+    };
 
     view! {
         {response_error.map(|e| view! {
@@ -260,6 +270,28 @@ fn Preview(loaded: Loaded) -> impl IntoView {
                     <span role="status" class="preview__copied">{move || copied.get().then(|| i18n.t().preview_copied)}</span>
                 </p>
                 <pre class="preview__json" data-testid="questionnaire-response" tabindex="0" aria-labelledby="preview-response-heading">{json}</pre>
+                {has_expressions.then(|| view! {
+                    <h2 id="preview-expressions-heading">{t!(i18n.preview_expressions_heading)}</h2>
+                    <p>{t!(i18n.preview_expressions_lead)}</p>
+                    <table class="preview__calculations" data-testid="calculations">
+                        <thead><tr>
+                            <th scope="col">{t!(i18n.preview_expressions_variable)}</th>
+                            <th scope="col">{t!(i18n.preview_expressions_value)}</th>
+                        </tr></thead>
+                        <tbody>{calculations}</tbody>
+                    </table>
+                    {move || {
+                        let h = handle.get();
+                        h.revision.track();
+                        let notes = h.with(|f| f.expression_notes().to_vec());
+                        (!notes.is_empty()).then(|| view! {
+                            <p>{t!(i18n.preview_expressions_notes)}</p>
+                            <ul data-testid="expression-notes">
+                                {notes.into_iter().map(|n| view! { <li><code>{n}</code></li> }).collect_view()}
+                            </ul>
+                        })
+                    }}
+                })}
                 <h2 id="preview-unsupported-heading">{t!(i18n.preview_unsupported_heading)}</h2>
                 <div data-testid="unsupported-features" data-count=unsupported_count>
                     {if unsupported.is_empty() {

@@ -173,7 +173,7 @@ fn in_base(d: Dec, unit: &str) -> Option<(Dec, &'static str)> {
         "millisecond" | "ms" => ("0.001", "s"),
         _ => return None,
     };
-    Some((d.mul(Dec::parse(factor)?)?, dim))
+    Some((d.times(Dec::parse(factor)?)?, dim))
 }
 
 /// Two quantities in one unit, if they can be (the same unit, or the same dimension).
@@ -300,14 +300,14 @@ fn compare(a: &Val<'_>, b: &Val<'_>) -> Result<Option<Ordering>, Error> {
     let (a, b) = (norm(a), norm(b));
     let (a, b) = (a.as_ref(), b.as_ref());
     Ok(match (a, b) {
-        (Val::Int(_) | Val::Dec(_), Val::Int(_) | Val::Dec(_)) => as_dec(a).zip(as_dec(b)).map(|(x, y)| x.cmp(y)),
+        (Val::Int(_) | Val::Dec(_), Val::Int(_) | Val::Dec(_)) => as_dec(a).zip(as_dec(b)).map(|(x, y)| x.compare(y)),
         (Val::Str(x), Val::Str(y)) => Some(x.cmp(y)),
         (Val::Moment(_), _) | (_, Val::Moment(_)) => match (as_moment(a), as_moment(b)) {
             (Some(x), Some(y)) => x.compare(&y),
             _ => return Err(execution("a date can only be compared with a date")),
         },
         (Val::Quantity(x, u), Val::Quantity(y, v)) => match same_unit(*x, u, *y, v) {
-            Some((p, q)) => Some(p.cmp(q)),
+            Some((p, q)) => Some(p.compare(q)),
             None => return Err(unsupported(&format!("comparing '{u}' with '{v}' (UCUM)"))),
         },
         _ => return Err(execution("these values cannot be compared")),
@@ -473,22 +473,22 @@ fn arithmetic<'a>(op: &str, a: &Val<'a>, b: &Val<'a>) -> Out<'a> {
         (_, Val::Quantity(x, u), Val::Quantity(y, v)) => {
             return match op {
                 "+" | "-" if u == v => {
-                    some(if op == "+" { x.add(*y) } else { x.sub(*y) }.map(|d| Val::Quantity(d, u.clone())))
+                    some(if op == "+" { x.plus(*y) } else { x.minus(*y) }.map(|d| Val::Quantity(d, u.clone())))
                 }
                 "*" if u == "1" || v == "1" => {
-                    some(x.mul(*y).map(|d| Val::Quantity(d, if u == "1" { v.clone() } else { u.clone() })))
+                    some(x.times(*y).map(|d| Val::Quantity(d, if u == "1" { v.clone() } else { u.clone() })))
                 }
-                "/" if u == v => some(x.div(*y).map(|d| Val::Quantity(d, "1".into()))),
-                "/" if v == "1" => some(x.div(*y).map(|d| Val::Quantity(d, u.clone()))),
+                "/" if u == v => some(x.divided(*y).map(|d| Val::Quantity(d, "1".into()))),
+                "/" if v == "1" => some(x.divided(*y).map(|d| Val::Quantity(d, u.clone()))),
                 _ => Err(unsupported("arithmetic on quantities of different units (UCUM)")),
             };
         }
         ("*" | "/", Val::Quantity(x, u), n @ (Val::Int(_) | Val::Dec(_))) => {
             let y = as_dec(n).unwrap_or(Dec::ZERO);
-            return some(if op == "*" { x.mul(y) } else { x.div(y) }.map(|d| Val::Quantity(d, u.clone())));
+            return some(if op == "*" { x.times(y) } else { x.divided(y) }.map(|d| Val::Quantity(d, u.clone())));
         }
         ("*", n @ (Val::Int(_) | Val::Dec(_)), Val::Quantity(x, u)) => {
-            return some(as_dec(n).and_then(|y| x.mul(y)).map(|d| Val::Quantity(d, u.clone())));
+            return some(as_dec(n).and_then(|y| x.times(y)).map(|d| Val::Quantity(d, u.clone())));
         }
         _ => {}
     }
@@ -497,7 +497,7 @@ fn arithmetic<'a>(op: &str, a: &Val<'a>, b: &Val<'a>) -> Out<'a> {
             "+" => x.checked_add(*y).map(Val::Int),
             "-" => x.checked_sub(*y).map(Val::Int),
             "*" => x.checked_mul(*y).map(Val::Int),
-            "/" => Dec::from_int(*x).div(Dec::from_int(*y)).map(Val::Dec),
+            "/" => Dec::from_int(*x).divided(Dec::from_int(*y)).map(Val::Dec),
             "div" => (*y != 0).then(|| x.checked_div(*y)).flatten().map(Val::Int),
             "mod" => (*y != 0).then(|| x.checked_rem(*y)).flatten().map(Val::Int),
             _ => None,
@@ -506,12 +506,12 @@ fn arithmetic<'a>(op: &str, a: &Val<'a>, b: &Val<'a>) -> Out<'a> {
             let (x, y) = (as_dec(a).unwrap_or(Dec::ZERO), as_dec(b).unwrap_or(Dec::ZERO));
             some(
                 match op {
-                    "+" => x.add(y),
-                    "-" => x.sub(y),
-                    "*" => x.mul(y),
-                    "/" => x.div(y),
+                    "+" => x.plus(y),
+                    "-" => x.minus(y),
+                    "*" => x.times(y),
+                    "/" => x.divided(y),
                     "div" => x.div_trunc(y),
-                    "mod" => x.rem(y),
+                    "mod" => x.remainder(y),
                     _ => None,
                 }
                 .map(|d| if op == "div" { d.to_i64().map(Val::Int).unwrap_or(Val::Dec(d)) } else { Val::Dec(d) }),
@@ -617,8 +617,8 @@ impl<'a> Evaluator<'_, 'a> {
                 match single(&v)? {
                     None => Ok(Vec::new()),
                     Some(Val::Int(i)) => Ok(i.checked_neg().map(Val::Int).into_iter().collect()),
-                    Some(Val::Dec(d)) => Ok(vec![Val::Dec(d.neg())]),
-                    Some(Val::Quantity(d, u)) => Ok(vec![Val::Quantity(d.neg(), u.clone())]),
+                    Some(Val::Dec(d)) => Ok(vec![Val::Dec(d.negated())]),
+                    Some(Val::Quantity(d, u)) => Ok(vec![Val::Quantity(d.negated(), u.clone())]),
                     Some(_) => Err(execution("only a number can be negated")),
                 }
             }

@@ -88,25 +88,25 @@ impl Dec {
         Some((a.rescale(s)?, b.rescale(s)?, s))
     }
 
-    pub fn add(self, other: Dec) -> Option<Dec> {
+    pub fn plus(self, other: Dec) -> Option<Dec> {
         let (a, b, s) = Dec::aligned(self, other)?;
         Some(Dec { m: a.checked_add(b)?, s })
     }
 
-    pub fn sub(self, other: Dec) -> Option<Dec> {
-        self.add(other.neg())
+    pub fn minus(self, other: Dec) -> Option<Dec> {
+        self.plus(other.negated())
     }
 
-    pub fn neg(self) -> Dec {
+    pub fn negated(self) -> Dec {
         Dec { m: -self.m, s: self.s }
     }
 
-    pub fn mul(self, other: Dec) -> Option<Dec> {
+    pub fn times(self, other: Dec) -> Option<Dec> {
         Some(Dec { m: self.m.checked_mul(other.m)?, s: self.s + other.s }.limited())
     }
 
     /// `None` for a division by zero (FHIRPath: empty).
-    pub fn div(self, other: Dec) -> Option<Dec> {
+    pub fn divided(self, other: Dec) -> Option<Dec> {
         if other.m == 0 {
             return None;
         }
@@ -143,7 +143,7 @@ impl Dec {
     }
 
     /// The remainder of [`Dec::div_trunc`]; `None` for zero.
-    pub fn rem(self, other: Dec) -> Option<Dec> {
+    pub fn remainder(self, other: Dec) -> Option<Dec> {
         let (a, b, s) = Dec::aligned(self, other)?;
         if b == 0 {
             return None;
@@ -168,12 +168,12 @@ impl Dec {
 
     pub fn floor(self) -> Dec {
         let t = self.trunc();
-        if self.m < 0 && t.cmp(self) != Ordering::Equal { Dec { m: t.m - 1, s: 0 } } else { t }
+        if self.m < 0 && t.compare(self) != Ordering::Equal { Dec { m: t.m - 1, s: 0 } } else { t }
     }
 
     pub fn ceil(self) -> Dec {
         let t = self.trunc();
-        if self.m > 0 && t.cmp(self) != Ordering::Equal { Dec { m: t.m + 1, s: 0 } } else { t }
+        if self.m > 0 && t.compare(self) != Ordering::Equal { Dec { m: t.m + 1, s: 0 } } else { t }
     }
 
     pub fn abs(self) -> Dec {
@@ -194,7 +194,7 @@ impl Dec {
         if t.s == 0 { i64::try_from(t.m).ok() } else { None }
     }
 
-    pub fn cmp(self, other: Dec) -> Ordering {
+    pub fn compare(self, other: Dec) -> Ordering {
         match Dec::aligned(self, other) {
             Some((a, b, _)) => a.cmp(&b),
             None => self.to_f64().partial_cmp(&other.to_f64()).unwrap_or(Ordering::Equal),
@@ -204,7 +204,7 @@ impl Dec {
 
 impl PartialEq for Dec {
     fn eq(&self, other: &Dec) -> bool {
-        self.cmp(*other) == Ordering::Equal
+        self.compare(*other) == Ordering::Equal
     }
 }
 
@@ -232,15 +232,15 @@ mod tests {
 
     #[test]
     fn exact_where_floats_are_not() {
-        assert_eq!(d("0.1").add(d("0.2")).unwrap(), d("0.3"));
-        assert_eq!(d("0.1").add(d("0.2")).unwrap().to_string(), "0.3");
+        assert_eq!(d("0.1").plus(d("0.2")).unwrap(), d("0.3"));
+        assert_eq!(d("0.1").plus(d("0.2")).unwrap().to_string(), "0.3");
         assert_eq!(d("1.0").to_string(), "1.0");
-        assert_eq!(d("1.2").div(d("1.8")).unwrap().round(2).to_string(), "0.67");
-        assert_eq!(d("1").div(d("3")).unwrap().to_string(), "0.33333333");
-        assert_eq!(d("4").div(d("2")).unwrap().to_string(), "2");
-        assert_eq!(d("1").div(d("0")), None);
+        assert_eq!(d("1.2").divided(d("1.8")).unwrap().round(2).to_string(), "0.67");
+        assert_eq!(d("1").divided(d("3")).unwrap().to_string(), "0.33333333");
+        assert_eq!(d("4").divided(d("2")).unwrap().to_string(), "2");
+        assert_eq!(d("1").divided(d("0")), None);
         assert_eq!(d("-5.5").div_trunc(d("0.7")).unwrap().to_string(), "-7");
-        assert_eq!(d("5.5").rem(d("0.7")).unwrap().to_string(), "0.6");
+        assert_eq!(d("5.5").remainder(d("0.7")).unwrap().to_string(), "0.6");
         assert_eq!(d("-1.5").round(0).to_string(), "-2");
         assert_eq!(d("3.14159").round(3).to_string(), "3.142");
         assert_eq!(d("-1.1").floor().to_string(), "-2");
@@ -249,6 +249,6 @@ mod tests {
         assert_eq!(d("1.5E3").to_i64(), Some(1500));
         assert_eq!(Dec::parse("1."), None);
         assert_eq!(Dec::parse("abc"), None);
-        assert_eq!(d("70").div(d("1.75")).unwrap().div(d("1.75")).unwrap().round(1).to_string(), "22.9");
+        assert_eq!(d("70").divided(d("1.75")).unwrap().divided(d("1.75")).unwrap().round(1).to_string(), "22.9");
     }
 }

@@ -100,8 +100,8 @@ fn lex(src: &str) -> Result<Vec<Tok>, Error> {
             }
             continue;
         }
-        if rest.starts_with("/*") {
-            let Some(end) = rest[2..].find("*/") else { return Err(syntax("an unfinished comment")) };
+        if let Some(body) = rest.strip_prefix("/*") {
+            let Some(end) = body.find("*/") else { return Err(syntax("an unfinished comment")) };
             let stop = i + 2 + end + 2;
             while chars.peek().is_some_and(|&(j, _)| j < stop) {
                 chars.next();

@@ -367,11 +367,15 @@ pub async fn create_case(
     // the answers are checked against the form as it was served for this person (pre-populated)
     let mobile = super::questionnaires::user_mobile(&state, &user.personal_number).await?;
     let mut form: serde_json::Value = serde_json::from_str(&resource).map_err(ApiError::internal)?;
-    let known = crate::populate::Known { user_mobile: mobile.as_deref(), patient_age: person.age, patient: true };
+    let known = crate::populate::Known {
+        user_mobile: mobile.as_deref(),
+        patient: Some(&person.personal_number),
+        now: state.clock.now(),
+    };
     crate::populate::populate(&mut form, &known);
     let questionnaire = Questionnaire::from_json(&form.to_string()).map_err(ApiError::internal)?;
     let response_text = body.response.to_string();
-    let response = validated(questionnaire.clone(), &response_text)?;
+    let response = validated(questionnaire.clone(), &response_text, state.clock.now())?;
     let prio = priority(questionnaire, response);
     let id = random_token();
     let (cid, qid) = (id.clone(), body.questionnaire_id.clone());

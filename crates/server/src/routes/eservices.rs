@@ -148,10 +148,9 @@ fn questionnaire_for(
         .optional()?
         .flatten();
     let mobile = mobile.as_deref().map(ingang_api::people::display_mobile);
-    let age = crate::populate::age_today(patient, now);
     crate::populate::populate(
         &mut value,
-        &crate::populate::Known { user_mobile: mobile.as_deref(), patient_age: age, patient: true },
+        &crate::populate::Known { user_mobile: mobile.as_deref(), patient: Some(patient), now },
     );
     Ok(Some((value, title, days, qid)))
 }
@@ -320,7 +319,7 @@ pub async fn create_errand(
     let (resource, title, days, qid) = found.ok_or_else(not_offered)?;
     let questionnaire = Questionnaire::from_json(&resource.to_string()).map_err(ApiError::internal)?;
     let response_text = body.response.to_string();
-    validated(questionnaire, &response_text)?;
+    validated(questionnaire, &response_text, state.clock.now())?;
     let id = random_token();
     let (eid, unit, service) = (id.clone(), body.unit_id.clone(), body.e_service_id.clone());
     let stored = state

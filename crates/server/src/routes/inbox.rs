@@ -297,7 +297,7 @@ pub async fn answer(
     let questionnaire =
         Questionnaire::from_json(&resource.ok_or_else(ApiError::not_found)?).map_err(ApiError::internal)?;
     let text = body.response.to_string();
-    validated(questionnaire, &text)?;
+    validated(questionnaire, &text, state.clock.now())?;
     let (i, k, by) = (id.clone(), key.clone(), user.personal_number.clone());
     state
         .db

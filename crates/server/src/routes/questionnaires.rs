@@ -91,8 +91,11 @@ pub async fn get_questionnaire(
             let person = people.into_iter().find(|p| p.id == patient_id).ok_or_else(ApiError::not_found)?;
             let mobile = user_mobile(&state, &user.personal_number).await?;
             let mut value: serde_json::Value = serde_json::from_str(&resource).map_err(ApiError::internal)?;
-            let known =
-                crate::populate::Known { user_mobile: mobile.as_deref(), patient_age: person.age, patient: true };
+            let known = crate::populate::Known {
+                user_mobile: mobile.as_deref(),
+                patient: Some(&person.personal_number),
+                now: state.clock.now(),
+            };
             crate::populate::populate(&mut value, &known);
             value.to_string()
         }
@@ -138,17 +141,21 @@ pub async fn validate_response(
         .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
     let resource = load(&state, id).await?;
     let questionnaire = Questionnaire::from_json(&resource).map_err(ApiError::internal)?;
-    Ok(Json(check(questionnaire, response)))
+    Ok(Json(check_at(questionnaire, response, state.clock.now())))
 }
 
 /// A submitted response (`text`, JSON) that passes [`check`] against `questionnaire`, or 400:
 /// `bad_request` when it is no QuestionnaireResponse, `invalid_response` listing the problems.
 /// Every endpoint that stores a response goes through here.
-pub fn validated(questionnaire: Questionnaire, text: &str) -> Result<QuestionnaireResponse, crate::error::ApiError> {
+pub fn validated(
+    questionnaire: Questionnaire,
+    text: &str,
+    now: i64,
+) -> Result<QuestionnaireResponse, crate::error::ApiError> {
     use crate::error::ApiError;
     let response = QuestionnaireResponse::from_json(text)
         .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
-    let verdict = check(questionnaire, response.clone());
+    let verdict = check_at(questionnaire, response.clone(), now);
     if !verdict.valid {
         let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
         return Err(ApiError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
@@ -156,8 +163,16 @@ pub fn validated(questionnaire: Questionnaire, text: &str) -> Result<Questionnai
     Ok(response)
 }
 
-/// The verdict on `response`, also used by every endpoint that stores responses.
+/// The verdict on `response` now (the server's clock; expressions that use `today()`).
 pub fn check(questionnaire: Questionnaire, response: QuestionnaireResponse) -> ResponseValidation {
+    let now =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    check_at(questionnaire, response, now)
+}
+
+/// The verdict on `response` at `now` (seconds), also used by every endpoint that stores
+/// responses: the expressions are evaluated with the app's code, at Stockholm's offset.
+pub fn check_at(questionnaire: Questionnaire, response: QuestionnaireResponse, now: i64) -> ResponseValidation {
     let mut problems = Vec::new();
     if let Some(reference) = &response.questionnaire {
         let matches = |canonical: &str| {
@@ -175,9 +190,14 @@ pub fn check(questionnaire: Questionnaire, response: QuestionnaireResponse) -> R
         }
     }
     problems.extend(
-        ingang_questionnaire::check_response(questionnaire, response, Some(regex_match))
-            .into_iter()
-            .map(|p| ResponseProblem { link_id: p.link_id, code: p.code.into(), message: p.message }),
+        ingang_questionnaire::check_response_at(
+            questionnaire,
+            response,
+            Some(regex_match),
+            Some((now * 1000, (ingang_api::visits::stockholm_offset(now) / 60) as i32)),
+        )
+        .into_iter()
+        .map(|p| ResponseProblem { link_id: p.link_id, code: p.code.into(), message: p.message }),
     );
     ResponseValidation { valid: problems.is_empty(), problems }
 }
