@@ -245,6 +245,26 @@ family!(
     kiosk(_screen) { view! { <KioskApp /> }.into_any() }
 );
 
+/// The FHIRPath evaluator and the SDC expressions (`ingang_questionnaire::expressions`): a
+/// chunk of its own, fetched only when a form that has expressions is opened, so no route
+/// carries it in its first load.
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(expressions, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn expressions_hook(_unit: ()) -> Result<ingang_questionnaire::form::ExpressionHook, ChunkError> {
+    Ok(ingang_questionnaire::expressions::hook())
+}
+
+#[cfg(not(feature = "split"))]
+#[allow(clippy::unused_async)]
+async fn expressions_hook(_unit: ()) -> Result<ingang_questionnaire::form::ExpressionHook, ChunkError> {
+    Ok(ingang_questionnaire::expressions::hook())
+}
+
+/// Loads the expression evaluator (once; later calls are immediate).
+pub async fn expressions() -> Result<ingang_questionnaire::form::ExpressionHook, ChunkError> {
+    expressions_hook(()).await
+}
+
 /// Loads `screen`'s chunk (once; later calls are immediate) and builds the screen.
 pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
     match screen.family() {

@@ -8,7 +8,6 @@
 
 use crate::{
     def::{Unsupported, note_unsupported},
-    fhirpath::{Expr, parse},
     model::Extension,
     value::Value,
 };
@@ -18,18 +17,30 @@ pub const CALCULATED: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc
 pub const INITIAL: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression";
 pub const ENABLE_WHEN: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
 
-/// The expressions of one item (or of the questionnaire: variables only).
+/// The expressions of one item (or of the questionnaire: variables only), as written. They
+/// are parsed by the evaluator when it is installed (so a renderer that never needs it never
+/// carries the parser); a syntax error is then a note.
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
-    pub variables: Vec<(String, Expr)>,
-    pub calculated: Option<Expr>,
-    pub initial: Option<Expr>,
-    pub enable_when: Option<Expr>,
+    pub variables: Vec<(String, String)>,
+    pub calculated: Option<String>,
+    pub initial: Option<String>,
+    pub enable_when: Option<String>,
 }
 
 impl Compiled {
     pub fn is_empty(&self) -> bool {
         self.variables.is_empty() && self.calculated.is_none() && self.initial.is_none() && self.enable_when.is_none()
+    }
+
+    /// Every expression text.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.variables
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .chain(self.calculated.as_deref())
+            .chain(self.initial.as_deref())
+            .chain(self.enable_when.as_deref())
     }
 }
 
@@ -44,11 +55,10 @@ fn expression_of(e: &Extension) -> Option<(Option<&str>, &str, &str)> {
 /// Whether an extension is one the engine evaluates (so it is not listed as unsupported).
 pub fn evaluated(e: &Extension) -> bool {
     [VARIABLE, CALCULATED, INITIAL, ENABLE_WHEN].contains(&e.url.as_str())
-        && expression_of(e).is_some_and(|(_, language, text)| language == "text/fhirpath" && parse(text).is_ok())
+        && expression_of(e).is_some_and(|(_, language, _)| language == "text/fhirpath")
 }
 
-/// Parses the evaluated expressions among `exts`; the rest (another language, a syntax error)
-/// goes to `unsupported` with its reason.
+/// The evaluated expressions among `exts`; another language goes to `unsupported`.
 pub fn compile(exts: &[Extension], link_id: Option<&str>, unsupported: &mut Vec<Unsupported>) -> Compiled {
     let mut out = Compiled::default();
     for e in exts {
@@ -60,21 +70,15 @@ pub fn compile(exts: &[Extension], link_id: Option<&str>, unsupported: &mut Vec<
             note_unsupported(unsupported, &format!("expression language {language}"), link_id);
             continue;
         }
-        let expr = match parse(text) {
-            Ok(x) => x,
-            Err(err) => {
-                note_unsupported(unsupported, &format!("FHIRPath {err}: {text}"), link_id);
-                continue;
-            }
-        };
+        let text = text.to_owned();
         match e.url.as_str() {
             VARIABLE => match name {
-                Some(n) => out.variables.push((n.to_owned(), expr)),
+                Some(n) => out.variables.push((n.to_owned(), text)),
                 None => note_unsupported(unsupported, "variable without a name", link_id),
             },
-            CALCULATED => out.calculated = Some(expr),
-            INITIAL => out.initial = Some(expr),
-            _ => out.enable_when = Some(expr),
+            CALCULATED => out.calculated = Some(text),
+            INITIAL => out.initial = Some(text),
+            _ => out.enable_when = Some(text),
         }
     }
     out
@@ -117,4 +121,10 @@ pub fn initial_json(kind: &crate::model::ItemType, result: &[crate::fhirpath::Va
             serde_json::Value::Object(o)
         })
         .collect()
+}
+
+/// The evaluator a [`crate::Form`] calls on every change once installed
+/// ([`crate::Form::install_expressions`]).
+pub fn hook() -> crate::form::ExpressionHook {
+    crate::Form::apply_expressions
 }

@@ -95,7 +95,9 @@ pub struct Form {
     top: Vec<DefId>,
     /// The SDC expressions: questionnaire-level variables, the questionnaire as JSON
     /// (`%questionnaire`) with each item's place in it (`%qitem`), whether any item has one.
-    root_vars: Vec<(String, crate::fhirpath::Expr)>,
+    root_vars: Vec<(String, String)>,
+    /// Each expression text, parsed (once, by the evaluator); `None` for a syntax error.
+    parsed: HashMap<String, Option<crate::fhirpath::Expr>>,
     sdc: Option<Arc<Sdc>>,
     /// Milliseconds since the epoch and the local offset that `now()`/`today()` give.
     clock: Option<(i64, i32)>,
@@ -106,7 +108,17 @@ pub struct Form {
     loading: bool,
     /// Loading: read-only calculated answers that differed from the calculation.
     recalculated: Vec<String>,
+    /// The expression evaluator, once installed ([`Form::install_expressions`]). A form
+    /// without it evaluates no expression, so an app that never installs it carries no
+    /// FHIRPath code (the renderer fetches it as a chunk of its own, only for a form that has
+    /// expressions).
+    hook: Option<ExpressionHook>,
+    /// The questionnaire's variables as text after the last pass (the preview shows them).
+    var_values: Vec<(String, String)>,
 }
+
+/// The evaluator of a form's expressions: [`crate::expressions::hook`].
+pub type ExpressionHook = fn(&mut Form, &mut Changes) -> bool;
 
 /// A questionnaire's expression data, shared by clones of a form.
 struct Sdc {
@@ -131,18 +143,29 @@ impl Form {
 
     /// A form resumed from a saved response. Answers the questionnaire cannot hold are reported.
     pub fn with_response(questionnaire: Questionnaire, response: QuestionnaireResponse) -> (Form, Vec<LoadWarning>) {
-        Self::with_response_at(questionnaire, response, None)
+        Self::load(questionnaire, response, None, None)
     }
 
     /// [`Form::with_response`] with the moment `now()`/`today()` give (milliseconds since the
     /// epoch, local offset in minutes), so expressions that use them decide on load.
+    /// Its expressions are evaluated (the server's check: [`crate::check_response_at`]).
     pub fn with_response_at(
         questionnaire: Questionnaire,
         response: QuestionnaireResponse,
         clock: Option<(i64, i32)>,
     ) -> (Form, Vec<LoadWarning>) {
+        Self::load(questionnaire, response, clock, Some(crate::expressions::hook()))
+    }
+
+    fn load(
+        questionnaire: Questionnaire,
+        response: QuestionnaireResponse,
+        clock: Option<(i64, i32)>,
+        hook: Option<ExpressionHook>,
+    ) -> (Form, Vec<LoadWarning>) {
         let mut form = Self::skeleton(questionnaire);
         form.clock = clock;
+        form.hook = hook;
         form.fill_root(false);
         let mut warnings = Vec::new();
         form.load_instance(ROOT, &response.item, &mut warnings);
@@ -226,11 +249,14 @@ impl Form {
             regex: None,
             top,
             root_vars,
+            parsed: HashMap::new(),
             sdc,
             clock: None,
             notes: Vec::new(),
             loading: false,
             recalculated: Vec::new(),
+            hook: None,
+            var_values: Vec::new(),
         }
     }
 
@@ -260,6 +286,25 @@ impl Form {
         changes
     }
 
+    /// Evaluates the form's expressions from now on (and now): `hook` is
+    /// [`crate::expressions::hook`]. The first evaluation of a form resumed from a response
+    /// keeps a calculated answer that differs from the calculation as the user's edit.
+    pub fn install_expressions(&mut self, hook: ExpressionHook) -> Changes {
+        let first = self.hook.is_none();
+        self.hook = Some(hook);
+        let mut changes = Changes::default();
+        self.loading = first && self.base.is_some();
+        self.recompute(&mut changes);
+        self.loading = false;
+        changes
+    }
+
+    /// The form with its expressions evaluated (native callers and tests).
+    pub fn with_expressions(mut self) -> Form {
+        self.install_expressions(crate::expressions::hook());
+        self
+    }
+
     /// What the form's expressions could not do, for the form's author (the preview shows it).
     pub fn expression_notes(&self) -> &[String] {
         &self.notes
@@ -270,18 +315,10 @@ impl Form {
         self.sdc.is_some()
     }
 
-    /// The questionnaire-level variables' current values as text, for the preview.
+    /// The questionnaire-level variables' values as text after the last evaluation, for the
+    /// preview.
     pub fn variable_values(&self) -> Vec<(String, String)> {
-        let Some(sdc) = self.sdc.clone() else { return Vec::new() };
-        let (resource, _) = self.resource_json();
-        let env = self.env(&sdc, &resource);
-        self.root_vars
-            .iter()
-            .map(|(name, _)| {
-                let shown = env.vars.get(name).map(|v| crate::fhirpath::eval::describe(v)).unwrap_or_default();
-                (name.clone(), shown)
-            })
-            .collect()
+        self.var_values.clone()
     }
 
     /// For the form's author: each questionnaire variable (`%name`) and each calculated item
@@ -362,10 +399,6 @@ impl Form {
         out
     }
 
-    fn env<'a>(&self, sdc: &'a Sdc, resource: &'a serde_json::Value) -> crate::fhirpath::Env<'a> {
-        self.env_noted(sdc, resource).0
-    }
-
     /// The environment of the whole response, with the questionnaire's variables, and what
     /// went wrong computing them.
     fn env_noted<'a>(&self, sdc: &'a Sdc, resource: &'a serde_json::Value) -> (crate::fhirpath::Env<'a>, Vec<String>) {
@@ -377,7 +410,11 @@ impl Form {
         env.regex = self.regex;
         let root = crate::fhirpath::eval::from_json(resource);
         let mut notes = Vec::new();
-        for (name, expr) in &self.root_vars {
+        for (name, text) in &self.root_vars {
+            let Some(Some(expr)) = self.parsed.get(text) else {
+                env.set(name, Vec::new());
+                continue;
+            };
             let value = match crate::fhirpath::evaluate(expr, &root, &env) {
                 Ok(v) => v,
                 Err(e) => {
@@ -393,11 +430,44 @@ impl Form {
     /// One pass of the expressions over the tree, in document order: variables, then
     /// enableWhenExpression, initialExpression and calculatedExpression of each item. Returns
     /// whether anything changed (the caller then runs enableWhen and this again).
-    fn apply_expressions(&mut self, changes: &mut Changes) -> bool {
+    pub(crate) fn apply_expressions(&mut self, changes: &mut Changes) -> bool {
         let Some(sdc) = self.sdc.clone() else { return false };
+        if self.parsed.is_empty() {
+            let texts: Vec<String> = self
+                .root_vars
+                .iter()
+                .map(|(_, t)| t.clone())
+                .chain(
+                    self.defs
+                        .iter()
+                        .filter_map(|d| d.sdc.as_ref())
+                        .flat_map(|x| x.texts().map(str::to_owned).collect::<Vec<_>>()),
+                )
+                .collect();
+            for text in texts {
+                if self.parsed.contains_key(&text) {
+                    continue;
+                }
+                let parsed = match crate::fhirpath::parse(&text) {
+                    Ok(e) => Some(e),
+                    Err(e) => {
+                        self.note(format!("{e}: {text}"));
+                        None
+                    }
+                };
+                self.parsed.insert(text, parsed);
+            }
+        }
         let (resource, places) = self.resource_json();
         let mut updates: Vec<Update> = Vec::new();
         let (env, mut notes) = self.env_noted(&sdc, &resource);
+        let var_values: Vec<(String, String)> = self
+            .root_vars
+            .iter()
+            .map(|(name, _)| {
+                (name.clone(), env.vars.get(name).map(|v| crate::fhirpath::eval::describe(v)).unwrap_or_default())
+            })
+            .collect();
         {
             let mut scope = Visit {
                 form: self,
@@ -410,6 +480,7 @@ impl Form {
             scope.instance(ROOT, &env);
         }
         drop(env);
+        self.var_values = var_values;
         for n in notes {
             self.note(n);
         }
@@ -808,7 +879,10 @@ impl Form {
 
     fn recompute(&mut self, changes: &mut Changes) {
         for pass in 0..MAX_PASSES {
-            let mut changed = self.apply_expressions(changes);
+            let mut changed = match self.hook {
+                Some(hook) => hook(self, changes),
+                None => false,
+            };
             if pass == MAX_PASSES - 1 && changed {
                 self.note("The form's expressions do not settle (a cycle): the last values are shown.".into());
             }
@@ -1237,10 +1311,12 @@ impl<'a> Visit<'_, 'a> {
         &mut self,
         what: &str,
         link_id: &str,
-        expr: &crate::fhirpath::Expr,
+        text: &str,
         focus: &[crate::fhirpath::Val<'a>],
         env: &crate::fhirpath::Env<'a>,
     ) -> Option<Vec<crate::fhirpath::Val<'a>>> {
+        // (a syntax error was noted when parsing)
+        let expr = self.form.parsed.get(text)?.as_ref()?;
         match crate::fhirpath::evaluate(expr, focus, env) {
             Ok(v) => Some(v),
             Err(e) => {

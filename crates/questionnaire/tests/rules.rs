@@ -338,7 +338,8 @@ fn disabled_hidden_and_read_only_items_are_not_validated() {
 #[test]
 fn scores_sum_ordinal_values() {
     let src = std::fs::read_to_string(corpus_dir().join("lhcforms-phq9.json")).unwrap();
-    let mut f = ingang_questionnaire::Form::new(ingang_questionnaire::Questionnaire::from_json(&src).unwrap());
+    let mut f = ingang_questionnaire::Form::new(ingang_questionnaire::Questionnaire::from_json(&src).unwrap())
+        .with_expressions();
     assert!(f.has_scores());
     assert_eq!(f.score(None), Some(0.0));
     let questions: Vec<_> =

@@ -57,12 +57,8 @@ thread_local! {
 impl FormHandle {
     pub fn new(mut form: Form) -> Self {
         form.set_regex(crate::browser::regex_match);
-        if form.has_expressions() {
-            // `now()` and `today()`: this device's clock, fixed while the form is open
-            let offset = -js_sys::Date::new_0().get_timezone_offset() as i32;
-            form.set_clock(js_sys::Date::now() as i64, offset);
-        }
-        Self {
+        let calculating = form.has_expressions();
+        let handle = Self {
             form: StoredValue::new_local(form),
             signals: StoredValue::new_local(HashMap::new()),
             dirty: StoredValue::new_local(Default::default()),
@@ -72,7 +68,36 @@ impl FormHandle {
                 g.set(g.get() + 1);
                 g.get()
             }),
+        };
+        if calculating {
+            // the evaluator is a chunk of its own: the form shows at once, its calculations
+            // as soon as the chunk is there (a form without expressions never fetches it)
+            leptos::task::spawn_local(async move {
+                let Ok(hook) = crate::chunks::expressions().await else { return };
+                // `now()` and `today()`: this device's clock, fixed while the form is open
+                let offset = -js_sys::Date::new_0().get_timezone_offset() as i32;
+                let now = js_sys::Date::now() as i64;
+                let mut changes = Changes::default();
+                let alive = handle.form.try_update_value(|f| {
+                    f.set_clock(now, offset);
+                    changes = f.install_expressions(hook);
+                });
+                if alive.is_some() {
+                    handle.external(changes);
+                }
+            });
         }
+        handle
+    }
+
+    /// Notifies the items a change from outside the user's typing touched (the calculations).
+    fn external(&self, changes: Changes) {
+        for id in changes.items {
+            let s = self.sig(id);
+            s.version.notify();
+            s.external.notify();
+        }
+        self.revision.try_update(|r| *r += 1);
     }
 
     /// Reads the form (not tracked: track a node's signals first).
