@@ -66,7 +66,8 @@ function unconditionalItems(q: any): string[] {
   const out: string[] = [];
   const walk = (items: any[], underGroupOrRoot: boolean) => {
     for (const it of items) {
-      if (!underGroupOrRoot || hidden(it) || (it.enableWhen ?? []).length) continue;
+      const byExpression = (it.extension ?? []).some((e: any) => e.url.endsWith('enableWhenExpression'));
+      if (!underGroupOrRoot || hidden(it) || (it.enableWhen ?? []).length || byExpression) continue;
       if (it.type === 'display' && ['help', 'flyover', 'prompt', 'legend'].includes(control(it))) continue;
       out.push(it.linkId);
       walk(it.item ?? [], it.type === 'group');
@@ -111,14 +112,38 @@ test.describe('conformance corpus', () => {
     });
   }
 
-  test('FHIRPath and vendor extensions are listed as unsupported, the form still works', async ({ page }) => {
+  test('FHIRPath calculations are live: BMI and the PHQ-9 total, shown with their variables', async ({ page, consoleErrors }) => {
     await serveForms(page);
+    // LHC-Forms' BMI: weight in kg, height in inches (× 0.0254), (%weight/%height/%height).round(1)
+    await page.goto(preview('/forms/lhcforms-weight-height-bmi.json'));
+    const calc = page.getByTestId('calculations');
+    await expect(calc.getByRole('rowheader', { name: '%weight' })).toBeVisible();
+    await expect(page.getByTestId('unsupported-features')).not.toContainText('calculatedExpression');
+    await page.locator('[data-link-id="/29463-7"] input').first().fill('70');
+    await page.locator('[data-link-id="/8302-2"] input').first().fill('69');
+    await page.locator('[data-link-id="/8302-2"] input').first().blur();
+    // 70 / (69 × 0.0254)² = 22.79 … → 22.8
+    await expect(calc.getByRole('row', { name: '/39156-5' })).toContainText('22.8');
+    await expect.poll(async () => meaning(await responseJson(page))).toContain('//39156-5=valueDecimal:22.8');
+    // a new height: the result follows (no stale value)
+    await page.locator('[data-link-id="/8302-2"] input').first().fill('72');
+    await page.locator('[data-link-id="/8302-2"] input').first().blur();
+    await expect(calc.getByRole('row', { name: '/39156-5' })).toContainText('20.9');
+    await expectNoAxeViolations(page, 'preview with calculations');
+    // PHQ-9 (LHC-Forms): nine variables read each answer's ordinalValue from the questionnaire
     await page.goto(preview('/forms/lhcforms-phq9.json'));
-    const list = page.getByTestId('unsupported-features');
-    await expect(list).toContainText('calculatedExpression');
-    await expect(list).toContainText('variable');
-    // the computed total is read-only with a note; the native score still sums the answers
-    await expect(page.getByText('räknas fram automatiskt').first()).toBeVisible();
+    await expect(calc.getByRole('row', { name: '%any_questions_answered (/44261-6)' })).toContainText('false');
+    const q = JSON.parse(readFileSync(join(CORPUS, 'lhcforms-phq9.json'), 'utf8'));
+    const questions = q.item.filter((it: any) => it.type === 'choice').slice(0, 9);
+    for (const it of questions) {
+      // (a drop-down: the last option, "3 Nearly every day")
+      const select = page.locator(`[data-link-id="${it.linkId}"] select`);
+      const values = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      await select.selectOption(values[values.length - 1]);
+    }
+    await expect(calc.getByRole('row', { name: /^\/44261-6 / })).toContainText('27');
+    await expect(calc.getByRole('row', { name: '%q9_value (/44261-6)' })).toContainText('3');
+    expect(consoleErrors).toEqual([]);
     await page.goto(preview('/forms/refero-nb-stepview-validation.json'));
     await expect(page.getByTestId('unsupported-features')).toContainText('itemControl:step');
   });
@@ -161,9 +186,10 @@ test.describe('Swedish demo forms', () => {
     test(`${id} renders with no axe violations`, async ({ page, consoleErrors }) => {
       await page.goto(preview(`/api/v1/questionnaires/${id}`));
       if (id === 'ont-i-halsen-barn') {
-        // the child's age is an SDC initialExpression that the server fills in for the patient;
-        // the preview shows the form as authored and says plainly that it does not evaluate it
-        await expect(page.getByTestId('unsupported-features')).toContainText('initialExpression');
+        // the child's age is an SDC initialExpression over the patient, which the server fills
+        // in; the preview has no patient, so the question stays empty and the preview says why
+        await expect(page.getByTestId('unsupported-features')).toContainText('launchContext');
+        await expect(page.getByTestId('expression-notes')).toContainText('%patient is not defined');
       } else {
         await expect(page.getByTestId('unsupported-features')).toContainText('Inga');
       }

@@ -28,9 +28,13 @@ const KB = 1024;
  *  load heavier unnoticed. Raised on 2026-12-05 for two features of issue 22 (/ 206.1 KB,
  *  /kiosk 340.1 KB, the heaviest other route 562.2 KB): the API client answering from what it
  *  kept when a signed-in page is reloaded without network (`offline.rs`, which has to be in the
- *  first module: no route's chunk can load before it), and the self-booking route. The goals of
- *  issue 18 are lower (TARGETS); lower these as the first load shrinks. */
-const BUDGET = { start: 206.5 * KB, kiosk: 341 * KB, other: 563 * KB };
+ *  first module: no route's chunk can load before it), and the self-booking route. Raised again
+ *  on 2026-12-05 for issue 19 (/ 206.6 KB, /kiosk 342.3 KB, the heaviest other route 574.7 KB):
+ *  the FHIRPath evaluator is a chunk of its own (`chunks::expressions`, 31 KB brotli) that no
+ *  route loads first, but one more split point re-partitions the shared chunks (45 → 55
+ *  requests on /e-tjanster, +14 KB); with the evaluator in the form routes instead they were
+ *  +42 KB. The goals of issue 18 are lower (TARGETS); lower these as the first load shrinks. */
+const BUDGET = { start: 207 * KB, kiosk: 343 * KB, other: 576 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 

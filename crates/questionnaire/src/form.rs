@@ -315,8 +315,8 @@ impl Form {
         self.sdc.is_some()
     }
 
-    /// The questionnaire-level variables' values as text after the last evaluation, for the
-    /// preview.
+    /// The variables' values as text after the last evaluation (`%name`, and `%name (linkId)`
+    /// for an item's, in its first repetition), for the preview.
     pub fn variable_values(&self) -> Vec<(String, String)> {
         self.var_values.clone()
     }
@@ -324,8 +324,7 @@ impl Form {
     /// For the form's author: each questionnaire variable (`%name`) and each calculated item
     /// (its linkId) with its current value (`{}` when empty).
     pub fn calculations(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> =
-            self.variable_values().into_iter().map(|(name, value)| (format!("%{name}"), value)).collect();
+        let mut out: Vec<(String, String)> = self.variable_values();
         for item in self.walk() {
             let d = self.def(item);
             if d.sdc.as_ref().is_some_and(|x| x.calculated.is_some()) {
@@ -461,11 +460,11 @@ impl Form {
         let (resource, places) = self.resource_json();
         let mut updates: Vec<Update> = Vec::new();
         let (env, mut notes) = self.env_noted(&sdc, &resource);
-        let var_values: Vec<(String, String)> = self
+        let mut var_values: Vec<(String, String)> = self
             .root_vars
             .iter()
             .map(|(name, _)| {
-                (name.clone(), env.vars.get(name).map(|v| crate::fhirpath::eval::describe(v)).unwrap_or_default())
+                (format!("%{name}"), env.vars.get(name).map(|v| crate::fhirpath::eval::describe(v)).unwrap_or_default())
             })
             .collect();
         {
@@ -476,6 +475,7 @@ impl Form {
                 places: &places,
                 notes: &mut notes,
                 updates: &mut updates,
+                shown: &mut var_values,
             };
             scope.instance(ROOT, &env);
         }
@@ -1296,6 +1296,8 @@ struct Visit<'f, 'a> {
     places: &'a HashMap<NodeId, String>,
     notes: &'f mut Vec<String>,
     updates: &'f mut Vec<Update>,
+    /// Item-level variables as text (their first repetition), for the preview.
+    shown: &'f mut Vec<(String, String)>,
 }
 
 impl<'a> Visit<'_, 'a> {
@@ -1370,6 +1372,9 @@ impl<'a> Visit<'_, 'a> {
             env.set("qitem", qitem.clone());
             for (name, expr) in &x.variables {
                 let value = self.run(&format!("%{name}"), &d.link_id, expr, &context, &env).unwrap_or_default();
+                if n == 0 {
+                    self.shown.push((format!("%{name} ({})", d.link_id), crate::fhirpath::eval::describe(&value)));
+                }
                 env.set(name, value);
             }
             // the item's own expressions once (a group's with its first repetition)
