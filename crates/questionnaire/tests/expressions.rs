@@ -281,3 +281,47 @@ proptest::proptest! {
         }
     }
 }
+
+/// Every expression in the peers' published test forms we keep (tests/fixtures/conformance:
+/// LHC-Forms, Smart Forms' CVD risk, Android, Refero) parses, and every form evaluates its
+/// expressions to a settled state without a panic.
+#[test]
+fn the_peers_forms_parse_and_evaluate() {
+    let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/conformance"));
+    let mut expressions = 0;
+    for entry in std::fs::read_dir(dir).expect("the corpus").flatten() {
+        let path = entry.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        if !name.ends_with(".json") || name.ends_with(".QR.json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let json: Json = serde_json::from_str(&text).expect("JSON");
+        fn collect(v: &Json, out: &mut Vec<String>) {
+            match v {
+                Json::Object(o) => {
+                    if let (Some(Json::String(lang)), Some(Json::String(e))) = (o.get("language"), o.get("expression"))
+                        && lang == "text/fhirpath"
+                    {
+                        out.push(e.clone());
+                    }
+                    o.values().for_each(|x| collect(x, out));
+                }
+                Json::Array(a) => a.iter().for_each(|x| collect(x, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        collect(&json, &mut found);
+        for e in &found {
+            assert!(ingang_questionnaire::fhirpath::parse(e).is_ok(), "{name}: {e}");
+        }
+        expressions += found.len();
+        let q = Questionnaire::from_json(&text).expect("a questionnaire");
+        let mut f = Form::new(q).with_expressions();
+        f.set_clock(NOW, 60);
+        let notes = f.expression_notes().join("\n");
+        assert!(!notes.contains("syntax") && !notes.contains("settle"), "{name}: {notes}");
+    }
+    assert!(expressions >= 30, "{expressions} expressions");
+}
