@@ -12,6 +12,18 @@ pub fn focus_id_later(id: String) {
     });
 }
 
+/// Clicks the element with this id (e.g. a hidden file input from its visible button).
+pub fn click_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(e) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        e.click();
+    }
+}
+
 pub fn focus_id(id: &str) -> bool {
     let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
         return false;

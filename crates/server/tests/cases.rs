@@ -600,18 +600,6 @@ async fn picked_case() -> (Router, ingang_server::AppState, String, String) {
     (app, state, anna, id)
 }
 
-async fn put_bytes(app: &Router, uri: &str, cookie: &str, bytes: Vec<u8>) -> (u16, Value) {
-    let req = Request::put(uri)
-        .header("x-ingang-csrf", "1")
-        .header("cookie", cookie)
-        .header("content-type", "image/jpeg")
-        .body(Body::from(bytes))
-        .unwrap();
-    let res = send(app, req).await;
-    let status = res.status().as_u16();
-    (status, serde_json::from_slice(&body_bytes(res).await).unwrap_or(Value::Null))
-}
-
 fn photo(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(
         w,
@@ -633,25 +621,25 @@ async fn pictures_are_checked_retry_safe_sent_with_a_message_and_private() {
 
     // a program renamed to .jpg, a broken JPEG, too large, a bad id: refused with their codes
     let exe = b"MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode".to_vec();
-    assert_eq!(put_bytes(&app, &put("aaaaaaaa-1"), &anna, exe).await.1["code"], "unsupported_type");
+    assert_eq!(put_bytes(&app, &put("aaaaaaaa-1"), &anna, "image/jpeg", exe).await.1["code"], "unsupported_type");
     let broken = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 1, 2, 3, 4, 5, 6];
-    assert_eq!(put_bytes(&app, &put("aaaaaaaa-2"), &anna, broken).await.1["code"], "undecodable");
-    let (status, err) = put_bytes(&app, &put("aaaaaaaa-3"), &anna, vec![0xFF; max + 1]).await;
+    assert_eq!(put_bytes(&app, &put("aaaaaaaa-2"), &anna, "image/jpeg", broken).await.1["code"], "undecodable");
+    let (status, err) = put_bytes(&app, &put("aaaaaaaa-3"), &anna, "image/jpeg", vec![0xFF; max + 1]).await;
     assert_eq!((status, err["code"].as_str()), (413, Some("too_large")));
-    assert_eq!(put_bytes(&app, &put("x/../y"), &anna, photo(8, 8)).await.0, 404);
-    assert_eq!(put_bytes(&app, &put("kort"), &anna, photo(8, 8)).await.1["code"], "bad_picture_id");
+    assert_eq!(put_bytes(&app, &put("x/../y"), &anna, "image/jpeg", photo(8, 8)).await.0, 404);
+    assert_eq!(put_bytes(&app, &put("kort"), &anna, "image/jpeg", photo(8, 8)).await.1["code"], "bad_picture_id");
 
     // stored once, whatever the retries
     let pid = "0b6f1c9e-4a43-4d7c-9d55-3f0e8d7c1a20";
-    let (status, first) = put_bytes(&app, &put(pid), &anna, photo(300, 200)).await;
+    let (status, first) = put_bytes(&app, &put(pid), &anna, "image/jpeg", photo(300, 200)).await;
     assert_eq!(status, 201, "{first}");
     assert_eq!((first["width"].as_u64(), first["height"].as_u64()), (Some(300), Some(200)));
-    let (status, again) = put_bytes(&app, &put(pid), &anna, photo(300, 200)).await;
+    let (status, again) = put_bytes(&app, &put(pid), &anna, "image/jpeg", photo(300, 200)).await;
     assert_eq!((status, &again["id"]), (200, &first["id"]));
 
     // another user can neither take over the id nor see the picture
     let erik = login(&app, &state, "197905041237").await;
-    assert_eq!(put_bytes(&app, &put(pid), &erik, photo(8, 8)).await.0, 404, "not his case");
+    assert_eq!(put_bytes(&app, &put(pid), &erik, "image/jpeg", photo(8, 8)).await.0, 404, "not his case");
     let (status, _) = call(&app, "GET", &format!("/api/v1/pictures/{pid}"), &erik, None, None).await;
     assert_eq!(status, 404);
 

@@ -44,6 +44,13 @@ fn contact_me() -> Value {
     )
 }
 
+/// Sends "Kontakta mig" at Hälsocentralen Gibraltar for `person`; the errand.
+async fn contact_errand(app: &Router, cookie: &str, person: &str, key: &str) -> Value {
+    let body =
+        json!({ "personId": person, "unitId": "hc-gibraltar", "eServiceId": "kontakta-mig", "response": contact_me() });
+    call(app, "POST", "/api/v1/errands", cookie, Some(key), Some(body)).await.1
+}
+
 async fn staff_cookie(app: &Router) -> String {
     let res = form(app, "", "/staff/login", "staff=lena").await;
     res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
@@ -354,17 +361,7 @@ async fn an_errand_goes_back_and_forth_until_staff_close_it() {
     let (app, state) = demo_app().await;
     let anna = login(&app, &state, ANNA).await;
     let me = person_id(&app, &anna, "Anna").await;
-    let (_, errand) = call(
-        &app,
-        "POST",
-        "/api/v1/errands",
-        &anna,
-        Some("bf-1"),
-        Some(
-            json!({ "personId": me, "unitId": "hc-gibraltar", "eServiceId": "kontakta-mig", "response": contact_me() }),
-        ),
-    )
-    .await;
+    let errand = contact_errand(&app, &anna, &me, "bf-1").await;
     let id = errand["id"].as_str().unwrap().to_owned();
     assert_eq!(errand["messages"], json!([]));
     assert_eq!(errand["closed"], false);
@@ -412,18 +409,6 @@ async fn an_errand_goes_back_and_forth_until_staff_close_it() {
     assert_eq!((last["closed"].as_bool(), last["messages"].as_array().map(Vec::len)), (Some(true), Some(2)));
 }
 
-async fn put_file(app: &Router, uri: &str, cookie: &str, content_type: &str, bytes: Vec<u8>) -> (u16, Value) {
-    let req = Request::put(uri)
-        .header("x-ingang-csrf", "1")
-        .header("cookie", cookie)
-        .header("content-type", content_type)
-        .body(Body::from(bytes))
-        .unwrap();
-    let res = send(app, req).await;
-    let status = res.status().as_u16();
-    (status, serde_json::from_slice(&body_bytes(res).await).unwrap_or(Value::Null))
-}
-
 fn photo(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, _| image::Rgb([if x < w / 2 { 200 } else { 0 }, 0, 120]));
     let mut out = Vec::new();
@@ -441,45 +426,34 @@ async fn an_errand_message_carries_pictures_and_documents_only_to_those_who_may_
     let (app, state) = demo_app().await;
     let anna = login(&app, &state, ANNA).await;
     let me = person_id(&app, &anna, "Anna").await;
-    let (_, errand) = call(
-        &app,
-        "POST",
-        "/api/v1/errands",
-        &anna,
-        Some("att-1"),
-        Some(
-            json!({ "personId": me, "unitId": "hc-gibraltar", "eServiceId": "kontakta-mig", "response": contact_me() }),
-        ),
-    )
-    .await;
-    let id = errand["id"].as_str().unwrap().to_owned();
+    let id = contact_errand(&app, &anna, &me, "att-1").await["id"].as_str().unwrap().to_owned();
     let put = |aid: &str| format!("/api/v1/errands/{id}/attachments/{aid}");
     let (pic, doc) = ("5d0c7f0e-1111-4c8e-9a55-000000000001", "5d0c7f0e-1111-4c8e-9a55-000000000002");
 
     // refused by their bytes, whatever they are called
     let exe = b"MZ\x90\x00\x03\x00\x00\x00This program cannot be run in DOS mode".to_vec();
-    assert_eq!(put_file(&app, &put("aaaaaaaa-1"), &anna, PDF_TYPE, exe).await.1["code"], "unsupported_type");
+    assert_eq!(put_bytes(&app, &put("aaaaaaaa-1"), &anna, PDF_TYPE, exe).await.1["code"], "unsupported_type");
     let cut = PDF[..PDF.len() - 7].to_vec();
-    assert_eq!(put_file(&app, &put("aaaaaaaa-2"), &anna, PDF_TYPE, cut).await.1["code"], "undecodable");
-    let (status, err) = put_file(&app, &put("aaaaaaaa-3"), &anna, PDF_TYPE, vec![b'%'; 8 * 1024 * 1024 + 1]).await;
+    assert_eq!(put_bytes(&app, &put("aaaaaaaa-2"), &anna, PDF_TYPE, cut).await.1["code"], "undecodable");
+    let (status, err) = put_bytes(&app, &put("aaaaaaaa-3"), &anna, PDF_TYPE, vec![b'%'; 8 * 1024 * 1024 + 1]).await;
     assert_eq!((status, err["code"].as_str()), (413, Some("too_large")));
-    assert_eq!(put_file(&app, &put("kort"), &anna, PDF_TYPE, PDF.to_vec()).await.1["code"], "bad_attachment_id");
+    assert_eq!(put_bytes(&app, &put("kort"), &anna, PDF_TYPE, PDF.to_vec()).await.1["code"], "bad_attachment_id");
 
     // stored once, whatever the retries
-    let (status, p) = put_file(&app, &put(pic), &anna, "image/jpeg", photo(300, 200)).await;
+    let (status, p) = put_bytes(&app, &put(pic), &anna, "image/jpeg", photo(300, 200)).await;
     assert_eq!(status, 201, "{p}");
     assert_eq!(
         (p["width"].as_u64(), p["thumbnailUrl"].as_str()),
         (Some(300), Some(&*format!("/api/v1/attachments/{pic}/thumbnail")))
     );
-    let (status, d) = put_file(&app, &put(doc), &anna, PDF_TYPE, PDF.to_vec()).await;
+    let (status, d) = put_bytes(&app, &put(doc), &anna, PDF_TYPE, PDF.to_vec()).await;
     assert_eq!((status, d["contentType"].as_str(), d["size"].as_u64()), (201, Some(PDF_TYPE), Some(PDF.len() as u64)));
     assert!(d.get("thumbnailUrl").is_none(), "{d}");
-    assert_eq!(put_file(&app, &put(doc), &anna, PDF_TYPE, PDF.to_vec()).await.0, 200);
+    assert_eq!(put_bytes(&app, &put(doc), &anna, PDF_TYPE, PDF.to_vec()).await.0, 200);
 
     // another family: cannot upload to it, take the id over, or read what is not yet sent
     let erik = login(&app, &state, ERIK).await;
-    assert_eq!(put_file(&app, &put("bbbbbbbb-1"), &erik, PDF_TYPE, PDF.to_vec()).await.0, 404);
+    assert_eq!(put_bytes(&app, &put("bbbbbbbb-1"), &erik, PDF_TYPE, PDF.to_vec()).await.0, 404);
     assert_eq!(call(&app, "GET", &format!("/api/v1/attachments/{doc}"), &erik, None, None).await.0, 404);
 
     // a message names them: unknown, duplicated or too many ids are refused; the text may be empty
@@ -562,7 +536,7 @@ async fn an_errand_message_carries_pictures_and_documents_only_to_those_who_may_
     assert_eq!(get(format!("/staff/bilagor/{doc}"), &anna).await.status(), 401, "a patient is not staff");
     form(&app, &staff, &format!("/staff/e-arenden/{id}"), "answer=Tack").await;
     assert_eq!(form(&app, &staff, &format!("/staff/e-arenden/{id}/close"), "").await.status(), 303);
-    let (status, err) = put_file(&app, &put("cccccccc-1"), &anna, PDF_TYPE, PDF.to_vec()).await;
+    let (status, err) = put_bytes(&app, &put("cccccccc-1"), &anna, PDF_TYPE, PDF.to_vec()).await;
     assert_eq!((status, err["code"].as_str()), (409, Some("errand_closed")));
 }
 

@@ -612,26 +612,8 @@ fn Conversation(
         forget_pictures(key.get_value(), gone);
         crate::browser::focus_id("chat-text");
     };
-    let open_library = move || {
-        use wasm_bindgen::JsCast;
-        if let Some(input) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("chat-library"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.click();
-        }
-    };
-    let open_camera = move || {
-        use wasm_bindgen::JsCast;
-        if let Some(input) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("chat-camera"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.click();
-        }
-    };
+    let open_library = || crate::browser::click_id("chat-library");
+    let open_camera = || crate::browser::click_id("chat-camera");
     // the newest message from care staff, for screen readers (polite)
     let announcement = move || {
         live.try_with(|l| l.iter().rev().find(|m| m.author == Author::Staff).cloned()).flatten().map(|m| {

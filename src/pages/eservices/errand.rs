@@ -442,16 +442,7 @@ fn Conversation(
         crate::pages::cases::chat::forget_pictures(key(), vec![id]);
         crate::browser::focus_id("errand-attach-button");
     };
-    let open_picker = move || {
-        use wasm_bindgen::JsCast;
-        if let Some(input) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id("errand-file"))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-        {
-            input.click();
-        }
-    };
+    let open_picker = || crate::browser::click_id("errand-file");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         sent_note.set(false);

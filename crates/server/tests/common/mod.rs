@@ -110,3 +110,23 @@ pub fn stockholm_tomorrow_at(hhmm: &str) -> i64 {
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     stockholm_to_unix(today + 1, u32::from(ingang_api::hours::minutes(hhmm).expect("HH:MM")))
 }
+
+/// `PUT`s raw bytes (an upload) with the session and the CSRF header; the status and the JSON
+/// answer.
+pub async fn put_bytes(
+    app: &Router,
+    uri: &str,
+    cookie: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> (u16, serde_json::Value) {
+    let req = Request::put(uri)
+        .header("x-ingang-csrf", "1")
+        .header("cookie", cookie)
+        .header("content-type", content_type)
+        .body(Body::from(bytes))
+        .unwrap();
+    let res = send(app, req).await;
+    let status = res.status().as_u16();
+    (status, serde_json::from_slice(&body_bytes(res).await).unwrap_or(serde_json::Value::Null))
+}
