@@ -458,52 +458,22 @@ async fn an_errand_message_carries_pictures_and_documents_only_to_those_who_may_
 
     // a message names them: unknown, duplicated or too many ids are refused; the text may be empty
     let uri = format!("/api/v1/errands/{id}/messages");
-    let (status, err) = call(
-        &app,
-        "POST",
-        &uri,
-        &anna,
-        None,
-        Some(json!({ "body": "", "clientId": "a0", "attachmentIds": ["nope-nope-1"] })),
-    )
-    .await;
+    let attach = |client: &str, ids: Value| {
+        let body = json!({ "body": "", "clientId": client, "attachmentIds": ids });
+        call(&app, "POST", &uri, &anna, None, Some(body))
+    };
+    let (status, err) = attach("a0", json!(["nope-nope-1"])).await;
     assert_eq!((status, err["code"].as_str()), (400, Some("unknown_attachment")));
-    let (status, err) = call(
-        &app,
-        "POST",
-        &uri,
-        &anna,
-        None,
-        Some(json!({ "body": "", "clientId": "a0", "attachmentIds": [pic, pic] })),
-    )
-    .await;
+    let (status, err) = attach("a0", json!([pic, pic])).await;
     assert_eq!((status, err["code"].as_str()), (400, Some("too_many_attachments")));
-    let (status, sent) = call(
-        &app,
-        "POST",
-        &uri,
-        &anna,
-        None,
-        Some(json!({ "body": "", "clientId": "a1", "attachmentIds": [pic, doc] })),
-    )
-    .await;
+    let (status, sent) = attach("a1", json!([pic, doc])).await;
     assert_eq!(status, 201, "{sent}");
     let attached = &sent["messages"][0]["attachments"];
     assert_eq!((attached[0]["id"].as_str(), attached[1]["id"].as_str()), (Some(pic), Some(doc)));
     // the same message again: nothing new; the attachments cannot be sent twice
-    let (status, again) = call(
-        &app,
-        "POST",
-        &uri,
-        &anna,
-        None,
-        Some(json!({ "body": "", "clientId": "a1", "attachmentIds": [pic, doc] })),
-    )
-    .await;
+    let (status, again) = attach("a1", json!([pic, doc])).await;
     assert_eq!((status, again["messages"].as_array().map(Vec::len)), (200, Some(1)));
-    let (status, err) =
-        call(&app, "POST", &uri, &anna, None, Some(json!({ "body": "", "clientId": "a2", "attachmentIds": [doc] })))
-            .await;
+    let (status, err) = attach("a2", json!([doc])).await;
     assert_eq!((status, err["code"].as_str()), (400, Some("unknown_attachment")));
 
     // the bytes: a picture inline, a document as a download; never sniffed, cached or run
