@@ -398,6 +398,54 @@ test('edge cases render accessibly and unsafe rich text stays inert', async ({ p
   expect(consoleErrors).toEqual([]);
 });
 
+test('options, texts and checks that follow the answers: answerExpression, toggled options, cqf-expression, targetConstraint', async ({ page, consoleErrors }) => {
+  const form = readFileSync(resolve(__dirname, '../fixtures/forms/sdc-dynamic.json'));
+  await page.route((url) => url.pathname === '/sdc-dynamic.json', (r) => r.fulfill({ body: form, contentType: 'application/json' }));
+  await page.goto(preview('/sdc-dynamic.json'));
+  await expect(page.getByTestId('unsupported-features')).not.toContainText('answerExpression');
+  const besvar = page.locator('[data-link-id="besvar"]');
+  // answerExpression: the medicines written above are the options
+  await expect(besvar).toContainText('Svarsalternativen visas när du har svarat på frågorna ovan.');
+  await page.locator('[data-link-id="lakemedel"] input').first().fill('Alvedon');
+  await page.getByRole('button', { name: 'Lägg till ett svar till' }).first().click();
+  await page.locator('[data-link-id="lakemedel"] input').nth(1).fill('Ipren');
+  await page.locator('[data-link-id="lakemedel"] input').nth(1).blur();
+  await expect(besvar.getByRole('radio')).toHaveCount(2);
+  await besvar.getByRole('radio', { name: 'Ipren' }).check();
+  await expect.poll(async () => meaning(await responseJson(page))).toContain('/besvar=valueString:"Ipren"');
+  // the medicine is changed: the answer that named it goes
+  await page.locator('[data-link-id="lakemedel"] input').nth(1).fill('Naproxen');
+  await page.locator('[data-link-id="lakemedel"] input').nth(1).blur();
+  await expect(besvar.getByRole('radio', { name: 'Naproxen' })).not.toBeChecked();
+  await expect.poll(async () => meaning(await responseJson(page))).not.toContain('/besvar=valueString:"Ipren"');
+  // cqf-expression: the question names the child
+  await expect(page.getByRole('group', { name: 'Har barnet feber?' })).toBeVisible();
+  await page.getByRole('textbox', { name: 'Barnets förnamn' }).fill('Noah');
+  await page.getByRole('textbox', { name: 'Barnets förnamn' }).blur();
+  await expect(page.getByRole('group', { name: 'Har Noah feber?' })).toBeVisible();
+  // answerOptionsToggleExpression: P-piller and Spiral only for someone who can be pregnant
+  const skydd = page.getByRole('group', { name: 'Vilket skydd mot graviditet använder du?' });
+  await expect(skydd.getByRole('checkbox')).toHaveCount(2);
+  await page.getByRole('group', { name: 'Kan du vara gravid?' }).getByRole('radio', { name: 'Ja' }).check();
+  await expect(skydd.getByRole('checkbox')).toHaveCount(4);
+  await skydd.getByRole('checkbox', { name: 'Spiral' }).check();
+  await page.getByRole('group', { name: 'Kan du vara gravid?' }).getByRole('radio', { name: 'Nej' }).check();
+  await expect(skydd.getByRole('checkbox')).toHaveCount(2);
+  await expect.poll(async () => JSON.stringify(await responseJson(page))).not.toContain('spiral');
+  // targetConstraint: its Swedish message at the item, live as the other answer changes
+  await page.getByRole('textbox', { name: 'Blodtryck, övertryck (mm Hg)' }).fill('80');
+  await page.getByRole('textbox', { name: 'Blodtryck, undertryck (mm Hg)' }).fill('90');
+  await page.getByRole('textbox', { name: 'Blodtryck, undertryck (mm Hg)' }).blur();
+  const dia = page.locator('[data-link-id="diastoliskt"]');
+  await expect(dia.locator('.q-error')).toHaveText('Undertrycket ska vara lägre än övertrycket.');
+  await expect(page.getByRole('textbox', { name: 'Blodtryck, undertryck (mm Hg)' })).toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(page, 'expressions that decide options, texts and checks');
+  await page.getByRole('textbox', { name: 'Blodtryck, övertryck (mm Hg)' }).fill('130');
+  await page.getByRole('textbox', { name: 'Blodtryck, övertryck (mm Hg)' }).blur();
+  await expect(dia.locator('.q-error')).toHaveText('');
+  expect(consoleErrors).toEqual([]);
+});
+
 test('a response that is not a QuestionnaireResponse is explained, the form still loads', async ({ page }) => {
   await serveForms(page);
   await page.goto(preview('/forms/lhcforms-phq9.json', '/forms/lhcforms-phq9.json'));

@@ -35,7 +35,9 @@ pub mod url {
     /// Ingång's own: an urgency marker on an answerOption (see README, "Urgency extension").
     pub const URGENCY: &str = "https://ingang.se/fhir/StructureDefinition/answer-urgency";
 
-    /// SDC features that need a FHIRPath engine (a later step): shown read-only and listed.
+    /// SDC features that need an expression engine. Those the engine does not evaluate (another
+    /// language, or not implemented) are listed, and an item whose value or options they decide
+    /// is shown read-only.
     pub const FHIRPATH: [(&str, &str); 10] = [
         ("http://hl7.org/fhir/StructureDefinition/variable", "variable"),
         (
@@ -131,6 +133,11 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// An option made from a value (an `answerExpression`'s result): labelled by its display.
+    pub fn of(value: Value) -> Choice {
+        Choice { value, display_ext: Vec::new(), weight: None, prefix: None, initial_selected: false, urgency: None }
+    }
+
     /// The option's label in `lang` (translation extension, else display, else code).
     pub fn label(&self, lang: &str) -> String {
         translated(&self.display_ext, lang).unwrap_or_else(|| self.value.display())
@@ -351,7 +358,7 @@ impl Def {
         if let ItemType::Other(t) = &item.kind {
             note_unsupported(unsupported, &format!("type:{t}"), lid);
         }
-        let sdc = crate::expressions::compile(exts, lid, unsupported);
+        let sdc = crate::expressions::compile(exts, &element_extensions(&item.extra, "text"), lid, unsupported);
         // an expression that is not evaluated (answerExpression, or one that did not parse)
         // leaves the item read-only
         let expression = url::FHIRPATH
@@ -484,7 +491,23 @@ impl Def {
 
     /// Answers are chosen from options, one instance per chosen option (check boxes).
     pub fn is_multi_select(&self) -> bool {
-        self.repeats && matches!(self.kind, ItemType::Choice | ItemType::OpenChoice) && !self.choices.is_empty()
+        self.repeats && matches!(self.kind, ItemType::Choice | ItemType::OpenChoice) && self.has_options()
+    }
+
+    /// A choice question answered from options: written ones, or an `answerExpression`'s
+    /// (which may be none at the moment).
+    pub fn has_options(&self) -> bool {
+        !self.choices.is_empty() || self.options_computed()
+    }
+
+    /// The options come from an `answerExpression`.
+    pub fn options_computed(&self) -> bool {
+        self.sdc.as_ref().is_some_and(|x| x.answer.is_some())
+    }
+
+    /// The item carries `targetConstraint`s.
+    pub fn has_constraints(&self) -> bool {
+        self.sdc.as_ref().is_some_and(|x| !x.constraints.is_empty())
     }
 
     /// Help shown as a control (display item with itemControl help/flyover/prompt/legend).

@@ -51,12 +51,21 @@ struct Node {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
     pub items: Vec<NodeId>,
+    /// Item nodes whose broken constraints changed (their errors need a new look).
+    pub errors: Vec<NodeId>,
 }
 
 impl Changes {
     fn add(&mut self, id: NodeId) {
         if !self.items.contains(&id) {
             self.items.push(id);
+        }
+    }
+
+    /// An item whose errors changed, not its answers or structure.
+    fn add_quiet(&mut self, id: NodeId) {
+        if !self.errors.contains(&id) {
+            self.errors.push(id);
         }
     }
 }
@@ -115,6 +124,22 @@ pub struct Form {
     hook: Option<ExpressionHook>,
     /// The questionnaire's variables as text after the last pass (the preview shows them).
     var_values: Vec<(String, String)>,
+    /// The questionnaire's own `targetConstraint`s.
+    root_constraints: Vec<crate::expressions::Constraint>,
+    /// Item nodes whose options (`answerExpression`, `answerOptionsToggleExpression`) or text
+    /// (`cqf-expression`) an expression decides: their definition as it is now.
+    dynamic: HashMap<NodeId, Dynamic>,
+    /// Broken `targetConstraint`s after the last pass, by the item node they belong to
+    /// (`true`: an error, which blocks sending; `false`: a warning).
+    violations: HashMap<NodeId, Vec<(bool, ValidationError)>>,
+}
+
+/// What expressions decided about one item node's definition.
+#[derive(Clone)]
+struct Dynamic {
+    options: Option<Vec<crate::def::Choice>>,
+    text: Option<String>,
+    def: Arc<Def>,
 }
 
 /// The evaluator of a form's expressions: [`crate::expressions::hook`].
@@ -211,22 +236,25 @@ impl Form {
         for item in &questionnaire.item {
             top.push(add(&questionnaire, item, None, &mut defs, &mut unsupported));
         }
-        let root_vars = crate::expressions::compile(&questionnaire.extension, None, &mut unsupported).variables;
-        let sdc = (!root_vars.is_empty() || defs.iter().any(|d| d.sdc.is_some())).then(|| {
-            let json = serde_json::to_value(&questionnaire).unwrap_or(serde_json::Value::Null);
-            let mut qitems = HashMap::new();
-            fn index(items: &serde_json::Value, at: &str, out: &mut HashMap<String, String>) {
-                for (n, item) in items.as_array().into_iter().flatten().enumerate() {
-                    let here = format!("{at}/item/{n}");
-                    if let Some(l) = item.get("linkId").and_then(serde_json::Value::as_str) {
-                        out.entry(l.to_owned()).or_insert_with(|| here.clone());
+        let root = crate::expressions::compile(&questionnaire.extension, &[], None, &mut unsupported);
+        let (root_vars, root_constraints) = (root.variables, root.constraints);
+        let sdc = (!root_vars.is_empty() || !root_constraints.is_empty() || defs.iter().any(|d| d.sdc.is_some())).then(
+            || {
+                let json = serde_json::to_value(&questionnaire).unwrap_or(serde_json::Value::Null);
+                let mut qitems = HashMap::new();
+                fn index(items: &serde_json::Value, at: &str, out: &mut HashMap<String, String>) {
+                    for (n, item) in items.as_array().into_iter().flatten().enumerate() {
+                        let here = format!("{at}/item/{n}");
+                        if let Some(l) = item.get("linkId").and_then(serde_json::Value::as_str) {
+                            out.entry(l.to_owned()).or_insert_with(|| here.clone());
+                        }
+                        index(&item["item"], &here, out);
                     }
-                    index(&item["item"], &here, out);
                 }
-            }
-            index(&json["item"], "", &mut qitems);
-            Arc::new(Sdc { questionnaire: json, qitems })
-        });
+                index(&json["item"], "", &mut qitems);
+                Arc::new(Sdc { questionnaire: json, qitems })
+            },
+        );
         let root = Node {
             def: None,
             parent: None,
@@ -257,6 +285,9 @@ impl Form {
             recalculated: Vec::new(),
             hook: None,
             var_values: Vec::new(),
+            root_constraints,
+            dynamic: HashMap::new(),
+            violations: HashMap::new(),
         }
     }
 
@@ -437,6 +468,11 @@ impl Form {
                 .iter()
                 .map(|(_, t)| t.clone())
                 .chain(
+                    self.root_constraints
+                        .iter()
+                        .flat_map(|c| std::iter::once(c.expression.clone()).chain(c.location.clone())),
+                )
+                .chain(
                     self.defs
                         .iter()
                         .filter_map(|d| d.sdc.as_ref())
@@ -460,6 +496,35 @@ impl Form {
         let (resource, places) = self.resource_json();
         let mut updates: Vec<Update> = Vec::new();
         let (env, mut notes) = self.env_noted(&sdc, &resource);
+        let mut violations: HashMap<NodeId, Vec<(bool, ValidationError)>> = HashMap::new();
+        let root_json = crate::fhirpath::eval::from_json(&resource);
+        for c in &self.root_constraints {
+            let run = |text: &str| {
+                self.parsed.get(text).and_then(Option::as_ref).map(|e| crate::fhirpath::evaluate(e, &root_json, &env))
+            };
+            match run(&c.expression) {
+                Some(Ok(v)) if matches!(v.as_slice(), [crate::fhirpath::Val::Bool(false)]) => {
+                    // the item the message belongs to: its `location`, else the first item
+                    let at = c
+                        .location
+                        .as_deref()
+                        .and_then(|l| match run(l) {
+                            Some(Ok(found)) => found.iter().find_map(|f| match f {
+                                crate::fhirpath::Val::Node(n) => n.get("linkId")?.as_str().map(str::to_owned),
+                                _ => None,
+                            }),
+                            _ => None,
+                        })
+                        .and_then(|l| self.by_link.get(&l)?.iter().copied().find(|&n| self.is_enabled(n)))
+                        .or_else(|| self.nodes[ROOT].kids.iter().copied().find(|&n| self.is_enabled(n)));
+                    if let Some(at) = at {
+                        violations.entry(at).or_default().push((c.error, violation(c)));
+                    }
+                }
+                Some(Err(e)) => notes.push(format!("targetConstraint {}: {e}", c.key)),
+                _ => {}
+            }
+        }
         let mut var_values: Vec<(String, String)> = self
             .root_vars
             .iter()
@@ -476,11 +541,19 @@ impl Form {
                 notes: &mut notes,
                 updates: &mut updates,
                 shown: &mut var_values,
+                violations: &mut violations,
             };
             scope.instance(ROOT, &env);
         }
         drop(env);
+        drop(root_json);
         self.var_values = var_values;
+        if violations != self.violations {
+            for id in violations.keys().chain(self.violations.keys()) {
+                changes.add_quiet(*id);
+            }
+            self.violations = violations;
+        }
         for n in notes {
             self.note(n);
         }
@@ -491,6 +564,22 @@ impl Form {
                     if self.nodes[item].expr_enabled != on {
                         self.nodes[item].expr_enabled = on;
                         changed = true;
+                    }
+                }
+                Update::Options(item, options) => {
+                    if self.dynamic.get(&item).and_then(|d| d.options.as_ref()) != Some(&options) {
+                        self.set_dynamic(item, Some(options), None);
+                        changes.add(item);
+                        changed = true;
+                        if !self.loading {
+                            self.drop_unavailable(item, changes);
+                        }
+                    }
+                }
+                Update::Text(item, text) => {
+                    if self.dynamic.get(&item).map(|d| &d.text) != Some(&text) {
+                        self.set_dynamic(item, None, Some(text));
+                        changes.add(item);
                     }
                 }
                 Update::Values(item, values, initial) => {
@@ -523,6 +612,60 @@ impl Form {
             }
         }
         changed
+    }
+
+    /// Sets what expressions decided about an item's options (`Some`) or text (`Some`),
+    /// keeping the other, and rebuilds its definition.
+    fn set_dynamic(&mut self, item: NodeId, options: Option<Vec<crate::def::Choice>>, text: Option<Option<String>>) {
+        let base = &self.defs[self.nodes[item].def.expect("an item node")];
+        let old = self.dynamic.remove(&item);
+        let options = options.or_else(|| old.as_ref().and_then(|o| o.options.clone()));
+        let text = match text {
+            Some(t) => t,
+            None => old.and_then(|o| o.text),
+        };
+        if options.is_none() && text.is_none() {
+            return;
+        }
+        let mut def = (**base).clone();
+        if let Some(o) = &options {
+            def.choices = o.clone();
+        }
+        if let Some(t) = &text {
+            // the computed text replaces the written one with its translations and markup
+            def.item.text = Some(t.clone());
+            def.item.extra.remove("_text");
+        }
+        self.dynamic.insert(item, Dynamic { options, text, def: Arc::new(def) });
+    }
+
+    /// Removes the answers of a choice item that are no longer among its options.
+    fn drop_unavailable(&mut self, item: NodeId, changes: &mut Changes) {
+        let d = self.def_arc(item);
+        let gone =
+            |v: &Value| (d.kind == ItemType::Choice || matches!(v, Value::Coding(_))) && d.choice_for(v).is_none();
+        let stale: Vec<NodeId> =
+            self.nodes[item].kids.iter().copied().filter(|&i| self.nodes[i].value.as_ref().is_some_and(gone)).collect();
+        if stale.is_empty() {
+            return;
+        }
+        if d.is_multi_select() || d.repeats {
+            for &i in &stale {
+                self.kill(i);
+            }
+            self.nodes[item].kids.retain(|k| !stale.contains(k));
+            if self.nodes[item].kids.is_empty() && !d.is_multi_select() {
+                self.new_instance(item, None, false);
+            }
+        } else {
+            for &i in &stale {
+                self.nodes[i].value = None;
+                for k in self.nodes[i].kids.clone() {
+                    self.wipe(k, changes);
+                }
+            }
+        }
+        changes.add(item);
     }
 
     /// Replaces an item's answers (keeping one empty instance of a single-answer question).
@@ -682,12 +825,33 @@ impl Form {
 
     /// The definition of an item node.
     pub fn def(&self, item: NodeId) -> &Def {
+        if !self.dynamic.is_empty()
+            && let Some(d) = self.dynamic.get(&item)
+        {
+            return &d.def;
+        }
         &self.defs[self.nodes[item].def.expect("an item node")]
     }
 
-    /// The definition of an item node, shared (cheap to keep in a view).
+    /// The definition of an item node, shared (cheap to keep in a view). Options and text an
+    /// expression decides are in it; when they change, the item is among the [`Changes`].
     pub fn def_arc(&self, item: NodeId) -> Arc<Def> {
+        if let Some(d) = self.dynamic.get(&item) {
+            return Arc::clone(&d.def);
+        }
         Arc::clone(&self.defs[self.nodes[item].def.expect("an item node")])
+    }
+
+    /// The `targetConstraint`s the answers break at an item node (`true`: an error, which
+    /// [`Form::validate`] reports; `false`: a warning, shown only).
+    pub fn violations(&self, item: NodeId) -> Vec<(bool, ValidationError)> {
+        self.violations.get(&item).cloned().unwrap_or_default()
+    }
+
+    /// Whether the form has `targetConstraint`s (a view then re-checks every item's errors
+    /// after any change, since a constraint may read any answer).
+    pub fn has_constraints(&self) -> bool {
+        !self.root_constraints.is_empty() || self.defs.iter().any(|d| d.has_constraints())
     }
 
     pub fn def_by_id(&self, def: DefId) -> &Def {
@@ -1286,6 +1450,15 @@ enum Update {
     Enabled(NodeId, bool),
     /// An item's calculated (or, `true`, initial) answers.
     Values(NodeId, Vec<Value>, bool),
+    /// An item's options (`answerExpression`, `answerOptionsToggleExpression`).
+    Options(NodeId, Vec<crate::def::Choice>),
+    /// An item's text (`cqf-expression`; `None`: the expression gave nothing).
+    Text(NodeId, Option<String>),
+}
+
+/// A broken constraint as a validation error, in Swedish and English.
+fn violation(c: &crate::expressions::Constraint) -> ValidationError {
+    ValidationError::Constraint { sv: c.message("sv"), en: c.message("en") }
 }
 
 /// One pass over the tree with the variables in scope.
@@ -1298,6 +1471,7 @@ struct Visit<'f, 'a> {
     updates: &'f mut Vec<Update>,
     /// Item-level variables as text (their first repetition), for the preview.
     shown: &'f mut Vec<(String, String)>,
+    violations: &'f mut HashMap<NodeId, Vec<(bool, ValidationError)>>,
 }
 
 impl<'a> Visit<'_, 'a> {
@@ -1326,6 +1500,47 @@ impl<'a> Visit<'_, 'a> {
                 None
             }
         }
+    }
+
+    /// An item's options: its `answerExpression`'s result (else its written options) less
+    /// those a toggle turns off. A toggle whose expression is not true turns its options off.
+    fn options(
+        &mut self,
+        item: NodeId,
+        x: &crate::expressions::Compiled,
+        context: &[crate::fhirpath::Val<'a>],
+        env: &crate::fhirpath::Env<'a>,
+    ) {
+        if x.answer.is_none() && x.toggles.is_empty() {
+            return;
+        }
+        let d = &self.form.defs[self.form.nodes[item].def.expect("an item node")];
+        let link_id = d.link_id.clone();
+        let mut options: Vec<crate::def::Choice> = match &x.answer {
+            Some(e) => match self.run("answerExpression", &link_id, e, context, env) {
+                Some(v) => {
+                    let mut out: Vec<crate::def::Choice> = Vec::new();
+                    for value in crate::expressions::options_of(&v) {
+                        if !out.iter().any(|c| c.value.same_as(&value)) {
+                            // a written option with the same value keeps its label and weight
+                            out.push(d.choice_for(&value).cloned().unwrap_or_else(|| crate::def::Choice::of(value)));
+                        }
+                    }
+                    out
+                }
+                None => Vec::new(),
+            },
+            None => d.choices.clone(),
+        };
+        for (governed, e) in &x.toggles {
+            let on = self
+                .run("answerOptionsToggleExpression", &link_id, e, context, env)
+                .is_some_and(|v| matches!(v.as_slice(), [crate::fhirpath::Val::Bool(true)]));
+            if !on {
+                options.retain(|c| !governed.iter().any(|g| c.value.same_as(g)));
+            }
+        }
+        self.updates.push(Update::Options(item, options));
     }
 
     fn instance(&mut self, inst: NodeId, env: &crate::fhirpath::Env<'a>) {
@@ -1398,6 +1613,28 @@ impl<'a> Visit<'_, 'a> {
                     {
                         self.updates.push(Update::Values(item, crate::expressions::answers_for(&d.kind, &v), false));
                     }
+                    self.options(item, x, &context, &env);
+                    if let Some(e) = &x.text {
+                        let text = self
+                            .run("cqf-expression", &d.link_id, e, &context, &env)
+                            .and_then(|v| crate::expressions::text_of(&v));
+                        self.updates.push(Update::Text(item, text));
+                    }
+                }
+            }
+            if node.enabled {
+                for c in &x.constraints {
+                    let broken = self
+                        .run(&format!("targetConstraint {}", c.key), &d.link_id, &c.expression, &context, &env)
+                        .is_some_and(|v| matches!(v.as_slice(), [crate::fhirpath::Val::Bool(false)]));
+                    let list = self.violations.entry(item).or_default();
+                    let v = (c.error, violation(c));
+                    if broken && !list.contains(&v) {
+                        list.push(v);
+                    }
+                }
+                if self.violations.get(&item).is_some_and(Vec::is_empty) {
+                    self.violations.remove(&item);
                 }
             }
             match inst {

@@ -137,6 +137,7 @@ impl ValidationError {
             Self::InvalidUrl => "invalid_url",
             Self::NotAnOption => "not_an_option",
             Self::WrongType => "wrong_type",
+            Self::Constraint { .. } => "constraint",
         }
     }
 }

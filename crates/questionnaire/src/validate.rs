@@ -35,6 +35,12 @@ pub enum ValidationError {
     NotAnOption,
     /// An answer of the wrong type for the item (only a tampered response has this).
     WrongType,
+    /// A `targetConstraint` the answers break: its message in the form's language (Swedish)
+    /// and in English when the form has it.
+    Constraint {
+        sv: String,
+        en: String,
+    },
 }
 
 fn value_text(v: &Value, lang: &str) -> String {
@@ -171,6 +177,13 @@ impl ValidationError {
             ),
             Self::NotAnOption => t("Välj ett av svarsalternativen.", "Choose one of the options."),
             Self::WrongType => t("Svaret har fel typ för frågan.", "The answer has the wrong type for this question."),
+            Self::Constraint { sv: s, en } => {
+                if sv {
+                    s.clone()
+                } else {
+                    en.clone()
+                }
+            }
         }
     }
 }
@@ -189,6 +202,10 @@ pub fn type_fits(d: &Def, v: &Value) -> bool {
         | (ItemType::Attachment, Value::Attachment(_))
         | (ItemType::Reference, Value::Reference(_))
         | (ItemType::Quantity, Value::Quantity(_)) => true,
+        (ItemType::Choice | ItemType::OpenChoice, v) if d.options_computed() => {
+            // the options are what an expression gives: any value an option can hold
+            !matches!(v, Value::Attachment(_) | Value::Quantity(_) | Value::Boolean(_))
+        }
         (ItemType::Choice, v) => {
             matches!(v, Value::Coding(_))
                 || d.choices.iter().any(|c| c.value.suffix() == v.suffix())
@@ -234,7 +251,7 @@ pub fn check_value(d: &Def, v: &Value, regex: Option<crate::form::RegexFn>) -> V
     }
     // open-choice: free text is a string; a coding must still be one of the options
     let coded = matches!(d.kind, ItemType::Choice) || (d.kind == ItemType::OpenChoice && matches!(v, Value::Coding(_)));
-    if coded && !d.choices.is_empty() && d.choice_for(v).is_none() {
+    if coded && d.has_options() && d.choice_for(v).is_none() {
         out.push(ValidationError::NotAnOption);
     }
     let text = match v {
@@ -304,6 +321,13 @@ pub fn check_value(d: &Def, v: &Value, regex: Option<crate::form::RegexFn>) -> V
 }
 
 pub(crate) fn item(form: &Form, item: NodeId) -> Vec<ValidationError> {
+    let mut out = rules(form, item);
+    // a broken constraint is shown even on a calculated item (its inputs are what to change)
+    out.extend(form.violations(item).into_iter().filter(|(error, _)| *error).map(|(_, e)| e));
+    out
+}
+
+fn rules(form: &Form, item: NodeId) -> Vec<ValidationError> {
     let d = form.def(item);
     if d.hidden || d.read_only || d.expression.is_some() {
         return Vec::new();

@@ -1,4 +1,4 @@
-//! The conformance corpus (15 questionnaires from LHC-Forms, Refero, Android FHIR SDK and Smart
+//! The conformance corpus (16 questionnaires from LHC-Forms, Refero, Android FHIR SDK and Smart
 //! Forms, copied in tests/fixtures/conformance): every form loads, every item gets a node, and the
 //! expected responses round-trip unchanged in meaning.
 mod common;
@@ -22,7 +22,7 @@ fn questionnaires() -> Vec<(String, String)> {
 #[test]
 fn every_corpus_questionnaire_loads_and_round_trips() {
     let all = questionnaires();
-    assert_eq!(all.len(), 15);
+    assert_eq!(all.len(), 16);
     for (name, text) in all {
         let q = Questionnaire::from_json(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
         // the resource round-trips without loss

@@ -11,6 +11,11 @@ const CALC: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionn
 const ENABLE: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression";
 const INITIAL: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-initialExpression";
 const VARIABLE: &str = "http://hl7.org/fhir/StructureDefinition/variable";
+const ANSWER: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-answerExpression";
+const TOGGLE: &str = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-answerOptionsToggleExpression";
+const CQF: &str = "http://hl7.org/fhir/StructureDefinition/cqf-expression";
+const CONSTRAINT: &str = "http://hl7.org/fhir/StructureDefinition/targetConstraint";
+const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
 
 fn expr(url: &str, text: &str) -> Json {
     json!({ "url": url, "valueExpression": { "language": "text/fhirpath", "expression": text } })
@@ -242,6 +247,222 @@ fn initial_expression_and_today_use_the_clock() {
     assert_eq!(value(&f, "idag"), Some(Value::Date("2026-12-01".into())));
 }
 
+fn response(items: Json) -> QuestionnaireResponse {
+    serde_json::from_value(json!({ "resourceType": "QuestionnaireResponse", "status": "completed", "item": items }))
+        .expect("a response")
+}
+
+fn coding(code: &str, display: &str) -> Json {
+    json!({ "system": "urn:test", "code": code, "display": display })
+}
+
+/// "Which of your medicines gives you trouble?": the options are the medicines written above.
+fn medicines_form() -> Questionnaire {
+    questionnaire(
+        json!([]),
+        json!([
+            { "linkId": "lakemedel", "text": "Vilka läkemedel tar du?", "type": "string", "repeats": true },
+            { "linkId": "besvar", "text": "Vilket ger dig besvär?", "type": "choice",
+              "extension": [expr(ANSWER, "%resource.item.where(linkId='lakemedel').answer.value")] }
+        ]),
+    )
+}
+
+#[test]
+fn answer_expression_offers_the_answers_given_above_and_drops_a_choice_that_is_gone() {
+    let mut f = Form::new_calculating(medicines_form());
+    assert!(f.unsupported().is_empty(), "{:?}", f.unsupported());
+    let besvar = node(&f, "besvar");
+    assert!(f.def(besvar).has_options() && f.def(besvar).choices.is_empty(), "no medicines yet, no options");
+    let lakemedel = node(&f, "lakemedel");
+    f.set_value(f.instances(lakemedel)[0], Some(Value::String("Alvedon".into())));
+    let (second, _) = f.add_instance(lakemedel).expect("a second medicine");
+    let changes = f.set_value(second, Some(Value::String("Ipren".into())));
+    assert!(changes.items.contains(&besvar), "the view is told the options changed: {changes:?}");
+    let labels: Vec<String> = f.def(besvar).choices.iter().map(|c| c.label("sv")).collect();
+    assert_eq!(labels, ["Alvedon", "Ipren"]);
+    assert!(!f.def(besvar).read_only, "an evaluated answerExpression is answerable");
+    set(&mut f, "besvar", Value::String("Ipren".into()));
+    assert!(f.validate(None).is_empty(), "{:?}", f.validate(None));
+    // the medicine is taken back: the answer that named it goes with it
+    f.set_value(second, Some(Value::String("Naproxen".into())));
+    assert_eq!(value(&f, "besvar"), None);
+    // the server checks answers against the options as the answers make them
+    let sent = |choice: &str| {
+        response(json!([
+            { "linkId": "lakemedel", "answer": [{ "valueString": "Alvedon" }] },
+            { "linkId": "besvar", "answer": [{ "valueString": choice }] }
+        ]))
+    };
+    assert!(check_response_at(medicines_form(), sent("Alvedon"), None, Some((NOW, 60))).is_empty());
+    let problems = check_response_at(medicines_form(), sent("Morfin"), None, Some((NOW, 60)));
+    assert_eq!(
+        problems.iter().map(|p| (p.link_id.as_str(), p.code)).collect::<Vec<_>>(),
+        [("besvar", "not_an_option")]
+    );
+}
+
+/// "Är du gravid?" offers "Ja" only to someone who said they can be pregnant.
+fn toggle_form() -> Questionnaire {
+    questionnaire(
+        json!([]),
+        json!([
+            { "linkId": "kan", "text": "Kan du vara gravid?", "type": "boolean" },
+            { "linkId": "preventiv", "text": "Vilket skydd använder du?", "type": "choice", "repeats": true,
+              "answerOption": [
+                { "valueCoding": coding("kondom", "Kondom") },
+                { "valueCoding": coding("p-piller", "P-piller") },
+                { "valueCoding": coding("spiral", "Spiral") }
+              ],
+              "extension": [{ "url": TOGGLE, "extension": [
+                { "url": "option", "valueCoding": coding("p-piller", "P-piller") },
+                { "url": "option", "valueCoding": coding("spiral", "Spiral") },
+                { "url": "expression", "valueExpression": { "language": "text/fhirpath",
+                  "expression": "%resource.item.where(linkId='kan').answer.value = true" } }
+              ] }] }
+        ]),
+    )
+}
+
+#[test]
+fn toggled_options_are_offered_only_while_their_expression_is_true() {
+    let mut f = Form::new_calculating(toggle_form());
+    assert!(f.unsupported().is_empty(), "{:?}", f.unsupported());
+    let item = node(&f, "preventiv");
+    let codes = |f: &Form| f.def(item).choices.iter().map(|c| c.label("sv")).collect::<Vec<_>>();
+    assert_eq!(codes(&f), ["Kondom"], "unanswered: the toggle's expression is empty, so false");
+    set(&mut f, "kan", Value::Boolean(true));
+    assert_eq!(codes(&f), ["Kondom", "P-piller", "Spiral"]);
+    let pick = |code: &str| {
+        Value::Coding(ingang_questionnaire::model::Coding {
+            system: Some("urn:test".into()),
+            code: Some(code.into()),
+            ..Default::default()
+        })
+    };
+    f.toggle(item, &pick("kondom"), true);
+    f.toggle(item, &pick("spiral"), true);
+    assert_eq!(f.values(item).len(), 2);
+    set(&mut f, "kan", Value::Boolean(false));
+    assert_eq!(codes(&f), ["Kondom"]);
+    let left: Vec<String> =
+        f.values(item).iter().filter_map(|v| Some(f.def(item).choice_for(v)?.label("sv"))).collect();
+    assert_eq!(left, ["Kondom"], "the option turned off takes its answer with it");
+    // the server refuses an option that the other answers turn off
+    let r = response(json!([
+        { "linkId": "kan", "answer": [{ "valueBoolean": false }] },
+        { "linkId": "preventiv", "answer": [{ "valueCoding": coding("spiral", "Spiral") }] }
+    ]));
+    let problems = check_response_at(toggle_form(), r, None, Some((NOW, 60)));
+    assert_eq!(
+        problems.iter().map(|p| (p.link_id.as_str(), p.code)).collect::<Vec<_>>(),
+        [("preventiv", "not_an_option")]
+    );
+}
+
+#[test]
+fn an_item_text_follows_its_cqf_expression() {
+    let q = questionnaire(
+        json!([]),
+        json!([
+            { "linkId": "namn", "text": "Barnets namn", "type": "string" },
+            { "linkId": "feber", "text": "Har barnet feber?", "type": "boolean",
+              "_text": { "extension": [expr(CQF,
+                "iif(%resource.item.where(linkId='namn').answer.exists(), 'Har ' + %resource.item.where(linkId='namn').answer.value.first() + ' feber?', 'Har barnet feber?')")] } }
+        ]),
+    );
+    let mut f = Form::new_calculating(q);
+    assert!(f.unsupported().is_empty(), "{:?}", f.unsupported());
+    let feber = node(&f, "feber");
+    assert_eq!(f.def(feber).text("sv"), "Har barnet feber?");
+    set(&mut f, "namn", Value::String("Noah".into()));
+    assert_eq!(f.def(feber).text("sv"), "Har Noah feber?");
+    assert_eq!(f.def_arc(feber).text("en"), "Har Noah feber?", "the computed text wins over translations");
+    set(&mut f, "namn", Value::String("Liam".into()));
+    assert_eq!(f.def(feber).text("sv"), "Har Liam feber?");
+}
+
+fn pressure_form() -> Questionnaire {
+    let constraint = |key: &str, expression: &str, human: &str, english: &str, extra: Json| {
+        let mut parts = vec![
+            json!({ "url": "key", "valueId": key }),
+            json!({ "url": "severity", "valueCode": "error" }),
+            json!({ "url": "expression", "valueExpression": { "language": "text/fhirpath", "expression": expression } }),
+            json!({ "url": "human", "valueString": human,
+                    "_valueString": { "extension": [{ "url": TRANSLATION, "extension": [
+                        { "url": "lang", "valueCode": "en" }, { "url": "content", "valueString": english }] }] } }),
+        ];
+        if !extra.is_null() {
+            parts.push(extra);
+        }
+        json!({ "url": CONSTRAINT, "extension": parts })
+    };
+    Questionnaire::from_json(
+        &json!({
+            "resourceType": "Questionnaire", "status": "active",
+            "extension": [constraint(
+                "datum",
+                "%resource.item.where(linkId='slut').answer.value.empty() or %resource.item.where(linkId='start').answer.value.empty() or %resource.item.where(linkId='slut').answer.value >= %resource.item.where(linkId='start').answer.value",
+                "Slutdatum kan inte vara före startdatum.",
+                "The end date cannot be before the start date.",
+                json!({ "url": "location", "valueString": "QuestionnaireResponse.item.where(linkId='slut')" }))],
+            "item": [
+                { "linkId": "systoliskt", "text": "Övertryck", "type": "integer" },
+                { "linkId": "diastoliskt", "text": "Undertryck", "type": "integer",
+                  "extension": [constraint(
+                      "tryck",
+                      "%context.answer.value < %resource.item.where(linkId='systoliskt').answer.value",
+                      "Undertrycket ska vara lägre än övertrycket.",
+                      "The lower pressure must be below the upper.",
+                      Json::Null)] },
+                { "linkId": "start", "text": "Startdatum", "type": "date" },
+                { "linkId": "slut", "text": "Slutdatum", "type": "date" }
+            ]
+        })
+        .to_string(),
+    )
+    .expect("a questionnaire")
+}
+
+#[test]
+fn a_target_constraint_is_an_error_in_swedish_and_english_at_its_item_and_on_the_server() {
+    let mut f = Form::new_calculating(pressure_form());
+    assert!(f.unsupported().is_empty(), "{:?}", f.unsupported());
+    assert!(f.has_constraints());
+    set(&mut f, "diastoliskt", Value::Integer(90));
+    assert!(f.validate(None).is_empty(), "the other answer is missing: not yet broken");
+    let changes = {
+        let n = node(&f, "systoliskt");
+        f.set_value(f.instances(n)[0], Some(Value::Integer(80)))
+    };
+    let dia = node(&f, "diastoliskt");
+    assert!(changes.errors.contains(&dia), "the view is told to look at the errors again: {changes:?}");
+    let issues = f.validate(None);
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert_eq!(issues[0].link_id, "diastoliskt");
+    assert_eq!(issues[0].error.message("sv"), "Undertrycket ska vara lägre än övertrycket.");
+    assert_eq!(issues[0].error.message("en"), "The lower pressure must be below the upper.");
+    set(&mut f, "systoliskt", Value::Integer(130));
+    assert!(f.validate(None).is_empty());
+    // a questionnaire-level constraint lands on the item its location names
+    set(&mut f, "start", Value::Date("2026-12-05".into()));
+    set(&mut f, "slut", Value::Date("2026-12-01".into()));
+    let issues = f.validate(None);
+    assert!(f.expression_notes().is_empty(), "{:?}", f.expression_notes());
+    assert_eq!(issues.iter().map(|i| i.link_id.as_str()).collect::<Vec<_>>(), ["slut"]);
+    assert_eq!(issues[0].error.message("sv"), "Slutdatum kan inte vara före startdatum.");
+    // the server refuses the same answers with the same message
+    let r = response(json!([
+        { "linkId": "systoliskt", "answer": [{ "valueInteger": 80 }] },
+        { "linkId": "diastoliskt", "answer": [{ "valueInteger": 90 }] }
+    ]));
+    let problems = check_response_at(pressure_form(), r, None, Some((NOW, 60)));
+    assert_eq!(
+        problems.iter().map(|p| (p.link_id.as_str(), p.code, p.message.as_str())).collect::<Vec<_>>(),
+        [("diastoliskt", "constraint", "Undertrycket ska vara lägre än övertrycket.")]
+    );
+}
+
 #[test]
 fn unsupported_functions_are_notes_not_wrong_answers() {
     let q = questionnaire(
@@ -324,4 +545,58 @@ fn the_peers_forms_parse_and_evaluate() {
         assert!(!notes.contains("syntax") && !notes.contains("settle"), "{name}: {notes}");
     }
     assert!(expressions >= 30, "{expressions} expressions");
+}
+
+/// Smart Forms' assembled Aboriginal and Torres Strait Islander health check (808 items, 522
+/// FHIRPath expressions, Apache-2.0): every expression parses, the form settles with what it
+/// cannot know (no `%patient`, no FHIR queries) as notes, and answers keep being evaluated.
+#[test]
+fn the_smart_forms_health_check_with_522_expressions_settles_and_follows_edits() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/conformance/smartforms-atsi-health-check-assembled.json");
+    let text = std::fs::read_to_string(path).expect("the form");
+    let q = Questionnaire::from_json(&text).expect("a questionnaire");
+    let mut f = Form::new(q);
+    f.set_clock(NOW, 60);
+    let mut f = f.with_expressions();
+    assert_eq!(f.def_count(), 808);
+    let notes = f.expression_notes().join("\n");
+    assert!(!notes.contains("syntax") && !notes.contains("settle") && !notes.contains("clock"), "{notes}");
+    assert!(notes.contains("%patient is not defined"), "the launch context is missing, and said: {notes}");
+    // sixty editable questions answered in turn (a "yes" enables more items): each pass
+    // settles, nothing panics, and the server agrees with the form
+    use ingang_questionnaire::model::ItemType as T;
+    let mut answered = 0;
+    for round in 0..2 {
+        let questions: Vec<NodeId> = f.walk().into_iter().filter(|&n| f.is_enabled(n) && !f.def(n).read_only).collect();
+        for (k, &n) in questions.iter().enumerate() {
+            let value = match f.def(n).kind {
+                T::String | T::Text => Value::String(format!("svar {round} {k}")),
+                T::Integer => Value::Integer(k as i64),
+                T::Decimal => Value::Decimal(k as f64 / 2.0),
+                T::Boolean => Value::Boolean(true),
+                T::Date => Value::Date("2026-11-30".into()),
+                _ => continue,
+            };
+            if let Some(&i) = f.instances(n).first()
+                && f.is_enabled(n)
+                && answered < 60
+            {
+                f.set_value(i, Some(value));
+                answered += 1;
+            }
+        }
+    }
+    assert_eq!(answered, 60);
+    assert!(!f.expression_notes().join("\n").contains("settle"));
+    let response = serde_json::to_value(f.response()).expect("JSON");
+    let problems = check_response_at(
+        Questionnaire::from_json(&text).expect("a questionnaire"),
+        serde_json::from_value(response).expect("a response"),
+        None,
+        Some((NOW, 60)),
+    );
+    assert!(
+        problems.iter().all(|p| !matches!(p.code, "disabled_item" | "unknown_item" | "wrong_type" | "calculated")),
+        "the server agrees with the form: {problems:?}"
+    );
 }

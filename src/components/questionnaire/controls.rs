@@ -44,7 +44,8 @@ impl Control {
         }
         let control = d.control.as_deref();
         match &d.kind {
-            ItemType::Choice | ItemType::OpenChoice if !d.choices.is_empty() => {
+            // (options an answerExpression gives may be none at the moment: still a choice)
+            ItemType::Choice | ItemType::OpenChoice if d.has_options() => {
                 if d.repeats {
                     Control::Checkboxes
                 } else {

@@ -97,7 +97,16 @@ impl FormHandle {
             s.version.notify();
             s.external.notify();
         }
+        self.recheck(&changes.errors);
         self.revision.try_update(|r| *r += 1);
+    }
+
+    /// Items whose broken constraints changed (a `targetConstraint` reads other answers):
+    /// their shown errors are read again.
+    fn recheck(&self, items: &[NodeId]) {
+        for &id in items {
+            self.sig(id).edited.notify();
+        }
     }
 
     /// Reads the form (not tracked: track a node's signals first).
@@ -133,6 +142,7 @@ impl FormHandle {
                 s.external.notify();
             }
         }
+        self.recheck(&changes.errors);
         self.dirty.update_value(|d| {
             d.insert(item);
         });

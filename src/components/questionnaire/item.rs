@@ -333,7 +333,10 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
     let has_children = !d.children.is_empty();
     let ctx = Ctx { handle, item: id, def: d.clone(), describedby: describedby.clone(), labelledby: None, invalid };
 
-    let answers: AnyView = if control == Control::Unsupported {
+    let answers: AnyView = if d.choices.is_empty() && matches!(control, Control::Radios | Control::Checkboxes) {
+        // an answerExpression's options, none yet: say where they come from
+        view! { <p class="q-note">{move || i18n.t().questionnaire_no_options}</p> }.into_any()
+    } else if control == Control::Unsupported {
         // an item type this engine does not know has no answers to show
         view! { <p class="q-note">{move || i18n.t().questionnaire_unsupported_type}</p> }.into_any()
     } else if control == Control::Checkboxes {
