@@ -10,7 +10,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const url = process.env.BENCH_URL;
 const form = readFileSync(process.env.BENCH_FORM);
-const LAST = 'g39-i18';
+// (the Smart Forms health check run sets these: its last item, a text field, and the
+// calculations table, which is there once the expression evaluator has loaded)
+const LAST = process.env.BENCH_LAST ?? 'g39-i18';
+const TARGET = process.env.BENCH_TARGET ?? 'g20-i9';
+const WAIT = process.env.BENCH_WAIT;
 const RUNS = 5;
 const KEYS = 40;
 
@@ -49,7 +53,8 @@ for (let run = 0; run < RUNS; run++) {
   loads.push(await page.evaluate(() => window.__formReady));
   firsts.push(await page.evaluate(() => window.__formFirst));
 
-  const input = page.locator('[data-link-id="g20-i9"] input');
+  if (WAIT) await page.locator(WAIT).first().waitFor({ state: 'attached', timeout: 60_000 });
+  const input = page.locator(`[data-link-id="${TARGET}"] input`).first();
   await input.focus();
   await page.evaluate(() => {
     window.__keys = [];

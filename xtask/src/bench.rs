@@ -7,7 +7,8 @@
 //!    by the release server: performance, accessibility, best practices and the key metrics.
 //!
 //! 4. The 800-item questionnaire: engine natively, and navigation → interactive form and
-//!    keystroke → paint in headless Chromium ([`crate::formbench`]).
+//!    keystroke → paint in headless Chromium ([`crate::formbench`]); the same for Smart Forms'
+//!    808-item health check with its 522 FHIRPath expressions.
 //!
 //! 5. The event streams under load: `ingang-load` (crates/server/src/bin) opens 2,000 streams
 //!    and sends chat messages and queue changes through the server, reporting messages per
@@ -206,10 +207,12 @@ fn lighthouse(url: &str, out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask bench [--peers | --fuzz [SECONDS]]`: everything (the fuzz targets 60 s each
-/// last), or only the side-by-side form bench, or only the fuzz targets.
+/// `cargo xtask bench [--peers | --forms | --fuzz [SECONDS]]`: everything (the fuzz targets
+/// 60 s each last), or only the side-by-side form bench, or only the form benches (4), or only
+/// the fuzz targets.
 pub fn run(args: &[String]) -> Result<()> {
     let only_peers = args.iter().any(|a| a == "--peers");
+    let only_forms = args.iter().any(|a| a == "--forms");
     let fuzz_seconds = args
         .iter()
         .position(|a| a == "--fuzz")
@@ -227,6 +230,10 @@ pub fn run(args: &[String]) -> Result<()> {
     if only_peers {
         let (_server, url) = start_server(&out_dir)?;
         return crate::formbench::peers(&url, &out_dir);
+    }
+    if only_forms {
+        let (_server, url) = start_server(&out_dir)?;
+        return crate::formbench::run(&url, &out_dir);
     }
     print_sizes(&root().join("dist"))?;
     let (_server, url) = start_server(&out_dir)?;

@@ -117,10 +117,24 @@ fn fetch_peers(dir: &Path) -> Result<()> {
 fn run_script(script: &str, url: &str, out_dir: &Path, report: &Path, env: &[(&str, &Path)]) -> Result<Json> {
     let form = out_dir.join("form-800.json");
     fs::write(&form, serde_json::to_vec(&questionnaire(ITEMS))?)?;
+    run_form(script, url, &form, report, env, &[])
+}
+
+fn run_form(
+    script: &str,
+    url: &str,
+    form: &Path,
+    report: &Path,
+    env: &[(&str, &Path)],
+    vars: &[(&str, String)],
+) -> Result<Json> {
     let mut node = Command::new("node");
+    for (name, value) in vars {
+        node.env(name, value);
+    }
     node.arg(root().join("tests/bench").join(script))
         .env("BENCH_URL", url)
-        .env("BENCH_FORM", &form)
+        .env("BENCH_FORM", form)
         .env("BENCH_REPORT", report)
         .env("CHROME_PATH", tools::CHROMIUM)
         .env("PATH", tools::path_with_tools());
@@ -171,6 +185,86 @@ Ingång renders the whole form {:.1}× as fast as the fastest peer ({fastest}); 
     Ok(())
 }
 
+/// Smart Forms' assembled health check (808 items, 522 FHIRPath expressions, from the
+/// conformance corpus): the engine natively with its expressions, then keystroke → paint in a
+/// text field once the evaluator has loaded.
+fn smart_forms(url: &str, out_dir: &Path) -> Result<()> {
+    let path = root().join("tests/fixtures/conformance/smartforms-atsi-health-check-assembled.json");
+    let text = fs::read_to_string(&path).context("the Smart Forms health check")?;
+    let now = 1_796_464_800_000;
+    let mut build = Vec::new();
+    let mut edit = Vec::new();
+    let (mut target, mut last) = (String::new(), String::new());
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut form = Form::new(Questionnaire::from_json(&text)?);
+        form.set_clock(now, 60);
+        let mut form = form.with_expressions();
+        build.push(t.elapsed().as_secs_f64() * 1000.0);
+        // a text field that is shown (enabled, not hidden, not read-only, nor under a hidden
+        // group), and the last item shown
+        let shown = |form: &Form, n: usize| {
+            let mut at = Some(n);
+            while let Some(i) = at {
+                if form.def(i).hidden || !form.is_enabled(i) {
+                    return false;
+                }
+                at = form.parent_item(i);
+            }
+            true
+        };
+        let items: Vec<usize> = form.walk().into_iter().filter(|&n| shown(&form, n)).collect();
+        let field = items
+            .iter()
+            .copied()
+            .filter(|&n| form.def(n).kind == ingang_questionnaire::model::ItemType::String && !form.def(n).read_only)
+            .nth(3)
+            .context("a text field")?;
+        target = form.def(field).link_id.clone();
+        last = items.last().map(|&n| form.def(n).link_id.clone()).unwrap_or_default();
+        let inst = form.instances(field)[0];
+        for k in 0..10 {
+            let t = Instant::now();
+            form.set_value(inst, Some(Value::String(format!("svar {k}"))));
+            edit.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    println!("\n## Smart Forms' health check (808 items, 522 FHIRPath expressions)\n");
+    println!("| measure | median | p95 |\n|---|---:|---:|");
+    let p95 = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.total_cmp(b));
+        v[(v.len() * 95 / 100).min(v.len() - 1)]
+    };
+    let (b95, e95) = (p95(&mut build.clone()), p95(&mut edit.clone()));
+    println!("| engine, native: parse + build + first evaluation | {:.1} ms | {b95:.1} ms |", median(&mut build));
+    println!(
+        "| engine, native: one answer (every expression re-evaluated) | {:.2} ms | {e95:.2} ms |",
+        median(&mut edit)
+    );
+    let report = out_dir.join("form-bench-smartforms.json");
+    let r = run_form(
+        "form.mjs",
+        url,
+        &path,
+        &report,
+        &[],
+        &[("BENCH_LAST", last), ("BENCH_TARGET", target), ("BENCH_WAIT", "[data-testid=calculations]".into())],
+    )?;
+    for (name, key) in [
+        ("Chromium: navigation → all items rendered", "load_ms"),
+        ("Chromium: keystroke → next paint", "key_ms"),
+        ("Chromium: the app's work per keystroke", "input_ms"),
+    ] {
+        println!(
+            "| {name} | {:.1} ms | {:.1} ms |",
+            r[key]["median"].as_f64().unwrap_or(f64::NAN),
+            r[key]["p95"].as_f64().unwrap_or(f64::NAN)
+        );
+    }
+    println!("\nRaw numbers: {}", report.display());
+    Ok(())
+}
+
 pub fn run(url: &str, out_dir: &Path) -> Result<()> {
     native(&questionnaire(ITEMS))?;
     let report = out_dir.join("form-bench.json");
@@ -198,6 +292,7 @@ pub fn run(url: &str, out_dir: &Path) -> Result<()> {
     );
     row("DOM nodes changed in the form per keystroke", "mutations", "");
     println!("\nRaw numbers: {}", report.display());
+    smart_forms(url, out_dir)?;
     Ok(())
 }
 

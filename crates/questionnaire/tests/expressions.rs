@@ -552,7 +552,10 @@ fn the_peers_forms_parse_and_evaluate() {
 /// cannot know (no `%patient`, no FHIR queries) as notes, and answers keep being evaluated.
 #[test]
 fn the_smart_forms_health_check_with_522_expressions_settles_and_follows_edits() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/conformance/smartforms-atsi-health-check-assembled.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/fixtures/conformance/smartforms-atsi-health-check-assembled.json"
+    );
     let text = std::fs::read_to_string(path).expect("the form");
     let q = Questionnaire::from_json(&text).expect("a questionnaire");
     let mut f = Form::new(q);
