@@ -33,8 +33,12 @@ const KB = 1024;
  *  the FHIRPath evaluator is a chunk of its own (`chunks::expressions`, 40 KB brotli) that no
  *  route loads first, but one more split point re-partitions the shared chunks (45 → 55
  *  requests on /e-tjanster, +14 KB); with the evaluator in the form routes instead they were
- *  +42 KB. The goals of issue 18 are lower (TARGETS); lower these as the first load shrinks. */
-const BUDGET = { start: 207 * KB, kiosk: 343 * KB, other: 576 * KB };
+ *  +42 KB. Raised by 2 KB for the rest of issue 19 (the heaviest other route 577.2 KB, / and
+ *  /kiosk unchanged): the engine, which the form routes load, now reads answerExpression,
+ *  answerOptionsToggleExpression, cqf-expression and targetConstraint when it builds a form, holds
+ *  per-item definitions the expressions decide, and has the constraint's message. The goals of
+ *  issue 18 are lower (TARGETS); lower these as the first load shrinks. */
+const BUDGET = { start: 207 * KB, kiosk: 343 * KB, other: 578 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 
