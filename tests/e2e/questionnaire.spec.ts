@@ -443,6 +443,14 @@ test('options, texts and checks that follow the answers: answerExpression, toggl
   await page.getByRole('textbox', { name: 'Blodtryck, övertryck (mm Hg)' }).fill('130');
   await page.getByRole('textbox', { name: 'Blodtryck, övertryck (mm Hg)' }).blur();
   await expect(dia.locator('.q-error')).toHaveText('');
+  // a warning constraint is said at its item, and is not an error
+  const sys = page.locator('[data-link-id="systoliskt"]');
+  await page.getByRole('textbox', { name: 'Blodtryck, övertryck (mm Hg)' }).fill('190');
+  await page.getByRole('textbox', { name: 'Blodtryck, övertryck (mm Hg)' }).blur();
+  await expect(sys.locator('.q-warning')).toHaveText('Ett övertryck över 180 är mycket högt. Ring 1177 om du mår dåligt.');
+  await expect(sys.locator('.q-error')).toHaveText('');
+  await expect(page.getByRole('textbox', { name: 'Blodtryck, övertryck (mm Hg)' })).not.toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(page, 'a warning constraint');
   expect(consoleErrors).toEqual([]);
 });
 

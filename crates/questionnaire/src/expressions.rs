@@ -1,6 +1,6 @@
 //! The SDC expressions the engine evaluates with [`crate::fhirpath`]: `variable` (on the
 //! questionnaire and on items, visible to the item and everything under it; on a repeating
-//! group, one value per repetition), `calculatedExpression`, `initialExpression`,
+//! group, one value per repetition; any other expression with a `name` is one too), `calculatedExpression`, `initialExpression`,
 //! `enableWhenExpression`, `answerExpression` (the options come from the expression),
 //! `answerOptionsToggleExpression` (options listed in a toggle are offered only while its
 //! expression is true), `cqf-expression` on an item's text, and `targetConstraint` (and the
@@ -182,6 +182,13 @@ pub fn compile(
             continue;
         }
         let text = text.to_owned();
+        // a named expression is also a variable, seen by its item and everything under it
+        // (SDC's named expressions; LHC-Forms' `named-expressions` test form)
+        if url != VARIABLE
+            && let Some(n) = name
+        {
+            out.variables.push((n.to_owned(), text.clone()));
+        }
         match url {
             VARIABLE => match name {
                 Some(n) => out.variables.push((n.to_owned(), text)),

@@ -494,6 +494,27 @@ impl Form {
             }
         }
         let (resource, places) = self.resource_json();
+        // `%context` of an item without answers (or a group repetition without any) is still
+        // its response item, without answers: `%context.linkId` works before an answer
+        let mut bare: HashMap<NodeId, serde_json::Value> = HashMap::new();
+        for item in self.walk() {
+            let d = self.def(item);
+            // (a disabled item too: its enableWhenExpression may read its own `%context`)
+            if d.sdc.is_none() || !self.nodes[item].alive {
+                continue;
+            }
+            let keys: Vec<NodeId> = if d.kind == ItemType::Group { self.nodes[item].kids.clone() } else { vec![item] };
+            for k in keys {
+                if !places.contains_key(&k) {
+                    let mut o = serde_json::Map::new();
+                    o.insert("linkId".into(), d.link_id.clone().into());
+                    if let Some(t) = &d.item.text {
+                        o.insert("text".into(), t.clone().into());
+                    }
+                    bare.insert(k, serde_json::Value::Object(o));
+                }
+            }
+        }
         let mut updates: Vec<Update> = Vec::new();
         let (env, mut notes) = self.env_noted(&sdc, &resource);
         let mut violations: HashMap<NodeId, Vec<(bool, ValidationError)>> = HashMap::new();
@@ -538,6 +559,7 @@ impl Form {
                 sdc: &sdc,
                 resource: &resource,
                 places: &places,
+                bare: &bare,
                 notes: &mut notes,
                 updates: &mut updates,
                 shown: &mut var_values,
@@ -582,7 +604,13 @@ impl Form {
                         changes.add(item);
                     }
                 }
-                Update::Values(item, values, initial) => {
+                Update::Values(item, mut values, initial) => {
+                    if !self.def(item).repeats && values.len() > 1 {
+                        // one answer fits: the first, said (else every pass would differ)
+                        let link = self.def(item).link_id.clone();
+                        self.note(format!("{link}: the expression gives {} values; the item holds one", values.len()));
+                        values.truncate(1);
+                    }
                     if initial {
                         self.nodes[item].initialised = true;
                         if !self.values(item).is_empty() || values.is_empty() {
@@ -846,6 +874,15 @@ impl Form {
     /// [`Form::validate`] reports; `false`: a warning, shown only).
     pub fn violations(&self, item: NodeId) -> Vec<(bool, ValidationError)> {
         self.violations.get(&item).cloned().unwrap_or_default()
+    }
+
+    /// The `warning` constraints the answers break at an enabled item node (shown, never
+    /// blocking).
+    pub fn warnings(&self, item: NodeId) -> Vec<ValidationError> {
+        if !self.is_enabled(item) {
+            return Vec::new();
+        }
+        self.violations(item).into_iter().filter(|(error, _)| !error).map(|(_, e)| e).collect()
     }
 
     /// Whether the form has `targetConstraint`s (a view then re-checks every item's errors
@@ -1467,6 +1504,8 @@ struct Visit<'f, 'a> {
     sdc: &'a Sdc,
     resource: &'a serde_json::Value,
     places: &'a HashMap<NodeId, String>,
+    /// Response items without answers, for `%context` ([`Form::apply_expressions`]).
+    bare: &'a HashMap<NodeId, serde_json::Value>,
     notes: &'f mut Vec<String>,
     updates: &'f mut Vec<Update>,
     /// Item-level variables as text (their first repetition), for the preview.
@@ -1479,6 +1518,7 @@ impl<'a> Visit<'_, 'a> {
         self.places
             .get(&node)
             .and_then(|p| self.resource.pointer(p))
+            .or_else(|| self.bare.get(&node))
             .map(crate::fhirpath::eval::from_json)
             .unwrap_or_default()
     }

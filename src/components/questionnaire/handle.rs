@@ -169,6 +169,18 @@ impl FormHandle {
         self.errors_now(item, lang)
     }
 
+    /// The broken `warning` constraints of an item to show now (tracked, shown like errors),
+    /// in the UI language.
+    pub fn visible_warnings(&self, item: NodeId, lang: &'static str) -> Vec<String> {
+        let s = self.sig(item);
+        s.edited.track();
+        s.version.track();
+        if !(s.touched.get() || self.show_all_errors.get()) {
+            return Vec::new();
+        }
+        self.with(|f| f.warnings(item)).into_iter().map(|e| e.message(lang)).collect()
+    }
+
     /// Parse errors of the item's inputs, then the engine's rules (untracked).
     pub fn errors_now(&self, item: NodeId, lang: &str) -> Vec<String> {
         let instances = self.with(|f| f.instances(item).to_vec());

@@ -309,6 +309,8 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
     let help_id = format!("q{id}-help");
     let err_id = format!("q{id}-err");
     let unit_id = format!("q{id}-unit");
+    // a `warning` constraint: said under the item, never blocking (only forms with constraints)
+    let warn_id = d.has_constraints().then(|| format!("q{id}-warn"));
     let help = help_view(handle, d.clone(), help_id.clone());
     let fixed_unit = (d.kind != ItemType::Quantity)
         .then(|| d.unit.as_ref().and_then(|u| u.display.clone().or_else(|| u.code.clone())))
@@ -321,6 +323,7 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
         described.push(unit_id.clone());
     }
     described.push(err_id.clone());
+    described.extend(warn_id.clone());
     let describedby = described.join(" ");
     let errors = Memo::new(move |_| handle.visible_errors(id, i18n.locale().code()));
     let invalid = Signal::derive(move || !errors.get().is_empty());
@@ -422,6 +425,14 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
             {move || errors.get().into_iter().map(|e| view! { <p>{e}</p> }).collect_view()}
         </div>
     };
+    let warning_view = warn_id.map(|warn_id| {
+        let warnings = Memo::new(move |_| handle.visible_warnings(id, i18n.locale().code()));
+        view! {
+            <div class="q-warning" id=warn_id aria-live="polite">
+                {move || warnings.get().into_iter().map(|e| view! { <p>{e}</p> }).collect_view()}
+            </div>
+        }
+    });
     let on_leave = move |_| handle.touch(id);
     let wrapper_class = move || if invalid.get() { "q-item q-item--invalid" } else { "q-item" };
     if control.grouped() {
@@ -430,6 +441,7 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
                 <legend class="q-label" id=label_id>{label_view(d.clone())}</legend>
                 {help}
                 {error_view}
+                {warning_view}
                 {answers}
                 {urgency_view(handle, id)}
             </fieldset>
@@ -442,6 +454,7 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
                 <label class="q-label" id=label_id for=target>{label_view(d.clone())}</label>
                 {help}
                 {error_view}
+                {warning_view}
                 {answers}
                 {unit}
                 {urgency_view(handle, id)}

@@ -184,7 +184,22 @@ fn lex(src: &str) -> Result<Vec<Tok>, Error> {
                     out.push(Tok::External(unescape(&mut chars, '\'')?));
                 }
                 _ => {
-                    let name = ident(&mut chars);
+                    // FHIR's own constants have hyphens (`%vs-administrative-gender`,
+                    // `%ext-…`), and so may an SDC variable's name (an `id`): `%has-fever` is
+                    // one name (a subtraction is written with spaces)
+                    let mut name = ident(&mut chars);
+                    while name.chars().next().is_some_and(char::is_alphabetic) {
+                        let mut look = chars.clone();
+                        if look.next().map(|(_, c)| c) == Some('-')
+                            && look.peek().is_some_and(|&(_, c)| c.is_alphanumeric())
+                        {
+                            chars.next();
+                            name.push('-');
+                            name.push_str(&ident(&mut chars));
+                        } else {
+                            break;
+                        }
+                    }
                     if name.is_empty() {
                         return Err(syntax("a lone %"));
                     }
