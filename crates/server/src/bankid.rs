@@ -89,6 +89,8 @@ pub trait BankIdProvider: Send + Sync {
 #[derive(Debug, Clone)]
 struct SimOrder {
     order: Order,
+    /// The `endUserIp` the order was started with.
+    end_user_ip: String,
     status: Status,
     hint_code: String,
     user: Option<User>,
@@ -108,6 +110,9 @@ pub struct SimulatedBankId {
 /// A completed order can be collected for this long, once.
 const COMPLETE_COLLECTABLE: Duration = Duration::from_secs(180);
 
+/// How often the server asks BankID about one order at most ([`Throttled`]).
+pub const COLLECT_INTERVAL: Duration = Duration::from_secs(2);
+
 impl Default for SimulatedBankId {
     fn default() -> Self {
         Self { orders: Mutex::new(HashMap::new()), expiry: Duration::from_secs(180) }
@@ -115,7 +120,16 @@ impl Default for SimulatedBankId {
 }
 
 impl SimulatedBankId {
+    /// The `endUserIp` an order was started with (for tests: it must be the user's address).
+    pub fn end_user_ip(&self, order_ref: &str) -> Option<String> {
+        self.lock().get(order_ref).map(|o| o.end_user_ip.clone())
+    }
+
     pub fn start(&self, now: Instant) -> Order {
+        self.start_for(now, "127.0.0.1")
+    }
+
+    fn start_for(&self, now: Instant, end_user_ip: &str) -> Order {
         let order = Order {
             order_ref: random_token(),
             auto_start_token: random_token(),
@@ -125,6 +139,7 @@ impl SimulatedBankId {
         };
         let sim = SimOrder {
             order: order.clone(),
+            end_user_ip: end_user_ip.to_owned(),
             status: Status::Pending,
             hint_code: "outstandingTransaction".into(),
             user: None,
@@ -229,8 +244,8 @@ impl SimulatedBankId {
 }
 
 impl BankIdProvider for SimulatedBankId {
-    fn auth<'a>(&'a self, _end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
-        Box::pin(async move { Ok(self.start(Instant::now())) })
+    fn auth<'a>(&'a self, end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
+        Box::pin(async move { Ok(self.start_for(Instant::now(), end_user_ip)) })
     }
 
     fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
@@ -239,6 +254,64 @@ impl BankIdProvider for SimulatedBankId {
 
     fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>> {
         Box::pin(async move { self.cancel_order(order_ref) })
+    }
+}
+
+/// BankID's RP guidelines: call `collect` every two seconds. The app asks every second (its QR
+/// code changes every second), so the server asks BankID at most once per `interval` for each
+/// order and answers from the last pending result in between. A final answer (complete or
+/// failed) is never held back: it is passed on as BankID gives it.
+pub struct Throttled<P: ?Sized> {
+    inner: std::sync::Arc<P>,
+    interval: Duration,
+    last: Mutex<HashMap<String, (Instant, Collect)>>,
+}
+
+impl<P: BankIdProvider + ?Sized> Throttled<P> {
+    pub fn new(inner: std::sync::Arc<P>, interval: Duration) -> Self {
+        Self { inner, interval, last: Mutex::new(HashMap::new()) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Collect)>> {
+        self.last.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
+    fn auth<'a>(&'a self, end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
+        self.inner.auth(end_user_ip)
+    }
+
+    fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
+        Box::pin(async move {
+            let now = Instant::now();
+            {
+                let mut last = self.lock();
+                // orders BankID has forgotten (30 minutes at most) leave the cache too
+                last.retain(|_, (at, _)| now.saturating_duration_since(*at) < Duration::from_secs(1800));
+                if let Some((at, c)) = last.get(order_ref)
+                    && now.saturating_duration_since(*at) < self.interval
+                {
+                    return Ok(c.clone());
+                }
+            }
+            let result = self.inner.collect(order_ref).await;
+            let mut last = self.lock();
+            match &result {
+                Ok(c) if c.status == Status::Pending => {
+                    last.insert(order_ref.to_owned(), (now, c.clone()));
+                }
+                _ => {
+                    last.remove(order_ref);
+                }
+            }
+            result
+        })
+    }
+
+    fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>> {
+        self.lock().remove(order_ref);
+        self.inner.cancel(order_ref)
     }
 }
 

@@ -14,6 +14,7 @@ pub mod populate;
 pub mod rate_limit;
 pub mod routes;
 pub mod security;
+pub mod sms;
 pub mod staff;
 pub mod staff_inbox;
 pub mod static_files;
@@ -44,6 +45,9 @@ pub struct Config {
     pub start_rates: Option<rate_limit::Rates>,
     /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// The SMS gateway (`None`: the outboxes are kept, nothing is sent). Ignored in demo mode:
+    /// demo data must never text a real number.
+    pub sms: Option<sms::SmsConfig>,
 }
 
 /// The time that business rules read (check-in windows, cancellation, reminders). Normally the
@@ -100,7 +104,7 @@ impl AppState {
     pub fn new(db: Db, demo: bool) -> Self {
         let sim = demo.then(|| std::sync::Arc::new(bankid::SimulatedBankId::default()));
         let bankid: std::sync::Arc<dyn bankid::BankIdProvider> = match &sim {
-            Some(s) => s.clone(),
+            Some(s) => std::sync::Arc::new(bankid::Throttled::new(s.clone(), bankid::COLLECT_INTERVAL)),
             None => std::sync::Arc::new(bankid::Unconfigured),
         };
         let stopping = std::sync::Arc::new(tokio::sync::watch::Sender::new(false));
@@ -157,6 +161,11 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         *url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     }
     reminders(state.clone());
+    match (&config.sms, config.demo) {
+        (Some(_), true) => tracing::warn!("demo mode: the SMS gateway is not used"),
+        (Some(sms), false) => sms::spawn(state.clone(), std::sync::Arc::new(sms::HttpGateway::new(sms.clone())?)),
+        (None, _) => {}
+    }
     let stopping = state.stopping.clone();
     let app = app(state, &config);
     // The test harness and `cargo xtask demo` read this line to learn the port.

@@ -41,6 +41,21 @@ struct Args {
     /// (its last entry) as the client's address for the limits.
     #[arg(long)]
     trust_forwarded_for: bool,
+    /// The SMS gateway's endpoint (46elks-style: a form with from, to and message, basic
+    /// auth), https only. Without it, text messages stay in the outbox. The password is read
+    /// from the environment variable INGANG_SMS_PASSWORD.
+    #[arg(long)]
+    sms_url: Option<String>,
+    /// The gateway's user name.
+    #[arg(long, requires = "sms_url")]
+    sms_username: Option<String>,
+    /// The sender shown on the phone (up to 11 letters).
+    #[arg(long, default_value = "Ingang")]
+    sms_from: String,
+    /// A PEM file with the CA of the gateway's certificate, to pin it (default: the public
+    /// web PKI).
+    #[arg(long, requires = "sms_url")]
+    sms_ca: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -64,6 +79,17 @@ async fn main() -> anyhow::Result<()> {
             ..Default::default()
         }),
         trust_forwarded_for: args.trust_forwarded_for,
+        sms: match args.sms_url {
+            Some(url) => Some(ingang_server::sms::SmsConfig {
+                url,
+                username: args.sms_username.unwrap_or_default(),
+                password: std::env::var("INGANG_SMS_PASSWORD")
+                    .map_err(|_| anyhow::anyhow!("--sms-url needs INGANG_SMS_PASSWORD in the environment"))?,
+                from: args.sms_from,
+                ca_pem: args.sms_ca,
+            }),
+            None => None,
+        },
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     serve(config, listener).await

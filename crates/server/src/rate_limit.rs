@@ -13,8 +13,8 @@ use std::{
 };
 
 use axum::{
-    extract::{ConnectInfo, Request, State},
-    http::{HeaderValue, Method, StatusCode, header},
+    extract::{ConnectInfo, FromRequestParts, Request, State},
+    http::{Extensions, HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -89,17 +89,42 @@ impl Default for Limits {
 
 /// The client's address as a key: IPv6 by its /64.
 pub fn client_key(req: &Request, trust_forwarded_for: bool) -> IpAddr {
-    let forwarded = trust_forwarded_for
-        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next()?.trim().parse::<IpAddr>().ok())
-        .flatten();
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    match forwarded.or(peer).unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED)) {
-        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+    match client_ip(req.headers(), req.extensions(), trust_forwarded_for).unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED)) {
+        IpAddr::V6(v6) => {
             let s = v6.segments();
             IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
         }
-        IpAddr::V6(v6) => IpAddr::V4(v6.to_ipv4_mapped().unwrap_or(std::net::Ipv4Addr::UNSPECIFIED)),
         v4 => v4,
+    }
+}
+
+/// The client's own address: the peer, or behind a trusted proxy the last `X-Forwarded-For`
+/// entry (what the proxy saw); an IPv4 address mapped into IPv6 as IPv4. `None` when the
+/// server was not given the peer (in-process tests).
+pub fn client_ip(headers: &HeaderMap, extensions: &Extensions, trust_forwarded_for: bool) -> Option<IpAddr> {
+    let forwarded = trust_forwarded_for
+        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next()?.trim().parse::<IpAddr>().ok())
+        .flatten();
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    Some(match forwarded.or(peer)? {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    })
+}
+
+/// The client's address for BankID's `endUserIp` (RP API v6: the address of the user's
+/// device as the RP sees it), from [`client_ip`]. Without a known peer (in-process tests
+/// only) it is the loopback address.
+pub struct ClientIp(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            client_ip(&parts.headers, &parts.extensions, state.limits.trust_forwarded_for)
+                .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+        ))
     }
 }
 
@@ -166,6 +191,13 @@ mod tests {
         let proxied = req("127.0.0.1:1", Some("6.6.6.6, 198.51.100.4"));
         assert_eq!(client_key(&proxied, false), ip("127.0.0.1"));
         assert_eq!(client_key(&proxied, true), ip("198.51.100.4"));
+        // the whole address for BankID
+        let r = req("[2001:db8:1:2:aaaa::1]:5000", None);
+        assert_eq!(client_ip(r.headers(), r.extensions(), false), Some(ip("2001:db8:1:2:aaaa::1")));
+        let r = req("[::ffff:10.0.0.7]:1", None);
+        assert_eq!(client_ip(r.headers(), r.extensions(), false), Some(ip("10.0.0.7")));
+        let r = Request::new(axum::body::Body::empty());
+        assert_eq!(client_ip(r.headers(), r.extensions(), true), None);
     }
 
     #[test]

@@ -542,20 +542,27 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if staff(&state, &headers).await.is_none() {
         return login_page();
     }
-    let rows: Vec<(String, String, i64)> = state
+    let rows: Vec<(String, String, i64, String)> = state
         .db
         .call(|conn| {
             let mut stmt =
-                conn.prepare("SELECT to_number, body, created_at FROM sms_outbox ORDER BY id DESC LIMIT 200")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                conn.prepare("SELECT to_number, body, created_at, status FROM sms_outbox ORDER BY id DESC LIMIT 200")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
             rows.collect()
         })
         .await
         .unwrap_or_default();
-    let mut body = String::from("<p>Meddelanden som skulle ha skickats (sms-tjänsten ligger utanför projektet).</p>");
-    body.push_str(&table_start("Sms", &["Till", "Text", "Tid (unix)"]));
-    for (to, text, at) in rows {
-        body.push_str(&format!("<tr><td>{}</td><td>{}</td><td>{at}</td></tr>", esc(&to), esc(&text)));
+    let mut body = String::from(
+        "<p>Sms som servern skickar (med en sms-tjänst när en är inställd; annars ligger de kvar här).</p>",
+    );
+    body.push_str(&table_start("Sms", &["Till", "Text", "Tid (unix)", "Status"]));
+    for (to, text, at, status) in rows {
+        body.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{at}</td><td>{}</td></tr>",
+            esc(&to),
+            esc(&text),
+            delivery(&status)
+        ));
     }
     body.push_str(TABLE_END);
     let notes: Vec<(String, String, String, i64)> = state
@@ -588,6 +595,17 @@ async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
     body.push_str(TABLE_END);
     body.push_str("<p><a href=\"/staff\">Till kön</a></p>");
     page("Utkorg", &body)
+}
+
+/// An outbox row's delivery, in Swedish.
+fn delivery(status: &str) -> &'static str {
+    match status {
+        "sent" => "Skickat",
+        "sending" => "Skickas",
+        "failed" => "Misslyckades",
+        "expired" => "För gammalt, inte skickat",
+        _ => "Väntar",
+    }
 }
 
 /// `/staff/besok`: today's visits per unit (Stockholm day of the server's clock), who has

@@ -63,12 +63,17 @@ async fn qr_login_creates_a_session_and_logout_revokes_it() {
     let order = sim.pending(std::time::Instant::now()).pop().unwrap();
     assert!(!qr.contains(&order.qr_start_secret), "the QR secret never leaves the server");
 
-    // a reload (same cookie) continues the same order
+    // a reload (same cookie) continues the same order; BankID is asked at most every two
+    // seconds (its RP guidelines), the app every second: in between, the last answer again
     sim.set_hint(&order.order_ref, "userSign").unwrap();
+    let soon = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
+    assert_eq!(soon["hintCode"], "outstandingTransaction", "not asked again within two seconds");
+    tokio::time::sleep(ingang_server::bankid::COLLECT_INTERVAL).await;
     let again = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
     assert_eq!(again["hintCode"], "userSign");
 
     sim.complete(&order.order_ref, anna(), std::time::Instant::now()).unwrap();
+    tokio::time::sleep(ingang_server::bankid::COLLECT_INTERVAL).await;
     let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
     let (session, line) = set_cookie(&res, "__Host-ingang-session").expect("session cookie");
     assert!(line.contains("HttpOnly") && line.contains("Secure") && line.contains("SameSite=Lax"));
@@ -201,6 +206,7 @@ async fn the_test_bankid_page_plays_the_users_app() {
     assert_eq!(status["hintCode"], "userSign");
     let res = send(&app, form(format!("order_ref={order_ref}&action=identify&identity=192406017893"))).await;
     assert_eq!(res.status(), 303);
+    tokio::time::sleep(ingang_server::bankid::COLLECT_INTERVAL).await;
     let done = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
     assert_eq!(done["status"], "complete");
     assert_eq!(done["user"]["name"], "Margit Nilsson");
@@ -238,4 +244,34 @@ async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
     let kiosk = r#"{"unitId":"hc-gibraltar","personalNumber":"197905041237"}"#;
     assert_eq!(call(&app, "POST", "/api/v1/kiosk/check-ins", None, Some(kiosk)).await.status(), 201);
     assert_eq!(call(&app, "GET", "/api/v1/auth/bankid", None, None).await.status(), 204);
+}
+
+/// BankID's `endUserIp` is the user's address as the server sees it (RP API v6), for a
+/// login and for a kiosk check-in alike: never a placeholder.
+#[tokio::test]
+async fn a_bankid_order_carries_the_users_address() {
+    let (app, state) = demo_app().await;
+    let sim = state.bankid_sim.clone().unwrap();
+    let mut req = Request::post("/api/v1/auth/bankid")
+        .header("x-ingang-csrf", "1")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"sameDevice":true}"#))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo("203.0.113.7:50123".parse::<std::net::SocketAddr>().unwrap()));
+    assert_eq!(send(&app, req).await.status(), 200);
+    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
+    assert_eq!(sim.end_user_ip(&order.order_ref).as_deref(), Some("203.0.113.7"));
+    // an IPv6 client, mapped or not
+    let mut req = Request::post("/api/v1/auth/bankid")
+        .header("x-ingang-csrf", "1")
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"sameDevice":true}"#))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo("[2001:db8::42]:443".parse::<std::net::SocketAddr>().unwrap()));
+    assert_eq!(send(&app, req).await.status(), 200);
+    let ips: Vec<String> =
+        sim.pending(std::time::Instant::now()).iter().filter_map(|o| sim.end_user_ip(&o.order_ref)).collect();
+    assert!(ips.contains(&"2001:db8::42".to_owned()), "{ips:?}");
 }

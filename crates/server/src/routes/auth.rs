@@ -28,6 +28,7 @@ use crate::{
     AppState,
     bankid::{BankIdError, Status, qr_content, random_token},
     error::ApiError,
+    rate_limit::ClientIp,
 };
 
 pub const SESSION_COOKIE: &str = "__Host-ingang-session";
@@ -201,6 +202,7 @@ async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(
 )]
 pub async fn start_login(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     Json(body): Json<StartLogin>,
 ) -> Result<Response, ApiError> {
@@ -208,7 +210,7 @@ pub async fn start_login(
     if let Some(old) = cookie(&headers, LOGIN_COOKIE) {
         cancel_by_cookie(&state, &old).await?;
     }
-    let order = state.bankid.auth("127.0.0.1").await.map_err(bankid_error)?;
+    let order = state.bankid.auth(&ip.to_string()).await.map_err(bankid_error)?;
     let login_id = random_token();
     let (id_hash, same_device) = (hash(&login_id), body.same_device);
     let (order_ref, qr_token, qr_secret) = (order.order_ref.clone(), order.qr_start_token, order.qr_start_secret);

@@ -25,6 +25,7 @@ use crate::{
     AppState,
     bankid::{BankIdError, Status, qr_content, random_token},
     error::ApiError,
+    rate_limit::ClientIp,
 };
 
 /// How long an identified kiosk check-in may act (check in, pay).
@@ -74,6 +75,7 @@ pub async fn identified(state: &AppState, token: &str) -> Result<(String, String
 )]
 pub async fn start(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<NewKioskCheckIn>,
 ) -> Result<(StatusCode, Json<KioskCheckIn>), ApiError> {
     let pnr = Personnummer::parse(&body.personal_number, today())
@@ -92,7 +94,7 @@ pub async fn start(
     if !offers {
         return Err(ApiError::not_found());
     }
-    let order = state.bankid.auth("127.0.0.1").await.map_err(|e| match e {
+    let order = state.bankid.auth(&ip.to_string()).await.map_err(|e| match e {
         BankIdError::NotFound => ApiError::not_found(),
         BankIdError::Service(m) => ApiError::unavailable(format!("BankID kan inte nås just nu ({m}).")),
     })?;

@@ -1,0 +1,274 @@
+//! Text messages out: the two outboxes (`sms_outbox`: "din tur" and the visit reminders;
+//! `notification_outbox` rows of channel `sms`: a new inbox message) are sent through an SMS
+//! gateway over HTTPS when one is configured (`--sms-url` …, see the README); without one they
+//! stay in the outbox, as in demo mode. No health data is in any of these texts (they say that
+//! something is waiting in the app, and link to it).
+//!
+//! Delivery, never twice: a worker claims one due message at a time (`sending`, attempts + 1)
+//! before it calls the gateway, and records the answer: `sent` with the gateway's id, back to
+//! `queued` with a growing wait on a temporary failure (a network error, 429, 5xx: 30 s, 2 min,
+//! 8 min, 32 min; failed after five attempts), `failed` on a refusal (another 4xx). A message
+//! left `sending` by a server that stopped mid-call may or may not have gone out: it is marked
+//! `failed` ("unknown"), never sent again. A message not sent within an hour is `expired`.
+
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, params};
+
+use crate::{AppState, bankid::BoxFuture, db::Db, error::ApiError};
+
+/// Why a message was not sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SmsError {
+    /// Worth another try later (network, 429, 5xx).
+    Retry(String),
+    /// The gateway refused the message (a 4xx): trying again gives the same answer.
+    Refused(String),
+}
+
+/// A gateway that sends one text to one number (E.164) and gives its id for the message.
+pub trait SmsGateway: Send + Sync {
+    fn send<'a>(&'a self, to: &'a str, text: &'a str) -> BoxFuture<'a, Result<String, SmsError>>;
+}
+
+/// The gateway's settings (its `Debug` leaves the password out).
+#[derive(Clone, Default)]
+pub struct SmsConfig {
+    /// The endpoint that takes a message (46elks: `https://api.46elks.com/a1/sms`).
+    pub url: String,
+    pub username: String,
+    pub password: String,
+    /// The sender shown on the phone (up to 11 letters, or a number).
+    pub from: String,
+    /// A PEM file of the CA that signs the gateway's certificate, when it is not a public one
+    /// (the tests' throwaway CA); otherwise the public web PKI roots.
+    pub ca_pem: Option<std::path::PathBuf>,
+}
+
+impl std::fmt::Debug for SmsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsConfig")
+            .field("url", &self.url)
+            .field("username", &self.username)
+            .field("password", &"…")
+            .field("from", &self.from)
+            .field("ca_pem", &self.ca_pem)
+            .finish()
+    }
+}
+
+/// A 46elks-style HTTP gateway: `POST url` with `from`, `to` and `message` as a form, basic
+/// auth, and a JSON answer with the message's `id`. HTTPS only.
+pub struct HttpGateway {
+    config: SmsConfig,
+    client: reqwest::Client,
+}
+
+impl HttpGateway {
+    pub fn new(config: SmsConfig) -> anyhow::Result<Self> {
+        anyhow::ensure!(config.url.starts_with("https://"), "the SMS gateway's URL must be https://");
+        let mut builder = reqwest::Client::builder()
+            .https_only(true)
+            .timeout(Duration::from_secs(20))
+            .connect_timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none());
+        if let Some(path) = &config.ca_pem {
+            let pem = std::fs::read(path)?;
+            // only that CA: the gateway is pinned to it
+            builder =
+                builder.tls_built_in_root_certs(false).add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
+        }
+        Ok(Self { client: builder.build()?, config })
+    }
+}
+
+impl SmsGateway for HttpGateway {
+    fn send<'a>(&'a self, to: &'a str, text: &'a str) -> BoxFuture<'a, Result<String, SmsError>> {
+        Box::pin(async move {
+            let res = self
+                .client
+                .post(&self.config.url)
+                .basic_auth(&self.config.username, Some(&self.config.password))
+                .form(&[("from", self.config.from.as_str()), ("to", to), ("message", text)])
+                .send()
+                .await
+                .map_err(|e| SmsError::Retry(format!("no answer: {e}")))?;
+            let status = res.status();
+            let body = res.text().await.unwrap_or_default();
+            if status.is_success() {
+                let id = serde_json::from_str::<serde_json::Value>(&body)
+                    .ok()
+                    .and_then(|v| v.get("id")?.as_str().map(str::to_owned))
+                    .unwrap_or_default();
+                Ok(id)
+            } else if status.as_u16() == 429 || status.is_server_error() {
+                Err(SmsError::Retry(format!("{status}")))
+            } else {
+                Err(SmsError::Refused(format!("{status}: {}", body.chars().take(200).collect::<String>())))
+            }
+        })
+    }
+}
+
+/// A Swedish mobile number as E.164 (`070-123 45 67` → `+46701234567`); `None` when it is not
+/// a number.
+pub fn e164(number: &str) -> Option<String> {
+    let digits: String = number.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
+    let out = if let Some(rest) = digits.strip_prefix("+") {
+        format!("+{rest}")
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        format!("+{rest}")
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        format!("+46{rest}")
+    } else {
+        return None;
+    };
+    (out.len() >= 9 && out.len() <= 16 && out[1..].chars().all(|c| c.is_ascii_digit())).then_some(out)
+}
+
+/// The wait before attempt `attempts + 1` after a temporary failure, or `None` when the
+/// message has had its five attempts.
+pub fn backoff(attempts: i64) -> Option<i64> {
+    (attempts < 5).then(|| 30 * 4_i64.pow(attempts.clamp(1, 5) as u32 - 1))
+}
+
+/// The outboxes: table, number column, and which rows are text messages.
+const OUTBOXES: [(&str, &str, &str); 2] =
+    [("sms_outbox", "to_number", "1"), ("notification_outbox", "recipient", "channel = 'sms'")];
+
+/// One message claimed for sending.
+struct Claimed {
+    table: &'static str,
+    id: i64,
+    to: String,
+    text: String,
+    attempts: i64,
+}
+
+/// Claims the oldest due message of any outbox (`sending`, one attempt more).
+fn claim(conn: &rusqlite::Connection, now: i64) -> rusqlite::Result<Option<Claimed>> {
+    for (table, number, which) in OUTBOXES {
+        let sql = format!(
+            "UPDATE {table} SET status = 'sending', attempts = attempts + 1
+             WHERE id = (SELECT id FROM {table} WHERE {which} AND status = 'queued' AND next_attempt_at <= ?1
+                         ORDER BY id LIMIT 1)
+             RETURNING id, {number}, body, attempts"
+        );
+        let row = conn
+            .query_row(&sql, [now], |r| {
+                Ok(Claimed { table, id: r.get(0)?, to: r.get(1)?, text: r.get(2)?, attempts: r.get(3)? })
+            })
+            .optional()?;
+        if row.is_some() {
+            return Ok(row);
+        }
+    }
+    Ok(None)
+}
+
+/// A message not sent within this time is `expired`: "din tur" an hour late misleads.
+pub const STALE_SECONDS: i64 = 3600;
+
+/// Sends every message due at `now`, one at a time; returns how many went out.
+pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64) -> Result<usize, ApiError> {
+    db.call(move |conn| {
+        for (table, _, _) in OUTBOXES {
+            conn.execute(
+                &format!("UPDATE {table} SET status = 'expired' WHERE status = 'queued' AND created_at < ?1"),
+                [now - STALE_SECONDS],
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    let mut sent = 0;
+    while let Some(m) = db.call(move |conn| claim(conn, now)).await? {
+        let result = match e164(&m.to) {
+            Some(to) => gateway.send(&to, &m.text).await,
+            None => Err(SmsError::Refused(format!("not a mobile number: {}", m.to))),
+        };
+        let (table, id, attempts) = (m.table, m.id, m.attempts);
+        if result.is_ok() {
+            sent += 1;
+        }
+        db.call(move |conn| {
+            let sql = |set: &str| format!("UPDATE {table} SET {set} WHERE id = ?1");
+            match result {
+                Ok(provider_id) => conn.execute(
+                    &sql("status = 'sent', sent_at = ?2, provider_id = ?3, last_error = NULL"),
+                    params![id, now, provider_id],
+                ),
+                Err(SmsError::Retry(e)) => match backoff(attempts) {
+                    Some(wait) => conn.execute(
+                        &sql("status = 'queued', next_attempt_at = ?2, last_error = ?3"),
+                        params![id, now + wait, e],
+                    ),
+                    None => conn.execute(&sql("status = 'failed', last_error = ?2"), params![id, e]),
+                },
+                Err(SmsError::Refused(e)) => conn.execute(&sql("status = 'failed', last_error = ?2"), params![id, e]),
+            }
+        })
+        .await?;
+    }
+    Ok(sent)
+}
+
+/// At start: a message a stopped server left `sending` may have gone out; it is never sent
+/// again.
+pub async fn settle_interrupted(db: &Db) -> Result<usize, ApiError> {
+    db.call(|conn| {
+        let mut n = 0;
+        for (table, _, _) in OUTBOXES {
+            n += conn.execute(
+                &format!(
+                    "UPDATE {table} SET status = 'failed', last_error = 'unknown: the server stopped while sending'
+                     WHERE status = 'sending'"
+                ),
+                [],
+            )?;
+        }
+        Ok(n)
+    })
+    .await
+}
+
+/// Every five seconds, the due messages (until the server stops).
+pub fn spawn(state: AppState, gateway: std::sync::Arc<dyn SmsGateway>) {
+    tokio::spawn(async move {
+        if let Err(e) = settle_interrupted(&state.db).await {
+            tracing::warn!("sms: {e:?}");
+        }
+        let mut stopping = state.stopping.subscribe();
+        loop {
+            match deliver_due(&state.db, gateway.as_ref(), state.clock.now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("sms: {n} sent"),
+                Err(e) => tracing::warn!("sms: {e:?}"),
+            }
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs(5)) => {}
+                _ = stopping.wait_for(|s| *s) => return,
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_numbers_become_e164() {
+        assert_eq!(e164("070-123 45 67").as_deref(), Some("+46701234567"));
+        assert_eq!(e164("+46 70 123 45 67").as_deref(), Some("+46701234567"));
+        assert_eq!(e164("0046701234567").as_deref(), Some("+46701234567"));
+        assert_eq!(e164("701234567"), None);
+        assert_eq!(e164("070-ABC"), None);
+        assert_eq!(e164(""), None);
+    }
+
+    #[test]
+    fn a_temporary_failure_waits_longer_each_time_and_ends_after_five() {
+        assert_eq!((1..=6).map(backoff).collect::<Vec<_>>(), [Some(30), Some(120), Some(480), Some(1920), None, None]);
+    }
+}
