@@ -36,9 +36,11 @@ const KB = 1024;
  *  +42 KB. Raised by 2 KB for the rest of issue 19 (the heaviest other route 577.2 KB, / and
  *  /kiosk unchanged): the engine, which the form routes load, now reads answerExpression,
  *  answerOptionsToggleExpression, cqf-expression and targetConstraint when it builds a form, holds
- *  per-item definitions the expressions decide, and has the constraint's message. The goals of
- *  issue 18 are lower (TARGETS); lower these as the first load shrinks. */
-const BUDGET = { start: 207 * KB, kiosk: 343 * KB, other: 578 * KB };
+ *  per-item definitions the expressions decide, and has the constraint's message. And by 2 KB
+ *  more (578.8 KB; / 206.7 KB, /kiosk 342.5 KB) for the constraint warnings shown under their
+ *  item (a view of their own and its styles). The goals of issue 18 are lower (TARGETS); lower
+ *  these as the first load shrinks. */
+const BUDGET = { start: 207 * KB, kiosk: 343 * KB, other: 580 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 
