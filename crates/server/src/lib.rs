@@ -6,6 +6,7 @@
 //! - [`db`]: SQLite access and migrations; [`demo`]: demo data for `--demo`.
 
 pub mod bankid;
+pub mod bankid_rp;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -48,6 +49,9 @@ pub struct Config {
     /// The SMS gateway (`None`: the outboxes are kept, nothing is sent). Ignored in demo mode:
     /// demo data must never text a real number.
     pub sms: Option<sms::SmsConfig>,
+    /// BankID's RP API (`None`: logins are refused outside demo mode). Ignored in demo mode,
+    /// which has the simulator.
+    pub bankid: Option<bankid_rp::RpConfig>,
 }
 
 /// The time that business rules read (check-in windows, cancellation, reminders). Normally the
@@ -156,6 +160,14 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         state.max_open_cases = max;
     }
     state.limits = rate_limit::Limits::new(config.start_rates.unwrap_or_default(), config.trust_forwarded_for);
+    match (&config.bankid, config.demo) {
+        (Some(_), true) => tracing::warn!("demo mode: BankID is simulated, the RP API is not used"),
+        (Some(rp), false) => {
+            let provider = std::sync::Arc::new(bankid_rp::RpBankId::new(rp)?);
+            state.bankid = std::sync::Arc::new(bankid::Throttled::new(provider, bankid::COLLECT_INTERVAL));
+        }
+        (None, _) => {}
+    }
     let addr = listener.local_addr()?;
     if let Ok(mut url) = state.public_url.write() {
         *url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));

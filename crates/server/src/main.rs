@@ -56,6 +56,17 @@ struct Args {
     /// web PKI).
     #[arg(long, requires = "sms_url")]
     sms_ca: Option<PathBuf>,
+    /// BankID's RP API up to its version (test: https://appapi2.test.bankid.com/rp/v6.0,
+    /// production: https://appapi2.bankid.com/rp/v6.0). Without it (and outside demo mode)
+    /// logins are refused.
+    #[arg(long, requires_all = ["bankid_cert", "bankid_ca"])]
+    bankid_url: Option<String>,
+    /// PEM with the RP certificate and its private key.
+    #[arg(long, requires = "bankid_url")]
+    bankid_cert: Option<PathBuf>,
+    /// PEM with BankID's CA for that environment (the only one trusted).
+    #[arg(long, requires = "bankid_url")]
+    bankid_ca: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -89,6 +100,12 @@ async fn main() -> anyhow::Result<()> {
                 ca_pem: args.sms_ca,
             }),
             None => None,
+        },
+        bankid: match (args.bankid_url, args.bankid_cert, args.bankid_ca) {
+            (Some(url), Some(identity_pem), Some(ca_pem)) => {
+                Some(ingang_server::bankid_rp::RpConfig { url, identity_pem, ca_pem })
+            }
+            _ => None,
         },
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

@@ -3,16 +3,15 @@
 //! are not; temporary failures are tried again later, refusals are not; a message goes out
 //! once; one interrupted mid-call is never sent again; an old one expires.
 
-use std::{
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-};
+use std::sync::{Arc, Mutex};
 
 use axum::{Router, extract::State, http::HeaderMap, routing::post};
 use ingang_server::{
     db::Db,
     sms::{HttpGateway, SmsConfig, SmsGateway, deliver_due, settle_interrupted},
 };
+
+mod tls;
 
 /// What the gateway saw: the Authorization header and the form.
 type Seen = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
@@ -21,31 +20,12 @@ struct Gateway {
     url: String,
     ca: tempfile::NamedTempFile,
     seen: Seen,
-    /// Answers to give, in turn (then 200 with a new id).
+    /// Answers to give, in turn from the end (then 200 with a new id).
     script: Arc<Mutex<Vec<u16>>>,
 }
 
-fn ca_and_cert() -> (rcgen::Certificate, rcgen::KeyPair, rcgen::Certificate, rcgen::KeyPair) {
-    let ca_key = rcgen::KeyPair::generate().expect("a key");
-    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
-    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(rcgen::DnType::CommonName, "Ingång test CA");
-    let ca_cert = ca.self_signed(&ca_key).expect("a CA");
-    let key = rcgen::KeyPair::generate().expect("a key");
-    let params = rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params");
-    let cert = params.signed_by(&key, &ca_cert, &ca_key).expect("a certificate");
-    (ca_cert, ca_key, cert, key)
-}
-
 async fn gateway() -> Gateway {
-    let (ca_cert, _ca_key, cert, key) = ca_and_cert();
-    let mut ca = tempfile::NamedTempFile::new().expect("a file");
-    std::io::Write::write_all(&mut ca, ca_cert.pem().as_bytes()).expect("written");
-    let tls = rustls::ServerConfig::builder()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.der().clone()], rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()))
-        .expect("a TLS config");
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let ca = tls::Ca::new("Ingång test CA");
     let seen: Seen = Arc::default();
     let script: Arc<Mutex<Vec<u16>>> = Arc::default();
     let app = Router::new().route(
@@ -66,24 +46,8 @@ async fn gateway() -> Gateway {
             },
         ),
     );
-    let app = app.with_state((seen.clone(), script.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
-    let addr: SocketAddr = listener.local_addr().expect("an address");
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else { return };
-            let (acceptor, app) = (acceptor.clone(), app.clone());
-            tokio::spawn(async move {
-                // a client that does not trust us ends the handshake: nothing to serve
-                let Ok(tls) = acceptor.accept(tcp).await else { return };
-                let service = hyper_util::service::TowerToHyperService::new(app);
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(tls), service)
-                    .await;
-            });
-        }
-    });
-    Gateway { url: format!("https://localhost:{}/a1/sms", addr.port()), ca, seen, script }
+    let port = tls::serve(app.with_state((seen.clone(), script.clone())), &ca, None).await;
+    Gateway { url: format!("https://localhost:{port}/a1/sms"), ca: ca.pem_file(), seen, script }
 }
 
 fn config(g: &Gateway) -> SmsConfig {
@@ -193,9 +157,7 @@ async fn only_the_pinned_ca_is_trusted() {
     let public = HttpGateway::new(SmsConfig { ca_pem: None, ..config(&g) }).expect("a client");
     deliver_due(&db, &public, NOW).await.unwrap();
     // another CA
-    let (other, _, _, _) = ca_and_cert();
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    std::io::Write::write_all(&mut file, other.pem().as_bytes()).unwrap();
+    let file = tls::Ca::new("another CA").pem_file();
     let wrong = HttpGateway::new(SmsConfig { ca_pem: Some(file.path().to_owned()), ..config(&g) }).expect("a client");
     deliver_due(&db, &wrong, NOW + 30).await.unwrap();
     assert!(g.seen.lock().unwrap().is_empty(), "nothing reached an unpinned server");
