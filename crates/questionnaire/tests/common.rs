@@ -49,3 +49,20 @@ pub fn meaning(qr: &QuestionnaireResponse) -> Vec<(String, String)> {
 pub fn corpus_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/conformance")
 }
+
+/// Every `text/fhirpath` expression anywhere in a resource (any `Expression`, at any depth).
+pub fn fhirpath_expressions(v: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value as Json;
+    match v {
+        Json::Object(o) => {
+            if let (Some(Json::String(lang)), Some(Json::String(e))) = (o.get("language"), o.get("expression"))
+                && lang == "text/fhirpath"
+            {
+                out.push(e.clone());
+            }
+            o.values().for_each(|x| fhirpath_expressions(x, out));
+        }
+        Json::Array(a) => a.iter().for_each(|x| fhirpath_expressions(x, out)),
+        _ => {}
+    }
+}

@@ -4,6 +4,8 @@
 //! (Smart Forms #1724), and answers of items hidden by enableWhenExpression still submitted
 //! (LHC-Forms #185, Medplum #8993).
 
+mod common;
+
 use ingang_questionnaire::{Form, NodeId, Questionnaire, QuestionnaireResponse, Value, check_response_at};
 use serde_json::{Value as Json, json};
 
@@ -541,22 +543,8 @@ fn the_peers_forms_parse_and_evaluate() {
         }
         let text = std::fs::read_to_string(&path).expect("readable");
         let json: Json = serde_json::from_str(&text).expect("JSON");
-        fn collect(v: &Json, out: &mut Vec<String>) {
-            match v {
-                Json::Object(o) => {
-                    if let (Some(Json::String(lang)), Some(Json::String(e))) = (o.get("language"), o.get("expression"))
-                        && lang == "text/fhirpath"
-                    {
-                        out.push(e.clone());
-                    }
-                    o.values().for_each(|x| collect(x, out));
-                }
-                Json::Array(a) => a.iter().for_each(|x| collect(x, out)),
-                _ => {}
-            }
-        }
         let mut found = Vec::new();
-        collect(&json, &mut found);
+        common::fhirpath_expressions(&json, &mut found);
         for e in &found {
             assert!(ingang_questionnaire::fhirpath::parse(e).is_ok(), "{name}: {e}");
         }

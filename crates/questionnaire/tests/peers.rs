@@ -4,6 +4,8 @@
 //! in them parses, and every questionnaire evaluates its expressions to a settled state without
 //! a panic; the Android forms, one per SDC behaviour, also give the results worked out by hand.
 
+mod common;
+
 use ingang_questionnaire::{Form, NodeId, Questionnaire, Value, fhirpath};
 use serde_json::Value as Json;
 
@@ -38,21 +40,6 @@ fn questionnaires(json: &Json, out: &mut Vec<Json>) {
     }
 }
 
-fn expressions(v: &Json, out: &mut Vec<String>) {
-    match v {
-        Json::Object(o) => {
-            if let (Some(Json::String(lang)), Some(Json::String(e))) = (o.get("language"), o.get("expression"))
-                && lang == "text/fhirpath"
-            {
-                out.push(e.clone());
-            }
-            o.values().for_each(|x| expressions(x, out));
-        }
-        Json::Array(a) => a.iter().for_each(|x| expressions(x, out)),
-        _ => {}
-    }
-}
-
 #[test]
 fn every_expression_in_the_peers_test_forms_parses_and_every_form_settles() {
     let mut all = Vec::new();
@@ -68,7 +55,7 @@ fn every_expression_in_the_peers_test_forms_parses_and_every_form_settles() {
         questionnaires(&json, &mut found);
         for q in found {
             let mut texts = Vec::new();
-            expressions(&q, &mut texts);
+            common::fhirpath_expressions(&q, &mut texts);
             for e in &texts {
                 if let Err(err) = fhirpath::parse(e) {
                     panic!("{name}: {err}: {e}");

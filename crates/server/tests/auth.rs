@@ -252,25 +252,20 @@ async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
 async fn a_bankid_order_carries_the_users_address() {
     let (app, state) = demo_app().await;
     let sim = state.bankid_sim.clone().unwrap();
-    let mut req = Request::post("/api/v1/auth/bankid")
-        .header("x-ingang-csrf", "1")
-        .header("content-type", "application/json")
-        .body(Body::from(r#"{"sameDevice":true}"#))
-        .unwrap();
-    req.extensions_mut()
-        .insert(axum::extract::ConnectInfo("203.0.113.7:50123".parse::<std::net::SocketAddr>().unwrap()));
-    assert_eq!(send(&app, req).await.status(), 200);
+    let start_from = |peer: &str| {
+        let mut req = Request::post("/api/v1/auth/bankid")
+            .header("x-ingang-csrf", "1")
+            .header("content-type", "application/json")
+            .body(Body::from(r#"{"sameDevice":true}"#))
+            .unwrap();
+        req.extensions_mut().insert(axum::extract::ConnectInfo(peer.parse::<std::net::SocketAddr>().unwrap()));
+        send(&app, req)
+    };
+    assert_eq!(start_from("203.0.113.7:50123").await.status(), 200);
     let order = sim.pending(std::time::Instant::now()).pop().unwrap();
     assert_eq!(sim.end_user_ip(&order.order_ref).as_deref(), Some("203.0.113.7"));
-    // an IPv6 client, mapped or not
-    let mut req = Request::post("/api/v1/auth/bankid")
-        .header("x-ingang-csrf", "1")
-        .header("content-type", "application/json")
-        .body(Body::from(r#"{"sameDevice":true}"#))
-        .unwrap();
-    req.extensions_mut()
-        .insert(axum::extract::ConnectInfo("[2001:db8::42]:443".parse::<std::net::SocketAddr>().unwrap()));
-    assert_eq!(send(&app, req).await.status(), 200);
+    // an IPv6 client
+    assert_eq!(start_from("[2001:db8::42]:443").await.status(), 200);
     let ips: Vec<String> =
         sim.pending(std::time::Instant::now()).iter().filter_map(|o| sim.end_user_ip(&o.order_ref)).collect();
     assert!(ips.contains(&"2001:db8::42".to_owned()), "{ips:?}");

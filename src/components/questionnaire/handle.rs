@@ -158,12 +158,18 @@ impl FormHandle {
         }
     }
 
-    /// The errors of an item to show now (tracked), in the UI language.
-    pub fn visible_errors(&self, item: NodeId, lang: &'static str) -> Vec<String> {
+    /// Whether an item's messages show now: once the user has left it, or after a submit
+    /// attempt (tracked, with the item's edits and changes).
+    fn messages_shown(&self, item: NodeId) -> bool {
         let s = self.sig(item);
         s.edited.track();
         s.version.track();
-        if !(s.touched.get() || self.show_all_errors.get()) {
+        s.touched.get() || self.show_all_errors.get()
+    }
+
+    /// The errors of an item to show now (tracked), in the UI language.
+    pub fn visible_errors(&self, item: NodeId, lang: &'static str) -> Vec<String> {
+        if !self.messages_shown(item) {
             return Vec::new();
         }
         self.errors_now(item, lang)
@@ -172,10 +178,7 @@ impl FormHandle {
     /// The broken `warning` constraints of an item to show now (tracked, shown like errors),
     /// in the UI language.
     pub fn visible_warnings(&self, item: NodeId, lang: &'static str) -> Vec<String> {
-        let s = self.sig(item);
-        s.edited.track();
-        s.version.track();
-        if !(s.touched.get() || self.show_all_errors.get()) {
+        if !self.messages_shown(item) {
             return Vec::new();
         }
         self.with(|f| f.warnings(item)).into_iter().map(|e| e.message(lang)).collect()
