@@ -255,6 +255,8 @@ test('only the person\'s own health centre is chosen for them; without one nothi
   await loginAndGo(page, '192406017893', '/sok-vard/ny');
   await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
+  // (the next step's own button: a click before it shows would hit the rules page's)
+  await expect(page.locator('h1')).toHaveText('Vem söker du vård för?');
   await page.getByRole('button', { name: 'Fortsätt' }).click();
   await expect(page.locator('h1')).toHaveText('Mottagning och besvär');
   await expect(page.getByRole('radio', { checked: true })).toHaveCount(0);
@@ -277,6 +279,8 @@ test('for oneself: categories follow the unit and age, and what is typed survive
   await loginAndGo(page, ERIK, '/sok-vard/ny');
   await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
+  // (the next step's own button: a click before it shows would hit the rules page's)
+  await expect(page.locator('h1')).toHaveText('Vem söker du vård för?');
   await page.getByRole('button', { name: 'Fortsätt' }).click();
   const categories = page.getByRole('group', { name: 'Vad gäller det för Erik?' });
   await expect(categories.getByRole('radio', { name: 'Förkylning och hosta' })).toBeVisible();
@@ -333,6 +337,8 @@ test('a reload without network shows the signed-in form and its draft; only send
   await loginAndGo(page, KIM, '/sok-vard/ny');
   await page.getByLabel('Jag har läst reglerna och godkänner dem').check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
+  // (the next step's own button: a click before it shows would hit the rules page's)
+  await expect(page.locator('h1')).toHaveText('Vem söker du vård för?');
   await page.getByRole('button', { name: 'Fortsätt' }).click();
   await page.getByRole('radio', { name: 'Förkylning och hosta' }).check();
   await page.getByRole('button', { name: 'Fortsätt' }).click();
