@@ -30,6 +30,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0014_errand_messages.sql")),
         M::up(include_str!("../migrations/0015_errand_attachments.sql")),
         M::up(include_str!("../migrations/0016_sms_delivery.sql")),
+        M::up(include_str!("../migrations/0017_late_payments.sql")),
     ])
 }
 

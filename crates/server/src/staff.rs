@@ -680,6 +680,33 @@ async fn visits_today(State(state): State<AppState>, headers: HeaderMap) -> Resp
         body.push_str(TABLE_END);
     }
     body.push_str("</div>");
+    // money taken twice for one visit (a late Swish PAID after another payment): to pay back
+    let refunds: Vec<(String, String, i64, String)> = state
+        .db
+        .call(|conn| {
+            let mut stmt = conn.prepare(
+                "SELECT p.id, p.payer, p.amount + p.fee, v.title FROM payments p JOIN visits v ON v.id = p.visit_id
+                 WHERE p.refund = 'due' ORDER BY p.paid_at",
+            )?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            rows.collect()
+        })
+        .await
+        .unwrap_or_default();
+    if !refunds.is_empty() {
+        body.push_str("<h2>Att betala tillbaka</h2><p>Betalt två gånger för samma besök (en sen Swish-betalning).</p>");
+        body.push_str(&table_start("Att betala tillbaka", &["Betalning", "Betalare", "Besök", "Belopp"]));
+        for (id, payer, amount, title) in refunds {
+            body.push_str(&format!(
+                "<tr data-refund=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{amount} kr</td></tr>",
+                esc(&id),
+                esc(&id),
+                esc(&payer),
+                esc(&title)
+            ));
+        }
+        body.push_str(TABLE_END);
+    }
     page("Dagens besök", &body)
 }
 

@@ -51,11 +51,6 @@ async fn contact_errand(app: &Router, cookie: &str, person: &str, key: &str) -> 
     call(app, "POST", "/api/v1/errands", cookie, Some(key), Some(body)).await.1
 }
 
-async fn staff_cookie(app: &Router) -> String {
-    let res = form(app, "", "/staff/login", "staff=lena").await;
-    res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
-}
-
 async fn form(app: &Router, cookie: &str, uri: &str, body: &str) -> axum::http::Response<Body> {
     let req = Request::post(uri)
         .header("cookie", cookie)
@@ -63,11 +58,6 @@ async fn form(app: &Router, cookie: &str, uri: &str, body: &str) -> axum::http::
         .body(Body::from(body.to_owned()))
         .unwrap();
     send(app, req).await
-}
-
-async fn html(app: &Router, cookie: &str, uri: &str) -> String {
-    let req = Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap();
-    String::from_utf8(body_bytes(send(app, req).await).await).unwrap()
 }
 
 /// `application/x-www-form-urlencoded` text.

@@ -348,6 +348,74 @@ async fn swish_requests_are_paid_declined_or_time_out() {
     set_clock(&app, None).await;
 }
 
+/// Swish can report PAID after we gave up on a request (we timed it out, or cancelled it on our
+/// side when a new payment started): the money is taken. It settles a visit still unpaid, and
+/// on a visit paid meanwhile it is kept with a refund due, listed for staff.
+#[tokio::test]
+async fn a_late_swish_payment_settles_the_visit_or_is_marked_for_refund() {
+    let (app, state) = setup().await;
+    let erik = login(&app, &state, ERIK).await;
+    let now = state.clock.now();
+    set_clock(&app, Some(now)).await;
+    let id = book(&app, ERIK, 10).await;
+    call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
+    let pay = format!("/api/v1/visits/{id}/payments");
+    let get = |pid: &str| format!("/api/v1/payments/{pid}");
+    // timed out by us, then paid at Swish: the visit's payment after all
+    let (_, p) = call(&app, "POST", &pay, &erik, Some("late-1"), Some(json!({"method": "swish"}))).await;
+    let late = p["id"].as_str().unwrap().to_owned();
+    set_clock(&app, Some(now + 181)).await;
+    assert_eq!(call(&app, "GET", &get(&late), &erik, None, None).await.1["errorCode"], "TM01");
+    assert_eq!(form(&app, "/test-swish", &format!("id={late}&action=pay")).await, 303);
+    let (_, p) = call(&app, "GET", &get(&late), &erik, None, None).await;
+    assert_eq!(p["status"], "PAID", "{p}");
+    let (_, v) = call(&app, "GET", &format!("/api/v1/visits/{id}"), &erik, None, None).await;
+    assert_eq!(v["payment"]["method"], "swish");
+    assert!(v.get("amountDue").is_none(), "{v}");
+    let (s, e) = call(&app, "POST", &pay, &erik, Some("late-2"), Some(json!({"method": "swish"}))).await;
+    assert_eq!((s, e["code"].as_str()), (409, Some("already_paid")), "never charged again");
+
+    // a second visit: a Swish request replaced by an invoice, then paid at Swish anyway
+    set_clock(&app, Some(now)).await;
+    let other = book(&app, ERIK, 15).await;
+    call(&app, "POST", &format!("/api/v1/visits/{other}/check-in"), &erik, None, None).await;
+    let pay = format!("/api/v1/visits/{other}/payments");
+    let (_, a) = call(&app, "POST", &pay, &erik, Some("twice-1"), Some(json!({"method": "swish"}))).await;
+    let a = a["id"].as_str().unwrap().to_owned();
+    let (_, b) = call(&app, "POST", &pay, &erik, Some("twice-2"), Some(json!({"method": "invoice"}))).await;
+    assert_eq!(b["status"], "INVOICED");
+    assert_eq!(call(&app, "GET", &get(&a), &erik, None, None).await.1["status"], "CANCELLED");
+    assert_eq!(form(&app, "/test-swish", &format!("id={a}&action=pay")).await, 303);
+    // the visit stays settled once (by the invoice); the money Swish took is to be paid back
+    assert_eq!(call(&app, "GET", &get(&a), &erik, None, None).await.1["status"], "CANCELLED");
+    let (_, v) = call(&app, "GET", &format!("/api/v1/visits/{other}"), &erik, None, None).await;
+    assert_eq!(v["payment"]["method"], "invoice");
+    let refund: Option<String> = state
+        .db
+        .call({
+            let a = a.clone();
+            move |conn| conn.query_row("SELECT refund FROM payments WHERE id = ?1", [a], |r| r.get(0))
+        })
+        .await
+        .unwrap();
+    assert_eq!(refund.as_deref(), Some("due"));
+    let staff = staff_cookie(&app).await;
+    let page = html(&app, &staff, "/staff/besok").await;
+    assert!(page.contains(&format!("data-refund=\"{a}\"")) && page.contains("Att betala tillbaka"), "{page}");
+    // and the visit is not charged again
+    let (_, d) = call(
+        &app,
+        "POST",
+        &format!("/api/v1/visits/{other}/payments"),
+        &erik,
+        Some("twice-3"),
+        Some(json!({"method": "swish"})),
+    )
+    .await;
+    assert_eq!(d["code"], "already_paid");
+    set_clock(&app, None).await;
+}
+
 #[tokio::test]
 async fn cancel_and_reschedule_follow_the_units_rules() {
     let (app, state) = setup().await;

@@ -997,7 +997,47 @@ pub fn settle(
     if changed && status == PaymentStatus::Paid {
         number_receipt(conn, payment_id)?;
     }
+    if !changed && status == PaymentStatus::Paid {
+        return settle_late(conn, payment_id, now);
+    }
     Ok(changed)
+}
+
+/// A PAID for a request we had given up on (timed out by us, `TM01`, or cancelled on our side
+/// when a new payment started): the money is taken, so it is never dropped. On a visit still
+/// unpaid it is the visit's payment (with its receipt, and a waiting one is cancelled); on a
+/// visit another payment settled meanwhile it keeps its status and has a refund due, which
+/// staff see at `/staff/besok`.
+fn settle_late(conn: &Connection, payment_id: &str, now: i64) -> rusqlite::Result<bool> {
+    let Some(visit): Option<String> = conn
+        .query_row(
+            "SELECT visit_id FROM payments WHERE id = ?1
+               AND (status = 'CANCELLED' OR (status = 'ERROR' AND error_code = 'TM01'))",
+            [payment_id],
+            |r| r.get(0),
+        )
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    let settled: bool = conn.query_row(
+        "SELECT COUNT(*) > 0 FROM payments WHERE visit_id = ?1 AND id != ?2 AND status IN ('PAID', 'INVOICED')",
+        params![visit, payment_id],
+        |r| r.get(0),
+    )?;
+    if settled {
+        // a visit is settled once (`payments_settled`): this one keeps its status, and the
+        // money it took is to be paid back
+        conn.execute("UPDATE payments SET paid_at = ?2, refund = 'due' WHERE id = ?1", params![payment_id, now])?;
+        return Ok(true);
+    }
+    conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", [&visit])?;
+    conn.execute(
+        "UPDATE payments SET status = 'PAID', error_code = NULL, paid_at = ?2 WHERE id = ?1",
+        params![payment_id, now],
+    )?;
+    number_receipt(conn, payment_id)?;
+    Ok(true)
 }
 
 /// "HH:MM" in Stockholm.

@@ -130,3 +130,19 @@ pub async fn put_bytes(
     let status = res.status().as_u16();
     (status, serde_json::from_slice(&body_bytes(res).await).unwrap_or(serde_json::Value::Null))
 }
+
+/// A staff session in the console (demo nurse Lena).
+pub async fn staff_cookie(app: &Router) -> String {
+    let req = Request::post("/staff/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("staff=lena"))
+        .unwrap();
+    let res = send(app, req).await;
+    res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+}
+
+/// A console page's HTML.
+pub async fn html(app: &Router, cookie: &str, uri: &str) -> String {
+    let req = Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap();
+    String::from_utf8(body_bytes(send(app, req).await).await).unwrap()
+}
