@@ -313,14 +313,21 @@ async fn a_payment_returns_only_to_the_app_whatever_its_return_address_says() {
     }
 }
 
-#[tokio::test]
-async fn swish_requests_are_paid_declined_or_time_out() {
+/// Erik signed in, the server's clock fixed at `now`, and his visit in ten minutes checked in:
+/// (app, state, Erik's cookie, now, the visit's id).
+async fn erik_checked_in() -> (Router, AppState, String, i64, String) {
     let (app, state) = setup().await;
     let erik = login(&app, &state, ERIK).await;
     let now = state.clock.now();
     set_clock(&app, Some(now)).await;
     let id = book(&app, ERIK, 10).await;
     call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
+    (app, state, erik, now, id)
+}
+
+#[tokio::test]
+async fn swish_requests_are_paid_declined_or_time_out() {
+    let (app, _, erik, now, id) = erik_checked_in().await;
     let pay = format!("/api/v1/visits/{id}/payments");
     let (_, p) =
         call(&app, "POST", &pay, &erik, Some("s1"), Some(json!({"method": "swish", "returnUrl": "/bokade-tider"})))
@@ -353,12 +360,7 @@ async fn swish_requests_are_paid_declined_or_time_out() {
 /// on a visit paid meanwhile it is kept with a refund due, listed for staff.
 #[tokio::test]
 async fn a_late_swish_payment_settles_the_visit_or_is_marked_for_refund() {
-    let (app, state) = setup().await;
-    let erik = login(&app, &state, ERIK).await;
-    let now = state.clock.now();
-    set_clock(&app, Some(now)).await;
-    let id = book(&app, ERIK, 10).await;
-    call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
+    let (app, state, erik, now, id) = erik_checked_in().await;
     let pay = format!("/api/v1/visits/{id}/payments");
     let get = |pid: &str| format!("/api/v1/payments/{pid}");
     // timed out by us, then paid at Swish: the visit's payment after all
