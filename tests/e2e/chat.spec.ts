@@ -83,8 +83,11 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   await page.route(messagesUrl, (route) =>
     route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue(),
   );
+  // the offline page goes first: back online it would fetch the case and send at once, racing
+  // the reload (a tablet run saw the message sent before the reload's interception)
+  await page.goto('about:blank');
   await page.context().setOffline(false);
-  await page.reload();
+  await page.goto(`/arenden/${id}`);
   await expect(page.getByTestId('chat-pending')).toContainText('Jag har tagit Alvedon.');
   await page.unroute(messagesUrl);
   await expect(page.getByTestId('chat-pending')).toHaveCount(0, { timeout: 15_000 });
