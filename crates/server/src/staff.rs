@@ -6,8 +6,8 @@
 
 use axum::{
     Form, Router,
-    extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::{FromRequestParts, Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -54,7 +54,7 @@ pub fn router(state: AppState) -> Router {
 
 /// Escapes text for HTML (also used by the other server-rendered test pages).
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// Opens a table inside its own focusable box that scrolls sideways when the table is wider than
@@ -106,6 +106,48 @@ pub(crate) async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(Stri
         .flatten();
     let id = id?;
     STAFF.iter().find(|(s, _, _)| *s == id).map(|(s, n, _)| ((*s).to_owned(), (*n).to_owned()))
+}
+
+/// A signed-in staff member, for what the console loads besides pages (pictures, attachments,
+/// the event stream): `401` otherwise.
+pub(crate) struct Staff {
+    pub id: String,
+    pub name: String,
+}
+
+/// A signed-in staff member viewing a console page: otherwise the sign-in page.
+pub(crate) struct StaffPage(pub Staff);
+
+/// A signed-in staff member changing something by a form post from this host: `403` for a post
+/// from elsewhere, `401` without a staff session.
+pub(crate) struct StaffForm(pub Staff);
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (id, name) = staff(state, &parts.headers).await.ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())?;
+        Ok(Staff { id, name })
+    }
+}
+
+impl FromRequestParts<AppState> for StaffPage {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Staff::from_request_parts(parts, state).await.map(StaffPage).map_err(|_| login_page())
+    }
+}
+
+impl FromRequestParts<AppState> for StaffForm {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if !same_origin(&parts.headers) {
+            return Err(StatusCode::FORBIDDEN.into_response());
+        }
+        Staff::from_request_parts(parts, state).await.map(StaffForm)
+    }
 }
 
 /// Form posts must come from this host (with SameSite=Strict cookies this closes CSRF). Browsers
@@ -198,8 +240,7 @@ struct QueueRow {
     queued_at: i64,
 }
 
-async fn queue(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some((_, name)) = staff(&state, &headers).await else { return login_page() };
+async fn queue(State(state): State<AppState>, StaffPage(Staff { name, .. }): StaffPage) -> Response {
     let rows: Vec<QueueRow> = state
         .db
         .call(|conn| {
@@ -351,10 +392,7 @@ pub(crate) fn answers_html(items: &serde_json::Value) -> String {
     out
 }
 
-async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if staff(&state, &headers).await.is_none() {
-        return login_page();
-    }
+async fn case_page(State(state): State<AppState>, _: StaffPage, Path(id): Path<String>) -> Response {
     let cid = id.clone();
     type CaseRow = (String, String, i64, String, String, String, Option<String>);
     type MessageRow = (String, String, Vec<(String, i64, i64)>);
@@ -449,19 +487,12 @@ async fn case_page(State(state): State<AppState>, headers: HeaderMap, Path(id): 
     page(&patient, &body)
 }
 
-/// Runs a state change for a signed-in staff member, then back to the queue.
+/// Runs a state change on a case (the handler has a [`StaffForm`]), then back to the queue.
 async fn change(
     state: &AppState,
-    headers: &HeaderMap,
     id: String,
     f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<usize> + Send + 'static,
 ) -> Response {
-    if !same_origin(headers) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    if staff(state, headers).await.is_none() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
     let changed = state
         .db
         .call(move |conn| {
@@ -489,8 +520,8 @@ async fn change(
 
 /// Picks a waiting case: "din tur". An SMS goes to the outbox when the patient's contact (the
 /// user who sent the case) wants SMS and has a number.
-async fn pick(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    change(&state, &headers, id.clone(), move |conn| {
+async fn pick(State(state): State<AppState>, _: StaffForm, Path(id): Path<String>) -> Response {
+    change(&state, id.clone(), move |conn| {
         let n = conn.execute(
             "UPDATE cases SET status = 'inProgress', picked_at = ?2 WHERE id = ?1 AND status = 'waiting'",
             params![id, now_secs()],
@@ -508,8 +539,8 @@ async fn pick(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<
     .await
 }
 
-async fn close(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    change(&state, &headers, id.clone(), move |conn| {
+async fn close(State(state): State<AppState>, _: StaffForm, Path(id): Path<String>) -> Response {
+    change(&state, id.clone(), move |conn| {
         conn.execute(
             "UPDATE cases SET status = 'closed', closed_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'inProgress')",
             params![id, now_secs()],
@@ -525,23 +556,20 @@ struct PriorityForm {
 
 async fn set_priority(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    _: StaffForm,
     Path(id): Path<String>,
     Form(f): Form<PriorityForm>,
 ) -> Response {
     if !(1..=3).contains(&f.priority) {
         return (StatusCode::BAD_REQUEST, "prioritet 1–3").into_response();
     }
-    change(&state, &headers, id.clone(), move |conn| {
+    change(&state, id.clone(), move |conn| {
         conn.execute("UPDATE cases SET priority = ?2 WHERE id = ?1", params![id, f.priority])
     })
     .await
 }
 
-async fn outbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if staff(&state, &headers).await.is_none() {
-        return login_page();
-    }
+async fn outbox(State(state): State<AppState>, _: StaffPage) -> Response {
     let rows: Vec<(String, String, i64, String)> = state
         .db
         .call(|conn| {
@@ -610,10 +638,7 @@ fn delivery(status: &str) -> &'static str {
 
 /// `/staff/besok`: today's visits per unit (Stockholm day of the server's clock), who has
 /// checked in (arrived) and whether the fee is settled; live like the queue.
-async fn visits_today(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if staff(&state, &headers).await.is_none() {
-        return login_page();
-    }
+async fn visits_today(State(state): State<AppState>, _: StaffPage) -> Response {
     use ingang_api::visits::stockholm_offset;
     let now = state.clock.now();
     let day = (now + stockholm_offset(now)).div_euclid(86_400);
@@ -725,14 +750,10 @@ pub const ASK_FOR_PICTURE: &str = "Kan du skicka en bild? Tryck på ”Lägg til
 /// A message from the signed-in staff member to the patient, while the case is picked.
 async fn reply(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    StaffForm(Staff { id: staff_id, name }): StaffForm,
     Path(id): Path<String>,
     Form(f): Form<ReplyForm>,
 ) -> Response {
-    if !same_origin(&headers) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let Some((staff_id, name)) = staff(&state, &headers).await else { return StatusCode::UNAUTHORIZED.into_response() };
     let asks = f.ask.as_deref() == Some("picture");
     let text = if asks && f.body.trim().is_empty() { ASK_FOR_PICTURE } else { &f.body };
     let Ok(body) = ingang_api::chat::check_message(text) else {
@@ -776,12 +797,9 @@ async fn reply(
 
 /// `/staff/events`: a Server-Sent Events stream that says "change" whenever anything changed
 /// (a new case, a message, a picked case); `/staff/live.js` then re-reads the page's live parts.
-async fn events(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn events(State(state): State<AppState>, _: Staff, headers: HeaderMap) -> Response {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use futures_util::stream::{self, StreamExt};
-    if staff(&state, &headers).await.is_none() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
     let changes = state.hub.staff_changes();
     let ended = state.hub.session_ended_events();
     let id_hash = cookie(&headers, STAFF_COOKIE).map(|t| hash(&t)).unwrap_or_default();
@@ -859,10 +877,7 @@ async fn live_script() -> Response {
         .into_response()
 }
 
-async fn staff_picture(state: &AppState, headers: &HeaderMap, id: String, thumbnail: bool) -> Response {
-    if staff(state, headers).await.is_none() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
+async fn staff_picture(state: &AppState, id: String, thumbnail: bool) -> Response {
     match crate::routes::pictures::load(state, id.clone(), thumbnail).await {
         // staff see pictures patients have sent, not ones still being written
         Ok(Some((_, _, true, content_type, bytes))) => {
@@ -873,10 +888,10 @@ async fn staff_picture(state: &AppState, headers: &HeaderMap, id: String, thumbn
     }
 }
 
-async fn picture(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    staff_picture(&state, &headers, id, false).await
+async fn picture(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Response {
+    staff_picture(&state, id, false).await
 }
 
-async fn thumbnail(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    staff_picture(&state, &headers, id, true).await
+async fn thumbnail(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Response {
+    staff_picture(&state, id, true).await
 }

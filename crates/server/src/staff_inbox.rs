@@ -5,7 +5,7 @@
 use axum::{
     Form, Router,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::{
     AppState,
     routes::{auth::now_secs, inbox::deliver},
-    staff::{STAFF, TABLE_END, answers_html, esc, login_page, page, same_origin, staff, table_start},
+    staff::{STAFF, Staff, StaffForm, StaffPage, TABLE_END, answers_html, esc, page, table_start},
 };
 
 /// The longest answer or message staff may write, in characters.
@@ -104,10 +104,7 @@ fn attachments_html(list: &[ingang_api::eservices::Attachment]) -> String {
     out
 }
 
-async fn staff_attachment(state: &AppState, headers: &HeaderMap, id: String, thumbnail: bool) -> Response {
-    if staff(state, headers).await.is_none() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
+async fn staff_attachment(state: &AppState, id: String, thumbnail: bool) -> Response {
     match crate::routes::attachments::load(state, id.clone(), thumbnail).await {
         // staff see what patients have sent, not what is still being written
         Ok(Some((_, _, true, content_type, Some(bytes)))) => {
@@ -118,12 +115,12 @@ async fn staff_attachment(state: &AppState, headers: &HeaderMap, id: String, thu
     }
 }
 
-async fn attachment(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    staff_attachment(&state, &headers, id, false).await
+async fn attachment(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Response {
+    staff_attachment(&state, id, false).await
 }
 
-async fn attachment_thumbnail(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    staff_attachment(&state, &headers, id, true).await
+async fn attachment_thumbnail(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Response {
+    staff_attachment(&state, id, true).await
 }
 
 fn nav() -> &'static str {
@@ -132,16 +129,15 @@ fn nav() -> &'static str {
 }
 
 fn problem(text: &str, back: &str) -> Response {
-    let mut res =
-        page("Det gick inte", &format!("<p role=\"alert\">{}</p><p><a href=\"{back}\">Tillbaka</a></p>", esc(text)));
+    let mut res = page(
+        "Det gick inte",
+        &format!("<p role=\"alert\">{}</p><p><a href=\"{}\">Tillbaka</a></p>", esc(text), esc(back)),
+    );
     *res.status_mut() = StatusCode::BAD_REQUEST;
     res
 }
 
-async fn errands(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if staff(&state, &headers).await.is_none() {
-        return login_page();
-    }
+async fn errands(State(state): State<AppState>, _: StaffPage) -> Response {
     type Row = (String, String, String, String, i64, String);
     let rows: Vec<Row> = state
         .db
@@ -182,10 +178,7 @@ async fn errands(State(state): State<AppState>, headers: HeaderMap) -> Response 
     page("Ärenden från e-tjänsterna", &body)
 }
 
-async fn errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if staff(&state, &headers).await.is_none() {
-        return login_page();
-    }
+async fn errand(State(state): State<AppState>, _: StaffPage, Path(id): Path<String>) -> Response {
     type Row = (
         String,
         String,
@@ -314,14 +307,10 @@ struct AnswerForm {
 
 async fn answer_errand(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    StaffForm(Staff { id: staff_id, name }): StaffForm,
     Path(id): Path<String>,
     Form(f): Form<AnswerForm>,
 ) -> Response {
-    if !same_origin(&headers) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let Some((staff_id, name)) = staff(&state, &headers).await else { return StatusCode::UNAUTHORIZED.into_response() };
     let back = format!("/staff/e-arenden/{id}");
     let Ok(text) = ingang_api::cases::check_text(&f.answer, MESSAGE_MAX) else {
         return problem("Skriv ett svar (högst 4 000 tecken).", &back);
@@ -373,13 +362,7 @@ async fn answer_errand(
 }
 
 /// Closes an errand: the patient can add nothing more.
-async fn close_errand(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if !same_origin(&headers) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    if staff(&state, &headers).await.is_none() {
-        return StatusCode::UNAUTHORIZED.into_response();
-    }
+async fn close_errand(State(state): State<AppState>, _: StaffForm, Path(id): Path<String>) -> Response {
     let (eid, now) = (id.clone(), state.clock.now());
     let done = state
         .db
@@ -396,10 +379,7 @@ async fn close_errand(State(state): State<AppState>, headers: HeaderMap, Path(id
     }
 }
 
-async fn inbox(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if staff(&state, &headers).await.is_none() {
-        return login_page();
-    }
+async fn inbox(State(state): State<AppState>, _: StaffPage) -> Response {
     type Row = (String, String, String, String, i64, Option<i64>, Option<i64>);
     type Choices = Vec<(String, String)>;
     let (units, forms, rows): (Choices, Choices, Vec<Row>) = state
@@ -473,11 +453,11 @@ struct SendForm {
     questionnaire: String,
 }
 
-async fn send(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<SendForm>) -> Response {
-    if !same_origin(&headers) {
-        return StatusCode::FORBIDDEN.into_response();
-    }
-    let Some((staff_id, name)) = staff(&state, &headers).await else { return StatusCode::UNAUTHORIZED.into_response() };
+async fn send(
+    State(state): State<AppState>,
+    StaffForm(Staff { id: staff_id, name }): StaffForm,
+    Form(f): Form<SendForm>,
+) -> Response {
     let back = "/staff/inkorg";
     let Ok(pnr) = Personnummer::parse(&f.pnr, crate::routes::auth::today()) else {
         return problem("Personnumret är inte giltigt.", back);
@@ -537,10 +517,7 @@ async fn send(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<S
     }
 }
 
-async fn message(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if staff(&state, &headers).await.is_none() {
-        return login_page();
-    }
+async fn message(State(state): State<AppState>, _: StaffPage, Path(id): Path<String>) -> Response {
     type Row = (
         String,
         String,
