@@ -186,9 +186,36 @@ pub fn day_text(seconds: i64, time_zone: &str, locale: &str) -> String {
     intl(seconds, "toLocaleDateString", locale, &options)
 }
 
+/// A date as nobody can misread it, in the user's language: "6 dec. 2026", "6 Dec 2026" (never
+/// "12/6/2026").
+pub fn date_text(seconds: i64, locale: &str) -> String {
+    let options = [("day", "numeric"), ("month", "short"), ("year", "numeric")];
+    intl(seconds, "toLocaleDateString", locale, &options)
+}
+
+/// "14:05" today, "6 Dec 2026, 14:05" another day, in the user's language.
+pub fn message_time_text(seconds: i64, locale: &str) -> String {
+    let today = day_of(seconds) == day_of(now_secs());
+    let options = [("dateStyle", if today { "" } else { "medium" }), ("timeStyle", "short")];
+    intl(seconds, "toLocaleString", locale, &options)
+}
+
+/// The Intl locale for a UI language: English as written in Britain and Ireland (day before
+/// month, 24-hour clock: "6 Dec 2026, 14:05", as Swedes expect), not the US default
+/// ("12/6/2026, 2:05 PM"); Swedish as in Sweden. Other codes as they are.
+pub fn intl_locale(code: &str) -> &str {
+    match code {
+        "en" => "en-GB",
+        "sv" => "sv-SE",
+        other => other,
+    }
+}
+
 /// `Date.<method>(locale, options)` (`toLocaleString` or `toLocaleDateString`; empty options are
-/// left out). An unknown zone makes Intl throw: then the same without options.
+/// left out) with the UI language's [`intl_locale`]. An unknown zone makes Intl throw: then the
+/// same without options.
 fn intl(seconds: i64, method: &str, locale: &str, options: &[(&str, &str)]) -> String {
+    let locale = intl_locale(locale);
     let date = js_sys::Date::new(&JsValue::from_f64(seconds as f64 * 1000.0));
     let opts = js_sys::Object::new();
     for (k, v) in options {

@@ -500,3 +500,14 @@ test('a reply on an errand carries a picture and a PDF: kept through a reload, s
   await expectNoAxeViolations(staff, 'staff errand with attachments');
   await context.close();
 });
+
+test('dates cannot be misread: "5 dec. 2026" in Swedish, "5 Dec 2026" in English, never 12/5/2026', async ({ page }) => {
+  await loginAndGo(page, ANNA, '/inkorg');
+  const meta = page.locator('.visit-item__meta').first();
+  await expect(meta).toHaveText(/\b\d{1,2} [a-zåäö]{3}\.? \d{4}\b/);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(meta).toHaveText(/\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b/);
+  await expect(meta).not.toHaveText(/\d{1,2}\/\d{1,2}\/\d{2,4}/);
+  await expectNoAxeViolations(page, 'inbox in English');
+});

@@ -108,18 +108,6 @@ pub fn backoff_ms(attempt: u32) -> u64 {
     (1000u64 << attempt.min(5)).min(30_000)
 }
 
-/// "14:05" today, "2026-11-20 14:05" another day, in the user's language (Intl).
-fn time_text(seconds: i64, locale: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
-    let today = js_sys::Date::new_0().to_date_string() == date.to_date_string();
-    let options = js_sys::Object::new();
-    if !today {
-        let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"short".into());
-    }
-    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
-    date.to_locale_string(locale, &options).into()
-}
-
 /// Loads the encrypted outbox and the message being typed, then shows the chat.
 #[component]
 pub fn Chat(case_id: String, open: Signal<bool>, live: RwSignal<Vec<Message>>) -> impl IntoView {
@@ -673,7 +661,7 @@ fn Conversation(
                     });
                     view! {
                         <li class=class data-id=m.id.to_string() id=format!("message-{}", m.id)>
-                            <p class="chat__meta"><strong>{who}</strong>" · "<span>{time_text(m.created_at, lang)}</span></p>
+                            <p class="chat__meta"><strong>{who}</strong>" · "<span>{crate::browser::message_time_text(m.created_at, lang)}</span></p>
                             {(!m.body.is_empty()).then(|| view! { <p class="chat__body">{m.body}</p> })}
                             <div class="chat__pictures">{pictures}</div>
                             {ask}

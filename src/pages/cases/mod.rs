@@ -36,11 +36,8 @@ pub fn status_text(status: CaseStatus, t: &Strings) -> &'static str {
     }
 }
 
-/// A date in Swedish or English through the browser's Intl (no date crate in the wasm).
-pub fn date_text(seconds: i64, locale: &str) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(seconds as f64 * 1000.0));
-    date.to_locale_date_string(locale, &wasm_bindgen::JsValue::UNDEFINED).into()
-}
+/// A date through the browser's Intl (no date crate in the wasm): "6 dec. 2026", "6 Dec 2026".
+pub use crate::browser::date_text;
 
 #[component]
 pub fn CasesPage() -> impl IntoView {
