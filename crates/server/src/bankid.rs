@@ -285,20 +285,17 @@ impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
     fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
         Box::pin(async move {
             let now = Instant::now();
+            if let Some((at, c)) = self.lock().get(order_ref)
+                && now.saturating_duration_since(*at) < self.interval
             {
-                let mut last = self.lock();
-                // orders BankID has forgotten (30 minutes at most) leave the cache too
-                last.retain(|_, (at, _)| now.saturating_duration_since(*at) < Duration::from_secs(1800));
-                if let Some((at, c)) = last.get(order_ref)
-                    && now.saturating_duration_since(*at) < self.interval
-                {
-                    return Ok(c.clone());
-                }
+                return Ok(c.clone());
             }
             let result = self.inner.collect(order_ref).await;
             let mut last = self.lock();
             match &result {
                 Ok(c) if c.status == Status::Pending => {
+                    // orders BankID has forgotten (30 minutes at most) leave the cache too
+                    last.retain(|_, (at, _)| now.saturating_duration_since(*at) < Duration::from_secs(1800));
                     last.insert(order_ref.to_owned(), (now, c.clone()));
                 }
                 _ => {

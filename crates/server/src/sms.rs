@@ -110,22 +110,6 @@ impl SmsGateway for HttpGateway {
     }
 }
 
-/// A Swedish mobile number as E.164 (`070-123 45 67` → `+46701234567`); `None` when it is not
-/// a number.
-pub fn e164(number: &str) -> Option<String> {
-    let digits: String = number.chars().filter(|c| !matches!(c, ' ' | '-' | '(' | ')')).collect();
-    let out = if let Some(rest) = digits.strip_prefix("+") {
-        format!("+{rest}")
-    } else if let Some(rest) = digits.strip_prefix("00") {
-        format!("+{rest}")
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        format!("+46{rest}")
-    } else {
-        return None;
-    };
-    (out.len() >= 9 && out.len() <= 16 && out[1..].chars().all(|c| c.is_ascii_digit())).then_some(out)
-}
-
 /// The wait before attempt `attempts + 1` after a temporary failure, or `None` when the
 /// message has had its five attempts.
 pub fn backoff(attempts: i64) -> Option<i64> {
@@ -183,7 +167,8 @@ pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64) -> Result<
     .await?;
     let mut sent = 0;
     while let Some(m) = db.call(move |conn| claim(conn, now)).await? {
-        let result = match e164(&m.to) {
+        // stored numbers are normalised already (`check_contact`); this only guards the form
+        let result = match ingang_api::people::normalize_mobile(&m.to) {
             Some(to) => gateway.send(&to, &m.text).await,
             None => Err(SmsError::Refused(format!("not a mobile number: {}", m.to))),
         };
@@ -256,16 +241,6 @@ pub fn spawn(state: AppState, gateway: std::sync::Arc<dyn SmsGateway>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn swedish_numbers_become_e164() {
-        assert_eq!(e164("070-123 45 67").as_deref(), Some("+46701234567"));
-        assert_eq!(e164("+46 70 123 45 67").as_deref(), Some("+46701234567"));
-        assert_eq!(e164("0046701234567").as_deref(), Some("+46701234567"));
-        assert_eq!(e164("701234567"), None);
-        assert_eq!(e164("070-ABC"), None);
-        assert_eq!(e164(""), None);
-    }
 
     #[test]
     fn a_temporary_failure_waits_longer_each_time_and_ends_after_five() {

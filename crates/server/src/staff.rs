@@ -593,13 +593,13 @@ async fn outbox(State(state): State<AppState>, _: StaffPage) -> Response {
         ));
     }
     body.push_str(TABLE_END);
-    let notes: Vec<(String, String, String, i64)> = state
+    let notes: Vec<(String, String, String, i64, String)> = state
         .db
         .call(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT channel, recipient, body, created_at FROM notification_outbox ORDER BY id DESC LIMIT 200",
+                "SELECT channel, recipient, body, created_at, status FROM notification_outbox ORDER BY id DESC LIMIT 200",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
             rows.collect()
         })
         .await
@@ -607,15 +607,16 @@ async fn outbox(State(state): State<AppState>, _: StaffPage) -> Response {
     body.push_str(
         "<h2>Aviseringar om nya meddelanden i inkorgen</h2><p>Enligt mottagarens val: sms, e-post eller pushnotis.</p>",
     );
-    body.push_str(&table_start("Aviseringar", &["Kanal", "Till", "Text", "Tid (unix)"]));
-    for (channel, to, text, at) in notes {
-        let channel = match channel.as_str() {
-            "sms" => "Sms",
-            "email" => "E-post",
-            _ => "Push",
+    body.push_str(&table_start("Aviseringar", &["Kanal", "Till", "Text", "Tid (unix)", "Status"]));
+    for (channel, to, text, at, status) in notes {
+        // only text messages have a sender (e-mail and push are kept here)
+        let (channel, status) = match channel.as_str() {
+            "sms" => ("Sms", delivery(&status)),
+            "email" => ("E-post", "–"),
+            _ => ("Push", "–"),
         };
         body.push_str(&format!(
-            "<tr data-channel=\"{channel}\"><td>{channel}</td><td>{}</td><td>{}</td><td>{at}</td></tr>",
+            "<tr data-channel=\"{channel}\"><td>{channel}</td><td>{}</td><td>{}</td><td>{at}</td><td>{status}</td></tr>",
             esc(&to),
             esc(&text)
         ));

@@ -25,14 +25,6 @@ fn cold(breathing: &str) -> Value {
     })
 }
 
-async fn person_id(app: &Router, cookie: &str, given: &str) -> String {
-    let (_, people) = call(app, "GET", "/api/v1/me/people", cookie, None, None).await;
-    people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == given).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// A complete answer to the children's sore-throat form (for ages 6 months to 17 years).
 fn throat() -> Value {
     let c = |code: &str| json!({ "valueCoding": { "system": "https://ingang.se/fhir/CodeSystem/halsont-barn", "code": code } });

@@ -114,14 +114,6 @@ async fn markup_in_a_path_or_a_form_field_comes_back_as_text_on_every_server_ren
     }
 }
 
-async fn person_id(app: &axum::Router, cookie: &str, given: &str) -> String {
-    let (_, people) = call(app, "GET", "/api/v1/me/people", cookie, None, None).await;
-    people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == given).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn staff_post(app: &axum::Router, cookie: &str, uri: &str, form: &str) -> u16 {
     let req = Request::post(uri)
         .header("cookie", cookie)

@@ -401,6 +401,22 @@ async fn a_late_swish_payment_settles_the_visit_or_is_marked_for_refund() {
         .await
         .unwrap();
     assert_eq!(refund.as_deref(), Some("due"));
+    // the same PAID again (a repeated callback) changes nothing: not its time, not the visit
+    let paid_at = |state: &ingang_server::AppState, a: String| {
+        let db = state.db.clone();
+        async move {
+            db.call(move |conn| {
+                conn.query_row("SELECT paid_at FROM payments WHERE id = ?1", [a], |r| r.get::<_, i64>(0))
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let first = paid_at(&state, a.clone()).await;
+    set_clock(&app, Some(now + 60)).await;
+    form(&app, "/test-swish", &format!("id={a}&action=pay")).await;
+    assert_eq!(paid_at(&state, a.clone()).await, first);
+    set_clock(&app, Some(now)).await;
     let staff = staff_cookie(&app).await;
     let page = html(&app, &staff, "/staff/besok").await;
     assert!(page.contains(&format!("data-refund=\"{a}\"")) && page.contains("Att betala tillbaka"), "{page}");

@@ -1007,11 +1007,11 @@ pub fn settle(
 /// when a new payment started): the money is taken, so it is never dropped. On a visit still
 /// unpaid it is the visit's payment (with its receipt, and a waiting one is cancelled); on a
 /// visit another payment settled meanwhile it keeps its status and has a refund due, which
-/// staff see at `/staff/besok`.
+/// staff see at `/staff/besok` (a repeated PAID for it changes nothing).
 fn settle_late(conn: &Connection, payment_id: &str, now: i64) -> rusqlite::Result<bool> {
     let Some(visit): Option<String> = conn
         .query_row(
-            "SELECT visit_id FROM payments WHERE id = ?1
+            "SELECT visit_id FROM payments WHERE id = ?1 AND refund IS NULL
                AND (status = 'CANCELLED' OR (status = 'ERROR' AND error_code = 'TM01'))",
             [payment_id],
             |r| r.get(0),

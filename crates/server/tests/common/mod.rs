@@ -131,6 +131,15 @@ pub async fn put_bytes(
     (status, serde_json::from_slice(&body_bytes(res).await).unwrap_or(serde_json::Value::Null))
 }
 
+/// The id of the signed-in user's person (themself or a child) by given name.
+pub async fn person_id(app: &Router, cookie: &str, given: &str) -> String {
+    let (_, people) = call(app, "GET", "/api/v1/me/people", cookie, None, None).await;
+    people["people"].as_array().unwrap().iter().find(|p| p["givenName"] == given).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 /// A staff session in the console (demo nurse Lena).
 pub async fn staff_cookie(app: &Router) -> String {
     let req = Request::post("/staff/login")
