@@ -13,7 +13,7 @@
 use std::{collections::BTreeMap, fs, path::Path};
 
 /// The languages, reference first. The app's `Locale` enum lists them in this order.
-pub const LANGUAGES: &[&str] = &["sv", "en"];
+pub const LANGUAGES: &[&str] = &["sv", "en", "fi", "ar"];
 
 /// Ends each value in a language file.
 pub const SEPARATOR: char = '\u{1e}';

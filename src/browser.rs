@@ -207,6 +207,10 @@ pub fn intl_locale(code: &str) -> &str {
     match code {
         "en" => "en-GB",
         "sv" => "sv-SE",
+        "fi" => "fi-FI",
+        // Arabic month names with the digits used in Sweden (and in personnummer) and the 24-hour
+        // clock: "6 ديسمبر 2026، 14:05"
+        "ar" => "ar-u-nu-latn-hc-h23",
         other => other,
     }
 }

@@ -1,6 +1,7 @@
-//! Translations: Swedish first, English second.
+//! Translations: Swedish first, then English, Finnish (an official minority language in
+//! Norrbotten) and Arabic (right to left).
 //!
-//! The strings live in `locales/sv.json` and `locales/en.json`; `build.rs` turns them into the
+//! The strings live in `locales/<code>.json`; `build.rs` turns them into the
 //! [`Strings`] struct, so a missing key fails the build. Views read them through the `t!`
 //! macro, which tracks the current language:
 //!
@@ -23,17 +24,27 @@ pub enum Locale {
     #[default]
     Sv,
     En,
+    Fi,
+    Ar,
 }
 
 impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::Sv, Locale::En];
+    /// In the order the language menu lists them (`locales/table.rs` has the same order).
+    pub const ALL: [Locale; 4] = [Locale::Sv, Locale::En, Locale::Fi, Locale::Ar];
 
-    /// BCP 47 code, used for `<html lang>` and storage.
+    /// BCP 47 code, used for `<html lang>`, `Accept-Language` and storage.
     pub fn code(self) -> &'static str {
         match self {
             Locale::Sv => "sv",
             Locale::En => "en",
+            Locale::Fi => "fi",
+            Locale::Ar => "ar",
         }
+    }
+
+    /// The writing direction, for `<html dir>`: Arabic mirrors the whole app.
+    pub fn dir(self) -> &'static str {
+        if self == Locale::Ar { "rtl" } else { "ltr" }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
@@ -173,15 +184,27 @@ impl I18n {
     }
 }
 
+thread_local! {
+    /// The current language's code, for the `Accept-Language` of every API request.
+    static CURRENT: Cell<&'static str> = const { Cell::new("sv") };
+}
+
+/// The current language's code outside the reactive system (the HTTP layer).
+pub fn current_code() -> &'static str {
+    CURRENT.with(Cell::get)
+}
+
 /// Creates the language context (Swedish until [`I18n::restore`] has loaded the remembered
-/// choice) and keeps `<html lang>` in step with it.
+/// choice) and keeps `<html lang>` and `<html dir>` in step with it.
 pub fn provide_i18n() -> I18n {
     let i18n = I18n { locale: RwSignal::new(Locale::Sv), failed: RwSignal::new(None) };
     provide_context(i18n);
     Effect::new(move |_| {
-        let code = i18n.locale().code();
+        let locale = i18n.locale();
+        CURRENT.with(|c| c.set(locale.code()));
         if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("lang", code);
+            let _ = html.set_attribute("lang", locale.code());
+            let _ = html.set_attribute("dir", locale.dir());
         }
     });
     i18n

@@ -41,6 +41,8 @@ pub async fn fetch_text(
     let request = Request::new_with_str_and_init(url, &init).map_err(js_err)?;
     let headers = request.headers();
     headers.set("Accept", "application/json").map_err(js_err)?;
+    // the server's own texts (errors, e-services) follow the user's language where it has them
+    headers.set("Accept-Language", crate::i18n::current_code()).map_err(js_err)?;
     if json_body.is_some() {
         headers.set("Content-Type", "application/json").map_err(js_err)?;
     }

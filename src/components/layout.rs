@@ -19,25 +19,53 @@ use crate::{
     t,
 };
 
-/// Toggles between Swedish and English; the button names the *other* language in that
-/// language (with its `lang`), as users look for their own language's name.
+/// The language menu: a `<details>` disclosure in the header whose summary names the current
+/// language in that language ("Svenska", "Suomi", "العربية"), as users look for their own
+/// language's name, and lists every language by its own name (each with its `lang` and `dir`).
+/// The browser does the opening, closing and keyboard; Escape closes it too, and a choice closes
+/// it and returns focus to the summary. The list never changes, so it is one piece of static
+/// markup with one click handler: little code in the first module.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
+    use wasm_bindgen::JsCast;
     let i18n = use_i18n();
-    let other = move || match i18n.locale() {
-        Locale::Sv => Locale::En,
-        Locale::En => Locale::Sv,
+    let choices: String = Locale::ALL
+        .iter()
+        .map(|l| {
+            format!(
+                r#"<li><button type="button" class="language__choice" lang="{}" dir="{}">{}</button></li>"#,
+                l.code(),
+                l.dir(),
+                l.native_name()
+            )
+        })
+        .collect();
+    let close = || {
+        if let Some(menu) = document().get_element_by_id("language") {
+            let _ = menu.remove_attribute("open");
+        }
+        crate::browser::focus_id("language-toggle");
+    };
+    let choose = move |e: leptos::ev::MouseEvent| {
+        let chosen = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("button[lang]").ok().flatten())
+            .and_then(|button| button.get_attribute("lang"))
+            .and_then(|code| Locale::from_code(&code));
+        if let Some(locale) = chosen {
+            i18n.set(locale);
+            close();
+        }
     };
     view! {
-        <button
-            type="button"
-            class="header__button"
-            lang=move || other().code()
-            on:click=move |_| i18n.set(other())
-        >
-            <Icon name=IconName::Globe />
-            <span>{move || other().native_name()}</span>
-        </button>
+        <details id="language" class="language" on:click=choose on:keydown=move |e| if e.key() == "Escape" { close() }>
+            <summary id="language-toggle" class="header__button">
+                <Icon name=IconName::Globe />
+                <span>{move || i18n.locale().native_name()}</span>
+            </summary>
+            <ul id="language-menu" class="language__menu" inner_html=choices></ul>
+        </details>
     }
 }
 

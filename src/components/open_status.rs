@@ -76,7 +76,7 @@ pub fn StaffedHours(hours: Vec<DayHours>) -> impl IntoView {
                             format!("{}–{}", day_name(short, from), day_name(short, to))
                         }
                     };
-                    view! { <li>{days}" "{opens}"–"{closes}</li> }
+                    view! { <li>{days}" "<span class="ltr">{opens}"–"{closes}</span></li> }
                 }).collect_view()}
             </ul>
         </div>

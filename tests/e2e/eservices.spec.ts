@@ -1,7 +1,7 @@
 // E-services and the inbox: every standard e-service sent, answered by staff and read by the
 // patient; a clinic with fewer e-services shows only those; a guardian for a child of 10 but not
 // of 14; information that cannot be answered; questions answered once; unread counts.
-import { test, expect, expectNoAxeViolations, goOffline, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn } from './fixtures';
+import { test, expect, expectNoAxeViolations, goOffline, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn, chooseLanguage } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 import * as fs from 'node:fs';
 
@@ -505,7 +505,7 @@ test('dates cannot be misread: "5 dec. 2026" in Swedish, "5 Dec 2026" in English
   await loginAndGo(page, ANNA, '/inkorg');
   const meta = page.locator('.visit-item__meta').first();
   await expect(meta).toHaveText(/\b\d{1,2} [a-zåäö]{3}\.? \d{4}\b/);
-  await page.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(page, 'English');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(meta).toHaveText(/\b\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}\b/);
   await expect(meta).not.toHaveText(/\d{1,2}\/\d{1,2}\/\d{2,4}/);

@@ -134,6 +134,14 @@ export async function waitForApp(page: Page) {
   await expect(page.locator('h1')).toBeVisible();
 }
 
+/** Chooses a language in the header's language menu by its own name ("English", "Suomi",
+ *  "العربية"). */
+export async function chooseLanguage(page: Page, name: string) {
+  await page.locator('#language-toggle').click();
+  await expect(page.locator('#language')).toHaveAttribute('open', '');
+  await page.locator('#language-menu').getByRole('button', { name, exact: true }).click();
+}
+
 /** Every route of the app with its Swedish heading; `protected` ones send a signed-out user to
  *  /logga-in (session.spec.ts checks them signed in). */
 export const ROUTES: { path: string; heading: string; protected?: boolean }[] = [

@@ -1,5 +1,5 @@
 // The app shell: every route, accessibility, navigation, focus, language, layout limits.
-import { test, expect, expectNoAxeViolations, waitForApp, ROUTES } from './fixtures';
+import { test, expect, expectNoAxeViolations, waitForApp, ROUTES, chooseLanguage } from './fixtures';
 
 for (const route of ROUTES) {
   test(`${route.path} renders with no axe violations`, async ({ page }, testInfo) => {
@@ -95,7 +95,7 @@ test('emergency notice is one tap away on every screen', async ({ page }) => {
 test('language switch to English is remembered and sets <html lang>', async ({ page }) => {
   await page.goto('/sok-vard');
   await expect(page.locator('h1')).toHaveText('Sök vård');
-  await page.getByRole('button', { name: 'English' }).click();
+  await chooseLanguage(page, 'English');
   await expect(page.locator('h1')).toHaveText('Seek care');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect(page).toHaveTitle('Seek care – Ingång');

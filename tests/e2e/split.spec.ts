@@ -18,6 +18,7 @@ import {
   startServer,
   stopServer,
   waitForApp,
+  chooseLanguage,
 } from './fixtures';
 import type { Page } from '@playwright/test';
 
@@ -38,9 +39,14 @@ const KB = 1024;
  *  answerOptionsToggleExpression, cqf-expression and targetConstraint when it builds a form, holds
  *  per-item definitions the expressions decide, and has the constraint's message. And by 2 KB
  *  more (578.8 KB; / 206.7 KB, /kiosk 342.5 KB) for the constraint warnings shown under their
- *  item (a view of their own and its styles). The goals of issue 18 are lower (TARGETS); lower
+ *  item (a view of their own and its styles). Raised on 2026-12-06 for Finnish and Arabic (issue
+ *  23; / 208.3 KB, /kiosk 343.6 KB, the heaviest other route 582.6 KB): the header's language
+ *  menu for four languages (a `<details>` with static markup, the smallest form we measured: a
+ *  view per language cost 1 KB more), `<html dir>`, `Accept-Language` on every request, and the
+ *  form engine's own messages in four languages. The strings themselves cost no route anything:
+ *  each language is a file fetched when chosen. The goals of issue 18 are lower (TARGETS); lower
  *  these as the first load shrinks. */
-const BUDGET = { start: 207 * KB, kiosk: 343 * KB, other: 580 * KB };
+const BUDGET = { start: 209 * KB, kiosk: 345 * KB, other: 584 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 
@@ -155,7 +161,7 @@ test('an app open during a deploy keeps working until it reloads', async ({ page
     await expect(page.locator('h1')).toHaveText('Sök vård');
     await nav.getByRole('link', { name: 'Inkorg' }).click();
     await expect(page.locator('h1')).toHaveText('Logga in');
-    await page.getByRole('button', { name: 'English' }).click();
+    await chooseLanguage(page, 'English');
     await expect(page.locator('h1')).toHaveText('Log in');
     expect(failures).toEqual([]);
   } finally {

@@ -461,6 +461,11 @@ impl Def {
     }
 
     /// The item text in `lang`: the translation extension when it has one, else `text`.
+    /// Does the item's text have a translation to `lang`?
+    pub fn has_translation(&self, lang: &str) -> bool {
+        translated(&element_extensions(&self.item.extra, "text"), lang).is_some()
+    }
+
     pub fn text(&self, lang: &str) -> String {
         translated(&element_extensions(&self.item.extra, "text"), lang)
             .or_else(|| self.item.text.clone())

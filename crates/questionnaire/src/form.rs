@@ -827,6 +827,21 @@ impl Form {
         &self.questionnaire
     }
 
+    /// Is the form written in `lang` (a primary language code: `fi`), or translated to it? The
+    /// form's own language is its `language` (Swedish when it has none); a translation is a
+    /// `translation` extension on the text of any item. A renderer says once when it is not,
+    /// and shows the form's own text.
+    pub fn available_in(&self, lang: &str) -> bool {
+        let own = self.language();
+        own.split('-').next().unwrap_or(own).eq_ignore_ascii_case(lang)
+            || self.defs.iter().any(|d| d.has_translation(lang))
+    }
+
+    /// The form's own language (its `language`; Swedish when it has none), as a BCP 47 code.
+    pub fn language(&self) -> &str {
+        self.questionnaire.extra.get("language").and_then(serde_json::Value::as_str).unwrap_or("sv")
+    }
+
     /// Child item nodes of an instance node.
     pub fn items(&self, instance: NodeId) -> &[NodeId] {
         &self.nodes[instance].kids

@@ -50,15 +50,15 @@ pub fn parse(kind: &ItemType, text: &str, tz_offset_minutes: i32) -> Result<Opti
     }))
 }
 
-/// The text an input shows for a stored value (`lang` `sv` uses a decimal comma).
+/// The text an input shows for a stored value (Swedish and Finnish use a decimal comma).
 pub fn format(value: &Value, lang: &str) -> String {
     match value {
-        Value::Decimal(d) if lang == "sv" => swedish_decimal(*d),
+        Value::Decimal(d) if crate::validate::decimal_comma(lang) => swedish_decimal(*d),
         // datetime-local and time inputs take local wall-clock text without zone or seconds
         Value::DateTime(s) => s.get(..16).unwrap_or(s).to_owned(),
         Value::Time(s) => s.get(..5).unwrap_or(s).to_owned(),
         Value::Quantity(q) => match q.value {
-            Some(v) if lang == "sv" => swedish_decimal(v),
+            Some(v) if crate::validate::decimal_comma(lang) => swedish_decimal(v),
             Some(v) => crate::value::format_decimal(v),
             None => String::new(),
         },

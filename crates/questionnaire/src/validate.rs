@@ -45,8 +45,8 @@ pub enum ValidationError {
 
 fn value_text(v: &Value, lang: &str) -> String {
     match v {
-        Value::Decimal(d) if lang == "sv" => swedish_decimal(*d),
-        Value::Quantity(q) if lang == "sv" => {
+        Value::Decimal(d) if decimal_comma(lang) => swedish_decimal(*d),
+        Value::Quantity(q) if decimal_comma(lang) => {
             let n = q.value.map(swedish_decimal).unwrap_or_default();
             q.unit.as_ref().map(|u| format!("{n} {u}")).unwrap_or(n)
         }
@@ -65,123 +65,195 @@ fn size_text(bytes: f64) -> String {
     }
 }
 
+/// The languages the engine's own messages are written in, in this order; any other language
+/// gets English.
+const LANGS: [&str; 4] = ["sv", "en", "fi", "ar"];
+
+/// Does `lang` write decimals with a comma (38,5)? Swedish and Finnish do.
+pub fn decimal_comma(lang: &str) -> bool {
+    matches!(lang, "sv" | "fi")
+}
+
 impl ValidationError {
-    /// The message in `lang` (`sv`, otherwise English).
+    /// The message in `lang` (`sv`, `en`, `fi` or `ar`; English for any other).
     pub fn message(&self, lang: &str) -> String {
-        let sv = lang == "sv";
-        let t = |s: &str, e: &str| if sv { s.to_owned() } else { e.to_owned() };
+        let column = LANGS.iter().position(|l| *l == lang).unwrap_or(1);
+        let t = |texts: [&str; 4]| texts[column].to_owned();
+        let with = |texts: [&str; 4], value: &str| texts[column].replace("{x}", value);
         match self {
-            Self::Required => t("Du behöver svara på frågan.", "This question needs an answer."),
-            Self::MinLength(n) => {
-                if sv {
-                    format!("Skriv minst {n} tecken.")
-                } else {
-                    format!("Write at least {n} characters.")
-                }
-            }
-            Self::MaxLength(n) => {
-                if sv {
-                    format!("Skriv högst {n} tecken.")
-                } else {
-                    format!("Write at most {n} characters.")
-                }
-            }
-            Self::MinValue(v) => match v {
-                Value::Date(_) | Value::DateTime(_) => {
-                    let x = value_text(v, lang);
-                    if sv {
-                        format!("Ange ett datum från och med {x}.")
-                    } else {
-                        format!("Enter a date on or after {x}.")
-                    }
-                }
-                _ => {
-                    let x = value_text(v, lang);
-                    if sv {
-                        format!("Ange ett värde som är minst {x}.")
-                    } else {
-                        format!("Enter a value of at least {x}.")
-                    }
-                }
-            },
-            Self::MaxValue(v) => match v {
-                Value::Date(_) | Value::DateTime(_) => {
-                    let x = value_text(v, lang);
-                    if sv {
-                        format!("Ange ett datum till och med {x}.")
-                    } else {
-                        format!("Enter a date on or before {x}.")
-                    }
-                }
-                _ => {
-                    let x = value_text(v, lang);
-                    if sv {
-                        format!("Ange ett värde som är högst {x}.")
-                    } else {
-                        format!("Enter a value of at most {x}.")
-                    }
-                }
-            },
-            Self::Regex => t("Svaret har inte rätt format.", "The answer is not in the expected format."),
-            Self::MaxDecimalPlaces(0) => {
-                t("Ange ett heltal, utan decimaler.", "Enter a whole number, without decimals.")
-            }
-            Self::MaxDecimalPlaces(n) => {
-                if sv {
-                    format!("Använd högst {n} decimaler.")
-                } else {
-                    format!("Use at most {n} decimals.")
-                }
-            }
-            Self::MaxSize(b) => {
-                let s = size_text(*b);
-                if sv {
-                    format!("Filen är för stor. Den får vara högst {s}.")
-                } else {
-                    format!("The file is too large. The limit is {s}.")
-                }
-            }
+            Self::Required => t([
+                "Du behöver svara på frågan.",
+                "This question needs an answer.",
+                "Vastaa kysymykseen.",
+                "يجب الإجابة عن هذا السؤال.",
+            ]),
+            Self::MinLength(n) => with(
+                [
+                    "Skriv minst {x} tecken.",
+                    "Write at least {x} characters.",
+                    "Kirjoita vähintään {x} merkkiä.",
+                    "اكتب {x} أحرف على الأقل.",
+                ],
+                &n.to_string(),
+            ),
+            Self::MaxLength(n) => with(
+                [
+                    "Skriv högst {x} tecken.",
+                    "Write at most {x} characters.",
+                    "Kirjoita enintään {x} merkkiä.",
+                    "اكتب {x} أحرف على الأكثر.",
+                ],
+                &n.to_string(),
+            ),
+            Self::MinValue(v @ (Value::Date(_) | Value::DateTime(_))) => with(
+                [
+                    "Ange ett datum från och med {x}.",
+                    "Enter a date on or after {x}.",
+                    "Anna päivämäärä {x} tai sen jälkeen.",
+                    "أدخل تاريخًا في {x} أو بعده.",
+                ],
+                &value_text(v, lang),
+            ),
+            Self::MinValue(v) => with(
+                [
+                    "Ange ett värde som är minst {x}.",
+                    "Enter a value of at least {x}.",
+                    "Anna arvo, joka on vähintään {x}.",
+                    "أدخل قيمة لا تقل عن {x}.",
+                ],
+                &value_text(v, lang),
+            ),
+            Self::MaxValue(v @ (Value::Date(_) | Value::DateTime(_))) => with(
+                [
+                    "Ange ett datum till och med {x}.",
+                    "Enter a date on or before {x}.",
+                    "Anna päivämäärä {x} tai sitä ennen.",
+                    "أدخل تاريخًا في {x} أو قبله.",
+                ],
+                &value_text(v, lang),
+            ),
+            Self::MaxValue(v) => with(
+                [
+                    "Ange ett värde som är högst {x}.",
+                    "Enter a value of at most {x}.",
+                    "Anna arvo, joka on enintään {x}.",
+                    "أدخل قيمة لا تزيد على {x}.",
+                ],
+                &value_text(v, lang),
+            ),
+            Self::Regex => t([
+                "Svaret har inte rätt format.",
+                "The answer is not in the expected format.",
+                "Vastaus ei ole oikeassa muodossa.",
+                "الإجابة ليست بالصيغة المطلوبة.",
+            ]),
+            Self::MaxDecimalPlaces(0) => t([
+                "Ange ett heltal, utan decimaler.",
+                "Enter a whole number, without decimals.",
+                "Anna kokonaisluku ilman desimaaleja.",
+                "أدخل عددًا صحيحًا بدون كسور عشرية.",
+            ]),
+            Self::MaxDecimalPlaces(n) => with(
+                [
+                    "Använd högst {x} decimaler.",
+                    "Use at most {x} decimals.",
+                    "Käytä enintään {x} desimaalia.",
+                    "استخدم {x} منازل عشرية على الأكثر.",
+                ],
+                &n.to_string(),
+            ),
+            Self::MaxSize(b) => with(
+                [
+                    "Filen är för stor. Den får vara högst {x}.",
+                    "The file is too large. The limit is {x}.",
+                    "Tiedosto on liian suuri. Enimmäiskoko on {x}.",
+                    "الملف كبير جدًا. الحد الأقصى هو {x}.",
+                ],
+                &size_text(*b),
+            ),
             Self::MimeType(types) => {
                 let list = types
                     .iter()
                     .map(|t| t.rsplit('/').next().unwrap_or(t).to_uppercase())
                     .collect::<Vec<_>>()
                     .join(", ");
-                if sv {
-                    format!("Filtypen stöds inte. Välj en fil av typen {list}.")
-                } else {
-                    format!("That file type is not supported. Choose a {list} file.")
-                }
+                with(
+                    [
+                        "Filtypen stöds inte. Välj en fil av typen {x}.",
+                        "That file type is not supported. Choose a {x} file.",
+                        "Tiedostotyyppiä ei tueta. Valitse tiedosto, jonka tyyppi on {x}.",
+                        "نوع الملف غير مدعوم. اختر ملفًا من النوع {x}.",
+                    ],
+                    &list,
+                )
             }
-            Self::MinOccurs(n) => {
-                if sv {
-                    format!("Ange minst {n} svar.")
-                } else {
-                    format!("Give at least {n} answers.")
-                }
-            }
-            Self::MaxOccurs(n) => {
-                if sv {
-                    format!("Ange högst {n} svar.")
-                } else {
-                    format!("Give at most {n} answers.")
-                }
-            }
-            Self::NotANumber => t("Skriv ett tal, till exempel 38,5.", "Enter a number, for example 38.5."),
-            Self::NotAnInteger => t("Skriv ett heltal, till exempel 12.", "Enter a whole number, for example 12."),
-            Self::InvalidDate => t("Ange ett giltigt datum (ÅÅÅÅ-MM-DD).", "Enter a valid date (YYYY-MM-DD)."),
-            Self::InvalidTime => t("Ange en giltig tid (TT:MM).", "Enter a valid time (HH:MM)."),
-            Self::InvalidUrl => t(
+            Self::MinOccurs(n) => with(
+                [
+                    "Ange minst {x} svar.",
+                    "Give at least {x} answers.",
+                    "Anna vähintään {x} vastausta.",
+                    "أعطِ {x} إجابات على الأقل.",
+                ],
+                &n.to_string(),
+            ),
+            Self::MaxOccurs(n) => with(
+                [
+                    "Ange högst {x} svar.",
+                    "Give at most {x} answers.",
+                    "Anna enintään {x} vastausta.",
+                    "أعطِ {x} إجابات على الأكثر.",
+                ],
+                &n.to_string(),
+            ),
+            Self::NotANumber => t([
+                "Skriv ett tal, till exempel 38,5.",
+                "Enter a number, for example 38.5.",
+                "Kirjoita luku, esimerkiksi 38,5.",
+                "اكتب رقمًا، مثلًا 38.5.",
+            ]),
+            Self::NotAnInteger => t([
+                "Skriv ett heltal, till exempel 12.",
+                "Enter a whole number, for example 12.",
+                "Kirjoita kokonaisluku, esimerkiksi 12.",
+                "اكتب عددًا صحيحًا، مثلًا 12.",
+            ]),
+            Self::InvalidDate => t([
+                "Ange ett giltigt datum (ÅÅÅÅ-MM-DD).",
+                "Enter a valid date (YYYY-MM-DD).",
+                "Anna kelvollinen päivämäärä (VVVV-KK-PP).",
+                "أدخل تاريخًا صحيحًا (YYYY-MM-DD).",
+            ]),
+            Self::InvalidTime => t([
+                "Ange en giltig tid (TT:MM).",
+                "Enter a valid time (HH:MM).",
+                "Anna kelvollinen kellonaika (TT:MM).",
+                "أدخل وقتًا صحيحًا (HH:MM).",
+            ]),
+            Self::InvalidUrl => t([
                 "Ange en webbadress som börjar med https:// eller http://.",
                 "Enter a web address starting with https:// or http://.",
-            ),
-            Self::NotAnOption => t("Välj ett av svarsalternativen.", "Choose one of the options."),
-            Self::WrongType => t("Svaret har fel typ för frågan.", "The answer has the wrong type for this question."),
+                "Anna verkko-osoite, joka alkaa https:// tai http://.",
+                "أدخل عنوان ويب يبدأ بـ https:// أو http://.",
+            ]),
+            Self::NotAnOption => t([
+                "Välj ett av svarsalternativen.",
+                "Choose one of the options.",
+                "Valitse yksi vastausvaihtoehdoista.",
+                "اختر أحد الخيارات.",
+            ]),
+            Self::WrongType => t([
+                "Svaret har fel typ för frågan.",
+                "The answer has the wrong type for this question.",
+                "Vastaus on väärää tyyppiä tähän kysymykseen.",
+                "نوع الإجابة غير مناسب لهذا السؤال.",
+            ]),
+            // the form's own text: English when asked for and the form has it, otherwise the
+            // form's language (Swedish), as for the rest of a form without a translation
             Self::Constraint { sv: s, en } => {
-                if sv {
-                    s.clone()
-                } else {
+                if lang == "en" && !en.is_empty() {
                     en.clone()
+                } else {
+                    s.clone()
                 }
             }
         }

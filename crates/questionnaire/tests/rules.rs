@@ -468,3 +468,41 @@ fn review_lists_enabled_answered_questions_with_labels() {
     assert_eq!(lines[1].answers, vec!["38,5"]);
     assert_eq!(lines[1].text, "Temperatur");
 }
+
+#[test]
+fn a_form_says_which_languages_it_is_in() {
+    // our forms have no `language`: Swedish
+    let sv_only = form(json!([{"linkId": "a", "type": "string", "text": "Feber?"}]));
+    assert!(sv_only.available_in("sv"));
+    assert!(!sv_only.available_in("fi"));
+    assert!(!sv_only.available_in("ar"));
+    assert_eq!(sv_only.language(), "sv");
+    // one translated item is enough: the renderer picks per item, falling back to the form's own
+    let with_fi = form(json!([{"linkId": "a", "type": "string", "text": "Feber?",
+        "_text": {"extension": [{"url": "http://hl7.org/fhir/StructureDefinition/translation",
+            "extension": [{"url": "lang", "valueCode": "fi-FI"}, {"url": "content", "valueString": "Kuumetta?"}]}]}}]));
+    assert!(with_fi.available_in("fi"));
+    assert!(!with_fi.available_in("ar"));
+    assert_eq!(with_fi.def(node(&with_fi, "a")).text("fi"), "Kuumetta?");
+    assert_eq!(with_fi.def(node(&with_fi, "a")).text("ar"), "Feber?");
+}
+
+#[test]
+fn the_engines_own_messages_speak_every_ui_language() {
+    let required = ValidationError::Required;
+    assert_eq!(required.message("sv"), "Du behöver svara på frågan.");
+    assert_eq!(required.message("en"), "This question needs an answer.");
+    assert_eq!(required.message("fi"), "Vastaa kysymykseen.");
+    assert_eq!(required.message("ar"), "يجب الإجابة عن هذا السؤال.");
+    // an unknown language gets English
+    assert_eq!(required.message("so"), "This question needs an answer.");
+    // numbers are written as each language writes them: Finnish with a decimal comma
+    let min = ValidationError::MinValue(Value::Decimal(35.5));
+    assert_eq!(min.message("fi"), "Anna arvo, joka on vähintään 35,5.");
+    assert_eq!(min.message("en"), "Enter a value of at least 35.5.");
+    assert_eq!(ValidationError::MaxLength(10).message("ar"), "اكتب 10 أحرف على الأكثر.");
+    // a form's own constraint text: its translation to English, otherwise as written
+    let c = ValidationError::Constraint { sv: "För högt".into(), en: "Too high".into() };
+    assert_eq!(c.message("en"), "Too high");
+    assert_eq!(c.message("fi"), "För högt");
+}

@@ -73,7 +73,11 @@ fn help_view(handle: FormHandle, d: Arc<Def>, id: String) -> Option<AnyView> {
             if d.max_size.is_some() || !d.mime_types.is_empty() {
                 let max = super::controls::pick_limit(&d);
                 let mb = ingang_questionnaire::value::format_decimal((max / 1_048_576.0 * 10.0).round() / 10.0);
-                let size = if lang == "sv" { format!("{} MB", mb.replace('.', ",")) } else { format!("{mb} MB") };
+                let size = if ingang_questionnaire::validate::decimal_comma(lang) {
+                    format!("{} MB", mb.replace('.', ","))
+                } else {
+                    format!("{mb} MB")
+                };
                 out.push(view! { <p>{t.questionnaire_file_size_hint.replace("{size}", &size)}</p> }.into_any());
             }
         }

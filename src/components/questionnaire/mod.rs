@@ -109,6 +109,8 @@ pub fn FormView(
         }
     };
     let is_last = move || !paged.get() || step.get() + 1 >= step_count;
+    let form_lang = handle.with(|f| f.language().to_owned());
+    let translated = move || handle.with(|f| f.available_in(i18n.locale().code()));
     let steps_for_advance = steps.clone();
     let advance = move || {
         let lang = i18n.locale_untracked().code();
@@ -176,12 +178,16 @@ pub fn FormView(
                     </ul>
                 </div>
             </Show>
+            // said once, above the form, in the user's language: the items below stay as written
+            {move || (!translated()).then(|| view! { <p class="notice">{i18n.t().questionnaire_only_swedish}</p> })}
             <Show when=move || paged.get()>
                 <p class="q-progress" id="q-progress" tabindex="-1">
                     {move || i18n.t().questionnaire_step.replace("{n}", &(step.get() + 1).to_string()).replace("{total}", &step_count.to_string())}
                 </p>
             </Show>
-            <div class="q-items">
+            // untranslated items are in the form's language: marked so (a screen reader reads
+            // them in Swedish) and laid out left to right inside an Arabic page
+            <div class="q-items" lang=move || (!translated()).then(|| form_lang.clone()) dir=move || (!translated()).then_some("ltr")>
                 <For each=visible key=|id| *id let:id>
                     <ItemView handle id />
                 </For>

@@ -19,7 +19,7 @@ use crate::{
     api::{ApiError, use_api},
     browser::{self, moment_text},
     components::qr_code::QrCode,
-    i18n::{Locale, use_i18n},
+    i18n::use_i18n,
     pages::visits::payment::PaymentPanel,
     t,
 };
@@ -200,9 +200,14 @@ pub fn KioskApp() -> impl IntoView {
     });
     let problem = move || pnr_problem(&pnr.get(), today(), submitted.get());
     let problem_text = move || {
-        problem().map(|p| match i18n.locale() {
-            Locale::Sv => p.message_sv(),
-            Locale::En => p.message_en(),
+        problem().map(|p| {
+            let t = i18n.t();
+            match p {
+                PnrError::Format => t.kiosk_pnr_format,
+                PnrError::Checksum => t.kiosk_pnr_checksum,
+                PnrError::Date => t.kiosk_pnr_date,
+                PnrError::Future => t.kiosk_pnr_future,
+            }
         })
     };
     let done = Callback::new(move |_: ()| {

@@ -49,7 +49,7 @@ fn UnitItem(unit: Unit) -> impl IntoView {
             })}
             {unit.phone.map(|phone| {
                 let href = format!("tel:{}", phone.replace([' ', '-'], ""));
-                view! { <p><a href=href>{phone}</a></p> }
+                view! { <p><a href=href class="ltr">{phone}</a></p> }
             })}
         </li>
     }

@@ -57,7 +57,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                                     <dt>{t!(i18n.receipt_date)}</dt><dd>{move || moment_text(issued, &tz, i18n.locale().code(), true)}</dd>
                                                     <dt>{t!(i18n.receipt_provider)}</dt><dd>{r.provider.clone()} ", " {r.unit_name.clone()} ", " {r.unit_address.clone()}</dd>
                                                     <dt>{t!(i18n.receipt_org)}</dt><dd>{r.organisation_number.clone()}</dd>
-                                                    <dt>{t!(i18n.receipt_patient)}</dt><dd>{r.patient_name.clone()} " (" {r.personal_number.clone()} ")"</dd>
+                                                    <dt>{t!(i18n.receipt_patient)}</dt><dd>{r.patient_name.clone()} " (" <span class="ltr">{r.personal_number.clone()}</span> ")"</dd>
                                                     <dt>{t!(i18n.receipt_visit)}</dt><dd>{r.visit_title.clone()} ", " {move || moment_text(visit, &tz2, i18n.locale().code(), true)}</dd>
                                                     <dt>{t!(i18n.receipt_method)}</dt>
                                                     <dd>{move || match method {

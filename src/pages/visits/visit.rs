@@ -135,7 +135,7 @@ fn Facts(visit: Visit) -> impl IntoView {
             {visit.clinician.clone().map(|c| view! { <dt>{t!(i18n.visits_with)}</dt><dd>{c}</dd> })}
             {visit.unit_phone.clone().map(|p| {
                 let href = format!("tel:{}", p.replace([' ', '-'], ""));
-                view! { <dt>{t!(i18n.visits_phone)}</dt><dd><a href=href>{p}</a></dd> }
+                view! { <dt>{t!(i18n.visits_phone)}</dt><dd><a href=href class="ltr">{p}</a></dd> }
             })}
             {bring}
         </dl>
