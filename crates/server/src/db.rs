@@ -12,7 +12,7 @@ use rusqlite_migration::{M, Migrations};
 use crate::error::ApiError;
 
 /// The schema, one entry per migration, in order. Never edit a released migration: add one.
-fn migrations() -> Migrations<'static> {
+pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/0001_units.sql")),
         M::up(include_str!("../migrations/0002_questionnaires.sql")),
@@ -31,6 +31,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0015_errand_attachments.sql")),
         M::up(include_str!("../migrations/0016_sms_delivery.sql")),
         M::up(include_str!("../migrations/0017_late_payments.sql")),
+        M::up(include_str!("../migrations/0018_receipt_numbers.sql")),
     ])
 }
 

@@ -411,6 +411,11 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
                 'K0000001', 'demo' FROM visits WHERE id = 'demo-anna-tidigare'",
         [],
     )?;
+    tx.execute(
+        "INSERT OR IGNORE INTO receipt_numbers (n, payment_id)
+         SELECT 1, id FROM payments WHERE id = 'demo-anna-tidigare-kort'",
+        [],
+    )?;
     Ok(())
 }
 

@@ -23,7 +23,14 @@ use crate::{
 const STAFF_COOKIE: &str = "__Host-ingang-staff";
 
 /// Demo care staff: (id, name, role).
-pub const STAFF: &[(&str, &str, &str)] = &[("lena", "Lena Ek", "Sjuksköterska"), ("omar", "Omar Haddad", "Läkare")];
+pub const STAFF: &[(&str, &str, &str)] =
+    &[("lena", "Lena Ek", "Sjuksköterska"), ("omar", "Omar Haddad", "Läkare"), ("sara", "Sara Lind", "Barnmorska")];
+
+/// The units each staff member works at: `None` for a role across the region (the demo nurse
+/// and doctor), otherwise only these. A staff member neither sees nor changes another unit's
+/// queue, cases, pictures, visits, errands or messages (each handler asks [`Staff::works_at`]),
+/// and what is not theirs is "not found", as if it did not exist.
+pub const STAFF_UNITS: &[(&str, Option<&[&str]>)] = &[("lena", None), ("omar", None), ("sara", Some(&["um-lulea"]))];
 
 /// The text of the "din tur" SMS: no health data, only a prompt to open the app.
 pub const YOUR_TURN_SMS: &str = "Ingång: Nu är det din tur. Öppna appen för att fortsätta ditt ärende.";
@@ -113,6 +120,52 @@ pub(crate) async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(Stri
 pub(crate) struct Staff {
     pub id: String,
     pub name: String,
+    /// `None`: every unit; otherwise the units this staff member works at.
+    pub units: Option<Vec<String>>,
+}
+
+impl Staff {
+    /// May this staff member see and change what belongs to `unit`?
+    pub fn works_at(&self, unit: &str) -> bool {
+        self.units.as_ref().is_none_or(|units| units.iter().any(|u| u == unit))
+    }
+
+    /// Does this staff member work across the region (every unit)?
+    pub fn region_wide(&self) -> bool {
+        self.units.is_none()
+    }
+
+    /// May this staff member reach the thing `sql` finds the unit of (one `?1` for `id`)? A
+    /// thing that does not exist is not theirs either.
+    pub async fn reaches(&self, state: &AppState, sql: &'static str, id: &str) -> bool {
+        let id = id.to_owned();
+        let unit: Option<String> =
+            state.db.call(move |conn| conn.query_row(sql, [&id], |r| r.get(0)).optional()).await.ok().flatten();
+        unit.is_some_and(|u| self.works_at(&u))
+    }
+}
+
+/// The unit of a case, a chat picture, an errand, an errand's attachment and an inbox message:
+/// for [`Staff::reaches`].
+pub(crate) const CASE_UNIT: &str = "SELECT unit_id FROM cases WHERE id = ?1";
+pub(crate) const PICTURE_UNIT: &str =
+    "SELECT c.unit_id FROM pictures p JOIN cases c ON c.id = p.case_id WHERE p.id = ?1";
+pub(crate) const ERRAND_UNIT: &str = "SELECT unit_id FROM errands WHERE id = ?1";
+pub(crate) const ATTACHMENT_UNIT: &str =
+    "SELECT e.unit_id FROM errand_attachments a JOIN errands e ON e.id = a.errand_id WHERE a.id = ?1";
+pub(crate) const MESSAGE_UNIT: &str = "SELECT unit_id FROM inbox_messages WHERE id = ?1";
+
+/// What another unit's case, errand or message looks like to a staff member who does not work
+/// there: the same as one that does not exist.
+pub(crate) fn not_theirs() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        page(
+            "Finns inte",
+            "<p>Det finns inget sådant hos dina mottagningar.</p><p><a href=\"/staff\">Till kön</a></p>",
+        ),
+    )
+        .into_response()
 }
 
 /// A signed-in staff member viewing a console page: otherwise the sign-in page.
@@ -127,7 +180,11 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let (id, name) = staff(state, &parts.headers).await.ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())?;
-        Ok(Staff { id, name })
+        let units = STAFF_UNITS
+            .iter()
+            .find(|(s, _)| *s == id)
+            .map_or(Some(Vec::new()), |(_, units)| units.map(|u| u.iter().map(|s| (*s).to_owned()).collect()));
+        Ok(Staff { id, name, units })
     }
 }
 
@@ -238,14 +295,16 @@ struct QueueRow {
     priority: i64,
     status: String,
     queued_at: i64,
+    unit_id: String,
 }
 
-async fn queue(State(state): State<AppState>, StaffPage(Staff { name, .. }): StaffPage) -> Response {
+async fn queue(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
+    let name = staff.name.clone();
     let rows: Vec<QueueRow> = state
         .db
         .call(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT c.id, u.name, COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.queued_at
+                "SELECT c.id, u.name, COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.queued_at, c.unit_id
                  FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people p ON p.personal_number = c.patient
                  WHERE c.status IN ('waiting', 'inProgress')
                  ORDER BY u.name, c.status = 'waiting', c.priority, c.queued_at, c.rowid",
@@ -259,12 +318,15 @@ async fn queue(State(state): State<AppState>, StaffPage(Staff { name, .. }): Sta
                     priority: r.get(4)?,
                     status: r.get(5)?,
                     queued_at: r.get(6)?,
+                    unit_id: r.get(7)?,
                 })
             })?;
             rows.collect()
         })
         .await
         .unwrap_or_default();
+    // only the queues of the units this staff member works at
+    let rows: Vec<QueueRow> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
     let now = now_secs();
     let mut body = format!(
         "<p>Inloggad som {}. <a href=\"/staff/sms\">Utkorg</a> · <a href=\"/staff/besok\">Dagens besök</a> · \
@@ -392,7 +454,10 @@ pub(crate) fn answers_html(items: &serde_json::Value) -> String {
     out
 }
 
-async fn case_page(State(state): State<AppState>, _: StaffPage, Path(id): Path<String>) -> Response {
+async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, CASE_UNIT, &id).await {
+        return not_theirs();
+    }
     let cid = id.clone();
     type CaseRow = (String, String, i64, String, String, String, Option<String>);
     type MessageRow = (String, String, Vec<(String, i64, i64)>);
@@ -520,7 +585,10 @@ async fn change(
 
 /// Picks a waiting case: "din tur". An SMS goes to the outbox when the patient's contact (the
 /// user who sent the case) wants SMS and has a number.
-async fn pick(State(state): State<AppState>, _: StaffForm, Path(id): Path<String>) -> Response {
+async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, CASE_UNIT, &id).await {
+        return not_theirs();
+    }
     change(&state, id.clone(), move |conn| {
         let n = conn.execute(
             "UPDATE cases SET status = 'inProgress', picked_at = ?2 WHERE id = ?1 AND status = 'waiting'",
@@ -539,7 +607,10 @@ async fn pick(State(state): State<AppState>, _: StaffForm, Path(id): Path<String
     .await
 }
 
-async fn close(State(state): State<AppState>, _: StaffForm, Path(id): Path<String>) -> Response {
+async fn close(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, CASE_UNIT, &id).await {
+        return not_theirs();
+    }
     change(&state, id.clone(), move |conn| {
         conn.execute(
             "UPDATE cases SET status = 'closed', closed_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'inProgress')",
@@ -556,10 +627,13 @@ struct PriorityForm {
 
 async fn set_priority(
     State(state): State<AppState>,
-    _: StaffForm,
+    StaffForm(staff): StaffForm,
     Path(id): Path<String>,
     Form(f): Form<PriorityForm>,
 ) -> Response {
+    if !staff.reaches(&state, CASE_UNIT, &id).await {
+        return not_theirs();
+    }
     if !(1..=3).contains(&f.priority) {
         return (StatusCode::BAD_REQUEST, "prioritet 1–3").into_response();
     }
@@ -569,7 +643,16 @@ async fn set_priority(
     .await
 }
 
-async fn outbox(State(state): State<AppState>, _: StaffPage) -> Response {
+async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
+    // every patient's number and address is here: for the region's own roles only
+    if !staff.region_wide() {
+        let mut res = page(
+            "Utkorg",
+            "<p>Utkorgen visas för personal med tillgång till alla mottagningar.</p><p><a href=\"/staff\">Till kön</a></p>",
+        );
+        *res.status_mut() = StatusCode::FORBIDDEN;
+        return res;
+    }
     let rows: Vec<(String, String, i64, String)> = state
         .db
         .call(|conn| {
@@ -639,38 +722,52 @@ fn delivery(status: &str) -> &'static str {
 
 /// `/staff/besok`: today's visits per unit (Stockholm day of the server's clock), who has
 /// checked in (arrived) and whether the fee is settled; live like the queue.
-async fn visits_today(State(state): State<AppState>, _: StaffPage) -> Response {
+async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
     use ingang_api::visits::stockholm_offset;
     let now = state.clock.now();
     let day = (now + stockholm_offset(now)).div_euclid(86_400);
     type VisitRow =
-        (String, String, String, String, i64, String, Option<i64>, Option<i64>, Option<String>, Option<String>);
+        (String, String, String, String, i64, String, Option<i64>, Option<i64>, Option<String>, Option<String>, String);
     let rows: Vec<VisitRow> = state
         .db
         .call(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT v.id, u.name, COALESCE(p.name, v.patient), v.title, v.starts_at, v.status, v.checked_in_at, v.fee,
                         (SELECT method FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED')),
-                        (SELECT status FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED'))
+                        (SELECT status FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED')),
+                        v.unit_id
                  FROM visits v JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.personal_number = v.patient
                  WHERE v.starts_at >= ?1 AND v.starts_at < ?2 ORDER BY u.name, v.starts_at",
             )?;
             let start = day * 86_400;
             let start = start - stockholm_offset(start);
             let rows = stmt.query_map(params![start, start + 86_400], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                    r.get(10)?,
+                ))
             })?;
             rows.collect()
         })
         .await
         .unwrap_or_default();
+    let rows: Vec<VisitRow> = rows.into_iter().filter(|r| staff.works_at(&r.10)).collect();
     let hhmm = crate::routes::visits::stockholm_hhmm;
     let mut body = String::from("<p><a href=\"/staff\">Till kön</a></p><div data-live=\"visits\">");
     if rows.is_empty() {
         body.push_str("<p>Inga besök i dag.</p>");
     }
     let mut unit = String::new();
-    for (id, u, patient, title, starts, status, arrived, fee, method, pstatus) in &rows {
+    for (id, u, patient, title, starts, status, arrived, fee, method, pstatus, _) in &rows {
         if *u != unit {
             if !unit.is_empty() {
                 body.push_str(TABLE_END);
@@ -751,10 +848,14 @@ pub const ASK_FOR_PICTURE: &str = "Kan du skicka en bild? Tryck på ”Lägg til
 /// A message from the signed-in staff member to the patient, while the case is picked.
 async fn reply(
     State(state): State<AppState>,
-    StaffForm(Staff { id: staff_id, name }): StaffForm,
+    StaffForm(staff): StaffForm,
     Path(id): Path<String>,
     Form(f): Form<ReplyForm>,
 ) -> Response {
+    if !staff.reaches(&state, CASE_UNIT, &id).await {
+        return not_theirs();
+    }
+    let Staff { id: staff_id, name, .. } = staff;
     let asks = f.ask.as_deref() == Some("picture");
     let text = if asks && f.body.trim().is_empty() { ASK_FOR_PICTURE } else { &f.body };
     let Ok(body) = ingang_api::chat::check_message(text) else {
@@ -889,10 +990,16 @@ async fn staff_picture(state: &AppState, id: String, thumbnail: bool) -> Respons
     }
 }
 
-async fn picture(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Response {
+async fn picture(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, PICTURE_UNIT, &id).await {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     staff_picture(&state, id, false).await
 }
 
-async fn thumbnail(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Response {
+async fn thumbnail(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, PICTURE_UNIT, &id).await {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     staff_picture(&state, id, true).await
 }

@@ -16,7 +16,10 @@ use serde::Deserialize;
 use crate::{
     AppState,
     routes::{auth::now_secs, inbox::deliver},
-    staff::{STAFF, Staff, StaffForm, StaffPage, TABLE_END, answers_html, esc, page, table_start},
+    staff::{
+        ATTACHMENT_UNIT, ERRAND_UNIT, MESSAGE_UNIT, STAFF, Staff, StaffForm, StaffPage, TABLE_END, answers_html, esc,
+        not_theirs, page, table_start,
+    },
 };
 
 /// The longest answer or message staff may write, in characters.
@@ -115,11 +118,17 @@ async fn staff_attachment(state: &AppState, id: String, thumbnail: bool) -> Resp
     }
 }
 
-async fn attachment(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Response {
+async fn attachment(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, ATTACHMENT_UNIT, &id).await {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     staff_attachment(&state, id, false).await
 }
 
-async fn attachment_thumbnail(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Response {
+async fn attachment_thumbnail(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, ATTACHMENT_UNIT, &id).await {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     staff_attachment(&state, id, true).await
 }
 
@@ -137,30 +146,31 @@ fn problem(text: &str, back: &str) -> Response {
     res
 }
 
-async fn errands(State(state): State<AppState>, _: StaffPage) -> Response {
-    type Row = (String, String, String, String, i64, String);
+async fn errands(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
+    type Row = (String, String, String, String, i64, String, String);
     let rows: Vec<Row> = state
         .db
         .call(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT e.id, u.name, COALESCE(p.name, e.patient), e.title, e.created_at, e.status
+                "SELECT e.id, u.name, COALESCE(p.name, e.patient), e.title, e.created_at, e.status, e.unit_id
                  FROM errands e JOIN units u ON u.id = e.unit_id LEFT JOIN people p ON p.personal_number = e.patient
                  ORDER BY e.status = 'answered', CASE e.status WHEN 'sent' THEN e.created_at ELSE -e.created_at END
                  LIMIT 200",
             )?;
-            let rows =
-                stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?;
             rows.collect()
         })
         .await
         .unwrap_or_default();
+    let rows: Vec<Row> = rows.into_iter().filter(|r| staff.works_at(&r.6)).collect();
     let mut body = String::from(nav());
     body.push_str("<div data-live=\"errands\">");
     if rows.is_empty() {
         body.push_str("<p>Inga ärenden från e-tjänsterna.</p>");
     } else {
         body.push_str(&table_start("E-tjänstärenden", &["Mottagning", "Patient", "Ärendetyp", "Skickat", "Status"]));
-        for (id, unit, patient, title, at, status) in rows {
+        for (id, unit, patient, title, at, status, _) in rows {
             body.push_str(&format!(
                 "<tr data-errand=\"{id}\"><td>{unit}</td><td>{patient}</td><td><a href=\"/staff/e-arenden/{id}\">{title}</a></td>\
                  <td>{at}</td><td>{s}</td></tr>",
@@ -178,7 +188,10 @@ async fn errands(State(state): State<AppState>, _: StaffPage) -> Response {
     page("Ärenden från e-tjänsterna", &body)
 }
 
-async fn errand(State(state): State<AppState>, _: StaffPage, Path(id): Path<String>) -> Response {
+async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, ERRAND_UNIT, &id).await {
+        return not_theirs();
+    }
     type Row = (
         String,
         String,
@@ -307,10 +320,14 @@ struct AnswerForm {
 
 async fn answer_errand(
     State(state): State<AppState>,
-    StaffForm(Staff { id: staff_id, name }): StaffForm,
+    StaffForm(staff): StaffForm,
     Path(id): Path<String>,
     Form(f): Form<AnswerForm>,
 ) -> Response {
+    if !staff.reaches(&state, ERRAND_UNIT, &id).await {
+        return not_theirs();
+    }
+    let Staff { id: staff_id, name, .. } = staff;
     let back = format!("/staff/e-arenden/{id}");
     let Ok(text) = ingang_api::cases::check_text(&f.answer, MESSAGE_MAX) else {
         return problem("Skriv ett svar (högst 4 000 tecken).", &back);
@@ -362,7 +379,10 @@ async fn answer_errand(
 }
 
 /// Closes an errand: the patient can add nothing more.
-async fn close_errand(State(state): State<AppState>, _: StaffForm, Path(id): Path<String>) -> Response {
+async fn close_errand(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, ERRAND_UNIT, &id).await {
+        return not_theirs();
+    }
     let (eid, now) = (id.clone(), state.clock.now());
     let done = state
         .db
@@ -379,8 +399,8 @@ async fn close_errand(State(state): State<AppState>, _: StaffForm, Path(id): Pat
     }
 }
 
-async fn inbox(State(state): State<AppState>, _: StaffPage) -> Response {
-    type Row = (String, String, String, String, i64, Option<i64>, Option<i64>);
+async fn inbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
+    type Row = (String, String, String, String, i64, Option<i64>, Option<i64>, String);
     type Choices = Vec<(String, String)>;
     let (units, forms, rows): (Choices, Choices, Vec<Row>) = state
         .db
@@ -395,16 +415,22 @@ async fn inbox(State(state): State<AppState>, _: StaffPage) -> Response {
                 .collect::<Result<_, _>>()?;
             let rows = conn
                 .prepare(
-                    "SELECT m.id, COALESCE(p.name, m.patient), m.subject, m.kind, m.created_at, m.read_at, m.answered_at
+                    "SELECT m.id, COALESCE(p.name, m.patient), m.subject, m.kind, m.created_at, m.read_at, m.answered_at,
+                            m.unit_id
                      FROM inbox_messages m LEFT JOIN people p ON p.personal_number = m.patient
                      ORDER BY m.created_at DESC, m.rowid DESC LIMIT 100",
                 )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?
+                .query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+                })?
                 .collect::<Result<_, _>>()?;
             Ok((units, forms, rows))
         })
         .await
         .unwrap_or_default();
+    // a staff member writes from, and sees what was sent from, their own units
+    let units: Choices = units.into_iter().filter(|(id, _)| staff.works_at(id)).collect();
+    let rows: Vec<Row> = rows.into_iter().filter(|r| staff.works_at(&r.7)).collect();
     let option = |(id, name): &(String, String)| format!("<option value=\"{}\">{}</option>", esc(id), esc(name));
     let mut body = String::from(nav());
     body.push_str(&format!(
@@ -424,7 +450,7 @@ async fn inbox(State(state): State<AppState>, _: StaffPage) -> Response {
         forms = forms.iter().map(option).collect::<String>(),
     ));
     body.push_str(&table_start("Skickade meddelanden", &["Patient", "Ämne", "Typ", "Skickat", "Läst", "Besvarat"]));
-    for (id, patient, subject, kind, at, read, answered) in rows {
+    for (id, patient, subject, kind, at, read, answered, _) in rows {
         body.push_str(&format!(
             "<tr data-message=\"{id}\"><td>{p}</td><td><a href=\"/staff/inkorg/{id}\">{s}</a></td><td>{k}</td><td>{at}</td>\
              <td>{r}</td><td>{a}</td></tr>",
@@ -453,12 +479,12 @@ struct SendForm {
     questionnaire: String,
 }
 
-async fn send(
-    State(state): State<AppState>,
-    StaffForm(Staff { id: staff_id, name }): StaffForm,
-    Form(f): Form<SendForm>,
-) -> Response {
+async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f): Form<SendForm>) -> Response {
     let back = "/staff/inkorg";
+    if !staff.works_at(&f.unit) {
+        return problem("Du kan bara skriva från mottagningar där du arbetar.", back);
+    }
+    let Staff { id: staff_id, name, .. } = staff;
     let Ok(pnr) = Personnummer::parse(&f.pnr, crate::routes::auth::today()) else {
         return problem("Personnumret är inte giltigt.", back);
     };
@@ -517,7 +543,10 @@ async fn send(
     }
 }
 
-async fn message(State(state): State<AppState>, _: StaffPage, Path(id): Path<String>) -> Response {
+async fn message(State(state): State<AppState>, StaffPage(staff): StaffPage, Path(id): Path<String>) -> Response {
+    if !staff.reaches(&state, MESSAGE_UNIT, &id).await {
+        return not_theirs();
+    }
     type Row = (
         String,
         String,

@@ -896,3 +896,62 @@ async fn a_childs_form_comes_with_the_childs_age_and_only_to_a_guardian() {
         call(&app, "POST", "/api/v1/cases", &anna, Some("age-1"), Some(new_case(&noah_id, wrong))).await;
     assert_eq!((status, body["code"].as_str()), (400, Some("invalid_response")), "over the maxValue: {body}");
 }
+
+/// A staff member works at their own units only: another unit's queue, cases, chat and visits
+/// are not shown, cannot be opened, picked, closed, re-prioritised or written in, and the
+/// outbox (every patient's number) is for the region's own roles.
+#[tokio::test]
+async fn staff_see_and_change_only_their_own_units_cases_and_visits() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, "198001139297").await;
+    let noah = person_id(&app, &anna, "Noah").await;
+    let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("units-1"), Some(new_case(&noah, throat()))).await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let lena = staff_cookie(&app).await;
+    let sara = staff_cookie_as(&app, "sara").await;
+    let post = |cookie: &str, uri: String, body: &'static str| {
+        let req = Request::post(uri)
+            .header("cookie", cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        send(&app, req)
+    };
+    let status = |cookie: &str, uri: String| {
+        let req = Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap();
+        let app = app.clone();
+        async move { send(&app, req).await.status().as_u16() }
+    };
+
+    // the queue: Hälsocentralen Gibraltar's case is in the region nurse's, not the midwife's
+    assert!(html(&app, &lena, "/staff").await.contains(&id));
+    let queue = html(&app, &sara, "/staff").await;
+    assert!(queue.contains("Sara Lind") && !queue.contains(&id) && !queue.contains("Noah"), "{queue}");
+    // nor by its address, nor any change to it
+    assert_eq!(status(&sara, format!("/staff/cases/{id}")).await, 404);
+    for (uri, body) in [
+        (format!("/staff/cases/{id}/pick"), ""),
+        (format!("/staff/cases/{id}/priority"), "priority=1"),
+        (format!("/staff/cases/{id}/close"), ""),
+        (format!("/staff/cases/{id}/messages"), "body=Hej"),
+    ] {
+        assert_eq!(post(&sara, uri.clone(), body).await.status(), 404, "{uri}");
+    }
+    let (_, seen) = call(&app, "GET", &format!("/api/v1/cases/{id}"), &anna, None, None).await;
+    assert_eq!(seen["status"], "waiting", "the case did not move: {seen}");
+    assert_eq!(seen["priority"], case["priority"], "nor its priority: {seen}");
+
+    // the region nurse picks it and writes; the midwife still cannot write in it
+    assert_eq!(post(&lena, format!("/staff/cases/{id}/pick"), "").await.status(), 303);
+    assert_eq!(post(&sara, format!("/staff/cases/{id}/messages"), "body=Hej").await.status(), 404);
+    let (_, chat) = call(&app, "GET", &format!("/api/v1/cases/{id}/messages"), &anna, None, None).await;
+    assert!(!chat.to_string().contains("Sara"), "{chat}");
+
+    // today's visits: only their units'; the outbox: region-wide roles only
+    let visits = html(&app, &lena, "/staff/besok").await;
+    let theirs = html(&app, &sara, "/staff/besok").await;
+    assert!(!theirs.contains("Hälsocentralen Gibraltar"), "{theirs}");
+    assert!(visits.contains("<h2>") || visits.contains("Inga besök i dag"), "{visits}");
+    assert_eq!(status(&sara, "/staff/sms".into()).await, 403);
+    assert_eq!(status(&lena, "/staff/sms".into()).await, 200);
+}

@@ -492,6 +492,13 @@ async fn an_errand_message_carries_pictures_and_documents_only_to_those_who_may_
     let res = get(format!("/staff/bilagor/{doc}"), &staff).await;
     assert_eq!((res.status().as_u16(), header(&res, "content-type")), (200, PDF_TYPE));
     assert_eq!(get(format!("/staff/bilagor/{doc}"), &anna).await.status(), 401, "a patient is not staff");
+    // nor are they another unit's: the midwife at the youth clinic finds no such thing
+    let sara = staff_cookie_as(&app, "sara").await;
+    for path in
+        [format!("/staff/bilagor/{doc}"), format!("/staff/bilagor/{pic}/thumbnail"), format!("/staff/e-arenden/{id}")]
+    {
+        assert_eq!(get(path.clone(), &sara).await.status(), 404, "{path}");
+    }
     form(&app, &staff, &format!("/staff/e-arenden/{id}"), "answer=Tack").await;
     assert_eq!(form(&app, &staff, &format!("/staff/e-arenden/{id}/close"), "").await.status(), 303);
     let (status, err) = put_bytes(&app, &put("cccccccc-1"), &anna, PDF_TYPE, PDF.to_vec()).await;
@@ -499,3 +506,70 @@ async fn an_errand_message_carries_pictures_and_documents_only_to_those_who_may_
 }
 
 const PDF_TYPE: &str = "application/pdf";
+
+/// A staff member works at their own units only: another unit's errands and messages are not
+/// listed, cannot be opened, answered or closed, and nothing is written in another unit's name.
+#[tokio::test]
+async fn staff_see_and_answer_only_their_own_units_errands_and_messages() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, ANNA).await;
+    let me = person_id(&app, &anna, "Anna").await;
+    let errand = contact_errand(&app, &anna, &me, "units-1").await;
+    let id = errand["id"].as_str().unwrap().to_owned();
+    let lena = staff_cookie(&app).await;
+    let sara = staff_cookie_as(&app, "sara").await;
+
+    // the region's nurse sees it; the youth clinic's midwife does not, not even by its address
+    assert!(html(&app, &lena, "/staff/e-arenden").await.contains(&id));
+    assert!(!html(&app, &sara, "/staff/e-arenden").await.contains(&id));
+    let open = |cookie: String| {
+        let req = Request::get(format!("/staff/e-arenden/{id}")).header("cookie", cookie).body(Body::empty()).unwrap();
+        send(&app, req)
+    };
+    assert_eq!(open(sara.clone()).await.status(), 404);
+    assert_eq!(open(lena.clone()).await.status(), 200);
+    // nor answer or close it
+    assert_eq!(form(&app, &sara, &format!("/staff/e-arenden/{id}"), "answer=Hej").await.status(), 404);
+    assert_eq!(form(&app, &sara, &format!("/staff/e-arenden/{id}/close"), "").await.status(), 404);
+    let (_, list) = call(&app, "GET", "/api/v1/errands", &anna, None, None).await;
+    let mine = list["errands"].as_array().unwrap().iter().find(|e| e["id"] == id.as_str()).unwrap().clone();
+    assert_eq!(mine["status"], "sent", "nothing was answered: {mine}");
+    assert_eq!(mine["closed"], false, "nothing was closed: {mine}");
+
+    // messages to patients: only from, and only seen at, the units one works at
+    let page = html(&app, &sara, "/staff/inkorg").await;
+    assert!(page.contains("value=\"um-lulea\"") && !page.contains("value=\"hc-gibraltar\""), "{page}");
+    let res = form(
+        &app,
+        &sara,
+        "/staff/inkorg",
+        &format!("pnr={ANNA}&unit=hc-gibraltar&subject=Hej&body=Test&kind=info&questionnaire="),
+    )
+    .await;
+    assert_eq!(res.status(), 400);
+    let (_, inbox) = call(&app, "GET", "/api/v1/inbox", &anna, None, None).await;
+    assert!(!inbox.to_string().contains("\"subject\":\"Hej\""), "{inbox}");
+    let res = form(
+        &app,
+        &lena,
+        "/staff/inkorg",
+        &format!("pnr={ANNA}&unit=hc-gibraltar&subject=Provsvar&body=Allt+ser+bra+ut&kind=info&questionnaire="),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let message = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(html(&app, &lena, "/staff/inkorg").await.contains("Provsvar"));
+    assert!(!html(&app, &sara, "/staff/inkorg").await.contains("Provsvar"));
+    let req = Request::get(&message).header("cookie", &sara).body(Body::empty()).unwrap();
+    assert_eq!(send(&app, req).await.status(), 404);
+    // and what is theirs works: a message from the youth clinic
+    let res = form(
+        &app,
+        &sara,
+        "/staff/inkorg",
+        &format!("pnr={ANNA}&unit=um-lulea&subject=Fr%C3%A5n+UM&body=Hej&kind=info&questionnaire="),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert!(html(&app, &sara, "/staff/inkorg").await.contains("Från UM"));
+}

@@ -833,11 +833,16 @@ async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
 
 /// Gives a settled payment its receipt number (once).
 pub fn number_receipt(conn: &Connection, payment_id: &str) -> rusqlite::Result<()> {
-    let next: i64 =
-        conn.query_row("SELECT COUNT(*) + 1 FROM payments WHERE receipt_number IS NOT NULL", [], |r| r.get(0))?;
+    // the counter hands out the number (once per payment: a second call changes nothing)
     conn.execute(
-        "UPDATE payments SET receipt_number = ?2 WHERE id = ?1 AND receipt_number IS NULL",
-        params![payment_id, format!("K{:07}", next)],
+        "INSERT OR IGNORE INTO receipt_numbers (payment_id)
+         SELECT id FROM payments WHERE id = ?1 AND receipt_number IS NULL",
+        [payment_id],
+    )?;
+    conn.execute(
+        "UPDATE payments SET receipt_number = (SELECT printf('K%07d', n) FROM receipt_numbers WHERE payment_id = ?1)
+         WHERE id = ?1 AND receipt_number IS NULL",
+        [payment_id],
     )?;
     Ok(())
 }
@@ -1089,6 +1094,41 @@ pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Receipt numbers come from a counter: distinct and in order however payments settle,
+    /// once per payment, and after the demo's own K0000001.
+    #[test]
+    fn receipt_numbers_are_handed_out_once_each_and_never_twice() {
+        let mut conn = Connection::open_in_memory().expect("db");
+        crate::db::migrations().to_latest(&mut conn).expect("migrations");
+        crate::demo::seed(&mut conn).expect("seed");
+        let visit: String = conn.query_row("SELECT id FROM visits LIMIT 1", [], |r| r.get(0)).expect("a visit");
+        for n in 0..5 {
+            conn.execute(
+                "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, idempotency_key)
+                 VALUES (?1, ?2, '198001139297', 'card', 'CREATED', 300, 0, 0, ?1)",
+                params![format!("p{n}"), visit],
+            )
+            .expect("payment");
+        }
+        // settled out of order, one of them numbered twice (a retried callback)
+        for id in ["p3", "p0", "p3", "p4", "p1", "p2"] {
+            number_receipt(&conn, id).expect("numbered");
+        }
+        let numbers: Vec<(String, String)> = conn
+            .prepare("SELECT id, receipt_number FROM payments WHERE id GLOB 'p[0-9]' ORDER BY receipt_number")
+            .expect("query")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("numbers");
+        let expected =
+            [("p3", "K0000002"), ("p0", "K0000003"), ("p4", "K0000004"), ("p1", "K0000005"), ("p2", "K0000006")];
+        assert_eq!(numbers, expected.map(|(a, b)| (a.to_owned(), b.to_owned())));
+        // no writer can give a number twice, whatever it does
+        let twice = conn.execute("UPDATE payments SET receipt_number = 'K0000002' WHERE id = 'p0'", []);
+        assert!(twice.is_err(), "a receipt number was given twice");
+    }
 
     /// The classic open-redirect bypasses, each as a browser would resolve it.
     #[test]

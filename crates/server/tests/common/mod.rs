@@ -140,11 +140,16 @@ pub async fn person_id(app: &Router, cookie: &str, given: &str) -> String {
         .to_owned()
 }
 
-/// A staff session in the console (demo nurse Lena).
+/// A staff session in the console (demo nurse Lena, who works at every unit).
 pub async fn staff_cookie(app: &Router) -> String {
+    staff_cookie_as(app, "lena").await
+}
+
+/// A staff session for a demo staff member: `sara` works only at Ungdomsmottagningen Luleå.
+pub async fn staff_cookie_as(app: &Router, who: &str) -> String {
     let req = Request::post("/staff/login")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from("staff=lena"))
+        .body(Body::from(format!("staff={who}")))
         .unwrap();
     let res = send(app, req).await;
     res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
