@@ -10,6 +10,7 @@ pub mod bankid_rp;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod lang;
 pub mod openapi;
 pub mod populate;
 pub mod rate_limit;

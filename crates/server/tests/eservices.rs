@@ -573,3 +573,41 @@ async fn staff_see_and_answer_only_their_own_units_errands_and_messages() {
     assert_eq!(res.status(), 303);
     assert!(html(&app, &sara, "/staff/inkorg").await.contains("Från UM"));
 }
+
+/// The server's own texts follow the app's language: e-service names and descriptions and the
+/// symptom categories, where the form has a translation; Swedish otherwise.
+#[tokio::test]
+async fn e_service_and_category_names_follow_accept_language() {
+    let app = test_app(None).await;
+    let units = |lang: Option<&'static str>| {
+        let mut req = Request::get("/api/v1/units");
+        if let Some(lang) = lang {
+            req = req.header("accept-language", lang);
+        }
+        let req = req.body(Body::empty()).unwrap();
+        let app = app.clone();
+        async move {
+            let json = body_json(send(&app, req).await).await;
+            let gibraltar =
+                json["units"].as_array().unwrap().iter().find(|u| u["id"] == "hc-gibraltar").unwrap().clone();
+            gibraltar
+        }
+    };
+    let title = |unit: &Value, id: &str| {
+        unit["eServices"].as_array().unwrap().iter().find(|e| e["id"] == id).unwrap()["title"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let sv = units(None).await;
+    assert_eq!(title(&sv, "fornya-recept"), "Förnya recept");
+    assert_eq!(title(&units(Some("fi-FI,fi;q=0.9")).await, "fornya-recept"), "Uusi resepti");
+    assert_eq!(title(&units(Some("ar")).await, "fornya-recept"), "تجديد وصفة طبية");
+    let en = units(Some("en-GB")).await;
+    assert_eq!(title(&en, "kontakta-mig"), "Contact me");
+    let recipe = en["eServices"].as_array().unwrap().iter().find(|e| e["id"] == "fornya-recept").unwrap().clone();
+    assert!(recipe["description"].as_str().unwrap().starts_with("Ask to have a prescription renewed"), "{recipe}");
+    assert_eq!(en["categories"][0]["title"].as_str().is_some_and(|t| t.is_ascii()), true, "{}", en["categories"]);
+    // a language the server does not have: Swedish
+    assert_eq!(title(&units(Some("so")).await, "fornya-recept"), "Förnya recept");
+}

@@ -56,20 +56,23 @@ pub fn digits(p: &Person) -> String {
     p.personal_number.replace(['-', '+'], "")
 }
 
-/// The e-services of a unit, in order.
-pub fn unit_e_services(conn: &Connection, unit_id: &str) -> rusqlite::Result<Vec<EService>> {
+/// The e-services of a unit, in order, titled and described in `lang` where the form has a
+/// translation.
+pub fn unit_e_services(conn: &Connection, unit_id: &str, lang: crate::lang::Lang) -> rusqlite::Result<Vec<EService>> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.id, e.questionnaire_id, q.title, COALESCE(json_extract(q.resource, '$.description'), ''),
-                e.answer_within_days
+                e.answer_within_days, json_extract(q.resource, '$._title'), json_extract(q.resource, '$._description')
          FROM unit_e_services e JOIN questionnaires q ON q.id = e.questionnaire_id
          WHERE e.unit_id = ?1 ORDER BY e.position",
     )?;
     stmt.query_map([unit_id], |r| {
+        let title = crate::lang::translated(r.get::<_, Option<String>>(5)?.as_deref(), lang);
+        let description = crate::lang::translated(r.get::<_, Option<String>>(6)?.as_deref(), lang);
         Ok(EService {
             id: r.get(0)?,
             questionnaire_id: r.get(1)?,
-            title: r.get(2)?,
-            description: r.get(3)?,
+            title: title.map_or_else(|| r.get(2), Ok)?,
+            description: description.map_or_else(|| r.get(3), Ok)?,
             answer_within_days: r.get::<_, Option<i64>>(4)?.map(|d| d as u32),
         })
     })?

@@ -2,23 +2,26 @@ use axum::{Json, extract::State};
 use ingang_api::{Category, Service, Unit, UnitKind, UnitList, hours::DayHours};
 use ingang_questionnaire::Questionnaire;
 
-use crate::{AppState, error::ApiError};
+use crate::{AppState, error::ApiError, lang::Lang};
 
 /// The care units of the region, ordered by town and name, with staffed hours, services and
 /// symptom categories. Public: no personal data.
+/// Category and e-service titles and descriptions follow `Accept-Language` where the form has a
+/// translation (else as written, in Swedish).
 #[utoipa::path(
     get,
     path = "/units",
     tag = "units",
+    params(("Accept-Language" = Option<String>, Header, description = "The user's language (sv, en, fi, ar); Swedish when none of these")),
     responses((status = 200, description = "All units", body = UnitList))
 )]
-pub async fn list_units(State(state): State<AppState>) -> Result<Json<UnitList>, ApiError> {
-    let units = state.db.call(|conn| load_units(conn)).await?;
+pub async fn list_units(State(state): State<AppState>, lang: Lang) -> Result<Json<UnitList>, ApiError> {
+    let units = state.db.call(move |conn| load_units(conn, lang)).await?;
     Ok(Json(UnitList { units }))
 }
 
-/// Every unit with its hours, services and categories.
-pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
+/// Every unit with its hours, services and categories, titled in `lang` where the forms say.
+pub fn load_units(conn: &rusqlite::Connection, lang: Lang) -> rusqlite::Result<Vec<Unit>> {
     let mut stmt =
         conn.prepare("SELECT id, name, kind, address, city, phone, time_zone FROM units ORDER BY city, name")?;
     let mut units = stmt
@@ -42,7 +45,8 @@ pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
     let mut services = conn.prepare("SELECT service FROM unit_services WHERE unit_id = ?1 ORDER BY position")?;
     // the ages were read when the form was stored: nothing is parsed here
     let mut categories = conn.prepare(
-        "SELECT q.id, q.title, q.min_age, q.max_age FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
+        "SELECT q.id, q.title, q.min_age, q.max_age, json_extract(q.resource, '$._title')
+         FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
          WHERE c.unit_id = ?1 ORDER BY c.position",
     )?;
     for unit in &mut units {
@@ -55,10 +59,16 @@ pub fn load_units(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Unit>> {
             .collect::<rusqlite::Result<_>>()?;
         unit.categories = categories
             .query_map([&unit.id], |r| {
-                Ok(Category { questionnaire_id: r.get(0)?, title: r.get(1)?, min_age: r.get(2)?, max_age: r.get(3)? })
+                let title = crate::lang::translated(r.get::<_, Option<String>>(4)?.as_deref(), lang);
+                Ok(Category {
+                    questionnaire_id: r.get(0)?,
+                    title: title.map_or_else(|| r.get(1), Ok)?,
+                    min_age: r.get(2)?,
+                    max_age: r.get(3)?,
+                })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        unit.e_services = super::eservices::unit_e_services(conn, &unit.id)?;
+        unit.e_services = super::eservices::unit_e_services(conn, &unit.id, lang)?;
     }
     Ok(units)
 }

@@ -1,0 +1,86 @@
+//! The user's language for the server's own texts (e-service names and descriptions, symptom
+//! categories): the app sends its UI language as `Accept-Language`; a text is given in that
+//! language when the form has a FHIR `translation` for it, else as written (Swedish).
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+
+/// The languages the server may answer in; anything else is Swedish.
+const LANGUAGES: [&str; 4] = ["sv", "en", "fi", "ar"];
+
+/// The first language of `Accept-Language` (in the order given, `q=0` left out) that the
+/// server has, as its primary subtag; Swedish when none is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang(pub &'static str);
+
+impl Lang {
+    pub fn from_header(value: &str) -> Lang {
+        value
+            .split(',')
+            .filter_map(|part| {
+                let mut fields = part.split(';');
+                let tag = fields.next()?.trim();
+                let refused = fields.any(|f| matches!(f.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+                let primary = tag.split('-').next()?.to_ascii_lowercase();
+                (!refused).then_some(primary)
+            })
+            .find_map(|primary| LANGUAGES.iter().find(|l| **l == primary).copied())
+            .map_or(Lang("sv"), Lang)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let value = parts.headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        Ok(value.map_or(Lang("sv"), Lang::from_header))
+    }
+}
+
+const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
+
+/// The translation to `lang` in a primitive's element (`_title`, `_description`: JSON text as
+/// SQLite's `json_extract` gives it), if there is one.
+pub fn translated(element: Option<&str>, lang: Lang) -> Option<String> {
+    if lang.0 == "sv" {
+        return None;
+    }
+    let element: serde_json::Value = serde_json::from_str(element?).ok()?;
+    element.get("extension")?.as_array()?.iter().filter(|e| e["url"] == TRANSLATION).find_map(|e| {
+        let parts = e.get("extension")?.as_array()?;
+        let part = |name: &str| parts.iter().find(|p| p["url"] == name);
+        let code = part("lang")?.get("valueCode")?.as_str()?;
+        let primary = code.split('-').next()?.to_ascii_lowercase();
+        (primary == lang.0).then(|| part("content")?.get("valueString")?.as_str().map(str::to_owned)).flatten()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_language_we_have_wins() {
+        assert_eq!(Lang::from_header("fi"), Lang("fi"));
+        assert_eq!(Lang::from_header("ar-SE,ar;q=0.9,sv;q=0.5"), Lang("ar"));
+        assert_eq!(Lang::from_header("de-DE, en-GB;q=0.8"), Lang("en"));
+        assert_eq!(Lang::from_header("EN"), Lang("en"));
+        assert_eq!(Lang::from_header("en;q=0, fi"), Lang("fi"));
+        assert_eq!(Lang::from_header("so, ti"), Lang("sv"));
+        assert_eq!(Lang::from_header(""), Lang("sv"));
+        assert_eq!(Lang::from_header(";;,,-,*"), Lang("sv"));
+    }
+
+    #[test]
+    fn a_text_is_translated_when_the_form_has_it() {
+        let element = r#"{"extension": [
+            {"url": "http://hl7.org/fhir/StructureDefinition/translation",
+             "extension": [{"url": "lang", "valueCode": "fi-FI"}, {"url": "content", "valueString": "Uusi resepti"}]},
+            {"url": "http://example.org/other", "valueString": "x"}]}"#;
+        assert_eq!(translated(Some(element), Lang("fi")).as_deref(), Some("Uusi resepti"));
+        assert_eq!(translated(Some(element), Lang("ar")), None);
+        assert_eq!(translated(Some(element), Lang("sv")), None);
+        assert_eq!(translated(None, Lang("fi")), None);
+        assert_eq!(translated(Some("not json"), Lang("fi")), None);
+    }
+}
