@@ -720,54 +720,87 @@ fn delivery(status: &str) -> &'static str {
     }
 }
 
+/// A visit on `/staff/besok`, read by column name.
+struct TodayVisit {
+    id: String,
+    unit_name: String,
+    patient: String,
+    title: String,
+    starts_at: i64,
+    status: String,
+    checked_in_at: Option<i64>,
+    fee: Option<i64>,
+    /// How a settled payment was made, and its status (`PAID`, `INVOICED`).
+    method: Option<String>,
+    payment_status: Option<String>,
+    unit_id: String,
+}
+
+impl TodayVisit {
+    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Self {
+            id: r.get("id")?,
+            unit_name: r.get("unit_name")?,
+            patient: r.get("patient")?,
+            title: r.get("title")?,
+            starts_at: r.get("starts_at")?,
+            status: r.get("status")?,
+            checked_in_at: r.get("checked_in_at")?,
+            fee: r.get("fee")?,
+            method: r.get("method")?,
+            payment_status: r.get("payment_status")?,
+            unit_id: r.get("unit_id")?,
+        })
+    }
+}
+
 /// `/staff/besok`: today's visits per unit (Stockholm day of the server's clock), who has
 /// checked in (arrived) and whether the fee is settled; live like the queue.
 async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
     use ingang_api::visits::stockholm_offset;
     let now = state.clock.now();
     let day = (now + stockholm_offset(now)).div_euclid(86_400);
-    type VisitRow =
-        (String, String, String, String, i64, String, Option<i64>, Option<i64>, Option<String>, Option<String>, String);
-    let rows: Vec<VisitRow> = state
+    let rows: Vec<TodayVisit> = state
         .db
         .call(move |conn| {
             let mut stmt = conn.prepare(
-                "SELECT v.id, u.name, COALESCE(p.name, v.patient), v.title, v.starts_at, v.status, v.checked_in_at, v.fee,
-                        (SELECT method FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED')),
-                        (SELECT status FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED')),
-                        v.unit_id
+                "SELECT v.id AS id, u.name AS unit_name, COALESCE(p.name, v.patient) AS patient, v.title AS title,
+                        v.starts_at AS starts_at, v.status AS status, v.checked_in_at AS checked_in_at, v.fee AS fee,
+                        (SELECT method FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED')) AS method,
+                        (SELECT status FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED'))
+                            AS payment_status,
+                        v.unit_id AS unit_id
                  FROM visits v JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.personal_number = v.patient
                  WHERE v.starts_at >= ?1 AND v.starts_at < ?2 ORDER BY u.name, v.starts_at",
             )?;
             let start = day * 86_400;
             let start = start - stockholm_offset(start);
-            let rows = stmt.query_map(params![start, start + 86_400], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                    r.get(10)?,
-                ))
-            })?;
+            let rows = stmt.query_map(params![start, start + 86_400], TodayVisit::read)?;
             rows.collect()
         })
         .await
         .unwrap_or_default();
-    let rows: Vec<VisitRow> = rows.into_iter().filter(|r| staff.works_at(&r.10)).collect();
+    let rows: Vec<TodayVisit> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
     let hhmm = crate::routes::visits::stockholm_hhmm;
     let mut body = String::from("<p><a href=\"/staff\">Till kön</a></p><div data-live=\"visits\">");
     if rows.is_empty() {
         body.push_str("<p>Inga besök i dag.</p>");
     }
     let mut unit = String::new();
-    for (id, u, patient, title, starts, status, arrived, fee, method, pstatus, _) in &rows {
+    for TodayVisit {
+        id,
+        unit_name: u,
+        patient,
+        title,
+        starts_at: starts,
+        status,
+        checked_in_at: arrived,
+        fee,
+        method,
+        payment_status: pstatus,
+        ..
+    } in &rows
+    {
         if *u != unit {
             if !unit.is_empty() {
                 body.push_str(TABLE_END);

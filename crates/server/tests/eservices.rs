@@ -588,9 +588,7 @@ async fn e_service_and_category_names_follow_accept_language() {
         let app = app.clone();
         async move {
             let json = body_json(send(&app, req).await).await;
-            let gibraltar =
-                json["units"].as_array().unwrap().iter().find(|u| u["id"] == "hc-gibraltar").unwrap().clone();
-            gibraltar
+            json["units"].as_array().unwrap().iter().find(|u| u["id"] == "hc-gibraltar").unwrap().clone()
         }
     };
     let title = |unit: &Value, id: &str| {
@@ -607,7 +605,7 @@ async fn e_service_and_category_names_follow_accept_language() {
     assert_eq!(title(&en, "kontakta-mig"), "Contact me");
     let recipe = en["eServices"].as_array().unwrap().iter().find(|e| e["id"] == "fornya-recept").unwrap().clone();
     assert!(recipe["description"].as_str().unwrap().starts_with("Ask to have a prescription renewed"), "{recipe}");
-    assert_eq!(en["categories"][0]["title"].as_str().is_some_and(|t| t.is_ascii()), true, "{}", en["categories"]);
+    assert!(en["categories"][0]["title"].as_str().is_some_and(|t| t.is_ascii()), "{}", en["categories"]);
     // a language the server does not have: Swedish
     assert_eq!(title(&units(Some("so")).await, "fornya-recept"), "Förnya recept");
 }
