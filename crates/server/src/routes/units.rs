@@ -12,7 +12,7 @@ use crate::{AppState, error::ApiError, lang::Lang};
     get,
     path = "/units",
     tag = "units",
-    params(("Accept-Language" = Option<String>, Header, description = "The user's language (sv, en, fi, ar); Swedish when none of these")),
+    params(("Accept-Language" = Option<String>, Header, max_length = 200, pattern = "^[A-Za-z0-9*,;=. -]*$", description = "The user's language (sv, en, fi, ar) as RFC 9110 language ranges; Swedish when none of these")),
     responses((status = 200, description = "All units", body = UnitList))
 )]
 pub async fn list_units(State(state): State<AppState>, lang: Lang) -> Result<Json<UnitList>, ApiError> {
