@@ -59,22 +59,14 @@ pub enum PnrError {
 }
 
 impl PnrError {
-    /// A message for the user.
+    /// A message for the user, in Swedish (the server's error text; the app has its own in
+    /// every UI language).
     pub fn message_sv(self) -> &'static str {
         match self {
             Self::Format => "Skriv personnumret med 12 siffror, till exempel 19800113-9297.",
             Self::Checksum => "Personnumret stämmer inte. Kontrollera de fyra sista siffrorna.",
             Self::Date => "Personnumret har ett datum som inte finns. Kontrollera födelsedatumet.",
             Self::Future => "Personnumret har ett födelsedatum i framtiden.",
-        }
-    }
-
-    pub fn message_en(self) -> &'static str {
-        match self {
-            Self::Format => "Enter the personal identity number with 12 digits, for example 19800113-9297.",
-            Self::Checksum => "The personal identity number is not valid. Check the last four digits.",
-            Self::Date => "The personal identity number has a date that does not exist. Check the date of birth.",
-            Self::Future => "The personal identity number has a birth date in the future.",
         }
     }
 }

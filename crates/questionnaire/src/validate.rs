@@ -66,8 +66,8 @@ fn size_text(bytes: f64) -> String {
 }
 
 /// The languages the engine's own messages are written in, in this order; any other language
-/// gets English.
-const LANGS: [&str; 4] = ["sv", "en", "fi", "ar"];
+/// gets English. The reference server answers in these too (`Accept-Language`).
+pub const LANGUAGES: [&str; 4] = ["sv", "en", "fi", "ar"];
 
 /// Does `lang` write decimals with a comma (38,5)? Swedish and Finnish do.
 pub fn decimal_comma(lang: &str) -> bool {
@@ -77,7 +77,7 @@ pub fn decimal_comma(lang: &str) -> bool {
 impl ValidationError {
     /// The message in `lang` (`sv`, `en`, `fi` or `ar`; English for any other).
     pub fn message(&self, lang: &str) -> String {
-        let column = LANGS.iter().position(|l| *l == lang).unwrap_or(1);
+        let column = LANGUAGES.iter().position(|l| *l == lang).unwrap_or(1);
         let t = |texts: [&str; 4]| texts[column].to_owned();
         let with = |texts: [&str; 4], value: &str| texts[column].replace("{x}", value);
         match self {

@@ -3,9 +3,7 @@
 //! language when the form has a FHIR `translation` for it, else as written (Swedish).
 
 use axum::{extract::FromRequestParts, http::request::Parts};
-
-/// The languages the server may answer in; anything else is Swedish.
-const LANGUAGES: [&str; 4] = ["sv", "en", "fi", "ar"];
+use ingang_questionnaire::{def, model::Extension, validate::LANGUAGES};
 
 /// The first language of `Accept-Language` (in the order given, `q=0` left out) that the
 /// server has, as its primary subtag; Swedish when none is.
@@ -37,22 +35,20 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-const TRANSLATION: &str = "http://hl7.org/fhir/StructureDefinition/translation";
-
 /// The translation to `lang` in a primitive's element (`_title`, `_description`: JSON text as
-/// SQLite's `json_extract` gives it), if there is one.
+/// SQLite's `json_extract` gives it), picked as the form engine picks an item's
+/// (`def::translated`), if there is one.
 pub fn translated(element: Option<&str>, lang: Lang) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Element {
+        #[serde(default)]
+        extension: Vec<Extension>,
+    }
     if lang.0 == "sv" {
         return None;
     }
-    let element: serde_json::Value = serde_json::from_str(element?).ok()?;
-    element.get("extension")?.as_array()?.iter().filter(|e| e["url"] == TRANSLATION).find_map(|e| {
-        let parts = e.get("extension")?.as_array()?;
-        let part = |name: &str| parts.iter().find(|p| p["url"] == name);
-        let code = part("lang")?.get("valueCode")?.as_str()?;
-        let primary = code.split('-').next()?.to_ascii_lowercase();
-        (primary == lang.0).then(|| part("content")?.get("valueString")?.as_str().map(str::to_owned)).flatten()
-    })
+    let element: Element = serde_json::from_str(element?).ok()?;
+    def::translated(&element.extension, lang.0)
 }
 
 #[cfg(test)]

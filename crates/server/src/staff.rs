@@ -1012,7 +1012,11 @@ async fn live_script() -> Response {
         .into_response()
 }
 
-async fn staff_picture(state: &AppState, id: String, thumbnail: bool) -> Response {
+/// A chat picture (or its thumbnail) for a staff member who works at the case's unit.
+async fn staff_picture(state: &AppState, staff: &Staff, id: String, thumbnail: bool) -> Response {
+    if !staff.reaches(state, PICTURE_UNIT, &id).await {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     match crate::routes::pictures::load(state, id.clone(), thumbnail).await {
         // staff see pictures patients have sent, not ones still being written
         Ok(Some((_, _, true, content_type, bytes))) => {
@@ -1024,15 +1028,9 @@ async fn staff_picture(state: &AppState, id: String, thumbnail: bool) -> Respons
 }
 
 async fn picture(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Response {
-    if !staff.reaches(&state, PICTURE_UNIT, &id).await {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    staff_picture(&state, id, false).await
+    staff_picture(&state, &staff, id, false).await
 }
 
 async fn thumbnail(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Response {
-    if !staff.reaches(&state, PICTURE_UNIT, &id).await {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    staff_picture(&state, id, true).await
+    staff_picture(&state, &staff, id, true).await
 }

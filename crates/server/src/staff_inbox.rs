@@ -107,7 +107,11 @@ fn attachments_html(list: &[ingang_api::eservices::Attachment]) -> String {
     out
 }
 
-async fn staff_attachment(state: &AppState, id: String, thumbnail: bool) -> Response {
+/// An errand attachment (or its thumbnail) for a staff member who works at the errand's unit.
+async fn staff_attachment(state: &AppState, staff: &Staff, id: String, thumbnail: bool) -> Response {
+    if !staff.reaches(state, ATTACHMENT_UNIT, &id).await {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     match crate::routes::attachments::load(state, id.clone(), thumbnail).await {
         // staff see what patients have sent, not what is still being written
         Ok(Some((_, _, true, content_type, Some(bytes)))) => {
@@ -119,17 +123,11 @@ async fn staff_attachment(state: &AppState, id: String, thumbnail: bool) -> Resp
 }
 
 async fn attachment(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Response {
-    if !staff.reaches(&state, ATTACHMENT_UNIT, &id).await {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    staff_attachment(&state, id, false).await
+    staff_attachment(&state, &staff, id, false).await
 }
 
 async fn attachment_thumbnail(State(state): State<AppState>, staff: Staff, Path(id): Path<String>) -> Response {
-    if !staff.reaches(&state, ATTACHMENT_UNIT, &id).await {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    staff_attachment(&state, id, true).await
+    staff_attachment(&state, &staff, id, true).await
 }
 
 fn nav() -> &'static str {

@@ -110,7 +110,7 @@ pub fn FormView(
     };
     let is_last = move || !paged.get() || step.get() + 1 >= step_count;
     let form_lang = handle.with(|f| f.language().to_owned());
-    let translated = move || handle.with(|f| f.available_in(i18n.locale().code()));
+    let translated = Memo::new(move |_| handle.with(|f| f.available_in(i18n.locale().code())));
     let steps_for_advance = steps.clone();
     let advance = move || {
         let lang = i18n.locale_untracked().code();
@@ -179,7 +179,7 @@ pub fn FormView(
                 </div>
             </Show>
             // said once, above the form, in the user's language: the items below stay as written
-            {move || (!translated()).then(|| view! { <p class="notice">{i18n.t().questionnaire_only_swedish}</p> })}
+            {move || (!translated.get()).then(|| view! { <p class="notice">{i18n.t().questionnaire_only_swedish}</p> })}
             <Show when=move || paged.get()>
                 <p class="q-progress" id="q-progress" tabindex="-1">
                     {move || i18n.t().questionnaire_step.replace("{n}", &(step.get() + 1).to_string()).replace("{total}", &step_count.to_string())}
@@ -187,7 +187,7 @@ pub fn FormView(
             </Show>
             // untranslated items are in the form's language: marked so (a screen reader reads
             // them in Swedish) and laid out left to right inside an Arabic page
-            <div class="q-items" lang=move || (!translated()).then(|| form_lang.clone()) dir=move || (!translated()).then_some("ltr")>
+            <div class="q-items" lang=move || (!translated.get()).then(|| form_lang.clone()) dir=move || (!translated.get()).then_some("ltr")>
                 <For each=visible key=|id| *id let:id>
                     <ItemView handle id />
                 </For>
