@@ -16,6 +16,7 @@
 use std::{env, fmt::Write as _, fs, path::Path};
 
 #[path = "locales/table.rs"]
+#[allow(dead_code)]
 mod table;
 
 fn main() {
@@ -57,6 +58,8 @@ fn main() {
         fs::write(Path::new(&out_dir).join(format!("{lang}.txt")), &text).expect("write a language file");
     }
     code.push_str("];\n");
+    // the key list, for the app's native unit tests of a region's own language
+    fs::write(Path::new(&out_dir).join("keys.txt"), table::keys_text(reference)).expect("write the key list");
     code.push_str(
         "/// Each language's name for itself, by language code.\npub const NATIVE_NAMES: &[(&str, &str)] = &[\n",
     );

@@ -5,7 +5,8 @@
  * - install: precache the shell, copying unchanged files (same revision) from the previous
  *   version's cache instead of downloading them again; then wait for the user to say "Uppdatera".
  * - fetch: navigations get the cached index.html (the app works offline); precached files come
- *   from the cache; /config.json is network-first with the cached copy as fallback.
+ *   from the cache; /config.json and a language file a region added (strings/*.json) are
+ *   network-first with the cached copy as fallback.
  *   Everything else, and anything under /api/, is left to the network and NEVER cached:
  *   health data must not end up in a cache that outlives the session.
  */
@@ -90,14 +91,16 @@ self.addEventListener('notificationclick', (event) => {
   })());
 });
 
-async function networkFirstConfig(request) {
+// config.json, and a language file the region added after the build (README, "Adding a
+// language"): fresh when online, the last copy offline
+async function networkFirst(request, path) {
   const cache = await caches.open(CONFIG_CACHE);
   try {
     const res = await fetch(request);
-    if (res.ok) await cache.put('/config.json', res.clone());
+    if (res.ok) await cache.put(path, res.clone());
     return res;
   } catch (err) {
-    const cached = await cache.match('/config.json');
+    const cached = await cache.match(path);
     if (cached) return cached;
     throw err;
   }
@@ -121,10 +124,12 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (NETWORK_ONLY.some((prefix) => url.pathname.startsWith(prefix))) return;
   if (url.pathname === '/config.json') {
-    event.respondWith(networkFirstConfig(request));
+    event.respondWith(networkFirst(request, '/config.json'));
   } else if (request.mode === 'navigate') {
     event.respondWith(shell(request));
   } else if (precached.has(url.pathname)) {
     event.respondWith(cacheFirst(request, url.pathname));
+  } else if (url.pathname.startsWith('/strings/') && url.pathname.endsWith('.json')) {
+    event.respondWith(networkFirst(request, url.pathname));
   }
 });

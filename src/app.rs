@@ -24,9 +24,16 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = provide_i18n();
-    // the configuration and the remembered language (if not Swedish) load side by side
-    let config =
-        LocalResource::new(move || async move { futures::future::join(config::load(), i18n.restore()).await.0 });
+    // the configuration and the remembered language (if not Swedish) load side by side; a
+    // language the region adds in the configuration can be restored only after it
+    let config = LocalResource::new(move || async move {
+        let (config, ()) = futures::future::join(config::load(), i18n.restore()).await;
+        if let Ok(config) = &config {
+            crate::i18n::register(&config.languages);
+            i18n.restore().await;
+        }
+        config
+    });
     view! {
         <Suspense fallback=move || view! { <p class="splash" role="status">{t!(i18n.loading)}</p> }>
             {move || Suspend::new(async move {

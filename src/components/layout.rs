@@ -23,20 +23,22 @@ use crate::{
 /// language in that language ("Svenska", "Suomi", "العربية"), as users look for their own
 /// language's name, and lists every language by its own name (each with its `lang` and `dir`).
 /// The browser does the opening, closing and keyboard; Escape closes it too, and a choice closes
-/// it and returns focus to the summary. The list never changes, so it is one piece of static
+/// it and returns focus to the summary. The list (the built-in languages, then those the
+/// region's `config.json` adds) never changes once the app runs, so it is one piece of static
 /// markup with one click handler: little code in the first module.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     use wasm_bindgen::JsCast;
     let i18n = use_i18n();
-    let choices: String = Locale::ALL
+    let choices: String = Locale::all()
         .iter()
         .map(|l| {
             format!(
                 r#"<li><button type="button" class="language__choice" lang="{}" dir="{}">{}</button></li>"#,
                 l.code(),
                 l.dir(),
-                l.native_name()
+                // a region's own language names come from config.json: text, never markup
+                l.native_name().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
             )
         })
         .collect();

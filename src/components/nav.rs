@@ -40,7 +40,7 @@ pub fn MainNav() -> impl IntoView {
                     let n = unread.unwrap_or_default();
                     view! {
                         <span class="nav-badge" aria-hidden="true">{text}</span>
-                        <span class="visually-hidden">{move || i18n.t().nav_unread.replace("{n}", &n.to_string())}</span>
+                        <span class="visually-hidden">{move || crate::i18n::plural(i18n.t(), i18n.t().nav_unread, u64::from(n)).replace("{n}", &n.to_string())}</span>
                     }
                 })
             };

@@ -199,7 +199,7 @@ pub fn SessionTimer() -> impl IntoView {
             <h2 id="idle-title">{t!(i18n.session_warning_title)}</h2>
             <p id="idle-body">{t!(i18n.session_warning_body)}</p>
             <p class="dialog__count">
-                {move || i18n.t().session_seconds_left.replace("{n}", &seconds_left.get().to_string())}
+                {move || { let (t, n) = (i18n.t(), seconds_left.get()); crate::i18n::plural(t, t.session_seconds_left, u64::from(n)).replace("{n}", &n.to_string()) }}
             </p>
             <div class="dialog__actions">
                 <button type="button" class="button" autofocus on:click=move |_| extend()>

@@ -274,7 +274,7 @@ test('information cannot be answered, questions are answered once, unread counts
   await expect(nav.getByRole('link', { name: 'Inkorg', exact: true })).toBeVisible();
   const infoId = await send('Dina provsvar är klara', false);
   // Sara's open app counts it at once (the event stream), not at its next minute's check
-  await expect(nav.getByRole('link', { name: 'Inkorg 1 olästa' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Inkorg 1 oläst' })).toBeVisible();
   const questionsId = await send('Frågor inför besöket', true);
   await expect(nav.getByRole('link', { name: 'Inkorg 2 olästa' })).toBeVisible();
 
@@ -288,7 +288,7 @@ test('information cannot be answered, questions are answered once, unread counts
   await expect(page.getByTestId('message-body')).toHaveText('Hej Sara!\nDina provsvar är klara.');
   await expect(page.getByTestId('info-only')).toHaveText(/går inte att svara på/);
   await expect(page.getByRole('button', { name: 'Skicka svaren' })).toHaveCount(0);
-  await expect(nav.getByRole('link', { name: 'Inkorg 1 olästa' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Inkorg 1 oläst' })).toBeVisible();
   await expectNoAxeViolations(page, 'information message');
   const refused = await page.request.post(`/api/v1/inbox/${infoId}/answer`, {
     headers: { 'X-Ingang-Csrf': '1', 'Idempotency-Key': 'info-1', Origin: origin },

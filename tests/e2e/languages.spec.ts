@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, expectNoAxeViolations, waitForApp, ROUTES, loginAndGo, chooseLanguage } from './fixtures';
+import { test, expect, expectNoAxeViolations, waitForApp, ROUTES, loginAndGo, chooseLanguage, startCare } from './fixtures';
 
 type Table = Record<string, string>;
 function table(lang: string): Table {
@@ -18,6 +18,7 @@ function table(lang: string): Table {
 const SV = table('sv');
 const AR = table('ar');
 const FI = table('fi');
+const EN = table('en');
 
 /** The headings a route may show in `target`, from its Swedish heading (one Swedish text can be
  *  two keys: "Ditt ärende" is a case and an errand). */
@@ -169,14 +170,50 @@ test('every protected route in Arabic, signed in: translated, mirrored, axe at 0
       await expect(page.getByRole('link', { name: /تجديد وصفة طبية/ })).toBeVisible();
     }
     if (route.path.endsWith('/kontakta-mig')) {
-      // a form only in Swedish says so once, and its items are marked Swedish, left to right
-      await expect(page.getByText(AR['questionnaire.only_swedish'])).toBeVisible();
-      await expect(page.locator('.q-items')).toHaveAttribute('lang', 'sv');
-      await expect(page.locator('.q-items')).toHaveAttribute('dir', 'ltr');
+      // the form's own questions and options in Arabic (FHIR translation extensions)
+      await expect(page.getByText('بخصوص ماذا؟')).toBeVisible();
+      await expect(page.getByText('علاجي أو أدويتي')).toBeVisible();
+      await expect(page.getByText(AR['questionnaire.only_swedish'])).toHaveCount(0);
+      await expect(page.locator('.q-items')).not.toHaveAttribute('lang', 'sv');
     }
     await expectNoAxeViolations(page, `${route.path} in Arabic, signed in`);
     await expectNoSidewaysScroll(page, `${route.path} in Arabic, signed in`);
     const name = route.path.replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
     await page.screenshot({ path: testInfo.outputPath(`ar-signed-in-${name}.png`), fullPage: true });
   }
+});
+
+test('a form only in Swedish says so once in Finnish, and its items are marked Swedish, left to right', async ({ page }) => {
+  // the same e-service form with its translations taken out, as another API may serve it
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>).filter(([k]) => !k.startsWith('_')).map(([k, v]) => [k, strip(v)]),
+      );
+    }
+    return value;
+  };
+  await page.route('**/e-services/kontakta-mig/questionnaire**', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, json: strip(await response.json()) });
+  });
+  await loginAndGo(page, '198001139297', '/e-tjanster/hc-gibraltar/kontakta-mig');
+  await chooseLanguage(page, 'Suomi');
+  await expect(page.getByText(FI['questionnaire.only_swedish'])).toHaveCount(1);
+  await expect(page.locator('.q-items')).toHaveAttribute('lang', 'sv');
+  await expect(page.locator('.q-items')).toHaveAttribute('dir', 'ltr');
+  await expect(page.getByText('Vad gäller det?')).toBeVisible();
+  await expectNoAxeViolations(page, 'a Swedish-only form in Finnish');
+});
+
+test('a symptom form in English: questions, options, units and hints translated', async ({ page }) => {
+  await loginAndGo(page, '198001139297', '/sok-vard/ny');
+  await startCare(page, { category: /Förkylning/, description: 'Hostar och har feber.' });
+  await chooseLanguage(page, 'English');
+  await expect(page.getByText('Do you find it hard to breathe?')).toBeVisible();
+  await expect(page.getByText('Yes, I get out of breath when I exert myself')).toBeVisible();
+  await expect(page.getByText('Have you taken your temperature?')).toBeVisible();
+  await expect(page.getByText(EN['questionnaire.only_swedish'])).toHaveCount(0);
+  await expectNoAxeViolations(page, 'a symptom form in English');
 });

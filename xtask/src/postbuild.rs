@@ -2,7 +2,9 @@
 //! 1. moves every inline `<script>` of `index.html` into a content-hashed file, so the app
 //!    runs under a CSP without `'unsafe-inline'` and without per-build hashes;
 //! 2. writes every language but Swedish to `strings/<lang>-<hash>.txt` (the app fetches the
-//!    chosen one; see `locales/table.rs`);
+//!    chosen one; see `locales/table.rs`), and for a region's own languages the key list
+//!    (`strings/keys-<hash>.txt`) and Swedish as the file a translator starts from
+//!    (`strings/sv.json`);
 //! 3. fills `sw.js` with the precache list (every shell file and its content revision).
 
 use std::{fs, path::Path};
@@ -13,9 +15,11 @@ use sha2::{Digest, Sha256};
 use crate::{build::walk, locale_table};
 
 /// Files never precached: the worker itself, the runtime config (network-first instead),
-/// robots.txt, and compressed siblings.
+/// robots.txt, the Swedish strings as a translator's template, and compressed siblings.
 fn precachable(url: &str) -> bool {
-    !matches!(url, "/sw.js" | "/config.json" | "/robots.txt") && !url.ends_with(".br") && !url.ends_with(".gz")
+    !matches!(url, "/sw.js" | "/config.json" | "/robots.txt" | "/strings/sv.json")
+        && !url.ends_with(".br")
+        && !url.ends_with(".gz")
 }
 
 pub fn revision(data: &[u8]) -> String {
@@ -74,6 +78,11 @@ fn write_languages(dir: &Path) -> Result<usize> {
         fs::create_dir_all(path.parent().context("a folder")?)?;
         fs::write(path, text)?;
     }
+    fs::write(
+        dir.join(locale_table::keys_path(reference).trim_start_matches('/')),
+        locale_table::keys_text(reference),
+    )?;
+    fs::copy(crate::root().join("locales/sv.json"), dir.join("strings/sv.json"))?;
     Ok(tables.len() - 1)
 }
 

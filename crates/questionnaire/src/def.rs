@@ -181,6 +181,10 @@ pub struct Def {
     pub unit_options: Vec<Coding>,
     pub slider_step: Option<f64>,
     pub entry_format: Option<String>,
+    /// Translations of the entry format (`_valueString` of the extension).
+    entry_format_ext: Vec<Extension>,
+    /// Translations of the unit's display (`valueCoding._display` of `questionnaire-unit`).
+    unit_ext: Vec<Extension>,
     pub horizontal: bool,
     /// The FHIRPath feature that drives this item's value and is not evaluated
     /// (answerExpression): the item is read-only.
@@ -189,6 +193,11 @@ pub struct Def {
     pub enable_when_expression: bool,
     /// The SDC expressions the engine evaluates for this item ([`crate::expressions`]).
     pub sdc: Option<Box<crate::expressions::Compiled>>,
+}
+
+/// The `extension` list of a primitive's JSON element (`_valueString`, `_display`).
+fn nested_extensions(element: Option<&Json>) -> Vec<Extension> {
+    element.and_then(|e| e.get("extension")).and_then(|e| serde_json::from_value(e.clone()).ok()).unwrap_or_default()
 }
 
 fn find<'a>(exts: &'a [Extension], url: &str) -> Option<&'a Extension> {
@@ -452,6 +461,12 @@ impl Def {
                 _ => None,
             },
             entry_format: find(exts, url::ENTRY_FORMAT).and_then(|e| e.string_value().map(Into::into)),
+            entry_format_ext: find(exts, url::ENTRY_FORMAT)
+                .map(|e| nested_extensions(e.raw("_valueString")))
+                .unwrap_or_default(),
+            unit_ext: find(exts, url::UNIT)
+                .map(|e| nested_extensions(e.raw("valueCoding").and_then(|c| c.get("_display"))))
+                .unwrap_or_default(),
             horizontal: find(exts, url::CHOICE_ORIENTATION).and_then(|e| e.string_value()) == Some("horizontal"),
             control,
             expression,
@@ -470,6 +485,18 @@ impl Def {
         translated(&element_extensions(&self.item.extra, "text"), lang)
             .or_else(|| self.item.text.clone())
             .unwrap_or_default()
+    }
+
+    /// The entry format hint ("t.ex. 38,5") in `lang`: its translation, else as written.
+    pub fn entry_format_in(&self, lang: &str) -> Option<String> {
+        let own = self.entry_format.as_ref()?;
+        Some(translated(&self.entry_format_ext, lang).unwrap_or_else(|| own.clone()))
+    }
+
+    /// The unit's label ("år") in `lang`: its translation, else its display, else its code.
+    pub fn unit_label(&self, lang: &str) -> Option<String> {
+        let unit = self.unit.as_ref()?;
+        translated(&self.unit_ext, lang).or_else(|| unit.display.clone()).or_else(|| unit.code.clone())
     }
 
     /// Rich text (rendering-xhtml, else rendering-markdown), sanitised; `None` for plain text.

@@ -956,8 +956,8 @@ impl Form {
                 .map(|v| match (d.choice_for(v), v) {
                     (Some(c), _) => c.label(lang),
                     (None, Value::Boolean(b)) => (if *b { yes_no.0 } else { yes_no.1 }).to_owned(),
-                    (None, Value::Decimal(x)) => with_unit(crate::value::swedish_decimal(*x), d.unit.as_ref()),
-                    (None, Value::Integer(i)) => with_unit(i.to_string(), d.unit.as_ref()),
+                    (None, Value::Decimal(x)) => with_unit(crate::value::swedish_decimal(*x), d.unit_label(lang)),
+                    (None, Value::Integer(i)) => with_unit(i.to_string(), d.unit_label(lang)),
                     (None, other) => other.display(),
                 })
                 .filter(|a| !a.is_empty())
@@ -1714,8 +1714,8 @@ pub struct ReviewLine {
 }
 
 /// A number with the item's unit (`questionnaire-unit`), as a reader expects it: "4 år".
-fn with_unit(number: String, unit: Option<&crate::model::Coding>) -> String {
-    match unit.and_then(|u| u.display.as_deref().or(u.code.as_deref())) {
+fn with_unit(number: String, unit: Option<String>) -> String {
+    match unit {
         Some(u) if !u.is_empty() => format!("{number} {u}"),
         _ => number,
     }
@@ -1745,5 +1745,35 @@ mod review_tests {
         let (form, _) = Form::with_response(q, r);
         let lines: Vec<String> = form.review("sv", ("Ja", "Nej")).into_iter().map(|l| l.answers.join(",")).collect();
         assert_eq!(lines, ["4 år", "38,5 Cel", "2"]);
+    }
+
+    #[test]
+    fn units_and_entry_formats_follow_their_translations() {
+        let tr = |lang: &str, text: &str| {
+            format!(
+                r#"{{"url":"http://hl7.org/fhir/StructureDefinition/translation","extension":[{{"url":"lang","valueCode":"{lang}"}},{{"url":"content","valueString":"{text}"}}]}}"#
+            )
+        };
+        let q = Questionnaire::from_json(&format!(
+            r#"{{"resourceType":"Questionnaire","item":[
+              {{"linkId":"alder","text":"Hur gammalt är barnet?","type":"integer","extension":[
+                {{"url":"http://hl7.org/fhir/StructureDefinition/questionnaire-unit","valueCoding":{{"code":"a","display":"år","_display":{{"extension":[{}]}}}}}},
+                {{"url":"http://hl7.org/fhir/StructureDefinition/entryFormat","valueString":"t.ex. 4","_valueString":{{"extension":[{}]}}}}]}}]}}"#,
+            tr("en", "years"),
+            tr("en", "e.g. 4")
+        ))
+        .unwrap();
+        let r = QuestionnaireResponse::from_json(
+            r#"{"resourceType":"QuestionnaireResponse","status":"completed","item":[{"linkId":"alder","answer":[{"valueInteger":4}]}]}"#,
+        )
+        .unwrap();
+        let (form, _) = Form::with_response(q, r);
+        let d = form.def(form.items(form.root())[0]);
+        assert_eq!(d.unit_label("en").as_deref(), Some("years"));
+        assert_eq!(d.unit_label("fi").as_deref(), Some("år"), "no Finnish: as written");
+        assert_eq!(d.entry_format_in("en").as_deref(), Some("e.g. 4"));
+        assert_eq!(d.entry_format_in("sv").as_deref(), Some("t.ex. 4"));
+        let lines: Vec<String> = form.review("en", ("Yes", "No")).into_iter().map(|l| l.answers.join(",")).collect();
+        assert_eq!(lines, ["4 years"]);
     }
 }

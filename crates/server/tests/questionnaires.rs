@@ -187,3 +187,62 @@ fn regex_is_whole_value() {
     assert_eq!(regex_match("[0-9]{3} ?[0-9]{2}", "x123 45"), Some(false));
     assert_eq!(regex_match("(", "x"), None);
 }
+
+/// Every text a patient reads in a demo form (titles, questions, options, units, hints) has a
+/// FHIR `translation` to English, Finnish and Arabic; numbers ("1.") and symbols ("°C") need none.
+#[test]
+fn demo_forms_are_translated_to_every_built_in_language() {
+    fn languages(element: Option<&serde_json::Value>) -> Vec<String> {
+        element
+            .and_then(|e| e.get("extension"))
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|e| e["url"] == "http://hl7.org/fhir/StructureDefinition/translation")
+            .filter_map(|e| {
+                let parts = e["extension"].as_array()?;
+                let lang = parts.iter().find(|p| p["url"] == "lang")?["valueCode"].as_str()?;
+                let content = parts.iter().find(|p| p["url"] == "content")?["valueString"].as_str()?;
+                (!content.trim().is_empty()).then(|| lang.to_owned())
+            })
+            .collect()
+    }
+    fn check(value: &serde_json::Value, path: &str, id: &str, missing: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, v) in map {
+                    let translatable = matches!(key.as_str(), "title" | "description" | "text" | "prefix" | "display")
+                        || (key == "valueString"
+                            && map.get("url").and_then(|u| u.as_str()).is_some_and(|u| u.ends_with("/entryFormat")));
+                    if let (true, Some(text)) = (translatable, v.as_str()) {
+                        let needs = text.chars().filter(|c| c.is_alphabetic()).count() > 1;
+                        let have = languages(map.get(&format!("_{key}")));
+                        for lang in ["en", "fi", "ar"] {
+                            if needs && !have.iter().any(|l| l == lang) {
+                                missing.push(format!("{id} {path}.{key} {text:?}: no {lang}"));
+                            }
+                        }
+                    }
+                    if !key.starts_with('_') {
+                        check(v, &format!("{path}.{key}"), id, missing);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    check(v, &format!("{path}[{i}]"), id, missing);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut missing = Vec::new();
+    for text in ingang_server::demo::FORMS {
+        let value: serde_json::Value = serde_json::from_str(text).unwrap();
+        let id = value["id"].as_str().unwrap().to_owned();
+        check(&value, "", &id, &mut missing);
+    }
+    // codings of value sets and systems the form does not show are not checked: only what
+    // `display` a patient reads (answer options and units) sits in the items
+    assert!(missing.is_empty(), "{} untranslated:\n{}", missing.len(), missing.join("\n"));
+}

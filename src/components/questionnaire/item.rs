@@ -57,8 +57,8 @@ fn help_view(handle: FormHandle, d: Arc<Def>, id: String) -> Option<AnyView> {
                 })
                 .collect()
         });
-        if let Some(fmt) = &d.entry_format {
-            out.push(view! { <p>{fmt.clone()}</p> }.into_any());
+        if let Some(fmt) = d.entry_format_in(lang) {
+            out.push(view! { <p>{fmt}</p> }.into_any());
         }
         if d.kind == ItemType::Attachment {
             if !d.mime_types.is_empty() {
@@ -316,9 +316,10 @@ fn QuestionView(handle: FormHandle, id: NodeId) -> impl IntoView {
     // a `warning` constraint: said under the item, never blocking (only forms with constraints)
     let warn_id = d.has_constraints().then(|| format!("q{id}-warn"));
     let help = help_view(handle, d.clone(), help_id.clone());
-    let fixed_unit = (d.kind != ItemType::Quantity)
-        .then(|| d.unit.as_ref().and_then(|u| u.display.clone().or_else(|| u.code.clone())))
-        .flatten();
+    let fixed_unit = (d.kind != ItemType::Quantity && d.unit.is_some()).then(|| {
+        let d = d.clone();
+        move || d.unit_label(i18n.locale().code())
+    });
     let mut described = Vec::new();
     if help.is_some() {
         described.push(help_id.clone());

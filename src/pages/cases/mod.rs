@@ -235,7 +235,9 @@ fn queue_text(c: &Case, t: &crate::i18n::Strings, locale: &str) -> String {
         parts.push(t.case_closed_now.replace("{when}", &when_text(opens, t, locale)));
     }
     match c.estimated_wait_minutes {
-        Some(m) if m < 60 && c.unit_opens_at.is_none() => parts.push(t.case_wait.replace("{m}", &m.to_string())),
+        Some(m) if m < 60 && c.unit_opens_at.is_none() => {
+            parts.push(crate::i18n::plural(t, t.case_wait, u64::from(m)).replace("{m}", &m.to_string()))
+        }
         Some(m) => {
             let at = crate::browser::now_secs() + i64::from(m) * 60;
             parts.push(t.case_wait_at.replace("{when}", &when_text(at, t, locale)));

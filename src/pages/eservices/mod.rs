@@ -26,14 +26,12 @@ use crate::{
 
 /// "8 e-tjänster".
 pub fn count_text(n: usize, t: &Strings) -> String {
-    if n == 1 { t.eservices_count_one.to_owned() } else { t.eservices_count.replace("{n}", &n.to_string()) }
+    crate::i18n::plural(t, t.eservices_count, n as u64).replace("{n}", &n.to_string())
 }
 
 /// "Svar brukar komma inom 3 arbetsdagar."
 pub fn answer_time(days: Option<u32>, t: &Strings) -> Option<String> {
-    days.map(|d| {
-        if d == 1 { t.eservices_answer_day.to_owned() } else { t.eservices_answer_days.replace("{n}", &d.to_string()) }
-    })
+    days.map(|d| crate::i18n::plural(t, t.eservices_answer_days, u64::from(d)).replace("{n}", &d.to_string()))
 }
 
 #[component]
@@ -95,7 +93,7 @@ mod tests {
 
     #[test]
     fn counts_and_answer_times_read_naturally() {
-        let t = Locale::Sv.strings();
+        let t = Locale::SV.strings();
         assert_eq!(count_text(1, t), "1 e-tjänst");
         assert_eq!(count_text(8, t), "8 e-tjänster");
         assert_eq!(answer_time(Some(1), t).as_deref(), Some("Svar brukar komma inom 1 arbetsdag."));

@@ -20,8 +20,7 @@ use crate::{
 pub fn unread_text(n: u32, t: &Strings) -> String {
     match n {
         0 => t.inbox_all_read.to_owned(),
-        1 => t.inbox_unread_one.to_owned(),
-        n => t.inbox_unread_count.replace("{n}", &n.to_string()),
+        n => crate::i18n::plural(t, t.inbox_unread_count, u64::from(n)).replace("{n}", &n.to_string()),
     }
 }
 
@@ -104,7 +103,7 @@ mod tests {
 
     #[test]
     fn the_unread_count_is_a_sentence() {
-        let (sv, en) = (Locale::Sv.strings(), Locale::En.strings());
+        let (sv, en) = (Locale::SV.strings(), Locale::EN.strings());
         assert_eq!(unread_text(0, sv), "Du har inga olästa meddelanden.");
         assert_eq!(unread_text(1, sv), "Du har 1 oläst meddelande.");
         assert_eq!(unread_text(3, sv), "Du har 3 olästa meddelanden.");

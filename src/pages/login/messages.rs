@@ -130,10 +130,11 @@ pub const RFA: &[(&str, [&str; 4])] = &[
     ),
 ];
 
-/// The message for an RFA code in `locale` (RFA22 for an unknown code).
+/// The message for an RFA code in `locale` (RFA22 for an unknown code); in Swedish for a
+/// language a region added (BankID publishes Swedish and English only).
 pub fn message(code: &str, locale: Locale) -> &'static str {
     let row = RFA.iter().find(|(c, _)| *c == code).or_else(|| RFA.iter().find(|(c, _)| *c == "RFA22"));
-    let column = Locale::ALL.iter().position(|l| *l == locale).unwrap_or(0);
+    let column = locale.built_in_index().unwrap_or(0);
     row.map_or("", |(_, texts)| texts[column])
 }
 
@@ -166,12 +167,12 @@ mod tests {
             }
         }
         assert_eq!(
-            message("RFA9", Locale::Sv),
+            message("RFA9", Locale::SV),
             "Skriv in din säkerhetskod i BankID-appen och välj Identifiera eller Skriv under."
         );
-        assert_eq!(message("RFA1", Locale::En), "Start your BankID app.");
-        assert_eq!(message("nope", Locale::Sv), "Okänt fel. Försök igen.");
-        assert_eq!(message("RFA1", Locale::Fi), "Käynnistä BankID-sovellus.");
-        assert_eq!(message("RFA22", Locale::Ar), "خطأ غير معروف. حاول مرة أخرى.");
+        assert_eq!(message("RFA1", Locale::EN), "Start your BankID app.");
+        assert_eq!(message("nope", Locale::SV), "Okänt fel. Försök igen.");
+        assert_eq!(message("RFA1", Locale::FI), "Käynnistä BankID-sovellus.");
+        assert_eq!(message("RFA22", Locale::AR), "خطأ غير معروف. حاول مرة أخرى.");
     }
 }

@@ -326,7 +326,7 @@ mod tests {
     fn errors_are_explained_in_swedish_and_english() {
         let e = PreviewError::Load(LoadError::WrongResource("Patient".into()));
         assert_eq!(e.message(&SV), "Filen är inte ett Questionnaire utan Patient.");
-        assert!(e.message(Locale::En.strings()).contains("Patient"));
+        assert!(e.message(Locale::EN.strings()).contains("Patient"));
         let e = PreviewError::Status(404, "/forms/x.json".into());
         assert!(e.message(&SV).contains("404") && e.message(&SV).contains("/forms/x.json"));
         assert!(!PreviewError::Load(LoadError::WrongResource(String::new())).message(&SV).contains("{"));

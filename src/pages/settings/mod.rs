@@ -12,7 +12,7 @@ use crate::{
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let options = Locale::ALL
+    let options = Locale::all()
         .into_iter()
         .map(|locale| {
             let id = format!("lang-{}", locale.code());

@@ -286,7 +286,7 @@ fn Types(list: Vec<BookableType>, kind: RwSignal<Option<String>>, time: RwSignal
                         on:change=move |_| { kind.set(Some(v2.clone())); time.set(None); } />
                     <label for=id>{b.title.clone()}</label>
                     <span class="q-option__desc" id=desc>
-                        {move || format!("{}, {}.", kind_text(visit_kind, i18n.t()), i18n.t().book_type_minutes.replace("{n}", &minutes.to_string()))}
+                        {move || format!("{}, {}.", kind_text(visit_kind, i18n.t()), crate::i18n::plural(i18n.t(), i18n.t().book_type_minutes, u64::from(minutes)).replace("{n}", &minutes.to_string()))}
                         {text.map(|t| view! { " "{t} })}
                     </span>
                 </div>

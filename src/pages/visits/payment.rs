@@ -396,7 +396,7 @@ mod tests {
         assert_eq!(outcome(&payment(Error, Swish, Some("TM01"))), Outcome::TimedOut);
         assert_eq!(outcome(&payment(Error, Swish, Some("BANKIDCL"))), Outcome::Failed);
         assert_eq!(outcome(&payment(Declined, Card, None)), Outcome::Declined);
-        let sv = crate::i18n::Locale::Sv.strings();
+        let sv = crate::i18n::Locale::SV.strings();
         assert_eq!(outcome_text(&payment(Declined, Swish, None), sv), sv.pay_declined_swish);
         assert_eq!(outcome_text(&payment(Declined, Card, None), sv), sv.pay_declined_card);
         assert!(outcome_text(&payment(Invoiced, Invoice, None), sv).contains("350 kr"));

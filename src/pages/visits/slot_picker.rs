@@ -51,7 +51,7 @@ pub fn SlotPicker(
                             on:change=move |_| { day.set(i); chosen.set(None); } />
                         <label for=id>{move || {
                             let t = i18n.t();
-                            let count = if n == 1 { t.visits_slot_count_one.to_owned() } else { t.visits_slot_count.replace("{n}", &n.to_string()) };
+                            let count = crate::i18n::plural(t, t.visits_slot_count, n as u64).replace("{n}", &n.to_string());
                             format!("{} ({count})", day_text(first))
                         }}</label>
                     </div>
