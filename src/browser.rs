@@ -242,6 +242,28 @@ pub fn now_secs() -> i64 {
     (js_sys::Date::now() / 1000.0) as i64
 }
 
+/// Whether the app runs from the home screen (its own window, not a browser tab): a link cannot
+/// bring the user back to it, so BankID is not given one.
+pub fn standalone() -> bool {
+    let media = web_sys::window()
+        .and_then(|w| w.match_media("(display-mode: standalone)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    // iOS Safari's own flag for a home-screen app
+    let ios = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &JsValue::from_str("standalone")).ok())
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false);
+    media || ios
+}
+
+/// The page's own address without its fragment.
+pub fn page_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_owned())
+        .unwrap_or_default()
+}
+
 /// Whether the device's main pointer is a finger (a phone or tablet): Swish opens on this device.
 pub fn touch_device() -> bool {
     web_sys::window().and_then(|w| w.match_media("(pointer: coarse)").ok().flatten()).is_some_and(|m| m.matches())

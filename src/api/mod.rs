@@ -199,9 +199,10 @@ impl Api {
         self.get("/units").await
     }
 
-    /// Starts a BankID login; the server keeps the order (HttpOnly cookie).
-    pub async fn start_login(&self, same_device: bool) -> Result<LoginStarted, ApiError> {
-        let body = serde_json::to_string(&StartLogin { same_device }).unwrap_or_default();
+    /// Starts a BankID login; the server keeps the order (HttpOnly cookie). `return_url`: the
+    /// page BankID on this device returns the user to.
+    pub async fn start_login(&self, same_device: bool, return_url: Option<String>) -> Result<LoginStarted, ApiError> {
+        let body = serde_json::to_string(&StartLogin { same_device, return_url }).unwrap_or_default();
         self.send("POST", "/auth/bankid", Some(&body)).await
     }
 

@@ -93,14 +93,19 @@ for (const [hint, text] of [
   });
 }
 
-test('same device: an autostart link from a button, and cancel', async ({ page, context }) => {
+test('same device: an autostart link from a button, BankID returns to this page, and cancel', async ({ page, context }) => {
   const bankid = await context.newPage();
   await bankid.goto('/test-bankid');
   const before = await bankid.locator('section.order').count();
-  await page.goto('/logga-in');
+  await page.goto('/logga-in?next=%2Farenden');
   await page.getByRole('button', { name: 'BankID på den här enheten' }).click();
   const link = page.getByRole('link', { name: 'Starta BankID-appen' });
-  await expect(link).toHaveAttribute('href', /^https:\/\/app\.bankid\.com\/\?autostarttoken=[0-9a-f-]{36}&redirect=null$/);
+  // in a browser tab the order carries a returnUrl (RP API v6.0), so the link needs no redirect
+  await expect(link).toHaveAttribute('href', /^https:\/\/app\.bankid\.com\/\?autostarttoken=[0-9a-f-]{36}$/);
+  await bankid.reload();
+  await expect(bankid.locator('section.order').last().locator('.return')).toHaveText(
+    `Återgår till ${new URL('/logga-in?next=%2Farenden', page.url()).href}`,
+  );
   await expect(page.getByTestId('login-status')).toHaveText('Försöker starta BankID-appen.');
   await expect(page.getByRole('img', { name: 'QR-kod för BankID' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Avbryt' }).click();
@@ -108,6 +113,19 @@ test('same device: an autostart link from a button, and cancel', async ({ page, 
   // the order was cancelled at BankID too: it is no longer pending
   await bankid.reload();
   await expect(bankid.locator('section.order')).toHaveCount(before);
+});
+
+test('from the home screen BankID is given no page to return to (redirect=null)', async ({ page, context }) => {
+  // iOS's flag for a home-screen app: a link would open Safari, not the app
+  await page.addInitScript(() => Object.defineProperty(navigator, 'standalone', { value: true }));
+  const bankid = await context.newPage();
+  await page.goto('/logga-in');
+  await page.getByRole('button', { name: 'BankID på den här enheten' }).click();
+  const link = page.getByRole('link', { name: 'Starta BankID-appen' });
+  await expect(link).toHaveAttribute('href', /^https:\/\/app\.bankid\.com\/\?autostarttoken=[0-9a-f-]{36}&redirect=null$/);
+  await bankid.goto('/test-bankid');
+  await expect(bankid.locator('section.order').last().locator('.return')).toHaveText('Ingen återgång (redirect=null)');
+  await page.getByRole('button', { name: 'Avbryt' }).click();
 });
 
 test('a reload continues the same order', async ({ page, context }) => {

@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize};
 pub struct StartLogin {
     /// `true`: BankID on this device (autostart); `false`: on another device (QR code).
     pub same_device: bool,
+    /// Same device only: the page BankID returns the user to when the order is done (RP API
+    /// v6.0 `returnUrl`). Left out by an app that cannot be returned to by a URL (a home-screen
+    /// app: the user switches back). The server uses it only when it is a page of the app's own
+    /// origin, at most 512 characters; [`LoginStarted::return_url_accepted`] says whether it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 512))]
+    pub return_url: Option<String>,
 }
 
 /// The answer to [`StartLogin`]. The order itself is kept by the server, keyed by an HttpOnly cookie.
@@ -20,6 +27,10 @@ pub struct LoginStarted {
     /// For `https://app.bankid.com/?autostarttoken=…` (same device only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_start_token: Option<String>,
+    /// BankID was given the `returnUrl` and returns the user to it: the launch link needs no
+    /// `redirect`. `false` (or absent): the link carries `redirect=null`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub return_url_accepted: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -81,7 +81,14 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// What the server needs from BankID. The real RP API (mutual TLS to appapi2.bankid.com) and the
 /// simulator both implement it.
 pub trait BankIdProvider: Send + Sync {
-    fn auth<'a>(&'a self, end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>>;
+    /// Starts an order for the user at `end_user_ip`. `return_url`: where BankID on this device
+    /// sends the user when the order is done (RP API v6.0 `returnUrl`); `None` for an order on
+    /// another device, or an app that cannot be returned to (a home-screen app).
+    fn auth<'a>(
+        &'a self,
+        end_user_ip: &'a str,
+        return_url: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Order, BankIdError>>;
     fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>>;
     fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>>;
 }
@@ -91,6 +98,8 @@ struct SimOrder {
     order: Order,
     /// The `endUserIp` the order was started with.
     end_user_ip: String,
+    /// The `returnUrl` it was started with.
+    return_url: Option<String>,
     status: Status,
     hint_code: String,
     user: Option<User>,
@@ -125,11 +134,16 @@ impl SimulatedBankId {
         self.lock().get(order_ref).map(|o| o.end_user_ip.clone())
     }
 
-    pub fn start(&self, now: Instant) -> Order {
-        self.start_for(now, "127.0.0.1")
+    /// The `returnUrl` an order was started with (for tests).
+    pub fn return_url(&self, order_ref: &str) -> Option<String> {
+        self.lock().get(order_ref).and_then(|o| o.return_url.clone())
     }
 
-    fn start_for(&self, now: Instant, end_user_ip: &str) -> Order {
+    pub fn start(&self, now: Instant) -> Order {
+        self.start_for(now, "127.0.0.1", None)
+    }
+
+    fn start_for(&self, now: Instant, end_user_ip: &str, return_url: Option<&str>) -> Order {
         let order = Order {
             order_ref: random_token(),
             auto_start_token: random_token(),
@@ -140,6 +154,7 @@ impl SimulatedBankId {
         let sim = SimOrder {
             order: order.clone(),
             end_user_ip: end_user_ip.to_owned(),
+            return_url: return_url.map(str::to_owned),
             status: Status::Pending,
             hint_code: "outstandingTransaction".into(),
             user: None,
@@ -244,8 +259,12 @@ impl SimulatedBankId {
 }
 
 impl BankIdProvider for SimulatedBankId {
-    fn auth<'a>(&'a self, end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
-        Box::pin(async move { Ok(self.start_for(Instant::now(), end_user_ip)) })
+    fn auth<'a>(
+        &'a self,
+        end_user_ip: &'a str,
+        return_url: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Order, BankIdError>> {
+        Box::pin(async move { Ok(self.start_for(Instant::now(), end_user_ip, return_url)) })
     }
 
     fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
@@ -278,8 +297,12 @@ impl<P: BankIdProvider + ?Sized> Throttled<P> {
 }
 
 impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
-    fn auth<'a>(&'a self, end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
-        self.inner.auth(end_user_ip)
+    fn auth<'a>(
+        &'a self,
+        end_user_ip: &'a str,
+        return_url: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Order, BankIdError>> {
+        self.inner.auth(end_user_ip, return_url)
     }
 
     fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
@@ -326,7 +349,7 @@ pub fn qr_content(qr_start_token: &str, qr_start_secret: &str, seconds: u64) -> 
 pub struct Unconfigured;
 
 impl BankIdProvider for Unconfigured {
-    fn auth<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
+    fn auth<'a>(&'a self, _: &'a str, _: Option<&'a str>) -> BoxFuture<'a, Result<Order, BankIdError>> {
         Box::pin(async { Err(BankIdError::Service("BankID är inte konfigurerat".into())) })
     }
     fn collect<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {

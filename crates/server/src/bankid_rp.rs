@@ -109,10 +109,18 @@ struct CompletionUser {
 }
 
 impl BankIdProvider for RpBankId {
-    fn auth<'a>(&'a self, end_user_ip: &'a str) -> BoxFuture<'a, Result<Order, BankIdError>> {
+    fn auth<'a>(
+        &'a self,
+        end_user_ip: &'a str,
+        return_url: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Order, BankIdError>> {
         Box::pin(async move {
             let started = Instant::now();
-            let a: AuthAnswer = self.call("auth", serde_json::json!({ "endUserIp": end_user_ip })).await?;
+            let mut body = serde_json::json!({ "endUserIp": end_user_ip });
+            if let Some(url) = return_url {
+                body["returnUrl"] = url.into();
+            }
+            let a: AuthAnswer = self.call("auth", body).await?;
             Ok(Order {
                 order_ref: a.order_ref,
                 auto_start_token: a.auto_start_token,

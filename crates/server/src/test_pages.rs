@@ -66,9 +66,14 @@ async fn page(State(state): State<AppState>) -> Response {
             .map(|(n, o)| {
                 let r = esc(&o.order_ref);
                 let age = now.saturating_duration_since(o.started).as_secs();
+                // where BankID on this device would send the user back when done (`returnUrl`)
+                let back = sim.return_url(&o.order_ref).map_or_else(
+                    || "<p class=\"return\">Ingen återgång (redirect=null)</p>".to_owned(),
+                    |url| format!("<p class=\"return\">Återgår till <code>{}</code></p>", esc(&url)),
+                );
                 format!(
                     "<section class=\"order\" aria-labelledby=\"o{n}\" data-order-ref=\"{r}\">\
-                     <h2 id=\"o{n}\">Order {short} (startad för {age} s sedan)</h2>\
+                     <h2 id=\"o{n}\">Order {short} (startad för {age} s sedan)</h2>{back}\
                      <form method=\"post\" action=\"/test-bankid\"><input type=\"hidden\" name=\"order_ref\" value=\"{r}\">\
                      <p><label for=\"id{n}\">Identitet</label> <select id=\"id{n}\" name=\"identity\">{identities}</select> \
                      <button name=\"action\" value=\"identify\">Identifiera</button></p>\

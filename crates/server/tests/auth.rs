@@ -270,3 +270,39 @@ async fn a_bankid_order_carries_the_users_address() {
         sim.pending(std::time::Instant::now()).iter().filter_map(|o| sim.end_user_ip(&o.order_ref)).collect();
     assert!(ips.contains(&"2001:db8::42".to_owned()), "{ips:?}");
 }
+
+/// On the same device BankID returns the user to the app by the order's `returnUrl` (RP API
+/// v6.0): only to a page of the app itself, never elsewhere, and never for another device.
+#[tokio::test]
+async fn bankid_returns_the_user_to_the_app_and_nowhere_else() {
+    let (app, state) = demo_app().await;
+    let sim = state.bankid_sim.clone().unwrap();
+    let origin = state.base_url();
+    let start = |body: String| {
+        let app = app.clone();
+        async move { call(&app, "POST", "/api/v1/auth/bankid", None, Some(&body)).await }
+    };
+    let back = format!("{origin}/logga-in?next=%2Farenden");
+    let res = start(format!(r#"{{"sameDevice":true,"returnUrl":"{back}"}}"#)).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(body_json(res).await["returnUrlAccepted"], true);
+    let newest = || {
+        let mut orders = sim.pending(std::time::Instant::now());
+        orders.sort_by_key(|o| o.started);
+        orders.pop().unwrap()
+    };
+    assert_eq!(sim.return_url(&newest().order_ref).as_deref(), Some(back.as_str()));
+    // a home-screen app leaves it out: BankID is told nothing (the user switches back)
+    assert_eq!(start(r#"{"sameDevice":true}"#.into()).await.status(), 200);
+    assert_eq!(sim.return_url(&newest().order_ref), None);
+    // another device: no return at all, whatever the app sends
+    assert_eq!(start(format!(r#"{{"sameDevice":false,"returnUrl":"{back}"}}"#)).await.status(), 200);
+    assert_eq!(sim.return_url(&newest().order_ref), None);
+    // another site is never passed on to BankID: the order has no return, and the app is told
+    for bad in ["https://evil.example/logga-in", "javascript:alert(1)", &format!("{origin}.evil.example/")] {
+        let res = start(format!(r#"{{"sameDevice":true,"returnUrl":"{bad}"}}"#)).await;
+        assert_eq!(res.status(), 200, "{bad}");
+        assert_eq!(body_json(res).await.get("returnUrlAccepted"), None, "{bad}");
+        assert_eq!(sim.return_url(&newest().order_ref), None, "{bad}");
+    }
+}

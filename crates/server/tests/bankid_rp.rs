@@ -77,9 +77,19 @@ async fn an_order_is_started_collected_and_cancelled_over_mutual_tls() {
     let b = bankid().await;
     let (rp, _files) = client(&b, &b.rp_ca, &b.bankid_ca);
     next(&b, 200, json!({ "orderRef": "o-1", "autoStartToken": "a-1", "qrStartToken": "q-1", "qrStartSecret": "s-1" }));
-    let order = rp.auth("203.0.113.7").await.expect("an order");
+    let order = rp.auth("203.0.113.7", None).await.expect("an order");
     assert_eq!((order.order_ref.as_str(), order.qr_start_secret.as_str()), ("o-1", "s-1"));
     assert_eq!(b.stand.seen.lock().unwrap()[0], ("auth".into(), json!({ "endUserIp": "203.0.113.7" })));
+    // on the same device, BankID returns the user to the app by the order's returnUrl
+    next(&b, 200, json!({ "orderRef": "o-2", "autoStartToken": "a-2", "qrStartToken": "q-2", "qrStartSecret": "s-2" }));
+    rp.auth("203.0.113.7", Some("https://ingang.example/logga-in?bankid=retur")).await.expect("an order");
+    assert_eq!(
+        b.stand.seen.lock().unwrap()[1],
+        (
+            "auth".into(),
+            json!({ "endUserIp": "203.0.113.7", "returnUrl": "https://ingang.example/logga-in?bankid=retur" })
+        )
+    );
     // every hintCode of a pending or failed order is passed on as BankID gives it
     for hint in ["outstandingTransaction", "noClient", "started", "userMrtd", "userCallConfirm", "userSign"] {
         next(&b, 200, json!({ "orderRef": "o-1", "status": "pending", "hintCode": hint }));
@@ -120,7 +130,7 @@ async fn bankids_error_codes_are_errors_with_the_code() {
         (500, "internalError"),
     ] {
         next(&b, code, json!({ "errorCode": error, "details": "…" }));
-        assert_eq!(rp.auth("203.0.113.7").await.unwrap_err(), BankIdError::Service(error.into()));
+        assert_eq!(rp.auth("203.0.113.7", None).await.unwrap_err(), BankIdError::Service(error.into()));
     }
     next(&b, 404, json!({ "errorCode": "notFound", "details": "No such order" }));
     assert_eq!(rp.collect("o-9").await.unwrap_err(), BankIdError::NotFound);
@@ -134,11 +144,11 @@ async fn no_rp_certificate_another_ones_or_an_unpinned_bankid_are_refused() {
     // an RP certificate from another CA: BankID ends the handshake
     let stranger = tls::Ca::new("Not the RP CA");
     let (rp, _f1) = client(&b, &stranger, &b.bankid_ca);
-    assert!(matches!(rp.auth("203.0.113.7").await, Err(BankIdError::Service(_))));
+    assert!(matches!(rp.auth("203.0.113.7", None).await, Err(BankIdError::Service(_))));
     // a server whose certificate is not from the pinned CA: the client ends it
     let other_bankid = tls::Ca::new("Not BankID");
     let (rp, _f2) = client(&b, &b.rp_ca, &other_bankid);
-    assert!(matches!(rp.auth("203.0.113.7").await, Err(BankIdError::Service(_))));
+    assert!(matches!(rp.auth("203.0.113.7", None).await, Err(BankIdError::Service(_))));
     // no client certificate at all
     let ca = reqwest::Certificate::from_pem(b.bankid_ca.cert.pem().as_bytes()).unwrap();
     let bare = reqwest::Client::builder()
@@ -152,5 +162,5 @@ async fn no_rp_certificate_another_ones_or_an_unpinned_bankid_are_refused() {
     // and the right ones still work
     let (rp, _f3) = client(&b, &b.rp_ca, &b.bankid_ca);
     next(&b, 200, json!({ "orderRef": "o-2", "autoStartToken": "a", "qrStartToken": "q", "qrStartSecret": "s" }));
-    assert!(rp.auth("203.0.113.7").await.is_ok());
+    assert!(rp.auth("203.0.113.7", None).await.is_ok());
 }

@@ -19,8 +19,27 @@ use crate::{
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Stage {
     Choose,
-    Pending { same_device: bool, auto_start_token: Option<String> },
-    Failed { code: &'static str },
+    /// `returns`: BankID was given the page to return to (RP API v6.0 `returnUrl`).
+    Pending {
+        same_device: bool,
+        auto_start_token: Option<String>,
+        returns: bool,
+    },
+    Failed {
+        code: &'static str,
+    },
+}
+
+/// BankID's launch link on this device. With a `returnUrl` on the order BankID returns the user
+/// by it (the link needs no `redirect`); without one, `redirect=null`: BankID returns nowhere,
+/// and the user switches back to the app.
+fn launch_link(auto_start_token: &str, returns: bool) -> String {
+    let token = String::from(js_sys::encode_uri_component(auto_start_token));
+    if returns {
+        format!("https://app.bankid.com/?autostarttoken={token}")
+    } else {
+        format!("https://app.bankid.com/?autostarttoken={token}&redirect=null")
+    }
 }
 
 /// A login that could not start because too many did (the server's 429).
@@ -117,16 +136,21 @@ pub fn LoginPage() -> impl IntoView {
         {
             let same_device = s.qr.is_none();
             status.set(Some(s));
-            stage.set(Stage::Pending { same_device, auto_start_token: None });
+            stage.set(Stage::Pending { same_device, auto_start_token: None, returns: false });
         }
     });
 
+    // In a browser tab BankID brings the user back to this page when done; a home-screen app
+    // cannot be opened by a link (iOS would open Safari instead), so there the user switches back.
     let start = move |same_device: bool| {
         leptos::task::spawn_local(async move {
-            match api.start_login(same_device).await {
+            let return_url = (same_device && !crate::browser::standalone()).then(crate::browser::page_url);
+            match api.start_login(same_device, return_url).await {
                 Ok(started) => {
                     status.set(None);
-                    stage.set(Stage::Pending { same_device, auto_start_token: started.auto_start_token });
+                    // an API that did not pass the page on to BankID (or knows no returnUrl): none
+                    let returns = started.return_url_accepted;
+                    stage.set(Stage::Pending { same_device, auto_start_token: started.auto_start_token, returns });
                 }
                 // too many starts (429): a message of our own, not BankID's
                 Err(crate::api::ApiError::Status { status: 429, .. }) => stage.set(Stage::Failed { code: BUSY }),
@@ -180,8 +204,8 @@ pub fn LoginPage() -> impl IntoView {
                         <button type="button" class="button button--secondary" on:click=move |_| start(false)>{t!(i18n.login_other_device)}</button>
                     </div>
                 }.into_any(),
-                Stage::Pending { same_device, auto_start_token } => {
-                    let link = auto_start_token.map(|t| format!("https://app.bankid.com/?autostarttoken={t}&redirect=null"));
+                Stage::Pending { same_device, auto_start_token, returns } => {
+                    let link = auto_start_token.map(|t| launch_link(&t, returns));
                     view! {
                         <div class="login-pending">
                             {(!same_device).then(|| view! {

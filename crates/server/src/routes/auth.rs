@@ -126,6 +126,14 @@ impl axum::extract::OptionalFromRequestParts<AppState> for AuthUser {
     }
 }
 
+/// A `returnUrl` for BankID: a page of the app itself (its configured public origin), so a
+/// login never sends the user on to another site. At most 512 characters (RP API v6.0).
+fn checked_return_url(url: &str, app_origin: &str) -> Option<String> {
+    let origin = app_origin.trim_end_matches('/');
+    let on_app = url.strip_prefix(origin).is_some_and(|rest| rest.starts_with('/'));
+    (on_app && url.len() <= 512 && !url.chars().any(|c| c.is_control() || c.is_whitespace())).then(|| url.to_owned())
+}
+
 pub(crate) fn unauthorized() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Du behöver logga in.")
 }
@@ -210,7 +218,13 @@ pub async fn start_login(
     if let Some(old) = cookie(&headers, LOGIN_COOKIE) {
         cancel_by_cookie(&state, &old).await?;
     }
-    let order = state.bankid.auth(&ip.to_string()).await.map_err(bankid_error)?;
+    // only to a page of the app itself; anything else is not passed on (no return at all)
+    let return_url = body
+        .return_url
+        .as_deref()
+        .filter(|_| body.same_device)
+        .and_then(|url| checked_return_url(url, &state.base_url()));
+    let order = state.bankid.auth(&ip.to_string(), return_url.as_deref()).await.map_err(bankid_error)?;
     let login_id = random_token();
     let (id_hash, same_device) = (hash(&login_id), body.same_device);
     let (order_ref, qr_token, qr_secret) = (order.order_ref.clone(), order.qr_start_token, order.qr_start_secret);
@@ -226,7 +240,10 @@ pub async fn start_login(
             )
         })
         .await?;
-    let body = LoginStarted { auto_start_token: same_device.then_some(order.auto_start_token) };
+    let body = LoginStarted {
+        auto_start_token: same_device.then_some(order.auto_start_token),
+        return_url_accepted: return_url.is_some(),
+    };
     let mut res = Json(body).into_response();
     res.headers_mut().append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, &login_id, Some(600)));
     Ok(res)
@@ -458,6 +475,26 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bankid_returns_only_to_the_app_itself() {
+        let app = "https://ingang.example";
+        assert!(checked_return_url("https://ingang.example/logga-in?next=%2F", app).is_some());
+        assert!(checked_return_url("https://ingang.example/", "https://ingang.example/").is_some());
+        for bad in [
+            "https://evil.example/logga-in",
+            "https://ingang.example.evil.example/",
+            "https://ingang.example@evil.example/",
+            "https://ingang.example",
+            "http://ingang.example/",
+            "javascript:alert(1)",
+            "https://ingang.example/\n",
+        ] {
+            assert!(checked_return_url(bad, app).is_none(), "{bad}");
+        }
+        let long = format!("https://ingang.example/{}", "a".repeat(500));
+        assert!(checked_return_url(&long, app).is_none());
+    }
 
     #[test]
     fn today_is_a_real_date() {

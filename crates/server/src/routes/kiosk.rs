@@ -94,7 +94,7 @@ pub async fn start(
     if !offers {
         return Err(ApiError::not_found());
     }
-    let order = state.bankid.auth(&ip.to_string()).await.map_err(|e| match e {
+    let order = state.bankid.auth(&ip.to_string(), None).await.map_err(|e| match e {
         BankIdError::NotFound => ApiError::not_found(),
         BankIdError::Service(m) => ApiError::unavailable(format!("BankID kan inte nås just nu ({m}).")),
     })?;
