@@ -212,11 +212,11 @@ impl Report {
     }
 }
 
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 /// A region's language (its strings by key path, plural messages encoded as in `locales/`)
 /// over Swedish: every key the file lacks or gets wrong stays Swedish, and the report says
 /// which. `keys` is this build's key list, in key order; `code` is the language's own code.
-pub fn merge(keys: &[&str], found: &std::collections::BTreeMap<String, String>, code: &str) -> (Vec<String>, Report) {
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn merge(keys: &[&str], found: &[(String, String)], code: &str) -> (Vec<String>, Report) {
     let sv = values(&SV);
     let mut report = Report::default();
     let merged = keys
@@ -226,9 +226,9 @@ pub fn merge(keys: &[&str], found: &std::collections::BTreeMap<String, String>, 
             if *key == "language_code" {
                 return code.to_owned();
             }
-            match found.get(*key) {
+            match found.iter().find(|(k, _)| k == key) {
                 None => report.missing.push((*key).to_owned()),
-                Some(text) => match rules::check_value(key, sv, text, None) {
+                Some((_, text)) => match rules::check_value(key, sv, text, None) {
                     Ok(()) => return text.clone(),
                     Err(why) => report.refused.push(why),
                 },
@@ -236,17 +236,17 @@ pub fn merge(keys: &[&str], found: &std::collections::BTreeMap<String, String>, 
             (*sv).to_owned()
         })
         .collect();
-    report.unknown = found.keys().filter(|k| !keys.contains(&k.as_str())).cloned().collect();
+    report.unknown = found.iter().map(|(k, _)| k).filter(|k| !keys.contains(&k.as_str())).cloned().collect();
     (merged, report)
 }
 
 /// A region's JSON strings file as key paths (`nav.start` -> `nav_start`), plural messages
 /// encoded as in `locales/`; what is neither a string nor an object is left out.
 #[cfg(target_arch = "wasm32")]
-fn flatten(prefix: &str, value: &wasm_bindgen::JsValue, out: &mut std::collections::BTreeMap<String, String>) {
+fn flatten(prefix: &str, value: &wasm_bindgen::JsValue, out: &mut Vec<(String, String)>) {
     use wasm_bindgen::JsCast;
     if let Some(text) = value.as_string() {
-        out.insert(prefix.to_owned(), text);
+        out.push((prefix.to_owned(), text));
         return;
     }
     let Some(object) = value.dyn_ref::<js_sys::Object>().filter(|_| !js_sys::Array::is_array(value)) else { return };
@@ -260,7 +260,7 @@ fn flatten(prefix: &str, value: &wasm_bindgen::JsValue, out: &mut std::collectio
     if rules::plural_keys(entries.iter().map(|(k, _)| k.as_str())) {
         let form = |c: &str| entries.iter().find(|(k, _)| k == c).and_then(|(_, v)| v.as_string());
         if let Some(text) = rules::encode_plural(form) {
-            out.insert(prefix.to_owned(), text);
+            out.push((prefix.to_owned(), text));
         }
         return;
     }
@@ -269,30 +269,62 @@ fn flatten(prefix: &str, value: &wasm_bindgen::JsValue, out: &mut std::collectio
     }
 }
 
+/// Reads a region's JSON strings over Swedish against this build's key list, and reports in the
+/// console what it lacks or gets wrong. `None` when the key list is not this build's or the
+/// file is not JSON. Only a region's language needs this code, so with `split` it is a chunk of
+/// its own (no panic may cross the call: nothing here unwraps).
+#[cfg(target_arch = "wasm32")]
+fn read_region_now(code: &str, path: &str, keys: &str, json: &str) -> Option<Vec<String>> {
+    let keys: Vec<&str> = keys.lines().collect();
+    if keys.len() != KEYS {
+        return None;
+    }
+    let json = js_sys::JSON::parse(json).ok()?;
+    let mut found = Vec::new();
+    flatten("", &json, &mut found);
+    let (merged, report) = merge(&keys, &found, code);
+    if !report.is_empty() {
+        leptos::logging::warn!(
+            "{path}: shown in Swedish where the file lacks a string ({} missing: {}); refused: {}; not in this version: {}",
+            report.missing.len(),
+            report.missing.join(", "),
+            report.refused.join("; "),
+            report.unknown.join(", ")
+        );
+    }
+    Some(merged)
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
+#[leptos::wasm_split::wasm_split(region_language, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn read_region(
+    code: String,
+    path: String,
+    keys: String,
+    json: String,
+) -> Result<Option<Vec<String>>, crate::chunks::ChunkError> {
+    Ok(read_region_now(&code, &path, &keys, &json))
+}
+
+#[cfg(all(target_arch = "wasm32", not(feature = "split")))]
+#[allow(clippy::unused_async)]
+async fn read_region(
+    code: String,
+    path: String,
+    keys: String,
+    json: String,
+) -> Result<Option<Vec<String>>, crate::chunks::ChunkError> {
+    Ok(read_region_now(&code, &path, &keys, &json))
+}
+
 /// Reads a region's language: this build's key list, then the region's JSON over Swedish.
 /// `None` when either cannot be had or the file is not JSON.
 #[cfg(target_arch = "wasm32")]
 async fn load_region(code: &str, path: &str) -> Option<&'static Strings> {
     let keys_path = format!("/strings/keys-{}.txt", HEADER.trim_start_matches("ingang-strings "));
     let (200, keys) = crate::api::http::fetch_text("GET", &keys_path, None, &[]).await.ok()? else { return None };
-    let keys: Vec<&str> = keys.lines().collect();
-    if keys.len() != KEYS {
-        return None;
-    }
-    let (200, text) = crate::api::http::fetch_text("GET", path, None, &[]).await.ok()? else { return None };
-    let json = js_sys::JSON::parse(&text).ok()?;
-    let mut found = std::collections::BTreeMap::new();
-    flatten("", &json, &mut found);
-    let (merged, report) = merge(&keys, &found, code);
-    if !report.is_empty() {
-        leptos::logging::warn!(
-            "{path}: shown in Swedish where the file lacks a string ({} missing: {:?}); refused: {:?}; not in this version: {:?}",
-            report.missing.len(),
-            report.missing,
-            report.refused,
-            report.unknown
-        );
-    }
+    let (200, json) = crate::api::http::fetch_text("GET", path, None, &[]).await.ok()? else { return None };
+    let merged = read_region(code.to_owned(), path.to_owned(), keys, json).await.ok()??;
     from_values(merged.into_iter().map(|s| &*String::leak(s)).collect())
 }
 
@@ -544,19 +576,20 @@ mod tests {
     fn a_region_language_falls_back_to_swedish_key_by_key_and_says_where() {
         let keys: Vec<&str> = include_str!(concat!(env!("OUT_DIR"), "/keys.txt")).lines().collect();
         assert_eq!(keys.len(), KEYS);
-        let mut found = std::collections::BTreeMap::new();
-        found.insert("nav_start".to_owned(), "Álgu".to_owned());
-        found.insert("language_native_name".to_owned(), "Davvisámegiella".to_owned());
+        let mut found = Vec::new();
+        let mut insert = |k: &str, v: String| found.push((k.to_owned(), v));
+        insert("nav_start", "Álgu".to_owned());
+        insert("language_native_name", "Davvisámegiella".to_owned());
         // a misspelled placeholder is refused, not shown with "{nmae}" in it
-        found.insert("login_signed_in".to_owned(), "Don leat sisa {nmae}".to_owned());
+        insert("login_signed_in", "Don leat sisa {nmae}".to_owned());
         // a count that is not a plural message is refused
-        found.insert("visits_slot_count".to_owned(), "{n} áigi".to_owned());
-        found.insert(
-            "eservices_count".to_owned(),
+        insert("visits_slot_count", "{n} áigi".to_owned());
+        insert(
+            "eservices_count",
             "\u{1f}one\u{1f}{n} e-bálvalus\u{1f}two\u{1f}{n} e-bálvalusa\u{1f}other\u{1f}{n} e-bálvalusa\u{1f}"
                 .to_owned(),
         );
-        found.insert("nav_old_key".to_owned(), "x".to_owned());
+        insert("nav_old_key", "x".to_owned());
         let (merged, report) = merge(&keys, &found, "se");
         let at = |key: &str| merged[keys.iter().position(|k| *k == key).unwrap()].as_str();
         assert_eq!(at("nav_start"), "Álgu");

@@ -207,13 +207,27 @@ test('a form only in Swedish says so once in Finnish, and its items are marked S
   await expectNoAxeViolations(page, 'a Swedish-only form in Finnish');
 });
 
-test('a symptom form in English: questions, options, units and hints translated', async ({ page }) => {
+test('a symptom form in English: questions, options and hints translated', async ({ page }) => {
   await loginAndGo(page, '198001139297', '/sok-vard/ny');
   await startCare(page, { category: /Förkylning/, description: 'Hostar och har feber.' });
   await chooseLanguage(page, 'English');
   await expect(page.getByText('Do you find it hard to breathe?')).toBeVisible();
   await expect(page.getByText('Yes, I get out of breath when I exert myself')).toBeVisible();
-  await expect(page.getByText('Have you taken your temperature?')).toBeVisible();
+  await expect(page.getByText('What symptoms do you have?')).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Runny or blocked nose' })).toBeVisible();
+  // a question shown by enableWhen, its unit and its entry format, in English too
+  await page.getByRole('checkbox', { name: 'Fever' }).check();
+  await page.getByRole('group', { name: /taken your temperature/ }).getByRole('radio', { name: 'Yes' }).check();
+  await expect(page.getByRole('textbox', { name: /How high was your temperature/ })).toBeVisible();
+  await expect(page.getByText('e.g. 38.5')).toBeVisible();
   await expect(page.getByText(EN['questionnaire.only_swedish'])).toHaveCount(0);
   await expectNoAxeViolations(page, 'a symptom form in English');
+});
+
+test("the region's own texts follow the language: booked visits in English", async ({ page }) => {
+  await loginAndGo(page, '198001139297', '/bokade-tider');
+  await expect(page.getByText('Läkarbesök').first()).toBeVisible();
+  await chooseLanguage(page, 'English');
+  await expect(page.getByText("Doctor's appointment").first()).toBeVisible();
+  await expect(page.getByText('Läkarbesök')).toHaveCount(0);
 });

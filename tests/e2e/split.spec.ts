@@ -44,9 +44,15 @@ const KB = 1024;
  *  menu for four languages (a `<details>` with static markup, the smallest form we measured: a
  *  view per language cost 1 KB more), `<html dir>`, `Accept-Language` on every request, and the
  *  form engine's own messages in four languages. The strings themselves cost no route anything:
- *  each language is a file fetched when chosen. The goals of issue 18 are lower (TARGETS); lower
- *  these as the first load shrinks. */
-const BUDGET = { start: 209 * KB, kiosk: 345 * KB, other: 584 * KB };
+ *  each language is a file fetched when chosen. Raised again on 2026-12-06 (issue 23; / 211.6 KB,
+ *  /kiosk 347.2 KB, the heaviest other route 587.8 KB) for languages as data: the language list
+ *  from config.json, counts in their plural forms (Intl.PluralRules) and the region's own strings
+ *  read over Swedish. That last part (JSON, the key list, the rules and the report) is a chunk
+ *  of its own, fetched only when a region's language is chosen; without that it cost 4.8 KB more
+ *  on every route. The main module is also optimised harder than the chunks (xtask/src/wasm.rs:
+ *  flatten, re-loop, converge), which took 2.2 KB off. The goals of issue 18 are lower
+ *  (TARGETS); lower these as the first load shrinks. */
+const BUDGET = { start: 212 * KB, kiosk: 348 * KB, other: 589 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 

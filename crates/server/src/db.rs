@@ -32,6 +32,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0016_sms_delivery.sql")),
         M::up(include_str!("../migrations/0017_late_payments.sql")),
         M::up(include_str!("../migrations/0018_receipt_numbers.sql")),
+        M::up(include_str!("../migrations/0019_translations.sql")),
     ])
 }
 

@@ -200,6 +200,98 @@ const BOOKABLE: &[(&str, &str, &str, Option<&str>, &str, i64, i64, &[&str])] = &
     ("ftv-lulea", "undersokning", "Undersökning hos tandhygienist", None, "clinic", 45, 0, &["Legitimation"]),
 ];
 
+/// Every text the demo's visits and bookable types show (titles, descriptions, clinicians and
+/// what to bring), for the test that each has its translations.
+pub fn visit_texts() -> Vec<&'static str> {
+    let mut texts = Vec::new();
+    for (_, _, _, _, _, _, _, title, clinician, bring, _) in VISITS {
+        texts.push(*title);
+        texts.extend(*clinician);
+        texts.extend(bring.iter().copied());
+    }
+    for (_, _, title, description, _, _, _, bring) in BOOKABLE {
+        texts.push(*title);
+        texts.extend(*description);
+        texts.extend(bring.iter().copied());
+    }
+    texts
+}
+
+/// The demo region's own texts above in English, Finnish and Arabic (`translations`, read by
+/// `lang::Phrasebook`): (Swedish, en, fi, ar). Names stay as they are; roles are translated.
+pub const PHRASES: &[(&str, &str, &str, &str)] = &[
+    ("Läkarbesök", "Doctor's appointment", "Lääkärikäynti", "موعد مع الطبيب"),
+    ("Uppföljning via video", "Follow-up by video", "Seurantakäynti videoyhteydellä", "متابعة عبر الفيديو"),
+    ("Besök hos sjuksköterska", "Nurse appointment", "Sairaanhoitajan vastaanotto", "موعد مع الممرض"),
+    ("Undersökning hos tandläkare", "Dental check-up", "Hammaslääkärin tarkastus", "فحص لدى طبيب الأسنان"),
+    ("Telefonsamtal med läkare", "Phone call with a doctor", "Lääkärin puhelinaika", "مكالمة هاتفية مع الطبيب"),
+    ("Omar Haddad, läkare", "Omar Haddad, doctor", "Omar Haddad, lääkäri", "Omar Haddad، طبيب"),
+    ("Lena Ek, sjuksköterska", "Lena Ek, nurse", "Lena Ek, sairaanhoitaja", "Lena Ek، ممرضة"),
+    ("Legitimation", "Identification", "Henkilöllisyystodistus", "وثيقة إثبات الهوية"),
+    (
+        "Lista över mediciner du tar",
+        "A list of the medicines you take",
+        "Luettelo käyttämistäsi lääkkeistä",
+        "قائمة بالأدوية التي تتناولها",
+    ),
+    (
+        "Mobil, surfplatta eller dator med kamera",
+        "A phone, tablet or computer with a camera",
+        "Puhelin, tabletti tai tietokone, jossa on kamera",
+        "هاتف محمول أو جهاز لوحي أو حاسوب مزوّد بكاميرا",
+    ),
+    ("Barnets vaccinationskort", "The child's vaccination card", "Lapsen rokotuskortti", "بطاقة تطعيم الطفل"),
+    (
+        "Ha telefonen nära till hands",
+        "Keep your phone close at hand",
+        "Pidä puhelin lähelläsi",
+        "أبقِ هاتفك في متناول يدك",
+    ),
+    (
+        "Dina blodtrycksvärden hemifrån, om du har mätt",
+        "Your blood pressure readings from home, if you have taken any",
+        "Kotona mittaamasi verenpainearvot, jos olet mitannut",
+        "قراءات ضغط الدم التي قستها في المنزل، إن وُجدت",
+    ),
+    ("Provtagning", "Samples and blood tests", "Näytteenotto", "أخذ العينات"),
+    (
+        "Blodprov eller annat prov som din läkare har beställt. Kom fastande om du har fått besked om det.",
+        "A blood test or another test your doctor has ordered. Come fasting if you have been told to.",
+        "Verikoe tai muu lääkärisi määräämä näyte. Tule paastonneena, jos sinulle on kerrottu niin.",
+        "فحص دم أو فحص آخر طلبه طبيبك. احضر صائمًا إذا طُلب منك ذلك.",
+    ),
+    (
+        "Blodtryckskontroll hos sjuksköterska",
+        "Blood pressure check with a nurse",
+        "Verenpaineen mittaus sairaanhoitajalla",
+        "قياس ضغط الدم لدى الممرض",
+    ),
+    (
+        "Videosamtal med sjuksköterska",
+        "Video call with a nurse",
+        "Videopuhelu sairaanhoitajan kanssa",
+        "مكالمة فيديو مع الممرض",
+    ),
+    (
+        "Telefonsamtal med sjuksköterska",
+        "Phone call with a nurse",
+        "Puhelu sairaanhoitajan kanssa",
+        "مكالمة هاتفية مع الممرض",
+    ),
+    (
+        "Sjuksköterskan ringer upp dig.",
+        "The nurse will call you.",
+        "Sairaanhoitaja soittaa sinulle.",
+        "سيتصل بك الممرض.",
+    ),
+    (
+        "Undersökning hos tandhygienist",
+        "Check-up with a dental hygienist",
+        "Suuhygienistin tarkastus",
+        "فحص لدى أخصائي صحة الفم",
+    ),
+];
+
 /// The six Swedish symptom forms (FHIR R4 Questionnaires), as authored in `forms/`.
 pub const FORMS: &[&str] = &[
     include_str!("../forms/forkylning.json"),
@@ -387,6 +479,16 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
         let bring = serde_json::to_string(bring).unwrap_or_else(|_| "[]".into());
         bookable.execute(params![unit, id, title, description, kind, minutes, tariff, bring, i as i64])?;
     }
+    let mut phrase = tx.prepare(
+        "INSERT INTO translations (sv, lang, text) VALUES (?1, ?2, ?3)
+         ON CONFLICT (sv, lang) DO UPDATE SET text = ?3",
+    )?;
+    for (sv, en, fi, ar) in PHRASES {
+        for (lang, text) in [("en", en), ("fi", fi), ("ar", ar)] {
+            phrase.execute(params![sv, lang, text])?;
+        }
+    }
+    drop(phrase);
     tx.execute("DELETE FROM slots WHERE visit_id IS NULL", [])?;
     let mut slot = tx.prepare(
         "INSERT OR IGNORE INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?4 + 1800)",

@@ -2,8 +2,13 @@
 //! categories): the app sends its UI language as `Accept-Language`; a text is given in that
 //! language when the form has a FHIR `translation` for it, else as written (Swedish).
 
+use std::collections::HashMap;
+
 use axum::{extract::FromRequestParts, http::request::Parts};
+use ingang_api::visits::{BookableType, Visit};
 use ingang_questionnaire::{def, model::Extension, validate::LANGUAGES};
+
+use crate::{AppState, error::ApiError};
 
 /// The first language of `Accept-Language` (in the order given, `q=0` left out) that the
 /// server has, as its primary subtag; Swedish when none is.
@@ -49,6 +54,58 @@ pub fn translated(element: Option<&str>, lang: Lang) -> Option<String> {
     }
     let element: Element = serde_json::from_str(element?).ok()?;
     def::translated(&element.extension, lang.0)
+}
+
+/// The region's translations of its own data (`translations`) into one language: a Swedish
+/// text in, the user's text out, or the Swedish when there is none.
+#[derive(Debug, Default)]
+pub struct Phrasebook(HashMap<String, String>);
+
+impl Phrasebook {
+    /// The translations into `lang` (none for Swedish).
+    pub async fn load(state: &AppState, lang: Lang) -> Result<Phrasebook, ApiError> {
+        if lang.0 == "sv" {
+            return Ok(Phrasebook::default());
+        }
+        let rows = state
+            .db
+            .call(move |conn| {
+                let mut stmt = conn.prepare_cached("SELECT sv, text FROM translations WHERE lang = ?1")?;
+                let rows = stmt.query_map([lang.0], |r| Ok((r.get("sv")?, r.get("text")?)))?;
+                rows.collect::<rusqlite::Result<HashMap<String, String>>>()
+            })
+            .await?;
+        Ok(Phrasebook(rows))
+    }
+
+    pub fn text(&self, sv: &str) -> String {
+        self.0.get(sv).cloned().unwrap_or_else(|| sv.to_owned())
+    }
+
+    fn in_place(&self, text: &mut String) {
+        if let Some(t) = self.0.get(text.as_str()) {
+            t.clone_into(text);
+        }
+    }
+
+    /// A visit with its title, clinician and what to bring in the user's language.
+    pub fn visit(&self, mut v: Visit) -> Visit {
+        self.in_place(&mut v.title);
+        if let Some(c) = v.clinician.as_mut() {
+            self.in_place(c);
+        }
+        v.bring.iter_mut().for_each(|b| self.in_place(b));
+        v
+    }
+
+    /// A bookable type with its title and description in the user's language.
+    pub fn bookable(&self, mut t: BookableType) -> BookableType {
+        self.in_place(&mut t.title);
+        if let Some(d) = t.description.as_mut() {
+            self.in_place(d);
+        }
+        t
+    }
 }
 
 #[cfg(test)]

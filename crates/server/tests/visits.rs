@@ -698,3 +698,49 @@ async fn a_patient_books_a_free_time_once_and_only_for_whom_they_may() {
             .await;
     assert_eq!(status, 404);
 }
+
+/// The region's own texts follow the app's language (`Accept-Language`) where the region has a
+/// translation (`translations`): a visit's title, clinician and what to bring, a bookable type's
+/// title and description, and the receipt's visit; Swedish otherwise.
+#[tokio::test]
+async fn visits_and_bookable_types_follow_accept_language() {
+    let (app, state) = demo_app().await;
+    let cookie = login(&app, &state, ANNA).await;
+    let get_in = |uri: &'static str, lang: Option<&'static str>| {
+        let mut req = Request::get(uri).header("cookie", &cookie);
+        if let Some(lang) = lang {
+            req = req.header("accept-language", lang);
+        }
+        let app = app.clone();
+        let req = req.body(Body::empty()).unwrap();
+        async move { body_json(send(&app, req).await).await }
+    };
+    let doctor = |list: &Value| {
+        list["upcoming"].as_array().unwrap().iter().find(|v| v["id"] == "demo-anna-lakare").unwrap().clone()
+    };
+    let sv = doctor(&get_in("/api/v1/visits", None).await);
+    assert_eq!(sv["title"], "Läkarbesök");
+    assert_eq!(sv["bring"], json!(["Legitimation", "Lista över mediciner du tar"]));
+    let en = doctor(&get_in("/api/v1/visits", Some("en-GB,en;q=0.9")).await);
+    assert_eq!(en["title"], "Doctor's appointment");
+    assert_eq!(en["clinician"], "Omar Haddad, doctor");
+    assert_eq!(en["bring"], json!(["Identification", "A list of the medicines you take"]));
+    let ar = get_in("/api/v1/visits/demo-anna-lakare", Some("ar")).await;
+    assert_eq!(ar["title"], "موعد مع الطبيب");
+    // a language the region has no translation in: as written
+    let de = doctor(&get_in("/api/v1/visits", Some("de")).await);
+    assert_eq!(de["title"], "Läkarbesök");
+    let types = get_in("/api/v1/units/hc-kalix/booking", Some("fi")).await;
+    let phone = types["types"].as_array().unwrap().iter().find(|t| t["id"] == "telefon-ssk").unwrap().clone();
+    assert_eq!(phone["title"], "Puhelu sairaanhoitajan kanssa");
+    assert_eq!(phone["description"], "Sairaanhoitaja soittaa sinulle.");
+}
+
+/// Every text of the demo's visits and bookable types has English, Finnish and Arabic.
+#[test]
+fn every_demo_visit_text_is_translated() {
+    let phrases: Vec<&str> = ingang_server::demo::PHRASES.iter().map(|p| p.0).collect();
+    for text in ingang_server::demo::visit_texts() {
+        assert!(phrases.contains(&text) || text == "BankID", "{text} has no translation");
+    }
+}

@@ -84,6 +84,8 @@ fn Book() -> impl IntoView {
     let problem = RwSignal::new(None::<Problem>);
     let types = LocalResource::new(move || {
         let u = unit.get();
+        // the region's texts follow the language (Accept-Language): a new one refetches
+        i18n.locale();
         async move {
             match u {
                 Some(u) => api.bookable(&u).await.map(|t| t.types).ok(),

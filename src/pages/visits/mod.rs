@@ -49,6 +49,8 @@ pub fn VisitsPage() -> impl IntoView {
                 {move || {
                     let list = LocalResource::new(move || {
                         api.epoch();
+                        // the region's texts follow the language (Accept-Language): a new one refetches
+                        i18n.locale();
                         async move { api.visits().await }
                     });
                     view! {

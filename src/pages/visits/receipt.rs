@@ -25,6 +25,8 @@ pub fn ReceiptPage() -> impl IntoView {
                     let id = params.with(|p| p.get("id")).unwrap_or_default();
                     let receipt = LocalResource::new(move || {
                         api.epoch();
+                        // the region's texts follow the language (Accept-Language): a new one refetches
+                        i18n.locale();
                         let id = id.clone();
                         async move { api.receipt(&id).await }
                     });

@@ -41,6 +41,8 @@ pub fn VisitPage() -> impl IntoView {
                     let visit = LocalResource::new(move || {
                         tick.track();
                         api.epoch();
+                        // the region's texts follow the language (Accept-Language): a new one refetches
+                        i18n.locale();
                         let id = rid.clone();
                         async move { api.visit(&id, None).await }
                     });

@@ -19,7 +19,12 @@ use super::{
     cases::idempotency_key,
     visits::{Actor, load_visit, scope},
 };
-use crate::{AppState, bankid::random_token, error::ApiError};
+use crate::{
+    AppState,
+    bankid::random_token,
+    error::ApiError,
+    lang::{Lang, Phrasebook},
+};
 
 /// Slots open for booking from this long ahead …
 const FROM_SECS: i64 = 3600;
@@ -82,9 +87,11 @@ async fn types_of(state: &AppState, unit: String) -> Result<Vec<(BookableType, i
 )]
 pub async fn list_types(
     State(state): State<AppState>,
+    lang: Lang,
     Path(unit_id): Path<String>,
 ) -> Result<Json<BookableTypes>, ApiError> {
-    let types = types_of(&state, unit_id).await?.into_iter().map(|(t, _, _)| t).collect();
+    let book = Phrasebook::load(&state, lang).await?;
+    let types = types_of(&state, unit_id).await?.into_iter().map(|(t, _, _)| book.bookable(t)).collect();
     Ok(Json(BookableTypes { types }))
 }
 
@@ -146,6 +153,7 @@ pub async fn list_free(
 pub async fn book(
     State(state): State<AppState>,
     user: AuthUser,
+    lang: Lang,
     headers: HeaderMap,
     Json(body): Json<NewVisit>,
 ) -> Result<Response, ApiError> {
@@ -233,7 +241,8 @@ pub async fn book(
         .await?;
     let (id, created) = outcome?;
     state.wake_streams();
-    let visit = load_visit(&state, scope(&state, &actor).await?, id).await?;
+    let visit =
+        Phrasebook::load(&state, lang).await?.visit(load_visit(&state, scope(&state, &actor).await?, id).await?);
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(visit)).into_response())
 }

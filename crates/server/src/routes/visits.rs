@@ -25,7 +25,12 @@ use ingang_api::{
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{auth::AuthUser, cases::idempotency_key};
-use crate::{AppState, bankid::random_token, error::ApiError};
+use crate::{
+    AppState,
+    bankid::random_token,
+    error::ApiError,
+    lang::{Lang, Phrasebook},
+};
 
 /// The region's fee for a missed visit (Norrbotten: 400 kr), charged for a late cancellation.
 pub const MISSED_VISIT_FEE: u32 = 400;
@@ -350,10 +355,12 @@ pub fn visits_of(conn: &Connection, scope: &Scope, now: i64) -> rusqlite::Result
         (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn list_visits(State(state): State<AppState>, actor: Actor) -> Result<Json<VisitList>, ApiError> {
+pub async fn list_visits(State(state): State<AppState>, actor: Actor, lang: Lang) -> Result<Json<VisitList>, ApiError> {
     let scope = scope(&state, &actor).await?;
     let now = state.clock.now();
     let all = state.db.call(move |conn| visits_of(conn, &scope, now)).await?;
+    let book = Phrasebook::load(&state, lang).await?;
+    let all: Vec<Visit> = all.into_iter().map(|v| book.visit(v)).collect();
     let (mut upcoming, mut past): (Vec<Visit>, Vec<Visit>) =
         all.into_iter().partition(|v| v.status != VisitStatus::Cancelled && v.ends_at > now);
     upcoming.sort_by_key(|v| v.starts_at);
@@ -375,10 +382,12 @@ pub async fn list_visits(State(state): State<AppState>, actor: Actor) -> Result<
 pub async fn get_visit(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> Result<Json<Visit>, ApiError> {
     let scope = scope(&state, &actor).await?;
-    Ok(Json(load_visit(&state, scope, id).await?))
+    let visit = load_visit(&state, scope, id).await?;
+    Ok(Json(Phrasebook::load(&state, lang).await?.visit(visit)))
 }
 
 fn conflict(code: &str, message: &str) -> ApiError {
@@ -402,8 +411,10 @@ fn conflict(code: &str, message: &str) -> ApiError {
 pub async fn cancel_visit(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> Result<Json<Visit>, ApiError> {
+    let book = Phrasebook::load(&state, lang).await?;
     if matches!(actor, Actor::Kiosk { .. }) {
         return Err(ApiError::not_found());
     }
@@ -411,7 +422,7 @@ pub async fn cancel_visit(
     let visit = load_visit(&state, scope, id.clone()).await?;
     let now = state.clock.now();
     match visit.status {
-        VisitStatus::Cancelled => return Ok(Json(visit)),
+        VisitStatus::Cancelled => return Ok(Json(book.visit(visit))),
         VisitStatus::CheckedIn => {
             return Err(conflict("checked_in", "Du har redan checkat in. Kontakta mottagningen."));
         }
@@ -437,7 +448,7 @@ pub async fn cancel_visit(
         .await?;
     state.wake_streams();
     let scope = self::scope(&state, &actor).await?;
-    Ok(Json(load_visit(&state, scope, id).await?))
+    Ok(Json(book.visit(load_visit(&state, scope, id).await?)))
 }
 
 /// Free times the visit can be moved to: same unit and kind, from an hour from now, two weeks ahead.
@@ -504,6 +515,7 @@ pub async fn list_slots(
 pub async fn reschedule_visit(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<String>,
     Json(body): Json<Reschedule>,
 ) -> Result<Json<Visit>, ApiError> {
@@ -555,7 +567,7 @@ pub async fn reschedule_visit(
     outcome?;
     state.wake_streams();
     let scope = self::scope(&state, &actor).await?;
-    Ok(Json(load_visit(&state, scope, id).await?))
+    Ok(Json(Phrasebook::load(&state, lang).await?.visit(load_visit(&state, scope, id).await?)))
 }
 
 /// The amount paid towards the ceiling in the person's current 12-month period, and the frikort.
@@ -664,8 +676,10 @@ pub async fn visit_fee(
 pub async fn check_in(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> Result<Json<Visit>, ApiError> {
+    let book = Phrasebook::load(&state, lang).await?;
     let scope = scope(&state, &actor).await?;
     let visit = load_visit(&state, scope, id.clone()).await?;
     if visit.status == VisitStatus::Cancelled {
@@ -675,7 +689,7 @@ pub async fn check_in(
         return Err(conflict("no_check_in", "Mottagningen har ingen digital incheckning. Anmäl dig i receptionen."));
     };
     match window.state {
-        CheckInState::Done => return Ok(Json(visit)),
+        CheckInState::Done => return Ok(Json(book.visit(visit))),
         CheckInState::NotYet => {
             return Err(conflict("check_in_not_open", "Incheckningen har inte öppnat än."));
         }
@@ -701,7 +715,7 @@ pub async fn check_in(
         .await?;
     state.wake_streams();
     let scope = self::scope(&state, &actor).await?;
-    Ok(Json(load_visit(&state, scope, id).await?))
+    Ok(Json(book.visit(load_visit(&state, scope, id).await?)))
 }
 
 /// The app address a payment returns to, parsed as a browser would (WHATWG URL: tabs and
@@ -937,6 +951,7 @@ pub async fn cancel_payment(
 pub async fn receipt(
     State(state): State<AppState>,
     actor: Actor,
+    lang: Lang,
     Path(id): Path<String>,
 ) -> Result<Json<Receipt>, ApiError> {
     let (p, visit) = load_payment(&state, &actor, id.clone()).await?;
@@ -974,7 +989,7 @@ pub async fn receipt(
         unit_name: visit.unit_name,
         unit_address: visit.address,
         time_zone: visit.time_zone,
-        visit_title: visit.title,
+        visit_title: Phrasebook::load(&state, lang).await?.text(&visit.title),
         visit_starts_at: visit.starts_at,
         method: payment.method,
         status: payment.status,
