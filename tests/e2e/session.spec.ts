@@ -215,7 +215,7 @@ shortIdle('inactivity: a warning, "Fortsätt vara inloggad", then logout with th
   await expect(page).toHaveURL('/logga-in?next=%2Fsok-vard%2Fny%2Fbesvar%2Fforkylning&orsak=inaktivitet', {
     timeout: 15_000,
   });
-  await expect(page.getByTestId('idle-logged-out')).toContainText('Du har loggats ut');
+  await expect(page.getByTestId('idle-logged-out')).toContainText('Du har loggats ut', { timeout: 15_000 });
   expect((await page.request.get('/api/v1/session')).status()).toBe(204);
   // the choices, the answers and the form as served (for an offline reload), all sealed
   expect(Object.keys(await drafts(page)).map((k) => k.split('/').pop())).toEqual(
