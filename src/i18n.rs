@@ -295,26 +295,25 @@ fn read_region_now(code: &str, path: &str, keys: &str, json: &str) -> Option<Vec
     Some(merged)
 }
 
-#[cfg(all(target_arch = "wasm32", feature = "split"))]
-#[leptos::wasm_split::wasm_split(region_language, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn read_region(
+/// A region's strings file and this build's key list, as fetched.
+#[cfg(target_arch = "wasm32")]
+struct RegionFile {
     code: String,
     path: String,
     keys: String,
     json: String,
-) -> Result<Option<Vec<String>>, crate::chunks::ChunkError> {
-    Ok(read_region_now(&code, &path, &keys, &json))
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "split"))]
+#[leptos::wasm_split::wasm_split(region_language, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn read_region(f: RegionFile) -> Result<Option<Vec<String>>, crate::chunks::ChunkError> {
+    Ok(read_region_now(&f.code, &f.path, &f.keys, &f.json))
 }
 
 #[cfg(all(target_arch = "wasm32", not(feature = "split")))]
 #[allow(clippy::unused_async)]
-async fn read_region(
-    code: String,
-    path: String,
-    keys: String,
-    json: String,
-) -> Result<Option<Vec<String>>, crate::chunks::ChunkError> {
-    Ok(read_region_now(&code, &path, &keys, &json))
+async fn read_region(f: RegionFile) -> Result<Option<Vec<String>>, crate::chunks::ChunkError> {
+    Ok(read_region_now(&f.code, &f.path, &f.keys, &f.json))
 }
 
 /// Reads a region's language: this build's key list, then the region's JSON over Swedish.
@@ -324,7 +323,8 @@ async fn load_region(code: &str, path: &str) -> Option<&'static Strings> {
     let keys_path = format!("/strings/keys-{}.txt", HEADER.trim_start_matches("ingang-strings "));
     let (200, keys) = crate::api::http::fetch_text("GET", &keys_path, None, &[]).await.ok()? else { return None };
     let (200, json) = crate::api::http::fetch_text("GET", path, None, &[]).await.ok()? else { return None };
-    let merged = read_region(code.to_owned(), path.to_owned(), keys, json).await.ok()??;
+    let file = RegionFile { code: code.to_owned(), path: path.to_owned(), keys, json };
+    let merged = read_region(file).await.ok()??;
     from_values(merged.into_iter().map(|s| &*String::leak(s)).collect())
 }
 
