@@ -126,6 +126,10 @@ pub fn KioskApp() -> impl IntoView {
             token.set_value(None);
             pnr.set(String::new());
             submitted.set(false);
+            // the next person starts in Swedish, whatever the last one chose
+            if i18n.locale_untracked() != crate::i18n::Locale::SV {
+                i18n.set(crate::i18n::Locale::SV);
+            }
             stage.set(Stage::Start);
             browser::focus_id_later("kiosk-pnr".into());
         });
@@ -255,6 +259,7 @@ pub fn KioskApp() -> impl IntoView {
                                             <p><button type="submit" class="button">{t!(i18n.kiosk_next)}</button></p>
                                         </form>
                                         <p class="hint">{t!(i18n.kiosk_reset_notice)}</p>
+                                        <KioskLanguages on_choose=Callback::new(move |()| deadline.set_value(js_sys::Date::now() + idle)) />
                                     }.into_any()
                                 }
                             }
@@ -298,6 +303,36 @@ pub fn KioskApp() -> impl IntoView {
 }
 
 /// One of today's visits: check in, then pay if there is a fee.
+/// Every language by its own name, as buttons: each person at the tablet reads it in theirs.
+/// A choice counts as activity, so the kiosk returns to Swedish once the person has gone.
+#[component]
+fn KioskLanguages(on_choose: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let choices = crate::i18n::Locale::all()
+        .into_iter()
+        .map(|locale| {
+            view! {
+                <li>
+                    <button type="button" class="button button--secondary" lang=locale.code() dir=locale.dir()
+                        aria-pressed=move || (i18n.locale() == locale).to_string()
+                        on:click=move |_| {
+                            i18n.set(locale);
+                            on_choose.run(());
+                        }>
+                        {locale.native_name()}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="kiosk-languages" aria-labelledby="kiosk-languages">
+            <h2 id="kiosk-languages" class="visually-hidden">{t!(i18n.settings_language)}</h2>
+            <ul>{choices}</ul>
+        </nav>
+    }
+}
+
 #[component]
 fn KioskVisit(visit: Visit, token: String, done: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
