@@ -33,6 +33,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0017_late_payments.sql")),
         M::up(include_str!("../migrations/0018_receipt_numbers.sql")),
         M::up(include_str!("../migrations/0019_translations.sql")),
+        M::up(include_str!("../migrations/0020_notice_language.sql")),
     ])
 }
 

@@ -56,6 +56,62 @@ pub fn translated(element: Option<&str>, lang: Lang) -> Option<String> {
     def::translated(&element.extension, lang.0)
 }
 
+/// The texts the server sends on its own (SMS, e-mail, push), in a resident's language (their
+/// `contact_details.language`). None names a unit or any care: no health data leaves by them.
+pub mod notices {
+    /// "Din tur": staff have picked the resident's case.
+    pub fn your_turn(lang: &str) -> &'static str {
+        match lang {
+            "en" => "Ingång: It is your turn now. Open the app to continue your case.",
+            "fi" => "Ingång: Nyt on sinun vuorosi. Avaa sovellus jatkaaksesi asiaasi.",
+            "ar" => "Ingång: حان دورك الآن. افتح التطبيق لمتابعة طلبك.",
+            _ => "Ingång: Nu är det din tur. Öppna appen för att fortsätta ditt ärende.",
+        }
+    }
+
+    /// A booked visit starts within two hours: its time, when check-in opens, and the link.
+    pub fn reminder(lang: &str, time: &str, from: &str, link: &str) -> String {
+        match lang {
+            "en" => {
+                format!("Ingång: A reminder of your appointment today at {time}. Check in and pay from {from}: {link}")
+            }
+            "fi" => format!(
+                "Ingång: Muistutus tämänpäiväisestä varatusta ajastasi klo {time}. Ilmoittaudu ja maksa klo {from} alkaen: {link}"
+            ),
+            "ar" => format!(
+                "Ingång: تذكير بموعدك المحجوز اليوم الساعة {time}. سجّل وصولك وادفع ابتداءً من الساعة {from}: {link}"
+            ),
+            _ => format!(
+                "Ingång: Påminnelse om din bokade tid i dag kl {time}. Checka in och betala från kl {from}: {link}"
+            ),
+        }
+    }
+
+    /// A new message in the inbox, with its link.
+    pub fn new_message(lang: &str, link: &str) -> String {
+        match lang {
+            "en" => format!("You have a new message from your care provider. Log in to Ingång to read it: {link}"),
+            "fi" => format!("Sinulle on tullut uusi viesti hoitopaikasta. Kirjaudu Ingångiin lukeaksesi sen: {link}"),
+            "ar" => format!("لديك رسالة جديدة من جهة الرعاية. سجّل الدخول إلى Ingång لقراءتها: {link}"),
+            _ => format!("Du har fått ett nytt meddelande från vården. Logga in i Ingång för att läsa det: {link}"),
+        }
+    }
+}
+
+/// Records the app's language as the one a resident's notices are written in.
+pub async fn remember(state: &AppState, personal_number: &str, lang: Lang) {
+    let pnr = personal_number.to_owned();
+    let _ = state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "UPDATE contact_details SET language = ?2 WHERE personal_number = ?1 AND language <> ?2",
+                rusqlite::params![pnr, lang.0],
+            )
+        })
+        .await;
+}
+
 /// The region's translations of its own data (`translations`) into one language: a Swedish
 /// text in, the user's text out, or the Swedish when there is none.
 #[derive(Debug, Default)]

@@ -32,9 +32,6 @@ pub const STAFF: &[(&str, &str, &str)] =
 /// and what is not theirs is "not found", as if it did not exist.
 pub const STAFF_UNITS: &[(&str, Option<&[&str]>)] = &[("lena", None), ("omar", None), ("sara", Some(&["um-lulea"]))];
 
-/// The text of the "din tur" SMS: no health data, only a prompt to open the app.
-pub const YOUR_TURN_SMS: &str = "Ingång: Nu är det din tur. Öppna appen för att fortsätta ditt ärende.";
-
 pub fn router(state: AppState) -> Router {
     if !state.demo {
         return Router::new();
@@ -595,12 +592,21 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
             params![id, now_secs()],
         )?;
         if n == 1 {
-            conn.execute(
-                "INSERT INTO sms_outbox (to_number, body, case_id, created_at)
-                 SELECT d.mobile, ?2, c.id, ?3 FROM cases c JOIN contact_details d ON d.personal_number = c.owner
-                 WHERE c.id = ?1 AND d.notify_sms = 1 AND d.mobile IS NOT NULL",
-                params![id, YOUR_TURN_SMS, now_secs()],
-            )?;
+            // in the resident's own language (`lang::notices`)
+            let to: Option<(String, String)> = conn
+                .query_row(
+                    "SELECT d.mobile, d.language FROM cases c JOIN contact_details d ON d.personal_number = c.owner
+                     WHERE c.id = ?1 AND d.notify_sms = 1 AND d.mobile IS NOT NULL",
+                    [&id],
+                    |r| Ok((r.get("mobile")?, r.get("language")?)),
+                )
+                .optional()?;
+            if let Some((mobile, language)) = to {
+                conn.execute(
+                    "INSERT INTO sms_outbox (to_number, body, case_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![mobile, crate::lang::notices::your_turn(&language), id, now_secs()],
+                )?;
+            }
         }
         Ok(n)
     })

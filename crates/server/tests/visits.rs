@@ -744,3 +744,56 @@ fn every_demo_visit_text_is_translated() {
         assert!(phrases.contains(&text) || text == "BankID", "{text} has no translation");
     }
 }
+
+/// The notices the server sends on its own are written in the resident's language: the app's
+/// language as its last request said (saved contact details, the session check, keep-alive).
+#[tokio::test]
+async fn notices_are_written_in_the_residents_language() {
+    let (app, state) = demo_app().await;
+    let anna = login(&app, &state, ANNA).await;
+    let (status, _) = call(
+        &app,
+        "PUT",
+        "/api/v1/me/contact",
+        &anna,
+        None,
+        Some(json!({ "mobile": "070-123 45 67", "notifications": { "sms": true, "email": false, "push": false } })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let reminder = |lang: Option<&'static str>| {
+        let (app, state, anna) = (app.clone(), state.clone(), anna.clone());
+        async move {
+            if let Some(lang) = lang {
+                let req = Request::get("/api/v1/session")
+                    .header("cookie", &anna)
+                    .header("accept-language", lang)
+                    .body(Body::empty())
+                    .unwrap();
+                assert_eq!(send(&app, req).await.status(), 200);
+            }
+            state
+                .db
+                .call(|conn| {
+                    conn.execute("DELETE FROM sms_outbox", [])?;
+                    conn.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", [])?;
+                    let starts: i64 =
+                        conn.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", [], |r| r.get(0))?;
+                    ingang_server::routes::visits::send_reminders(conn, starts - 3600, "https://ingang.example")?;
+                    conn.query_row("SELECT body FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", [], |r| r.get(0))
+                })
+                .await
+                .unwrap()
+        }
+    };
+    let sv: String = reminder(None).await;
+    assert!(sv.starts_with("Ingång: Påminnelse om din bokade tid"), "{sv}");
+    let ar: String = reminder(Some("ar")).await;
+    assert!(ar.starts_with("Ingång: تذكير بموعدك"), "{ar}");
+    assert!(ar.ends_with("https://ingang.example/bokade-tider/demo-anna-lakare"), "{ar}");
+    let en: String = reminder(Some("en-GB, en;q=0.9")).await;
+    assert!(en.starts_with("Ingång: A reminder of your appointment today at "), "{en}");
+    // a language the server has no notices in: Swedish
+    let sv_again: String = reminder(Some("so")).await;
+    assert!(sv_again.starts_with("Ingång: Påminnelse"), "{sv_again}");
+}

@@ -28,6 +28,7 @@ use crate::{
     AppState,
     bankid::{BankIdError, Status, qr_content, random_token},
     error::ApiError,
+    lang::Lang,
     rate_limit::ClientIp,
 };
 
@@ -405,12 +406,14 @@ pub fn today() -> Date {
         (status = 204, description = "Not signed in, or the session has ended")
     )
 )]
-pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+pub async fn get_session(State(state): State<AppState>, lang: Lang, headers: HeaderMap) -> Result<Response, ApiError> {
     let (user, created, last_seen) = match session(&state, &headers, false).await {
         Ok(found) => found,
         Err(e) if e.status == StatusCode::UNAUTHORIZED => return Ok(StatusCode::NO_CONTENT.into_response()),
         Err(e) => return Err(e),
     };
+    // the app's language, for the notices sent to this resident (SMS, e-mail)
+    crate::lang::remember(&state, &user.personal_number, lang).await;
     let pn = user.personal_number.clone();
     let (name, given): (String, String) = state
         .db
@@ -446,7 +449,8 @@ pub async fn get_session(State(state): State<AppState>, headers: HeaderMap) -> R
         (status = 401, description = "The session has already ended", body = ingang_api::ErrorBody)
     )
 )]
-pub async fn keepalive(_user: AuthUser) -> StatusCode {
+pub async fn keepalive(State(state): State<AppState>, user: AuthUser, lang: Lang) -> StatusCode {
+    crate::lang::remember(&state, &user.personal_number, lang).await;
     StatusCode::NO_CONTENT
 }
 

@@ -28,11 +28,8 @@ use super::{
 use crate::{AppState, bankid::random_token, error::ApiError};
 
 /// What a new message says in an SMS, e-mail or push: that there is one, never what it is about.
-pub fn notification_text(base_url: &str, message_id: &str) -> String {
-    format!(
-        "Du har fått ett nytt meddelande från vården. Logga in i Ingång för att läsa det: {}/inkorg/{message_id}",
-        base_url.trim_end_matches('/')
-    )
+pub fn notification_text(base_url: &str, message_id: &str, language: &str) -> String {
+    crate::lang::notices::new_message(language, &format!("{}/inkorg/{message_id}", base_url.trim_end_matches('/')))
 }
 
 /// A new message for `patient`: stores it and records a notification for each recipient (the
@@ -67,20 +64,29 @@ pub fn deliver(
     let guardians =
         super::visits::age_at(patient, now).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
     let mut stmt = conn.prepare_cached(
-        "SELECT personal_number, mobile, email, notify_sms, notify_email, notify_push FROM contact_details
+        "SELECT personal_number, mobile, email, notify_sms, notify_email, notify_push, language FROM contact_details
          WHERE personal_number = ?1 OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1))",
     )?;
-    type Recipient = (String, Option<String>, Option<String>, bool, bool, bool);
+    type Recipient = (String, Option<String>, Option<String>, bool, bool, bool, String);
     let recipients: Vec<Recipient> = stmt
         .query_map(params![patient, guardians], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+            Ok((
+                r.get("personal_number")?,
+                r.get("mobile")?,
+                r.get("email")?,
+                r.get("notify_sms")?,
+                r.get("notify_email")?,
+                r.get("notify_push")?,
+                r.get("language")?,
+            ))
         })?
         .collect::<Result<_, _>>()?;
-    let text = notification_text(base_url, &id);
     let mut out = conn.prepare_cached(
         "INSERT INTO notification_outbox (channel, recipient, body, inbox_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for (pnr, mobile, email, sms, by_email, push) in recipients {
+    for (pnr, mobile, email, sms, by_email, push, language) in recipients {
+        // each in their own language (`lang::notices`)
+        let text = notification_text(base_url, &id, &language);
         if let (true, Some(m)) = (sms, mobile) {
             out.execute(params!["sms", m, text, id, now])?;
         }
@@ -329,8 +335,14 @@ fn already_answered() -> ApiError {
 mod tests {
     #[test]
     fn notifications_carry_no_health_data() {
-        let text = super::notification_text("https://ingang.example/", "abc");
+        let text = super::notification_text("https://ingang.example/", "abc", "sv");
         assert!(text.ends_with("https://ingang.example/inkorg/abc"));
         assert!(text.contains("nytt meddelande"));
+        for lang in ["en", "fi", "ar", "se"] {
+            let text = super::notification_text("https://ingang.example/", "abc", lang);
+            assert!(text.ends_with("https://ingang.example/inkorg/abc"), "{lang}");
+        }
+        assert!(super::notification_text("https://x/", "abc", "en").starts_with("You have a new message"));
+        assert!(super::notification_text("https://x/", "abc", "se").contains("nytt meddelande"), "unknown: Swedish");
     }
 }

@@ -171,6 +171,7 @@ pub async fn get_contact(State(state): State<AppState>, user: AuthUser) -> Resul
 pub async fn put_contact(
     State(state): State<AppState>,
     user: AuthUser,
+    lang: crate::lang::Lang,
     Json(body): Json<ContactDetails>,
 ) -> Result<Json<ContactDetails>, ApiError> {
     let checked = check_contact(&body).map_err(|problems| {
@@ -189,11 +190,12 @@ pub async fn put_contact(
         .db
         .call(move |conn| {
             conn.execute(
-                "INSERT INTO contact_details (personal_number, mobile, email, notify_sms, notify_email, notify_push, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                "INSERT INTO contact_details (personal_number, mobile, email, notify_sms, notify_email, notify_push, updated_at,
+                                              language)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (personal_number) DO UPDATE SET mobile = ?2, email = ?3, notify_sms = ?4, notify_email = ?5,
-                   notify_push = ?6, updated_at = ?7",
-                params![pnr, mobile, email, n.sms, n.email, n.push, now_secs()],
+                   notify_push = ?6, updated_at = ?7, language = ?8",
+                params![pnr, mobile, email, n.sms, n.email, n.push, now_secs(), lang.0],
             )
         })
         .await?;

@@ -1082,20 +1082,19 @@ pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::
     for (id, patient, starts, minutes) in &due {
         // a child's guardians while they may act for the child (up to 12, as for the visits list)
         let guardians = age_at(patient, *starts).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
-        let numbers: Vec<String> = conn
+        let numbers: Vec<(String, String)> = conn
             .prepare(
-                "SELECT mobile FROM contact_details WHERE notify_sms = 1 AND mobile IS NOT NULL AND (personal_number = ?1
+                "SELECT mobile, language FROM contact_details
+                 WHERE notify_sms = 1 AND mobile IS NOT NULL AND (personal_number = ?1
                    OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1)))",
             )?
-            .query_map(params![patient, guardians], |r| r.get(0))?
+            .query_map(params![patient, guardians], |r| Ok((r.get("mobile")?, r.get("language")?)))?
             .collect::<Result<_, _>>()?;
-        let body = format!(
-            "Ingång: Påminnelse om din bokade tid i dag kl {}. Checka in och betala från kl {}: {}/bokade-tider/{id}",
-            stockholm_hhmm(*starts),
-            stockholm_hhmm(starts - minutes * 60),
-            base_url.trim_end_matches('/'),
-        );
-        for to in numbers {
+        let link = format!("{}/bokade-tider/{id}", base_url.trim_end_matches('/'));
+        let (time, from) = (stockholm_hhmm(*starts), stockholm_hhmm(starts - minutes * 60));
+        for (to, language) in numbers {
+            // each in their own language (`lang::notices`)
+            let body = crate::lang::notices::reminder(&language, &time, &from, &link);
             conn.execute(
                 "INSERT INTO sms_outbox (to_number, body, visit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![to, body, id, now],
