@@ -326,10 +326,11 @@ fn KioskLanguages(on_choose: Callback<()>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <nav class="kiosk-languages" aria-labelledby="kiosk-languages">
+        // a group of buttons, not navigation: the kiosk has no menu to go anywhere
+        <div class="kiosk-languages" role="group" aria-labelledby="kiosk-languages">
             <h2 id="kiosk-languages" class="visually-hidden">{t!(i18n.settings_language)}</h2>
             <ul>{choices}</ul>
-        </nav>
+        </div>
     }
 }
 
