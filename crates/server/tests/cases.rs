@@ -185,16 +185,7 @@ async fn nobody_reaches_another_familys_cases_or_acts_outside_the_age_rules() {
 async fn staff_sign_in_apart_from_patients_pick_cases_and_the_sms_goes_to_the_outbox() {
     let (app, state) = demo_app().await;
     let anna = login(&app, &state, "198001139297").await;
-    let (status, _) = call(
-        &app,
-        "PUT",
-        "/api/v1/me/contact",
-        &anna,
-        None,
-        Some(json!({ "mobile": "070-123 45 67", "notifications": { "sms": true, "email": false, "push": false } })),
-    )
-    .await;
-    assert_eq!(status, 200);
+    allow_sms(&app, &anna).await;
     let noah = person_id(&app, &anna, "Noah").await;
     let (_, case) = call(&app, "POST", "/api/v1/cases", &anna, Some("s1"), Some(new_case(&noah, throat()))).await;
     let id = case["id"].as_str().unwrap().to_owned();

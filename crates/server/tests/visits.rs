@@ -489,16 +489,7 @@ async fn cancel_and_reschedule_follow_the_units_rules() {
 async fn the_reminder_sms_links_to_check_in_once() {
     let (app, state) = setup().await;
     let erik = login(&app, &state, ERIK).await;
-    let (s, _) = call(
-        &app,
-        "PUT",
-        "/api/v1/me/contact",
-        &erik,
-        None,
-        Some(json!({"mobile": "070-123 45 67", "notifications": {"sms": true, "email": false, "push": false}})),
-    )
-    .await;
-    assert_eq!(s, 200);
+    allow_sms(&app, &erik).await;
     let now = state.clock.now();
     // the demo's own visit soon after start-up (Sara's check-in) has its reminder first
     set_clock(&app, Some(now)).await;
@@ -751,16 +742,7 @@ fn every_demo_visit_text_is_translated() {
 async fn notices_are_written_in_the_residents_language() {
     let (app, state) = demo_app().await;
     let anna = login(&app, &state, ANNA).await;
-    let (status, _) = call(
-        &app,
-        "PUT",
-        "/api/v1/me/contact",
-        &anna,
-        None,
-        Some(json!({ "mobile": "070-123 45 67", "notifications": { "sms": true, "email": false, "push": false } })),
-    )
-    .await;
-    assert_eq!(status, 200);
+    allow_sms(&app, &anna).await;
     let reminder = |lang: Option<&'static str>| {
         let (app, state, anna) = (app.clone(), state.clone(), anna.clone());
         async move {

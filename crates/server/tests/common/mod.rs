@@ -160,3 +160,10 @@ pub async fn html(app: &Router, cookie: &str, uri: &str) -> String {
     let req = Request::get(uri).header("cookie", cookie).body(Body::empty()).unwrap();
     String::from_utf8(body_bytes(send(app, req).await).await).unwrap()
 }
+
+/// Saves a mobile number with SMS notices on, as a resident does under Inställningar.
+pub async fn allow_sms(app: &Router, cookie: &str) {
+    let body = serde_json::json!({ "mobile": "070-123 45 67", "notifications": { "sms": true, "email": false, "push": false } });
+    let (status, _) = call(app, "PUT", "/api/v1/me/contact", cookie, None, Some(body)).await;
+    assert_eq!(status, 200);
+}
