@@ -26,22 +26,38 @@ use crate::{
 /// it and returns focus to the summary. The list (the built-in languages, then those the
 /// region's `config.json` adds) never changes once the app runs, so it is one piece of static
 /// markup with one click handler: little code in the first module.
-#[component]
-pub fn LanguageSwitch() -> impl IntoView {
-    use wasm_bindgen::JsCast;
-    let i18n = use_i18n();
-    let choices: String = Locale::all()
+/// Every language as a list item with a button, by its own name with its `lang` and `dir` (a
+/// name from a region's config.json is text, never markup). With `current`, the button of the
+/// current language says it is pressed. Static markup: a view per button costs more code.
+pub fn language_buttons(class: &str, current: Option<Locale>) -> String {
+    Locale::all()
         .iter()
         .map(|l| {
+            let pressed = current.map(|c| format!(r#" aria-pressed="{}""#, c == *l)).unwrap_or_default();
             format!(
-                r#"<li><button type="button" class="language__choice" lang="{}" dir="{}">{}</button></li>"#,
+                r#"<li><button type="button" class="{class}" lang="{}" dir="{}"{pressed}>{}</button></li>"#,
                 l.code(),
                 l.dir(),
-                // a region's own language names come from config.json: text, never markup
                 l.native_name().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
             )
         })
-        .collect();
+        .collect()
+}
+
+/// The language whose button (from [`language_buttons`]) a click chose.
+pub fn chosen_language(e: &leptos::ev::MouseEvent) -> Option<Locale> {
+    use wasm_bindgen::JsCast;
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("button[lang]").ok().flatten())
+        .and_then(|button| button.get_attribute("lang"))
+        .and_then(|code| Locale::from_code(&code))
+}
+
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let choices = language_buttons("language__choice", None);
     let close = || {
         if let Some(menu) = document().get_element_by_id("language") {
             let _ = menu.remove_attribute("open");
@@ -49,13 +65,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         crate::browser::focus_id("language-toggle");
     };
     let choose = move |e: leptos::ev::MouseEvent| {
-        let chosen = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest("button[lang]").ok().flatten())
-            .and_then(|button| button.get_attribute("lang"))
-            .and_then(|code| Locale::from_code(&code));
-        if let Some(locale) = chosen {
+        if let Some(locale) = chosen_language(&e) {
             i18n.set(locale);
             close();
         }

@@ -50,9 +50,11 @@ const KB = 1024;
  *  read over Swedish. That last part (JSON, the key list, the rules and the report) is a chunk
  *  of its own, fetched only when a region's language is chosen; without that it cost 4.8 KB more
  *  on every route. The main module is also optimised harder than the chunks (xtask/src/wasm.rs:
- *  flatten, re-loop, converge), which took 2.2 KB off. The goals of issue 18 are lower
+ *  flatten, re-loop, converge), which took 2.2 KB off. The kiosk's language buttons (the kiosk
+ *  has no header) add to /kiosk: as markup from the list, not a view per button (which cost
+ *  2.9 KB). The goals of issue 18 are lower
  *  (TARGETS); lower these as the first load shrinks. */
-const BUDGET = { start: 212 * KB, kiosk: 348 * KB, other: 589 * KB };
+const BUDGET = { start: 212 * KB, kiosk: 349 * KB, other: 589 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 
