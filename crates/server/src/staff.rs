@@ -11,6 +11,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::{get, post},
 };
+use maud::{DOCTYPE, Markup, html};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
@@ -56,39 +57,40 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Escapes text for HTML (also used by the other server-rendered test pages).
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
-}
-
 /// Opens a table inside its own focusable box that scrolls sideways when the table is wider than
-/// the screen (a phone): `label` names the box for screen readers, `columns` are the headers.
-/// Close it with [`TABLE_END`].
-pub(crate) fn table_start(label: &str, columns: &[&str]) -> String {
-    let head: String = columns.iter().map(|c| format!("<th scope=\"col\">{}</th>", esc(c))).collect();
-    format!(
-        "<div class=\"table-box\" role=\"region\" tabindex=\"0\" aria-label=\"{}\"><table><thead><tr>{head}</tr></thead><tbody>",
-        esc(label)
-    )
+/// the screen (a phone): `label` names the box for screen readers, `columns` are the headers,
+/// `rows` the body.
+pub(crate) fn table(label: &str, columns: &[&str], rows: Markup) -> Markup {
+    html! {
+        div class="table-box" role="region" tabindex="0" aria-label=(label) {
+            table {
+                thead { tr { @for c in columns { th scope="col" { (c) } } } }
+                tbody { (rows) }
+            }
+        }
+    }
 }
-
-/// Closes what [`table_start`] opened.
-pub(crate) const TABLE_END: &str = "</tbody></table></div>";
 
 /// The console's stylesheet (a file: the CSP allows no inline style).
 const STAFF_CSS: &str = include_str!("../assets/staff.css");
 
-pub(crate) fn page(title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\"><title>{t} – Ingång vårdpersonal</title>\
-         <link rel=\"stylesheet\" href=\"/staff/staff.css\">\
-         <script src=\"/staff/live.js\" defer></script></head>\
-         <body><main><h1>{t}</h1>{body}</main></body></html>",
-        t = esc(title)
-    );
-    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+/// A console page: every text put into `body` was escaped by `maud` as it was written.
+pub(crate) fn page(title: &str, body: Markup) -> Response {
+    let html = html! {
+        (DOCTYPE)
+        html lang="sv" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) " – Ingång vårdpersonal" }
+                link rel="stylesheet" href="/staff/staff.css";
+                script src="/staff/live.js" defer {}
+            }
+            body { main { h1 { (title) } (body) } }
+        }
+    };
+    ([(header::CACHE_CONTROL, "no-store")], Html(html.into_string())).into_response()
 }
 
 /// The signed-in staff member's id and name.
@@ -155,14 +157,11 @@ pub(crate) const MESSAGE_UNIT: &str = "SELECT unit_id FROM inbox_messages WHERE 
 /// What another unit's case, errand or message looks like to a staff member who does not work
 /// there: the same as one that does not exist.
 pub(crate) fn not_theirs() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        page(
-            "Finns inte",
-            "<p>Det finns inget sådant hos dina mottagningar.</p><p><a href=\"/staff\">Till kön</a></p>",
-        ),
-    )
-        .into_response()
+    let body = html! {
+        p { "Det finns inget sådant hos dina mottagningar." }
+        p { a href="/staff" { "Till kön" } }
+    };
+    (StatusCode::NOT_FOUND, page("Finns inte", body)).into_response()
 }
 
 /// A signed-in staff member viewing a console page: otherwise the sign-in page.
@@ -219,18 +218,19 @@ pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
 }
 
 pub(crate) fn login_page() -> Response {
-    let options: String = STAFF
-        .iter()
-        .map(|(id, name, role)| format!("<option value=\"{id}\">{} ({})</option>", esc(name), esc(role)))
-        .collect();
-    page(
-        "Logga in som vårdpersonal",
-        &format!(
-            "<p>Testinloggning (bara i demo- och testläge).</p>\
-             <form method=\"post\" action=\"/staff/login\"><p><label for=\"staff\">Person</label> \
-             <select id=\"staff\" name=\"staff\">{options}</select> <button>Logga in</button></p></form>"
-        ),
-    )
+    let body = html! {
+        p { "Testinloggning (bara i demo- och testläge)." }
+        form method="post" action="/staff/login" {
+            p {
+                label for="staff" { "Person" } " "
+                select id="staff" name="staff" {
+                    @for (id, name, role) in STAFF { option value=(id) { (name) " (" (role) ")" } }
+                }
+                " " button { "Logga in" }
+            }
+        }
+    };
+    page("Logga in som vårdpersonal", body)
 }
 
 #[derive(Deserialize)]
@@ -325,61 +325,49 @@ async fn queue(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
     // only the queues of the units this staff member works at
     let rows: Vec<QueueRow> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
     let now = now_secs();
-    let mut body = format!(
-        "<p>Inloggad som {}. <a href=\"/staff/sms\">Utkorg</a> · <a href=\"/staff/besok\">Dagens besök</a> · \
-         <a href=\"/staff/e-arenden\">E-tjänstärenden</a> · <a href=\"/staff/inkorg\">Meddelanden till patienter</a></p>\
-         <form method=\"post\" action=\"/staff/logout\"><button>Logga ut</button></form>",
-        esc(&name)
-    );
-    body.push_str("<div data-live=\"queue\">");
-    if rows.is_empty() {
-        body.push_str("<p id=\"empty-queue\">Inga ärenden i kö.</p>");
-    }
-    let mut unit = String::new();
-    for r in &rows {
-        if r.unit != unit {
-            if !unit.is_empty() {
-                body.push_str(TABLE_END);
-            }
-            unit.clone_from(&r.unit);
-            body.push_str(&format!("<h2>{}</h2>", esc(&unit)));
-            body.push_str(&table_start(
-                &format!("Kö: {unit}"),
-                &["Prioritet", "Patient", "Besvär", "Väntat", "Status", "Åtgärd"],
-            ));
+    let body = html! {
+        p {
+            "Inloggad som " (name) ". "
+            a href="/staff/sms" { "Utkorg" } " · "
+            a href="/staff/besok" { "Dagens besök" } " · "
+            a href="/staff/e-arenden" { "E-tjänstärenden" } " · "
+            a href="/staff/inkorg" { "Meddelanden till patienter" }
         }
-        let waited = (now - r.queued_at).max(0) / 60;
-        let action = if r.status == "waiting" {
-            format!(
-                "<form method=\"post\" action=\"/staff/cases/{id}/pick\"><button>Ta ärende: {p}</button></form>",
-                id = esc(&r.id),
-                p = esc(&r.patient)
-            )
-        } else {
-            format!(
-                "<form method=\"post\" action=\"/staff/cases/{id}/close\"><button>Avsluta: {p}</button></form>",
-                id = esc(&r.id),
-                p = esc(&r.patient)
-            )
-        };
-        body.push_str(&format!(
-            "<tr data-case=\"{id}\"><td>{prio}</td><td><a href=\"/staff/cases/{id}\">{p}</a></td><td>{t}</td>\
-             <td>{waited} min</td><td>{s}</td><td>{action}</td></tr>",
-            id = esc(&r.id),
-            prio = r.priority,
-            p = esc(&r.patient),
-            t = esc(&r.title),
-            s = if r.status == "waiting" { "Väntar" } else { "Pågår" },
-        ));
-    }
-    if !unit.is_empty() {
-        body.push_str(TABLE_END);
-    }
-    body.push_str("</div><p><a href=\"/staff\">Ladda om</a></p>");
-    page("Kö", &body)
+        form method="post" action="/staff/logout" { button { "Logga ut" } }
+        div data-live="queue" {
+            @if rows.is_empty() { p id="empty-queue" { "Inga ärenden i kö." } }
+            @for unit in rows.chunk_by(|a, b| a.unit == b.unit) {
+                h2 { (unit[0].unit) }
+                (table(&format!("Kö: {}", unit[0].unit), &["Prioritet", "Patient", "Besvär", "Väntat", "Status", "Åtgärd"], html! {
+                    @for r in unit {
+                        @let waiting = r.status == "waiting";
+                        tr data-case=(r.id) {
+                            td { (r.priority) }
+                            td { a href={ "/staff/cases/" (r.id) } { (r.patient) } }
+                            td { (r.title) }
+                            td { ((now - r.queued_at).max(0) / 60) " min" }
+                            td { @if waiting { "Väntar" } @else { "Pågår" } }
+                            td {
+                                @if waiting {
+                                    form method="post" action={ "/staff/cases/" (r.id) "/pick" } {
+                                        button { "Ta ärende: " (r.patient) }
+                                    }
+                                } @else {
+                                    form method="post" action={ "/staff/cases/" (r.id) "/close" } {
+                                        button { "Avsluta: " (r.patient) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }))
+            }
+        }
+        p { a href="/staff" { "Ladda om" } }
+    };
+    page("Kö", body)
 }
 
-/// The answers of a response as nested lists (item text or linkId, then the answers).
 /// A case status as staff read it.
 fn status_sv(status: &str) -> &'static str {
     match status {
@@ -394,61 +382,69 @@ fn status_sv(status: &str) -> &'static str {
 /// The answers as the patient reviewed them: each enabled question's text and its answers'
 /// displays (not codes), nested by depth, from the questionnaire engine. `None` when the form
 /// or the response cannot be read (then [`answers_html`] shows what the response says).
-pub(crate) fn review_html(questionnaire: &str, response: &str) -> Option<String> {
+pub(crate) fn review_html(questionnaire: &str, response: &str) -> Option<Markup> {
     let q = ingang_questionnaire::Questionnaire::from_json(questionnaire).ok()?;
     let r = ingang_questionnaire::QuestionnaireResponse::from_json(response).ok()?;
     let (form, _) = ingang_questionnaire::Form::with_response(q, r);
-    let mut out = String::from("<ul class=\"answers\">");
-    for line in form.review("sv", ("Ja", "Nej")) {
-        out.push_str(&format!(
-            "<li class=\"depth-{}\"><strong>{}</strong>: {}</li>",
-            line.depth.min(3),
-            esc(&line.text),
-            esc(&line.answers.join(", "))
-        ));
-    }
-    out.push_str("</ul>");
-    Some(out)
-}
-
-pub(crate) fn answers_html(items: &serde_json::Value) -> String {
-    let Some(items) = items.as_array() else { return String::new() };
-    let mut out = String::from("<ul>");
-    for item in items {
-        let label = item["text"].as_str().or(item["linkId"].as_str()).unwrap_or("");
-        let answers: Vec<String> = item["answer"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|ans| {
-                        let obj = ans.as_object()?;
-                        obj.iter().find(|(k, _)| k.starts_with("value")).map(|(_, v)| match v {
-                            serde_json::Value::String(s) => s.clone(),
-                            serde_json::Value::Object(o) => o
-                                .get("display")
-                                .or_else(|| o.get("code"))
-                                .or_else(|| o.get("title"))
-                                .map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string()))
-                                .unwrap_or_else(|| v.to_string()),
-                            serde_json::Value::Bool(true) => "Ja".to_owned(),
-                            serde_json::Value::Bool(false) => "Nej".to_owned(),
-                            other => other.to_string(),
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        out.push_str(&format!("<li><strong>{}</strong>: {}", esc(label), esc(&answers.join(", "))));
-        out.push_str(&answers_html(&item["item"]));
-        if let Some(a) = item["answer"].as_array() {
-            for ans in a {
-                out.push_str(&answers_html(&ans["item"]));
+    Some(html! {
+        ul class="answers" {
+            @for line in form.review("sv", ("Ja", "Nej")) {
+                li class={ "depth-" (line.depth.min(3)) } { strong { (line.text) } ": " (line.answers.join(", ")) }
             }
         }
-        out.push_str("</li>");
+    })
+}
+
+/// The answers of a response as nested lists (item text or linkId, then the answers' displays).
+pub(crate) fn answers_html(items: &serde_json::Value) -> Markup {
+    let Some(items) = items.as_array() else { return html! {} };
+    let shown = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(o) => o
+            .get("display")
+            .or_else(|| o.get("code"))
+            .or_else(|| o.get("title"))
+            .map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string()))
+            .unwrap_or_else(|| v.to_string()),
+        serde_json::Value::Bool(true) => "Ja".to_owned(),
+        serde_json::Value::Bool(false) => "Nej".to_owned(),
+        other => other.to_string(),
+    };
+    html! {
+        ul {
+            @for item in items {
+                @let answers = item["answer"].as_array().map(Vec::as_slice).unwrap_or_default();
+                @let values: Vec<String> = answers
+                    .iter()
+                    .filter_map(|a| a.as_object()?.iter().find(|(k, _)| k.starts_with("value")).map(|(_, v)| shown(v)))
+                    .collect();
+                li {
+                    strong { (item["text"].as_str().or(item["linkId"].as_str()).unwrap_or("")) } ": " (values.join(", "))
+                    (answers_html(&item["item"]))
+                    @for answer in answers { (answers_html(&answer["item"])) }
+                }
+            }
+        }
     }
-    out.push_str("</ul>");
-    out
+}
+
+/// A case as its page shows it, read by column name.
+struct CasePage {
+    patient: String,
+    title: String,
+    priority: i64,
+    status: String,
+    response: String,
+    description: String,
+    /// The questionnaire's resource, when the form is known.
+    form: Option<String>,
+}
+
+/// A chat message on a case's page: who wrote it, its text and its pictures (id, width, height).
+struct ChatLine {
+    who: String,
+    body: String,
+    pictures: Vec<(String, u32, u32)>,
 }
 
 async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, Path(id): Path<String>) -> Response {
@@ -456,97 +452,104 @@ async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, P
         return not_theirs();
     }
     let cid = id.clone();
-    type CaseRow = (String, String, i64, String, String, String, Option<String>);
-    type MessageRow = (String, String, Vec<(String, i64, i64)>);
-    let row: Option<(CaseRow, Vec<MessageRow>)> = state
+    let row: Option<(CasePage, Vec<ChatLine>)> = state
         .db
         .call(move |conn| {
-            let case: Option<CaseRow> = conn
+            let case = conn
                 .query_row(
-                    "SELECT COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.response, c.description, q.resource
+                    "SELECT COALESCE(p.name, c.patient) AS patient, c.title AS title, c.priority AS priority,
+                            c.status AS status, c.response AS response, c.description AS description,
+                            q.resource AS form
                      FROM cases c LEFT JOIN people p ON p.personal_number = c.patient
                      LEFT JOIN questionnaires q ON q.id = c.questionnaire_id WHERE c.id = ?1",
                     [&cid],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+                    |r| {
+                        Ok(CasePage {
+                            patient: r.get("patient")?,
+                            title: r.get("title")?,
+                            priority: r.get("priority")?,
+                            status: r.get("status")?,
+                            response: r.get("response")?,
+                            description: r.get("description")?,
+                            form: r.get("form")?,
+                        })
+                    },
                 )
                 .optional()?;
             let mut stmt = conn.prepare(
-                "SELECT CASE author WHEN 'staff' THEN COALESCE(author_name || ' (' || author_role || ')', 'Vården') ELSE 'Patient' END, body, id
+                "SELECT CASE author WHEN 'staff' THEN COALESCE(author_name || ' (' || author_role || ')', 'Vården')
+                        ELSE 'Patient' END AS who, body, id
                  FROM messages WHERE case_id = ?1 ORDER BY id",
             )?;
-            let rows: Vec<(String, String, i64)> =
-                stmt.query_map([&cid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            let rows: Vec<(String, String, i64)> = stmt
+                .query_map([&cid], |r| Ok((r.get("who")?, r.get("body")?, r.get("id")?)))?
+                .collect::<Result<_, _>>()?;
             let mut messages = Vec::new();
             for (who, body, mid) in rows {
                 let pictures = crate::routes::pictures::of_message(conn, mid)?
                     .into_iter()
-                    .map(|p| (p.id, i64::from(p.width), i64::from(p.height)))
+                    .map(|p| (p.id, p.width, p.height))
                     .collect();
-                messages.push((who, body, pictures));
+                messages.push(ChatLine { who, body, pictures });
             }
             Ok(case.map(|c| (c, messages)))
         })
         .await
         .ok()
         .flatten();
-    let Some(((patient, title, priority, status, response, description, form), messages)) = row else {
-        return (StatusCode::NOT_FOUND, page("Ärendet finns inte", "<p><a href=\"/staff\">Till kön</a></p>"))
+    let Some((case, messages)) = row else {
+        return (StatusCode::NOT_FOUND, page("Ärendet finns inte", html! { p { a href="/staff" { "Till kön" } } }))
             .into_response();
     };
-    let answers = form.and_then(|f| review_html(&f, &response)).unwrap_or_else(|| {
-        answers_html(&serde_json::from_str::<serde_json::Value>(&response).unwrap_or_default()["item"])
+    let answers = case.form.as_deref().and_then(|f| review_html(f, &case.response)).unwrap_or_else(|| {
+        answers_html(&serde_json::from_str::<serde_json::Value>(&case.response).unwrap_or_default()["item"])
     });
-    let options: String = (1..=3)
-        .map(|p| format!("<option value=\"{p}\"{}>{p}</option>", if p == priority { " selected" } else { "" }))
-        .collect();
-    let body = format!(
-        "<p>{title} · status {status}</p>\
-         <form method=\"post\" action=\"/staff/cases/{id}/priority\"><p><label for=\"prio\">Prioritet</label> \
-         <select id=\"prio\" name=\"priority\">{options}</select> <button>Ändra prioritet</button></p></form>\
-         <h2>Beskrivning</h2><p data-testid=\"description\">{description}</p>\
-         <h2>Svar</h2>{answers}{messages}<p><a href=\"/staff\">Till kön</a></p>",
-        description = esc(&description),
-        messages = {
-            let items: String = messages
-                .iter()
-                .map(|(who, text, pictures)| {
-                    let pictures: String = pictures
-                        .iter()
-                        .enumerate()
-                        .map(|(n, (pid, w, h))| {
-                            let pid = esc(pid);
-                            format!(
-                                "<a href=\"/staff/pictures/{pid}\" target=\"_blank\" rel=\"noopener\">\
-                                 <img src=\"/staff/pictures/{pid}/thumbnail\" alt=\"Bild {} från patienten ({w} × {h} px), öppnas i full storlek\" \
-                                 data-testid=\"staff-picture\" height=\"120\"></a> ",
-                                n + 1
-                            )
-                        })
-                        .collect();
-                    format!("<li><strong>{}</strong>: {}{pictures}</li>", esc(who), esc(text))
-                })
-                .collect();
-            let reply = if status == "inProgress" {
-                format!(
-                    "<form method=\"post\" action=\"/staff/cases/{id}/messages\"><p><label for=\"reply\">Svar till patienten</label><br>\
-                     <textarea id=\"reply\" name=\"body\" rows=\"3\" cols=\"60\" required></textarea></p>\
-                     <p><button>Skicka</button></p></form>\
-                     <form method=\"post\" action=\"/staff/cases/{id}/messages\"><input type=\"hidden\" name=\"ask\" value=\"picture\">\
-                     <p><button>Be om en bild</button></p></form>\
-                     <form method=\"post\" action=\"/staff/cases/{id}/close\"><p><button>Avsluta chatten</button></p></form>",
-                    id = esc(&id)
-                )
-            } else {
-                String::new()
-            };
-            // only the messages are live: the forms never change under the pointer
-            format!("<h2>Chatt</h2><ul id=\"chat\" role=\"log\" data-live=\"chat\">{items}</ul>{reply}")
-        },
-        title = esc(&title),
-        status = status_sv(&status),
-        id = esc(&id),
-    );
-    page(&patient, &body)
+    let body = html! {
+        p { (case.title) " · status " (status_sv(&case.status)) }
+        form method="post" action={ "/staff/cases/" (id) "/priority" } {
+            p {
+                label for="prio" { "Prioritet" } " "
+                select id="prio" name="priority" {
+                    @for p in 1..=3 { option value=(p) selected[p == case.priority] { (p) } }
+                }
+                " " button { "Ändra prioritet" }
+            }
+        }
+        h2 { "Beskrivning" }
+        p data-testid="description" { (case.description) }
+        h2 { "Svar" }
+        (answers)
+        h2 { "Chatt" }
+        // only the messages are live: the forms never change under the pointer
+        ul id="chat" role="log" data-live="chat" {
+            @for m in &messages {
+                li {
+                    strong { (m.who) } ": " (m.body)
+                    @for (n, (pid, w, h)) in m.pictures.iter().enumerate() {
+                        a href={ "/staff/pictures/" (pid) } target="_blank" rel="noopener" {
+                            img src={ "/staff/pictures/" (pid) "/thumbnail" }
+                                alt={ "Bild " (n + 1) " från patienten (" (w) " × " (h) " px), öppnas i full storlek" }
+                                data-testid="staff-picture" height="120";
+                        }
+                        " "
+                    }
+                }
+            }
+        }
+        @if case.status == "inProgress" {
+            form method="post" action={ "/staff/cases/" (id) "/messages" } {
+                p { label for="reply" { "Svar till patienten" } br; textarea id="reply" name="body" rows="3" cols="60" required {} }
+                p { button { "Skicka" } }
+            }
+            form method="post" action={ "/staff/cases/" (id) "/messages" } {
+                input type="hidden" name="ask" value="picture";
+                p { button { "Be om en bild" } }
+            }
+            form method="post" action={ "/staff/cases/" (id) "/close" } { p { button { "Avsluta chatten" } } }
+        }
+        p { a href="/staff" { "Till kön" } }
+    };
+    page(&case.patient, body)
 }
 
 /// Runs a state change on a case (the handler has a [`StaffForm`]), then back to the queue.
@@ -652,67 +655,59 @@ async fn set_priority(
 async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
     // every patient's number and address is here: for the region's own roles only
     if !staff.region_wide() {
-        let mut res = page(
-            "Utkorg",
-            "<p>Utkorgen visas för personal med tillgång till alla mottagningar.</p><p><a href=\"/staff\">Till kön</a></p>",
-        );
+        let body = html! {
+            p { "Utkorgen visas för personal med tillgång till alla mottagningar." }
+            p { a href="/staff" { "Till kön" } }
+        };
+        let mut res = page("Utkorg", body);
         *res.status_mut() = StatusCode::FORBIDDEN;
         return res;
     }
-    let rows: Vec<(String, String, i64, String)> = state
+    type Sms = (String, String, i64, String);
+    type Notice = (String, String, String, i64, String);
+    let (sms, notices): (Vec<Sms>, Vec<Notice>) = state
         .db
         .call(|conn| {
-            let mut stmt =
-                conn.prepare("SELECT to_number, body, created_at, status FROM sms_outbox ORDER BY id DESC LIMIT 200")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-            rows.collect()
+            let sms = conn
+                .prepare("SELECT to_number, body, created_at, status FROM sms_outbox ORDER BY id DESC LIMIT 200")?
+                .query_map([], |r| Ok((r.get("to_number")?, r.get("body")?, r.get("created_at")?, r.get("status")?)))?
+                .collect::<Result<_, _>>()?;
+            let notices = conn
+                .prepare(
+                    "SELECT channel, recipient, body, created_at, status FROM notification_outbox
+                     ORDER BY id DESC LIMIT 200",
+                )?
+                .query_map([], |r| {
+                    Ok((r.get("channel")?, r.get("recipient")?, r.get("body")?, r.get("created_at")?, r.get("status")?))
+                })?
+                .collect::<Result<_, _>>()?;
+            Ok((sms, notices))
         })
         .await
         .unwrap_or_default();
-    let mut body = String::from(
-        "<p>Sms som servern skickar (med en sms-tjänst när en är inställd; annars ligger de kvar här).</p>",
-    );
-    body.push_str(&table_start("Sms", &["Till", "Text", "Tid (unix)", "Status"]));
-    for (to, text, at, status) in rows {
-        body.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{at}</td><td>{}</td></tr>",
-            esc(&to),
-            esc(&text),
-            delivery(&status)
-        ));
-    }
-    body.push_str(TABLE_END);
-    let notes: Vec<(String, String, String, i64, String)> = state
-        .db
-        .call(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT channel, recipient, body, created_at, status FROM notification_outbox ORDER BY id DESC LIMIT 200",
-            )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
-            rows.collect()
-        })
-        .await
-        .unwrap_or_default();
-    body.push_str(
-        "<h2>Aviseringar om nya meddelanden i inkorgen</h2><p>Enligt mottagarens val: sms, e-post eller pushnotis.</p>",
-    );
-    body.push_str(&table_start("Aviseringar", &["Kanal", "Till", "Text", "Tid (unix)", "Status"]));
-    for (channel, to, text, at, status) in notes {
-        // only text messages have a sender (e-mail and push are kept here)
-        let (channel, status) = match channel.as_str() {
-            "sms" => ("Sms", delivery(&status)),
-            "email" => ("E-post", "–"),
-            _ => ("Push", "–"),
-        };
-        body.push_str(&format!(
-            "<tr data-channel=\"{channel}\"><td>{channel}</td><td>{}</td><td>{}</td><td>{at}</td><td>{status}</td></tr>",
-            esc(&to),
-            esc(&text)
-        ));
-    }
-    body.push_str(TABLE_END);
-    body.push_str("<p><a href=\"/staff\">Till kön</a></p>");
-    page("Utkorg", &body)
+    let body = html! {
+        p { "Sms som servern skickar (med en sms-tjänst när en är inställd; annars ligger de kvar här)." }
+        (table("Sms", &["Till", "Text", "Tid (unix)", "Status"], html! {
+            @for (to, text, at, status) in &sms {
+                tr { td { (to) } td { (text) } td { (at) } td { (delivery(status)) } }
+            }
+        }))
+        h2 { "Aviseringar om nya meddelanden i inkorgen" }
+        p { "Enligt mottagarens val: sms, e-post eller pushnotis." }
+        (table("Aviseringar", &["Kanal", "Till", "Text", "Tid (unix)", "Status"], html! {
+            @for (channel, to, text, at, status) in &notices {
+                // only text messages have a sender (e-mail and push are kept here)
+                @let (channel, status) = match channel.as_str() {
+                    "sms" => ("Sms", delivery(status)),
+                    "email" => ("E-post", "–"),
+                    _ => ("Push", "–"),
+                };
+                tr data-channel=(channel) { td { (channel) } td { (to) } td { (text) } td { (at) } td { (status) } }
+            }
+        }))
+        p { a href="/staff" { "Till kön" } }
+    };
+    page("Utkorg", body)
 }
 
 /// An outbox row's delivery, in Swedish.
@@ -787,89 +782,63 @@ async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage
         .await
         .unwrap_or_default();
     let rows: Vec<TodayVisit> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
-    let hhmm = crate::routes::visits::stockholm_hhmm;
-    let mut body = String::from("<p><a href=\"/staff\">Till kön</a></p><div data-live=\"visits\">");
-    if rows.is_empty() {
-        body.push_str("<p>Inga besök i dag.</p>");
-    }
-    let mut unit = String::new();
-    for TodayVisit {
-        id,
-        unit_name: u,
-        patient,
-        title,
-        starts_at: starts,
-        status,
-        checked_in_at: arrived,
-        fee,
-        method,
-        payment_status: pstatus,
-        ..
-    } in &rows
-    {
-        if *u != unit {
-            if !unit.is_empty() {
-                body.push_str(TABLE_END);
-            }
-            unit.clone_from(u);
-            body.push_str(&format!("<h2>{}</h2>", esc(u)));
-            body.push_str(&table_start(&format!("Besök: {u}"), &["Tid", "Patient", "Besök", "Ankomst", "Avgift"]));
-        }
-        let arrival = match (status.as_str(), arrived) {
-            ("checkedIn", Some(at)) => format!("Ankommen {}", hhmm(*at)),
-            ("cancelled", _) => "Avbokad".to_owned(),
-            _ => "Inte ankommen".to_owned(),
-        };
-        let paid = match (fee, method.as_deref(), pstatus.as_deref()) {
-            (Some(0), _, _) => "Avgiftsfri".to_owned(),
-            (_, Some(m), Some("INVOICED")) => format!("Faktura ({m})").replace(" (invoice)", ""),
-            (_, Some("card"), _) => "Betald med kort".to_owned(),
-            (_, Some("swish"), _) => "Betald med Swish".to_owned(),
-            (Some(f), _, _) => format!("{f} kr att betala"),
-            _ => "–".to_owned(),
-        };
-        body.push_str(&format!(
-            "<tr data-visit=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(id),
-            hhmm(*starts),
-            esc(patient),
-            esc(title),
-            esc(&arrival),
-            esc(&paid)
-        ));
-    }
-    if !unit.is_empty() {
-        body.push_str(TABLE_END);
-    }
-    body.push_str("</div>");
     // money taken twice for one visit (a late Swish PAID after another payment): to pay back
     let refunds: Vec<(String, String, i64, String)> = state
         .db
         .call(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT p.id, p.payer, p.amount + p.fee, v.title FROM payments p JOIN visits v ON v.id = p.visit_id
+                "SELECT p.id AS id, p.payer AS payer, p.amount + p.fee AS amount, v.title AS title
+                 FROM payments p JOIN visits v ON v.id = p.visit_id
                  WHERE p.refund = 'due' ORDER BY p.paid_at",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            let rows =
+                stmt.query_map([], |r| Ok((r.get("id")?, r.get("payer")?, r.get("amount")?, r.get("title")?)))?;
             rows.collect()
         })
         .await
         .unwrap_or_default();
-    if !refunds.is_empty() {
-        body.push_str("<h2>Att betala tillbaka</h2><p>Betalt två gånger för samma besök (en sen Swish-betalning).</p>");
-        body.push_str(&table_start("Att betala tillbaka", &["Betalning", "Betalare", "Besök", "Belopp"]));
-        for (id, payer, amount, title) in refunds {
-            body.push_str(&format!(
-                "<tr data-refund=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{amount} kr</td></tr>",
-                esc(&id),
-                esc(&id),
-                esc(&payer),
-                esc(&title)
-            ));
+    let hhmm = crate::routes::visits::stockholm_hhmm;
+    let arrival = |v: &TodayVisit| match (v.status.as_str(), v.checked_in_at) {
+        ("checkedIn", Some(at)) => format!("Ankommen {}", hhmm(at)),
+        ("cancelled", _) => "Avbokad".to_owned(),
+        _ => "Inte ankommen".to_owned(),
+    };
+    let paid = |v: &TodayVisit| match (v.fee, v.method.as_deref(), v.payment_status.as_deref()) {
+        (Some(0), _, _) => "Avgiftsfri".to_owned(),
+        (_, Some(m), Some("INVOICED")) => format!("Faktura ({m})").replace(" (invoice)", ""),
+        (_, Some("card"), _) => "Betald med kort".to_owned(),
+        (_, Some("swish"), _) => "Betald med Swish".to_owned(),
+        (Some(f), _, _) => format!("{f} kr att betala"),
+        _ => "–".to_owned(),
+    };
+    let body = html! {
+        p { a href="/staff" { "Till kön" } }
+        div data-live="visits" {
+            @if rows.is_empty() { p { "Inga besök i dag." } }
+            @for unit in rows.chunk_by(|a, b| a.unit_name == b.unit_name) {
+                @let name = &unit[0].unit_name;
+                h2 { (name) }
+                (table(&format!("Besök: {name}"), &["Tid", "Patient", "Besök", "Ankomst", "Avgift"], html! {
+                    @for v in unit {
+                        tr data-visit=(v.id) {
+                            td { (hhmm(v.starts_at)) } td { (v.patient) } td { (v.title) }
+                            td { (arrival(v)) } td { (paid(v)) }
+                        }
+                    }
+                }))
+            }
         }
-        body.push_str(TABLE_END);
-    }
-    page("Dagens besök", &body)
+        @if !refunds.is_empty() {
+            h2 { "Att betala tillbaka" }
+            p { "Betalt två gånger för samma besök (en sen Swish-betalning)." }
+            (table("Att betala tillbaka", &["Betalning", "Betalare", "Besök", "Belopp"], html! {
+                @for (id, payer, amount, title) in &refunds {
+                    tr data-refund=(id) { td { (id) } td { (payer) } td { (title) } td { (amount) " kr" } }
+                }
+            }))
+        }
+    };
+    page("Dagens besök", body)
 }
 
 #[derive(Deserialize)]

@@ -10,6 +10,7 @@ use axum::{
     routing::{get, post},
 };
 use ingang_api::personnummer::Personnummer;
+use maud::{Markup, html};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
@@ -17,8 +18,8 @@ use crate::{
     AppState,
     routes::{auth::now_secs, inbox::deliver},
     staff::{
-        ATTACHMENT_UNIT, ERRAND_UNIT, MESSAGE_UNIT, STAFF, Staff, StaffForm, StaffPage, TABLE_END, answers_html, esc,
-        not_theirs, page, table_start,
+        ATTACHMENT_UNIT, ERRAND_UNIT, MESSAGE_UNIT, STAFF, Staff, StaffForm, StaffPage, answers_html, not_theirs, page,
+        table,
     },
 };
 
@@ -82,29 +83,25 @@ fn labelled(response: &serde_json::Value, questionnaire: Option<&serde_json::Val
 }
 
 /// A message's pictures (thumbnails that open the picture) and documents (downloads).
-fn attachments_html(list: &[ingang_api::eservices::Attachment]) -> String {
-    let mut out = String::new();
+fn attachments_html(list: &[ingang_api::eservices::Attachment]) -> Markup {
     let count = list.len();
-    for (n, a) in list.iter().enumerate() {
-        let id = esc(&a.id);
-        let n = n + 1;
-        if a.is_picture() {
-            out.push_str(&format!(
-                " <a href=\"/staff/bilagor/{id}\" target=\"_blank\" rel=\"noopener\">\
-                 <img src=\"/staff/bilagor/{id}/thumbnail\" alt=\"Bilaga {n} av {count}: bild från patienten ({} × {} px), öppnas i full storlek\" \
-                 data-testid=\"staff-attachment\" height=\"120\"></a>",
-                a.width.unwrap_or_default(),
-                a.height.unwrap_or_default()
-            ));
-        } else {
-            out.push_str(&format!(
-                " <a href=\"/staff/bilagor/{id}\" download data-testid=\"staff-attachment\">\
-                 Bilaga {n} av {count}: PDF-dokument ({} kB)</a>",
-                a.size.div_ceil(1024)
-            ));
+    html! {
+        @for (n, a) in list.iter().enumerate() {
+            " "
+            @if a.is_picture() {
+                a href={ "/staff/bilagor/" (a.id) } target="_blank" rel="noopener" {
+                    img src={ "/staff/bilagor/" (a.id) "/thumbnail" }
+                        alt={ "Bilaga " (n + 1) " av " (count) ": bild från patienten (" (a.width.unwrap_or_default())
+                              " × " (a.height.unwrap_or_default()) " px), öppnas i full storlek" }
+                        data-testid="staff-attachment" height="120";
+                }
+            } @else {
+                a href={ "/staff/bilagor/" (a.id) } download data-testid="staff-attachment" {
+                    "Bilaga " (n + 1) " av " (count) ": PDF-dokument (" (a.size.div_ceil(1024)) " kB)"
+                }
+            }
         }
     }
-    out
 }
 
 /// An errand attachment (or its thumbnail) for a staff member who works at the errand's unit.
@@ -130,106 +127,130 @@ async fn attachment_thumbnail(State(state): State<AppState>, staff: Staff, Path(
     staff_attachment(&state, &staff, id, true).await
 }
 
-fn nav() -> &'static str {
-    "<p><a href=\"/staff\">Kö</a> · <a href=\"/staff/e-arenden\">E-tjänstärenden</a> · \
-     <a href=\"/staff/inkorg\">Meddelanden till patienter</a> · <a href=\"/staff/sms\">Utkorg</a></p>"
+fn nav() -> Markup {
+    html! {
+        p {
+            a href="/staff" { "Kö" } " · "
+            a href="/staff/e-arenden" { "E-tjänstärenden" } " · "
+            a href="/staff/inkorg" { "Meddelanden till patienter" } " · "
+            a href="/staff/sms" { "Utkorg" }
+        }
+    }
 }
 
 fn problem(text: &str, back: &str) -> Response {
-    let mut res = page(
-        "Det gick inte",
-        &format!("<p role=\"alert\">{}</p><p><a href=\"{}\">Tillbaka</a></p>", esc(text), esc(back)),
-    );
+    let mut res = page("Det gick inte", html! { p role="alert" { (text) } p { a href=(back) { "Tillbaka" } } });
     *res.status_mut() = StatusCode::BAD_REQUEST;
     res
 }
 
+/// An errand in the list, read by column name.
+struct ErrandRow {
+    id: String,
+    unit: String,
+    unit_id: String,
+    patient: String,
+    title: String,
+    created_at: i64,
+    status: String,
+}
+
 async fn errands(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
-    type Row = (String, String, String, String, i64, String, String);
-    let rows: Vec<Row> = state
+    let rows: Vec<ErrandRow> = state
         .db
         .call(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT e.id, u.name, COALESCE(p.name, e.patient), e.title, e.created_at, e.status, e.unit_id
+                "SELECT e.id AS id, u.name AS unit, e.unit_id AS unit_id, COALESCE(p.name, e.patient) AS patient,
+                        e.title AS title, e.created_at AS created_at, e.status AS status
                  FROM errands e JOIN units u ON u.id = e.unit_id LEFT JOIN people p ON p.personal_number = e.patient
                  ORDER BY e.status = 'answered', CASE e.status WHEN 'sent' THEN e.created_at ELSE -e.created_at END
                  LIMIT 200",
             )?;
-            let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))?;
+            let rows = stmt.query_map([], |r| {
+                Ok(ErrandRow {
+                    id: r.get("id")?,
+                    unit: r.get("unit")?,
+                    unit_id: r.get("unit_id")?,
+                    patient: r.get("patient")?,
+                    title: r.get("title")?,
+                    created_at: r.get("created_at")?,
+                    status: r.get("status")?,
+                })
+            })?;
             rows.collect()
         })
         .await
         .unwrap_or_default();
-    let rows: Vec<Row> = rows.into_iter().filter(|r| staff.works_at(&r.6)).collect();
-    let mut body = String::from(nav());
-    body.push_str("<div data-live=\"errands\">");
-    if rows.is_empty() {
-        body.push_str("<p>Inga ärenden från e-tjänsterna.</p>");
-    } else {
-        body.push_str(&table_start("E-tjänstärenden", &["Mottagning", "Patient", "Ärendetyp", "Skickat", "Status"]));
-        for (id, unit, patient, title, at, status, _) in rows {
-            body.push_str(&format!(
-                "<tr data-errand=\"{id}\"><td>{unit}</td><td>{patient}</td><td><a href=\"/staff/e-arenden/{id}\">{title}</a></td>\
-                 <td>{at}</td><td>{s}</td></tr>",
-                id = esc(&id),
-                unit = esc(&unit),
-                patient = esc(&patient),
-                title = esc(&title),
-                at = when(at),
-                s = if status == "sent" { "Nytt" } else { "Besvarat" },
-            ));
+    let rows: Vec<ErrandRow> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
+    let body = html! {
+        (nav())
+        div data-live="errands" {
+            @if rows.is_empty() {
+                p { "Inga ärenden från e-tjänsterna." }
+            } @else {
+                (table("E-tjänstärenden", &["Mottagning", "Patient", "Ärendetyp", "Skickat", "Status"], html! {
+                    @for e in &rows {
+                        tr data-errand=(e.id) {
+                            td { (e.unit) } td { (e.patient) }
+                            td { a href={ "/staff/e-arenden/" (e.id) } { (e.title) } }
+                            td { (when(e.created_at)) }
+                            td { @if e.status == "sent" { "Nytt" } @else { "Besvarat" } }
+                        }
+                    }
+                }))
+            }
         }
-        body.push_str(TABLE_END);
-    }
-    body.push_str("</div>");
-    page("Ärenden från e-tjänsterna", &body)
+    };
+    page("Ärenden från e-tjänsterna", body)
+}
+
+/// An errand as its page shows it, read by column name.
+struct ErrandPage {
+    name: String,
+    pnr: String,
+    unit: String,
+    title: String,
+    response: String,
+    created_at: i64,
+    answer: Option<String>,
+    answered_by: Option<String>,
+    answer_within_days: Option<i64>,
+    /// The questionnaire's resource, when the form is known.
+    form: Option<String>,
+    closed_at: Option<i64>,
 }
 
 async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path(id): Path<String>) -> Response {
     if !staff.reaches(&state, ERRAND_UNIT, &id).await {
         return not_theirs();
     }
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<String>,
-        Option<i64>,
-    );
     let eid = id.clone();
-    let row: Option<Row> = state
+    let row: Option<ErrandPage> = state
         .db
         .call(move |conn| {
             conn.query_row(
-                "SELECT COALESCE(p.name, e.patient), e.patient, u.name, e.title, e.response, e.created_at, e.status,
-                        e.answer, e.answered_by, e.answer_within_days, q.resource, e.closed_at
+                "SELECT COALESCE(p.name, e.patient) AS name, e.patient AS pnr, u.name AS unit, e.title AS title,
+                        e.response AS response, e.created_at AS created_at, e.answer AS answer,
+                        e.answered_by AS answered_by, e.answer_within_days AS answer_within_days,
+                        q.resource AS form, e.closed_at AS closed_at
                  FROM errands e JOIN units u ON u.id = e.unit_id LEFT JOIN people p ON p.personal_number = e.patient
                  LEFT JOIN questionnaires q ON q.id = e.questionnaire_id
                  WHERE e.id = ?1",
                 [eid],
                 |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                        r.get(9)?,
-                        r.get(10)?,
-                        r.get(11)?,
-                    ))
+                    Ok(ErrandPage {
+                        name: r.get("name")?,
+                        pnr: r.get("pnr")?,
+                        unit: r.get("unit")?,
+                        title: r.get("title")?,
+                        response: r.get("response")?,
+                        created_at: r.get("created_at")?,
+                        answer: r.get("answer")?,
+                        answered_by: r.get("answered_by")?,
+                        answer_within_days: r.get("answer_within_days")?,
+                        form: r.get("form")?,
+                        closed_at: r.get("closed_at")?,
+                    })
                 },
             )
             .optional()
@@ -238,73 +259,70 @@ async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path
         .ok()
         .flatten();
     // (the status is not what decides the form: it is `sent` again after the patient writes back)
-    let Some((name, pnr, unit, title, response, at, _status, answer, by, days, form, closed)) = row else {
+    let Some(e) = row else {
         return (StatusCode::NOT_FOUND, page("Ärendet finns inte", nav())).into_response();
     };
-    let response: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
-    let mut body = String::from(nav());
-    body.push_str(&format!(
-        "<dl><dt>Patient</dt><dd>{} ({})</dd><dt>Mottagning</dt><dd>{}</dd><dt>Skickat</dt><dd>{}</dd>\
-         <dt>Svar utlovat inom</dt><dd>{}</dd></dl><h2>Patientens svar</h2>{}",
-        esc(&name),
-        esc(&pnr),
-        esc(&unit),
-        when(at),
-        days.map(|d| format!("{d} arbetsdagar")).unwrap_or_else(|| "–".into()),
-        answers_html(&labelled(&response, form.and_then(|f| serde_json::from_str(&f).ok()).as_ref())),
-    ));
+    let response: serde_json::Value = serde_json::from_str(&e.response).unwrap_or_default();
+    let form: Option<serde_json::Value> = e.form.as_deref().and_then(|f| serde_json::from_str(f).ok());
     let eid = id.clone();
     let messages =
         state.db.call(move |conn| crate::routes::eservices::errand_messages(conn, &eid)).await.unwrap_or_default();
-    if let Some(answer) = &answer {
-        body.push_str(&format!(
-            "<h2>Mottagningens svar</h2><p data-testid=\"errand-answer\">{}</p><p>Besvarat av {}.</p>",
-            esc(answer),
-            esc(by.as_deref().unwrap_or_default())
-        ));
-    }
-    if !messages.is_empty() {
-        body.push_str("<h2>Meddelanden</h2><ul data-testid=\"errand-messages\">");
-        for m in &messages {
-            let who = if m.from_clinic {
-                m.author.clone().unwrap_or_else(|| "Mottagningen".into())
-            } else {
-                "Patienten".into()
-            };
-            body.push_str(&format!(
-                "<li><strong>{}</strong> ({}): {}{}</li>",
-                esc(&who),
-                when(m.created_at),
-                esc(&m.body),
-                attachments_html(&m.attachments)
-            ));
+    let body = html! {
+        (nav())
+        dl {
+            dt { "Patient" } dd { (e.name) " (" (e.pnr) ")" }
+            dt { "Mottagning" } dd { (e.unit) }
+            dt { "Skickat" } dd { (when(e.created_at)) }
+            dt { "Svar utlovat inom" }
+            dd { @if let Some(d) = e.answer_within_days { (d) " arbetsdagar" } @else { "–" } }
         }
-        body.push_str("</ul>");
-    }
-    if closed.is_some() {
-        body.push_str("<p data-testid=\"errand-closed\">Ärendet är avslutat.</p>");
-    } else if answer.is_some() {
-        body.push_str(&format!(
-            "<h2>Skriv till patienten</h2><form method=\"post\" action=\"/staff/e-arenden/{id}\">\
-             <input type=\"hidden\" name=\"follow_up\" value=\"1\">\
-             <p><label for=\"answer\">Meddelande till patienten</label><br>\
-             <textarea id=\"answer\" name=\"answer\" rows=\"4\" cols=\"60\" maxlength=\"{MESSAGE_MAX}\" required></textarea></p>\
-             <p>Meddelandet kommer till patientens inkorg. Patienten kan svara tills du avslutar ärendet.</p>\
-             <p><button>Skicka</button></p></form>\
-             <form method=\"post\" action=\"/staff/e-arenden/{id}/close\"><p><button>Avsluta ärendet</button></p></form>",
-            id = esc(&id)
-        ));
-    } else {
-        body.push_str(&format!(
-            "<h2>Svara patienten</h2><form method=\"post\" action=\"/staff/e-arenden/{id}\">\
-             <p><label for=\"answer\">Svar till patienten</label><br>\
-             <textarea id=\"answer\" name=\"answer\" rows=\"6\" cols=\"60\" maxlength=\"{MESSAGE_MAX}\" required></textarea></p>\
-             <p>Svaret kommer till patientens inkorg och ärendet markeras som besvarat.</p>\
-             <p><button>Skicka svar</button></p></form>",
-            id = esc(&id)
-        ));
-    }
-    page(&format!("{title} – {name}"), &body)
+        h2 { "Patientens svar" }
+        (answers_html(&labelled(&response, form.as_ref())))
+        @if let Some(answer) = &e.answer {
+            h2 { "Mottagningens svar" }
+            p data-testid="errand-answer" { (answer) }
+            p { "Besvarat av " (e.answered_by.as_deref().unwrap_or_default()) "." }
+        }
+        @if !messages.is_empty() {
+            h2 { "Meddelanden" }
+            ul data-testid="errand-messages" {
+                @for m in &messages {
+                    li {
+                        strong {
+                            @if m.from_clinic { (m.author.as_deref().unwrap_or("Mottagningen")) } @else { "Patienten" }
+                        }
+                        " (" (when(m.created_at)) "): " (m.body) (attachments_html(&m.attachments))
+                    }
+                }
+            }
+        }
+        @if e.closed_at.is_some() {
+            p data-testid="errand-closed" { "Ärendet är avslutat." }
+        } @else if e.answer.is_some() {
+            h2 { "Skriv till patienten" }
+            form method="post" action={ "/staff/e-arenden/" (id) } {
+                input type="hidden" name="follow_up" value="1";
+                p {
+                    label for="answer" { "Meddelande till patienten" } br;
+                    textarea id="answer" name="answer" rows="4" cols="60" maxlength=(MESSAGE_MAX) required {}
+                }
+                p { "Meddelandet kommer till patientens inkorg. Patienten kan svara tills du avslutar ärendet." }
+                p { button { "Skicka" } }
+            }
+            form method="post" action={ "/staff/e-arenden/" (id) "/close" } { p { button { "Avsluta ärendet" } } }
+        } @else {
+            h2 { "Svara patienten" }
+            form method="post" action={ "/staff/e-arenden/" (id) } {
+                p {
+                    label for="answer" { "Svar till patienten" } br;
+                    textarea id="answer" name="answer" rows="6" cols="60" maxlength=(MESSAGE_MAX) required {}
+                }
+                p { "Svaret kommer till patientens inkorg och ärendet markeras som besvarat." }
+                p { button { "Skicka svar" } }
+            }
+        }
+    };
+    page(&format!("{} – {}", e.title, e.name), body)
 }
 
 #[derive(Deserialize)]
@@ -397,29 +415,50 @@ async fn close_errand(State(state): State<AppState>, StaffForm(staff): StaffForm
     }
 }
 
+/// A message sent to a patient, in the list, read by column name.
+struct SentRow {
+    id: String,
+    patient: String,
+    subject: String,
+    kind: String,
+    created_at: i64,
+    read_at: Option<i64>,
+    answered_at: Option<i64>,
+    unit_id: String,
+}
+
 async fn inbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
-    type Row = (String, String, String, String, i64, Option<i64>, Option<i64>, String);
     type Choices = Vec<(String, String)>;
-    let (units, forms, rows): (Choices, Choices, Vec<Row>) = state
+    let (units, forms, rows): (Choices, Choices, Vec<SentRow>) = state
         .db
         .call(|conn| {
             let units = conn
                 .prepare("SELECT id, name FROM units ORDER BY city, name")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get("id")?, r.get("name")?)))?
                 .collect::<Result<_, _>>()?;
             let forms = conn
                 .prepare("SELECT id, title FROM questionnaires ORDER BY title")?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .query_map([], |r| Ok((r.get("id")?, r.get("title")?)))?
                 .collect::<Result<_, _>>()?;
             let rows = conn
                 .prepare(
-                    "SELECT m.id, COALESCE(p.name, m.patient), m.subject, m.kind, m.created_at, m.read_at, m.answered_at,
-                            m.unit_id
+                    "SELECT m.id AS id, COALESCE(p.name, m.patient) AS patient, m.subject AS subject, m.kind AS kind,
+                            m.created_at AS created_at, m.read_at AS read_at, m.answered_at AS answered_at,
+                            m.unit_id AS unit_id
                      FROM inbox_messages m LEFT JOIN people p ON p.personal_number = m.patient
                      ORDER BY m.created_at DESC, m.rowid DESC LIMIT 100",
                 )?
                 .query_map([], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+                    Ok(SentRow {
+                        id: r.get("id")?,
+                        patient: r.get("patient")?,
+                        subject: r.get("subject")?,
+                        kind: r.get("kind")?,
+                        created_at: r.get("created_at")?,
+                        read_at: r.get("read_at")?,
+                        answered_at: r.get("answered_at")?,
+                        unit_id: r.get("unit_id")?,
+                    })
                 })?
                 .collect::<Result<_, _>>()?;
             Ok((units, forms, rows))
@@ -428,42 +467,66 @@ async fn inbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
         .unwrap_or_default();
     // a staff member writes from, and sees what was sent from, their own units
     let units: Choices = units.into_iter().filter(|(id, _)| staff.works_at(id)).collect();
-    let rows: Vec<Row> = rows.into_iter().filter(|r| staff.works_at(&r.7)).collect();
-    let option = |(id, name): &(String, String)| format!("<option value=\"{}\">{}</option>", esc(id), esc(name));
-    let mut body = String::from(nav());
-    body.push_str(&format!(
-        "<h2>Nytt meddelande</h2><form method=\"post\" action=\"/staff/inkorg\">\
-         <p><label for=\"pnr\">Patientens personnummer</label><br><input id=\"pnr\" name=\"pnr\" required autocomplete=\"off\"></p>\
-         <p><label for=\"unit\">Från mottagning</label><br><select id=\"unit\" name=\"unit\">{units}</select></p>\
-         <p><label for=\"subject\">Ämne</label><br><input id=\"subject\" name=\"subject\" required maxlength=\"150\" size=\"50\"></p>\
-         <p><label for=\"body\">Meddelande</label><br><textarea id=\"body\" name=\"body\" rows=\"6\" cols=\"60\" required maxlength=\"{MESSAGE_MAX}\"></textarea></p>\
-         <fieldset><legend>Typ</legend>\
-         <p><input type=\"radio\" id=\"kind-info\" name=\"kind\" value=\"info\" checked> <label for=\"kind-info\">Information (kan inte besvaras)</label></p>\
-         <p><input type=\"radio\" id=\"kind-questions\" name=\"kind\" value=\"questions\"> <label for=\"kind-questions\">Frågor att besvara</label></p>\
-         </fieldset>\
-         <p><label for=\"questionnaire\">Formulär (för frågor)</label><br><select id=\"questionnaire\" name=\"questionnaire\">\
-         <option value=\"\">Inget</option>{forms}</select></p>\
-         <p><button>Skicka meddelande</button></p></form><h2>Skickade meddelanden</h2><div data-live=\"sent\">",
-        units = units.iter().map(option).collect::<String>(),
-        forms = forms.iter().map(option).collect::<String>(),
-    ));
-    body.push_str(&table_start("Skickade meddelanden", &["Patient", "Ämne", "Typ", "Skickat", "Läst", "Besvarat"]));
-    for (id, patient, subject, kind, at, read, answered, _) in rows {
-        body.push_str(&format!(
-            "<tr data-message=\"{id}\"><td>{p}</td><td><a href=\"/staff/inkorg/{id}\">{s}</a></td><td>{k}</td><td>{at}</td>\
-             <td>{r}</td><td>{a}</td></tr>",
-            id = esc(&id),
-            p = esc(&patient),
-            s = esc(&subject),
-            k = if kind == "questions" { "Frågor" } else { "Information" },
-            at = when(at),
-            r = read.map(when).unwrap_or_else(|| "Oläst".into()),
-            a = if kind == "questions" { answered.map(when).unwrap_or_else(|| "Inte än".into()) } else { "–".into() },
-        ));
-    }
-    body.push_str(TABLE_END);
-    body.push_str("</div>");
-    page("Meddelanden till patienter", &body)
+    let rows: Vec<SentRow> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
+    let body = html! {
+        (nav())
+        h2 { "Nytt meddelande" }
+        form method="post" action="/staff/inkorg" {
+            p { label for="pnr" { "Patientens personnummer" } br; input id="pnr" name="pnr" required autocomplete="off"; }
+            p {
+                label for="unit" { "Från mottagning" } br;
+                select id="unit" name="unit" { @for (id, name) in &units { option value=(id) { (name) } } }
+            }
+            p {
+                label for="subject" { "Ämne" } br;
+                input id="subject" name="subject" required maxlength="150" size="50";
+            }
+            p {
+                label for="body" { "Meddelande" } br;
+                textarea id="body" name="body" rows="6" cols="60" required maxlength=(MESSAGE_MAX) {}
+            }
+            fieldset {
+                legend { "Typ" }
+                p {
+                    input type="radio" id="kind-info" name="kind" value="info" checked;
+                    " " label for="kind-info" { "Information (kan inte besvaras)" }
+                }
+                p {
+                    input type="radio" id="kind-questions" name="kind" value="questions";
+                    " " label for="kind-questions" { "Frågor att besvara" }
+                }
+            }
+            p {
+                label for="questionnaire" { "Formulär (för frågor)" } br;
+                select id="questionnaire" name="questionnaire" {
+                    option value="" { "Inget" }
+                    @for (id, title) in &forms { option value=(id) { (title) } }
+                }
+            }
+            p { button { "Skicka meddelande" } }
+        }
+        h2 { "Skickade meddelanden" }
+        div data-live="sent" {
+            (table("Skickade meddelanden", &["Patient", "Ämne", "Typ", "Skickat", "Läst", "Besvarat"], html! {
+                @for m in &rows {
+                    @let questions = m.kind == "questions";
+                    tr data-message=(m.id) {
+                        td { (m.patient) }
+                        td { a href={ "/staff/inkorg/" (m.id) } { (m.subject) } }
+                        td { @if questions { "Frågor" } @else { "Information" } }
+                        td { (when(m.created_at)) }
+                        td { @if let Some(at) = m.read_at { (when(at)) } @else { "Oläst" } }
+                        td {
+                            @if !questions { "–" }
+                            @else if let Some(at) = m.answered_at { (when(at)) }
+                            @else { "Inte än" }
+                        }
+                    }
+                }
+            }))
+        }
+    };
+    page("Meddelanden till patienter", body)
 }
 
 #[derive(Deserialize)]
@@ -541,46 +604,50 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
     }
 }
 
+/// A sent message as its page shows it, read by column name.
+struct SentMessage {
+    name: String,
+    pnr: String,
+    subject: String,
+    body: String,
+    kind: String,
+    created_at: i64,
+    read_at: Option<i64>,
+    answered_at: Option<i64>,
+    response: Option<String>,
+    /// The questionnaire's title and resource, for questions.
+    form: Option<String>,
+    resource: Option<String>,
+}
+
 async fn message(State(state): State<AppState>, StaffPage(staff): StaffPage, Path(id): Path<String>) -> Response {
     if !staff.reaches(&state, MESSAGE_UNIT, &id).await {
         return not_theirs();
     }
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    );
-    let row: Option<Row> = state
+    let row: Option<SentMessage> = state
         .db
         .call(move |conn| {
             conn.query_row(
-                "SELECT COALESCE(p.name, m.patient), m.patient, m.subject, m.body, m.kind, m.created_at, m.read_at,
-                        m.answered_at, m.response, q.title, q.resource
+                "SELECT COALESCE(p.name, m.patient) AS name, m.patient AS pnr, m.subject AS subject, m.body AS body,
+                        m.kind AS kind, m.created_at AS created_at, m.read_at AS read_at,
+                        m.answered_at AS answered_at, m.response AS response, q.title AS form, q.resource AS resource
                  FROM inbox_messages m LEFT JOIN people p ON p.personal_number = m.patient
                  LEFT JOIN questionnaires q ON q.id = m.questionnaire_id WHERE m.id = ?1",
                 [id],
                 |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        r.get(6)?,
-                        r.get(7)?,
-                        r.get(8)?,
-                        r.get(9)?,
-                        r.get(10)?,
-                    ))
+                    Ok(SentMessage {
+                        name: r.get("name")?,
+                        pnr: r.get("pnr")?,
+                        subject: r.get("subject")?,
+                        body: r.get("body")?,
+                        kind: r.get("kind")?,
+                        created_at: r.get("created_at")?,
+                        read_at: r.get("read_at")?,
+                        answered_at: r.get("answered_at")?,
+                        response: r.get("response")?,
+                        form: r.get("form")?,
+                        resource: r.get("resource")?,
+                    })
                 },
             )
             .optional()
@@ -588,36 +655,34 @@ async fn message(State(state): State<AppState>, StaffPage(staff): StaffPage, Pat
         .await
         .ok()
         .flatten();
-    let Some((name, pnr, subject, text, kind, at, read, answered, response, form, resource)) = row else {
+    let Some(m) = row else {
         return (StatusCode::NOT_FOUND, page("Meddelandet finns inte", nav())).into_response();
     };
-    let mut body = String::from(nav());
-    body.push_str(&format!(
-        "<p role=\"status\">Meddelandet är skickat.</p><dl><dt>Till</dt><dd>{} ({})</dd><dt>Skickat</dt><dd>{}</dd>\
-         <dt>Typ</dt><dd>{}</dd><dt>Läst</dt><dd data-testid=\"read\">{}</dd></dl><h2>Meddelande</h2><p>{}</p>",
-        esc(&name),
-        esc(&pnr),
-        when(at),
-        if kind == "questions" {
-            format!("Frågor: {}", esc(form.as_deref().unwrap_or_default()))
-        } else {
-            "Information".into()
-        },
-        read.map(when).unwrap_or_else(|| "Oläst".into()),
-        esc(&text).replace('\n', "<br>"),
-    ));
-    if kind == "questions" {
-        match (answered, response) {
-            (Some(at), Some(response)) => {
-                let response: serde_json::Value = serde_json::from_str(&response).unwrap_or_default();
-                body.push_str(&format!(
-                    "<h2>Patientens svar</h2><p data-testid=\"answered\">Besvarat {}.</p>{}",
-                    when(at),
-                    answers_html(&labelled(&response, resource.and_then(|f| serde_json::from_str(&f).ok()).as_ref()))
-                ));
-            }
-            _ => body.push_str("<p data-testid=\"answered\">Inte besvarat än.</p>"),
+    let questions = m.kind == "questions";
+    let body = html! {
+        (nav())
+        p role="status" { "Meddelandet är skickat." }
+        dl {
+            dt { "Till" } dd { (m.name) " (" (m.pnr) ")" }
+            dt { "Skickat" } dd { (when(m.created_at)) }
+            dt { "Typ" }
+            dd { @if questions { "Frågor: " (m.form.as_deref().unwrap_or_default()) } @else { "Information" } }
+            dt { "Läst" }
+            dd data-testid="read" { @if let Some(at) = m.read_at { (when(at)) } @else { "Oläst" } }
         }
-    }
-    page(&subject, &body)
+        h2 { "Meddelande" }
+        p { @for (n, line) in m.body.split('\n').enumerate() { @if n > 0 { br; } (line) } }
+        @if questions {
+            @if let (Some(at), Some(response)) = (m.answered_at, &m.response) {
+                @let response: serde_json::Value = serde_json::from_str(response).unwrap_or_default();
+                @let form: Option<serde_json::Value> = m.resource.as_deref().and_then(|f| serde_json::from_str(f).ok());
+                h2 { "Patientens svar" }
+                p data-testid="answered" { "Besvarat " (when(at)) "." }
+                (answers_html(&labelled(&response, form.as_ref())))
+            } @else {
+                p data-testid="answered" { "Inte besvarat än." }
+            }
+        }
+    };
+    page(&m.subject, body)
 }

@@ -11,6 +11,7 @@ use axum::{
     response::{Html, IntoResponse, Redirect, Response},
     routing::get,
 };
+use maud::{DOCTYPE, html};
 use serde::Deserialize;
 
 use crate::{AppState, demo};
@@ -21,10 +22,6 @@ pub fn router(state: AppState) -> Router {
         return Router::new();
     }
     Router::new().route("/test-bankid", get(page).post(act)).with_state(state)
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Hint codes the page can report while an order is pending, and failures it can cause.
@@ -45,57 +42,70 @@ const FAILURES: &[(&str, &str)] = &[
 async fn page(State(state): State<AppState>) -> Response {
     let Some(sim) = state.bankid_sim.clone() else { return StatusCode::NOT_FOUND.into_response() };
     let now = Instant::now();
-    let identities: String = demo::IDENTITIES
-        .iter()
-        .map(|(pnr, given, surname)| {
-            format!("<option value=\"{pnr}\">{} {} ({}-{})</option>", esc(given), esc(surname), &pnr[..8], &pnr[8..])
-        })
-        .collect();
-    let hints: String =
-        HINTS.iter().map(|(code, label)| format!("<option value=\"{code}\">{}</option>", esc(label))).collect();
-    let failures: String =
-        FAILURES.iter().map(|(code, label)| format!("<option value=\"{code}\">{}</option>", esc(label))).collect();
     let orders = sim.pending(now);
-    let list = if orders.is_empty() {
-        "<p id=\"no-orders\">Inga pågående inloggningar. Starta en inloggning i appen och ladda om sidan.</p>"
-            .to_owned()
-    } else {
-        orders
-            .iter()
-            .enumerate()
-            .map(|(n, o)| {
-                let r = esc(&o.order_ref);
-                let age = now.saturating_duration_since(o.started).as_secs();
-                // where BankID on this device would send the user back when done (`returnUrl`)
-                let back = sim.return_url(&o.order_ref).map_or_else(
-                    || "<p class=\"return\">Ingen återgång (redirect=null)</p>".to_owned(),
-                    |url| format!("<p class=\"return\">Återgår till <code>{}</code></p>", esc(&url)),
-                );
-                format!(
-                    "<section class=\"order\" aria-labelledby=\"o{n}\" data-order-ref=\"{r}\">\
-                     <h2 id=\"o{n}\">Order {short} (startad för {age} s sedan)</h2>{back}\
-                     <form method=\"post\" action=\"/test-bankid\"><input type=\"hidden\" name=\"order_ref\" value=\"{r}\">\
-                     <p><label for=\"id{n}\">Identitet</label> <select id=\"id{n}\" name=\"identity\">{identities}</select> \
-                     <button name=\"action\" value=\"identify\">Identifiera</button></p>\
-                     <p><label for=\"h{n}\">Status i appen</label> <select id=\"h{n}\" name=\"hint\">{hints}</select> \
-                     <button name=\"action\" value=\"hint\">Visa status</button></p>\
-                     <p><label for=\"f{n}\">Misslyckas</label> <select id=\"f{n}\" name=\"failure\">{failures}</select> \
-                     <button name=\"action\" value=\"fail\">Misslyckas</button></p>\
-                     </form></section>",
-                    short = esc(&o.order_ref[..8]),
-                )
-            })
-            .collect()
+    let html = html! {
+        (DOCTYPE)
+        html lang="sv" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                meta name="robots" content="noindex";
+                title { "Test-BankID – Ingång" }
+            }
+            body {
+                main {
+                    h1 { "Test-BankID" }
+                    p { "Den här sidan finns bara när servern körs i demo- eller testläge. Den spelar användarens BankID-app." }
+                    @if orders.is_empty() {
+                        p id="no-orders" { "Inga pågående inloggningar. Starta en inloggning i appen och ladda om sidan." }
+                    }
+                    @for (n, o) in orders.iter().enumerate() {
+                        section class="order" aria-labelledby={ "o" (n) } data-order-ref=(o.order_ref) {
+                            h2 id={ "o" (n) } {
+                                "Order " (o.order_ref.get(..8).unwrap_or(&o.order_ref))
+                                " (startad för " (now.saturating_duration_since(o.started).as_secs()) " s sedan)"
+                            }
+                            // where BankID on this device would send the user back when done (`returnUrl`)
+                            @match sim.return_url(&o.order_ref) {
+                                Some(url) => p class="return" { "Återgår till " code { (url) } },
+                                None => p class="return" { "Ingen återgång (redirect=null)" },
+                            }
+                            form method="post" action="/test-bankid" {
+                                input type="hidden" name="order_ref" value=(o.order_ref);
+                                p {
+                                    label for={ "id" (n) } { "Identitet" } " "
+                                    select id={ "id" (n) } name="identity" {
+                                        @for (pnr, given, surname) in demo::IDENTITIES {
+                                            option value=(pnr) {
+                                                (given) " " (surname) " (" (pnr[..8]) "-" (pnr[8..]) ")"
+                                            }
+                                        }
+                                    }
+                                    " " button name="action" value="identify" { "Identifiera" }
+                                }
+                                p {
+                                    label for={ "h" (n) } { "Status i appen" } " "
+                                    select id={ "h" (n) } name="hint" {
+                                        @for (code, label) in HINTS { option value=(code) { (label) } }
+                                    }
+                                    " " button name="action" value="hint" { "Visa status" }
+                                }
+                                p {
+                                    label for={ "f" (n) } { "Misslyckas" } " "
+                                    select id={ "f" (n) } name="failure" {
+                                        @for (code, label) in FAILURES { option value=(code) { (label) } }
+                                    }
+                                    " " button name="action" value="fail" { "Misslyckas" }
+                                }
+                            }
+                        }
+                    }
+                    p { a href="/test-bankid" { "Ladda om" } }
+                }
+            }
+        }
     };
-    let html = format!(
-        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\"><title>Test-BankID – Ingång</title></head>\
-         <body><main><h1>Test-BankID</h1>\
-         <p>Den här sidan finns bara när servern körs i demo- eller testläge. Den spelar användarens BankID-app.</p>\
-         {list}<p><a href=\"/test-bankid\">Ladda om</a></p></main></body></html>"
-    );
-    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+    ([(header::CACHE_CONTROL, "no-store")], Html(html.into_string())).into_response()
 }
 
 #[derive(Debug, Deserialize)]

@@ -18,10 +18,11 @@ use axum::{
     routing::{get, post, put},
 };
 use ingang_api::visits::PaymentStatus;
+use maud::{DOCTYPE, Markup, html};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
-use crate::{AppState, bankid::random_token, routes::visits, staff::esc};
+use crate::{AppState, bankid::random_token, routes::visits};
 
 pub fn router(state: AppState) -> Router {
     if !state.demo {
@@ -37,16 +38,26 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn page(title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html lang=\"sv\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <meta name=\"robots\" content=\"noindex\"><title>{t} – testbetalning</title></head>\
-         <body><main><h1>{t}</h1><p>Simulerad betalning: finns bara när servern körs i demo- eller testläge.</p>\
-         {body}</main></body></html>",
-        t = esc(title)
-    );
-    ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response()
+fn page(title: &str, body: Markup) -> Response {
+    let html = html! {
+        (DOCTYPE)
+        html lang="sv" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                meta name="robots" content="noindex";
+                title { (title) " – testbetalning" }
+            }
+            body {
+                main {
+                    h1 { (title) }
+                    p { "Simulerad betalning: finns bara när servern körs i demo- eller testläge." }
+                    (body)
+                }
+            }
+        }
+    };
+    ([(header::CACHE_CONTROL, "no-store")], Html(html.into_string())).into_response()
 }
 
 struct Waiting {
@@ -91,21 +102,32 @@ async fn card_page(State(state): State<AppState>, Path(id): Path<String>) -> Res
     if w.status != "CREATED" {
         return back(&w, &id);
     }
-    let id = esc(&id);
-    page(
-        "Betala med kort",
-        &format!(
-            "<p>Att betala: <strong>{amount} kr</strong></p>\
-             <form method=\"post\" action=\"/test-pay/card/{id}\">\
-             <p><label for=\"number\">Kortnummer</label><br><input id=\"number\" name=\"number\" inputmode=\"numeric\" autocomplete=\"cc-number\" required></p>\
-             <p><label for=\"expiry\">Giltigt till (MM/ÅÅ)</label><br><input id=\"expiry\" name=\"expiry\" autocomplete=\"cc-exp\" value=\"12/30\" required></p>\
-             <p><label for=\"cvc\">CVC</label><br><input id=\"cvc\" name=\"cvc\" inputmode=\"numeric\" autocomplete=\"cc-csc\" value=\"123\" required></p>\
-             <p><button name=\"action\" value=\"pay\">Betala {amount} kr</button> \
-             <button name=\"action\" value=\"cancel\" formnovalidate>Avbryt</button></p></form>\
-             <p>Testkort: 4111 1111 1111 1111 godkänns, 4000 0000 0000 0002 nekas, 4000 0000 0000 3220 kräver extra verifiering (kod 1234).</p>",
-            amount = w.amount
-        ),
-    )
+    let body = html! {
+        p { "Att betala: " strong { (w.amount) " kr" } }
+        form method="post" action={ "/test-pay/card/" (id) } {
+            p {
+                label for="number" { "Kortnummer" } br;
+                input id="number" name="number" inputmode="numeric" autocomplete="cc-number" required;
+            }
+            p {
+                label for="expiry" { "Giltigt till (MM/ÅÅ)" } br;
+                input id="expiry" name="expiry" autocomplete="cc-exp" value="12/30" required;
+            }
+            p {
+                label for="cvc" { "CVC" } br;
+                input id="cvc" name="cvc" inputmode="numeric" autocomplete="cc-csc" value="123" required;
+            }
+            p {
+                button name="action" value="pay" { "Betala " (w.amount) " kr" } " "
+                button name="action" value="cancel" formnovalidate { "Avbryt" }
+            }
+        }
+        p {
+            "Testkort: 4111 1111 1111 1111 godkänns, 4000 0000 0000 0002 nekas, "
+            "4000 0000 0000 3220 kräver extra verifiering (kod 1234)."
+        }
+    };
+    page("Betala med kort", body)
 }
 
 #[derive(Deserialize)]
@@ -139,18 +161,18 @@ async fn card_submit(State(state): State<AppState>, Path(id): Path<String>, Form
     match number.as_str() {
         "4111111111111111" => finish(&state, &id, PaymentStatus::Paid, None).await,
         "4000000000003220" => {
-            let eid = esc(&id);
-            return page(
-                "Verifiera köpet",
-                &format!(
-                    "<p>Din bank vill att du bekräftar köpet på {} kr.</p>\
-                     <form method=\"post\" action=\"/test-pay/card/{eid}/verify\">\
-                     <p><label for=\"code\">Engångskod från banken</label><br>\
-                     <input id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required></p>\
-                     <p><button name=\"action\" value=\"verify\">Bekräfta</button></p></form><p>Testkod: 1234.</p>",
-                    w.amount
-                ),
-            );
+            let body = html! {
+                p { "Din bank vill att du bekräftar köpet på " (w.amount) " kr." }
+                form method="post" action={ "/test-pay/card/" (id) "/verify" } {
+                    p {
+                        label for="code" { "Engångskod från banken" } br;
+                        input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required;
+                    }
+                    p { button name="action" value="verify" { "Bekräfta" } }
+                }
+                p { "Testkod: 1234." }
+            };
+            return page("Verifiera köpet", body);
         }
         _ => finish(&state, &id, PaymentStatus::Declined, Some("declined")).await,
     }
@@ -185,28 +207,24 @@ async fn swish_page(State(state): State<AppState>) -> Response {
         })
         .await
         .unwrap_or_default();
-    let list = if rows.is_empty() {
-        "<p id=\"no-requests\">Inga väntande betalningsförfrågningar.</p>".to_owned()
-    } else {
-        rows.iter()
-            .enumerate()
-            .map(|(n, (id, token, amount))| {
-                format!(
-                    "<section aria-labelledby=\"r{n}\" data-payment=\"{id}\" data-token=\"{token}\">\
-                     <h2 id=\"r{n}\">Betalningsförfrågan {amount} kr</h2>\
-                     <form method=\"post\" action=\"/test-swish\"><input type=\"hidden\" name=\"id\" value=\"{id}\">\
-                     <button name=\"action\" value=\"pay\">Betala</button> \
-                     <button name=\"action\" value=\"decline\">Avböj</button> \
-                     <button name=\"action\" value=\"error\">Fel i banken</button> \
-                     <button name=\"action\" value=\"cancel\">Avbryt</button> \
-                     <button name=\"action\" value=\"timeout\">Låt tiden gå ut</button></form></section>",
-                    id = esc(id),
-                    token = esc(token),
-                )
-            })
-            .collect()
+    let body = html! {
+        @if rows.is_empty() { p id="no-requests" { "Inga väntande betalningsförfrågningar." } }
+        @for (n, (id, token, amount)) in rows.iter().enumerate() {
+            section aria-labelledby={ "r" (n) } data-payment=(id) data-token=(token) {
+                h2 id={ "r" (n) } { "Betalningsförfrågan " (amount) " kr" }
+                form method="post" action="/test-swish" {
+                    input type="hidden" name="id" value=(id);
+                    button name="action" value="pay" { "Betala" } " "
+                    button name="action" value="decline" { "Avböj" } " "
+                    button name="action" value="error" { "Fel i banken" } " "
+                    button name="action" value="cancel" { "Avbryt" } " "
+                    button name="action" value="timeout" { "Låt tiden gå ut" }
+                }
+            }
+        }
+        p { a href="/test-swish" { "Ladda om" } }
     };
-    page("Test-Swish", &format!("{list}<p><a href=\"/test-swish\">Ladda om</a></p>"))
+    page("Test-Swish", body)
 }
 
 #[derive(Deserialize)]
