@@ -3,7 +3,7 @@
 //! | command      | what it does |
 //! |--------------|--------------|
 //! | `demo`       | installs what is missing, builds, starts the reference server with demo data |
-//! | `test`       | everything CI checks (fmt, clippy host + wasm, cargo test, split release build, API contract, e2e) |
+//! | `test`       | everything CI checks (server layers, fmt, clippy host + wasm, cargo test, split release build, API contract, e2e) |
 //! | `dist`       | the static site for a CDN in `dist/` (wasm split by screen family), with `.br` and `.gz` siblings |
 //! | `bench`      | sizes, Lighthouse, the form and stream benches; `--peers` only the peers; `--fuzz [s]` the fuzz targets |
 //! | `openapi`    | rewrites the committed `openapi.json` from the handlers |
@@ -15,6 +15,7 @@ mod build;
 mod contract;
 mod formbench;
 mod fuzz;
+mod layers;
 #[path = "../../locales/table.rs"]
 mod locale_table;
 mod postbuild;
@@ -113,6 +114,8 @@ fn test(args: &[String]) -> Result<()> {
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     if !only_e2e {
+        // the server's layers (route modules never use each other; no HTML in strings)
+        layers::check()?;
         run(cargo().args(["fmt", "--all", "--check"]))?;
         run(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
         // the app for the browser, unsplit and as the release builds it (every screen family

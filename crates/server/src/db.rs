@@ -60,7 +60,7 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut conn)?;
-        crate::routes::units::read_ages(&conn)?;
+        crate::domain::units::read_ages(&conn)?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 

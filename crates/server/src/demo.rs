@@ -420,7 +420,7 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
     }
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     let minutes = |hhmm: &str| ingang_api::hours::minutes(hhmm).map(u32::from).unwrap_or(9 * 60);
-    let children = children(crate::routes::auth::today());
+    let children = children(crate::domain::sessions::today());
     let mut visit = tx.prepare(
         "INSERT INTO visits (id, patient, unit_id, kind, title, clinician, starts_at, ends_at, bring, tariff, status,
                              checked_in_at, fee)
@@ -523,7 +523,7 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
 
 /// Prescriptions (valid for 200 more days) and Anna's demo inbox.
 fn seed_eservices(tx: &Connection, now: i64) -> rusqlite::Result<()> {
-    let children = children(crate::routes::auth::today());
+    let children = children(crate::domain::sessions::today());
     let mut rx = tx.prepare(
         "INSERT INTO prescriptions (id, patient, medicine, dosage, valid_until) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET patient = ?2, valid_until = ?5",
@@ -580,7 +580,7 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
         // the children's numbers follow the date (see `children`): yesterday's pairs go
         tx.execute("DELETE FROM guardianships WHERE guardian = '198001139297'", [])?;
         let mut guardian = tx.prepare("INSERT OR IGNORE INTO guardianships (guardian, child) VALUES (?1, ?2)")?;
-        for (parent, child, given, surname) in children(crate::routes::auth::today()) {
+        for (parent, child, given, surname) in children(crate::domain::sessions::today()) {
             person.execute(params![
                 crate::bankid::random_token(),
                 child,
@@ -593,7 +593,7 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
         for text in FORMS {
             let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");
             let field = |v: Option<String>| v.unwrap_or_default();
-            let (min_age, max_age) = crate::routes::units::ages(&q);
+            let (min_age, max_age) = crate::domain::units::ages(&q);
             form.execute(params![field(q.id), field(q.url), field(q.version), field(q.title), text, min_age, max_age])?;
         }
         for (unit, ..) in OFFERS {
@@ -628,7 +628,7 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
             }
         }
         // closed `days` ago, relative to now, unless somebody has continued it since
-        let now = crate::routes::auth::now_secs();
+        let now = crate::domain::sessions::now_secs();
         seed_eservices(&tx, now)?;
         seed_visits(&tx, now)?;
         let mut case = tx.prepare(

@@ -9,7 +9,9 @@ pub mod bankid;
 pub mod bankid_rp;
 pub mod db;
 pub mod demo;
+pub mod domain;
 pub mod error;
+pub mod extract;
 pub mod lang;
 pub mod openapi;
 pub mod populate;
@@ -65,7 +67,7 @@ pub struct Clock {
 impl Clock {
     /// Unix seconds.
     pub fn now(&self) -> i64 {
-        self.fixed.lock().map(|f| *f).unwrap_or(None).unwrap_or_else(routes::auth::now_secs)
+        self.fixed.lock().map(|f| *f).unwrap_or(None).unwrap_or_else(crate::domain::sessions::now_secs)
     }
     /// Fixes the time (`None`: back to the system clock).
     pub fn set(&self, at: Option<i64>) {
@@ -84,9 +86,9 @@ pub struct AppState {
     pub bankid: std::sync::Arc<dyn bankid::BankIdProvider>,
     /// The simulator's test hooks (the test-identity page), in demo/test mode only.
     pub bankid_sim: Option<std::sync::Arc<bankid::SimulatedBankId>>,
-    pub sessions: routes::auth::SessionPolicy,
+    pub sessions: crate::domain::sessions::SessionPolicy,
     /// Delivers new rows of `events` to the open event streams (see `routes::events`).
-    pub hub: std::sync::Arc<routes::events::Hub>,
+    pub hub: std::sync::Arc<crate::domain::events::Hub>,
     /// Becomes `true` when the server shuts down: long-lived responses (event streams) end, so
     /// the graceful shutdown does not wait for them forever.
     pub stopping: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
@@ -100,7 +102,7 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Wakes the event streams (after `routes::events::queue_changed`).
+    /// Wakes the event streams (after `crate::domain::events::queue_changed`).
     pub fn wake_streams(&self) {
         self.hub.wake();
     }
@@ -123,7 +125,7 @@ impl AppState {
             stopping,
             clock: Default::default(),
             public_url: std::sync::Arc::new(std::sync::RwLock::new("http://127.0.0.1:8080".into())),
-            max_open_cases: routes::cases::MAX_OPEN_PER_PATIENT,
+            max_open_cases: crate::domain::cases::MAX_OPEN_PER_PATIENT,
             limits: Default::default(),
         }
     }
@@ -193,13 +195,13 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     Ok(())
 }
 
-/// Every 30 seconds: the two-hour reminder SMS of visits (see `routes::visits::send_reminders`).
+/// Every 30 seconds: the two-hour reminder SMS of visits (see `crate::domain::visits::send_reminders`).
 fn reminders(state: AppState) {
     tokio::spawn(async move {
         let mut stopping = state.stopping.subscribe();
         loop {
             let (now, base) = (state.clock.now(), state.base_url());
-            if let Err(e) = state.db.call(move |conn| routes::visits::send_reminders(conn, now, &base)).await {
+            if let Err(e) = state.db.call(move |conn| crate::domain::visits::send_reminders(conn, now, &base)).await {
                 tracing::warn!("reminders: {e:?}");
             }
             tokio::select! {

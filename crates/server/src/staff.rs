@@ -15,11 +15,10 @@ use maud::{DOCTYPE, Markup, html};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
-use crate::{
-    AppState,
-    bankid::random_token,
-    routes::auth::{cookie, hash, now_secs},
-};
+use crate::domain::sessions::hash;
+use crate::domain::sessions::now_secs;
+use crate::extract::cookie;
+use crate::{AppState, bankid::random_token};
 
 const STAFF_COOKIE: &str = "__Host-ingang-staff";
 
@@ -486,7 +485,7 @@ async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, P
                 .collect::<Result<_, _>>()?;
             let mut messages = Vec::new();
             for (who, body, mid) in rows {
-                let pictures = crate::routes::pictures::of_message(conn, mid)?
+                let pictures = crate::domain::pictures::of_message(conn, mid)?
                     .into_iter()
                     .map(|p| (p.id, p.width, p.height))
                     .collect();
@@ -567,7 +566,7 @@ async fn change(
                 let unit: Option<String> =
                     conn.query_row("SELECT unit_id FROM cases WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
                 if let Some(unit) = unit {
-                    crate::routes::events::queue_changed(conn, &unit, Some(&id))?;
+                    crate::domain::events::queue_changed(conn, &unit, Some(&id))?;
                 }
             }
             Ok(n)
@@ -797,7 +796,7 @@ async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage
         })
         .await
         .unwrap_or_default();
-    let hhmm = crate::routes::visits::stockholm_hhmm;
+    let hhmm = crate::domain::visits::stockholm_hhmm;
     let arrival = |v: &TodayVisit| match (v.status.as_str(), v.checked_in_at) {
         ("checkedIn", Some(at)) => format!("Ankommen {}", hhmm(at)),
         ("cancelled", _) => "Avbokad".to_owned(),
@@ -883,7 +882,7 @@ async fn reply(
                 return Ok(false);
             }
             let key = crate::bankid::random_token();
-            let draft = crate::routes::chat::Draft {
+            let draft = crate::domain::chat::Draft {
                 author: ingang_api::chat::Author::Staff,
                 staff: Some((&first, role)),
                 body: &body,
@@ -891,7 +890,7 @@ async fn reply(
                 picture_ids: &[],
                 asks_for_picture: asks,
             };
-            crate::routes::chat::insert(conn, &cid, draft)?;
+            crate::domain::chat::insert(conn, &cid, draft)?;
             Ok(true)
         })
         .await;
@@ -992,10 +991,10 @@ async fn staff_picture(state: &AppState, staff: &Staff, id: String, thumbnail: b
     if !staff.reaches(state, PICTURE_UNIT, &id).await {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match crate::routes::pictures::load(state, id.clone(), thumbnail).await {
+    match crate::domain::pictures::load(state, id.clone(), thumbnail).await {
         // staff see pictures patients have sent, not ones still being written
         Ok(Some((_, _, true, content_type, bytes))) => {
-            crate::routes::pictures::bytes_response(&id, &content_type, bytes, thumbnail)
+            crate::extract::picture_response(&id, &content_type, bytes, thumbnail)
         }
         Ok(_) => StatusCode::NOT_FOUND.into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),

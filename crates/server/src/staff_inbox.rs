@@ -14,9 +14,10 @@ use maud::{Markup, html};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
+use crate::domain::inbox::deliver;
+use crate::domain::sessions::now_secs;
 use crate::{
     AppState,
-    routes::{auth::now_secs, inbox::deliver},
     staff::{
         ATTACHMENT_UNIT, ERRAND_UNIT, MESSAGE_UNIT, STAFF, Staff, StaffForm, StaffPage, answers_html, not_theirs, page,
         table,
@@ -109,10 +110,10 @@ async fn staff_attachment(state: &AppState, staff: &Staff, id: String, thumbnail
     if !staff.reaches(state, ATTACHMENT_UNIT, &id).await {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match crate::routes::attachments::load(state, id.clone(), thumbnail).await {
+    match crate::domain::attachments::load(state, id.clone(), thumbnail).await {
         // staff see what patients have sent, not what is still being written
         Ok(Some((_, _, true, content_type, Some(bytes)))) => {
-            crate::routes::attachments::bytes_response(&id, &content_type, bytes, thumbnail)
+            crate::extract::attachment_response(&id, &content_type, bytes, thumbnail)
         }
         Ok(_) => StatusCode::NOT_FOUND.into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -266,7 +267,7 @@ async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path
     let form: Option<serde_json::Value> = e.form.as_deref().and_then(|f| serde_json::from_str(f).ok());
     let eid = id.clone();
     let messages =
-        state.db.call(move |conn| crate::routes::eservices::errand_messages(conn, &eid)).await.unwrap_or_default();
+        state.db.call(move |conn| crate::domain::errands::errand_messages(conn, &eid)).await.unwrap_or_default();
     let body = html! {
         (nav())
         dl {
@@ -546,7 +547,7 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
         return problem("Du kan bara skriva från mottagningar där du arbetar.", back);
     }
     let Staff { id: staff_id, name, .. } = staff;
-    let Ok(pnr) = Personnummer::parse(&f.pnr, crate::routes::auth::today()) else {
+    let Ok(pnr) = Personnummer::parse(&f.pnr, crate::domain::sessions::today()) else {
         return problem("Personnumret är inte giltigt.", back);
     };
     let patient = pnr.twelve_digits();

@@ -22,7 +22,7 @@ use maud::{DOCTYPE, Markup, html};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
-use crate::{AppState, bankid::random_token, routes::visits};
+use crate::{AppState, bankid::random_token};
 
 pub fn router(state: AppState) -> Router {
     if !state.demo {
@@ -89,7 +89,10 @@ fn back(w: &Waiting, id: &str) -> Response {
     let stored = w.return_url.as_deref().and_then(|u| url::Url::parse(u).ok());
     let mut url = match stored.filter(|u| matches!(u.scheme(), "http" | "https")) {
         Some(u) => u,
-        None => return Redirect::to(&format!("/bokade-tider?betalning={}", visits::url_encode(id))).into_response(),
+        None => {
+            return Redirect::to(&format!("/bokade-tider?betalning={}", crate::domain::visits::url_encode(id)))
+                .into_response();
+        }
     };
     url.query_pairs_mut().append_pair("betalning", id);
     Redirect::to(url.as_str()).into_response()
@@ -142,7 +145,7 @@ struct CardForm {
 
 async fn finish(state: &AppState, id: &str, status: PaymentStatus, error: Option<&'static str>) {
     let (id, now) = (id.to_owned(), state.clock.now());
-    let _ = state.db.call(move |conn| visits::settle(conn, &id, status, error, now)).await;
+    let _ = state.db.call(move |conn| crate::domain::visits::settle(conn, &id, status, error, now)).await;
     state.wake_streams();
 }
 
@@ -198,7 +201,7 @@ async fn swish_page(State(state): State<AppState>) -> Response {
     let rows: Vec<(String, String, i64)> = state
         .db
         .call(move |conn| {
-            visits::expire_swish(conn, now)?;
+            crate::domain::visits::expire_swish(conn, now)?;
             let mut stmt = conn.prepare(
                 "SELECT id, swish_token, amount FROM payments WHERE method = 'swish' AND status = 'CREATED' ORDER BY created_at",
             )?;
@@ -254,7 +257,7 @@ struct ClockBody {
 async fn set_clock(State(state): State<AppState>, Json(b): Json<ClockBody>) -> Response {
     state.clock.set(b.at);
     let (now, base) = (state.clock.now(), state.base_url());
-    match state.db.call(move |conn| visits::send_reminders(conn, now, &base)).await {
+    match state.db.call(move |conn| crate::domain::visits::send_reminders(conn, now, &base)).await {
         Ok(sent) => Json(serde_json::json!({ "now": now, "remindersSent": sent })).into_response(),
         Err(e) => e.into_response(),
     }

@@ -510,7 +510,7 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
     state
         .db
         .call(move |c| {
-            let draft = ingang_server::routes::chat::Draft {
+            let draft = ingang_server::domain::chat::Draft {
                 author: ingang_api::chat::Author::Staff,
                 staff: Some(("Lena", "Sjuksköterska")),
                 body: "Hur hög är febern?",
@@ -518,7 +518,7 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
                 picture_ids: &[],
                 asks_for_picture: true,
             };
-            ingang_server::routes::chat::insert(c, &cid, draft)
+            ingang_server::domain::chat::insert(c, &cid, draft)
         })
         .await
         .unwrap();
@@ -731,7 +731,7 @@ async fn an_event_stream_ends_when_its_session_expires_or_is_revoked_elsewhere()
     let anna = login(&app, &state, "198001139297").await;
     let other_device = login(&app, &state, "198001139297").await;
     let mut body = open_stream(&app, &anna).await;
-    let hash = anna.split_once('=').map(|(_, t)| ingang_server::routes::auth::hash(t)).unwrap();
+    let hash = anna.split_once('=').map(|(_, t)| ingang_server::domain::sessions::hash(t)).unwrap();
     state.db.call(move |c| c.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [hash])).await.unwrap();
     let noah = person_id(&app, &other_device, "Noah").await;
     let (status, _) =

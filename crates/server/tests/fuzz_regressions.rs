@@ -2,7 +2,7 @@
 //! crashed on is kept under `tests/fuzz-regressions/picture/` and replayed here.
 
 use ingang_api::pictures::PictureLimits;
-use ingang_server::routes::pictures::prepare;
+use ingang_server::domain::pictures::prepare;
 
 #[test]
 fn pictures_that_once_crashed_do_not() {

@@ -9,7 +9,7 @@ use std::{
 
 use image::{DynamicImage, RgbImage};
 use ingang_api::pictures::PictureLimits;
-use ingang_server::routes::pictures::{MAX_DECODED_BYTES, prepare};
+use ingang_server::domain::pictures::{MAX_DECODED_BYTES, prepare};
 
 struct Counting;
 

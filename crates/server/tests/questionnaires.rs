@@ -81,7 +81,7 @@ fn demo_forms_use_nesting_enable_when_and_validation_and_need_no_fhirpath() {
     for (i, text) in ingang_server::demo::FORMS.iter().enumerate() {
         // e-service forms are served per person: prescriptions filled in (SDC answerExpression)
         let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
-        ingang_server::routes::eservices::populate(&mut value, &[("rx".into(), "Levaxin".into(), "dagligen".into())]);
+        ingang_server::domain::errands::populate(&mut value, &[("rx".into(), "Levaxin".into(), "dagligen".into())]);
         // … and the user's phone number and the patient's age (SDC launchContext + initialExpression)
         let known = ingang_server::populate::Known {
             user_mobile: Some("070-123 45 67"),
@@ -182,7 +182,7 @@ async fn the_server_validates_responses_and_trusts_no_client() {
 
 #[test]
 fn regex_is_whole_value() {
-    use ingang_server::routes::questionnaires::regex_match;
+    use ingang_server::domain::questionnaires::regex_match;
     assert_eq!(regex_match("[0-9]{3} ?[0-9]{2}", "123 45"), Some(true));
     assert_eq!(regex_match("[0-9]{3} ?[0-9]{2}", "x123 45"), Some(false));
     assert_eq!(regex_match("(", "x"), None);

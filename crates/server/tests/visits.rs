@@ -130,7 +130,7 @@ async fn check_in_opens_30_minutes_before_and_closes_at_the_start() {
 #[tokio::test]
 async fn the_demo_has_a_visit_whose_check_in_opens_soon_after_start() {
     let (app, state) = setup().await;
-    let now = ingang_server::routes::auth::now_secs();
+    let now = ingang_server::domain::sessions::now_secs();
     let sara = login(&app, &state, SARA).await;
     let id = ingang_server::demo::DEMO_CHECK_IN;
     let (s, visit) = call(&app, "GET", &format!("/api/v1/visits/{id}"), &sara, None, None).await;
@@ -510,7 +510,7 @@ async fn the_reminder_sms_links_to_check_in_once() {
     assert_eq!(rows[0].0, "+46701234567");
     assert!(rows[0].1.contains("/bokade-tider/"), "{}", rows[0].1);
     // the unit's own window: from 30 minutes before a visit 150 minutes away
-    let opens = ingang_server::routes::visits::stockholm_hhmm(now + 120 * 60);
+    let opens = ingang_server::domain::visits::stockholm_hhmm(now + 120 * 60);
     assert!(rows[0].1.contains(&format!("Checka in och betala från kl {opens}")), "{}", rows[0].1);
     set_clock(&app, None).await;
 }
@@ -761,7 +761,7 @@ async fn notices_are_written_in_the_residents_language() {
                     conn.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", [])?;
                     let starts: i64 =
                         conn.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", [], |r| r.get(0))?;
-                    ingang_server::routes::visits::send_reminders(conn, starts - 3600, "https://ingang.example")?;
+                    ingang_server::domain::visits::send_reminders(conn, starts - 3600, "https://ingang.example")?;
                     conn.query_row("SELECT body FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", [], |r| r.get(0))
                 })
                 .await

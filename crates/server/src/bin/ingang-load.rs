@@ -22,7 +22,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use ingang_server::{AppState, Config, db::Db, demo, routes::auth::hash};
+use ingang_server::{AppState, Config, db::Db, demo, domain::sessions::hash};
 use rusqlite::params;
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
@@ -68,7 +68,7 @@ fn pnr(i: usize) -> String {
 
 fn seed(conn: &mut rusqlite::Connection, n: usize) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    let now = ingang_server::routes::auth::now_secs();
+    let now = ingang_server::domain::sessions::now_secs();
     for i in 0..n {
         let p = pnr(i);
         tx.execute(
@@ -339,7 +339,7 @@ async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -
     for round in 0..rounds {
         let t0 = start.elapsed().as_nanos() as u64 + 1;
         let changed =
-            state.db.call(|conn| ingang_server::routes::events::queue_changed(conn, "hc-gibraltar", None)).await;
+            state.db.call(|conn| ingang_server::domain::events::queue_changed(conn, "hc-gibraltar", None)).await;
         if changed.is_err() {
             return false;
         }

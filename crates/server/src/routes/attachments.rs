@@ -5,92 +5,27 @@
 //! its attachments. Until then an attachment is its uploader's alone; after, it is the
 //! errand's: the patient's side (the user and guardians of a child up to 12) and the clinic.
 
+use crate::domain::attachments::SELECT;
+use crate::domain::attachments::load;
+use crate::domain::attachments::refused;
+use crate::domain::attachments::row;
+use crate::extract::attachment_response;
 use axum::{
     Json,
     body::Body,
     extract::{Path, State},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use ingang_api::{
     eservices::Attachment,
     pictures::{PDF, PictureLimits, is_pdf, sniff},
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
-use super::auth::{AuthUser, now_secs};
+use crate::domain::sessions::now_secs;
+use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
-
-const SELECT: &str = "SELECT id, errand_id, content_type, length(bytes), width, height FROM errand_attachments";
-
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Attachment, String)> {
-    let id: String = r.get(0)?;
-    let content_type: String = r.get(2)?;
-    let picture = content_type.starts_with("image/");
-    Ok((
-        Attachment {
-            url: format!("{}/attachments/{id}", ingang_api::API_V1),
-            thumbnail_url: picture.then(|| format!("{}/attachments/{id}/thumbnail", ingang_api::API_V1)),
-            id,
-            content_type,
-            size: r.get::<_, i64>(3)? as u64,
-            width: r.get(4)?,
-            height: r.get(5)?,
-        },
-        r.get(1)?,
-    ))
-}
-
-/// The attachments of an errand's message, in order.
-pub fn of_message(conn: &Connection, message_id: i64) -> rusqlite::Result<Vec<Attachment>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"))?;
-    stmt.query_map([message_id], |r| row(r).map(|(a, _)| a))?.collect()
-}
-
-/// Gives the attachments (checked by [`check_ids`]) to a message, in a transaction.
-pub fn attach(conn: &Connection, message_id: i64, ids: &[String]) -> rusqlite::Result<()> {
-    for (position, id) in ids.iter().enumerate() {
-        conn.execute(
-            "UPDATE errand_attachments SET message_id = ?1, position = ?2 WHERE id = ?3 AND message_id IS NULL",
-            params![message_id, position as i64, id],
-        )?;
-    }
-    Ok(())
-}
-
-fn refused(status: StatusCode, code: &str, message: &str) -> ApiError {
-    ApiError::new(status, code, message)
-}
-
-/// The attachments a new message may carry: uploaded by this user to this errand, not yet
-/// sent, each once, no more than the limit.
-pub fn check_ids(conn: &Connection, user: &str, errand: &str, ids: &[String]) -> Result<(), ApiError> {
-    let limits = PictureLimits::default();
-    let mut unique = ids.to_vec();
-    unique.sort();
-    unique.dedup();
-    if ids.len() > limits.max_per_message as usize || unique.len() != ids.len() {
-        return Err(refused(
-            StatusCode::BAD_REQUEST,
-            "too_many_attachments",
-            &format!("Högst {} bilagor per meddelande.", limits.max_per_message),
-        ));
-    }
-    for id in ids {
-        let found: bool = conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM errand_attachments
-                                WHERE id = ?1 AND errand_id = ?2 AND uploader = ?3 AND message_id IS NULL)",
-                params![id, errand, user],
-                |r| r.get(0),
-            )
-            .map_err(ApiError::internal)?;
-        if !found {
-            return Err(refused(StatusCode::BAD_REQUEST, "unknown_attachment", "En bilaga saknas. Bifoga den igen."));
-        }
-    }
-    Ok(())
-}
 
 fn valid_id(id: &str) -> bool {
     (8..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -106,7 +41,7 @@ struct Stored {
 }
 
 /// Checks an upload by its bytes: a PDF is kept as it is; a picture goes through the chat's
-/// pipeline ([`super::pictures::prepare`]).
+/// pipeline ([`crate::domain::pictures::prepare`]).
 async fn check_upload(data: axum::body::Bytes) -> Result<Stored, ApiError> {
     if is_pdf(&data) {
         return Ok(Stored { content_type: PDF, bytes: data.to_vec(), thumbnail: None, width: None, height: None });
@@ -125,10 +60,11 @@ async fn check_upload(data: axum::body::Bytes) -> Result<Stored, ApiError> {
             "Filen är varken en bild (JPEG eller PNG) eller ett PDF-dokument.",
         ));
     }
-    let permit = super::pictures::DECODES.acquire().await.map_err(ApiError::internal)?;
-    let prepared = tokio::task::spawn_blocking(move || super::pictures::prepare(&data, &PictureLimits::default()))
-        .await
-        .map_err(ApiError::internal)??;
+    let permit = crate::domain::pictures::DECODES.acquire().await.map_err(ApiError::internal)?;
+    let prepared =
+        tokio::task::spawn_blocking(move || crate::domain::pictures::prepare(&data, &PictureLimits::default()))
+            .await
+            .map_err(ApiError::internal)??;
     drop(permit);
     Ok(Stored {
         content_type: prepared.content_type,
@@ -168,8 +104,8 @@ pub async fn upload(
     if !valid_id(&attachment_id) {
         return Err(refused(StatusCode::BAD_REQUEST, "bad_attachment_id", "Bilagans id ska vara ett UUID."));
     }
-    let people = super::eservices::e_service_people(&state, &user).await?;
-    let errand = super::eservices::load_errand(&state, people, errand_id.clone()).await?;
+    let people = crate::domain::errands::e_service_people(&state, &user).await?;
+    let errand = crate::domain::errands::load_errand(&state, people, errand_id.clone()).await?;
     let (aid, me) = (attachment_id.clone(), user.personal_number.clone());
     let existing: Option<((Attachment, String), String)> = state
         .db
@@ -229,47 +165,6 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(attachment.0)).into_response())
 }
 
-/// `(errand_id, uploader, sent, content_type, bytes)` of an attachment (the thumbnail's bytes
-/// when asked for; `None` for a document's).
-pub type Loaded = (String, String, bool, String, Option<Vec<u8>>);
-
-/// Loads an attachment's bytes (or its thumbnail).
-pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Option<Loaded>, ApiError> {
-    let column = if thumbnail { "thumbnail" } else { "bytes" };
-    state
-        .db
-        .call(move |conn| {
-            conn.query_row(
-                &format!(
-                    "SELECT errand_id, uploader, message_id IS NOT NULL, content_type, {column} FROM errand_attachments WHERE id = ?1"
-                ),
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()
-        })
-        .await
-}
-
-/// The bytes as a response no browser sniffs, runs, or keeps: a picture inline (as in the
-/// chat), a document only as a download.
-pub fn bytes_response(id: &str, content_type: &str, bytes: Vec<u8>, thumbnail: bool) -> Response {
-    if content_type != PDF {
-        return super::pictures::bytes_response(id, content_type, bytes, thumbnail);
-    }
-    let short: String = id.chars().take(8).collect();
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(PDF));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"dokument-{short}.pdf\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
-    res
-}
-
 async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> Result<Response, ApiError> {
     let Some((errand_id, uploader, sent, content_type, Some(bytes))) = load(&state, id.clone(), thumbnail).await?
     else {
@@ -279,9 +174,9 @@ async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> 
     if !sent && uploader != user.personal_number {
         return Err(ApiError::not_found());
     }
-    let people = super::eservices::e_service_people(&state, &user).await?;
-    super::eservices::load_errand(&state, people, errand_id).await?;
-    Ok(bytes_response(&id, &content_type, bytes, thumbnail))
+    let people = crate::domain::errands::e_service_people(&state, &user).await?;
+    crate::domain::errands::load_errand(&state, people, errand_id).await?;
+    Ok(attachment_response(&id, &content_type, bytes, thumbnail))
 }
 
 /// An attachment, to those who may see its errand (others get 404, as for one that does not

@@ -8,21 +8,29 @@
 //!   lifetime. Logout revokes it on the server.
 //! - State-changing requests are checked against CSRF in [`csrf`] (custom header + Origin).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use crate::domain::sessions::hash;
+use crate::domain::sessions::now_millis;
+use crate::domain::sessions::now_secs;
+use crate::domain::sessions::today;
+use crate::extract::AuthUser;
+use crate::extract::SESSION_COOKIE;
+use crate::extract::clear_cookie;
+use crate::extract::cookie;
+use crate::extract::session;
+use crate::extract::set_cookie;
 
 use axum::{
     Json,
-    extract::{FromRequestParts, Request, State},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    extract::{Request, State},
+    http::{HeaderMap, Method, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use ingang_api::{
     auth::{LoginStarted, LoginState, LoginStatus, SessionInfo, SessionUser, StartLogin},
-    personnummer::{Date, Personnummer},
+    personnummer::Personnummer,
 };
 use rusqlite::{OptionalExtension, params};
-use sha2::{Digest, Sha256};
 
 use crate::{
     AppState,
@@ -32,53 +40,9 @@ use crate::{
     rate_limit::ClientIp,
 };
 
-pub const SESSION_COOKIE: &str = "__Host-ingang-session";
 pub const LOGIN_COOKIE: &str = "__Host-ingang-login";
 /// State-changing API requests must carry this header (a cross-site form cannot set it).
 pub const CSRF_HEADER: &str = "x-ingang-csrf";
-
-/// Session lifetimes.
-#[derive(Debug, Clone, Copy)]
-pub struct SessionPolicy {
-    pub idle: Duration,
-    pub absolute: Duration,
-}
-
-impl Default for SessionPolicy {
-    fn default() -> Self {
-        Self { idle: Duration::from_secs(15 * 60), absolute: Duration::from_secs(12 * 3600) }
-    }
-}
-
-pub fn now_secs() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
-
-fn now_millis() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
-pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The value of cookie `name` in the request.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-        let (k, v) = c.trim().split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
-}
-
-fn set_cookie(name: &str, value: &str, max_age: Option<u64>) -> HeaderValue {
-    let age = max_age.map(|a| format!("; Max-Age={a}")).unwrap_or_default();
-    HeaderValue::from_str(&format!("{name}={value}; Path=/; HttpOnly; Secure; SameSite=Lax{age}"))
-        .expect("cookie values are ASCII")
-}
-
-fn clear_cookie(name: &str) -> HeaderValue {
-    set_cookie(name, "", Some(0))
-}
 
 /// CSRF protection for every state-changing API request: the custom header must be present, and
 /// an `Origin` header, when sent, must name this host.
@@ -100,100 +64,12 @@ pub async fn csrf(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// The signed-in user of a request; rejects with 401 when there is no valid session.
-/// Extracting it counts as activity (it moves the inactivity deadline).
-#[derive(Debug, Clone)]
-pub struct AuthUser {
-    pub personal_number: String,
-    pub session_hash: String,
-}
-
-impl FromRequestParts<AppState> for AuthUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let (user, _, _) = session(state, &parts.headers, true).await?;
-        Ok(user)
-    }
-}
-
-/// `Option<AuthUser>`: the signed-in user when there is a valid session, else `None` (for
-/// routes that serve everyone but tailor the answer to a user).
-impl axum::extract::OptionalFromRequestParts<AppState> for AuthUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
-        Ok(session(state, &parts.headers, true).await.ok().map(|(user, _, _)| user))
-    }
-}
-
 /// A `returnUrl` for BankID: a page of the app itself (its configured public origin), so a
 /// login never sends the user on to another site. At most 512 characters (RP API v6.0).
 fn checked_return_url(url: &str, app_origin: &str) -> Option<String> {
     let origin = app_origin.trim_end_matches('/');
     let on_app = url.strip_prefix(origin).is_some_and(|rest| rest.starts_with('/'));
     (on_app && url.len() <= 512 && !url.chars().any(|c| c.is_control() || c.is_whitespace())).then(|| url.to_owned())
-}
-
-pub(crate) fn unauthorized() -> ApiError {
-    ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Du behöver logga in.")
-}
-
-/// When the session (by its id hash) ends unless it is used again: the earlier of its
-/// inactivity and absolute limits, in Unix seconds; `None` when it has ended already.
-/// Reading it does not count as activity.
-pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
-    let (id_hash, policy, now) = (id_hash.to_owned(), state.sessions, now_secs());
-    let (created, last_seen): (i64, i64) = state
-        .db
-        .call(move |conn| {
-            conn.query_row(
-                "SELECT created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
-                [id_hash],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-        })
-        .await
-        .ok()
-        .flatten()?;
-    let deadline = (last_seen + policy.idle.as_secs() as i64).min(created + policy.absolute.as_secs() as i64);
-    (now <= deadline).then_some(deadline)
-}
-
-/// Looks up the session of a request; `touch` records activity.
-/// Returns the user and the session's creation and last-activity times (seconds).
-async fn session(state: &AppState, headers: &HeaderMap, touch: bool) -> Result<(AuthUser, i64, i64), ApiError> {
-    let token = cookie(headers, SESSION_COOKIE).ok_or_else(unauthorized)?;
-    let id_hash = hash(&token);
-    let policy = state.sessions;
-    let now = now_secs();
-    let found = state
-        .db
-        .call(move |conn| {
-            let row: Option<(String, i64, i64)> = conn
-                .query_row(
-                    "SELECT personal_number, created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
-                    [&id_hash],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let Some((pnr, created, last_seen)) = row else { return Ok(None) };
-            let idle_over = now - last_seen > policy.idle.as_secs() as i64;
-            let absolute_over = now - created > policy.absolute.as_secs() as i64;
-            if idle_over || absolute_over {
-                conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [&id_hash])?;
-                return Ok(None);
-            }
-            let mut last = last_seen;
-            if touch {
-                conn.execute("UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1", params![&id_hash, now])?;
-                last = now;
-            }
-            Ok(Some((AuthUser { personal_number: pnr, session_hash: id_hash }, created, last)))
-        })
-        .await?;
-    found.ok_or_else(unauthorized)
 }
 
 /// Starts a BankID login (same device: autostart; other device: QR code).
@@ -390,11 +266,6 @@ pub async fn cancel_login(State(state): State<AppState>, headers: HeaderMap) -> 
     Ok(([(header::SET_COOKIE, clear_cookie(LOGIN_COOKIE))], StatusCode::NO_CONTENT).into_response())
 }
 
-pub fn today() -> Date {
-    let (y, m, d) = ingang_api::visits::civil_from_days(now_secs().div_euclid(86_400));
-    Date::new(y, m, d)
-}
-
 /// The current session: who is signed in and how long the session lasts. Does not count as
 /// activity. Not being signed in is a normal answer here (204), not an error.
 #[utoipa::path(
@@ -479,6 +350,7 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn bankid_returns_only_to_the_app_itself() {

@@ -14,11 +14,11 @@ use axum::{
 use ingang_api::visits::{BookableType, BookableTypes, NewVisit, Slot, SlotList, VisitKind};
 use rusqlite::{OptionalExtension, params};
 
-use super::{
-    auth::AuthUser,
-    cases::idempotency_key,
-    visits::{Actor, load_visit, scope},
-};
+use crate::domain::visits::load_visit;
+use crate::domain::visits::scope;
+use crate::extract::Actor;
+use crate::extract::AuthUser;
+use crate::extract::idempotency_key;
 use crate::{
     AppState,
     bankid::random_token,

@@ -4,23 +4,32 @@
 //! Authorisation: a case is visible to the user who created it and to the patient's guardians
 //! who may see the patient (`me::visible_people`); anything else is "not found".
 
+use crate::domain::cases::CONTINUE_WITHIN_SECS;
+use crate::domain::cases::Row;
+use crate::domain::cases::SELECT;
+use crate::domain::cases::index;
+use crate::domain::cases::load_case;
+use crate::domain::cases::load_case_for;
+use crate::domain::cases::people_index;
+use crate::domain::cases::row;
+use crate::domain::cases::text_error;
+use crate::domain::cases::to_case;
+use crate::domain::cases::twelve_digits;
+use crate::extract::idempotency_key;
 use axum::{
     Json,
     extract::{Path, Query, State},
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
-use ingang_api::cases::{
-    Case, CaseList, CaseStatus, ContinueCase, NewCase, Priority, TextProblem, check_description, estimated_wait_minutes,
-};
+use ingang_api::cases::{Case, CaseList, CaseStatus, ContinueCase, NewCase, Priority, check_description};
 use ingang_questionnaire::{Form, Questionnaire, QuestionnaireResponse, Urgency};
 use rusqlite::{OptionalExtension, params};
 
-use super::{
-    auth::{AuthUser, now_secs},
-    me::visible_people,
-    questionnaires::validated,
-};
+use crate::domain::people::visible_people;
+use crate::domain::questionnaires::validated;
+use crate::domain::sessions::now_secs;
+use crate::extract::AuthUser;
 use crate::{AppState, bankid::random_token, error::ApiError};
 
 /// The priority of a validated response: any urgency marker (urgent, or an emergency that got
@@ -35,253 +44,10 @@ pub fn priority(questionnaire: Questionnaire, response: QuestionnaireResponse) -
     }
 }
 
-/// How long after closing a case can be continued instead of starting anew (Norrbotten: four
-/// days). A region's rule: the app reads the result from `Case.canContinueUntil`.
-pub const CONTINUE_WITHIN_SECS: i64 = 4 * 86_400;
-
-/// A case row as read from the database.
-struct Row {
-    id: String,
-    patient: String,
-    unit_id: String,
-    unit_name: String,
-    title: String,
-    status: String,
-    priority: i64,
-    created_at: i64,
-    closed_at: Option<i64>,
-    queued_at: i64,
-    questionnaire_id: String,
-    description: String,
-}
-
-const SELECT: &str =
-    "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at,
-            COALESCE(c.queued_at, c.created_at), c.questionnaire_id, c.description
-     FROM cases c JOIN units u ON u.id = c.unit_id";
-
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get(0)?,
-        patient: r.get(1)?,
-        unit_id: r.get(2)?,
-        unit_name: r.get(3)?,
-        title: r.get(4)?,
-        status: r.get(5)?,
-        priority: r.get(6)?,
-        created_at: r.get(7)?,
-        closed_at: r.get(8)?,
-        queued_at: r.get(9)?,
-        questionnaire_id: r.get(10)?,
-        description: r.get(11)?,
-    })
-}
-
-/// A waiting case's place in its unit's queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
-    /// 1 = next.
-    pub position: u32,
-    /// Wall-clock minutes until the user's turn, following the unit's staffed hours (`None`:
-    /// the unit has hours but none ahead, so no honest estimate exists).
-    pub wait: Option<u32>,
-    /// While the unit is closed: when it opens next (Unix seconds).
-    pub opens_at: Option<i64>,
-}
-
-/// The unit's staffed hours.
-fn unit_hours(conn: &rusqlite::Connection, unit: &str) -> rusqlite::Result<Vec<ingang_api::hours::DayHours>> {
-    let mut stmt = conn.prepare_cached("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1")?;
-    let rows = stmt.query_map([unit], |r| {
-        Ok(ingang_api::hours::DayHours { day: r.get::<_, i64>(0)? as u8, opens: r.get(1)?, closes: r.get(2)? })
-    })?;
-    rows.collect()
-}
-
-/// Stockholm's weekday and minute at `now`, and the Unix second that starts that minute's day.
-fn stockholm_now(now: i64) -> (ingang_api::hours::LocalTime, i64) {
-    let local = now + ingang_api::visits::stockholm_offset(now);
-    let days = local.div_euclid(86_400);
-    // 1970-01-01 was a Thursday (ISO 4)
-    let weekday = ((days + 3).rem_euclid(7) + 1) as u8;
-    (ingang_api::hours::LocalTime { weekday, minute: (local.rem_euclid(86_400) / 60) as u16 }, days)
-}
-
-/// The place of the case at `position`: `work` minutes of staff time (the queue's estimate)
-/// laid over the unit's staffed hours from `now` (units' hours are Stockholm time). A unit
-/// without any hours on record is taken as always staffed.
-fn place(hours: &[ingang_api::hours::DayHours], now: i64, position: u32, recent: Option<f64>) -> Place {
-    use ingang_api::hours::{OpenState, staffed_wait, state};
-    let work = estimated_wait_minutes(position, recent);
-    if hours.is_empty() {
-        return Place { position, wait: Some(work), opens_at: None };
-    }
-    let (local, days) = stockholm_now(now);
-    let opens_at = match state(hours, local) {
-        OpenState::Opens { .. } => staffed_wait(hours, local, 0).map(|m| {
-            let at = i64::from(local.minute) + i64::from(m);
-            ingang_api::visits::stockholm_to_unix(days + at.div_euclid(1440), at.rem_euclid(1440) as u32)
-        }),
-        _ => None,
-    };
-    let wait = staffed_wait(hours, local, work).map(|m| m.div_ceil(5).max(1) * 5);
-    Place { position, wait, opens_at }
-}
-
-/// Recent handling: minutes from arrival to being picked, over the unit's last 20 picked cases.
-fn recent_minutes(conn: &rusqlite::Connection, unit: &str) -> rusqlite::Result<Option<f64>> {
-    conn.query_row(
-        "SELECT AVG(picked_at - queued_at) / 60.0 FROM
-           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
-        [unit],
-        |r| r.get(0),
-    )
-}
-
-/// Place in the unit's queue and the estimated wait at `now`, for a waiting case.
-fn queue_place(conn: &rusqlite::Connection, row: &Row, now: i64) -> rusqlite::Result<Place> {
-    let ahead: u32 = conn.query_row(
-        "SELECT COUNT(*) FROM cases WHERE unit_id = ?1 AND status = 'waiting'
-           AND (priority < ?2 OR (priority = ?2 AND (queued_at < ?3 OR (queued_at = ?3 AND rowid < (SELECT rowid FROM cases WHERE id = ?4)))))",
-        params![row.unit_id, row.priority, row.queued_at, row.id],
-        |r| r.get(0),
-    )?;
-    let recent = recent_minutes(conn, &row.unit_id)?;
-    Ok(place(&unit_hours(conn, &row.unit_id)?, now, ahead + 1, recent))
-}
-
-/// The places of every waiting case of a unit at `now`, in one read: case id → place.
-pub fn unit_places(
-    conn: &rusqlite::Connection,
-    unit: &str,
-    now: i64,
-) -> rusqlite::Result<std::collections::HashMap<String, Place>> {
-    let recent = recent_minutes(conn, unit)?;
-    let hours = unit_hours(conn, unit)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, ROW_NUMBER() OVER (ORDER BY priority, COALESCE(queued_at, created_at), rowid)
-         FROM cases WHERE unit_id = ?1 AND status = 'waiting'",
-    )?;
-    let rows = stmt.query_map([unit], |r| Ok((r.get::<_, String>(0)?, place(&hours, now, r.get(1)?, recent))))?;
-    rows.collect()
-}
-
-/// Place of a waiting case (by id) at `now`; `None` when it is not waiting.
-pub fn place_of(conn: &rusqlite::Connection, id: &str, now: i64) -> rusqlite::Result<Option<Place>> {
-    let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), [id], row).optional()?;
-    found.map(|r| queue_place(conn, &r, now)).transpose()
-}
-
-/// The request's `Idempotency-Key` (1–100 characters).
-pub fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
-    headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 100)
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "idempotency_key_required", "Idempotency-Key saknas."))
-}
-
 /// A description or message as stored, or 400 `<what>_required` / `<what>_too_long`.
 fn check_text(text: &str, what: &str) -> Result<String, ApiError> {
     check_description(text).map_err(|p| text_error(p, what, ingang_api::cases::DESCRIPTION_MAX))
 }
-
-/// 400 `<what>_required` (`what` is `description` or `message`) or `<what>_too_long`.
-pub fn text_error(problem: TextProblem, what: &str, max: usize) -> ApiError {
-    let (empty, long) = if what == "message" {
-        ("message_required", "message_too_long")
-    } else {
-        ("description_required", "description_too_long")
-    };
-    match problem {
-        TextProblem::Empty => ApiError::new(StatusCode::BAD_REQUEST, empty, "Texten saknas."),
-        TextProblem::TooLong => {
-            ApiError::new(StatusCode::BAD_REQUEST, long, format!("Texten får vara högst {max} tecken."))
-        }
-    }
-}
-
-/// Every case the user may see, by person: `(personnummer, person id, name)`.
-async fn people_index(state: &AppState, user: &AuthUser) -> Result<Vec<(String, String, String)>, ApiError> {
-    Ok(index(visible_people(state, user).await?))
-}
-
-fn index(people: Vec<ingang_api::people::Person>) -> Vec<(String, String, String)> {
-    people.into_iter().map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name)).collect()
-}
-
-fn to_case(
-    conn: &rusqlite::Connection,
-    r: Row,
-    people: &[(String, String, String)],
-    now: i64,
-) -> rusqlite::Result<Option<Case>> {
-    let Some((_, person_id, person_name)) = people.iter().find(|(pnr, _, _)| *pnr == r.patient) else {
-        return Ok(None);
-    };
-    let status = CaseStatus::parse(&r.status).unwrap_or(CaseStatus::Closed);
-    let place = if status == CaseStatus::Waiting { Some(queue_place(conn, &r, now)?) } else { None };
-    let can_continue_until = match (status, r.closed_at) {
-        (CaseStatus::Closed, Some(closed)) if closed + CONTINUE_WITHIN_SECS > now => {
-            Some(closed + CONTINUE_WITHIN_SECS)
-        }
-        _ => None,
-    };
-    Ok(Some(Case {
-        id: r.id,
-        person_id: person_id.clone(),
-        person_name: person_name.clone(),
-        unit_id: r.unit_id,
-        unit_name: r.unit_name,
-        title: r.title,
-        questionnaire_id: r.questionnaire_id,
-        description: r.description,
-        can_continue_until,
-        status,
-        priority: r.priority as Priority,
-        created_at: r.created_at,
-        closed_at: r.closed_at,
-        position: place.map(|p| p.position),
-        estimated_wait_minutes: place.and_then(|p| p.wait),
-        unit_opens_at: place.and_then(|p| p.opens_at),
-    }))
-}
-
-/// The 12-digit personnummer of the people the user may see, for SQL filters.
-fn twelve_digits(people: &[(String, String, String)]) -> Vec<String> {
-    people.iter().map(|(pnr, _, _)| pnr.clone()).collect()
-}
-
-/// The case if the user may see it (their own or their child's); otherwise 404.
-pub async fn authorised_case(state: &AppState, user: &AuthUser, id: String) -> Result<Case, ApiError> {
-    load_case(state, user, id).await
-}
-
-async fn load_case(state: &AppState, user: &AuthUser, id: String) -> Result<Case, ApiError> {
-    load_case_for(state, people_index(state, user).await?, id).await
-}
-
-/// [`load_case`] with the people already known.
-async fn load_case_for(state: &AppState, people: Vec<(String, String, String)>, id: String) -> Result<Case, ApiError> {
-    let now = state.clock.now();
-    state
-        .db
-        .call(move |conn| {
-            let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [&id], row).optional()?;
-            match found {
-                Some(r) => to_case(conn, r, &people, now),
-                None => Ok(None),
-            }
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
-/// By default, at most this many waiting or ongoing care requests per patient (whoever sent
-/// them): more would only lengthen everyone's queue (`AppState::max_open_cases`).
-pub const MAX_OPEN_PER_PATIENT: u32 = 3;
 
 /// Sends a care request: validates the answers with the questionnaire engine, sets the priority
 /// and places the case in the unit's queue. The same `Idempotency-Key` returns the same case.
@@ -357,7 +123,7 @@ pub async fn create_case(
     let (resource, title) = found.ok_or_else(|| {
         ApiError::new(StatusCode::NOT_FOUND, "not_offered", "Mottagningen tar inte emot ärenden om det här.")
     })?;
-    if !super::units::category(body.questionnaire_id.clone(), title.clone(), &resource).fits(person.age) {
+    if !crate::domain::units::category(body.questionnaire_id.clone(), title.clone(), &resource).fits(person.age) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "not_allowed",
@@ -365,7 +131,7 @@ pub async fn create_case(
         ));
     }
     // the answers are checked against the form as it was served for this person (pre-populated)
-    let mobile = super::questionnaires::user_mobile(&state, &user.personal_number).await?;
+    let mobile = crate::domain::people::user_mobile(&state, &user.personal_number).await?;
     let mut form: serde_json::Value = serde_json::from_str(&resource).map_err(ApiError::internal)?;
     let known = crate::populate::Known {
         user_mobile: mobile.as_deref(),
@@ -410,7 +176,7 @@ pub async fn create_case(
             let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
                 r.get::<_, String>(0)
             })?;
-            super::events::queue_changed(conn, &unit, Some(&id))?;
+            crate::domain::events::queue_changed(conn, &unit, Some(&id))?;
             Ok(Some(id))
         })
         .await?;
@@ -537,7 +303,7 @@ pub async fn withdraw_case(
                 "UPDATE cases SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1 AND status = 'waiting'",
                 params![id, now_secs()],
             )?;
-            super::events::queue_changed(conn, &unit, Some(&id))
+            crate::domain::events::queue_changed(conn, &unit, Some(&id))
         })
         .await?;
     state.wake_streams();
@@ -613,7 +379,7 @@ pub async fn continue_case(
                     "INSERT INTO messages (case_id, author, body, created_at, idempotency_key) VALUES (?1, 'patient', ?2, ?3, ?4)",
                     params![cid, message, now, key],
                 )?;
-                super::events::queue_changed(&tx, &unit, Some(&cid))?;
+                crate::domain::events::queue_changed(&tx, &unit, Some(&cid))?;
                 tx.commit()?;
                 return Ok(Some(true));
             }

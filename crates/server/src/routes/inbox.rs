@@ -17,88 +17,15 @@ use ingang_api::{
     people::Person,
 };
 use ingang_questionnaire::Questionnaire;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{OptionalExtension, params};
 
-use super::{
-    auth::{AuthUser, now_secs},
-    cases::idempotency_key,
-    eservices::{digits, e_service_people},
-    questionnaires::validated,
-};
-use crate::{AppState, bankid::random_token, error::ApiError};
-
-/// What a new message says in an SMS, e-mail or push: that there is one, never what it is about.
-pub fn notification_text(base_url: &str, message_id: &str, language: &str) -> String {
-    crate::lang::notices::new_message(language, &format!("{}/inkorg/{message_id}", base_url.trim_end_matches('/')))
-}
-
-/// A new message for `patient`: stores it and records a notification for each recipient (the
-/// patient, and a child's guardians while the child is 12 or younger) on each channel they chose.
-#[allow(clippy::too_many_arguments)]
-pub fn deliver(
-    conn: &Connection,
-    patient: &str,
-    unit_id: &str,
-    subject: &str,
-    body: &str,
-    questionnaire_id: Option<&str>,
-    errand_id: Option<&str>,
-    sent_by: &str,
-    now: i64,
-    base_url: &str,
-) -> rusqlite::Result<String> {
-    let id = random_token();
-    let kind = if questionnaire_id.is_some() { "questions" } else { "info" };
-    conn.execute(
-        "INSERT INTO inbox_messages (id, patient, unit_id, subject, body, kind, questionnaire_id, errand_id, sent_by, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![id, patient, unit_id, subject, body, kind, questionnaire_id, errand_id, sent_by, now],
-    )?;
-    // an `inbox` event to everyone who sees the message (the patient, a child's guardians), so
-    // their open apps count it at once; it names the message, nothing of what it says
-    conn.prepare_cached(
-        "INSERT INTO events (recipient, kind, data, created_at)
-         SELECT ?1, 'inbox', ?2, ?3 UNION ALL SELECT guardian, 'inbox', ?2, ?3 FROM guardianships WHERE child = ?1",
-    )?
-    .execute(params![patient, serde_json::json!({ "messageId": id }).to_string(), now])?;
-    let guardians =
-        super::visits::age_at(patient, now).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
-    let mut stmt = conn.prepare_cached(
-        "SELECT personal_number, mobile, email, notify_sms, notify_email, notify_push, language FROM contact_details
-         WHERE personal_number = ?1 OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1))",
-    )?;
-    type Recipient = (String, Option<String>, Option<String>, bool, bool, bool, String);
-    let recipients: Vec<Recipient> = stmt
-        .query_map(params![patient, guardians], |r| {
-            Ok((
-                r.get("personal_number")?,
-                r.get("mobile")?,
-                r.get("email")?,
-                r.get("notify_sms")?,
-                r.get("notify_email")?,
-                r.get("notify_push")?,
-                r.get("language")?,
-            ))
-        })?
-        .collect::<Result<_, _>>()?;
-    let mut out = conn.prepare_cached(
-        "INSERT INTO notification_outbox (channel, recipient, body, inbox_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    for (pnr, mobile, email, sms, by_email, push, language) in recipients {
-        // each in their own language (`lang::notices`)
-        let text = notification_text(base_url, &id, &language);
-        if let (true, Some(m)) = (sms, mobile) {
-            out.execute(params!["sms", m, text, id, now])?;
-        }
-        if let (true, Some(e)) = (by_email, email) {
-            out.execute(params!["email", e, text, id, now])?;
-        }
-        if push {
-            out.execute(params!["push", pnr, text, id, now])?;
-        }
-    }
-    Ok(id)
-}
+use crate::domain::errands::digits;
+use crate::domain::errands::e_service_people;
+use crate::domain::questionnaires::validated;
+use crate::domain::sessions::now_secs;
+use crate::extract::AuthUser;
+use crate::extract::idempotency_key;
+use crate::{AppState, error::ApiError};
 
 const SELECT: &str = "SELECT m.id, m.patient, m.unit_id, u.name, m.subject, m.body, m.kind, m.questionnaire_id,
         m.errand_id, m.created_at, m.read_at, m.answered_at, m.response, m.answer_key
@@ -335,14 +262,19 @@ fn already_answered() -> ApiError {
 mod tests {
     #[test]
     fn notifications_carry_no_health_data() {
-        let text = super::notification_text("https://ingang.example/", "abc", "sv");
+        let text = crate::domain::inbox::notification_text("https://ingang.example/", "abc", "sv");
         assert!(text.ends_with("https://ingang.example/inkorg/abc"));
         assert!(text.contains("nytt meddelande"));
         for lang in ["en", "fi", "ar", "se"] {
-            let text = super::notification_text("https://ingang.example/", "abc", lang);
+            let text = crate::domain::inbox::notification_text("https://ingang.example/", "abc", lang);
             assert!(text.ends_with("https://ingang.example/inkorg/abc"), "{lang}");
         }
-        assert!(super::notification_text("https://x/", "abc", "en").starts_with("You have a new message"));
-        assert!(super::notification_text("https://x/", "abc", "se").contains("nytt meddelande"), "unknown: Swedish");
+        assert!(
+            crate::domain::inbox::notification_text("https://x/", "abc", "en").starts_with("You have a new message")
+        );
+        assert!(
+            crate::domain::inbox::notification_text("https://x/", "abc", "se").contains("nytt meddelande"),
+            "unknown: Swedish"
+        );
     }
 }

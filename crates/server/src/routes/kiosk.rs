@@ -6,10 +6,12 @@
 //! `Authorization: Bearer` by the tablet, which keeps it in memory only. Once identified it
 //! reaches that person's visits at that unit for [`TOKEN_LIFETIME_SECS`], nothing else.
 
+use crate::domain::kiosk::TOKEN_LIFETIME_SECS;
+use crate::extract::bearer;
 use axum::{
     Json,
     extract::{Path, State},
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
 };
 use ingang_api::{
     personnummer::Personnummer,
@@ -17,47 +19,17 @@ use ingang_api::{
 };
 use rusqlite::{OptionalExtension, params};
 
-use super::{
-    auth::{hash, now_secs, today},
-    visits::{Scope, visits_of},
-};
+use crate::domain::sessions::hash;
+use crate::domain::sessions::now_secs;
+use crate::domain::sessions::today;
+use crate::domain::visits::Scope;
+use crate::domain::visits::visits_of;
 use crate::{
     AppState,
     bankid::{BankIdError, Status, qr_content, random_token},
     error::ApiError,
     rate_limit::ClientIp,
 };
-
-/// How long an identified kiosk check-in may act (check in, pay).
-pub const TOKEN_LIFETIME_SECS: i64 = 10 * 60;
-
-/// The `Authorization: Bearer` token of a request, if any.
-pub fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-}
-
-/// The person and unit of an identified, still valid kiosk token; otherwise 401.
-pub async fn identified(state: &AppState, token: &str) -> Result<(String, String), ApiError> {
-    let token_hash = hash(token);
-    state
-        .db
-        .call(move |conn| {
-            conn.query_row(
-                "SELECT personal_number, unit_id FROM kiosk_check_ins
-                 WHERE token_hash = ?1 AND identified_at IS NOT NULL AND identified_at > ?2",
-                params![token_hash, now_secs() - TOKEN_LIFETIME_SECS],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-        })
-        .await?
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Incheckningen har gått ut. Börja om."))
-}
 
 /// Starts a kiosk check-in: validates the number and the unit, starts a BankID order.
 #[utoipa::path(

@@ -2,83 +2,18 @@
 //! key for their encrypted drafts. Every handler takes [`AuthUser`]: no session, no data; and a
 //! person id that is neither the user nor their child is "not found" (nothing leaks).
 
+use crate::domain::people::visible_people;
 use axum::{
     Json,
     extract::{Path, State},
     http::StatusCode,
 };
-use ingang_api::{
-    people::{
-        ContactDetails, ContactProblem, DraftKey, Notifications, PeopleList, Person, Relation, check_contact, rules,
-    },
-    personnummer::{Date, Personnummer},
-};
+use ingang_api::people::{ContactDetails, ContactProblem, DraftKey, Notifications, PeopleList, Person, check_contact};
 use rusqlite::{OptionalExtension, params};
 
-use super::auth::{AuthUser, now_secs, today};
+use crate::domain::sessions::now_secs;
+use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
-
-fn age_months(birth: Date, on: Date) -> u32 {
-    let mut months = (on.year - birth.year) * 12 + on.month as i32 - birth.month as i32;
-    if on.day < birth.day {
-        months -= 1;
-    }
-    months.max(0) as u32
-}
-
-fn person(id: String, pnr: &str, name: String, given: String, relation: Relation, listed: Option<String>) -> Person {
-    let today = today();
-    let parsed = Personnummer::parse(pnr, today).ok();
-    let birth = parsed.and_then(|p| p.birth_date());
-    let age = parsed.and_then(|p| p.age_on(today));
-    let (can_seek_care, can_use_e_services) = match relation {
-        Relation::Myself => (true, true),
-        Relation::Child => (
-            birth.is_some_and(|b| rules::may_seek_care_for_child(age_months(b, today))),
-            age.is_some_and(rules::may_use_eservices_for_child),
-        ),
-    };
-    Person {
-        id,
-        name,
-        given_name: given,
-        personal_number: parsed.map(|p| p.display_form()).unwrap_or_else(|| pnr.to_owned()),
-        age,
-        relation,
-        can_seek_care,
-        can_use_e_services,
-        listed_unit_id: listed,
-    }
-}
-
-/// Everyone the user may see: themself and the children they are guardian of (under 18).
-pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
-    let pnr = user.personal_number.clone();
-    type Found = (String, String, String, String, bool, Option<String>);
-    let rows: Vec<Found> = state
-        .db
-        .call(move |conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, personal_number, name, given_name, 1, listed_unit FROM people WHERE personal_number = ?1
-                 UNION ALL
-                 SELECT p.id, p.personal_number, p.name, p.given_name, 0, p.listed_unit FROM guardianships g
-                   JOIN people p ON p.personal_number = g.child WHERE g.guardian = ?1
-                 ORDER BY 5 DESC, 2 ASC",
-            )?;
-            let rows =
-                stmt.query_map([pnr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
-            rows.collect()
-        })
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, pnr, name, given, me, listed)| {
-            person(id, &pnr, name, given, if me { Relation::Myself } else { Relation::Child }, listed)
-        })
-        // guardianship ends at 18
-        .filter(|p| p.relation == Relation::Myself || p.age.is_none_or(|a| a < 18))
-        .collect())
-}
 
 /// Whom the resident may act for: themself first, then their children, with what is allowed.
 #[utoipa::path(
@@ -233,7 +168,9 @@ pub async fn draft_key(State(state): State<AppState>, user: AuthUser) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+
+    use crate::domain::people::age_months;
+    use ingang_api::personnummer::Date;
 
     #[test]
     fn months_between_dates() {

@@ -8,188 +8,27 @@
 //! EXIF, comments, trailing data), even from a client that did not strip it. At most two
 //! pictures are decoded at once.
 
-use std::io::Cursor;
+use crate::domain::pictures::DECODES;
+use crate::domain::pictures::SELECT;
+use crate::domain::pictures::load;
+use crate::domain::pictures::prepare;
+use crate::domain::pictures::refused;
+use crate::domain::pictures::row;
+use crate::extract::picture_response;
 
 use axum::{
     Json,
     body::Body,
     extract::{Path, State},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
-use image::{DynamicImage, ImageDecoder, ImageFormat, Limits, metadata::Orientation};
-use ingang_api::pictures::{Picture, PictureLimits, fit, sniff};
+use ingang_api::pictures::{Picture, PictureLimits};
 use rusqlite::{OptionalExtension, params};
 
-use super::auth::{AuthUser, now_secs};
+use crate::domain::sessions::now_secs;
+use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
-
-/// The thumbnail's long side.
-pub const THUMB_EDGE: u32 = 320;
-
-/// A picture ready to store.
-#[derive(Debug)]
-pub struct Prepared {
-    pub content_type: &'static str,
-    pub bytes: Vec<u8>,
-    pub thumbnail: Vec<u8>,
-    pub width: u32,
-    pub height: u32,
-}
-
-fn refused(status: StatusCode, code: &str, message: &str) -> ApiError {
-    ApiError::new(status, code, message)
-}
-
-fn undecodable() -> ApiError {
-    refused(StatusCode::UNPROCESSABLE_ENTITY, "undecodable", "Filen kunde inte läsas som en bild.")
-}
-
-fn encode_jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, ApiError> {
-    let mut out = Vec::new();
-    let rgb = img.to_rgb8();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(&rgb)
-        .map_err(ApiError::internal)?;
-    Ok(out)
-}
-
-/// The most a picture may take decoded, in bytes (width × height × bytes per pixel): 64 MiB,
-/// e.g. 21 megapixels in RGB. The app scales pictures to 2048 px before sending, so only
-/// another client sends more; it is refused from the header, before any pixel is decoded.
-pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
-
-/// At most this many pictures are decoded at once (each may take [`MAX_DECODED_BYTES`]), so
-/// parallel uploads queue instead of adding up.
-pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
-
-fn too_many_pixels() -> ApiError {
-    refused(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_many_pixels",
-        "Bilden har för många pixlar. Ta en ny bild eller minska den och försök igen.",
-    )
-}
-
-/// Decodes after checking the size the decoder's header announces.
-fn decode(decoder: impl ImageDecoder) -> Result<(DynamicImage, Orientation), ApiError> {
-    let mut decoder = decoder;
-    if decoder.total_bytes() > MAX_DECODED_BYTES {
-        return Err(too_many_pixels());
-    }
-    let mut limits = Limits::default();
-    limits.max_alloc = Some(MAX_DECODED_BYTES);
-    decoder.set_limits(limits).map_err(|_| too_many_pixels())?;
-    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
-    Ok((DynamicImage::from_decoder(decoder).map_err(|_| undecodable())?, orientation))
-}
-
-/// Checks and prepares an upload (CPU work: call from a blocking task, holding a permit of
-/// [`DECODES`]).
-///
-/// Every picture is decoded and encoded again, whatever it carries: what is stored is only
-/// pixels, never a segment of the original file (EXIF with a GPS position, XMP, comments,
-/// data after the image), however oddly the file is built. The orientation tag is applied
-/// first. Peak memory is the decoded picture plus the scaled copy.
-pub fn prepare(data: &[u8], limits: &PictureLimits) -> Result<Prepared, ApiError> {
-    let content_type = match sniff(data) {
-        Some(t @ ("image/jpeg" | "image/png")) => t,
-        _ => {
-            return Err(refused(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_type",
-                "Filen är inte en bild av en tillåten typ (JPEG eller PNG).",
-            ));
-        }
-    };
-    let (img, orientation) = if content_type == "image/jpeg" {
-        decode(image::codecs::jpeg::JpegDecoder::new(Cursor::new(data)).map_err(|_| undecodable())?)?
-    } else {
-        decode(image::codecs::png::PngDecoder::new(Cursor::new(data)).map_err(|_| undecodable())?)?
-    };
-    // scale first (the decoded picture is freed), then turn the small copy
-    let (w, h) = fit(img.width(), img.height(), limits.max_edge);
-    // (an area average in integers: `resize_exact` would hold a float copy of 4× the size)
-    let mut img = if (w, h) == (img.width(), img.height()) { img } else { img.thumbnail_exact(w, h) };
-    img.apply_orientation(orientation);
-    let bytes = if content_type == "image/jpeg" {
-        encode_jpeg(&img, 90)?
-    } else {
-        let mut out = Vec::new();
-        img.write_to(&mut Cursor::new(&mut out), ImageFormat::Png).map_err(ApiError::internal)?;
-        out
-    };
-    let thumbnail = encode_jpeg(&img.thumbnail(THUMB_EDGE, THUMB_EDGE), 80)?;
-    Ok(Prepared { content_type, bytes, thumbnail, width: img.width(), height: img.height() })
-}
-
-const SELECT: &str = "SELECT id, case_id, content_type, length(bytes), width, height FROM pictures";
-
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Picture> {
-    let id: String = r.get(0)?;
-    Ok(Picture {
-        url: format!("{}/pictures/{id}", ingang_api::API_V1),
-        thumbnail_url: format!("{}/pictures/{id}/thumbnail", ingang_api::API_V1),
-        id,
-        case_id: r.get(1)?,
-        content_type: r.get(2)?,
-        size: r.get::<_, i64>(3)? as u64,
-        width: r.get(4)?,
-        height: r.get(5)?,
-    })
-}
-
-/// The pictures of a message, in order.
-pub fn of_message(conn: &rusqlite::Connection, message_id: i64) -> rusqlite::Result<Vec<Picture>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"))?;
-    stmt.query_map([message_id], row)?.collect()
-}
-
-/// Gives the pictures (checked by [`check_ids`]) to a message.
-pub fn attach(conn: &rusqlite::Connection, message_id: i64, ids: &[String]) -> rusqlite::Result<()> {
-    for (position, id) in ids.iter().enumerate() {
-        conn.execute(
-            "UPDATE pictures SET message_id = ?1, position = ?2 WHERE id = ?3 AND message_id IS NULL",
-            params![message_id, position as i64, id],
-        )?;
-    }
-    Ok(())
-}
-
-/// The pictures a new message may carry: uploaded by this user to this case, not yet sent,
-/// each once, no more than the limit.
-pub async fn check_ids(state: &AppState, user: &str, case_id: &str, ids: &[String]) -> Result<(), ApiError> {
-    let limits = PictureLimits::default();
-    let mut unique = ids.to_vec();
-    unique.sort();
-    unique.dedup();
-    if ids.len() > limits.max_per_message as usize || unique.len() != ids.len() {
-        return Err(refused(
-            StatusCode::BAD_REQUEST,
-            "too_many_pictures",
-            &format!("Högst {} bilder per meddelande.", limits.max_per_message),
-        ));
-    }
-    let (user, case_id, ids) = (user.to_owned(), case_id.to_owned(), ids.to_vec());
-    let found: usize = state
-        .db
-        .call(move |conn| {
-            let mut n = 0;
-            for id in &ids {
-                n += conn.query_row(
-                    "SELECT COUNT(*) FROM pictures WHERE id = ?1 AND case_id = ?2 AND uploader = ?3 AND message_id IS NULL",
-                    params![id, case_id, user],
-                    |r| r.get::<_, i64>(0),
-                )? as usize;
-            }
-            Ok(n)
-        })
-        .await?;
-    if found != unique.len() {
-        return Err(refused(StatusCode::BAD_REQUEST, "unknown_picture", "En bild saknas. Ladda upp den igen."));
-    }
-    Ok(())
-}
 
 /// What the server accepts.
 #[utoipa::path(
@@ -235,7 +74,7 @@ pub async fn upload(
     if !valid_id(&picture_id) {
         return Err(refused(StatusCode::BAD_REQUEST, "bad_picture_id", "Bildens id ska vara ett UUID."));
     }
-    let case = super::cases::authorised_case(&state, &user, case_id.clone()).await?;
+    let case = crate::domain::cases::authorised_case(&state, &user, case_id.clone()).await?;
     let (pid, cid, me) = (picture_id.clone(), case_id.clone(), user.personal_number.clone());
     let existing: Option<(Picture, String)> = state
         .db
@@ -295,44 +134,6 @@ pub async fn upload(
     Ok((StatusCode::CREATED, Json(picture)).into_response())
 }
 
-/// The bytes as a response that no browser sniffs, renders elsewhere, or keeps.
-pub fn bytes_response(id: &str, content_type: &str, bytes: Vec<u8>, thumbnail: bool) -> Response {
-    let ext = if content_type == "image/png" && !thumbnail { "png" } else { "jpg" };
-    let short: String = id.chars().take(8).collect();
-    let name = if thumbnail { format!("bild-{short}-liten.{ext}") } else { format!("bild-{short}.{ext}") };
-    let mut res = bytes.into_response();
-    let h = res.headers_mut();
-    let ct = if thumbnail { "image/jpeg" } else { content_type };
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(ct).unwrap_or(HeaderValue::from_static("image/jpeg")));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    // health data: never in a shared or on-disk cache
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
-    res
-}
-
-/// `(case_id, uploader, sent, content_type, bytes)` of a picture.
-pub type Stored = (String, String, bool, String, Vec<u8>);
-
-/// Loads a picture's bytes (or thumbnail).
-pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Option<Stored>, ApiError> {
-    let column = if thumbnail { "thumbnail" } else { "bytes" };
-    state
-        .db
-        .call(move |conn| {
-            conn.query_row(
-                &format!("SELECT case_id, uploader, message_id IS NOT NULL, content_type, {column} FROM pictures WHERE id = ?1"),
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()
-        })
-        .await
-}
-
 async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> Result<Response, ApiError> {
     let Some((case_id, uploader, sent, content_type, bytes)) = load(&state, id.clone(), thumbnail).await? else {
         return Err(ApiError::not_found());
@@ -341,8 +142,8 @@ async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> 
     if !sent && uploader != user.personal_number {
         return Err(ApiError::not_found());
     }
-    super::cases::authorised_case(&state, &user, case_id).await?;
-    Ok(bytes_response(&id, &content_type, bytes, thumbnail))
+    crate::domain::cases::authorised_case(&state, &user, case_id).await?;
+    Ok(picture_response(&id, &content_type, bytes, thumbnail))
 }
 
 /// A picture, to the patient, their guardians within the age rules (and care staff, in the
@@ -389,6 +190,10 @@ pub async fn thumbnail(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::pictures::encode_jpeg;
+    use ingang_api::pictures::sniff;
+
+    use image::DynamicImage;
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
         let img = DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, _| {

@@ -2,23 +2,21 @@
 //! engine the app uses (`ingang-questionnaire`). The client is never trusted: every submitted
 //! response is checked here (and, from the care-request flow on, before it is stored).
 
+use crate::domain::people::user_mobile;
+use crate::domain::questionnaires::check_at;
 use axum::{
     Json,
     extract::{Path, Query, State},
     http::header,
     response::IntoResponse,
 };
-use ingang_api::{QuestionnaireList, QuestionnaireSummary, ResponseProblem, ResponseValidation};
+use ingang_api::{QuestionnaireList, QuestionnaireSummary, ResponseValidation};
 use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
 use rusqlite::OptionalExtension;
 
-use super::{auth::AuthUser, me::visible_people};
+use crate::domain::people::visible_people;
+use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
-
-/// FHIR regexes match the whole value.
-pub fn regex_match(pattern: &str, text: &str) -> Option<bool> {
-    regex_lite::Regex::new(&format!("^(?:{pattern})$")).ok().map(|r| r.is_match(text))
-}
 
 /// The questionnaires this server offers (without items).
 #[utoipa::path(
@@ -86,7 +84,7 @@ pub async fn get_questionnaire(
     let resource = match patient_id {
         None => resource,
         Some(patient_id) => {
-            let user = user.ok_or_else(super::auth::unauthorized)?;
+            let user = user.ok_or_else(crate::extract::unauthorized)?;
             let people = visible_people(&state, &user).await?;
             let person = people.into_iter().find(|p| p.id == patient_id).ok_or_else(ApiError::not_found)?;
             let mobile = user_mobile(&state, &user.personal_number).await?;
@@ -101,20 +99,6 @@ pub async fn get_questionnaire(
         }
     };
     Ok(([(header::CONTENT_TYPE, "application/fhir+json; charset=utf-8")], resource))
-}
-
-/// The user's registered mobile number as shown ("070-123 45 67").
-pub async fn user_mobile(state: &AppState, personal_number: &str) -> Result<Option<String>, ApiError> {
-    let pnr = personal_number.to_owned();
-    let mobile: Option<String> = state
-        .db
-        .call(move |conn| {
-            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [pnr], |r| r.get(0))
-                .optional()
-                .map(Option::flatten)
-        })
-        .await?;
-    Ok(mobile.as_deref().map(ingang_api::people::display_mobile))
 }
 
 /// Checks a `QuestionnaireResponse` against the questionnaire: unknown items, wrong types,
@@ -144,60 +128,9 @@ pub async fn validate_response(
     Ok(Json(check_at(questionnaire, response, state.clock.now())))
 }
 
-/// A submitted response (`text`, JSON) that passes [`check`] against `questionnaire`, or 400:
-/// `bad_request` when it is no QuestionnaireResponse, `invalid_response` listing the problems.
-/// Every endpoint that stores a response goes through here.
-pub fn validated(
-    questionnaire: Questionnaire,
-    text: &str,
-    now: i64,
-) -> Result<QuestionnaireResponse, crate::error::ApiError> {
-    use crate::error::ApiError;
-    let response = QuestionnaireResponse::from_json(text)
-        .map_err(|e| ApiError::bad_request(format!("Inte ett QuestionnaireResponse: {e}")))?;
-    let verdict = check_at(questionnaire, response.clone(), now);
-    if !verdict.valid {
-        let list: Vec<String> = verdict.problems.iter().map(|p| format!("{}: {}", p.link_id, p.message)).collect();
-        return Err(ApiError::new(axum::http::StatusCode::BAD_REQUEST, "invalid_response", list.join("; ")));
-    }
-    Ok(response)
-}
-
 /// The verdict on `response` now (the server's clock; expressions that use `today()`).
 pub fn check(questionnaire: Questionnaire, response: QuestionnaireResponse) -> ResponseValidation {
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
     check_at(questionnaire, response, now)
-}
-
-/// The verdict on `response` at `now` (seconds), also used by every endpoint that stores
-/// responses: the expressions are evaluated with the app's code, at Stockholm's offset.
-pub fn check_at(questionnaire: Questionnaire, response: QuestionnaireResponse, now: i64) -> ResponseValidation {
-    let mut problems = Vec::new();
-    if let Some(reference) = &response.questionnaire {
-        let matches = |canonical: &str| {
-            let (url, version) = canonical.split_once('|').unwrap_or((canonical, ""));
-            questionnaire.url.as_deref() == Some(url)
-                && (version.is_empty() || questionnaire.version.as_deref() == Some(version))
-        };
-        let by_id = questionnaire.id.as_ref().is_some_and(|id| reference == &format!("Questionnaire/{id}"));
-        if !matches(reference) && !by_id {
-            problems.push(ResponseProblem {
-                link_id: String::new(),
-                code: "wrong_questionnaire".into(),
-                message: "Svaret hör till ett annat formulär.".into(),
-            });
-        }
-    }
-    problems.extend(
-        ingang_questionnaire::check_response_at(
-            questionnaire,
-            response,
-            Some(regex_match),
-            Some((now * 1000, (ingang_api::visits::stockholm_offset(now) / 60) as i32)),
-        )
-        .into_iter()
-        .map(|p| ResponseProblem { link_id: p.link_id, code: p.code.into(), message: p.message }),
-    );
-    ResponseValidation { valid: problems.is_empty(), problems }
 }

@@ -1,6 +1,5 @@
 use axum::{Json, extract::State};
 use ingang_api::{Category, Service, Unit, UnitKind, UnitList, hours::DayHours};
-use ingang_questionnaire::Questionnaire;
 
 use crate::{AppState, error::ApiError, lang::Lang};
 
@@ -68,39 +67,9 @@ pub fn load_units(conn: &rusqlite::Connection, lang: Lang) -> rusqlite::Result<V
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
-        unit.e_services = super::eservices::unit_e_services(conn, &unit.id, lang)?;
+        unit.e_services = crate::domain::errands::unit_e_services(conn, &unit.id, lang)?;
     }
     Ok(units)
-}
-
-/// A category from its questionnaire: the age range of its `useContext`, in whole years.
-pub fn category(questionnaire_id: String, title: String, resource: &str) -> Category {
-    let (min_age, max_age) = Questionnaire::from_json(resource).map(|q| ages(&q)).unwrap_or_default();
-    Category { questionnaire_id, title, min_age, max_age }
-}
-
-/// The age range of a form's `useContext`, in whole years.
-pub fn ages(q: &Questionnaire) -> (Option<u32>, Option<u32>) {
-    let (low, high) = q.age_range();
-    // "from 6 months" is the person rules' business (Digitalen's lower limit); whole years here
-    (low.map(|l| l.floor() as u32).filter(|l| *l > 0), high.map(|h| h.floor() as u32))
-}
-
-/// Reads the age range of every stored form whose range is not read yet (at start, before
-/// any request: a form written by other means than the seed is read here, once).
-pub fn read_ages(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    let unread: Vec<(String, String)> = conn
-        .prepare("SELECT id, resource FROM questionnaires WHERE ages_read = 0")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (id, resource) in unread {
-        let (min, max) = Questionnaire::from_json(&resource).map(|q| ages(&q)).unwrap_or_default();
-        conn.execute(
-            "UPDATE questionnaires SET min_age = ?2, max_age = ?3, ages_read = 1 WHERE id = ?1",
-            rusqlite::params![id, min, max],
-        )?;
-    }
-    Ok(())
 }
 
 fn kind_from_db(kind: &str) -> UnitKind {

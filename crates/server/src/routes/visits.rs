@@ -8,23 +8,36 @@
 //!
 //! Time: every rule here reads [`crate::Clock`], which test mode may fix (`PUT /test/clock`).
 
+use crate::domain::people::age_at;
+use crate::domain::visits::PAYMENT_SELECT;
+use crate::domain::visits::PaymentRow;
+use crate::domain::visits::Row;
+use crate::domain::visits::expire_swish;
+use crate::domain::visits::kind;
+use crate::domain::visits::load_row;
+use crate::domain::visits::load_visit;
+use crate::domain::visits::number_receipt;
+use crate::domain::visits::payment_row;
+use crate::domain::visits::scope;
+use crate::domain::visits::to_payment;
+use crate::domain::visits::visits_of;
+use crate::extract::Actor;
 use axum::{
     Json,
-    extract::{FromRequestParts, Path, State},
-    http::{HeaderMap, StatusCode, header, request::Parts},
+    extract::{Path, State},
+    http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use ingang_api::{
-    personnummer::{Date, Personnummer},
+    personnummer::Personnummer,
     visits::{
-        self, CancelPolicy, CheckInState, CheckInWindow, Fee, NewPayment, Payment, PaymentMethod, PaymentStatus,
-        Receipt, ReceiptLine, ReceiptLineKind, Reschedule, Slot, SlotList, SwishRequest, Visit, VisitKind, VisitList,
-        VisitStatus,
+        self, CheckInState, Fee, NewPayment, Payment, PaymentMethod, Receipt, ReceiptLine, ReceiptLineKind, Reschedule,
+        Slot, SlotList, Visit, VisitList, VisitStatus,
     },
 };
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{auth::AuthUser, cases::idempotency_key};
+use crate::extract::idempotency_key;
 use crate::{
     AppState,
     bankid::random_token,
@@ -32,317 +45,8 @@ use crate::{
     lang::{Lang, Phrasebook},
 };
 
-/// The region's fee for a missed visit (Norrbotten: 400 kr), charged for a late cancellation.
-pub const MISSED_VISIT_FEE: u32 = 400;
-/// A video visit's link opens this long before the start.
-pub const VIDEO_OPENS_SECS: i64 = 10 * 60;
-/// The reminder SMS goes this long before a visit.
-pub const REMINDER_SECS: i64 = 2 * 3600;
-/// A Swish request not answered in this time ends with `ERROR` / `TM01` (as Swish's own).
-pub const SWISH_TIMEOUT_SECS: i64 = 180;
 /// The care provider on receipts.
 pub const PROVIDER: (&str, &str) = ("Region Norrbotten", "232100-0230");
-
-/// Who asks: a signed-in resident, or a kiosk check-in (one person at one unit).
-pub enum Actor {
-    Resident(AuthUser),
-    Kiosk { personal_number: String, unit_id: String },
-}
-
-impl FromRequestParts<AppState> for Actor {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let bearer = super::kiosk::bearer(&parts.headers);
-        match bearer {
-            Some(token) => {
-                let (pnr, unit) = super::kiosk::identified(state, &token).await?;
-                Ok(Self::Kiosk { personal_number: pnr, unit_id: unit })
-            }
-            None => Ok(Self::Resident(AuthUser::from_request_parts(parts, state).await?)),
-        }
-    }
-}
-
-/// Whom an actor may see: `(12-digit personnummer, person id, name)`, and a unit restriction.
-pub struct Scope {
-    pub people: Vec<(String, String, String)>,
-    pub unit: Option<String>,
-}
-
-impl Scope {
-    fn person(&self, pnr: &str) -> Option<&(String, String, String)> {
-        self.people.iter().find(|(p, _, _)| p == pnr)
-    }
-}
-
-pub async fn scope(state: &AppState, actor: &Actor) -> Result<Scope, ApiError> {
-    match actor {
-        // booked visits are a 1177 e-service: a guardian sees a child's up to 12 years; from 13
-        // the child logs in themself (and their bookings are theirs)
-        Actor::Resident(user) => Ok(Scope {
-            people: super::eservices::e_service_people(state, user)
-                .await?
-                .into_iter()
-                .map(|p| (p.personal_number.replace(['-', '+'], ""), p.id, p.name))
-                .collect(),
-            unit: None,
-        }),
-        Actor::Kiosk { personal_number, unit_id } => {
-            let pnr = personal_number.clone();
-            let person: Option<(String, String)> = state
-                .db
-                .call(move |conn| {
-                    conn.query_row("SELECT id, name FROM people WHERE personal_number = ?1", [pnr], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
-                    })
-                    .optional()
-                })
-                .await?;
-            let people = person.map(|(id, name)| vec![(personal_number.clone(), id, name)]).unwrap_or_default();
-            Ok(Scope { people, unit: Some(unit_id.clone()) })
-        }
-    }
-}
-
-/// A visit row as read from the database (with its unit's rules).
-pub struct Row {
-    pub id: String,
-    pub patient: String,
-    pub unit_id: String,
-    unit_name: String,
-    address: String,
-    phone: Option<String>,
-    time_zone: String,
-    kind: String,
-    pub title: String,
-    clinician: Option<String>,
-    pub starts_at: i64,
-    ends_at: i64,
-    bring: String,
-    pub tariff: i64,
-    pub status: String,
-    late_cancel_fee: Option<i64>,
-    pub fee: Option<i64>,
-    video_url: Option<String>,
-    check_in_minutes: i64,
-    cancel_free_hours: i64,
-    reschedulable: bool,
-    has_check_in: bool,
-}
-
-const SELECT: &str = "SELECT v.id, v.patient, v.unit_id, u.name, u.address || ', ' || u.city, u.phone, u.time_zone,
-        v.kind, v.title, v.clinician, v.starts_at, v.ends_at, v.bring, v.tariff, v.status, v.late_cancel_fee, v.fee,
-        v.video_url, u.check_in_minutes, u.cancel_free_hours, u.reschedulable,
-        EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')
-    FROM visits v JOIN units u ON u.id = v.unit_id";
-
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
-    Ok(Row {
-        id: r.get(0)?,
-        patient: r.get(1)?,
-        unit_id: r.get(2)?,
-        unit_name: r.get(3)?,
-        address: r.get(4)?,
-        phone: r.get(5)?,
-        time_zone: r.get(6)?,
-        kind: r.get(7)?,
-        title: r.get(8)?,
-        clinician: r.get(9)?,
-        starts_at: r.get(10)?,
-        ends_at: r.get(11)?,
-        bring: r.get(12)?,
-        tariff: r.get(13)?,
-        status: r.get(14)?,
-        late_cancel_fee: r.get(15)?,
-        fee: r.get(16)?,
-        video_url: r.get(17)?,
-        check_in_minutes: r.get(18)?,
-        cancel_free_hours: r.get(19)?,
-        reschedulable: r.get(20)?,
-        has_check_in: r.get(21)?,
-    })
-}
-
-pub fn load_row(conn: &Connection, id: &str) -> rusqlite::Result<Option<Row>> {
-    conn.query_row(&format!("{SELECT} WHERE v.id = ?1"), [id], row).optional()
-}
-
-/// The patient's age on a unix day (for the fee), from the personnummer.
-pub fn age_at(pnr: &str, unix: i64) -> Option<u32> {
-    let (y, m, d) = visits::civil_from_days(unix.div_euclid(86_400));
-    let on = Date::new(y, m, d);
-    Personnummer::parse(pnr, on).ok().and_then(|p| p.age_on(on))
-}
-
-fn kind(s: &str) -> VisitKind {
-    VisitKind::parse(s).unwrap_or(VisitKind::Clinic)
-}
-
-/// The visit as the API shows it at `now`.
-pub fn to_visit(conn: &Connection, r: Row, person_id: &str, person_name: &str, now: i64) -> rusqlite::Result<Visit> {
-    let status = VisitStatus::parse(&r.status).unwrap_or(VisitStatus::Cancelled);
-    let kind = kind(&r.kind);
-    let live = status != VisitStatus::Cancelled;
-    let video_opens_at = (kind == VisitKind::Video).then_some(r.starts_at - VIDEO_OPENS_SECS);
-    let video_url = video_opens_at
-        .filter(|opens| live && now >= *opens && now < r.ends_at)
-        .map(|_| r.video_url.clone().unwrap_or_else(|| format!("https://video.ingang.se/mote/{}", r.id)));
-    let check_in = (r.has_check_in && live).then(|| {
-        let opens_at = r.starts_at - r.check_in_minutes * 60;
-        CheckInWindow {
-            opens_at,
-            closes_at: r.starts_at,
-            state: visits::check_in_state(opens_at, r.starts_at, status == VisitStatus::CheckedIn, now),
-        }
-    });
-    let free_until = r.starts_at - r.cancel_free_hours * 3600;
-    let booked = status == VisitStatus::Booked && now < r.starts_at;
-    let exempt = visits::age_exemption(&visits::NORRBOTTEN, age_at(&r.patient, r.starts_at)).is_some();
-    let late_fee = if exempt { 0 } else { MISSED_VISIT_FEE };
-    let payment = settled_payment(conn, &r.id)?;
-    let amount_due = match (status, r.fee, &payment) {
-        (VisitStatus::CheckedIn, Some(fee), None) if fee > 0 => Some(fee as u32),
-        _ => None,
-    };
-    Ok(Visit {
-        id: r.id,
-        person_id: person_id.to_owned(),
-        person_name: person_name.to_owned(),
-        unit_id: r.unit_id,
-        unit_name: r.unit_name,
-        address: r.address,
-        unit_phone: r.phone,
-        time_zone: r.time_zone,
-        kind,
-        title: r.title,
-        clinician: r.clinician,
-        starts_at: r.starts_at,
-        ends_at: r.ends_at,
-        bring: serde_json::from_str(&r.bring).unwrap_or_default(),
-        status,
-        video_opens_at: video_opens_at.filter(|_| live),
-        video_url,
-        check_in,
-        can_cancel: booked,
-        can_reschedule: booked && r.reschedulable && now < free_until,
-        cancel_policy: booked.then_some(CancelPolicy { free_until, late_fee }),
-        late_cancel_fee: r.late_cancel_fee.map(|f| f as u32),
-        amount_due,
-        payment,
-    })
-}
-
-const PAYMENT_SELECT: &str = "SELECT id, visit_id, method, status, amount, fee, created_at, paid_at, swish_token,
-        error_code, return_url FROM payments";
-
-struct PaymentRow {
-    id: String,
-    visit_id: String,
-    method: String,
-    status: String,
-    amount: i64,
-    fee: i64,
-    created_at: i64,
-    paid_at: Option<i64>,
-    swish_token: Option<String>,
-    error_code: Option<String>,
-    return_url: Option<String>,
-}
-
-fn payment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentRow> {
-    Ok(PaymentRow {
-        id: r.get(0)?,
-        visit_id: r.get(1)?,
-        method: r.get(2)?,
-        status: r.get(3)?,
-        amount: r.get(4)?,
-        fee: r.get(5)?,
-        created_at: r.get(6)?,
-        paid_at: r.get(7)?,
-        swish_token: r.get(8)?,
-        error_code: r.get(9)?,
-        return_url: r.get(10)?,
-    })
-}
-
-fn to_payment(p: PaymentRow) -> Payment {
-    let status = PaymentStatus::parse(&p.status).unwrap_or(PaymentStatus::Error);
-    let method = PaymentMethod::parse(&p.method).unwrap_or(PaymentMethod::Card);
-    let waiting = status == PaymentStatus::Created;
-    let swish = p.swish_token.filter(|_| waiting && method == PaymentMethod::Swish).map(|token| {
-        let callback = p.return_url.clone().unwrap_or_default();
-        let app_url = format!("swish://paymentrequest?token={token}&callbackurl={}", url_encode(&callback));
-        SwishRequest { qr_content: format!("D{token}"), app_url, token }
-    });
-    Payment {
-        redirect_url: (waiting && method == PaymentMethod::Card).then(|| format!("/test-pay/card/{}", p.id)),
-        id: p.id,
-        visit_id: p.visit_id,
-        method,
-        status,
-        amount: p.amount as u32,
-        fee: p.fee as u32,
-        total: (p.amount + p.fee) as u32,
-        created_at: p.created_at,
-        paid_at: p.paid_at,
-        swish,
-        error_code: p.error_code,
-        due_date: (status == PaymentStatus::Invoiced).then(|| visits::iso_date((p.created_at + 30 * 86_400) / 86_400)),
-    }
-}
-
-pub(crate) fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn settled_payment(conn: &Connection, visit_id: &str) -> rusqlite::Result<Option<Payment>> {
-    conn.query_row(
-        &format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')"),
-        [visit_id],
-        payment_row,
-    )
-    .optional()
-    .map(|p| p.map(to_payment))
-}
-
-/// The visit if the actor may see it; otherwise 404.
-pub async fn load_visit(state: &AppState, scope: Scope, id: String) -> Result<Visit, ApiError> {
-    let now = state.clock.now();
-    state
-        .db
-        .call(move |conn| {
-            let Some(r) = load_row(conn, &id)? else { return Ok(None) };
-            if scope.unit.as_ref().is_some_and(|u| *u != r.unit_id) {
-                return Ok(None);
-            }
-            let Some((_, pid, name)) = scope.person(&r.patient).cloned() else { return Ok(None) };
-            to_visit(conn, r, &pid, &name, now).map(Some)
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)
-}
-
-/// Every visit of the people in `scope` (today's at the unit for a kiosk).
-pub fn visits_of(conn: &Connection, scope: &Scope, now: i64) -> rusqlite::Result<Vec<Visit>> {
-    let mut out = vec![];
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.patient = ?1 ORDER BY v.starts_at"))?;
-    for (pnr, pid, name) in &scope.people {
-        let rows: Vec<Row> = stmt.query_map([pnr], row)?.collect::<Result<_, _>>()?;
-        for r in rows {
-            if scope.unit.as_ref().is_some_and(|u| *u != r.unit_id) {
-                continue;
-            }
-            out.push(to_visit(conn, r, pid, name, now)?);
-        }
-    }
-    Ok(out)
-}
 
 /// The user's and their children's visits: upcoming (not ended, not cancelled) soonest first,
 /// then past and cancelled ones, latest first.
@@ -845,32 +549,6 @@ async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
     state.db.call(move |conn| conn.query_row("SELECT patient FROM visits WHERE id = ?1", [id], |r| r.get(0))).await
 }
 
-/// Gives a settled payment its receipt number (once).
-pub fn number_receipt(conn: &Connection, payment_id: &str) -> rusqlite::Result<()> {
-    // the counter hands out the number (once per payment: a second call changes nothing)
-    conn.execute(
-        "INSERT OR IGNORE INTO receipt_numbers (payment_id)
-         SELECT id FROM payments WHERE id = ?1 AND receipt_number IS NULL",
-        [payment_id],
-    )?;
-    conn.execute(
-        "UPDATE payments SET receipt_number = (SELECT printf('K%07d', n) FROM receipt_numbers WHERE payment_id = ?1)
-         WHERE id = ?1 AND receipt_number IS NULL",
-        [payment_id],
-    )?;
-    Ok(())
-}
-
-/// Ends a Swish request nobody answered in time (as Swish does: `ERROR`, `TM01`).
-pub fn expire_swish(conn: &Connection, now: i64) -> rusqlite::Result<()> {
-    conn.execute(
-        "UPDATE payments SET status = 'ERROR', error_code = 'TM01'
-         WHERE method = 'swish' AND status = 'CREATED' AND created_at < ?1",
-        [now - SWISH_TIMEOUT_SECS],
-    )?;
-    Ok(())
-}
-
 /// The payment, when the actor may see its visit.
 async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(PaymentRow, Visit), ApiError> {
     let now = state.clock.now();
@@ -977,7 +655,7 @@ pub async fn receipt(
     if payment.fee > 0 {
         lines.push(ReceiptLine { kind: ReceiptLineKind::InvoiceFee, amount: payment.fee });
     }
-    let display = Personnummer::parse(&pnr, crate::routes::auth::today()).map(|p| p.display_form()).unwrap_or(pnr);
+    let display = Personnummer::parse(&pnr, crate::domain::sessions::today()).map(|p| p.display_form()).unwrap_or(pnr);
     Ok(Json(Receipt {
         number,
         payment_id: payment.id,
@@ -1001,113 +679,10 @@ pub async fn receipt(
     }))
 }
 
-/// Settles a waiting payment (the payment provider's answer). Idempotent: only `CREATED` moves.
-pub fn settle(
-    conn: &Connection,
-    payment_id: &str,
-    status: PaymentStatus,
-    error: Option<&str>,
-    now: i64,
-) -> rusqlite::Result<bool> {
-    let changed = conn.execute(
-        "UPDATE payments SET status = ?2, error_code = ?3, paid_at = CASE WHEN ?2 = 'PAID' THEN ?4 END
-         WHERE id = ?1 AND status = 'CREATED'",
-        params![payment_id, status.as_str(), error, now],
-    )? > 0;
-    if changed && status == PaymentStatus::Paid {
-        number_receipt(conn, payment_id)?;
-    }
-    if !changed && status == PaymentStatus::Paid {
-        return settle_late(conn, payment_id, now);
-    }
-    Ok(changed)
-}
-
-/// A PAID for a request we had given up on (timed out by us, `TM01`, or cancelled on our side
-/// when a new payment started): the money is taken, so it is never dropped. On a visit still
-/// unpaid it is the visit's payment (with its receipt, and a waiting one is cancelled); on a
-/// visit another payment settled meanwhile it keeps its status and has a refund due, which
-/// staff see at `/staff/besok` (a repeated PAID for it changes nothing).
-fn settle_late(conn: &Connection, payment_id: &str, now: i64) -> rusqlite::Result<bool> {
-    let Some(visit): Option<String> = conn
-        .query_row(
-            "SELECT visit_id FROM payments WHERE id = ?1 AND refund IS NULL
-               AND (status = 'CANCELLED' OR (status = 'ERROR' AND error_code = 'TM01'))",
-            [payment_id],
-            |r| r.get(0),
-        )
-        .optional()?
-    else {
-        return Ok(false);
-    };
-    let settled: bool = conn.query_row(
-        "SELECT COUNT(*) > 0 FROM payments WHERE visit_id = ?1 AND id != ?2 AND status IN ('PAID', 'INVOICED')",
-        params![visit, payment_id],
-        |r| r.get(0),
-    )?;
-    if settled {
-        // a visit is settled once (`payments_settled`): this one keeps its status, and the
-        // money it took is to be paid back
-        conn.execute("UPDATE payments SET paid_at = ?2, refund = 'due' WHERE id = ?1", params![payment_id, now])?;
-        return Ok(true);
-    }
-    conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", [&visit])?;
-    conn.execute(
-        "UPDATE payments SET status = 'PAID', error_code = NULL, paid_at = ?2 WHERE id = ?1",
-        params![payment_id, now],
-    )?;
-    number_receipt(conn, payment_id)?;
-    Ok(true)
-}
-
-/// "HH:MM" in Stockholm.
-pub fn stockholm_hhmm(unix: i64) -> String {
-    let local = unix + visits::stockholm_offset(unix);
-    let s = local.rem_euclid(86_400);
-    format!("{:02}:{:02}", s / 3600, s / 60 % 60)
-}
-
-/// Records the reminder SMS for every visit starting within two hours (once per visit and
-/// time): to the patient's mobile, and a child's guardians' (up to 12), when they allow SMS. It links to
-/// the visit's check-in; it names no unit or care (no health data in an SMS).
-pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::Result<usize> {
-    let due: Vec<(String, String, i64, i64)> = conn
-        .prepare(
-            "SELECT v.id, v.patient, v.starts_at, u.check_in_minutes FROM visits v JOIN units u ON u.id = v.unit_id
-             WHERE v.status = 'booked' AND v.reminder_sent_at IS NULL AND v.starts_at > ?1 AND v.starts_at <= ?2
-               AND EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')",
-        )?
-        .query_map(params![now, now + REMINDER_SECS], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-        .collect::<Result<_, _>>()?;
-    for (id, patient, starts, minutes) in &due {
-        // a child's guardians while they may act for the child (up to 12, as for the visits list)
-        let guardians = age_at(patient, *starts).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
-        let numbers: Vec<(String, String)> = conn
-            .prepare(
-                "SELECT mobile, language FROM contact_details
-                 WHERE notify_sms = 1 AND mobile IS NOT NULL AND (personal_number = ?1
-                   OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1)))",
-            )?
-            .query_map(params![patient, guardians], |r| Ok((r.get("mobile")?, r.get("language")?)))?
-            .collect::<Result<_, _>>()?;
-        let link = format!("{}/bokade-tider/{id}", base_url.trim_end_matches('/'));
-        let (time, from) = (stockholm_hhmm(*starts), stockholm_hhmm(starts - minutes * 60));
-        for (to, language) in numbers {
-            // each in their own language (`lang::notices`)
-            let body = crate::lang::notices::reminder(&language, &time, &from, &link);
-            conn.execute(
-                "INSERT INTO sms_outbox (to_number, body, visit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![to, body, id, now],
-            )?;
-        }
-        conn.execute("UPDATE visits SET reminder_sent_at = ?2 WHERE id = ?1", params![id, now])?;
-    }
-    Ok(due.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::visits::stockholm_hhmm;
 
     /// Receipt numbers come from a counter: distinct and in order however payments settle,
     /// once per payment, and after the demo's own K0000001.

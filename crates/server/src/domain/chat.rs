@@ -1,0 +1,80 @@
+//! A case's chat: writing a message (from the patient or from staff) with its pictures, and
+//! reading messages with their pictures.
+
+use crate::domain::sessions::now_secs;
+use ingang_api::chat::{Author, Message, MessageEvent};
+use rusqlite::params;
+
+/// What a new message holds besides its case.
+pub struct Draft<'a> {
+    pub author: Author,
+    /// Staff: (first name, role).
+    pub staff: Option<(&'a str, &'a str)>,
+    pub body: &'a str,
+    pub client_id: &'a str,
+    /// Checked by `pictures::check_ids`.
+    pub picture_ids: &'a [String],
+    pub asks_for_picture: bool,
+}
+
+/// Stores a message (once per `client_id`), records a `message` event for the case's owner and
+/// returns the stored message and whether it is new. Used by the API and the staff console.
+pub fn insert(conn: &mut rusqlite::Connection, case_id: &str, d: Draft<'_>) -> rusqlite::Result<(Message, bool)> {
+    let tx = conn.transaction()?;
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO messages (case_id, author, body, created_at, idempotency_key, author_name, author_role,
+         asks_for_picture) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            case_id,
+            if d.author == Author::Staff { "staff" } else { "patient" },
+            d.body,
+            now_secs(),
+            d.client_id,
+            d.staff.map(|s| s.0),
+            d.staff.map(|s| s.1),
+            d.asks_for_picture
+        ],
+    )? == 1;
+    let message =
+        tx.query_row(&format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"), [case_id, d.client_id], row)?;
+    if inserted {
+        crate::domain::pictures::attach(&tx, message.id, d.picture_ids)?;
+    }
+    let message = full(&tx, message)?;
+    if inserted {
+        let owner: String = tx.query_row("SELECT owner FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+        let data = serde_json::to_string(&MessageEvent { case_id: case_id.into(), message: message.clone() })
+            .unwrap_or_default();
+        tx.execute(
+            "INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, 'message', ?2, ?3)",
+            params![owner, data, now_secs()],
+        )?;
+    }
+    tx.commit()?;
+    Ok((message, inserted))
+}
+
+pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
+    let author: String = r.get(3)?;
+    Ok(Message {
+        id: r.get(0)?,
+        client_id: r.get(1)?,
+        case_id: r.get(2)?,
+        author: if author == "staff" { Author::Staff } else { Author::Patient },
+        author_name: r.get(4)?,
+        author_role: r.get(5)?,
+        body: r.get(6)?,
+        pictures: Vec::new(),
+        asks_for_picture: r.get(8)?,
+        created_at: r.get(7)?,
+    })
+}
+
+pub(crate) const SELECT: &str = "SELECT id, idempotency_key, case_id, author, author_name, author_role, body, created_at, \
+     asks_for_picture FROM messages";
+
+/// A message with its pictures.
+pub(crate) fn full(conn: &rusqlite::Connection, mut m: Message) -> rusqlite::Result<Message> {
+    m.pictures = crate::domain::pictures::of_message(conn, m.id)?;
+    Ok(m)
+}

@@ -1,0 +1,101 @@
+//! People a user may act for (themselves and their children under 18), ages from the
+//! personnummer, and the user's own mobile number.
+
+use crate::domain::sessions::today;
+use crate::extract::AuthUser;
+use crate::{AppState, error::ApiError};
+use ingang_api::{
+    people::{Person, Relation, rules},
+    personnummer::{Date, Personnummer},
+};
+use rusqlite::OptionalExtension;
+
+/// Everyone the user may see: themself and the children they are guardian of (under 18).
+pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
+    let pnr = user.personal_number.clone();
+    type Found = (String, String, String, String, bool, Option<String>);
+    let rows: Vec<Found> = state
+        .db
+        .call(move |conn| {
+            let mut stmt = conn.prepare(
+                "SELECT id, personal_number, name, given_name, 1, listed_unit FROM people WHERE personal_number = ?1
+                 UNION ALL
+                 SELECT p.id, p.personal_number, p.name, p.given_name, 0, p.listed_unit FROM guardianships g
+                   JOIN people p ON p.personal_number = g.child WHERE g.guardian = ?1
+                 ORDER BY 5 DESC, 2 ASC",
+            )?;
+            let rows =
+                stmt.query_map([pnr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+            rows.collect()
+        })
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, pnr, name, given, me, listed)| {
+            person(id, &pnr, name, given, if me { Relation::Myself } else { Relation::Child }, listed)
+        })
+        // guardianship ends at 18
+        .filter(|p| p.relation == Relation::Myself || p.age.is_none_or(|a| a < 18))
+        .collect())
+}
+
+/// The patient's age on a unix day (for the fee), from the personnummer.
+pub fn age_at(pnr: &str, unix: i64) -> Option<u32> {
+    let (y, m, d) = ingang_api::visits::civil_from_days(unix.div_euclid(86_400));
+    let on = Date::new(y, m, d);
+    Personnummer::parse(pnr, on).ok().and_then(|p| p.age_on(on))
+}
+
+/// The user's registered mobile number as shown ("070-123 45 67").
+pub async fn user_mobile(state: &AppState, personal_number: &str) -> Result<Option<String>, ApiError> {
+    let pnr = personal_number.to_owned();
+    let mobile: Option<String> = state
+        .db
+        .call(move |conn| {
+            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [pnr], |r| r.get(0))
+                .optional()
+                .map(Option::flatten)
+        })
+        .await?;
+    Ok(mobile.as_deref().map(ingang_api::people::display_mobile))
+}
+
+pub(crate) fn person(
+    id: String,
+    pnr: &str,
+    name: String,
+    given: String,
+    relation: Relation,
+    listed: Option<String>,
+) -> Person {
+    let today = today();
+    let parsed = Personnummer::parse(pnr, today).ok();
+    let birth = parsed.and_then(|p| p.birth_date());
+    let age = parsed.and_then(|p| p.age_on(today));
+    let (can_seek_care, can_use_e_services) = match relation {
+        Relation::Myself => (true, true),
+        Relation::Child => (
+            birth.is_some_and(|b| rules::may_seek_care_for_child(age_months(b, today))),
+            age.is_some_and(rules::may_use_eservices_for_child),
+        ),
+    };
+    Person {
+        id,
+        name,
+        given_name: given,
+        personal_number: parsed.map(|p| p.display_form()).unwrap_or_else(|| pnr.to_owned()),
+        age,
+        relation,
+        can_seek_care,
+        can_use_e_services,
+        listed_unit_id: listed,
+    }
+}
+
+pub(crate) fn age_months(birth: Date, on: Date) -> u32 {
+    let mut months = (on.year - birth.year) * 12 + on.month as i32 - birth.month as i32;
+    if on.day < birth.day {
+        months -= 1;
+    }
+    months.max(0) as u32
+}

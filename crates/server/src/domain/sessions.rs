@@ -1,0 +1,60 @@
+//! Sessions and time: the session policy (inactivity and absolute limits), a session's deadline,
+//! token hashes, and the clock's "now" and Stockholm's "today".
+
+use crate::AppState;
+use ingang_api::personnummer::Date;
+use rusqlite::OptionalExtension;
+use sha2::{Digest, Sha256};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Session lifetimes.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    pub idle: Duration,
+    pub absolute: Duration,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        Self { idle: Duration::from_secs(15 * 60), absolute: Duration::from_secs(12 * 3600) }
+    }
+}
+
+pub fn now_secs() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+pub(crate) fn now_millis() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+pub fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// When the session (by its id hash) ends unless it is used again: the earlier of its
+/// inactivity and absolute limits, in Unix seconds; `None` when it has ended already.
+/// Reading it does not count as activity.
+pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
+    let (id_hash, policy, now) = (id_hash.to_owned(), state.sessions, now_secs());
+    let (created, last_seen): (i64, i64) = state
+        .db
+        .call(move |conn| {
+            conn.query_row(
+                "SELECT created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
+                [id_hash],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+        })
+        .await
+        .ok()
+        .flatten()?;
+    let deadline = (last_seen + policy.idle.as_secs() as i64).min(created + policy.absolute.as_secs() as i64);
+    (now <= deadline).then_some(deadline)
+}
+
+pub fn today() -> Date {
+    let (y, m, d) = ingang_api::visits::civil_from_days(now_secs().div_euclid(86_400));
+    Date::new(y, m, d)
+}

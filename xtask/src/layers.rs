@@ -1,0 +1,202 @@
+//! The reference server's layers, checked (ARCHITECTURE.md, "The server's layers"):
+//!
+//! - a route module (`crates/server/src/routes/<area>.rs`) never uses another route module: what
+//!   two areas share lives in `domain/` (the rules) or `extract.rs` (who asks, and how);
+//! - outside `routes/`, only the router's own builders (`lib.rs`, `openapi.rs`) name `routes`, so
+//!   the domain, the staff console and the background work never reach into a handler;
+//! - no server file builds HTML in a string: pages are `maud` templates, which escape every text.
+//!
+//! A plain reading of the source (comments removed), not a compiler pass: it looks for paths
+//! that start `super::` or `routes::` and for `format!("<` / `push_str("<`.
+
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+/// Files outside `routes/` that may name `routes` (they build the router and its document).
+const ROUTER_BUILDERS: &[&str] = &["lib.rs", "openapi.rs"];
+
+pub fn check() -> Result<()> {
+    let src = crate::root().join("crates/server/src");
+    let routes = src.join("routes");
+    let mut modules: Vec<String> = std::fs::read_dir(&routes)?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".rs")).map(str::to_owned))
+        .filter(|m| m != "mod")
+        .collect();
+    modules.sort();
+    let mut problems = Vec::new();
+    for file in rust_files(&src)? {
+        let rel = file.strip_prefix(&src).unwrap_or(&file).to_string_lossy().replace('\\', "/");
+        let text = strip_comments(&std::fs::read_to_string(&file)?);
+        problems.extend(problems_in(&rel, &text, &modules));
+    }
+    if !problems.is_empty() {
+        bail!("the server's layers are crossed (see ARCHITECTURE.md):\n  {}", problems.join("\n  "));
+    }
+    println!(
+        "xtask: server layers: {} route modules, none uses another; domain and console use no route",
+        modules.len()
+    );
+    Ok(())
+}
+
+/// What is wrong in one file (`rel`: its path under `src/`), given the route modules' names.
+fn problems_in(rel: &str, text: &str, modules: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let own = rel.strip_prefix("routes/").and_then(|r| r.strip_suffix(".rs"));
+    let in_routes = own.is_some();
+    for (line, used) in route_paths(text, in_routes) {
+        match own {
+            // the router (`routes/mod.rs`) may name every area; an area names none but itself
+            Some("mod") => {}
+            Some(me) => {
+                if used != me && modules.iter().any(|m| *m == used) {
+                    out.push(format!("{rel}:{line}: route module `{me}` uses route module `{used}`"));
+                }
+            }
+            None => {
+                if !ROUTER_BUILDERS.contains(&rel) {
+                    out.push(format!("{rel}:{line}: uses `routes::{used}` (only the router may)"));
+                }
+            }
+        }
+    }
+    for (n, l) in text.lines().enumerate() {
+        if l.contains("format!(\"<") || l.contains("push_str(\"<") {
+            out.push(format!("{rel}:{}: HTML built in a string (write a maud template)", n + 1));
+        }
+    }
+    out
+}
+
+/// The first segment after each `routes::` (and, inside `routes/`, after `super::`), with its
+/// line: `super::{auth::A, cases::b}` gives `auth` and `cases`.
+fn route_paths(text: &str, in_routes: bool) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let prefixes: &[&str] = if in_routes { &["routes::", "super::"] } else { &["routes::"] };
+    for prefix in prefixes {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(prefix) {
+            let start = from + at;
+            from = start + prefix.len();
+            // `super::` inside `routes::super::`? a word that merely ends in the prefix: skip
+            if text[..start].chars().next_back().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let line = text[..start].matches('\n').count() + 1;
+            let rest = &text[from..];
+            if let Some(group) = rest.strip_prefix('{') {
+                for item in top_level_items(group) {
+                    out.push((line, first_segment(item)));
+                }
+            } else {
+                out.push((line, first_segment(rest)));
+            }
+        }
+    }
+    out.retain(|(_, s)| !s.is_empty());
+    out
+}
+
+/// The comma-separated items of a `{...}` group (`group` starts after the `{`), nested groups kept
+/// whole.
+fn top_level_items(group: &str) -> Vec<&str> {
+    let mut items = Vec::new();
+    let (mut depth, mut start) = (0usize, 0usize);
+    for (i, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => {
+                items.push(group[start..i].trim());
+                break;
+            }
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(group[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
+fn first_segment(path: &str) -> String {
+    path.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect()
+}
+
+/// The text without `//` comments (doc comments name other modules in prose and links).
+fn strip_comments(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            let code = l.trim_start();
+            if code.starts_with("//") { "" } else { l }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn rust_files(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            out.extend(rust_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn modules() -> Vec<String> {
+        ["auth", "cases", "chat", "visits"].iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_route_module_that_uses_another_is_found_in_every_spelling() {
+        let m = modules();
+        assert_eq!(problems_in("routes/chat.rs", "use super::cases::authorised_case;", &m).len(), 1);
+        assert_eq!(problems_in("routes/chat.rs", "use crate::routes::{auth::AuthUser, visits::x};", &m).len(), 2);
+        assert_eq!(problems_in("routes/chat.rs", "use super::{auth::{A, b}, cases::c};", &m).len(), 2);
+        assert_eq!(problems_in("routes/chat.rs", "let c = super::cases::authorised_case(&s).await?;", &m).len(), 1);
+        assert_eq!(problems_in("routes/chat.rs", "crate::routes::visits::settle(conn)", &m).len(), 1);
+    }
+
+    #[test]
+    fn a_route_module_may_use_itself_the_domain_and_its_tests_may_use_super() {
+        let m = modules();
+        let fine = "use crate::domain::cases::authorised_case;\nuse crate::extract::AuthUser;\n\
+                    mod tests { use super::*; fn t() { super::chat_limit(); } }\n\
+                    // see super::cases::authorised_case in prose";
+        assert!(problems_in("routes/chat.rs", &strip_comments(fine), &m).is_empty());
+        assert!(problems_in("routes/mod.rs", "routes!(cases::create_case)", &m).is_empty());
+    }
+
+    #[test]
+    fn only_the_router_builders_name_routes_outside_routes() {
+        let m = modules();
+        assert_eq!(problems_in("staff.rs", "crate::routes::chat::insert(conn)", &m).len(), 1);
+        assert_eq!(problems_in("domain/cases.rs", "use crate::routes::auth::AuthUser;", &m).len(), 1);
+        assert!(problems_in("lib.rs", "routes::api_router(state)", &m).is_empty());
+    }
+
+    #[test]
+    fn html_in_a_string_is_found() {
+        let m = modules();
+        assert_eq!(problems_in("staff.rs", "let x = format!(\"<p>{}</p>\", name);", &m).len(), 1);
+        assert_eq!(problems_in("staff.rs", "body.push_str(\"<table>\");", &m).len(), 1);
+        assert!(problems_in("staff.rs", "html! { p { (name) } }", &m).is_empty());
+    }
+
+    #[test]
+    fn the_server_as_it_is_keeps_its_layers() {
+        check().expect("the server keeps its layers");
+    }
+}
