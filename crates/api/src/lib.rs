@@ -18,6 +18,7 @@ pub mod hours;
 pub mod people;
 pub mod personnummer;
 pub mod pictures;
+pub mod push;
 pub mod visits;
 
 use serde::{Deserialize, Serialize};

@@ -87,6 +87,25 @@ pub mod notices {
         }
     }
 
+    /// A push notification's title and line (the app's path goes with it, never more).
+    pub fn push(notice: crate::push::Notice, lang: &str) -> (&'static str, &'static str) {
+        use crate::push::Notice::*;
+        match (notice, lang) {
+            (YourTurn, "en") => ("It is your turn", "Open Ingång to continue your case."),
+            (YourTurn, "fi") => ("Nyt on sinun vuorosi", "Avaa Ingång jatkaaksesi asiaasi."),
+            (YourTurn, "ar") => ("حان دورك", "افتح Ingång لمتابعة طلبك."),
+            (YourTurn, _) => ("Nu är det din tur", "Öppna Ingång för att fortsätta ditt ärende."),
+            (ChatMessage, "en") => ("New message", "Your care provider has written to you in the chat."),
+            (ChatMessage, "fi") => ("Uusi viesti", "Hoitopaikka on kirjoittanut sinulle chatissa."),
+            (ChatMessage, "ar") => ("رسالة جديدة", "كتبت لك جهة الرعاية في المحادثة."),
+            (ChatMessage, _) => ("Nytt meddelande", "Vården har skrivit till dig i chatten."),
+            (InboxMessage, "en") => ("New message", "You have a new message from your care provider."),
+            (InboxMessage, "fi") => ("Uusi viesti", "Sinulle on tullut uusi viesti hoitopaikasta."),
+            (InboxMessage, "ar") => ("رسالة جديدة", "لديك رسالة جديدة من جهة الرعاية."),
+            (InboxMessage, _) => ("Nytt meddelande", "Du har fått ett nytt meddelande från vården."),
+        }
+    }
+
     /// A new message in the inbox, with its link.
     pub fn new_message(lang: &str, link: &str) -> String {
         match lang {

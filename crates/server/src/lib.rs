@@ -15,6 +15,7 @@ pub mod extract;
 pub mod lang;
 pub mod openapi;
 pub mod populate;
+pub mod push;
 pub mod rate_limit;
 pub mod routes;
 pub mod security;
@@ -55,6 +56,8 @@ pub struct Config {
     /// BankID's RP API (`None`: logins are refused outside demo mode). Ignored in demo mode,
     /// which has the simulator.
     pub bankid: Option<bankid_rp::RpConfig>,
+    /// Web Push (VAPID). Without a key file, only demo mode has push (with a key it keeps).
+    pub push: push::PushConfig,
 }
 
 /// The time that business rules read (check-in windows, cancellation, reminders). Normally the
@@ -99,6 +102,8 @@ pub struct AppState {
     pub max_open_cases: u32,
     /// Limits on starting logins and kiosk check-ins.
     pub limits: std::sync::Arc<rate_limit::Limits>,
+    /// Web Push, when the server has a VAPID key (`None`: `GET /push/key` answers 404).
+    pub push: Option<std::sync::Arc<push::Push>>,
 }
 
 impl AppState {
@@ -127,6 +132,7 @@ impl AppState {
             public_url: std::sync::Arc::new(std::sync::RwLock::new("http://127.0.0.1:8080".into())),
             max_open_cases: crate::domain::cases::MAX_OPEN_PER_PATIENT,
             limits: Default::default(),
+            push: None,
         }
     }
 
@@ -176,6 +182,11 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         *url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     }
     reminders(state.clone());
+    if let Some(push) = push::Push::load(&config.push, &state.db, config.demo).await? {
+        let push = std::sync::Arc::new(push);
+        state.push = Some(push.clone());
+        push::spawn(state.clone(), push);
+    }
     match (&config.sms, config.demo) {
         (Some(_), true) => tracing::warn!("demo mode: the SMS gateway is not used"),
         (Some(sms), false) => sms::spawn(state.clone(), std::sync::Arc::new(sms::HttpGateway::new(sms.clone())?)),

@@ -67,6 +67,18 @@ struct Args {
     /// PEM with BankID's CA for that environment (the only one trusted).
     #[arg(long, requires = "bankid_url")]
     bankid_ca: Option<PathBuf>,
+    /// Web Push: the VAPID private key, a file with the base64url key (as `npx web-push
+    /// generate-vapid-keys` prints it) or a PEM. Without it only demo mode has push (with a key
+    /// it makes once and keeps in the database).
+    #[arg(long)]
+    vapid_key: Option<PathBuf>,
+    /// Who runs the server, for the push services: `mailto:` or `https:` (the VAPID subject).
+    #[arg(long, default_value = "mailto:driften@ingang.example")]
+    vapid_subject: String,
+    /// A push service beyond the browsers' own (FCM, Mozilla, Apple, Windows), by host name;
+    /// may be given more than once.
+    #[arg(long = "push-host")]
+    push_hosts: Vec<String>,
 }
 
 #[tokio::main]
@@ -106,6 +118,12 @@ async fn main() -> anyhow::Result<()> {
                 Some(ingang_server::bankid_rp::RpConfig { url, identity_pem, ca_pem })
             }
             _ => None,
+        },
+        push: ingang_server::push::PushConfig {
+            vapid_key: args.vapid_key,
+            subject: args.vapid_subject,
+            extra_hosts: args.push_hosts,
+            ca_pem: None,
         },
     };
     let listener = tokio::net::TcpListener::bind(args.listen).await?;

@@ -41,6 +41,11 @@ use utoipa::OpenApi;
         (name = "inbox", description = "Messages from a clinic: `info` (cannot be answered) or `questions` \
             (answered once with the message's questionnaire; then locked). Read state is kept by the server. A new \
             message is announced by SMS, e-post or push as the recipient chose in their contact details."),
+        (name = "push", description = "Web Push (RFC 8030 with VAPID, RFC 8292, and aes128gcm message encryption, \
+            RFC 8291): the server's public key, and a device's subscription for the signed-in resident. A subscribed \
+            device gets \"din tur\", a new chat message and a new inbox message as notifications, with no health data: a \
+            title, a line and the app's path. Only a push service's https address is accepted. Logging out of the \
+            session that subscribed ends the subscription. A server without push answers `404 push_unavailable`."),
         (name = "questionnaires", description = "FHIR R4 Questionnaires (symptom forms, e-services) and \
             server-side validation of QuestionnaireResponses. Questionnaires are plain FHIR R4; the app \
             understands SDC rendering extensions (itemControl, minValue/maxValue, regex, unit, \

@@ -609,6 +609,10 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
                     params![mobile, crate::lang::notices::your_turn(&language), id, now_secs()],
                 )?;
             }
+            // and a push to each of their devices, when they chose push
+            let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", [&id], |r| r.get("owner"))?;
+            let (path, tag) = (format!("/arenden/{id}"), format!("din-tur-{id}"));
+            crate::push::enqueue(conn, &owner, crate::push::Notice::YourTurn, &path, &tag, now_secs())?;
         }
         Ok(n)
     })
@@ -664,7 +668,8 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
     }
     type Sms = (String, String, i64, String);
     type Notice = (String, String, String, i64, String);
-    let (sms, notices): (Vec<Sms>, Vec<Notice>) = state
+    type Push = (String, String, i64, String);
+    let (sms, notices, pushes): (Vec<Sms>, Vec<Notice>, Vec<Push>) = state
         .db
         .call(|conn| {
             let sms = conn
@@ -680,7 +685,11 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
                     Ok((r.get("channel")?, r.get("recipient")?, r.get("body")?, r.get("created_at")?, r.get("status")?))
                 })?
                 .collect::<Result<_, _>>()?;
-            Ok((sms, notices))
+            let pushes = conn
+                .prepare("SELECT recipient, kind, created_at, status FROM push_outbox ORDER BY id DESC LIMIT 200")?
+                .query_map([], |r| Ok((r.get("recipient")?, r.get("kind")?, r.get("created_at")?, r.get("status")?)))?
+                .collect::<Result<_, _>>()?;
+            Ok((sms, notices, pushes))
         })
         .await
         .unwrap_or_default();
@@ -702,6 +711,22 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
                     _ => ("Push", "–"),
                 };
                 tr data-channel=(channel) { td { (channel) } td { (to) } td { (text) } td { (at) } td { (status) } }
+            }
+        }))
+        h2 { "Pushnotiser" }
+        p { "En rad per enhet som patienten har slagit på pushnotiser för. Texten säger bara att något väntar i appen." }
+        (table("Pushnotiser", &["Till (personnummer)", "Om", "Tid (unix)", "Status"], html! {
+            @for (to, kind, at, status) in &pushes {
+                @let kind = match kind.as_str() {
+                    "your_turn" => "Din tur",
+                    "chat_message" => "Nytt meddelande i chatten",
+                    _ => "Nytt meddelande i inkorgen",
+                };
+                @let status = match status.as_str() {
+                    "gone" => "Prenumerationen har upphört",
+                    other => delivery(other),
+                };
+                tr data-push=(kind) { td { (to) } td { (kind) } td { (at) } td { (status) } }
             }
         }))
         p { a href="/staff" { "Till kön" } }
@@ -891,6 +916,9 @@ async fn reply(
                 asks_for_picture: asks,
             };
             crate::domain::chat::insert(conn, &cid, draft)?;
+            let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", [&cid], |r| r.get("owner"))?;
+            let (path, tag) = (format!("/arenden/{cid}"), format!("chatt-{cid}"));
+            crate::push::enqueue(conn, &owner, crate::push::Notice::ChatMessage, &path, &tag, now_secs())?;
             Ok(true)
         })
         .await;

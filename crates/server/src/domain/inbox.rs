@@ -67,6 +67,8 @@ pub fn deliver(
         }
         if push {
             out.execute(params!["push", pnr, text, id, now])?;
+            let (path, tag) = (format!("/inkorg/{id}"), format!("inkorg-{id}"));
+            crate::push::enqueue(conn, &pnr, crate::push::Notice::InboxMessage, &path, &tag, now)?;
         }
     }
     Ok(id)

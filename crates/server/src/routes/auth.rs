@@ -339,7 +339,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
             .db
             .call({
                 let id_hash = id_hash.clone();
-                move |conn| conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [id_hash])
+                move |conn| {
+                    // and this device's pushes, when it subscribed in this session
+                    conn.execute("DELETE FROM push_subscriptions WHERE session_hash = ?1", [&id_hash])?;
+                    conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [id_hash])
+                }
             })
             .await?;
         state.hub.session_ended(&id_hash);

@@ -13,6 +13,7 @@ pub mod inbox;
 pub mod kiosk;
 pub mod me;
 pub mod pictures;
+pub mod push;
 pub mod questionnaires;
 pub mod units;
 pub mod visits;
@@ -79,7 +80,9 @@ pub fn documented() -> OpenApiRouter<AppState> {
             .routes(routes!(inbox::unread))
             .routes(routes!(inbox::get_message))
             .routes(routes!(inbox::mark_read))
-            .routes(routes!(inbox::answer)),
+            .routes(routes!(inbox::answer))
+            .routes(routes!(push::push_key))
+            .routes(routes!(push::subscribe, push::unsubscribe)),
     )
 }
 

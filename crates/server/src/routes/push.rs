@@ -1,0 +1,125 @@
+//! Web Push subscriptions: the server's VAPID key, and a device's subscription for the
+//! signed-in resident (sending is `crate::push`). A subscription is an address the server will
+//! post to, so only a push service's https address with real keys is taken.
+
+use axum::{Json, extract::State, http::StatusCode};
+use ingang_api::push::{PushEndpoint, PushKey, PushSubscription};
+use rusqlite::params;
+
+use crate::{AppState, error::ApiError, extract::AuthUser, lang::Lang};
+
+/// A resident's devices at most; a new one beyond this replaces the oldest.
+pub const MAX_DEVICES: i64 = 10;
+
+fn unavailable() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "push_unavailable", "Servern skickar inga pushnotiser.")
+}
+
+/// The key the browser subscribes with (`applicationServerKey`).
+#[utoipa::path(
+    get,
+    path = "/push/key",
+    tag = "push",
+    responses(
+        (status = 200, description = "The VAPID public key", body = PushKey),
+        (status = 404, description = "`push_unavailable`: this server sends no pushes", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn push_key(State(state): State<AppState>) -> Result<Json<PushKey>, ApiError> {
+    let push = state.push.as_ref().ok_or_else(unavailable)?;
+    Ok(Json(PushKey { public_key: push.public_key().to_owned() }))
+}
+
+/// This device wants pushes for the signed-in resident: kept (the same endpoint again replaces
+/// its keys and owner), and push is turned on in their contact details. Logging out of the
+/// session that subscribed ends it.
+#[utoipa::path(
+    put,
+    path = "/push/subscription",
+    tag = "push",
+    request_body = PushSubscription,
+    responses(
+        (status = 204, description = "Kept"),
+        (status = 400, description = "`invalid_subscription`: not a push service's https address, or not real keys", body = ingang_api::ErrorBody),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody),
+        (status = 404, description = "`push_unavailable`", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn subscribe(
+    State(state): State<AppState>,
+    user: AuthUser,
+    lang: Lang,
+    Json(body): Json<PushSubscription>,
+) -> Result<StatusCode, ApiError> {
+    let push = state.push.as_ref().ok_or_else(unavailable)?;
+    push.check(&body.endpoint, &body.keys.p256dh, &body.keys.auth).map_err(|why| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_subscription",
+            format!("Prenumerationen går inte att använda: {why}."),
+        )
+    })?;
+    let now = state.clock.now();
+    state
+        .db
+        .call(move |conn| {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute(
+                "INSERT INTO push_subscriptions (endpoint, personal_number, p256dh, auth, session_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (endpoint) DO UPDATE SET personal_number = ?2, p256dh = ?3, auth = ?4, session_hash = ?5,
+                   created_at = ?6",
+                params![
+                    body.endpoint,
+                    user.personal_number,
+                    body.keys.p256dh.trim_end_matches('='),
+                    body.keys.auth.trim_end_matches('='),
+                    user.session_hash,
+                    now
+                ],
+            )?;
+            tx.execute(
+                "DELETE FROM push_subscriptions WHERE personal_number = ?1 AND endpoint NOT IN
+                   (SELECT endpoint FROM push_subscriptions WHERE personal_number = ?1
+                    ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
+                params![user.personal_number, MAX_DEVICES],
+            )?;
+            tx.execute(
+                "INSERT INTO contact_details (personal_number, notify_sms, notify_email, notify_push, updated_at, language)
+                 VALUES (?1, 0, 0, 1, ?2, ?3)
+                 ON CONFLICT (personal_number) DO UPDATE SET notify_push = 1, updated_at = ?2",
+                params![user.personal_number, now, lang.0],
+            )?;
+            tx.commit()
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// This device wants no more pushes (the resident's other devices keep theirs).
+#[utoipa::path(
+    delete,
+    path = "/push/subscription",
+    tag = "push",
+    request_body = PushEndpoint,
+    responses(
+        (status = 204, description = "Gone (also when there was none)"),
+        (status = 401, description = "Not signed in", body = ingang_api::ErrorBody)
+    )
+)]
+pub async fn unsubscribe(
+    State(state): State<AppState>,
+    user: AuthUser,
+    Json(body): Json<PushEndpoint>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .db
+        .call(move |conn| {
+            conn.execute(
+                "DELETE FROM push_subscriptions WHERE endpoint = ?1 AND personal_number = ?2",
+                params![body.endpoint, user.personal_number],
+            )
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
