@@ -69,11 +69,34 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data === 'SKIP_WAITING') self.skipWaiting();
+  // logout wipes local data: this device's push subscription too (the server ended it already)
+  if (event.data === 'LOGGED_OUT' && self.registration.pushManager) {
+    event.waitUntil(self.registration.pushManager.getSubscription().then((s) => s && s.unsubscribe()));
+  }
 });
 
-// "Nu är det din tur" (shown by the app through registration.showNotification, so it appears even
-// when the app is in the background). The notification carries no health data, only the case
-// URL. A click focuses an open window of the app and shows the case, or opens one.
+// Web Push (server: crates/server/src/push.rs): "din tur", a chat message or an inbox message
+// while the app is closed. The message is { title, body, url, tag }: no health data, only where
+// in the app to go. A message that cannot be read still shows a notification (the browser
+// requires one for every push) with the app's own words.
+self.addEventListener('push', (event) => {
+  let message = {};
+  try { message = event.data ? event.data.json() : {}; } catch (_) { /* not JSON: the defaults */ }
+  const path = typeof message.url === 'string' && message.url.startsWith('/') && !message.url.startsWith('//')
+    ? message.url : '/';
+  event.waitUntil(self.registration.showNotification(message.title || 'Ingång', {
+    body: message.body || 'Du har något nytt i Ingång.',
+    tag: message.tag || 'ingang',
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    data: { url: path },
+  }));
+});
+
+// A click on a notification: "Nu är det din tur" shown by the app (registration.showNotification,
+// so it appears even when the app is in the background) or a Web Push above. It carries no health
+// data, only the app's path. A click focuses an open window of the app and shows that screen,
+// or opens one.
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);

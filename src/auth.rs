@@ -154,6 +154,11 @@ pub fn wipe_local_data() {
     drafts::clear_all();
     crate::blobs::wipe();
     storage::remove_all_except(&["lang"]);
+    // and this device's push subscription (the server ended it with the session): the next
+    // person to sign in here starts without one
+    if let Some(worker) = web_sys::window().and_then(|w| w.navigator().service_worker().controller()) {
+        let _ = worker.post_message(&wasm_bindgen::JsValue::from_str("LOGGED_OUT"));
+    }
 }
 
 pub fn provide_auth(api: Api) -> Auth {

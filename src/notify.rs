@@ -3,8 +3,9 @@
 //! their setting (push on in Kontaktuppgifter) and the browser's permission, asked for by a
 //! button (never on page load). A notification says no more than an SMS would: no health data.
 //!
-//! When the app is closed entirely, only Web Push could reach the device; the reference setup
-//! has no push service, so the SMS from the outbox is the fallback (as 1177 does it).
+//! When the app is closed entirely, Web Push reaches the devices the resident turned it on for
+//! (Inställningar, `pages/settings/push.rs`; the service worker shows it); the SMS from the
+//! outbox is the fallback for everyone else (as 1177 does it).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;

@@ -229,6 +229,23 @@ impl Api {
         self.send::<()>("POST", "/session/keepalive", None).await
     }
 
+    /// The server's Web Push key (`404 push_unavailable`: no push from this server).
+    pub async fn push_key(&self) -> Result<ingang_api::push::PushKey, ApiError> {
+        self.get("/push/key").await
+    }
+
+    /// This device's push subscription, as `JSON.stringify(subscription)` gives it.
+    pub async fn push_subscribe(&self, subscription_json: &str) -> Result<(), ApiError> {
+        self.send::<()>("PUT", "/push/subscription", Some(subscription_json)).await
+    }
+
+    /// This device wants no more pushes.
+    pub async fn push_unsubscribe(&self, endpoint: &str) -> Result<(), ApiError> {
+        let body =
+            serde_json::to_string(&ingang_api::push::PushEndpoint { endpoint: endpoint.into() }).unwrap_or_default();
+        self.send::<()>("DELETE", "/push/subscription", Some(&body)).await
+    }
+
     /// The user and the children they may act for.
     pub async fn people(&self) -> Result<PeopleList, ApiError> {
         self.get("/me/people").await

@@ -370,6 +370,8 @@ pub const IDENTITIES: &[(&str, &str, &str)] = &[
     ("199407712380", "Kim", "Samordning"),
     // logs in for the first time in the end-to-end test of the first login (nobody else uses him)
     ("199003152387", "Olle", "Nyberg"),
+    // turns push notifications on and off in the end-to-end test of Web Push (nobody else uses her)
+    ("199211082384", "Lisa", "Holm"),
 ];
 
 /// A demo identity as the BankID simulator reports it.

@@ -1,4 +1,7 @@
-//! Inställningar: language (remembered on this device) and facts about the app.
+//! Inställningar: language (remembered on this device), the account with its contact details
+//! and push notifications on this device ([`push`]), saved answers, and facts about the app.
+
+pub mod push;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -76,6 +79,9 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || contact_once.get_untracked().map(|(_, initial)| view! {
                     <ContactForm initial submit_label=|t| t.contact_save on_saved=Callback::new(|_| ()) />
                 })}
+            </Show>
+            <Show when=move || auth.session().is_some()>
+                <push::PushSetting />
             </Show>
             <h2>{t!(i18n.settings_drafts_heading)}</h2>
             <p>{t!(i18n.settings_drafts_body)}</p>
