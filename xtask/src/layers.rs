@@ -51,7 +51,7 @@ fn problems_in(rel: &str, text: &str, modules: &[String]) -> Vec<String> {
             // the router (`routes/mod.rs`) may name every area; an area names none but itself
             Some("mod") => {}
             Some(me) => {
-                if used != me && modules.iter().any(|m| *m == used) {
+                if used != me && modules.contains(&used) {
                     out.push(format!("{rel}:{line}: route module `{me}` uses route module `{used}`"));
                 }
             }
