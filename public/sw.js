@@ -93,6 +93,30 @@ self.addEventListener('push', (event) => {
   }));
 });
 
+// The push service replaced this device's subscription (keys rotated, or it expired): subscribe
+// again with the same options and tell the API, signed in as the user is (the session cookie;
+// the CSRF header every change needs). Without a session the API refuses, and the user turns
+// push on again in Inställningar.
+self.addEventListener('pushsubscriptionchange', (event) => {
+  event.waitUntil((async () => {
+    const old = event.oldSubscription;
+    const fresh = event.newSubscription
+      || (old && old.options ? await self.registration.pushManager.subscribe(old.options) : null);
+    if (!fresh) return;
+    let base = '/api/v1';
+    try {
+      const config = await (await caches.open(CONFIG_CACHE)).match('/config.json');
+      if (config) base = (await config.json()).apiBaseUrl || base;
+    } catch (_) { /* the default */ }
+    const send = (method, body) => fetch(`${base}/push/subscription`, {
+      method, credentials: 'include', body: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', 'x-ingang-csrf': '1' },
+    });
+    await send('PUT', fresh);
+    if (old && old.endpoint !== fresh.endpoint) await send('DELETE', { endpoint: old.endpoint });
+  })());
+});
+
 // A click on a notification: "Nu är det din tur" shown by the app (registration.showNotification,
 // so it appears even when the app is in the background) or a Web Push above. It carries no health
 // data, only the app's path. A click focuses an open window of the app and shows that screen,

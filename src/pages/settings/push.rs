@@ -55,7 +55,8 @@ async fn registration() -> Option<ServiceWorkerRegistration> {
 async fn subscription() -> Option<PushSubscription> {
     let manager = registration().await?.push_manager().ok()?;
     let found = JsFuture::from(manager.get_subscription().ok()?).await.ok()?;
-    found.dyn_into().ok()
+    // (the browser promises a PushSubscription or null; no instanceof check, so a polyfill works)
+    (!found.is_null() && !found.is_undefined()).then(|| found.unchecked_into())
 }
 
 async fn probe(api: crate::api::Api) -> PushState {
@@ -102,7 +103,7 @@ async fn turn_on(api: crate::api::Api) -> Result<PushState, ()> {
     options.set_user_visible_only(true);
     options.set_application_server_key(&key_bytes(&key.public_key).ok_or(())?.into());
     let promise = manager.subscribe_with_options(&options).map_err(|_| ())?;
-    let subscribed: PushSubscription = JsFuture::from(promise).await.map_err(|_| ())?.dyn_into().map_err(|_| ())?;
+    let subscribed: PushSubscription = JsFuture::from(promise).await.map_err(|_| ())?.unchecked_into();
     let json = js_sys::JSON::stringify(&JsValue::from(&subscribed)).ok().and_then(|s| s.as_string()).ok_or(())?;
     if api.push_subscribe(&json).await.is_err() {
         // the server does not know it: the browser must not keep it either
