@@ -35,6 +35,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0019_translations.sql")),
         M::up(include_str!("../migrations/0020_notice_language.sql")),
         M::up(include_str!("../migrations/0021_web_push.sql")),
+        M::up(include_str!("../migrations/0022_swish.sql")),
     ])
 }
 

@@ -23,6 +23,7 @@ pub mod sms;
 pub mod staff;
 pub mod staff_inbox;
 pub mod static_files;
+pub mod swish;
 pub mod test_pages;
 pub mod test_payments;
 
@@ -58,6 +59,8 @@ pub struct Config {
     pub bankid: Option<bankid_rp::RpConfig>,
     /// Web Push (VAPID). Without a key file, only demo mode has push (with a key it keeps).
     pub push: push::PushConfig,
+    /// The Swish Commerce API (`None`: Swish is simulated in demo mode, refused otherwise).
+    pub swish: Option<swish::SwishConfig>,
 }
 
 /// The time that business rules read (check-in windows, cancellation, reminders). Normally the
@@ -104,6 +107,8 @@ pub struct AppState {
     pub limits: std::sync::Arc<rate_limit::Limits>,
     /// Web Push, when the server has a VAPID key (`None`: `GET /push/key` answers 404).
     pub push: Option<std::sync::Arc<push::Push>>,
+    /// The real Swish (`None`: simulated in demo mode, `/test-swish`; refused otherwise).
+    pub swish: Option<std::sync::Arc<dyn swish::SwishApi>>,
 }
 
 impl AppState {
@@ -133,6 +138,7 @@ impl AppState {
             max_open_cases: crate::domain::cases::MAX_OPEN_PER_PATIENT,
             limits: Default::default(),
             push: None,
+            swish: None,
         }
     }
 
@@ -147,6 +153,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
     let api = routes::api_router(state.clone())
         .merge(test_pages::router(state.clone()))
         .merge(test_payments::router(state.clone()))
+        .merge(swish::router(state.clone()))
         .merge(staff::router(state));
     let router = match &config.static_dir {
         Some(dir) => api.merge(static_files::router(dir)),
@@ -182,6 +189,11 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         *url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     }
     reminders(state.clone());
+    if let Some(config) = &config.swish {
+        let api: std::sync::Arc<dyn swish::SwishApi> = std::sync::Arc::new(swish::SwishClient::new(config.clone())?);
+        state.swish = Some(api.clone());
+        swish::spawn(state.clone(), api);
+    }
     if let Some(push) = push::Push::load(&config.push, &state.db, config.demo).await? {
         let push = std::sync::Arc::new(push);
         state.push = Some(push.clone());

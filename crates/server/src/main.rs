@@ -67,6 +67,23 @@ struct Args {
     /// PEM with BankID's CA for that environment (the only one trusted).
     #[arg(long, requires = "bankid_url")]
     bankid_ca: Option<PathBuf>,
+    /// The Swish Commerce API up to `swish-cpcapi` (production: https://cpc.getswish.net/swish-cpcapi,
+    /// test: https://mss.cpc.getswish.net/swish-cpcapi). Without it Swish is simulated in demo
+    /// mode and refused otherwise.
+    #[arg(long, requires_all = ["swish_cert", "swish_ca", "swish_number"])]
+    swish_url: Option<String>,
+    /// PEM with the merchant's Swish certificate and its private key.
+    #[arg(long, requires = "swish_url")]
+    swish_cert: Option<PathBuf>,
+    /// PEM with the CA of Swish's server certificate (the only one trusted).
+    #[arg(long, requires = "swish_url")]
+    swish_ca: Option<PathBuf>,
+    /// The clinic's Swish number (payee alias, ten digits, 123…).
+    #[arg(long, requires = "swish_url")]
+    swish_number: Option<String>,
+    /// Where Swish posts results (default: the public URL + /swish/callback; https, port 443).
+    #[arg(long, requires = "swish_url")]
+    swish_callback_url: Option<String>,
     /// Web Push: the VAPID private key, a file with the base64url key (as `npx web-push
     /// generate-vapid-keys` prints it) or a PEM. Without it only demo mode has push (with a key
     /// it makes once and keeps in the database).
@@ -95,7 +112,7 @@ async fn main() -> anyhow::Result<()> {
         demo: args.demo,
         hsts,
         session_idle: Some(std::time::Duration::from_secs(args.session_idle_seconds)),
-        public_url: args.public_url,
+        public_url: args.public_url.clone(),
         max_open_cases: Some(args.max_open_cases),
         start_rates: Some(ingang_server::rate_limit::Rates {
             per_client_per_minute: args.starts_per_minute,
@@ -116,6 +133,17 @@ async fn main() -> anyhow::Result<()> {
         bankid: match (args.bankid_url, args.bankid_cert, args.bankid_ca) {
             (Some(url), Some(identity_pem), Some(ca_pem)) => {
                 Some(ingang_server::bankid_rp::RpConfig { url, identity_pem, ca_pem })
+            }
+            _ => None,
+        },
+        swish: match (args.swish_url, args.swish_cert, args.swish_ca, args.swish_number) {
+            (Some(url), Some(identity_pem), Some(ca_pem), Some(payee_alias)) => {
+                let callback_url = match (args.swish_callback_url, &args.public_url) {
+                    (Some(url), _) => url,
+                    (None, Some(public)) => format!("{}/swish/callback", public.trim_end_matches('/')),
+                    (None, None) => anyhow::bail!("--swish-url needs --public-url or --swish-callback-url"),
+                };
+                Some(ingang_server::swish::SwishConfig { url, identity_pem, ca_pem, payee_alias, callback_url })
             }
             _ => None,
         },

@@ -807,16 +807,19 @@ async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage
         .unwrap_or_default();
     let rows: Vec<TodayVisit> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
     // money taken twice for one visit (a late Swish PAID after another payment): to pay back
-    let refunds: Vec<(String, String, i64, String)> = state
+    type Refund = (String, String, i64, String, Option<String>);
+    let refunds: Vec<Refund> = state
         .db
         .call(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT p.id AS id, p.payer AS payer, p.amount + p.fee AS amount, v.title AS title
+                "SELECT p.id AS id, p.payer AS payer, p.amount + p.fee AS amount, v.title AS title,
+                        p.refund_status AS refund_status
                  FROM payments p JOIN visits v ON v.id = p.visit_id
                  WHERE p.refund = 'due' ORDER BY p.paid_at",
             )?;
-            let rows =
-                stmt.query_map([], |r| Ok((r.get("id")?, r.get("payer")?, r.get("amount")?, r.get("title")?)))?;
+            let rows = stmt.query_map([], |r| {
+                Ok((r.get("id")?, r.get("payer")?, r.get("amount")?, r.get("title")?, r.get("refund_status")?))
+            })?;
             rows.collect()
         })
         .await
@@ -855,9 +858,19 @@ async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage
         @if !refunds.is_empty() {
             h2 { "Att betala tillbaka" }
             p { "Betalt två gånger för samma besök (en sen Swish-betalning)." }
-            (table("Att betala tillbaka", &["Betalning", "Betalare", "Besök", "Belopp"], html! {
-                @for (id, payer, amount, title) in &refunds {
-                    tr data-refund=(id) { td { (id) } td { (payer) } td { (title) } td { (amount) " kr" } }
+            (table("Att betala tillbaka", &["Betalning", "Betalare", "Besök", "Belopp", "Återbetalning"], html! {
+                @for (id, payer, amount, title, status) in &refunds {
+                    tr data-refund=(id) {
+                        td { (id) } td { (payer) } td { (title) } td { (amount) " kr" }
+                        td {
+                            @match status.as_deref() {
+                                Some("requested") => "Begärd hos Swish",
+                                Some("refunded") => "Återbetald med Swish",
+                                Some("failed") => "Swish kunde inte betala tillbaka: gör det på annat sätt",
+                                _ => "Att göra",
+                            }
+                        }
+                    }
                 }
             }))
         }

@@ -57,9 +57,25 @@ pub fn outcome_text(p: &Payment, t: &Strings) -> String {
             .replace("{date}", p.due_date.as_deref().unwrap_or("")),
         Outcome::Declined if p.method == PaymentMethod::Swish => t.pay_declined_swish.into(),
         Outcome::Declined => t.pay_declined_card.into(),
+        Outcome::Failed | Outcome::Cancelled if p.method == PaymentMethod::Swish && swish_text(p, t).is_some() => {
+            swish_text(p, t).unwrap_or_default().into()
+        }
         Outcome::Failed => t.pay_error.into(),
         Outcome::TimedOut => t.pay_timeout.into(),
         Outcome::Cancelled => t.pay_cancelled.into(),
+    }
+}
+
+/// Swish's own codes that need their own words (Swish's guidelines): another request open,
+/// the bank not answering (the outcome unknown: never "nothing was charged"), BankID cancelled,
+/// and Swish not reached.
+fn swish_text(p: &Payment, t: &Strings) -> Option<&'static str> {
+    match p.error_code.as_deref()? {
+        "RP06" => Some(t.pay_swish_rp06),
+        "DS24" => Some(t.pay_swish_ds24),
+        "BANKIDCL" => Some(t.pay_swish_bankid_cancelled),
+        "unavailable" => Some(t.pay_swish_unavailable),
+        _ => None,
     }
 }
 
@@ -399,6 +415,12 @@ mod tests {
         let sv = crate::i18n::Locale::SV.strings();
         assert_eq!(outcome_text(&payment(Declined, Swish, None), sv), sv.pay_declined_swish);
         assert_eq!(outcome_text(&payment(Declined, Card, None), sv), sv.pay_declined_card);
+        assert_eq!(outcome_text(&payment(Error, Swish, Some("RP06")), sv), sv.pay_swish_rp06);
+        assert_eq!(outcome_text(&payment(Error, Swish, Some("DS24")), sv), sv.pay_swish_ds24);
+        assert!(!sv.pay_swish_ds24.contains("Ingenting har dragits"), "the outcome is unknown");
+        assert_eq!(outcome_text(&payment(Error, Swish, Some("BANKIDCL")), sv), sv.pay_swish_bankid_cancelled);
+        assert_eq!(outcome_text(&payment(Error, Swish, Some("FF10")), sv), sv.pay_error);
+        assert_eq!(outcome_text(&payment(Error, Card, Some("RP06")), sv), sv.pay_error);
         assert!(outcome_text(&payment(Invoiced, Invoice, None), sv).contains("350 kr"));
         assert!(outcome_text(&payment(Invoiced, Invoice, None), sv).contains("2026-12-22"));
         assert_eq!(fee_line_text(FeeLineKind::YoungAge, Some(20), sv), "Avgiftsfritt under 20 år");

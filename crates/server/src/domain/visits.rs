@@ -291,8 +291,8 @@ pub const SWISH_TIMEOUT_SECS: i64 = 180;
 /// The reminder SMS goes this long before a visit.
 pub const REMINDER_SECS: i64 = 2 * 3600;
 
-/// A PAID for a request we had given up on (timed out by us, `TM01`, or cancelled on our side
-/// when a new payment started): the money is taken, so it is never dropped. On a visit still
+/// A PAID for a request we had given up on (timed out by us, `TM01`, ended by us without an
+/// answer from Swish, or cancelled on our side when a new payment started): the money is taken, so it is never dropped. On a visit still
 /// unpaid it is the visit's payment (with its receipt, and a waiting one is cancelled); on a
 /// visit another payment settled meanwhile it keeps its status and has a refund due, which
 /// staff see at `/staff/besok` (a repeated PAID for it changes nothing).
@@ -300,7 +300,7 @@ pub(crate) fn settle_late(conn: &Connection, payment_id: &str, now: i64) -> rusq
     let Some(visit): Option<String> = conn
         .query_row(
             "SELECT visit_id FROM payments WHERE id = ?1 AND refund IS NULL
-               AND (status = 'CANCELLED' OR (status = 'ERROR' AND error_code = 'TM01'))",
+               AND status IN ('CANCELLED', 'ERROR')",
             [payment_id],
             |r| r.get(0),
         )
@@ -394,25 +394,27 @@ pub(crate) fn to_payment(p: PaymentRow) -> Payment {
     }
 }
 
+/// A payment row, read by column name (`PAYMENT_SELECT`).
 pub(crate) fn payment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentRow> {
     Ok(PaymentRow {
-        id: r.get(0)?,
-        visit_id: r.get(1)?,
-        method: r.get(2)?,
-        status: r.get(3)?,
-        amount: r.get(4)?,
-        fee: r.get(5)?,
-        created_at: r.get(6)?,
-        paid_at: r.get(7)?,
-        swish_token: r.get(8)?,
-        error_code: r.get(9)?,
-        return_url: r.get(10)?,
+        id: r.get("id")?,
+        visit_id: r.get("visit_id")?,
+        method: r.get("method")?,
+        status: r.get("status")?,
+        amount: r.get("amount")?,
+        fee: r.get("fee")?,
+        created_at: r.get("created_at")?,
+        paid_at: r.get("paid_at")?,
+        swish_token: r.get("swish_token")?,
+        error_code: r.get("error_code")?,
+        return_url: r.get("return_url")?,
+        swish_instruction: r.get("swish_instruction")?,
     })
 }
 
 pub(crate) const PAYMENT_SELECT: &str =
     "SELECT id, visit_id, method, status, amount, fee, created_at, paid_at, swish_token,
-        error_code, return_url FROM payments";
+        error_code, return_url, swish_instruction FROM payments";
 
 pub(crate) struct PaymentRow {
     pub(crate) id: String,
@@ -426,4 +428,6 @@ pub(crate) struct PaymentRow {
     pub(crate) swish_token: Option<String>,
     pub(crate) error_code: Option<String>,
     pub(crate) return_url: Option<String>,
+    /// The request's id at the real Swish (`swish.rs`), when there is one.
+    pub(crate) swish_instruction: Option<String>,
 }

@@ -478,7 +478,9 @@ pub async fn create_payment(
         ),
         None => None,
     };
-    if !state.demo && body.method != PaymentMethod::Invoice {
+    // Swish is real when configured (`swish.rs`), simulated in demo mode; cards only in demo mode
+    let real_swish = if body.method == PaymentMethod::Swish { state.swish.clone() } else { None };
+    if !state.demo && body.method != PaymentMethod::Invoice && real_swish.is_none() {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "payments_unavailable",
@@ -488,7 +490,8 @@ pub async fn create_payment(
     let now = state.clock.now();
     let (pnr, vid) = (visit_patient(&state, &id).await?, id.clone());
     let status = visit.status;
-    let created: Result<(bool, PaymentRow), ApiError> = state
+    let (real, instruction) = (real_swish.is_some(), crate::swish::instruction_id());
+    let created: Result<(bool, PaymentRow, Vec<String>), ApiError> = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
@@ -500,7 +503,7 @@ pub async fn create_payment(
                 )
                 .optional()?
             {
-                return Ok(Ok((false, p)));
+                return Ok(Ok((false, p, Vec::new())));
             }
             let fee: Option<i64> = tx.query_row("SELECT fee FROM visits WHERE id = ?1", [&vid], |r| r.get(0))?;
             let settled: bool = tx.query_row(
@@ -518,30 +521,98 @@ pub async fn create_payment(
                 return Ok(Err(conflict("nothing_to_pay", "Besöket är avgiftsfritt.")));
             };
             // one waiting payment at a time: an abandoned Swish request or card page ends here
+            // (and a real Swish request at Swish too, below)
+            let superseded: Vec<String> = tx
+                .prepare(
+                    "SELECT swish_instruction FROM payments
+                     WHERE visit_id = ?1 AND status = 'CREATED' AND swish_instruction IS NOT NULL",
+                )?
+                .query_map([&vid], |r| r.get(0))?
+                .collect::<Result<_, _>>()?;
             tx.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", [&vid])?;
             let pid = random_token();
             let invoice = body.method == PaymentMethod::Invoice;
             let (status, fee) =
                 if invoice { ("INVOICED", visits::NORRBOTTEN.invoice_fee as i64) } else { ("CREATED", 0) };
-            let token = (body.method == PaymentMethod::Swish).then(|| random_token().replace('-', "").to_uppercase());
+            // the simulator's token now; a real request's token comes from Swish
+            let token =
+                (body.method == PaymentMethod::Swish && !real).then(|| random_token().replace('-', "").to_uppercase());
+            let instruction = real.then_some(instruction);
             tx.execute(
                 "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, return_url,
-                                       swish_token, idempotency_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![pid, vid, pnr, body.method.as_str(), status, amount, fee, now, return_url, token, key],
+                                       swish_token, idempotency_key, swish_instruction)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    pid,
+                    vid,
+                    pnr,
+                    body.method.as_str(),
+                    status,
+                    amount,
+                    fee,
+                    now,
+                    return_url,
+                    token,
+                    key,
+                    instruction
+                ],
             )?;
             if invoice {
                 number_receipt(&tx, &pid)?;
             }
             let p = tx.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&pid], payment_row)?;
             tx.commit()?;
-            Ok(Ok((true, p)))
+            Ok(Ok((true, p, superseded)))
         })
         .await?;
-    let (new, p) = created?;
+    let (new, mut p, superseded) = created?;
+    if let (true, Some(swish)) = (new, real_swish) {
+        p = request_at_swish(&state, swish.as_ref(), p, &superseded).await?;
+    }
     state.wake_streams();
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(to_payment(p))).into_response())
+}
+
+/// The real Swish: cancels the requests this payment supersedes at Swish (a failure there is
+/// logged; a PAID that still comes is reconciled), then asks Swish for the new request. Swish's
+/// token makes the app's QR and link; a refusal (`RP06`: the payer has another request open …)
+/// ends the payment with Swish's code. Without an answer the payment ends here with
+/// `unavailable`, but the server keeps asking Swish about it: if the request was made after
+/// all and is paid, the payment is reconciled like any late PAID.
+async fn request_at_swish(
+    state: &AppState,
+    swish: &dyn crate::swish::SwishApi,
+    p: PaymentRow,
+    superseded: &[String],
+) -> Result<PaymentRow, ApiError> {
+    for old in superseded {
+        if let Err(e) = swish.cancel(old).await {
+            tracing::warn!("swish: cancelling {old}: {e:?}");
+        }
+    }
+    let Some(instruction) = p.swish_instruction.clone() else { return Ok(p) };
+    let reference: String = p.id.replace('-', "").chars().take(35).collect();
+    let asked = swish.create(&instruction, &reference, (p.amount + p.fee) as u32).await;
+    let id = p.id.clone();
+    state
+        .db
+        .call(move |conn| {
+            match asked {
+                Ok(token) => conn.execute("UPDATE payments SET swish_token = ?2 WHERE id = ?1", params![id, token])?,
+                Err(crate::swish::SwishError::Refused(code)) => conn.execute(
+                    "UPDATE payments SET status = 'ERROR', error_code = ?2, swish_final = 1
+                     WHERE id = ?1 AND status = 'CREATED'",
+                    params![id, code],
+                )?,
+                Err(crate::swish::SwishError::Unavailable(_)) => conn.execute(
+                    "UPDATE payments SET status = 'ERROR', error_code = 'unavailable' WHERE id = ?1 AND status = 'CREATED'",
+                    [&id],
+                )?,
+            };
+            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&id], payment_row)
+        })
+        .await
 }
 
 async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
@@ -603,14 +674,20 @@ pub async fn cancel_payment(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<Payment>, ApiError> {
-    load_payment(&state, &actor, id.clone()).await?;
+    let (p, _) = load_payment(&state, &actor, id.clone()).await?;
     let pid = id.clone();
-    state
+    let cancelled = state
         .db
         .call(move |conn| {
             conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'", [pid])
         })
         .await?;
+    // and at Swish, so the payer cannot pay it after all (if they did meanwhile, it is reconciled)
+    if let (1, Some(swish), Some(instruction)) = (cancelled, state.swish.as_ref(), p.swish_instruction.as_deref())
+        && let Err(e) = swish.cancel(instruction).await
+    {
+        tracing::warn!("swish: cancelling {instruction}: {e:?}");
+    }
     Ok(Json(to_payment(load_payment(&state, &actor, id).await?.0)))
 }
 
