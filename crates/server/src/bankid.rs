@@ -280,20 +280,27 @@ impl BankIdProvider for SimulatedBankId {
 /// code changes every second), so the server asks BankID at most once per `interval` for each
 /// order and answers from the last pending result in between. A final answer (complete or
 /// failed) is never held back: it is passed on as BankID gives it.
+///
+/// The last answer lives in the database (`bankid_collects`), not in a process: with several
+/// server processes behind a load balancer, whichever one the app reaches, BankID is still asked
+/// at most every `interval` per order. A process claims the turn to ask in one statement (the
+/// row's time at least `interval` old); the others answer from the row. Without the database
+/// (an error) it asks BankID rather than fail the login.
 pub struct Throttled<P: ?Sized> {
     inner: std::sync::Arc<P>,
     interval: Duration,
-    last: Mutex<HashMap<String, (Instant, Collect)>>,
+    db: crate::db::Db,
 }
 
 impl<P: BankIdProvider + ?Sized> Throttled<P> {
-    pub fn new(inner: std::sync::Arc<P>, interval: Duration) -> Self {
-        Self { inner, interval, last: Mutex::new(HashMap::new()) }
+    pub fn new(inner: std::sync::Arc<P>, interval: Duration, db: crate::db::Db) -> Self {
+        Self { inner, interval, db }
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Instant, Collect)>> {
-        self.last.lock().unwrap_or_else(|p| p.into_inner())
-    }
+/// Milliseconds of the wall clock (shared by the processes, unlike `Instant`).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
@@ -307,31 +314,66 @@ impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
 
     fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
         Box::pin(async move {
-            let now = Instant::now();
-            if let Some((at, c)) = self.lock().get(order_ref)
-                && now.saturating_duration_since(*at) < self.interval
-            {
-                return Ok(c.clone());
+            let (now, interval) = (now_ms(), self.interval.as_millis() as i64);
+            let order = order_ref.to_owned();
+            // `None`: this process asks BankID; `Some(hint)`: another asked within the interval
+            let kept: Result<Option<Option<String>>, _> = self
+                .db
+                .call(move |conn| {
+                    let claimed = conn.execute(
+                        "INSERT INTO bankid_collects (order_ref, asked_at_ms) VALUES (?1, ?2)
+                         ON CONFLICT (order_ref) DO UPDATE SET asked_at_ms = ?2 WHERE asked_at_ms <= ?2 - ?3",
+                        rusqlite::params![order, now, interval],
+                    )? == 1;
+                    if claimed {
+                        return Ok(None);
+                    }
+                    conn.query_row("SELECT hint_code FROM bankid_collects WHERE order_ref = ?1", [&order], |r| {
+                        r.get::<_, Option<String>>("hint_code")
+                    })
+                    .map(Some)
+                })
+                .await;
+            if let Ok(Some(hint)) = kept {
+                // (the first answer may still be on its way: BankID's first hint until then)
+                let hint_code = hint.or_else(|| Some("outstandingTransaction".into()));
+                return Ok(Collect { status: Status::Pending, hint_code, user: None });
             }
             let result = self.inner.collect(order_ref).await;
-            let mut last = self.lock();
-            match &result {
-                Ok(c) if c.status == Status::Pending => {
-                    // orders BankID has forgotten (30 minutes at most) leave the cache too
-                    last.retain(|_, (at, _)| now.saturating_duration_since(*at) < Duration::from_secs(1800));
-                    last.insert(order_ref.to_owned(), (now, c.clone()));
-                }
-                _ => {
-                    last.remove(order_ref);
-                }
-            }
+            let (order, pending_hint) = (
+                order_ref.to_owned(),
+                match &result {
+                    Ok(c) if c.status == Status::Pending => Some(c.hint_code.clone()),
+                    _ => None,
+                },
+            );
+            let _ = self
+                .db
+                .call(move |conn| {
+                    // orders BankID has forgotten (30 minutes at most) leave the table too
+                    conn.execute("DELETE FROM bankid_collects WHERE asked_at_ms < ?1", [now - 1_800_000])?;
+                    match pending_hint {
+                        Some(hint) => conn.execute(
+                            "UPDATE bankid_collects SET hint_code = ?2 WHERE order_ref = ?1",
+                            rusqlite::params![order, hint],
+                        ),
+                        None => conn.execute("DELETE FROM bankid_collects WHERE order_ref = ?1", [order]),
+                    }
+                })
+                .await;
             result
         })
     }
 
     fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>> {
-        self.lock().remove(order_ref);
-        self.inner.cancel(order_ref)
+        Box::pin(async move {
+            let order = order_ref.to_owned();
+            let _ = self
+                .db
+                .call(move |conn| conn.execute("DELETE FROM bankid_collects WHERE order_ref = ?1", [order]))
+                .await;
+            self.inner.cancel(order_ref).await
+        })
     }
 }
 
@@ -363,6 +405,67 @@ impl BankIdProvider for Unconfigured {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A BankID that counts how often it is asked, and says `hint` (or completes).
+    #[derive(Default)]
+    struct Counting {
+        asked: std::sync::atomic::AtomicUsize,
+        complete: std::sync::atomic::AtomicBool,
+    }
+
+    impl BankIdProvider for Counting {
+        fn auth<'a>(&'a self, _: &'a str, _: Option<&'a str>) -> BoxFuture<'a, Result<Order, BankIdError>> {
+            Box::pin(async { Err(BankIdError::Service("not in this test".into())) })
+        }
+        fn collect<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
+            use std::sync::atomic::Ordering::SeqCst;
+            self.asked.fetch_add(1, SeqCst);
+            let done = self.complete.load(SeqCst);
+            Box::pin(async move {
+                Ok(if done {
+                    Collect { status: Status::Complete, hint_code: None, user: None }
+                } else {
+                    Collect { status: Status::Pending, hint_code: Some("started".into()), user: None }
+                })
+            })
+        }
+        fn cancel<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<(), BankIdError>> {
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    #[tokio::test]
+    async fn two_server_processes_ask_bankid_at_most_every_interval_per_order() {
+        use std::sync::atomic::Ordering::SeqCst;
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("shared.sqlite");
+        // two processes: each its own connection to the one database
+        let (db_a, db_b) = (crate::db::Db::open(&path).unwrap(), crate::db::Db::open(&path).unwrap());
+        let bankid = std::sync::Arc::new(Counting::default());
+        let interval = Duration::from_millis(400);
+        let a = Throttled::new(bankid.clone(), interval, db_a);
+        let b = Throttled::new(bankid.clone(), interval, db_b);
+        let pending = |c: Collect| (c.status, c.hint_code);
+        assert_eq!(pending(a.collect("o1").await.unwrap()), (Status::Pending, Some("started".into())));
+        // the other process, within the interval: BankID's last answer, BankID not asked
+        assert_eq!(pending(b.collect("o1").await.unwrap()), (Status::Pending, Some("started".into())));
+        assert_eq!(pending(a.collect("o1").await.unwrap()), (Status::Pending, Some("started".into())));
+        assert_eq!(bankid.asked.load(SeqCst), 1);
+        // another order has its own turn
+        b.collect("o2").await.unwrap();
+        assert_eq!(bankid.asked.load(SeqCst), 2);
+        // after the interval, whichever process comes first asks
+        tokio::time::sleep(interval).await;
+        b.collect("o1").await.unwrap();
+        a.collect("o1").await.unwrap();
+        assert_eq!(bankid.asked.load(SeqCst), 3);
+        // a final answer is never held back, and leaves the table
+        tokio::time::sleep(interval).await;
+        bankid.complete.store(true, SeqCst);
+        assert_eq!(a.collect("o1").await.unwrap().status, Status::Complete);
+        assert_eq!(b.collect("o1").await.unwrap().status, Status::Complete, "asked again: nothing pending kept");
+        assert_eq!(bankid.asked.load(SeqCst), 5);
+    }
 
     fn anna() -> User {
         User {

@@ -36,6 +36,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0020_notice_language.sql")),
         M::up(include_str!("../migrations/0021_web_push.sql")),
         M::up(include_str!("../migrations/0022_swish.sql")),
+        M::up(include_str!("../migrations/0023_bankid_collects.sql")),
     ])
 }
 

@@ -121,7 +121,7 @@ impl AppState {
     pub fn new(db: Db, demo: bool) -> Self {
         let sim = demo.then(|| std::sync::Arc::new(bankid::SimulatedBankId::default()));
         let bankid: std::sync::Arc<dyn bankid::BankIdProvider> = match &sim {
-            Some(s) => std::sync::Arc::new(bankid::Throttled::new(s.clone(), bankid::COLLECT_INTERVAL)),
+            Some(s) => std::sync::Arc::new(bankid::Throttled::new(s.clone(), bankid::COLLECT_INTERVAL, db.clone())),
             None => std::sync::Arc::new(bankid::Unconfigured),
         };
         let stopping = std::sync::Arc::new(tokio::sync::watch::Sender::new(false));
@@ -180,7 +180,8 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         (Some(_), true) => tracing::warn!("demo mode: BankID is simulated, the RP API is not used"),
         (Some(rp), false) => {
             let provider = std::sync::Arc::new(bankid_rp::RpBankId::new(rp)?);
-            state.bankid = std::sync::Arc::new(bankid::Throttled::new(provider, bankid::COLLECT_INTERVAL));
+            state.bankid =
+                std::sync::Arc::new(bankid::Throttled::new(provider, bankid::COLLECT_INTERVAL, state.db.clone()));
         }
         (None, _) => {}
     }
