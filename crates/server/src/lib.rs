@@ -49,8 +49,8 @@ pub struct Config {
     pub max_open_cases: Option<u32>,
     /// How many logins and kiosk check-ins may start (`None`: the defaults).
     pub start_rates: Option<rate_limit::Rates>,
-    /// Behind a reverse proxy: take the client's address from `X-Forwarded-For`.
-    pub trust_forwarded_for: bool,
+    /// Behind reverse proxies: whom to believe about the client's address (`X-Forwarded-For`).
+    pub forwarding: rate_limit::Forwarding,
     /// The SMS gateway (`None`: the outboxes are kept, nothing is sent). Ignored in demo mode:
     /// demo data must never text a real number.
     pub sms: Option<sms::SmsConfig>,
@@ -175,7 +175,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     if let Some(max) = config.max_open_cases {
         state.max_open_cases = max;
     }
-    state.limits = rate_limit::Limits::new(config.start_rates.unwrap_or_default(), config.trust_forwarded_for);
+    state.limits = rate_limit::Limits::new(config.start_rates.unwrap_or_default(), config.forwarding.clone());
     match (&config.bankid, config.demo) {
         (Some(_), true) => tracing::warn!("demo mode: BankID is simulated, the RP API is not used"),
         (Some(rp), false) => {

@@ -37,10 +37,16 @@ struct Args {
     /// (default 20); past it, 429 with Retry-After. The whole server allows 20 a second.
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     starts_per_minute: u32,
-    /// Behind a reverse proxy that appends the client's address to X-Forwarded-For: use it
-    /// (its last entry) as the client's address for the limits.
-    #[arg(long)]
+    /// Behind one reverse proxy that every request comes through and that appends the client's
+    /// address to X-Forwarded-For: its last entry is the client (for the limits and BankID's
+    /// endUserIp). With proxies that not every request passes, use --trusted-proxy instead.
+    #[arg(long, conflicts_with = "trusted_proxies")]
     trust_forwarded_for: bool,
+    /// A proxy (address or network, e.g. 10.0.0.0/8) whose X-Forwarded-For is believed; may be
+    /// given more than once. The client is the last address, right to left, that no trusted
+    /// proxy added; a request straight from elsewhere is its own client, whatever it claims.
+    #[arg(long = "trusted-proxy")]
+    trusted_proxies: Vec<ingang_server::rate_limit::Network>,
     /// The SMS gateway's endpoint (46elks-style: a form with from, to and message, basic
     /// auth), https only. Without it, text messages stay in the outbox. The password is read
     /// from the environment variable INGANG_SMS_PASSWORD.
@@ -118,7 +124,11 @@ async fn main() -> anyhow::Result<()> {
             per_client_per_minute: args.starts_per_minute,
             ..Default::default()
         }),
-        trust_forwarded_for: args.trust_forwarded_for,
+        forwarding: match (args.trust_forwarded_for, args.trusted_proxies) {
+            (true, _) => ingang_server::rate_limit::Forwarding::LastHop,
+            (false, proxies) if proxies.is_empty() => ingang_server::rate_limit::Forwarding::Ignore,
+            (false, proxies) => ingang_server::rate_limit::Forwarding::Proxies(proxies),
+        },
         sms: match args.sms_url {
             Some(url) => Some(ingang_server::sms::SmsConfig {
                 url,

@@ -67,29 +67,85 @@ impl Limit {
     }
 }
 
+/// Whom the server believes about the client's address in `X-Forwarded-For`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Forwarding {
+    /// Nobody: the client is the peer (no proxy in front).
+    #[default]
+    Ignore,
+    /// The one proxy in front (every peer is it): the client is the last entry.
+    LastHop,
+    /// Only these proxies (addresses or networks): when the peer is one of them, the client is
+    /// the last entry, right to left, that is not one of them.
+    Proxies(Vec<Network>),
+}
+
+/// An address with a prefix length: `10.0.0.0/8`, `2001:db8::/32`, or one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Network {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl std::str::FromStr for Network {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (addr, prefix) = s.split_once('/').unwrap_or((s, ""));
+        let addr: IpAddr = addr.trim().parse().map_err(|_| format!("not an address: {s}"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = if prefix.is_empty() { max } else { prefix.parse().map_err(|_| format!("not a prefix: {s}"))? };
+        if prefix > max {
+            return Err(format!("prefix longer than the address: {s}"));
+        }
+        Ok(Network { addr, prefix })
+    }
+}
+
+impl Network {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let prefix = u32::from(self.prefix);
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(a)) => {
+                let mask = u32::MAX.checked_shl(32 - prefix).unwrap_or(0);
+                u32::from(net) & mask == u32::from(a) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(a)) => {
+                let mask = u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+                u128::from(net) & mask == u128::from(a) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
 /// The limits of one server.
 pub struct Limits {
     login: Limit,
     kiosk: Limit,
-    /// Behind a reverse proxy: the client is the last address in `X-Forwarded-For`.
-    pub trust_forwarded_for: bool,
+    /// Behind reverse proxies: whom to believe about the client's address.
+    pub forwarding: Forwarding,
 }
 
 impl Limits {
-    pub fn new(rates: Rates, trust_forwarded_for: bool) -> Arc<Self> {
-        Arc::new(Self { login: Limit::new(rates), kiosk: Limit::new(rates), trust_forwarded_for })
+    pub fn new(rates: Rates, forwarding: Forwarding) -> Arc<Self> {
+        Arc::new(Self { login: Limit::new(rates), kiosk: Limit::new(rates), forwarding })
     }
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { login: Limit::new(Rates::default()), kiosk: Limit::new(Rates::default()), trust_forwarded_for: false }
+        Self {
+            login: Limit::new(Rates::default()),
+            kiosk: Limit::new(Rates::default()),
+            forwarding: Forwarding::Ignore,
+        }
     }
 }
 
 /// The client's address as a key: IPv6 by its /64.
-pub fn client_key(req: &Request, trust_forwarded_for: bool) -> IpAddr {
-    match client_ip(req.headers(), req.extensions(), trust_forwarded_for).unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED)) {
+pub fn client_key(req: &Request, forwarding: &Forwarding) -> IpAddr {
+    match client_ip(req.headers(), req.extensions(), forwarding).unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED)) {
         IpAddr::V6(v6) => {
             let s = v6.segments();
             IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
@@ -98,18 +154,37 @@ pub fn client_key(req: &Request, trust_forwarded_for: bool) -> IpAddr {
     }
 }
 
-/// The client's own address: the peer, or behind a trusted proxy the last `X-Forwarded-For`
-/// entry (what the proxy saw); an IPv4 address mapped into IPv6 as IPv4. `None` when the
-/// server was not given the peer (in-process tests).
-pub fn client_ip(headers: &HeaderMap, extensions: &Extensions, trust_forwarded_for: bool) -> Option<IpAddr> {
-    let forwarded = trust_forwarded_for
-        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.rsplit(',').next()?.trim().parse::<IpAddr>().ok())
-        .flatten();
-    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
-    Some(match forwarded.or(peer)? {
+/// An IPv4 address mapped into IPv6 as IPv4.
+fn unmapped(ip: IpAddr) -> IpAddr {
+    match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
         v4 => v4,
-    })
+    }
+}
+
+/// The client's own address: the peer, or behind trusted proxies what `X-Forwarded-For` says
+/// (see [`Forwarding`]). `None` when the server was not given the peer (in-process tests).
+pub fn client_ip(headers: &HeaderMap, extensions: &Extensions, forwarding: &Forwarding) -> Option<IpAddr> {
+    let peer = extensions.get::<ConnectInfo<SocketAddr>>().map(|c| unmapped(c.0.ip()));
+    // the entries, right (nearest) to left; one that is not an address ends the list
+    let hops = || -> Vec<IpAddr> {
+        let Some(header) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) else { return Vec::new() };
+        header.rsplit(',').map_while(|e| e.trim().parse::<IpAddr>().ok().map(unmapped)).collect()
+    };
+    match forwarding {
+        Forwarding::Ignore => peer,
+        Forwarding::LastHop => hops().first().copied().or(peer),
+        Forwarding::Proxies(trusted) => {
+            let peer = peer?;
+            let is_trusted = |ip: IpAddr| trusted.iter().any(|n| n.contains(ip));
+            if !is_trusted(peer) {
+                return Some(peer);
+            }
+            let hops = hops();
+            // the first address a trusted proxy did not add; all trusted: the furthest one
+            Some(hops.iter().copied().find(|ip| !is_trusted(*ip)).or(hops.last().copied()).unwrap_or(peer))
+        }
+    }
 }
 
 /// The client's address for BankID's `endUserIp` (RP API v6: the address of the user's
@@ -122,7 +197,7 @@ impl FromRequestParts<AppState> for ClientIp {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(ClientIp(
-            client_ip(&parts.headers, &parts.extensions, state.limits.trust_forwarded_for)
+            client_ip(&parts.headers, &parts.extensions, &state.limits.forwarding)
                 .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
         ))
     }
@@ -140,7 +215,7 @@ pub async fn limit_starts(State(state): State<AppState>, req: Request, next: Nex
             None
         };
         if let Some(limit) = limit
-            && let Err(wait) = limit.check(client_key(&req, state.limits.trust_forwarded_for))
+            && let Err(wait) = limit.check(client_key(&req, &state.limits.forwarding))
         {
             return too_many(wait);
         }
@@ -181,23 +256,48 @@ mod tests {
 
     #[test]
     fn clients_are_keyed_by_address_and_ipv6_by_its_64() {
-        assert_eq!(client_key(&req("10.0.0.7:5000", None), false), ip("10.0.0.7"));
-        let a = client_key(&req("[2001:db8:1:2:aaaa::1]:5000", None), false);
-        let b = client_key(&req("[2001:db8:1:2:bbbb::9]:6000", None), false);
+        assert_eq!(client_key(&req("10.0.0.7:5000", None), &Forwarding::Ignore), ip("10.0.0.7"));
+        let a = client_key(&req("[2001:db8:1:2:aaaa::1]:5000", None), &Forwarding::Ignore);
+        let b = client_key(&req("[2001:db8:1:2:bbbb::9]:6000", None), &Forwarding::Ignore);
         assert_eq!(a, b);
         assert_eq!(a, ip("2001:db8:1:2::"));
-        assert_eq!(client_key(&req("[::ffff:10.0.0.7]:1", None), false), ip("10.0.0.7"));
+        assert_eq!(client_key(&req("[::ffff:10.0.0.7]:1", None), &Forwarding::Ignore), ip("10.0.0.7"));
         // X-Forwarded-For only when the proxy is trusted, and its last entry (what it saw)
         let proxied = req("127.0.0.1:1", Some("6.6.6.6, 198.51.100.4"));
-        assert_eq!(client_key(&proxied, false), ip("127.0.0.1"));
-        assert_eq!(client_key(&proxied, true), ip("198.51.100.4"));
+        assert_eq!(client_key(&proxied, &Forwarding::Ignore), ip("127.0.0.1"));
+        assert_eq!(client_key(&proxied, &Forwarding::LastHop), ip("198.51.100.4"));
         // the whole address for BankID
         let r = req("[2001:db8:1:2:aaaa::1]:5000", None);
-        assert_eq!(client_ip(r.headers(), r.extensions(), false), Some(ip("2001:db8:1:2:aaaa::1")));
+        assert_eq!(client_ip(r.headers(), r.extensions(), &Forwarding::Ignore), Some(ip("2001:db8:1:2:aaaa::1")));
         let r = req("[::ffff:10.0.0.7]:1", None);
-        assert_eq!(client_ip(r.headers(), r.extensions(), false), Some(ip("10.0.0.7")));
+        assert_eq!(client_ip(r.headers(), r.extensions(), &Forwarding::Ignore), Some(ip("10.0.0.7")));
         let r = Request::new(axum::body::Body::empty());
-        assert_eq!(client_ip(r.headers(), r.extensions(), true), None);
+        assert_eq!(client_ip(r.headers(), r.extensions(), &Forwarding::LastHop), None);
+    }
+
+    #[test]
+    fn only_the_configured_proxies_are_believed_about_the_client() {
+        let trusted = Forwarding::Proxies(vec!["10.0.0.0/8".parse().unwrap(), "2001:db8:ff::1".parse().unwrap()]);
+        let at = |peer: &str, xff: Option<&str>| {
+            let r = req(peer, xff);
+            client_ip(r.headers(), r.extensions(), &trusted).unwrap()
+        };
+        // the load balancer (10.1.2.3) in front of the proxy (10.0.0.5): the user is the first
+        // address, right to left, that neither added; what the user wrote before it is ignored
+        assert_eq!(at("10.1.2.3:1", Some("6.6.6.6, 198.51.100.4, 10.0.0.5")), ip("198.51.100.4"));
+        assert_eq!(at("[2001:db8:ff::1]:1", Some("198.51.100.4")), ip("198.51.100.4"));
+        // a peer that is not a trusted proxy is the client, whatever it claims
+        assert_eq!(at("203.0.113.9:1", Some("198.51.100.4")), ip("203.0.113.9"));
+        // only proxies in the list: the furthest; no header: the proxy itself
+        assert_eq!(at("10.1.2.3:1", Some("10.0.0.5")), ip("10.0.0.5"));
+        assert_eq!(at("10.1.2.3:1", None), ip("10.1.2.3"));
+        // garbage ends the list: the address before it is not taken
+        assert_eq!(at("10.1.2.3:1", Some("198.51.100.4, nonsense")), ip("10.1.2.3"));
+        // networks
+        let n: Network = "192.168.0.0/16".parse().unwrap();
+        assert!(n.contains(ip("192.168.44.1")) && !n.contains(ip("192.169.0.1")) && !n.contains(ip("::1")));
+        assert!("0.0.0.0/0".parse::<Network>().unwrap().contains(ip("8.8.8.8")));
+        assert!("10.0.0.0/33".parse::<Network>().is_err() && "x/8".parse::<Network>().is_err());
     }
 
     #[test]

@@ -224,11 +224,11 @@ async fn the_test_bankid_page_does_not_exist_outside_demo_mode() {
 
 #[tokio::test]
 async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
-    use ingang_server::rate_limit::{Limits, Rates};
+    use ingang_server::rate_limit::{Forwarding, Limits, Rates};
     let db = Db::open_in_memory().unwrap();
     db.call(demo::seed).await.unwrap();
     let mut state = AppState::new(db, true);
-    state.limits = Limits::new(Rates { per_client_per_minute: 3, server_per_second: 100 }, false);
+    state.limits = Limits::new(Rates { per_client_per_minute: 3, server_per_second: 100 }, Forwarding::Ignore);
     let app = app(state, &Config { demo: true, ..Config::default() });
     for _ in 0..3 {
         start(&app, false).await; // 200 each
