@@ -7,6 +7,7 @@
 
 pub mod bankid;
 pub mod bankid_rp;
+pub mod cards;
 pub mod db;
 pub mod demo;
 pub mod domain;
@@ -109,6 +110,8 @@ pub struct AppState {
     pub push: Option<std::sync::Arc<push::Push>>,
     /// The real Swish (`None`: simulated in demo mode, `/test-swish`; refused otherwise).
     pub swish: Option<std::sync::Arc<dyn swish::SwishApi>>,
+    /// The card payment provider (demo mode: the simulated hosted page; `None`: no cards).
+    pub cards: Option<std::sync::Arc<dyn cards::CardProvider>>,
 }
 
 impl AppState {
@@ -126,7 +129,6 @@ impl AppState {
         };
         let stopping = std::sync::Arc::new(tokio::sync::watch::Sender::new(false));
         Self {
-            db,
             demo,
             bankid,
             bankid_sim: sim,
@@ -139,6 +141,10 @@ impl AppState {
             limits: Default::default(),
             push: None,
             swish: None,
+            cards: demo.then(|| {
+                std::sync::Arc::new(cards::SimulatedCards { db: db.clone() }) as std::sync::Arc<dyn cards::CardProvider>
+            }),
+            db,
         }
     }
 

@@ -779,3 +779,80 @@ async fn notices_are_written_in_the_residents_language() {
     let sv_again: String = reminder(Some("so")).await;
     assert!(sv_again.starts_with("Ingång: Påminnelse"), "{sv_again}");
 }
+
+/// A card provider's adapter as the server uses it (`cards.rs`): its hosted page, its verdict
+/// when the app asks, and a cancel.
+#[derive(Default)]
+struct Acquirer {
+    verdict: std::sync::Mutex<Option<(ingang_api::visits::PaymentStatus, Option<String>)>>,
+    started: std::sync::Mutex<Vec<(String, u32, String)>>,
+    cancelled: std::sync::Mutex<Vec<String>>,
+}
+
+impl ingang_server::cards::CardProvider for Acquirer {
+    fn start<'a>(
+        &'a self,
+        id: &'a str,
+        amount: u32,
+        back: &'a str,
+    ) -> ingang_server::bankid::BoxFuture<'a, Result<String, ingang_server::cards::CardError>> {
+        self.started.lock().unwrap().push((id.into(), amount, back.into()));
+        Box::pin(async move { Ok(format!("https://pay.acquirer.example/hpp/{id}")) })
+    }
+    fn status<'a>(
+        &'a self,
+        _: &'a str,
+    ) -> ingang_server::bankid::BoxFuture<
+        'a,
+        Result<(ingang_api::visits::PaymentStatus, Option<String>), ingang_server::cards::CardError>,
+    > {
+        let verdict = self.verdict.lock().unwrap().clone();
+        Box::pin(async move { Ok(verdict.unwrap_or((ingang_api::visits::PaymentStatus::Created, None))) })
+    }
+    fn cancel<'a>(
+        &'a self,
+        id: &'a str,
+    ) -> ingang_server::bankid::BoxFuture<'a, Result<(), ingang_server::cards::CardError>> {
+        self.cancelled.lock().unwrap().push(id.into());
+        Box::pin(async { Ok(()) })
+    }
+    fn refund<'a>(
+        &'a self,
+        _: &'a str,
+        _: u32,
+    ) -> ingang_server::bankid::BoxFuture<'a, Result<(), ingang_server::cards::CardError>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+#[tokio::test]
+async fn a_card_provider_gives_its_page_its_verdict_and_its_cancel() {
+    let db = ingang_server::db::Db::open_in_memory().unwrap();
+    db.call(ingang_server::demo::seed).await.unwrap();
+    let mut state = AppState::new(db, true);
+    let acquirer = std::sync::Arc::new(Acquirer::default());
+    state.cards = Some(acquirer.clone());
+    let app = ingang_server::app(state.clone(), &ingang_server::Config { demo: true, ..Default::default() });
+    let erik = login(&app, &state, ERIK).await;
+    let id = book(&app, ERIK, 10).await;
+    call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &erik, None, None).await;
+    let pay = format!("/api/v1/visits/{id}/payments");
+    let body = json!({ "method": "card", "returnUrl": "http://app.test/bokade-tider" });
+    let (_, first) = call(&app, "POST", &pay, &erik, Some("c1"), Some(body.clone())).await;
+    let first_id = first["id"].as_str().unwrap().to_owned();
+    assert_eq!(first["redirectUrl"], format!("https://pay.acquirer.example/hpp/{first_id}"));
+    let (fid, amount, back) = acquirer.started.lock().unwrap()[0].clone();
+    assert_eq!((fid.as_str(), amount, back.as_str()), (first_id.as_str(), 300, "http://app.test/bokade-tider"));
+    // the user gives up: cancelled here and at the provider
+    call(&app, "POST", &format!("/api/v1/payments/{first_id}/cancel"), &erik, None, None).await;
+    assert_eq!(*acquirer.cancelled.lock().unwrap(), vec![first_id.clone()]);
+    // a new attempt; while the user is on the page the provider says CREATED; then PAID
+    let (_, p) = call(&app, "POST", &pay, &erik, Some("c2"), Some(body)).await;
+    let pid = p["id"].as_str().unwrap().to_owned();
+    let (_, waiting) = call(&app, "GET", &format!("/api/v1/payments/{pid}"), &erik, None, None).await;
+    assert_eq!(waiting["status"], "CREATED");
+    *acquirer.verdict.lock().unwrap() = Some((ingang_api::visits::PaymentStatus::Paid, None));
+    let (_, paid) = call(&app, "GET", &format!("/api/v1/payments/{pid}"), &erik, None, None).await;
+    assert_eq!((paid["status"].as_str(), paid["redirectUrl"].as_str()), (Some("PAID"), None), "{paid}");
+    assert_eq!(call(&app, "GET", &format!("/api/v1/payments/{pid}/receipt"), &erik, None, None).await.0, 200);
+}

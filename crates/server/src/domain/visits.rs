@@ -378,7 +378,7 @@ pub(crate) fn to_payment(p: PaymentRow) -> Payment {
         SwishRequest { qr_content: format!("D{token}"), app_url, token }
     });
     Payment {
-        redirect_url: (waiting && method == PaymentMethod::Card).then(|| format!("/test-pay/card/{}", p.id)),
+        redirect_url: p.redirect_url.filter(|_| waiting && method == PaymentMethod::Card),
         id: p.id,
         visit_id: p.visit_id,
         method,
@@ -409,12 +409,13 @@ pub(crate) fn payment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentRow>
         error_code: r.get("error_code")?,
         return_url: r.get("return_url")?,
         swish_instruction: r.get("swish_instruction")?,
+        redirect_url: r.get("redirect_url")?,
     })
 }
 
 pub(crate) const PAYMENT_SELECT: &str =
     "SELECT id, visit_id, method, status, amount, fee, created_at, paid_at, swish_token,
-        error_code, return_url, swish_instruction FROM payments";
+        error_code, return_url, swish_instruction, redirect_url FROM payments";
 
 pub(crate) struct PaymentRow {
     pub(crate) id: String,
@@ -430,4 +431,6 @@ pub(crate) struct PaymentRow {
     pub(crate) return_url: Option<String>,
     /// The request's id at the real Swish (`swish.rs`), when there is one.
     pub(crate) swish_instruction: Option<String>,
+    /// A card payment's hosted page (`CardProvider::start`).
+    pub(crate) redirect_url: Option<String>,
 }

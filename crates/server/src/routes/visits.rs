@@ -480,7 +480,9 @@ pub async fn create_payment(
     };
     // Swish is real when configured (`swish.rs`), simulated in demo mode; cards only in demo mode
     let real_swish = if body.method == PaymentMethod::Swish { state.swish.clone() } else { None };
-    if !state.demo && body.method != PaymentMethod::Invoice && real_swish.is_none() {
+    let cards = if body.method == PaymentMethod::Card { state.cards.clone() } else { None };
+    let swish_simulated = body.method == PaymentMethod::Swish && state.demo;
+    if body.method != PaymentMethod::Invoice && real_swish.is_none() && cards.is_none() && !swish_simulated {
         return Err(ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "payments_unavailable",
@@ -569,6 +571,9 @@ pub async fn create_payment(
     if let (true, Some(swish)) = (new, real_swish) {
         p = request_at_swish(&state, swish.as_ref(), p, &superseded).await?;
     }
+    if let (true, Some(cards)) = (new, cards) {
+        p = hosted_page(&state, cards.as_ref(), p).await?;
+    }
     state.wake_streams();
     let status = if new { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(to_payment(p))).into_response())
@@ -615,6 +620,35 @@ async fn request_at_swish(
         .await
 }
 
+/// A card payment's hosted page at the provider (`cards.rs`); a refusal or no answer ends the
+/// payment (`ERROR`) with the provider's reason as its code.
+async fn hosted_page(
+    state: &AppState,
+    cards: &dyn crate::cards::CardProvider,
+    p: PaymentRow,
+) -> Result<PaymentRow, ApiError> {
+    let back = p.return_url.clone().unwrap_or_else(|| format!("{}/bokade-tider", state.base_url()));
+    let page = cards.start(&p.id, (p.amount + p.fee) as u32, &back).await;
+    let id = p.id.clone();
+    state
+        .db
+        .call(move |conn| {
+            match page {
+                Ok(url) => conn.execute("UPDATE payments SET redirect_url = ?2 WHERE id = ?1", params![id, url])?,
+                Err(crate::cards::CardError::Refused(_)) => conn.execute(
+                    "UPDATE payments SET status = 'ERROR', error_code = 'refused' WHERE id = ?1 AND status = 'CREATED'",
+                    [&id],
+                )?,
+                Err(crate::cards::CardError::Unavailable(_)) => conn.execute(
+                    "UPDATE payments SET status = 'ERROR', error_code = 'unavailable' WHERE id = ?1 AND status = 'CREATED'",
+                    [&id],
+                )?,
+            };
+            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&id], payment_row)
+        })
+        .await
+}
+
 async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
     let id = id.to_owned();
     state.db.call(move |conn| conn.query_row("SELECT patient FROM visits WHERE id = ?1", [id], |r| r.get(0))).await
@@ -633,6 +667,21 @@ async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(Pa
         .ok_or_else(ApiError::not_found)?;
     let scope = scope(state, actor).await?;
     let visit = load_visit(state, scope, p.visit_id.clone()).await?;
+    // a waiting card payment: what the provider says now (the return from its page)
+    if let (Some(cards), "CREATED", "card") = (state.cards.as_ref(), p.status.as_str(), p.method.as_str())
+        && let Ok((status, code)) = cards.status(&p.id).await
+        && status != ingang_api::visits::PaymentStatus::Created
+    {
+        let pid = p.id.clone();
+        let settled = state
+            .db
+            .call(move |conn| {
+                crate::domain::visits::settle(conn, &pid, status, code.as_deref(), now)?;
+                conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&pid], payment_row)
+            })
+            .await?;
+        return Ok((settled, visit));
+    }
     Ok((p, visit))
 }
 
@@ -687,6 +736,11 @@ pub async fn cancel_payment(
         && let Err(e) = swish.cancel(instruction).await
     {
         tracing::warn!("swish: cancelling {instruction}: {e:?}");
+    }
+    if let (1, Some(cards), "card") = (cancelled, state.cards.as_ref(), p.method.as_str())
+        && let Err(e) = cards.cancel(&p.id).await
+    {
+        tracing::warn!("cards: cancelling {}: {e:?}", p.id);
     }
     Ok(Json(to_payment(load_payment(&state, &actor, id).await?.0)))
 }
