@@ -10,7 +10,7 @@
 //! ([`BankIdError::NotFound`]). The server wraps this provider in [`crate::bankid::Throttled`],
 //! so `collect` reaches BankID at most every two seconds per order.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Deserialize;
 
@@ -35,18 +35,7 @@ pub struct RpBankId {
 impl RpBankId {
     pub fn new(config: &RpConfig) -> anyhow::Result<Self> {
         anyhow::ensure!(config.url.starts_with("https://"), "BankID's URL must be https://");
-        let identity = reqwest::Identity::from_pem(&std::fs::read(&config.identity_pem)?)?;
-        let ca = reqwest::Certificate::from_pem(&std::fs::read(&config.ca_pem)?)?;
-        let client = reqwest::Client::builder()
-            .https_only(true)
-            .use_rustls_tls()
-            .tls_built_in_root_certs(false)
-            .add_root_certificate(ca)
-            .identity(identity)
-            .timeout(Duration::from_secs(20))
-            .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let client = crate::outside::mutual_tls(&config.identity_pem, &config.ca_pem)?;
         Ok(Self { url: config.url.trim_end_matches('/').to_owned(), client })
     }
 

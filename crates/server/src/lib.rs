@@ -13,8 +13,10 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod html;
 pub mod lang;
 pub mod openapi;
+pub mod outside;
 pub mod populate;
 pub mod push;
 pub mod rate_limit;
@@ -227,18 +229,9 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
 
 /// Every 30 seconds: the two-hour reminder SMS of visits (see `crate::domain::visits::send_reminders`).
 fn reminders(state: AppState) {
-    tokio::spawn(async move {
-        let mut stopping = state.stopping.subscribe();
-        loop {
-            let (now, base) = (state.clock.now(), state.base_url());
-            if let Err(e) = state.db.call(move |conn| crate::domain::visits::send_reminders(conn, now, &base)).await {
-                tracing::warn!("reminders: {e:?}");
-            }
-            tokio::select! {
-                () = tokio::time::sleep(std::time::Duration::from_secs(30)) => {}
-                _ = stopping.wait_for(|s| *s) => return,
-            }
-        }
+    outside::every(state, std::time::Duration::from_secs(30), "reminders queued", |state| async move {
+        let (now, base) = (state.clock.now(), state.base_url());
+        state.db.call(move |conn| crate::domain::visits::send_reminders(conn, now, &base)).await
     });
 }
 

@@ -72,16 +72,7 @@ impl Push {
     /// Push with `key`; `config` gives the subject, extra hosts and CA.
     pub fn new(key: ES256KeyPair, config: &PushConfig) -> anyhow::Result<Self> {
         let public_key = Base64UrlUnpadded::encode_string(&key.key_pair().public_key().to_bytes_uncompressed());
-        let mut builder = reqwest::Client::builder()
-            .https_only(true)
-            .timeout(Duration::from_secs(20))
-            .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(path) = &config.ca_pem {
-            let pem = std::fs::read(path)?;
-            builder =
-                builder.tls_built_in_root_certs(false).add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
-        }
+        let client = crate::outside::https(config.ca_pem.as_deref())?;
         let subject =
             if config.subject.is_empty() { "mailto:driften@ingang.example".into() } else { config.subject.clone() };
         anyhow::ensure!(
@@ -90,7 +81,7 @@ impl Push {
         );
         let mut hosts: Vec<String> = KNOWN_HOSTS.iter().map(|h| (*h).to_owned()).collect();
         hosts.extend(config.extra_hosts.iter().map(|h| h.to_ascii_lowercase()));
-        Ok(Self { key, public_key, subject, hosts, client: builder.build()? })
+        Ok(Self { key, public_key, subject, hosts, client })
     }
 
     /// Push with the configured key file, or (`demo`) the key kept in the database.
@@ -406,18 +397,10 @@ pub fn spawn(state: AppState, push: std::sync::Arc<Push>) {
         if let Err(e) = settle_interrupted(&state.db).await {
             tracing::warn!("push: {e:?}");
         }
-        let mut stopping = state.stopping.subscribe();
-        loop {
-            match deliver_due(&state.db, &push, state.clock.now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!("push: {n} sent"),
-                Err(e) => tracing::warn!("push: {e:?}"),
-            }
-            tokio::select! {
-                () = tokio::time::sleep(Duration::from_secs(2)) => {}
-                _ = stopping.wait_for(|s| *s) => return,
-            }
-        }
+        crate::outside::every(state, Duration::from_secs(2), "push sent", move |state| {
+            let push = push.clone();
+            async move { deliver_due(&state.db, &push, state.clock.now()).await }
+        });
     });
 }
 

@@ -67,18 +67,8 @@ pub struct HttpGateway {
 impl HttpGateway {
     pub fn new(config: SmsConfig) -> anyhow::Result<Self> {
         anyhow::ensure!(config.url.starts_with("https://"), "the SMS gateway's URL must be https://");
-        let mut builder = reqwest::Client::builder()
-            .https_only(true)
-            .timeout(Duration::from_secs(20))
-            .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none());
-        if let Some(path) = &config.ca_pem {
-            let pem = std::fs::read(path)?;
-            // only that CA: the gateway is pinned to it
-            builder =
-                builder.tls_built_in_root_certs(false).add_root_certificate(reqwest::Certificate::from_pem(&pem)?);
-        }
-        Ok(Self { client: builder.build()?, config })
+        // with a CA, only that one: the gateway is pinned to it
+        Ok(Self { client: crate::outside::https(config.ca_pem.as_deref())?, config })
     }
 }
 
@@ -223,18 +213,10 @@ pub fn spawn(state: AppState, gateway: std::sync::Arc<dyn SmsGateway>) {
         if let Err(e) = settle_interrupted(&state.db).await {
             tracing::warn!("sms: {e:?}");
         }
-        let mut stopping = state.stopping.subscribe();
-        loop {
-            match deliver_due(&state.db, gateway.as_ref(), state.clock.now()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!("sms: {n} sent"),
-                Err(e) => tracing::warn!("sms: {e:?}"),
-            }
-            tokio::select! {
-                () = tokio::time::sleep(Duration::from_secs(5)) => {}
-                _ = stopping.wait_for(|s| *s) => return,
-            }
-        }
+        crate::outside::every(state, Duration::from_secs(5), "sms sent", move |state| {
+            let gateway = gateway.clone();
+            async move { deliver_due(&state.db, gateway.as_ref(), state.clock.now()).await }
+        });
     });
 }
 

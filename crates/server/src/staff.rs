@@ -8,10 +8,10 @@ use axum::{
     Form, Router,
     extract::{FromRequestParts, Path, State},
     http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
-    response::{Html, IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use maud::{DOCTYPE, Markup, html};
+use maud::{Markup, html};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
@@ -75,21 +75,11 @@ const STAFF_CSS: &str = include_str!("../assets/staff.css");
 
 /// A console page: every text put into `body` was escaped by `maud` as it was written.
 pub(crate) fn page(title: &str, body: Markup) -> Response {
-    let html = html! {
-        (DOCTYPE)
-        html lang="sv" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width,initial-scale=1";
-                meta name="robots" content="noindex";
-                title { (title) " – Ingång vårdpersonal" }
-                link rel="stylesheet" href="/staff/staff.css";
-                script src="/staff/live.js" defer {}
-            }
-            body { main { h1 { (title) } (body) } }
-        }
+    let head = html! {
+        link rel="stylesheet" href="/staff/staff.css";
+        script src="/staff/live.js" defer {}
     };
-    ([(header::CACHE_CONTROL, "no-store")], Html(html.into_string())).into_response()
+    crate::html::page(title, "Ingång vårdpersonal", head, body)
 }
 
 /// The signed-in staff member's id and name.

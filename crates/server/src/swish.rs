@@ -118,18 +118,7 @@ impl SwishClient {
             config.payee_alias.len() == 10 && config.payee_alias.bytes().all(|b| b.is_ascii_digit()),
             "the Swish number (payee alias) is ten digits"
         );
-        let identity = reqwest::Identity::from_pem(&std::fs::read(&config.identity_pem)?)?;
-        let ca = reqwest::Certificate::from_pem(&std::fs::read(&config.ca_pem)?)?;
-        let client = reqwest::Client::builder()
-            .https_only(true)
-            .use_rustls_tls()
-            .tls_built_in_root_certs(false)
-            .add_root_certificate(ca)
-            .identity(identity)
-            .timeout(Duration::from_secs(20))
-            .connect_timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let client = crate::outside::mutual_tls(&config.identity_pem, &config.ca_pem)?;
         Ok(Self { config: SwishConfig { url: config.url.trim_end_matches('/').to_owned(), ..config }, client })
     }
 
@@ -429,21 +418,14 @@ pub fn router(state: AppState) -> axum::Router {
 
 /// Every five seconds, [`poll`] (until the server stops).
 pub fn spawn(state: AppState, swish: std::sync::Arc<dyn SwishApi>) {
-    tokio::spawn(async move {
-        let mut stopping = state.stopping.subscribe();
-        loop {
-            match poll(&state.db, swish.as_ref(), state.clock.now()).await {
-                Ok(0) => {}
-                Ok(n) => {
-                    tracing::info!("swish: {n} settled");
-                    state.wake_streams();
-                }
-                Err(e) => tracing::warn!("swish: {e:?}"),
+    crate::outside::every(state, Duration::from_secs(5), "swish settled", move |state| {
+        let swish = swish.clone();
+        async move {
+            let settled = poll(&state.db, swish.as_ref(), state.clock.now()).await?;
+            if settled > 0 {
+                state.wake_streams();
             }
-            tokio::select! {
-                () = tokio::time::sleep(Duration::from_secs(5)) => {}
-                _ = stopping.wait_for(|s| *s) => return,
-            }
+            Ok(settled)
         }
     });
 }

@@ -7,11 +7,11 @@ use std::time::Instant;
 use axum::{
     Form, Router,
     extract::State,
-    http::{StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
     routing::get,
 };
-use maud::{DOCTYPE, html};
+use maud::html;
 use serde::Deserialize;
 
 use crate::{AppState, demo};
@@ -43,69 +43,55 @@ async fn page(State(state): State<AppState>) -> Response {
     let Some(sim) = state.bankid_sim.clone() else { return StatusCode::NOT_FOUND.into_response() };
     let now = Instant::now();
     let orders = sim.pending(now);
-    let html = html! {
-        (DOCTYPE)
-        html lang="sv" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width,initial-scale=1";
-                meta name="robots" content="noindex";
-                title { "Test-BankID – Ingång" }
-            }
-            body {
-                main {
-                    h1 { "Test-BankID" }
-                    p { "Den här sidan finns bara när servern körs i demo- eller testläge. Den spelar användarens BankID-app." }
-                    @if orders.is_empty() {
-                        p id="no-orders" { "Inga pågående inloggningar. Starta en inloggning i appen och ladda om sidan." }
-                    }
-                    @for (n, o) in orders.iter().enumerate() {
-                        section class="order" aria-labelledby={ "o" (n) } data-order-ref=(o.order_ref) {
-                            h2 id={ "o" (n) } {
-                                "Order " (o.order_ref.get(..8).unwrap_or(&o.order_ref))
-                                " (startad för " (now.saturating_duration_since(o.started).as_secs()) " s sedan)"
-                            }
-                            // where BankID on this device would send the user back when done (`returnUrl`)
-                            @match sim.return_url(&o.order_ref) {
-                                Some(url) => p class="return" { "Återgår till " code { (url) } },
-                                None => p class="return" { "Ingen återgång (redirect=null)" },
-                            }
-                            form method="post" action="/test-bankid" {
-                                input type="hidden" name="order_ref" value=(o.order_ref);
-                                p {
-                                    label for={ "id" (n) } { "Identitet" } " "
-                                    select id={ "id" (n) } name="identity" {
-                                        @for (pnr, given, surname) in demo::IDENTITIES {
-                                            option value=(pnr) {
-                                                (given) " " (surname) " (" (pnr[..8]) "-" (pnr[8..]) ")"
-                                            }
-                                        }
-                                    }
-                                    " " button name="action" value="identify" { "Identifiera" }
-                                }
-                                p {
-                                    label for={ "h" (n) } { "Status i appen" } " "
-                                    select id={ "h" (n) } name="hint" {
-                                        @for (code, label) in HINTS { option value=(code) { (label) } }
-                                    }
-                                    " " button name="action" value="hint" { "Visa status" }
-                                }
-                                p {
-                                    label for={ "f" (n) } { "Misslyckas" } " "
-                                    select id={ "f" (n) } name="failure" {
-                                        @for (code, label) in FAILURES { option value=(code) { (label) } }
-                                    }
-                                    " " button name="action" value="fail" { "Misslyckas" }
+    let main = html! {
+        p { "Den här sidan finns bara när servern körs i demo- eller testläge. Den spelar användarens BankID-app." }
+        @if orders.is_empty() {
+            p id="no-orders" { "Inga pågående inloggningar. Starta en inloggning i appen och ladda om sidan." }
+        }
+        @for (n, o) in orders.iter().enumerate() {
+            section class="order" aria-labelledby={ "o" (n) } data-order-ref=(o.order_ref) {
+                h2 id={ "o" (n) } {
+                    "Order " (o.order_ref.get(..8).unwrap_or(&o.order_ref))
+                    " (startad för " (now.saturating_duration_since(o.started).as_secs()) " s sedan)"
+                }
+                // where BankID on this device would send the user back when done (`returnUrl`)
+                @match sim.return_url(&o.order_ref) {
+                    Some(url) => p class="return" { "Återgår till " code { (url) } },
+                    None => p class="return" { "Ingen återgång (redirect=null)" },
+                }
+                form method="post" action="/test-bankid" {
+                    input type="hidden" name="order_ref" value=(o.order_ref);
+                    p {
+                        label for={ "id" (n) } { "Identitet" } " "
+                        select id={ "id" (n) } name="identity" {
+                            @for (pnr, given, surname) in demo::IDENTITIES {
+                                option value=(pnr) {
+                                    (given) " " (surname) " (" (pnr[..8]) "-" (pnr[8..]) ")"
                                 }
                             }
                         }
+                        " " button name="action" value="identify" { "Identifiera" }
                     }
-                    p { a href="/test-bankid" { "Ladda om" } }
+                    p {
+                        label for={ "h" (n) } { "Status i appen" } " "
+                        select id={ "h" (n) } name="hint" {
+                            @for (code, label) in HINTS { option value=(code) { (label) } }
+                        }
+                        " " button name="action" value="hint" { "Visa status" }
+                    }
+                    p {
+                        label for={ "f" (n) } { "Misslyckas" } " "
+                        select id={ "f" (n) } name="failure" {
+                            @for (code, label) in FAILURES { option value=(code) { (label) } }
+                        }
+                        " " button name="action" value="fail" { "Misslyckas" }
+                    }
                 }
             }
         }
+        p { a href="/test-bankid" { "Ladda om" } }
     };
-    ([(header::CACHE_CONTROL, "no-store")], Html(html.into_string())).into_response()
+    crate::html::page("Test-BankID", "Ingång", html! {}, main)
 }
 
 #[derive(Debug, Deserialize)]

@@ -13,12 +13,12 @@
 use axum::{
     Form, Json, Router,
     extract::{Path, State},
-    http::{StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
     routing::{get, post, put},
 };
 use ingang_api::visits::PaymentStatus;
-use maud::{DOCTYPE, Markup, html};
+use maud::{Markup, html};
 use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
@@ -39,25 +39,11 @@ pub fn router(state: AppState) -> Router {
 }
 
 fn page(title: &str, body: Markup) -> Response {
-    let html = html! {
-        (DOCTYPE)
-        html lang="sv" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width,initial-scale=1";
-                meta name="robots" content="noindex";
-                title { (title) " – testbetalning" }
-            }
-            body {
-                main {
-                    h1 { (title) }
-                    p { "Simulerad betalning: finns bara när servern körs i demo- eller testläge." }
-                    (body)
-                }
-            }
-        }
+    let main = html! {
+        p { "Simulerad betalning: finns bara när servern körs i demo- eller testläge." }
+        (body)
     };
-    ([(header::CACHE_CONTROL, "no-store")], Html(html.into_string())).into_response()
+    crate::html::page(title, "testbetalning", html! {}, main)
 }
 
 struct Waiting {

@@ -57,8 +57,7 @@ async fn bankid() -> BankId {
 
 /// A client with an RP certificate from `rp_ca`, trusting `bankid_ca`.
 fn client(b: &BankId, rp_ca: &tls::Ca, bankid_ca: &tls::Ca) -> (RpBankId, [tempfile::NamedTempFile; 2]) {
-    let (cert, key) = rp_ca.issue("Ingång RP", true);
-    let identity = tls::pem_file(&format!("{}{}", cert.pem(), key.serialize_pem()));
+    let identity = rp_ca.identity("Ingång RP");
     let ca = bankid_ca.pem_file();
     let config = RpConfig {
         url: format!("https://localhost:{}/rp/v6.0", b.port),

@@ -11,13 +11,7 @@ mod tls;
 
 use std::sync::{Arc, Mutex};
 
-use axum::{
-    Router,
-    body::{Body, Bytes},
-    extract::State,
-    http::{HeaderMap, Request},
-    routing::post,
-};
+use axum::{Router, body::Bytes, extract::State, http::HeaderMap, routing::post};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use common::*;
 use ingang_server::{
@@ -117,16 +111,6 @@ async fn app_with_push(service: &Service, pin: Option<&std::path::Path>) -> (Rou
     let push = Arc::new(Push::new(ES256KeyPair::generate(), &config).expect("push"));
     state.push = Some(push.clone());
     (app(state.clone(), &Config { demo: true, ..Config::default() }), state, push)
-}
-
-async fn staff_post(app: &Router, cookie: &str, uri: &str, form: &str) -> u16 {
-    let req = Request::post(uri)
-        .header("cookie", cookie)
-        .header("sec-fetch-site", "same-origin")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(form.to_owned()))
-        .unwrap();
-    send(app, req).await.status().as_u16()
 }
 
 async fn subscriptions(state: &AppState) -> Vec<String> {

@@ -114,16 +114,6 @@ async fn markup_in_a_path_or_a_form_field_comes_back_as_text_on_every_server_ren
     }
 }
 
-async fn staff_post(app: &axum::Router, cookie: &str, uri: &str, form: &str) -> u16 {
-    let req = Request::post(uri)
-        .header("cookie", cookie)
-        .header("sec-fetch-site", "same-origin")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from(form.to_owned()))
-        .unwrap();
-    send(app, req).await.status().as_u16()
-}
-
 #[tokio::test]
 async fn what_patients_and_staff_write_is_shown_as_text_in_the_console() {
     use serde_json::json;

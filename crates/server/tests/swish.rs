@@ -71,8 +71,7 @@ impl Swish {
 
     /// A client with a merchant certificate from `merchant_ca`, trusting `server_ca`.
     fn client(&self, merchant_ca: &tls::Ca, server_ca: &tls::Ca) -> (SwishClient, [tempfile::NamedTempFile; 2]) {
-        let (cert, key) = merchant_ca.issue(NUMBER, true);
-        let identity = tls::pem_file(&format!("{}{}", cert.pem(), key.serialize_pem()));
+        let identity = merchant_ca.identity(NUMBER);
         let ca = server_ca.pem_file();
         let config = SwishConfig {
             url: self.url.clone(),

@@ -36,6 +36,14 @@ impl Ca {
         (cert, key)
     }
 
+    /// A client certificate for `name` from this CA with its key, in one PEM file (what the
+    /// real clients read: BankID's RP certificate, a Swish merchant certificate).
+    #[allow(dead_code)] // (not every test that serves HTTPS has clients with certificates)
+    pub fn identity(&self, name: &str) -> tempfile::NamedTempFile {
+        let (cert, key) = self.issue(name, true);
+        pem_file(&format!("{}{}", cert.pem(), key.serialize_pem()))
+    }
+
     /// The CA's certificate in a PEM file.
     pub fn pem_file(&self) -> tempfile::NamedTempFile {
         pem_file(&self.cert.pem())
