@@ -226,7 +226,8 @@ async fn swish_act(State(state): State<AppState>, Form(f): Form<SwishForm>) -> R
     let (status, code) = match f.action.as_str() {
         "pay" => (PaymentStatus::Paid, None),
         "decline" => (PaymentStatus::Declined, Some("RF07")),
-        "error" => (PaymentStatus::Error, Some("BANKIDCL")),
+        // a bank system error (Swish FF10)
+        "error" => (PaymentStatus::Error, Some("FF10")),
         "cancel" => (PaymentStatus::Cancelled, None),
         "timeout" => (PaymentStatus::Error, Some("TM01")),
         _ => return (StatusCode::BAD_REQUEST, "okänd åtgärd").into_response(),

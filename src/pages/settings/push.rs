@@ -46,9 +46,11 @@ fn ios() -> bool {
         || (agent.contains("Macintosh") && navigator.max_touch_points() > 1)
 }
 
+/// The service worker's registration, if the app has one (not waiting for one that may never
+/// come: a browser that blocks service workers).
 async fn registration() -> Option<ServiceWorkerRegistration> {
-    let ready = web_sys::window()?.navigator().service_worker().ready().ok()?;
-    JsFuture::from(ready).await.ok()?.dyn_into().ok()
+    let found = web_sys::window()?.navigator().service_worker().get_registration();
+    JsFuture::from(found).await.ok()?.dyn_into().ok()
 }
 
 /// This device's subscription, if it has one.
@@ -156,6 +158,8 @@ pub fn PushSetting() -> impl IntoView {
         <section aria-labelledby="push-heading" data-testid="push-setting">
             <h2 id="push-heading">{t!(i18n.settings_push_heading)}</h2>
             <p>{t!(i18n.settings_push_body)}</p>
+            // its own boundary: the page never waits for the browser's answer
+            <Suspense fallback=|| ()>
             {move || state().map(|s| match s {
                 PushState::Unsupported => view! { <p>{t!(i18n.settings_push_unsupported)}</p> }.into_any(),
                 PushState::HomeScreenFirst => view! { <p>{t!(i18n.settings_push_home_screen)}</p> }.into_any(),
@@ -164,6 +168,7 @@ pub fn PushSetting() -> impl IntoView {
                 PushState::On => view! { <p>{t!(i18n.settings_push_is_on)}</p> {button(false)} }.into_any(),
                 PushState::Off => view! { <p>{t!(i18n.settings_push_is_off)}</p> {button(true)} }.into_any(),
             })}
+            </Suspense>
             <p role="status" data-testid="push-status">
                 {move || if failed() {
                     i18n.t().settings_push_failed
