@@ -286,6 +286,30 @@ async fn a_new_attempt_cancels_the_old_request_at_swish_and_a_late_paid_is_recon
 }
 
 #[tokio::test]
+async fn callbacks_out_of_order_settle_by_swishs_word_not_by_their_order() {
+    let s = swish().await;
+    let (app, state, erik, visit, _files) = erik_checked_in(&s).await;
+    let pay = format!("/api/v1/visits/{visit}/payments");
+    let (_, a) = call(&app, "POST", &pay, &erik, Some("o1"), Some(json!({ "method": "swish" }))).await;
+    let (_, b) = call(&app, "POST", &pay, &erik, Some("o2"), Some(json!({ "method": "swish" }))).await;
+    let (ia, ib) =
+        (instruction(&state, a["id"].as_str().unwrap()).await, instruction(&state, b["id"].as_str().unwrap()).await);
+    s.set(&ib, "PAID");
+    // the newer request's PAID arrives first, then the older one's CANCELLED, then PAID again
+    assert_eq!(callback(&app, json!({ "id": ib, "status": "PAID" })).await, 200);
+    assert_eq!(callback(&app, json!({ "id": ia, "status": "CANCELLED" })).await, 200);
+    assert_eq!(callback(&app, json!({ "id": ib, "status": "PAID" })).await, 200);
+    // a callback for the older one that claims PAID changes nothing: Swish says CANCELLED
+    assert_eq!(callback(&app, json!({ "id": ia, "status": "PAID" })).await, 200);
+    let (_, v) = call(&app, "GET", &format!("/api/v1/visits/{visit}"), &erik, None, None).await;
+    assert_eq!((v["payment"]["id"].as_str(), v["payment"]["status"].as_str()), (b["id"].as_str(), Some("PAID")), "{v}");
+    let (_, old) =
+        call(&app, "GET", &format!("/api/v1/payments/{}", a["id"].as_str().unwrap()), &erik, None, None).await;
+    assert_eq!(old["status"], "CANCELLED");
+    assert!(s.calls("PUT").iter().all(|(p, _)| !p.starts_with("refunds/")), "nothing to pay back");
+}
+
+#[tokio::test]
 async fn a_refusal_ends_the_payment_with_swishs_code() {
     let s = swish().await;
     let (app, _, erik, visit, _files) = erik_checked_in(&s).await;
