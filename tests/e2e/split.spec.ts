@@ -52,9 +52,13 @@ const KB = 1024;
  *  on every route. The main module is also optimised harder than the chunks (xtask/src/wasm.rs:
  *  flatten, re-loop, converge), which took 2.2 KB off. The kiosk's language buttons (the kiosk
  *  has no header) add to /kiosk: as markup from the list, not a view per button (which cost
- *  2.9 KB). The goals of issue 18 are lower
+ *  2.9 KB). Raised by 1 KB for / and /kiosk on 2026-12-06 (issue 20; / 212.5 KB, /kiosk
+ *  349.9 KB, the heaviest other route 588.9 KB): the Swedish texts of push notifications in
+ *  Inställningar and of Swish's own error codes (Swedish is built into the first module, like
+ *  every Swedish string; the code that uses them is in its route's chunk), and logout telling
+ *  the service worker to end this device's push subscription. The goals of issue 18 are lower
  *  (TARGETS); lower these as the first load shrinks. */
-const BUDGET = { start: 212 * KB, kiosk: 349 * KB, other: 589 * KB };
+const BUDGET = { start: 213 * KB, kiosk: 350 * KB, other: 589 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 
