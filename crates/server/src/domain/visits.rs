@@ -41,7 +41,7 @@ pub async fn scope(state: &AppState, actor: &Actor) -> Result<Scope, ApiError> {
                 .db
                 .call(move |conn| {
                     conn.query_row("SELECT id, name FROM people WHERE personal_number = ?1", [pnr], |r| {
-                        Ok((r.get(0)?, r.get(1)?))
+                        Ok((r.get("id")?, r.get("name")?))
                     })
                     .optional()
                 })
@@ -91,11 +91,14 @@ pub fn visits_of(conn: &Connection, scope: &Scope, now: i64) -> rusqlite::Result
 pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::Result<usize> {
     let due: Vec<(String, String, i64, i64)> = conn
         .prepare(
-            "SELECT v.id, v.patient, v.starts_at, u.check_in_minutes FROM visits v JOIN units u ON u.id = v.unit_id
+            "SELECT v.id AS id, v.patient AS patient, v.starts_at AS starts_at, u.check_in_minutes AS check_in_minutes
+             FROM visits v JOIN units u ON u.id = v.unit_id
              WHERE v.status = 'booked' AND v.reminder_sent_at IS NULL AND v.starts_at > ?1 AND v.starts_at <= ?2
                AND EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')",
         )?
-        .query_map(params![now, now + REMINDER_SECS], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .query_map(params![now, now + REMINDER_SECS], |r| {
+            Ok((r.get("id")?, r.get("patient")?, r.get("starts_at")?, r.get("check_in_minutes")?))
+        })?
         .collect::<Result<_, _>>()?;
     for (id, patient, starts, minutes) in &due {
         // a child's guardians while they may act for the child (up to 12, as for the visits list)
@@ -199,36 +202,39 @@ pub struct Row {
 
 pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
-        id: r.get(0)?,
-        patient: r.get(1)?,
-        unit_id: r.get(2)?,
-        unit_name: r.get(3)?,
-        address: r.get(4)?,
-        phone: r.get(5)?,
-        time_zone: r.get(6)?,
-        kind: r.get(7)?,
-        title: r.get(8)?,
-        clinician: r.get(9)?,
-        starts_at: r.get(10)?,
-        ends_at: r.get(11)?,
-        bring: r.get(12)?,
-        tariff: r.get(13)?,
-        status: r.get(14)?,
-        late_cancel_fee: r.get(15)?,
-        fee: r.get(16)?,
-        video_url: r.get(17)?,
-        check_in_minutes: r.get(18)?,
-        cancel_free_hours: r.get(19)?,
-        reschedulable: r.get(20)?,
-        has_check_in: r.get(21)?,
+        id: r.get("id")?,
+        patient: r.get("patient")?,
+        unit_id: r.get("unit_id")?,
+        unit_name: r.get("unit_name")?,
+        address: r.get("address")?,
+        phone: r.get("phone")?,
+        time_zone: r.get("time_zone")?,
+        kind: r.get("kind")?,
+        title: r.get("title")?,
+        clinician: r.get("clinician")?,
+        starts_at: r.get("starts_at")?,
+        ends_at: r.get("ends_at")?,
+        bring: r.get("bring")?,
+        tariff: r.get("tariff")?,
+        status: r.get("status")?,
+        late_cancel_fee: r.get("late_cancel_fee")?,
+        fee: r.get("fee")?,
+        video_url: r.get("video_url")?,
+        check_in_minutes: r.get("check_in_minutes")?,
+        cancel_free_hours: r.get("cancel_free_hours")?,
+        reschedulable: r.get("reschedulable")?,
+        has_check_in: r.get("has_check_in")?,
     })
 }
 
-pub(crate) const SELECT: &str =
-    "SELECT v.id, v.patient, v.unit_id, u.name, u.address || ', ' || u.city, u.phone, u.time_zone,
-        v.kind, v.title, v.clinician, v.starts_at, v.ends_at, v.bring, v.tariff, v.status, v.late_cancel_fee, v.fee,
-        v.video_url, u.check_in_minutes, u.cancel_free_hours, u.reschedulable,
-        EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')
+/// A visit with its unit's rules, each column named as [`row`] reads it.
+pub(crate) const SELECT: &str = "SELECT v.id AS id, v.patient AS patient, v.unit_id AS unit_id, u.name AS unit_name,
+        u.address || ', ' || u.city AS address, u.phone AS phone, u.time_zone AS time_zone,
+        v.kind AS kind, v.title AS title, v.clinician AS clinician, v.starts_at AS starts_at, v.ends_at AS ends_at,
+        v.bring AS bring, v.tariff AS tariff, v.status AS status, v.late_cancel_fee AS late_cancel_fee, v.fee AS fee,
+        v.video_url AS video_url, u.check_in_minutes AS check_in_minutes, u.cancel_free_hours AS cancel_free_hours,
+        u.reschedulable AS reschedulable,
+        EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn') AS has_check_in
     FROM visits v JOIN units u ON u.id = v.unit_id";
 
 /// The visit as the API shows it at `now`.

@@ -189,10 +189,10 @@ pub async fn list_slots(
             )?;
             let rows = stmt.query_map(params![unit, kind, now + 3600, now + 14 * 86_400], |r| {
                 Ok(Slot {
-                    id: r.get(0)?,
-                    starts_at: r.get(1)?,
-                    ends_at: r.get(2)?,
-                    kind: self::kind(&r.get::<_, String>(3)?),
+                    id: r.get("id")?,
+                    starts_at: r.get("starts_at")?,
+                    ends_at: r.get("ends_at")?,
+                    kind: self::kind(&r.get::<_, String>("kind")?),
                 })
             })?;
             rows.collect::<Result<Vec<_>, _>>()
@@ -239,7 +239,7 @@ pub async fn reschedule_visit(
                 .query_row(
                     "SELECT starts_at, ends_at, visit_id FROM slots WHERE id = ?1 AND unit_id = ?2 AND kind = ?3",
                     params![body.slot_id, unit, kind],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| Ok((r.get("starts_at")?, r.get("ends_at")?, r.get("visit_id")?)),
                 )
                 .optional()?;
             let result = match slot {
@@ -281,7 +281,7 @@ pub fn high_cost(conn: &Connection, pnr: &str, now: i64) -> rusqlite::Result<(u3
         .query_row(
             "SELECT period_start, paid_before, frikort_until FROM high_cost WHERE personal_number = ?1",
             [pnr],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get("period_start")?, r.get("paid_before")?, r.get("frikort_until")?)),
         )
         .optional()?;
     let first_payment: Option<i64> = conn.query_row(
