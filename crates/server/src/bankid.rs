@@ -440,30 +440,35 @@ mod tests {
         let dir = tempfile::tempdir().expect("a folder");
         let path = dir.path().join("shared.sqlite");
         // two processes: each its own connection to the one database
-        let (db_a, db_b) = (crate::db::Db::open(&path).unwrap(), crate::db::Db::open(&path).unwrap());
+        let (db_a, db_b) =
+            (crate::db::Db::open(&path).expect("a database"), crate::db::Db::open(&path).expect("a database"));
         let bankid = std::sync::Arc::new(Counting::default());
         let interval = Duration::from_millis(400);
         let a = Throttled::new(bankid.clone(), interval, db_a);
         let b = Throttled::new(bankid.clone(), interval, db_b);
         let pending = |c: Collect| (c.status, c.hint_code);
-        assert_eq!(pending(a.collect("o1").await.unwrap()), (Status::Pending, Some("started".into())));
+        assert_eq!(pending(a.collect("o1").await.expect("an answer")), (Status::Pending, Some("started".into())));
         // the other process, within the interval: BankID's last answer, BankID not asked
-        assert_eq!(pending(b.collect("o1").await.unwrap()), (Status::Pending, Some("started".into())));
-        assert_eq!(pending(a.collect("o1").await.unwrap()), (Status::Pending, Some("started".into())));
+        assert_eq!(pending(b.collect("o1").await.expect("an answer")), (Status::Pending, Some("started".into())));
+        assert_eq!(pending(a.collect("o1").await.expect("an answer")), (Status::Pending, Some("started".into())));
         assert_eq!(bankid.asked.load(SeqCst), 1);
         // another order has its own turn
-        b.collect("o2").await.unwrap();
+        b.collect("o2").await.expect("an answer");
         assert_eq!(bankid.asked.load(SeqCst), 2);
         // after the interval, whichever process comes first asks
         tokio::time::sleep(interval).await;
-        b.collect("o1").await.unwrap();
-        a.collect("o1").await.unwrap();
+        b.collect("o1").await.expect("an answer");
+        a.collect("o1").await.expect("an answer");
         assert_eq!(bankid.asked.load(SeqCst), 3);
         // a final answer is never held back, and leaves the table
         tokio::time::sleep(interval).await;
         bankid.complete.store(true, SeqCst);
-        assert_eq!(a.collect("o1").await.unwrap().status, Status::Complete);
-        assert_eq!(b.collect("o1").await.unwrap().status, Status::Complete, "asked again: nothing pending kept");
+        assert_eq!(a.collect("o1").await.expect("an answer").status, Status::Complete);
+        assert_eq!(
+            b.collect("o1").await.expect("an answer").status,
+            Status::Complete,
+            "asked again: nothing pending kept"
+        );
         assert_eq!(bankid.asked.load(SeqCst), 5);
     }
 

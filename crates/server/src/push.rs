@@ -101,6 +101,11 @@ impl Push {
 
     /// Why `endpoint`, `p256dh` and `auth` cannot be a subscription, if they cannot.
     pub fn check(&self, endpoint: &str, p256dh: &str, auth: &str) -> Result<(), &'static str> {
+        self.keys(endpoint, p256dh, auth).map(|_| ())
+    }
+
+    /// The device's public key and secret, when the three make a subscription (see [`Self::check`]).
+    fn keys(&self, endpoint: &str, p256dh: &str, auth: &str) -> Result<(PublicKey, Auth), &'static str> {
         let url = url::Url::parse(endpoint).map_err(|_| "the endpoint is not a URL")?;
         if url.scheme() != "https" || endpoint.len() > 1024 {
             return Err("the endpoint must be an https URL (at most 1024 characters)");
@@ -112,27 +117,21 @@ impl Push {
         if !self.hosts.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))) {
             return Err("the endpoint is not a known push service");
         }
-        let key = decode(p256dh).ok_or("p256dh is not base64url")?;
-        if key.len() != 65 || PublicKey::from_sec1_bytes(&key).is_err() {
-            return Err("p256dh is not an uncompressed P-256 public key");
-        }
-        if decode(auth).is_none_or(|a| a.len() != 16) {
-            return Err("auth is not a 16-byte secret");
-        }
-        Ok(())
+        let key = decode(p256dh)
+            .filter(|k| k.len() == 65)
+            .and_then(|k| PublicKey::from_sec1_bytes(&k).ok())
+            .ok_or("p256dh is not an uncompressed P-256 public key")?;
+        let secret = decode(auth).filter(|a| a.len() == 16).ok_or("auth is not a 16-byte secret")?;
+        Ok((key, Auth::clone_from_slice(&secret)))
     }
 
     /// Sends one push message to one device.
     async fn send(&self, d: &Due) -> Result<(), PushError> {
-        self.check(&d.endpoint, &d.p256dh, &d.auth).map_err(|e| PushError::Refused(e.into()))?;
-        let (Some(key), Some(auth)) = (decode(&d.p256dh), decode(&d.auth)) else {
-            return Err(PushError::Refused("bad keys".into()));
-        };
-        let public = PublicKey::from_sec1_bytes(&key).map_err(|_| PushError::Refused("bad p256dh".into()))?;
+        let (public, auth) = self.keys(&d.endpoint, &d.p256dh, &d.auth).map_err(|e| PushError::Refused(e.into()))?;
         let endpoint = d.endpoint.parse().map_err(|_| PushError::Refused("bad endpoint".into()))?;
         // the JWT may live at most 24 hours (RFC 8292); the message's own TTL is set below
         let valid = Duration::from_secs(d.ttl.clamp(60, 12 * 3600) as u64);
-        let request = WebPushBuilder::new(endpoint, public, Auth::clone_from_slice(&auth))
+        let request = WebPushBuilder::new(endpoint, public, auth)
             .with_valid_duration(valid)
             .build(d.payload.as_bytes().to_vec())
             .map_err(|e| PushError::Refused(format!("cannot encrypt: {e}")))?;

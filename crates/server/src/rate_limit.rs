@@ -277,10 +277,13 @@ mod tests {
 
     #[test]
     fn only_the_configured_proxies_are_believed_about_the_client() {
-        let trusted = Forwarding::Proxies(vec!["10.0.0.0/8".parse().unwrap(), "2001:db8:ff::1".parse().unwrap()]);
+        let trusted = Forwarding::Proxies(vec![
+            "10.0.0.0/8".parse().expect("a network"),
+            "2001:db8:ff::1".parse().expect("an address"),
+        ]);
         let at = |peer: &str, xff: Option<&str>| {
             let r = req(peer, xff);
-            client_ip(r.headers(), r.extensions(), &trusted).unwrap()
+            client_ip(r.headers(), r.extensions(), &trusted).expect("a peer")
         };
         // the load balancer (10.1.2.3) in front of the proxy (10.0.0.5): the user is the first
         // address, right to left, that neither added; what the user wrote before it is ignored
@@ -294,9 +297,9 @@ mod tests {
         // garbage ends the list: the address before it is not taken
         assert_eq!(at("10.1.2.3:1", Some("198.51.100.4, nonsense")), ip("10.1.2.3"));
         // networks
-        let n: Network = "192.168.0.0/16".parse().unwrap();
+        let n: Network = "192.168.0.0/16".parse().expect("a network");
         assert!(n.contains(ip("192.168.44.1")) && !n.contains(ip("192.169.0.1")) && !n.contains(ip("::1")));
-        assert!("0.0.0.0/0".parse::<Network>().unwrap().contains(ip("8.8.8.8")));
+        assert!("0.0.0.0/0".parse::<Network>().expect("a network").contains(ip("8.8.8.8")));
         assert!("10.0.0.0/33".parse::<Network>().is_err() && "x/8".parse::<Network>().is_err());
     }
 

@@ -443,8 +443,9 @@ mod tests {
 
     #[test]
     fn swish_amounts_read_as_numbers_or_strings() {
-        let a: SwishRequest = serde_json::from_str(r#"{"id":"A","status":"PAID","amount":100}"#).unwrap();
-        let b: SwishRequest = serde_json::from_str(r#"{"id":"A","status":"PAID","amount":"100.00"}"#).unwrap();
+        let a: SwishRequest = serde_json::from_str(r#"{"id":"A","status":"PAID","amount":100}"#).expect("a request");
+        let b: SwishRequest =
+            serde_json::from_str(r#"{"id":"A","status":"PAID","amount":"100.00"}"#).expect("a request");
         assert_eq!((a.amount.as_deref(), b.amount.as_deref()), (Some("100.00"), Some("100.00")));
         assert_eq!(kronor(100), "100.00");
     }

@@ -599,25 +599,13 @@ async fn request_at_swish(
     let Some(instruction) = p.swish_instruction.clone() else { return Ok(p) };
     let reference: String = p.id.replace('-', "").chars().take(35).collect();
     let asked = swish.create(&instruction, &reference, (p.amount + p.fee) as u32).await;
-    let id = p.id.clone();
-    state
-        .db
-        .call(move |conn| {
-            match asked {
-                Ok(token) => conn.execute("UPDATE payments SET swish_token = ?2 WHERE id = ?1", params![id, token])?,
-                Err(crate::swish::SwishError::Refused(code)) => conn.execute(
-                    "UPDATE payments SET status = 'ERROR', error_code = ?2, swish_final = 1
-                     WHERE id = ?1 AND status = 'CREATED'",
-                    params![id, code],
-                )?,
-                Err(crate::swish::SwishError::Unavailable(_)) => conn.execute(
-                    "UPDATE payments SET status = 'ERROR', error_code = 'unavailable' WHERE id = ?1 AND status = 'CREATED'",
-                    [&id],
-                )?,
-            };
-            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&id], payment_row)
-        })
-        .await
+    let started = match asked {
+        Ok(token) => Started::Keep("swish_token", token),
+        // Swish's refusal is final there; without an answer the request may exist after all
+        Err(crate::swish::SwishError::Refused(code)) => Started::Ended(code, true),
+        Err(crate::swish::SwishError::Unavailable(_)) => Started::Ended("unavailable".into(), false),
+    };
+    record_start(state, p.id, started).await
 }
 
 /// A card payment's hosted page at the provider (`cards.rs`); a refusal or no answer ends the
@@ -629,19 +617,34 @@ async fn hosted_page(
 ) -> Result<PaymentRow, ApiError> {
     let back = p.return_url.clone().unwrap_or_else(|| format!("{}/bokade-tider", state.base_url()));
     let page = cards.start(&p.id, (p.amount + p.fee) as u32, &back).await;
-    let id = p.id.clone();
+    let started = match page {
+        Ok(url) => Started::Keep("redirect_url", url),
+        Err(crate::cards::CardError::Refused(_)) => Started::Ended("refused".into(), false),
+        Err(crate::cards::CardError::Unavailable(_)) => Started::Ended("unavailable".into(), false),
+    };
+    record_start(state, p.id, started).await
+}
+
+/// What a payment provider said as a payment started: a value to keep for the app (Swish's
+/// token, the card page's address), or the code the payment ends with (`true`: Swish will say
+/// no more of it, so the server stops asking).
+enum Started {
+    Keep(&'static str, String),
+    Ended(String, bool),
+}
+
+async fn record_start(state: &AppState, id: String, started: Started) -> Result<PaymentRow, ApiError> {
     state
         .db
         .call(move |conn| {
-            match page {
-                Ok(url) => conn.execute("UPDATE payments SET redirect_url = ?2 WHERE id = ?1", params![id, url])?,
-                Err(crate::cards::CardError::Refused(_)) => conn.execute(
-                    "UPDATE payments SET status = 'ERROR', error_code = 'refused' WHERE id = ?1 AND status = 'CREATED'",
-                    [&id],
-                )?,
-                Err(crate::cards::CardError::Unavailable(_)) => conn.execute(
-                    "UPDATE payments SET status = 'ERROR', error_code = 'unavailable' WHERE id = ?1 AND status = 'CREATED'",
-                    [&id],
+            match started {
+                Started::Keep(column, value) => {
+                    conn.execute(&format!("UPDATE payments SET {column} = ?2 WHERE id = ?1"), params![id, value])?
+                }
+                Started::Ended(code, final_at_swish) => conn.execute(
+                    "UPDATE payments SET status = 'ERROR', error_code = ?2, swish_final = swish_final OR ?3
+                     WHERE id = ?1 AND status = 'CREATED'",
+                    params![id, code, final_at_swish],
                 )?,
             };
             conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&id], payment_row)
