@@ -78,14 +78,15 @@ self.addEventListener('message', (event) => {
 // Web Push (server: crates/server/src/push.rs): "din tur", a chat message or an inbox message
 // while the app is closed. The message is { title, body, url, tag }: no health data, only where
 // in the app to go. A message that cannot be read still shows a notification (the browser
-// requires one for every push) with the app's own words.
+// requires one for every push): the app's name alone, since the worker does not know the
+// user's language.
 self.addEventListener('push', (event) => {
   let message = {};
   try { message = event.data ? event.data.json() : {}; } catch (_) { /* not JSON: the defaults */ }
   const path = typeof message.url === 'string' && message.url.startsWith('/') && !message.url.startsWith('//')
     ? message.url : '/';
   event.waitUntil(self.registration.showNotification(message.title || 'Ingång', {
-    body: message.body || 'Du har något nytt i Ingång.',
+    body: typeof message.body === 'string' ? message.body : '',
     tag: message.tag || 'ingang',
     icon: '/icons/icon-192.png',
     badge: '/icons/icon-192.png',

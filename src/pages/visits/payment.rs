@@ -48,21 +48,21 @@ pub fn outcome(p: &Payment) -> Outcome {
 
 /// The sentence for an ended attempt.
 pub fn outcome_text(p: &Payment, t: &Strings) -> String {
-    match outcome(p) {
-        Outcome::Waiting => t.pay_swish_waiting.into(),
-        Outcome::Paid => t.pay_paid.into(),
-        Outcome::Invoiced => t
+    // Swish's own codes have their own words, whatever the attempt's outcome is called
+    let swish = if p.method == PaymentMethod::Swish { swish_text(p, t) } else { None };
+    match (outcome(p), swish) {
+        (Outcome::Failed | Outcome::Cancelled, Some(text)) => text.into(),
+        (Outcome::Waiting, _) => t.pay_swish_waiting.into(),
+        (Outcome::Paid, _) => t.pay_paid.into(),
+        (Outcome::Invoiced, _) => t
             .pay_invoiced
             .replace("{amount}", &p.total.to_string())
             .replace("{date}", p.due_date.as_deref().unwrap_or("")),
-        Outcome::Declined if p.method == PaymentMethod::Swish => t.pay_declined_swish.into(),
-        Outcome::Declined => t.pay_declined_card.into(),
-        Outcome::Failed | Outcome::Cancelled if p.method == PaymentMethod::Swish && swish_text(p, t).is_some() => {
-            swish_text(p, t).unwrap_or_default().into()
-        }
-        Outcome::Failed => t.pay_error.into(),
-        Outcome::TimedOut => t.pay_timeout.into(),
-        Outcome::Cancelled => t.pay_cancelled.into(),
+        (Outcome::Declined, _) if p.method == PaymentMethod::Swish => t.pay_declined_swish.into(),
+        (Outcome::Declined, _) => t.pay_declined_card.into(),
+        (Outcome::Failed, _) => t.pay_error.into(),
+        (Outcome::TimedOut, _) => t.pay_timeout.into(),
+        (Outcome::Cancelled, _) => t.pay_cancelled.into(),
     }
 }
 
