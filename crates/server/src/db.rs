@@ -38,6 +38,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/0022_swish.sql")),
         M::up(include_str!("../migrations/0023_bankid_collects.sql")),
         M::up(include_str!("../migrations/0024_card_redirect.sql")),
+        M::up(include_str!("../migrations/0025_rate_limits.sql")),
     ])
 }
 

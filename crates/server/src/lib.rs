@@ -198,6 +198,9 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
         *url = config.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     }
     reminders(state.clone());
+    outside::every(state.clone(), std::time::Duration::from_secs(60), "start limits forgotten", |state| async move {
+        state.db.call(|conn| rate_limit::forget_passed(conn)).await
+    });
     if let Some(config) = &config.swish {
         let api: std::sync::Arc<dyn swish::SwishApi> = std::sync::Arc::new(swish::SwishClient::new(config.clone())?);
         state.swish = Some(api.clone());

@@ -2,8 +2,17 @@
 //! Each start writes a row and asks BankID for an order, so a flood from one address, or from
 //! many, must not reach the database. Per client address (an IPv6 address by its /64, which
 //! one household or phone holds whole) and for the whole server; past either, `429` with
-//! `Retry-After` and a Swedish message. GCRA buckets from `governor`, in memory: a restart
-//! forgets them, which is harmless.
+//! `Retry-After` and a Swedish message.
+//!
+//! Two counts, both GCRA:
+//! - in memory (`governor`), per process: the per-address and the server-wide limit, checked
+//!   first, so a flood is turned away before it reaches the database. With several processes
+//!   the server-wide rate is each process's own share;
+//! - in the database (`rate_limits`), the per-address limit once more, shared by every process
+//!   on it: behind a load balancer that spreads one client over several processes, the client
+//!   still gets the configured rate, not that rate times the processes. The row's key is a hash
+//!   of the limit and the address. If the database cannot be asked, the in-memory count alone
+//!   decides (a login is not refused for that).
 
 use std::{
     net::{IpAddr, Ipv6Addr, SocketAddr},
@@ -41,14 +50,19 @@ impl Default for Rates {
 }
 
 struct Limit {
+    /// Names the limit in the shared count's keys.
+    name: &'static str,
+    per_client_per_minute: u32,
     client: DefaultKeyedRateLimiter<IpAddr>,
     server: DefaultDirectRateLimiter,
 }
 
 impl Limit {
-    fn new(rates: Rates) -> Self {
+    fn new(name: &'static str, rates: Rates) -> Self {
         let n = |v: u32| NonZeroU32::new(v.max(1)).unwrap_or(NonZeroU32::MIN);
         Self {
+            name,
+            per_client_per_minute: rates.per_client_per_minute.max(1),
             client: DefaultKeyedRateLimiter::dashmap(Quota::per_minute(n(rates.per_client_per_minute))),
             server: DefaultDirectRateLimiter::direct(
                 Quota::per_second(n(rates.server_per_second)).allow_burst(n(rates.server_per_second * 5)),
@@ -65,6 +79,45 @@ impl Limit {
         self.client.check_key(&client).map_err(|n| n.wait_time_from(now))?;
         self.server.check().map_err(|n| n.wait_time_from(now))
     }
+
+    /// The per-address count shared by the processes (see the module's doc): `Err(wait)` when
+    /// over it. GCRA on one row: each start moves the row's time one interval (a minute divided
+    /// by the rate) past the later of itself and now; a start is refused while that time is more
+    /// than the burst (the rate less one interval) ahead of now. Claimed in one statement, so
+    /// two processes never both take the last start.
+    async fn check_shared(&self, db: &crate::db::Db, client: IpAddr) -> Result<(), Duration> {
+        let key = crate::domain::sessions::hash(&format!("{}:{client}", self.name));
+        let interval = 60_000 / i64::from(self.per_client_per_minute);
+        let burst = interval * (i64::from(self.per_client_per_minute) - 1);
+        let now = crate::domain::sessions::now_millis();
+        let over: Result<Option<i64>, _> = db
+            .call(move |conn| {
+                let taken = conn.execute(
+                    "INSERT INTO rate_limits (key, tat_ms) VALUES (?1, ?2 + ?3)
+                     ON CONFLICT (key) DO UPDATE SET tat_ms = MAX(tat_ms, ?2) + ?3
+                       WHERE MAX(tat_ms, ?2) - ?2 <= ?4",
+                    rusqlite::params![key, now, interval, burst],
+                )? == 1;
+                if taken {
+                    return Ok(None);
+                }
+                conn.query_row("SELECT tat_ms FROM rate_limits WHERE key = ?1", [&key], |r| r.get("tat_ms")).map(Some)
+            })
+            .await;
+        match over {
+            Ok(Some(tat)) => Err(Duration::from_millis((tat - now - burst).max(1) as u64)),
+            Ok(None) => Ok(()),
+            Err(e) => {
+                tracing::warn!("the shared start limit could not be read: {e:?}");
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Forgets the shared counts whose time has passed (they allow as much as no row).
+pub fn forget_passed(conn: &rusqlite::Connection) -> rusqlite::Result<usize> {
+    conn.execute("DELETE FROM rate_limits WHERE tat_ms < ?1", [crate::domain::sessions::now_millis()])
 }
 
 /// Whom the server believes about the client's address in `X-Forwarded-For`.
@@ -129,15 +182,15 @@ pub struct Limits {
 
 impl Limits {
     pub fn new(rates: Rates, forwarding: Forwarding) -> Arc<Self> {
-        Arc::new(Self { login: Limit::new(rates), kiosk: Limit::new(rates), forwarding })
+        Arc::new(Self { login: Limit::new("login", rates), kiosk: Limit::new("kiosk", rates), forwarding })
     }
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            login: Limit::new(Rates::default()),
-            kiosk: Limit::new(Rates::default()),
+            login: Limit::new("login", Rates::default()),
+            kiosk: Limit::new("kiosk", Rates::default()),
             forwarding: Forwarding::Ignore,
         }
     }
@@ -214,10 +267,14 @@ pub async fn limit_starts(State(state): State<AppState>, req: Request, next: Nex
         } else {
             None
         };
-        if let Some(limit) = limit
-            && let Err(wait) = limit.check(client_key(&req, &state.limits.forwarding))
-        {
-            return too_many(wait);
+        if let Some(limit) = limit {
+            let client = client_key(&req, &state.limits.forwarding);
+            if let Err(wait) = limit.check(client) {
+                return too_many(wait);
+            }
+            if let Err(wait) = limit.check_shared(&state.db, client).await {
+                return too_many(wait);
+            }
         }
     }
     next.run(req).await
@@ -305,7 +362,7 @@ mod tests {
 
     #[test]
     fn a_client_over_its_rate_waits_and_others_do_not() {
-        let limit = Limit::new(Rates { per_client_per_minute: 3, server_per_second: 100 });
+        let limit = Limit::new("login", Rates { per_client_per_minute: 3, server_per_second: 100 });
         let (a, b) = (ip("10.0.0.1"), ip("10.0.0.2"));
         for _ in 0..3 {
             assert!(limit.check(a).is_ok());
@@ -315,9 +372,44 @@ mod tests {
         assert!(limit.check(b).is_ok());
     }
 
+    /// Two processes on one database: each has its own memory, the per-address count is shared.
+    #[tokio::test]
+    async fn the_per_address_count_is_shared_by_the_processes_on_one_database() {
+        let db = crate::db::Db::open_in_memory().expect("db");
+        let rates = Rates { per_client_per_minute: 3, server_per_second: 100 };
+        let (one, two) = (Limit::new("login", rates), Limit::new("login", rates));
+        let (a, b) = (ip("10.0.0.1"), ip("2001:db8::"));
+        assert!(one.check_shared(&db, a).await.is_ok());
+        assert!(two.check_shared(&db, a).await.is_ok());
+        assert!(one.check_shared(&db, a).await.is_ok());
+        // the fourth, on either process: refused, with the wait of one interval (20 s)
+        let wait = two.check_shared(&db, a).await.unwrap_err();
+        assert!(wait > Duration::from_secs(19) && wait <= Duration::from_secs(20), "{wait:?}");
+        assert!(one.check_shared(&db, a).await.is_err());
+        // another address, and another limit for the same address, count on their own
+        assert!(two.check_shared(&db, b).await.is_ok());
+        assert!(Limit::new("kiosk", rates).check_shared(&db, a).await.is_ok());
+        // the address is not stored, only a hash of the limit and it
+        let keys: Vec<String> = db
+            .call(|c| c.prepare("SELECT key FROM rate_limits")?.query_map([], |r| r.get("key"))?.collect())
+            .await
+            .expect("keys");
+        assert_eq!(keys.len(), 3);
+        assert!(keys.iter().all(|k| k.len() == 64 && !k.contains("10.0.0.1")), "{keys:?}");
+        // a passed time is forgotten; a coming one is kept
+        db.call(|c| c.execute("UPDATE rate_limits SET tat_ms = 0 WHERE rowid = 1", [])).await.expect("update");
+        assert_eq!(db.call(|c| forget_passed(c)).await.expect("forget"), 1);
+        assert_eq!(
+            db.call(|c| c.query_row("SELECT COUNT(*) AS count FROM rate_limits", [], |r| r.get::<_, i64>("count")))
+                .await
+                .expect("count"),
+            2
+        );
+    }
+
     #[test]
     fn the_server_as_a_whole_has_a_limit_too() {
-        let limit = Limit::new(Rates { per_client_per_minute: 1000, server_per_second: 2 });
+        let limit = Limit::new("login", Rates { per_client_per_minute: 1000, server_per_second: 2 });
         let allowed = (0..100).filter(|i| limit.check(IpAddr::from([10, 0, 0, *i as u8])).is_ok()).count();
         assert_eq!(allowed, 10, "five seconds' worth at once, from any number of addresses");
     }

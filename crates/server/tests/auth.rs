@@ -246,6 +246,30 @@ async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
     assert_eq!(call(&app, "GET", "/api/v1/auth/bankid", None, None).await.status(), 204);
 }
 
+/// Two server processes on one database (each with its own memory): a client whose starts
+/// the load balancer spreads over both still gets the configured rate, not twice it.
+#[tokio::test]
+async fn the_start_limit_holds_across_processes_on_one_database() {
+    use ingang_server::rate_limit::{Forwarding, Limits, Rates};
+    let db = Db::open_in_memory().unwrap();
+    db.call(demo::seed).await.unwrap();
+    let process = || {
+        let mut state = AppState::new(db.clone(), true);
+        state.limits = Limits::new(Rates { per_client_per_minute: 3, server_per_second: 100 }, Forwarding::Ignore);
+        app(state, &Config { demo: true, ..Config::default() })
+    };
+    let (one, two) = (process(), process());
+    start(&one, false).await;
+    start(&two, false).await;
+    start(&one, false).await;
+    // each process has seen at most two starts of this client, the database three
+    let res = call(&two, "POST", "/api/v1/auth/bankid", None, Some(r#"{"sameDevice":false}"#)).await;
+    assert_eq!(res.status(), 429);
+    let wait: u64 = header(&res, "retry-after").parse().unwrap();
+    assert!((15..=20).contains(&wait), "{wait}");
+    assert_eq!(call(&one, "POST", "/api/v1/auth/bankid", None, Some(r#"{"sameDevice":false}"#)).await.status(), 429);
+}
+
 /// BankID's `endUserIp` is the user's address as the server sees it (RP API v6), for a
 /// login and for a kiosk check-in alike: never a placeholder.
 #[tokio::test]
