@@ -4,10 +4,14 @@
 //!   two areas share lives in `domain/` (the rules) or `extract.rs` (who asks, and how);
 //! - outside `routes/`, only the router's own builders (`lib.rs`, `openapi.rs`) name `routes`, so
 //!   the domain, the staff console and the background work never reach into a handler;
-//! - no server file builds HTML in a string: pages are `maud` templates, which escape every text.
+//! - no server file builds HTML in a string: pages are `maud` templates, which escape every text;
+//! - a database row is read by column name (`r.get("unit_id")`), never by position
+//!   (`r.get(3)`): a name survives a column added to a `SELECT`, and is what another backend's
+//!   rows are read by too.
 //!
 //! A plain reading of the source (comments removed), not a compiler pass: it looks for paths
-//! that start `super::` or `routes::` and for `format!("<` / `push_str("<`.
+//! that start `super::` or `routes::`, for `format!("<` / `push_str("<`, and for `r.get(<digits>)`
+//! / `row.get::<_, T>(<digits>)` (the names every row closure in the server uses).
 
 use std::path::Path;
 
@@ -35,7 +39,7 @@ pub fn check() -> Result<()> {
         bail!("the server's layers are crossed (see ARCHITECTURE.md):\n  {}", problems.join("\n  "));
     }
     println!(
-        "xtask: server layers: {} route modules, none uses another; domain and console use no route",
+        "xtask: server layers: {} route modules, none uses another; domain and console use no route; rows read by name",
         modules.len()
     );
     Ok(())
@@ -66,8 +70,29 @@ fn problems_in(rel: &str, text: &str, modules: &[String]) -> Vec<String> {
         if l.contains("format!(\"<") || l.contains("push_str(\"<") {
             out.push(format!("{rel}:{}: HTML built in a string (write a maud template)", n + 1));
         }
+        if reads_by_position(l) {
+            out.push(format!("{rel}:{}: a row read by position (read it by column name)", n + 1));
+        }
     }
     out
+}
+
+/// Does the line read a row's column by its position: `r.get(0)`, `row.get::<_, i64>(2)`?
+fn reads_by_position(line: &str) -> bool {
+    ["r.get", "row.get"].iter().any(|call| {
+        line.match_indices(call).any(|(at, _)| {
+            // `r` or `row` itself, not the end of a longer name (`header.get(0)`)
+            let own = line[..at].chars().next_back().is_none_or(|c| !(c.is_alphanumeric() || c == '_'));
+            let mut rest = &line[at + call.len()..];
+            if let Some(generic) = rest.strip_prefix("::<") {
+                let Some(end) = generic.find(">(") else { return false };
+                rest = &generic[end + 1..];
+            }
+            let Some(args) = rest.strip_prefix('(') else { return false };
+            let digits = args.chars().take_while(char::is_ascii_digit).count();
+            own && digits > 0 && args[digits..].starts_with(')')
+        })
+    })
 }
 
 /// The first segment after each `routes::` (and, inside `routes/`, after `super::`), with its
@@ -193,6 +218,16 @@ mod tests {
         assert_eq!(problems_in("staff.rs", "let x = format!(\"<p>{}</p>\", name);", &m).len(), 1);
         assert_eq!(problems_in("staff.rs", "body.push_str(\"<table>\");", &m).len(), 1);
         assert!(problems_in("staff.rs", "html! { p { (name) } }", &m).is_empty());
+    }
+
+    #[test]
+    fn a_row_read_by_position_is_found() {
+        let m = modules();
+        assert_eq!(problems_in("domain/cases.rs", "Ok(Row { id: r.get(0)?, unit: r.get(12)? })", &m).len(), 1);
+        assert_eq!(problems_in("sms.rs", "|row| row.get::<_, i64>(0)", &m).len(), 1);
+        assert_eq!(problems_in("x.rs", "|r| Ok((r.get(\"id\")?,\n r.get::<_, String>(1)?))", &m).len(), 1);
+        let fine = "r.get(\"unit_id\")?; row.get::<_, i64>(\"count\")?; header.get(0); items.get(1); r.get(i)";
+        assert!(problems_in("staff.rs", fine, &m).is_empty());
     }
 
     #[test]

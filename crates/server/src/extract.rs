@@ -70,7 +70,7 @@ pub(crate) async fn session(
                 .query_row(
                     "SELECT personal_number, created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
                     [&id_hash],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    |r| Ok((r.get("personal_number")?, r.get("created_at")?, r.get("last_seen")?)),
                 )
                 .optional()?;
             let Some((pnr, created, last_seen)) = row else { return Ok(None) };

@@ -126,11 +126,17 @@ fn claim(conn: &rusqlite::Connection, now: i64) -> rusqlite::Result<Option<Claim
             "UPDATE {table} SET status = 'sending', attempts = attempts + 1
              WHERE id = (SELECT id FROM {table} WHERE {which} AND status = 'queued' AND next_attempt_at <= ?1
                          ORDER BY id LIMIT 1)
-             RETURNING id, {number}, body, attempts"
+             RETURNING id, {number} AS recipient, body, attempts"
         );
         let row = conn
             .query_row(&sql, [now], |r| {
-                Ok(Claimed { table, id: r.get(0)?, to: r.get(1)?, text: r.get(2)?, attempts: r.get(3)? })
+                Ok(Claimed {
+                    table,
+                    id: r.get("id")?,
+                    to: r.get("recipient")?,
+                    text: r.get("body")?,
+                    attempts: r.get("attempts")?,
+                })
             })
             .optional()?;
         if row.is_some() {

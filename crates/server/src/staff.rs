@@ -92,7 +92,7 @@ pub(crate) async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(Stri
             conn.query_row(
                 "SELECT staff_id FROM staff_sessions WHERE id_hash = ?1 AND created_at > ?2",
                 params![id_hash, now_secs() - 12 * 3600],
-                |r| r.get(0),
+                |r| r.get("staff_id"),
             )
             .optional()
         })
@@ -123,12 +123,12 @@ impl Staff {
         self.units.is_none()
     }
 
-    /// May this staff member reach the thing `sql` finds the unit of (one `?1` for `id`)? A
+    /// May this staff member reach the thing `sql` finds the `unit_id` of (one `?1` for `id`)? A
     /// thing that does not exist is not theirs either.
     pub async fn reaches(&self, state: &AppState, sql: &'static str, id: &str) -> bool {
         let id = id.to_owned();
         let unit: Option<String> =
-            state.db.call(move |conn| conn.query_row(sql, [&id], |r| r.get(0)).optional()).await.ok().flatten();
+            state.db.call(move |conn| conn.query_row(sql, [&id], |r| r.get("unit_id")).optional()).await.ok().flatten();
         unit.is_some_and(|u| self.works_at(&u))
     }
 }
@@ -290,21 +290,21 @@ async fn queue(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
         .db
         .call(|conn| {
             let mut stmt = conn.prepare(
-                "SELECT c.id, u.name, COALESCE(p.name, c.patient), c.title, c.priority, c.status, c.queued_at, c.unit_id
+                "SELECT c.id, u.name AS unit_name, COALESCE(p.name, c.patient) AS patient_name, c.title, c.priority, c.status, c.queued_at, c.unit_id
                  FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people p ON p.personal_number = c.patient
                  WHERE c.status IN ('waiting', 'inProgress')
                  ORDER BY u.name, c.status = 'waiting', c.priority, c.queued_at, c.rowid",
             )?;
             let rows = stmt.query_map([], |r| {
                 Ok(QueueRow {
-                    id: r.get(0)?,
-                    unit: r.get(1)?,
-                    patient: r.get(2)?,
-                    title: r.get(3)?,
-                    priority: r.get(4)?,
-                    status: r.get(5)?,
-                    queued_at: r.get(6)?,
-                    unit_id: r.get(7)?,
+                    id: r.get("id")?,
+                    unit: r.get("unit_name")?,
+                    patient: r.get("patient_name")?,
+                    title: r.get("title")?,
+                    priority: r.get("priority")?,
+                    status: r.get("status")?,
+                    queued_at: r.get("queued_at")?,
+                    unit_id: r.get("unit_id")?,
                 })
             })?;
             rows.collect()
@@ -553,8 +553,9 @@ async fn change(
             let n = f(conn)?;
             // the owner hears of its status, everyone waiting there of their places
             if n > 0 {
-                let unit: Option<String> =
-                    conn.query_row("SELECT unit_id FROM cases WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+                let unit: Option<String> = conn
+                    .query_row("SELECT unit_id FROM cases WHERE id = ?1", [&id], |r| r.get("unit_id"))
+                    .optional()?;
                 if let Some(unit) = unit {
                     crate::domain::events::queue_changed(conn, &unit, Some(&id))?;
                 }
@@ -903,7 +904,7 @@ async fn reply(
         .db
         .call(move |conn| {
             let open: bool = conn
-                .query_row("SELECT status = 'inProgress' FROM cases WHERE id = ?1", [&cid], |r| r.get(0))
+                .query_row("SELECT status = 'inProgress' AS open FROM cases WHERE id = ?1", [&cid], |r| r.get("open"))
                 .optional()?
                 .unwrap_or(false);
             if !open {

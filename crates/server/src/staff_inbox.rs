@@ -377,7 +377,7 @@ async fn answer_errand(
                 let (patient, unit, title, unit_name): (String, String, String, String) = tx.query_row(
                     "SELECT e.patient, e.unit_id, e.title, u.name FROM errands e JOIN units u ON u.id = e.unit_id WHERE e.id = ?1",
                     [&eid],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                    |r| Ok((r.get("patient")?, r.get("unit_id")?, r.get("title")?, r.get("name")?)),
                 )?;
                 let body = format!("{text}\n\nVänliga hälsningar\n{signed_by}\n{unit_name}");
                 deliver(&tx, &patient, &unit, &format!("Svar: {title}"), &body, None, Some(&eid), &staff_id, now, &base)?;
@@ -569,15 +569,20 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
     let result = state
         .db
         .call(move |conn| {
-            let known: bool =
-                conn.query_row("SELECT EXISTS (SELECT 1 FROM people WHERE personal_number = ?1)", [&patient], |r| {
-                    r.get(0)
-                })?;
+            let known: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM people WHERE personal_number = ?1) AS found",
+                [&patient],
+                |r| r.get("found"),
+            )?;
             let unit_ok: bool =
-                conn.query_row("SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1)", [&unit], |r| r.get(0))?;
+                conn.query_row("SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1) AS found", [&unit], |r| {
+                    r.get("found")
+                })?;
             let form_ok = match &questionnaire {
                 Some(q) => {
-                    conn.query_row("SELECT EXISTS (SELECT 1 FROM questionnaires WHERE id = ?1)", [q], |r| r.get(0))?
+                    conn.query_row("SELECT EXISTS (SELECT 1 FROM questionnaires WHERE id = ?1) AS found", [q], |r| {
+                        r.get("found")
+                    })?
                 }
                 None => true,
             };

@@ -302,7 +302,7 @@ pub async fn poll(db: &Db, swish: &dyn SwishApi, now: i64) -> Result<usize, ApiE
                  ORDER BY created_at, rowid LIMIT 50",
             )?;
             // a day at most (Swish ends a request long before); not in the first seconds (the callback)
-            let rows = stmt.query_map(params![now - 86_400, now - 5], |r| r.get(0))?;
+            let rows = stmt.query_map(params![now - 86_400, now - 5], |r| r.get("swish_instruction"))?;
             rows.collect()
         })
         .await?;
@@ -364,7 +364,9 @@ async fn refund_due(db: &Db, swish: &dyn SwishApi) -> Result<(), ApiError> {
                             "UPDATE payments SET refund_instruction = COALESCE(refund_instruction, ?2) WHERE id = ?1",
                             params![p, fresh],
                         )?;
-                        conn.query_row("SELECT refund_instruction FROM payments WHERE id = ?1", [&p], |r| r.get(0))
+                        conn.query_row("SELECT refund_instruction FROM payments WHERE id = ?1", [&p], |r| {
+                            r.get("refund_instruction")
+                        })
                     })
                     .await?;
                 let result = swish.refund(&instruction, &reference, total as u32).await;

@@ -58,9 +58,18 @@ async fn waiting(state: &AppState, id: &str) -> Option<Waiting> {
     state
         .db
         .call(move |conn| {
-            conn.query_row("SELECT amount + fee, status, return_url, method FROM payments WHERE id = ?1", [id], |r| {
-                Ok(Waiting { amount: r.get(0)?, status: r.get(1)?, return_url: r.get(2)?, method: r.get(3)? })
-            })
+            conn.query_row(
+                "SELECT amount + fee AS total, status, return_url, method FROM payments WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(Waiting {
+                        amount: r.get("total")?,
+                        status: r.get("status")?,
+                        return_url: r.get("return_url")?,
+                        method: r.get("method")?,
+                    })
+                },
+            )
             .optional()
         })
         .await
@@ -191,7 +200,7 @@ async fn swish_page(State(state): State<AppState>) -> Response {
             let mut stmt = conn.prepare(
                 "SELECT id, swish_token, amount FROM payments WHERE method = 'swish' AND status = 'CREATED' ORDER BY created_at",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows = stmt.query_map([], |r| Ok((r.get("id")?, r.get("swish_token")?, r.get("amount")?)))?;
             rows.collect()
         })
         .await

@@ -452,7 +452,11 @@ async fn a_case_closed_three_days_ago_can_be_continued_but_not_one_closed_five_d
     assert_eq!((status, again["status"].as_str()), (200, Some("waiting")));
     let count: i64 = state
         .db
-        .call(|c| c.query_row("SELECT COUNT(*) FROM messages WHERE case_id = 'demo-sara-3-dagar'", [], |r| r.get(0)))
+        .call(|c| {
+            c.query_row("SELECT COUNT(*) AS count FROM messages WHERE case_id = 'demo-sara-3-dagar'", [], |r| {
+                r.get("count")
+            })
+        })
         .await
         .unwrap();
     assert_eq!(count, 1);
@@ -792,9 +796,9 @@ async fn parallel_continues_with_one_key_all_get_the_continued_case() {
         .db
         .call(|c| {
             c.query_row(
-                "SELECT COUNT(*) FROM messages WHERE case_id = 'demo-sara-3-dagar' AND idempotency_key = 'same'",
+                "SELECT COUNT(*) AS count FROM messages WHERE case_id = 'demo-sara-3-dagar' AND idempotency_key = 'same'",
                 [],
-                |r| r.get(0),
+                |r| r.get("count"),
             )
         })
         .await
@@ -826,7 +830,11 @@ async fn a_queue_change_costs_the_same_however_long_the_queue() {
         .unwrap();
     let mut body = open_stream(&app, &anna).await;
     let count = |state: ingang_server::AppState| async move {
-        state.db.call(|c| c.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))).await.unwrap()
+        state
+            .db
+            .call(|c| c.query_row("SELECT COUNT(*) AS count FROM events", [], |r| r.get::<_, i64>("count")))
+            .await
+            .unwrap()
     };
     let before = count(state.clone()).await;
     let sara = login(&app, &state, "198509223452").await;

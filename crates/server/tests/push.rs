@@ -118,7 +118,7 @@ async fn subscriptions(state: &AppState) -> Vec<String> {
         .db
         .call(|conn| {
             let mut stmt = conn.prepare("SELECT endpoint FROM push_subscriptions ORDER BY endpoint")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
+            let rows = stmt.query_map([], |r| r.get("endpoint"))?;
             rows.collect()
         })
         .await
@@ -268,7 +268,11 @@ async fn a_push_service_without_the_pinned_ca_is_never_told_anything() {
     assert!(s.seen.lock().unwrap().is_empty(), "the TLS handshake failed before any request");
     let (status, error): (String, Option<String>) = state
         .db
-        .call(|conn| conn.query_row("SELECT status, last_error FROM push_outbox", [], |r| Ok((r.get(0)?, r.get(1)?))))
+        .call(|conn| {
+            conn.query_row("SELECT status, last_error FROM push_outbox", [], |r| {
+                Ok((r.get("status")?, r.get("last_error")?))
+            })
+        })
         .await
         .unwrap();
     assert_eq!(status, "queued", "a network failure: tried again later");

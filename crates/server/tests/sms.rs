@@ -84,7 +84,7 @@ async fn row(db: &Db, id: i64) -> (String, i64, i64, Option<String>) {
         conn.query_row(
             "SELECT status, attempts, next_attempt_at, provider_id FROM sms_outbox WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get("status")?, r.get("attempts")?, r.get("next_attempt_at")?, r.get("provider_id")?)),
         )
     })
     .await

@@ -178,7 +178,9 @@ async fn instruction(state: &AppState, payment: &str) -> String {
     let p = payment.to_owned();
     state
         .db
-        .call(move |conn| conn.query_row("SELECT swish_instruction FROM payments WHERE id = ?1", [p], |r| r.get(0)))
+        .call(move |conn| {
+            conn.query_row("SELECT swish_instruction FROM payments WHERE id = ?1", [p], |r| r.get("swish_instruction"))
+        })
         .await
         .unwrap()
 }
@@ -276,7 +278,7 @@ async fn a_new_attempt_cancels_the_old_request_at_swish_and_a_late_paid_is_recon
         .db
         .call(move |conn| {
             conn.query_row("SELECT refund, refund_status FROM payments WHERE id = ?1", [did], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get("refund")?, r.get("refund_status")?))
             })
         })
         .await

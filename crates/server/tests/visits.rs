@@ -260,7 +260,9 @@ async fn a_payment_is_created_once_and_a_visit_is_never_charged_twice() {
     let count: i64 = state
         .db
         .call(move |c| {
-            c.query_row("SELECT COUNT(*) FROM payments WHERE visit_id = ?1 AND status = 'PAID'", [id], |r| r.get(0))
+            c.query_row("SELECT COUNT(*) AS count FROM payments WHERE visit_id = ?1 AND status = 'PAID'", [id], |r| {
+                r.get("count")
+            })
         })
         .await
         .unwrap();
@@ -396,7 +398,7 @@ async fn a_late_swish_payment_settles_the_visit_or_is_marked_for_refund() {
         .db
         .call({
             let a = a.clone();
-            move |conn| conn.query_row("SELECT refund FROM payments WHERE id = ?1", [a], |r| r.get(0))
+            move |conn| conn.query_row("SELECT refund FROM payments WHERE id = ?1", [a], |r| r.get("refund"))
         })
         .await
         .unwrap();
@@ -406,7 +408,7 @@ async fn a_late_swish_payment_settles_the_visit_or_is_marked_for_refund() {
         let db = state.db.clone();
         async move {
             db.call(move |conn| {
-                conn.query_row("SELECT paid_at FROM payments WHERE id = ?1", [a], |r| r.get::<_, i64>(0))
+                conn.query_row("SELECT paid_at FROM payments WHERE id = ?1", [a], |r| r.get::<_, i64>("paid_at"))
             })
             .await
             .unwrap()
@@ -501,7 +503,7 @@ async fn the_reminder_sms_links_to_check_in_once() {
         .db
         .call(move |c| {
             let mut st = c.prepare("SELECT to_number, body FROM sms_outbox WHERE visit_id = ?1")?;
-            let rows = st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let rows = st.query_map([id], |r| Ok((r.get("to_number")?, r.get("body")?)))?;
             rows.collect()
         })
         .await
@@ -760,9 +762,13 @@ async fn notices_are_written_in_the_residents_language() {
                     conn.execute("DELETE FROM sms_outbox", [])?;
                     conn.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", [])?;
                     let starts: i64 =
-                        conn.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", [], |r| r.get(0))?;
+                        conn.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", [], |r| {
+                            r.get("starts_at")
+                        })?;
                     ingang_server::domain::visits::send_reminders(conn, starts - 3600, "https://ingang.example")?;
-                    conn.query_row("SELECT body FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", [], |r| r.get(0))
+                    conn.query_row("SELECT body FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", [], |r| {
+                        r.get("body")
+                    })
                 })
                 .await
                 .unwrap()

@@ -35,9 +35,9 @@ pub fn check_ids(conn: &Connection, user: &str, errand: &str, ids: &[String]) ->
         let found: bool = conn
             .query_row(
                 "SELECT EXISTS (SELECT 1 FROM errand_attachments
-                                WHERE id = ?1 AND errand_id = ?2 AND uploader = ?3 AND message_id IS NULL)",
+                                WHERE id = ?1 AND errand_id = ?2 AND uploader = ?3 AND message_id IS NULL) AS found",
                 params![id, errand, user],
-                |r| r.get(0),
+                |r| r.get("found"),
             )
             .map_err(ApiError::internal)?;
         if !found {
@@ -55,10 +55,10 @@ pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Optio
         .call(move |conn| {
             conn.query_row(
                 &format!(
-                    "SELECT errand_id, uploader, message_id IS NOT NULL, content_type, {column} FROM errand_attachments WHERE id = ?1"
+                    "SELECT errand_id, uploader, message_id IS NOT NULL AS sent, content_type, {column} AS bytes FROM errand_attachments WHERE id = ?1"
                 ),
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| Ok((r.get("errand_id")?, r.get("uploader")?, r.get("sent")?, r.get("content_type")?, r.get("bytes")?)),
             )
             .optional()
         })
@@ -76,8 +76,8 @@ pub fn of_message(conn: &Connection, message_id: i64) -> rusqlite::Result<Vec<At
 pub type Loaded = (String, String, bool, String, Option<Vec<u8>>);
 
 pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Attachment, String)> {
-    let id: String = r.get(0)?;
-    let content_type: String = r.get(2)?;
+    let id: String = r.get("id")?;
+    let content_type: String = r.get("content_type")?;
     let picture = content_type.starts_with("image/");
     Ok((
         Attachment {
@@ -85,16 +85,16 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Attachment, String
             thumbnail_url: picture.then(|| format!("{}/attachments/{id}/thumbnail", ingang_api::API_V1)),
             id,
             content_type,
-            size: r.get::<_, i64>(3)? as u64,
-            width: r.get(4)?,
-            height: r.get(5)?,
+            size: r.get::<_, i64>("size")? as u64,
+            width: r.get("width")?,
+            height: r.get("height")?,
         },
-        r.get(1)?,
+        r.get("errand_id")?,
     ))
 }
 
 pub(crate) const SELECT: &str =
-    "SELECT id, errand_id, content_type, length(bytes), width, height FROM errand_attachments";
+    "SELECT id, errand_id, content_type, length(bytes) AS size, width, height FROM errand_attachments";
 
 pub(crate) fn refused(status: StatusCode, code: &str, message: &str) -> ApiError {
     ApiError::new(status, code, message)

@@ -49,7 +49,11 @@ pub(crate) fn unit_hours(
 ) -> rusqlite::Result<Vec<ingang_api::hours::DayHours>> {
     let mut stmt = conn.prepare_cached("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1")?;
     let rows = stmt.query_map([unit], |r| {
-        Ok(ingang_api::hours::DayHours { day: r.get::<_, i64>(0)? as u8, opens: r.get(1)?, closes: r.get(2)? })
+        Ok(ingang_api::hours::DayHours {
+            day: r.get::<_, i64>("day")? as u8,
+            opens: r.get("opens")?,
+            closes: r.get("closes")?,
+        })
     })?;
     rows.collect()
 }
@@ -66,20 +70,20 @@ pub(crate) fn stockholm_now(now: i64) -> (ingang_api::hours::LocalTime, i64) {
 /// Recent handling: minutes from arrival to being picked, over the unit's last 20 picked cases.
 pub(crate) fn recent_minutes(conn: &rusqlite::Connection, unit: &str) -> rusqlite::Result<Option<f64>> {
     conn.query_row(
-        "SELECT AVG(picked_at - queued_at) / 60.0 FROM
+        "SELECT AVG(picked_at - queued_at) / 60.0 AS minutes FROM
            (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
         [unit],
-        |r| r.get(0),
+        |r| r.get("minutes"),
     )
 }
 
 /// Place in the unit's queue and the estimated wait at `now`, for a waiting case.
 pub(crate) fn queue_place(conn: &rusqlite::Connection, row: &Row, now: i64) -> rusqlite::Result<Place> {
     let ahead: u32 = conn.query_row(
-        "SELECT COUNT(*) FROM cases WHERE unit_id = ?1 AND status = 'waiting'
+        "SELECT COUNT(*) AS ahead FROM cases WHERE unit_id = ?1 AND status = 'waiting'
            AND (priority < ?2 OR (priority = ?2 AND (queued_at < ?3 OR (queued_at = ?3 AND rowid < (SELECT rowid FROM cases WHERE id = ?4)))))",
         params![row.unit_id, row.priority, row.queued_at, row.id],
-        |r| r.get(0),
+        |r| r.get("ahead"),
     )?;
     let recent = recent_minutes(conn, &row.unit_id)?;
     Ok(place(&unit_hours(conn, &row.unit_id)?, now, ahead + 1, recent))
@@ -94,10 +98,11 @@ pub fn unit_places(
     let recent = recent_minutes(conn, unit)?;
     let hours = unit_hours(conn, unit)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT id, ROW_NUMBER() OVER (ORDER BY priority, COALESCE(queued_at, created_at), rowid)
+        "SELECT id, ROW_NUMBER() OVER (ORDER BY priority, COALESCE(queued_at, created_at), rowid) AS position
          FROM cases WHERE unit_id = ?1 AND status = 'waiting'",
     )?;
-    let rows = stmt.query_map([unit], |r| Ok((r.get::<_, String>(0)?, place(&hours, now, r.get(1)?, recent))))?;
+    let rows =
+        stmt.query_map([unit], |r| Ok((r.get::<_, String>("id")?, place(&hours, now, r.get("position")?, recent))))?;
     rows.collect()
 }
 
@@ -224,24 +229,24 @@ pub(crate) struct Row {
 
 pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
     Ok(Row {
-        id: r.get(0)?,
-        patient: r.get(1)?,
-        unit_id: r.get(2)?,
-        unit_name: r.get(3)?,
-        title: r.get(4)?,
-        status: r.get(5)?,
-        priority: r.get(6)?,
-        created_at: r.get(7)?,
-        closed_at: r.get(8)?,
-        queued_at: r.get(9)?,
-        questionnaire_id: r.get(10)?,
-        description: r.get(11)?,
+        id: r.get("id")?,
+        patient: r.get("patient")?,
+        unit_id: r.get("unit_id")?,
+        unit_name: r.get("unit_name")?,
+        title: r.get("title")?,
+        status: r.get("status")?,
+        priority: r.get("priority")?,
+        created_at: r.get("created_at")?,
+        closed_at: r.get("closed_at")?,
+        queued_at: r.get("queued_at")?,
+        questionnaire_id: r.get("questionnaire_id")?,
+        description: r.get("description")?,
     })
 }
 
 pub(crate) const SELECT: &str =
-    "SELECT c.id, c.patient, c.unit_id, u.name, c.title, c.status, c.priority, c.created_at, c.closed_at,
-            COALESCE(c.queued_at, c.created_at), c.questionnaire_id, c.description
+    "SELECT c.id, c.patient, c.unit_id, u.name AS unit_name, c.title, c.status, c.priority, c.created_at, c.closed_at,
+            COALESCE(c.queued_at, c.created_at) AS queued_at, c.questionnaire_id, c.description
      FROM cases c JOIN units u ON u.id = c.unit_id";
 
 /// How long after closing a case can be continued instead of starting anew (Norrbotten: four

@@ -42,7 +42,7 @@ pub fn insert(conn: &mut rusqlite::Connection, case_id: &str, d: Draft<'_>) -> r
     }
     let message = full(&tx, message)?;
     if inserted {
-        let owner: String = tx.query_row("SELECT owner FROM cases WHERE id = ?1", [case_id], |r| r.get(0))?;
+        let owner: String = tx.query_row("SELECT owner FROM cases WHERE id = ?1", [case_id], |r| r.get("owner"))?;
         let data = serde_json::to_string(&MessageEvent { case_id: case_id.into(), message: message.clone() })
             .unwrap_or_default();
         tx.execute(
@@ -55,18 +55,18 @@ pub fn insert(conn: &mut rusqlite::Connection, case_id: &str, d: Draft<'_>) -> r
 }
 
 pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Message> {
-    let author: String = r.get(3)?;
+    let author: String = r.get("author")?;
     Ok(Message {
-        id: r.get(0)?,
-        client_id: r.get(1)?,
-        case_id: r.get(2)?,
+        id: r.get("id")?,
+        client_id: r.get("idempotency_key")?,
+        case_id: r.get("case_id")?,
         author: if author == "staff" { Author::Staff } else { Author::Patient },
-        author_name: r.get(4)?,
-        author_role: r.get(5)?,
-        body: r.get(6)?,
+        author_name: r.get("author_name")?,
+        author_role: r.get("author_role")?,
+        body: r.get("body")?,
         pictures: Vec::new(),
-        asks_for_picture: r.get(8)?,
-        created_at: r.get(7)?,
+        asks_for_picture: r.get("asks_for_picture")?,
+        created_at: r.get("created_at")?,
     })
 }
 

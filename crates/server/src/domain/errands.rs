@@ -28,11 +28,11 @@ pub fn errand_messages(conn: &Connection, errand: &str) -> rusqlite::Result<Vec<
     )?;
     let rows = stmt.query_map([errand], |r| {
         Ok(ErrandMessage {
-            id: r.get(0)?,
-            from_clinic: r.get(1)?,
-            author: r.get(2)?,
-            body: r.get(3)?,
-            created_at: r.get(4)?,
+            id: r.get("id")?,
+            from_clinic: r.get("from_clinic")?,
+            author: r.get("author")?,
+            body: r.get("body")?,
+            created_at: r.get("created_at")?,
             attachments: Vec::new(),
         })
     })?;
@@ -68,20 +68,22 @@ pub async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> R
 /// translation.
 pub fn unit_e_services(conn: &Connection, unit_id: &str, lang: crate::lang::Lang) -> rusqlite::Result<Vec<EService>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT e.id, e.questionnaire_id, q.title, COALESCE(json_extract(q.resource, '$.description'), ''),
-                e.answer_within_days, json_extract(q.resource, '$._title'), json_extract(q.resource, '$._description')
+        "SELECT e.id, e.questionnaire_id, q.title, COALESCE(json_extract(q.resource, '$.description'), '') AS description,
+                e.answer_within_days, json_extract(q.resource, '$._title') AS title_translations,
+                json_extract(q.resource, '$._description') AS description_translations
          FROM unit_e_services e JOIN questionnaires q ON q.id = e.questionnaire_id
          WHERE e.unit_id = ?1 ORDER BY e.position",
     )?;
     stmt.query_map([unit_id], |r| {
-        let title = crate::lang::translated(r.get::<_, Option<String>>(5)?.as_deref(), lang);
-        let description = crate::lang::translated(r.get::<_, Option<String>>(6)?.as_deref(), lang);
+        let title = crate::lang::translated(r.get::<_, Option<String>>("title_translations")?.as_deref(), lang);
+        let description =
+            crate::lang::translated(r.get::<_, Option<String>>("description_translations")?.as_deref(), lang);
         Ok(EService {
-            id: r.get(0)?,
-            questionnaire_id: r.get(1)?,
-            title: title.map_or_else(|| r.get(2), Ok)?,
-            description: description.map_or_else(|| r.get(3), Ok)?,
-            answer_within_days: r.get::<_, Option<i64>>(4)?.map(|d| d as u32),
+            id: r.get("id")?,
+            questionnaire_id: r.get("questionnaire_id")?,
+            title: title.map_or_else(|| r.get("title"), Ok)?,
+            description: description.map_or_else(|| r.get("description"), Ok)?,
+            answer_within_days: r.get::<_, Option<i64>>("answer_within_days")?.map(|d| d as u32),
         })
     })?
     .collect()
@@ -126,32 +128,32 @@ pub fn populate(resource: &mut Value, prescriptions: &[(String, String, String)]
 }
 
 pub(crate) const SELECT: &str =
-    "SELECT e.id, e.patient, e.unit_id, u.name, e.e_service_id, e.title, e.status, e.created_at,
+    "SELECT e.id, e.patient, e.unit_id, u.name AS unit_name, e.e_service_id, e.title, e.status, e.created_at,
         e.answered_at, e.answer, e.answered_by, e.answer_within_days, e.response, e.closed_at
      FROM errands e JOIN units u ON u.id = e.unit_id";
 
 pub(crate) fn to_errand(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Option<Errand>> {
-    let patient: String = r.get(1)?;
+    let patient: String = r.get("patient")?;
     let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
-    let status: String = r.get(6)?;
-    let response: String = r.get(12)?;
+    let status: String = r.get("status")?;
+    let response: String = r.get("response")?;
     Ok(Some(Errand {
-        id: r.get(0)?,
+        id: r.get("id")?,
         person_id: person.id.clone(),
         person_name: person.name.clone(),
-        unit_id: r.get(2)?,
-        unit_name: r.get(3)?,
-        e_service_id: r.get(4)?,
-        title: r.get(5)?,
+        unit_id: r.get("unit_id")?,
+        unit_name: r.get("unit_name")?,
+        e_service_id: r.get("e_service_id")?,
+        title: r.get("title")?,
         status: if status == "answered" { ErrandStatus::Answered } else { ErrandStatus::Sent },
-        created_at: r.get(7)?,
-        answered_at: r.get(8)?,
-        answer: r.get(9)?,
-        answered_by: r.get(10)?,
-        answer_within_days: r.get::<_, Option<i64>>(11)?.map(|d| d as u32),
+        created_at: r.get("created_at")?,
+        answered_at: r.get("answered_at")?,
+        answer: r.get("answer")?,
+        answered_by: r.get("answered_by")?,
+        answer_within_days: r.get::<_, Option<i64>>("answer_within_days")?.map(|d| d as u32),
         response: serde_json::from_str(&response).unwrap_or(Value::Null),
         messages: Vec::new(),
-        closed: r.get::<_, Option<i64>>(13)?.is_some(),
+        closed: r.get::<_, Option<i64>>("closed_at")?.is_some(),
     }))
 }
 

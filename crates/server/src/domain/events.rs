@@ -111,7 +111,7 @@ pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str, case_id: Option
     if let Some(id) = case_id {
         let found: Option<(String, String, String)> = conn
             .query_row("SELECT owner, status, unit_id FROM cases WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok((r.get("owner")?, r.get("status")?, r.get("unit_id")?))
             })
             .optional()?;
         if let Some((owner, status, unit)) = found {

@@ -16,7 +16,7 @@ pub async fn identified(state: &AppState, token: &str) -> Result<(String, String
                 "SELECT personal_number, unit_id FROM kiosk_check_ins
                  WHERE token_hash = ?1 AND identified_at IS NOT NULL AND identified_at > ?2",
                 params![token_hash, now_secs() - TOKEN_LIFETIME_SECS],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("personal_number")?, r.get("unit_id")?)),
             )
             .optional()
         })

@@ -18,14 +18,23 @@ pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Per
         .db
         .call(move |conn| {
             let mut stmt = conn.prepare(
-                "SELECT id, personal_number, name, given_name, 1, listed_unit FROM people WHERE personal_number = ?1
+                "SELECT id, personal_number, name, given_name, 1 AS is_self, listed_unit FROM people WHERE personal_number = ?1
                  UNION ALL
-                 SELECT p.id, p.personal_number, p.name, p.given_name, 0, p.listed_unit FROM guardianships g
+                 SELECT p.id, p.personal_number, p.name, p.given_name, 0 AS is_self, p.listed_unit FROM guardianships g
                    JOIN people p ON p.personal_number = g.child WHERE g.guardian = ?1
-                 ORDER BY 5 DESC, 2 ASC",
+                 ORDER BY is_self DESC, personal_number ASC",
             )?;
             let rows =
-                stmt.query_map([pnr], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?;
+                stmt.query_map([pnr], |r| {
+                    Ok((
+                        r.get("id")?,
+                        r.get("personal_number")?,
+                        r.get("name")?,
+                        r.get("given_name")?,
+                        r.get("is_self")?,
+                        r.get("listed_unit")?,
+                    ))
+                })?;
             rows.collect()
         })
         .await?;
@@ -52,7 +61,7 @@ pub async fn user_mobile(state: &AppState, personal_number: &str) -> Result<Opti
     let mobile: Option<String> = state
         .db
         .call(move |conn| {
-            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [pnr], |r| r.get(0))
+            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [pnr], |r| r.get("mobile"))
                 .optional()
                 .map(Option::flatten)
         })

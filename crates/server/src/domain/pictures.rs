@@ -49,9 +49,9 @@ pub async fn check_ids(state: &AppState, user: &str, case_id: &str, ids: &[Strin
             let mut n = 0;
             for id in &ids {
                 n += conn.query_row(
-                    "SELECT COUNT(*) FROM pictures WHERE id = ?1 AND case_id = ?2 AND uploader = ?3 AND message_id IS NULL",
+                    "SELECT COUNT(*) AS count FROM pictures WHERE id = ?1 AND case_id = ?2 AND uploader = ?3 AND message_id IS NULL",
                     params![id, case_id, user],
-                    |r| r.get::<_, i64>(0),
+                    |r| r.get::<_, i64>("count"),
                 )? as usize;
             }
             Ok(n)
@@ -70,9 +70,9 @@ pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Optio
         .db
         .call(move |conn| {
             conn.query_row(
-                &format!("SELECT case_id, uploader, message_id IS NOT NULL, content_type, {column} FROM pictures WHERE id = ?1"),
+                &format!("SELECT case_id, uploader, message_id IS NOT NULL AS sent, content_type, {column} AS bytes FROM pictures WHERE id = ?1"),
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| Ok((r.get("case_id")?, r.get("uploader")?, r.get("sent")?, r.get("content_type")?, r.get("bytes")?)),
             )
             .optional()
         })
@@ -125,20 +125,20 @@ pub fn prepare(data: &[u8], limits: &PictureLimits) -> Result<Prepared, ApiError
 }
 
 pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Picture> {
-    let id: String = r.get(0)?;
+    let id: String = r.get("id")?;
     Ok(Picture {
         url: format!("{}/pictures/{id}", ingang_api::API_V1),
         thumbnail_url: format!("{}/pictures/{id}/thumbnail", ingang_api::API_V1),
         id,
-        case_id: r.get(1)?,
-        content_type: r.get(2)?,
-        size: r.get::<_, i64>(3)? as u64,
-        width: r.get(4)?,
-        height: r.get(5)?,
+        case_id: r.get("case_id")?,
+        content_type: r.get("content_type")?,
+        size: r.get::<_, i64>("size")? as u64,
+        width: r.get("width")?,
+        height: r.get("height")?,
     })
 }
 
-pub(crate) const SELECT: &str = "SELECT id, case_id, content_type, length(bytes), width, height FROM pictures";
+pub(crate) const SELECT: &str = "SELECT id, case_id, content_type, length(bytes) AS size, width, height FROM pictures";
 
 /// `(case_id, uploader, sent, content_type, bytes)` of a picture.
 pub type Stored = (String, String, bool, String, Vec<u8>);

@@ -43,7 +43,7 @@ pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
             conn.query_row(
                 "SELECT created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
                 [id_hash],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("created_at")?, r.get("last_seen")?)),
             )
             .optional()
         })

@@ -21,7 +21,7 @@ pub fn category(questionnaire_id: String, title: String, resource: &str) -> Cate
 pub fn read_ages(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     let unread: Vec<(String, String)> = conn
         .prepare("SELECT id, resource FROM questionnaires WHERE ages_read = 0")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| Ok((r.get("id")?, r.get("resource")?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, resource) in unread {
         let (min, max) = Questionnaire::from_json(&resource).map(|q| ages(&q)).unwrap_or_default();

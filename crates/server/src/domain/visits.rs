@@ -308,16 +308,16 @@ pub(crate) fn settle_late(conn: &Connection, payment_id: &str, now: i64) -> rusq
             "SELECT visit_id FROM payments WHERE id = ?1 AND refund IS NULL
                AND status IN ('CANCELLED', 'ERROR')",
             [payment_id],
-            |r| r.get(0),
+            |r| r.get("visit_id"),
         )
         .optional()?
     else {
         return Ok(false);
     };
     let settled: bool = conn.query_row(
-        "SELECT COUNT(*) > 0 FROM payments WHERE visit_id = ?1 AND id != ?2 AND status IN ('PAID', 'INVOICED')",
+        "SELECT COUNT(*) > 0 AS found FROM payments WHERE visit_id = ?1 AND id != ?2 AND status IN ('PAID', 'INVOICED')",
         params![visit, payment_id],
-        |r| r.get(0),
+        |r| r.get("found"),
     )?;
     if settled {
         // a visit is settled once (`payments_settled`): this one keeps its status, and the

@@ -111,9 +111,9 @@ pub async fn upload(
         .db
         .call(move |conn| {
             conn.query_row(
-                "SELECT id, errand_id, content_type, length(bytes), width, height, uploader FROM errand_attachments WHERE id = ?1",
+                "SELECT id, errand_id, content_type, length(bytes) AS size, width, height, uploader FROM errand_attachments WHERE id = ?1",
                 [&aid],
-                |r| Ok((row(r)?, r.get(6)?)),
+                |r| Ok((row(r)?, r.get("uploader")?)),
             )
             .optional()
         })

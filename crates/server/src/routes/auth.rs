@@ -151,11 +151,11 @@ async fn login_row(state: &AppState, login_id: &str) -> Result<Option<LoginRow>,
                 [id_hash],
                 |r| {
                     Ok(LoginRow {
-                        order_ref: r.get(0)?,
-                        same_device: r.get(1)?,
-                        qr_token: r.get(2)?,
-                        qr_secret: r.get(3)?,
-                        started_ms: r.get(4)?,
+                        order_ref: r.get("order_ref")?,
+                        same_device: r.get("same_device")?,
+                        qr_token: r.get("qr_start_token")?,
+                        qr_secret: r.get("qr_start_secret")?,
+                        started_ms: r.get("started_ms")?,
                     })
                 },
             )
@@ -290,7 +290,7 @@ pub async fn get_session(State(state): State<AppState>, lang: Lang, headers: Hea
         .db
         .call(move |conn| {
             conn.query_row("SELECT name, given_name FROM users WHERE personal_number = ?1", [pn], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get("name")?, r.get("given_name")?))
             })
         })
         .await?;

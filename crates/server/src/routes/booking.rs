@@ -42,9 +42,9 @@ async fn types_of(state: &AppState, unit: String) -> Result<Vec<(BookableType, i
         .call(move |conn| {
             let offers: bool = conn
                 .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM unit_services WHERE unit_id = ?1 AND service = 'booking')",
+                    "SELECT EXISTS (SELECT 1 FROM unit_services WHERE unit_id = ?1 AND service = 'booking') AS found",
                     [&unit],
-                    |r| r.get(0),
+                    |r| r.get("found"),
                 )
                 .unwrap_or(false);
             if !offers {
@@ -55,17 +55,17 @@ async fn types_of(state: &AppState, unit: String) -> Result<Vec<(BookableType, i
                  WHERE unit_id = ?1 ORDER BY position, title",
             )?;
             let rows = stmt.query_map([&unit], |r| {
-                let kind: String = r.get(3)?;
+                let kind: String = r.get("kind")?;
                 Ok((
                     BookableType {
-                        id: r.get(0)?,
-                        title: r.get(1)?,
-                        description: r.get(2)?,
+                        id: r.get("id")?,
+                        title: r.get("title")?,
+                        description: r.get("description")?,
                         kind: VisitKind::parse(&kind).unwrap_or(VisitKind::Clinic),
-                        minutes: r.get::<_, i64>(4)?.max(1) as u32,
+                        minutes: r.get::<_, i64>("minutes")?.max(1) as u32,
                     },
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, String>(6)?,
+                    r.get::<_, i64>("tariff")?,
+                    r.get::<_, String>("bring")?,
                 ))
             })?;
             rows.collect::<rusqlite::Result<Vec<_>>>().map(Some)
@@ -124,8 +124,13 @@ pub async fn list_free(
                  ORDER BY starts_at LIMIT 200",
             )?;
             let rows = stmt.query_map(params![unit_id, kind.as_str(), now + FROM_SECS, now + UNTIL_SECS], |r| {
-                let starts: i64 = r.get(1)?;
-                Ok(Slot { id: r.get(0)?, starts_at: starts, ends_at: starts + i64::from(bookable.minutes) * 60, kind })
+                let starts: i64 = r.get("starts_at")?;
+                Ok(Slot {
+                    id: r.get("id")?,
+                    starts_at: starts,
+                    ends_at: starts + i64::from(bookable.minutes) * 60,
+                    kind,
+                })
             })?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
         })
@@ -179,7 +184,7 @@ pub async fn book(
                 .query_row(
                     "SELECT id FROM visits WHERE booked_by = ?1 AND idempotency_key = ?2",
                     params![booker, key],
-                    |r| r.get(0),
+                    |r| r.get("id"),
                 )
                 .optional()?;
             if let Some(id) = earlier {
@@ -187,9 +192,9 @@ pub async fn book(
             }
             let coming: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM visits WHERE patient = ?1 AND unit_id = ?2 AND type_id = ?3
-                                 AND status = 'booked' AND starts_at > ?4)",
+                                 AND status = 'booked' AND starts_at > ?4) AS found",
                 params![patient, body.unit_id, body.type_id, now],
-                |r| r.get(0),
+                |r| r.get("found"),
             )?;
             if coming {
                 return Ok(Err(conflict(
@@ -201,7 +206,7 @@ pub async fn book(
                 .query_row(
                     "SELECT starts_at, visit_id FROM slots WHERE id = ?1 AND unit_id = ?2 AND kind = ?3",
                     params![body.slot_id, body.unit_id, bookable.kind.as_str()],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    |r| Ok((r.get("starts_at")?, r.get("visit_id")?)),
                 )
                 .optional()?;
             let starts = match slot {

@@ -80,7 +80,7 @@ pub async fn create_case(
     let existing: Option<String> = state
         .db
         .call(move |conn| {
-            conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [o, k], |r| r.get(0))
+            conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [o, k], |r| r.get("id"))
                 .optional()
         })
         .await?;
@@ -115,7 +115,7 @@ pub async fn create_case(
                 "SELECT q.resource, q.title FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
                  WHERE c.unit_id = ?1 AND c.questionnaire_id = ?2",
                 [&unit, &qid],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get("resource")?, r.get("title")?)),
             )
             .optional()
         })
@@ -153,15 +153,15 @@ pub async fn create_case(
             let now = now_secs();
             // checked with the insert, on the one connection: parallel requests cannot pass it
             let open: i64 = conn.query_row(
-                "SELECT COUNT(*) FROM cases WHERE patient = ?1 AND status IN ('waiting', 'inProgress')
+                "SELECT COUNT(*) AS count FROM cases WHERE patient = ?1 AND status IN ('waiting', 'inProgress')
                  AND NOT (owner = ?2 AND idempotency_key = ?3)",
                 params![patient, owner, key],
-                |r| r.get(0),
+                |r| r.get("count"),
             )?;
             let retry: bool = conn.query_row(
-                "SELECT COUNT(*) > 0 FROM cases WHERE owner = ?1 AND idempotency_key = ?2",
+                "SELECT COUNT(*) > 0 AS found FROM cases WHERE owner = ?1 AND idempotency_key = ?2",
                 params![owner, key],
-                |r| r.get(0),
+                |r| r.get("found"),
             )?;
             if open >= i64::from(max_open) && !retry {
                 return Ok(None);
@@ -174,7 +174,7 @@ pub async fn create_case(
             )?;
             // two identical requests at once: the one that lost the race returns the winner's case
             let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
-                r.get::<_, String>(0)
+                r.get::<_, String>("id")
             })?;
             crate::domain::events::queue_changed(conn, &unit, Some(&id))?;
             Ok(Some(id))
@@ -345,9 +345,9 @@ pub async fn continue_case(
         .db
         .call(move |conn| {
             conn.query_row(
-                "SELECT COUNT(*) > 0 FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
+                "SELECT COUNT(*) > 0 AS found FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
                 [cid, k],
-                |r| r.get(0),
+                |r| r.get("found"),
             )
         })
         .await?;
@@ -386,9 +386,9 @@ pub async fn continue_case(
             // not continued by this request: by a concurrent one with the same key (a retry
             // that overtook the first: its answer), or by another (a conflict)
             let same: bool = tx.query_row(
-                "SELECT COUNT(*) > 0 FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
+                "SELECT COUNT(*) > 0 AS found FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
                 params![cid, key],
-                |r| r.get(0),
+                |r| r.get("found"),
             )?;
             Ok(same.then_some(false))
         })

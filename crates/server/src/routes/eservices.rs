@@ -64,7 +64,7 @@ fn questionnaire_for(
             "SELECT q.resource, q.title, e.answer_within_days, q.id FROM unit_e_services e
              JOIN questionnaires q ON q.id = e.questionnaire_id WHERE e.unit_id = ?1 AND e.id = ?2",
             [unit_id, e_service_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| Ok((r.get("resource")?, r.get("title")?, r.get("answer_within_days")?, r.get("id")?)),
         )
         .optional()?;
     let Some((resource, title, days, qid)) = found else { return Ok(None) };
@@ -72,11 +72,12 @@ fn questionnaire_for(
     let mut stmt = conn.prepare_cached(
         "SELECT id, medicine, dosage FROM prescriptions WHERE patient = ?1 AND valid_until > ?2 ORDER BY medicine",
     )?;
-    let prescriptions: Vec<(String, String, String)> =
-        stmt.query_map(params![patient, now], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let prescriptions: Vec<(String, String, String)> = stmt
+        .query_map(params![patient, now], |r| Ok((r.get("id")?, r.get("medicine")?, r.get("dosage")?)))?
+        .collect::<Result<_, _>>()?;
     populate(&mut value, &prescriptions);
     let mobile: Option<String> = conn
-        .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [user], |r| r.get(0))
+        .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [user], |r| r.get("mobile"))
         .optional()?
         .flatten();
     let mobile = mobile.as_deref().map(ingang_api::people::display_mobile);
@@ -161,7 +162,7 @@ pub async fn create_errand(
     let existing: Option<String> = state
         .db
         .call(move |conn| {
-            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", [o, k], |r| r.get(0))
+            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", [o, k], |r| r.get("id"))
                 .optional()
         })
         .await?;
@@ -193,7 +194,7 @@ pub async fn create_errand(
             )?;
             // two identical requests at once: the loser returns the winner's errand
             conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
-                r.get::<_, String>(0)
+                r.get::<_, String>("id")
             })
         })
         .await?;
@@ -299,9 +300,9 @@ pub async fn add_errand_message(
         .call(move |conn| {
             let tx = conn.transaction()?;
             let earlier: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM errand_messages WHERE errand_id = ?1 AND client_id = ?2)",
+                "SELECT EXISTS (SELECT 1 FROM errand_messages WHERE errand_id = ?1 AND client_id = ?2) AS found",
                 params![eid, client_id],
-                |r| r.get(0),
+                |r| r.get("found"),
             )?;
             if earlier {
                 return Ok(Some(Ok(false)));

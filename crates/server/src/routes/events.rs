@@ -123,7 +123,9 @@ fn ensure_dispatcher(state: &AppState) {
     tokio::spawn(async move {
         let Ok(mut last) = state
             .db
-            .call(|conn| conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get::<_, i64>(0)))
+            .call(|conn| {
+                conn.query_row("SELECT COALESCE(MAX(id), 0) AS last_id FROM events", [], |r| r.get::<_, i64>("last_id"))
+            })
             .await
         else {
             return;
@@ -142,7 +144,9 @@ fn ensure_dispatcher(state: &AppState) {
                         let mut stmt = conn.prepare_cached(
                             "SELECT id, recipient, kind, data FROM events WHERE id > ?1 ORDER BY id LIMIT 1000",
                         )?;
-                        let rows = stmt.query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+                        let rows = stmt.query_map([from], |r| {
+                            Ok((r.get("id")?, r.get("recipient")?, r.get("kind")?, r.get("data")?))
+                        })?;
                         rows.collect()
                     })
                     .await
@@ -176,7 +180,8 @@ async fn after(state: &AppState, recipient: &str, last: i64) -> Result<Vec<Row>,
                    (SELECT 'unit:' || unit_id FROM cases WHERE owner = ?1 AND status = 'waiting'))
                  ORDER BY id LIMIT 500",
             )?;
-            let rows = stmt.query_map(params![recipient, last], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            let rows =
+                stmt.query_map(params![recipient, last], |r| Ok((r.get("id")?, r.get("kind")?, r.get("data")?)))?;
             rows.collect()
         })
         .await
@@ -206,7 +211,12 @@ pub async fn events(
         Some(id) => id,
         // a fresh stream starts now: what happened before is in `GET /cases`
         None => {
-            state.db.call(|conn| conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))).await?
+            state
+                .db
+                .call(|conn| {
+                    conn.query_row("SELECT COALESCE(MAX(id), 0) AS last_id FROM events", [], |r| r.get("last_id"))
+                })
+                .await?
         }
     };
     ensure_dispatcher(&state);
@@ -223,7 +233,7 @@ pub async fn events(
         .call(move |conn| {
             let mut stmt =
                 conn.prepare_cached("SELECT id, unit_id FROM cases WHERE owner = ?1 AND status = 'waiting'")?;
-            let rows = stmt.query_map([owner], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let rows = stmt.query_map([owner], |r| Ok((r.get("id")?, r.get("unit_id")?)))?;
             rows.collect::<rusqlite::Result<std::collections::HashMap<String, String>>>()
         })
         .await?;

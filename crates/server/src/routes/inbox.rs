@@ -27,34 +27,35 @@ use crate::extract::AuthUser;
 use crate::extract::idempotency_key;
 use crate::{AppState, error::ApiError};
 
-const SELECT: &str = "SELECT m.id, m.patient, m.unit_id, u.name, m.subject, m.body, m.kind, m.questionnaire_id,
+const SELECT: &str =
+    "SELECT m.id, m.patient, m.unit_id, u.name AS unit_name, m.subject, m.body, m.kind, m.questionnaire_id,
         m.errand_id, m.created_at, m.read_at, m.answered_at, m.response, m.answer_key
      FROM inbox_messages m JOIN units u ON u.id = m.unit_id";
 
 /// A message row with its answer key (to tell a retry from a second answer).
 fn to_message(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Option<(InboxMessage, Option<String>)>> {
-    let patient: String = r.get(1)?;
+    let patient: String = r.get("patient")?;
     let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
-    let kind: String = r.get(6)?;
-    let response: Option<String> = r.get(12)?;
+    let kind: String = r.get("kind")?;
+    let response: Option<String> = r.get("response")?;
     Ok(Some((
         InboxMessage {
-            id: r.get(0)?,
+            id: r.get("id")?,
             person_id: person.id.clone(),
             person_name: person.name.clone(),
-            unit_id: r.get(2)?,
-            unit_name: r.get(3)?,
-            subject: r.get(4)?,
-            body: r.get(5)?,
+            unit_id: r.get("unit_id")?,
+            unit_name: r.get("unit_name")?,
+            subject: r.get("subject")?,
+            body: r.get("body")?,
             kind: if kind == "questions" { InboxKind::Questions } else { InboxKind::Info },
-            questionnaire_id: r.get(7)?,
-            errand_id: r.get(8)?,
-            created_at: r.get(9)?,
-            read_at: r.get(10)?,
-            answered_at: r.get(11)?,
+            questionnaire_id: r.get("questionnaire_id")?,
+            errand_id: r.get("errand_id")?,
+            created_at: r.get("created_at")?,
+            read_at: r.get("read_at")?,
+            answered_at: r.get("answered_at")?,
             response: response.and_then(|t| serde_json::from_str(&t).ok()),
         },
-        r.get(13)?,
+        r.get("answer_key")?,
     )))
 }
 
@@ -123,9 +124,11 @@ async fn count_unread(state: &AppState, people: &[Person]) -> Result<u32, ApiErr
         .db
         .call(move |conn| {
             conn.query_row(
-                &format!("SELECT COUNT(*) FROM inbox_messages WHERE read_at IS NULL AND patient IN ({marks})"),
+                &format!(
+                    "SELECT COUNT(*) AS unread FROM inbox_messages WHERE read_at IS NULL AND patient IN ({marks})"
+                ),
                 rusqlite::params_from_iter(pnrs.iter()),
-                |r| r.get(0),
+                |r| r.get("unread"),
             )
         })
         .await
@@ -224,7 +227,7 @@ pub async fn answer(
     let resource: Option<String> = state
         .db
         .call(move |conn| {
-            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [qid], |r| r.get(0)).optional()
+            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [qid], |r| r.get("resource")).optional()
         })
         .await?;
     let questionnaire =

@@ -57,9 +57,9 @@ pub async fn start(
         .db
         .call(move |conn| {
             conn.query_row(
-                "SELECT COUNT(*) > 0 FROM unit_services WHERE unit_id = ?1 AND service = 'checkIn'",
+                "SELECT COUNT(*) > 0 AS found FROM unit_services WHERE unit_id = ?1 AND service = 'checkIn'",
                 [unit],
-                |r| r.get(0),
+                |r| r.get("found"),
             )
         })
         .await?;
@@ -135,14 +135,14 @@ async fn row(state: &AppState, id: String) -> Result<Option<Row>, ApiError> {
                 [id],
                 |r| {
                     Ok(Row {
-                        token_hash: r.get(0)?,
-                        unit_id: r.get(1)?,
-                        pnr: r.get(2)?,
-                        order_ref: r.get(3)?,
-                        qr_token: r.get(4)?,
-                        qr_secret: r.get(5)?,
-                        started_ms: r.get(6)?,
-                        identified_at: r.get(7)?,
+                        token_hash: r.get("token_hash")?,
+                        unit_id: r.get("unit_id")?,
+                        pnr: r.get("personal_number")?,
+                        order_ref: r.get("order_ref")?,
+                        qr_token: r.get("qr_start_token")?,
+                        qr_secret: r.get("qr_start_secret")?,
+                        started_ms: r.get("started_ms")?,
+                        identified_at: r.get("identified_at")?,
                     })
                 },
             )
@@ -239,7 +239,7 @@ async fn identified_answer(state: &AppState, id: &str, r: &Row) -> Result<KioskC
         .call(move |conn| {
             let person: Option<(String, String, String)> = conn
                 .query_row("SELECT id, name, given_name FROM people WHERE personal_number = ?1", [&pnr], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    Ok((r.get("id")?, r.get("name")?, r.get("given_name")?))
                 })
                 .optional()?;
             let Some((pid, name, given)) = person else { return Ok((None, vec![])) };

@@ -58,9 +58,9 @@ async fn load_contact(state: &AppState, pnr: String) -> Result<ContactDetails, A
                 [pnr],
                 |r| {
                     Ok(ContactDetails {
-                        mobile: r.get(0)?,
-                        email: r.get(1)?,
-                        notifications: Notifications { sms: r.get(2)?, email: r.get(3)?, push: r.get(4)? },
+                        mobile: r.get("mobile")?,
+                        email: r.get("email")?,
+                        notifications: Notifications { sms: r.get("notify_sms")?, email: r.get("notify_email")?, push: r.get("notify_push")? },
                         registered: true,
                     })
                 },
@@ -160,7 +160,7 @@ pub async fn draft_key(State(state): State<AppState>, user: AuthUser) -> Result<
                 "INSERT OR IGNORE INTO draft_keys (personal_number, key) VALUES (?1, ?2)",
                 params![pnr, fresh],
             )?;
-            conn.query_row("SELECT key FROM draft_keys WHERE personal_number = ?1", [pnr], |r| r.get(0))
+            conn.query_row("SELECT key FROM draft_keys WHERE personal_number = ?1", [pnr], |r| r.get("key"))
         })
         .await?;
     Ok(Json(DraftKey { key }))

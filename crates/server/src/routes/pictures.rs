@@ -80,9 +80,9 @@ pub async fn upload(
         .db
         .call(move |conn| {
             conn.query_row(
-                "SELECT id, case_id, content_type, length(bytes), width, height, uploader FROM pictures WHERE id = ?1",
+                "SELECT id, case_id, content_type, length(bytes) AS size, width, height, uploader FROM pictures WHERE id = ?1",
                 [&pid],
-                |r| Ok((row(r)?, r.get(6)?)),
+                |r| Ok((row(r)?, r.get("uploader")?)),
             )
             .optional()
         })

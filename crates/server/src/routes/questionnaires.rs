@@ -31,7 +31,12 @@ pub async fn list_questionnaires(State(state): State<AppState>) -> Result<Json<Q
         .call(|conn| {
             let mut stmt = conn.prepare("SELECT id, url, version, title FROM questionnaires ORDER BY title")?;
             let rows = stmt.query_map([], |row| {
-                Ok(QuestionnaireSummary { id: row.get(0)?, url: row.get(1)?, version: row.get(2)?, title: row.get(3)? })
+                Ok(QuestionnaireSummary {
+                    id: row.get("id")?,
+                    url: row.get("url")?,
+                    version: row.get("version")?,
+                    title: row.get("title")?,
+                })
             })?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
         })
@@ -43,8 +48,10 @@ async fn load(state: &AppState, id: String) -> Result<String, ApiError> {
     state
         .db
         .call(move |conn| {
-            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [id], |r| r.get::<_, String>(0))
-                .optional()
+            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [id], |r| {
+                r.get::<_, String>("resource")
+            })
+            .optional()
         })
         .await?
         .ok_or_else(ApiError::not_found)

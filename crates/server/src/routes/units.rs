@@ -26,13 +26,13 @@ pub fn load_units(conn: &rusqlite::Connection, lang: Lang) -> rusqlite::Result<V
     let mut units = stmt
         .query_map([], |row| {
             Ok(Unit {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                kind: kind_from_db(&row.get::<_, String>(2)?),
-                address: row.get(3)?,
-                city: row.get(4)?,
-                phone: row.get(5)?,
-                time_zone: row.get(6)?,
+                id: row.get("id")?,
+                name: row.get("name")?,
+                kind: kind_from_db(&row.get::<_, String>("kind")?),
+                address: row.get("address")?,
+                city: row.get("city")?,
+                phone: row.get("phone")?,
+                time_zone: row.get("time_zone")?,
                 hours: Vec::new(),
                 services: Vec::new(),
                 categories: Vec::new(),
@@ -44,26 +44,28 @@ pub fn load_units(conn: &rusqlite::Connection, lang: Lang) -> rusqlite::Result<V
     let mut services = conn.prepare("SELECT service FROM unit_services WHERE unit_id = ?1 ORDER BY position")?;
     // the ages were read when the form was stored: nothing is parsed here
     let mut categories = conn.prepare(
-        "SELECT q.id, q.title, q.min_age, q.max_age, json_extract(q.resource, '$._title')
+        "SELECT q.id, q.title, q.min_age, q.max_age, json_extract(q.resource, '$._title') AS title_translations
          FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
          WHERE c.unit_id = ?1 ORDER BY c.position",
     )?;
     for unit in &mut units {
         unit.hours = hours
-            .query_map([&unit.id], |r| Ok(DayHours { day: r.get(0)?, opens: r.get(1)?, closes: r.get(2)? }))?
+            .query_map([&unit.id], |r| {
+                Ok(DayHours { day: r.get("day")?, opens: r.get("opens")?, closes: r.get("closes")? })
+            })?
             .collect::<rusqlite::Result<_>>()?;
         unit.services = services
-            .query_map([&unit.id], |r| r.get::<_, String>(0))?
+            .query_map([&unit.id], |r| r.get::<_, String>("service"))?
             .map(|s| s.map(|s| service_from_db(&s)))
             .collect::<rusqlite::Result<_>>()?;
         unit.categories = categories
             .query_map([&unit.id], |r| {
-                let title = crate::lang::translated(r.get::<_, Option<String>>(4)?.as_deref(), lang);
+                let title = crate::lang::translated(r.get::<_, Option<String>>("title_translations")?.as_deref(), lang);
                 Ok(Category {
-                    questionnaire_id: r.get(0)?,
-                    title: title.map_or_else(|| r.get(1), Ok)?,
-                    min_age: r.get(2)?,
-                    max_age: r.get(3)?,
+                    questionnaire_id: r.get("id")?,
+                    title: title.map_or_else(|| r.get("title"), Ok)?,
+                    min_age: r.get("min_age")?,
+                    max_age: r.get("max_age")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

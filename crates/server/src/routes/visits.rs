@@ -285,18 +285,18 @@ pub fn high_cost(conn: &Connection, pnr: &str, now: i64) -> rusqlite::Result<(u3
         )
         .optional()?;
     let first_payment: Option<i64> = conn.query_row(
-        "SELECT MIN(created_at) FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at > ?2",
+        "SELECT MIN(created_at) AS first_paid_at FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at > ?2",
         params![pnr, now - year],
-        |r| r.get(0),
+        |r| r.get("first_paid_at"),
     )?;
     let (start, before, frikort) = match registered {
         Some((start, before, frikort)) if start > now - year => (start, before, frikort),
         _ => (first_payment.unwrap_or(now), 0, None),
     };
     let paid: i64 = conn.query_row(
-        "SELECT COALESCE(SUM(amount), 0) FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at >= ?2",
+        "SELECT COALESCE(SUM(amount), 0) AS total FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at >= ?2",
         params![pnr, start],
-        |r| r.get(0),
+        |r| r.get("total"),
     )?;
     let paid = (before + paid).max(0) as u32;
     let frikort = frikort.filter(|f| *f > now).or_else(|| (paid >= visits::NORRBOTTEN.ceiling).then_some(start + year));
@@ -309,7 +309,7 @@ pub fn fee_of(conn: &Connection, r: &Row, now: i64) -> rusqlite::Result<Fee> {
     let (paid, frikort) = high_cost(conn, &r.patient, now)?;
     let lines = visits::fee(&rules, r.tariff.max(0) as u32, age_at(&r.patient, r.starts_at), frikort.is_some(), paid);
     let address: Option<String> = conn
-        .query_row("SELECT address FROM people WHERE personal_number = ?1", [&r.patient], |r| r.get(0))
+        .query_row("SELECT address FROM people WHERE personal_number = ?1", [&r.patient], |r| r.get("address"))
         .optional()?
         .flatten();
     Ok(Fee {
@@ -507,11 +507,11 @@ pub async fn create_payment(
             {
                 return Ok(Ok((false, p, Vec::new())));
             }
-            let fee: Option<i64> = tx.query_row("SELECT fee FROM visits WHERE id = ?1", [&vid], |r| r.get(0))?;
+            let fee: Option<i64> = tx.query_row("SELECT fee FROM visits WHERE id = ?1", [&vid], |r| r.get("fee"))?;
             let settled: bool = tx.query_row(
-                "SELECT COUNT(*) > 0 FROM payments WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')",
+                "SELECT COUNT(*) > 0 AS found FROM payments WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')",
                 [&vid],
-                |r| r.get(0),
+                |r| r.get("found"),
             )?;
             if settled {
                 return Ok(Err(conflict("already_paid", "Besöket är redan betalt.")));
@@ -529,7 +529,7 @@ pub async fn create_payment(
                     "SELECT swish_instruction FROM payments
                      WHERE visit_id = ?1 AND status = 'CREATED' AND swish_instruction IS NOT NULL",
                 )?
-                .query_map([&vid], |r| r.get(0))?
+                .query_map([&vid], |r| r.get("swish_instruction"))?
                 .collect::<Result<_, _>>()?;
             tx.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", [&vid])?;
             let pid = random_token();
@@ -654,7 +654,10 @@ async fn record_start(state: &AppState, id: String, started: Started) -> Result<
 
 async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
     let id = id.to_owned();
-    state.db.call(move |conn| conn.query_row("SELECT patient FROM visits WHERE id = ?1", [id], |r| r.get(0))).await
+    state
+        .db
+        .call(move |conn| conn.query_row("SELECT patient FROM visits WHERE id = ?1", [id], |r| r.get("patient")))
+        .await
 }
 
 /// The payment, when the actor may see its visit.
@@ -775,12 +778,15 @@ pub async fn receipt(
     let (number, pnr, paid) = state
         .db
         .call(move |conn| {
-            let number: String =
-                conn.query_row("SELECT COALESCE(receipt_number, '') FROM payments WHERE id = ?1", [&pid], |r| {
-                    r.get(0)
-                })?;
-            let pnr: String = conn.query_row("SELECT patient FROM visits WHERE id = ?1", [&vid], |r| r.get(0))?;
-            let at: i64 = conn.query_row("SELECT created_at FROM payments WHERE id = ?1", [&pid], |r| r.get(0))?;
+            let number: String = conn.query_row(
+                "SELECT COALESCE(receipt_number, '') AS receipt_number FROM payments WHERE id = ?1",
+                [&pid],
+                |r| r.get("receipt_number"),
+            )?;
+            let pnr: String =
+                conn.query_row("SELECT patient FROM visits WHERE id = ?1", [&vid], |r| r.get("patient"))?;
+            let at: i64 =
+                conn.query_row("SELECT created_at FROM payments WHERE id = ?1", [&pid], |r| r.get("created_at"))?;
             let (paid, _) = high_cost(conn, &pnr, at + 1)?;
             Ok((number, pnr, paid))
         })
@@ -825,7 +831,7 @@ mod tests {
         let mut conn = Connection::open_in_memory().expect("db");
         crate::db::migrations().to_latest(&mut conn).expect("migrations");
         crate::demo::seed(&mut conn).expect("seed");
-        let visit: String = conn.query_row("SELECT id FROM visits LIMIT 1", [], |r| r.get(0)).expect("a visit");
+        let visit: String = conn.query_row("SELECT id FROM visits LIMIT 1", [], |r| r.get("id")).expect("a visit");
         for n in 0..5 {
             conn.execute(
                 "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, idempotency_key)
@@ -841,7 +847,7 @@ mod tests {
         let numbers: Vec<(String, String)> = conn
             .prepare("SELECT id, receipt_number FROM payments WHERE id GLOB 'p[0-9]' ORDER BY receipt_number")
             .expect("query")
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_map([], |r| Ok((r.get("id")?, r.get("receipt_number")?)))
             .expect("rows")
             .collect::<Result<_, _>>()
             .expect("numbers");
