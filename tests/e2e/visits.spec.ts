@@ -88,13 +88,13 @@ test('the family’s visits, one visit with its facts, and a calendar file', asy
 });
 
 test('check-in before, inside and after the window; the reminder SMS; staff see the arrival', async ({ page, server, browser }) => {
-  await loginAndGo(page, ERIK, '/bokade-tider');
   await highCost(page.request, server.url, ERIK, 0);
   // a morning (Stockholm time), so the visit and its check-in fall on the same day whenever
   // the test runs (the staff list shows the day's visits)
   const now = (await setClock(page.request, server.url, stockholmMorningTomorrow())).now;
   const visit = await book(page.request, server.url, ERIK, 150);
-  await page.goto(`/bokade-tider/${visit.id}`);
+  // sessions run on the server's one clock too: log in at its time
+  await loginAndGo(page, ERIK, `/bokade-tider/${visit.id}`);
   await expect(page.getByTestId('check-in-state')).toContainText('Du kan checka in från');
   await expect(page.getByTestId('check-in-button')).toHaveCount(0);
   // two hours before: the reminder with a link to the check-in
@@ -102,9 +102,9 @@ test('check-in before, inside and after the window; the reminder SMS; staff see 
   const { staff, staffContext } = await staffSignIn(browser, server.url);
   await staff.goto('/staff/sms');
   await expect(staff.getByText(`/bokade-tider/${visit.id}`)).toBeVisible();
-  // 29 minutes before: open, with the fee
+  // 29 minutes before: open, with the fee (two idle hours on: the session has ended, log in again)
   await setClock(page.request, server.url, now + 121 * 60);
-  await page.reload();
+  await loginAndGo(page, ERIK, `/bokade-tider/${visit.id}`);
   await expect(page.getByTestId('check-in-state')).toHaveText(/Incheckningen är öppen/);
   await expect(page.getByTestId('fee-total')).toHaveText('300 kr');
   await expectNoAxeViolations(page, 'check-in open');

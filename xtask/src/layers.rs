@@ -7,7 +7,9 @@
 //! - no server file builds HTML in a string: pages are `maud` templates, which escape every text;
 //! - a database row is read by column name (`r.get("unit_id")`), never by position
 //!   (`r.get(3)`): a name survives a column added to a `SELECT`, and is what another backend's
-//!   rows are read by too.
+//!   rows are read by too;
+//! - one clock: only `lib.rs` (`Clock`, `system_millis`) reads the system's time
+//!   (`SystemTime::now`); every rule reads `AppState.clock`.
 //!
 //! A plain reading of the source (comments removed), not a compiler pass: it looks for paths
 //! that start `super::` or `routes::`, for `format!("<` / `push_str("<`, and for `r.get(<digits>)`
@@ -39,7 +41,7 @@ pub fn check() -> Result<()> {
         bail!("the server's layers are crossed (see ARCHITECTURE.md):\n  {}", problems.join("\n  "));
     }
     println!(
-        "xtask: server layers: {} route modules, none uses another; domain and console use no route; rows read by name",
+        "xtask: server layers: {} route modules, none uses another; domain and console use no route; rows read by name; one clock",
         modules.len()
     );
     Ok(())
@@ -72,6 +74,9 @@ fn problems_in(rel: &str, text: &str, modules: &[String]) -> Vec<String> {
         }
         if reads_by_position(l) {
             out.push(format!("{rel}:{}: a row read by position (read it by column name)", n + 1));
+        }
+        if l.contains("SystemTime::now") && rel != "lib.rs" {
+            out.push(format!("{rel}:{}: the system's time read outside `Clock` (use `state.clock`)", n + 1));
         }
     }
     out
@@ -228,6 +233,15 @@ mod tests {
         assert_eq!(problems_in("x.rs", "|r| Ok((r.get(\"id\")?,\n r.get::<_, String>(1)?))", &m).len(), 1);
         let fine = "r.get(\"unit_id\")?; row.get::<_, i64>(\"count\")?; header.get(0); items.get(1); r.get(i)";
         assert!(problems_in("staff.rs", fine, &m).is_empty());
+    }
+
+    #[test]
+    fn the_system_time_is_read_only_by_the_clock() {
+        let m = modules();
+        let read = "let now = std::time::SystemTime::now().duration_since(UNIX_EPOCH);";
+        assert_eq!(problems_in("routes/kiosk.rs", read, &m).len(), 1);
+        assert!(problems_in("lib.rs", read, &m).is_empty());
+        assert!(problems_in("routes/kiosk.rs", "let now = state.clock.now(); let t0 = Instant::now();", &m).is_empty());
     }
 
     #[test]

@@ -298,11 +298,6 @@ impl<P: BankIdProvider + ?Sized> Throttled<P> {
     }
 }
 
-/// Milliseconds of the wall clock (shared by the processes, unlike `Instant`).
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
 impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
     fn auth<'a>(
         &'a self,
@@ -314,7 +309,7 @@ impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
 
     fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
         Box::pin(async move {
-            let (now, interval) = (now_ms(), self.interval.as_millis() as i64);
+            let (now, interval) = (crate::system_millis(), self.interval.as_millis() as i64);
             let order = order_ref.to_owned();
             // `None`: this process asks BankID; `Some(hint)`: another asked within the interval
             let kept: Result<Option<Option<String>>, _> = self

@@ -3,7 +3,7 @@
 //! and responses for stored bytes. Route modules use these and `crate::domain`; they never use
 //! each other (`cargo xtask test` checks it).
 
-use crate::domain::sessions::{hash, now_secs};
+use crate::domain::sessions::hash;
 use crate::{AppState, error::ApiError};
 use axum::{
     extract::FromRequestParts,
@@ -62,7 +62,7 @@ pub(crate) async fn session(
     let token = cookie(headers, SESSION_COOKIE).ok_or_else(unauthorized)?;
     let id_hash = hash(&token);
     let policy = state.sessions;
-    let now = now_secs();
+    let now = state.clock.now();
     let found = state
         .db
         .call(move |conn| {

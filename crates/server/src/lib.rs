@@ -66,8 +66,13 @@ pub struct Config {
     pub swish: Option<swish::SwishConfig>,
 }
 
-/// The time that business rules read (check-in windows, cancellation, reminders). Normally the
-/// system clock; test mode may fix it (`PUT /test/clock`) to test a window's edges.
+/// The server's one clock: what time it is for every rule (check-in windows, cancellation,
+/// reminders, queue estimates, session deadlines, token lifetimes, the time a row is written).
+/// Normally the system clock; test mode may fix it (`PUT /test/clock`) to test a window's edges.
+///
+/// Not for measuring how long ago something outside happened (BankID's QR code seconds, the
+/// collect interval, the start limits): those are real seconds even under a fixed clock, and read
+/// [`system_millis`].
 #[derive(Debug, Default)]
 pub struct Clock {
     fixed: std::sync::Mutex<Option<i64>>,
@@ -76,7 +81,11 @@ pub struct Clock {
 impl Clock {
     /// Unix seconds.
     pub fn now(&self) -> i64 {
-        self.fixed.lock().map(|f| *f).unwrap_or(None).unwrap_or_else(crate::domain::sessions::now_secs)
+        self.fixed.lock().map(|f| *f).unwrap_or(None).unwrap_or_else(|| system_millis().div_euclid(1000))
+    }
+    /// The date (UTC) at [`Clock::now`]: a personnummer's century, ages.
+    pub fn today(&self) -> ingang_api::personnummer::Date {
+        crate::domain::sessions::date_at(self.now())
     }
     /// Fixes the time (`None`: back to the system clock).
     pub fn set(&self, at: Option<i64>) {
@@ -84,6 +93,12 @@ impl Clock {
             *f = at;
         }
     }
+}
+
+/// Milliseconds of the system clock, shared by the processes (unlike `Instant`): for real
+/// durations between requests (see [`Clock`]), and for data made when the server starts.
+pub fn system_millis() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 /// Shared state of every handler.

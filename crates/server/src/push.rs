@@ -199,7 +199,7 @@ async fn stored_key(db: &Db) -> anyhow::Result<ES256KeyPair> {
         .call(move |conn| {
             conn.execute(
                 "INSERT INTO vapid_key (id, private_key, created_at) VALUES (1, ?1, ?2) ON CONFLICT (id) DO NOTHING",
-                params![fresh, crate::domain::sessions::now_secs()],
+                params![fresh, crate::system_millis() / 1000],
             )?;
             conn.query_row("SELECT private_key FROM vapid_key WHERE id = 1", [], |r| r.get("private_key"))
         })

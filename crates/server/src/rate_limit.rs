@@ -89,7 +89,7 @@ impl Limit {
         let key = crate::domain::sessions::hash(&format!("{}:{client}", self.name));
         let interval = 60_000 / i64::from(self.per_client_per_minute);
         let burst = interval * (i64::from(self.per_client_per_minute) - 1);
-        let now = crate::domain::sessions::now_millis();
+        let now = crate::system_millis();
         let over: Result<Option<i64>, _> = db
             .call(move |conn| {
                 let taken = conn.execute(
@@ -117,7 +117,7 @@ impl Limit {
 
 /// Forgets the shared counts whose time has passed (they allow as much as no row).
 pub fn forget_passed(conn: &rusqlite::Connection) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM rate_limits WHERE tat_ms < ?1", [crate::domain::sessions::now_millis()])
+    conn.execute("DELETE FROM rate_limits WHERE tat_ms < ?1", [crate::system_millis()])
 }
 
 /// Whom the server believes about the client's address in `X-Forwarded-For`.

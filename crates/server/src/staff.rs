@@ -16,7 +16,6 @@ use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::domain::sessions::hash;
-use crate::domain::sessions::now_secs;
 use crate::extract::cookie;
 use crate::{AppState, bankid::random_token};
 
@@ -86,12 +85,13 @@ pub(crate) fn page(title: &str, body: Markup) -> Response {
 pub(crate) async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(String, String)> {
     let token = cookie(headers, STAFF_COOKIE)?;
     let id_hash = hash(&token);
+    let now = state.clock.now();
     let id: Option<String> = state
         .db
         .call(move |conn| {
             conn.query_row(
                 "SELECT staff_id FROM staff_sessions WHERE id_hash = ?1 AND created_at > ?2",
-                params![id_hash, now_secs() - 12 * 3600],
+                params![id_hash, now - 12 * 3600],
                 |r| r.get("staff_id"),
             )
             .optional()
@@ -236,13 +236,13 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<
     }
     let token = random_token();
     let id_hash = hash(&token);
-    let staff_id = f.staff.clone();
+    let (staff_id, now) = (f.staff.clone(), state.clock.now());
     if state
         .db
         .call(move |conn| {
             conn.execute(
                 "INSERT INTO staff_sessions (id_hash, staff_id, created_at) VALUES (?1, ?2, ?3)",
-                params![id_hash, staff_id, now_secs()],
+                params![id_hash, staff_id, now],
             )
         })
         .await
@@ -286,6 +286,7 @@ struct QueueRow {
 
 async fn queue(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
     let name = staff.name.clone();
+    let now = state.clock.now();
     let rows: Vec<QueueRow> = state
         .db
         .call(|conn| {
@@ -313,7 +314,6 @@ async fn queue(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
         .unwrap_or_default();
     // only the queues of the units this staff member works at
     let rows: Vec<QueueRow> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
-    let now = now_secs();
     let body = html! {
         p {
             "Inloggad som " (name) ". "
@@ -547,6 +547,7 @@ async fn change(
     id: String,
     f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<usize> + Send + 'static,
 ) -> Response {
+    let now = state.clock.now();
     let changed = state
         .db
         .call(move |conn| {
@@ -557,7 +558,7 @@ async fn change(
                     .query_row("SELECT unit_id FROM cases WHERE id = ?1", [&id], |r| r.get("unit_id"))
                     .optional()?;
                 if let Some(unit) = unit {
-                    crate::domain::events::queue_changed(conn, &unit, Some(&id))?;
+                    crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
                 }
             }
             Ok(n)
@@ -579,10 +580,11 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
     if !staff.reaches(&state, CASE_UNIT, &id).await {
         return not_theirs();
     }
+    let now = state.clock.now();
     change(&state, id.clone(), move |conn| {
         let n = conn.execute(
             "UPDATE cases SET status = 'inProgress', picked_at = ?2 WHERE id = ?1 AND status = 'waiting'",
-            params![id, now_secs()],
+            params![id, now],
         )?;
         if n == 1 {
             // in the resident's own language (`lang::notices`)
@@ -597,13 +599,13 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
             if let Some((mobile, language)) = to {
                 conn.execute(
                     "INSERT INTO sms_outbox (to_number, body, case_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![mobile, crate::lang::notices::your_turn(&language), id, now_secs()],
+                    params![mobile, crate::lang::notices::your_turn(&language), id, now],
                 )?;
             }
             // and a push to each of their devices, when they chose push
             let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", [&id], |r| r.get("owner"))?;
             let (path, tag) = (format!("/arenden/{id}"), format!("din-tur-{id}"));
-            crate::push::enqueue(conn, &owner, crate::push::Notice::YourTurn, &path, &tag, now_secs())?;
+            crate::push::enqueue(conn, &owner, crate::push::Notice::YourTurn, &path, &tag, now)?;
         }
         Ok(n)
     })
@@ -614,10 +616,11 @@ async fn close(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(
     if !staff.reaches(&state, CASE_UNIT, &id).await {
         return not_theirs();
     }
+    let now = state.clock.now();
     change(&state, id.clone(), move |conn| {
         conn.execute(
             "UPDATE cases SET status = 'closed', closed_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'inProgress')",
-            params![id, now_secs()],
+            params![id, now],
         )
     })
     .await
@@ -900,6 +903,7 @@ async fn reply(
     let role = STAFF.iter().find(|(s, _, _)| *s == staff_id).map(|(_, _, r)| *r).unwrap_or("Vårdpersonal");
     let first = name.split(' ').next().unwrap_or_default().to_owned();
     let cid = id.clone();
+    let now = state.clock.now();
     let result = state
         .db
         .call(move |conn| {
@@ -918,11 +922,12 @@ async fn reply(
                 client_id: &key,
                 picture_ids: &[],
                 asks_for_picture: asks,
+                now,
             };
             crate::domain::chat::insert(conn, &cid, draft)?;
             let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", [&cid], |r| r.get("owner"))?;
             let (path, tag) = (format!("/arenden/{cid}"), format!("chatt-{cid}"));
-            crate::push::enqueue(conn, &owner, crate::push::Notice::ChatMessage, &path, &tag, now_secs())?;
+            crate::push::enqueue(conn, &owner, crate::push::Notice::ChatMessage, &path, &tag, now)?;
             Ok(true)
         })
         .await;

@@ -15,7 +15,6 @@ use rusqlite::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::domain::inbox::deliver;
-use crate::domain::sessions::now_secs;
 use crate::{
     AppState,
     staff::{
@@ -362,7 +361,7 @@ async fn answer_errand(
                 tx.execute(
                     "UPDATE errands SET status = 'answered', answer = ?2, answered_by = ?3, answered_at = ?4
                      WHERE id = ?1 AND answer IS NULL AND closed_at IS NULL",
-                    params![eid, text, signed_by, now_secs()],
+                    params![eid, text, signed_by, now],
                 )?
             } else {
                 let changed = tx.execute(
@@ -547,7 +546,7 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
         return problem("Du kan bara skriva från mottagningar där du arbetar.", back);
     }
     let Staff { id: staff_id, name, .. } = staff;
-    let Ok(pnr) = Personnummer::parse(&f.pnr, crate::domain::sessions::today()) else {
+    let Ok(pnr) = Personnummer::parse(&f.pnr, state.clock.today()) else {
         return problem("Personnumret är inte giltigt.", back);
     };
     let patient = pnr.twelve_digits();

@@ -177,6 +177,30 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
     );
 }
 
+/// One clock: a session's limits are read on the server's clock, the clock of every other
+/// rule (check-in windows, queue estimates). Fixed 14 minutes on, the session lives (and the
+/// keepalive starts its 15 minutes from then); 30 minutes on it has ended.
+#[tokio::test]
+async fn a_sessions_limits_are_read_on_the_servers_clock() {
+    let (app, state) = demo_app().await;
+    let sim = state.bankid_sim.clone().unwrap();
+    let (login, _) = start(&app, false).await;
+    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
+    sim.complete(&order.order_ref, anna(), std::time::Instant::now()).unwrap();
+    let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
+    let session = format!("__Host-ingang-session={}", set_cookie(&res, "__Host-ingang-session").unwrap().0);
+    let now = state.clock.now();
+    state.clock.set(Some(now + 14 * 60));
+    let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
+    assert_eq!(info["idleSecondsLeft"], 60);
+    assert_eq!(call(&app, "POST", "/api/v1/session/keepalive", Some(&session), None).await.status(), 204);
+    state.clock.set(Some(now + 28 * 60));
+    let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
+    assert_eq!(info["idleSecondsLeft"], 60);
+    state.clock.set(Some(now + 30 * 60));
+    assert_eq!(call(&app, "POST", "/api/v1/session/keepalive", Some(&session), None).await.status(), 401);
+}
+
 #[tokio::test]
 async fn without_demo_mode_there_is_no_bankid() {
     let db = Db::open_in_memory().expect("db");

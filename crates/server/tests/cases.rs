@@ -76,6 +76,8 @@ async fn at_night_the_wait_counts_from_opening_and_says_when_the_unit_opens() {
 
     // at 17:55 on a weekday the wait goes past closing and on into the next morning
     state.clock.set(Some(stockholm_tomorrow_at("17:55")));
+    // (hours later on the server's one clock: the night's session has ended, a new one)
+    let anna = login(&app, &state, "198001139297").await;
     let id = case["id"].as_str().unwrap();
     let (_, late) = call(&app, "GET", &format!("/api/v1/cases/{id}"), &anna, None, None).await;
     if opens == stockholm_tomorrow_at("08:00") {
@@ -510,7 +512,7 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
     assert_eq!((status, &again["id"]), (200, &first["id"]));
 
     // staff answer (as the console does); the owner's stream carries it
-    let cid = id.clone();
+    let (cid, now) = (id.clone(), state.clock.now());
     state
         .db
         .call(move |c| {
@@ -521,6 +523,7 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
                 client_id: "s1",
                 picture_ids: &[],
                 asks_for_picture: true,
+                now,
             };
             ingang_server::domain::chat::insert(c, &cid, draft)
         })

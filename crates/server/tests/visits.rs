@@ -108,8 +108,10 @@ async fn check_in_opens_30_minutes_before_and_closes_at_the_start() {
     assert_eq!(v["checkIn"]["opensAt"], now + 30 * 60);
     let (s, e) = call(&app, "POST", &path, &erik, None, None).await;
     assert_eq!((s, e["code"].as_str()), (409, Some("check_in_not_open")));
-    // 29 minutes before: open
+    // 29 minutes before: open (31 minutes on, on the server's one clock: the idle session has
+    // ended, a new one)
     set_clock(&app, Some(now + 31 * 60)).await;
+    let erik = login(&app, &state, ERIK).await;
     let (s, v) = call(&app, "POST", &path, &erik, None, None).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(
@@ -130,7 +132,7 @@ async fn check_in_opens_30_minutes_before_and_closes_at_the_start() {
 #[tokio::test]
 async fn the_demo_has_a_visit_whose_check_in_opens_soon_after_start() {
     let (app, state) = setup().await;
-    let now = ingang_server::domain::sessions::now_secs();
+    let now = ingang_server::system_millis() / 1000;
     let sara = login(&app, &state, SARA).await;
     let id = ingang_server::demo::DEMO_CHECK_IN;
     let (s, visit) = call(&app, "GET", &format!("/api/v1/visits/{id}"), &sara, None, None).await;
@@ -140,7 +142,9 @@ async fn the_demo_has_a_visit_whose_check_in_opens_soon_after_start() {
     assert!((now + 10 * 60..=now + 15 * 60).contains(&opens), "opens {} s after start", opens - now);
     assert_eq!(visit["checkIn"]["state"], "notYet");
     // once open, a newcomer checks in and sees the fee to pay
+    // (up to 16 idle minutes on, on the server's one clock: a new session)
     set_clock(&app, Some(opens + 60)).await;
+    let sara = login(&app, &state, SARA).await;
     let (s, done) = call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &sara, None, None).await;
     assert_eq!((s, done["status"].as_str()), (200, Some("checkedIn")), "{done}");
     let (_, fee) = call(&app, "GET", &format!("/api/v1/visits/{id}/fee"), &sara, None, None).await;

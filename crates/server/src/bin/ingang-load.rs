@@ -68,7 +68,7 @@ fn pnr(i: usize) -> String {
 
 fn seed(conn: &mut rusqlite::Connection, n: usize) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    let now = ingang_server::domain::sessions::now_secs();
+    let now = ingang_server::system_millis() / 1000;
     for i in 0..n {
         let p = pnr(i);
         tx.execute(
@@ -338,8 +338,13 @@ async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -
     let mut missing = 0;
     for round in 0..rounds {
         let t0 = start.elapsed().as_nanos() as u64 + 1;
-        let changed =
-            state.db.call(|conn| ingang_server::domain::events::queue_changed(conn, "hc-gibraltar", None)).await;
+        let changed = {
+            let now = state.clock.now();
+            state
+                .db
+                .call(move |conn| ingang_server::domain::events::queue_changed(conn, "hc-gibraltar", None, now))
+                .await
+        };
         if changed.is_err() {
             return false;
         }

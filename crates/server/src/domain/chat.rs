@@ -1,7 +1,6 @@
 //! A case's chat: writing a message (from the patient or from staff) with its pictures, and
 //! reading messages with their pictures.
 
-use crate::domain::sessions::now_secs;
 use ingang_api::chat::{Author, Message, MessageEvent};
 use rusqlite::params;
 
@@ -15,6 +14,8 @@ pub struct Draft<'a> {
     /// Checked by `pictures::check_ids`.
     pub picture_ids: &'a [String],
     pub asks_for_picture: bool,
+    /// The time it is written (the server's clock).
+    pub now: i64,
 }
 
 /// Stores a message (once per `client_id`), records a `message` event for the case's owner and
@@ -28,7 +29,7 @@ pub fn insert(conn: &mut rusqlite::Connection, case_id: &str, d: Draft<'_>) -> r
             case_id,
             if d.author == Author::Staff { "staff" } else { "patient" },
             d.body,
-            now_secs(),
+            d.now,
             d.client_id,
             d.staff.map(|s| s.0),
             d.staff.map(|s| s.1),
@@ -47,7 +48,7 @@ pub fn insert(conn: &mut rusqlite::Connection, case_id: &str, d: Draft<'_>) -> r
             .unwrap_or_default();
         tx.execute(
             "INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, 'message', ?2, ?3)",
-            params![owner, data, now_secs()],
+            params![owner, data, d.now],
         )?;
     }
     tx.commit()?;

@@ -2,7 +2,6 @@
 //! means (each waiting case's new place), and the [`Hub`] hands new rows to the open streams.
 
 use crate::domain::cases::Place;
-use crate::domain::sessions::now_secs;
 use crate::{AppState, error::ApiError};
 use ingang_api::cases::CaseStatus;
 use rusqlite::{OptionalExtension, params};
@@ -104,8 +103,12 @@ pub(crate) type Places = std::collections::HashMap<String, Place>;
 /// unit (every stream with a waiting case there works out its own places from it, see
 /// [`Hub::places`]), and, for `case_id`, a `case` row to its owner with its status. The cost
 /// is the same however long the queue is. Call after any change to a unit's queue.
-pub fn queue_changed(conn: &rusqlite::Connection, unit_id: &str, case_id: Option<&str>) -> rusqlite::Result<()> {
-    let now = now_secs();
+pub fn queue_changed(
+    conn: &rusqlite::Connection,
+    unit_id: &str,
+    case_id: Option<&str>,
+    now: i64,
+) -> rusqlite::Result<()> {
     let mut insert =
         conn.prepare_cached("INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, ?2, ?3, ?4)")?;
     if let Some(id) = case_id {

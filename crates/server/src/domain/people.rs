@@ -1,7 +1,6 @@
 //! People a user may act for (themselves and their children under 18), ages from the
 //! personnummer, and the user's own mobile number.
 
-use crate::domain::sessions::today;
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
 use ingang_api::{
@@ -12,7 +11,7 @@ use rusqlite::OptionalExtension;
 
 /// Everyone the user may see: themself and the children they are guardian of (under 18).
 pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
-    let pnr = user.personal_number.clone();
+    let (pnr, today) = (user.personal_number.clone(), state.clock.today());
     type Found = (String, String, String, String, bool, Option<String>);
     let rows: Vec<Found> = state
         .db
@@ -41,7 +40,7 @@ pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Per
     Ok(rows
         .into_iter()
         .map(|(id, pnr, name, given, me, listed)| {
-            person(id, &pnr, name, given, if me { Relation::Myself } else { Relation::Child }, listed)
+            person(id, &pnr, name, given, if me { Relation::Myself } else { Relation::Child }, listed, today)
         })
         // guardianship ends at 18
         .filter(|p| p.relation == Relation::Myself || p.age.is_none_or(|a| a < 18))
@@ -76,8 +75,8 @@ pub(crate) fn person(
     given: String,
     relation: Relation,
     listed: Option<String>,
+    today: ingang_api::personnummer::Date,
 ) -> Person {
-    let today = today();
     let parsed = Personnummer::parse(pnr, today).ok();
     let birth = parsed.and_then(|p| p.birth_date());
     let age = parsed.and_then(|p| p.age_on(today));

@@ -1,11 +1,11 @@
-//! Sessions and time: the session policy (inactivity and absolute limits), a session's deadline,
-//! token hashes, and the clock's "now" and Stockholm's "today".
+//! Sessions: the session policy (inactivity and absolute limits), a session's deadline (on the
+//! server's one clock, `crate::Clock`), and token hashes.
 
 use crate::AppState;
 use ingang_api::personnummer::Date;
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Session lifetimes.
 #[derive(Debug, Clone, Copy)]
@@ -20,14 +20,6 @@ impl Default for SessionPolicy {
     }
 }
 
-pub fn now_secs() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
-
-pub(crate) fn now_millis() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
-
 pub fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -36,7 +28,7 @@ pub fn hash(token: &str) -> String {
 /// inactivity and absolute limits, in Unix seconds; `None` when it has ended already.
 /// Reading it does not count as activity.
 pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
-    let (id_hash, policy, now) = (id_hash.to_owned(), state.sessions, now_secs());
+    let (id_hash, policy, now) = (id_hash.to_owned(), state.sessions, state.clock.now());
     let (created, last_seen): (i64, i64) = state
         .db
         .call(move |conn| {
@@ -54,7 +46,8 @@ pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
     (now <= deadline).then_some(deadline)
 }
 
-pub fn today() -> Date {
-    let (y, m, d) = ingang_api::visits::civil_from_days(now_secs().div_euclid(86_400));
+/// The date (UTC) at `at` (Unix seconds).
+pub fn date_at(at: i64) -> Date {
+    let (y, m, d) = ingang_api::visits::civil_from_days(at.div_euclid(86_400));
     Date::new(y, m, d)
 }

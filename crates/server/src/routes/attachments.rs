@@ -23,7 +23,6 @@ use ingang_api::{
 };
 use rusqlite::{OptionalExtension, params};
 
-use crate::domain::sessions::now_secs;
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
 
@@ -140,6 +139,7 @@ pub async fn upload(
         )
     })?;
     let stored = check_upload(data).await?;
+    let now = state.clock.now();
     let attachment = state
         .db
         .call(move |conn| {
@@ -156,7 +156,7 @@ pub async fn upload(
                     stored.height,
                     stored.bytes,
                     stored.thumbnail,
-                    now_secs()
+                    now
                 ],
             )?;
             conn.query_row(&format!("{SELECT} WHERE id = ?1"), [&attachment_id], row)

@@ -9,9 +9,6 @@
 //! - State-changing requests are checked against CSRF in [`csrf`] (custom header + Origin).
 
 use crate::domain::sessions::hash;
-use crate::domain::sessions::now_millis;
-use crate::domain::sessions::now_secs;
-use crate::domain::sessions::today;
 use crate::extract::AuthUser;
 use crate::extract::SESSION_COOKIE;
 use crate::extract::clear_cookie;
@@ -105,15 +102,16 @@ pub async fn start_login(
     let login_id = random_token();
     let (id_hash, same_device) = (hash(&login_id), body.same_device);
     let (order_ref, qr_token, qr_secret) = (order.order_ref.clone(), order.qr_start_token, order.qr_start_secret);
-    let started = now_millis();
+    let started = crate::system_millis();
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
-            conn.execute("DELETE FROM login_orders WHERE created_at < ?1", [now_secs() - 3600])?;
+            conn.execute("DELETE FROM login_orders WHERE created_at < ?1", [now - 3600])?;
             conn.execute(
                 "INSERT INTO login_orders (id_hash, order_ref, same_device, created_at, qr_start_token, qr_start_secret, started_ms)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id_hash, order_ref, same_device, now_secs(), qr_token, qr_secret, started],
+                params![id_hash, order_ref, same_device, now, qr_token, qr_secret, started],
             )
         })
         .await?;
@@ -194,7 +192,7 @@ pub async fn login_status(State(state): State<AppState>, headers: HeaderMap) -> 
     };
     match collect.status {
         Status::Pending => {
-            let seconds = ((now_millis() - row.started_ms).max(0) / 1000) as u64;
+            let seconds = ((crate::system_millis() - row.started_ms).max(0) / 1000) as u64;
             let qr = (!row.same_device).then(|| qr_content(&row.qr_token, &row.qr_secret, seconds));
             Ok(Json(LoginStatus { status: LoginState::Pending, hint_code: collect.hint_code, qr, user: None })
                 .into_response())
@@ -211,10 +209,10 @@ pub async fn login_status(State(state): State<AppState>, headers: HeaderMap) -> 
         Status::Complete => {
             let user = collect.user.ok_or_else(|| ApiError::internal("complete order without user"))?;
             // BankID vouches for the number; parse it anyway so nothing malformed gets stored.
-            let pnr = Personnummer::parse(&user.personal_number, today())
+            let pnr = Personnummer::parse(&user.personal_number, state.clock.today())
                 .map_err(|e| ApiError::internal(format!("BankID returned an invalid number: {e:?}")))?;
             let session_id = random_token();
-            let (id_hash, login_hash, now) = (hash(&session_id), hash(&login_id), now_secs());
+            let (id_hash, login_hash, now) = (hash(&session_id), hash(&login_id), state.clock.now());
             let (pn, name, given, surname) =
                 (pnr.twelve_digits(), user.name.clone(), user.given_name.clone(), user.surname.clone());
             state
@@ -286,6 +284,7 @@ pub async fn get_session(State(state): State<AppState>, lang: Lang, headers: Hea
     // the app's language, for the notices sent to this resident (SMS, e-mail)
     crate::lang::remember(&state, &user.personal_number, lang).await;
     let pn = user.personal_number.clone();
+    let now = state.clock.now();
     let (name, given): (String, String) = state
         .db
         .call(move |conn| {
@@ -294,17 +293,17 @@ pub async fn get_session(State(state): State<AppState>, lang: Lang, headers: Hea
             })
         })
         .await?;
-    let left = (created + state.sessions.absolute.as_secs() as i64 - now_secs()).max(0) as u32;
+    let left = (created + state.sessions.absolute.as_secs() as i64 - now).max(0) as u32;
     Ok(Json(SessionInfo {
         user: SessionUser {
-            personal_number: Personnummer::parse(&user.personal_number, today())
+            personal_number: Personnummer::parse(&user.personal_number, state.clock.today())
                 .map(|p| p.display_form())
                 .unwrap_or(user.personal_number),
             name,
             given_name: given,
         },
         idle_timeout_seconds: state.sessions.idle.as_secs() as u32,
-        idle_seconds_left: (last_seen + state.sessions.idle.as_secs() as i64 - now_secs()).max(0) as u32,
+        idle_seconds_left: (last_seen + state.sessions.idle.as_secs() as i64 - now).max(0) as u32,
         absolute_seconds_left: left,
     })
     .into_response())
@@ -378,7 +377,7 @@ mod tests {
 
     #[test]
     fn today_is_a_real_date() {
-        let t = today();
+        let t = crate::Clock::default().today();
         assert!(t.year >= 2024 && (1..=12).contains(&t.month) && (1..=31).contains(&t.day));
     }
 

@@ -28,7 +28,6 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::domain::people::visible_people;
 use crate::domain::questionnaires::validated;
-use crate::domain::sessions::now_secs;
 use crate::extract::AuthUser;
 use crate::{AppState, bankid::random_token, error::ApiError};
 
@@ -147,10 +146,10 @@ pub async fn create_case(
     let (cid, qid) = (id.clone(), body.questionnaire_id.clone());
     let unit = body.unit_id.clone();
     let max_open = state.max_open_cases;
+    let now = state.clock.now();
     let inserted = state
         .db
         .call(move |conn| {
-            let now = now_secs();
             // checked with the insert, on the one connection: parallel requests cannot pass it
             let open: i64 = conn.query_row(
                 "SELECT COUNT(*) AS count FROM cases WHERE patient = ?1 AND status IN ('waiting', 'inProgress')
@@ -176,7 +175,7 @@ pub async fn create_case(
             let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
                 r.get::<_, String>("id")
             })?;
-            crate::domain::events::queue_changed(conn, &unit, Some(&id))?;
+            crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
             Ok(Some(id))
         })
         .await?;
@@ -296,14 +295,15 @@ pub async fn withdraw_case(
         }
     }
     let unit = case.unit_id.clone();
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
             conn.execute(
                 "UPDATE cases SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1 AND status = 'waiting'",
-                params![id, now_secs()],
+                params![id, now],
             )?;
-            crate::domain::events::queue_changed(conn, &unit, Some(&id))
+            crate::domain::events::queue_changed(conn, &unit, Some(&id), now)
         })
         .await?;
     state.wake_streams();
@@ -364,11 +364,11 @@ pub async fn continue_case(
     }
     let unit = case.unit_id.clone();
     let cid = id.clone();
+    let now = state.clock.now();
     let changed = state
         .db
         .call(move |conn| {
             let tx = conn.transaction()?;
-            let now = now_secs();
             let changed = tx.execute(
                 "UPDATE cases SET status = 'waiting', queued_at = ?2, picked_at = NULL, closed_at = NULL
                  WHERE id = ?1 AND status = 'closed' AND closed_at > ?3",
@@ -379,7 +379,7 @@ pub async fn continue_case(
                     "INSERT INTO messages (case_id, author, body, created_at, idempotency_key) VALUES (?1, 'patient', ?2, ?3, ?4)",
                     params![cid, message, now, key],
                 )?;
-                crate::domain::events::queue_changed(&tx, &unit, Some(&cid))?;
+                crate::domain::events::queue_changed(&tx, &unit, Some(&cid), now)?;
                 tx.commit()?;
                 return Ok(Some(true));
             }

@@ -120,7 +120,7 @@ pub async fn send_message(
         ));
     }
     crate::domain::pictures::check_ids(&state, &user.personal_number, &id, &body.picture_ids).await?;
-    let ids = body.picture_ids;
+    let (ids, now) = (body.picture_ids, state.clock.now());
     let (message, new) = state
         .db
         .call(move |conn| {
@@ -131,6 +131,7 @@ pub async fn send_message(
                 client_id: &client_id,
                 picture_ids: &ids,
                 asks_for_picture: false,
+                now,
             };
             insert(conn, &id, draft)
         })

@@ -27,7 +27,6 @@ use serde_json::Value;
 
 use crate::domain::people::visible_people;
 use crate::domain::questionnaires::validated;
-use crate::domain::sessions::now_secs;
 use crate::extract::AuthUser;
 use crate::extract::idempotency_key;
 use crate::{AppState, bankid::random_token, error::ApiError};
@@ -183,6 +182,7 @@ pub async fn create_errand(
     validated(questionnaire, &response_text, state.clock.now())?;
     let id = random_token();
     let (eid, unit, service) = (id.clone(), body.unit_id.clone(), body.e_service_id.clone());
+    let now = state.clock.now();
     let stored = state
         .db
         .call(move |conn| {
@@ -190,7 +190,7 @@ pub async fn create_errand(
                 "INSERT OR IGNORE INTO errands (id, owner, patient, unit_id, e_service_id, questionnaire_id, title,
                                                 response, status, answer_within_days, created_at, idempotency_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'sent', ?9, ?10, ?11)",
-                params![eid, owner, patient, unit, service, qid, title, response_text, days, now_secs(), key],
+                params![eid, owner, patient, unit, service, qid, title, response_text, days, now, key],
             )?;
             // two identical requests at once: the loser returns the winner's errand
             conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {

@@ -108,10 +108,10 @@ enum Wake {
     Check,
 }
 
-/// The time from now until just past `deadline` (Unix seconds), at least 100 ms.
-fn until(deadline: i64) -> Duration {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    Duration::from_secs((deadline + 1).max(0) as u64).saturating_sub(now).max(Duration::from_millis(100))
+/// The time from `now` until just past `deadline` (both Unix seconds, the server's clock), at
+/// least 100 ms.
+fn until(deadline: i64, now: i64) -> Duration {
+    Duration::from_secs((deadline + 1 - now).max(0) as u64).max(Duration::from_millis(100))
 }
 
 /// Starts the dispatcher of [`Hub`] once (on the first stream).
@@ -270,7 +270,7 @@ pub async fn events(
             if *stopping.borrow() {
                 return None;
             }
-            let check = Duration::from_secs(30).min(until(w.deadline));
+            let check = Duration::from_secs(30).min(until(w.deadline, w.state.clock.now()));
             // biased, own rows first: a change writes the owner's row before the unit's, and the
             // dispatcher hands them out in that order; taking the unit's row first would move
             // `last` past the owner's row, and its status change would be lost

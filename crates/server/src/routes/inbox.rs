@@ -22,7 +22,6 @@ use rusqlite::{OptionalExtension, params};
 use crate::domain::errands::digits;
 use crate::domain::errands::e_service_people;
 use crate::domain::questionnaires::validated;
-use crate::domain::sessions::now_secs;
 use crate::extract::AuthUser;
 use crate::extract::idempotency_key;
 use crate::{AppState, error::ApiError};
@@ -175,13 +174,11 @@ pub async fn mark_read(
     let people = e_service_people(&state, &user).await?;
     load(&state, people.clone(), id.clone()).await?;
     let i = id.clone();
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
-            conn.execute(
-                "UPDATE inbox_messages SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL",
-                params![i, now_secs()],
-            )
+            conn.execute("UPDATE inbox_messages SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL", params![i, now])
         })
         .await?;
     state.wake_streams();
@@ -235,10 +232,10 @@ pub async fn answer(
     let text = body.response.to_string();
     validated(questionnaire, &text, state.clock.now())?;
     let (i, k, by) = (id.clone(), key.clone(), user.personal_number.clone());
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
-            let now = now_secs();
             conn.execute(
                 "UPDATE inbox_messages SET answered_at = ?2, answered_by = ?3, response = ?4, answer_key = ?5,
                         read_at = COALESCE(read_at, ?2)

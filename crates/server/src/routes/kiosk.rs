@@ -20,8 +20,6 @@ use ingang_api::{
 use rusqlite::{OptionalExtension, params};
 
 use crate::domain::sessions::hash;
-use crate::domain::sessions::now_secs;
-use crate::domain::sessions::today;
 use crate::domain::visits::Scope;
 use crate::domain::visits::visits_of;
 use crate::{
@@ -50,7 +48,7 @@ pub async fn start(
     ClientIp(ip): ClientIp,
     Json(body): Json<NewKioskCheckIn>,
 ) -> Result<(StatusCode, Json<KioskCheckIn>), ApiError> {
-    let pnr = Personnummer::parse(&body.personal_number, today())
+    let pnr = Personnummer::parse(&body.personal_number, state.clock.today())
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_personal_number", e.message_sv()))?;
     let unit = body.unit_id.clone();
     let offers: bool = state
@@ -71,13 +69,14 @@ pub async fn start(
         BankIdError::Service(m) => ApiError::unavailable(format!("BankID kan inte nås just nu ({m}).")),
     })?;
     let (id, token) = (random_token(), random_token());
-    let started = now_ms();
+    let started = crate::system_millis();
     let qr = qr_content(&order.qr_start_token, &order.qr_start_secret, 0);
     let (rid, th, unit, number) = (id.clone(), hash(&token), body.unit_id.clone(), pnr.twelve_digits());
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
-            conn.execute("DELETE FROM kiosk_check_ins WHERE created_at < ?1", [now_secs() - 3600])?;
+            conn.execute("DELETE FROM kiosk_check_ins WHERE created_at < ?1", [now - 3600])?;
             conn.execute(
                 "INSERT INTO kiosk_check_ins (id, token_hash, unit_id, personal_number, order_ref, qr_start_token,
                                               qr_start_secret, started_ms, created_at)
@@ -91,7 +90,7 @@ pub async fn start(
                     order.qr_start_token,
                     order.qr_start_secret,
                     started,
-                    now_secs()
+                    now
                 ],
             )
         })
@@ -108,10 +107,6 @@ pub async fn start(
             visits: vec![],
         }),
     ))
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
 struct Row {
@@ -181,7 +176,7 @@ pub async fn status(
         visits: vec![],
     };
     if let Some(at) = r.identified_at {
-        if at <= now_secs() - TOKEN_LIFETIME_SECS {
+        if at <= state.clock.now() - TOKEN_LIFETIME_SECS {
             return Err(gone());
         }
         return Ok(Json(identified_answer(&state, &id, &r).await?));
@@ -195,7 +190,7 @@ pub async fn status(
     };
     match collect.status {
         Status::Pending => {
-            let seconds = ((now_ms() - r.started_ms).max(0) / 1000) as u64;
+            let seconds = ((crate::system_millis() - r.started_ms).max(0) / 1000) as u64;
             let qr = qr_content(&r.qr_token, &r.qr_secret, seconds);
             Ok(Json(answer(KioskState::Pending, Some(qr), collect.hint_code)))
         }
@@ -212,6 +207,7 @@ pub async fn status(
             }
             let (rid, pnr, name, given, surname) =
                 (id.clone(), r.pnr.clone(), user.name, user.given_name, user.surname);
+            let now = state.clock.now();
             state
                 .db
                 .call(move |conn| {
@@ -220,10 +216,7 @@ pub async fn status(
                          ON CONFLICT (personal_number) DO UPDATE SET name = ?3, given_name = ?4, surname = ?5",
                         params![random_token(), pnr, name, given, surname],
                     )?;
-                    conn.execute(
-                        "UPDATE kiosk_check_ins SET identified_at = ?2 WHERE id = ?1",
-                        params![rid, now_secs()],
-                    )
+                    conn.execute("UPDATE kiosk_check_ins SET identified_at = ?2 WHERE id = ?1", params![rid, now])
                 })
                 .await?;
             Ok(Json(identified_answer(&state, &id, &r).await?))

@@ -11,7 +11,6 @@ use axum::{
 use ingang_api::people::{ContactDetails, ContactProblem, DraftKey, Notifications, PeopleList, Person, check_contact};
 use rusqlite::{OptionalExtension, params};
 
-use crate::domain::sessions::now_secs;
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
 
@@ -121,6 +120,7 @@ pub async fn put_contact(
     })?;
     let (mobile, email, n) = (checked.mobile, checked.email, checked.notifications);
     let pnr = user.personal_number.clone();
+    let now = state.clock.now();
     state
         .db
         .call(move |conn| {
@@ -130,7 +130,7 @@ pub async fn put_contact(
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (personal_number) DO UPDATE SET mobile = ?2, email = ?3, notify_sms = ?4, notify_email = ?5,
                    notify_push = ?6, updated_at = ?7, language = ?8",
-                params![pnr, mobile, email, n.sms, n.email, n.push, now_secs(), lang.0],
+                params![pnr, mobile, email, n.sms, n.email, n.push, now, lang.0],
             )
         })
         .await?;

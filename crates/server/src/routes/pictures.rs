@@ -26,7 +26,6 @@ use axum::{
 use ingang_api::pictures::{Picture, PictureLimits};
 use rusqlite::{OptionalExtension, params};
 
-use crate::domain::sessions::now_secs;
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
 
@@ -110,6 +109,7 @@ pub async fn upload(
         .await
         .map_err(ApiError::internal)??;
     drop(permit);
+    let now = state.clock.now();
     let picture = state
         .db
         .call(move |conn| {
@@ -125,7 +125,7 @@ pub async fn upload(
                     prepared.height,
                     prepared.bytes,
                     prepared.thumbnail,
-                    now_secs()
+                    now
                 ],
             )?;
             conn.query_row(&format!("{SELECT} WHERE id = ?1"), [&picture_id], row)

@@ -134,10 +134,3 @@ pub async fn validate_response(
     let questionnaire = Questionnaire::from_json(&resource).map_err(ApiError::internal)?;
     Ok(Json(check_at(questionnaire, response, state.clock.now())))
 }
-
-/// The verdict on `response` now (the server's clock; expressions that use `today()`).
-pub fn check(questionnaire: Questionnaire, response: QuestionnaireResponse) -> ResponseValidation {
-    let now =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-    check_at(questionnaire, response, now)
-}

@@ -795,7 +795,7 @@ pub async fn receipt(
     if payment.fee > 0 {
         lines.push(ReceiptLine { kind: ReceiptLineKind::InvoiceFee, amount: payment.fee });
     }
-    let display = Personnummer::parse(&pnr, crate::domain::sessions::today()).map(|p| p.display_form()).unwrap_or(pnr);
+    let display = Personnummer::parse(&pnr, state.clock.today()).map(|p| p.display_form()).unwrap_or(pnr);
     Ok(Json(Receipt {
         number,
         payment_id: payment.id,

@@ -106,7 +106,7 @@ pub async fn call(
 /// time of day (staffed hours, check-in windows), so they pass at any hour.
 pub fn stockholm_tomorrow_at(hhmm: &str) -> i64 {
     use ingang_api::visits::{stockholm_offset, stockholm_to_unix};
-    let now = ingang_server::domain::sessions::now_secs();
+    let now = ingang_server::system_millis() / 1000;
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     stockholm_to_unix(today + 1, u32::from(ingang_api::hours::minutes(hhmm).expect("HH:MM")))
 }
