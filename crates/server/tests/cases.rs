@@ -957,3 +957,47 @@ async fn staff_see_and_change_only_their_own_units_cases_and_visits() {
     assert_eq!(status(&sara, "/staff/sms".into()).await, 403);
     assert_eq!(status(&lena, "/staff/sms".into()).await, 200);
 }
+
+/// Two server processes on one database file, each with its own memory (event hub, BankID
+/// simulator, limits): a session made on one is good on the other, what is written through one
+/// reaches the event stream open on the other (and a resume there), and a retry through the
+/// other with the same idempotency key gives the same case, not a second one.
+#[tokio::test]
+async fn two_processes_on_one_database_serve_the_same_users() {
+    use futures_util::StreamExt;
+    use ingang_server::{AppState, Config, app, db::Db, demo};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ingang.sqlite");
+    let first = Db::open(&path).unwrap();
+    first.call(demo::seed).await.unwrap();
+    let (one, two) = (AppState::new(first, true), AppState::new(Db::open(&path).unwrap(), true));
+    let config = Config { demo: true, ..Config::default() };
+    let (a, b) = (app(one.clone(), &config), app(two.clone(), &config));
+    one.clock.set(Some(stockholm_tomorrow_at("11:00")));
+    two.clock.set(Some(stockholm_tomorrow_at("11:00")));
+
+    let anna = login(&a, &one, "198001139297").await;
+    let noah = person_id(&b, &anna, "Noah").await;
+    let res = send(&b, Request::get("/api/v1/events").header("cookie", &anna).body(Body::empty()).unwrap()).await;
+    assert_eq!(res.status(), 200);
+    let mut stream = res.into_body().into_data_stream();
+    let opening = tokio::time::timeout(std::time::Duration::from_secs(2), stream.next()).await.unwrap();
+    assert!(opening.is_some());
+    // the stream has caught up and waits for news: nothing yet
+    let idle = tokio::time::timeout(std::time::Duration::from_millis(500), stream.next()).await;
+    assert!(idle.is_err(), "{idle:?}");
+
+    let (status, case) = call(&a, "POST", "/api/v1/cases", &anna, Some("p1"), Some(new_case(&noah, throat()))).await;
+    assert_eq!(status, 201, "{case}");
+    let id = case["id"].as_str().unwrap().to_owned();
+    let seen = read_until(&mut stream, &id).await;
+    assert!(seen.contains("event: case") && seen.contains(&id), "the other process's stream: {seen}");
+    // a resume on the other process from before the case
+    let resumed = stream_until(&b, &anna, Some("0"), &id).await;
+    assert!(resumed.contains(&id), "{resumed}");
+    // the retry reaches the other process: the same case
+    let (status, again) = call(&b, "POST", "/api/v1/cases", &anna, Some("p1"), Some(new_case(&noah, throat()))).await;
+    assert_eq!((status, &again["id"]), (200, &case["id"]));
+    let (_, list) = call(&a, "GET", "/api/v1/cases", &anna, None, None).await;
+    assert_eq!(list["cases"].as_array().unwrap().iter().filter(|c| c["id"] == case["id"]).count(), 1);
+}

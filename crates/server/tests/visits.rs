@@ -866,3 +866,44 @@ async fn a_card_provider_gives_its_page_its_verdict_and_its_cancel() {
     assert_eq!((paid["status"].as_str(), paid["redirectUrl"].as_str()), (Some("PAID"), None), "{paid}");
     assert_eq!(call(&app, "GET", &format!("/api/v1/payments/{pid}/receipt"), &erik, None, None).await.0, 200);
 }
+
+/// The reminder task runs in every server process: two on one database file, at the same
+/// moment, queue each reminder once (the visit is claimed in the transaction that queues it).
+#[tokio::test]
+async fn two_processes_queue_each_reminder_once() {
+    use ingang_server::{Config, app, db::Db, demo};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ingang.sqlite");
+    let one = Db::open(&path).unwrap();
+    one.call(demo::seed).await.unwrap();
+    let two = Db::open(&path).unwrap();
+    let state = AppState::new(one.clone(), true);
+    let app = app(state.clone(), &Config { demo: true, ..Config::default() });
+    let anna = login(&app, &state, ANNA).await;
+    allow_sms(&app, &anna).await;
+    let starts: i64 = one
+        .call(|c| c.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", [], |r| r.get("starts_at")))
+        .await
+        .unwrap();
+    let task = |db: Db| async move {
+        db.call(move |c| ingang_server::domain::visits::send_reminders(c, starts - 3600, "https://ingang.example"))
+            .await
+    };
+    for round in 1..=20_i64 {
+        one.call(|c| c.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", []))
+            .await
+            .unwrap();
+        let (a, b) = tokio::join!(task(one.clone()), task(two.clone()));
+        a.unwrap();
+        b.unwrap();
+        let queued: i64 = one
+            .call(|c| {
+                c.query_row("SELECT COUNT(*) AS count FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", [], |r| {
+                    r.get("count")
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(queued, round, "one reminder per round, not one per process");
+    }
+}

@@ -31,6 +31,11 @@ impl Hub {
     /// New rows are in `events`: the dispatcher reads and delivers them.
     pub fn wake(&self) {
         self.dirty.notify_one();
+        self.staff_changed();
+    }
+
+    /// Tells the staff console's streams that something changed.
+    pub(crate) fn staff_changed(&self) {
         if let Some(s) = self.staff.get() {
             let _ = s.send(());
         }

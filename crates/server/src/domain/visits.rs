@@ -100,6 +100,7 @@ pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::
             Ok((r.get("id")?, r.get("patient")?, r.get("starts_at")?, r.get("check_in_minutes")?))
         })?
         .collect::<Result<_, _>>()?;
+    let mut sent = 0;
     for (id, patient, starts, minutes) in &due {
         // a child's guardians while they may act for the child (up to 12, as for the visits list)
         let guardians = age_at(patient, *starts).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
@@ -113,17 +114,27 @@ pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::
             .collect::<Result<_, _>>()?;
         let link = format!("{}/bokade-tider/{id}", base_url.trim_end_matches('/'));
         let (time, from) = (stockholm_hhmm(*starts), stockholm_hhmm(starts - minutes * 60));
-        for (to, language) in numbers {
-            // each in their own language (`lang::notices`)
-            let body = crate::lang::notices::reminder(&language, &time, &from, &link);
-            conn.execute(
-                "INSERT INTO sms_outbox (to_number, body, visit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-                params![to, body, id, now],
-            )?;
+        // claimed and queued in one transaction: another server process running the same task
+        // on this database finds the visit reminded already, and queues nothing
+        let tx = conn.unchecked_transaction()?;
+        let claimed = tx.execute(
+            "UPDATE visits SET reminder_sent_at = ?2 WHERE id = ?1 AND reminder_sent_at IS NULL",
+            params![id, now],
+        )? == 1;
+        if claimed {
+            for (to, language) in &numbers {
+                // each in their own language (`lang::notices`)
+                let body = crate::lang::notices::reminder(language, &time, &from, &link);
+                tx.execute(
+                    "INSERT INTO sms_outbox (to_number, body, visit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+                    params![to, body, id, now],
+                )?;
+            }
+            sent += 1;
         }
-        conn.execute("UPDATE visits SET reminder_sent_at = ?2 WHERE id = ?1", params![id, now])?;
+        tx.commit()?;
     }
-    Ok(due.len())
+    Ok(sent)
 }
 
 /// "HH:MM" in Stockholm.

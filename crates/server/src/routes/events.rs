@@ -114,6 +114,11 @@ fn until(deadline: i64, now: i64) -> Duration {
     Duration::from_secs((deadline + 1 - now).max(0) as u64).max(Duration::from_millis(100))
 }
 
+/// How often the dispatcher looks for rows that another server process wrote to the same
+/// database (this process's own wake it at once). One query by id for every stream of the
+/// process, so several processes behind a load balancer deliver each other's events.
+const OTHER_PROCESSES: Duration = Duration::from_millis(250);
+
 /// Starts the dispatcher of [`Hub`] once (on the first stream).
 fn ensure_dispatcher(state: &AppState) {
     if state.hub.started.swap(true, std::sync::atomic::Ordering::SeqCst) {
@@ -132,10 +137,13 @@ fn ensure_dispatcher(state: &AppState) {
         };
         let mut stopping = state.stopping.subscribe();
         loop {
-            tokio::select! {
-                () = state.hub.dirty.notified() => {}
+            // `true`: woken by the clock, for rows another process may have written
+            let polled = tokio::select! {
+                () = state.hub.dirty.notified() => false,
+                () = tokio::time::sleep(OTHER_PROCESSES) => true,
                 _ = stopping.wait_for(|s| *s) => return,
-            }
+            };
+            let before = last;
             loop {
                 let from = last;
                 let rows: Vec<(i64, String, String, String)> = match state
@@ -165,6 +173,10 @@ fn ensure_dispatcher(state: &AppState) {
                         state.hub.deliver(&recipient, (id, kind, data));
                     }
                 }
+            }
+            // another process changed something: this process's staff consoles look again too
+            if polled && last > before {
+                state.hub.staff_changed();
             }
         }
     });
