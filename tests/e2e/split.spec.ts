@@ -56,9 +56,13 @@ const KB = 1024;
  *  349.9 KB, the heaviest other route 588.9 KB): the Swedish texts of push notifications in
  *  Inställningar and of Swish's own error codes (Swedish is built into the first module, like
  *  every Swedish string; the code that uses them is in its route's chunk), and logout telling
- *  the service worker to end this device's push subscription. The goals of issue 18 are lower
- *  (TARGETS); lower these as the first load shrinks. */
-const BUDGET = { start: 213 * KB, kiosk: 350 * KB, other: 589 * KB };
+ *  the service worker to end this device's push subscription. Raised by 0.5 KB on 2026-12-06
+ *  (/ 212.9 KB, /kiosk 350.4 KB, the heaviest other route 589.3 KB) with no change to the app's
+ *  code: the same source (1f47c15), compiled again on the same machine and toolchain, gave a
+ *  main module 2.1 KB larger raw, 0.4 KB brotli (651,534 → 653,638 bytes), and three builds
+ *  since agree on it. The goals of issue 18 are lower (TARGETS); lower these as the first load
+ *  shrinks. */
+const BUDGET = { start: 213.5 * KB, kiosk: 351 * KB, other: 590 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 

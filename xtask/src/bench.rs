@@ -12,7 +12,8 @@
 //!
 //! 5. The event streams under load: `ingang-load` (crates/server/src/bin) opens 2,000 streams
 //!    and sends chat messages and queue changes through the server, reporting messages per
-//!    second, delivery latency (p50/p95/p99) and anything lost or duplicated.
+//!    second, delivery latency (p50/p95/p99) and anything lost or duplicated; then again with
+//!    two server instances on one database file (`--processes 2`), the streams spread over both.
 //!
 //! Numbers only: nothing here fails on a threshold (tests never assert timings).
 
@@ -241,8 +242,12 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::formbench::peers(&url, &out_dir)?;
     lighthouse(&url, &out_dir)?;
     drop(_server);
-    // 5. The event streams under load: its own server in-process, 2,000 streams
+    // 5. The event streams under load: its own server in-process, 2,000 streams; then two server
+    // instances on one database file, the streams spread over both
     crate::run(Command::new(root().join("target/release/ingang-load")).env("RUST_LOG", "warn"))?;
+    crate::run(
+        Command::new(root().join("target/release/ingang-load")).args(["--processes", "2"]).env("RUST_LOG", "warn"),
+    )?;
     // 6. The fuzz targets, a minute each
     crate::fuzz::run_all(60)
 }

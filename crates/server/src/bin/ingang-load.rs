@@ -11,7 +11,14 @@
 //! Two phases: a steady rate (latency when the server keeps up) and as fast as the senders go
 //! (throughput). Client and server share this machine, so the figures are conservative.
 //!
-//! Usage: `ingang-load [--streams 2000] [--rate 200] [--steady 2000] [--burst 4000] [--senders 32]`
+//! `--processes 2` runs two server instances on one database file, each with its own database
+//! connection, event hub and dispatcher (as two processes behind a load balancer have; here in
+//! one OS process): the streams are spread over both, and each sender posts through one of
+//! them, so about half of the messages are written by the instance that does not hold the
+//! stream and reach it through the database.
+//!
+//! Usage: `ingang-load [--streams 2000] [--rate 200] [--steady 2000] [--burst 4000] [--senders 32]
+//! [--processes 1]`
 
 use std::{
     sync::{
@@ -36,10 +43,11 @@ struct Args {
     burst: usize,
     senders: usize,
     rounds: usize,
+    processes: usize,
 }
 
 fn args() -> Result<Args> {
-    let mut a = Args { streams: 2000, rate: 200, steady: 2000, burst: 4000, senders: 32, rounds: 10 };
+    let mut a = Args { streams: 2000, rate: 200, steady: 2000, burst: 4000, senders: 32, rounds: 10, processes: 1 };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value: u64 = it.next().context("a value after each flag")?.parse()?;
@@ -50,6 +58,7 @@ fn args() -> Result<Args> {
             "--burst" => a.burst = value as usize,
             "--senders" => a.senders = value.max(1) as usize,
             "--rounds" => a.rounds = value as usize,
+            "--processes" => a.processes = value.clamp(1, 8) as usize,
             other => bail!("unknown flag {other}"),
         }
     }
@@ -218,7 +227,7 @@ impl Sender {
 /// Sends messages `range` (message n goes to resident n mod streams), `senders` at a time,
 /// paced to `rate` per second when given. Returns the send start times.
 async fn send(
-    addr: std::net::SocketAddr,
+    addrs: &[std::net::SocketAddr],
     range: std::ops::Range<usize>,
     streams: usize,
     senders: usize,
@@ -229,9 +238,9 @@ async fn send(
     let began = Instant::now();
     let next = Arc::new(AtomicUsize::new(range.start));
     let mut tasks = Vec::new();
-    for _ in 0..senders {
+    for k in 0..senders {
         let (next, sent_at, end) = (next.clone(), sent_at.clone(), range.end);
-        let first = range.start;
+        let (first, addr) = (range.start, addrs[k % addrs.len()]);
         tasks.push(tokio::spawn(async move {
             let mut conn = Sender::new(addr).await?;
             loop {
@@ -387,16 +396,22 @@ async fn main() -> Result<()> {
     let a = args()?;
     let dir = std::env::temp_dir().join(format!("ingang-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let db = Db::open(&dir.join("load.sqlite"))?;
+    let file = dir.join("load.sqlite");
+    let db = Db::open(&file)?;
     db.call(demo::seed).await.map_err(|e| anyhow::anyhow!("seed: {e:?}"))?;
     let n = a.streams;
     db.call(move |conn| seed(conn, n)).await.map_err(|e| anyhow::anyhow!("residents: {e:?}"))?;
     let state = AppState::new(db, true);
     let config = Config { demo: true, ..Config::default() };
-    let app = ingang_server::app(state.clone(), &config);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    // the server instances: the first, and the others on the same database file
+    let mut addrs = Vec::new();
+    for p in 0..a.processes {
+        let instance = if p == 0 { state.clone() } else { AppState::new(Db::open(&file)?, true) };
+        let app = ingang_server::app(instance, &config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        addrs.push(listener.local_addr()?);
+        tokio::spawn(async move { axum::serve(listener, app).await });
+    }
 
     let total = a.steady + a.burst;
     let seen = Arc::new(Seen {
@@ -409,7 +424,7 @@ async fn main() -> Result<()> {
     let ready = Arc::new(AtomicUsize::new(0));
     let opening = Instant::now();
     for i in 0..n {
-        let (seen, ready) = (seen.clone(), ready.clone());
+        let (seen, ready, addr) = (seen.clone(), ready.clone(), addrs[i % addrs.len()]);
         tokio::spawn(async move {
             if let Err(e) = stream(addr, i, start, seen, ready).await {
                 eprintln!("stream {i}: {e:#}");
@@ -426,15 +441,22 @@ async fn main() -> Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    println!("\n## Event streams under load (`ingang-load`, server and client on this machine)\n");
+    if a.processes == 1 {
+        println!("\n## Event streams under load (`ingang-load`, server and client on this machine)\n");
+    } else {
+        println!(
+            "\n## Event streams under load, {} server instances on one database file (`ingang-load --processes {}`)\n",
+            a.processes, a.processes
+        );
+    }
     println!("{n} event streams open in {:.1} s.\n", opening.elapsed().as_secs_f64());
     println!(
         "| phase | messages | sent/s | delivered/s | p50 ms | p95 ms | p99 ms | max ms | lost | duplicated |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
-    let took = send(addr, 0..a.steady, n, a.senders, Some(a.rate), start, sent_at.clone()).await?;
+    let took = send(&addrs, 0..a.steady, n, a.senders, Some(a.rate), start, sent_at.clone()).await?;
     let ok1 = report(&format!("steady {} msg/s", a.rate), 0..a.steady, took, &seen, &sent_at).await;
-    let took = send(addr, a.steady..total, n, a.senders, None, start, sent_at.clone()).await?;
+    let took = send(&addrs, a.steady..total, n, a.senders, None, start, sent_at.clone()).await?;
     let ok2 = report(&format!("burst, {} senders", a.senders), a.steady..total, took, &seen, &sent_at).await;
     let ok3 = fan_out(&state, &seen, start, a.rounds).await;
     let _ = std::fs::remove_dir_all(&dir);

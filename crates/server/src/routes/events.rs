@@ -115,9 +115,10 @@ fn until(deadline: i64, now: i64) -> Duration {
 }
 
 /// How often the dispatcher looks for rows that another server process wrote to the same
-/// database (this process's own wake it at once). One query by id for every stream of the
-/// process, so several processes behind a load balancer deliver each other's events.
-const OTHER_PROCESSES: Duration = Duration::from_millis(250);
+/// database (this process's own wake it at once): one query by id, for every stream of the
+/// process together, so several processes behind a load balancer deliver each other's events
+/// within this time (`ingang-load --processes 2` measures it).
+const OTHER_PROCESSES: Duration = Duration::from_millis(50);
 
 /// Starts the dispatcher of [`Hub`] once (on the first stream).
 fn ensure_dispatcher(state: &AppState) {
