@@ -64,7 +64,17 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrations().to_latest(&mut conn)?;
+        // Several server processes may start at once on a new file: one migrates (all
+        // migrations in one transaction), the others fail on its tables and try again, then find
+        // the file at the latest version.
+        let mut tries = 0;
+        while let Err(e) = migrations().to_latest(&mut conn) {
+            tries += 1;
+            if tries == 20 {
+                return Err(e.into());
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100 * tries.min(5)));
+        }
         crate::domain::units::read_ages(&conn)?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
@@ -92,5 +102,27 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(migrations().validate().is_ok());
+    }
+
+    /// Server processes started at once on a new database file all start (one migrates).
+    #[test]
+    fn processes_that_open_a_new_file_at_once_all_start() {
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let path = dir.path().join("new.sqlite");
+            let start = std::sync::Arc::new(std::sync::Barrier::new(3));
+            let opened: Vec<_> = (0..3)
+                .map(|_| {
+                    let (path, start) = (path.clone(), start.clone());
+                    std::thread::spawn(move || {
+                        start.wait();
+                        Db::open(&path).map(|_| ())
+                    })
+                })
+                .collect();
+            for o in opened {
+                o.join().expect("no panic").expect("every process opens the file");
+            }
+        }
     }
 }
