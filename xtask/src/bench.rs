@@ -13,7 +13,8 @@
 //! 5. The event streams under load: `ingang-load` (crates/server/src/bin) opens 2,000 streams
 //!    and sends chat messages and queue changes through the server, reporting messages per
 //!    second, delivery latency (p50/p95/p99) and anything lost or duplicated; then again with
-//!    two server instances on one database file (`--processes 2`), the streams spread over both.
+//!    two server instances on one database file (`--processes 2`), the streams spread over both,
+//!    one instance stopped and started again in the middle of the last phase.
 //!
 //! Numbers only: nothing here fails on a threshold (tests never assert timings).
 

@@ -15,10 +15,14 @@
 //! connection, event hub and dispatcher (as two processes behind a load balancer have; here in
 //! one OS process): the streams are spread over both, and each sender posts through one of
 //! them, so about half of the messages are written by the instance that does not hold the
-//! stream and reach it through the database.
+//! stream and reach it through the database. A last phase sends at the steady rate while the
+//! second instance stops (its streams end, its connections close) and, a second later, starts
+//! again on the same address: the streams reconnect to the other instance with
+//! `Last-Event-ID`, the senders post the same message through it again (the same client id),
+//! and the report says whether anything was lost or delivered twice.
 //!
 //! Usage: `ingang-load [--streams 2000] [--rate 200] [--steady 2000] [--burst 4000] [--senders 32]
-//! [--processes 1]`
+//! [--processes 1] [--failover 2000]`
 
 use std::{
     sync::{
@@ -44,10 +48,20 @@ struct Args {
     senders: usize,
     rounds: usize,
     processes: usize,
+    failover: usize,
 }
 
 fn args() -> Result<Args> {
-    let mut a = Args { streams: 2000, rate: 200, steady: 2000, burst: 4000, senders: 32, rounds: 10, processes: 1 };
+    let mut a = Args {
+        streams: 2000,
+        rate: 200,
+        steady: 2000,
+        burst: 4000,
+        senders: 32,
+        rounds: 10,
+        processes: 1,
+        failover: 2000,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value: u64 = it.next().context("a value after each flag")?.parse()?;
@@ -59,6 +73,7 @@ fn args() -> Result<Args> {
             "--senders" => a.senders = value.max(1) as usize,
             "--rounds" => a.rounds = value as usize,
             "--processes" => a.processes = value.clamp(1, 8) as usize,
+            "--failover" => a.failover = value as usize,
             other => bail!("unknown flag {other}"),
         }
     }
@@ -109,6 +124,8 @@ struct Seen {
     count: Vec<AtomicUsize>,
     /// Per stream: when each `case` event arrived (the fan-out phase).
     cases: Vec<std::sync::Mutex<Vec<u64>>>,
+    /// Streams that ended and were opened again (the failover phase).
+    reconnects: AtomicUsize,
 }
 
 async fn read_head(reader: &mut BufReader<TcpStream>) -> Result<(u16, Option<usize>, bool)> {
@@ -138,26 +155,61 @@ async fn read_head(reader: &mut BufReader<TcpStream>) -> Result<(u16, Option<usi
     }
 }
 
-/// One resident's event stream: records each `L<n>` message body it sees.
+/// One resident's event stream: records each `L<n>` message body it sees. When the server ends
+/// the stream (an instance stopping), it reconnects as a browser's `EventSource` does: after the
+/// `retry` the server sent, with `Last-Event-ID`, to the next instance.
 async fn stream(
-    addr: std::net::SocketAddr,
+    addrs: Arc<Vec<std::net::SocketAddr>>,
     i: usize,
     start: Instant,
     seen: Arc<Seen>,
     ready: Arc<AtomicUsize>,
 ) -> Result<()> {
+    let (mut last_id, mut retry, mut counted) = (None::<String>, Duration::from_secs(2), false);
+    for attempt in 0.. {
+        let addr = addrs[(i + attempt) % addrs.len()];
+        let mut opened = || {
+            if !counted {
+                counted = true;
+                ready.fetch_add(1, Ordering::SeqCst);
+            }
+        };
+        let once = stream_once(addr, i, start, &seen, &mut last_id, &mut retry, &mut opened).await;
+        if let Err(e) = once
+            && attempt == 0
+        {
+            return Err(e);
+        }
+        // the stream ended (or could not be opened): again, after `retry`
+        seen.reconnects.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(retry).await;
+    }
+    Ok(())
+}
+
+/// One connection of [`stream`], until the server ends it; `opened` is called when the server
+/// says the stream is ready.
+async fn stream_once(
+    addr: std::net::SocketAddr,
+    i: usize,
+    start: Instant,
+    seen: &Seen,
+    last_id: &mut Option<String>,
+    retry: &mut Duration,
+    opened: &mut impl FnMut(),
+) -> Result<()> {
     let socket = TcpStream::connect(addr).await?;
     let mut reader = BufReader::new(socket);
+    let resume = last_id.as_ref().map(|id| format!("Last-Event-ID: {id}\r\n")).unwrap_or_default();
     let req = format!(
         "GET /api/v1/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\
-         Cookie: __Host-ingang-session=load-session-{i}\r\n\r\n"
+         Cookie: __Host-ingang-session=load-session-{i}\r\n{resume}\r\n"
     );
     reader.get_mut().write_all(req.as_bytes()).await?;
     let (status, _, chunked) = read_head(&mut reader).await?;
     if status != 200 || !chunked {
         bail!("stream {i}: status {status}");
     }
-    let mut counted = false;
     let mut text = String::new();
     let mut size_line = String::new();
     loop {
@@ -172,13 +224,19 @@ async fn stream(
         let mut chunk = vec![0; size + 2];
         reader.read_exact(&mut chunk).await?;
         text.push_str(&String::from_utf8_lossy(&chunk[..size]));
-        if !counted && text.contains("ready") {
-            counted = true;
-            ready.fetch_add(1, Ordering::SeqCst);
-        }
         // whole events end with a blank line
         while let Some(end) = text.find("\n\n") {
             let event: String = text.drain(..end + 2).collect();
+            for line in event.lines() {
+                if let Some(id) = line.strip_prefix("id:") {
+                    *last_id = Some(id.trim().to_owned());
+                } else if let Some(ms) = line.strip_prefix("retry:").and_then(|v| v.trim().parse().ok()) {
+                    *retry = Duration::from_millis(ms);
+                }
+            }
+            if event.contains("ready") {
+                opened();
+            }
             if event.contains("event: case") || event.contains("event:case") {
                 let now = start.elapsed().as_nanos() as u64 + 1;
                 seen.cases[i].lock().unwrap_or_else(|e| e.into_inner()).push(now);
@@ -240,9 +298,10 @@ async fn send(
     let mut tasks = Vec::new();
     for k in 0..senders {
         let (next, sent_at, end) = (next.clone(), sent_at.clone(), range.end);
-        let (first, addr) = (range.start, addrs[k % addrs.len()]);
+        let (first, addrs) = (range.start, addrs.to_vec());
         tasks.push(tokio::spawn(async move {
-            let mut conn = Sender::new(addr).await?;
+            let mut at = k;
+            let mut conn = Sender::new(addrs[at % addrs.len()]).await?;
             loop {
                 let n = next.fetch_add(1, Ordering::SeqCst);
                 if n >= end {
@@ -253,9 +312,23 @@ async fn send(
                     tokio::time::sleep_until(due.into()).await;
                 }
                 sent_at[n].store(start.elapsed().as_nanos() as u64 + 1, Ordering::SeqCst);
-                let status = conn.post(n % streams, n).await?;
-                if status != 201 {
-                    bail!("message {n}: status {status}");
+                // an instance that stops closes the connection: the same message again (the same
+                // client id, so never a second one) through the next instance, as the app retries
+                let mut tries = 0;
+                loop {
+                    match conn.post(n % streams, n).await {
+                        Ok(201 | 200) => break,
+                        Ok(status) => bail!("message {n}: status {status}"),
+                        Err(e) if tries == 100 => return Err(e),
+                        Err(_) => {
+                            tries += 1;
+                            at += 1;
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            if let Ok(c) = Sender::new(addrs[at % addrs.len()]).await {
+                                conn = c;
+                            }
+                        }
+                    }
                 }
             }
         }));
@@ -391,6 +464,30 @@ async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -
     missing == 0
 }
 
+/// Serves `state` on `listener` until its `stopping` is set (then it stops taking connections,
+/// and ends once its streams have ended and its connections closed).
+fn serve(state: AppState, listener: tokio::net::TcpListener, config: &Config) -> tokio::task::JoinHandle<()> {
+    let app = ingang_server::app(state.clone(), config);
+    let mut stopping = state.stopping.subscribe();
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stopping.wait_for(|s| *s).await;
+        };
+        let _ = axum::serve(listener, app).with_graceful_shutdown(stopped).await;
+    })
+}
+
+/// The address a stopped instance had, as soon as it is free.
+async fn bind_again(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener> {
+    for _ in 0..50 {
+        if let Ok(listener) = tokio::net::TcpListener::bind(addr).await {
+            return Ok(listener);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("{addr} did not become free")
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let a = args()?;
@@ -404,34 +501,41 @@ async fn main() -> Result<()> {
     let state = AppState::new(db, true);
     let config = Config { demo: true, ..Config::default() };
     // the server instances: the first, and the others on the same database file
-    let mut addrs = Vec::new();
+    let (mut addrs, mut instances) = (Vec::new(), Vec::new());
     for p in 0..a.processes {
         let instance = if p == 0 { state.clone() } else { AppState::new(Db::open(&file)?, true) };
-        let app = ingang_server::app(instance, &config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         addrs.push(listener.local_addr()?);
-        tokio::spawn(async move { axum::serve(listener, app).await });
+        instances.push((instance.clone(), serve(instance, listener, &config)));
     }
+    let addrs = Arc::new(addrs);
 
-    let total = a.steady + a.burst;
+    let failover = if a.processes > 1 { a.failover } else { 0 };
+    let total = a.steady + a.burst + failover;
     let seen = Arc::new(Seen {
         at: (0..total).map(|_| AtomicU64::new(0)).collect(),
         count: (0..total).map(|_| AtomicUsize::new(0)).collect(),
         cases: (0..n).map(|_| Default::default()).collect(),
+        reconnects: AtomicUsize::new(0),
     });
     let sent_at: Arc<Vec<AtomicU64>> = Arc::new((0..total).map(|_| AtomicU64::new(0)).collect());
     let start = Instant::now();
     let ready = Arc::new(AtomicUsize::new(0));
     let opening = Instant::now();
     for i in 0..n {
-        let (seen, ready, addr) = (seen.clone(), ready.clone(), addrs[i % addrs.len()]);
+        let (seen, opened, addrs) = (seen.clone(), ready.clone(), addrs.clone());
         tokio::spawn(async move {
-            if let Err(e) = stream(addr, i, start, seen, ready).await {
+            if let Err(e) = stream(addrs, i, start, seen, opened).await {
                 eprintln!("stream {i}: {e:#}");
             }
         });
         if i % 100 == 99 {
-            tokio::task::yield_now().await;
+            // at most a few hundred opening at once: more overflow the listen backlog, and those
+            // wait for the kernel's SYN retries (seconds, growing)
+            let until = Instant::now() + Duration::from_secs(10);
+            while ready.load(Ordering::SeqCst) + 300 < i + 1 && Instant::now() < until {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
         }
     }
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -456,11 +560,47 @@ async fn main() -> Result<()> {
     );
     let took = send(&addrs, 0..a.steady, n, a.senders, Some(a.rate), start, sent_at.clone()).await?;
     let ok1 = report(&format!("steady {} msg/s", a.rate), 0..a.steady, took, &seen, &sent_at).await;
-    let took = send(&addrs, a.steady..total, n, a.senders, None, start, sent_at.clone()).await?;
-    let ok2 = report(&format!("burst, {} senders", a.senders), a.steady..total, took, &seen, &sent_at).await;
+    let burst = a.steady..a.steady + a.burst;
+    let took = send(&addrs, burst.clone(), n, a.senders, None, start, sent_at.clone()).await?;
+    let ok2 = report(&format!("burst, {} senders", a.senders), burst, took, &seen, &sent_at).await;
     let ok3 = fan_out(&state, &seen, start, a.rounds).await;
+    let mut ok4 = true;
+    if failover > 0 {
+        // the chats open again (the fan-out put the cases back in the queue)
+        state
+            .db
+            .call(|conn| conn.execute("UPDATE cases SET status = 'inProgress' WHERE id LIKE 'load-case-%'", []))
+            .await
+            .map_err(|e| anyhow::anyhow!("reopen: {e:?}"))?;
+        let range = a.steady + a.burst..total;
+        let sending = {
+            let (addrs, sent_at, range, senders, rate) =
+                (addrs.clone(), sent_at.clone(), range.clone(), a.senders, a.rate);
+            tokio::spawn(async move { send(&addrs, range, n, senders, Some(rate), start, sent_at).await })
+        };
+        // a third of the way in, the second instance stops; a second later it starts again
+        tokio::time::sleep(Duration::from_secs_f64(failover as f64 / a.rate as f64 / 3.0)).await;
+        let (victim, task) = instances.remove(1);
+        victim.stopping.send_replace(true);
+        let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let listener = bind_again(addrs[1]).await?;
+        let again = AppState::new(Db::open(&file)?, true);
+        instances.insert(1, (again.clone(), serve(again, listener, &config)));
+        let took = sending.await??;
+        println!(
+            "\n| phase | messages | sent/s | delivered/s | p50 ms | p95 ms | p99 ms | max ms | lost | duplicated |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        ok4 = report("failover: instance 2 stopped, started again 1 s later", range, took, &seen, &sent_at).await;
+        println!(
+            "\nFailover: {} streams ended with the stopped instance and reconnected (after the server's `retry`, \
+             with `Last-Event-ID`).",
+            seen.reconnects.load(Ordering::SeqCst)
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
-    if !(ok1 && ok2 && ok3) {
+    if !(ok1 && ok2 && ok3 && ok4) {
         println!("\nSome messages were lost or delivered twice.");
     }
     Ok(())
