@@ -183,12 +183,7 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
 #[tokio::test]
 async fn a_sessions_limits_are_read_on_the_servers_clock() {
     let (app, state) = demo_app().await;
-    let sim = state.bankid_sim.clone().unwrap();
-    let (login, _) = start(&app, false).await;
-    let order = sim.pending(std::time::Instant::now()).pop().unwrap();
-    sim.complete(&order.order_ref, anna(), std::time::Instant::now()).unwrap();
-    let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
-    let session = format!("__Host-ingang-session={}", set_cookie(&res, "__Host-ingang-session").unwrap().0);
+    let session = login(&app, &state, "198001139297").await;
     let now = state.clock.now();
     state.clock.set(Some(now + 14 * 60));
     let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
