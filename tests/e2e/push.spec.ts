@@ -127,7 +127,9 @@ test('a push shows a notification with no more than the app sent, and keeps a cl
   // a push that cannot be read still shows the app's name (a push must show something; the
   // worker does not know the user's language, so no sentence)
   await push('not json');
+  // (30 s: once, with the whole suite running on two cores, this third notification had not
+  // shown after the default 10 s, though it shows in about a second on its own)
   await expect
-    .poll(async () => (await shown()).find((n) => n.tag === 'ingang'))
+    .poll(async () => (await shown()).find((n) => n.tag === 'ingang'), { timeout: 30_000 })
     .toEqual({ title: 'Ingång', body: '', tag: 'ingang', url: '/' });
 });
