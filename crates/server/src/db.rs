@@ -61,22 +61,30 @@ impl Db {
     }
 
     fn init(mut conn: Connection) -> anyhow::Result<Self> {
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // first: another process may hold the file while it turns on WAL or migrates
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // Several server processes may start at once on a new file: one migrates (all
-        // migrations in one transaction), the others fail on its tables and try again, then find
-        // the file at the latest version.
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Several server processes may start at once on a new file: one turns on WAL and
+        // migrates (all migrations in one transaction); the others find the file locked or its
+        // tables made under them, try again, and find the file at the latest version.
         let mut tries = 0;
-        while let Err(e) = migrations().to_latest(&mut conn) {
+        while let Err(e) = Self::prepare(&mut conn) {
             tries += 1;
             if tries == 20 {
-                return Err(e.into());
+                return Err(e);
             }
             std::thread::sleep(std::time::Duration::from_millis(100 * tries.min(5)));
         }
         crate::domain::units::read_ages(&conn)?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// WAL (several readers beside one writer, and several processes on one file), then the
+    /// migrations.
+    fn prepare(conn: &mut Connection) -> anyhow::Result<()> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrations().to_latest(conn)?;
+        Ok(())
     }
 
     /// Runs `f` with the connection on a blocking thread.
