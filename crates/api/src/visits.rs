@@ -608,6 +608,12 @@ pub fn stockholm_offset(unix: i64) -> i64 {
     if unix >= last_sunday_0100_utc(year, 3) && unix < last_sunday_0100_utc(year, 10) { 7200 } else { 3600 }
 }
 
+/// The date in Sweden (Europe/Stockholm) at a unix time: a personnummer's century, ages.
+pub fn stockholm_date(unix: i64) -> crate::personnummer::Date {
+    let (y, m, d) = civil_from_days((unix + stockholm_offset(unix)).div_euclid(86_400));
+    crate::personnummer::Date::new(y, m, d)
+}
+
 /// Unix seconds of a Stockholm wall-clock time (minutes after midnight on a day count).
 pub fn stockholm_to_unix(days: i64, minutes: u32) -> i64 {
     let naive = days * 86_400 + i64::from(minutes) * 60;
@@ -731,6 +737,18 @@ mod tests {
         // 09:00 in Stockholm is 08:00 UTC in winter and 07:00 UTC in summer
         assert_eq!(ics_time(stockholm_to_unix(days_from_civil(2026, 11, 23), 9 * 60)), "20261123T080000Z");
         assert_eq!(ics_time(stockholm_to_unix(days_from_civil(2026, 6, 1), 9 * 60)), "20260601T070000Z");
+    }
+
+    #[test]
+    fn the_date_is_swedens_not_utcs() {
+        use crate::personnummer::Date;
+        // 23:30 UTC on 5 December is 00:30 on 6 December in Stockholm (CET)
+        let late = days_from_civil(2026, 12, 5) * 86_400 + 23 * 3600 + 30 * 60;
+        assert_eq!(stockholm_date(late), Date::new(2026, 12, 6));
+        assert_eq!(stockholm_date(late - 3600), Date::new(2026, 12, 5));
+        // 22:30 UTC on 30 June is 00:30 on 1 July (CEST)
+        let summer = days_from_civil(2026, 6, 30) * 86_400 + 22 * 3600 + 30 * 60;
+        assert_eq!(stockholm_date(summer), Date::new(2026, 7, 1));
     }
 
     #[test]

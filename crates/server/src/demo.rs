@@ -422,7 +422,7 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
     }
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     let minutes = |hhmm: &str| ingang_api::hours::minutes(hhmm).map(u32::from).unwrap_or(9 * 60);
-    let children = children(crate::domain::sessions::date_at(now));
+    let children = children(ingang_api::visits::stockholm_date(now));
     let mut visit = tx.prepare(
         "INSERT INTO visits (id, patient, unit_id, kind, title, clinician, starts_at, ends_at, bring, tariff, status,
                              checked_in_at, fee)
@@ -525,7 +525,7 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
 
 /// Prescriptions (valid for 200 more days) and Anna's demo inbox.
 fn seed_eservices(tx: &Connection, now: i64) -> rusqlite::Result<()> {
-    let children = children(crate::domain::sessions::date_at(now));
+    let children = children(ingang_api::visits::stockholm_date(now));
     let mut rx = tx.prepare(
         "INSERT INTO prescriptions (id, patient, medicine, dosage, valid_until) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET patient = ?2, valid_until = ?5",
@@ -584,7 +584,7 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
         // the children's numbers follow the date (see `children`): yesterday's pairs go
         tx.execute("DELETE FROM guardianships WHERE guardian = '198001139297'", [])?;
         let mut guardian = tx.prepare("INSERT OR IGNORE INTO guardianships (guardian, child) VALUES (?1, ?2)")?;
-        for (parent, child, given, surname) in children(crate::domain::sessions::date_at(now)) {
+        for (parent, child, given, surname) in children(ingang_api::visits::stockholm_date(now)) {
             person.execute(params![
                 crate::bankid::random_token(),
                 child,

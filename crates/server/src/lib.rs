@@ -83,9 +83,9 @@ impl Clock {
     pub fn now(&self) -> i64 {
         self.fixed.lock().map(|f| *f).unwrap_or(None).unwrap_or_else(|| system_millis().div_euclid(1000))
     }
-    /// The date (UTC) at [`Clock::now`]: a personnummer's century, ages.
+    /// The date in Sweden at [`Clock::now`]: a personnummer's century, ages.
     pub fn today(&self) -> ingang_api::personnummer::Date {
-        crate::domain::sessions::date_at(self.now())
+        ingang_api::visits::stockholm_date(self.now())
     }
     /// Fixes the time (`None`: back to the system clock).
     pub fn set(&self, at: Option<i64>) {

@@ -47,21 +47,15 @@ pub struct Known<'a> {
 /// with or without separator); `None` for a number that gives no birth date.
 pub fn age_today(personal_number: &str, now: i64) -> Option<u32> {
     use ingang_api::personnummer::Personnummer;
-    let on = today(now);
+    let on = ingang_api::visits::stockholm_date(now);
     Personnummer::parse(personal_number, on).ok().and_then(|p| p.age_on(on))
-}
-
-fn today(now: i64) -> ingang_api::personnummer::Date {
-    let local = now + ingang_api::visits::stockholm_offset(now);
-    let (y, m, d) = ingang_api::visits::civil_from_days(local.div_euclid(86_400));
-    ingang_api::personnummer::Date::new(y, m, d)
 }
 
 /// The launch contexts as FHIR resources.
 fn resources(known: &Known) -> (Option<Value>, Option<Value>) {
     use ingang_api::personnummer::Personnummer;
     let patient = known.patient.map(|pnr| {
-        let parsed = Personnummer::parse(pnr, today(known.now)).ok();
+        let parsed = Personnummer::parse(pnr, ingang_api::visits::stockholm_date(known.now)).ok();
         let mut p = json!({
             "resourceType": "Patient",
             "identifier": [{ "system": "http://electronichealth.se/identifier/personnummer",

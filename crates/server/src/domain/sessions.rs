@@ -2,7 +2,6 @@
 //! server's one clock, `crate::Clock`), and token hashes.
 
 use crate::AppState;
-use ingang_api::personnummer::Date;
 use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -44,10 +43,4 @@ pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
         .flatten()?;
     let deadline = (last_seen + policy.idle.as_secs() as i64).min(created + policy.absolute.as_secs() as i64);
     (now <= deadline).then_some(deadline)
-}
-
-/// The date (UTC) at `at` (Unix seconds).
-pub fn date_at(at: i64) -> Date {
-    let (y, m, d) = ingang_api::visits::civil_from_days(at.div_euclid(86_400));
-    Date::new(y, m, d)
 }
