@@ -8,13 +8,15 @@
 use leptos::prelude::*;
 use leptos_router::{
     components::{Route, Router, Routes},
+    hooks::use_location,
+    location::{BrowserUrl, LocationProvider},
     path,
 };
 
 use crate::{
     api::Api,
     chunks::{Lazy, Screen, lazy},
-    components::layout::Shell,
+    components::layout::{Frame, Shell},
     config::{self, AppConfig, ConfigError},
     i18n::{provide_i18n, use_i18n},
     pages::{not_found::NotFoundPage, start::StartPage},
@@ -57,7 +59,6 @@ pub fn App() -> impl IntoView {
 fn Routed(config: AppConfig) -> impl IntoView {
     let api = Api::new(config.api_base_url.clone());
     provide_context(api);
-    crate::auth::provide_auth(api);
     let update = pwa::UpdateState { available: RwSignal::new(false) };
     provide_context(update);
     if config.features.service_worker {
@@ -70,7 +71,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
     // re-runs by itself whenever the epoch changes.
     let _health = LocalResource::new(move || {
         api.epoch();
-        async move { api.health().await }
+        async move { api.ping().await }
     });
 
     // the waiting-room tablet: no frame, no menu, no session (see `pages::kiosk`)
@@ -81,38 +82,79 @@ fn Routed(config: AppConfig) -> impl IntoView {
 
     view! {
         <Router>
-            <Shell>
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=StartPage />
-                    <Route path=path!("/sok-vard") view=lazy(Screen::SeekCare) />
-                    <Route path=path!("/sok-vard/ny") view=lazy(Screen::Rules) />
-                    <Route path=path!("/sok-vard/ny/vem") view=lazy(Screen::Whom) />
-                    <Route path=path!("/sok-vard/ny/mottagning") view=lazy(Screen::Unit) />
-                    <Route path=path!("/sok-vard/ny/beskriv") view=lazy(Screen::Describe) />
-                    <Route path=path!("/sok-vard/ny/besvar/:form") view=lazy(Screen::SymptomForm) />
-                    <Route path=path!("/sok-vard/ny/granska") view=lazy(Screen::Review) />
-                    <Route path=path!("/kontaktuppgifter") view=lazy(Screen::Contact) />
-                    <Route path=path!("/arenden") view=lazy(Screen::Cases) />
-                    <Route path=path!("/arenden/:id") view=lazy(Screen::Case) />
-                    <Route path=path!("/bokade-tider") view=lazy(Screen::Visits) />
-                    <Route path=path!("/boka-tid") view=lazy(Screen::Book) />
-                    <Route path=path!("/bokade-tider/:id") view=lazy(Screen::Visit) />
-                    <Route path=path!("/kvitto/:id") view=lazy(Screen::Receipt) />
-                    <Route path=path!("/inkorg") view=lazy(Screen::Inbox) />
-                    <Route path=path!("/inkorg/:id") view=lazy(Screen::Message) />
-                    <Route path=path!("/e-tjanster") view=lazy(Screen::EServices) />
-                    <Route path=path!("/e-tjanster/:unit") view=lazy(Screen::UnitEServices) />
-                    <Route path=path!("/e-tjanster/:unit/:service") view=lazy(Screen::EServiceForm) />
-                    <Route path=path!("/e-arende/:id") view=lazy(Screen::Errand) />
-                    <Route path=path!("/installningar") view=lazy(Screen::Settings) />
-                    <Route path=path!("/tillganglighet") view=lazy(Screen::Accessibility) />
-                    <Route path=path!("/forhandsgranska") view=lazy(Screen::Preview) />
-                    <Route path=path!("/logga-in") view=lazy(Screen::Login) />
-                </Routes>
-            </Shell>
+            <Entry />
         </Router>
     }
     .into_any()
+}
+
+/// The start page in the [`Frame`] while the visitor is signed out and has not left `/`: all
+/// the first module needs. Any other route, or a session, loads the app chunk ([`AppRoutes`]:
+/// the signed-in shell and every route) and stays with it.
+#[component]
+fn Entry() -> impl IntoView {
+    let api = crate::api::use_api();
+    let location = use_location();
+    // offline, the API client answers with the session kept on the device (`crate::offline`)
+    let signed_in = LocalResource::new(move || async move { api.signed_in().await });
+    let app = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false) || location.pathname.get() != "/" || signed_in.get().unwrap_or(false)
+    });
+    move || {
+        if app.get() {
+            view! { <Lazy screen=Screen::App /> }.into_any()
+        } else {
+            view! { <Frame signed_in=false><StartPage /></Frame> }.into_any()
+        }
+    }
+}
+
+/// The signed-in app: who is signed in, the shell around every route, and the routes (each
+/// screen family a chunk of its own). In the app chunk (see [`crate::chunks`]).
+#[component]
+pub fn AppRoutes() -> impl IntoView {
+    crate::auth::provide_auth(crate::api::use_api());
+    // A link on the start page was followed before these routes existed; the router writes
+    // the new URL into the address bar (and history) only once its routes say they are ready.
+    if let Some(location) = use_context::<BrowserUrl>() {
+        location.ready_to_complete();
+    }
+    // at `/` these routes come without a navigation (a session was found): the start page
+    // they show anew keeps focus where it is
+    if use_location().pathname.get_untracked() == "/" {
+        crate::components::page::first_page_again();
+    }
+    view! {
+        <Shell>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=StartPage />
+                <Route path=path!("/sok-vard") view=lazy(Screen::SeekCare) />
+                <Route path=path!("/sok-vard/ny") view=lazy(Screen::Rules) />
+                <Route path=path!("/sok-vard/ny/vem") view=lazy(Screen::Whom) />
+                <Route path=path!("/sok-vard/ny/mottagning") view=lazy(Screen::Unit) />
+                <Route path=path!("/sok-vard/ny/beskriv") view=lazy(Screen::Describe) />
+                <Route path=path!("/sok-vard/ny/besvar/:form") view=lazy(Screen::SymptomForm) />
+                <Route path=path!("/sok-vard/ny/granska") view=lazy(Screen::Review) />
+                <Route path=path!("/kontaktuppgifter") view=lazy(Screen::Contact) />
+                <Route path=path!("/arenden") view=lazy(Screen::Cases) />
+                <Route path=path!("/arenden/:id") view=lazy(Screen::Case) />
+                <Route path=path!("/bokade-tider") view=lazy(Screen::Visits) />
+                <Route path=path!("/boka-tid") view=lazy(Screen::Book) />
+                <Route path=path!("/bokade-tider/:id") view=lazy(Screen::Visit) />
+                <Route path=path!("/kvitto/:id") view=lazy(Screen::Receipt) />
+                <Route path=path!("/inkorg") view=lazy(Screen::Inbox) />
+                <Route path=path!("/inkorg/:id") view=lazy(Screen::Message) />
+                <Route path=path!("/e-tjanster") view=lazy(Screen::EServices) />
+                <Route path=path!("/e-tjanster/:unit") view=lazy(Screen::UnitEServices) />
+                <Route path=path!("/e-tjanster/:unit/:service") view=lazy(Screen::EServiceForm) />
+                <Route path=path!("/e-arende/:id") view=lazy(Screen::Errand) />
+                <Route path=path!("/installningar") view=lazy(Screen::Settings) />
+                <Route path=path!("/tillganglighet") view=lazy(Screen::Accessibility) />
+                <Route path=path!("/forhandsgranska") view=lazy(Screen::Preview) />
+                <Route path=path!("/logga-in") view=lazy(Screen::Login) />
+            </Routes>
+        </Shell>
+    }
 }
 
 /// Shown when `/config.json` is missing, unreachable or malformed.

@@ -10,7 +10,7 @@ pub mod http;
 use std::fmt;
 
 use ingang_api::{
-    ErrorBody, Health, UnitList,
+    ErrorBody, UnitList,
     auth::{LoginStarted, LoginStatus, SessionInfo, StartLogin},
     cases::{Case, CaseList, NewCase},
     eservices::{Errand, ErrandList, Inbox, InboxAnswer, InboxMessage, NewErrand, UnreadCount},
@@ -191,8 +191,11 @@ impl Api {
         }
     }
 
-    pub async fn health(&self) -> Result<Health, ApiError> {
-        self.get("/health").await
+    /// Asks `/health` whether the API can be reached (the answer feeds [`Api::reachable`] and
+    /// is not read: the first module decodes nothing it does not need).
+    pub async fn ping(&self) {
+        let url = self.base.with_value(|base| join(base, "/health"));
+        let _ = self.reached(http::fetch_text("GET", &url, None, &[]).await);
     }
 
     pub async fn units(&self) -> Result<UnitList, ApiError> {
@@ -213,6 +216,16 @@ impl Api {
 
     pub async fn cancel_login(&self) -> Result<(), ApiError> {
         self.send::<()>("DELETE", "/auth/bankid", None).await
+    }
+
+    /// Whether someone is signed in (the API answers `/session` with 200 and the session, or
+    /// 204), without decoding the session: the signed-out start page's one question before
+    /// the app chunk (with the session's types) is fetched. Offline, the answer kept on the
+    /// device stands in, as for [`Api::session`].
+    pub async fn signed_in(&self) -> bool {
+        let url = self.base.with_value(|base| join(base, "/session"));
+        let outcome = self.reached(http::fetch_text("GET", &url, None, &[]).await);
+        matches!(self.offline("GET", "/session", outcome), Ok((200, body)) if !matches!(body.trim(), "" | "null"))
     }
 
     /// The current session; `None` when not signed in (the API answers 204).
@@ -595,6 +608,7 @@ pub fn use_api() -> Api {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ingang_api::Health;
 
     #[test]
     fn joins_paths() {

@@ -117,14 +117,39 @@ fn HeaderAccount(signed_in: Memo<bool>) -> impl IntoView {
     }
 }
 
+/// The signed-in app's shell (in the app chunk, see [`crate::chunks`]): the [`Frame`] with
+/// who is signed in, the person chooser, the session timer and the inbox badge's stream.
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
-    let i18n = use_i18n();
-    let config = expect_context::<AppConfig>();
     crate::components::inbox_badge::provide_inbox_badge(crate::api::use_api());
     let auth = crate::auth::use_auth();
     let signed_in = Memo::new(move |_| auth.session().is_some());
     crate::components::inbox_badge::use_inbox_stream(signed_in);
+    let account = view! { <HeaderAccount signed_in /> }.into_any();
+    let notices = view! {
+        <ActingBar />
+        <SessionTimer />
+    }
+    .into_any();
+    view! { <Frame signed_in account notices>{children()}</Frame> }
+}
+
+/// The frame of every screen but the kiosk: skip link, header, navigation, banners and the
+/// main landmark. In the first module: the start page is shown in it (signed out) before the
+/// app chunk with the signed-in parts (`account`, `notices`: see [`Shell`]) is fetched.
+#[component]
+pub fn Frame(
+    #[prop(into)] signed_in: Signal<bool>,
+    /// The header's signed-in part (who, settings, "Logga ut").
+    #[prop(optional)]
+    account: Option<AnyView>,
+    /// Between the header and the layout (the person chooser, the session timer).
+    #[prop(optional)]
+    notices: Option<AnyView>,
+    children: Children,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let config = expect_context::<AppConfig>();
     view! {
         <a class="skip-link" href="#main">{t!(i18n.skip_to_content)}</a>
         <header class="header" class:header--signed-in=move || signed_in.get()>
@@ -138,10 +163,9 @@ pub fn Shell(children: Children) -> impl IntoView {
                 // signed in, the settings sit with the account (below; CSS hides this one)
                 <SettingsLink />
             </div>
-            <HeaderAccount signed_in />
+            {account}
         </header>
-        <ActingBar />
-        <SessionTimer />
+        {notices}
         <div class="layout">
             <MainNav />
             <div class="layout__content">

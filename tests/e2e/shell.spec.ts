@@ -1,5 +1,5 @@
 // The app shell: every route, accessibility, navigation, focus, language, layout limits.
-import { test, expect, expectNoAxeViolations, waitForApp, ROUTES, chooseLanguage } from './fixtures';
+import { test, expect, expectNoAxeViolations, waitForApp, ROUTES, chooseLanguage, loginAndGo } from './fixtures';
 
 for (const route of ROUTES) {
   test(`${route.path} renders with no axe violations`, async ({ page }, testInfo) => {
@@ -47,6 +47,8 @@ test('navigation moves focus to the heading and changes the title', async ({ pag
   const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
   await nav.getByRole('link', { name: 'Sök vård' }).click();
   await expect(page.locator('h1')).toHaveText('Sök vård');
+  // the first link followed from the start page loads the app's routes: the address follows
+  await expect(page).toHaveURL(/\/sok-vard$/);
   await expect(page.locator('h1')).toBeFocused();
   await expect(page).toHaveTitle('Sök vård – Ingång');
   await expect(nav.getByRole('link', { name: 'Sök vård' })).toHaveAttribute('aria-current', 'page');
@@ -59,6 +61,24 @@ test('navigation moves focus to the heading and changes the title', async ({ pag
   await expect(page.locator('h1')).toBeFocused();
   await page.goBack();
   await expect(page.locator('h1')).toHaveText('Sök vård');
+});
+
+// The first module holds only the signed-out start page (src/app.rs, `Entry`); with a
+// session, / loads the app chunk and shows the same page in the whole app.
+test('a signed-in user opening / gets the whole app in place of the start page, focus left at the top', async ({ page }) => {
+  await loginAndGo(page, '198001139297', '/arenden');
+  await page.goto('/');
+  await waitForApp(page);
+  await expect(page.getByTestId('header-account')).toContainText('Inloggad:');
+  await expect(page.locator('h1')).toHaveText('Välkommen till Ingång');
+  // not an in-app navigation: the heading does not take focus (Page focuses in the next frame)
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await expect(page.locator('h1')).not.toBeFocused();
+  await expectNoAxeViolations(page, '/ signed in');
+  // a protected route opens without a new login, and navigation moves focus as always
+  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Mina ärenden' }).click();
+  await expect(page.locator('h1')).toHaveText('Mina ärenden');
+  await expect(page.locator('h1')).toBeFocused();
 });
 
 test('keyboard only: skip link, then the whole app by Tab and Enter', async ({ page }) => {

@@ -60,9 +60,14 @@ const KB = 1024;
  *  (/ 212.9 KB, /kiosk 350.4 KB, the heaviest other route 589.3 KB) with no change to the app's
  *  code: the same source (1f47c15), compiled again on the same machine and toolchain, gave a
  *  main module 2.1 KB larger raw, 0.4 KB brotli (651,534 → 653,638 bytes), and three builds
- *  since agree on it. The goals of issue 18 are lower (TARGETS); lower these as the first load
- *  shrinks. */
-const BUDGET = { start: 213.5 * KB, kiosk: 351 * KB, other: 590 * KB };
+ *  since agree on it. On 2026-12-06 (issue 18) / and /kiosk were lowered and the other routes
+ *  raised: the first module now holds only the signed-out start page in its frame, and the
+ *  session, the shell's signed-in parts and the route tree are the app chunk (src/app.rs,
+ *  `Entry` and `AppRoutes`). / went from 212.8 to 159.8 KB, /kiosk from 350.3 to 306.3 KB; every
+ *  other route fetches the app chunk too, and the splitter's shared chunks (code of the app chunk
+ *  and a family) add about 45 files and 34 KB to it (the heaviest from 589.3 to 623.0 KB). The
+ *  goals of issue 18 are lower (TARGETS); lower these as the first load shrinks. */
+const BUDGET = { start: 160.5 * KB, kiosk: 307 * KB, other: 624 * KB };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 
