@@ -2,7 +2,8 @@
 //!
 //! Start-up order: read `/config.json` -> on success provide the [`Api`] client and the
 //! configuration as context, register the service worker, check the API's health, and render
-//! the router inside the [`Shell`]. A missing or malformed configuration shows
+//! the router with the [`Frame`] (`Entry`): the start page from the first module while signed
+//! out on `/`, then the app chunk's parts ([`AppParts`]). A missing or malformed configuration shows
 //! [`ConfigErrorScreen`] instead: never a blank page.
 
 use leptos::prelude::*;
@@ -15,8 +16,12 @@ use leptos_router::{
 
 use crate::{
     api::Api,
-    chunks::{Lazy, Screen, lazy},
-    components::layout::{Frame, Shell},
+    chunks::{ChunkFailed, Lazy, Screen, lazy},
+    components::{
+        acting_bar::ActingBar,
+        layout::{Frame, HeaderAccount},
+        session_timer::SessionTimer,
+    },
     config::{self, AppConfig, ConfigError},
     i18n::{provide_i18n, use_i18n},
     pages::{not_found::NotFoundPage, start::StartPage},
@@ -88,72 +93,150 @@ fn Routed(config: AppConfig) -> impl IntoView {
     .into_any()
 }
 
-/// The start page in the [`Frame`] while the visitor is signed out and has not left `/`: all
-/// the first module needs. Any other route, or a session, loads the app chunk ([`AppRoutes`]:
-/// the signed-in shell and every route) and stays with it.
+/// What the app chunk adds to the first module's [`Frame`]: the session (provided as context
+/// when [`app_parts`] runs), the header's signed-in part, the person chooser and session timer,
+/// and the route tree.
+#[derive(Clone)]
+pub struct AppParts {
+    signed_in: Signal<bool>,
+    account: ViewFn,
+    notices: ViewFn,
+    routes: ViewFn,
+}
+
+/// Which screen the frame holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    /// The first module's start page: signed out, and `/` not left yet.
+    Start,
+    /// The app chunk is on its way.
+    Loading,
+    /// The app chunk could not be fetched.
+    Failed,
+    /// The route tree from the app chunk.
+    Routes,
+}
+
+/// The [`Frame`], built once, around the start page while the visitor is signed out and has not
+/// left `/`: all the first module needs. Any other route, a session, or the first link followed
+/// from the start page loads the app chunk ([`AppParts`]); its parts then fill the frame, and it
+/// stays.
 #[component]
 fn Entry() -> impl IntoView {
     let api = crate::api::use_api();
     let location = use_location();
+    // Neither question below is a resource: a resource read here would suspend the app's
+    // outer `Suspense`, which would take the whole frame away while it loads.
     // offline, the API client answers with the session kept on the device (`crate::offline`)
-    let signed_in = LocalResource::new(move || async move { api.signed_in().await });
-    let app = Memo::new(move |before: Option<&bool>| {
-        before.copied().unwrap_or(false) || location.pathname.get() != "/" || signed_in.get().unwrap_or(false)
-    });
-    move || {
-        if app.get() {
-            view! { <Lazy screen=Screen::App /> }.into_any()
-        } else {
-            view! { <Frame signed_in=false><StartPage /></Frame> }.into_any()
+    let session_found = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if api.signed_in().await {
+            session_found.set(true);
         }
+    });
+    let wanted = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false) || location.pathname.get() != "/" || session_found.get()
+    });
+    // the app chunk's parts are made in this component's owner, so the session it provides is
+    // there for every route and for the frame's slots
+    let owner = Owner::current();
+    let load = Action::new_local(move |(): &()| {
+        let owner = owner.clone();
+        async move { crate::chunks::app().await.map(|make| owner.map_or_else(make, |owner| owner.with(make))) }
+    });
+    // fetched once needed, and again on "Försök igen" (`attempt`)
+    let attempt = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        attempt.track();
+        if wanted.get() {
+            load.dispatch(());
+        }
+    });
+    let parts = load.value();
+    let loaded = move || parts.get().and_then(Result::ok);
+    let holds = Memo::new(move |_| match parts.get() {
+        Some(Ok(_)) => Holds::Routes,
+        _ if !wanted.get() => Holds::Start,
+        Some(Err(_)) if !load.pending().get() => Holds::Failed,
+        _ => Holds::Loading,
+    });
+    let header_signed_in = Signal::derive(move || loaded().is_some_and(|p| p.signed_in.get()));
+    let account = ViewFn::from(move || loaded().map(|p| p.account.run()));
+    let notices = ViewFn::from(move || loaded().map(|p| p.notices.run()));
+    let i18n = use_i18n();
+    view! {
+        <Frame signed_in=header_signed_in account notices>
+            {move || match holds.get() {
+                Holds::Start => view! { <StartPage /> }.into_any(),
+                Holds::Loading => view! { <p role="status">{t!(i18n.loading)}</p> }.into_any(),
+                Holds::Failed => view! { <ChunkFailed attempt /> }.into_any(),
+                Holds::Routes => loaded().map(|p| p.routes.run()).into_any(),
+            }}
+        </Frame>
     }
 }
 
-/// The signed-in app: who is signed in, the shell around every route, and the routes (each
-/// screen family a chunk of its own). In the app chunk (see [`crate::chunks`]).
-#[component]
-pub fn AppRoutes() -> impl IntoView {
-    crate::auth::provide_auth(crate::api::use_api());
-    // A link on the start page was followed before these routes existed; the router writes
+/// The app chunk's parts (see [`AppParts`]), made in the frame's owner.
+pub fn app_parts() -> AppParts {
+    let api = crate::api::use_api();
+    let auth = crate::auth::provide_auth(api);
+    crate::components::inbox_badge::provide_inbox_badge(api);
+    let signed_in = Memo::new(move |_| auth.session().is_some());
+    crate::components::inbox_badge::use_inbox_stream(signed_in);
+    // A link on the start page was followed before the route tree existed; the router writes
     // the new URL into the address bar (and history) only once its routes say they are ready.
     if let Some(location) = use_context::<BrowserUrl>() {
         location.ready_to_complete();
     }
-    // at `/` these routes come without a navigation (a session was found): the start page
-    // they show anew keeps focus where it is
+    // at `/` the route tree comes without a navigation (a session was found): the start page
+    // it shows anew keeps focus where it is
     if use_location().pathname.get_untracked() == "/" {
         crate::components::page::first_page_again();
     }
+    AppParts {
+        signed_in: signed_in.into(),
+        account: ViewFn::from(move || view! { <HeaderAccount signed_in /> }),
+        notices: ViewFn::from(|| {
+            view! {
+                <ActingBar />
+                <SessionTimer />
+            }
+        }),
+        routes: ViewFn::from(AppRoutes),
+    }
+}
+
+/// Every route of the app (each screen family a chunk of its own).
+#[component]
+fn AppRoutes() -> impl IntoView {
     view! {
-        <Shell>
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("/") view=StartPage />
-                <Route path=path!("/sok-vard") view=lazy(Screen::SeekCare) />
-                <Route path=path!("/sok-vard/ny") view=lazy(Screen::Rules) />
-                <Route path=path!("/sok-vard/ny/vem") view=lazy(Screen::Whom) />
-                <Route path=path!("/sok-vard/ny/mottagning") view=lazy(Screen::Unit) />
-                <Route path=path!("/sok-vard/ny/beskriv") view=lazy(Screen::Describe) />
-                <Route path=path!("/sok-vard/ny/besvar/:form") view=lazy(Screen::SymptomForm) />
-                <Route path=path!("/sok-vard/ny/granska") view=lazy(Screen::Review) />
-                <Route path=path!("/kontaktuppgifter") view=lazy(Screen::Contact) />
-                <Route path=path!("/arenden") view=lazy(Screen::Cases) />
-                <Route path=path!("/arenden/:id") view=lazy(Screen::Case) />
-                <Route path=path!("/bokade-tider") view=lazy(Screen::Visits) />
-                <Route path=path!("/boka-tid") view=lazy(Screen::Book) />
-                <Route path=path!("/bokade-tider/:id") view=lazy(Screen::Visit) />
-                <Route path=path!("/kvitto/:id") view=lazy(Screen::Receipt) />
-                <Route path=path!("/inkorg") view=lazy(Screen::Inbox) />
-                <Route path=path!("/inkorg/:id") view=lazy(Screen::Message) />
-                <Route path=path!("/e-tjanster") view=lazy(Screen::EServices) />
-                <Route path=path!("/e-tjanster/:unit") view=lazy(Screen::UnitEServices) />
-                <Route path=path!("/e-tjanster/:unit/:service") view=lazy(Screen::EServiceForm) />
-                <Route path=path!("/e-arende/:id") view=lazy(Screen::Errand) />
-                <Route path=path!("/installningar") view=lazy(Screen::Settings) />
-                <Route path=path!("/tillganglighet") view=lazy(Screen::Accessibility) />
-                <Route path=path!("/forhandsgranska") view=lazy(Screen::Preview) />
-                <Route path=path!("/logga-in") view=lazy(Screen::Login) />
-            </Routes>
-        </Shell>
+        <Routes fallback=NotFoundPage>
+            <Route path=path!("/") view=StartPage />
+            <Route path=path!("/sok-vard") view=lazy(Screen::SeekCare) />
+            <Route path=path!("/sok-vard/ny") view=lazy(Screen::Rules) />
+            <Route path=path!("/sok-vard/ny/vem") view=lazy(Screen::Whom) />
+            <Route path=path!("/sok-vard/ny/mottagning") view=lazy(Screen::Unit) />
+            <Route path=path!("/sok-vard/ny/beskriv") view=lazy(Screen::Describe) />
+            <Route path=path!("/sok-vard/ny/besvar/:form") view=lazy(Screen::SymptomForm) />
+            <Route path=path!("/sok-vard/ny/granska") view=lazy(Screen::Review) />
+            <Route path=path!("/kontaktuppgifter") view=lazy(Screen::Contact) />
+            <Route path=path!("/arenden") view=lazy(Screen::Cases) />
+            <Route path=path!("/arenden/:id") view=lazy(Screen::Case) />
+            <Route path=path!("/bokade-tider") view=lazy(Screen::Visits) />
+            <Route path=path!("/boka-tid") view=lazy(Screen::Book) />
+            <Route path=path!("/bokade-tider/:id") view=lazy(Screen::Visit) />
+            <Route path=path!("/kvitto/:id") view=lazy(Screen::Receipt) />
+            <Route path=path!("/inkorg") view=lazy(Screen::Inbox) />
+            <Route path=path!("/inkorg/:id") view=lazy(Screen::Message) />
+            <Route path=path!("/e-tjanster") view=lazy(Screen::EServices) />
+            <Route path=path!("/e-tjanster/:unit") view=lazy(Screen::UnitEServices) />
+            <Route path=path!("/e-tjanster/:unit/:service") view=lazy(Screen::EServiceForm) />
+            <Route path=path!("/e-arende/:id") view=lazy(Screen::Errand) />
+            <Route path=path!("/installningar") view=lazy(Screen::Settings) />
+            <Route path=path!("/tillganglighet") view=lazy(Screen::Accessibility) />
+            <Route path=path!("/forhandsgranska") view=lazy(Screen::Preview) />
+            <Route path=path!("/logga-in") view=lazy(Screen::Login) />
+        </Routes>
     }
 }
 

@@ -16,7 +16,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{layout::Frame, page::Page},
+    components::page::Page,
     i18n::use_i18n,
     pages::{
         accessibility::AccessibilityPage,
@@ -32,7 +32,6 @@ use crate::{
             flow::{DescribePage, ReviewPage, RulesPage, SymptomFormPage, UnitPage, WhomPage},
         },
         settings::SettingsPage,
-        start::StartPage,
         visits::{VisitsPage, book::BookPage, receipt::ReceiptPage, visit::VisitPage},
     },
     t,
@@ -41,8 +40,6 @@ use crate::{
 /// Every screen whose code is loaded with its route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
-    /// The signed-in shell and the routes (every route but the signed-out start page).
-    App,
     Login,
     SeekCare,
     Rules,
@@ -75,9 +72,6 @@ pub enum Screen {
 /// own, so each family more multiplies the small shared files a route has to fetch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
-    /// The shell's signed-in parts (who is signed in, the person chooser, the session timer,
-    /// the inbox badge) and the route tree: everything but the signed-out start page.
-    App,
     /// Light pages around the account: BankID log-in, contact details, settings and the
     /// accessibility statement.
     Account,
@@ -95,8 +89,7 @@ pub enum Family {
 
 impl Screen {
     #[cfg(test)]
-    pub const ALL: [Screen; 26] = [
-        Screen::App,
+    pub const ALL: [Screen; 25] = [
         Screen::Login,
         Screen::SeekCare,
         Screen::Rules,
@@ -127,7 +120,6 @@ impl Screen {
     /// The chunk a screen's code is in.
     pub const fn family(self) -> Family {
         match self {
-            Screen::App => Family::App,
             Screen::Login | Screen::Contact | Screen::Settings | Screen::Accessibility => Family::Account,
             Screen::SeekCare
             | Screen::Rules
@@ -183,11 +175,6 @@ macro_rules! family {
         }
     };
 }
-
-family!(
-    /// The signed-in shell and the route tree.
-    app(_screen) { view! { <crate::app::AppRoutes /> }.into_any() }
-);
 
 family!(
     /// Log-in, contact details, settings, accessibility statement.
@@ -273,6 +260,26 @@ async fn expressions_hook(_unit: ()) -> Result<ingang_questionnaire::form::Expre
     Ok(ingang_questionnaire::expressions::hook())
 }
 
+/// The app chunk: the session, the shell's signed-in parts and the route tree
+/// ([`crate::app::AppParts`]). Its function is handed back, not run, so that the caller runs
+/// it in the frame's reactive owner (where the session is then provided for every route).
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(app, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn app_hook(_unit: ()) -> Result<fn() -> crate::app::AppParts, ChunkError> {
+    Ok(crate::app::app_parts)
+}
+
+#[cfg(not(feature = "split"))]
+#[allow(clippy::unused_async)]
+async fn app_hook(_unit: ()) -> Result<fn() -> crate::app::AppParts, ChunkError> {
+    Ok(crate::app::app_parts)
+}
+
+/// Loads the app chunk (once; later calls are immediate).
+pub async fn app() -> Result<fn() -> crate::app::AppParts, ChunkError> {
+    app_hook(()).await
+}
+
 /// Loads the expression evaluator (once; later calls are immediate).
 pub async fn expressions() -> Result<ingang_questionnaire::form::ExpressionHook, ChunkError> {
     expressions_hook(()).await
@@ -281,7 +288,6 @@ pub async fn expressions() -> Result<ingang_questionnaire::form::ExpressionHook,
 /// Loads `screen`'s chunk (once; later calls are immediate) and builds the screen.
 pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
     match screen.family() {
-        Family::App => app(screen).await,
         Family::Account => account(screen).await,
         Family::Care => care(screen).await,
         Family::Cases => cases(screen).await,
@@ -297,30 +303,14 @@ pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
 pub fn Lazy(screen: Screen) -> impl IntoView {
     let i18n = use_i18n();
     let attempt = RwSignal::new(0_u32);
-    // the app chunk holds the frame's signed-in parts: until it is here the frame is shown
-    // without them, so the header and navigation stay while it loads or when it fails
-    let framed = move |view: AnyView| {
-        if screen == Screen::App { view! { <Frame signed_in=false>{view}</Frame> }.into_any() } else { view }
-    };
-    // on `/` (a signed-in user opening the app) the start page stays while the app chunk
-    // loads, rather than "Laddar …" between two start pages
-    let at_start = screen == Screen::App && leptos_router::hooks::use_location().pathname.get_untracked() == "/";
-    let fallback = move || {
-        if at_start {
-            crate::components::page::first_page_again();
-            framed(view! { <StartPage /> }.into_any())
-        } else {
-            framed(view! { <p role="status">{t!(i18n.loading)}</p> }.into_any())
-        }
-    };
     view! {
-        <Suspense fallback>
+        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || {
                 attempt.track();
                 Suspend::new(async move {
                     match load(screen).await {
                         Ok(view) => view,
-                        Err(ChunkError) => framed(view! { <ChunkFailed attempt /> }.into_any()),
+                        Err(ChunkError) => view! { <ChunkFailed attempt /> }.into_any(),
                     }
                 })
             }}
@@ -337,7 +327,7 @@ pub fn lazy(screen: Screen) -> impl Fn() -> AnyView + Clone + Send + Sync + 'sta
 /// What a failed chunk shows instead of a dead app; "Försök igen" bumps `attempt`, which loads
 /// the chunk again.
 #[component]
-fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
+pub fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Page title=|t| t.chunk_title>
@@ -372,6 +362,6 @@ mod tests {
                 families.push(family);
             }
         }
-        assert_eq!(families.len(), 7, "{families:?}");
+        assert_eq!(families.len(), 6, "{families:?}");
     }
 }

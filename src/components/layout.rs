@@ -1,17 +1,16 @@
-//! The app shell around every route: skip link, header (region, emergency notice, language),
-//! status banners, the main landmark and the navigation.
+//! The frame around every route: skip link, header (region, emergency notice, language, and
+//! once the app chunk is here who is signed in), status banners, the main landmark and the
+//! navigation.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::{
     components::{
-        acting_bar::ActingBar,
         api_banner::ApiBanner,
         emergency::EmergencyNotice,
         icon::{Icon, IconName},
         nav::MainNav,
-        session_timer::SessionTimer,
         update_banner::UpdateBanner,
     },
     config::AppConfig,
@@ -98,7 +97,7 @@ fn SettingsLink() -> impl IntoView {
 /// the page, hidden while signed out (a static part with reactive text is less code in the
 /// first module than a part built anew).
 #[component]
-fn HeaderAccount(signed_in: Memo<bool>) -> impl IntoView {
+pub fn HeaderAccount(signed_in: Memo<bool>) -> impl IntoView {
     let i18n = use_i18n();
     let auth = crate::auth::use_auth();
     let api = crate::api::use_api();
@@ -117,35 +116,18 @@ fn HeaderAccount(signed_in: Memo<bool>) -> impl IntoView {
     }
 }
 
-/// The signed-in app's shell (in the app chunk, see [`crate::chunks`]): the [`Frame`] with
-/// who is signed in, the person chooser, the session timer and the inbox badge's stream.
-#[component]
-pub fn Shell(children: Children) -> impl IntoView {
-    crate::components::inbox_badge::provide_inbox_badge(crate::api::use_api());
-    let auth = crate::auth::use_auth();
-    let signed_in = Memo::new(move |_| auth.session().is_some());
-    crate::components::inbox_badge::use_inbox_stream(signed_in);
-    let account = view! { <HeaderAccount signed_in /> }.into_any();
-    let notices = view! {
-        <ActingBar />
-        <SessionTimer />
-    }
-    .into_any();
-    view! { <Frame signed_in account notices>{children()}</Frame> }
-}
-
 /// The frame of every screen but the kiosk: skip link, header, navigation, banners and the
-/// main landmark. In the first module: the start page is shown in it (signed out) before the
-/// app chunk with the signed-in parts (`account`, `notices`: see [`Shell`]) is fetched.
+/// main landmark. In the first module, and built once: the app chunk ([`crate::app::AppParts`])
+/// fills `account` (who is signed in, "Logga ut") and `notices` (the person chooser, the
+/// session timer) when it is here, so nothing the user has opened or focused in the header is
+/// rebuilt under them.
 #[component]
 pub fn Frame(
     #[prop(into)] signed_in: Signal<bool>,
-    /// The header's signed-in part (who, settings, "Logga ut").
-    #[prop(optional)]
-    account: Option<AnyView>,
-    /// Between the header and the layout (the person chooser, the session timer).
-    #[prop(optional)]
-    notices: Option<AnyView>,
+    /// The header's signed-in part.
+    account: ViewFn,
+    /// Between the header and the layout.
+    notices: ViewFn,
     children: Children,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -163,9 +145,9 @@ pub fn Frame(
                 // signed in, the settings sit with the account (below; CSS hides this one)
                 <SettingsLink />
             </div>
-            {account}
+            {move || account.run()}
         </header>
-        {notices}
+        {move || notices.run()}
         <div class="layout">
             <MainNav />
             <div class="layout__content">
