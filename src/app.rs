@@ -99,6 +99,7 @@ fn Routed(config: AppConfig) -> impl IntoView {
 #[derive(Clone)]
 pub struct AppParts {
     signed_in: Signal<bool>,
+    unread: Signal<Option<u32>>,
     account: ViewFn,
     notices: ViewFn,
     routes: ViewFn,
@@ -158,14 +159,17 @@ fn Entry() -> impl IntoView {
         Some(Ok(_)) => Holds::Routes,
         _ if !wanted.get() => Holds::Start,
         Some(Err(_)) if !load.pending().get() => Holds::Failed,
+        // a signed-in user opening `/`: the start page stays while the chunk comes
+        _ if location.pathname.get() == "/" => Holds::Start,
         _ => Holds::Loading,
     });
     let header_signed_in = Signal::derive(move || loaded().is_some_and(|p| p.signed_in.get()));
+    let unread = Signal::derive(move || loaded().and_then(|p| p.unread.get()));
     let account = ViewFn::from(move || loaded().map(|p| p.account.run()));
     let notices = ViewFn::from(move || loaded().map(|p| p.notices.run()));
     let i18n = use_i18n();
     view! {
-        <Frame signed_in=header_signed_in account notices>
+        <Frame signed_in=header_signed_in unread account notices>
             {move || match holds.get() {
                 Holds::Start => view! { <StartPage /> }.into_any(),
                 Holds::Loading => view! { <p role="status">{t!(i18n.loading)}</p> }.into_any(),
@@ -180,7 +184,7 @@ fn Entry() -> impl IntoView {
 pub fn app_parts() -> AppParts {
     let api = crate::api::use_api();
     let auth = crate::auth::provide_auth(api);
-    crate::components::inbox_badge::provide_inbox_badge(api);
+    let badge = crate::components::inbox_badge::provide_inbox_badge(api);
     let signed_in = Memo::new(move |_| auth.session().is_some());
     crate::components::inbox_badge::use_inbox_stream(signed_in);
     // A link on the start page was followed before the route tree existed; the router writes
@@ -195,6 +199,7 @@ pub fn app_parts() -> AppParts {
     }
     AppParts {
         signed_in: signed_in.into(),
+        unread: Signal::derive(move || badge.unread()),
         account: ViewFn::from(move || view! { <HeaderAccount signed_in /> }),
         notices: ViewFn::from(|| {
             view! {

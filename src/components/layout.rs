@@ -124,6 +124,8 @@ pub fn HeaderAccount(signed_in: Memo<bool>) -> impl IntoView {
 #[component]
 pub fn Frame(
     #[prop(into)] signed_in: Signal<bool>,
+    /// The inbox's unread count for the navigation's badge.
+    unread: Signal<Option<u32>>,
     /// The header's signed-in part.
     account: ViewFn,
     /// Between the header and the layout.
@@ -149,7 +151,7 @@ pub fn Frame(
         </header>
         {move || notices.run()}
         <div class="layout">
-            <MainNav />
+            <MainNav unread />
             <div class="layout__content">
                 <ApiBanner />
                 <UpdateBanner />

@@ -26,8 +26,9 @@ pub const NAV_ITEMS: [NavItem; 6] = [
     NavItem { href: "/installningar", label: |t| t.nav_settings, icon: IconName::Settings },
 ];
 
+/// `unread`: the inbox's unread count, once the app chunk (which asks for it) is here.
 #[component]
-pub fn MainNav() -> impl IntoView {
+pub fn MainNav(unread: Signal<Option<u32>>) -> impl IntoView {
     let i18n = use_i18n();
     let items = NAV_ITEMS
         .iter()
@@ -35,7 +36,7 @@ pub fn MainNav() -> impl IntoView {
             let label = item.label;
             let inbox = item.href == "/inkorg";
             let badge = move || {
-                let unread = if inbox { crate::components::inbox_badge::use_inbox_badge().and_then(|b| b.unread()) } else { None };
+                let unread = if inbox { unread.get() } else { None };
                 unread.and_then(ingang_api::eservices::badge_text).map(|text| {
                     let n = unread.unwrap_or_default();
                     view! {

@@ -189,6 +189,25 @@ test('the frame stays while the app chunk comes, and says so when it cannot be h
   await context.close();
 });
 
+test('a signed-in user opening / keeps the start page while the app chunk comes', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await loginAndGo(page, '198001139297', '/arenden');
+  let holding = true;
+  const held: Route[] = [];
+  await page.route(/\/pkg-[0-9a-f]{16}\/split_app\.wasm$/, (route) => (holding ? void held.push(route) : route.continue()));
+  await page.goto('/');
+  await expect.poll(() => held.length).toBe(1);
+  await expect(page.locator('h1')).toHaveText('Välkommen till Ingång');
+  await expect(page.locator('main [role=status]')).toHaveCount(0);
+  holding = false;
+  for (const route of held.splice(0)) await route.continue();
+  await expect(page.getByTestId('header-account')).toContainText('Inloggad:');
+  await expect(page.locator('h1')).toHaveText('Välkommen till Ingång');
+  await expect(page.locator('main [role=status]')).toHaveCount(0);
+  await context.close();
+});
+
 // A deploy removes the old version's files from the server while a patient has the app open:
 // the service worker has every file of the version the app runs (chunks and language files
 // included), so screens never visited before still open until the user reloads.
