@@ -159,8 +159,6 @@ fn Entry() -> impl IntoView {
         Some(Ok(_)) => Holds::Routes,
         _ if !wanted.get() => Holds::Start,
         Some(Err(_)) if !load.pending().get() => Holds::Failed,
-        // a signed-in user opening `/`: the start page stays while the chunk comes
-        _ if location.pathname.get() == "/" => Holds::Start,
         _ => Holds::Loading,
     });
     let header_signed_in = Signal::derive(move || loaded().is_some_and(|p| p.signed_in.get()));
