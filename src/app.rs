@@ -190,11 +190,6 @@ pub fn app_parts() -> AppParts {
     if let Some(location) = use_context::<BrowserUrl>() {
         location.ready_to_complete();
     }
-    // at `/` the route tree comes without a navigation (a session was found): the start page
-    // it shows anew keeps focus where it is
-    if use_location().pathname.get_untracked() == "/" {
-        crate::components::page::first_page_again();
-    }
     AppParts {
         signed_in: signed_in.into(),
         unread: Signal::derive(move || badge.unread()),

@@ -12,13 +12,6 @@ thread_local! {
     static FIRST_PAGE: Cell<bool> = const { Cell::new(true) };
 }
 
-/// The next screen shown is not an in-app navigation, so it leaves focus where it is: the
-/// app chunk putting the start page anew in place of the first module's (a signed-in user
-/// who opens `/`), see `app::AppRoutes`.
-pub fn first_page_again() {
-    FIRST_PAGE.with(|first| first.set(true));
-}
-
 /// `title` picks the heading from the strings, e.g. `|t| t.start_title`.
 #[component]
 pub fn Page(title: fn(&Strings) -> &'static str, children: Children) -> impl IntoView {
