@@ -129,12 +129,15 @@ fn Entry() -> impl IntoView {
     // Neither question below is a resource: a resource read here would suspend the app's
     // outer `Suspense`, which would take the whole frame away while it loads.
     // offline, the API client answers with the session kept on the device (`crate::offline`)
+    // Asked only on `/`: any other route loads the app chunk anyway, and its session asks.
     let session_found = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
-        if api.signed_in().await {
-            session_found.set(true);
-        }
-    });
+    if location.pathname.get_untracked() == "/" {
+        leptos::task::spawn_local(async move {
+            if api.signed_in().await {
+                session_found.set(true);
+            }
+        });
+    }
     let wanted = Memo::new(move |before: Option<&bool>| {
         before.copied().unwrap_or(false) || location.pathname.get() != "/" || session_found.get()
     });

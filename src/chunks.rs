@@ -1,8 +1,8 @@
 //! Code splitting: the first load holds the frame, the router and the signed-out start page;
 //! the app chunk ([`app`]: the session, the header's signed-in part and the route tree) comes
 //! with any other route or a session, and every area of the app is one wasm chunk per screen
-//! family, fetched when one of its routes is first entered. Screens used together share a chunk (a family), so a route costs a few requests,
-//! not hundreds.
+//! family, fetched when one of its routes is first entered. Screens used together share a chunk
+//! (a family), so a route costs a few requests, not hundreds.
 //!
 //! With the `split` feature (only `cargo xtask dist`/`demo`/`test` turn it on, see
 //! `xtask/src/wasm.rs`) each family function below is a `wasm_split` point: its code, and the

@@ -140,9 +140,21 @@ impl Api {
         body: Option<&str>,
         headers: &[(&str, &str)],
     ) -> Result<T, ApiError> {
+        self.exchange(method, path, body, headers).await.and_then(|(status, body)| decode(status, &body))
+    }
+
+    /// Any request, undecoded: its status and text (reachability, a 401 and the answers kept for
+    /// offline use are handled here for every request).
+    async fn exchange(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Result<(u16, String), ApiError> {
         let url = self.base.with_value(|base| join(base, path));
         let outcome = self.reached(http::fetch_text(method, &url, body, headers).await);
-        self.offline(method, path, outcome).and_then(|(status, body)| decode(status, &body))
+        self.offline(method, path, outcome)
     }
 
     /// What any request's outcome means: reachability, an ended session (401), the decoded body.
@@ -194,8 +206,7 @@ impl Api {
     /// Asks `/health` whether the API can be reached (the answer feeds [`Api::reachable`] and
     /// is not read: the first module decodes nothing it does not need).
     pub async fn ping(&self) {
-        let url = self.base.with_value(|base| join(base, "/health"));
-        let _ = self.reached(http::fetch_text("GET", &url, None, &[]).await);
+        let _ = self.exchange("GET", "/health", None, &[]).await;
     }
 
     pub async fn units(&self) -> Result<UnitList, ApiError> {
@@ -223,9 +234,7 @@ impl Api {
     /// the app chunk (with the session's types) is fetched. Offline, the answer kept on the
     /// device stands in, as for [`Api::session`].
     pub async fn signed_in(&self) -> bool {
-        let url = self.base.with_value(|base| join(base, "/session"));
-        let outcome = self.reached(http::fetch_text("GET", &url, None, &[]).await);
-        matches!(self.offline("GET", "/session", outcome), Ok((200, body)) if !matches!(body.trim(), "" | "null"))
+        matches!(self.exchange("GET", "/session", None, &[]).await, Ok((200, body)) if !matches!(body.trim(), "" | "null"))
     }
 
     /// The current session; `None` when not signed in (the API answers 204).
