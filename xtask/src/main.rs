@@ -111,6 +111,7 @@ fn demo(args: &[String]) -> Result<()> {
 
 fn test(args: &[String]) -> Result<()> {
     let only_e2e = args.iter().any(|a| a == "--e2e");
+    tools::report_free_disk();
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     if !only_e2e {
@@ -129,8 +130,18 @@ fn test(args: &[String]) -> Result<()> {
         run(cargo().args(["test", "--workspace"]))?;
     }
     build::release_app(false)?;
-    // The e2e suite drives the server binary that `cargo test` built for its own tests.
-    run(cargo().args(["build", "--package", "ingang-server"]))?;
+    // The e2e suite drives the server binary. `cargo test --workspace` has built it already, for
+    // the server's own tests, and put it at `target/debug/ingang-server`. A `cargo build
+    // --package ingang-server` here would compile every dependency a second time: one package
+    // alone unifies other features than the whole workspace. That is minutes on two cores and
+    // gigabytes of disk, and a CI machine with little disk once failed there while linking.
+    if only_e2e {
+        run(cargo().args(["build", "--package", "ingang-server"]))?;
+    }
+    let server = root().join("target/debug/ingang-server");
+    if !server.is_file() {
+        bail!("{} is missing: `cargo test --workspace` did not build it", server.display());
+    }
     if !only_e2e {
         // the API against its committed contract (schemathesis)
         contract::check()?;
@@ -141,7 +152,7 @@ fn test(args: &[String]) -> Result<()> {
         .args(["test", "--config", "tests/e2e/playwright.config.ts"])
         .args(args.iter().filter(|a| *a != "--e2e"))
         .env("PATH", tools::path_with_tools())
-        .env("INGANG_SERVER_BIN", root().join("target/debug/ingang-server"))
+        .env("INGANG_SERVER_BIN", &server)
         .env("INGANG_DIST", root().join("dist"))
         .env("FONTCONFIG_FILE", fonts)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");

@@ -43,6 +43,31 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// What `cargo xtask test` writes under `target/` on a clean clone, in gigabytes, with room to
+/// spare (measured: see ARCHITECTURE.md, "Building and testing").
+const TEST_NEEDS_GB: u64 = 8;
+
+/// Says how much disk the build has, and warns when it is less than a clean run writes: a full
+/// disk shows up only as a linker's "exit status 1" deep in cargo's output.
+pub fn report_free_disk() {
+    let Some(out) = output_of("df", &["-Pk", &root().display().to_string()]) else { return };
+    let Some(free_kb) =
+        out.lines().nth(1).and_then(|l| l.split_whitespace().nth(3)).and_then(|f| f.parse::<u64>().ok())
+    else {
+        return;
+    };
+    let free_gb = free_kb / (1024 * 1024);
+    if free_gb < TEST_NEEDS_GB {
+        eprintln!(
+            "xtask: warning: {free_gb} GB free on the disk of {}; a clean `cargo xtask test` writes up to \
+             {TEST_NEEDS_GB} GB under target/, and a full disk fails the build while linking",
+            root().display()
+        );
+    } else {
+        eprintln!("xtask: {free_gb} GB free on the disk of {}", root().display());
+    }
+}
+
 /// Everything the release build (`site.rs`, `wasm.rs`) and the native build need.
 pub fn ensure_build_tools() -> Result<()> {
     let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
