@@ -156,23 +156,25 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
 }
 
 /// Declares one family's entry point: a split point with the `split` feature, a plain async
-/// function without it. `$screen` names the screen to render inside `$body`.
+/// function without it. It hands back the family's screen builder (`$screen` names the screen
+/// to render inside `$body`), not a screen: the caller builds the screen once the strings are
+/// here too ([`load`]).
 macro_rules! family {
     ($(#[$doc:meta])* $name:ident($screen:ident) $body:block) => {
         $(#[$doc])*
         #[cfg(feature = "split")]
         #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, fallible)]
-        fn $name($screen: Screen) -> Result<AnyView, ChunkError> {
-            let view: AnyView = $body;
-            Ok(view)
+        fn $name(_unit: ()) -> Result<fn(Screen) -> AnyView, ChunkError> {
+            fn build($screen: Screen) -> AnyView $body
+            Ok(build)
         }
 
         $(#[$doc])*
         #[cfg(not(feature = "split"))]
         #[allow(clippy::unused_async)]
-        async fn $name($screen: Screen) -> Result<AnyView, ChunkError> {
-            let view: AnyView = $body;
-            Ok(view)
+        async fn $name(_unit: ()) -> Result<fn(Screen) -> AnyView, ChunkError> {
+            fn build($screen: Screen) -> AnyView $body
+            Ok(build)
         }
     };
 }
@@ -276,9 +278,17 @@ async fn app_hook(_unit: ()) -> Result<fn() -> crate::app::AppParts, ChunkError>
     Ok(crate::app::app_parts)
 }
 
-/// Loads the app chunk (once; later calls are immediate).
+/// A chunk's screens show strings that the first module does not have: the rest of Swedish
+/// (`i18n::complete_swedish`) comes beside the chunk, and the chunk is not had without it. (A
+/// string is read when its view is built, so a chunk hands back a builder, run after both.)
+async fn with_strings<T>(chunk: impl Future<Output = Result<T, ChunkError>>) -> Result<T, ChunkError> {
+    let (chunk, strings) = futures::future::join(chunk, crate::i18n::complete_swedish()).await;
+    if strings { chunk } else { Err(ChunkError) }
+}
+
+/// Loads the app chunk and the rest of Swedish (once; later calls are immediate).
 pub async fn app() -> Result<fn() -> crate::app::AppParts, ChunkError> {
-    app_hook(()).await
+    with_strings(app_hook(())).await
 }
 
 /// Loads the expression evaluator (once; later calls are immediate).
@@ -286,16 +296,21 @@ pub async fn expressions() -> Result<ingang_questionnaire::form::ExpressionHook,
     expressions_hook(()).await
 }
 
-/// Loads `screen`'s chunk (once; later calls are immediate) and builds the screen.
+/// Loads `screen`'s chunk and the rest of Swedish (once; later calls are immediate) and builds
+/// the screen.
 pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
-    match screen.family() {
-        Family::Account => account(screen).await,
-        Family::Care => care(screen).await,
-        Family::Cases => cases(screen).await,
-        Family::Visits => visits(screen).await,
-        Family::EServices => eservices(screen).await,
-        Family::Kiosk => kiosk(screen).await,
-    }
+    let build = with_strings(async move {
+        match screen.family() {
+            Family::Account => account(()).await,
+            Family::Care => care(()).await,
+            Family::Cases => cases(()).await,
+            Family::Visits => visits(()).await,
+            Family::EServices => eservices(()).await,
+            Family::Kiosk => kiosk(()).await,
+        }
+    })
+    .await?;
+    Ok(build(screen))
 }
 
 /// A screen from its chunk: "Laddar …" while it loads, the screen when it has, and a clear
@@ -308,12 +323,13 @@ pub fn Lazy(screen: Screen) -> impl IntoView {
         <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || {
                 attempt.track();
-                Suspend::new(async move {
+                // the strings' fetch is not `Send`; a screen is built on the one thread there is
+                Suspend::new(send_wrapper::SendWrapper::new(async move {
                     match load(screen).await {
                         Ok(view) => view,
                         Err(ChunkError) => view! { <ChunkFailed attempt /> }.into_any(),
                     }
-                })
+                }))
             }}
         </Suspense>
     }

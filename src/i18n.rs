@@ -24,15 +24,16 @@ mod rules {
     include!(concat!(env!("CARGO_MANIFEST_DIR"), "/locales/rules.rs"));
 }
 
-/// A UI language: one of the four built in (Swedish, compiled in; English, Finnish and Arabic,
-/// each a file fetched when chosen) or one a region adds in `config.json` (see [`register`]).
+/// A UI language: one of the four built in (Swedish, the first module's strings compiled in and
+/// the rest a file fetched with the app chunk; English, Finnish and Arabic, each a file fetched
+/// when chosen) or one a region adds in `config.json` (see [`register`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Locale(u8);
 
 /// Where a language's strings come from.
 #[derive(Debug, Clone, Copy)]
 enum Source {
-    /// Compiled in (Swedish).
+    /// Compiled in (Swedish: see [`swedish`]).
     CompiledIn,
     /// A language file this build made (`strings/<code>-<hash>.txt`).
     Built(&'static str),
@@ -56,8 +57,12 @@ fn built_in() -> Vec<Language> {
             code,
             name,
             dir: if code == "ar" { "rtl" } else { "ltr" },
-            source: FILES.iter().find(|(c, _)| *c == code).map_or(Source::CompiledIn, |(_, path)| Source::Built(path)),
-            strings: if code == "sv" { Some(&SV) } else { None },
+            source: match FILES.iter().find(|(c, _)| *c == code) {
+                Some((_, path)) if code != "sv" => Source::Built(path),
+                _ => Source::CompiledIn,
+            },
+            // Swedish's are [`swedish`]'s, which grow once the app chunk is wanted
+            strings: None,
         })
         .collect()
 }
@@ -73,6 +78,49 @@ thread_local! {
         }
         languages
     });
+}
+
+thread_local! {
+    /// Swedish as far as it is here: in the browser the first module's strings until
+    /// [`complete_swedish`] has read the rest, natively all of it.
+    static SWEDISH: Cell<(&'static Strings, bool)> = Cell::new(initial_swedish());
+}
+
+#[cfg(target_arch = "wasm32")]
+fn initial_swedish() -> (&'static Strings, bool) {
+    (&SV_FIRST, false)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn initial_swedish() -> (&'static Strings, bool) {
+    (&SV, true)
+}
+
+/// Swedish's strings: the first module's screens' (`SV_FIRST`, compiled in, see `build.rs`)
+/// until [`complete_swedish`] has read the rest, then all of them.
+fn swedish() -> &'static Strings {
+    SWEDISH.with(Cell::get).0
+}
+
+/// Reads the rest of Swedish (its language file, kept by the service worker for offline use)
+/// unless it is here already. Every chunk waits for it (`crate::chunks`), so no screen but the
+/// first module's ever shows a Swedish string that is not here. `false` when it cannot be had
+/// now.
+pub async fn complete_swedish() -> bool {
+    if SWEDISH.with(Cell::get).1 {
+        return true;
+    }
+    let Some((_, path)) = FILES.iter().find(|(code, _)| *code == "sv") else { return false };
+    let strings = match crate::api::http::fetch_text("GET", path, None, &[]).await {
+        Ok((200, text)) => parse(&text),
+        _ => None,
+    };
+    let Some(strings) = strings else { return false };
+    // two callers may have read it at once: the first one's stays
+    if !SWEDISH.with(Cell::get).1 {
+        SWEDISH.with(|s| s.set((strings, true)));
+    }
+    true
 }
 
 fn language(locale: Locale) -> Language {
@@ -116,10 +164,11 @@ impl Locale {
         (usize::from(self.0) < Self::BUILT_IN).then_some(usize::from(self.0))
     }
 
-    /// The language's strings: Swedish always; another language once [`load`]ed (Swedish
-    /// until then, which the app never shows, as it switches only after loading).
+    /// The language's strings: Swedish always (all of it once [`complete_swedish`] has read
+    /// the rest); another language once [`load`]ed (Swedish until then, which the app never
+    /// shows, as it switches only after loading).
     pub fn strings(self) -> &'static Strings {
-        language(self).strings.unwrap_or(&SV)
+        language(self).strings.unwrap_or_else(swedish)
     }
 
     /// The language's own name ("Svenska", "Suomi"), shown in the menu: known without loading
@@ -217,7 +266,7 @@ impl Report {
 /// which. `keys` is this build's key list, in key order; `code` is the language's own code.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub fn merge(keys: &[&str], found: &[(String, String)], code: &str) -> (Vec<String>, Report) {
-    let sv = values(&SV);
+    let sv = values(swedish());
     let mut report = Report::default();
     let merged = keys
         .iter()
@@ -320,6 +369,10 @@ async fn read_region(f: RegionFile) -> Result<Option<Vec<String>>, crate::chunks
 /// `None` when either cannot be had or the file is not JSON.
 #[cfg(target_arch = "wasm32")]
 async fn load_region(code: &str, path: &str) -> Option<&'static Strings> {
+    // what the file lacks is shown in Swedish: all of Swedish is needed first
+    if !complete_swedish().await {
+        return None;
+    }
     let keys_path = format!("/strings/keys-{}.txt", HEADER.trim_start_matches("ingang-strings "));
     let (200, keys) = crate::api::http::fetch_text("GET", &keys_path, None, &[]).await.ok()? else { return None };
     let (200, json) = crate::api::http::fetch_text("GET", path, None, &[]).await.ok()? else { return None };
@@ -342,7 +395,7 @@ pub async fn load(locale: Locale) -> bool {
         return true;
     }
     let strings = match lang.source {
-        Source::CompiledIn => return true,
+        Source::CompiledIn => return complete_swedish().await,
         Source::Built(path) => match crate::api::http::fetch_text("GET", path, None, &[]).await {
             Ok((200, text)) => parse(&text),
             _ => None,
@@ -507,6 +560,31 @@ macro_rules! t {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_swedish_file_has_all_of_swedish_and_the_first_module_compiles_in_a_part() {
+        let file = parse(include_str!(concat!(env!("OUT_DIR"), "/sv.txt"))).expect("the built file parses");
+        assert_eq!(values(file), values(&SV));
+        let mut kept = 0;
+        for (first, all) in values(&SV_FIRST).iter().zip(values(&SV)) {
+            assert!(first.is_empty() || first == all, "{first:?} is not {all:?}");
+            kept += usize::from(!first.is_empty());
+        }
+        assert!(kept > 20 && kept < KEYS / 4, "{kept} of {KEYS} strings compiled in");
+        // the start page, the frame, and what shows while a chunk loads or when it cannot
+        for (first, all) in [
+            (SV_FIRST.start_title, SV.start_title),
+            (SV_FIRST.skip_to_content, SV.skip_to_content),
+            (SV_FIRST.nav_start, SV.nav_start),
+            (SV_FIRST.emergency_body, SV.emergency_body),
+            (SV_FIRST.loading, SV.loading),
+            (SV_FIRST.chunk_body, SV.chunk_body),
+            (SV_FIRST.action_retry, SV.action_retry),
+            (SV_FIRST.language_native_name, SV.language_native_name),
+        ] {
+            assert_eq!(first, all);
+        }
+    }
 
     #[test]
     fn swedish_is_the_default() {

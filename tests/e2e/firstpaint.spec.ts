@@ -81,7 +81,7 @@ test('a reader who chose English does not see the Swedish start page first', asy
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
 });
 
-test('Swedish needs no language file; a language that cannot be loaded is said to be so', async ({ page }) => {
+test('the start page needs no language file; a language that cannot be loaded is said to be so', async ({ page }) => {
   const files: string[] = [];
   page.on('request', (req) => {
     if (req.url().includes('/strings/')) files.push(req.url());

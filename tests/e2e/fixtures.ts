@@ -125,6 +125,10 @@ export async function expectNoAxeViolations(page: Page, label = page.url()) {
     (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
   );
   expect(summary, `axe violations on ${label}`).toEqual([]);
+  // axe finishes its run in a page of its own, opened and closed in this page's context; until
+  // this page is in front again it may count as hidden, and a hidden page runs no animation
+  // frames (where the app moves focus after a navigation, src/components/page.rs)
+  await page.bringToFront();
 }
 
 /** Waits until the app runs: the start page prerendered into index.html is gone (the app

@@ -15,6 +15,7 @@ mod build;
 mod contract;
 mod formbench;
 mod fuzz;
+mod imports;
 mod layers;
 #[path = "../../locales/table.rs"]
 mod locale_table;

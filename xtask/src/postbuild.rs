@@ -1,8 +1,8 @@
 //! trunk's post-build hook, run in `TRUNK_STAGING_DIR`:
 //! 1. moves every inline `<script>` of `index.html` into a content-hashed file, so the app
 //!    runs under a CSP without `'unsafe-inline'` and without per-build hashes;
-//! 2. writes every language but Swedish to `strings/<lang>-<hash>.txt` (the app fetches the
-//!    chosen one; see `locales/table.rs`), and for a region's own languages the key list
+//! 2. writes every language to `strings/<lang>-<hash>.txt` (the app fetches the chosen one,
+//!    and the rest of Swedish with the app chunk; see `locales/table.rs` and `build.rs`), and for a region's own languages the key list
 //!    (`strings/keys-<hash>.txt`) and Swedish as the file a translator starts from
 //!    (`strings/sv.json`);
 //! 3. fills `sw.js` with the precache list (every shell file and its content revision).
@@ -68,11 +68,12 @@ pub fn service_worker(template: &str, entries: &[(String, String)]) -> Result<St
         .replace("__BUILD_VERSION__", &revision(all.as_bytes())))
 }
 
-/// Writes the language files the app fetches (every language but Swedish, which is compiled in).
+/// Writes the language files the app fetches: every language, Swedish too (the first module has
+/// only the strings of its own screens compiled in; the rest comes with the app chunk).
 fn write_languages(dir: &Path) -> Result<usize> {
     let tables = locale_table::read_all(&crate::root().join("locales")).map_err(anyhow::Error::msg)?;
     let reference = &tables[0];
-    for (lang, table) in locale_table::LANGUAGES.iter().zip(&tables).skip(1) {
+    for (lang, table) in locale_table::LANGUAGES.iter().zip(&tables) {
         let text = locale_table::file_text(reference, table);
         let path = dir.join(locale_table::file_path(lang, &text).trim_start_matches('/'));
         fs::create_dir_all(path.parent().context("a folder")?)?;
@@ -83,7 +84,7 @@ fn write_languages(dir: &Path) -> Result<usize> {
         locale_table::keys_text(reference),
     )?;
     fs::copy(crate::root().join("locales/sv.json"), dir.join("strings/sv.json"))?;
-    Ok(tables.len() - 1)
+    Ok(tables.len())
 }
 
 pub fn run() -> Result<()> {

@@ -44,7 +44,7 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
 }
 
 /// What `cargo xtask test` writes under `target/` on a clean clone, in gigabytes, with room to
-/// spare (measured: see ARCHITECTURE.md, "Building and testing").
+/// spare (3.7 GB measured on 2026-12-06, see README).
 const TEST_NEEDS_GB: u64 = 8;
 
 /// Says how much disk the build has, and warns when it is less than a clean run writes: a full

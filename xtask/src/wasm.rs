@@ -9,8 +9,9 @@
 //!    (a screen family), shared `chunk_*` modules, and the loader `__wasm_split.js`;
 //! 3. `wasm-bindgen-cli-support` on the main module (`--keep-lld-exports`: the chunks link
 //!    against the main module's exports);
-//! 4. `wasm-opt -Oz` on every module, two at a time (two cores), and `terser` on the JavaScript;
-//! 5. everything into `pkg-<hash of the contents>/`, so the files keep their names relative to
+//! 4. short names for the main module's imports from the glue (`imports.rs`);
+//! 5. `wasm-opt -Oz` on every module, two at a time (two cores), and `terser` on the JavaScript;
+//! 6. everything into `pkg-<hash of the contents>/`, so the files keep their names relative to
 //!    the loader and a new version never overwrites an old one that an open app still uses.
 
 use std::{
@@ -83,6 +84,13 @@ pub fn build(dist: &Path) -> Result<Package> {
         .typescript(false)
         .generate(&pkg)
         .context("wasm-bindgen")?;
+    // short names for the glue's imports, in the wasm and in the glue (see imports.rs)
+    let (glue_wasm, glue_js) = (pkg.join("ingang_bg.wasm"), pkg.join("ingang.js"));
+    let (wasm, js, renamed) = crate::imports::shorten(&fs::read(&glue_wasm)?, &fs::read_to_string(&glue_js)?)
+        .context("shortening the glue's import names")?;
+    fs::write(&glue_wasm, wasm)?;
+    fs::write(&glue_js, js)?;
+    println!("xtask: {renamed} imports of the glue renamed");
     for entry in fs::read_dir(&work)? {
         let path = entry?.path();
         if path != main && path.is_file() {
