@@ -108,7 +108,8 @@ pub struct AppParts {
 /// Which screen the frame holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Holds {
-    /// The first module's start page: signed out, and `/` not left yet.
+    /// The first module's start page: on `/` until the app chunk is here (signed out, or a
+    /// session found and the chunk on its way).
     Start,
     /// The app chunk is on its way.
     Loading,
@@ -158,9 +159,12 @@ fn Entry() -> impl IntoView {
     });
     let parts = load.value();
     let loaded = move || parts.get().and_then(Result::ok);
+    // On `/` the start page stays while the chunk comes (a session was found): it is the same
+    // page the chunk's route tree shows, so a signed-in user sees no "Laddar …" in between. If
+    // the chunk cannot be had, its links say so when followed.
     let holds = Memo::new(move |_| match parts.get() {
         Some(Ok(_)) => Holds::Routes,
-        _ if !wanted.get() => Holds::Start,
+        _ if !wanted.get() || location.pathname.get() == "/" => Holds::Start,
         Some(Err(_)) if !load.pending().get() => Holds::Failed,
         _ => Holds::Loading,
     });

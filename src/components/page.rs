@@ -12,6 +12,24 @@ thread_local! {
     static FIRST_PAGE: Cell<bool> = const { Cell::new(true) };
 }
 
+/// How many animation frames a heading may wait to be attached before focus gives up (about
+/// ten seconds).
+const FOCUS_FRAMES: u32 = 600;
+
+/// Focuses `heading` in the first animation frame in which it is in the document. A screen is
+/// built before it is attached: one from a chunk (src/chunks.rs) in its `Suspense`, which also
+/// waits for the resources the screen reads outside a nested one, so on a slow device or a slow
+/// answer that can take many frames. Focusing a heading that is not attached yet does nothing.
+fn focus_once_attached(heading: web_sys::HtmlElement, frames_left: u32) {
+    request_animation_frame(move || {
+        if heading.is_connected() {
+            let _ = heading.focus();
+        } else if frames_left > 0 {
+            focus_once_attached(heading, frames_left - 1);
+        }
+    });
+}
+
 /// `title` picks the heading from the strings, e.g. `|t| t.start_title`.
 #[component]
 pub fn Page(title: fn(&Strings) -> &'static str, children: Children) -> impl IntoView {
@@ -26,11 +44,7 @@ pub fn Page(title: fn(&Strings) -> &'static str, children: Children) -> impl Int
         if let Some(h1) = heading.get()
             && !FIRST_PAGE.with(|first| first.replace(false))
         {
-            // A screen from a chunk (src/chunks.rs) is built before it is attached to the
-            // document: focus it in the next frame, once it is there.
-            request_animation_frame(move || {
-                let _ = h1.focus();
-            });
+            focus_once_attached(h1.into(), FOCUS_FRAMES);
         }
     });
 

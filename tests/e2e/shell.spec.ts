@@ -67,10 +67,20 @@ test('navigation moves focus to the heading and changes the title', async ({ pag
 // session, / loads the app chunk and shows the same page in the whole app.
 test('a signed-in user opening / gets the whole app in place of the start page', async ({ page }) => {
   await loginAndGo(page, '198001139297', '/arenden');
+  // the start page stays while the app chunk comes: no "Laddar …" in between
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { loadingSeen: string[] }).loadingSeen = seen;
+    new MutationObserver(() => {
+      const status = document.querySelector('main [role=status]');
+      if (status?.textContent?.includes('Laddar')) seen.push(status.textContent);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  });
   await page.goto('/');
   await waitForApp(page);
   await expect(page.getByTestId('header-account')).toContainText('Inloggad:');
   await expect(page.locator('h1')).toHaveText('Välkommen till Ingång');
+  expect(await page.evaluate(() => (window as unknown as { loadingSeen: string[] }).loadingSeen)).toEqual([]);
   await expectNoAxeViolations(page, '/ signed in');
   // a protected route opens without a new login, and navigation moves focus as always
   await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Mina ärenden' }).click();
