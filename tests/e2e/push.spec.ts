@@ -104,32 +104,43 @@ test('a push shows a notification with no more than the app sent, and keeps a cl
       })),
     );
 
+  // A push delivered through the DevTools protocol now and then never shows, in this test alone
+  // as well (1 in 16 runs, any of the pushes below; it shows in about a second otherwise), and
+  // whether the protocol or the browser drops it is not known. So each push is delivered again
+  // every 3 s until a notification with its tag shows: one tag, so one notification.
+  const pushUntilShown = async (data: string, tag: string) =>
+    expect
+      .poll(
+        async () => {
+          const found = (await shown()).some((n) => n.tag === tag);
+          if (!found) await push(data);
+          return found;
+        },
+        { timeout: 30_000, intervals: [3_000] },
+      )
+      .toBe(true);
+
   // what the server sends for "din tur" (crates/server/src/push.rs)
-  await push(
+  await pushUntilShown(
     JSON.stringify({
       title: 'Nu är det din tur',
       body: 'Öppna Ingång för att fortsätta ditt ärende.',
       url: '/arenden/abc123',
       tag: 'din-tur-abc123',
     }),
+    'din-tur-abc123',
   );
-  await expect
-    .poll(shown)
-    .toEqual([
-      { title: 'Nu är det din tur', body: 'Öppna Ingång för att fortsätta ditt ärende.', tag: 'din-tur-abc123', url: '/arenden/abc123' },
-    ]);
+  expect(await shown()).toEqual([
+    { title: 'Nu är det din tur', body: 'Öppna Ingång för att fortsätta ditt ärende.', tag: 'din-tur-abc123', url: '/arenden/abc123' },
+  ]);
 
   // a click goes only to the app's own screens: another site's address opens the start page
-  await push(JSON.stringify({ title: 'Nytt meddelande', body: 'x', url: 'https://evil.example/', tag: 'evil' }));
-  await push(JSON.stringify({ title: 'Nytt meddelande', body: 'x', url: '//evil.example/', tag: 'evil2' }));
-  await expect.poll(async () => (await shown()).filter((n) => n.tag.startsWith('evil')).map((n) => n.url)).toEqual(['/', '/']);
+  await pushUntilShown(JSON.stringify({ title: 'Nytt meddelande', body: 'x', url: 'https://evil.example/', tag: 'evil' }), 'evil');
+  await pushUntilShown(JSON.stringify({ title: 'Nytt meddelande', body: 'x', url: '//evil.example/', tag: 'evil2' }), 'evil2');
+  expect((await shown()).filter((n) => n.tag.startsWith('evil')).map((n) => n.url)).toEqual(['/', '/']);
 
   // a push that cannot be read still shows the app's name (a push must show something; the
   // worker does not know the user's language, so no sentence)
-  await push('not json');
-  // (30 s: once, with the whole suite running on two cores, this third notification had not
-  // shown after the default 10 s, though it shows in about a second on its own)
-  await expect
-    .poll(async () => (await shown()).find((n) => n.tag === 'ingang'), { timeout: 30_000 })
-    .toEqual({ title: 'Ingång', body: '', tag: 'ingang', url: '/' });
+  await pushUntilShown('not json', 'ingang');
+  expect((await shown()).find((n) => n.tag === 'ingang')).toEqual({ title: 'Ingång', body: '', tag: 'ingang', url: '/' });
 });
