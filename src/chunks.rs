@@ -279,10 +279,10 @@ async fn app_hook(_unit: ()) -> Result<fn() -> crate::app::AppParts, ChunkError>
 }
 
 /// A chunk's screens show strings that the first module does not have: the rest of Swedish
-/// (`i18n::complete_swedish`) comes beside the chunk, and the chunk is not had without it. (A
+/// (`i18n::load(Locale::SV)`) comes beside the chunk, and the chunk is not had without it. (A
 /// string is read when its view is built, so a chunk hands back a builder, run after both.)
 async fn with_strings<T>(chunk: impl Future<Output = Result<T, ChunkError>>) -> Result<T, ChunkError> {
-    let (chunk, strings) = futures::future::join(chunk, crate::i18n::complete_swedish()).await;
+    let (chunk, strings) = futures::future::join(chunk, crate::i18n::load(crate::i18n::Locale::SV)).await;
     if strings { chunk } else { Err(ChunkError) }
 }
 

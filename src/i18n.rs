@@ -33,8 +33,6 @@ pub struct Locale(u8);
 /// Where a language's strings come from.
 #[derive(Debug, Clone, Copy)]
 enum Source {
-    /// Compiled in (Swedish: see [`swedish`]).
-    CompiledIn,
     /// A language file this build made (`strings/<code>-<hash>.txt`).
     Built(&'static str),
     /// A region's own JSON file, read against the key list (`strings/keys-<hash>.txt`).
@@ -57,12 +55,10 @@ fn built_in() -> Vec<Language> {
             code,
             name,
             dir: if code == "ar" { "rtl" } else { "ltr" },
-            source: match FILES.iter().find(|(c, _)| *c == code) {
-                Some((_, path)) if code != "sv" => Source::Built(path),
-                _ => Source::CompiledIn,
-            },
-            // Swedish's are [`swedish`]'s, which grow once the app chunk is wanted
-            strings: None,
+            source: Source::Built(FILES.iter().find(|(c, _)| *c == code).map_or("", |(_, path)| *path)),
+            // natively all of Swedish; in the browser Swedish is read like any other language,
+            // and until then [`swedish`] is the first module's part of it
+            strings: if code == "sv" { native_swedish() } else { None },
         })
         .collect()
 }
@@ -80,47 +76,21 @@ thread_local! {
     });
 }
 
-thread_local! {
-    /// Swedish as far as it is here: in the browser the first module's strings until
-    /// [`complete_swedish`] has read the rest, natively all of it.
-    static SWEDISH: Cell<(&'static Strings, bool)> = Cell::new(initial_swedish());
+#[cfg(not(target_arch = "wasm32"))]
+fn native_swedish() -> Option<&'static Strings> {
+    Some(&SV)
 }
 
 #[cfg(target_arch = "wasm32")]
-fn initial_swedish() -> (&'static Strings, bool) {
-    (&SV_FIRST, false)
+fn native_swedish() -> Option<&'static Strings> {
+    None
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn initial_swedish() -> (&'static Strings, bool) {
-    (&SV, true)
-}
-
-/// Swedish's strings: the first module's screens' (`SV_FIRST`, compiled in, see `build.rs`)
-/// until [`complete_swedish`] has read the rest, then all of them.
+/// Swedish's strings: all of them once [`load`]ed (every chunk waits for that, see
+/// `crate::chunks`), until then the first module's screens' (`SV_FIRST`, compiled in, see
+/// `build.rs`), so no screen but the first module's ever shows a Swedish string that is not here.
 fn swedish() -> &'static Strings {
-    SWEDISH.with(Cell::get).0
-}
-
-/// Reads the rest of Swedish (its language file, kept by the service worker for offline use)
-/// unless it is here already. Every chunk waits for it (`crate::chunks`), so no screen but the
-/// first module's ever shows a Swedish string that is not here. `false` when it cannot be had
-/// now.
-pub async fn complete_swedish() -> bool {
-    if SWEDISH.with(Cell::get).1 {
-        return true;
-    }
-    let Some((_, path)) = FILES.iter().find(|(code, _)| *code == "sv") else { return false };
-    let strings = match crate::api::http::fetch_text("GET", path, None, &[]).await {
-        Ok((200, text)) => parse(&text),
-        _ => None,
-    };
-    let Some(strings) = strings else { return false };
-    // two callers may have read it at once: the first one's stays
-    if !SWEDISH.with(Cell::get).1 {
-        SWEDISH.with(|s| s.set((strings, true)));
-    }
-    true
+    language(Locale::SV).strings.unwrap_or(&SV_FIRST)
 }
 
 fn language(locale: Locale) -> Language {
@@ -164,8 +134,8 @@ impl Locale {
         (usize::from(self.0) < Self::BUILT_IN).then_some(usize::from(self.0))
     }
 
-    /// The language's strings: Swedish always (all of it once [`complete_swedish`] has read
-    /// the rest); another language once [`load`]ed (Swedish until then, which the app never
+    /// The language's strings: Swedish always (all of it once [`load`]ed, the first module's
+    /// part until then); another language once [`load`]ed (Swedish until then, which the app never
     /// shows, as it switches only after loading).
     pub fn strings(self) -> &'static Strings {
         language(self).strings.unwrap_or_else(swedish)
@@ -370,7 +340,7 @@ async fn read_region(f: RegionFile) -> Result<Option<Vec<String>>, crate::chunks
 #[cfg(target_arch = "wasm32")]
 async fn load_region(code: &str, path: &str) -> Option<&'static Strings> {
     // what the file lacks is shown in Swedish: all of Swedish is needed first
-    if !complete_swedish().await {
+    if !Box::pin(load(Locale::SV)).await {
         return None;
     }
     let keys_path = format!("/strings/keys-{}.txt", HEADER.trim_start_matches("ingang-strings "));
@@ -395,7 +365,6 @@ pub async fn load(locale: Locale) -> bool {
         return true;
     }
     let strings = match lang.source {
-        Source::CompiledIn => return complete_swedish().await,
         Source::Built(path) => match crate::api::http::fetch_text("GET", path, None, &[]).await {
             Ok((200, text)) => parse(&text),
             _ => None,

@@ -2,9 +2,9 @@
 //! 1. moves every inline `<script>` of `index.html` into a content-hashed file, so the app
 //!    runs under a CSP without `'unsafe-inline'` and without per-build hashes;
 //! 2. writes every language to `strings/<lang>-<hash>.txt` (the app fetches the chosen one,
-//!    and the rest of Swedish with the app chunk; see `locales/table.rs` and `build.rs`), and for a region's own languages the key list
-//!    (`strings/keys-<hash>.txt`) and Swedish as the file a translator starts from
-//!    (`strings/sv.json`);
+//!    and the rest of Swedish with the app chunk; see `locales/table.rs` and `build.rs`), and
+//!    for a region's own languages the key list (`strings/keys-<hash>.txt`) and Swedish as the
+//!    file a translator starts from (`strings/sv.json`);
 //! 3. fills `sw.js` with the precache list (every shell file and its content revision).
 
 use std::{fs, path::Path};
