@@ -2,7 +2,7 @@
 //! the app chunk ([`app`]: the session, the header's signed-in part and the route tree) comes
 //! with any other route or a session, and every area of the app is one wasm chunk per screen
 //! family, fetched when one of its routes is first entered. Screens used together share a chunk
-//! (a family), so a route costs a few requests, not hundreds.
+//! (a family); what only some moments need (paying, a QR code, FHIRPath) is a chunk of its own.
 //!
 //! With the `split` feature (only `cargo xtask dist`/`demo`/`test` turn it on, see
 //! `xtask/src/wasm.rs`) each family function below is a `wasm_split` point: its code, and the
@@ -33,7 +33,13 @@ use crate::{
             flow::{DescribePage, ReviewPage, RulesPage, SymptomFormPage, UnitPage, WhomPage},
         },
         settings::SettingsPage,
-        visits::{VisitsPage, book::BookPage, receipt::ReceiptPage, visit::VisitPage},
+        visits::{
+            VisitsPage,
+            book::BookPage,
+            payment::{PaymentArgs, PaymentPanel},
+            receipt::ReceiptPage,
+            visit::VisitPage,
+        },
     },
     t,
 };
@@ -68,9 +74,10 @@ pub enum Screen {
     Kiosk,
 }
 
-/// The chunks: screens that are used together, and so load together. Few and coarse on
-/// purpose: the splitter gives every combination of families that shares code a module of its
-/// own, so each family more multiplies the small shared files a route has to fetch.
+/// The chunks: screens that are used together, and so load together, cut along what they need
+/// (a list does not carry the questionnaire renderer). The splitter gives every combination of
+/// families that shares code a module of its own, so each family more multiplies the small
+/// shared files a route fetches: a family is added for bytes that a route would otherwise load.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Family {
     /// Light pages around the account: BankID log-in, contact details, settings and the
@@ -78,12 +85,18 @@ pub enum Family {
     Account,
     /// Seeking care: units, the request's steps and the questionnaire renderer.
     Care,
-    /// Mina ärenden, the case screen with its chat and pictures, and an errand with its messages.
+    /// Mina ärenden: the list.
     Cases,
-    /// Booked visits, check-in, payment and receipts.
+    /// A case with its chat and pictures, and an errand with its messages.
+    Conversation,
+    /// Booked visits, check-in, booking and receipts (paying is a chunk of its own: [`Payment`]).
     Visits,
-    /// E-services, the inbox and the form preview (they share the answer forms).
+    /// E-services and the inbox: the lists, a unit's services and a message's text.
     EServices,
+    /// Every screen that renders a questionnaire: the symptom form and its review, an
+    /// e-service's form, a message that asks for answers and the form preview. The renderer and
+    /// what only it needs stay out of the lists and steps around them.
+    Forms,
     /// The waiting-room tablet.
     Kiosk,
 }
@@ -122,23 +135,16 @@ impl Screen {
     pub const fn family(self) -> Family {
         match self {
             Screen::Login | Screen::Contact | Screen::Settings | Screen::Accessibility => Family::Account,
-            Screen::SeekCare
-            | Screen::Rules
-            | Screen::Whom
-            | Screen::Unit
-            | Screen::Describe
-            | Screen::SymptomForm
-            | Screen::Review => Family::Care,
-            // an errand is read from Mina ärenden, beside the cases (a family of its own would
-            // multiply the shared modules every route loads)
-            Screen::Cases | Screen::Case | Screen::Errand => Family::Cases,
+            Screen::SeekCare | Screen::Rules | Screen::Whom | Screen::Unit | Screen::Describe => Family::Care,
+            // a conversation (chat, pictures, an errand's messages) is more code than the list
+            // it is opened from: the list's route does not fetch it
+            Screen::Cases => Family::Cases,
+            Screen::Case | Screen::Errand => Family::Conversation,
             Screen::Visits | Screen::Visit | Screen::Book | Screen::Receipt => Family::Visits,
-            Screen::Inbox
-            | Screen::Message
-            | Screen::EServices
-            | Screen::UnitEServices
-            | Screen::EServiceForm
-            | Screen::Preview => Family::EServices,
+            Screen::Inbox | Screen::EServices | Screen::UnitEServices => Family::EServices,
+            Screen::SymptomForm | Screen::Review | Screen::EServiceForm | Screen::Message | Screen::Preview => {
+                Family::Forms
+            }
             Screen::Kiosk => Family::Kiosk,
         }
     }
@@ -199,20 +205,22 @@ family!(
             Screen::Whom => view! { <WhomPage /> }.into_any(),
             Screen::Unit => view! { <UnitPage /> }.into_any(),
             Screen::Describe => view! { <DescribePage /> }.into_any(),
-            Screen::SymptomForm => view! { <SymptomFormPage /> }.into_any(),
-            Screen::Review => view! { <ReviewPage /> }.into_any(),
             _ => view! { <SeekCarePage /> }.into_any(),
         }
     }
 );
 
 family!(
-    /// Cases and chat.
-    cases(screen) {
+    /// Mina ärenden.
+    cases(_screen) { view! { <CasesPage /> }.into_any() }
+);
+
+family!(
+    /// A case and its chat, an errand and its messages.
+    conversation(screen) {
         match screen {
-            Screen::Case => view! { <CasePage /> }.into_any(),
             Screen::Errand => view! { <ErrandPage /> }.into_any(),
-            _ => view! { <CasesPage /> }.into_any(),
+            _ => view! { <CasePage /> }.into_any(),
         }
     }
 );
@@ -230,15 +238,25 @@ family!(
 );
 
 family!(
-    /// E-services, the inbox and the preview.
+    /// E-services and the inbox.
     eservices(screen) {
         match screen {
             Screen::Inbox => view! { <InboxPage /> }.into_any(),
-            Screen::Message => view! { <MessagePage /> }.into_any(),
             Screen::UnitEServices => view! { <UnitEServicesPage /> }.into_any(),
-            Screen::EServiceForm => view! { <EServiceFormPage /> }.into_any(),
-            Screen::Preview => view! { <PreviewPage /> }.into_any(),
             _ => view! { <EServicesPage /> }.into_any(),
+        }
+    }
+);
+
+family!(
+    /// The screens with a questionnaire to fill in.
+    forms(screen) {
+        match screen {
+            Screen::SymptomForm => view! { <SymptomFormPage /> }.into_any(),
+            Screen::Review => view! { <ReviewPage /> }.into_any(),
+            Screen::EServiceForm => view! { <EServiceFormPage /> }.into_any(),
+            Screen::Message => view! { <MessagePage /> }.into_any(),
+            _ => view! { <PreviewPage /> }.into_any(),
         }
     }
 );
@@ -261,6 +279,47 @@ fn expressions_hook(_unit: ()) -> Result<ingang_questionnaire::form::ExpressionH
 #[allow(clippy::unused_async)]
 async fn expressions_hook(_unit: ()) -> Result<ingang_questionnaire::form::ExpressionHook, ChunkError> {
     Ok(ingang_questionnaire::expressions::hook())
+}
+
+/// The payment panel (`pages::visits::payment`: methods, Swish's QR code, the card page's
+/// return): a chunk of its own, fetched when a fee is to be paid, so neither the visit screens
+/// nor the kiosk carry it in their first load.
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(payment, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn payment_hook(_unit: ()) -> Result<fn(PaymentArgs) -> AnyView, ChunkError> {
+    Ok(payment_panel)
+}
+
+#[cfg(not(feature = "split"))]
+#[allow(clippy::unused_async)]
+async fn payment_hook(_unit: ()) -> Result<fn(PaymentArgs) -> AnyView, ChunkError> {
+    Ok(payment_panel)
+}
+
+fn payment_panel(args: PaymentArgs) -> AnyView {
+    view! { <PaymentPanel args /> }.into_any()
+}
+
+/// The QR encoder (`components::qr_code::qr_path`, the `qrcode` crate): a chunk of its own,
+/// fetched when a code is first shown (BankID on another device, Swish on another device).
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(qr, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn qr_hook(_unit: ()) -> Result<QrEncoder, ChunkError> {
+    Ok(crate::components::qr_code::qr_path)
+}
+
+#[cfg(not(feature = "split"))]
+#[allow(clippy::unused_async)]
+async fn qr_hook(_unit: ()) -> Result<QrEncoder, ChunkError> {
+    Ok(crate::components::qr_code::qr_path)
+}
+
+/// Content to the dark modules of its QR code as an SVG path, and the code's size.
+pub type QrEncoder = fn(&str) -> Option<(String, usize)>;
+
+/// Loads the QR encoder (once; later calls are immediate).
+pub async fn qr() -> Result<QrEncoder, ChunkError> {
+    qr_hook(()).await
 }
 
 /// The app chunk: the session, the shell's signed-in parts and the route tree
@@ -304,13 +363,37 @@ pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
             Family::Account => account(()).await,
             Family::Care => care(()).await,
             Family::Cases => cases(()).await,
+            Family::Conversation => conversation(()).await,
             Family::Visits => visits(()).await,
             Family::EServices => eservices(()).await,
+            Family::Forms => forms(()).await,
             Family::Kiosk => kiosk(()).await,
         }
     })
     .await?;
     Ok(build(screen))
+}
+
+/// The payment panel from its chunk: "Laddar …" while it loads, and a message with "Försök
+/// igen" in its place when it cannot be fetched.
+#[component]
+pub fn Payment(args: PaymentArgs) -> impl IntoView {
+    let i18n = use_i18n();
+    let attempt = RwSignal::new(0_u32);
+    let args = StoredValue::new(args);
+    view! {
+        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            {move || {
+                attempt.track();
+                Suspend::new(send_wrapper::SendWrapper::new(async move {
+                    match with_strings(payment_hook(())).await {
+                        Ok(build) => build(args.get_value()),
+                        Err(ChunkError) => view! { <ChunkRetry attempt /> }.into_any(),
+                    }
+                }))
+            }}
+        </Suspense>
+    }
 }
 
 /// A screen from its chunk: "Laddar …" while it loads, the screen when it has, and a clear
@@ -348,16 +431,25 @@ pub fn ChunkFailed(attempt: RwSignal<u32>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <Page title=|t| t.chunk_title>
-            <div class="notice notice--error" role="alert" data-testid="chunk-failed">
-                <p>{t!(i18n.chunk_body)}</p>
-            </div>
+            <ChunkRetry attempt />
             <p>{t!(i18n.chunk_urgent)}</p>
-            <p>
-                <button type="button" class="button" on:click=move |_| attempt.update(|n| *n += 1)>
-                    {t!(i18n.action_retry)}
-                </button>
-            </p>
         </Page>
+    }
+}
+
+/// The message and "Försök igen" of a chunk that could not be fetched, inside a screen.
+#[component]
+pub fn ChunkRetry(attempt: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="notice notice--error" role="alert" data-testid="chunk-failed">
+            <p>{t!(i18n.chunk_body)}</p>
+        </div>
+        <p>
+            <button type="button" class="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                {t!(i18n.action_retry)}
+            </button>
+        </p>
     }
 }
 
@@ -367,9 +459,12 @@ mod tests {
 
     #[test]
     fn screens_of_a_family_load_together() {
-        assert_eq!(Screen::Rules.family(), Screen::SymptomForm.family());
-        assert_eq!(Screen::Inbox.family(), Screen::EServiceForm.family());
-        assert_eq!(Screen::Cases.family(), Screen::Case.family());
+        assert_eq!(Screen::Rules.family(), Screen::Describe.family());
+        assert_eq!(Screen::SymptomForm.family(), Screen::Review.family());
+        assert_eq!(Screen::Case.family(), Screen::Errand.family());
+        assert_eq!(Screen::Inbox.family(), Screen::EServices.family());
+        assert_eq!(Screen::SymptomForm.family(), Screen::EServiceForm.family());
+        assert_ne!(Screen::Inbox.family(), Screen::Preview.family());
         assert_eq!(Screen::Visit.family(), Screen::Receipt.family());
         assert_ne!(Screen::Kiosk.family(), Screen::Visit.family());
         // a handful of chunks, not one per screen
@@ -379,6 +474,6 @@ mod tests {
                 families.push(family);
             }
         }
-        assert_eq!(families.len(), 6, "{families:?}");
+        assert_eq!(families.len(), 8, "{families:?}");
     }
 }

@@ -1,5 +1,7 @@
 //! A QR code drawn as SVG from content the API gives (BankID's animated code, a Swish request).
-//! The `qrcode` crate only computes the modules; no image crate in the wasm.
+//! The `qrcode` crate only computes the modules; no image crate in the wasm. It is a chunk of its
+//! own (`chunks::qr`), fetched when a code is first to be shown: the log-in page, the kiosk and
+//! the payment panel open without it.
 
 use leptos::prelude::*;
 
@@ -18,11 +20,22 @@ pub fn qr_path(content: &str) -> Option<(String, usize)> {
     Some((d, width + 2 * quiet))
 }
 
-/// The code for `content` (nothing while it is `None`), an image named by `label`.
+/// The code for `content` (nothing while it is `None`), an image named by `label`. If the
+/// encoder's chunk cannot be fetched, a message with "Försök igen" stands in its place.
 #[component]
 pub fn QrCode(content: Signal<Option<String>>, label: Signal<&'static str>) -> impl IntoView {
-    move || {
-        content.get().and_then(|c| qr_path(&c)).map(|(d, size)| {
+    // the encoder is fetched once there is something to show, not when the page opens
+    let wanted = Memo::new(move |_| content.with(Option::is_some));
+    let attempt = RwSignal::new(0_u32);
+    let encoder = LocalResource::new(move || {
+        attempt.track();
+        let wanted = wanted.get();
+        async move { if wanted { Some(crate::chunks::qr().await) } else { None } }
+    });
+    move || match encoder.get().flatten() {
+        None => None,
+        Some(Err(crate::chunks::ChunkError)) => Some(view! { <crate::chunks::ChunkRetry attempt /> }.into_any()),
+        Some(Ok(encode)) => content.get().and_then(|c| encode(&c)).map(|(d, size)| {
             view! {
                 <svg class="qr" role="img" aria-label=move || label.get()
                     viewBox=format!("0 0 {size} {size}") shape-rendering="crispEdges">
@@ -30,7 +43,8 @@ pub fn QrCode(content: Signal<Option<String>>, label: Signal<&'static str>) -> i
                     <path d=d fill="#000" />
                 </svg>
             }
-        })
+            .into_any()
+        }),
     }
 }
 

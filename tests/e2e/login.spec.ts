@@ -164,3 +164,32 @@ test('too many logins started from one address: the server answers 429 and the a
     await stopServer(server, dir);
   }
 });
+
+test('the QR encoder is fetched when a code is first shown; when it cannot be had the page says so and "Försök igen" brings the code', async ({
+  browser,
+  server,
+}) => {
+  // no service worker: it would serve the chunk from its cache
+  const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  let fetched = 0;
+  let blocked = true;
+  await page.route(/\/pkg-[0-9a-f]{16}\/split_qr\.wasm$/, (route) => {
+    fetched += 1;
+    return blocked ? route.abort('internetdisconnected') : route.continue();
+  });
+  await page.goto('/logga-in');
+  await expect(page.locator('h1')).toHaveText('Logga in');
+  await expect(page.getByRole('button', { name: 'BankID på annan enhet' })).toBeVisible();
+  expect(fetched).toBe(0);
+  await page.getByRole('button', { name: 'BankID på annan enhet' }).click();
+  const failed = page.getByTestId('chunk-failed');
+  await expect(failed).toHaveAttribute('role', 'alert');
+  await expect(failed).toContainText('Den här delen av appen kunde inte hämtas');
+  await expectNoAxeViolations(page, 'QR encoder failed');
+  blocked = false;
+  await page.getByRole('button', { name: 'Försök igen' }).click();
+  await expect(page.getByRole('img', { name: 'QR-kod för BankID' })).toBeVisible();
+  await expect(failed).toHaveCount(0);
+  await context.close();
+});

@@ -73,7 +73,37 @@ const KB = 1024;
  *  (build.rs), the rest of Swedish coming with every chunk (8 KB off /, 7 KB more on a chunk's
  *  route). The goals of issue 18 are lower still for /kiosk and the other routes (TARGETS);
  *  lower these as the first load shrinks. */
-const BUDGET = { start: 148.5 * KB, kiosk: 300.5 * KB, other: 619.5 * KB };
+const BUDGET = { start: 148.5 * KB, kiosk: 276 * KB, other: 622.5 * KB };
+/** On 2026-12-07 (issue 18) the families were cut along what a screen needs: the questionnaire
+ *  renderer is a family of its own (`Forms`: the symptom form and its review, an e-service's
+ *  form, a message that asks for answers, the preview), a case's conversation is apart from the
+ *  list, and paying and the QR encoder are chunks fetched when a fee is due or a code is shown
+ *  (`chunks::Payment`, `chunks::qr`); wasm-opt strips every module's `producers` and
+ *  `target_features` sections (0.13 KB brotli a module). The lists fell by up to 284 KB
+ *  (/inkorg and /e-tjanster 618.5 → 334.5, /arenden 551.6 → 302.5, /sok-vard 599.0 → 381.8,
+ *  the account pages 346.7 → 338.3, /kiosk 299.3 → 274.9); the form routes stay the heaviest
+ *  (621.6 KB) and / grew by 0.9 KB (the loader names more chunks). Each route now has its own budget, the
+ *  figure measured then plus about 1 KB, so that no list takes on a form's weight unnoticed;
+ *  `other` is the budget of any route not named here. */
+const ROUTE_BUDGET: Record<string, number> = {
+  '/sok-vard': 383 * KB,
+  '/sok-vard/ny': 383 * KB,
+  '/kontaktuppgifter': 339.5 * KB,
+  '/arenden': 303.5 * KB,
+  '/arenden/finns-inte': 538 * KB,
+  '/bokade-tider': 433 * KB,
+  '/bokade-tider/finns-inte': 433 * KB,
+  '/boka-tid': 433 * KB,
+  '/kvitto/finns-inte': 433 * KB,
+  '/inkorg': 335.5 * KB,
+  '/e-tjanster': 335.5 * KB,
+  '/e-tjanster/hc-gibraltar': 335.5 * KB,
+  '/e-arende/finns-inte': 538 * KB,
+  '/installningar': 339.5 * KB,
+  '/tillganglighet': 339.5 * KB,
+  '/logga-in': 339.5 * KB,
+  '/finns-inte': 244 * KB,
+};
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
 
@@ -116,8 +146,9 @@ test.describe('first load', () => {
     const figures: string[] = [];
     const over: string[] = [];
     const check = (label: string, kind: keyof typeof BUDGET, m: { bytes: number; requests: number }) => {
-      figures.push(`${label}: ${kb(m.bytes)} in ${m.requests} requests (budget ${kb(BUDGET[kind])}, goal ${kb(TARGETS[kind])})`);
-      if (m.bytes > BUDGET[kind]) over.push(`${label}: ${kb(m.bytes)} > ${kb(BUDGET[kind])}`);
+      const budget = kind === 'other' ? (ROUTE_BUDGET[label] ?? BUDGET.other) : BUDGET[kind];
+      figures.push(`${label}: ${kb(m.bytes)} in ${m.requests} requests (budget ${kb(budget)}, goal ${kb(TARGETS[kind])})`);
+      if (m.bytes > budget) over.push(`${label}: ${kb(m.bytes)} > ${kb(budget)}`);
     };
     // signed out: the start page and the waiting-room tablet
     check('/', 'start', await firstLoad(page, '/', 'Välkommen till Ingång'));

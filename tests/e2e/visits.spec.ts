@@ -334,3 +334,37 @@ test('a patient books a free time themself, once even when the answer is lost, a
   await page.getByRole('button', { name: 'Boka', exact: true }).click();
   await expect(page.locator('#book-problem')).toContainText('Erik har redan en bokad tid av det här slaget');
 });
+
+test('paying is a chunk of its own, fetched when a fee is due; when it cannot be had the panel says so and "Försök igen" brings it', async ({
+  browser,
+  server,
+}) => {
+  // no service worker: it would serve the chunk from its cache
+  const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  let fetched = 0;
+  let blocked = true;
+  await page.route(/\/pkg-[0-9a-f]{16}\/split_payment\.wasm$/, (route) => {
+    fetched += 1;
+    return blocked ? route.abort('internetdisconnected') : route.continue();
+  });
+  await loginAndGo(page, SARA, '/bokade-tider');
+  await highCost(page.request, server.url, SARA, 0);
+  const visit = await book(page.request, server.url, SARA, 10);
+  await page.goto(`/bokade-tider/${visit.id}`);
+  await expect(page.getByTestId('check-in-button')).toBeVisible();
+  // the visit's screen, with its fee, needs no payment code until there is something to pay
+  expect(fetched).toBe(0);
+  await page.getByTestId('check-in-button').click();
+  const failed = page.getByTestId('chunk-failed');
+  await expect(failed).toHaveAttribute('role', 'alert');
+  await expect(failed).toContainText('Den här delen av appen kunde inte hämtas');
+  await expect(page.locator('h1')).toHaveText('Ditt besök');
+  expect(fetched).toBeGreaterThan(0);
+  await expectNoAxeViolations(page, 'payment chunk failed');
+  blocked = false;
+  await page.getByRole('button', { name: 'Försök igen' }).click();
+  await expect(page.getByRole('radio', { name: 'Faktura' })).toBeVisible();
+  await expect(failed).toHaveCount(0);
+  await context.close();
+});

@@ -48,6 +48,22 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, usize)> {
 }
 
 /// The import section with the glue's imports renamed (recorded in `renames`).
+/// The names of `wasm`'s custom sections, in order (`name`, `producers`, `target_features` …).
+pub fn custom_sections(wasm: &[u8]) -> Result<Vec<String>> {
+    ensure!(wasm.len() >= 8 && wasm[..4] == *b"\0asm", "not a wasm module");
+    let mut names = Vec::new();
+    let mut at = 8;
+    while at < wasm.len() {
+        let (size, body) = leb(wasm, at + 1)?;
+        let end = body.checked_add(size as usize).filter(|&e| e <= wasm.len()).context("a section past the end")?;
+        if wasm[at] == 0 {
+            names.push(name(&wasm[..end], body)?.0.to_owned());
+        }
+        at = end;
+    }
+    Ok(names)
+}
+
 fn import_section(section: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>> {
     let (count, mut at) = leb(section, 0)?;
     let mut out = Vec::with_capacity(section.len());
@@ -226,6 +242,20 @@ mod tests {
     const GLUE: &str = "function f(){const f={__proto__:null,__wbg_remove_8228e91d7ddbc755:function(n){n.remove()},\
         __wbindgen_init_externref_table:function(){}};return{__proto__:null,\"./ingang_bg.js\":f}}\
         V.__wbg_remove_8228e91d7ddbc755x();";
+
+    #[test]
+    fn lists_custom_sections() {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        for (id, body) in [(0u8, &b"\x09producers\x01\x02"[..]), (1, &b"\x00"[..]), (0, &b"\x04name"[..])] {
+            wasm.push(id);
+            put_leb(&mut wasm, body.len() as u64);
+            wasm.extend_from_slice(body);
+        }
+        assert_eq!(custom_sections(&wasm).unwrap(), ["producers", "name"]);
+        wasm.push(0);
+        wasm.push(9);
+        assert!(custom_sections(&wasm).is_err(), "a section past the end");
+    }
 
     #[test]
     fn renames_the_glue_imports_in_both_files_and_nothing_else() {

@@ -20,7 +20,7 @@ use crate::{
     browser::{self, moment_text},
     components::qr_code::QrCode,
     i18n::use_i18n,
-    pages::visits::payment::PaymentPanel,
+    pages::visits::payment::PaymentArgs,
     t,
 };
 
@@ -376,13 +376,22 @@ fn KioskVisit(visit: Visit, token: String, done: Callback<()>) -> impl IntoView 
                         Some(amount) => view! {
                             <Suspense fallback=|| ()>
                                 {move || Suspend::new(async move {
-                                    fee.await.ok().map(|fee| view! {
-                                        <PaymentPanel visit_id=current.with_untracked(|v| v.id.clone()) amount fee
-                                            bearer=token.get_value()
-                                            methods=vec![PaymentMethod::Swish, PaymentMethod::Invoice]
-                                            return_path="/kiosk".to_owned() qr_always=true
-                                            on_settled=Callback::new(move |_: Payment| done.run(())) />
-                                        <p class="hint">{t!(i18n.kiosk_card_at_reception)}</p>
+                                    fee.await.ok().map(|fee| {
+                                        let args = PaymentArgs {
+                                            visit_id: current.with_untracked(|v| v.id.clone()),
+                                            amount,
+                                            fee,
+                                            bearer: Some(token.get_value()),
+                                            methods: vec![PaymentMethod::Swish, PaymentMethod::Invoice],
+                                            return_path: "/kiosk".to_owned(),
+                                            resume: None,
+                                            on_settled: Callback::new(move |_: Payment| done.run(())),
+                                            qr_always: true,
+                                        };
+                                        view! {
+                                            <crate::chunks::Payment args />
+                                            <p class="hint">{t!(i18n.kiosk_card_at_reception)}</p>
+                                        }
                                     })
                                 })}
                             </Suspense>

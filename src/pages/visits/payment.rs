@@ -136,22 +136,28 @@ pub fn FeeBreakdown(fee: Fee) -> impl IntoView {
     }
 }
 
-/// Choosing a method and paying `amount` for `visit_id`. `bearer`: a kiosk check-in's token.
-/// `resume`: a payment id the hosted card page sent the user back with.
-#[component]
-pub fn PaymentPanel(
-    visit_id: String,
-    amount: u32,
-    fee: Fee,
-    #[prop(optional)] bearer: Option<String>,
-    methods: Vec<PaymentMethod>,
-    return_path: String,
-    #[prop(optional)] resume: Option<String>,
-    on_settled: Callback<Payment>,
+/// What a payment panel is made from. Plain data, so that the panel can be built by a chunk of
+/// its own (`chunks::Payment`: the payment code is fetched only when a fee is to be paid).
+#[derive(Clone)]
+pub struct PaymentArgs {
+    pub visit_id: String,
+    pub amount: u32,
+    pub fee: Fee,
+    /// A kiosk check-in's token.
+    pub bearer: Option<String>,
+    pub methods: Vec<PaymentMethod>,
+    pub return_path: String,
+    /// A payment id the hosted card page sent the user back with.
+    pub resume: Option<String>,
+    pub on_settled: Callback<Payment>,
     /// Show the Swish QR code even on a touch screen (the kiosk: the payer's phone is another device).
-    #[prop(optional)]
-    qr_always: bool,
-) -> impl IntoView {
+    pub qr_always: bool,
+}
+
+/// Choosing a method and paying `amount` for `visit_id`.
+#[component]
+pub fn PaymentPanel(args: PaymentArgs) -> impl IntoView {
+    let PaymentArgs { visit_id, amount, fee, bearer, methods, return_path, resume, on_settled, qr_always } = args;
     let i18n = use_i18n();
     let api = use_api();
     let method = RwSignal::new(methods.first().copied().unwrap_or(PaymentMethod::Card));

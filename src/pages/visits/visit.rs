@@ -13,7 +13,7 @@ use leptos_router::{
 
 use super::{
     kind_text,
-    payment::{FeeBreakdown, PaymentPanel},
+    payment::{FeeBreakdown, PaymentArgs},
     slot_picker::SlotPicker,
 };
 use crate::{
@@ -235,14 +235,22 @@ fn Pay(
             {move || {
                 let (return_path, resume) = (return_path.clone(), resume.clone());
                 Suspend::new(async move {
-                    fee.await.ok().map(|fee| view! {
-                        <PaymentPanel visit_id=vid.get_value() amount fee
-                            methods=vec![PaymentMethod::Card, PaymentMethod::Swish, PaymentMethod::Invoice]
-                            return_path resume=resume.unwrap_or_default()
-                            on_settled=Callback::new(move |_: Payment| {
+                    fee.await.ok().map(|fee| {
+                        let args = PaymentArgs {
+                            visit_id: vid.get_value(),
+                            amount,
+                            fee,
+                            bearer: None,
+                            methods: vec![PaymentMethod::Card, PaymentMethod::Swish, PaymentMethod::Invoice],
+                            return_path,
+                            resume: Some(resume.unwrap_or_default()),
+                            on_settled: Callback::new(move |_: Payment| {
                                 just_paid.set_value(true);
                                 reload.run(());
-                            }) />
+                            }),
+                            qr_always: false,
+                        };
+                        view! { <crate::chunks::Payment args /> }
                     })
                 })
             }}
