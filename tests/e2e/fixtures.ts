@@ -390,3 +390,28 @@ export function stockholmMorningTomorrow() {
   const offset = Number(noon.toLocaleString('en-GB', { timeZone: 'Europe/Stockholm', hour: '2-digit', hour12: false })) - 12;
   return Date.parse(`${day}T08:00:00Z`) / 1000 - offset * 3600;
 }
+
+/** Makes the chunk `split_<name>.wasm` fail to load (as offline) until `release()`, and counts
+ *  its fetches. Use a context with `serviceWorkers: 'block'`: the worker would serve the chunk
+ *  from its cache. */
+export async function holdChunk(page: Page, name: string) {
+  const state = { fetched: 0, blocked: true };
+  await page.route(new RegExp(`/pkg-[0-9a-f]{16}/split_${name}\\.wasm$`), (route) => {
+    state.fetched += 1;
+    return state.blocked ? route.abort('internetdisconnected') : route.continue();
+  });
+  return { fetched: () => state.fetched, release: () => void (state.blocked = false) };
+}
+
+/** A chunk's failure shown inside a screen: an alert that says so, then "Försök igen" once the
+ *  chunk can be had again (`release`), after which `shows` must appear and the alert be gone. */
+export async function expectChunkRetry(page: Page, label: string, release: () => void, shows: Locator) {
+  const failed = page.getByTestId('chunk-failed');
+  await expect(failed).toHaveAttribute('role', 'alert');
+  await expect(failed).toContainText('Den här delen av appen kunde inte hämtas');
+  await expectNoAxeViolations(page, label);
+  release();
+  await page.getByRole('button', { name: 'Försök igen' }).click();
+  await expect(shows).toBeVisible();
+  await expect(failed).toHaveCount(0);
+}

@@ -1,7 +1,7 @@
 // Sign-in with the simulated BankID: the test drives the user's BankID app through the server's
 // /test-bankid page in a second tab.
 import type { BrowserContext, Page } from '@playwright/test';
-import { test, expect, expectNoAxeViolations, startServer, stopServer } from './fixtures';
+import { test, expect, expectChunkRetry, expectNoAxeViolations, holdChunk, startServer, stopServer } from './fixtures';
 
 const draftCount = (page: Page) =>
   page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.')).length);
@@ -169,27 +169,14 @@ test('the QR encoder is fetched when a code is first shown; when it cannot be ha
   browser,
   server,
 }) => {
-  // no service worker: it would serve the chunk from its cache
   const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
   const page = await context.newPage();
-  let fetched = 0;
-  let blocked = true;
-  await page.route(/\/pkg-[0-9a-f]{16}\/split_qr\.wasm$/, (route) => {
-    fetched += 1;
-    return blocked ? route.abort('internetdisconnected') : route.continue();
-  });
+  const chunk = await holdChunk(page, 'qr');
   await page.goto('/logga-in');
   await expect(page.locator('h1')).toHaveText('Logga in');
   await expect(page.getByRole('button', { name: 'BankID på annan enhet' })).toBeVisible();
-  expect(fetched).toBe(0);
+  expect(chunk.fetched()).toBe(0);
   await page.getByRole('button', { name: 'BankID på annan enhet' }).click();
-  const failed = page.getByTestId('chunk-failed');
-  await expect(failed).toHaveAttribute('role', 'alert');
-  await expect(failed).toContainText('Den här delen av appen kunde inte hämtas');
-  await expectNoAxeViolations(page, 'QR encoder failed');
-  blocked = false;
-  await page.getByRole('button', { name: 'Försök igen' }).click();
-  await expect(page.getByRole('img', { name: 'QR-kod för BankID' })).toBeVisible();
-  await expect(failed).toHaveCount(0);
+  await expectChunkRetry(page, 'QR encoder failed', chunk.release, page.getByRole('img', { name: 'QR-kod för BankID' }));
   await context.close();
 });
