@@ -374,48 +374,50 @@ pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
     Ok(build(screen))
 }
 
-/// The payment panel from its chunk: "Laddar …" while it loads, and a message with "Försök
-/// igen" in its place when it cannot be fetched.
-#[component]
-pub fn Payment(args: PaymentArgs) -> impl IntoView {
+/// A view from a chunk: "Laddar …" while `build` runs, its view when it has, and `failed` when
+/// the chunk cannot be fetched. `failed` is handed the signal that its "Försök igen" bumps,
+/// which runs `build` again. Every lazy view (a screen, the payment panel, a QR code) is shown
+/// by this; each caller's copy is compiled into the caller's own chunk.
+pub fn from_chunk<Fut>(
+    build: impl Fn() -> Fut + Send + Sync + 'static,
+    failed: impl Fn(RwSignal<u32>) -> AnyView + Copy + Send + Sync + 'static,
+) -> AnyView
+where
+    Fut: Future<Output = Result<AnyView, ChunkError>> + 'static,
+{
     let i18n = use_i18n();
     let attempt = RwSignal::new(0_u32);
-    let args = StoredValue::new(args);
     view! {
         <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || {
                 attempt.track();
+                // the strings' fetch is not `Send`; a view is built on the one thread there is
+                let future = build();
                 Suspend::new(send_wrapper::SendWrapper::new(async move {
-                    match with_strings(payment_hook(())).await {
-                        Ok(build) => build(args.get_value()),
-                        Err(ChunkError) => view! { <ChunkRetry attempt /> }.into_any(),
-                    }
+                    future.await.unwrap_or_else(|ChunkError| failed(attempt))
                 }))
             }}
         </Suspense>
     }
+    .into_any()
+}
+
+/// The payment panel from its chunk, with a message and "Försök igen" in its place when the
+/// chunk cannot be fetched.
+#[component]
+pub fn Payment(args: PaymentArgs) -> impl IntoView {
+    let args = StoredValue::new(args);
+    from_chunk(
+        move || async move { with_strings(payment_hook(())).await.map(|build| build(args.get_value())) },
+        |attempt| view! { <ChunkRetry attempt /> }.into_any(),
+    )
 }
 
 /// A screen from its chunk: "Laddar …" while it loads, the screen when it has, and a clear
 /// message with "Försök igen" when it cannot be fetched.
 #[component]
 pub fn Lazy(screen: Screen) -> impl IntoView {
-    let i18n = use_i18n();
-    let attempt = RwSignal::new(0_u32);
-    view! {
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
-            {move || {
-                attempt.track();
-                // the strings' fetch is not `Send`; a screen is built on the one thread there is
-                Suspend::new(send_wrapper::SendWrapper::new(async move {
-                    match load(screen).await {
-                        Ok(view) => view,
-                        Err(ChunkError) => view! { <ChunkFailed attempt /> }.into_any(),
-                    }
-                }))
-            }}
-        </Suspense>
-    }
+    from_chunk(move || load(screen), |attempt| view! { <ChunkFailed attempt /> }.into_any())
 }
 
 /// A route's view for `screen`: one closure type for every lazy route, so the route tree is

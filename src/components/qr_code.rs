@@ -5,6 +5,8 @@
 
 use leptos::prelude::*;
 
+use crate::chunks;
+
 /// The QR code as an SVG path (dark modules), with its size in modules including a quiet zone.
 pub fn qr_path(content: &str) -> Option<(String, usize)> {
     let code = qrcode::QrCode::new(content.as_bytes()).ok()?;
@@ -26,25 +28,27 @@ pub fn qr_path(content: &str) -> Option<(String, usize)> {
 pub fn QrCode(content: Signal<Option<String>>, label: Signal<&'static str>) -> impl IntoView {
     // the encoder is fetched once there is something to show, not when the page opens
     let wanted = Memo::new(move |_| content.with(Option::is_some));
-    let attempt = RwSignal::new(0_u32);
-    let encoder = LocalResource::new(move || {
-        attempt.track();
-        let wanted = wanted.get();
-        async move { if wanted { Some(crate::chunks::qr().await) } else { None } }
-    });
-    move || match encoder.get().flatten() {
-        None => None,
-        Some(Err(crate::chunks::ChunkError)) => Some(view! { <crate::chunks::ChunkRetry attempt /> }.into_any()),
-        Some(Ok(encode)) => content.get().and_then(|c| encode(&c)).map(|(d, size)| {
-            view! {
-                <svg class="qr" role="img" aria-label=move || label.get()
-                    viewBox=format!("0 0 {size} {size}") shape-rendering="crispEdges">
-                    <rect width=size.to_string() height=size.to_string() fill="#fff" />
-                    <path d=d fill="#000" />
-                </svg>
-            }
-            .into_any()
-        }),
+    move || {
+        wanted.get().then(|| {
+            chunks::from_chunk(
+                move || async move {
+                    let encode = chunks::qr().await?;
+                    Ok((move || content.get().and_then(|c| encode(&c)).map(|code| svg(code, label))).into_any())
+                },
+                |attempt| view! { <chunks::ChunkRetry attempt /> }.into_any(),
+            )
+        })
+    }
+}
+
+/// The SVG of a code from [`qr_path`]'s path and size.
+fn svg((d, size): (String, usize), label: Signal<&'static str>) -> impl IntoView {
+    view! {
+        <svg class="qr" role="img" aria-label=move || label.get()
+            viewBox=format!("0 0 {size} {size}") shape-rendering="crispEdges">
+            <rect width=size.to_string() height=size.to_string() fill="#fff" />
+            <path d=d fill="#000" />
+        </svg>
     }
 }
 

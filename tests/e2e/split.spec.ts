@@ -73,7 +73,7 @@ const KB = 1024;
  *  (build.rs), the rest of Swedish coming with every chunk (8 KB off /, 7 KB more on a chunk's
  *  route). The goals of issue 18 are lower still for /kiosk and the other routes (TARGETS);
  *  lower these as the first load shrinks. */
-const BUDGET = { start: 148.5 * KB, kiosk: 276 * KB, other: 622.5 * KB };
+const BUDGET = { start: 149 * KB, kiosk: 276 * KB, other: 622.5 * KB };
 /** On 2026-12-07 (issue 18) the families were cut along what a screen needs: the questionnaire
  *  renderer is a family of its own (`Forms`: the symptom form and its review, an e-service's
  *  form, a message that asks for answers, the preview), a case's conversation is apart from the
@@ -82,7 +82,10 @@ const BUDGET = { start: 148.5 * KB, kiosk: 276 * KB, other: 622.5 * KB };
  *  `target_features` sections (0.13 KB brotli a module). The lists fell by up to 284 KB
  *  (/inkorg and /e-tjanster 618.5 → 334.5, /arenden 551.6 → 302.5, /sok-vard 599.0 → 381.8,
  *  the account pages 346.7 → 338.3, /kiosk 299.3 → 274.9); the form routes stay the heaviest
- *  (621.6 KB) and / grew by 0.9 KB (the loader names more chunks). Each route now has its own budget, the
+ *  (621.6 KB) and / grew by 0.9 KB (the loader names more chunks). The review after it put every
+ *  lazy view (a screen, the payment panel, a QR code) on one function, `chunks::from_chunk`:
+ *  / measured 148.3 KB then, and its budget is 149 KB, because a rebuild of the same source
+ *  has moved the main module's brotli size by 0.4 KB before. Each route now has its own budget, the
  *  figure measured then plus about 1 KB, so that no list takes on a form's weight unnoticed;
  *  `other` is the budget of any route not named here. */
 const ROUTE_BUDGET: Record<string, number> = {

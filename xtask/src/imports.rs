@@ -24,46 +24,55 @@ const SHORT_MODULE: &str = "w";
 /// Renames the glue's imports in `wasm` and in `js` (the glue wasm-bindgen wrote for it).
 /// Returns the new wasm and glue, and how many imports were renamed.
 pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, usize)> {
-    ensure!(wasm.len() >= 8 && wasm[..4] == *b"\0asm", "not a wasm module");
+    let sections = sections(wasm)?;
     let mut out = wasm[..8].to_vec();
     let mut renames: HashMap<String, String> = HashMap::new();
-    let mut at = 8;
-    while at < wasm.len() {
-        let id = wasm[at];
-        let (size, body) = leb(wasm, at + 1)?;
-        let end = body.checked_add(size as usize).filter(|&e| e <= wasm.len()).context("a section past the end")?;
-        if id == 2 {
-            let section = import_section(&wasm[body..end], &mut renames)?;
+    for section in sections {
+        if section.id == 2 {
+            let imports = import_section(&wasm[section.body.clone()], &mut renames)?;
             out.push(2);
-            put_leb(&mut out, section.len() as u64);
-            out.extend_from_slice(&section);
+            put_leb(&mut out, imports.len() as u64);
+            out.extend_from_slice(&imports);
         } else {
-            out.extend_from_slice(&wasm[at..end]);
+            out.extend_from_slice(&wasm[section.whole]);
         }
-        at = end;
     }
     ensure!(!renames.is_empty(), "the module imports nothing from {GLUE_MODULE}");
     let glue = rename_glue(js, &renames)?;
     Ok((out, glue, renames.len()))
 }
 
-/// The import section with the glue's imports renamed (recorded in `renames`).
 /// The names of `wasm`'s custom sections, in order (`name`, `producers`, `target_features` …).
 pub fn custom_sections(wasm: &[u8]) -> Result<Vec<String>> {
+    sections(wasm)?
+        .into_iter()
+        .filter(|s| s.id == 0)
+        .map(|s| Ok(name(&wasm[..s.body.end], s.body.start)?.0.to_owned()))
+        .collect()
+}
+
+/// One section of a module: its id, its bytes with the header, and its body's.
+struct Section {
+    id: u8,
+    whole: std::ops::Range<usize>,
+    body: std::ops::Range<usize>,
+}
+
+/// The sections of `wasm`, in order; an error for anything but a whole module.
+fn sections(wasm: &[u8]) -> Result<Vec<Section>> {
     ensure!(wasm.len() >= 8 && wasm[..4] == *b"\0asm", "not a wasm module");
-    let mut names = Vec::new();
+    let mut out = Vec::new();
     let mut at = 8;
     while at < wasm.len() {
         let (size, body) = leb(wasm, at + 1)?;
         let end = body.checked_add(size as usize).filter(|&e| e <= wasm.len()).context("a section past the end")?;
-        if wasm[at] == 0 {
-            names.push(name(&wasm[..end], body)?.0.to_owned());
-        }
+        out.push(Section { id: wasm[at], whole: at..end, body: body..end });
         at = end;
     }
-    Ok(names)
+    Ok(out)
 }
 
+/// The import section with the glue's imports renamed (recorded in `renames`).
 fn import_section(section: &[u8], renames: &mut HashMap<String, String>) -> Result<Vec<u8>> {
     let (count, mut at) = leb(section, 0)?;
     let mut out = Vec::with_capacity(section.len());

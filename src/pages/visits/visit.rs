@@ -243,7 +243,7 @@ fn Pay(
                             bearer: None,
                             methods: vec![PaymentMethod::Card, PaymentMethod::Swish, PaymentMethod::Invoice],
                             return_path,
-                            resume: Some(resume.unwrap_or_default()),
+                            resume,
                             on_settled: Callback::new(move |_: Payment| {
                                 just_paid.set_value(true);
                                 reload.run(());
