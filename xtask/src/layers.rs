@@ -9,7 +9,11 @@
 //!   (`r.get(3)`): a name survives a column added to a `SELECT`, and is what another backend's
 //!   rows are read by too;
 //! - one clock: only `lib.rs` (`Clock`, `system_millis`) reads the system's time
-//!   (`SystemTime::now`); every rule reads `AppState.clock`.
+//!   (`SystemTime::now`); every rule reads `AppState.clock`;
+//! - the storage layer (`storage/`) runs on both backends: an area's module there names neither
+//!   `rusqlite` nor `postgres` (only `storage/mod.rs`, the connection of both, does), and a table
+//!   whose area has moved there ([`STORED`]) is not read or written by SQL outside `storage/` and
+//!   `db/` (tests aside).
 //!
 //! A plain reading of the source (comments removed), not a compiler pass: it looks for paths
 //! that start `super::` or `routes::`, for `format!("<` / `push_str("<`, and for `r.get(<digits>)`
@@ -18,6 +22,9 @@
 use std::path::Path;
 
 use anyhow::{Result, bail};
+
+/// Tables whose SQL lives only in `storage/` (the areas moved there so far; issue 21).
+const STORED: &[&str] = &["rate_limits", "bankid_collects"];
 
 /// Files outside `routes/` that may name `routes` (they build the router and its document).
 const ROUTER_BUILDERS: &[&str] = &["lib.rs", "openapi.rs"];
@@ -77,6 +84,23 @@ fn problems_in(rel: &str, text: &str, modules: &[String]) -> Vec<String> {
         }
         if l.contains("SystemTime::now") && rel != "lib.rs" {
             out.push(format!("{rel}:{}: the system's time read outside `Clock` (use `state.clock`)", n + 1));
+        }
+        if rel.starts_with("storage/")
+            && rel != "storage/mod.rs"
+            && (l.contains("rusqlite") || l.contains("postgres::"))
+        {
+            out.push(format!("{rel}:{}: a storage area names one backend (write it on `Conn`)", n + 1));
+        }
+    }
+    if !rel.starts_with("storage/") && !rel.starts_with("db/") {
+        let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+        for (n, l) in code.lines().enumerate() {
+            for table in STORED {
+                let sql = ["FROM ", "INTO ", "UPDATE ", "JOIN "].iter().any(|k| l.contains(&format!("{k}{table}")));
+                if sql {
+                    out.push(format!("{rel}:{}: SQL on `{table}` outside storage/ (use storage::{table})", n + 1));
+                }
+            }
         }
     }
     out
@@ -233,6 +257,19 @@ mod tests {
         assert_eq!(problems_in("x.rs", "|r| Ok((r.get(\"id\")?,\n r.get::<_, String>(1)?))", &m).len(), 1);
         let fine = "r.get(\"unit_id\")?; row.get::<_, i64>(\"count\")?; header.get(0); items.get(1); r.get(i)";
         assert!(problems_in("staff.rs", fine, &m).is_empty());
+    }
+
+    #[test]
+    fn storage_areas_name_no_backend_and_own_their_tables() {
+        let m = modules();
+        assert_eq!(problems_in("storage/rate_limits.rs", "use rusqlite::params;", &m).len(), 1);
+        assert!(problems_in("storage/mod.rs", "Sqlite(&'a rusqlite::Connection)", &m).is_empty());
+        let sql = "conn.execute(\"DELETE FROM rate_limits WHERE tat_ms < ?1\", [now])";
+        assert_eq!(problems_in("rate_limit.rs", sql, &m).len(), 1);
+        assert!(problems_in("storage/rate_limits.rs", sql, &m).is_empty());
+        assert!(
+            problems_in("rate_limit.rs", &format!("fn f() {{}}\n#[cfg(test)]\nmod tests {{ {sql} }}"), &m).is_empty()
+        );
     }
 
     #[test]

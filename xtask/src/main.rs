@@ -3,7 +3,7 @@
 //! | command      | what it does |
 //! |--------------|--------------|
 //! | `demo`       | installs what is missing, builds, starts the reference server with demo data |
-//! | `test`       | everything CI checks (server layers, fmt, clippy host + wasm, cargo test, split release build, API contract, e2e) |
+//! | `test`       | everything CI checks (server layers, fmt, clippy host + wasm, cargo test with a throwaway PostgreSQL, split release build, API contract, e2e) |
 //! | `dist`       | the static site for a CDN in `dist/` (wasm split by screen family), with `.br` and `.gz` siblings |
 //! | `bench`      | sizes, Lighthouse, the form and stream benches; `--peers` only the peers; `--fuzz [s]` the fuzz targets |
 //! | `openapi`    | rewrites the committed `openapi.json` from the handlers |
@@ -20,6 +20,7 @@ mod layers;
 #[path = "../../locales/table.rs"]
 mod locale_table;
 mod postbuild;
+mod postgres;
 mod prerender;
 mod site;
 mod tools;
@@ -128,7 +129,8 @@ fn test(args: &[String]) -> Result<()> {
                 .args(features)
                 .args(["--", "-D", "warnings"]))?;
         }
-        run(cargo().args(["test", "--workspace"]))?;
+        // the server's tests on both backends: a throwaway PostgreSQL for the whole run
+        postgres::with_cluster(|pg| run(cargo().args(["test", "--workspace"]).env("INGANG_TEST_POSTGRES", &pg.url)))?;
     }
     build::release_app(false)?;
     // The e2e suite drives the server binary. `cargo test --workspace` has built it already, for

@@ -312,23 +312,8 @@ impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
             let (now, interval) = (crate::system_millis(), self.interval.as_millis() as i64);
             let order = order_ref.to_owned();
             // `None`: this process asks BankID; `Some(hint)`: another asked within the interval
-            let kept: Result<Option<Option<String>>, _> = self
-                .db
-                .call(move |conn| {
-                    let claimed = conn.execute(
-                        "INSERT INTO bankid_collects (order_ref, asked_at_ms) VALUES (?1, ?2)
-                         ON CONFLICT (order_ref) DO UPDATE SET asked_at_ms = ?2 WHERE asked_at_ms <= ?2 - ?3",
-                        rusqlite::params![order, now, interval],
-                    )? == 1;
-                    if claimed {
-                        return Ok(None);
-                    }
-                    conn.query_row("SELECT hint_code FROM bankid_collects WHERE order_ref = ?1", [&order], |r| {
-                        r.get::<_, Option<String>>("hint_code")
-                    })
-                    .map(Some)
-                })
-                .await;
+            let kept =
+                self.db.store(move |conn| crate::storage::bankid_collects::claim(conn, &order, now, interval)).await;
             if let Ok(Some(hint)) = kept {
                 // (the first answer may still be on its way: BankID's first hint until then)
                 let hint_code = hint.or_else(|| Some("outstandingTransaction".into()));
@@ -344,15 +329,11 @@ impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
             );
             let _ = self
                 .db
-                .call(move |conn| {
-                    // orders BankID has forgotten (30 minutes at most) leave the table too
-                    conn.execute("DELETE FROM bankid_collects WHERE asked_at_ms < ?1", [now - 1_800_000])?;
+                .store(move |conn| {
+                    use crate::storage::bankid_collects::{finished, pending};
                     match pending_hint {
-                        Some(hint) => conn.execute(
-                            "UPDATE bankid_collects SET hint_code = ?2 WHERE order_ref = ?1",
-                            rusqlite::params![order, hint],
-                        ),
-                        None => conn.execute("DELETE FROM bankid_collects WHERE order_ref = ?1", [order]),
+                        Some(hint) => pending(conn, &order, now, hint.as_deref()),
+                        None => finished(conn, &order, now),
                     }
                 })
                 .await;
@@ -363,10 +344,7 @@ impl<P: BankIdProvider + ?Sized> BankIdProvider for Throttled<P> {
     fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>> {
         Box::pin(async move {
             let order = order_ref.to_owned();
-            let _ = self
-                .db
-                .call(move |conn| conn.execute("DELETE FROM bankid_collects WHERE order_ref = ?1", [order]))
-                .await;
+            let _ = self.db.store(move |conn| crate::storage::bankid_collects::forget(conn, &order)).await;
             self.inner.cancel(order_ref).await
         })
     }

@@ -3,7 +3,8 @@
 //! - [`routes`]: the JSON API under `/api/v1`, documented with utoipa ([`openapi`]).
 //! - [`static_files`]: serves the built app (SPA fallback, precompressed files, cache rules).
 //! - [`security`]: headers on every response (CSP, nosniff, ...).
-//! - [`db`]: SQLite access and migrations; [`demo`]: demo data for `--demo`.
+//! - [`db`]: SQLite access and migrations (and PostgreSQL's, [`db::postgres`]); [`storage`]: SQL
+//!   written once for both backends (the areas moved there so far); [`demo`]: demo data for `--demo`.
 
 pub mod bankid;
 pub mod bankid_rp;
@@ -26,6 +27,7 @@ pub mod sms;
 pub mod staff;
 pub mod staff_inbox;
 pub mod static_files;
+pub mod storage;
 pub mod swish;
 pub mod test_pages;
 pub mod test_payments;
@@ -214,7 +216,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
     }
     reminders(state.clone());
     outside::every(state.clone(), std::time::Duration::from_secs(60), "start limits forgotten", |state| async move {
-        state.db.call(|conn| rate_limit::forget_passed(conn)).await
+        state.db.store(|conn| storage::rate_limits::forget_passed(conn, system_millis())).await
     });
     if let Some(config) = &config.swish {
         let api: std::sync::Arc<dyn swish::SwishApi> = std::sync::Arc::new(swish::SwishClient::new(config.clone())?);

@@ -90,20 +90,7 @@ impl Limit {
         let interval = 60_000 / i64::from(self.per_client_per_minute);
         let burst = interval * (i64::from(self.per_client_per_minute) - 1);
         let now = crate::system_millis();
-        let over: Result<Option<i64>, _> = db
-            .call(move |conn| {
-                let taken = conn.execute(
-                    "INSERT INTO rate_limits (key, tat_ms) VALUES (?1, ?2 + ?3)
-                     ON CONFLICT (key) DO UPDATE SET tat_ms = MAX(tat_ms, ?2) + ?3
-                       WHERE MAX(tat_ms, ?2) - ?2 <= ?4",
-                    rusqlite::params![key, now, interval, burst],
-                )? == 1;
-                if taken {
-                    return Ok(None);
-                }
-                conn.query_row("SELECT tat_ms FROM rate_limits WHERE key = ?1", [&key], |r| r.get("tat_ms")).map(Some)
-            })
-            .await;
+        let over = db.store(move |conn| crate::storage::rate_limits::take(conn, &key, now, interval, burst)).await;
         match over {
             Ok(Some(tat)) => Err(Duration::from_millis((tat - now - burst).max(1) as u64)),
             Ok(None) => Ok(()),
@@ -113,11 +100,6 @@ impl Limit {
             }
         }
     }
-}
-
-/// Forgets the shared counts whose time has passed (they allow as much as no row).
-pub fn forget_passed(conn: &rusqlite::Connection) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM rate_limits WHERE tat_ms < ?1", [crate::system_millis()])
 }
 
 /// Whom the server believes about the client's address in `X-Forwarded-For`.
@@ -398,7 +380,10 @@ mod tests {
         assert!(keys.iter().all(|k| k.len() == 64 && !k.contains("10.0.0.1")), "{keys:?}");
         // a passed time is forgotten; a coming one is kept
         db.call(|c| c.execute("UPDATE rate_limits SET tat_ms = 0 WHERE rowid = 1", [])).await.expect("update");
-        assert_eq!(db.call(|c| forget_passed(c)).await.expect("forget"), 1);
+        assert_eq!(
+            db.store(|c| crate::storage::rate_limits::forget_passed(c, crate::system_millis())).await.expect("forget"),
+            1
+        );
         assert_eq!(
             db.call(|c| c.query_row("SELECT COUNT(*) AS count FROM rate_limits", [], |r| r.get::<_, i64>("count")))
                 .await

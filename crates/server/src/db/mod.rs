@@ -1,5 +1,10 @@
 //! SQLite access. One connection behind a mutex, used from blocking tasks; migrations run on
 //! open (schema version in `PRAGMA user_version`).
+//!
+//! [`postgres`] is the second backend's start: its migrations (twins of SQLite's, compared by a
+//! test after every step) and their runner. Handlers do not reach it yet (issue 21).
+
+pub mod postgres;
 
 use std::{
     path::Path,
@@ -11,35 +16,40 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::error::ApiError;
 
-/// The schema, one entry per migration, in order. Never edit a released migration: add one.
+/// The SQLite schema, one entry per migration, in order: its name and its SQL. Never edit a
+/// released migration: add one, here and its twin in [`postgres::MIGRATIONS`] (a test holds the
+/// two lists, and the schemas after every step, equal).
+pub(crate) const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_units", include_str!("../../migrations/sqlite/0001_units.sql")),
+    ("0002_questionnaires", include_str!("../../migrations/sqlite/0002_questionnaires.sql")),
+    ("0003_sessions", include_str!("../../migrations/sqlite/0003_sessions.sql")),
+    ("0004_people", include_str!("../../migrations/sqlite/0004_people.sql")),
+    ("0005_cases", include_str!("../../migrations/sqlite/0005_cases.sql")),
+    ("0006_units_cases", include_str!("../../migrations/sqlite/0006_units_cases.sql")),
+    ("0007_chat", include_str!("../../migrations/sqlite/0007_chat.sql")),
+    ("0008_pictures", include_str!("../../migrations/sqlite/0008_pictures.sql")),
+    ("0009_visits", include_str!("../../migrations/sqlite/0009_visits.sql")),
+    ("0010_eservices", include_str!("../../migrations/sqlite/0010_eservices.sql")),
+    ("0011_questionnaire_ages", include_str!("../../migrations/sqlite/0011_questionnaire_ages.sql")),
+    ("0012_listing", include_str!("../../migrations/sqlite/0012_listing.sql")),
+    ("0013_self_booking", include_str!("../../migrations/sqlite/0013_self_booking.sql")),
+    ("0014_errand_messages", include_str!("../../migrations/sqlite/0014_errand_messages.sql")),
+    ("0015_errand_attachments", include_str!("../../migrations/sqlite/0015_errand_attachments.sql")),
+    ("0016_sms_delivery", include_str!("../../migrations/sqlite/0016_sms_delivery.sql")),
+    ("0017_late_payments", include_str!("../../migrations/sqlite/0017_late_payments.sql")),
+    ("0018_receipt_numbers", include_str!("../../migrations/sqlite/0018_receipt_numbers.sql")),
+    ("0019_translations", include_str!("../../migrations/sqlite/0019_translations.sql")),
+    ("0020_notice_language", include_str!("../../migrations/sqlite/0020_notice_language.sql")),
+    ("0021_web_push", include_str!("../../migrations/sqlite/0021_web_push.sql")),
+    ("0022_swish", include_str!("../../migrations/sqlite/0022_swish.sql")),
+    ("0023_bankid_collects", include_str!("../../migrations/sqlite/0023_bankid_collects.sql")),
+    ("0024_card_redirect", include_str!("../../migrations/sqlite/0024_card_redirect.sql")),
+    ("0025_rate_limits", include_str!("../../migrations/sqlite/0025_rate_limits.sql")),
+];
+
+/// The SQLite schema as `rusqlite_migration` runs it (`PRAGMA user_version` counts the steps).
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![
-        M::up(include_str!("../migrations/0001_units.sql")),
-        M::up(include_str!("../migrations/0002_questionnaires.sql")),
-        M::up(include_str!("../migrations/0003_sessions.sql")),
-        M::up(include_str!("../migrations/0004_people.sql")),
-        M::up(include_str!("../migrations/0005_cases.sql")),
-        M::up(include_str!("../migrations/0006_units_cases.sql")),
-        M::up(include_str!("../migrations/0007_chat.sql")),
-        M::up(include_str!("../migrations/0008_pictures.sql")),
-        M::up(include_str!("../migrations/0009_visits.sql")),
-        M::up(include_str!("../migrations/0010_eservices.sql")),
-        M::up(include_str!("../migrations/0011_questionnaire_ages.sql")),
-        M::up(include_str!("../migrations/0012_listing.sql")),
-        M::up(include_str!("../migrations/0013_self_booking.sql")),
-        M::up(include_str!("../migrations/0014_errand_messages.sql")),
-        M::up(include_str!("../migrations/0015_errand_attachments.sql")),
-        M::up(include_str!("../migrations/0016_sms_delivery.sql")),
-        M::up(include_str!("../migrations/0017_late_payments.sql")),
-        M::up(include_str!("../migrations/0018_receipt_numbers.sql")),
-        M::up(include_str!("../migrations/0019_translations.sql")),
-        M::up(include_str!("../migrations/0020_notice_language.sql")),
-        M::up(include_str!("../migrations/0021_web_push.sql")),
-        M::up(include_str!("../migrations/0022_swish.sql")),
-        M::up(include_str!("../migrations/0023_bankid_collects.sql")),
-        M::up(include_str!("../migrations/0024_card_redirect.sql")),
-        M::up(include_str!("../migrations/0025_rate_limits.sql")),
-    ])
+    Migrations::new(SQLITE_MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
 /// Handle to the database; cheap to clone.
@@ -85,6 +95,21 @@ impl Db {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrations().to_latest(conn)?;
         Ok(())
+    }
+
+    /// Runs `f` on the [`crate::storage`] layer's connection, on a blocking thread.
+    pub async fn store<F, R>(&self, f: F) -> Result<R, ApiError>
+    where
+        F: FnOnce(&mut crate::storage::Conn<'_>) -> crate::storage::Result<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || {
+            let guard = conn.lock().map_err(|_| ApiError::internal("database mutex poisoned"))?;
+            f(&mut crate::storage::Conn::Sqlite(&guard)).map_err(ApiError::internal)
+        })
+        .await
+        .map_err(ApiError::internal)?
     }
 
     /// Runs `f` with the connection on a blocking thread.

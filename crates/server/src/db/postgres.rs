@@ -1,0 +1,428 @@
+//! PostgreSQL, the second backend (issue 21): its migrations and their runner.
+//!
+//! Each file in `migrations/postgres/` is the twin of the SQLite migration of the same name: the
+//! same tables, columns, keys, indexes and checks after every step, in PostgreSQL's words
+//! (SQLite's 64-bit INTEGER is BIGINT, BLOB is BYTEA, a row id SQLite hands out is an identity
+//! column). The tests below apply both, step by step, and compare what the two catalogues say.
+//!
+//! The schema's version is the row count of `schema_migrations` (name and time of each step).
+//! [`migrate`] runs in one transaction under an advisory lock: server processes started at once
+//! on a new database wait for the first, which migrates, and then find nothing left to do.
+
+use postgres::Client;
+
+/// The PostgreSQL schema, one entry per migration, in the order and with the names of
+/// [`super::SQLITE_MIGRATIONS`].
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_units", include_str!("../../migrations/postgres/0001_units.sql")),
+    ("0002_questionnaires", include_str!("../../migrations/postgres/0002_questionnaires.sql")),
+    ("0003_sessions", include_str!("../../migrations/postgres/0003_sessions.sql")),
+    ("0004_people", include_str!("../../migrations/postgres/0004_people.sql")),
+    ("0005_cases", include_str!("../../migrations/postgres/0005_cases.sql")),
+    ("0006_units_cases", include_str!("../../migrations/postgres/0006_units_cases.sql")),
+    ("0007_chat", include_str!("../../migrations/postgres/0007_chat.sql")),
+    ("0008_pictures", include_str!("../../migrations/postgres/0008_pictures.sql")),
+    ("0009_visits", include_str!("../../migrations/postgres/0009_visits.sql")),
+    ("0010_eservices", include_str!("../../migrations/postgres/0010_eservices.sql")),
+    ("0011_questionnaire_ages", include_str!("../../migrations/postgres/0011_questionnaire_ages.sql")),
+    ("0012_listing", include_str!("../../migrations/postgres/0012_listing.sql")),
+    ("0013_self_booking", include_str!("../../migrations/postgres/0013_self_booking.sql")),
+    ("0014_errand_messages", include_str!("../../migrations/postgres/0014_errand_messages.sql")),
+    ("0015_errand_attachments", include_str!("../../migrations/postgres/0015_errand_attachments.sql")),
+    ("0016_sms_delivery", include_str!("../../migrations/postgres/0016_sms_delivery.sql")),
+    ("0017_late_payments", include_str!("../../migrations/postgres/0017_late_payments.sql")),
+    ("0018_receipt_numbers", include_str!("../../migrations/postgres/0018_receipt_numbers.sql")),
+    ("0019_translations", include_str!("../../migrations/postgres/0019_translations.sql")),
+    ("0020_notice_language", include_str!("../../migrations/postgres/0020_notice_language.sql")),
+    ("0021_web_push", include_str!("../../migrations/postgres/0021_web_push.sql")),
+    ("0022_swish", include_str!("../../migrations/postgres/0022_swish.sql")),
+    ("0023_bankid_collects", include_str!("../../migrations/postgres/0023_bankid_collects.sql")),
+    ("0024_card_redirect", include_str!("../../migrations/postgres/0024_card_redirect.sql")),
+    ("0025_rate_limits", include_str!("../../migrations/postgres/0025_rate_limits.sql")),
+];
+
+/// The key of the advisory lock that migrations hold (any fixed number; "ingång" in ASCII-ish).
+const MIGRATION_LOCK: i64 = 0x696e_6761_6e67;
+
+/// Brings the database to the latest schema; returns the number of steps it ran.
+pub fn migrate(client: &mut Client, now: i64) -> anyhow::Result<usize> {
+    migrate_to(client, MIGRATIONS.len(), now)
+}
+
+/// Brings the database to the first `target` migrations (tests stop on the way). A database
+/// that a newer server has taken further is refused: this server would not know its tables.
+pub fn migrate_to(client: &mut Client, target: usize, now: i64) -> anyhow::Result<usize> {
+    anyhow::ensure!(target <= MIGRATIONS.len(), "there are {} migrations, not {target}", MIGRATIONS.len());
+    let mut tx = client.transaction()?;
+    // first, before the table exists: two processes creating it at once would collide
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    BIGINT PRIMARY KEY,
+             name       TEXT NOT NULL,
+             applied_at BIGINT NOT NULL
+         )",
+    )?;
+    let applied: Vec<(i64, String)> = tx
+        .query("SELECT version, name FROM schema_migrations ORDER BY version", &[])?
+        .iter()
+        .map(|row| (row.get("version"), row.get("name")))
+        .collect();
+    for (i, (version, name)) in applied.iter().enumerate() {
+        match MIGRATIONS.get(i) {
+            Some((known, _)) if *version == i as i64 + 1 && name == known => {}
+            Some(_) => anyhow::bail!("the database's migration {version} ({name}) is not this server's"),
+            None => anyhow::bail!(
+                "the database is at migration {version} ({name}), newer than this server ({})",
+                MIGRATIONS.len()
+            ),
+        }
+    }
+    let from = applied.len();
+    for (i, (name, sql)) in MIGRATIONS.iter().enumerate().take(target).skip(from) {
+        tx.batch_execute(sql).map_err(|e| anyhow::anyhow!("migration {name}: {e}"))?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+            &[&(i as i64 + 1), name, &now],
+        )?;
+    }
+    tx.commit()?;
+    Ok(target.saturating_sub(from))
+}
+
+/// A database of its own for a test, in the throwaway cluster that `cargo xtask test` starts
+/// (`INGANG_TEST_POSTGRES`, a connection URL to it). `None` without one: plain `cargo test` on a
+/// machine without PostgreSQL skips these tests, and says so.
+#[cfg(test)]
+pub(crate) fn test_database(test: &str) -> Option<postgres::Config> {
+    let Ok(url) = std::env::var("INGANG_TEST_POSTGRES") else {
+        eprintln!("{test}: skipped, no INGANG_TEST_POSTGRES (cargo xtask test starts a cluster)");
+        return None;
+    };
+    let mut config: postgres::Config = url.parse().expect("INGANG_TEST_POSTGRES is a connection URL");
+    let mut admin = config.connect(postgres::NoTls).expect("the test cluster answers");
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let name = format!(
+        "t_{}_{}_{}",
+        test.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("a new database");
+    config.dbname(&name);
+    Some(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use postgres::NoTls;
+
+    use super::*;
+
+    /// What both catalogues can say about a table, in words common to both.
+    #[derive(Debug, PartialEq, Eq, Default)]
+    struct Table {
+        /// In order: SQLite adds a column at the end, as PostgreSQL does.
+        columns: Vec<Column>,
+        primary_key: Vec<String>,
+        /// UNIQUE constraints (not indexes made by CREATE INDEX), by their columns.
+        uniques: BTreeSet<Vec<String>>,
+        /// CREATE INDEX: name, unique, columns, partial (with a WHERE).
+        indexes: BTreeSet<(String, bool, Vec<String>, bool)>,
+        /// Columns, the table they refer to, its columns.
+        foreign_keys: BTreeSet<(Vec<String>, String, Vec<String>)>,
+        checks: usize,
+    }
+
+    #[derive(Debug, PartialEq, Eq)]
+    struct Column {
+        name: String,
+        /// integer, text, blob or real; anything else as the catalogue spells it
+        kind: String,
+        nullable: bool,
+        /// the literal, without PostgreSQL's `::type`
+        default: Option<String>,
+        /// numbered by the database when an insert leaves it out (rowid alias, identity)
+        numbered: bool,
+    }
+
+    fn sqlite_schema(conn: &rusqlite::Connection) -> BTreeMap<String, Table> {
+        let tables: Vec<(String, String)> = conn
+            .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .unwrap()
+            .query_map([], |r| Ok((r.get("name")?, r.get("sql")?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let mut schema = BTreeMap::new();
+        for (table, sql) in tables {
+            let mut t = Table::default();
+            let mut pk: Vec<(i64, String, String)> = Vec::new();
+            let cols: Vec<(String, String, bool, Option<String>, i64)> = conn
+                .prepare("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?1) ORDER BY cid")
+                .unwrap()
+                .query_map([&table], |r| {
+                    Ok((r.get("name")?, r.get("type")?, r.get("notnull")?, r.get("dflt_value")?, r.get("pk")?))
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for (name, kind, not_null, default, key) in &cols {
+                if *key > 0 {
+                    pk.push((*key, name.clone(), kind.clone()));
+                }
+                t.columns.push(Column {
+                    name: name.clone(),
+                    kind: kind.to_lowercase(),
+                    nullable: !not_null && *key == 0,
+                    default: default.clone(),
+                    numbered: false,
+                });
+            }
+            pk.sort();
+            // a lone INTEGER PRIMARY KEY is the rowid: SQLite numbers it
+            if let [(_, name, kind)] = pk.as_slice()
+                && kind.eq_ignore_ascii_case("INTEGER")
+            {
+                t.columns.iter_mut().find(|c| &c.name == name).unwrap().numbered = true;
+            }
+            t.primary_key = pk.into_iter().map(|(_, name, _)| name).collect();
+            let indexes: Vec<(String, bool, String, bool)> = conn
+                .prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1)")
+                .unwrap()
+                .query_map([&table], |r| Ok((r.get("name")?, r.get("unique")?, r.get("origin")?, r.get("partial")?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            for (name, unique, origin, partial) in indexes {
+                let columns: Vec<String> = conn
+                    .prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")
+                    .unwrap()
+                    .query_map([&name], |r| r.get("name"))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap();
+                match origin.as_str() {
+                    "pk" => {}
+                    "u" => {
+                        t.uniques.insert(columns);
+                    }
+                    _ => {
+                        t.indexes.insert((name, unique, columns, partial));
+                    }
+                }
+            }
+            let fks: Vec<(i64, String, String, String)> = conn
+                .prepare("SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1) ORDER BY id, seq")
+                .unwrap()
+                .query_map([&table], |r| Ok((r.get("id")?, r.get("table")?, r.get("from")?, r.get("to")?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let mut by_id: BTreeMap<i64, (Vec<String>, String, Vec<String>)> = BTreeMap::new();
+            for (id, to_table, from, to) in fks {
+                let fk = by_id.entry(id).or_insert_with(|| (Vec::new(), to_table, Vec::new()));
+                fk.0.push(from);
+                fk.2.push(to);
+            }
+            t.foreign_keys = by_id.into_values().collect();
+            // SQLite keeps the CREATE TABLE as written (ALTER TABLE ADD COLUMN appends to it);
+            // the keyword in capitals is a constraint, never a comment ("check-in")
+            t.checks = sql.matches("CHECK (").count();
+            schema.insert(table, t);
+        }
+        schema
+    }
+
+    fn postgres_schema(client: &mut Client) -> BTreeMap<String, Table> {
+        let mut schema: BTreeMap<String, Table> = BTreeMap::new();
+        for row in client
+            .query(
+                "SELECT table_name::text, column_name::text, data_type::text, is_nullable::text,
+                        column_default::text, is_identity::text
+                 FROM information_schema.columns
+                 WHERE table_schema = 'public' AND table_name <> 'schema_migrations'
+                 ORDER BY table_name, ordinal_position",
+                &[],
+            )
+            .unwrap()
+        {
+            let kind: String = row.get("data_type");
+            let default: Option<String> = row.get("column_default");
+            schema.entry(row.get("table_name")).or_default().columns.push(Column {
+                name: row.get("column_name"),
+                kind: match kind.as_str() {
+                    "bigint" => "integer".into(),
+                    "bytea" => "blob".into(),
+                    "double precision" => "real".into(),
+                    "text" => "text".into(),
+                    other => other.into(),
+                },
+                nullable: row.get::<_, String>("is_nullable") == "YES",
+                default: default.map(|d| match d.rfind("::") {
+                    Some(cast) if d.starts_with('\'') => d[..cast].to_owned(),
+                    _ => d,
+                }),
+                numbered: row.get::<_, String>("is_identity") == "YES",
+            });
+        }
+        let attnames = |rel: &str, keys: &str| {
+            format!(
+                "(SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest({keys}) WITH ORDINALITY k(attnum, ord)
+                  JOIN pg_attribute a ON a.attrelid = {rel} AND a.attnum = k.attnum)"
+            )
+        };
+        for row in client
+            .query(
+                &format!(
+                    "SELECT t.relname::text AS tbl, i.relname::text AS name, ix.indisunique AS uniq,
+                            ix.indisprimary AS pk, ix.indpred IS NOT NULL AS partial,
+                            EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid AND c.contype = 'u')
+                                AS constraint_,
+                            {} AS cols
+                     FROM pg_index ix JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid
+                     WHERE t.relnamespace = 'public'::regnamespace AND t.relname <> 'schema_migrations'",
+                    attnames("ix.indrelid", "ix.indkey::int2[]")
+                ),
+                &[],
+            )
+            .unwrap()
+        {
+            let t = schema.get_mut(&row.get::<_, String>("tbl")).unwrap();
+            let columns: Vec<String> = row.get("cols");
+            if row.get("pk") {
+                t.primary_key = columns;
+            } else if row.get("constraint_") {
+                t.uniques.insert(columns);
+            } else {
+                t.indexes.insert((row.get("name"), row.get("uniq"), columns, row.get("partial")));
+            }
+        }
+        for row in client
+            .query(
+                &format!(
+                    "SELECT t.relname::text AS tbl, c.contype::text AS kind, r.relname::text AS target,
+                            {} AS cols, {} AS target_cols
+                     FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+                     LEFT JOIN pg_class r ON r.oid = c.confrelid
+                     WHERE t.relnamespace = 'public'::regnamespace AND c.contype IN ('f', 'c')",
+                    attnames("c.conrelid", "c.conkey"),
+                    attnames("c.confrelid", "c.confkey")
+                ),
+                &[],
+            )
+            .unwrap()
+        {
+            let t = schema.get_mut(&row.get::<_, String>("tbl")).unwrap();
+            if row.get::<_, String>("kind") == "c" {
+                t.checks += 1;
+            } else {
+                t.foreign_keys.insert((row.get("cols"), row.get("target"), row.get("target_cols")));
+            }
+        }
+        schema
+    }
+
+    fn connect(test: &str) -> Option<(postgres::Config, Client)> {
+        let config = test_database(test)?;
+        let client = config.connect(NoTls).expect("the test database");
+        Some((config, client))
+    }
+
+    #[test]
+    fn every_sqlite_migration_has_a_postgres_twin_of_the_same_name() {
+        let names = |list: &[(&'static str, &str)]| list.iter().map(|(n, _)| *n).collect::<Vec<_>>();
+        assert_eq!(names(MIGRATIONS), names(super::super::SQLITE_MIGRATIONS));
+    }
+
+    /// After every step, both backends have the same tables, columns (type, NULL, default,
+    /// numbering), keys, unique constraints, indexes, foreign keys and number of checks.
+    #[test]
+    fn the_two_schemas_are_the_same_after_every_migration() {
+        let Some((_, mut client)) = connect("schemas") else { return };
+        let mut sqlite = rusqlite::Connection::open_in_memory().unwrap();
+        let migrations = super::super::migrations();
+        for step in 1..=MIGRATIONS.len() {
+            migrations.to_version(&mut sqlite, step).unwrap();
+            assert_eq!(migrate_to(&mut client, step, 0).unwrap(), 1);
+            let (lite, pg) = (sqlite_schema(&sqlite), postgres_schema(&mut client));
+            assert_eq!(lite.keys().collect::<Vec<_>>(), pg.keys().collect::<Vec<_>>(), "tables after {step}");
+            for (name, table) in &lite {
+                assert_eq!(table, &pg[name], "table {name} after migration {}", MIGRATIONS[step - 1].0);
+            }
+        }
+        assert_eq!(migrate(&mut client, 0).unwrap(), 0, "nothing left to run");
+    }
+
+    /// Receipt numbers taken over from receipts written before the counter existed: the next
+    /// number follows the highest, on both backends.
+    #[test]
+    fn receipt_numbers_continue_after_the_highest_on_both_backends() {
+        let Some((_, mut client)) = connect("receipts") else { return };
+        let before = "INSERT INTO units (id, name, kind, address, city) VALUES ('u', 'U', 'dental', 'a', 'c');
+             INSERT INTO visits (id, patient, unit_id, kind, title, starts_at, ends_at, tariff, status) VALUES
+                 ('v1', '191212121212', 'u', 'clinic', 't', 0, 1, 200, 'checkedIn'),
+                 ('v7', '191212121212', 'u', 'clinic', 't', 0, 1, 200, 'checkedIn'),
+                 ('v9', '191212121212', 'u', 'clinic', 't', 0, 1, 200, 'checkedIn');
+             INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at,
+                                   receipt_number, idempotency_key) VALUES
+                 ('p1', 'v1', '191212121212', 'card', 'PAID', 200, 200, 0, 'K1', 'k1'),
+                 ('p7', 'v7', '191212121212', 'card', 'PAID', 200, 200, 0, 'K7', 'k7'),
+                 ('p9', 'v9', '191212121212', 'card', 'PAID', 200, 200, 0, NULL, 'k9');";
+        let after = "INSERT INTO receipt_numbers (payment_id) VALUES ('p9')";
+        let next = "SELECT n FROM receipt_numbers WHERE payment_id = 'p9'";
+
+        let mut sqlite = rusqlite::Connection::open_in_memory().unwrap();
+        let migrations = super::super::migrations();
+        migrations.to_version(&mut sqlite, 17).unwrap();
+        sqlite.execute_batch(before).unwrap();
+        migrations.to_latest(&mut sqlite).unwrap();
+        sqlite.execute(after, []).unwrap();
+        let lite: i64 = sqlite.query_row(next, [], |r| r.get("n")).unwrap();
+
+        migrate_to(&mut client, 17, 0).unwrap();
+        client.batch_execute(before).unwrap();
+        migrate(&mut client, 0).unwrap();
+        client.execute(after, &[]).unwrap();
+        let pg: i64 = client.query_one(next, &[]).unwrap().get("n");
+        assert_eq!((lite, pg), (8, 8));
+    }
+
+    /// Processes that start at once on a new database all start; one of them migrates.
+    #[test]
+    fn processes_that_migrate_a_new_database_at_once_all_start() {
+        let Some((config, _client)) = connect("at_once") else { return };
+        let start = std::sync::Arc::new(std::sync::Barrier::new(3));
+        let ran: Vec<usize> = (0..3)
+            .map(|_| {
+                let (config, start) = (config.clone(), start.clone());
+                std::thread::spawn(move || {
+                    let mut client = config.connect(NoTls).unwrap();
+                    start.wait();
+                    migrate(&mut client, 0).unwrap()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|t| t.join().expect("no panic"))
+            .collect();
+        assert_eq!(ran.iter().sum::<usize>(), MIGRATIONS.len(), "the steps ran once: {ran:?}");
+    }
+
+    /// A database a newer server has migrated further is refused, not half understood.
+    #[test]
+    fn a_database_from_a_newer_server_is_refused() {
+        let Some((_, mut client)) = connect("newer") else { return };
+        migrate(&mut client, 0).unwrap();
+        client
+            .execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, '0999_future', 0)",
+                &[&(MIGRATIONS.len() as i64 + 1)],
+            )
+            .unwrap();
+        let refused = migrate(&mut client, 0).unwrap_err().to_string();
+        assert!(refused.contains("newer than this server"), "{refused}");
+    }
+}

@@ -1,0 +1,117 @@
+//! A throwaway PostgreSQL cluster for the server's tests: Debian's PostgreSQL (installed when
+//! missing), a new cluster in a temporary folder on a free port of 127.0.0.1, stopped and removed
+//! when the [`Cluster`] is dropped. `initdb` refuses root, so as root the cluster belongs to
+//! Debian's `postgres` user (`runuser`). The tests reach it through `INGANG_TEST_POSTGRES`.
+
+use std::{path::PathBuf, process::Command};
+
+use anyhow::{Context, Result};
+
+use crate::{run, tools};
+
+pub struct Cluster {
+    dir: PathBuf,
+    bin: PathBuf,
+    as_postgres: bool,
+    /// `postgres://ingang@127.0.0.1:<port>/postgres`: a superuser without a password (trust, on
+    /// 127.0.0.1 only), so each test can make a database of its own.
+    pub url: String,
+}
+
+/// The newest `/usr/lib/postgresql/<major>/bin` with `initdb` and `pg_ctl`.
+fn bin_dir() -> Option<PathBuf> {
+    let mut majors: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .flatten()
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .filter(|(_, bin): &(u32, PathBuf)| bin.join("initdb").is_file() && bin.join("pg_ctl").is_file())
+        .collect();
+    majors.sort();
+    majors.pop().map(|(_, bin)| bin)
+}
+
+impl Cluster {
+    pub fn start() -> Result<Self> {
+        let bin = match bin_dir() {
+            Some(bin) => bin,
+            None => {
+                tools::apt_install(&["postgresql"])?;
+                bin_dir().context("Debian's postgresql is installed but has no initdb")?
+            }
+        };
+        let as_postgres = tools::is_root();
+        let dir = std::env::temp_dir().join(format!("ingang-pg-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let mut cluster = Self { dir, bin, as_postgres, url: String::new() };
+        if as_postgres {
+            run(Command::new("chown").args(["postgres:postgres"]).arg(&cluster.dir))?;
+        }
+        let data = cluster.dir.join("data");
+        run(cluster
+            .command("initdb")
+            .arg("-D")
+            .arg(&data)
+            .args(["-U", "ingang", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
+            .stdout(std::process::Stdio::null()))?;
+        let port = free_port()?;
+        let options = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
+             -c full_page_writes=off -c max_connections=200",
+            cluster.dir.display()
+        );
+        run(cluster
+            .command("pg_ctl")
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(cluster.dir.join("log"))
+            .args(["-w", "-t", "60", "-o", &options, "start"]))
+        .with_context(|| format!("starting PostgreSQL (its log: {})", cluster.dir.join("log").display()))?;
+        eprintln!("xtask: PostgreSQL from {} on 127.0.0.1:{port}", cluster.bin.display());
+        cluster.url = format!("postgres://ingang@127.0.0.1:{port}/postgres");
+        Ok(cluster)
+    }
+
+    /// One of PostgreSQL's programs, as the user who owns the cluster.
+    fn command(&self, program: &str) -> Command {
+        let path = self.bin.join(program);
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        }
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        // a cluster that started (even if `pg_ctl` said otherwise) has its pid file
+        if self.dir.join("data/postmaster.pid").exists() {
+            let _ = self
+                .command("pg_ctl")
+                .arg("-D")
+                .arg(self.dir.join("data"))
+                .args(["-m", "immediate", "-w", "stop"])
+                .stdout(std::process::Stdio::null())
+                .status();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A port nobody listens on now (the cluster takes it a moment later; a clash fails loudly).
+fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// Runs `f` with a cluster, and stops it whatever `f` returns.
+pub fn with_cluster<T>(f: impl FnOnce(&Cluster) -> Result<T>) -> Result<T> {
+    let cluster = Cluster::start()?;
+    let result = f(&cluster);
+    drop(cluster);
+    result
+}
