@@ -11,7 +11,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use ingang_api::pictures::PDF;
-use rusqlite::{OptionalExtension, params};
 
 /// The signed-in user of a request; rejects with 401 when there is no valid session.
 /// Extracting it counts as activity (it moves the inactivity deadline).
@@ -65,27 +64,21 @@ pub(crate) async fn session(
     let now = state.clock.now();
     let found = state
         .db
-        .call(move |conn| {
-            let row: Option<(String, i64, i64)> = conn
-                .query_row(
-                    "SELECT personal_number, created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
-                    [&id_hash],
-                    |r| Ok((r.get("personal_number")?, r.get("created_at")?, r.get("last_seen")?)),
-                )
-                .optional()?;
-            let Some((pnr, created, last_seen)) = row else { return Ok(None) };
-            let idle_over = now - last_seen > policy.idle.as_secs() as i64;
-            let absolute_over = now - created > policy.absolute.as_secs() as i64;
+        .store(move |conn| {
+            use crate::storage::sessions;
+            let Some(s) = sessions::active(conn, &id_hash)? else { return Ok(None) };
+            let idle_over = now - s.last_seen > policy.idle.as_secs() as i64;
+            let absolute_over = now - s.created_at > policy.absolute.as_secs() as i64;
             if idle_over || absolute_over {
-                conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [&id_hash])?;
+                sessions::revoke(conn, &id_hash)?;
                 return Ok(None);
             }
-            let mut last = last_seen;
+            let mut last = s.last_seen;
             if touch {
-                conn.execute("UPDATE sessions SET last_seen = ?2 WHERE id_hash = ?1", params![&id_hash, now])?;
+                sessions::touch(conn, &id_hash, now)?;
                 last = now;
             }
-            Ok(Some((AuthUser { personal_number: pnr, session_hash: id_hash }, created, last)))
+            Ok(Some((AuthUser { personal_number: s.personal_number, session_hash: id_hash }, s.created_at, last)))
         })
         .await?;
     found.ok_or_else(unauthorized)

@@ -33,6 +33,10 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
+use ingang_server::storage::{
+    Conn,
+    sessions::{self, Resident},
+};
 use ingang_server::{AppState, Config, db::Db, demo, domain::sessions::hash};
 use rusqlite::params;
 use tokio::{
@@ -95,18 +99,10 @@ fn seed(conn: &mut rusqlite::Connection, n: usize) -> rusqlite::Result<()> {
     let now = ingang_server::system_millis() / 1000;
     for i in 0..n {
         let p = pnr(i);
-        tx.execute(
-            "INSERT INTO users (personal_number, name, given_name, surname, created_at) VALUES (?1, ?2, 'Last', 'Test', ?3)",
-            params![p, format!("Last Test {i}"), now],
-        )?;
-        tx.execute(
-            "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, 'Last', 'Test')",
-            params![format!("load-person-{i}"), p, format!("Last Test {i}")],
-        )?;
-        tx.execute(
-            "INSERT INTO sessions (id_hash, personal_number, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
-            params![hash(&format!("load-session-{i}")), p, now],
-        )?;
+        let name = format!("Last Test {i}");
+        let who = Resident { personal_number: &p, name: &name, given_name: "Last", surname: "Test" };
+        let (person, session) = (format!("load-person-{i}"), hash(&format!("load-session-{i}")));
+        sessions::start(&mut Conn::Sqlite(&tx), &who, &person, &session, None, now).map_err(to_sqlite)?;
         tx.execute(
             "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
                                 created_at, queued_at, picked_at, idempotency_key, description)
@@ -115,6 +111,13 @@ fn seed(conn: &mut rusqlite::Connection, n: usize) -> rusqlite::Result<()> {
         )?;
     }
     tx.commit()
+}
+
+fn to_sqlite(e: ingang_server::storage::Error) -> rusqlite::Error {
+    match e {
+        ingang_server::storage::Error::Sqlite(e) => e,
+        other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
+    }
 }
 
 /// What the streams saw: per message, when it arrived (ns since start + 1; 0 = not yet) and

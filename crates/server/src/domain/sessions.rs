@@ -2,7 +2,6 @@
 //! server's one clock, `crate::Clock`), and token hashes.
 
 use crate::AppState;
-use rusqlite::OptionalExtension;
 use sha2::{Digest, Sha256};
 use std::time::Duration;
 
@@ -28,19 +27,8 @@ pub fn hash(token: &str) -> String {
 /// Reading it does not count as activity.
 pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
     let (id_hash, policy, now) = (id_hash.to_owned(), state.sessions, state.clock.now());
-    let (created, last_seen): (i64, i64) = state
-        .db
-        .call(move |conn| {
-            conn.query_row(
-                "SELECT created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
-                [id_hash],
-                |r| Ok((r.get("created_at")?, r.get("last_seen")?)),
-            )
-            .optional()
-        })
-        .await
-        .ok()
-        .flatten()?;
+    let session = state.db.store(move |conn| crate::storage::sessions::active(conn, &id_hash)).await.ok().flatten()?;
+    let (created, last_seen) = (session.created_at, session.last_seen);
     let deadline = (last_seen + policy.idle.as_secs() as i64).min(created + policy.absolute.as_secs() as i64);
     (now <= deadline).then_some(deadline)
 }

@@ -16,6 +16,10 @@ use crate::extract::cookie;
 use crate::extract::session;
 use crate::extract::set_cookie;
 
+use crate::storage::{
+    login_orders::{self, LoginOrder},
+    sessions,
+};
 use axum::{
     Json,
     extract::{Request, State},
@@ -27,7 +31,6 @@ use ingang_api::{
     auth::{LoginStarted, LoginState, LoginStatus, SessionInfo, SessionUser, StartLogin},
     personnummer::Personnummer,
 };
-use rusqlite::{OptionalExtension, params};
 
 use crate::{
     AppState,
@@ -104,17 +107,15 @@ pub async fn start_login(
     let (order_ref, qr_token, qr_secret) = (order.order_ref.clone(), order.qr_start_token, order.qr_start_secret);
     let started = crate::system_millis();
     let now = state.clock.now();
-    state
-        .db
-        .call(move |conn| {
-            conn.execute("DELETE FROM login_orders WHERE created_at < ?1", [now - 3600])?;
-            conn.execute(
-                "INSERT INTO login_orders (id_hash, order_ref, same_device, created_at, qr_start_token, qr_start_secret, started_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id_hash, order_ref, same_device, now, qr_token, qr_secret, started],
-            )
-        })
-        .await?;
+    let kept = LoginOrder {
+        id_hash,
+        order_ref,
+        same_device,
+        qr_start_token: qr_token,
+        qr_start_secret: qr_secret,
+        started_ms: started,
+    };
+    state.db.store(move |conn| login_orders::start(conn, &kept, now)).await?;
     let body = LoginStarted {
         auto_start_token: same_device.then_some(order.auto_start_token),
         return_url_accepted: return_url.is_some(),
@@ -131,42 +132,16 @@ fn bankid_error(e: BankIdError) -> ApiError {
     }
 }
 
-struct LoginRow {
-    order_ref: String,
-    same_device: bool,
-    qr_token: String,
-    qr_secret: String,
-    started_ms: i64,
-}
-
-async fn login_row(state: &AppState, login_id: &str) -> Result<Option<LoginRow>, ApiError> {
+async fn login_row(state: &AppState, login_id: &str) -> Result<Option<LoginOrder>, ApiError> {
     let id_hash = hash(login_id);
-    state
-        .db
-        .call(move |conn| {
-            conn.query_row(
-                "SELECT order_ref, same_device, qr_start_token, qr_start_secret, started_ms FROM login_orders WHERE id_hash = ?1",
-                [id_hash],
-                |r| {
-                    Ok(LoginRow {
-                        order_ref: r.get("order_ref")?,
-                        same_device: r.get("same_device")?,
-                        qr_token: r.get("qr_start_token")?,
-                        qr_secret: r.get("qr_start_secret")?,
-                        started_ms: r.get("started_ms")?,
-                    })
-                },
-            )
-            .optional()
-        })
-        .await
+    state.db.store(move |conn| login_orders::find(conn, &id_hash)).await
 }
 
 async fn cancel_by_cookie(state: &AppState, login_id: &str) -> Result<(), ApiError> {
     if let Some(row) = login_row(state, login_id).await? {
         let _ = state.bankid.cancel(&row.order_ref).await;
         let id_hash = hash(login_id);
-        state.db.call(move |conn| conn.execute("DELETE FROM login_orders WHERE id_hash = ?1", [id_hash])).await?;
+        state.db.store(move |conn| login_orders::forget(conn, &id_hash)).await?;
     }
     Ok(())
 }
@@ -193,13 +168,13 @@ pub async fn login_status(State(state): State<AppState>, headers: HeaderMap) -> 
     match collect.status {
         Status::Pending => {
             let seconds = ((crate::system_millis() - row.started_ms).max(0) / 1000) as u64;
-            let qr = (!row.same_device).then(|| qr_content(&row.qr_token, &row.qr_secret, seconds));
+            let qr = (!row.same_device).then(|| qr_content(&row.qr_start_token, &row.qr_start_secret, seconds));
             Ok(Json(LoginStatus { status: LoginState::Pending, hint_code: collect.hint_code, qr, user: None })
                 .into_response())
         }
         Status::Failed => {
             let id_hash = hash(&login_id);
-            state.db.call(move |conn| conn.execute("DELETE FROM login_orders WHERE id_hash = ?1", [id_hash])).await?;
+            state.db.store(move |conn| login_orders::forget(conn, &id_hash)).await?;
             let mut res =
                 Json(LoginStatus { status: LoginState::Failed, hint_code: collect.hint_code, qr: None, user: None })
                     .into_response();
@@ -217,24 +192,10 @@ pub async fn login_status(State(state): State<AppState>, headers: HeaderMap) -> 
                 (pnr.twelve_digits(), user.name.clone(), user.given_name.clone(), user.surname.clone());
             state
                 .db
-                .call(move |conn| {
-                    let tx = conn.transaction()?;
-                    tx.execute(
-                        "INSERT INTO users (personal_number, name, given_name, surname, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (personal_number) DO UPDATE SET name = ?2, given_name = ?3, surname = ?4",
-                        params![pn, name, given, surname, now],
-                    )?;
-                    tx.execute(
-                        "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (personal_number) DO UPDATE SET name = ?3, given_name = ?4, surname = ?5",
-                        params![random_token(), pn, name, given, surname],
-                    )?;
-                    tx.execute(
-                        "INSERT INTO sessions (id_hash, personal_number, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
-                        params![id_hash, pn, now],
-                    )?;
-                    tx.execute("DELETE FROM login_orders WHERE id_hash = ?1", [login_hash])?;
-                    tx.commit()
+                .store(move |conn| {
+                    let who =
+                        sessions::Resident { personal_number: &pn, name: &name, given_name: &given, surname: &surname };
+                    sessions::start(conn, &who, &random_token(), &id_hash, Some(&login_hash), now)
                 })
                 .await?;
             let session_user =
@@ -285,14 +246,11 @@ pub async fn get_session(State(state): State<AppState>, lang: Lang, headers: Hea
     crate::lang::remember(&state, &user.personal_number, lang).await;
     let pn = user.personal_number.clone();
     let now = state.clock.now();
-    let (name, given): (String, String) = state
+    let (name, given) = state
         .db
-        .call(move |conn| {
-            conn.query_row("SELECT name, given_name FROM users WHERE personal_number = ?1", [pn], |r| {
-                Ok((r.get("name")?, r.get("given_name")?))
-            })
-        })
-        .await?;
+        .store(move |conn| sessions::names(conn, &pn))
+        .await?
+        .ok_or_else(|| ApiError::internal("a session without its resident"))?;
     let left = (created + state.sessions.absolute.as_secs() as i64 - now).max(0) as u32;
     Ok(Json(SessionInfo {
         user: SessionUser {
@@ -334,17 +292,8 @@ pub async fn keepalive(State(state): State<AppState>, user: AuthUser, lang: Lang
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         let id_hash = hash(&token);
-        state
-            .db
-            .call({
-                let id_hash = id_hash.clone();
-                move |conn| {
-                    // and this device's pushes, when it subscribed in this session
-                    conn.execute("DELETE FROM push_subscriptions WHERE session_hash = ?1", [&id_hash])?;
-                    conn.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [id_hash])
-                }
-            })
-            .await?;
+        let ended = id_hash.clone();
+        state.db.store(move |conn| sessions::log_out(conn, &ended)).await?;
         state.hub.session_ended(&id_hash);
     }
     Ok(([(header::SET_COOKIE, clear_cookie(SESSION_COOKIE))], StatusCode::NO_CONTENT).into_response())

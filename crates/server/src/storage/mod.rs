@@ -17,7 +17,9 @@
 //! first); the rest of the server still runs its SQL on `rusqlite` in `domain/` and `routes/`.
 
 pub mod bankid_collects;
+pub mod login_orders;
 pub mod rate_limits;
+pub mod sessions;
 
 use std::{fmt, sync::Arc};
 
@@ -215,6 +217,7 @@ pub trait PgClient {
         statement: &postgres::Statement,
         params: &[&(dyn ToSql + Sync)],
     ) -> std::result::Result<u64, postgres::Error>;
+    fn pg_transaction(&mut self) -> std::result::Result<postgres::Transaction<'_>, postgres::Error>;
 }
 
 impl PgClient for postgres::Client {
@@ -235,6 +238,9 @@ impl PgClient for postgres::Client {
     ) -> std::result::Result<u64, postgres::Error> {
         self.execute(statement, params)
     }
+    fn pg_transaction(&mut self) -> std::result::Result<postgres::Transaction<'_>, postgres::Error> {
+        self.transaction()
+    }
 }
 
 impl PgClient for postgres::Transaction<'_> {
@@ -254,6 +260,9 @@ impl PgClient for postgres::Transaction<'_> {
         params: &[&(dyn ToSql + Sync)],
     ) -> std::result::Result<u64, postgres::Error> {
         self.execute(statement, params)
+    }
+    fn pg_transaction(&mut self) -> std::result::Result<postgres::Transaction<'_>, postgres::Error> {
+        self.transaction()
     }
 }
 
@@ -309,6 +318,26 @@ impl Conn<'_> {
                         Ok(Row { names: names.clone(), values })
                     })
                     .collect()
+            }
+        }
+    }
+
+    /// Runs `f` in a transaction: all of it is kept, or (on an error) none of it. Inside
+    /// another transaction, `f` becomes part of it (SQLite) or a savepoint (PostgreSQL).
+    pub fn transaction<R>(&mut self, f: impl FnOnce(&mut Conn<'_>) -> Result<R>) -> Result<R> {
+        match self {
+            Self::Sqlite(conn) if !conn.is_autocommit() => f(&mut Conn::Sqlite(conn)),
+            Self::Sqlite(conn) => {
+                let tx = conn.unchecked_transaction()?;
+                let r = f(&mut Conn::Sqlite(&tx))?;
+                tx.commit()?;
+                Ok(r)
+            }
+            Self::Postgres(client) => {
+                let mut tx = client.pg_transaction()?;
+                let r = f(&mut Conn::Postgres(&mut tx))?;
+                tx.commit()?;
+                Ok(r)
             }
         }
     }
