@@ -8,6 +8,8 @@
 
 use crate::domain::kiosk::TOKEN_LIFETIME_SECS;
 use crate::extract::bearer;
+use crate::storage::{kiosk, sessions::Resident};
+use rusqlite::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, State},
@@ -17,7 +19,6 @@ use ingang_api::{
     personnummer::Personnummer,
     visits::{KioskCheckIn, KioskState, NewKioskCheckIn, Visit},
 };
-use rusqlite::{OptionalExtension, params};
 
 use crate::domain::sessions::hash;
 use crate::domain::visits::Scope;
@@ -73,28 +74,18 @@ pub async fn start(
     let qr = qr_content(&order.qr_start_token, &order.qr_start_secret, 0);
     let (rid, th, unit, number) = (id.clone(), hash(&token), body.unit_id.clone(), pnr.twelve_digits());
     let now = state.clock.now();
-    state
-        .db
-        .call(move |conn| {
-            conn.execute("DELETE FROM kiosk_check_ins WHERE created_at < ?1", [now - 3600])?;
-            conn.execute(
-                "INSERT INTO kiosk_check_ins (id, token_hash, unit_id, personal_number, order_ref, qr_start_token,
-                                              qr_start_secret, started_ms, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    rid,
-                    th,
-                    unit,
-                    number,
-                    order.order_ref,
-                    order.qr_start_token,
-                    order.qr_start_secret,
-                    started,
-                    now
-                ],
-            )
-        })
-        .await?;
+    let kept = kiosk::CheckIn {
+        id: rid,
+        token_hash: th,
+        unit_id: unit,
+        personal_number: number,
+        order_ref: order.order_ref,
+        qr_start_token: order.qr_start_token,
+        qr_start_secret: order.qr_start_secret,
+        started_ms: started,
+        identified_at: None,
+    };
+    state.db.store(move |conn| kiosk::start(conn, &kept, now)).await?;
     Ok((
         StatusCode::CREATED,
         Json(KioskCheckIn {
@@ -109,41 +100,8 @@ pub async fn start(
     ))
 }
 
-struct Row {
-    token_hash: String,
-    unit_id: String,
-    pnr: String,
-    order_ref: String,
-    qr_token: String,
-    qr_secret: String,
-    started_ms: i64,
-    identified_at: Option<i64>,
-}
-
-async fn row(state: &AppState, id: String) -> Result<Option<Row>, ApiError> {
-    state
-        .db
-        .call(move |conn| {
-            conn.query_row(
-                "SELECT token_hash, unit_id, personal_number, order_ref, qr_start_token, qr_start_secret, started_ms,
-                        identified_at FROM kiosk_check_ins WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(Row {
-                        token_hash: r.get("token_hash")?,
-                        unit_id: r.get("unit_id")?,
-                        pnr: r.get("personal_number")?,
-                        order_ref: r.get("order_ref")?,
-                        qr_token: r.get("qr_start_token")?,
-                        qr_secret: r.get("qr_start_secret")?,
-                        started_ms: r.get("started_ms")?,
-                        identified_at: r.get("identified_at")?,
-                    })
-                },
-            )
-            .optional()
-        })
-        .await
+async fn row(state: &AppState, id: String) -> Result<Option<kiosk::CheckIn>, ApiError> {
+    state.db.store(move |conn| kiosk::find(conn, &id)).await
 }
 
 /// The check-in's progress. Identified: the person's given name and today's visits at the unit.
@@ -191,7 +149,7 @@ pub async fn status(
     match collect.status {
         Status::Pending => {
             let seconds = ((crate::system_millis() - r.started_ms).max(0) / 1000) as u64;
-            let qr = qr_content(&r.qr_token, &r.qr_secret, seconds);
+            let qr = qr_content(&r.qr_start_token, &r.qr_start_secret, seconds);
             Ok(Json(answer(KioskState::Pending, Some(qr), collect.hint_code)))
         }
         Status::Failed => {
@@ -200,23 +158,19 @@ pub async fn status(
         }
         Status::Complete => {
             let user = collect.user.ok_or_else(|| ApiError::internal("complete order without user"))?;
-            if user.personal_number != r.pnr {
+            if user.personal_number != r.personal_number {
                 // somebody else's BankID: the typed number decides whose visits these are
                 forget(&state, &id).await?;
                 return Ok(Json(answer(KioskState::Failed, None, Some("wrongPerson".into()))));
             }
             let (rid, pnr, name, given, surname) =
-                (id.clone(), r.pnr.clone(), user.name, user.given_name, user.surname);
+                (id.clone(), r.personal_number.clone(), user.name, user.given_name, user.surname);
             let now = state.clock.now();
             state
                 .db
-                .call(move |conn| {
-                    conn.execute(
-                        "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
-                         ON CONFLICT (personal_number) DO UPDATE SET name = ?3, given_name = ?4, surname = ?5",
-                        params![random_token(), pnr, name, given, surname],
-                    )?;
-                    conn.execute("UPDATE kiosk_check_ins SET identified_at = ?2 WHERE id = ?1", params![rid, now])
+                .store(move |conn| {
+                    let who = Resident { personal_number: &pnr, name: &name, given_name: &given, surname: &surname };
+                    kiosk::identified(conn, &rid, &who, &random_token(), now)
                 })
                 .await?;
             Ok(Json(identified_answer(&state, &id, &r).await?))
@@ -224,9 +178,9 @@ pub async fn status(
     }
 }
 
-async fn identified_answer(state: &AppState, id: &str, r: &Row) -> Result<KioskCheckIn, ApiError> {
+async fn identified_answer(state: &AppState, id: &str, r: &kiosk::CheckIn) -> Result<KioskCheckIn, ApiError> {
     let now = state.clock.now();
-    let (pnr, unit) = (r.pnr.clone(), r.unit_id.clone());
+    let (pnr, unit) = (r.personal_number.clone(), r.unit_id.clone());
     let (given, visits): (Option<String>, Vec<Visit>) = state
         .db
         .call(move |conn| {
@@ -261,7 +215,7 @@ async fn identified_answer(state: &AppState, id: &str, r: &Row) -> Result<KioskC
 
 async fn forget(state: &AppState, id: &str) -> Result<(), ApiError> {
     let id = id.to_owned();
-    state.db.call(move |conn| conn.execute("DELETE FROM kiosk_check_ins WHERE id = ?1", [id])).await?;
+    state.db.store(move |conn| kiosk::forget(conn, &id)).await?;
     Ok(())
 }
 

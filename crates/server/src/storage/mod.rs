@@ -17,6 +17,7 @@
 //! first); the rest of the server still runs its SQL on `rusqlite` in `domain/` and `routes/`.
 
 pub mod bankid_collects;
+pub mod kiosk;
 pub mod login_orders;
 pub mod rate_limits;
 pub mod sessions;

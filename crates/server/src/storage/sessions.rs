@@ -36,11 +36,7 @@ pub fn start(
              ON CONFLICT (personal_number) DO UPDATE SET name = ?2, given_name = ?3, surname = ?4",
             params![who.personal_number, who.name, who.given_name, who.surname, now],
         )?;
-        tx.execute(
-            "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (personal_number) DO UPDATE SET name = ?3, given_name = ?4, surname = ?5",
-            params![person_id, who.personal_number, who.name, who.given_name, who.surname],
-        )?;
+        name_person(tx, who, person_id)?;
         tx.execute(
             "INSERT INTO sessions (id_hash, personal_number, created_at, last_seen) VALUES (?1, ?2, ?3, ?3)",
             params![id_hash, who.personal_number, now],
@@ -50,6 +46,17 @@ pub fn start(
         }
         Ok(())
     })
+}
+
+/// Keeps a person's names as BankID gave them now; `person_id` (their id in URLs) only the first
+/// time.
+pub fn name_person(conn: &mut Conn<'_>, who: &Resident<'_>, person_id: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (personal_number) DO UPDATE SET name = ?3, given_name = ?4, surname = ?5",
+        params![person_id, who.personal_number, who.name, who.given_name, who.surname],
+    )?;
+    Ok(())
 }
 
 /// The session of `id_hash`, unless it has been ended.
