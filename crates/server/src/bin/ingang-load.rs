@@ -102,7 +102,7 @@ fn seed(conn: &mut rusqlite::Connection, n: usize) -> rusqlite::Result<()> {
         let name = format!("Last Test {i}");
         let who = Resident { personal_number: &p, name: &name, given_name: "Last", surname: "Test" };
         let (person, session) = (format!("load-person-{i}"), hash(&format!("load-session-{i}")));
-        sessions::start(&mut Conn::Sqlite(&tx), &who, &person, &session, None, now).map_err(to_sqlite)?;
+        sessions::start(&mut Conn::Sqlite(&tx), &who, &person, &session, None, now)?;
         tx.execute(
             "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
                                 created_at, queued_at, picked_at, idempotency_key, description)
@@ -111,13 +111,6 @@ fn seed(conn: &mut rusqlite::Connection, n: usize) -> rusqlite::Result<()> {
         )?;
     }
     tx.commit()
-}
-
-fn to_sqlite(e: ingang_server::storage::Error) -> rusqlite::Error {
-    match e {
-        ingang_server::storage::Error::Sqlite(e) => e,
-        other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
-    }
 }
 
 /// What the streams saw: per message, when it arrived (ns since start + 1; 0 = not yet) and
@@ -396,14 +389,20 @@ async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -
     // `case` row each): from then on a change to the queue is news for every one of them
     let ready = state
         .db
-        .call(|conn| {
-            conn.execute("UPDATE cases SET status = 'waiting', picked_at = NULL WHERE unit_id = 'hc-gibraltar'", [])?;
-            conn.execute(
-                "INSERT INTO events (recipient, kind, data, created_at)
-                 SELECT owner, 'case', json_object('caseId', id, 'unitId', unit_id, 'status', 'waiting'), 0
-                 FROM cases WHERE unit_id = 'hc-gibraltar'",
-                [],
-            )
+        .store(|conn| {
+            conn.transaction(|tx| {
+                tx.execute(
+                    "UPDATE cases SET status = 'waiting', picked_at = NULL WHERE unit_id = 'hc-gibraltar'",
+                    &[],
+                )?;
+                for case in tx.query("SELECT id, owner, unit_id FROM cases WHERE unit_id = 'hc-gibraltar'", &[])? {
+                    let (id, owner, unit): (String, String, String) =
+                        (case.get("id")?, case.get("owner")?, case.get("unit_id")?);
+                    let data = serde_json::json!({ "caseId": id, "unitId": unit, "status": "waiting" }).to_string();
+                    ingang_server::storage::events::append(tx, &owner, "case", &data, 0)?;
+                }
+                Ok(())
+            })
         })
         .await;
     if ready.is_err() {

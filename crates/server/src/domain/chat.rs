@@ -46,10 +46,7 @@ pub fn insert(conn: &mut rusqlite::Connection, case_id: &str, d: Draft<'_>) -> r
         let owner: String = tx.query_row("SELECT owner FROM cases WHERE id = ?1", [case_id], |r| r.get("owner"))?;
         let data = serde_json::to_string(&MessageEvent { case_id: case_id.into(), message: message.clone() })
             .unwrap_or_default();
-        tx.execute(
-            "INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, 'message', ?2, ?3)",
-            params![owner, data, d.now],
-        )?;
+        crate::storage::events::append(&mut crate::storage::Conn::Sqlite(&tx), &owner, "message", &data, d.now)?;
     }
     tx.commit()?;
     Ok((message, inserted))

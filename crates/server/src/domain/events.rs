@@ -2,9 +2,10 @@
 //! means (each waiting case's new place), and the [`Hub`] hands new rows to the open streams.
 
 use crate::domain::cases::Place;
+use crate::storage::{Conn, events};
 use crate::{AppState, error::ApiError};
 use ingang_api::cases::CaseStatus;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::OptionalExtension;
 use serde_json::json;
 
 /// Hands new `events` rows to the open streams of their recipients. One task reads the new
@@ -114,8 +115,6 @@ pub fn queue_changed(
     case_id: Option<&str>,
     now: i64,
 ) -> rusqlite::Result<()> {
-    let mut insert =
-        conn.prepare_cached("INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, ?2, ?3, ?4)")?;
     if let Some(id) = case_id {
         let found: Option<(String, String, String)> = conn
             .query_row("SELECT owner, status, unit_id FROM cases WHERE id = ?1", [id], |r| {
@@ -128,12 +127,12 @@ pub fn queue_changed(
             } else {
                 None
             };
-            insert.execute(params![owner, "case", case_data(id, &unit, &status, place), now])?;
+            events::append(&mut Conn::Sqlite(conn), &owner, "case", &case_data(id, &unit, &status, place), now)?;
         }
     }
-    insert.execute(params![format!("{UNIT}{unit_id}"), "queue", unit_id, now])?;
+    events::append(&mut Conn::Sqlite(conn), &format!("{UNIT}{unit_id}"), "queue", unit_id, now)?;
     // keep the table small: a day of history is plenty for any reconnect
-    conn.execute("DELETE FROM events WHERE created_at < ?1", [now - 86_400])?;
+    events::prune(&mut Conn::Sqlite(conn), now - 86_400)?;
     Ok(())
 }
 

@@ -28,11 +28,14 @@ pub fn deliver(
     )?;
     // an `inbox` event to everyone who sees the message (the patient, a child's guardians), so
     // their open apps count it at once; it names the message, nothing of what it says
-    conn.prepare_cached(
-        "INSERT INTO events (recipient, kind, data, created_at)
-         SELECT ?1, 'inbox', ?2, ?3 UNION ALL SELECT guardian, 'inbox', ?2, ?3 FROM guardianships WHERE child = ?1",
-    )?
-    .execute(params![patient, serde_json::json!({ "messageId": id }).to_string(), now])?;
+    let data = serde_json::json!({ "messageId": id }).to_string();
+    let guardians_of: Vec<String> = conn
+        .prepare_cached("SELECT guardian FROM guardianships WHERE child = ?1 ORDER BY guardian")?
+        .query_map([patient], |r| r.get("guardian"))?
+        .collect::<rusqlite::Result<_>>()?;
+    for recipient in std::iter::once(patient.to_owned()).chain(guardians_of) {
+        crate::storage::events::append(&mut crate::storage::Conn::Sqlite(conn), &recipient, "inbox", &data, now)?;
+    }
     let guardians =
         crate::domain::people::age_at(patient, now).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
     let mut stmt = conn.prepare_cached(

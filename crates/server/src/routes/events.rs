@@ -27,9 +27,9 @@ use axum::{
 };
 use futures_util::stream::{self, Stream, StreamExt};
 use ingang_api::cases::CaseStatus;
-use rusqlite::params;
 
 use crate::extract::AuthUser;
+use crate::storage;
 use crate::{AppState, error::ApiError};
 
 /// One open stream: whose, where it is, and until when its session lasts.
@@ -127,13 +127,7 @@ fn ensure_dispatcher(state: &AppState) {
     }
     let state = state.clone();
     tokio::spawn(async move {
-        let Ok(mut last) = state
-            .db
-            .call(|conn| {
-                conn.query_row("SELECT COALESCE(MAX(id), 0) AS last_id FROM events", [], |r| r.get::<_, i64>("last_id"))
-            })
-            .await
-        else {
+        let Ok(mut last) = state.db.store(storage::events::last_id).await else {
             return;
         };
         let mut stopping = state.stopping.subscribe();
@@ -147,19 +141,7 @@ fn ensure_dispatcher(state: &AppState) {
             let before = last;
             loop {
                 let from = last;
-                let rows: Vec<(i64, String, String, String)> = match state
-                    .db
-                    .call(move |conn| {
-                        let mut stmt = conn.prepare_cached(
-                            "SELECT id, recipient, kind, data FROM events WHERE id > ?1 ORDER BY id LIMIT 1000",
-                        )?;
-                        let rows = stmt.query_map([from], |r| {
-                            Ok((r.get("id")?, r.get("recipient")?, r.get("kind")?, r.get("data")?))
-                        })?;
-                        rows.collect()
-                    })
-                    .await
-                {
+                let rows = match state.db.store(move |conn| storage::events::after(conn, from, 1000)).await {
                     Ok(rows) => rows,
                     Err(_) => break,
                 };
@@ -185,19 +167,7 @@ fn ensure_dispatcher(state: &AppState) {
 
 async fn after(state: &AppState, recipient: &str, last: i64) -> Result<Vec<Row>, ApiError> {
     let recipient = recipient.to_owned();
-    state
-        .db
-        .call(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, kind, data FROM events WHERE id > ?2 AND (recipient = ?1 OR recipient IN
-                   (SELECT 'unit:' || unit_id FROM cases WHERE owner = ?1 AND status = 'waiting'))
-                 ORDER BY id LIMIT 500",
-            )?;
-            let rows =
-                stmt.query_map(params![recipient, last], |r| Ok((r.get("id")?, r.get("kind")?, r.get("data")?)))?;
-            rows.collect()
-        })
-        .await
+    state.db.store(move |conn| storage::events::after_for(conn, &recipient, last, 500)).await
 }
 
 /// The event stream of the signed-in user.
@@ -223,14 +193,7 @@ pub async fn events(
     let start = match resume {
         Some(id) => id,
         // a fresh stream starts now: what happened before is in `GET /cases`
-        None => {
-            state
-                .db
-                .call(|conn| {
-                    conn.query_row("SELECT COALESCE(MAX(id), 0) AS last_id FROM events", [], |r| r.get("last_id"))
-                })
-                .await?
-        }
+        None => state.db.store(storage::events::last_id).await?,
     };
     ensure_dispatcher(&state);
     // subscribe before catching up, so nothing written in between is missed (ids dedupe)

@@ -9,7 +9,6 @@
 use crate::domain::kiosk::TOKEN_LIFETIME_SECS;
 use crate::extract::bearer;
 use crate::storage::{kiosk, sessions::Resident};
-use rusqlite::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, State},
@@ -19,6 +18,7 @@ use ingang_api::{
     personnummer::Personnummer,
     visits::{KioskCheckIn, KioskState, NewKioskCheckIn, Visit},
 };
+use rusqlite::OptionalExtension;
 
 use crate::domain::sessions::hash;
 use crate::domain::visits::Scope;

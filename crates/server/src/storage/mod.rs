@@ -17,6 +17,7 @@
 //! first); the rest of the server still runs its SQL on `rusqlite` in `domain/` and `routes/`.
 
 pub mod bankid_collects;
+pub mod events;
 pub mod kiosk;
 pub mod login_orders;
 pub mod rate_limits;
@@ -126,6 +127,17 @@ impl From<rusqlite::Error> for Error {
         Self::Sqlite(e)
     }
 }
+/// For the callers still on `rusqlite` (areas not moved yet): a storage function's error in
+/// their `rusqlite::Result`.
+impl From<Error> for rusqlite::Error {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Sqlite(e) => e,
+            other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
+        }
+    }
+}
+
 impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Self {
         Self::Postgres(e)
@@ -339,6 +351,20 @@ impl Conn<'_> {
                 let r = f(&mut Conn::Postgres(&mut tx))?;
                 tx.commit()?;
                 Ok(r)
+            }
+        }
+    }
+
+    /// From here to the end of the transaction, other transactions that call this with the
+    /// same `key` wait: what they write after it commits after what this one writes. SQLite
+    /// has one writer at a time already; PostgreSQL takes a transaction-level advisory lock.
+    /// Call inside [`Conn::transaction`] (outside one, PostgreSQL would let go at once).
+    pub fn in_commit_order(&mut self, key: i64) -> Result<()> {
+        match self {
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(_) => {
+                self.query("SELECT pg_advisory_xact_lock(?1) IS NULL AS waited", params![key])?;
+                Ok(())
             }
         }
     }
