@@ -52,6 +52,46 @@ impl From<u32> for Value {
         Self::Int(v.into())
     }
 }
+impl From<usize> for Value {
+    fn from(v: usize) -> Self {
+        Self::Int(v as i64)
+    }
+}
+impl From<u64> for Value {
+    fn from(v: u64) -> Self {
+        Self::Int(v as i64)
+    }
+}
+impl From<u8> for Value {
+    fn from(v: u8) -> Self {
+        Self::Int(v.into())
+    }
+}
+impl From<u16> for Value {
+    fn from(v: u16) -> Self {
+        Self::Int(v.into())
+    }
+}
+impl From<&i64> for Value {
+    fn from(v: &i64) -> Self {
+        Self::Int(*v)
+    }
+}
+impl From<&Vec<u8>> for Value {
+    fn from(v: &Vec<u8>) -> Self {
+        Self::Blob(v.clone())
+    }
+}
+impl From<&&str> for Value {
+    fn from(v: &&str) -> Self {
+        Self::Text((*v).to_owned())
+    }
+}
+impl<T: Clone + Into<Value>> From<&Option<T>> for Value {
+    fn from(v: &Option<T>) -> Self {
+        v.clone().into()
+    }
+}
 impl From<bool> for Value {
     fn from(v: bool) -> Self {
         Self::Int(v.into())
@@ -108,6 +148,23 @@ pub enum Error {
     /// A value or column of a type the other backend cannot give, a missing column, a bad
     /// placeholder: a mistake in the statement, found by its tests.
     Mismatch(String),
+    /// [`Conn::query_row`] found no row ([`OptionalExtension::optional`] makes it `None`).
+    NoRows,
+}
+
+/// `query_row(..).optional()`: no row is `None`, not an error.
+pub trait OptionalExtension<T> {
+    fn optional(self) -> Result<Option<T>>;
+}
+
+impl<T> OptionalExtension<T> for Result<T> {
+    fn optional(self) -> Result<Option<T>> {
+        match self {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::NoRows) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -116,6 +173,7 @@ impl fmt::Display for Error {
             Self::Sqlite(e) => write!(f, "sqlite: {e}"),
             Self::Postgres(e) => write!(f, "postgres: {e}"),
             Self::Mismatch(e) => write!(f, "storage: {e}"),
+            Self::NoRows => write!(f, "storage: no row"),
         }
     }
 }
@@ -178,6 +236,18 @@ impl FromValue for i64 {
         }
     }
 }
+macro_rules! narrow_ints {
+    ($($t:ty),*) => {$(
+        impl FromValue for $t {
+            fn from_value(v: &Value) -> std::result::Result<Self, String> {
+                let n = i64::from_value(v)?;
+                <$t>::try_from(n).map_err(|_| format!("{n} does not fit {}", stringify!($t)))
+            }
+        }
+    )*};
+}
+narrow_ints!(i32, u32, u16, u8, u64, usize);
+
 impl FromValue for bool {
     fn from_value(v: &Value) -> std::result::Result<Self, String> {
         i64::from_value(v).map(|i| i != 0)
@@ -367,6 +437,17 @@ impl Conn<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// The first row of a query, as `f` reads it; [`Error::NoRows`] without one.
+    pub fn query_row<T>(&mut self, sql: &str, params: &[Value], f: impl FnOnce(&Row) -> Result<T>) -> Result<T> {
+        let row = self.query_opt(sql, params)?.ok_or(Error::NoRows)?;
+        f(&row)
+    }
+
+    /// Every row of a query, as `f` reads it.
+    pub fn query_map<T>(&mut self, sql: &str, params: &[Value], f: impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
+        self.query(sql, params)?.iter().map(f).collect()
     }
 
     /// The first row of a query, if any.
