@@ -60,8 +60,8 @@ impl CardProvider for SimulatedCards {
             let id = payment_id.to_owned();
             let (status, code): (String, Option<String>) = self
                 .db
-                .call(move |conn| {
-                    conn.query_row("SELECT status, error_code FROM payments WHERE id = ?1", [id], |r| {
+                .store(move |conn| {
+                    conn.query_row("SELECT status, error_code FROM payments WHERE id = ?1", crate::params![id], |r| {
                         Ok((r.get("status")?, r.get("error_code")?))
                     })
                 })

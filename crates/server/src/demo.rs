@@ -1,7 +1,7 @@
 //! Demo data for `--demo`: idempotent, so a second start reuses the same database.
 
 use ingang_api::personnummer::Date;
-use rusqlite::{Connection, params};
+use crate::storage::{Conn, params};
 
 /// Demo units, modelled on Region Norrbotten's (see `shared/seeds`).
 const UNITS: &[(&str, &str, &str, &str, &str, &str)] = &[
@@ -406,10 +406,10 @@ pub fn children(today: Date) -> Vec<(&'static str, String, &'static str, &'stati
 }
 
 /// Addresses, visits (booked ones moved to their days from today), free slots.
-fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
+fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
     use ingang_api::visits::{stockholm_offset, stockholm_to_unix};
     // Folktandvården moves visits by phone only: patients there cancel in the app, not reschedule
-    tx.execute("UPDATE units SET reschedulable = (id <> 'ftv-lulea')", [])?;
+    tx.execute("UPDATE units SET reschedulable = CASE WHEN id <> 'ftv-lulea' THEN 1 ELSE 0 END", params![])?;
     for (pnr, address) in ADDRESSES {
         tx.execute("UPDATE people SET address = ?2 WHERE personal_number = ?1", params![pnr, address])?;
     }
@@ -423,19 +423,17 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     let minutes = |hhmm: &str| ingang_api::hours::minutes(hhmm).map(u32::from).unwrap_or(9 * 60);
     let children = children(ingang_api::visits::stockholm_date(now));
-    let mut visit = tx.prepare(
-        "INSERT INTO visits (id, patient, unit_id, kind, title, clinician, starts_at, ends_at, bring, tariff, status,
+    let visit_sql = "INSERT INTO visits (id, patient, unit_id, kind, title, clinician, starts_at, ends_at, bring, tariff, status,
                              checked_in_at, fee)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (id) DO UPDATE SET patient = ?2, starts_at = ?7, ends_at = ?8, reminder_sent_at = NULL
-         WHERE status = 'booked' OR ?7 < ?14",
-    )?;
+         WHERE visits.status = 'booked' OR ?7 < ?14";
     for (id, who, unit, kind, days, at, length, title, clinician, bring, tariff) in VISITS {
         let patient = children.iter().find(|c| c.2 == *who).map(|c| c.1.clone()).unwrap_or_else(|| (*who).to_owned());
         let starts = stockholm_to_unix(today + days, minutes(at));
         let past = *days < 0;
         let bring = serde_json::to_string(bring).unwrap_or_else(|_| "[]".into());
-        visit.execute(params![
+        tx.execute(visit_sql, params![
             id,
             patient,
             unit,
@@ -455,7 +453,7 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
     // a visit a newcomer can check in to and pay for without a test hook: Sara's, 40 minutes
     // after start-up (on the next five minutes), so its check-in opens ten minutes after it
     let soon = (now + 40 * 60).div_euclid(300) * 300 + 300;
-    visit.execute(params![
+    tx.execute(visit_sql, params![
         DEMO_CHECK_IN,
         SARA,
         "hc-gibraltar",
@@ -471,30 +469,23 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
         None::<i64>,
         now,
     ])?;
-    let mut bookable = tx.prepare(
-        "INSERT INTO bookable_types (unit_id, id, title, description, kind, minutes, tariff, bring, position)
+    let bookable_sql = "INSERT INTO bookable_types (unit_id, id, title, description, kind, minutes, tariff, bring, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (unit_id, id) DO UPDATE SET title = ?3, description = ?4, kind = ?5, minutes = ?6, tariff = ?7,
-                                                bring = ?8, position = ?9",
-    )?;
+                                                bring = ?8, position = ?9";
     for (i, (unit, id, title, description, kind, minutes, tariff, bring)) in BOOKABLE.iter().enumerate() {
         let bring = serde_json::to_string(bring).unwrap_or_else(|_| "[]".into());
-        bookable.execute(params![unit, id, title, description, kind, minutes, tariff, bring, i as i64])?;
+        tx.execute(bookable_sql, params![unit, id, title, description, kind, minutes, tariff, bring, i as i64])?;
     }
-    let mut phrase = tx.prepare(
-        "INSERT INTO translations (sv, lang, text) VALUES (?1, ?2, ?3)
-         ON CONFLICT (sv, lang) DO UPDATE SET text = ?3",
-    )?;
+    let phrase_sql = "INSERT INTO translations (sv, lang, text) VALUES (?1, ?2, ?3)
+         ON CONFLICT (sv, lang) DO UPDATE SET text = ?3";
     for (sv, en, fi, ar) in PHRASES {
         for (lang, text) in [("en", en), ("fi", fi), ("ar", ar)] {
-            phrase.execute(params![sv, lang, text])?;
+            tx.execute(phrase_sql, params![sv, lang, text])?;
         }
     }
-    drop(phrase);
-    tx.execute("DELETE FROM slots WHERE visit_id IS NULL", [])?;
-    let mut slot = tx.prepare(
-        "INSERT OR IGNORE INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?4 + 1800)",
-    )?;
+    tx.execute("DELETE FROM slots WHERE visit_id IS NULL", crate::params![])?;
+    let slot_sql = "INSERT INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
     for day in today + 1..today + 15 {
         // 1970-01-01 was a Thursday: weekday 0 = Monday
         if (day + 3).rem_euclid(7) >= 5 {
@@ -503,44 +494,39 @@ fn seed_visits(tx: &Connection, now: i64) -> rusqlite::Result<()> {
         for (unit, kind, times) in SLOTS {
             for t in *times {
                 let starts = stockholm_to_unix(day, minutes(t));
-                slot.execute(params![format!("slot-{unit}-{kind}-{starts}"), unit, kind, starts])?;
+                tx.execute(slot_sql, params![format!("slot-{unit}-{kind}-{starts}"), unit, kind, starts, starts + 1800])?;
             }
         }
     }
     // the past visit was paid by card at the time: its receipt can be opened
     tx.execute(
-        "INSERT OR IGNORE INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, paid_at,
-                                         receipt_number, idempotency_key)
-         SELECT 'demo-anna-tidigare-kort', id, patient, 'card', 'PAID', 300, 0, starts_at - 500, starts_at - 500,
-                'K0000001', 'demo' FROM visits WHERE id = 'demo-anna-tidigare'",
-        [],
+        "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, paid_at, idempotency_key)
+         SELECT 'demo-anna-tidigare-kort', id, patient, 'card', 'PAID', 300, 0, starts_at - 500, starts_at - 500, 'demo'
+         FROM visits WHERE id = 'demo-anna-tidigare'
+         ON CONFLICT DO NOTHING",
+        params![],
     )?;
-    tx.execute(
-        "INSERT OR IGNORE INTO receipt_numbers (n, payment_id)
-         SELECT 1, id FROM payments WHERE id = 'demo-anna-tidigare-kort'",
-        [],
-    )?;
+    // the first receipt of a new database: K0000001
+    crate::domain::visits::number_receipt(tx, "demo-anna-tidigare-kort")?;
     Ok(())
 }
 
 /// Prescriptions (valid for 200 more days) and Anna's demo inbox.
-fn seed_eservices(tx: &Connection, now: i64) -> rusqlite::Result<()> {
+fn seed_eservices(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
     let children = children(ingang_api::visits::stockholm_date(now));
-    let mut rx = tx.prepare(
-        "INSERT INTO prescriptions (id, patient, medicine, dosage, valid_until) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET patient = ?2, valid_until = ?5",
-    )?;
+    let rx_sql = "INSERT INTO prescriptions (id, patient, medicine, dosage, valid_until) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO UPDATE SET patient = ?2, valid_until = ?5";
     for (id, who, medicine, dosage) in PRESCRIPTIONS {
         let patient = children.iter().find(|c| c.2 == *who).map(|c| c.1.clone()).unwrap_or_else(|| (*who).to_owned());
-        rx.execute(params![id, patient, medicine, dosage, now + 200 * 86_400])?;
+        tx.execute(rx_sql, params![id, patient, medicine, dosage, now + 200 * 86_400])?;
     }
-    let mut message = tx.prepare(
-        "INSERT OR IGNORE INTO inbox_messages (id, patient, unit_id, subject, body, kind, questionnaire_id, sent_by, created_at)
-         VALUES (?1, '198001139297', 'hc-gibraltar', ?2, ?3, ?4, ?5, 'demo', ?6)",
-    )?;
+    let message_sql = "INSERT INTO inbox_messages (id, patient, unit_id, subject, body, kind, questionnaire_id, sent_by, created_at, seq)
+         VALUES (?1, '198001139297', 'hc-gibraltar', ?2, ?3, ?4, ?5, 'demo', ?6,
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM inbox_messages))
+         ON CONFLICT DO NOTHING";
     for (i, (id, subject, body, questionnaire)) in INBOX.iter().enumerate() {
         let kind = if questionnaire.is_some() { "questions" } else { "info" };
-        message.execute(params![id, subject, body, kind, questionnaire, now - 86_400 + i as i64 * 3_600])?;
+        tx.execute(message_sql, params![id, subject, body, kind, questionnaire, now - 86_400 + i as i64 * 3_600])?;
     }
     Ok(())
 }
@@ -552,28 +538,22 @@ fn number(year: i32, month: u32, day: u32, serial: u32) -> String {
 }
 
 /// Inserts the demo data that is not there yet; demo forms are refreshed to the shipped version.
-pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
+pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
     // made when the server starts, before any test fixes the clock: the system's time
     let now = crate::system_millis().div_euclid(1000);
-    let tx = conn.transaction()?;
+    let mut tx = conn.begin()?;
     {
-        let mut insert = tx.prepare(
-            "INSERT OR IGNORE INTO units (id, name, kind, address, city, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
+        let insert_sql = "INSERT INTO units (id, name, kind, address, city, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT DO NOTHING";
         for (id, name, kind, address, city, phone) in UNITS {
-            insert.execute(params![id, name, kind, address, city, phone])?;
+            tx.execute(insert_sql, params![id, name, kind, address, city, phone])?;
         }
-        let mut form = tx.prepare(
-            "INSERT INTO questionnaires (id, url, version, title, resource, min_age, max_age, ages_read)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1)
-             ON CONFLICT (id) DO UPDATE SET url = ?2, version = ?3, title = ?4, resource = ?5,
-               min_age = ?6, max_age = ?7, ages_read = 1",
-        )?;
-        let mut person = tx.prepare(
-            "INSERT OR IGNORE INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
+        let form_sql = "INSERT INTO questionnaires (id, url, version, title, resource, ages_read) VALUES (?1, ?2, ?3, ?4, ?5, 0)
+             ON CONFLICT (id) DO UPDATE SET url = ?2, version = ?3, title = ?4, resource = ?5";
+        let person_sql = "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT DO NOTHING";
         for (pnr, given, surname) in IDENTITIES {
-            person.execute(params![
+            tx.execute(person_sql, params![
                 crate::bankid::random_token(),
                 pnr,
                 format!("{given} {surname}"),
@@ -582,71 +562,68 @@ pub fn seed(conn: &mut Connection) -> rusqlite::Result<()> {
             ])?;
         }
         // the children's numbers follow the date (see `children`): yesterday's pairs go
-        tx.execute("DELETE FROM guardianships WHERE guardian = '198001139297'", [])?;
-        let mut guardian = tx.prepare("INSERT OR IGNORE INTO guardianships (guardian, child) VALUES (?1, ?2)")?;
+        tx.execute("DELETE FROM guardianships WHERE guardian = '198001139297'", crate::params![])?;
+        let guardian_sql = "INSERT INTO guardianships (guardian, child) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
         for (parent, child, given, surname) in children(ingang_api::visits::stockholm_date(now)) {
-            person.execute(params![
+            tx.execute(person_sql, params![
                 crate::bankid::random_token(),
                 child,
                 format!("{given} {surname}"),
                 given,
                 surname
             ])?;
-            guardian.execute(params![parent, child])?;
+            tx.execute(guardian_sql, params![parent, child])?;
         }
         for text in FORMS {
             let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");
             let field = |v: Option<String>| v.unwrap_or_default();
-            let (min_age, max_age) = crate::domain::units::ages(&q);
-            form.execute(params![field(q.id), field(q.url), field(q.version), field(q.title), text, min_age, max_age])?;
+            let id = field(q.id);
+            tx.execute(form_sql, params![&id, field(q.url), field(q.version), field(q.title), text])?;
+            crate::domain::units::store_form_facts(&mut tx, &id, &crate::domain::units::form_facts(text))?;
         }
         for (unit, ..) in OFFERS {
             for table in ["unit_hours", "unit_services", "unit_categories", "unit_e_services"] {
-                tx.execute(&format!("DELETE FROM {table} WHERE unit_id = ?1"), [unit])?;
+                tx.execute(&format!("DELETE FROM {table} WHERE unit_id = ?1"), params![unit])?;
             }
         }
-        let mut hours = tx.prepare("INSERT INTO unit_hours (unit_id, day, opens, closes) VALUES (?1, ?2, ?3, ?4)")?;
+        let hours_sql = "INSERT INTO unit_hours (unit_id, day, opens, closes) VALUES (?1, ?2, ?3, ?4)";
         for (unit, days, opens, closes) in HOURS {
             for day in *days {
-                hours.execute(params![unit, day, opens, closes])?;
+                tx.execute(hours_sql, params![unit, day, opens, closes])?;
             }
         }
-        let mut service = tx.prepare("INSERT INTO unit_services (unit_id, service, position) VALUES (?1, ?2, ?3)")?;
-        let mut category =
-            tx.prepare("INSERT INTO unit_categories (unit_id, questionnaire_id, position) VALUES (?1, ?2, ?3)")?;
+        let service_sql = "INSERT INTO unit_services (unit_id, service, position) VALUES (?1, ?2, ?3)";
+        let category_sql = "INSERT INTO unit_categories (unit_id, questionnaire_id, position) VALUES (?1, ?2, ?3)";
         for (unit, services, categories) in OFFERS {
             for (i, s) in services.iter().enumerate() {
-                service.execute(params![unit, s, i as i64])?;
+                tx.execute(service_sql, params![unit, s, i as i64])?;
             }
             for (i, q) in categories.iter().enumerate() {
-                category.execute(params![unit, q, i as i64])?;
+                tx.execute(category_sql, params![unit, q, i as i64])?;
             }
         }
-        let mut e_service = tx.prepare(
-            "INSERT INTO unit_e_services (unit_id, id, questionnaire_id, position, answer_within_days)
-             VALUES (?1, ?2, ?2, ?3, ?4)",
-        )?;
+        let e_service_sql = "INSERT INTO unit_e_services (unit_id, id, questionnaire_id, position, answer_within_days)
+             VALUES (?1, ?2, ?2, ?3, ?4)";
         for (unit, services) in E_SERVICES {
             for (i, (id, days)) in services.iter().enumerate() {
-                e_service.execute(params![unit, id, i as i64, days])?;
+                tx.execute(e_service_sql, params![unit, id, i as i64, days])?;
             }
         }
         // closed `days` ago, relative to now, unless somebody has continued it since
-        seed_eservices(&tx, now)?;
-        seed_visits(&tx, now)?;
-        let mut case = tx.prepare(
-            "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
-                                created_at, queued_at, picked_at, closed_at, idempotency_key, description)
-             VALUES (?1, ?2, ?2, 'hc-gibraltar', ?3, ?4, ?5, 3, 'closed', ?6, ?6, ?6, ?7, ?1, ?8)
+        seed_eservices(&mut tx, now)?;
+        seed_visits(&mut tx, now)?;
+        let case_sql = "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
+                                created_at, queued_at, picked_at, closed_at, idempotency_key, description, seq)
+             VALUES (?1, ?2, ?2, 'hc-gibraltar', ?3, ?4, ?5, 3, 'closed', ?6, ?6, ?6, ?7, ?1, ?8,
+                     (SELECT COALESCE(MAX(seq), 0) + 1 FROM cases))
              ON CONFLICT (id) DO UPDATE SET created_at = ?6, queued_at = ?6, picked_at = ?6, closed_at = ?7
-             WHERE status = 'closed'",
-        )?;
+             WHERE cases.status = 'closed'";
         for (id, days, qid, title) in CLOSED_CASES {
             let closed = now - days * 86_400;
             let response = format!(
                 r#"{{"resourceType":"QuestionnaireResponse","questionnaire":"https://ingang.se/fhir/Questionnaire/{qid}|1.0","status":"completed","item":[]}}"#
             );
-            case.execute(params![
+            tx.execute(case_sql, params![
                 id,
                 SARA,
                 qid,

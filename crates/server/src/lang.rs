@@ -40,8 +40,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
     }
 }
 
-/// The translation to `lang` in a primitive's element (`_title`, `_description`: JSON text as
-/// SQLite's `json_extract` gives it), picked as the form engine picks an item's
+/// The translation to `lang` in a primitive's element (`_title`, `_description`: JSON text, as
+/// `questionnaires.title_translations` keeps it), picked as the form engine picks an item's
 /// (`def::translated`), if there is one.
 pub fn translated(element: Option<&str>, lang: Lang) -> Option<String> {
     #[derive(serde::Deserialize)]
@@ -122,10 +122,10 @@ pub async fn remember(state: &AppState, personal_number: &str, lang: Lang) {
     let pnr = personal_number.to_owned();
     let _ = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "UPDATE contact_details SET language = ?2 WHERE personal_number = ?1 AND language <> ?2",
-                rusqlite::params![pnr, lang.0],
+                crate::storage::params![pnr, lang.0],
             )
         })
         .await;
@@ -144,10 +144,10 @@ impl Phrasebook {
         }
         let rows = state
             .db
-            .call(move |conn| {
+            .store(move |conn| {
                 let mut stmt = conn.prepare_cached("SELECT sv, text FROM translations WHERE lang = ?1")?;
                 let rows = stmt.query_map([lang.0], |r| Ok((r.get("sv")?, r.get("text")?)))?;
-                rows.collect::<rusqlite::Result<HashMap<String, String>>>()
+                rows.collect::<crate::storage::Result<HashMap<String, String>>>()
             })
             .await?;
         Ok(Phrasebook(rows))

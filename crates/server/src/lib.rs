@@ -191,7 +191,7 @@ pub fn app(state: AppState, config: &Config) -> Router {
 pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     let db = Db::open(&config.db_path)?;
     if config.demo {
-        db.call(demo::seed).await.map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
+        db.store(demo::seed).await.map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
     }
     let mut state = AppState::new(db, config.demo);
     if let Some(idle) = config.session_idle {
@@ -251,7 +251,7 @@ pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow:
 fn reminders(state: AppState) {
     outside::every(state, std::time::Duration::from_secs(30), "reminders queued", |state| async move {
         let (now, base) = (state.clock.now(), state.base_url());
-        state.db.call(move |conn| crate::domain::visits::send_reminders(conn, now, &base)).await
+        state.db.store(move |conn| crate::domain::visits::send_reminders(conn, now, &base)).await
     });
 }
 

@@ -22,7 +22,7 @@ use std::{path::PathBuf, time::Duration};
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use ingang_api::push::PushMessage;
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 use web_push_native::{
     Auth, WebPushBuilder,
     jwt_simple::{
@@ -196,12 +196,12 @@ pub fn read_key(text: &str) -> anyhow::Result<ES256KeyPair> {
 async fn stored_key(db: &Db) -> anyhow::Result<ES256KeyPair> {
     let fresh = Base64UrlUnpadded::encode_string(&ES256KeyPair::generate().to_bytes());
     let kept: String = db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "INSERT INTO vapid_key (id, private_key, created_at) VALUES (1, ?1, ?2) ON CONFLICT (id) DO NOTHING",
                 params![fresh, crate::system_millis() / 1000],
             )?;
-            conn.query_row("SELECT private_key FROM vapid_key WHERE id = 1", [], |r| r.get("private_key"))
+            conn.query_row("SELECT private_key FROM vapid_key WHERE id = 1", crate::params![], |r| r.get("private_key"))
         })
         .await
         .map_err(|e| anyhow::anyhow!("the stored VAPID key: {e:?}"))?;
@@ -244,17 +244,17 @@ impl Notice {
 /// Queues `notice` for every device of `recipient`, when they chose push; `path` is where a
 /// click leads in the app (`/arenden/<id>`), `tag` what it replaces. Returns how many.
 pub fn enqueue(
-    conn: &rusqlite::Connection,
+    conn: &mut crate::storage::Conn<'_>,
     recipient: &str,
     notice: Notice,
     path: &str,
     tag: &str,
     now: i64,
-) -> rusqlite::Result<usize> {
+) -> crate::storage::Result<usize> {
     let language: Option<String> = conn
         .query_row(
             "SELECT language FROM contact_details WHERE personal_number = ?1 AND notify_push = 1",
-            [recipient],
+            crate::params![recipient],
             |r| r.get("language"),
         )
         .optional()?;
@@ -297,14 +297,14 @@ struct Due {
     attempts: i64,
 }
 
-fn claim(conn: &rusqlite::Connection, now: i64) -> rusqlite::Result<Option<Due>> {
+fn claim(conn: &mut crate::storage::Conn<'_>, now: i64) -> crate::storage::Result<Option<Due>> {
     conn.query_row(
         "UPDATE push_outbox SET status = 'sending', attempts = attempts + 1
          WHERE id = (SELECT id FROM push_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 ORDER BY id LIMIT 1)
          RETURNING id, endpoint, payload, urgency, ttl, attempts,
                    (SELECT p256dh FROM push_subscriptions s WHERE s.endpoint = push_outbox.endpoint) AS p256dh,
                    (SELECT auth FROM push_subscriptions s WHERE s.endpoint = push_outbox.endpoint) AS auth",
-        [now],
+        crate::params![now],
         |r| {
             Ok(Due {
                 id: r.get("id")?,
@@ -313,8 +313,8 @@ fn claim(conn: &rusqlite::Connection, now: i64) -> rusqlite::Result<Option<Due>>
                 urgency: r.get("urgency")?,
                 ttl: r.get("ttl")?,
                 attempts: r.get("attempts")?,
-                p256dh: r.get::<_, Option<String>>("p256dh")?.unwrap_or_default(),
-                auth: r.get::<_, Option<String>>("auth")?.unwrap_or_default(),
+                p256dh: r.get::<Option<String>>("p256dh")?.unwrap_or_default(),
+                auth: r.get::<Option<String>>("auth")?.unwrap_or_default(),
             })
         },
     )
@@ -323,37 +323,37 @@ fn claim(conn: &rusqlite::Connection, now: i64) -> rusqlite::Result<Option<Due>>
 
 /// Sends every push due at `now`, one at a time; returns how many were delivered.
 pub async fn deliver_due(db: &Db, push: &Push, now: i64) -> Result<usize, ApiError> {
-    db.call(move |conn| {
+    db.store(move |conn| {
         conn.execute(
             "UPDATE push_outbox SET status = 'expired' WHERE status = 'queued' AND created_at + ttl < ?1",
-            [now],
+            crate::params![now],
         )?;
         // a subscription dropped since the notice was queued
         conn.execute(
             "UPDATE push_outbox SET status = 'gone' WHERE status = 'queued'
              AND endpoint NOT IN (SELECT endpoint FROM push_subscriptions)",
-            [],
+            crate::params![],
         )
     })
     .await?;
     let mut sent = 0;
-    while let Some(due) = db.call(move |conn| claim(conn, now)).await? {
+    while let Some(due) = db.store(move |conn| claim(conn, now)).await? {
         let result = push.send(&due).await;
         if result.is_ok() {
             sent += 1;
         }
         let (id, attempts, endpoint) = (due.id, due.attempts, due.endpoint);
-        db.call(move |conn| {
+        db.store(move |conn| {
             match result {
                 Ok(()) => conn.execute(
                     "UPDATE push_outbox SET status = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
                     params![id, now],
                 )?,
                 Err(PushError::Gone) => {
-                    conn.execute("DELETE FROM push_subscriptions WHERE endpoint = ?1", [&endpoint])?;
+                    conn.execute("DELETE FROM push_subscriptions WHERE endpoint = ?1", crate::params![&endpoint])?;
                     conn.execute(
                         "UPDATE push_outbox SET status = 'gone' WHERE endpoint = ?1 AND status IN ('queued', 'sending')",
-                        [&endpoint],
+                        crate::params![&endpoint],
                     )?
                 }
                 Err(PushError::Retry(e)) => match crate::sms::backoff(attempts) {
@@ -380,11 +380,11 @@ pub async fn deliver_due(db: &Db, push: &Push, now: i64) -> Result<usize, ApiErr
 
 /// At start: a push a stopped server left `sending` may have gone out; it is never sent again.
 pub async fn settle_interrupted(db: &Db) -> Result<usize, ApiError> {
-    db.call(|conn| {
+    db.store(|conn| {
         conn.execute(
             "UPDATE push_outbox SET status = 'failed', last_error = 'unknown: the server stopped while sending'
              WHERE status = 'sending'",
-            [],
+            crate::params![],
         )
     })
     .await

@@ -373,19 +373,19 @@ mod tests {
         assert!(Limit::new("kiosk", rates).check_shared(&db, a).await.is_ok());
         // the address is not stored, only a hash of the limit and it
         let keys: Vec<String> = db
-            .call(|c| c.prepare("SELECT key FROM rate_limits")?.query_map([], |r| r.get("key"))?.collect())
+            .store(|c| c.prepare("SELECT key FROM rate_limits")?.query_map(crate::params![], |r| r.get("key"))?.collect())
             .await
             .expect("keys");
         assert_eq!(keys.len(), 3);
         assert!(keys.iter().all(|k| k.len() == 64 && !k.contains("10.0.0.1")), "{keys:?}");
         // a passed time is forgotten; a coming one is kept
-        db.call(|c| c.execute("UPDATE rate_limits SET tat_ms = 0 WHERE rowid = 1", [])).await.expect("update");
+        db.store(|c| c.execute("UPDATE rate_limits SET tat_ms = 0 WHERE key = (SELECT MIN(key) FROM rate_limits)", crate::params![])).await.expect("update");
         assert_eq!(
             db.store(|c| crate::storage::rate_limits::forget_passed(c, crate::system_millis())).await.expect("forget"),
             1
         );
         assert_eq!(
-            db.call(|c| c.query_row("SELECT COUNT(*) AS count FROM rate_limits", [], |r| r.get::<_, i64>("count")))
+            db.store(|c| c.query_row("SELECT COUNT(*) AS count FROM rate_limits", crate::params![], |r| r.get::<i64>("count")))
                 .await
                 .expect("count"),
             2

@@ -13,7 +13,7 @@
 
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::{AppState, bankid::BoxFuture, db::Db, error::ApiError};
 
@@ -120,7 +120,7 @@ struct Claimed {
 }
 
 /// Claims the oldest due message of any outbox (`sending`, one attempt more).
-fn claim(conn: &rusqlite::Connection, now: i64) -> rusqlite::Result<Option<Claimed>> {
+fn claim(conn: &mut crate::storage::Conn<'_>, now: i64) -> crate::storage::Result<Option<Claimed>> {
     for (table, number, which) in OUTBOXES {
         let sql = format!(
             "UPDATE {table} SET status = 'sending', attempts = attempts + 1
@@ -151,18 +151,18 @@ pub const STALE_SECONDS: i64 = 3600;
 
 /// Sends every message due at `now`, one at a time; returns how many went out.
 pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64) -> Result<usize, ApiError> {
-    db.call(move |conn| {
+    db.store(move |conn| {
         for (table, _, _) in OUTBOXES {
             conn.execute(
                 &format!("UPDATE {table} SET status = 'expired' WHERE status = 'queued' AND created_at < ?1"),
-                [now - STALE_SECONDS],
+                crate::params![now - STALE_SECONDS],
             )?;
         }
         Ok(())
     })
     .await?;
     let mut sent = 0;
-    while let Some(m) = db.call(move |conn| claim(conn, now)).await? {
+    while let Some(m) = db.store(move |conn| claim(conn, now)).await? {
         // stored numbers are normalised already (`check_contact`); this only guards the form
         let result = match ingang_api::people::normalize_mobile(&m.to) {
             Some(to) => gateway.send(&to, &m.text).await,
@@ -172,7 +172,7 @@ pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64) -> Result<
         if result.is_ok() {
             sent += 1;
         }
-        db.call(move |conn| {
+        db.store(move |conn| {
             let sql = |set: &str| format!("UPDATE {table} SET {set} WHERE id = ?1");
             match result {
                 Ok(provider_id) => conn.execute(
@@ -197,7 +197,7 @@ pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64) -> Result<
 /// At start: a message a stopped server left `sending` may have gone out; it is never sent
 /// again.
 pub async fn settle_interrupted(db: &Db) -> Result<usize, ApiError> {
-    db.call(|conn| {
+    db.store(|conn| {
         let mut n = 0;
         for (table, _, _) in OUTBOXES {
             n += conn.execute(
@@ -205,7 +205,7 @@ pub async fn settle_interrupted(db: &Db) -> Result<usize, ApiError> {
                     "UPDATE {table} SET status = 'failed', last_error = 'unknown: the server stopped while sending'
                      WHERE status = 'sending'"
                 ),
-                [],
+                crate::params![],
             )?;
         }
         Ok(n)

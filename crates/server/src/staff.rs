@@ -12,7 +12,7 @@ use axum::{
     routing::{get, post},
 };
 use maud::{Markup, html};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::domain::sessions::hash;
@@ -88,7 +88,7 @@ pub(crate) async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(Stri
     let now = state.clock.now();
     let id: Option<String> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT staff_id FROM staff_sessions WHERE id_hash = ?1 AND created_at > ?2",
                 params![id_hash, now - 12 * 3600],
@@ -128,7 +128,7 @@ impl Staff {
     pub async fn reaches(&self, state: &AppState, sql: &'static str, id: &str) -> bool {
         let id = id.to_owned();
         let unit: Option<String> =
-            state.db.call(move |conn| conn.query_row(sql, [&id], |r| r.get("unit_id")).optional()).await.ok().flatten();
+            state.db.store(move |conn| conn.query_row(sql, [&id], |r| r.get("unit_id")).optional()).await.ok().flatten();
         unit.is_some_and(|u| self.works_at(&u))
     }
 }
@@ -239,7 +239,7 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<
     let (staff_id, now) = (f.staff.clone(), state.clock.now());
     if state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "INSERT INTO staff_sessions (id_hash, staff_id, created_at) VALUES (?1, ?2, ?3)",
                 params![id_hash, staff_id, now],
@@ -262,7 +262,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, STAFF_COOKIE) {
         let id_hash = hash(&token);
         let gone = id_hash.clone();
-        let _ = state.db.call(move |conn| conn.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", [gone])).await;
+        let _ = state.db.store(move |conn| conn.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", crate::params![gone])).await;
         state.hub.session_ended(&id_hash);
     }
     let mut res = Redirect::to("/staff").into_response();
@@ -289,14 +289,14 @@ async fn queue(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
     let now = state.clock.now();
     let rows: Vec<QueueRow> = state
         .db
-        .call(|conn| {
+        .store(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT c.id, u.name AS unit_name, COALESCE(p.name, c.patient) AS patient_name, c.title, c.priority, c.status, c.queued_at, c.unit_id
                  FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people p ON p.personal_number = c.patient
                  WHERE c.status IN ('waiting', 'inProgress')
-                 ORDER BY u.name, c.status = 'waiting', c.priority, c.queued_at, c.rowid",
+                 ORDER BY u.name, c.status = 'waiting', c.priority, c.queued_at, c.seq",
             )?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map(crate::params![], |r| {
                 Ok(QueueRow {
                     id: r.get("id")?,
                     unit: r.get("unit_name")?,
@@ -443,7 +443,7 @@ async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, P
     let cid = id.clone();
     let row: Option<(CasePage, Vec<ChatLine>)> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let case = conn
                 .query_row(
                     "SELECT COALESCE(p.name, c.patient) AS patient, c.title AS title, c.priority AS priority,
@@ -451,7 +451,7 @@ async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, P
                             q.resource AS form
                      FROM cases c LEFT JOIN people p ON p.personal_number = c.patient
                      LEFT JOIN questionnaires q ON q.id = c.questionnaire_id WHERE c.id = ?1",
-                    [&cid],
+                    crate::params![&cid],
                     |r| {
                         Ok(CasePage {
                             patient: r.get("patient")?,
@@ -545,17 +545,17 @@ async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, P
 async fn change(
     state: &AppState,
     id: String,
-    f: impl FnOnce(&mut rusqlite::Connection) -> rusqlite::Result<usize> + Send + 'static,
+    f: impl FnOnce(&mut crate::storage::Conn<'_>) -> crate::storage::Result<usize> + Send + 'static,
 ) -> Response {
     let now = state.clock.now();
     let changed = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let n = f(conn)?;
             // the owner hears of its status, everyone waiting there of their places
             if n > 0 {
                 let unit: Option<String> = conn
-                    .query_row("SELECT unit_id FROM cases WHERE id = ?1", [&id], |r| r.get("unit_id"))
+                    .query_row("SELECT unit_id FROM cases WHERE id = ?1", crate::params![&id], |r| r.get("unit_id"))
                     .optional()?;
                 if let Some(unit) = unit {
                     crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
@@ -592,7 +592,7 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
                 .query_row(
                     "SELECT d.mobile, d.language FROM cases c JOIN contact_details d ON d.personal_number = c.owner
                      WHERE c.id = ?1 AND d.notify_sms = 1 AND d.mobile IS NOT NULL",
-                    [&id],
+                    crate::params![&id],
                     |r| Ok((r.get("mobile")?, r.get("language")?)),
                 )
                 .optional()?;
@@ -603,7 +603,7 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
                 )?;
             }
             // and a push to each of their devices, when they chose push
-            let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", [&id], |r| r.get("owner"))?;
+            let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", crate::params![&id], |r| r.get("owner"))?;
             let (path, tag) = (format!("/arenden/{id}"), format!("din-tur-{id}"));
             crate::push::enqueue(conn, &owner, crate::push::Notice::YourTurn, &path, &tag, now)?;
         }
@@ -665,23 +665,23 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
     type Push = (String, String, i64, String);
     let (sms, notices, pushes): (Vec<Sms>, Vec<Notice>, Vec<Push>) = state
         .db
-        .call(|conn| {
+        .store(|conn| {
             let sms = conn
                 .prepare("SELECT to_number, body, created_at, status FROM sms_outbox ORDER BY id DESC LIMIT 200")?
-                .query_map([], |r| Ok((r.get("to_number")?, r.get("body")?, r.get("created_at")?, r.get("status")?)))?
+                .query_map(crate::params![], |r| Ok((r.get("to_number")?, r.get("body")?, r.get("created_at")?, r.get("status")?)))?
                 .collect::<Result<_, _>>()?;
             let notices = conn
                 .prepare(
                     "SELECT channel, recipient, body, created_at, status FROM notification_outbox
                      ORDER BY id DESC LIMIT 200",
                 )?
-                .query_map([], |r| {
+                .query_map(crate::params![], |r| {
                     Ok((r.get("channel")?, r.get("recipient")?, r.get("body")?, r.get("created_at")?, r.get("status")?))
                 })?
                 .collect::<Result<_, _>>()?;
             let pushes = conn
                 .prepare("SELECT recipient, kind, created_at, status FROM push_outbox ORDER BY id DESC LIMIT 200")?
-                .query_map([], |r| Ok((r.get("recipient")?, r.get("kind")?, r.get("created_at")?, r.get("status")?)))?
+                .query_map(crate::params![], |r| Ok((r.get("recipient")?, r.get("kind")?, r.get("created_at")?, r.get("status")?)))?
                 .collect::<Result<_, _>>()?;
             Ok((sms, notices, pushes))
         })
@@ -756,7 +756,7 @@ struct TodayVisit {
 }
 
 impl TodayVisit {
-    fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+    fn read(r: &crate::storage::Row) -> crate::storage::Result<Self> {
         Ok(Self {
             id: r.get("id")?,
             unit_name: r.get("unit_name")?,
@@ -781,7 +781,7 @@ async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage
     let day = (now + stockholm_offset(now)).div_euclid(86_400);
     let rows: Vec<TodayVisit> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT v.id AS id, u.name AS unit_name, COALESCE(p.name, v.patient) AS patient, v.title AS title,
                         v.starts_at AS starts_at, v.status AS status, v.checked_in_at AS checked_in_at, v.fee AS fee,
@@ -804,14 +804,14 @@ async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage
     type Refund = (String, String, i64, String, Option<String>);
     let refunds: Vec<Refund> = state
         .db
-        .call(|conn| {
+        .store(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT p.id AS id, p.payer AS payer, p.amount + p.fee AS amount, v.title AS title,
                         p.refund_status AS refund_status
                  FROM payments p JOIN visits v ON v.id = p.visit_id
                  WHERE p.refund = 'due' ORDER BY p.paid_at",
             )?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map(crate::params![], |r| {
                 Ok((r.get("id")?, r.get("payer")?, r.get("amount")?, r.get("title")?, r.get("refund_status")?))
             })?;
             rows.collect()
@@ -906,9 +906,9 @@ async fn reply(
     let now = state.clock.now();
     let result = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let open: bool = conn
-                .query_row("SELECT status = 'inProgress' AS open FROM cases WHERE id = ?1", [&cid], |r| r.get("open"))
+                .query_row("SELECT status = 'inProgress' AS open FROM cases WHERE id = ?1", crate::params![&cid], |r| r.get("open"))
                 .optional()?
                 .unwrap_or(false);
             if !open {
@@ -925,7 +925,7 @@ async fn reply(
                 now,
             };
             crate::domain::chat::insert(conn, &cid, draft)?;
-            let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", [&cid], |r| r.get("owner"))?;
+            let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", crate::params![&cid], |r| r.get("owner"))?;
             let (path, tag) = (format!("/arenden/{cid}"), format!("chatt-{cid}"));
             crate::push::enqueue(conn, &owner, crate::push::Notice::ChatMessage, &path, &tag, now)?;
             Ok(true)

@@ -11,7 +11,7 @@ use axum::{
 };
 use ingang_api::personnummer::Personnummer;
 use maud::{Markup, html};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::domain::inbox::deliver;
@@ -158,7 +158,7 @@ struct ErrandRow {
 async fn errands(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
     let rows: Vec<ErrandRow> = state
         .db
-        .call(|conn| {
+        .store(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT e.id AS id, u.name AS unit, e.unit_id AS unit_id, COALESCE(p.name, e.patient) AS patient,
                         e.title AS title, e.created_at AS created_at, e.status AS status
@@ -166,7 +166,7 @@ async fn errands(State(state): State<AppState>, StaffPage(staff): StaffPage) -> 
                  ORDER BY e.status = 'answered', CASE e.status WHEN 'sent' THEN e.created_at ELSE -e.created_at END
                  LIMIT 200",
             )?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map(crate::params![], |r| {
                 Ok(ErrandRow {
                     id: r.get("id")?,
                     unit: r.get("unit")?,
@@ -227,7 +227,7 @@ async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path
     let eid = id.clone();
     let row: Option<ErrandPage> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT COALESCE(p.name, e.patient) AS name, e.patient AS pnr, u.name AS unit, e.title AS title,
                         e.response AS response, e.created_at AS created_at, e.answer AS answer,
@@ -236,7 +236,7 @@ async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path
                  FROM errands e JOIN units u ON u.id = e.unit_id LEFT JOIN people p ON p.personal_number = e.patient
                  LEFT JOIN questionnaires q ON q.id = e.questionnaire_id
                  WHERE e.id = ?1",
-                [eid],
+                crate::params![eid],
                 |r| {
                     Ok(ErrandPage {
                         name: r.get("name")?,
@@ -266,7 +266,7 @@ async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path
     let form: Option<serde_json::Value> = e.form.as_deref().and_then(|f| serde_json::from_str(f).ok());
     let eid = id.clone();
     let messages =
-        state.db.call(move |conn| crate::domain::errands::errand_messages(conn, &eid)).await.unwrap_or_default();
+        state.db.store(move |conn| crate::domain::errands::errand_messages(conn, &eid)).await.unwrap_or_default();
     let body = html! {
         (nav())
         dl {
@@ -354,8 +354,8 @@ async fn answer_errand(
     let follow_up = f.follow_up.is_some();
     let done = state
         .db
-        .call(move |conn| {
-            let tx = conn.unchecked_transaction()?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
             // the first answer is the errand's answer; later ones are messages (not once closed)
             let changed = if !follow_up {
                 tx.execute(
@@ -375,11 +375,11 @@ async fn answer_errand(
             if changed == 1 {
                 let (patient, unit, title, unit_name): (String, String, String, String) = tx.query_row(
                     "SELECT e.patient, e.unit_id, e.title, u.name FROM errands e JOIN units u ON u.id = e.unit_id WHERE e.id = ?1",
-                    [&eid],
+                    crate::params![&eid],
                     |r| Ok((r.get("patient")?, r.get("unit_id")?, r.get("title")?, r.get("name")?)),
                 )?;
                 let body = format!("{text}\n\nVänliga hälsningar\n{signed_by}\n{unit_name}");
-                deliver(&tx, &patient, &unit, &format!("Svar: {title}"), &body, None, Some(&eid), &staff_id, now, &base)?;
+                deliver(&mut tx, &patient, &unit, &format!("Svar: {title}"), &body, None, Some(&eid), &staff_id, now, &base)?;
             }
             tx.commit()?;
             Ok(changed == 1)
@@ -402,7 +402,7 @@ async fn close_errand(State(state): State<AppState>, StaffForm(staff): StaffForm
     let (eid, now) = (id.clone(), state.clock.now());
     let done = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute("UPDATE errands SET closed_at = ?2 WHERE id = ?1 AND closed_at IS NULL", params![eid, now])
         })
         .await;
@@ -431,14 +431,14 @@ async fn inbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
     type Choices = Vec<(String, String)>;
     let (units, forms, rows): (Choices, Choices, Vec<SentRow>) = state
         .db
-        .call(|conn| {
+        .store(|conn| {
             let units = conn
                 .prepare("SELECT id, name FROM units ORDER BY city, name")?
-                .query_map([], |r| Ok((r.get("id")?, r.get("name")?)))?
+                .query_map(crate::params![], |r| Ok((r.get("id")?, r.get("name")?)))?
                 .collect::<Result<_, _>>()?;
             let forms = conn
                 .prepare("SELECT id, title FROM questionnaires ORDER BY title")?
-                .query_map([], |r| Ok((r.get("id")?, r.get("title")?)))?
+                .query_map(crate::params![], |r| Ok((r.get("id")?, r.get("title")?)))?
                 .collect::<Result<_, _>>()?;
             let rows = conn
                 .prepare(
@@ -446,9 +446,9 @@ async fn inbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
                             m.created_at AS created_at, m.read_at AS read_at, m.answered_at AS answered_at,
                             m.unit_id AS unit_id
                      FROM inbox_messages m LEFT JOIN people p ON p.personal_number = m.patient
-                     ORDER BY m.created_at DESC, m.rowid DESC LIMIT 100",
+                     ORDER BY m.created_at DESC, m.seq DESC LIMIT 100",
                 )?
-                .query_map([], |r| {
+                .query_map(crate::params![], |r| {
                     Ok(SentRow {
                         id: r.get("id")?,
                         patient: r.get("patient")?,
@@ -567,19 +567,19 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
     let sender = format!("{name} ({staff_id})");
     let result = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let known: bool = conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM people WHERE personal_number = ?1) AS found",
-                [&patient],
+                crate::params![&patient],
                 |r| r.get("found"),
             )?;
             let unit_ok: bool =
-                conn.query_row("SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1) AS found", [&unit], |r| {
+                conn.query_row("SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1) AS found", crate::params![&unit], |r| {
                     r.get("found")
                 })?;
             let form_ok = match &questionnaire {
                 Some(q) => {
-                    conn.query_row("SELECT EXISTS (SELECT 1 FROM questionnaires WHERE id = ?1) AS found", [q], |r| {
+                    conn.query_row("SELECT EXISTS (SELECT 1 FROM questionnaires WHERE id = ?1) AS found", crate::params![q], |r| {
                         r.get("found")
                     })?
                 }
@@ -592,9 +592,9 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
                     "Patienten finns inte i systemet."
                 }));
             }
-            let tx = conn.unchecked_transaction()?;
+            let mut tx = conn.begin()?;
             let id =
-                deliver(&tx, &patient, &unit, &subject, &text, questionnaire.as_deref(), None, &sender, now, &base)?;
+                deliver(&mut tx, &patient, &unit, &subject, &text, questionnaire.as_deref(), None, &sender, now, &base)?;
             tx.commit()?;
             Ok(Ok(id))
         })
@@ -631,14 +631,14 @@ async fn message(State(state): State<AppState>, StaffPage(staff): StaffPage, Pat
     }
     let row: Option<SentMessage> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT COALESCE(p.name, m.patient) AS name, m.patient AS pnr, m.subject AS subject, m.body AS body,
                         m.kind AS kind, m.created_at AS created_at, m.read_at AS read_at,
                         m.answered_at AS answered_at, m.response AS response, q.title AS form, q.resource AS resource
                  FROM inbox_messages m LEFT JOIN people p ON p.personal_number = m.patient
                  LEFT JOIN questionnaires q ON q.id = m.questionnaire_id WHERE m.id = ?1",
-                [id],
+                crate::params![id],
                 |r| {
                     Ok(SentMessage {
                         name: r.get("name")?,

@@ -20,7 +20,7 @@
 use std::time::Duration;
 
 use ingang_api::visits::PaymentStatus;
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::{AppState, bankid::BoxFuture, db::Db, error::ApiError};
@@ -253,8 +253,8 @@ fn outcome(r: &SwishRequest) -> Option<(PaymentStatus, Option<&str>)> {
 pub async fn reconcile(db: &Db, swish: &dyn SwishApi, instruction: &str, now: i64) -> Result<bool, ApiError> {
     let i = instruction.to_owned();
     let ours: Option<(String, i64)> = db
-        .call(move |conn| {
-            conn.query_row("SELECT id, amount + fee AS total FROM payments WHERE swish_instruction = ?1", [i], |r| {
+        .store(move |conn| {
+            conn.query_row("SELECT id, amount + fee AS total FROM payments WHERE swish_instruction = ?1", crate::params![i], |r| {
                 Ok((r.get("id")?, r.get("total")?))
             })
             .optional()
@@ -277,9 +277,9 @@ pub async fn reconcile(db: &Db, swish: &dyn SwishApi, instruction: &str, now: i6
     }
     let Some((status, error)) = outcome(&said) else { return Ok(false) };
     let (error, reference) = (error.map(str::to_owned), said.payment_reference.clone());
-    db.call(move |conn| {
-        let tx = conn.unchecked_transaction()?;
-        crate::domain::visits::settle(&tx, &payment, status, error.as_deref(), now)?;
+    db.store(move |conn| {
+        let mut tx = conn.begin()?;
+        crate::domain::visits::settle(&mut tx, &payment, status, error.as_deref(), now)?;
         tx.execute(
             "UPDATE payments SET swish_final = 1, swish_reference = COALESCE(?2, swish_reference) WHERE id = ?1",
             params![payment, reference],
@@ -295,11 +295,11 @@ pub async fn reconcile(db: &Db, swish: &dyn SwishApi, instruction: &str, now: i6
 /// requests became final.
 pub async fn poll(db: &Db, swish: &dyn SwishApi, now: i64) -> Result<usize, ApiError> {
     let open: Vec<String> = db
-        .call(move |conn| {
+        .store(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT swish_instruction FROM payments
                  WHERE swish_instruction IS NOT NULL AND swish_final = 0 AND created_at > ?1 AND created_at < ?2
-                 ORDER BY created_at, rowid LIMIT 50",
+                 ORDER BY created_at, seq LIMIT 50",
             )?;
             // a day at most (Swish ends a request long before); not in the first seconds (the callback)
             let rows = stmt.query_map(params![now - 86_400, now - 5], |r| r.get("swish_instruction"))?;
@@ -321,14 +321,14 @@ pub async fn poll(db: &Db, swish: &dyn SwishApi, now: i64) -> Result<usize, ApiE
 async fn refund_due(db: &Db, swish: &dyn SwishApi) -> Result<(), ApiError> {
     type Due = (String, Option<String>, Option<String>, Option<String>, i64);
     let due: Vec<Due> = db
-        .call(|conn| {
+        .store(|conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, swish_reference, refund_instruction, refund_status, amount + fee AS total FROM payments
                  WHERE refund = 'due' AND method = 'swish' AND swish_reference IS NOT NULL
                    AND (refund_status IS NULL OR refund_status = 'requested')
                  ORDER BY paid_at LIMIT 20",
             )?;
-            let rows = stmt.query_map([], |r| {
+            let rows = stmt.query_map(crate::params![], |r| {
                 Ok((
                     r.get("id")?,
                     r.get("swish_reference")?,
@@ -350,7 +350,7 @@ async fn refund_due(db: &Db, swish: &dyn SwishApi) -> Result<(), ApiError> {
                     "ERROR" => "failed",
                     _ => continue,
                 };
-                db.call(move |conn| {
+                db.store(move |conn| {
                     conn.execute("UPDATE payments SET refund_status = ?2 WHERE id = ?1", params![payment, done])
                 })
                 .await?;
@@ -359,12 +359,12 @@ async fn refund_due(db: &Db, swish: &dyn SwishApi) -> Result<(), ApiError> {
                 // the id is kept before asking, so a retry asks for the same refund
                 let (p, fresh) = (payment.clone(), instruction_id());
                 let instruction: String = db
-                    .call(move |conn| {
+                    .store(move |conn| {
                         conn.execute(
                             "UPDATE payments SET refund_instruction = COALESCE(refund_instruction, ?2) WHERE id = ?1",
                             params![p, fresh],
                         )?;
-                        conn.query_row("SELECT refund_instruction FROM payments WHERE id = ?1", [&p], |r| {
+                        conn.query_row("SELECT refund_instruction FROM payments WHERE id = ?1", crate::params![&p], |r| {
                             r.get("refund_instruction")
                         })
                     })
@@ -375,7 +375,7 @@ async fn refund_due(db: &Db, swish: &dyn SwishApi) -> Result<(), ApiError> {
                     Err(SwishError::Refused(_)) => "failed",
                     Err(SwishError::Unavailable(_)) => continue,
                 };
-                db.call(move |conn| {
+                db.store(move |conn| {
                     conn.execute("UPDATE payments SET refund_status = ?2 WHERE id = ?1", params![payment, status])
                 })
                 .await?;

@@ -19,7 +19,7 @@ use axum::{
 };
 use ingang_api::visits::PaymentStatus;
 use maud::{Markup, html};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::{AppState, bankid::random_token};
@@ -57,10 +57,10 @@ async fn waiting(state: &AppState, id: &str) -> Option<Waiting> {
     let id = id.to_owned();
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT amount + fee AS total, status, return_url, method FROM payments WHERE id = ?1",
-                [id],
+                crate::params![id],
                 |r| {
                     Ok(Waiting {
                         amount: r.get("total")?,
@@ -140,7 +140,7 @@ struct CardForm {
 
 async fn finish(state: &AppState, id: &str, status: PaymentStatus, error: Option<&'static str>) {
     let (id, now) = (id.to_owned(), state.clock.now());
-    let _ = state.db.call(move |conn| crate::domain::visits::settle(conn, &id, status, error, now)).await;
+    let _ = state.db.store(move |conn| crate::domain::visits::settle(conn, &id, status, error, now)).await;
     state.wake_streams();
 }
 
@@ -195,12 +195,12 @@ async fn swish_page(State(state): State<AppState>) -> Response {
     let now = state.clock.now();
     let rows: Vec<(String, String, i64)> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             crate::domain::visits::expire_swish(conn, now)?;
             let mut stmt = conn.prepare(
                 "SELECT id, swish_token, amount FROM payments WHERE method = 'swish' AND status = 'CREATED' ORDER BY created_at",
             )?;
-            let rows = stmt.query_map([], |r| Ok((r.get("id")?, r.get("swish_token")?, r.get("amount")?)))?;
+            let rows = stmt.query_map(crate::params![], |r| Ok((r.get("id")?, r.get("swish_token")?, r.get("amount")?)))?;
             rows.collect()
         })
         .await
@@ -253,7 +253,7 @@ struct ClockBody {
 async fn set_clock(State(state): State<AppState>, Json(b): Json<ClockBody>) -> Response {
     state.clock.set(b.at);
     let (now, base) = (state.clock.now(), state.base_url());
-    match state.db.call(move |conn| crate::domain::visits::send_reminders(conn, now, &base)).await {
+    match state.db.store(move |conn| crate::domain::visits::send_reminders(conn, now, &base)).await {
         Ok(sent) => Json(serde_json::json!({ "now": now, "remindersSent": sent })).into_response(),
         Err(e) => e.into_response(),
     }
@@ -293,7 +293,7 @@ async fn book(State(state): State<AppState>, Json(b): Json<Book>) -> Response {
     let vid = id.clone();
     let result = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "INSERT INTO visits (id, patient, unit_id, kind, title, starts_at, ends_at, bring, tariff, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[\"Legitimation\"]', ?8, 'booked')",
@@ -319,7 +319,7 @@ async fn set_high_cost(State(state): State<AppState>, Json(h): Json<HighCost>) -
     let now = state.clock.now();
     let result = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "INSERT INTO high_cost (personal_number, period_start, paid_before, frikort_until) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (personal_number) DO UPDATE SET period_start = ?2, paid_before = ?3, frikort_until = ?4",

@@ -34,10 +34,10 @@ async fn demo_units_are_listed_in_order() {
 #[tokio::test]
 async fn seeding_twice_is_harmless() {
     let db = ingang_server::db::Db::open_in_memory().expect("db");
-    db.call(ingang_server::demo::seed).await.expect("first seed");
-    db.call(ingang_server::demo::seed).await.expect("second seed");
+    db.store(ingang_server::demo::seed).await.expect("first seed");
+    db.store(ingang_server::demo::seed).await.expect("second seed");
     let count: i64 =
-        db.call(|c| c.query_row("SELECT count(*) AS count FROM units", [], |r| r.get("count"))).await.expect("count");
+        db.store(|c| c.query_row("SELECT count(*) AS count FROM units", ingang_server::params![], |r| r.get("count"))).await.expect("count");
     assert_eq!(count, 4);
 }
 

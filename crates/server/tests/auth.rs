@@ -158,7 +158,7 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
     let session = format!("__Host-ingang-session={}", set_cookie(&res, "__Host-ingang-session").unwrap().0);
     assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 200);
     // 10 minutes idle: 5 left; reading the session is not activity, a keepalive is
-    state.db.call(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 600", [])).await.unwrap();
+    state.db.store(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 600", ingang_server::params![])).await.unwrap();
     let left = |info: serde_json::Value| info["idleSecondsLeft"].as_u64().unwrap();
     let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
     assert!((299..=300).contains(&left(info)));
@@ -168,7 +168,7 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
     let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
     assert!((899..=900).contains(&left(info)), "a keepalive starts the 15 minutes again");
     // 16 minutes without activity
-    state.db.call(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 960", [])).await.unwrap();
+    state.db.store(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 960", ingang_server::params![])).await.unwrap();
     assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 204);
     assert_eq!(
         call(&app, "POST", "/api/v1/session/keepalive", Some(&session), None).await.status(),
@@ -245,7 +245,7 @@ async fn the_test_bankid_page_does_not_exist_outside_demo_mode() {
 async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
     use ingang_server::rate_limit::{Forwarding, Limits, Rates};
     let db = Db::open_in_memory().unwrap();
-    db.call(demo::seed).await.unwrap();
+    db.store(demo::seed).await.unwrap();
     let mut state = AppState::new(db, true);
     state.limits = Limits::new(Rates { per_client_per_minute: 3, server_per_second: 100 }, Forwarding::Ignore);
     let app = app(state, &Config { demo: true, ..Config::default() });
@@ -271,7 +271,7 @@ async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
 async fn the_start_limit_holds_across_processes_on_one_database() {
     use ingang_server::rate_limit::{Forwarding, Limits, Rates};
     let db = Db::open_in_memory().unwrap();
-    db.call(demo::seed).await.unwrap();
+    db.store(demo::seed).await.unwrap();
     let process = || {
         let mut state = AppState::new(db.clone(), true);
         state.limits = Limits::new(Rates { per_client_per_minute: 3, server_per_second: 100 }, Forwarding::Ignore);

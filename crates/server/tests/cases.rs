@@ -383,7 +383,7 @@ async fn the_units_list_parses_no_form_and_ages_are_read_once_when_stored() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ingang.db");
     let db = ingang_server::db::Db::open(&path).unwrap();
-    db.call(ingang_server::demo::seed).await.unwrap();
+    db.store(ingang_server::demo::seed).await.unwrap();
     let ages = |units: &Value, form: &str| {
         let hc = units["units"].as_array().unwrap().iter().find(|u| u["id"] == "hc-gibraltar").unwrap().clone();
         let c = hc["categories"].as_array().unwrap().iter().find(|c| c["questionnaireId"] == form).cloned().unwrap();
@@ -393,10 +393,10 @@ async fn the_units_list_parses_no_form_and_ages_are_read_once_when_stored() {
         let app = ingang_server::app(ingang_server::AppState::new(db, true), &Default::default());
         call(&app, "GET", "/api/v1/units", "", None, None).await.1
     };
-    db.call(|c| c.execute("UPDATE questionnaires SET resource = '{}' WHERE id = 'forkylning'", [])).await.unwrap();
+    db.store(|c| c.execute("UPDATE questionnaires SET resource = '{}' WHERE id = 'forkylning'", ingang_server::params![])).await.unwrap();
     // written without its ages (as by hand): none listed until the next start reads them
-    db.call(|c| {
-        c.execute("UPDATE questionnaires SET max_age = NULL, ages_read = 0 WHERE id = 'ont-i-halsen-barn'", [])
+    db.store(|c| {
+        c.execute("UPDATE questionnaires SET max_age = NULL, ages_read = 0 WHERE id = 'ont-i-halsen-barn'", ingang_server::params![])
     })
     .await
     .unwrap();
@@ -454,8 +454,8 @@ async fn a_case_closed_three_days_ago_can_be_continued_but_not_one_closed_five_d
     assert_eq!((status, again["status"].as_str()), (200, Some("waiting")));
     let count: i64 = state
         .db
-        .call(|c| {
-            c.query_row("SELECT COUNT(*) AS count FROM messages WHERE case_id = 'demo-sara-3-dagar'", [], |r| {
+        .store(|c| {
+            c.query_row("SELECT COUNT(*) AS count FROM messages WHERE case_id = 'demo-sara-3-dagar'", ingang_server::params![], |r| {
                 r.get("count")
             })
         })
@@ -515,7 +515,7 @@ async fn chat_opens_when_picked_is_idempotent_paged_streamed_and_private() {
     let (cid, now) = (id.clone(), state.clock.now());
     state
         .db
-        .call(move |c| {
+        .store(move |c| {
             let draft = ingang_server::domain::chat::Draft {
                 author: ingang_api::chat::Author::Staff,
                 staff: Some(("Lena", "Sjuksköterska")),
@@ -578,7 +578,7 @@ async fn pick(state: &ingang_server::AppState, id: &str) {
     let cid = id.to_owned();
     state
         .db
-        .call(move |c| c.execute("UPDATE cases SET status = 'inProgress', picked_at = 1 WHERE id = ?1", [cid]))
+        .store(move |c| c.execute("UPDATE cases SET status = 'inProgress', picked_at = 1 WHERE id = ?1", [cid]))
         .await
         .unwrap();
 }
@@ -719,7 +719,7 @@ async fn an_event_stream_ends_at_once_at_logout_and_sends_nothing_after() {
 #[tokio::test]
 async fn an_event_stream_ends_when_its_session_expires_or_is_revoked_elsewhere() {
     let db = ingang_server::db::Db::open_in_memory().unwrap();
-    db.call(ingang_server::demo::seed).await.unwrap();
+    db.store(ingang_server::demo::seed).await.unwrap();
     let mut state = ingang_server::AppState::new(db, true);
     state.sessions.idle = std::time::Duration::from_secs(2);
     let app = ingang_server::app(state.clone(), &ingang_server::Config { demo: true, ..Default::default() });
@@ -739,7 +739,7 @@ async fn an_event_stream_ends_when_its_session_expires_or_is_revoked_elsewhere()
     let other_device = login(&app, &state, "198001139297").await;
     let mut body = open_stream(&app, &anna).await;
     let hash = anna.split_once('=').map(|(_, t)| ingang_server::domain::sessions::hash(t)).unwrap();
-    state.db.call(move |c| c.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [hash])).await.unwrap();
+    state.db.store(move |c| c.execute("UPDATE sessions SET revoked = 1 WHERE id_hash = ?1", [hash])).await.unwrap();
     let noah = person_id(&app, &other_device, "Noah").await;
     let (status, _) =
         call(&app, "POST", "/api/v1/cases", &other_device, Some("rv1"), Some(new_case(&noah, throat()))).await;
@@ -772,7 +772,7 @@ async fn a_patient_has_at_most_three_open_requests_whoever_sends_them() {
     assert_eq!(call(&app, "POST", "/api/v1/cases", &anna, Some("a1"), Some(new_case(&me, cold("nej")))).await.0, 201);
     // one closed: room for a new one
     let closed = ids[1].clone();
-    state.db.call(move |c| c.execute("UPDATE cases SET status = 'closed' WHERE id = ?1", [closed])).await.unwrap();
+    state.db.store(move |c| c.execute("UPDATE cases SET status = 'closed' WHERE id = ?1", [closed])).await.unwrap();
     assert_eq!(call(&app, "POST", "/api/v1/cases", &anna, Some("o5"), Some(new_case(&noah, throat()))).await.0, 201);
 }
 
@@ -797,10 +797,10 @@ async fn parallel_continues_with_one_key_all_get_the_continued_case() {
     }
     let n: i64 = state
         .db
-        .call(|c| {
+        .store(|c| {
             c.query_row(
                 "SELECT COUNT(*) AS count FROM messages WHERE case_id = 'demo-sara-3-dagar' AND idempotency_key = 'same'",
-                [],
+                ingang_server::params![],
                 |r| r.get("count"),
             )
         })
@@ -818,13 +818,14 @@ async fn a_queue_change_costs_the_same_however_long_the_queue() {
     let from = noahs.clone();
     state
         .db
-        .call(move |c| {
+        .store(move |c| {
             c.execute(
                 "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
                  INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
-                                    created_at, queued_at, idempotency_key, description, rules_accepted_at)
+                                    created_at, queued_at, idempotency_key, description, rules_accepted_at, seq)
                  SELECT 'many-' || i, '197905041237', '197905041237', unit_id, questionnaire_id, title, response, 1,
-                        'waiting', created_at, queued_at - 1000 + i, 'many-' || i, description, rules_accepted_at
+                        'waiting', created_at, queued_at - 1000 + i, 'many-' || i, description, rules_accepted_at,
+                        seq + i
                  FROM cases, n WHERE cases.id = ?1",
                 [from],
             )
@@ -835,7 +836,7 @@ async fn a_queue_change_costs_the_same_however_long_the_queue() {
     let count = |state: ingang_server::AppState| async move {
         state
             .db
-            .call(|c| c.query_row("SELECT COUNT(*) AS count FROM events", [], |r| r.get::<_, i64>("count")))
+            .store(|c| c.query_row("SELECT COUNT(*) AS count FROM events", ingang_server::params![], |r| r.get::<i64>("count")))
             .await
             .unwrap()
     };
@@ -969,7 +970,7 @@ async fn two_processes_on_one_database_serve_the_same_users() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ingang.sqlite");
     let first = Db::open(&path).unwrap();
-    first.call(demo::seed).await.unwrap();
+    first.store(demo::seed).await.unwrap();
     let (one, two) = (AppState::new(first, true), AppState::new(Db::open(&path).unwrap(), true));
     let config = Config { demo: true, ..Config::default() };
     let (a, b) = (app(one.clone(), &config), app(two.clone(), &config));

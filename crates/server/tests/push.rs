@@ -100,7 +100,7 @@ impl Device {
 /// The demo app with push, trusting only the service's CA; `pin` another CA to refuse it.
 async fn app_with_push(service: &Service, pin: Option<&std::path::Path>) -> (Router, AppState, Arc<Push>) {
     let db = Db::open_in_memory().expect("db");
-    db.call(demo::seed).await.expect("seed");
+    db.store(demo::seed).await.expect("seed");
     let mut state = AppState::new(db, true);
     let config = PushConfig {
         vapid_key: None,
@@ -116,9 +116,9 @@ async fn app_with_push(service: &Service, pin: Option<&std::path::Path>) -> (Rou
 async fn subscriptions(state: &AppState) -> Vec<String> {
     state
         .db
-        .call(|conn| {
+        .store(|conn| {
             let mut stmt = conn.prepare("SELECT endpoint FROM push_subscriptions ORDER BY endpoint")?;
-            let rows = stmt.query_map([], |r| r.get("endpoint"))?;
+            let rows = stmt.query_map(ingang_server::params![], |r| r.get("endpoint"))?;
             rows.collect()
         })
         .await
@@ -268,8 +268,8 @@ async fn a_push_service_without_the_pinned_ca_is_never_told_anything() {
     assert!(s.seen.lock().unwrap().is_empty(), "the TLS handshake failed before any request");
     let (status, error): (String, Option<String>) = state
         .db
-        .call(|conn| {
-            conn.query_row("SELECT status, last_error FROM push_outbox", [], |r| {
+        .store(|conn| {
+            conn.query_row("SELECT status, last_error FROM push_outbox", ingang_server::params![], |r| {
                 Ok((r.get("status")?, r.get("last_error")?))
             })
         })

@@ -68,19 +68,20 @@ fn db() -> (tempfile::TempDir, Db) {
 
 async fn queue(db: &Db, to: &str, created_at: i64) -> i64 {
     let to = to.to_owned();
-    db.call(move |conn| {
-        conn.execute(
-            "INSERT INTO sms_outbox (to_number, body, created_at) VALUES (?1, 'Ingång: Nu är det din tur. Öppna appen.', ?2)",
-            rusqlite::params![to, created_at],
-        )?;
-        Ok(conn.last_insert_rowid())
+    db.store(move |conn| {
+        conn.query_row(
+            "INSERT INTO sms_outbox (to_number, body, created_at) VALUES (?1, 'Ingång: Nu är det din tur. Öppna appen.', ?2)
+             RETURNING id",
+            ingang_server::params![to, created_at],
+            |r| r.get("id"),
+        )
     })
     .await
     .expect("queued")
 }
 
 async fn row(db: &Db, id: i64) -> (String, i64, i64, Option<String>) {
-    db.call(move |conn| {
+    db.store(move |conn| {
         conn.query_row(
             "SELECT status, attempts, next_attempt_at, provider_id FROM sms_outbox WHERE id = ?1",
             [id],
@@ -175,7 +176,7 @@ async fn an_interrupted_message_is_never_sent_again_and_an_old_one_expires() {
     let gw = HttpGateway::new(config(&g)).expect("a client");
     let (_dir, db) = db();
     let interrupted = queue(&db, "070-123 45 67", NOW).await;
-    db.call(move |conn| conn.execute("UPDATE sms_outbox SET status = 'sending' WHERE id = ?1", [interrupted]))
+    db.store(move |conn| conn.execute("UPDATE sms_outbox SET status = 'sending' WHERE id = ?1", [interrupted]))
         .await
         .unwrap();
     assert_eq!(settle_interrupted(&db).await.unwrap(), 1);

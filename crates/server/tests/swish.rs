@@ -152,7 +152,7 @@ async fn swish() -> Swish {
 /// The demo app with the real Swish client (to the stand-in), and Erik checked in for a visit.
 async fn erik_checked_in(s: &Swish) -> (Router, AppState, String, String, [tempfile::NamedTempFile; 2]) {
     let db = Db::open_in_memory().expect("db");
-    db.call(demo::seed).await.expect("seed");
+    db.store(demo::seed).await.expect("seed");
     let mut state = AppState::new(db, true);
     let (client, files) = s.client(&s.merchant_ca, &s.server_ca);
     state.swish = Some(Arc::new(client));
@@ -178,7 +178,7 @@ async fn instruction(state: &AppState, payment: &str) -> String {
     let p = payment.to_owned();
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row("SELECT swish_instruction FROM payments WHERE id = ?1", [p], |r| r.get("swish_instruction"))
         })
         .await
@@ -276,7 +276,7 @@ async fn a_new_attempt_cancels_the_old_request_at_swish_and_a_late_paid_is_recon
     let did = d["id"].as_str().unwrap().to_owned();
     let (refund, status): (Option<String>, Option<String>) = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row("SELECT refund, refund_status FROM payments WHERE id = ?1", [did], |r| {
                 Ok((r.get("refund")?, r.get("refund_status")?))
             })

@@ -263,7 +263,7 @@ async fn a_payment_is_created_once_and_a_visit_is_never_charged_twice() {
     assert_eq!((s, e["code"].as_str()), (409, Some("already_paid")));
     let count: i64 = state
         .db
-        .call(move |c| {
+        .store(move |c| {
             c.query_row("SELECT COUNT(*) AS count FROM payments WHERE visit_id = ?1 AND status = 'PAID'", [id], |r| {
                 r.get("count")
             })
@@ -312,7 +312,7 @@ async fn a_payment_returns_only_to_the_app_whatever_its_return_address_says() {
     // an older row with a bad address (a newline): back to the visits, not a 500 or elsewhere
     for stored in ["/\n/evil.example", "//evil.example", "javascript:alert(1)"] {
         let (p2, s2) = (pid.clone(), stored.to_owned());
-        state.db.call(move |c| c.execute("UPDATE payments SET return_url = ?2 WHERE id = ?1", [p2, s2])).await.unwrap();
+        state.db.store(move |c| c.execute("UPDATE payments SET return_url = ?2 WHERE id = ?1", [p2, s2])).await.unwrap();
         let res = send(&app, Request::get(format!("/test-pay/card/{pid}")).body(Body::empty()).unwrap()).await;
         assert_eq!(res.status(), 303, "{stored:?}");
         assert_eq!(header(&res, "location"), format!("/bokade-tider?betalning={pid}"), "{stored:?}");
@@ -400,7 +400,7 @@ async fn a_late_swish_payment_settles_the_visit_or_is_marked_for_refund() {
     assert_eq!(v["payment"]["method"], "invoice");
     let refund: Option<String> = state
         .db
-        .call({
+        .store({
             let a = a.clone();
             move |conn| conn.query_row("SELECT refund FROM payments WHERE id = ?1", [a], |r| r.get("refund"))
         })
@@ -411,8 +411,8 @@ async fn a_late_swish_payment_settles_the_visit_or_is_marked_for_refund() {
     let paid_at = |state: &ingang_server::AppState, a: String| {
         let db = state.db.clone();
         async move {
-            db.call(move |conn| {
-                conn.query_row("SELECT paid_at FROM payments WHERE id = ?1", [a], |r| r.get::<_, i64>("paid_at"))
+            db.store(move |conn| {
+                conn.query_row("SELECT paid_at FROM payments WHERE id = ?1", [a], |r| r.get::<i64>("paid_at"))
             })
             .await
             .unwrap()
@@ -505,7 +505,7 @@ async fn the_reminder_sms_links_to_check_in_once() {
     assert_eq!(set_clock(&app, Some(now + 32 * 60)).await["remindersSent"], 0);
     let rows: Vec<(String, String)> = state
         .db
-        .call(move |c| {
+        .store(move |c| {
             let mut st = c.prepare("SELECT to_number, body FROM sms_outbox WHERE visit_id = ?1")?;
             let rows = st.query_map([id], |r| Ok((r.get("to_number")?, r.get("body")?)))?;
             rows.collect()
@@ -762,15 +762,15 @@ async fn notices_are_written_in_the_residents_language() {
             }
             state
                 .db
-                .call(|conn| {
-                    conn.execute("DELETE FROM sms_outbox", [])?;
-                    conn.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", [])?;
+                .store(|conn| {
+                    conn.execute("DELETE FROM sms_outbox", ingang_server::params![])?;
+                    conn.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", ingang_server::params![])?;
                     let starts: i64 =
-                        conn.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", [], |r| {
+                        conn.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", ingang_server::params![], |r| {
                             r.get("starts_at")
                         })?;
                     ingang_server::domain::visits::send_reminders(conn, starts - 3600, "https://ingang.example")?;
-                    conn.query_row("SELECT body FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", [], |r| {
+                    conn.query_row("SELECT body FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", ingang_server::params![], |r| {
                         r.get("body")
                     })
                 })
@@ -838,7 +838,7 @@ impl ingang_server::cards::CardProvider for Acquirer {
 #[tokio::test]
 async fn a_card_provider_gives_its_page_its_verdict_and_its_cancel() {
     let db = ingang_server::db::Db::open_in_memory().unwrap();
-    db.call(ingang_server::demo::seed).await.unwrap();
+    db.store(ingang_server::demo::seed).await.unwrap();
     let mut state = AppState::new(db, true);
     let acquirer = std::sync::Arc::new(Acquirer::default());
     state.cards = Some(acquirer.clone());
@@ -875,30 +875,30 @@ async fn two_processes_queue_each_reminder_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ingang.sqlite");
     let one = Db::open(&path).unwrap();
-    one.call(demo::seed).await.unwrap();
+    one.store(demo::seed).await.unwrap();
     let two = Db::open(&path).unwrap();
     let state = AppState::new(one.clone(), true);
     let app = app(state.clone(), &Config { demo: true, ..Config::default() });
     let anna = login(&app, &state, ANNA).await;
     allow_sms(&app, &anna).await;
     let starts: i64 = one
-        .call(|c| c.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", [], |r| r.get("starts_at")))
+        .store(|c| c.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", ingang_server::params![], |r| r.get("starts_at")))
         .await
         .unwrap();
     let task = |db: Db| async move {
-        db.call(move |c| ingang_server::domain::visits::send_reminders(c, starts - 3600, "https://ingang.example"))
+        db.store(move |c| ingang_server::domain::visits::send_reminders(c, starts - 3600, "https://ingang.example"))
             .await
     };
     for round in 1..=20_i64 {
-        one.call(|c| c.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", []))
+        one.store(|c| c.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", ingang_server::params![]))
             .await
             .unwrap();
         let (a, b) = tokio::join!(task(one.clone()), task(two.clone()));
         a.unwrap();
         b.unwrap();
         let queued: i64 = one
-            .call(|c| {
-                c.query_row("SELECT COUNT(*) AS count FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", [], |r| {
+            .store(|c| {
+                c.query_row("SELECT COUNT(*) AS count FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", ingang_server::params![], |r| {
                     r.get("count")
                 })
             })

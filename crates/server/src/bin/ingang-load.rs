@@ -38,7 +38,7 @@ use ingang_server::storage::{
     sessions::{self, Resident},
 };
 use ingang_server::{AppState, Config, db::Db, demo, domain::sessions::hash};
-use rusqlite::params;
+use ingang_server::params;
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
@@ -94,20 +94,20 @@ fn pnr(i: usize) -> String {
     format!("19{nine}{}", ingang_api::personnummer::luhn_check_digit(&digits))
 }
 
-fn seed(conn: &mut rusqlite::Connection, n: usize) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
+fn seed(conn: &mut Conn<'_>, n: usize) -> ingang_server::storage::Result<()> {
+    let mut tx = conn.begin()?;
     let now = ingang_server::system_millis() / 1000;
     for i in 0..n {
         let p = pnr(i);
         let name = format!("Last Test {i}");
         let who = Resident { personal_number: &p, name: &name, given_name: "Last", surname: "Test" };
         let (person, session) = (format!("load-person-{i}"), hash(&format!("load-session-{i}")));
-        sessions::start(&mut Conn::Sqlite(&tx), &who, &person, &session, None, now)?;
+        sessions::start(&mut tx, &who, &person, &session, None, now)?;
         tx.execute(
             "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
-                                created_at, queued_at, picked_at, idempotency_key, description)
-             VALUES (?1, ?2, ?2, 'hc-gibraltar', 'forkylning', 'Förkylning', '{}', 3, 'inProgress', ?3, ?3, ?3, ?1, 'last')",
-            params![format!("load-case-{i}"), p, now],
+                                created_at, queued_at, picked_at, idempotency_key, description, seq)
+             VALUES (?1, ?2, ?2, 'hc-gibraltar', 'forkylning', 'Förkylning', '{}', 3, 'inProgress', ?3, ?3, ?3, ?1, 'last', ?4)",
+            params![format!("load-case-{i}"), p, now, i + 1],
         )?;
     }
     tx.commit()
@@ -393,9 +393,9 @@ async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -
             conn.transaction(|tx| {
                 tx.execute(
                     "UPDATE cases SET status = 'waiting', picked_at = NULL WHERE unit_id = 'hc-gibraltar'",
-                    &[],
+                    params![],
                 )?;
-                for case in tx.query("SELECT id, owner, unit_id FROM cases WHERE unit_id = 'hc-gibraltar'", &[])? {
+                for case in tx.query("SELECT id, owner, unit_id FROM cases WHERE unit_id = 'hc-gibraltar'", crate::params![])? {
                     let (id, owner, unit): (String, String, String) =
                         (case.get("id")?, case.get("owner")?, case.get("unit_id")?);
                     let data = serde_json::json!({ "caseId": id, "unitId": unit, "status": "waiting" }).to_string();
@@ -426,7 +426,7 @@ async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -
             let now = state.clock.now();
             state
                 .db
-                .call(move |conn| ingang_server::domain::events::queue_changed(conn, "hc-gibraltar", None, now))
+                .store(move |conn| ingang_server::domain::events::queue_changed(conn, "hc-gibraltar", None, now))
                 .await
         };
         if changed.is_err() {
@@ -497,9 +497,9 @@ async fn main() -> Result<()> {
     std::fs::create_dir_all(&dir)?;
     let file = dir.join("load.sqlite");
     let db = Db::open(&file)?;
-    db.call(demo::seed).await.map_err(|e| anyhow::anyhow!("seed: {e:?}"))?;
+    db.store(demo::seed).await.map_err(|e| anyhow::anyhow!("seed: {e:?}"))?;
     let n = a.streams;
-    db.call(move |conn| seed(conn, n)).await.map_err(|e| anyhow::anyhow!("residents: {e:?}"))?;
+    db.store(move |conn| seed(conn, n)).await.map_err(|e| anyhow::anyhow!("residents: {e:?}"))?;
     let state = AppState::new(db, true);
     let config = Config { demo: true, ..Config::default() };
     // the server instances: the first, and the others on the same database file
@@ -571,7 +571,7 @@ async fn main() -> Result<()> {
         // the chats open again (the fan-out put the cases back in the queue)
         state
             .db
-            .call(|conn| conn.execute("UPDATE cases SET status = 'inProgress' WHERE id LIKE 'load-case-%'", []))
+            .store(|conn| conn.execute("UPDATE cases SET status = 'inProgress' WHERE id LIKE 'load-case-%'", ingang_server::params![]))
             .await
             .map_err(|e| anyhow::anyhow!("reopen: {e:?}"))?;
         let range = a.steady + a.burst..total;

@@ -45,6 +45,8 @@ pub(crate) const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
     ("0023_bankid_collects", include_str!("../../migrations/sqlite/0023_bankid_collects.sql")),
     ("0024_card_redirect", include_str!("../../migrations/sqlite/0024_card_redirect.sql")),
     ("0025_rate_limits", include_str!("../../migrations/sqlite/0025_rate_limits.sql")),
+    ("0026_insertion_order", include_str!("../../migrations/sqlite/0026_insertion_order.sql")),
+    ("0027_form_texts", include_str!("../../migrations/sqlite/0027_form_texts.sql")),
 ];
 
 /// The SQLite schema as `rusqlite_migration` runs it (`PRAGMA user_version` counts the steps).
@@ -85,7 +87,7 @@ impl Db {
             }
             std::thread::sleep(std::time::Duration::from_millis(100 * tries.min(5)));
         }
-        crate::domain::units::read_ages(&conn)?;
+        crate::domain::units::read_ages(&mut crate::storage::Conn::Sqlite(&conn))?;
         Ok(Self { conn: Arc::new(Mutex::new(conn)) })
     }
 
@@ -107,21 +109,6 @@ impl Db {
         tokio::task::spawn_blocking(move || {
             let guard = conn.lock().map_err(|_| ApiError::internal("database mutex poisoned"))?;
             f(&mut crate::storage::Conn::Sqlite(&guard)).map_err(ApiError::internal)
-        })
-        .await
-        .map_err(ApiError::internal)?
-    }
-
-    /// Runs `f` with the connection on a blocking thread.
-    pub async fn call<F, R>(&self, f: F) -> Result<R, ApiError>
-    where
-        F: FnOnce(&mut Connection) -> rusqlite::Result<R> + Send + 'static,
-        R: Send + 'static,
-    {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn.lock().map_err(|_| ApiError::internal("database mutex poisoned"))?;
-            f(&mut guard).map_err(ApiError::from)
         })
         .await
         .map_err(ApiError::internal)?

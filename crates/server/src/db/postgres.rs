@@ -39,6 +39,8 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0023_bankid_collects", include_str!("../../migrations/postgres/0023_bankid_collects.sql")),
     ("0024_card_redirect", include_str!("../../migrations/postgres/0024_card_redirect.sql")),
     ("0025_rate_limits", include_str!("../../migrations/postgres/0025_rate_limits.sql")),
+    ("0026_insertion_order", include_str!("../../migrations/postgres/0026_insertion_order.sql")),
+    ("0027_form_texts", include_str!("../../migrations/postgres/0027_form_texts.sql")),
 ];
 
 /// The key of the advisory lock that migrations hold (any fixed number; "ingång" in ASCII-ish).

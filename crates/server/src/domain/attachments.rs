@@ -4,10 +4,10 @@
 use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use ingang_api::{eservices::Attachment, pictures::PictureLimits};
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 /// Gives the attachments (checked by [`check_ids`]) to a message, in a transaction.
-pub fn attach(conn: &Connection, message_id: i64, ids: &[String]) -> rusqlite::Result<()> {
+pub fn attach(conn: &mut crate::storage::Conn<'_>, message_id: i64, ids: &[String]) -> crate::storage::Result<()> {
     for (position, id) in ids.iter().enumerate() {
         conn.execute(
             "UPDATE errand_attachments SET message_id = ?1, position = ?2 WHERE id = ?3 AND message_id IS NULL",
@@ -19,7 +19,7 @@ pub fn attach(conn: &Connection, message_id: i64, ids: &[String]) -> rusqlite::R
 
 /// The attachments a new message may carry: uploaded by this user to this errand, not yet
 /// sent, each once, no more than the limit.
-pub fn check_ids(conn: &Connection, user: &str, errand: &str, ids: &[String]) -> Result<(), ApiError> {
+pub fn check_ids(conn: &mut crate::storage::Conn<'_>, user: &str, errand: &str, ids: &[String]) -> Result<(), ApiError> {
     let limits = PictureLimits::default();
     let mut unique = ids.to_vec();
     unique.sort();
@@ -52,12 +52,12 @@ pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Optio
     let column = if thumbnail { "thumbnail" } else { "bytes" };
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 &format!(
                     "SELECT errand_id, uploader, message_id IS NOT NULL AS sent, content_type, {column} AS bytes FROM errand_attachments WHERE id = ?1"
                 ),
-                [id],
+                params![id],
                 |r| Ok((r.get("errand_id")?, r.get("uploader")?, r.get("sent")?, r.get("content_type")?, r.get("bytes")?)),
             )
             .optional()
@@ -66,16 +66,17 @@ pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Optio
 }
 
 /// The attachments of an errand's message, in order.
-pub fn of_message(conn: &Connection, message_id: i64) -> rusqlite::Result<Vec<Attachment>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"))?;
-    stmt.query_map([message_id], |r| row(r).map(|(a, _)| a))?.collect()
+pub fn of_message(conn: &mut crate::storage::Conn<'_>, message_id: i64) -> crate::storage::Result<Vec<Attachment>> {
+    conn.query_map(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"), params![message_id], |r| {
+        row(r).map(|(a, _)| a)
+    })
 }
 
 /// `(errand_id, uploader, sent, content_type, bytes)` of an attachment (the thumbnail's bytes
 /// when asked for; `None` for a document's).
 pub type Loaded = (String, String, bool, String, Option<Vec<u8>>);
 
-pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Attachment, String)> {
+pub(crate) fn row(r: &crate::storage::Row) -> crate::storage::Result<(Attachment, String)> {
     let id: String = r.get("id")?;
     let content_type: String = r.get("content_type")?;
     let picture = content_type.starts_with("image/");
@@ -85,7 +86,7 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Attachment, String
             thumbnail_url: picture.then(|| format!("{}/attachments/{id}/thumbnail", ingang_api::API_V1)),
             id,
             content_type,
-            size: r.get::<_, i64>("size")? as u64,
+            size: r.get::<i64>("size")? as u64,
             width: r.get("width")?,
             height: r.get("height")?,
         },

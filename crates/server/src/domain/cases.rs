@@ -7,7 +7,7 @@ use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use ingang_api::cases::{Case, CaseStatus, Priority, TextProblem, estimated_wait_minutes};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 /// A waiting case's place in its unit's queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,18 +44,16 @@ pub(crate) fn place(hours: &[ingang_api::hours::DayHours], now: i64, position: u
 
 /// The unit's staffed hours.
 pub(crate) fn unit_hours(
-    conn: &rusqlite::Connection,
+    conn: &mut crate::storage::Conn<'_>,
     unit: &str,
-) -> rusqlite::Result<Vec<ingang_api::hours::DayHours>> {
-    let mut stmt = conn.prepare_cached("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1")?;
-    let rows = stmt.query_map([unit], |r| {
+) -> crate::storage::Result<Vec<ingang_api::hours::DayHours>> {
+    conn.query_map("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1", params![unit], |r| {
         Ok(ingang_api::hours::DayHours {
-            day: r.get::<_, i64>("day")? as u8,
+            day: r.get::<i64>("day")? as u8,
             opens: r.get("opens")?,
             closes: r.get("closes")?,
         })
-    })?;
-    rows.collect()
+    })
 }
 
 /// Stockholm's weekday and minute at `now`, and the Unix second that starts that minute's day.
@@ -68,21 +66,21 @@ pub(crate) fn stockholm_now(now: i64) -> (ingang_api::hours::LocalTime, i64) {
 }
 
 /// Recent handling: minutes from arrival to being picked, over the unit's last 20 picked cases.
-pub(crate) fn recent_minutes(conn: &rusqlite::Connection, unit: &str) -> rusqlite::Result<Option<f64>> {
+pub(crate) fn recent_minutes(conn: &mut crate::storage::Conn<'_>, unit: &str) -> crate::storage::Result<Option<f64>> {
     conn.query_row(
-        "SELECT AVG(picked_at - queued_at) / 60.0 AS minutes FROM
+        "SELECT CAST(AVG(picked_at - queued_at) AS DOUBLE PRECISION) / 60.0 AS minutes FROM
            (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
-        [unit],
+        crate::params![unit],
         |r| r.get("minutes"),
     )
 }
 
 /// Place in the unit's queue and the estimated wait at `now`, for a waiting case.
-pub(crate) fn queue_place(conn: &rusqlite::Connection, row: &Row, now: i64) -> rusqlite::Result<Place> {
+pub(crate) fn queue_place(conn: &mut crate::storage::Conn<'_>, row: &Row, now: i64) -> crate::storage::Result<Place> {
     let ahead: u32 = conn.query_row(
         "SELECT COUNT(*) AS ahead FROM cases WHERE unit_id = ?1 AND status = 'waiting'
-           AND (priority < ?2 OR (priority = ?2 AND (queued_at < ?3 OR (queued_at = ?3 AND rowid < (SELECT rowid FROM cases WHERE id = ?4)))))",
-        params![row.unit_id, row.priority, row.queued_at, row.id],
+           AND (priority < ?2 OR (priority = ?2 AND (queued_at < ?3 OR (queued_at = ?3 AND seq < ?4))))",
+        params![&row.unit_id, row.priority, row.queued_at, row.seq],
         |r| r.get("ahead"),
     )?;
     let recent = recent_minutes(conn, &row.unit_id)?;
@@ -91,24 +89,24 @@ pub(crate) fn queue_place(conn: &rusqlite::Connection, row: &Row, now: i64) -> r
 
 /// The places of every waiting case of a unit at `now`, in one read: case id → place.
 pub fn unit_places(
-    conn: &rusqlite::Connection,
+    conn: &mut crate::storage::Conn<'_>,
     unit: &str,
     now: i64,
-) -> rusqlite::Result<std::collections::HashMap<String, Place>> {
+) -> crate::storage::Result<std::collections::HashMap<String, Place>> {
     let recent = recent_minutes(conn, unit)?;
     let hours = unit_hours(conn, unit)?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, ROW_NUMBER() OVER (ORDER BY priority, COALESCE(queued_at, created_at), rowid) AS position
+    conn.query_map(
+        "SELECT id, ROW_NUMBER() OVER (ORDER BY priority, COALESCE(queued_at, created_at), seq) AS position
          FROM cases WHERE unit_id = ?1 AND status = 'waiting'",
-    )?;
-    let rows =
-        stmt.query_map([unit], |r| Ok((r.get::<_, String>("id")?, place(&hours, now, r.get("position")?, recent))))?;
-    rows.collect()
+        params![unit],
+        |r| Ok((r.get::<String>("id")?, place(&hours, now, r.get("position")?, recent))),
+    )
+    .map(|rows| rows.into_iter().collect())
 }
 
 /// Place of a waiting case (by id) at `now`; `None` when it is not waiting.
-pub fn place_of(conn: &rusqlite::Connection, id: &str, now: i64) -> rusqlite::Result<Option<Place>> {
-    let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), [id], row).optional()?;
+pub fn place_of(conn: &mut crate::storage::Conn<'_>, id: &str, now: i64) -> crate::storage::Result<Option<Place>> {
+    let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), crate::params![id], row).optional()?;
     found.map(|r| queue_place(conn, &r, now)).transpose()
 }
 
@@ -130,8 +128,8 @@ pub(crate) async fn load_case_for(
     let now = state.clock.now();
     state
         .db
-        .call(move |conn| {
-            let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), [&id], row).optional()?;
+        .store(move |conn| {
+            let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), crate::params![&id], row).optional()?;
             match found {
                 Some(r) => to_case(conn, r, &people, now),
                 None => Ok(None),
@@ -151,11 +149,11 @@ pub(crate) fn index(people: Vec<ingang_api::people::Person>) -> Vec<(String, Str
 }
 
 pub(crate) fn to_case(
-    conn: &rusqlite::Connection,
+    conn: &mut crate::storage::Conn<'_>,
     r: Row,
     people: &[(String, String, String)],
     now: i64,
-) -> rusqlite::Result<Option<Case>> {
+) -> crate::storage::Result<Option<Case>> {
     let Some((_, person_id, person_name)) = people.iter().find(|(pnr, _, _)| *pnr == r.patient) else {
         return Ok(None);
     };
@@ -223,11 +221,12 @@ pub(crate) struct Row {
     created_at: i64,
     closed_at: Option<i64>,
     queued_at: i64,
+    seq: i64,
     questionnaire_id: String,
     description: String,
 }
 
-pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+pub(crate) fn row(r: &crate::storage::Row) -> crate::storage::Result<Row> {
     Ok(Row {
         id: r.get("id")?,
         patient: r.get("patient")?,
@@ -239,6 +238,7 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         created_at: r.get("created_at")?,
         closed_at: r.get("closed_at")?,
         queued_at: r.get("queued_at")?,
+        seq: r.get("seq")?,
         questionnaire_id: r.get("questionnaire_id")?,
         description: r.get("description")?,
     })
@@ -246,7 +246,7 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 pub(crate) const SELECT: &str =
     "SELECT c.id, c.patient, c.unit_id, u.name AS unit_name, c.title, c.status, c.priority, c.created_at, c.closed_at,
-            COALESCE(c.queued_at, c.created_at) AS queued_at, c.questionnaire_id, c.description
+            COALESCE(c.queued_at, c.created_at) AS queued_at, c.seq, c.questionnaire_id, c.description
      FROM cases c JOIN units u ON u.id = c.unit_id";
 
 /// How long after closing a case can be continued instead of starting anew (Norrbotten: four

@@ -8,7 +8,7 @@ use ingang_api::{
     eservices::{EService, Errand, ErrandMessage, ErrandStatus},
     people::Person,
 };
-use rusqlite::{Connection, OptionalExtension};
+use crate::storage::OptionalExtension;
 use serde_json::{Value, json};
 
 /// The person's personnummer as stored: 12 digits, no separator.
@@ -22,21 +22,21 @@ pub async fn e_service_people(state: &AppState, user: &AuthUser) -> Result<Vec<P
 }
 
 /// The messages of an errand after the form, oldest first.
-pub fn errand_messages(conn: &Connection, errand: &str) -> rusqlite::Result<Vec<ErrandMessage>> {
-    let mut stmt = conn.prepare_cached(
+pub fn errand_messages(conn: &mut crate::storage::Conn<'_>, errand: &str) -> crate::storage::Result<Vec<ErrandMessage>> {
+    let mut messages = conn.query_map(
         "SELECT id, from_clinic, author, body, created_at FROM errand_messages WHERE errand_id = ?1 ORDER BY id",
+        crate::params![errand],
+        |r| {
+            Ok(ErrandMessage {
+                id: r.get("id")?,
+                from_clinic: r.get("from_clinic")?,
+                author: r.get("author")?,
+                body: r.get("body")?,
+                created_at: r.get("created_at")?,
+                attachments: Vec::new(),
+            })
+        },
     )?;
-    let rows = stmt.query_map([errand], |r| {
-        Ok(ErrandMessage {
-            id: r.get("id")?,
-            from_clinic: r.get("from_clinic")?,
-            author: r.get("author")?,
-            body: r.get("body")?,
-            created_at: r.get("created_at")?,
-            attachments: Vec::new(),
-        })
-    })?;
-    let mut messages = rows.collect::<rusqlite::Result<Vec<_>>>()?;
     for m in &mut messages {
         m.attachments = crate::domain::attachments::of_message(conn, m.id)?;
     }
@@ -47,9 +47,9 @@ pub fn errand_messages(conn: &Connection, errand: &str) -> rusqlite::Result<Vec<
 pub async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> Result<Errand, ApiError> {
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let found = conn
-                .query_row(&format!("{SELECT} WHERE e.id = ?1"), [&id], |r| to_errand(r, &people))
+                .query_row(&format!("{SELECT} WHERE e.id = ?1"), crate::params![&id], |r| to_errand(r, &people))
                 .optional()?
                 .flatten();
             match found {
@@ -66,27 +66,26 @@ pub async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> R
 
 /// The e-services of a unit, in order, titled and described in `lang` where the form has a
 /// translation.
-pub fn unit_e_services(conn: &Connection, unit_id: &str, lang: crate::lang::Lang) -> rusqlite::Result<Vec<EService>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT e.id, e.questionnaire_id, q.title, COALESCE(json_extract(q.resource, '$.description'), '') AS description,
-                e.answer_within_days, json_extract(q.resource, '$._title') AS title_translations,
-                json_extract(q.resource, '$._description') AS description_translations
+pub fn unit_e_services(conn: &mut crate::storage::Conn<'_>, unit_id: &str, lang: crate::lang::Lang) -> crate::storage::Result<Vec<EService>> {
+    conn.query_map(
+        "SELECT e.id, e.questionnaire_id, q.title, COALESCE(q.description, '') AS description, e.answer_within_days,
+                q.title_translations, q.description_translations
          FROM unit_e_services e JOIN questionnaires q ON q.id = e.questionnaire_id
          WHERE e.unit_id = ?1 ORDER BY e.position",
-    )?;
-    stmt.query_map([unit_id], |r| {
-        let title = crate::lang::translated(r.get::<_, Option<String>>("title_translations")?.as_deref(), lang);
-        let description =
-            crate::lang::translated(r.get::<_, Option<String>>("description_translations")?.as_deref(), lang);
-        Ok(EService {
-            id: r.get("id")?,
-            questionnaire_id: r.get("questionnaire_id")?,
-            title: title.map_or_else(|| r.get("title"), Ok)?,
-            description: description.map_or_else(|| r.get("description"), Ok)?,
-            answer_within_days: r.get::<_, Option<i64>>("answer_within_days")?.map(|d| d as u32),
-        })
-    })?
-    .collect()
+        crate::params![unit_id],
+        |r| {
+            let title = crate::lang::translated(r.get::<Option<String>>("title_translations")?.as_deref(), lang);
+            let description =
+                crate::lang::translated(r.get::<Option<String>>("description_translations")?.as_deref(), lang);
+            Ok(EService {
+                id: r.get("id")?,
+                questionnaire_id: r.get("questionnaire_id")?,
+                title: title.map_or_else(|| r.get("title"), Ok)?,
+                description: description.map_or_else(|| r.get("description"), Ok)?,
+                answer_within_days: r.get::<Option<i64>>("answer_within_days")?.map(|d| d as u32),
+            })
+        },
+    )
 }
 
 /// Fills the `answerOption` of every item whose SDC `answerExpression` is an `x-fhir-query` for
@@ -132,7 +131,7 @@ pub(crate) const SELECT: &str =
         e.answered_at, e.answer, e.answered_by, e.answer_within_days, e.response, e.closed_at
      FROM errands e JOIN units u ON u.id = e.unit_id";
 
-pub(crate) fn to_errand(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Option<Errand>> {
+pub(crate) fn to_errand(r: &crate::storage::Row, people: &[Person]) -> crate::storage::Result<Option<Errand>> {
     let patient: String = r.get("patient")?;
     let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
     let status: String = r.get("status")?;
@@ -150,10 +149,10 @@ pub(crate) fn to_errand(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::R
         answered_at: r.get("answered_at")?,
         answer: r.get("answer")?,
         answered_by: r.get("answered_by")?,
-        answer_within_days: r.get::<_, Option<i64>>("answer_within_days")?.map(|d| d as u32),
+        answer_within_days: r.get::<Option<i64>>("answer_within_days")?.map(|d| d as u32),
         response: serde_json::from_str(&response).unwrap_or(Value::Null),
         messages: Vec::new(),
-        closed: r.get::<_, Option<i64>>("closed_at")?.is_some(),
+        closed: r.get::<Option<i64>>("closed_at")?.is_some(),
     }))
 }
 

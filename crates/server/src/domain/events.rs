@@ -2,10 +2,10 @@
 //! means (each waiting case's new place), and the [`Hub`] hands new rows to the open streams.
 
 use crate::domain::cases::Place;
-use crate::storage::{Conn, events};
+use crate::storage::events;
 use crate::{AppState, error::ApiError};
 use ingang_api::cases::CaseStatus;
-use rusqlite::OptionalExtension;
+use crate::storage::OptionalExtension;
 use serde_json::json;
 
 /// Hands new `events` rows to the open streams of their recipients. One task reads the new
@@ -82,7 +82,7 @@ impl Hub {
         }
         let (u, now) = (unit.to_owned(), state.clock.now());
         let places =
-            std::sync::Arc::new(state.db.call(move |conn| crate::domain::cases::unit_places(conn, &u, now)).await?);
+            std::sync::Arc::new(state.db.store(move |conn| crate::domain::cases::unit_places(conn, &u, now)).await?);
         cache.insert(unit.to_owned(), (at, places.clone()));
         Ok(places)
     }
@@ -110,14 +110,14 @@ pub(crate) type Places = std::collections::HashMap<String, Place>;
 /// [`Hub::places`]), and, for `case_id`, a `case` row to its owner with its status. The cost
 /// is the same however long the queue is. Call after any change to a unit's queue.
 pub fn queue_changed(
-    conn: &rusqlite::Connection,
+    conn: &mut crate::storage::Conn<'_>,
     unit_id: &str,
     case_id: Option<&str>,
     now: i64,
-) -> rusqlite::Result<()> {
+) -> crate::storage::Result<()> {
     if let Some(id) = case_id {
         let found: Option<(String, String, String)> = conn
-            .query_row("SELECT owner, status, unit_id FROM cases WHERE id = ?1", [id], |r| {
+            .query_row("SELECT owner, status, unit_id FROM cases WHERE id = ?1", crate::params![id], |r| {
                 Ok((r.get("owner")?, r.get("status")?, r.get("unit_id")?))
             })
             .optional()?;
@@ -127,12 +127,12 @@ pub fn queue_changed(
             } else {
                 None
             };
-            events::append(&mut Conn::Sqlite(conn), &owner, "case", &case_data(id, &unit, &status, place), now)?;
+            events::append(conn, &owner, "case", &case_data(id, &unit, &status, place), now)?;
         }
     }
-    events::append(&mut Conn::Sqlite(conn), &format!("{UNIT}{unit_id}"), "queue", unit_id, now)?;
+    events::append(conn, &format!("{UNIT}{unit_id}"), "queue", unit_id, now)?;
     // keep the table small: a day of history is plenty for any reconnect
-    events::prune(&mut Conn::Sqlite(conn), now - 86_400)?;
+    events::prune(conn, now - 86_400)?;
     Ok(())
 }
 

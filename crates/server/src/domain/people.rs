@@ -7,7 +7,7 @@ use ingang_api::{
     people::{Person, Relation, rules},
     personnummer::{Date, Personnummer},
 };
-use rusqlite::OptionalExtension;
+use crate::storage::OptionalExtension;
 
 /// Everyone the user may see: themself and the children they are guardian of (under 18).
 pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
@@ -15,16 +15,15 @@ pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Per
     type Found = (String, String, String, String, bool, Option<String>);
     let rows: Vec<Found> = state
         .db
-        .call(move |conn| {
-            let mut stmt = conn.prepare(
+        .store(move |conn| {
+            conn.query_map(
                 "SELECT id, personal_number, name, given_name, 1 AS is_self, listed_unit FROM people WHERE personal_number = ?1
                  UNION ALL
                  SELECT p.id, p.personal_number, p.name, p.given_name, 0 AS is_self, p.listed_unit FROM guardianships g
                    JOIN people p ON p.personal_number = g.child WHERE g.guardian = ?1
                  ORDER BY is_self DESC, personal_number ASC",
-            )?;
-            let rows =
-                stmt.query_map([pnr], |r| {
+                crate::params![pnr],
+                |r| {
                     Ok((
                         r.get("id")?,
                         r.get("personal_number")?,
@@ -33,8 +32,8 @@ pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Per
                         r.get("is_self")?,
                         r.get("listed_unit")?,
                     ))
-                })?;
-            rows.collect()
+                },
+            )
         })
         .await?;
     Ok(rows
@@ -59,8 +58,8 @@ pub async fn user_mobile(state: &AppState, personal_number: &str) -> Result<Opti
     let pnr = personal_number.to_owned();
     let mobile: Option<String> = state
         .db
-        .call(move |conn| {
-            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [pnr], |r| r.get("mobile"))
+        .store(move |conn| {
+            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", crate::params![pnr], |r| r.get("mobile"))
                 .optional()
                 .map(Option::flatten)
         })

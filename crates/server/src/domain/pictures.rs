@@ -5,7 +5,7 @@ use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use image::{DynamicImage, ImageDecoder, ImageFormat, Limits, metadata::Orientation};
 use ingang_api::pictures::{Picture, PictureLimits, fit, sniff};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 use std::io::Cursor;
 
 /// At most this many pictures are decoded at once (each may take [`MAX_DECODED_BYTES`]), so
@@ -18,7 +18,7 @@ pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2
 pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Gives the pictures (checked by [`check_ids`]) to a message.
-pub fn attach(conn: &rusqlite::Connection, message_id: i64, ids: &[String]) -> rusqlite::Result<()> {
+pub fn attach(conn: &mut crate::storage::Conn<'_>, message_id: i64, ids: &[String]) -> crate::storage::Result<()> {
     for (position, id) in ids.iter().enumerate() {
         conn.execute(
             "UPDATE pictures SET message_id = ?1, position = ?2 WHERE id = ?3 AND message_id IS NULL",
@@ -45,13 +45,13 @@ pub async fn check_ids(state: &AppState, user: &str, case_id: &str, ids: &[Strin
     let (user, case_id, ids) = (user.to_owned(), case_id.to_owned(), ids.to_vec());
     let found: usize = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let mut n = 0;
             for id in &ids {
                 n += conn.query_row(
                     "SELECT COUNT(*) AS count FROM pictures WHERE id = ?1 AND case_id = ?2 AND uploader = ?3 AND message_id IS NULL",
                     params![id, case_id, user],
-                    |r| r.get::<_, i64>("count"),
+                    |r| r.get::<i64>("count"),
                 )? as usize;
             }
             Ok(n)
@@ -68,10 +68,10 @@ pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Optio
     let column = if thumbnail { "thumbnail" } else { "bytes" };
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 &format!("SELECT case_id, uploader, message_id IS NOT NULL AS sent, content_type, {column} AS bytes FROM pictures WHERE id = ?1"),
-                [id],
+                crate::params![id],
                 |r| Ok((r.get("case_id")?, r.get("uploader")?, r.get("sent")?, r.get("content_type")?, r.get("bytes")?)),
             )
             .optional()
@@ -80,9 +80,8 @@ pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Optio
 }
 
 /// The pictures of a message, in order.
-pub fn of_message(conn: &rusqlite::Connection, message_id: i64) -> rusqlite::Result<Vec<Picture>> {
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"))?;
-    stmt.query_map([message_id], row)?.collect()
+pub fn of_message(conn: &mut crate::storage::Conn<'_>, message_id: i64) -> crate::storage::Result<Vec<Picture>> {
+    conn.query_map(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"), params![message_id], row)
 }
 
 /// Checks and prepares an upload (CPU work: call from a blocking task, holding a permit of
@@ -124,7 +123,7 @@ pub fn prepare(data: &[u8], limits: &PictureLimits) -> Result<Prepared, ApiError
     Ok(Prepared { content_type, bytes, thumbnail, width: img.width(), height: img.height() })
 }
 
-pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Picture> {
+pub(crate) fn row(r: &crate::storage::Row) -> crate::storage::Result<Picture> {
     let id: String = r.get("id")?;
     Ok(Picture {
         url: format!("{}/pictures/{id}", ingang_api::API_V1),
@@ -132,7 +131,7 @@ pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Picture> {
         id,
         case_id: r.get("case_id")?,
         content_type: r.get("content_type")?,
-        size: r.get::<_, i64>("size")? as u64,
+        size: r.get::<i64>("size")? as u64,
         width: r.get("width")?,
         height: r.get("height")?,
     })

@@ -16,19 +16,78 @@ pub fn category(questionnaire_id: String, title: String, resource: &str) -> Cate
     Category { questionnaire_id, title, min_age, max_age }
 }
 
-/// Reads the age range of every stored form whose range is not read yet (at start, before
-/// any request: a form written by other means than the seed is read here, once).
-pub fn read_ages(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
-    let unread: Vec<(String, String)> = conn
-        .prepare("SELECT id, resource FROM questionnaires WHERE ages_read = 0")?
-        .query_map([], |r| Ok((r.get("id")?, r.get("resource")?)))?
-        .collect::<rusqlite::Result<_>>()?;
+/// What the lists need of a form, read once when it is stored: see migration 0027.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FormFacts {
+    pub min_age: Option<u32>,
+    pub max_age: Option<u32>,
+    pub description: Option<String>,
+    /// The `_title` element as JSON text (its translations), if any.
+    pub title_translations: Option<String>,
+    /// The `_description` element as JSON text, if any.
+    pub description_translations: Option<String>,
+}
+
+/// Reads [`FormFacts`] from a stored resource (JSON text).
+pub fn form_facts(resource: &str) -> FormFacts {
+    let (min_age, max_age) = Questionnaire::from_json(resource).map(|q| ages(&q)).unwrap_or_default();
+    let json: serde_json::Value = serde_json::from_str(resource).unwrap_or_default();
+    let element = |name: &str| json.get(name).filter(|v| !v.is_null()).map(|v| v.to_string());
+    FormFacts {
+        min_age,
+        max_age,
+        description: json.get("description").and_then(|d| d.as_str()).map(str::to_owned),
+        title_translations: element("_title"),
+        description_translations: element("_description"),
+    }
+}
+
+/// Writes a form's [`FormFacts`] to its row.
+pub fn store_form_facts(conn: &mut crate::storage::Conn<'_>, id: &str, facts: &FormFacts) -> crate::storage::Result<()> {
+    conn.execute(
+        "UPDATE questionnaires SET min_age = ?2, max_age = ?3, description = ?4, title_translations = ?5,
+             description_translations = ?6, ages_read = 1 WHERE id = ?1",
+        crate::storage::params![
+            id,
+            facts.min_age,
+            facts.max_age,
+            &facts.description,
+            &facts.title_translations,
+            &facts.description_translations
+        ],
+    )?;
+    Ok(())
+}
+
+/// Reads the facts of every stored form not read yet (at start, before any request: a form
+/// written by other means than the seed, or before migration 0027, is read here, once).
+pub fn read_ages(conn: &mut crate::storage::Conn<'_>) -> crate::storage::Result<()> {
+    let unread: Vec<(String, String)> = conn.query_map(
+        "SELECT id, resource FROM questionnaires WHERE ages_read = 0",
+        crate::params![],
+        |r| Ok((r.get("id")?, r.get("resource")?)),
+    )?;
     for (id, resource) in unread {
-        let (min, max) = Questionnaire::from_json(&resource).map(|q| ages(&q)).unwrap_or_default();
-        conn.execute(
-            "UPDATE questionnaires SET min_age = ?2, max_age = ?3, ages_read = 1 WHERE id = ?1",
-            rusqlite::params![id, min, max],
-        )?;
+        store_form_facts(conn, &id, &form_facts(&resource))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forms_facts_are_its_ages_description_and_translated_elements() {
+        let facts = form_facts(
+            r#"{"resourceType":"Questionnaire","status":"active","description":"Förnya ett recept",
+                "_title":{"extension":[{"url":"http://hl7.org/fhir/StructureDefinition/translation",
+                  "extension":[{"url":"lang","valueCode":"en"},{"url":"content","valueString":"Renew"}]}]}}"#,
+        );
+        assert_eq!(facts.description.as_deref(), Some("Förnya ett recept"));
+        assert!(facts.title_translations.as_deref().is_some_and(|t| t.contains("Renew")));
+        assert_eq!(facts.description_translations, None);
+        assert_eq!(crate::lang::translated(facts.title_translations.as_deref(), crate::lang::Lang("en")).as_deref(), Some("Renew"));
+        assert_eq!(form_facts("not json"), FormFacts::default());
+    }
 }

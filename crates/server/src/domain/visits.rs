@@ -9,7 +9,7 @@ use ingang_api::visits::{
     self, CancelPolicy, CheckInWindow, Payment, PaymentMethod, PaymentStatus, SwishRequest, Visit, VisitKind,
     VisitStatus,
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 /// Whom an actor may see: `(12-digit personnummer, person id, name)`, and a unit restriction.
 pub struct Scope {
@@ -39,8 +39,8 @@ pub async fn scope(state: &AppState, actor: &Actor) -> Result<Scope, ApiError> {
             let pnr = personal_number.clone();
             let person: Option<(String, String)> = state
                 .db
-                .call(move |conn| {
-                    conn.query_row("SELECT id, name FROM people WHERE personal_number = ?1", [pnr], |r| {
+                .store(move |conn| {
+                    conn.query_row("SELECT id, name FROM people WHERE personal_number = ?1", crate::params![pnr], |r| {
                         Ok((r.get("id")?, r.get("name")?))
                     })
                     .optional()
@@ -57,7 +57,7 @@ pub async fn load_visit(state: &AppState, scope: Scope, id: String) -> Result<Vi
     let now = state.clock.now();
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let Some(r) = load_row(conn, &id)? else { return Ok(None) };
             if scope.unit.as_ref().is_some_and(|u| *u != r.unit_id) {
                 return Ok(None);
@@ -70,11 +70,11 @@ pub async fn load_visit(state: &AppState, scope: Scope, id: String) -> Result<Vi
 }
 
 /// Every visit of the people in `scope` (today's at the unit for a kiosk).
-pub fn visits_of(conn: &Connection, scope: &Scope, now: i64) -> rusqlite::Result<Vec<Visit>> {
+pub fn visits_of(conn: &mut crate::storage::Conn<'_>, scope: &Scope, now: i64) -> crate::storage::Result<Vec<Visit>> {
     let mut out = vec![];
-    let mut stmt = conn.prepare_cached(&format!("{SELECT} WHERE v.patient = ?1 ORDER BY v.starts_at"))?;
+    let select = format!("{SELECT} WHERE v.patient = ?1 ORDER BY v.starts_at");
     for (pnr, pid, name) in &scope.people {
-        let rows: Vec<Row> = stmt.query_map([pnr], row)?.collect::<Result<_, _>>()?;
+        let rows: Vec<Row> = conn.query_map(&select, params![pnr], row)?;
         for r in rows {
             if scope.unit.as_ref().is_some_and(|u| *u != r.unit_id) {
                 continue;
@@ -88,51 +88,50 @@ pub fn visits_of(conn: &Connection, scope: &Scope, now: i64) -> rusqlite::Result
 /// Records the reminder SMS for every visit starting within two hours (once per visit and
 /// time): to the patient's mobile, and a child's guardians' (up to 12), when they allow SMS. It links to
 /// the visit's check-in; it names no unit or care (no health data in an SMS).
-pub fn send_reminders(conn: &Connection, now: i64, base_url: &str) -> rusqlite::Result<usize> {
-    let due: Vec<(String, String, i64, i64)> = conn
-        .prepare(
+pub fn send_reminders(conn: &mut crate::storage::Conn<'_>, now: i64, base_url: &str) -> crate::storage::Result<usize> {
+    let due: Vec<(String, String, i64, i64)> = conn.query_map(
             "SELECT v.id AS id, v.patient AS patient, v.starts_at AS starts_at, u.check_in_minutes AS check_in_minutes
              FROM visits v JOIN units u ON u.id = v.unit_id
              WHERE v.status = 'booked' AND v.reminder_sent_at IS NULL AND v.starts_at > ?1 AND v.starts_at <= ?2
                AND EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')",
-        )?
-        .query_map(params![now, now + REMINDER_SECS], |r| {
-            Ok((r.get("id")?, r.get("patient")?, r.get("starts_at")?, r.get("check_in_minutes")?))
-        })?
-        .collect::<Result<_, _>>()?;
+        params![now, now + REMINDER_SECS],
+        |r| Ok((r.get("id")?, r.get("patient")?, r.get("starts_at")?, r.get("check_in_minutes")?)),
+    )?;
     let mut sent = 0;
     for (id, patient, starts, minutes) in &due {
         // a child's guardians while they may act for the child (up to 12, as for the visits list)
         let guardians = age_at(patient, *starts).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
-        let numbers: Vec<(String, String)> = conn
-            .prepare(
-                "SELECT mobile, language FROM contact_details
-                 WHERE notify_sms = 1 AND mobile IS NOT NULL AND (personal_number = ?1
-                   OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1)))",
-            )?
-            .query_map(params![patient, guardians], |r| Ok((r.get("mobile")?, r.get("language")?)))?
-            .collect::<Result<_, _>>()?;
+        let numbers: Vec<(String, String)> = conn.query_map(
+            "SELECT mobile, language FROM contact_details
+             WHERE notify_sms = 1 AND mobile IS NOT NULL AND (personal_number = ?1
+               OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1)))",
+            params![patient, guardians],
+            |r| Ok((r.get("mobile")?, r.get("language")?)),
+        )?;
         let link = format!("{}/bokade-tider/{id}", base_url.trim_end_matches('/'));
         let (time, from) = (stockholm_hhmm(*starts), stockholm_hhmm(starts - minutes * 60));
         // claimed and queued in one transaction: another server process running the same task
         // on this database finds the visit reminded already, and queues nothing
-        let tx = conn.unchecked_transaction()?;
-        let claimed = tx.execute(
-            "UPDATE visits SET reminder_sent_at = ?2 WHERE id = ?1 AND reminder_sent_at IS NULL",
-            params![id, now],
-        )? == 1;
-        if claimed {
-            for (to, language) in &numbers {
-                // each in their own language (`lang::notices`)
-                let body = crate::lang::notices::reminder(language, &time, &from, &link);
-                tx.execute(
-                    "INSERT INTO sms_outbox (to_number, body, visit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![to, body, id, now],
-                )?;
+        let claimed = conn.transaction(|tx| {
+            let claimed = tx.execute(
+                "UPDATE visits SET reminder_sent_at = ?2 WHERE id = ?1 AND reminder_sent_at IS NULL",
+                params![id, now],
+            )? == 1;
+            if claimed {
+                for (to, language) in &numbers {
+                    // each in their own language (`lang::notices`)
+                    let body = crate::lang::notices::reminder(language, &time, &from, &link);
+                    tx.execute(
+                        "INSERT INTO sms_outbox (to_number, body, visit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![to, body, id, now],
+                    )?;
+                }
             }
+            Ok(claimed)
+        })?;
+        if claimed {
             sent += 1;
         }
-        tx.commit()?;
     }
     Ok(sent)
 }
@@ -146,14 +145,14 @@ pub fn stockholm_hhmm(unix: i64) -> String {
 
 /// Settles a waiting payment (the payment provider's answer). Idempotent: only `CREATED` moves.
 pub fn settle(
-    conn: &Connection,
+    conn: &mut crate::storage::Conn<'_>,
     payment_id: &str,
     status: PaymentStatus,
     error: Option<&str>,
     now: i64,
-) -> rusqlite::Result<bool> {
+) -> crate::storage::Result<bool> {
     let changed = conn.execute(
-        "UPDATE payments SET status = ?2, error_code = ?3, paid_at = CASE WHEN ?2 = 'PAID' THEN ?4 END
+        "UPDATE payments SET status = ?2, error_code = ?3, paid_at = CASE WHEN ?2 = 'PAID' THEN CAST(?4 AS BIGINT) END
          WHERE id = ?1 AND status = 'CREATED'",
         params![payment_id, status.as_str(), error, now],
     )? > 0;
@@ -167,11 +166,11 @@ pub fn settle(
 }
 
 /// Ends a Swish request nobody answered in time (as Swish does: `ERROR`, `TM01`).
-pub fn expire_swish(conn: &Connection, now: i64) -> rusqlite::Result<()> {
+pub fn expire_swish(conn: &mut crate::storage::Conn<'_>, now: i64) -> crate::storage::Result<()> {
     conn.execute(
         "UPDATE payments SET status = 'ERROR', error_code = 'TM01'
          WHERE method = 'swish' AND status = 'CREATED' AND created_at < ?1",
-        [now - SWISH_TIMEOUT_SECS],
+        crate::params![now - SWISH_TIMEOUT_SECS],
     )?;
     Ok(())
 }
@@ -211,7 +210,7 @@ pub struct Row {
     has_check_in: bool,
 }
 
-pub(crate) fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+pub(crate) fn row(r: &crate::storage::Row) -> crate::storage::Result<Row> {
     Ok(Row {
         id: r.get("id")?,
         patient: r.get("patient")?,
@@ -249,7 +248,7 @@ pub(crate) const SELECT: &str = "SELECT v.id AS id, v.patient AS patient, v.unit
     FROM visits v JOIN units u ON u.id = v.unit_id";
 
 /// The visit as the API shows it at `now`.
-pub fn to_visit(conn: &Connection, r: Row, person_id: &str, person_name: &str, now: i64) -> rusqlite::Result<Visit> {
+pub fn to_visit(conn: &mut crate::storage::Conn<'_>, r: Row, person_id: &str, person_name: &str, now: i64) -> crate::storage::Result<Visit> {
     let status = VisitStatus::parse(&r.status).unwrap_or(VisitStatus::Cancelled);
     let kind = kind(&r.kind);
     let live = status != VisitStatus::Cancelled;
@@ -313,12 +312,12 @@ pub const REMINDER_SECS: i64 = 2 * 3600;
 /// unpaid it is the visit's payment (with its receipt, and a waiting one is cancelled); on a
 /// visit another payment settled meanwhile it keeps its status and has a refund due, which
 /// staff see at `/staff/besok` (a repeated PAID for it changes nothing).
-pub(crate) fn settle_late(conn: &Connection, payment_id: &str, now: i64) -> rusqlite::Result<bool> {
+pub(crate) fn settle_late(conn: &mut crate::storage::Conn<'_>, payment_id: &str, now: i64) -> crate::storage::Result<bool> {
     let Some(visit): Option<String> = conn
         .query_row(
             "SELECT visit_id FROM payments WHERE id = ?1 AND refund IS NULL
                AND status IN ('CANCELLED', 'ERROR')",
-            [payment_id],
+            crate::params![payment_id],
             |r| r.get("visit_id"),
         )
         .optional()?
@@ -336,7 +335,7 @@ pub(crate) fn settle_late(conn: &Connection, payment_id: &str, now: i64) -> rusq
         conn.execute("UPDATE payments SET paid_at = ?2, refund = 'due' WHERE id = ?1", params![payment_id, now])?;
         return Ok(true);
     }
-    conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", [&visit])?;
+    conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", crate::params![&visit])?;
     conn.execute(
         "UPDATE payments SET status = 'PAID', error_code = NULL, paid_at = ?2 WHERE id = ?1",
         params![payment_id, now],
@@ -346,19 +345,29 @@ pub(crate) fn settle_late(conn: &Connection, payment_id: &str, now: i64) -> rusq
 }
 
 /// Gives a settled payment its receipt number (once).
-pub fn number_receipt(conn: &Connection, payment_id: &str) -> rusqlite::Result<()> {
+pub fn number_receipt(conn: &mut crate::storage::Conn<'_>, payment_id: &str) -> crate::storage::Result<()> {
     // the counter hands out the number (once per payment: a second call changes nothing)
     conn.execute(
-        "INSERT OR IGNORE INTO receipt_numbers (payment_id)
-         SELECT id FROM payments WHERE id = ?1 AND receipt_number IS NULL",
-        [payment_id],
+        "INSERT INTO receipt_numbers (payment_id)
+         SELECT id FROM payments WHERE id = ?1 AND receipt_number IS NULL
+         ON CONFLICT DO NOTHING",
+        params![payment_id],
     )?;
-    conn.execute(
-        "UPDATE payments SET receipt_number = (SELECT printf('K%07d', n) FROM receipt_numbers WHERE payment_id = ?1)
-         WHERE id = ?1 AND receipt_number IS NULL",
-        [payment_id],
-    )?;
+    let n: Option<i64> = conn
+        .query_row("SELECT n FROM receipt_numbers WHERE payment_id = ?1", params![payment_id], |r| r.get("n"))
+        .optional()?;
+    if let Some(n) = n {
+        conn.execute(
+            "UPDATE payments SET receipt_number = ?2 WHERE id = ?1 AND receipt_number IS NULL",
+            params![payment_id, receipt_number(n)],
+        )?;
+    }
     Ok(())
+}
+
+/// A receipt's number as printed: `K` and seven digits.
+pub fn receipt_number(n: i64) -> String {
+    format!("K{n:07}")
 }
 
 /// The region's fee for a missed visit (Norrbotten: 400 kr), charged for a late cancellation.
@@ -367,18 +376,18 @@ pub const MISSED_VISIT_FEE: u32 = 400;
 /// A video visit's link opens this long before the start.
 pub const VIDEO_OPENS_SECS: i64 = 10 * 60;
 
-pub fn load_row(conn: &Connection, id: &str) -> rusqlite::Result<Option<Row>> {
-    conn.query_row(&format!("{SELECT} WHERE v.id = ?1"), [id], row).optional()
+pub fn load_row(conn: &mut crate::storage::Conn<'_>, id: &str) -> crate::storage::Result<Option<Row>> {
+    conn.query_row(&format!("{SELECT} WHERE v.id = ?1"), crate::params![id], row).optional()
 }
 
 pub(crate) fn kind(s: &str) -> VisitKind {
     VisitKind::parse(s).unwrap_or(VisitKind::Clinic)
 }
 
-pub(crate) fn settled_payment(conn: &Connection, visit_id: &str) -> rusqlite::Result<Option<Payment>> {
+pub(crate) fn settled_payment(conn: &mut crate::storage::Conn<'_>, visit_id: &str) -> crate::storage::Result<Option<Payment>> {
     conn.query_row(
         &format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')"),
-        [visit_id],
+        crate::params![visit_id],
         payment_row,
     )
     .optional()
@@ -412,7 +421,7 @@ pub(crate) fn to_payment(p: PaymentRow) -> Payment {
 }
 
 /// A payment row, read by column name (`PAYMENT_SELECT`).
-pub(crate) fn payment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentRow> {
+pub(crate) fn payment_row(r: &crate::storage::Row) -> crate::storage::Result<PaymentRow> {
     Ok(PaymentRow {
         id: r.get("id")?,
         visit_id: r.get("visit_id")?,

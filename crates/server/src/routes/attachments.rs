@@ -21,7 +21,7 @@ use ingang_api::{
     eservices::Attachment,
     pictures::{PDF, PictureLimits, is_pdf, sniff},
 };
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
@@ -108,10 +108,10 @@ pub async fn upload(
     let (aid, me) = (attachment_id.clone(), user.personal_number.clone());
     let existing: Option<((Attachment, String), String)> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT id, errand_id, content_type, length(bytes) AS size, width, height, uploader FROM errand_attachments WHERE id = ?1",
-                [&aid],
+                crate::params![&aid],
                 |r| Ok((row(r)?, r.get("uploader")?)),
             )
             .optional()
@@ -142,11 +142,12 @@ pub async fn upload(
     let now = state.clock.now();
     let attachment = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
-                "INSERT OR IGNORE INTO errand_attachments
+                "INSERT INTO errand_attachments
                      (id, errand_id, uploader, content_type, width, height, bytes, thumbnail, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT DO NOTHING",
                 params![
                     attachment_id,
                     errand_id,
@@ -159,7 +160,7 @@ pub async fn upload(
                     now
                 ],
             )?;
-            conn.query_row(&format!("{SELECT} WHERE id = ?1"), [&attachment_id], row)
+            conn.query_row(&format!("{SELECT} WHERE id = ?1"), crate::params![&attachment_id], row)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(attachment.0)).into_response())

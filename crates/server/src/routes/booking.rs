@@ -12,7 +12,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use ingang_api::visits::{BookableType, BookableTypes, NewVisit, Slot, SlotList, VisitKind};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::domain::visits::load_visit;
 use crate::domain::visits::scope;
@@ -39,11 +39,11 @@ fn conflict(code: &str, message: &str) -> ApiError {
 async fn types_of(state: &AppState, unit: String) -> Result<Vec<(BookableType, i64, String)>, ApiError> {
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let offers: bool = conn
                 .query_row(
                     "SELECT EXISTS (SELECT 1 FROM unit_services WHERE unit_id = ?1 AND service = 'booking') AS found",
-                    [&unit],
+                    crate::params![&unit],
                     |r| r.get("found"),
                 )
                 .unwrap_or(false);
@@ -62,13 +62,13 @@ async fn types_of(state: &AppState, unit: String) -> Result<Vec<(BookableType, i
                         title: r.get("title")?,
                         description: r.get("description")?,
                         kind: VisitKind::parse(&kind).unwrap_or(VisitKind::Clinic),
-                        minutes: r.get::<_, i64>("minutes")?.max(1) as u32,
+                        minutes: r.get::<i64>("minutes")?.max(1) as u32,
                     },
-                    r.get::<_, i64>("tariff")?,
-                    r.get::<_, String>("bring")?,
+                    r.get::<i64>("tariff")?,
+                    r.get::<String>("bring")?,
                 ))
             })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>().map(Some)
+            rows.collect::<crate::storage::Result<Vec<_>>>().map(Some)
         })
         .await?
         .ok_or_else(ApiError::not_found)
@@ -117,7 +117,7 @@ pub async fn list_free(
     let kind = bookable.kind;
     let slots = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let mut stmt = conn.prepare_cached(
                 "SELECT id, starts_at FROM slots
                  WHERE unit_id = ?1 AND kind = ?2 AND visit_id IS NULL AND starts_at >= ?3 AND starts_at < ?4
@@ -132,7 +132,7 @@ pub async fn list_free(
                     kind,
                 })
             })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
+            rows.collect::<crate::storage::Result<Vec<_>>>()
         })
         .await?;
     Ok(Json(SlotList { slots }))
@@ -178,8 +178,8 @@ pub async fn book(
     let booker = user.personal_number.replace(['-', '+'], "");
     let outcome: Result<(String, bool), ApiError> = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
             let earlier: Option<String> = tx
                 .query_row(
                     "SELECT id FROM visits WHERE booked_by = ?1 AND idempotency_key = ?2",

@@ -24,7 +24,7 @@ use axum::{
 };
 use ingang_api::cases::{Case, CaseList, CaseStatus, ContinueCase, NewCase, Priority, check_description};
 use ingang_questionnaire::{Form, Questionnaire, QuestionnaireResponse, Urgency};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::domain::people::visible_people;
 use crate::domain::questionnaires::validated;
@@ -78,8 +78,8 @@ pub async fn create_case(
     let (o, k) = (owner.clone(), key.clone());
     let existing: Option<String> = state
         .db
-        .call(move |conn| {
-            conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [o, k], |r| r.get("id"))
+        .store(move |conn| {
+            conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", crate::params![o, k], |r| r.get("id"))
                 .optional()
         })
         .await?;
@@ -109,11 +109,11 @@ pub async fn create_case(
     // the unit must offer this category (its questionnaire), and the category fit the person's age
     let found: Option<(String, String)> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT q.resource, q.title FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
                  WHERE c.unit_id = ?1 AND c.questionnaire_id = ?2",
-                [&unit, &qid],
+                crate::params![&unit, &qid],
                 |r| Ok((r.get("resource")?, r.get("title")?)),
             )
             .optional()
@@ -149,7 +149,7 @@ pub async fn create_case(
     let now = state.clock.now();
     let inserted = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             // checked with the insert, on the one connection: parallel requests cannot pass it
             let open: i64 = conn.query_row(
                 "SELECT COUNT(*) AS count FROM cases WHERE patient = ?1 AND status IN ('waiting', 'inProgress')
@@ -166,14 +166,16 @@ pub async fn create_case(
                 return Ok(None);
             }
             conn.execute(
-                "INSERT OR IGNORE INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority,
-                                              status, created_at, queued_at, idempotency_key, description, rules_accepted_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?9, ?10, ?11, ?9)",
+                "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
+                                    created_at, queued_at, idempotency_key, description, rules_accepted_at, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?9, ?10, ?11, ?9,
+                         (SELECT COALESCE(MAX(seq), 0) + 1 FROM cases))
+                 ON CONFLICT DO NOTHING",
                 params![cid, owner, patient, &unit, qid, title, response_text, prio, now, key, description],
             )?;
             // two identical requests at once: the one that lost the race returns the winner's case
-            let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
-                r.get::<_, String>("id")
+            let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", crate::params![owner, key], |r| {
+                r.get::<String>("id")
             })?;
             crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
             Ok(Some(id))
@@ -226,12 +228,12 @@ pub async fn list_cases(
     let now = state.clock.now();
     let cases = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let marks = vec!["?"; patients.len()].join(", ");
             let mut stmt = conn
-                .prepare(&format!("{SELECT} WHERE c.patient IN ({marks}) ORDER BY c.created_at DESC, c.rowid DESC"))?;
+                .prepare(&format!("{SELECT} WHERE c.patient IN ({marks}) ORDER BY c.created_at DESC, c.seq DESC"))?;
             let rows: Vec<Row> =
-                stmt.query_map(rusqlite::params_from_iter(patients.iter()), row)?.collect::<Result<_, _>>()?;
+                stmt.query_map(crate::storage::params_from_iter(patients.iter()), row)?.collect::<Result<_, _>>()?;
             let mut out = Vec::new();
             for r in rows {
                 if let Some(c) = to_case(conn, r, &people, now)? {
@@ -298,7 +300,7 @@ pub async fn withdraw_case(
     let now = state.clock.now();
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "UPDATE cases SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1 AND status = 'waiting'",
                 params![id, now],
@@ -343,10 +345,10 @@ pub async fn continue_case(
     let (cid, k) = (id.clone(), key.clone());
     let done: bool = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT COUNT(*) > 0 AS found FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
-                [cid, k],
+                crate::params![cid, k],
                 |r| r.get("found"),
             )
         })
@@ -367,8 +369,8 @@ pub async fn continue_case(
     let now = state.clock.now();
     let changed = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
             let changed = tx.execute(
                 "UPDATE cases SET status = 'waiting', queued_at = ?2, picked_at = NULL, closed_at = NULL
                  WHERE id = ?1 AND status = 'closed' AND closed_at > ?3",
@@ -379,7 +381,7 @@ pub async fn continue_case(
                     "INSERT INTO messages (case_id, author, body, created_at, idempotency_key) VALUES (?1, 'patient', ?2, ?3, ?4)",
                     params![cid, message, now, key],
                 )?;
-                crate::domain::events::queue_changed(&tx, &unit, Some(&cid), now)?;
+                crate::domain::events::queue_changed(&mut tx, &unit, Some(&cid), now)?;
                 tx.commit()?;
                 return Ok(Some(true));
             }

@@ -14,7 +14,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use ingang_api::chat::{Author, MESSAGE_MAX, Message, MessagePage, NewMessage, check_message_with};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
@@ -56,7 +56,7 @@ pub async fn list_messages(
     let before = page.before.unwrap_or(i64::MAX);
     let (mut messages, has_more) = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let mut stmt =
                 conn.prepare(&format!("{SELECT} WHERE case_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"))?;
             let rows: Vec<Message> = stmt.query_map(params![id, before, limit + 1], row)?.collect::<Result<_, _>>()?;
@@ -102,8 +102,8 @@ pub async fn send_message(
     // a retry of a message already stored: its answer, whatever the case's state now
     let existing: Option<Message> = state
         .db
-        .call(move |conn| {
-            conn.query_row(&format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"), [cid, key], row)
+        .store(move |conn| {
+            conn.query_row(&format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"), crate::params![cid, key], row)
                 .optional()?
                 .map(|m| full(conn, m))
                 .transpose()
@@ -123,7 +123,7 @@ pub async fn send_message(
     let (ids, now) = (body.picture_ids, state.clock.now());
     let (message, new) = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let draft = Draft {
                 author: Author::Patient,
                 staff: None,

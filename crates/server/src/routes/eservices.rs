@@ -22,7 +22,7 @@ use ingang_api::{
     people::Person,
 };
 use ingang_questionnaire::Questionnaire;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 use serde_json::Value;
 
 use crate::domain::people::visible_people;
@@ -51,18 +51,18 @@ type Served = (Value, String, Option<i64>, String);
 /// The unit's e-service questionnaire as this patient sees it, filled in by `user` (the patient's
 /// prescriptions as options, the user's phone number as an initial answer).
 fn questionnaire_for(
-    conn: &Connection,
+    conn: &mut crate::storage::Conn<'_>,
     unit_id: &str,
     e_service_id: &str,
     patient: &str,
     user: &str,
     now: i64,
-) -> rusqlite::Result<Option<Served>> {
+) -> crate::storage::Result<Option<Served>> {
     let found: Option<(String, String, Option<i64>, String)> = conn
         .query_row(
             "SELECT q.resource, q.title, e.answer_within_days, q.id FROM unit_e_services e
              JOIN questionnaires q ON q.id = e.questionnaire_id WHERE e.unit_id = ?1 AND e.id = ?2",
-            [unit_id, e_service_id],
+            crate::params![unit_id, e_service_id],
             |r| Ok((r.get("resource")?, r.get("title")?, r.get("answer_within_days")?, r.get("id")?)),
         )
         .optional()?;
@@ -76,7 +76,7 @@ fn questionnaire_for(
         .collect::<Result<_, _>>()?;
     populate(&mut value, &prescriptions);
     let mobile: Option<String> = conn
-        .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", [user], |r| r.get("mobile"))
+        .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", crate::params![user], |r| r.get("mobile"))
         .optional()?
         .flatten();
     let mobile = mobile.as_deref().map(ingang_api::people::display_mobile);
@@ -120,7 +120,7 @@ pub async fn e_service_questionnaire(
     let now = state.clock.now();
     let caller = user.personal_number.clone();
     let found =
-        state.db.call(move |conn| questionnaire_for(conn, &unit_id, &e_service_id, &patient, &caller, now)).await?;
+        state.db.store(move |conn| questionnaire_for(conn, &unit_id, &e_service_id, &patient, &caller, now)).await?;
     let (resource, ..) = found.ok_or_else(not_offered)?;
     Ok(Json(resource).into_response())
 }
@@ -160,8 +160,8 @@ pub async fn create_errand(
     let (o, k) = (owner.clone(), key.clone());
     let existing: Option<String> = state
         .db
-        .call(move |conn| {
-            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", [o, k], |r| r.get("id"))
+        .store(move |conn| {
+            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", crate::params![o, k], |r| r.get("id"))
                 .optional()
         })
         .await?;
@@ -175,7 +175,7 @@ pub async fn create_errand(
     let now = state.clock.now();
     let (unit, service, p) = (body.unit_id.clone(), body.e_service_id.clone(), patient.clone());
     let caller = user.personal_number.clone();
-    let found = state.db.call(move |conn| questionnaire_for(conn, &unit, &service, &p, &caller, now)).await?;
+    let found = state.db.store(move |conn| questionnaire_for(conn, &unit, &service, &p, &caller, now)).await?;
     let (resource, title, days, qid) = found.ok_or_else(not_offered)?;
     let questionnaire = Questionnaire::from_json(&resource.to_string()).map_err(ApiError::internal)?;
     let response_text = body.response.to_string();
@@ -185,16 +185,17 @@ pub async fn create_errand(
     let now = state.clock.now();
     let stored = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
-                "INSERT OR IGNORE INTO errands (id, owner, patient, unit_id, e_service_id, questionnaire_id, title,
-                                                response, status, answer_within_days, created_at, idempotency_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'sent', ?9, ?10, ?11)",
+                "INSERT INTO errands (id, owner, patient, unit_id, e_service_id, questionnaire_id, title, response, status,
+                                      answer_within_days, created_at, idempotency_key, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'sent', ?9, ?10, ?11, (SELECT COALESCE(MAX(seq), 0) + 1 FROM errands))
+                 ON CONFLICT DO NOTHING",
                 params![eid, owner, patient, unit, service, qid, title, response_text, days, now, key],
             )?;
             // two identical requests at once: the loser returns the winner's errand
-            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", [owner, key], |r| {
-                r.get::<_, String>("id")
+            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", crate::params![owner, key], |r| {
+                r.get::<String>("id")
             })
         })
         .await?;
@@ -218,13 +219,13 @@ pub async fn list_errands(State(state): State<AppState>, user: AuthUser) -> Resu
     let patients: Vec<String> = people.iter().map(digits).collect();
     let errands = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let marks = vec!["?"; patients.len()].join(",");
             let mut stmt = conn.prepare(&format!(
-                "{SELECT} WHERE e.patient IN ({marks}) ORDER BY e.created_at DESC, e.rowid DESC LIMIT 200"
+                "{SELECT} WHERE e.patient IN ({marks}) ORDER BY e.created_at DESC, e.seq DESC LIMIT 200"
             ))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(patients.iter()), |r| to_errand(r, &people))?;
-            rows.filter_map(Result::transpose).collect::<rusqlite::Result<Vec<_>>>()
+            let rows = stmt.query_map(crate::storage::params_from_iter(patients.iter()), |r| to_errand(r, &people))?;
+            rows.filter_map(Result::transpose).collect::<crate::storage::Result<Vec<_>>>()
         })
         .await?;
     Ok(Json(ErrandList { errands }))
@@ -297,8 +298,8 @@ pub async fn add_errand_message(
     let (me, attachments) = (user.personal_number.clone(), body.attachment_ids.clone());
     let added: Option<Result<bool, ApiError>> = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
             let earlier: bool = tx.query_row(
                 "SELECT EXISTS (SELECT 1 FROM errand_messages WHERE errand_id = ?1 AND client_id = ?2) AS found",
                 params![eid, client_id],
@@ -310,15 +311,17 @@ pub async fn add_errand_message(
             if closed {
                 return Ok(None);
             }
-            if let Err(refused) = crate::domain::attachments::check_ids(&tx, &me, &eid, &attachments) {
+            if let Err(refused) = crate::domain::attachments::check_ids(&mut tx, &me, &eid, &attachments) {
                 return Ok(Some(Err(refused)));
             }
-            tx.execute(
-                "INSERT INTO errand_messages (errand_id, from_clinic, body, created_at, client_id) VALUES (?1, 0, ?2, ?3, ?4)",
+            let message: i64 = tx.query_row(
+                "INSERT INTO errand_messages (errand_id, from_clinic, body, created_at, client_id) VALUES (?1, 0, ?2, ?3, ?4)
+                 RETURNING id",
                 params![eid, text, now, client_id],
+                |r| r.get("id"),
             )?;
-            crate::domain::attachments::attach(&tx, tx.last_insert_rowid(), &attachments)?;
-            tx.execute("UPDATE errands SET status = 'sent' WHERE id = ?1", [&eid])?;
+            crate::domain::attachments::attach(&mut tx, message, &attachments)?;
+            tx.execute("UPDATE errands SET status = 'sent' WHERE id = ?1", crate::params![&eid])?;
             tx.commit()?;
             Ok(Some(Ok(true)))
         })

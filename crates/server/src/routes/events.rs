@@ -206,11 +206,11 @@ pub async fn events(
     let owner = user.personal_number.clone();
     let waiting = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let mut stmt =
                 conn.prepare_cached("SELECT id, unit_id FROM cases WHERE owner = ?1 AND status = 'waiting'")?;
             let rows = stmt.query_map([owner], |r| Ok((r.get("id")?, r.get("unit_id")?)))?;
-            rows.collect::<rusqlite::Result<std::collections::HashMap<String, String>>>()
+            rows.collect::<crate::storage::Result<std::collections::HashMap<String, String>>>()
         })
         .await?;
     let watch = Watch {

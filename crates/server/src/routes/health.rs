@@ -16,7 +16,7 @@ use crate::{AppState, error::ApiError};
 pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     state
         .db
-        .call(|conn| conn.query_row("SELECT 1 AS ok", [], |row| row.get::<_, i64>("ok")))
+        .store(|conn| conn.query_row("SELECT 1 AS ok", crate::params![], |row| row.get::<i64>("ok")))
         .await
         .map_err(|_| ApiError::unavailable("Databasen svarar inte."))?;
     Ok(Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into(), api_version: 1 }))

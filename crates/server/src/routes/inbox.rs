@@ -17,7 +17,7 @@ use ingang_api::{
     people::Person,
 };
 use ingang_questionnaire::Questionnaire;
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::domain::errands::digits;
 use crate::domain::errands::e_service_people;
@@ -32,7 +32,7 @@ const SELECT: &str =
      FROM inbox_messages m JOIN units u ON u.id = m.unit_id";
 
 /// A message row with its answer key (to tell a retry from a second answer).
-fn to_message(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Option<(InboxMessage, Option<String>)>> {
+fn to_message(r: &crate::storage::Row, people: &[Person]) -> crate::storage::Result<Option<(InboxMessage, Option<String>)>> {
     let patient: String = r.get("patient")?;
     let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
     let kind: String = r.get("kind")?;
@@ -61,8 +61,8 @@ fn to_message(r: &rusqlite::Row<'_>, people: &[Person]) -> rusqlite::Result<Opti
 async fn load(state: &AppState, people: Vec<Person>, id: String) -> Result<(InboxMessage, Option<String>), ApiError> {
     state
         .db
-        .call(move |conn| {
-            conn.query_row(&format!("{SELECT} WHERE m.id = ?1"), [&id], |r| to_message(r, &people))
+        .store(move |conn| {
+            conn.query_row(&format!("{SELECT} WHERE m.id = ?1"), crate::params![&id], |r| to_message(r, &people))
                 .optional()
                 .map(Option::flatten)
         })
@@ -90,12 +90,12 @@ pub async fn list_inbox(State(state): State<AppState>, user: AuthUser) -> Result
     let (marks, pnrs) = patients(&people);
     let messages = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let mut stmt = conn.prepare(&format!(
-                "{SELECT} WHERE m.patient IN ({marks}) ORDER BY m.created_at DESC, m.rowid DESC LIMIT 200"
+                "{SELECT} WHERE m.patient IN ({marks}) ORDER BY m.created_at DESC, m.seq DESC LIMIT 200"
             ))?;
-            let rows = stmt.query_map(rusqlite::params_from_iter(pnrs.iter()), |r| to_message(r, &people))?;
-            rows.filter_map(Result::transpose).map(|r| r.map(|(m, _)| m)).collect::<rusqlite::Result<Vec<_>>>()
+            let rows = stmt.query_map(crate::storage::params_from_iter(pnrs.iter()), |r| to_message(r, &people))?;
+            rows.filter_map(Result::transpose).map(|r| r.map(|(m, _)| m)).collect::<crate::storage::Result<Vec<_>>>()
         })
         .await?;
     Ok(Json(Inbox { messages, unread }))
@@ -121,12 +121,12 @@ async fn count_unread(state: &AppState, people: &[Person]) -> Result<u32, ApiErr
     let (marks, pnrs) = patients(people);
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 &format!(
                     "SELECT COUNT(*) AS unread FROM inbox_messages WHERE read_at IS NULL AND patient IN ({marks})"
                 ),
-                rusqlite::params_from_iter(pnrs.iter()),
+                crate::storage::params_from_iter(pnrs.iter()),
                 |r| r.get("unread"),
             )
         })
@@ -177,7 +177,7 @@ pub async fn mark_read(
     let now = state.clock.now();
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute("UPDATE inbox_messages SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL", params![i, now])
         })
         .await?;
@@ -223,8 +223,8 @@ pub async fn answer(
     }
     let resource: Option<String> = state
         .db
-        .call(move |conn| {
-            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [qid], |r| r.get("resource")).optional()
+        .store(move |conn| {
+            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", crate::params![qid], |r| r.get("resource")).optional()
         })
         .await?;
     let questionnaire =
@@ -235,7 +235,7 @@ pub async fn answer(
     let now = state.clock.now();
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "UPDATE inbox_messages SET answered_at = ?2, answered_by = ?3, response = ?4, answer_key = ?5,
                         read_at = COALESCE(read_at, ?2)

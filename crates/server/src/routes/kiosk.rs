@@ -18,7 +18,7 @@ use ingang_api::{
     personnummer::Personnummer,
     visits::{KioskCheckIn, KioskState, NewKioskCheckIn, Visit},
 };
-use rusqlite::OptionalExtension;
+use crate::storage::OptionalExtension;
 
 use crate::domain::sessions::hash;
 use crate::domain::visits::Scope;
@@ -54,10 +54,10 @@ pub async fn start(
     let unit = body.unit_id.clone();
     let offers: bool = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT COUNT(*) > 0 AS found FROM unit_services WHERE unit_id = ?1 AND service = 'checkIn'",
-                [unit],
+                crate::params![unit],
                 |r| r.get("found"),
             )
         })
@@ -183,9 +183,9 @@ async fn identified_answer(state: &AppState, id: &str, r: &kiosk::CheckIn) -> Re
     let (pnr, unit) = (r.personal_number.clone(), r.unit_id.clone());
     let (given, visits): (Option<String>, Vec<Visit>) = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let person: Option<(String, String, String)> = conn
-                .query_row("SELECT id, name, given_name FROM people WHERE personal_number = ?1", [&pnr], |r| {
+                .query_row("SELECT id, name, given_name FROM people WHERE personal_number = ?1", crate::params![&pnr], |r| {
                     Ok((r.get("id")?, r.get("name")?, r.get("given_name")?))
                 })
                 .optional()?;

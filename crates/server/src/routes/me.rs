@@ -9,7 +9,7 @@ use axum::{
     http::StatusCode,
 };
 use ingang_api::people::{ContactDetails, ContactProblem, DraftKey, Notifications, PeopleList, Person, check_contact};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
@@ -51,10 +51,10 @@ pub async fn get_person(
 async fn load_contact(state: &AppState, pnr: String) -> Result<ContactDetails, ApiError> {
     let row = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT mobile, email, notify_sms, notify_email, notify_push FROM contact_details WHERE personal_number = ?1",
-                [pnr],
+                crate::params![pnr],
                 |r| {
                     Ok(ContactDetails {
                         mobile: r.get("mobile")?,
@@ -123,7 +123,7 @@ pub async fn put_contact(
     let now = state.clock.now();
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "INSERT INTO contact_details (personal_number, mobile, email, notify_sms, notify_email, notify_push, updated_at,
                                               language)
@@ -155,12 +155,12 @@ pub async fn draft_key(State(state): State<AppState>, user: AuthUser) -> Result<
     let pnr = user.personal_number;
     let key = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
-                "INSERT OR IGNORE INTO draft_keys (personal_number, key) VALUES (?1, ?2)",
+                "INSERT INTO draft_keys (personal_number, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 params![pnr, fresh],
             )?;
-            conn.query_row("SELECT key FROM draft_keys WHERE personal_number = ?1", [pnr], |r| r.get("key"))
+            conn.query_row("SELECT key FROM draft_keys WHERE personal_number = ?1", crate::params![pnr], |r| r.get("key"))
         })
         .await?;
     Ok(Json(DraftKey { key }))

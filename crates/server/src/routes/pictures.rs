@@ -24,7 +24,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use ingang_api::pictures::{Picture, PictureLimits};
-use rusqlite::{OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
@@ -77,10 +77,10 @@ pub async fn upload(
     let (pid, cid, me) = (picture_id.clone(), case_id.clone(), user.personal_number.clone());
     let existing: Option<(Picture, String)> = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.query_row(
                 "SELECT id, case_id, content_type, length(bytes) AS size, width, height, uploader FROM pictures WHERE id = ?1",
-                [&pid],
+                crate::params![&pid],
                 |r| Ok((row(r)?, r.get("uploader")?)),
             )
             .optional()
@@ -112,10 +112,11 @@ pub async fn upload(
     let now = state.clock.now();
     let picture = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
-                "INSERT OR IGNORE INTO pictures (id, case_id, uploader, content_type, width, height, bytes, thumbnail, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO pictures (id, case_id, uploader, content_type, width, height, bytes, thumbnail, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT DO NOTHING",
                 params![
                     picture_id,
                     case_id,
@@ -128,7 +129,7 @@ pub async fn upload(
                     now
                 ],
             )?;
-            conn.query_row(&format!("{SELECT} WHERE id = ?1"), [&picture_id], row)
+            conn.query_row(&format!("{SELECT} WHERE id = ?1"), crate::params![&picture_id], row)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(picture)).into_response())

@@ -4,7 +4,7 @@
 
 use axum::{Json, extract::State, http::StatusCode};
 use ingang_api::push::{PushEndpoint, PushKey, PushSubscription};
-use rusqlite::params;
+use crate::storage::params;
 
 use crate::{AppState, error::ApiError, extract::AuthUser, lang::Lang};
 
@@ -62,11 +62,11 @@ pub async fn subscribe(
     let now = state.clock.now();
     state
         .db
-        .call(move |conn| {
-            let tx = conn.unchecked_transaction()?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
             tx.execute(
-                "INSERT INTO push_subscriptions (endpoint, personal_number, p256dh, auth, session_hash, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                "INSERT INTO push_subscriptions (endpoint, personal_number, p256dh, auth, session_hash, created_at, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM push_subscriptions))
                  ON CONFLICT (endpoint) DO UPDATE SET personal_number = ?2, p256dh = ?3, auth = ?4, session_hash = ?5,
                    created_at = ?6",
                 params![
@@ -81,7 +81,7 @@ pub async fn subscribe(
             tx.execute(
                 "DELETE FROM push_subscriptions WHERE personal_number = ?1 AND endpoint NOT IN
                    (SELECT endpoint FROM push_subscriptions WHERE personal_number = ?1
-                    ORDER BY created_at DESC, rowid DESC LIMIT ?2)",
+                    ORDER BY created_at DESC, seq DESC LIMIT ?2)",
                 params![user.personal_number, MAX_DEVICES],
             )?;
             tx.execute(
@@ -114,7 +114,7 @@ pub async fn unsubscribe(
 ) -> Result<StatusCode, ApiError> {
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             conn.execute(
                 "DELETE FROM push_subscriptions WHERE endpoint = ?1 AND personal_number = ?2",
                 params![body.endpoint, user.personal_number],

@@ -12,7 +12,7 @@ use axum::{
 };
 use ingang_api::{QuestionnaireList, QuestionnaireSummary, ResponseValidation};
 use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
-use rusqlite::OptionalExtension;
+use crate::storage::OptionalExtension;
 
 use crate::domain::people::visible_people;
 use crate::extract::AuthUser;
@@ -28,9 +28,9 @@ use crate::{AppState, error::ApiError};
 pub async fn list_questionnaires(State(state): State<AppState>) -> Result<Json<QuestionnaireList>, ApiError> {
     let questionnaires = state
         .db
-        .call(|conn| {
+        .store(|conn| {
             let mut stmt = conn.prepare("SELECT id, url, version, title FROM questionnaires ORDER BY title")?;
-            let rows = stmt.query_map([], |row| {
+            let rows = stmt.query_map(crate::params![], |row| {
                 Ok(QuestionnaireSummary {
                     id: row.get("id")?,
                     url: row.get("url")?,
@@ -38,7 +38,7 @@ pub async fn list_questionnaires(State(state): State<AppState>) -> Result<Json<Q
                     title: row.get("title")?,
                 })
             })?;
-            rows.collect::<rusqlite::Result<Vec<_>>>()
+            rows.collect::<crate::storage::Result<Vec<_>>>()
         })
         .await?;
     Ok(Json(QuestionnaireList { questionnaires }))
@@ -47,9 +47,9 @@ pub async fn list_questionnaires(State(state): State<AppState>) -> Result<Json<Q
 async fn load(state: &AppState, id: String) -> Result<String, ApiError> {
     state
         .db
-        .call(move |conn| {
-            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", [id], |r| {
-                r.get::<_, String>("resource")
+        .store(move |conn| {
+            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", crate::params![id], |r| {
+                r.get::<String>("resource")
             })
             .optional()
         })

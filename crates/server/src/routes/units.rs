@@ -15,20 +15,20 @@ use crate::{AppState, error::ApiError, lang::Lang};
     responses((status = 200, description = "All units", body = UnitList))
 )]
 pub async fn list_units(State(state): State<AppState>, lang: Lang) -> Result<Json<UnitList>, ApiError> {
-    let units = state.db.call(move |conn| load_units(conn, lang)).await?;
+    let units = state.db.store(move |conn| load_units(conn, lang)).await?;
     Ok(Json(UnitList { units }))
 }
 
 /// Every unit with its hours, services and categories, titled in `lang` where the forms say.
-pub fn load_units(conn: &rusqlite::Connection, lang: Lang) -> rusqlite::Result<Vec<Unit>> {
+pub fn load_units(conn: &mut crate::storage::Conn<'_>, lang: Lang) -> crate::storage::Result<Vec<Unit>> {
     let mut stmt =
         conn.prepare("SELECT id, name, kind, address, city, phone, time_zone FROM units ORDER BY city, name")?;
     let mut units = stmt
-        .query_map([], |row| {
+        .query_map(crate::params![], |row| {
             Ok(Unit {
                 id: row.get("id")?,
                 name: row.get("name")?,
-                kind: kind_from_db(&row.get::<_, String>("kind")?),
+                kind: kind_from_db(&row.get::<String>("kind")?),
                 address: row.get("address")?,
                 city: row.get("city")?,
                 phone: row.get("phone")?,
@@ -39,36 +39,34 @@ pub fn load_units(conn: &rusqlite::Connection, lang: Lang) -> rusqlite::Result<V
                 e_services: Vec::new(),
             })
         })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut hours = conn.prepare("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1 ORDER BY day, opens")?;
-    let mut services = conn.prepare("SELECT service FROM unit_services WHERE unit_id = ?1 ORDER BY position")?;
-    // the ages were read when the form was stored: nothing is parsed here
-    let mut categories = conn.prepare(
-        "SELECT q.id, q.title, q.min_age, q.max_age, json_extract(q.resource, '$._title') AS title_translations
-         FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
-         WHERE c.unit_id = ?1 ORDER BY c.position",
-    )?;
+        .collect::<crate::storage::Result<Vec<_>>>()?;
+    // the ages and titles were read when the form was stored: nothing is parsed here
     for unit in &mut units {
-        unit.hours = hours
-            .query_map([&unit.id], |r| {
-                Ok(DayHours { day: r.get("day")?, opens: r.get("opens")?, closes: r.get("closes")? })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        unit.services = services
-            .query_map([&unit.id], |r| r.get::<_, String>("service"))?
-            .map(|s| s.map(|s| service_from_db(&s)))
-            .collect::<rusqlite::Result<_>>()?;
-        unit.categories = categories
-            .query_map([&unit.id], |r| {
-                let title = crate::lang::translated(r.get::<_, Option<String>>("title_translations")?.as_deref(), lang);
+        unit.hours = conn.query_map(
+            "SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1 ORDER BY day, opens",
+            crate::params![&unit.id],
+            |r| Ok(DayHours { day: r.get("day")?, opens: r.get("opens")?, closes: r.get("closes")? }),
+        )?;
+        unit.services = conn.query_map(
+            "SELECT service FROM unit_services WHERE unit_id = ?1 ORDER BY position",
+            crate::params![&unit.id],
+            |r| Ok(service_from_db(&r.get::<String>("service")?)),
+        )?;
+        unit.categories = conn.query_map(
+            "SELECT q.id, q.title, q.min_age, q.max_age, q.title_translations
+             FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
+             WHERE c.unit_id = ?1 ORDER BY c.position",
+            crate::params![&unit.id],
+            |r| {
+                let title = crate::lang::translated(r.get::<Option<String>>("title_translations")?.as_deref(), lang);
                 Ok(Category {
                     questionnaire_id: r.get("id")?,
                     title: title.map_or_else(|| r.get("title"), Ok)?,
                     min_age: r.get("min_age")?,
                     max_age: r.get("max_age")?,
                 })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
+            },
+        )?;
         unit.e_services = crate::domain::errands::unit_e_services(conn, &unit.id, lang)?;
     }
     Ok(units)

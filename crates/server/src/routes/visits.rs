@@ -35,7 +35,7 @@ use ingang_api::{
         Slot, SlotList, Visit, VisitList, VisitStatus,
     },
 };
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::storage::{OptionalExtension, params};
 
 use crate::extract::idempotency_key;
 use crate::{
@@ -62,7 +62,7 @@ pub const PROVIDER: (&str, &str) = ("Region Norrbotten", "232100-0230");
 pub async fn list_visits(State(state): State<AppState>, actor: Actor, lang: Lang) -> Result<Json<VisitList>, ApiError> {
     let scope = scope(&state, &actor).await?;
     let now = state.clock.now();
-    let all = state.db.call(move |conn| visits_of(conn, &scope, now)).await?;
+    let all = state.db.store(move |conn| visits_of(conn, &scope, now)).await?;
     let book = Phrasebook::load(&state, lang).await?;
     let all: Vec<Visit> = all.into_iter().map(|v| book.visit(v)).collect();
     let (mut upcoming, mut past): (Vec<Visit>, Vec<Visit>) =
@@ -139,14 +139,14 @@ pub async fn cancel_visit(
     let vid = id.clone();
     state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
             tx.execute(
                 "UPDATE visits SET status = 'cancelled', cancelled_at = ?2, late_cancel_fee = ?3
                  WHERE id = ?1 AND status = 'booked'",
                 params![vid, now, late],
             )?;
-            tx.execute("UPDATE slots SET visit_id = NULL WHERE visit_id = ?1", [&vid])?;
+            tx.execute("UPDATE slots SET visit_id = NULL WHERE visit_id = ?1", crate::params![&vid])?;
             tx.commit()
         })
         .await?;
@@ -181,7 +181,7 @@ pub async fn list_slots(
     let (unit, kind) = (visit.unit_id.clone(), visit.kind.as_str());
     let slots = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let mut stmt = conn.prepare(
                 "SELECT id, starts_at, ends_at, kind FROM slots
                  WHERE unit_id = ?1 AND kind = ?2 AND visit_id IS NULL AND starts_at >= ?3 AND starts_at < ?4
@@ -192,7 +192,7 @@ pub async fn list_slots(
                     id: r.get("id")?,
                     starts_at: r.get("starts_at")?,
                     ends_at: r.get("ends_at")?,
-                    kind: self::kind(&r.get::<_, String>("kind")?),
+                    kind: self::kind(&r.get::<String>("kind")?),
                 })
             })?;
             rows.collect::<Result<Vec<_>, _>>()
@@ -233,8 +233,8 @@ pub async fn reschedule_visit(
     let can = visit.can_reschedule;
     let outcome: Result<(), ApiError> = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
             let slot: Option<(i64, i64, Option<String>)> = tx
                 .query_row(
                     "SELECT starts_at, ends_at, visit_id FROM slots WHERE id = ?1 AND unit_id = ?2 AND kind = ?3",
@@ -255,7 +255,7 @@ pub async fn reschedule_visit(
                     Err(conflict("slot_taken", "Tiden går inte längre att boka. Välj en annan tid."))
                 }
                 Some((starts, ends, None)) => {
-                    tx.execute("UPDATE slots SET visit_id = NULL WHERE visit_id = ?1", [&vid])?;
+                    tx.execute("UPDATE slots SET visit_id = NULL WHERE visit_id = ?1", crate::params![&vid])?;
                     tx.execute("UPDATE slots SET visit_id = ?1 WHERE id = ?2", params![vid, body.slot_id])?;
                     tx.execute(
                         "UPDATE visits SET starts_at = ?2, ends_at = ?3, reminder_sent_at = NULL WHERE id = ?1",
@@ -275,12 +275,12 @@ pub async fn reschedule_visit(
 }
 
 /// The amount paid towards the ceiling in the person's current 12-month period, and the frikort.
-pub fn high_cost(conn: &Connection, pnr: &str, now: i64) -> rusqlite::Result<(u32, Option<i64>)> {
+pub fn high_cost(conn: &mut crate::storage::Conn<'_>, pnr: &str, now: i64) -> crate::storage::Result<(u32, Option<i64>)> {
     let year = 365 * 86_400;
     let registered: Option<(i64, i64, Option<i64>)> = conn
         .query_row(
             "SELECT period_start, paid_before, frikort_until FROM high_cost WHERE personal_number = ?1",
-            [pnr],
+            crate::params![pnr],
             |r| Ok((r.get("period_start")?, r.get("paid_before")?, r.get("frikort_until")?)),
         )
         .optional()?;
@@ -304,12 +304,12 @@ pub fn high_cost(conn: &Connection, pnr: &str, now: i64) -> rusqlite::Result<(u3
 }
 
 /// The fee of a visit at `now` with its breakdown.
-pub fn fee_of(conn: &Connection, r: &Row, now: i64) -> rusqlite::Result<Fee> {
+pub fn fee_of(conn: &mut crate::storage::Conn<'_>, r: &Row, now: i64) -> crate::storage::Result<Fee> {
     let rules = visits::NORRBOTTEN;
     let (paid, frikort) = high_cost(conn, &r.patient, now)?;
     let lines = visits::fee(&rules, r.tariff.max(0) as u32, age_at(&r.patient, r.starts_at), frikort.is_some(), paid);
     let address: Option<String> = conn
-        .query_row("SELECT address FROM people WHERE personal_number = ?1", [&r.patient], |r| r.get("address"))
+        .query_row("SELECT address FROM people WHERE personal_number = ?1", crate::params![&r.patient], |r| r.get("address"))
         .optional()?
         .flatten();
     Ok(Fee {
@@ -347,8 +347,8 @@ pub async fn visit_fee(
     let public_screen = matches!(actor, Actor::Kiosk { .. });
     let fee = state
         .db
-        .call(move |conn| {
-            let r = load_row(conn, &id)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+        .store(move |conn| {
+            let r = load_row(conn, &id)?.ok_or(crate::storage::Error::NoRows)?;
             let mut fee = fee_of(conn, &r, now)?;
             if let Some(fixed) = r.fee {
                 // fixed at check-in; the period's total now includes it when it was paid
@@ -406,10 +406,10 @@ pub async fn check_in(
     let vid = id.clone();
     state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
-            let r = load_row(&tx, &vid)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-            let fee = fee_of(&tx, &r, now)?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
+            let r = load_row(&mut tx, &vid)?.ok_or(crate::storage::Error::NoRows)?;
+            let fee = fee_of(&mut tx, &r, now)?;
             tx.execute(
                 "UPDATE visits SET status = 'checkedIn', checked_in_at = ?2, fee = ?3 WHERE id = ?1 AND status = 'booked'",
                 params![vid, now, fee.total],
@@ -495,8 +495,8 @@ pub async fn create_payment(
     let (real, instruction) = (real_swish.is_some(), crate::swish::instruction_id());
     let created: Result<(bool, PaymentRow, Vec<String>), ApiError> = state
         .db
-        .call(move |conn| {
-            let tx = conn.transaction()?;
+        .store(move |conn| {
+            let mut tx = conn.begin()?;
             if let Some(p) = tx
                 .query_row(
                     &format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND idempotency_key = ?2"),
@@ -507,10 +507,10 @@ pub async fn create_payment(
             {
                 return Ok(Ok((false, p, Vec::new())));
             }
-            let fee: Option<i64> = tx.query_row("SELECT fee FROM visits WHERE id = ?1", [&vid], |r| r.get("fee"))?;
+            let fee: Option<i64> = tx.query_row("SELECT fee FROM visits WHERE id = ?1", crate::params![&vid], |r| r.get("fee"))?;
             let settled: bool = tx.query_row(
                 "SELECT COUNT(*) > 0 AS found FROM payments WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')",
-                [&vid],
+                crate::params![&vid],
                 |r| r.get("found"),
             )?;
             if settled {
@@ -531,7 +531,7 @@ pub async fn create_payment(
                 )?
                 .query_map([&vid], |r| r.get("swish_instruction"))?
                 .collect::<Result<_, _>>()?;
-            tx.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", [&vid])?;
+            tx.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", crate::params![&vid])?;
             let pid = random_token();
             let invoice = body.method == PaymentMethod::Invoice;
             let (status, fee) =
@@ -542,8 +542,9 @@ pub async fn create_payment(
             let instruction = real.then_some(instruction);
             tx.execute(
                 "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, return_url,
-                                       swish_token, idempotency_key, swish_instruction)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                       swish_token, idempotency_key, swish_instruction, seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
+                         (SELECT COALESCE(MAX(seq), 0) + 1 FROM payments))",
                 params![
                     pid,
                     vid,
@@ -560,9 +561,9 @@ pub async fn create_payment(
                 ],
             )?;
             if invoice {
-                number_receipt(&tx, &pid)?;
+                number_receipt(&mut tx, &pid)?;
             }
-            let p = tx.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&pid], payment_row)?;
+            let p = tx.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), crate::params![&pid], payment_row)?;
             tx.commit()?;
             Ok(Ok((true, p, superseded)))
         })
@@ -636,7 +637,7 @@ enum Started {
 async fn record_start(state: &AppState, id: String, started: Started) -> Result<PaymentRow, ApiError> {
     state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             match started {
                 Started::Keep(column, value) => {
                     conn.execute(&format!("UPDATE payments SET {column} = ?2 WHERE id = ?1"), params![id, value])?
@@ -647,7 +648,7 @@ async fn record_start(state: &AppState, id: String, started: Started) -> Result<
                     params![id, code, final_at_swish],
                 )?,
             };
-            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&id], payment_row)
+            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), crate::params![&id], payment_row)
         })
         .await
 }
@@ -656,7 +657,7 @@ async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
     let id = id.to_owned();
     state
         .db
-        .call(move |conn| conn.query_row("SELECT patient FROM visits WHERE id = ?1", [id], |r| r.get("patient")))
+        .store(move |conn| conn.query_row("SELECT patient FROM visits WHERE id = ?1", crate::params![id], |r| r.get("patient")))
         .await
 }
 
@@ -665,9 +666,9 @@ async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(Pa
     let now = state.clock.now();
     let p = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             expire_swish(conn, now)?;
-            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [id], payment_row).optional()
+            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), crate::params![id], payment_row).optional()
         })
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -681,9 +682,9 @@ async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(Pa
         let pid = p.id.clone();
         let settled = state
             .db
-            .call(move |conn| {
+            .store(move |conn| {
                 crate::domain::visits::settle(conn, &pid, status, code.as_deref(), now)?;
-                conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), [&pid], payment_row)
+                conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), crate::params![&pid], payment_row)
             })
             .await?;
         return Ok((settled, visit));
@@ -733,8 +734,8 @@ pub async fn cancel_payment(
     let pid = id.clone();
     let cancelled = state
         .db
-        .call(move |conn| {
-            conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'", [pid])
+        .store(move |conn| {
+            conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'", crate::params![pid])
         })
         .await?;
     // and at Swish, so the payer cannot pay it after all (if they did meanwhile, it is reconciled)
@@ -777,16 +778,16 @@ pub async fn receipt(
     let (pid, vid) = (id, visit.id.clone());
     let (number, pnr, paid) = state
         .db
-        .call(move |conn| {
+        .store(move |conn| {
             let number: String = conn.query_row(
                 "SELECT COALESCE(receipt_number, '') AS receipt_number FROM payments WHERE id = ?1",
-                [&pid],
+                crate::params![&pid],
                 |r| r.get("receipt_number"),
             )?;
             let pnr: String =
-                conn.query_row("SELECT patient FROM visits WHERE id = ?1", [&vid], |r| r.get("patient"))?;
+                conn.query_row("SELECT patient FROM visits WHERE id = ?1", crate::params![&vid], |r| r.get("patient"))?;
             let at: i64 =
-                conn.query_row("SELECT created_at FROM payments WHERE id = ?1", [&pid], |r| r.get("created_at"))?;
+                conn.query_row("SELECT created_at FROM payments WHERE id = ?1", crate::params![&pid], |r| r.get("created_at"))?;
             let (paid, _) = high_cost(conn, &pnr, at + 1)?;
             Ok((number, pnr, paid))
         })
@@ -828,35 +829,36 @@ mod tests {
     /// once per payment, and after the demo's own K0000001.
     #[test]
     fn receipt_numbers_are_handed_out_once_each_and_never_twice() {
-        let mut conn = Connection::open_in_memory().expect("db");
-        crate::db::migrations().to_latest(&mut conn).expect("migrations");
-        crate::demo::seed(&mut conn).expect("seed");
-        let visit: String = conn.query_row("SELECT id FROM visits LIMIT 1", [], |r| r.get("id")).expect("a visit");
-        for n in 0..5 {
-            conn.execute(
-                "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, idempotency_key)
-                 VALUES (?1, ?2, '198001139297', 'card', 'CREATED', 300, 0, 0, ?1)",
-                params![format!("p{n}"), visit],
-            )
-            .expect("payment");
-        }
-        // settled out of order, one of them numbered twice (a retried callback)
-        for id in ["p3", "p0", "p3", "p4", "p1", "p2"] {
-            number_receipt(&conn, id).expect("numbered");
-        }
-        let numbers: Vec<(String, String)> = conn
-            .prepare("SELECT id, receipt_number FROM payments WHERE id GLOB 'p[0-9]' ORDER BY receipt_number")
-            .expect("query")
-            .query_map([], |r| Ok((r.get("id")?, r.get("receipt_number")?)))
-            .expect("rows")
-            .collect::<Result<_, _>>()
-            .expect("numbers");
-        let expected =
-            [("p3", "K0000002"), ("p0", "K0000003"), ("p4", "K0000004"), ("p1", "K0000005"), ("p2", "K0000006")];
-        assert_eq!(numbers, expected.map(|(a, b)| (a.to_owned(), b.to_owned())));
-        // no writer can give a number twice, whatever it does
-        let twice = conn.execute("UPDATE payments SET receipt_number = 'K0000002' WHERE id = 'p0'", []);
-        assert!(twice.is_err(), "a receipt number was given twice");
+        crate::storage::tests::on_both("receipt_numbers", |conn| {
+            crate::demo::seed(conn).expect("seed");
+            let visit: String =
+                conn.query_row("SELECT id FROM visits LIMIT 1", params![], |r| r.get("id")).expect("a visit");
+            for n in 0..5 {
+                conn.execute(
+                    "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, idempotency_key)
+                     VALUES (?1, ?2, '198001139297', 'card', 'CREATED', 300, 0, 0, ?1)",
+                    params![format!("p{n}"), visit],
+                )
+                .expect("payment");
+            }
+            // settled out of order, one of them numbered twice (a retried callback)
+            for id in ["p3", "p0", "p3", "p4", "p1", "p2"] {
+                number_receipt(conn, id).expect("numbered");
+            }
+            let numbers: Vec<(String, String)> = conn
+                .query_map(
+                    "SELECT id, receipt_number FROM payments WHERE id LIKE 'p_' ORDER BY receipt_number",
+                    params![],
+                    |r| Ok((r.get("id")?, r.get("receipt_number")?)),
+                )
+                .expect("numbers");
+            let expected =
+                [("p3", "K0000002"), ("p0", "K0000003"), ("p4", "K0000004"), ("p1", "K0000005"), ("p2", "K0000006")];
+            assert_eq!(numbers, expected.map(|(a, b)| (a.to_owned(), b.to_owned())));
+            // no writer can give a number twice, whatever it does
+            let twice = conn.execute("UPDATE payments SET receipt_number = 'K0000002' WHERE id = 'p0'", params![]);
+            assert!(twice.is_err(), "a receipt number was given twice");
+        });
     }
 
     /// The classic open-redirect bypasses, each as a browser would resolve it.

@@ -66,7 +66,7 @@ mod tests {
             assert_eq!(claim(conn, "p", t + 2_000, 2_000).unwrap(), None);
             // a final answer removes the row; an order asked 30 minutes ago goes with it
             finished(conn, "o", t + 1_802_001).unwrap();
-            assert!(conn.query("SELECT order_ref FROM bankid_collects", &[]).unwrap().is_empty());
+            assert!(conn.query("SELECT order_ref FROM bankid_collects", crate::params![]).unwrap().is_empty());
             assert_eq!(claim(conn, "q", t, 2_000).unwrap(), None);
             assert_eq!(forget(conn, "q").unwrap(), 1);
         });

@@ -30,7 +30,7 @@ pub fn append(conn: &mut Conn<'_>, recipient: &str, kind: &str, data: &str, now:
 
 /// The newest id (0 when there is none): where a fresh stream starts.
 pub fn last_id(conn: &mut Conn<'_>) -> Result<i64> {
-    let row = conn.query("SELECT COALESCE(MAX(id), 0) AS last_id FROM events", &[])?;
+    let row = conn.query("SELECT COALESCE(MAX(id), 0) AS last_id FROM events", crate::params![])?;
     row[0].get("last_id")
 }
 
@@ -72,14 +72,14 @@ mod tests {
             assert_eq!(last_id(conn).unwrap(), 0);
             conn.execute(
                 "INSERT INTO units (id, name, kind, address, city) VALUES ('u', 'U', 'dental', 'a', 'c')",
-                &[],
+                params![],
             )
             .unwrap();
             conn.execute(
                 "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
                                     created_at, idempotency_key)
                  VALUES ('c', 'anna', 'anna', 'u', 'q', 't', '{}', 1, 'waiting', 0, 'k')",
-                &[],
+                params![],
             )
             .unwrap();
             append(conn, "anna", "case", "{\"n\":1}", 100).unwrap();
@@ -105,16 +105,17 @@ mod tests {
     #[test]
     fn a_later_event_is_never_visible_before_an_earlier_one_on_postgres() {
         let Some(config) = crate::db::postgres::test_database("events_order") else { return };
-        let mut first = config.connect(postgres::NoTls).unwrap();
-        crate::db::postgres::migrate(&mut first, 0).unwrap();
-        let mut tx = first.transaction().unwrap();
-        append(&mut Conn::Postgres(&mut tx), "anna", "case", "{}", 0).unwrap();
+        let mut first = crate::storage::PgConn::connect(&config).unwrap();
+        crate::db::postgres::migrate(first.client(), 0).unwrap();
+        let mut first = Conn::Postgres(&mut first);
+        let mut tx = first.begin().unwrap();
+        append(&mut tx, "anna", "case", "{}", 0).unwrap();
         // a second process writes an event now: it must wait for the first's commit
         let (done, wrote) = std::sync::mpsc::channel();
         let second = std::thread::spawn({
             let config = config.clone();
             move || {
-                let mut client = config.connect(postgres::NoTls).unwrap();
+                let mut client = crate::storage::PgConn::connect(&config).unwrap();
                 append(&mut Conn::Postgres(&mut client), "bo", "case", "{}", 0).unwrap();
                 done.send(()).unwrap();
             }
@@ -123,7 +124,7 @@ mod tests {
             wrote.recv_timeout(std::time::Duration::from_millis(300)).is_err(),
             "the second writer went ahead of an uncommitted first"
         );
-        let mut reader = config.connect(postgres::NoTls).unwrap();
+        let mut reader = crate::storage::PgConn::connect(&config).unwrap();
         assert!(after(&mut Conn::Postgres(&mut reader), 0, 10).unwrap().is_empty());
         tx.commit().unwrap();
         wrote.recv().unwrap();

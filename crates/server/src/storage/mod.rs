@@ -133,10 +133,59 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-/// The parameters of a statement, in order: `params![a, b]`.
+/// A value that can be a statement's parameter, read by reference (as `rusqlite::ToSql`).
+pub trait ToValue {
+    fn to_value(&self) -> Value;
+}
+
+macro_rules! to_value_as {
+    ($($t:ty => $v:expr),* $(,)?) => {$(
+        impl ToValue for $t {
+            fn to_value(&self) -> Value {
+                let f: fn(&$t) -> Value = $v;
+                f(self)
+            }
+        }
+    )*};
+}
+to_value_as!(
+    i64 => |v| Value::Int(*v),
+    i32 => |v| Value::Int((*v).into()),
+    i16 => |v| Value::Int((*v).into()),
+    u8 => |v| Value::Int((*v).into()),
+    u16 => |v| Value::Int((*v).into()),
+    u32 => |v| Value::Int((*v).into()),
+    u64 => |v| Value::Int(*v as i64),
+    usize => |v| Value::Int(*v as i64),
+    bool => |v| Value::Int((*v).into()),
+    f64 => |v| Value::Real(*v),
+    str => |v| Value::Text(v.to_owned()),
+    String => |v| Value::Text(v.clone()),
+    [u8] => |v| Value::Blob(v.to_vec()),
+    Vec<u8> => |v| Value::Blob(v.clone()),
+    Value => |v| v.clone(),
+);
+
+impl<T: ToValue + ?Sized> ToValue for &T {
+    fn to_value(&self) -> Value {
+        (**self).to_value()
+    }
+}
+
+impl<T: ToValue> ToValue for Option<T> {
+    fn to_value(&self) -> Value {
+        self.as_ref().map_or(Value::Null, ToValue::to_value)
+    }
+}
+
+/// The parameters of a statement, in order: `params![a, b]` (each read by reference, as
+/// `rusqlite::params!` does).
 #[macro_export]
 macro_rules! params {
-    ($($v:expr),* $(,)?) => { &[$($crate::storage::Value::from($v)),*][..] };
+    ($($v:expr),* $(,)?) => {{
+        let values: Vec<$crate::storage::Value> = vec![$($crate::storage::ToValue::to_value(&$v)),*];
+        values
+    }};
 }
 pub use params;
 
@@ -287,93 +336,61 @@ impl<T: FromValue> FromValue for Option<T> {
     }
 }
 
-/// What a PostgreSQL [`Conn`] runs on: a client or a transaction.
-pub trait PgClient {
-    fn pg_prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error>;
-    fn pg_query(
-        &mut self,
-        statement: &postgres::Statement,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> std::result::Result<Vec<postgres::Row>, postgres::Error>;
-    fn pg_execute(
-        &mut self,
-        statement: &postgres::Statement,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> std::result::Result<u64, postgres::Error>;
-    fn pg_transaction(&mut self) -> std::result::Result<postgres::Transaction<'_>, postgres::Error>;
+/// A PostgreSQL connection as the storage layer uses it: the client, and how deep in
+/// transactions it is (BEGIN at the top, savepoints inside), which the server does not tell.
+pub struct PgConn {
+    client: postgres::Client,
+    depth: u32,
 }
 
-impl PgClient for postgres::Client {
-    fn pg_prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error> {
-        self.prepare(sql)
+impl PgConn {
+    pub fn new(client: postgres::Client) -> Self {
+        Self { client, depth: 0 }
     }
-    fn pg_query(
-        &mut self,
-        statement: &postgres::Statement,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> std::result::Result<Vec<postgres::Row>, postgres::Error> {
-        self.query(statement, params)
+
+    /// Connects with `config` (no TLS: the database is on a private network or the same host).
+    pub fn connect(config: &postgres::Config) -> Result<Self> {
+        Ok(Self::new(config.connect(postgres::NoTls)?))
     }
-    fn pg_execute(
-        &mut self,
-        statement: &postgres::Statement,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> std::result::Result<u64, postgres::Error> {
-        self.execute(statement, params)
+
+    /// The client itself (migrations, LISTEN).
+    pub fn client(&mut self) -> &mut postgres::Client {
+        &mut self.client
     }
-    fn pg_transaction(&mut self) -> std::result::Result<postgres::Transaction<'_>, postgres::Error> {
-        self.transaction()
+
+    /// Not inside a transaction, and the connection is still open: fit to go back to a pool.
+    pub fn reusable(&self) -> bool {
+        self.depth == 0 && !self.client.is_closed()
     }
 }
 
-impl PgClient for postgres::Transaction<'_> {
-    fn pg_prepare(&mut self, sql: &str) -> std::result::Result<postgres::Statement, postgres::Error> {
-        self.prepare(sql)
-    }
-    fn pg_query(
-        &mut self,
-        statement: &postgres::Statement,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> std::result::Result<Vec<postgres::Row>, postgres::Error> {
-        self.query(statement, params)
-    }
-    fn pg_execute(
-        &mut self,
-        statement: &postgres::Statement,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> std::result::Result<u64, postgres::Error> {
-        self.execute(statement, params)
-    }
-    fn pg_transaction(&mut self) -> std::result::Result<postgres::Transaction<'_>, postgres::Error> {
-        self.transaction()
-    }
-}
-
-/// A connection of either backend.
+/// A connection of either backend./// A connection of either backend.
 pub enum Conn<'a> {
     Sqlite(&'a rusqlite::Connection),
-    Postgres(&'a mut dyn PgClient),
+    Postgres(&'a mut PgConn),
 }
 
-impl Conn<'_> {
+impl<'a> Conn<'a> {
     /// Runs a statement; returns how many rows it changed (for an INSERT .. ON CONFLICT ..
     /// WHERE: 1 when the row was written, 0 when the condition kept it).
-    pub fn execute(&mut self, sql: &str, params: &[Value]) -> Result<usize> {
+    pub fn execute<P: AsParams>(&mut self, sql: &str, params: P) -> Result<usize> {
+        let params = &params.values()[..];
         match self {
             Self::Sqlite(conn) => {
                 Ok(conn.prepare_cached(sql)?.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?)
             }
-            Self::Postgres(client) => {
-                let statement = client.pg_prepare(&numbered_as_dollars(sql)?)?;
+            Self::Postgres(pg) => {
+                let statement = pg.client.prepare(&numbered_as_dollars(sql)?)?;
                 let owned = to_postgres(statement.params(), params)?;
                 let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
-                Ok(client.pg_execute(&statement, &refs)? as usize)
+                Ok(pg.client.execute(&statement, &refs)? as usize)
             }
         }
     }
 
     /// The rows of a query, in its order.
-    pub fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    pub fn query<P: AsParams>(&mut self, sql: &str, params: P) -> Result<Vec<Row>> {
+        let params = &params.values()[..];
         match self {
             Self::Sqlite(conn) => {
                 let mut statement = conn.prepare_cached(sql)?;
@@ -388,13 +405,13 @@ impl Conn<'_> {
                 }
                 Ok(out)
             }
-            Self::Postgres(client) => {
-                let statement = client.pg_prepare(&numbered_as_dollars(sql)?)?;
+            Self::Postgres(pg) => {
+                let statement = pg.client.prepare(&numbered_as_dollars(sql)?)?;
                 let owned = to_postgres(statement.params(), params)?;
                 let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
                 let names: Arc<[String]> = statement.columns().iter().map(|c| c.name().to_owned()).collect();
-                client
-                    .pg_query(&statement, &refs)?
+                pg.client
+                    .query(&statement, &refs)?
                     .iter()
                     .map(|row| {
                         let values = (0..names.len()).map(|i| from_postgres(row, i)).collect::<Result<_>>()?;
@@ -406,23 +423,51 @@ impl Conn<'_> {
     }
 
     /// Runs `f` in a transaction: all of it is kept, or (on an error) none of it. Inside
-    /// another transaction, `f` becomes part of it (SQLite) or a savepoint (PostgreSQL).
+    /// another transaction, `f` is a savepoint of it.
     pub fn transaction<R>(&mut self, f: impl FnOnce(&mut Conn<'_>) -> Result<R>) -> Result<R> {
-        match self {
-            Self::Sqlite(conn) if !conn.is_autocommit() => f(&mut Conn::Sqlite(conn)),
-            Self::Sqlite(conn) => {
-                let tx = conn.unchecked_transaction()?;
-                let r = f(&mut Conn::Sqlite(&tx))?;
-                tx.commit()?;
-                Ok(r)
-            }
-            Self::Postgres(client) => {
-                let mut tx = client.pg_transaction()?;
-                let r = f(&mut Conn::Postgres(&mut tx))?;
-                tx.commit()?;
-                Ok(r)
-            }
+        let mut tx = self.begin()?;
+        let r = f(&mut tx)?;
+        tx.commit()?;
+        Ok(r)
+    }
+
+    /// Starts a transaction (a savepoint inside another): kept by [`Tx::commit`], undone when
+    /// the [`Tx`] is dropped without it (an early return, an error).
+    pub fn begin(&mut self) -> Result<Tx<'_, 'a>> {
+        static SAVEPOINTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let nested = match self {
+            Self::Sqlite(conn) => !conn.is_autocommit(),
+            Self::Postgres(pg) => pg.depth > 0,
+        };
+        let savepoint =
+            nested.then(|| format!("ingang_{}", SAVEPOINTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+        self.batch(&match &savepoint {
+            Some(name) => format!("SAVEPOINT {name}"),
+            None => "BEGIN".into(),
+        })?;
+        if let Self::Postgres(pg) = self {
+            pg.depth += 1;
         }
+        Ok(Tx { conn: self, savepoint, open: true })
+    }
+
+    /// A statement to run (see [`Stmt`]).
+    pub fn prepare(&mut self, sql: &str) -> Result<Stmt<'_, 'a>> {
+        Ok(Stmt { conn: self, sql: sql.to_owned() })
+    }
+
+    /// The same as [`Conn::prepare`] (SQLite caches every statement).
+    pub fn prepare_cached(&mut self, sql: &str) -> Result<Stmt<'_, 'a>> {
+        self.prepare(sql)
+    }
+
+    /// Statements without parameters or rows (transaction control).
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        match self {
+            Self::Sqlite(conn) => conn.execute_batch(sql)?,
+            Self::Postgres(pg) => pg.client.batch_execute(sql)?,
+        }
+        Ok(())
     }
 
     /// From here to the end of the transaction, other transactions that call this with the
@@ -440,19 +485,139 @@ impl Conn<'_> {
     }
 
     /// The first row of a query, as `f` reads it; [`Error::NoRows`] without one.
-    pub fn query_row<T>(&mut self, sql: &str, params: &[Value], f: impl FnOnce(&Row) -> Result<T>) -> Result<T> {
+    pub fn query_row<T, P: AsParams>(&mut self, sql: &str, params: P, f: impl FnOnce(&Row) -> Result<T>) -> Result<T> {
         let row = self.query_opt(sql, params)?.ok_or(Error::NoRows)?;
         f(&row)
     }
 
     /// Every row of a query, as `f` reads it.
-    pub fn query_map<T>(&mut self, sql: &str, params: &[Value], f: impl FnMut(&Row) -> Result<T>) -> Result<Vec<T>> {
+    pub fn query_map<T, P: AsParams>(
+        &mut self,
+        sql: &str,
+        params: P,
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
         self.query(sql, params)?.iter().map(f).collect()
     }
 
     /// The first row of a query, if any.
-    pub fn query_opt(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+    pub fn query_opt<P: AsParams>(&mut self, sql: &str, params: P) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// Parameters as `rusqlite` takes them: a slice of [`Value`]s (`params![..]`) or an array.
+pub trait AsParams {
+    fn values(&self) -> Vec<Value>;
+}
+
+impl AsParams for &[Value] {
+    fn values(&self) -> Vec<Value> {
+        self.to_vec()
+    }
+}
+
+impl AsParams for Vec<Value> {
+    fn values(&self) -> Vec<Value> {
+        self.clone()
+    }
+}
+
+/// The values of an iterator as parameters (`IN (?1, ?2, ...)` lists).
+pub fn params_from_iter<I>(iter: I) -> Vec<Value>
+where
+    I: IntoIterator,
+    I::Item: ToValue,
+{
+    iter.into_iter().map(|v| v.to_value()).collect()
+}
+
+impl<T: ToValue, const N: usize> AsParams for [T; N] {
+    fn values(&self) -> Vec<Value> {
+        self.iter().map(ToValue::to_value).collect()
+    }
+}
+
+/// A statement to run one or more times, in `rusqlite`'s shape (`conn.prepare(sql)?
+/// .query_map(params, f)?`). SQLite caches the prepared statement; PostgreSQL prepares it on
+/// each run.
+pub struct Stmt<'c, 'a> {
+    conn: &'c mut Conn<'a>,
+    sql: String,
+}
+
+impl Stmt<'_, '_> {
+    /// Every row, as `f` reads it.
+    pub fn query_map<T, P: AsParams>(
+        &mut self,
+        params: P,
+        f: impl FnMut(&Row) -> Result<T>,
+    ) -> Result<std::vec::IntoIter<Result<T>>> {
+        Ok(self.conn.query(&self.sql, params.values())?.iter().map(f).collect::<Vec<_>>().into_iter())
+    }
+
+    /// Runs it; returns how many rows it changed.
+    pub fn execute<P: AsParams>(&mut self, params: P) -> Result<usize> {
+        self.conn.execute(&self.sql, params.values())
+    }
+
+    /// The first row, as `f` reads it; [`Error::NoRows`] without one.
+    pub fn query_row<T, P: AsParams>(&mut self, params: P, f: impl FnOnce(&Row) -> Result<T>) -> Result<T> {
+        self.conn.query_row(&self.sql, params.values(), f)
+    }
+}
+
+/// A transaction in progress on a [`Conn`] (see [`Conn::begin`]); used as the connection.
+pub struct Tx<'c, 'a> {
+    conn: &'c mut Conn<'a>,
+    savepoint: Option<String>,
+    open: bool,
+}
+
+impl<'a> std::ops::Deref for Tx<'_, 'a> {
+    type Target = Conn<'a>;
+    fn deref(&self) -> &Conn<'a> {
+        self.conn
+    }
+}
+
+impl<'a> std::ops::DerefMut for Tx<'_, 'a> {
+    fn deref_mut(&mut self) -> &mut Conn<'a> {
+        self.conn
+    }
+}
+
+impl Tx<'_, '_> {
+    /// Keeps what the transaction wrote.
+    pub fn commit(mut self) -> Result<()> {
+        self.end(true)
+    }
+
+    fn end(&mut self, keep: bool) -> Result<()> {
+        if !self.open {
+            return Ok(());
+        }
+        self.open = false;
+        if let Conn::Postgres(pg) = &mut *self.conn {
+            pg.depth = pg.depth.saturating_sub(1);
+        }
+        let sql = match (&self.savepoint, keep) {
+            (Some(name), true) => format!("RELEASE {name}"),
+            (Some(name), false) => format!("ROLLBACK TO {name}; RELEASE {name}"),
+            (None, true) => "COMMIT".into(),
+            (None, false) => "ROLLBACK".into(),
+        };
+        self.conn.batch(&sql)
+    }
+}
+
+impl Drop for Tx<'_, '_> {
+    fn drop(&mut self) {
+        if self.open
+            && let Err(e) = self.end(false)
+        {
+            tracing::warn!("a transaction could not be rolled back: {e}");
+        }
     }
 }
 
@@ -586,9 +751,9 @@ pub(crate) mod tests {
         crate::db::migrations().to_latest(&mut sqlite).unwrap();
         f(&mut Conn::Sqlite(&sqlite));
         if let Some(config) = crate::db::postgres::test_database(test) {
-            let mut client = config.connect(postgres::NoTls).unwrap();
-            crate::db::postgres::migrate(&mut client, 0).unwrap();
-            f(&mut Conn::Postgres(&mut client));
+            let mut pg = PgConn::connect(&config).unwrap();
+            crate::db::postgres::migrate(pg.client(), 0).unwrap();
+            f(&mut Conn::Postgres(&mut pg));
         }
     }
 
@@ -629,7 +794,7 @@ pub(crate) mod tests {
             let max = conn.query_opt("SELECT tat_ms FROM rate_limits WHERE key = ?1", params!["k"]).unwrap().unwrap();
             assert_eq!(max.get::<i64>("tat_ms").unwrap(), i64::MAX);
             // a count is BIGINT on both
-            let n = conn.query("SELECT COUNT(*) AS n FROM units", &[]).unwrap();
+            let n = conn.query("SELECT COUNT(*) AS n FROM units", crate::params![]).unwrap();
             assert_eq!(n[0].get::<i64>("n").unwrap(), 1);
             assert!(conn.query_opt("SELECT id FROM units WHERE id = ?1", params!["u2"]).unwrap().is_none());
         });
@@ -642,13 +807,13 @@ pub(crate) mod tests {
             let bytes: Vec<u8> = (0..=255).collect();
             conn.execute(
                 "INSERT INTO units (id, name, kind, address, city) VALUES ('u', 'U', 'dental', 'a', 'c')",
-                &[],
+                params![],
             )
             .unwrap();
             conn.execute(
                 "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status, created_at, idempotency_key)
                  VALUES ('c', 'o', 'p', 'u', 'q', 't', '{}', 1, 'waiting', 0, 'k')",
-                &[],
+                params![],
             )
             .unwrap();
             conn.execute(
@@ -657,7 +822,7 @@ pub(crate) mod tests {
                 params!["p", bytes.clone()],
             )
             .unwrap();
-            let row = conn.query_opt("SELECT bytes FROM pictures WHERE id = 'p'", &[]).unwrap().unwrap();
+            let row = conn.query_opt("SELECT bytes FROM pictures WHERE id = 'p'", crate::params![]).unwrap().unwrap();
             assert_eq!(row.get::<Vec<u8>>("bytes").unwrap(), bytes);
         });
     }

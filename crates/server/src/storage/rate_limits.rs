@@ -49,7 +49,7 @@ mod tests {
             assert!(take(conn, "a", now + interval, interval, burst).unwrap().is_some());
             // b's time (now + 20 s) has passed at now + 30 s, a's (now + 80 s) has not
             assert_eq!(forget_passed(conn, now + 30_000).unwrap(), 1);
-            let left = conn.query("SELECT key FROM rate_limits ORDER BY key", &[]).unwrap();
+            let left = conn.query("SELECT key FROM rate_limits ORDER BY key", crate::params![]).unwrap();
             assert_eq!(left.iter().map(|r| r.get::<String>("key").unwrap()).collect::<Vec<_>>(), ["a"]);
         });
     }

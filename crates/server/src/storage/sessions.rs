@@ -139,18 +139,18 @@ mod tests {
             let renamed = Resident { name: "Anna Berg", surname: "Berg", ..anna.clone() };
             start(conn, &renamed, "person-2", "s2", None, 200).unwrap();
             assert_eq!(names(conn, "191212121212").unwrap(), Some(("Anna Berg".into(), "Anna".into())));
-            let ids = conn.query("SELECT id FROM people WHERE personal_number = '191212121212'", &[]).unwrap();
+            let ids = conn.query("SELECT id FROM people WHERE personal_number = '191212121212'", crate::params![]).unwrap();
             assert_eq!(ids.iter().map(|r| r.get::<String>("id").unwrap()).collect::<Vec<_>>(), ["person-1"]);
             conn.execute(
                 "INSERT INTO push_subscriptions (endpoint, personal_number, p256dh, auth, session_hash, created_at)
                  VALUES ('https://push.example/1', '191212121212', 'k', 'a', 's1', 0)",
-                &[],
+                params![],
             )
             .unwrap();
             log_out(conn, "s1").unwrap();
             assert!(active(conn, "s1").unwrap().is_none());
             assert!(active(conn, "s2").unwrap().is_some(), "the other session goes on");
-            assert!(conn.query("SELECT endpoint FROM push_subscriptions", &[]).unwrap().is_empty());
+            assert!(conn.query("SELECT endpoint FROM push_subscriptions", crate::params![]).unwrap().is_empty());
             revoke(conn, "s2").unwrap();
             assert!(active(conn, "s2").unwrap().is_none());
             assert_eq!(names(conn, "190101010101").unwrap(), None);
