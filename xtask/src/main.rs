@@ -129,8 +129,15 @@ fn test(args: &[String]) -> Result<()> {
                 .args(features)
                 .args(["--", "-D", "warnings"]))?;
         }
-        // the server's tests on both backends: a throwaway PostgreSQL for the whole run
-        postgres::with_cluster(|pg| run(cargo().args(["test", "--workspace"]).env("INGANG_TEST_POSTGRES", &pg.url)))?;
+        // everything's tests, with a throwaway PostgreSQL for the storage layer's tests of both
+        // backends; then the server's whole suite again, every test on PostgreSQL
+        postgres::with_cluster(|pg| {
+            run(cargo().args(["test", "--workspace"]).env("INGANG_TEST_POSTGRES", &pg.url))?;
+            run(cargo()
+                .args(["test", "--package", "ingang-server"])
+                .env("INGANG_TEST_POSTGRES", &pg.url)
+                .env("INGANG_TEST_BACKEND", "postgres"))
+        })?;
     }
     build::release_app(false)?;
     // The e2e suite drives the server binary. `cargo test --workspace` has built it already, for

@@ -413,8 +413,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("a folder");
         let path = dir.path().join("shared.sqlite");
         // two processes: each its own connection to the one database
-        let (db_a, db_b) =
-            (crate::db::Db::open(&path).expect("a database"), crate::db::Db::open(&path).expect("a database"));
+        let (db_a, db_b) = (
+            crate::db::Db::open_at_for_test(&path).expect("a database"),
+            crate::db::Db::open_at_for_test(&path).expect("a database"),
+        );
         let bankid = std::sync::Arc::new(Counting::default());
         let interval = Duration::from_millis(400);
         let a = Throttled::new(bankid.clone(), interval, db_a);

@@ -1,7 +1,7 @@
 //! Demo data for `--demo`: idempotent, so a second start reuses the same database.
 
-use ingang_api::personnummer::Date;
 use crate::storage::{Conn, params};
+use ingang_api::personnummer::Date;
 
 /// Demo units, modelled on Region Norrbotten's (see `shared/seeds`).
 const UNITS: &[(&str, &str, &str, &str, &str, &str)] = &[
@@ -423,7 +423,8 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     let minutes = |hhmm: &str| ingang_api::hours::minutes(hhmm).map(u32::from).unwrap_or(9 * 60);
     let children = children(ingang_api::visits::stockholm_date(now));
-    let visit_sql = "INSERT INTO visits (id, patient, unit_id, kind, title, clinician, starts_at, ends_at, bring, tariff, status,
+    let visit_sql =
+        "INSERT INTO visits (id, patient, unit_id, kind, title, clinician, starts_at, ends_at, bring, tariff, status,
                              checked_in_at, fee)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT (id) DO UPDATE SET patient = ?2, starts_at = ?7, ends_at = ?8, reminder_sent_at = NULL
@@ -433,43 +434,50 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
         let starts = stockholm_to_unix(today + days, minutes(at));
         let past = *days < 0;
         let bring = serde_json::to_string(bring).unwrap_or_else(|_| "[]".into());
-        tx.execute(visit_sql, params![
-            id,
-            patient,
-            unit,
-            kind,
-            title,
-            clinician,
-            starts,
-            starts + length * 60,
-            bring,
-            tariff,
-            if past { "checkedIn" } else { "booked" },
-            past.then_some(starts - 600),
-            past.then_some(*tariff),
-            now,
-        ])?;
+        tx.execute(
+            visit_sql,
+            params![
+                id,
+                patient,
+                unit,
+                kind,
+                title,
+                clinician,
+                starts,
+                starts + length * 60,
+                bring,
+                tariff,
+                if past { "checkedIn" } else { "booked" },
+                past.then_some(starts - 600),
+                past.then_some(*tariff),
+                now,
+            ],
+        )?;
     }
     // a visit a newcomer can check in to and pay for without a test hook: Sara's, 40 minutes
     // after start-up (on the next five minutes), so its check-in opens ten minutes after it
     let soon = (now + 40 * 60).div_euclid(300) * 300 + 300;
-    tx.execute(visit_sql, params![
-        DEMO_CHECK_IN,
-        SARA,
-        "hc-gibraltar",
-        "clinic",
-        "Provtagning",
-        Some("Lena Ek, sjuksköterska"),
-        soon,
-        soon + 15 * 60,
-        r#"["Legitimation"]"#,
-        300,
-        "booked",
-        None::<i64>,
-        None::<i64>,
-        now,
-    ])?;
-    let bookable_sql = "INSERT INTO bookable_types (unit_id, id, title, description, kind, minutes, tariff, bring, position)
+    tx.execute(
+        visit_sql,
+        params![
+            DEMO_CHECK_IN,
+            SARA,
+            "hc-gibraltar",
+            "clinic",
+            "Provtagning",
+            Some("Lena Ek, sjuksköterska"),
+            soon,
+            soon + 15 * 60,
+            r#"["Legitimation"]"#,
+            300,
+            "booked",
+            None::<i64>,
+            None::<i64>,
+            now,
+        ],
+    )?;
+    let bookable_sql =
+        "INSERT INTO bookable_types (unit_id, id, title, description, kind, minutes, tariff, bring, position)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT (unit_id, id) DO UPDATE SET title = ?3, description = ?4, kind = ?5, minutes = ?6, tariff = ?7,
                                                 bring = ?8, position = ?9";
@@ -485,7 +493,8 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
         }
     }
     tx.execute("DELETE FROM slots WHERE visit_id IS NULL", crate::params![])?;
-    let slot_sql = "INSERT INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
+    let slot_sql =
+        "INSERT INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
     for day in today + 1..today + 15 {
         // 1970-01-01 was a Thursday: weekday 0 = Monday
         if (day + 3).rem_euclid(7) >= 5 {
@@ -494,7 +503,10 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
         for (unit, kind, times) in SLOTS {
             for t in *times {
                 let starts = stockholm_to_unix(day, minutes(t));
-                tx.execute(slot_sql, params![format!("slot-{unit}-{kind}-{starts}"), unit, kind, starts, starts + 1800])?;
+                tx.execute(
+                    slot_sql,
+                    params![format!("slot-{unit}-{kind}-{starts}"), unit, kind, starts, starts + 1800],
+                )?;
             }
         }
     }
@@ -548,30 +560,26 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
         for (id, name, kind, address, city, phone) in UNITS {
             tx.execute(insert_sql, params![id, name, kind, address, city, phone])?;
         }
-        let form_sql = "INSERT INTO questionnaires (id, url, version, title, resource, ages_read) VALUES (?1, ?2, ?3, ?4, ?5, 0)
+        let form_sql =
+            "INSERT INTO questionnaires (id, url, version, title, resource, ages_read) VALUES (?1, ?2, ?3, ?4, ?5, 0)
              ON CONFLICT (id) DO UPDATE SET url = ?2, version = ?3, title = ?4, resource = ?5";
-        let person_sql = "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
+        let person_sql =
+            "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT DO NOTHING";
         for (pnr, given, surname) in IDENTITIES {
-            tx.execute(person_sql, params![
-                crate::bankid::random_token(),
-                pnr,
-                format!("{given} {surname}"),
-                given,
-                surname
-            ])?;
+            tx.execute(
+                person_sql,
+                params![crate::bankid::random_token(), pnr, format!("{given} {surname}"), given, surname],
+            )?;
         }
         // the children's numbers follow the date (see `children`): yesterday's pairs go
         tx.execute("DELETE FROM guardianships WHERE guardian = '198001139297'", crate::params![])?;
         let guardian_sql = "INSERT INTO guardianships (guardian, child) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
         for (parent, child, given, surname) in children(ingang_api::visits::stockholm_date(now)) {
-            tx.execute(person_sql, params![
-                crate::bankid::random_token(),
-                child,
-                format!("{given} {surname}"),
-                given,
-                surname
-            ])?;
+            tx.execute(
+                person_sql,
+                params![crate::bankid::random_token(), child, format!("{given} {surname}"), given, surname],
+            )?;
             tx.execute(guardian_sql, params![parent, child])?;
         }
         for text in FORMS {
@@ -612,7 +620,8 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
         // closed `days` ago, relative to now, unless somebody has continued it since
         seed_eservices(&mut tx, now)?;
         seed_visits(&mut tx, now)?;
-        let case_sql = "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
+        let case_sql =
+            "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
                                 created_at, queued_at, picked_at, closed_at, idempotency_key, description, seq)
              VALUES (?1, ?2, ?2, 'hc-gibraltar', ?3, ?4, ?5, 3, 'closed', ?6, ?6, ?6, ?7, ?1, ?8,
                      (SELECT COALESCE(MAX(seq), 0) + 1 FROM cases))
@@ -623,16 +632,10 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
             let response = format!(
                 r#"{{"resourceType":"QuestionnaireResponse","questionnaire":"https://ingang.se/fhir/Questionnaire/{qid}|1.0","status":"completed","item":[]}}"#
             );
-            tx.execute(case_sql, params![
-                id,
-                SARA,
-                qid,
-                title,
-                response,
-                closed - 3_600,
-                closed,
-                "Demo: ett tidigare ärende."
-            ])?;
+            tx.execute(
+                case_sql,
+                params![id, SARA, qid, title, response, closed - 3_600, closed, "Demo: ett tidigare ärende."],
+            )?;
         }
     }
     tx.commit()

@@ -40,7 +40,8 @@ use db::Db;
 /// How the server runs; built from the command line in `main.rs`.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
-    pub db_path: PathBuf,
+    /// The database: a SQLite file, or a PostgreSQL URL (`postgres://…`).
+    pub db: String,
     pub static_dir: Option<PathBuf>,
     /// Demo/test mode: demo data and test-only pages.
     pub demo: bool,
@@ -189,7 +190,8 @@ pub fn app(state: AppState, config: &Config) -> Router {
 
 /// Opens the database, seeds demo data when asked, and serves until Ctrl-C or SIGTERM.
 pub async fn serve(config: Config, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
-    let db = Db::open(&config.db_path)?;
+    let db = Db::open_target(&config.db)?;
+    tracing::info!("database: {}", db.backend());
     if config.demo {
         db.store(demo::seed).await.map_err(|e| anyhow::anyhow!("seeding demo data: {e:?}"))?;
     }

@@ -10,9 +10,11 @@ use tracing_subscriber::EnvFilter;
 #[derive(Parser, Debug)]
 #[command(name = "ingang-server", version, about, args_override_self = true)]
 struct Args {
-    /// SQLite database file (created and migrated when missing).
+    /// The database: a SQLite file (created and migrated when missing), or a PostgreSQL URL
+    /// (`postgres://user:password@host:5432/ingang`, migrated when behind) that several server
+    /// processes may share.
     #[arg(long)]
-    db: PathBuf,
+    db: String,
     /// Directory with the built app (`dist/`). Without it only the API is served.
     #[arg(long = "static")]
     static_dir: Option<PathBuf>,
@@ -113,7 +115,7 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let hsts = args.public_url.as_deref().is_some_and(|url| url.starts_with("https://"));
     let config = Config {
-        db_path: args.db,
+        db: args.db,
         static_dir: args.static_dir,
         demo: args.demo,
         hsts,

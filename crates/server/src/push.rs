@@ -20,9 +20,9 @@
 
 use std::{path::PathBuf, time::Duration};
 
+use crate::storage::{OptionalExtension, params};
 use base64ct::{Base64UrlUnpadded, Encoding};
 use ingang_api::push::PushMessage;
-use crate::storage::{OptionalExtension, params};
 use web_push_native::{
     Auth, WebPushBuilder,
     jwt_simple::{
@@ -269,7 +269,9 @@ pub fn enqueue(
     .unwrap_or_default();
     conn.prepare_cached(
         "INSERT INTO push_outbox (endpoint, recipient, kind, payload, urgency, ttl, created_at)
-         SELECT endpoint, personal_number, ?2, ?3, ?4, ?5, ?6 FROM push_subscriptions WHERE personal_number = ?1",
+         SELECT endpoint, personal_number, CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS BIGINT),
+                CAST(?6 AS BIGINT)
+         FROM push_subscriptions WHERE personal_number = ?1",
     )?
     .execute(params![recipient, notice.kind(), payload, notice.urgency(), notice.ttl(), now])
 }
@@ -300,7 +302,8 @@ struct Due {
 fn claim(conn: &mut crate::storage::Conn<'_>, now: i64) -> crate::storage::Result<Option<Due>> {
     conn.query_row(
         "UPDATE push_outbox SET status = 'sending', attempts = attempts + 1
-         WHERE id = (SELECT id FROM push_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 ORDER BY id LIMIT 1)
+         WHERE status = 'queued'
+           AND id = (SELECT id FROM push_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 ORDER BY id LIMIT 1)
          RETURNING id, endpoint, payload, urgency, ttl, attempts,
                    (SELECT p256dh FROM push_subscriptions s WHERE s.endpoint = push_outbox.endpoint) AS p256dh,
                    (SELECT auth FROM push_subscriptions s WHERE s.endpoint = push_outbox.endpoint) AS auth",

@@ -357,7 +357,7 @@ mod tests {
     /// Two processes on one database: each has its own memory, the per-address count is shared.
     #[tokio::test]
     async fn the_per_address_count_is_shared_by_the_processes_on_one_database() {
-        let db = crate::db::Db::open_in_memory().expect("db");
+        let db = crate::db::Db::open_for_test("rate_limit").expect("db");
         let rates = Rates { per_client_per_minute: 3, server_per_second: 100 };
         let (one, two) = (Limit::new("login", rates), Limit::new("login", rates));
         let (a, b) = (ip("10.0.0.1"), ip("2001:db8::"));
@@ -373,19 +373,29 @@ mod tests {
         assert!(Limit::new("kiosk", rates).check_shared(&db, a).await.is_ok());
         // the address is not stored, only a hash of the limit and it
         let keys: Vec<String> = db
-            .store(|c| c.prepare("SELECT key FROM rate_limits")?.query_map(crate::params![], |r| r.get("key"))?.collect())
+            .store(|c| {
+                c.prepare("SELECT key FROM rate_limits")?.query_map(crate::params![], |r| r.get("key"))?.collect()
+            })
             .await
             .expect("keys");
         assert_eq!(keys.len(), 3);
         assert!(keys.iter().all(|k| k.len() == 64 && !k.contains("10.0.0.1")), "{keys:?}");
         // a passed time is forgotten; a coming one is kept
-        db.store(|c| c.execute("UPDATE rate_limits SET tat_ms = 0 WHERE key = (SELECT MIN(key) FROM rate_limits)", crate::params![])).await.expect("update");
+        db.store(|c| {
+            c.execute(
+                "UPDATE rate_limits SET tat_ms = 0 WHERE key = (SELECT MIN(key) FROM rate_limits)",
+                crate::params![],
+            )
+        })
+        .await
+        .expect("update");
         assert_eq!(
             db.store(|c| crate::storage::rate_limits::forget_passed(c, crate::system_millis())).await.expect("forget"),
             1
         );
         assert_eq!(
-            db.store(|c| c.query_row("SELECT COUNT(*) AS count FROM rate_limits", crate::params![], |r| r.get::<i64>("count")))
+            db.store(|c| c
+                .query_row("SELECT COUNT(*) AS count FROM rate_limits", crate::params![], |r| r.get::<i64>("count")))
                 .await
                 .expect("count"),
             2

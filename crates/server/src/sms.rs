@@ -108,7 +108,7 @@ pub fn backoff(attempts: i64) -> Option<i64> {
 
 /// The outboxes: table, number column, and which rows are text messages.
 const OUTBOXES: [(&str, &str, &str); 2] =
-    [("sms_outbox", "to_number", "1"), ("notification_outbox", "recipient", "channel = 'sms'")];
+    [("sms_outbox", "to_number", "TRUE"), ("notification_outbox", "recipient", "channel = 'sms'")];
 
 /// One message claimed for sending.
 struct Claimed {
@@ -124,7 +124,8 @@ fn claim(conn: &mut crate::storage::Conn<'_>, now: i64) -> crate::storage::Resul
     for (table, number, which) in OUTBOXES {
         let sql = format!(
             "UPDATE {table} SET status = 'sending', attempts = attempts + 1
-             WHERE id = (SELECT id FROM {table} WHERE {which} AND status = 'queued' AND next_attempt_at <= ?1
+             WHERE status = 'queued'
+               AND id = (SELECT id FROM {table} WHERE {which} AND status = 'queued' AND next_attempt_at <= ?1
                          ORDER BY id LIMIT 1)
              RETURNING id, {number} AS recipient, body, attempts"
         );

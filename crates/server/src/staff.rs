@@ -4,6 +4,7 @@
 //! the SMS outbox. Staff sign in separately from patients (their own cookie and table); in demo
 //! and test mode with a demo staff identity, otherwise the console does not exist.
 
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Form, Router,
     extract::{FromRequestParts, Path, State},
@@ -12,7 +13,6 @@ use axum::{
     routing::{get, post},
 };
 use maud::{Markup, html};
-use crate::storage::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::domain::sessions::hash;
@@ -127,8 +127,12 @@ impl Staff {
     /// thing that does not exist is not theirs either.
     pub async fn reaches(&self, state: &AppState, sql: &'static str, id: &str) -> bool {
         let id = id.to_owned();
-        let unit: Option<String> =
-            state.db.store(move |conn| conn.query_row(sql, [&id], |r| r.get("unit_id")).optional()).await.ok().flatten();
+        let unit: Option<String> = state
+            .db
+            .store(move |conn| conn.query_row(sql, [&id], |r| r.get("unit_id")).optional())
+            .await
+            .ok()
+            .flatten();
         unit.is_some_and(|u| self.works_at(&u))
     }
 }
@@ -262,7 +266,10 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, STAFF_COOKIE) {
         let id_hash = hash(&token);
         let gone = id_hash.clone();
-        let _ = state.db.store(move |conn| conn.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", crate::params![gone])).await;
+        let _ = state
+            .db
+            .store(move |conn| conn.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", crate::params![gone]))
+            .await;
         state.hub.session_ended(&id_hash);
     }
     let mut res = Redirect::to("/staff").into_response();
@@ -603,7 +610,8 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
                 )?;
             }
             // and a push to each of their devices, when they chose push
-            let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", crate::params![&id], |r| r.get("owner"))?;
+            let owner: String =
+                conn.query_row("SELECT owner FROM cases WHERE id = ?1", crate::params![&id], |r| r.get("owner"))?;
             let (path, tag) = (format!("/arenden/{id}"), format!("din-tur-{id}"));
             crate::push::enqueue(conn, &owner, crate::push::Notice::YourTurn, &path, &tag, now)?;
         }
@@ -668,7 +676,9 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
         .store(|conn| {
             let sms = conn
                 .prepare("SELECT to_number, body, created_at, status FROM sms_outbox ORDER BY id DESC LIMIT 200")?
-                .query_map(crate::params![], |r| Ok((r.get("to_number")?, r.get("body")?, r.get("created_at")?, r.get("status")?)))?
+                .query_map(crate::params![], |r| {
+                    Ok((r.get("to_number")?, r.get("body")?, r.get("created_at")?, r.get("status")?))
+                })?
                 .collect::<Result<_, _>>()?;
             let notices = conn
                 .prepare(
@@ -681,7 +691,9 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
                 .collect::<Result<_, _>>()?;
             let pushes = conn
                 .prepare("SELECT recipient, kind, created_at, status FROM push_outbox ORDER BY id DESC LIMIT 200")?
-                .query_map(crate::params![], |r| Ok((r.get("recipient")?, r.get("kind")?, r.get("created_at")?, r.get("status")?)))?
+                .query_map(crate::params![], |r| {
+                    Ok((r.get("recipient")?, r.get("kind")?, r.get("created_at")?, r.get("status")?))
+                })?
                 .collect::<Result<_, _>>()?;
             Ok((sms, notices, pushes))
         })
@@ -908,7 +920,9 @@ async fn reply(
         .db
         .store(move |conn| {
             let open: bool = conn
-                .query_row("SELECT status = 'inProgress' AS open FROM cases WHERE id = ?1", crate::params![&cid], |r| r.get("open"))
+                .query_row("SELECT status = 'inProgress' AS open FROM cases WHERE id = ?1", crate::params![&cid], |r| {
+                    r.get("open")
+                })
                 .optional()?
                 .unwrap_or(false);
             if !open {
@@ -925,7 +939,8 @@ async fn reply(
                 now,
             };
             crate::domain::chat::insert(conn, &cid, draft)?;
-            let owner: String = conn.query_row("SELECT owner FROM cases WHERE id = ?1", crate::params![&cid], |r| r.get("owner"))?;
+            let owner: String =
+                conn.query_row("SELECT owner FROM cases WHERE id = ?1", crate::params![&cid], |r| r.get("owner"))?;
             let (path, tag) = (format!("/arenden/{cid}"), format!("chatt-{cid}"));
             crate::push::enqueue(conn, &owner, crate::push::Notice::ChatMessage, &path, &tag, now)?;
             Ok(true)

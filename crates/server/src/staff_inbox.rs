@@ -2,6 +2,7 @@
 //! answer e-service errands (the answer goes to the patient's inbox), and send a patient an
 //! information message or questions to answer with a questionnaire (the reverse flow).
 
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Form, Router,
     extract::{Path, State},
@@ -11,7 +12,6 @@ use axum::{
 };
 use ingang_api::personnummer::Personnummer;
 use maud::{Markup, html};
-use crate::storage::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::domain::inbox::deliver;
@@ -573,16 +573,17 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
                 crate::params![&patient],
                 |r| r.get("found"),
             )?;
-            let unit_ok: bool =
-                conn.query_row("SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1) AS found", crate::params![&unit], |r| {
-                    r.get("found")
-                })?;
+            let unit_ok: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1) AS found",
+                crate::params![&unit],
+                |r| r.get("found"),
+            )?;
             let form_ok = match &questionnaire {
-                Some(q) => {
-                    conn.query_row("SELECT EXISTS (SELECT 1 FROM questionnaires WHERE id = ?1) AS found", crate::params![q], |r| {
-                        r.get("found")
-                    })?
-                }
+                Some(q) => conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM questionnaires WHERE id = ?1) AS found",
+                    crate::params![q],
+                    |r| r.get("found"),
+                )?,
                 None => true,
             };
             if !(known && unit_ok && form_ok) {
@@ -593,8 +594,18 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
                 }));
             }
             let mut tx = conn.begin()?;
-            let id =
-                deliver(&mut tx, &patient, &unit, &subject, &text, questionnaire.as_deref(), None, &sender, now, &base)?;
+            let id = deliver(
+                &mut tx,
+                &patient,
+                &unit,
+                &subject,
+                &text,
+                questionnaire.as_deref(),
+                None,
+                &sender,
+                now,
+                &base,
+            )?;
             tx.commit()?;
             Ok(Ok(id))
         })

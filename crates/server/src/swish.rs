@@ -19,8 +19,8 @@
 
 use std::time::Duration;
 
-use ingang_api::visits::PaymentStatus;
 use crate::storage::{OptionalExtension, params};
+use ingang_api::visits::PaymentStatus;
 use serde::Deserialize;
 
 use crate::{AppState, bankid::BoxFuture, db::Db, error::ApiError};
@@ -254,9 +254,11 @@ pub async fn reconcile(db: &Db, swish: &dyn SwishApi, instruction: &str, now: i6
     let i = instruction.to_owned();
     let ours: Option<(String, i64)> = db
         .store(move |conn| {
-            conn.query_row("SELECT id, amount + fee AS total FROM payments WHERE swish_instruction = ?1", crate::params![i], |r| {
-                Ok((r.get("id")?, r.get("total")?))
-            })
+            conn.query_row(
+                "SELECT id, amount + fee AS total FROM payments WHERE swish_instruction = ?1",
+                crate::params![i],
+                |r| Ok((r.get("id")?, r.get("total")?)),
+            )
             .optional()
         })
         .await?;
@@ -364,9 +366,11 @@ async fn refund_due(db: &Db, swish: &dyn SwishApi) -> Result<(), ApiError> {
                             "UPDATE payments SET refund_instruction = COALESCE(refund_instruction, ?2) WHERE id = ?1",
                             params![p, fresh],
                         )?;
-                        conn.query_row("SELECT refund_instruction FROM payments WHERE id = ?1", crate::params![&p], |r| {
-                            r.get("refund_instruction")
-                        })
+                        conn.query_row(
+                            "SELECT refund_instruction FROM payments WHERE id = ?1",
+                            crate::params![&p],
+                            |r| r.get("refund_instruction"),
+                        )
                     })
                     .await?;
                 let result = swish.refund(&instruction, &reference, total as u32).await;

@@ -10,6 +10,7 @@
 //!   due reminders at once); `POST /test/visits`: books a visit relative to that time;
 //!   `PUT /test/high-cost`: what a person has paid towards the ceiling (or a frikort).
 
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Form, Json, Router,
     extract::{Path, State},
@@ -19,7 +20,6 @@ use axum::{
 };
 use ingang_api::visits::PaymentStatus;
 use maud::{Markup, html};
-use crate::storage::{OptionalExtension, params};
 use serde::Deserialize;
 
 use crate::{AppState, bankid::random_token};

@@ -33,11 +33,13 @@ async fn demo_units_are_listed_in_order() {
 
 #[tokio::test]
 async fn seeding_twice_is_harmless() {
-    let db = ingang_server::db::Db::open_in_memory().expect("db");
+    let db = ingang_server::db::Db::open_for_test(module_path!()).expect("db");
     db.store(ingang_server::demo::seed).await.expect("first seed");
     db.store(ingang_server::demo::seed).await.expect("second seed");
-    let count: i64 =
-        db.store(|c| c.query_row("SELECT count(*) AS count FROM units", ingang_server::params![], |r| r.get("count"))).await.expect("count");
+    let count: i64 = db
+        .store(|c| c.query_row("SELECT count(*) AS count FROM units", ingang_server::params![], |r| r.get("count")))
+        .await
+        .expect("count");
     assert_eq!(count, 4);
 }
 
@@ -80,7 +82,7 @@ async fn security_headers_on_api_responses() {
 
 #[tokio::test]
 async fn hsts_when_served_over_tls() {
-    let db = ingang_server::db::Db::open_in_memory().expect("db");
+    let db = ingang_server::db::Db::open_for_test(module_path!()).expect("db");
     let config = ingang_server::Config { hsts: true, ..Default::default() };
     let app = ingang_server::app(ingang_server::AppState::new(db, false), &config);
     let res = get(&app, "/api/v1/health").await;

@@ -158,7 +158,11 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
     let session = format!("__Host-ingang-session={}", set_cookie(&res, "__Host-ingang-session").unwrap().0);
     assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 200);
     // 10 minutes idle: 5 left; reading the session is not activity, a keepalive is
-    state.db.store(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 600", ingang_server::params![])).await.unwrap();
+    state
+        .db
+        .store(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 600", ingang_server::params![]))
+        .await
+        .unwrap();
     let left = |info: serde_json::Value| info["idleSecondsLeft"].as_u64().unwrap();
     let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
     assert!((299..=300).contains(&left(info)));
@@ -168,7 +172,11 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
     let info = body_json(call(&app, "GET", "/api/v1/session", Some(&session), None).await).await;
     assert!((899..=900).contains(&left(info)), "a keepalive starts the 15 minutes again");
     // 16 minutes without activity
-    state.db.store(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 960", ingang_server::params![])).await.unwrap();
+    state
+        .db
+        .store(|c| c.execute("UPDATE sessions SET last_seen = last_seen - 960", ingang_server::params![]))
+        .await
+        .unwrap();
     assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 204);
     assert_eq!(
         call(&app, "POST", "/api/v1/session/keepalive", Some(&session), None).await.status(),
@@ -198,7 +206,7 @@ async fn a_sessions_limits_are_read_on_the_servers_clock() {
 
 #[tokio::test]
 async fn without_demo_mode_there_is_no_bankid() {
-    let db = Db::open_in_memory().expect("db");
+    let db = Db::open_for_test(module_path!()).expect("db");
     let app = app(AppState::new(db, false), &Config::default());
     let res = call(&app, "POST", "/api/v1/auth/bankid", None, Some(r#"{"sameDevice":true}"#)).await;
     assert_eq!(res.status(), 503);
@@ -236,7 +244,7 @@ async fn the_test_bankid_page_plays_the_users_app() {
 
 #[tokio::test]
 async fn the_test_bankid_page_does_not_exist_outside_demo_mode() {
-    let db = Db::open_in_memory().expect("db");
+    let db = Db::open_for_test(module_path!()).expect("db");
     let app = app(AppState::new(db, false), &Config::default());
     assert_eq!(get(&app, "/test-bankid").await.status(), 404);
 }
@@ -244,7 +252,7 @@ async fn the_test_bankid_page_does_not_exist_outside_demo_mode() {
 #[tokio::test]
 async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
     use ingang_server::rate_limit::{Forwarding, Limits, Rates};
-    let db = Db::open_in_memory().unwrap();
+    let db = Db::open_for_test(module_path!()).unwrap();
     db.store(demo::seed).await.unwrap();
     let mut state = AppState::new(db, true);
     state.limits = Limits::new(Rates { per_client_per_minute: 3, server_per_second: 100 }, Forwarding::Ignore);
@@ -270,7 +278,7 @@ async fn starting_logins_and_kiosk_check_ins_is_limited_with_retry_after() {
 #[tokio::test]
 async fn the_start_limit_holds_across_processes_on_one_database() {
     use ingang_server::rate_limit::{Forwarding, Limits, Rates};
-    let db = Db::open_in_memory().unwrap();
+    let db = Db::open_for_test(module_path!()).unwrap();
     db.store(demo::seed).await.unwrap();
     let process = || {
         let mut state = AppState::new(db.clone(), true);

@@ -382,7 +382,7 @@ async fn a_case_needs_the_rules_a_description_and_a_category_the_unit_offers() {
 async fn the_units_list_parses_no_form_and_ages_are_read_once_when_stored() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ingang.db");
-    let db = ingang_server::db::Db::open(&path).unwrap();
+    let db = ingang_server::db::Db::open_at_for_test(&path).unwrap();
     db.store(ingang_server::demo::seed).await.unwrap();
     let ages = |units: &Value, form: &str| {
         let hc = units["units"].as_array().unwrap().iter().find(|u| u["id"] == "hc-gibraltar").unwrap().clone();
@@ -393,10 +393,17 @@ async fn the_units_list_parses_no_form_and_ages_are_read_once_when_stored() {
         let app = ingang_server::app(ingang_server::AppState::new(db, true), &Default::default());
         call(&app, "GET", "/api/v1/units", "", None, None).await.1
     };
-    db.store(|c| c.execute("UPDATE questionnaires SET resource = '{}' WHERE id = 'forkylning'", ingang_server::params![])).await.unwrap();
+    db.store(|c| {
+        c.execute("UPDATE questionnaires SET resource = '{}' WHERE id = 'forkylning'", ingang_server::params![])
+    })
+    .await
+    .unwrap();
     // written without its ages (as by hand): none listed until the next start reads them
     db.store(|c| {
-        c.execute("UPDATE questionnaires SET max_age = NULL, ages_read = 0 WHERE id = 'ont-i-halsen-barn'", ingang_server::params![])
+        c.execute(
+            "UPDATE questionnaires SET max_age = NULL, ages_read = 0 WHERE id = 'ont-i-halsen-barn'",
+            ingang_server::params![],
+        )
     })
     .await
     .unwrap();
@@ -404,7 +411,7 @@ async fn the_units_list_parses_no_form_and_ages_are_read_once_when_stored() {
     assert_eq!(ages(&units, "forkylning"), (json!(18), Value::Null), "the stored ages, not the resource");
     assert_eq!(ages(&units, "ont-i-halsen-barn"), (Value::Null, Value::Null));
     drop(db);
-    let units = list(ingang_server::db::Db::open(&path).unwrap()).await;
+    let units = list(ingang_server::db::Db::open_at_for_test(&path).unwrap()).await;
     assert_eq!(ages(&units, "ont-i-halsen-barn"), (Value::Null, json!(17)));
 }
 
@@ -455,9 +462,11 @@ async fn a_case_closed_three_days_ago_can_be_continued_but_not_one_closed_five_d
     let count: i64 = state
         .db
         .store(|c| {
-            c.query_row("SELECT COUNT(*) AS count FROM messages WHERE case_id = 'demo-sara-3-dagar'", ingang_server::params![], |r| {
-                r.get("count")
-            })
+            c.query_row(
+                "SELECT COUNT(*) AS count FROM messages WHERE case_id = 'demo-sara-3-dagar'",
+                ingang_server::params![],
+                |r| r.get("count"),
+            )
         })
         .await
         .unwrap();
@@ -718,7 +727,7 @@ async fn an_event_stream_ends_at_once_at_logout_and_sends_nothing_after() {
 
 #[tokio::test]
 async fn an_event_stream_ends_when_its_session_expires_or_is_revoked_elsewhere() {
-    let db = ingang_server::db::Db::open_in_memory().unwrap();
+    let db = ingang_server::db::Db::open_for_test(module_path!()).unwrap();
     db.store(ingang_server::demo::seed).await.unwrap();
     let mut state = ingang_server::AppState::new(db, true);
     state.sessions.idle = std::time::Duration::from_secs(2);
@@ -836,7 +845,9 @@ async fn a_queue_change_costs_the_same_however_long_the_queue() {
     let count = |state: ingang_server::AppState| async move {
         state
             .db
-            .store(|c| c.query_row("SELECT COUNT(*) AS count FROM events", ingang_server::params![], |r| r.get::<i64>("count")))
+            .store(|c| {
+                c.query_row("SELECT COUNT(*) AS count FROM events", ingang_server::params![], |r| r.get::<i64>("count"))
+            })
             .await
             .unwrap()
     };
@@ -969,9 +980,9 @@ async fn two_processes_on_one_database_serve_the_same_users() {
     use ingang_server::{AppState, Config, app, db::Db, demo};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ingang.sqlite");
-    let first = Db::open(&path).unwrap();
+    let first = Db::open_at_for_test(&path).unwrap();
     first.store(demo::seed).await.unwrap();
-    let (one, two) = (AppState::new(first, true), AppState::new(Db::open(&path).unwrap(), true));
+    let (one, two) = (AppState::new(first, true), AppState::new(Db::open_at_for_test(&path).unwrap(), true));
     let config = Config { demo: true, ..Config::default() };
     let (a, b) = (app(one.clone(), &config), app(two.clone(), &config));
     one.clock.set(Some(stockholm_tomorrow_at("11:00")));

@@ -99,7 +99,7 @@ impl Device {
 
 /// The demo app with push, trusting only the service's CA; `pin` another CA to refuse it.
 async fn app_with_push(service: &Service, pin: Option<&std::path::Path>) -> (Router, AppState, Arc<Push>) {
-    let db = Db::open_in_memory().expect("db");
+    let db = Db::open_for_test(module_path!()).expect("db");
     db.store(demo::seed).await.expect("seed");
     let mut state = AppState::new(db, true);
     let config = PushConfig {

@@ -62,7 +62,7 @@ fn config(g: &Gateway) -> SmsConfig {
 
 fn db() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().expect("a folder");
-    let db = Db::open(&dir.path().join("sms.sqlite")).expect("a database");
+    let db = Db::open_at_for_test(&dir.path().join("sms.sqlite")).expect("a database");
     (dir, db)
 }
 

@@ -151,7 +151,7 @@ async fn swish() -> Swish {
 
 /// The demo app with the real Swish client (to the stand-in), and Erik checked in for a visit.
 async fn erik_checked_in(s: &Swish) -> (Router, AppState, String, String, [tempfile::NamedTempFile; 2]) {
-    let db = Db::open_in_memory().expect("db");
+    let db = Db::open_for_test(module_path!()).expect("db");
     db.store(demo::seed).await.expect("seed");
     let mut state = AppState::new(db, true);
     let (client, files) = s.client(&s.merchant_ca, &s.server_ca);

@@ -312,7 +312,11 @@ async fn a_payment_returns_only_to_the_app_whatever_its_return_address_says() {
     // an older row with a bad address (a newline): back to the visits, not a 500 or elsewhere
     for stored in ["/\n/evil.example", "//evil.example", "javascript:alert(1)"] {
         let (p2, s2) = (pid.clone(), stored.to_owned());
-        state.db.store(move |c| c.execute("UPDATE payments SET return_url = ?2 WHERE id = ?1", [p2, s2])).await.unwrap();
+        state
+            .db
+            .store(move |c| c.execute("UPDATE payments SET return_url = ?2 WHERE id = ?1", [p2, s2]))
+            .await
+            .unwrap();
         let res = send(&app, Request::get(format!("/test-pay/card/{pid}")).body(Body::empty()).unwrap()).await;
         assert_eq!(res.status(), 303, "{stored:?}");
         assert_eq!(header(&res, "location"), format!("/bokade-tider?betalning={pid}"), "{stored:?}");
@@ -764,15 +768,21 @@ async fn notices_are_written_in_the_residents_language() {
                 .db
                 .store(|conn| {
                     conn.execute("DELETE FROM sms_outbox", ingang_server::params![])?;
-                    conn.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", ingang_server::params![])?;
-                    let starts: i64 =
-                        conn.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", ingang_server::params![], |r| {
-                            r.get("starts_at")
-                        })?;
+                    conn.execute(
+                        "UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'",
+                        ingang_server::params![],
+                    )?;
+                    let starts: i64 = conn.query_row(
+                        "SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'",
+                        ingang_server::params![],
+                        |r| r.get("starts_at"),
+                    )?;
                     ingang_server::domain::visits::send_reminders(conn, starts - 3600, "https://ingang.example")?;
-                    conn.query_row("SELECT body FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", ingang_server::params![], |r| {
-                        r.get("body")
-                    })
+                    conn.query_row(
+                        "SELECT body FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'",
+                        ingang_server::params![],
+                        |r| r.get("body"),
+                    )
                 })
                 .await
                 .unwrap()
@@ -837,7 +847,7 @@ impl ingang_server::cards::CardProvider for Acquirer {
 
 #[tokio::test]
 async fn a_card_provider_gives_its_page_its_verdict_and_its_cancel() {
-    let db = ingang_server::db::Db::open_in_memory().unwrap();
+    let db = ingang_server::db::Db::open_for_test(module_path!()).unwrap();
     db.store(ingang_server::demo::seed).await.unwrap();
     let mut state = AppState::new(db, true);
     let acquirer = std::sync::Arc::new(Acquirer::default());
@@ -874,15 +884,19 @@ async fn two_processes_queue_each_reminder_once() {
     use ingang_server::{Config, app, db::Db, demo};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ingang.sqlite");
-    let one = Db::open(&path).unwrap();
+    let one = Db::open_at_for_test(&path).unwrap();
     one.store(demo::seed).await.unwrap();
-    let two = Db::open(&path).unwrap();
+    let two = Db::open_at_for_test(&path).unwrap();
     let state = AppState::new(one.clone(), true);
     let app = app(state.clone(), &Config { demo: true, ..Config::default() });
     let anna = login(&app, &state, ANNA).await;
     allow_sms(&app, &anna).await;
     let starts: i64 = one
-        .store(|c| c.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", ingang_server::params![], |r| r.get("starts_at")))
+        .store(|c| {
+            c.query_row("SELECT starts_at FROM visits WHERE id = 'demo-anna-lakare'", ingang_server::params![], |r| {
+                r.get("starts_at")
+            })
+        })
         .await
         .unwrap();
     let task = |db: Db| async move {
@@ -890,17 +904,24 @@ async fn two_processes_queue_each_reminder_once() {
             .await
     };
     for round in 1..=20_i64 {
-        one.store(|c| c.execute("UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'", ingang_server::params![]))
-            .await
-            .unwrap();
+        one.store(|c| {
+            c.execute(
+                "UPDATE visits SET reminder_sent_at = NULL WHERE id = 'demo-anna-lakare'",
+                ingang_server::params![],
+            )
+        })
+        .await
+        .unwrap();
         let (a, b) = tokio::join!(task(one.clone()), task(two.clone()));
         a.unwrap();
         b.unwrap();
         let queued: i64 = one
             .store(|c| {
-                c.query_row("SELECT COUNT(*) AS count FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'", ingang_server::params![], |r| {
-                    r.get("count")
-                })
+                c.query_row(
+                    "SELECT COUNT(*) AS count FROM sms_outbox WHERE visit_id = 'demo-anna-lakare'",
+                    ingang_server::params![],
+                    |r| r.get("count"),
+                )
             })
             .await
             .unwrap();

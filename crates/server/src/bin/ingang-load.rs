@@ -33,12 +33,12 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
+use ingang_server::params;
 use ingang_server::storage::{
     Conn,
     sessions::{self, Resident},
 };
 use ingang_server::{AppState, Config, db::Db, demo, domain::sessions::hash};
-use ingang_server::params;
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
@@ -395,7 +395,9 @@ async fn fan_out(state: &AppState, seen: &Seen, start: Instant, rounds: usize) -
                     "UPDATE cases SET status = 'waiting', picked_at = NULL WHERE unit_id = 'hc-gibraltar'",
                     params![],
                 )?;
-                for case in tx.query("SELECT id, owner, unit_id FROM cases WHERE unit_id = 'hc-gibraltar'", crate::params![])? {
+                for case in
+                    tx.query("SELECT id, owner, unit_id FROM cases WHERE unit_id = 'hc-gibraltar'", crate::params![])?
+                {
                     let (id, owner, unit): (String, String, String) =
                         (case.get("id")?, case.get("owner")?, case.get("unit_id")?);
                     let data = serde_json::json!({ "caseId": id, "unitId": unit, "status": "waiting" }).to_string();
@@ -571,7 +573,12 @@ async fn main() -> Result<()> {
         // the chats open again (the fan-out put the cases back in the queue)
         state
             .db
-            .store(|conn| conn.execute("UPDATE cases SET status = 'inProgress' WHERE id LIKE 'load-case-%'", ingang_server::params![]))
+            .store(|conn| {
+                conn.execute(
+                    "UPDATE cases SET status = 'inProgress' WHERE id LIKE 'load-case-%'",
+                    ingang_server::params![],
+                )
+            })
             .await
             .map_err(|e| anyhow::anyhow!("reopen: {e:?}"))?;
         let range = a.steady + a.burst..total;

@@ -1,8 +1,7 @@
-//! SQLite access. One connection behind a mutex, used from blocking tasks; migrations run on
-//! open (schema version in `PRAGMA user_version`).
-//!
-//! [`postgres`] is the second backend's start: its migrations (twins of SQLite's, compared by a
-//! test after every step) and their runner. Handlers do not reach it yet (issue 21).
+//! The database: SQLite (one connection behind a mutex, migrations by `PRAGMA user_version`) or
+//! PostgreSQL ([`postgres`]: a pool, its migrations the twins of SQLite's, compared by a test
+//! after every step). Either is used from blocking tasks through [`Db::store`], which hands the
+//! storage layer a [`crate::storage::Conn`].
 
 pub mod postgres;
 
@@ -54,14 +53,31 @@ pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(SQLITE_MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
 }
 
-/// Handle to the database; cheap to clone.
+/// Handle to the database; cheap to clone. SQLite (a file, or memory for tests) or PostgreSQL
+/// (a pool of connections); the rest of the server sees only [`crate::storage::Conn`].
 #[derive(Clone)]
 pub struct Db {
-    conn: Arc<Mutex<Connection>>,
+    backend: Arc<Backend>,
+}
+
+enum Backend {
+    /// One connection behind a mutex (SQLite has one writer at a time anyway).
+    Sqlite(Mutex<Connection>),
+    Postgres(Box<postgres::Pool>),
 }
 
 impl Db {
-    /// Opens (creating when missing) and migrates the database at `path`.
+    /// Opens `target`: a PostgreSQL URL (`postgres://` or `postgresql://`) or a SQLite file
+    /// (created when missing). Either is migrated to the latest schema first.
+    pub fn open_target(target: &str) -> anyhow::Result<Self> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Self::open_postgres(&target.parse()?)
+        } else {
+            Self::open(Path::new(target))
+        }
+    }
+
+    /// Opens (creating when missing) and migrates the SQLite database at `path`.
     pub fn open(path: &Path) -> anyhow::Result<Self> {
         let conn = Connection::open(path)?;
         Self::init(conn)
@@ -70,6 +86,68 @@ impl Db {
     /// A private in-memory database (tests).
     pub fn open_in_memory() -> anyhow::Result<Self> {
         Self::init(Connection::open_in_memory()?)
+    }
+
+    /// Connects to PostgreSQL and migrates its schema (several processes may start at once:
+    /// see [`postgres::migrate`]).
+    pub fn open_postgres(config: &::postgres::Config) -> anyhow::Result<Self> {
+        let pool = postgres::Pool::new(config.clone(), postgres::POOL_SIZE);
+        // on a thread of its own: the blocking client runs a small runtime of its own, which
+        // may not start on a thread of the server's (this is called from async code)
+        std::thread::scope(|s| {
+            s.spawn(|| -> anyhow::Result<()> {
+                let mut pg = pool.get()?;
+                postgres::migrate(pg.client(), crate::system_millis() / 1000)?;
+                crate::domain::units::read_ages(&mut crate::storage::Conn::Postgres(&mut pg))?;
+                Ok(())
+            })
+            .join()
+            .map_err(|_| anyhow::anyhow!("migrating PostgreSQL panicked"))?
+        })?;
+        Ok(Self { backend: Arc::new(Backend::Postgres(Box::new(pool))) })
+    }
+
+    /// The database a test runs on: PostgreSQL (a new database in the test cluster) when
+    /// `INGANG_TEST_BACKEND=postgres`, which `cargo xtask test` sets for its second run of the
+    /// server's tests; otherwise a private SQLite database in memory.
+    pub fn open_for_test(name: &str) -> anyhow::Result<Self> {
+        if std::env::var("INGANG_TEST_BACKEND").is_ok_and(|b| b == "postgres") {
+            let config = postgres::test_database(name)
+                .ok_or_else(|| anyhow::anyhow!("INGANG_TEST_BACKEND=postgres without INGANG_TEST_POSTGRES"))?;
+            return Self::open_postgres(&config);
+        }
+        Self::open_in_memory()
+    }
+
+    /// [`Db::open`] for tests of several processes on one database: on PostgreSQL (see
+    /// [`Db::open_for_test`]) every call with the same `path` opens the same new database.
+    pub fn open_at_for_test(path: &Path) -> anyhow::Result<Self> {
+        if std::env::var("INGANG_TEST_BACKEND").is_ok_and(|b| b == "postgres") {
+            static SHARED: Mutex<Vec<(std::path::PathBuf, ::postgres::Config)>> = Mutex::new(Vec::new());
+            let config = {
+                let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+                match shared.iter().find(|(p, _)| p == path) {
+                    Some((_, config)) => config.clone(),
+                    None => {
+                        let config = postgres::test_database("shared").ok_or_else(|| {
+                            anyhow::anyhow!("INGANG_TEST_BACKEND=postgres without INGANG_TEST_POSTGRES")
+                        })?;
+                        shared.push((path.to_owned(), config.clone()));
+                        config
+                    }
+                }
+            };
+            return Self::open_postgres(&config);
+        }
+        Self::open(path)
+    }
+
+    /// Which backend this is (`"sqlite"` or `"postgres"`), for logs and tests.
+    pub fn backend(&self) -> &'static str {
+        match &*self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
     }
 
     fn init(mut conn: Connection) -> anyhow::Result<Self> {
@@ -88,7 +166,7 @@ impl Db {
             std::thread::sleep(std::time::Duration::from_millis(100 * tries.min(5)));
         }
         crate::domain::units::read_ages(&mut crate::storage::Conn::Sqlite(&conn))?;
-        Ok(Self { conn: Arc::new(Mutex::new(conn)) })
+        Ok(Self { backend: Arc::new(Backend::Sqlite(Mutex::new(conn))) })
     }
 
     /// WAL (several readers beside one writer, and several processes on one file), then the
@@ -105,10 +183,16 @@ impl Db {
         F: FnOnce(&mut crate::storage::Conn<'_>) -> crate::storage::Result<R> + Send + 'static,
         R: Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            let guard = conn.lock().map_err(|_| ApiError::internal("database mutex poisoned"))?;
-            f(&mut crate::storage::Conn::Sqlite(&guard)).map_err(ApiError::internal)
+        let backend = Arc::clone(&self.backend);
+        tokio::task::spawn_blocking(move || match &*backend {
+            Backend::Sqlite(conn) => {
+                let guard = conn.lock().map_err(|_| ApiError::internal("database mutex poisoned"))?;
+                f(&mut crate::storage::Conn::Sqlite(&guard)).map_err(ApiError::from)
+            }
+            Backend::Postgres(pool) => {
+                let mut pg = pool.get().map_err(ApiError::from)?;
+                f(&mut crate::storage::Conn::Postgres(&mut pg)).map_err(ApiError::from)
+            }
         })
         .await
         .map_err(ApiError::internal)?

@@ -11,6 +11,99 @@
 
 use postgres::Client;
 
+use crate::storage::PgConn;
+
+/// Connections one server process keeps to PostgreSQL at most. PostgreSQL allows 100 by
+/// default: a few processes with this many each stay well below.
+pub const POOL_SIZE: usize = 16;
+
+/// A pool of connections: a request's storage work takes one (waiting when all are busy) and
+/// gives it back after, unless it broke or is still inside a transaction.
+pub struct Pool {
+    config: postgres::Config,
+    size: usize,
+    state: std::sync::Mutex<(Vec<PgConn>, usize)>,
+    freed: std::sync::Condvar,
+}
+
+/// A connection taken from a [`Pool`]; it goes back when dropped.
+pub struct Pooled<'p> {
+    pool: &'p Pool,
+    conn: Option<PgConn>,
+}
+
+impl Pool {
+    pub fn new(config: postgres::Config, size: usize) -> Self {
+        Self { config, size: size.max(1), state: Default::default(), freed: Default::default() }
+    }
+
+    /// An idle connection, a new one while fewer than the size are open, or the next freed.
+    pub fn get(&self) -> crate::storage::Result<Pooled<'_>> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(conn) = state.0.pop() {
+                return Ok(Pooled { pool: self, conn: Some(conn) });
+            }
+            if state.1 < self.size {
+                state.1 += 1;
+                drop(state);
+                return match PgConn::connect(&self.config) {
+                    Ok(conn) => Ok(Pooled { pool: self, conn: Some(conn) }),
+                    Err(e) => {
+                        self.closed();
+                        Err(e)
+                    }
+                };
+            }
+            state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn closed(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.1 = state.1.saturating_sub(1);
+        self.freed.notify_one();
+    }
+}
+
+impl Drop for Pool {
+    /// Closes the idle connections on a thread of their own: the blocking client closes with a
+    /// small runtime, which may not run on a thread of the server's (a pool is often dropped in
+    /// async code).
+    fn drop(&mut self) {
+        let idle = std::mem::take(&mut self.state.get_mut().unwrap_or_else(|e| e.into_inner()).0);
+        if !idle.is_empty() {
+            let _ = std::thread::spawn(move || drop(idle)).join();
+        }
+    }
+}
+
+impl std::ops::Deref for Pooled<'_> {
+    type Target = PgConn;
+    fn deref(&self) -> &PgConn {
+        self.conn.as_ref().expect("a pooled connection until dropped")
+    }
+}
+
+impl std::ops::DerefMut for Pooled<'_> {
+    fn deref_mut(&mut self) -> &mut PgConn {
+        self.conn.as_mut().expect("a pooled connection until dropped")
+    }
+}
+
+impl Drop for Pooled<'_> {
+    fn drop(&mut self) {
+        match self.conn.take().filter(PgConn::reusable) {
+            Some(conn) => {
+                let mut state = self.pool.state.lock().unwrap_or_else(|e| e.into_inner());
+                state.0.push(conn);
+                self.pool.freed.notify_one();
+            }
+            None => self.pool.closed(),
+        }
+    }
+}
+
 /// The PostgreSQL schema, one entry per migration, in the order and with the names of
 /// [`super::SQLITE_MIGRATIONS`].
 pub const MIGRATIONS: &[(&str, &str)] = &[
@@ -94,23 +187,28 @@ pub fn migrate_to(client: &mut Client, target: usize, now: i64) -> anyhow::Resul
 
 /// A database of its own for a test, in the throwaway cluster that `cargo xtask test` starts
 /// (`INGANG_TEST_POSTGRES`, a connection URL to it). `None` without one: plain `cargo test` on a
-/// machine without PostgreSQL skips these tests, and says so.
-#[cfg(test)]
-pub(crate) fn test_database(test: &str) -> Option<postgres::Config> {
+/// machine without PostgreSQL skips the tests that need it, and says so. (For tests only.)
+pub fn test_database(test: &str) -> Option<postgres::Config> {
     let Ok(url) = std::env::var("INGANG_TEST_POSTGRES") else {
         eprintln!("{test}: skipped, no INGANG_TEST_POSTGRES (cargo xtask test starts a cluster)");
         return None;
     };
     let mut config: postgres::Config = url.parse().expect("INGANG_TEST_POSTGRES is a connection URL");
-    let mut admin = config.connect(postgres::NoTls).expect("the test cluster answers");
+    // (on a thread of its own: a test may be async, and the blocking client runs a runtime)
+    let mut admin = std::thread::scope(|s| s.spawn(|| config.connect(postgres::NoTls)).join())
+        .expect("no panic")
+        .expect("the test cluster answers");
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let name = format!(
         "t_{}_{}_{}",
-        test.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
+        test.chars().filter(char::is_ascii_alphanumeric).take(30).collect::<String>().to_lowercase(),
         std::process::id(),
         NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
-    admin.batch_execute(&format!("CREATE DATABASE {name}")).expect("a new database");
+    std::thread::scope(|s| s.spawn(|| admin.batch_execute(&format!("CREATE DATABASE {name}"))).join())
+        .expect("no panic")
+        .expect("a new database");
+    std::thread::scope(|s| s.spawn(move || drop(admin)).join()).expect("no panic");
     config.dbname(&name);
     Some(config)
 }

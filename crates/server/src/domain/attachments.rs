@@ -1,10 +1,10 @@
 //! Errand attachments: checking an upload's ids against the patient's own errand, attaching
 //! them to a message, and loading one (with its thumbnail) for whoever may see it.
 
+use crate::storage::{OptionalExtension, params};
 use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use ingang_api::{eservices::Attachment, pictures::PictureLimits};
-use crate::storage::{OptionalExtension, params};
 
 /// Gives the attachments (checked by [`check_ids`]) to a message, in a transaction.
 pub fn attach(conn: &mut crate::storage::Conn<'_>, message_id: i64, ids: &[String]) -> crate::storage::Result<()> {
@@ -19,7 +19,12 @@ pub fn attach(conn: &mut crate::storage::Conn<'_>, message_id: i64, ids: &[Strin
 
 /// The attachments a new message may carry: uploaded by this user to this errand, not yet
 /// sent, each once, no more than the limit.
-pub fn check_ids(conn: &mut crate::storage::Conn<'_>, user: &str, errand: &str, ids: &[String]) -> Result<(), ApiError> {
+pub fn check_ids(
+    conn: &mut crate::storage::Conn<'_>,
+    user: &str,
+    errand: &str,
+    ids: &[String],
+) -> Result<(), ApiError> {
     let limits = PictureLimits::default();
     let mut unique = ids.to_vec();
     unique.sort();

@@ -4,10 +4,10 @@
 
 use crate::domain::people::visible_people;
 use crate::extract::AuthUser;
+use crate::storage::{OptionalExtension, params};
 use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use ingang_api::cases::{Case, CaseStatus, Priority, TextProblem, estimated_wait_minutes};
-use crate::storage::{OptionalExtension, params};
 
 /// A waiting case's place in its unit's queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub(crate) fn stockholm_now(now: i64) -> (ingang_api::hours::LocalTime, i64) {
 pub(crate) fn recent_minutes(conn: &mut crate::storage::Conn<'_>, unit: &str) -> crate::storage::Result<Option<f64>> {
     conn.query_row(
         "SELECT CAST(AVG(picked_at - queued_at) AS DOUBLE PRECISION) / 60.0 AS minutes FROM
-           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20)",
+           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20) AS recent",
         crate::params![unit],
         |r| r.get("minutes"),
     )
@@ -106,7 +106,9 @@ pub fn unit_places(
 
 /// Place of a waiting case (by id) at `now`; `None` when it is not waiting.
 pub fn place_of(conn: &mut crate::storage::Conn<'_>, id: &str, now: i64) -> crate::storage::Result<Option<Place>> {
-    let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), crate::params![id], row).optional()?;
+    let found = conn
+        .query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), crate::params![id], row)
+        .optional()?;
     found.map(|r| queue_place(conn, &r, now)).transpose()
 }
 

@@ -1,8 +1,8 @@
 //! A case's chat: writing a message (from the patient or from staff) with its pictures, and
 //! reading messages with their pictures.
 
-use ingang_api::chat::{Author, Message, MessageEvent};
 use crate::storage::params;
+use ingang_api::chat::{Author, Message, MessageEvent};
 
 /// What a new message holds besides its case.
 pub struct Draft<'a> {

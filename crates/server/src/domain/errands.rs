@@ -3,12 +3,12 @@
 
 use crate::domain::people::visible_people;
 use crate::extract::AuthUser;
+use crate::storage::OptionalExtension;
 use crate::{AppState, error::ApiError};
 use ingang_api::{
     eservices::{EService, Errand, ErrandMessage, ErrandStatus},
     people::Person,
 };
-use crate::storage::OptionalExtension;
 use serde_json::{Value, json};
 
 /// The person's personnummer as stored: 12 digits, no separator.
@@ -22,7 +22,10 @@ pub async fn e_service_people(state: &AppState, user: &AuthUser) -> Result<Vec<P
 }
 
 /// The messages of an errand after the form, oldest first.
-pub fn errand_messages(conn: &mut crate::storage::Conn<'_>, errand: &str) -> crate::storage::Result<Vec<ErrandMessage>> {
+pub fn errand_messages(
+    conn: &mut crate::storage::Conn<'_>,
+    errand: &str,
+) -> crate::storage::Result<Vec<ErrandMessage>> {
     let mut messages = conn.query_map(
         "SELECT id, from_clinic, author, body, created_at FROM errand_messages WHERE errand_id = ?1 ORDER BY id",
         crate::params![errand],
@@ -66,7 +69,11 @@ pub async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> R
 
 /// The e-services of a unit, in order, titled and described in `lang` where the form has a
 /// translation.
-pub fn unit_e_services(conn: &mut crate::storage::Conn<'_>, unit_id: &str, lang: crate::lang::Lang) -> crate::storage::Result<Vec<EService>> {
+pub fn unit_e_services(
+    conn: &mut crate::storage::Conn<'_>,
+    unit_id: &str,
+    lang: crate::lang::Lang,
+) -> crate::storage::Result<Vec<EService>> {
     conn.query_map(
         "SELECT e.id, e.questionnaire_id, q.title, COALESCE(q.description, '') AS description, e.answer_within_days,
                 q.title_translations, q.description_translations

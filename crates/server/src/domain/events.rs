@@ -2,10 +2,10 @@
 //! means (each waiting case's new place), and the [`Hub`] hands new rows to the open streams.
 
 use crate::domain::cases::Place;
+use crate::storage::OptionalExtension;
 use crate::storage::events;
 use crate::{AppState, error::ApiError};
 use ingang_api::cases::CaseStatus;
-use crate::storage::OptionalExtension;
 use serde_json::json;
 
 /// Hands new `events` rows to the open streams of their recipients. One task reads the new

@@ -2,12 +2,12 @@
 //! personnummer, and the user's own mobile number.
 
 use crate::extract::AuthUser;
+use crate::storage::OptionalExtension;
 use crate::{AppState, error::ApiError};
 use ingang_api::{
     people::{Person, Relation, rules},
     personnummer::{Date, Personnummer},
 };
-use crate::storage::OptionalExtension;
 
 /// Everyone the user may see: themself and the children they are guardian of (under 18).
 pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
@@ -59,9 +59,11 @@ pub async fn user_mobile(state: &AppState, personal_number: &str) -> Result<Opti
     let mobile: Option<String> = state
         .db
         .store(move |conn| {
-            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", crate::params![pnr], |r| r.get("mobile"))
-                .optional()
-                .map(Option::flatten)
+            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", crate::params![pnr], |r| {
+                r.get("mobile")
+            })
+            .optional()
+            .map(Option::flatten)
         })
         .await?;
     Ok(mobile.as_deref().map(ingang_api::people::display_mobile))

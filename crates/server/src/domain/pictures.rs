@@ -1,11 +1,11 @@
 //! Chat pictures: decoding within memory limits, re-encoding without metadata, thumbnails,
 //! and attaching a patient's pictures to a message of their own case.
 
+use crate::storage::{OptionalExtension, params};
 use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use image::{DynamicImage, ImageDecoder, ImageFormat, Limits, metadata::Orientation};
 use ingang_api::pictures::{Picture, PictureLimits, fit, sniff};
-use crate::storage::{OptionalExtension, params};
 use std::io::Cursor;
 
 /// At most this many pictures are decoded at once (each may take [`MAX_DECODED_BYTES`]), so

@@ -43,7 +43,11 @@ pub fn form_facts(resource: &str) -> FormFacts {
 }
 
 /// Writes a form's [`FormFacts`] to its row.
-pub fn store_form_facts(conn: &mut crate::storage::Conn<'_>, id: &str, facts: &FormFacts) -> crate::storage::Result<()> {
+pub fn store_form_facts(
+    conn: &mut crate::storage::Conn<'_>,
+    id: &str,
+    facts: &FormFacts,
+) -> crate::storage::Result<()> {
     conn.execute(
         "UPDATE questionnaires SET min_age = ?2, max_age = ?3, description = ?4, title_translations = ?5,
              description_translations = ?6, ages_read = 1 WHERE id = ?1",
@@ -62,11 +66,10 @@ pub fn store_form_facts(conn: &mut crate::storage::Conn<'_>, id: &str, facts: &F
 /// Reads the facts of every stored form not read yet (at start, before any request: a form
 /// written by other means than the seed, or before migration 0027, is read here, once).
 pub fn read_ages(conn: &mut crate::storage::Conn<'_>) -> crate::storage::Result<()> {
-    let unread: Vec<(String, String)> = conn.query_map(
-        "SELECT id, resource FROM questionnaires WHERE ages_read = 0",
-        crate::params![],
-        |r| Ok((r.get("id")?, r.get("resource")?)),
-    )?;
+    let unread: Vec<(String, String)> =
+        conn.query_map("SELECT id, resource FROM questionnaires WHERE ages_read = 0", crate::params![], |r| {
+            Ok((r.get("id")?, r.get("resource")?))
+        })?;
     for (id, resource) in unread {
         store_form_facts(conn, &id, &form_facts(&resource))?;
     }
@@ -87,7 +90,10 @@ mod tests {
         assert_eq!(facts.description.as_deref(), Some("Förnya ett recept"));
         assert!(facts.title_translations.as_deref().is_some_and(|t| t.contains("Renew")));
         assert_eq!(facts.description_translations, None);
-        assert_eq!(crate::lang::translated(facts.title_translations.as_deref(), crate::lang::Lang("en")).as_deref(), Some("Renew"));
+        assert_eq!(
+            crate::lang::translated(facts.title_translations.as_deref(), crate::lang::Lang("en")).as_deref(),
+            Some("Renew")
+        );
         assert_eq!(form_facts("not json"), FormFacts::default());
     }
 }

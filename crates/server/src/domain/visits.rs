@@ -4,12 +4,12 @@
 
 use crate::domain::people::age_at;
 use crate::extract::Actor;
+use crate::storage::{OptionalExtension, params};
 use crate::{AppState, error::ApiError};
 use ingang_api::visits::{
     self, CancelPolicy, CheckInWindow, Payment, PaymentMethod, PaymentStatus, SwishRequest, Visit, VisitKind,
     VisitStatus,
 };
-use crate::storage::{OptionalExtension, params};
 
 /// Whom an actor may see: `(12-digit personnummer, person id, name)`, and a unit restriction.
 pub struct Scope {
@@ -90,7 +90,7 @@ pub fn visits_of(conn: &mut crate::storage::Conn<'_>, scope: &Scope, now: i64) -
 /// the visit's check-in; it names no unit or care (no health data in an SMS).
 pub fn send_reminders(conn: &mut crate::storage::Conn<'_>, now: i64, base_url: &str) -> crate::storage::Result<usize> {
     let due: Vec<(String, String, i64, i64)> = conn.query_map(
-            "SELECT v.id AS id, v.patient AS patient, v.starts_at AS starts_at, u.check_in_minutes AS check_in_minutes
+        "SELECT v.id AS id, v.patient AS patient, v.starts_at AS starts_at, u.check_in_minutes AS check_in_minutes
              FROM visits v JOIN units u ON u.id = v.unit_id
              WHERE v.status = 'booked' AND v.reminder_sent_at IS NULL AND v.starts_at > ?1 AND v.starts_at <= ?2
                AND EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')",
@@ -248,7 +248,13 @@ pub(crate) const SELECT: &str = "SELECT v.id AS id, v.patient AS patient, v.unit
     FROM visits v JOIN units u ON u.id = v.unit_id";
 
 /// The visit as the API shows it at `now`.
-pub fn to_visit(conn: &mut crate::storage::Conn<'_>, r: Row, person_id: &str, person_name: &str, now: i64) -> crate::storage::Result<Visit> {
+pub fn to_visit(
+    conn: &mut crate::storage::Conn<'_>,
+    r: Row,
+    person_id: &str,
+    person_name: &str,
+    now: i64,
+) -> crate::storage::Result<Visit> {
     let status = VisitStatus::parse(&r.status).unwrap_or(VisitStatus::Cancelled);
     let kind = kind(&r.kind);
     let live = status != VisitStatus::Cancelled;
@@ -312,7 +318,11 @@ pub const REMINDER_SECS: i64 = 2 * 3600;
 /// unpaid it is the visit's payment (with its receipt, and a waiting one is cancelled); on a
 /// visit another payment settled meanwhile it keeps its status and has a refund due, which
 /// staff see at `/staff/besok` (a repeated PAID for it changes nothing).
-pub(crate) fn settle_late(conn: &mut crate::storage::Conn<'_>, payment_id: &str, now: i64) -> crate::storage::Result<bool> {
+pub(crate) fn settle_late(
+    conn: &mut crate::storage::Conn<'_>,
+    payment_id: &str,
+    now: i64,
+) -> crate::storage::Result<bool> {
     let Some(visit): Option<String> = conn
         .query_row(
             "SELECT visit_id FROM payments WHERE id = ?1 AND refund IS NULL
@@ -335,7 +345,10 @@ pub(crate) fn settle_late(conn: &mut crate::storage::Conn<'_>, payment_id: &str,
         conn.execute("UPDATE payments SET paid_at = ?2, refund = 'due' WHERE id = ?1", params![payment_id, now])?;
         return Ok(true);
     }
-    conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", crate::params![&visit])?;
+    conn.execute(
+        "UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'",
+        crate::params![&visit],
+    )?;
     conn.execute(
         "UPDATE payments SET status = 'PAID', error_code = NULL, paid_at = ?2 WHERE id = ?1",
         params![payment_id, now],
@@ -384,7 +397,10 @@ pub(crate) fn kind(s: &str) -> VisitKind {
     VisitKind::parse(s).unwrap_or(VisitKind::Clinic)
 }
 
-pub(crate) fn settled_payment(conn: &mut crate::storage::Conn<'_>, visit_id: &str) -> crate::storage::Result<Option<Payment>> {
+pub(crate) fn settled_payment(
+    conn: &mut crate::storage::Conn<'_>,
+    visit_id: &str,
+) -> crate::storage::Result<Option<Payment>> {
     conn.query_row(
         &format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')"),
         crate::params![visit_id],

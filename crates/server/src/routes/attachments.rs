@@ -10,6 +10,7 @@ use crate::domain::attachments::load;
 use crate::domain::attachments::refused;
 use crate::domain::attachments::row;
 use crate::extract::attachment_response;
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     body::Body,
@@ -21,7 +22,6 @@ use ingang_api::{
     eservices::Attachment,
     pictures::{PDF, PictureLimits, is_pdf, sniff},
 };
-use crate::storage::{OptionalExtension, params};
 
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};

@@ -5,6 +5,7 @@
 //! once, whatever the retries; a person has at most one coming self-booked visit of a type.
 //! The visit is then in `GET /visits` with its check-in, like any other.
 
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, State},
@@ -12,7 +13,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use ingang_api::visits::{BookableType, BookableTypes, NewVisit, Slot, SlotList, VisitKind};
-use crate::storage::{OptionalExtension, params};
 
 use crate::domain::visits::load_visit;
 use crate::domain::visits::scope;

@@ -16,6 +16,7 @@ use crate::domain::cases::text_error;
 use crate::domain::cases::to_case;
 use crate::domain::cases::twelve_digits;
 use crate::extract::idempotency_key;
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -24,7 +25,6 @@ use axum::{
 };
 use ingang_api::cases::{Case, CaseList, CaseStatus, ContinueCase, NewCase, Priority, check_description};
 use ingang_questionnaire::{Form, Questionnaire, QuestionnaireResponse, Urgency};
-use crate::storage::{OptionalExtension, params};
 
 use crate::domain::people::visible_people;
 use crate::domain::questionnaires::validated;
@@ -79,8 +79,12 @@ pub async fn create_case(
     let existing: Option<String> = state
         .db
         .store(move |conn| {
-            conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", crate::params![o, k], |r| r.get("id"))
-                .optional()
+            conn.query_row(
+                "SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2",
+                crate::params![o, k],
+                |r| r.get("id"),
+            )
+            .optional()
         })
         .await?;
     if let Some(id) = existing {
@@ -174,9 +178,11 @@ pub async fn create_case(
                 params![cid, owner, patient, &unit, qid, title, response_text, prio, now, key, description],
             )?;
             // two identical requests at once: the one that lost the race returns the winner's case
-            let id = conn.query_row("SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2", crate::params![owner, key], |r| {
-                r.get::<String>("id")
-            })?;
+            let id = conn.query_row(
+                "SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2",
+                crate::params![owner, key],
+                |r| r.get::<String>("id"),
+            )?;
             crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
             Ok(Some(id))
         })
@@ -229,9 +235,9 @@ pub async fn list_cases(
     let cases = state
         .db
         .store(move |conn| {
-            let marks = vec!["?"; patients.len()].join(", ");
-            let mut stmt = conn
-                .prepare(&format!("{SELECT} WHERE c.patient IN ({marks}) ORDER BY c.created_at DESC, c.seq DESC"))?;
+            let marks = crate::storage::placeholders(patients.len());
+            let mut stmt =
+                conn.prepare(&format!("{SELECT} WHERE c.patient IN ({marks}) ORDER BY c.created_at DESC, c.seq DESC"))?;
             let rows: Vec<Row> =
                 stmt.query_map(crate::storage::params_from_iter(patients.iter()), row)?.collect::<Result<_, _>>()?;
             let mut out = Vec::new();

@@ -7,6 +7,7 @@ use crate::domain::chat::SELECT;
 use crate::domain::chat::full;
 use crate::domain::chat::insert;
 use crate::domain::chat::row;
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -14,7 +15,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use ingang_api::chat::{Author, MESSAGE_MAX, Message, MessagePage, NewMessage, check_message_with};
-use crate::storage::{OptionalExtension, params};
 
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
@@ -103,10 +103,14 @@ pub async fn send_message(
     let existing: Option<Message> = state
         .db
         .store(move |conn| {
-            conn.query_row(&format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"), crate::params![cid, key], row)
-                .optional()?
-                .map(|m| full(conn, m))
-                .transpose()
+            conn.query_row(
+                &format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"),
+                crate::params![cid, key],
+                row,
+            )
+            .optional()?
+            .map(|m| full(conn, m))
+            .transpose()
         })
         .await?;
     if let Some(m) = existing {

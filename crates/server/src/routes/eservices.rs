@@ -11,6 +11,7 @@ use crate::domain::errands::e_service_people;
 use crate::domain::errands::load_errand;
 use crate::domain::errands::populate;
 use crate::domain::errands::to_errand;
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -22,7 +23,6 @@ use ingang_api::{
     people::Person,
 };
 use ingang_questionnaire::Questionnaire;
-use crate::storage::{OptionalExtension, params};
 use serde_json::Value;
 
 use crate::domain::people::visible_people;
@@ -76,7 +76,9 @@ fn questionnaire_for(
         .collect::<Result<_, _>>()?;
     populate(&mut value, &prescriptions);
     let mobile: Option<String> = conn
-        .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", crate::params![user], |r| r.get("mobile"))
+        .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", crate::params![user], |r| {
+            r.get("mobile")
+        })
         .optional()?
         .flatten();
     let mobile = mobile.as_deref().map(ingang_api::people::display_mobile);
@@ -161,8 +163,12 @@ pub async fn create_errand(
     let existing: Option<String> = state
         .db
         .store(move |conn| {
-            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", crate::params![o, k], |r| r.get("id"))
-                .optional()
+            conn.query_row(
+                "SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2",
+                crate::params![o, k],
+                |r| r.get("id"),
+            )
+            .optional()
         })
         .await?;
     let visible = visible_people(&state, &user).await?;
@@ -220,7 +226,7 @@ pub async fn list_errands(State(state): State<AppState>, user: AuthUser) -> Resu
     let errands = state
         .db
         .store(move |conn| {
-            let marks = vec!["?"; patients.len()].join(",");
+            let marks = crate::storage::placeholders(patients.len());
             let mut stmt = conn.prepare(&format!(
                 "{SELECT} WHERE e.patient IN ({marks}) ORDER BY e.created_at DESC, e.seq DESC LIMIT 200"
             ))?;

@@ -6,6 +6,7 @@
 //!
 //! Authorisation as for e-services: the user's own messages and their children's up to 12.
 
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, State},
@@ -17,7 +18,6 @@ use ingang_api::{
     people::Person,
 };
 use ingang_questionnaire::Questionnaire;
-use crate::storage::{OptionalExtension, params};
 
 use crate::domain::errands::digits;
 use crate::domain::errands::e_service_people;
@@ -32,7 +32,10 @@ const SELECT: &str =
      FROM inbox_messages m JOIN units u ON u.id = m.unit_id";
 
 /// A message row with its answer key (to tell a retry from a second answer).
-fn to_message(r: &crate::storage::Row, people: &[Person]) -> crate::storage::Result<Option<(InboxMessage, Option<String>)>> {
+fn to_message(
+    r: &crate::storage::Row,
+    people: &[Person],
+) -> crate::storage::Result<Option<(InboxMessage, Option<String>)>> {
     let patient: String = r.get("patient")?;
     let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
     let kind: String = r.get("kind")?;
@@ -71,7 +74,7 @@ async fn load(state: &AppState, people: Vec<Person>, id: String) -> Result<(Inbo
 }
 
 fn patients(people: &[Person]) -> (String, Vec<String>) {
-    (vec!["?"; people.len()].join(","), people.iter().map(digits).collect())
+    (crate::storage::placeholders(people.len()), people.iter().map(digits).collect())
 }
 
 /// The messages of the user and their children (up to 12), newest first, with the unread count.
@@ -224,7 +227,10 @@ pub async fn answer(
     let resource: Option<String> = state
         .db
         .store(move |conn| {
-            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", crate::params![qid], |r| r.get("resource")).optional()
+            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", crate::params![qid], |r| {
+                r.get("resource")
+            })
+            .optional()
         })
         .await?;
     let questionnaire =

@@ -8,6 +8,7 @@
 
 use crate::domain::kiosk::TOKEN_LIFETIME_SECS;
 use crate::extract::bearer;
+use crate::storage::OptionalExtension;
 use crate::storage::{kiosk, sessions::Resident};
 use axum::{
     Json,
@@ -18,7 +19,6 @@ use ingang_api::{
     personnummer::Personnummer,
     visits::{KioskCheckIn, KioskState, NewKioskCheckIn, Visit},
 };
-use crate::storage::OptionalExtension;
 
 use crate::domain::sessions::hash;
 use crate::domain::visits::Scope;
@@ -185,9 +185,11 @@ async fn identified_answer(state: &AppState, id: &str, r: &kiosk::CheckIn) -> Re
         .db
         .store(move |conn| {
             let person: Option<(String, String, String)> = conn
-                .query_row("SELECT id, name, given_name FROM people WHERE personal_number = ?1", crate::params![&pnr], |r| {
-                    Ok((r.get("id")?, r.get("name")?, r.get("given_name")?))
-                })
+                .query_row(
+                    "SELECT id, name, given_name FROM people WHERE personal_number = ?1",
+                    crate::params![&pnr],
+                    |r| Ok((r.get("id")?, r.get("name")?, r.get("given_name")?)),
+                )
                 .optional()?;
             let Some((pid, name, given)) = person else { return Ok((None, vec![])) };
             let scope = Scope { people: vec![(pnr.clone(), pid, name)], unit: Some(unit) };

@@ -3,13 +3,13 @@
 //! person id that is neither the user nor their child is "not found" (nothing leaks).
 
 use crate::domain::people::visible_people;
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, State},
     http::StatusCode,
 };
 use ingang_api::people::{ContactDetails, ContactProblem, DraftKey, Notifications, PeopleList, Person, check_contact};
-use crate::storage::{OptionalExtension, params};
 
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
@@ -160,7 +160,9 @@ pub async fn draft_key(State(state): State<AppState>, user: AuthUser) -> Result<
                 "INSERT INTO draft_keys (personal_number, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 params![pnr, fresh],
             )?;
-            conn.query_row("SELECT key FROM draft_keys WHERE personal_number = ?1", crate::params![pnr], |r| r.get("key"))
+            conn.query_row("SELECT key FROM draft_keys WHERE personal_number = ?1", crate::params![pnr], |r| {
+                r.get("key")
+            })
         })
         .await?;
     Ok(Json(DraftKey { key }))

@@ -16,6 +16,7 @@ use crate::domain::pictures::refused;
 use crate::domain::pictures::row;
 use crate::extract::picture_response;
 
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     body::Body,
@@ -24,7 +25,6 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use ingang_api::pictures::{Picture, PictureLimits};
-use crate::storage::{OptionalExtension, params};
 
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};

@@ -2,9 +2,9 @@
 //! signed-in resident (sending is `crate::push`). A subscription is an address the server will
 //! post to, so only a push service's https address with real keys is taken.
 
+use crate::storage::params;
 use axum::{Json, extract::State, http::StatusCode};
 use ingang_api::push::{PushEndpoint, PushKey, PushSubscription};
-use crate::storage::params;
 
 use crate::{AppState, error::ApiError, extract::AuthUser, lang::Lang};
 

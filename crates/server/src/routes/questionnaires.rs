@@ -4,6 +4,7 @@
 
 use crate::domain::people::user_mobile;
 use crate::domain::questionnaires::check_at;
+use crate::storage::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -12,7 +13,6 @@ use axum::{
 };
 use ingang_api::{QuestionnaireList, QuestionnaireSummary, ResponseValidation};
 use ingang_questionnaire::{Questionnaire, QuestionnaireResponse};
-use crate::storage::OptionalExtension;
 
 use crate::domain::people::visible_people;
 use crate::extract::AuthUser;

@@ -22,6 +22,7 @@ use crate::domain::visits::scope;
 use crate::domain::visits::to_payment;
 use crate::domain::visits::visits_of;
 use crate::extract::Actor;
+use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, State},
@@ -35,7 +36,6 @@ use ingang_api::{
         Slot, SlotList, Visit, VisitList, VisitStatus,
     },
 };
-use crate::storage::{OptionalExtension, params};
 
 use crate::extract::idempotency_key;
 use crate::{
@@ -275,7 +275,11 @@ pub async fn reschedule_visit(
 }
 
 /// The amount paid towards the ceiling in the person's current 12-month period, and the frikort.
-pub fn high_cost(conn: &mut crate::storage::Conn<'_>, pnr: &str, now: i64) -> crate::storage::Result<(u32, Option<i64>)> {
+pub fn high_cost(
+    conn: &mut crate::storage::Conn<'_>,
+    pnr: &str,
+    now: i64,
+) -> crate::storage::Result<(u32, Option<i64>)> {
     let year = 365 * 86_400;
     let registered: Option<(i64, i64, Option<i64>)> = conn
         .query_row(
@@ -294,7 +298,7 @@ pub fn high_cost(conn: &mut crate::storage::Conn<'_>, pnr: &str, now: i64) -> cr
         _ => (first_payment.unwrap_or(now), 0, None),
     };
     let paid: i64 = conn.query_row(
-        "SELECT COALESCE(SUM(amount), 0) AS total FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at >= ?2",
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at >= ?2",
         params![pnr, start],
         |r| r.get("total"),
     )?;
@@ -309,7 +313,9 @@ pub fn fee_of(conn: &mut crate::storage::Conn<'_>, r: &Row, now: i64) -> crate::
     let (paid, frikort) = high_cost(conn, &r.patient, now)?;
     let lines = visits::fee(&rules, r.tariff.max(0) as u32, age_at(&r.patient, r.starts_at), frikort.is_some(), paid);
     let address: Option<String> = conn
-        .query_row("SELECT address FROM people WHERE personal_number = ?1", crate::params![&r.patient], |r| r.get("address"))
+        .query_row("SELECT address FROM people WHERE personal_number = ?1", crate::params![&r.patient], |r| {
+            r.get("address")
+        })
         .optional()?
         .flatten();
     Ok(Fee {
@@ -507,7 +513,8 @@ pub async fn create_payment(
             {
                 return Ok(Ok((false, p, Vec::new())));
             }
-            let fee: Option<i64> = tx.query_row("SELECT fee FROM visits WHERE id = ?1", crate::params![&vid], |r| r.get("fee"))?;
+            let fee: Option<i64> =
+                tx.query_row("SELECT fee FROM visits WHERE id = ?1", crate::params![&vid], |r| r.get("fee"))?;
             let settled: bool = tx.query_row(
                 "SELECT COUNT(*) > 0 AS found FROM payments WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')",
                 crate::params![&vid],
@@ -531,7 +538,10 @@ pub async fn create_payment(
                 )?
                 .query_map([&vid], |r| r.get("swish_instruction"))?
                 .collect::<Result<_, _>>()?;
-            tx.execute("UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'", crate::params![&vid])?;
+            tx.execute(
+                "UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'",
+                crate::params![&vid],
+            )?;
             let pid = random_token();
             let invoice = body.method == PaymentMethod::Invoice;
             let (status, fee) =
@@ -643,7 +653,7 @@ async fn record_start(state: &AppState, id: String, started: Started) -> Result<
                     conn.execute(&format!("UPDATE payments SET {column} = ?2 WHERE id = ?1"), params![id, value])?
                 }
                 Started::Ended(code, final_at_swish) => conn.execute(
-                    "UPDATE payments SET status = 'ERROR', error_code = ?2, swish_final = swish_final OR ?3
+                    "UPDATE payments SET status = 'ERROR', error_code = ?2, swish_final = CASE WHEN ?3 = 1 THEN 1 ELSE swish_final END
                      WHERE id = ?1 AND status = 'CREATED'",
                     params![id, code, final_at_swish],
                 )?,
@@ -657,7 +667,9 @@ async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
     let id = id.to_owned();
     state
         .db
-        .store(move |conn| conn.query_row("SELECT patient FROM visits WHERE id = ?1", crate::params![id], |r| r.get("patient")))
+        .store(move |conn| {
+            conn.query_row("SELECT patient FROM visits WHERE id = ?1", crate::params![id], |r| r.get("patient"))
+        })
         .await
 }
 
@@ -735,7 +747,10 @@ pub async fn cancel_payment(
     let cancelled = state
         .db
         .store(move |conn| {
-            conn.execute("UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'", crate::params![pid])
+            conn.execute(
+                "UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'",
+                crate::params![pid],
+            )
         })
         .await?;
     // and at Swish, so the payer cannot pay it after all (if they did meanwhile, it is reconciled)
@@ -787,7 +802,9 @@ pub async fn receipt(
             let pnr: String =
                 conn.query_row("SELECT patient FROM visits WHERE id = ?1", crate::params![&vid], |r| r.get("patient"))?;
             let at: i64 =
-                conn.query_row("SELECT created_at FROM payments WHERE id = ?1", crate::params![&pid], |r| r.get("created_at"))?;
+                conn.query_row("SELECT created_at FROM payments WHERE id = ?1", crate::params![&pid], |r| {
+                    r.get("created_at")
+                })?;
             let (paid, _) = high_cost(conn, &pnr, at + 1)?;
             Ok((number, pnr, paid))
         })

@@ -132,8 +132,9 @@ mod tests {
             assert_eq!(by_token(conn, "th", 1_099).unwrap(), Some(("191212121212".into(), "u".into())));
             assert_eq!(by_token(conn, "th", 1_100).unwrap(), None, "its lifetime is over");
             assert_eq!(by_token(conn, "other", 0).unwrap(), None);
-            let names =
-                conn.query("SELECT given_name FROM people WHERE personal_number = '191212121212'", crate::params![]).unwrap();
+            let names = conn
+                .query("SELECT given_name FROM people WHERE personal_number = '191212121212'", crate::params![])
+                .unwrap();
             assert_eq!(names[0].get::<String>("given_name").unwrap(), "Anna");
             forget(conn, "k1").unwrap();
             assert_eq!(find(conn, "k1").unwrap(), None);

@@ -220,7 +220,16 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sqlite(e) => write!(f, "sqlite: {e}"),
-            Self::Postgres(e) => write!(f, "postgres: {e}"),
+            Self::Postgres(e) => match e.as_db_error() {
+                Some(db) => write!(
+                    f,
+                    "postgres: {} ({}){}",
+                    db.message(),
+                    db.code().code(),
+                    db.detail().map(|d| format!(": {d}")).unwrap_or_default()
+                ),
+                None => write!(f, "postgres: {e}"),
+            },
             Self::Mismatch(e) => write!(f, "storage: {e}"),
             Self::NoRows => write!(f, "storage: no row"),
         }
@@ -523,6 +532,12 @@ impl AsParams for Vec<Value> {
     }
 }
 
+/// `n` placeholders for an `IN (..)` list: `?, ?, ?`; for none, `NULL` (PostgreSQL has no empty
+/// list, and `x IN (NULL)` holds for no row, as SQLite's `x IN ()`).
+pub fn placeholders(n: usize) -> String {
+    if n == 0 { "NULL".into() } else { vec!["?"; n].join(", ") }
+}
+
 /// The values of an iterator as parameters (`IN (?1, ?2, ...)` lists).
 pub fn params_from_iter<I>(iter: I) -> Vec<Value>
 where
@@ -711,12 +726,13 @@ fn from_postgres(row: &postgres::Row, i: usize) -> Result<Value> {
     Ok(v.unwrap_or(Value::Null))
 }
 
-/// `?1` → `$1`, outside string literals and quoted names. A bare `?` is refused: PostgreSQL
-/// numbers every parameter.
+/// `?1` → `$1`, outside string literals and quoted names. A bare `?` takes the number after
+/// the largest so far, as in SQLite (`IN (?, ?, ?)` lists).
 fn numbered_as_dollars(sql: &str) -> Result<String> {
     let mut out = String::with_capacity(sql.len());
     let mut chars = sql.chars().peekable();
     let mut quote: Option<char> = None;
+    let mut largest = 0_u32;
     while let Some(c) = chars.next() {
         match (quote, c) {
             (Some(q), c) if c == q => {
@@ -729,10 +745,18 @@ fn numbered_as_dollars(sql: &str) -> Result<String> {
                 out.push(c);
             }
             (None, '?') => {
-                if !chars.peek().is_some_and(char::is_ascii_digit) {
-                    return Err(Error::Mismatch(format!("a bare ? in {sql:?}: number it (?1)")));
+                let mut digits = String::new();
+                while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                    digits.push(*d);
+                    chars.next();
                 }
-                out.push('$');
+                let n = if digits.is_empty() {
+                    largest + 1
+                } else {
+                    digits.parse().map_err(|_| Error::Mismatch(format!("a parameter number too large in {sql:?}")))?
+                };
+                largest = largest.max(n);
+                out.push_str(&format!("${n}"));
             }
             (None, c) => out.push(c),
         }
@@ -763,7 +787,7 @@ pub(crate) mod tests {
             numbered_as_dollars("SELECT ?2, '?1', \"a?1\" WHERE x = ?10").unwrap(),
             "SELECT $2, '?1', \"a?1\" WHERE x = $10"
         );
-        assert!(numbered_as_dollars("SELECT ?").is_err());
+        assert_eq!(numbered_as_dollars("SELECT ?2, ?, ? IN (?)").unwrap(), "SELECT $2, $3, $4 IN ($5)");
     }
 
     /// Each kind of value goes in and comes out the same on both backends, read by name, NULLs

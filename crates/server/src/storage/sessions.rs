@@ -139,7 +139,8 @@ mod tests {
             let renamed = Resident { name: "Anna Berg", surname: "Berg", ..anna.clone() };
             start(conn, &renamed, "person-2", "s2", None, 200).unwrap();
             assert_eq!(names(conn, "191212121212").unwrap(), Some(("Anna Berg".into(), "Anna".into())));
-            let ids = conn.query("SELECT id FROM people WHERE personal_number = '191212121212'", crate::params![]).unwrap();
+            let ids =
+                conn.query("SELECT id FROM people WHERE personal_number = '191212121212'", crate::params![]).unwrap();
             assert_eq!(ids.iter().map(|r| r.get::<String>("id").unwrap()).collect::<Vec<_>>(), ["person-1"]);
             conn.execute(
                 "INSERT INTO push_subscriptions (endpoint, personal_number, p256dh, auth, session_hash, created_at)

@@ -12,7 +12,7 @@ use tower::ServiceExt;
 
 /// The whole app on an in-memory database with demo data; `static_dir` optional.
 pub async fn test_app(static_dir: Option<std::path::PathBuf>) -> Router {
-    let db = Db::open_in_memory().expect("db");
+    let db = Db::open_for_test(module_path!()).expect("db");
     db.store(demo::seed).await.expect("seed");
     let config = Config { static_dir, demo: true, ..Config::default() };
     app(AppState::new(db, true), &config)
@@ -20,7 +20,7 @@ pub async fn test_app(static_dir: Option<std::path::PathBuf>) -> Router {
 
 /// The demo app and its state (for the BankID simulator's hooks).
 pub async fn demo_app() -> (Router, AppState) {
-    let db = Db::open_in_memory().expect("db");
+    let db = Db::open_for_test(module_path!()).expect("db");
     db.store(demo::seed).await.expect("seed");
     let state = AppState::new(db, true);
     (app(state.clone(), &Config { demo: true, ..Config::default() }), state)
