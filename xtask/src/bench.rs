@@ -14,7 +14,8 @@
 //!    and sends chat messages and queue changes through the server, reporting messages per
 //!    second, delivery latency (p50/p95/p99) and anything lost or duplicated; then again with
 //!    two server instances on one database file (`--processes 2`), the streams spread over both,
-//!    one instance stopped and started again in the middle of the last phase.
+//!    one instance stopped and started again in the middle of the last phase; then the same on a
+//!    throwaway PostgreSQL cluster (`--db postgres://…`).
 //!
 //! Numbers only: nothing here fails on a threshold (tests never assert timings).
 
@@ -244,11 +245,20 @@ pub fn run(args: &[String]) -> Result<()> {
     lighthouse(&url, &out_dir)?;
     drop(_server);
     // 5. The event streams under load: its own server in-process, 2,000 streams; then two server
-    // instances on one database file, the streams spread over both
+    // instances on one database file, the streams spread over both; then the same on PostgreSQL
     crate::run(Command::new(root().join("target/release/ingang-load")).env("RUST_LOG", "warn"))?;
     crate::run(
         Command::new(root().join("target/release/ingang-load")).args(["--processes", "2"]).env("RUST_LOG", "warn"),
     )?;
+    // and two server processes on one PostgreSQL (a throwaway cluster), one of them stopped and
+    // started again in the middle
+    crate::postgres::with_cluster(|pg| {
+        crate::run(
+            Command::new(root().join("target/release/ingang-load"))
+                .args(["--processes", "2", "--db", &pg.url])
+                .env("RUST_LOG", "warn"),
+        )
+    })?;
     // 6. The fuzz targets, a minute each
     crate::fuzz::run_all(60)
 }

@@ -21,8 +21,11 @@
 //! `Last-Event-ID`, the senders post the same message through it again (the same client id),
 //! and the report says whether anything was lost or delivered twice.
 //!
+//! `--db postgres://…` runs the instances on that PostgreSQL database (which it empties first)
+//! instead of a new SQLite file: several processes on PostgreSQL, as a region runs them.
+//!
 //! Usage: `ingang-load [--streams 2000] [--rate 200] [--steady 2000] [--burst 4000] [--senders 32]
-//! [--processes 1] [--failover 2000]`
+//! [--processes 1] [--failover 2000] [--db <sqlite file or postgres URL>]`
 
 use std::{
     sync::{
@@ -53,6 +56,8 @@ struct Args {
     rounds: usize,
     processes: usize,
     failover: usize,
+    /// The database: a SQLite file (default: a new one) or a PostgreSQL URL.
+    db: Option<String>,
 }
 
 fn args() -> Result<Args> {
@@ -65,10 +70,16 @@ fn args() -> Result<Args> {
         rounds: 10,
         processes: 1,
         failover: 2000,
+        db: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
-        let value: u64 = it.next().context("a value after each flag")?.parse()?;
+        let text = it.next().context("a value after each flag")?;
+        if flag == "--db" {
+            a.db = Some(text);
+            continue;
+        }
+        let value: u64 = text.parse()?;
         match flag.as_str() {
             "--streams" => a.streams = value as usize,
             "--rate" => a.rate = value.max(1),
@@ -497,8 +508,21 @@ async fn main() -> Result<()> {
     let a = args()?;
     let dir = std::env::temp_dir().join(format!("ingang-load-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let file = dir.join("load.sqlite");
-    let db = Db::open(&file)?;
+    let target = a.db.clone().unwrap_or_else(|| dir.join("load.sqlite").display().to_string());
+    let db = Db::open_target(&target)?;
+    if db.backend() == "postgres" {
+        // a database of its own: what an earlier run left is gone
+        db.store(|conn| {
+            conn.execute(
+                "TRUNCATE events, messages, pictures, cases, sessions, users, people, sms_outbox, notification_outbox
+                 RESTART IDENTITY CASCADE",
+                params![],
+            )
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("emptying the database: {e:?}"))?;
+    }
+    println!("ingang-load: database {}", db.backend());
     db.store(demo::seed).await.map_err(|e| anyhow::anyhow!("seed: {e:?}"))?;
     let n = a.streams;
     db.store(move |conn| seed(conn, n)).await.map_err(|e| anyhow::anyhow!("residents: {e:?}"))?;
@@ -507,7 +531,7 @@ async fn main() -> Result<()> {
     // the server instances: the first, and the others on the same database file
     let (mut addrs, mut instances) = (Vec::new(), Vec::new());
     for p in 0..a.processes {
-        let instance = if p == 0 { state.clone() } else { AppState::new(Db::open(&file)?, true) };
+        let instance = if p == 0 { state.clone() } else { AppState::new(Db::open_target(&target)?, true) };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         addrs.push(listener.local_addr()?);
         instances.push((instance.clone(), serve(instance, listener, &config)));
@@ -552,8 +576,9 @@ async fn main() -> Result<()> {
     if a.processes == 1 {
         println!("\n## Event streams under load (`ingang-load`, server and client on this machine)\n");
     } else {
+        let on = if state.db.backend() == "postgres" { "one PostgreSQL database" } else { "one SQLite file" };
         println!(
-            "\n## Event streams under load, {} server instances on one database file (`ingang-load --processes {}`)\n",
+            "\n## Event streams under load, {} server instances on {on} (`ingang-load --processes {}`)\n",
             a.processes, a.processes
         );
     }
@@ -594,7 +619,7 @@ async fn main() -> Result<()> {
         let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
         tokio::time::sleep(Duration::from_secs(1)).await;
         let listener = bind_again(addrs[1]).await?;
-        let again = AppState::new(Db::open(&file)?, true);
+        let again = AppState::new(Db::open_target(&target)?, true);
         instances.insert(1, (again.clone(), serve(again, listener, &config)));
         let took = sending.await??;
         println!(
