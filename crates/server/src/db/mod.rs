@@ -142,6 +142,41 @@ impl Db {
         Self::open(path)
     }
 
+    /// Calls `wake` whenever a transaction that sent a notice on `channel` commits, in any
+    /// process ([`crate::storage::Conn::notify`]), and once after each (re)connection, for what
+    /// may have been missed. PostgreSQL's LISTEN, on a connection of its own in a thread of its
+    /// own, which ends when the last handle of this `Db` is gone. `false` on SQLite: no notices,
+    /// the caller looks for new rows itself.
+    pub fn on_notice(&self, channel: &'static str, wake: impl Fn() + Send + 'static) -> bool {
+        let Backend::Postgres(pool) = &*self.backend else { return false };
+        use ::postgres::fallible_iterator::FallibleIterator;
+        let (config, alive) = (pool.config().clone(), Arc::downgrade(&self.backend));
+        std::thread::spawn(move || {
+            while alive.strong_count() > 0 {
+                let listened = (|| -> Result<(), ::postgres::Error> {
+                    let mut client = config.connect(::postgres::NoTls)?;
+                    client.batch_execute(&format!("LISTEN {channel}"))?;
+                    wake();
+                    while alive.strong_count() > 0 {
+                        let second = std::time::Duration::from_secs(1);
+                        if client.notifications().timeout_iter(second).next()?.is_some() {
+                            // one wake for the notices here already (not waiting for more): the
+                            // reader reads every new row
+                            while client.notifications().iter().next()?.is_some() {}
+                            wake();
+                        }
+                    }
+                    Ok(())
+                })();
+                if let Err(e) = listened {
+                    tracing::warn!("listening for {channel}: {e}; again in a second");
+                    std::thread::sleep(std::time::Duration::from_secs(1));
+                }
+            }
+        });
+        true
+    }
+
     /// Which backend this is (`"sqlite"` or `"postgres"`), for logs and tests.
     pub fn backend(&self) -> &'static str {
         match &*self.backend {
@@ -202,6 +237,25 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On PostgreSQL an event committed through one process wakes the others' dispatchers
+    /// (LISTEN/NOTIFY); nothing else would call `wake` here.
+    #[tokio::test]
+    async fn an_event_written_by_one_process_wakes_the_others() {
+        let Some(config) = postgres::test_database("notice") else { return };
+        let (one, two) = (Db::open_postgres(&config).unwrap(), Db::open_postgres(&config).unwrap());
+        let (woke, wakes) = std::sync::mpsc::channel();
+        assert!(one.on_notice(crate::storage::events::CHANNEL, move || {
+            let _ = woke.send(());
+        }));
+        let wait = |what: &str| {
+            wakes.recv_timeout(std::time::Duration::from_secs(20)).unwrap_or_else(|_| panic!("no wake: {what}"))
+        };
+        wait("listening");
+        two.store(|conn| crate::storage::events::append(conn, "anna", "case", "{}", 0)).await.unwrap();
+        wait("the other process's event");
+        assert!(!Db::open_in_memory().unwrap().on_notice("x", || {}), "SQLite has no notices");
+    }
 
     #[test]
     fn migrations_are_valid() {

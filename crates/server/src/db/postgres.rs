@@ -59,6 +59,11 @@ impl Pool {
         }
     }
 
+    /// How the pool connects.
+    pub fn config(&self) -> &postgres::Config {
+        &self.config
+    }
+
     fn closed(&self) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         state.1 = state.1.saturating_sub(1);

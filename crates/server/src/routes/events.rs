@@ -120,12 +120,22 @@ fn until(deadline: i64, now: i64) -> Duration {
 /// within this time (`ingang-load --processes 2` measures it).
 const OTHER_PROCESSES: Duration = Duration::from_millis(50);
 
+/// On PostgreSQL the other processes' events are announced (LISTEN/NOTIFY, see
+/// `Db::on_notice`); the dispatcher still looks this often, in case a notice was lost with its
+/// connection.
+const OTHER_PROCESSES_NOTIFIED: Duration = Duration::from_secs(1);
+
 /// Starts the dispatcher of [`Hub`] once (on the first stream).
 fn ensure_dispatcher(state: &AppState) {
     if state.hub.started.swap(true, std::sync::atomic::Ordering::SeqCst) {
         return;
     }
     let state = state.clone();
+    let notified = {
+        let hub = state.hub.clone();
+        state.db.on_notice(storage::events::CHANNEL, move || hub.wake())
+    };
+    let look = if notified { OTHER_PROCESSES_NOTIFIED } else { OTHER_PROCESSES };
     tokio::spawn(async move {
         let Ok(mut last) = state.db.store(storage::events::last_id).await else {
             return;
@@ -135,7 +145,7 @@ fn ensure_dispatcher(state: &AppState) {
             // `true`: woken by the clock, for rows another process may have written
             let polled = tokio::select! {
                 () = state.hub.dirty.notified() => false,
-                () = tokio::time::sleep(OTHER_PROCESSES) => true,
+                () = tokio::time::sleep(look) => true,
                 _ = stopping.wait_for(|s| *s) => return,
             };
             let before = last;

@@ -13,6 +13,10 @@ use super::{Conn, Result, params};
 /// The key of the events table's commit order (see [`Conn::in_commit_order`]).
 const EVENTS: i64 = 0x6576_656e_7473;
 
+/// The channel on which PostgreSQL tells every server process that events were committed
+/// ([`Conn::notify`]): their dispatchers read the new rows at once instead of at their next look.
+pub const CHANNEL: &str = "ingang_events";
+
 /// An event: its id, kind and data (JSON text).
 pub type Event = (i64, String, String);
 
@@ -24,7 +28,7 @@ pub fn append(conn: &mut Conn<'_>, recipient: &str, kind: &str, data: &str, now:
             "INSERT INTO events (recipient, kind, data, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![recipient, kind, data, now],
         )?;
-        Ok(())
+        tx.notify(CHANNEL)
     })
 }
 

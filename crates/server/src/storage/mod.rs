@@ -487,7 +487,19 @@ impl<'a> Conn<'a> {
         match self {
             Self::Sqlite(_) => Ok(()),
             Self::Postgres(_) => {
-                self.query("SELECT pg_advisory_xact_lock(?1) IS NULL AS waited", params![key])?;
+                self.execute("SELECT pg_advisory_xact_lock(?1)", params![key])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Tells every process listening on `channel` (see `Db::on_notice`), once this transaction
+    /// commits: PostgreSQL's NOTIFY. Nothing on SQLite, whose processes look for new rows.
+    pub fn notify(&mut self, channel: &str) -> Result<()> {
+        match self {
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(_) => {
+                self.execute("SELECT pg_notify(?1, '')", params![channel])?;
                 Ok(())
             }
         }
