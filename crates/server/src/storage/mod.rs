@@ -350,11 +350,29 @@ impl<T: FromValue> FromValue for Option<T> {
 pub struct PgConn {
     client: postgres::Client,
     depth: u32,
+    /// Statements prepared on this connection, by their SQL (as SQLite's `prepare_cached`):
+    /// a statement run again costs one round trip, not two.
+    prepared: std::collections::HashMap<String, postgres::Statement>,
 }
 
 impl PgConn {
     pub fn new(client: postgres::Client) -> Self {
-        Self { client, depth: 0 }
+        Self { client, depth: 0, prepared: Default::default() }
+    }
+
+    /// The statement for `sql` (with `$1` parameters), prepared once per connection.
+    fn prepared(&mut self, sql: &str) -> Result<postgres::Statement> {
+        if let Some(statement) = self.prepared.get(sql) {
+            return Ok(statement.clone());
+        }
+        // a server builds its statements from a few hundred texts; this only guards against a
+        // caller that makes new ones without end
+        if self.prepared.len() >= 1024 {
+            self.prepared.clear();
+        }
+        let statement = self.client.prepare(sql)?;
+        self.prepared.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
     }
 
     /// Connects with `config` (no TLS: the database is on a private network or the same host).
@@ -389,7 +407,7 @@ impl<'a> Conn<'a> {
                 Ok(conn.prepare_cached(sql)?.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?)
             }
             Self::Postgres(pg) => {
-                let statement = pg.client.prepare(&numbered_as_dollars(sql)?)?;
+                let statement = pg.prepared(&numbered_as_dollars(sql)?)?;
                 let owned = to_postgres(statement.params(), params)?;
                 let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
                 Ok(pg.client.execute(&statement, &refs)? as usize)
@@ -415,7 +433,7 @@ impl<'a> Conn<'a> {
                 Ok(out)
             }
             Self::Postgres(pg) => {
-                let statement = pg.client.prepare(&numbered_as_dollars(sql)?)?;
+                let statement = pg.prepared(&numbered_as_dollars(sql)?)?;
                 let owned = to_postgres(statement.params(), params)?;
                 let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
                 let names: Arc<[String]> = statement.columns().iter().map(|c| c.name().to_owned()).collect();
