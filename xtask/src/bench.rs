@@ -14,8 +14,9 @@
 //!    and sends chat messages and queue changes through the server, reporting messages per
 //!    second, delivery latency (p50/p95/p99) and anything lost or duplicated; then again with
 //!    two server instances on one database file (`--processes 2`), the streams spread over both,
-//!    one instance stopped and started again in the middle of the last phase; then the same on a
-//!    throwaway PostgreSQL cluster (`--db postgres://…`).
+//!    one instance stopped and started again in the middle of the last phase; then two processes
+//!    on a throwaway PostgreSQL cluster (`--db postgres://… --kill 1`), the second killed with
+//!    SIGKILL and started again.
 //!
 //! Numbers only: nothing here fails on a threshold (tests never assert timings).
 
@@ -250,12 +251,12 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::run(
         Command::new(root().join("target/release/ingang-load")).args(["--processes", "2"]).env("RUST_LOG", "warn"),
     )?;
-    // and two server processes on one PostgreSQL (a throwaway cluster), one of them stopped and
-    // started again in the middle
+    // and two server processes on one PostgreSQL (a throwaway cluster), the second a process of
+    // its own, killed (SIGKILL) and started again in the middle of the last phase
     crate::postgres::with_cluster(|pg| {
         crate::run(
             Command::new(root().join("target/release/ingang-load"))
-                .args(["--processes", "2", "--db", &pg.url])
+                .args(["--processes", "2", "--kill", "1", "--db", &pg.url])
                 .env("RUST_LOG", "warn"),
         )
     })?;

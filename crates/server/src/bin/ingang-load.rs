@@ -24,8 +24,13 @@
 //! `--db postgres://…` runs the instances on that PostgreSQL database (which it empties first)
 //! instead of a new SQLite file: several processes on PostgreSQL, as a region runs them.
 //!
+//! `--kill 1` makes the second instance a process of its own (the `ingang-server` binary beside
+//! this one, on the same database), and the last phase kills it with SIGKILL instead of stopping
+//! it: its streams break without a goodbye and its requests in flight are lost with it; the
+//! senders post those messages again through the other instance.
+//!
 //! Usage: `ingang-load [--streams 2000] [--rate 200] [--steady 2000] [--burst 4000] [--senders 32]
-//! [--processes 1] [--failover 2000] [--db <sqlite file or postgres URL>]`
+//! [--processes 1] [--failover 2000] [--db <sqlite file or postgres URL>] [--kill 0|1]`
 
 use std::{
     sync::{
@@ -58,6 +63,8 @@ struct Args {
     failover: usize,
     /// The database: a SQLite file (default: a new one) or a PostgreSQL URL.
     db: Option<String>,
+    /// The second instance is a process of its own, killed (SIGKILL) in the failover phase.
+    kill: bool,
 }
 
 fn args() -> Result<Args> {
@@ -71,6 +78,7 @@ fn args() -> Result<Args> {
         processes: 1,
         failover: 2000,
         db: None,
+        kill: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -89,6 +97,7 @@ fn args() -> Result<Args> {
             "--rounds" => a.rounds = value as usize,
             "--processes" => a.processes = value.clamp(1, 8) as usize,
             "--failover" => a.failover = value as usize,
+            "--kill" => a.kill = value != 0,
             other => bail!("unknown flag {other}"),
         }
     }
@@ -492,6 +501,33 @@ fn serve(state: AppState, listener: tokio::net::TcpListener, config: &Config) ->
     })
 }
 
+/// A server process of its own (`ingang-server` beside this binary) on `target`, listening on
+/// `addr` once this returns.
+async fn start_process(target: &str, addr: std::net::SocketAddr) -> Result<std::process::Child> {
+    let bin = std::env::current_exe()?.with_file_name("ingang-server");
+    for _ in 0..50 {
+        let mut child = std::process::Command::new(&bin)
+            .args(["--db", target, "--listen", &addr.to_string()])
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {}", bin.display()))?;
+        for _ in 0..100 {
+            if TcpStream::connect(addr).await.is_ok() {
+                return Ok(child);
+            }
+            if child.try_wait()?.is_some() {
+                break; // the address is not free yet: again
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("{} did not start on {addr}", bin.display())
+}
+
 /// The address a stopped instance had, as soon as it is free.
 async fn bind_again(addr: std::net::SocketAddr) -> Result<tokio::net::TcpListener> {
     for _ in 0..50 {
@@ -530,7 +566,14 @@ async fn main() -> Result<()> {
     let config = Config { demo: true, ..Config::default() };
     // the server instances: the first, and the others on the same database file
     let (mut addrs, mut instances) = (Vec::new(), Vec::new());
+    let mut external = None;
     for p in 0..a.processes {
+        if p == 1 && a.kill {
+            let addr = tokio::net::TcpListener::bind("127.0.0.1:0").await?.local_addr()?;
+            external = Some(start_process(&target, addr).await?);
+            addrs.push(addr);
+            continue;
+        }
         let instance = if p == 0 { state.clone() } else { AppState::new(Db::open_target(&target)?, true) };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         addrs.push(listener.local_addr()?);
@@ -614,24 +657,37 @@ async fn main() -> Result<()> {
         };
         // a third of the way in, the second instance stops; a second later it starts again
         tokio::time::sleep(Duration::from_secs_f64(failover as f64 / a.rate as f64 / 3.0)).await;
-        let (victim, task) = instances.remove(1);
-        victim.stopping.send_replace(true);
-        let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
-        let listener = bind_again(addrs[1]).await?;
-        let again = AppState::new(Db::open_target(&target)?, true);
-        instances.insert(1, (again.clone(), serve(again, listener, &config)));
+        let what = if let Some(mut child) = external.take() {
+            child.kill()?;
+            child.wait()?;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            external = Some(start_process(&target, addrs[1]).await?);
+            "failover: instance 2 killed (SIGKILL), started again 1 s later"
+        } else {
+            let (victim, task) = instances.remove(1);
+            victim.stopping.send_replace(true);
+            let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let listener = bind_again(addrs[1]).await?;
+            let again = AppState::new(Db::open_target(&target)?, true);
+            instances.insert(1, (again.clone(), serve(again, listener, &config)));
+            "failover: instance 2 stopped, started again 1 s later"
+        };
         let took = sending.await??;
         println!(
             "\n| phase | messages | sent/s | delivered/s | p50 ms | p95 ms | p99 ms | max ms | lost | duplicated |\n\
              |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
         );
-        ok4 = report("failover: instance 2 stopped, started again 1 s later", range, took, &seen, &sent_at).await;
+        ok4 = report(what, range, took, &seen, &sent_at).await;
         println!(
             "\nFailover: {} streams ended with the stopped instance and reconnected (after the server's `retry`, \
              with `Last-Event-ID`).",
             seen.reconnects.load(Ordering::SeqCst)
         );
+    }
+    if let Some(mut child) = external {
+        let _ = child.kill();
+        let _ = child.wait();
     }
     let _ = std::fs::remove_dir_all(&dir);
     if !(ok1 && ok2 && ok3 && ok4) {
