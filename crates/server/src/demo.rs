@@ -585,9 +585,10 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
         for text in FORMS {
             let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");
             let field = |v: Option<String>| v.unwrap_or_default();
+            let facts = crate::domain::units::form_facts_of(&q);
             let id = field(q.id);
             tx.execute(form_sql, params![&id, field(q.url), field(q.version), field(q.title), text])?;
-            crate::domain::units::store_form_facts(&mut tx, &id, &crate::domain::units::form_facts(text))?;
+            crate::domain::units::store_form_facts(&mut tx, &id, &facts)?;
         }
         for (unit, ..) in OFFERS {
             for table in ["unit_hours", "unit_services", "unit_categories", "unit_e_services"] {

@@ -48,6 +48,17 @@ pub(crate) const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
     ("0027_form_texts", include_str!("../../migrations/sqlite/0027_form_texts.sql")),
 ];
 
+/// A new PostgreSQL database for a test when `INGANG_TEST_BACKEND=postgres` (see
+/// [`Db::open_for_test`]); `None` for SQLite.
+fn test_postgres(name: &str) -> anyhow::Result<Option<::postgres::Config>> {
+    if !std::env::var("INGANG_TEST_BACKEND").is_ok_and(|b| b == "postgres") {
+        return Ok(None);
+    }
+    postgres::test_database(name)?
+        .map(Some)
+        .ok_or_else(|| anyhow::anyhow!("INGANG_TEST_BACKEND=postgres without INGANG_TEST_POSTGRES"))
+}
+
 /// The SQLite schema as `rusqlite_migration` runs it (`PRAGMA user_version` counts the steps).
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(SQLITE_MIGRATIONS.iter().map(|(_, sql)| M::up(sql)).collect())
@@ -98,7 +109,8 @@ impl Db {
             s.spawn(|| -> anyhow::Result<()> {
                 let mut pg = pool.get()?;
                 postgres::migrate(pg.client(), crate::system_millis() / 1000)?;
-                crate::domain::units::read_ages(&mut crate::storage::Conn::Postgres(&mut pg))?;
+                crate::domain::units::read_forms(&mut crate::storage::Conn::Postgres(&mut pg))?;
+                pool.put(pg);
                 Ok(())
             })
             .join()
@@ -111,35 +123,29 @@ impl Db {
     /// `INGANG_TEST_BACKEND=postgres`, which `cargo xtask test` sets for its second run of the
     /// server's tests; otherwise a private SQLite database in memory.
     pub fn open_for_test(name: &str) -> anyhow::Result<Self> {
-        if std::env::var("INGANG_TEST_BACKEND").is_ok_and(|b| b == "postgres") {
-            let config = postgres::test_database(name)
-                .ok_or_else(|| anyhow::anyhow!("INGANG_TEST_BACKEND=postgres without INGANG_TEST_POSTGRES"))?;
-            return Self::open_postgres(&config);
+        match test_postgres(name)? {
+            Some(config) => Self::open_postgres(&config),
+            None => Self::open_in_memory(),
         }
-        Self::open_in_memory()
     }
 
     /// [`Db::open`] for tests of several processes on one database: on PostgreSQL (see
     /// [`Db::open_for_test`]) every call with the same `path` opens the same new database.
     pub fn open_at_for_test(path: &Path) -> anyhow::Result<Self> {
-        if std::env::var("INGANG_TEST_BACKEND").is_ok_and(|b| b == "postgres") {
-            static SHARED: Mutex<Vec<(std::path::PathBuf, ::postgres::Config)>> = Mutex::new(Vec::new());
-            let config = {
-                let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
-                match shared.iter().find(|(p, _)| p == path) {
-                    Some((_, config)) => config.clone(),
-                    None => {
-                        let config = postgres::test_database("shared").ok_or_else(|| {
-                            anyhow::anyhow!("INGANG_TEST_BACKEND=postgres without INGANG_TEST_POSTGRES")
-                        })?;
-                        shared.push((path.to_owned(), config.clone()));
-                        config
-                    }
+        static SHARED: Mutex<Vec<(std::path::PathBuf, ::postgres::Config)>> = Mutex::new(Vec::new());
+        let mut shared = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        let config = match shared.iter().find(|(p, _)| p == path) {
+            Some((_, config)) => config.clone(),
+            None => match test_postgres("shared")? {
+                Some(config) => {
+                    shared.push((path.to_owned(), config.clone()));
+                    config
                 }
-            };
-            return Self::open_postgres(&config);
-        }
-        Self::open(path)
+                None => return Self::open(path),
+            },
+        };
+        drop(shared);
+        Self::open_postgres(&config)
     }
 
     /// Calls `wake` whenever a transaction that sent a notice on `channel` commits, in any
@@ -200,7 +206,7 @@ impl Db {
             }
             std::thread::sleep(std::time::Duration::from_millis(100 * tries.min(5)));
         }
-        crate::domain::units::read_ages(&mut crate::storage::Conn::Sqlite(&conn))?;
+        crate::domain::units::read_forms(&mut crate::storage::Conn::Sqlite(&conn))?;
         Ok(Self { backend: Arc::new(Backend::Sqlite(Mutex::new(conn))) })
     }
 
@@ -226,7 +232,9 @@ impl Db {
             }
             Backend::Postgres(pool) => {
                 let mut pg = pool.get().map_err(ApiError::from)?;
-                f(&mut crate::storage::Conn::Postgres(&mut pg)).map_err(ApiError::from)
+                let done = f(&mut crate::storage::Conn::Postgres(&mut pg));
+                pool.put(pg);
+                done.map_err(ApiError::from)
             }
         })
         .await
@@ -242,7 +250,7 @@ mod tests {
     /// (LISTEN/NOTIFY); nothing else would call `wake` here.
     #[tokio::test]
     async fn an_event_written_by_one_process_wakes_the_others() {
-        let Some(config) = postgres::test_database("notice") else { return };
+        let Some(config) = postgres::test_database("notice").unwrap() else { return };
         let (one, two) = (Db::open_postgres(&config).unwrap(), Db::open_postgres(&config).unwrap());
         let (woke, wakes) = std::sync::mpsc::channel();
         assert!(one.on_notice(crate::storage::events::CHANNEL, move || {

@@ -26,10 +26,20 @@ pub struct Pool {
     freed: std::sync::Condvar,
 }
 
-/// A connection taken from a [`Pool`]; it goes back when dropped.
+/// A connection taken from a [`Pool`], given back by [`Pool::put`]. Dropped instead (a panic
+/// on its way back), it is closed and its place in the pool freed.
 pub struct Pooled<'p> {
-    pool: &'p Pool,
-    conn: Option<PgConn>,
+    conn: PgConn,
+    place: Place<'p>,
+}
+
+/// A place taken in a pool: freed when dropped, kept when its connection goes back idle.
+struct Place<'p>(&'p Pool);
+
+impl Drop for Place<'_> {
+    fn drop(&mut self) {
+        self.0.closed();
+    }
 }
 
 impl Pool {
@@ -42,20 +52,27 @@ impl Pool {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if let Some(conn) = state.0.pop() {
-                return Ok(Pooled { pool: self, conn: Some(conn) });
+                return Ok(Pooled { conn, place: Place(self) });
             }
             if state.1 < self.size {
                 state.1 += 1;
                 drop(state);
-                return match PgConn::connect(&self.config) {
-                    Ok(conn) => Ok(Pooled { pool: self, conn: Some(conn) }),
-                    Err(e) => {
-                        self.closed();
-                        Err(e)
-                    }
-                };
+                let place = Place(self);
+                return Ok(Pooled { conn: PgConn::connect(&self.config)?, place });
             }
             state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Gives a connection back: idle for the next request, unless it broke or is still inside
+    /// a transaction (then it is closed, and its place freed).
+    pub fn put(&self, pooled: Pooled<'_>) {
+        let Pooled { conn, place } = pooled;
+        if conn.reusable() {
+            std::mem::forget(place);
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            state.0.push(conn);
+            self.freed.notify_one();
         }
     }
 
@@ -86,31 +103,18 @@ impl Drop for Pool {
 impl std::ops::Deref for Pooled<'_> {
     type Target = PgConn;
     fn deref(&self) -> &PgConn {
-        self.conn.as_ref().expect("a pooled connection until dropped")
+        &self.conn
     }
 }
 
 impl std::ops::DerefMut for Pooled<'_> {
     fn deref_mut(&mut self) -> &mut PgConn {
-        self.conn.as_mut().expect("a pooled connection until dropped")
-    }
-}
-
-impl Drop for Pooled<'_> {
-    fn drop(&mut self) {
-        match self.conn.take().filter(PgConn::reusable) {
-            Some(conn) => {
-                let mut state = self.pool.state.lock().unwrap_or_else(|e| e.into_inner());
-                state.0.push(conn);
-                self.pool.freed.notify_one();
-            }
-            None => self.pool.closed(),
-        }
+        &mut self.conn
     }
 }
 
 /// The PostgreSQL schema, one entry per migration, in the order and with the names of
-/// [`super::SQLITE_MIGRATIONS`].
+/// `super::SQLITE_MIGRATIONS`.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_units", include_str!("../../migrations/postgres/0001_units.sql")),
     ("0002_questionnaires", include_str!("../../migrations/postgres/0002_questionnaires.sql")),
@@ -191,18 +195,15 @@ pub fn migrate_to(client: &mut Client, target: usize, now: i64) -> anyhow::Resul
 }
 
 /// A database of its own for a test, in the throwaway cluster that `cargo xtask test` starts
-/// (`INGANG_TEST_POSTGRES`, a connection URL to it). `None` without one: plain `cargo test` on a
-/// machine without PostgreSQL skips the tests that need it, and says so. (For tests only.)
-pub fn test_database(test: &str) -> Option<postgres::Config> {
+/// (`INGANG_TEST_POSTGRES`, a connection URL to it). `Ok(None)` without one: plain `cargo test`
+/// on a machine without PostgreSQL skips the tests that need it, and says so. (For tests only.)
+pub fn test_database(test: &str) -> anyhow::Result<Option<postgres::Config>> {
     let Ok(url) = std::env::var("INGANG_TEST_POSTGRES") else {
         eprintln!("{test}: skipped, no INGANG_TEST_POSTGRES (cargo xtask test starts a cluster)");
-        return None;
+        return Ok(None);
     };
-    let mut config: postgres::Config = url.parse().expect("INGANG_TEST_POSTGRES is a connection URL");
-    // (on a thread of its own: a test may be async, and the blocking client runs a runtime)
-    let mut admin = std::thread::scope(|s| s.spawn(|| config.connect(postgres::NoTls)).join())
-        .expect("no panic")
-        .expect("the test cluster answers");
+    let mut config: postgres::Config =
+        url.parse().map_err(|e| anyhow::anyhow!("INGANG_TEST_POSTGRES is no connection URL: {e}"))?;
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let name = format!(
         "t_{}_{}_{}",
@@ -210,12 +211,20 @@ pub fn test_database(test: &str) -> Option<postgres::Config> {
         std::process::id(),
         NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     );
-    std::thread::scope(|s| s.spawn(|| admin.batch_execute(&format!("CREATE DATABASE {name}"))).join())
-        .expect("no panic")
-        .expect("a new database");
-    std::thread::scope(|s| s.spawn(move || drop(admin)).join()).expect("no panic");
+    // on a thread of its own: a test may be async, and the blocking client runs a runtime (also
+    // when it closes, so it is dropped there too)
+    let admin = config.clone();
+    std::thread::scope(|s| {
+        s.spawn(|| -> anyhow::Result<()> {
+            let mut admin = admin.connect(postgres::NoTls)?;
+            admin.batch_execute(&format!("CREATE DATABASE {name}"))?;
+            Ok(())
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("making a test database panicked"))?
+    })?;
     config.dbname(&name);
-    Some(config)
+    Ok(Some(config))
 }
 
 #[cfg(test)]
@@ -431,7 +440,7 @@ mod tests {
     }
 
     fn connect(test: &str) -> Option<(postgres::Config, Client)> {
-        let config = test_database(test)?;
+        let config = test_database(test).unwrap()?;
         let client = config.connect(NoTls).expect("the test database");
         Some((config, client))
     }
@@ -514,6 +523,38 @@ mod tests {
             .map(|t| t.join().expect("no panic"))
             .collect();
         assert_eq!(ran.iter().sum::<usize>(), MIGRATIONS.len(), "the steps ran once: {ran:?}");
+    }
+
+    /// A pool of one: a connection given back is used again; one dropped on its way back (a
+    /// panic) or left inside a transaction frees its place for a new one, so nothing waits
+    /// forever for a place that was lost.
+    #[test]
+    fn the_pool_gives_places_back_whatever_happens_to_a_connection() {
+        let Some((config, _client)) = connect("pool") else { return };
+        let pool = Pool::new(config, 1);
+        let pid = |pg: &mut Pooled<'_>| -> i32 {
+            pg.client().query_one("SELECT pg_backend_pid() AS p", &[]).unwrap().get("p")
+        };
+        let mut first = pool.get().unwrap();
+        let reused = pid(&mut first);
+        pool.put(first);
+        let mut again = pool.get().unwrap();
+        assert_eq!(pid(&mut again), reused, "an idle connection is used again");
+        drop(again);
+        let mut fresh = pool.get().unwrap();
+        let in_transaction = pid(&mut fresh);
+        assert_ne!(in_transaction, reused, "the dropped one was closed, its place freed");
+        std::mem::forget(crate::storage::Conn::Postgres(&mut fresh).begin().unwrap());
+        pool.put(fresh);
+        let (done, waited) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let next = pool.get().map(|mut pg| pid(&mut pg));
+                let _ = done.send(next.ok());
+            });
+            let next = waited.recv_timeout(std::time::Duration::from_secs(20)).expect("a place was lost");
+            assert!(next.is_some_and(|p| p != in_transaction), "a connection inside a transaction was reused");
+        });
     }
 
     /// A database a newer server has migrated further is refused, not half understood.

@@ -28,15 +28,19 @@ pub struct FormFacts {
     pub description_translations: Option<String>,
 }
 
-/// Reads [`FormFacts`] from a stored resource (JSON text).
+/// Reads [`FormFacts`] from a stored resource (JSON text); none from what is no Questionnaire.
 pub fn form_facts(resource: &str) -> FormFacts {
-    let (min_age, max_age) = Questionnaire::from_json(resource).map(|q| ages(&q)).unwrap_or_default();
-    let json: serde_json::Value = serde_json::from_str(resource).unwrap_or_default();
-    let element = |name: &str| json.get(name).filter(|v| !v.is_null()).map(|v| v.to_string());
+    Questionnaire::from_json(resource).map(|q| form_facts_of(&q)).unwrap_or_default()
+}
+
+/// [`FormFacts`] of a parsed form (the elements the model does not name are in `extra`).
+pub fn form_facts_of(q: &Questionnaire) -> FormFacts {
+    let (min_age, max_age) = ages(q);
+    let element = |name: &str| q.extra.get(name).filter(|v| !v.is_null()).map(|v| v.to_string());
     FormFacts {
         min_age,
         max_age,
-        description: json.get("description").and_then(|d| d.as_str()).map(str::to_owned),
+        description: q.extra.get("description").and_then(|d| d.as_str()).map(str::to_owned),
         title_translations: element("_title"),
         description_translations: element("_description"),
     }
@@ -65,7 +69,7 @@ pub fn store_form_facts(
 
 /// Reads the facts of every stored form not read yet (at start, before any request: a form
 /// written by other means than the seed, or before migration 0027, is read here, once).
-pub fn read_ages(conn: &mut crate::storage::Conn<'_>) -> crate::storage::Result<()> {
+pub fn read_forms(conn: &mut crate::storage::Conn<'_>) -> crate::storage::Result<()> {
     let unread: Vec<(String, String)> =
         conn.query_map("SELECT id, resource FROM questionnaires WHERE ages_read = 0", crate::params![], |r| {
             Ok((r.get("id")?, r.get("resource")?))

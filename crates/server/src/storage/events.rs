@@ -108,7 +108,7 @@ mod tests {
     /// id while an earlier one may still appear.
     #[test]
     fn a_later_event_is_never_visible_before_an_earlier_one_on_postgres() {
-        let Some(config) = crate::db::postgres::test_database("events_order") else { return };
+        let Some(config) = crate::db::postgres::test_database("events_order").unwrap() else { return };
         let mut first = crate::storage::PgConn::connect(&config).unwrap();
         crate::db::postgres::migrate(first.client(), 0).unwrap();
         let mut first = Conn::Postgres(&mut first);

@@ -1,20 +1,21 @@
 //! The storage layer: SQL written once for both backends (issue 21).
 //!
-//! A [`Conn`] is a SQLite connection or a PostgreSQL client (or transaction) behind one small
-//! interface: [`Conn::execute`], [`Conn::query`], [`Conn::query_opt`]. Statements are written
-//! in the SQL both databases understand, with numbered parameters `?1`, `?2`, … (PostgreSQL is
-//! given `$1`, `$2`, …; a `?` in a string literal or a quoted name is left alone). Values cross
-//! as [`Value`] (SQLite's five storage classes) and are read back from a [`Row`] by column name.
-//! On PostgreSQL a value is converted to the type the server inferred for its parameter and a
+//! A [`Conn`] is a SQLite connection or a PostgreSQL connection ([`PgConn`]) behind one small
+//! interface in `rusqlite`'s shape: [`Conn::execute`], [`Conn::query_row`], [`Conn::query_map`],
+//! [`Conn::prepare`], transactions as guards ([`Conn::begin`]). Statements are written in the SQL
+//! both databases understand, with numbered parameters `?1`, `?2`, … (PostgreSQL is given `$1`,
+//! `$2`, …; a `?` in a string literal or a quoted name is left alone). Values cross as [`Value`]
+//! (SQLite's five storage classes) and are read back from a [`Row`] by column name. On
+//! PostgreSQL a value is converted to the type the server inferred for its parameter and a
 //! column is read by its type; a type with no meaning in SQLite (NUMERIC, JSON, ...) is an error,
 //! so a statement that works on one backend and not the other fails its test.
 //!
 //! Where the two dialects differ, a statement uses the common form (`CASE` for SQLite's two-
-//! argument `MAX`, `ON CONFLICT` for `INSERT OR IGNORE`, `CAST(.. AS BIGINT)` for sums), and the
-//! tests of each area run it on both backends.
+//! argument `MAX`, `ON CONFLICT` for `INSERT OR IGNORE`, `CAST(.. AS BIGINT)` for sums).
 //!
-//! Areas move here one by one, each a module whose functions take a [`Conn`] ([`rate_limits`]
-//! first); the rest of the server still runs its SQL on `rusqlite` in `domain/` and `routes/`.
+//! The modules here are the areas moved into the layer, each a set of functions over a
+//! [`Conn`] tested on both backends (`tests::on_both`). The other areas' statements, written
+//! the same way on [`Conn`], still sit in `domain/` and `routes/`.
 
 pub mod bankid_collects;
 pub mod events;
@@ -35,102 +36,6 @@ pub enum Value {
     Real(f64),
     Text(String),
     Blob(Vec<u8>),
-}
-
-impl From<i64> for Value {
-    fn from(v: i64) -> Self {
-        Self::Int(v)
-    }
-}
-impl From<i32> for Value {
-    fn from(v: i32) -> Self {
-        Self::Int(v.into())
-    }
-}
-impl From<u32> for Value {
-    fn from(v: u32) -> Self {
-        Self::Int(v.into())
-    }
-}
-impl From<usize> for Value {
-    fn from(v: usize) -> Self {
-        Self::Int(v as i64)
-    }
-}
-impl From<u64> for Value {
-    fn from(v: u64) -> Self {
-        Self::Int(v as i64)
-    }
-}
-impl From<u8> for Value {
-    fn from(v: u8) -> Self {
-        Self::Int(v.into())
-    }
-}
-impl From<u16> for Value {
-    fn from(v: u16) -> Self {
-        Self::Int(v.into())
-    }
-}
-impl From<&i64> for Value {
-    fn from(v: &i64) -> Self {
-        Self::Int(*v)
-    }
-}
-impl From<&Vec<u8>> for Value {
-    fn from(v: &Vec<u8>) -> Self {
-        Self::Blob(v.clone())
-    }
-}
-impl From<&&str> for Value {
-    fn from(v: &&str) -> Self {
-        Self::Text((*v).to_owned())
-    }
-}
-impl<T: Clone + Into<Value>> From<&Option<T>> for Value {
-    fn from(v: &Option<T>) -> Self {
-        v.clone().into()
-    }
-}
-impl From<bool> for Value {
-    fn from(v: bool) -> Self {
-        Self::Int(v.into())
-    }
-}
-impl From<f64> for Value {
-    fn from(v: f64) -> Self {
-        Self::Real(v)
-    }
-}
-impl From<&str> for Value {
-    fn from(v: &str) -> Self {
-        Self::Text(v.to_owned())
-    }
-}
-impl From<String> for Value {
-    fn from(v: String) -> Self {
-        Self::Text(v)
-    }
-}
-impl From<&String> for Value {
-    fn from(v: &String) -> Self {
-        Self::Text(v.clone())
-    }
-}
-impl From<Vec<u8>> for Value {
-    fn from(v: Vec<u8>) -> Self {
-        Self::Blob(v)
-    }
-}
-impl From<&[u8]> for Value {
-    fn from(v: &[u8]) -> Self {
-        Self::Blob(v.to_vec())
-    }
-}
-impl<T: Into<Value>> From<Option<T>> for Value {
-    fn from(v: Option<T>) -> Self {
-        v.map_or(Self::Null, Into::into)
-    }
 }
 
 /// A value that can be a statement's parameter, read by reference (as `rusqlite::ToSql`).
@@ -243,17 +148,6 @@ impl From<rusqlite::Error> for Error {
         Self::Sqlite(e)
     }
 }
-/// For the callers still on `rusqlite` (areas not moved yet): a storage function's error in
-/// their `rusqlite::Result`.
-impl From<Error> for rusqlite::Error {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Sqlite(e) => e,
-            other => rusqlite::Error::ToSqlConversionFailure(Box::new(other)),
-        }
-    }
-}
-
 impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Self {
         Self::Postgres(e)
@@ -360,19 +254,24 @@ impl PgConn {
         Self { client, depth: 0, prepared: Default::default() }
     }
 
-    /// The statement for `sql` (with `$1` parameters), prepared once per connection.
-    fn prepared(&mut self, sql: &str) -> Result<postgres::Statement> {
-        if let Some(statement) = self.prepared.get(sql) {
-            return Ok(statement.clone());
-        }
-        // a server builds its statements from a few hundred texts; this only guards against a
-        // caller that makes new ones without end
-        if self.prepared.len() >= 1024 {
-            self.prepared.clear();
-        }
-        let statement = self.client.prepare(sql)?;
-        self.prepared.insert(sql.to_owned(), statement.clone());
-        Ok(statement)
+    /// The statement for `sql` (as written, with `?1` parameters), prepared once per
+    /// connection, and `params` as the types PostgreSQL inferred for it.
+    fn bind(&mut self, sql: &str, params: &[Value]) -> Result<(postgres::Statement, Vec<PgParam>)> {
+        let statement = match self.prepared.get(sql) {
+            Some(statement) => statement.clone(),
+            None => {
+                // a server builds its statements from a few hundred texts; this only guards
+                // against a caller that makes new ones without end
+                if self.prepared.len() >= 1024 {
+                    self.prepared.clear();
+                }
+                let statement = self.client.prepare(&numbered_as_dollars(sql)?)?;
+                self.prepared.insert(sql.to_owned(), statement.clone());
+                statement
+            }
+        };
+        let owned = to_postgres(statement.params(), params)?;
+        Ok((statement, owned))
     }
 
     /// Connects with `config` (no TLS: the database is on a private network or the same host).
@@ -407,10 +306,8 @@ impl<'a> Conn<'a> {
                 Ok(conn.prepare_cached(sql)?.execute(rusqlite::params_from_iter(params.iter().map(to_sqlite)))?)
             }
             Self::Postgres(pg) => {
-                let statement = pg.prepared(&numbered_as_dollars(sql)?)?;
-                let owned = to_postgres(statement.params(), params)?;
-                let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
-                Ok(pg.client.execute(&statement, &refs)? as usize)
+                let (statement, owned) = pg.bind(sql, params)?;
+                Ok(pg.client.execute(&statement, &refs(&owned))? as usize)
             }
         }
     }
@@ -433,12 +330,10 @@ impl<'a> Conn<'a> {
                 Ok(out)
             }
             Self::Postgres(pg) => {
-                let statement = pg.prepared(&numbered_as_dollars(sql)?)?;
-                let owned = to_postgres(statement.params(), params)?;
-                let refs: Vec<&(dyn ToSql + Sync)> = owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect();
+                let (statement, owned) = pg.bind(sql, params)?;
                 let names: Arc<[String]> = statement.columns().iter().map(|c| c.name().to_owned()).collect();
                 pg.client
-                    .query(&statement, &refs)?
+                    .query(&statement, &refs(&owned))?
                     .iter()
                     .map(|row| {
                         let values = (0..names.len()).map(|i| from_postgres(row, i)).collect::<Result<_>>()?;
@@ -690,6 +585,11 @@ fn from_sqlite(v: rusqlite::types::ValueRef<'_>) -> Value {
 
 type PgParam = Box<dyn ToSql + Sync>;
 
+/// The parameters as the client takes them.
+fn refs(owned: &[PgParam]) -> Vec<&(dyn ToSql + Sync)> {
+    owned.iter().map(|b| b.as_ref() as &(dyn ToSql + Sync)).collect()
+}
+
 /// Each value as the type PostgreSQL inferred for its parameter.
 fn to_postgres(types: &[Type], values: &[Value]) -> Result<Vec<PgParam>> {
     if types.len() != values.len() {
@@ -739,9 +639,9 @@ fn from_postgres(row: &postgres::Row, i: usize) -> Result<Value> {
     let ty = row.columns()[i].type_().clone();
     let v = match ty {
         Type::INT8 => row.try_get::<_, Option<i64>>(i)?.map(Value::Int),
-        Type::INT4 => row.try_get::<_, Option<i32>>(i)?.map(Value::from),
+        Type::INT4 => row.try_get::<_, Option<i32>>(i)?.map(|n| Value::Int(n.into())),
         Type::INT2 => row.try_get::<_, Option<i16>>(i)?.map(|n| Value::Int(n.into())),
-        Type::BOOL => row.try_get::<_, Option<bool>>(i)?.map(Value::from),
+        Type::BOOL => row.try_get::<_, Option<bool>>(i)?.map(|b| Value::Int(b.into())),
         Type::FLOAT8 => row.try_get::<_, Option<f64>>(i)?.map(Value::Real),
         Type::FLOAT4 => row.try_get::<_, Option<f32>>(i)?.map(|r| Value::Real(r.into())),
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => row.try_get::<_, Option<String>>(i)?.map(Value::Text),
@@ -804,7 +704,7 @@ pub(crate) mod tests {
         let mut sqlite = rusqlite::Connection::open_in_memory().unwrap();
         crate::db::migrations().to_latest(&mut sqlite).unwrap();
         f(&mut Conn::Sqlite(&sqlite));
-        if let Some(config) = crate::db::postgres::test_database(test) {
+        if let Some(config) = crate::db::postgres::test_database(test).unwrap() {
             let mut pg = PgConn::connect(&config).unwrap();
             crate::db::postgres::migrate(pg.client(), 0).unwrap();
             f(&mut Conn::Postgres(&mut pg));
