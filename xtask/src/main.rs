@@ -8,6 +8,7 @@
 //! | `bench`      | sizes, Lighthouse, the form and stream benches; `--peers` only the peers; `--fuzz [s]` the fuzz targets |
 //! | `openapi`    | rewrites the committed `openapi.json` from the handlers |
 //! | `contract`   | only the API contract test (schemathesis against the demo server), part of `test` |
+//! | `layers`     | only the server's layers check, part of `test` |
 //! | `post-build` | the post-build hook of an optional `trunk serve` (not for humans): external loader + service worker |
 
 mod bench;
@@ -42,6 +43,7 @@ fn main() {
         Some("bench") => bench::run(&args[1..]),
         Some("openapi") => openapi(),
         Some("contract") => run(cargo().args(["build", "--package", "ingang-server"])).and_then(|()| contract::check()),
+        Some("layers") => layers::check(),
         Some("post-build") => postbuild::run(),
         _ => {
             eprintln!("usage: cargo xtask <demo|test|dist|bench|openapi>");

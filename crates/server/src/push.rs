@@ -20,7 +20,7 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use crate::storage::{OptionalExtension, params};
+use crate::storage::push::Due;
 use base64ct::{Base64UrlUnpadded, Encoding};
 use ingang_api::push::PushMessage;
 use web_push_native::{
@@ -195,14 +195,8 @@ pub fn read_key(text: &str) -> anyhow::Result<ES256KeyPair> {
 /// The key kept in the database, made on first use.
 async fn stored_key(db: &Db) -> anyhow::Result<ES256KeyPair> {
     let fresh = Base64UrlUnpadded::encode_string(&ES256KeyPair::generate().to_bytes());
-    let kept: String = db
-        .store(move |conn| {
-            conn.execute(
-                "INSERT INTO vapid_key (id, private_key, created_at) VALUES (1, ?1, ?2) ON CONFLICT (id) DO NOTHING",
-                params![fresh, crate::system_millis() / 1000],
-            )?;
-            conn.query_row("SELECT private_key FROM vapid_key WHERE id = 1", crate::params![], |r| r.get("private_key"))
-        })
+    let kept = db
+        .store(move |conn| crate::storage::push::vapid_key(conn, &fresh, crate::system_millis() / 1000))
         .await
         .map_err(|e| anyhow::anyhow!("the stored VAPID key: {e:?}"))?;
     read_key(&kept)
@@ -251,14 +245,7 @@ pub fn enqueue(
     tag: &str,
     now: i64,
 ) -> crate::storage::Result<usize> {
-    let language: Option<String> = conn
-        .query_row(
-            "SELECT language FROM contact_details WHERE personal_number = ?1 AND notify_push = 1",
-            crate::params![recipient],
-            |r| r.get("language"),
-        )
-        .optional()?;
-    let Some(language) = language else { return Ok(0) };
+    let Some(language) = crate::storage::push::wants_push(conn, recipient)? else { return Ok(0) };
     let (title, body) = crate::lang::notices::push(notice, &language);
     let payload = serde_json::to_string(&PushMessage {
         title: title.into(),
@@ -267,13 +254,13 @@ pub fn enqueue(
         tag: tag.into(),
     })
     .unwrap_or_default();
-    conn.prepare_cached(
-        "INSERT INTO push_outbox (endpoint, recipient, kind, payload, urgency, ttl, created_at)
-         SELECT endpoint, personal_number, CAST(?2 AS TEXT), CAST(?3 AS TEXT), CAST(?4 AS TEXT), CAST(?5 AS BIGINT),
-                CAST(?6 AS BIGINT)
-         FROM push_subscriptions WHERE personal_number = ?1",
-    )?
-    .execute(params![recipient, notice.kind(), payload, notice.urgency(), notice.ttl(), now])
+    let queued = crate::storage::push::Notice {
+        kind: notice.kind(),
+        payload: &payload,
+        urgency: notice.urgency(),
+        ttl: notice.ttl(),
+    };
+    crate::storage::push::enqueue(conn, recipient, &queued, now)
 }
 
 /// Why a push was not delivered.
@@ -287,94 +274,27 @@ enum PushError {
     Refused(String),
 }
 
-/// A claimed row with its subscription's keys.
-struct Due {
-    id: i64,
-    endpoint: String,
-    p256dh: String,
-    auth: String,
-    payload: String,
-    urgency: String,
-    ttl: i64,
-    attempts: i64,
-}
-
-fn claim(conn: &mut crate::storage::Conn<'_>, now: i64) -> crate::storage::Result<Option<Due>> {
-    conn.query_row(
-        "UPDATE push_outbox SET status = 'sending', attempts = attempts + 1
-         WHERE status = 'queued'
-           AND id = (SELECT id FROM push_outbox WHERE status = 'queued' AND next_attempt_at <= ?1 ORDER BY id LIMIT 1)
-         RETURNING id, endpoint, payload, urgency, ttl, attempts,
-                   (SELECT p256dh FROM push_subscriptions s WHERE s.endpoint = push_outbox.endpoint) AS p256dh,
-                   (SELECT auth FROM push_subscriptions s WHERE s.endpoint = push_outbox.endpoint) AS auth",
-        crate::params![now],
-        |r| {
-            Ok(Due {
-                id: r.get("id")?,
-                endpoint: r.get("endpoint")?,
-                payload: r.get("payload")?,
-                urgency: r.get("urgency")?,
-                ttl: r.get("ttl")?,
-                attempts: r.get("attempts")?,
-                p256dh: r.get::<Option<String>>("p256dh")?.unwrap_or_default(),
-                auth: r.get::<Option<String>>("auth")?.unwrap_or_default(),
-            })
-        },
-    )
-    .optional()
-}
-
 /// Sends every push due at `now`, one at a time; returns how many were delivered.
 pub async fn deliver_due(db: &Db, push: &Push, now: i64) -> Result<usize, ApiError> {
-    db.store(move |conn| {
-        conn.execute(
-            "UPDATE push_outbox SET status = 'expired' WHERE status = 'queued' AND created_at + ttl < ?1",
-            crate::params![now],
-        )?;
-        // a subscription dropped since the notice was queued
-        conn.execute(
-            "UPDATE push_outbox SET status = 'gone' WHERE status = 'queued'
-             AND endpoint NOT IN (SELECT endpoint FROM push_subscriptions)",
-            crate::params![],
-        )
-    })
-    .await?;
+    db.store(move |conn| crate::storage::push::drop_stale(conn, now)).await?;
     let mut sent = 0;
-    while let Some(due) = db.store(move |conn| claim(conn, now)).await? {
+    while let Some(due) = db.store(move |conn| crate::storage::push::claim(conn, now)).await? {
         let result = push.send(&due).await;
         if result.is_ok() {
             sent += 1;
         }
-        let (id, attempts, endpoint) = (due.id, due.attempts, due.endpoint);
         db.store(move |conn| {
-            match result {
-                Ok(()) => conn.execute(
-                    "UPDATE push_outbox SET status = 'sent', sent_at = ?2, last_error = NULL WHERE id = ?1",
-                    params![id, now],
-                )?,
-                Err(PushError::Gone) => {
-                    conn.execute("DELETE FROM push_subscriptions WHERE endpoint = ?1", crate::params![&endpoint])?;
-                    conn.execute(
-                        "UPDATE push_outbox SET status = 'gone' WHERE endpoint = ?1 AND status IN ('queued', 'sending')",
-                        crate::params![&endpoint],
-                    )?
-                }
-                Err(PushError::Retry(e)) => match crate::sms::backoff(attempts) {
-                    Some(wait) => conn.execute(
-                        "UPDATE push_outbox SET status = 'queued', next_attempt_at = ?2, last_error = ?3 WHERE id = ?1",
-                        params![id, now + wait, e],
-                    )?,
-                    None => conn.execute(
-                        "UPDATE push_outbox SET status = 'failed', last_error = ?2 WHERE id = ?1",
-                        params![id, e],
-                    )?,
+            use crate::storage::push::Outcome;
+            let outcome = match &result {
+                Ok(()) => Outcome::Sent,
+                Err(PushError::Gone) => Outcome::Gone,
+                Err(PushError::Retry(e)) => match crate::sms::backoff(due.attempts) {
+                    Some(wait) => Outcome::Retry { at: now + wait, error: e },
+                    None => Outcome::Failed(e),
                 },
-                Err(PushError::Refused(e)) => conn.execute(
-                    "UPDATE push_outbox SET status = 'failed', last_error = ?2 WHERE id = ?1",
-                    params![id, e],
-                )?,
+                Err(PushError::Refused(e)) => Outcome::Failed(e),
             };
-            Ok(())
+            crate::storage::push::settle(conn, &due, outcome, now)
         })
         .await?;
     }
@@ -383,14 +303,7 @@ pub async fn deliver_due(db: &Db, push: &Push, now: i64) -> Result<usize, ApiErr
 
 /// At start: a push a stopped server left `sending` may have gone out; it is never sent again.
 pub async fn settle_interrupted(db: &Db) -> Result<usize, ApiError> {
-    db.store(|conn| {
-        conn.execute(
-            "UPDATE push_outbox SET status = 'failed', last_error = 'unknown: the server stopped while sending'
-             WHERE status = 'sending'",
-            crate::params![],
-        )
-    })
-    .await
+    Ok(db.store(crate::storage::push::settle_interrupted).await?)
 }
 
 /// Every two seconds, the due pushes (until the server stops).

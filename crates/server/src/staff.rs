@@ -123,29 +123,21 @@ impl Staff {
         self.units.is_none()
     }
 
-    /// May this staff member reach the thing `sql` finds the `unit_id` of (one `?1` for `id`)? A
-    /// thing that does not exist is not theirs either.
-    pub async fn reaches(&self, state: &AppState, sql: &'static str, id: &str) -> bool {
+    /// May this staff member reach the `held` thing `id`? A thing that does not exist is not
+    /// theirs either.
+    pub async fn reaches(&self, state: &AppState, held: crate::storage::reach::Held, id: &str) -> bool {
         let id = id.to_owned();
-        let unit: Option<String> = state
-            .db
-            .store(move |conn| conn.query_row(sql, [&id], |r| r.get("unit_id")).optional())
-            .await
-            .ok()
-            .flatten();
+        let unit: Option<String> =
+            state.db.store(move |conn| crate::storage::reach::unit_of(conn, held, &id)).await.ok().flatten();
         unit.is_some_and(|u| self.works_at(&u))
     }
 }
 
-/// The unit of a case, a chat picture, an errand, an errand's attachment and an inbox message:
-/// for [`Staff::reaches`].
-pub(crate) const CASE_UNIT: &str = "SELECT unit_id FROM cases WHERE id = ?1";
-pub(crate) const PICTURE_UNIT: &str =
-    "SELECT c.unit_id FROM pictures p JOIN cases c ON c.id = p.case_id WHERE p.id = ?1";
-pub(crate) const ERRAND_UNIT: &str = "SELECT unit_id FROM errands WHERE id = ?1";
-pub(crate) const ATTACHMENT_UNIT: &str =
-    "SELECT e.unit_id FROM errand_attachments a JOIN errands e ON e.id = a.errand_id WHERE a.id = ?1";
-pub(crate) const MESSAGE_UNIT: &str = "SELECT unit_id FROM inbox_messages WHERE id = ?1";
+/// The things [`Staff::reaches`] finds the unit of.
+pub(crate) use crate::storage::reach::Held::{
+    Attachment as ATTACHMENT_UNIT, Case as CASE_UNIT, Errand as ERRAND_UNIT, InboxMessage as MESSAGE_UNIT,
+    Picture as PICTURE_UNIT,
+};
 
 /// What another unit's case, errand or message looks like to a staff member who does not work
 /// there: the same as one that does not exist.
@@ -472,22 +464,18 @@ async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, P
                     },
                 )
                 .optional()?;
-            let mut stmt = conn.prepare(
-                "SELECT CASE author WHEN 'staff' THEN COALESCE(author_name || ' (' || author_role || ')', 'Vården')
-                        ELSE 'Patient' END AS who, body, id
-                 FROM messages WHERE case_id = ?1 ORDER BY id",
-            )?;
-            let rows: Vec<(String, String, i64)> = stmt
-                .query_map([&cid], |r| Ok((r.get("who")?, r.get("body")?, r.get("id")?)))?
-                .collect::<Result<_, _>>()?;
-            let mut messages = Vec::new();
-            for (who, body, mid) in rows {
-                let pictures = crate::domain::pictures::of_message(conn, mid)?
-                    .into_iter()
-                    .map(|p| (p.id, p.width, p.height))
-                    .collect();
-                messages.push(ChatLine { who, body, pictures });
-            }
+            let messages = crate::storage::chat::of_case(conn, &cid)?
+                .into_iter()
+                .map(|m| ChatLine {
+                    who: match (m.author, m.author_name, m.author_role) {
+                        (ingang_api::chat::Author::Staff, Some(name), Some(role)) => format!("{name} ({role})"),
+                        (ingang_api::chat::Author::Staff, ..) => "Vården".into(),
+                        (ingang_api::chat::Author::Patient, ..) => "Patient".into(),
+                    },
+                    body: m.body,
+                    pictures: m.pictures.into_iter().map(|p| (p.id, p.width, p.height)).collect(),
+                })
+                .collect();
             Ok(case.map(|c| (c, messages)))
         })
         .await
@@ -670,8 +658,7 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
     }
     type Sms = (String, String, i64, String);
     type Notice = (String, String, String, i64, String);
-    type Push = (String, String, i64, String);
-    let (sms, notices, pushes): (Vec<Sms>, Vec<Notice>, Vec<Push>) = state
+    let (sms, notices, pushes): (Vec<Sms>, Vec<Notice>, Vec<crate::storage::push::Sent>) = state
         .db
         .store(|conn| {
             let sms = conn
@@ -689,12 +676,7 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
                     Ok((r.get("channel")?, r.get("recipient")?, r.get("body")?, r.get("created_at")?, r.get("status")?))
                 })?
                 .collect::<Result<_, _>>()?;
-            let pushes = conn
-                .prepare("SELECT recipient, kind, created_at, status FROM push_outbox ORDER BY id DESC LIMIT 200")?
-                .query_map(crate::params![], |r| {
-                    Ok((r.get("recipient")?, r.get("kind")?, r.get("created_at")?, r.get("status")?))
-                })?
-                .collect::<Result<_, _>>()?;
+            let pushes = crate::storage::push::newest(conn, 200)?;
             Ok((sms, notices, pushes))
         })
         .await
@@ -722,7 +704,7 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
         h2 { "Pushnotiser" }
         p { "En rad per enhet som patienten har slagit på pushnotiser för. Texten säger bara att något väntar i appen." }
         (table("Pushnotiser", &["Till (personnummer)", "Om", "Tid (unix)", "Status"], html! {
-            @for (to, kind, at, status) in &pushes {
+            @for crate::storage::push::Sent { recipient: to, kind, created_at: at, status } in &pushes {
                 @let kind = match kind.as_str() {
                     "your_turn" => "Din tur",
                     "chat_message" => "Nytt meddelande i chatten",
@@ -1045,7 +1027,7 @@ async fn staff_picture(state: &AppState, staff: &Staff, id: String, thumbnail: b
     }
     match crate::domain::pictures::load(state, id.clone(), thumbnail).await {
         // staff see pictures patients have sent, not ones still being written
-        Ok(Some((_, _, true, content_type, bytes))) => {
+        Ok(Some(crate::storage::chat::PictureFile { sent: true, content_type, bytes, .. })) => {
             crate::extract::picture_response(&id, &content_type, bytes, thumbnail)
         }
         Ok(_) => StatusCode::NOT_FOUND.into_response(),

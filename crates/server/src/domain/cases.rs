@@ -254,3 +254,33 @@ pub(crate) const SELECT: &str =
 /// How long after closing a case can be continued instead of starting anew (Norrbotten: four
 /// days). A region's rule: the app reads the result from `Case.canContinueUntil`.
 pub const CONTINUE_WITHIN_SECS: i64 = 4 * 86_400;
+
+/// The patient continues a case closed within [`CONTINUE_WITHIN_SECS`]: it is back in its unit's
+/// queue with their `message`. `Some(true)`: continued now; `Some(false)`: already continued by a
+/// request with the same `key` (a retry that overtook the first); `None`: it cannot be (anymore).
+pub fn continue_with(
+    conn: &mut crate::storage::Conn<'_>,
+    id: &str,
+    unit: &str,
+    message: &str,
+    key: &str,
+    now: i64,
+) -> crate::storage::Result<Option<bool>> {
+    use crate::storage::chat;
+    conn.transaction(|tx| {
+        if crate::storage::cases::reopen(tx, id, now - CONTINUE_WITHIN_SECS, now)? {
+            let m = chat::NewMessage {
+                author: ingang_api::chat::Author::Patient,
+                staff: None,
+                body: message,
+                client_id: key,
+                asks_for_picture: false,
+                now,
+            };
+            chat::insert(tx, id, &m)?;
+            crate::domain::events::queue_changed(tx, unit, Some(id), now)?;
+            return Ok(Some(true));
+        }
+        Ok(chat::has_client_id(tx, id, key)?.then_some(false))
+    })
+}

@@ -1,11 +1,11 @@
 //! Chat pictures: decoding within memory limits, re-encoding without metadata, thumbnails,
 //! and attaching a patient's pictures to a message of their own case.
 
-use crate::storage::{OptionalExtension, params};
+use crate::storage::chat::PictureFile;
 use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use image::{DynamicImage, ImageDecoder, ImageFormat, Limits, metadata::Orientation};
-use ingang_api::pictures::{Picture, PictureLimits, fit, sniff};
+use ingang_api::pictures::{PictureLimits, fit, sniff};
 use std::io::Cursor;
 
 /// At most this many pictures are decoded at once (each may take [`MAX_DECODED_BYTES`]), so
@@ -16,17 +16,6 @@ pub static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2
 /// e.g. 21 megapixels in RGB. The app scales pictures to 2048 px before sending, so only
 /// another client sends more; it is refused from the header, before any pixel is decoded.
 pub const MAX_DECODED_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Gives the pictures (checked by [`check_ids`]) to a message.
-pub fn attach(conn: &mut crate::storage::Conn<'_>, message_id: i64, ids: &[String]) -> crate::storage::Result<()> {
-    for (position, id) in ids.iter().enumerate() {
-        conn.execute(
-            "UPDATE pictures SET message_id = ?1, position = ?2 WHERE id = ?3 AND message_id IS NULL",
-            params![message_id, position as i64, id],
-        )?;
-    }
-    Ok(())
-}
 
 /// The pictures a new message may carry: uploaded by this user to this case, not yet sent,
 /// each once, no more than the limit.
@@ -43,20 +32,7 @@ pub async fn check_ids(state: &AppState, user: &str, case_id: &str, ids: &[Strin
         ));
     }
     let (user, case_id, ids) = (user.to_owned(), case_id.to_owned(), ids.to_vec());
-    let found: usize = state
-        .db
-        .store(move |conn| {
-            let mut n = 0;
-            for id in &ids {
-                n += conn.query_row(
-                    "SELECT COUNT(*) AS count FROM pictures WHERE id = ?1 AND case_id = ?2 AND uploader = ?3 AND message_id IS NULL",
-                    params![id, case_id, user],
-                    |r| r.get::<i64>("count"),
-                )? as usize;
-            }
-            Ok(n)
-        })
-        .await?;
+    let found = state.db.store(move |conn| crate::storage::chat::unsent_of(conn, &ids, &case_id, &user)).await?;
     if found != unique.len() {
         return Err(refused(StatusCode::BAD_REQUEST, "unknown_picture", "En bild saknas. Ladda upp den igen."));
     }
@@ -64,24 +40,8 @@ pub async fn check_ids(state: &AppState, user: &str, case_id: &str, ids: &[Strin
 }
 
 /// Loads a picture's bytes (or thumbnail).
-pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Option<Stored>, ApiError> {
-    let column = if thumbnail { "thumbnail" } else { "bytes" };
-    state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                &format!("SELECT case_id, uploader, message_id IS NOT NULL AS sent, content_type, {column} AS bytes FROM pictures WHERE id = ?1"),
-                crate::params![id],
-                |r| Ok((r.get("case_id")?, r.get("uploader")?, r.get("sent")?, r.get("content_type")?, r.get("bytes")?)),
-            )
-            .optional()
-        })
-        .await
-}
-
-/// The pictures of a message, in order.
-pub fn of_message(conn: &mut crate::storage::Conn<'_>, message_id: i64) -> crate::storage::Result<Vec<Picture>> {
-    conn.query_map(&format!("{SELECT} WHERE message_id = ?1 ORDER BY position"), params![message_id], row)
+pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Option<PictureFile>, ApiError> {
+    Ok(state.db.store(move |conn| crate::storage::chat::file(conn, &id, thumbnail)).await?)
 }
 
 /// Checks and prepares an upload (CPU work: call from a blocking task, holding a permit of
@@ -122,25 +82,6 @@ pub fn prepare(data: &[u8], limits: &PictureLimits) -> Result<Prepared, ApiError
     let thumbnail = encode_jpeg(&img.thumbnail(THUMB_EDGE, THUMB_EDGE), 80)?;
     Ok(Prepared { content_type, bytes, thumbnail, width: img.width(), height: img.height() })
 }
-
-pub(crate) fn row(r: &crate::storage::Row) -> crate::storage::Result<Picture> {
-    let id: String = r.get("id")?;
-    Ok(Picture {
-        url: format!("{}/pictures/{id}", ingang_api::API_V1),
-        thumbnail_url: format!("{}/pictures/{id}/thumbnail", ingang_api::API_V1),
-        id,
-        case_id: r.get("case_id")?,
-        content_type: r.get("content_type")?,
-        size: r.get::<i64>("size")? as u64,
-        width: r.get("width")?,
-        height: r.get("height")?,
-    })
-}
-
-pub(crate) const SELECT: &str = "SELECT id, case_id, content_type, length(bytes) AS size, width, height FROM pictures";
-
-/// `(case_id, uploader, sent, content_type, bytes)` of a picture.
-pub type Stored = (String, String, bool, String, Vec<u8>);
 
 /// A picture ready to store.
 #[derive(Debug)]

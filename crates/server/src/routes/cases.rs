@@ -4,7 +4,6 @@
 //! Authorisation: a case is visible to the user who created it and to the patient's guardians
 //! who may see the patient (`me::visible_people`); anything else is "not found".
 
-use crate::domain::cases::CONTINUE_WITHIN_SECS;
 use crate::domain::cases::Row;
 use crate::domain::cases::SELECT;
 use crate::domain::cases::index;
@@ -349,16 +348,7 @@ pub async fn continue_case(
     let people = people_index(&state, &user).await?;
     let case = load_case_for(&state, people.clone(), id.clone()).await?;
     let (cid, k) = (id.clone(), key.clone());
-    let done: bool = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT COUNT(*) > 0 AS found FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
-                crate::params![cid, k],
-                |r| r.get("found"),
-            )
-        })
-        .await?;
+    let done: bool = state.db.store(move |conn| crate::storage::chat::has_client_id(conn, &cid, &k)).await?;
     if done {
         // as it stands now (the case read above may be from before that request committed)
         return Ok(Json(load_case_for(&state, people, id).await?));
@@ -373,34 +363,8 @@ pub async fn continue_case(
     let unit = case.unit_id.clone();
     let cid = id.clone();
     let now = state.clock.now();
-    let changed = state
-        .db
-        .store(move |conn| {
-            let mut tx = conn.begin()?;
-            let changed = tx.execute(
-                "UPDATE cases SET status = 'waiting', queued_at = ?2, picked_at = NULL, closed_at = NULL
-                 WHERE id = ?1 AND status = 'closed' AND closed_at > ?3",
-                params![cid, now, now - CONTINUE_WITHIN_SECS],
-            )?;
-            if changed == 1 {
-                tx.execute(
-                    "INSERT INTO messages (case_id, author, body, created_at, idempotency_key) VALUES (?1, 'patient', ?2, ?3, ?4)",
-                    params![cid, message, now, key],
-                )?;
-                crate::domain::events::queue_changed(&mut tx, &unit, Some(&cid), now)?;
-                tx.commit()?;
-                return Ok(Some(true));
-            }
-            // not continued by this request: by a concurrent one with the same key (a retry
-            // that overtook the first: its answer), or by another (a conflict)
-            let same: bool = tx.query_row(
-                "SELECT COUNT(*) > 0 AS found FROM messages WHERE case_id = ?1 AND idempotency_key = ?2",
-                params![cid, key],
-                |r| r.get("found"),
-            )?;
-            Ok(same.then_some(false))
-        })
-        .await?;
+    let changed =
+        state.db.store(move |conn| crate::domain::cases::continue_with(conn, &cid, &unit, &message, &key, now)).await?;
     let Some(changed) = changed else {
         return Err(ApiError::new(StatusCode::CONFLICT, "cannot_continue", "Ärendet har redan fortsatts."));
     };

@@ -3,11 +3,7 @@
 //! Authorisation as for the case itself: its owner and the guardians who may see the patient.
 
 use crate::domain::chat::Draft;
-use crate::domain::chat::SELECT;
-use crate::domain::chat::full;
 use crate::domain::chat::insert;
-use crate::domain::chat::row;
-use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -57,10 +53,7 @@ pub async fn list_messages(
     let (mut messages, has_more) = state
         .db
         .store(move |conn| {
-            let mut stmt =
-                conn.prepare(&format!("{SELECT} WHERE case_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3"))?;
-            let rows: Vec<Message> = stmt.query_map(params![id, before, limit + 1], row)?.collect::<Result<_, _>>()?;
-            let rows = rows.into_iter().map(|m| full(conn, m)).collect::<Result<Vec<_>, _>>()?;
+            let rows = crate::storage::chat::before(conn, &id, before, i64::from(limit) + 1)?;
             let more = rows.len() > limit as usize;
             Ok((rows.into_iter().take(limit as usize).collect::<Vec<_>>(), more))
         })
@@ -100,19 +93,8 @@ pub async fn send_message(
     let case = crate::domain::cases::authorised_case(&state, &user, id.clone()).await?;
     let (cid, key) = (id.clone(), client_id.clone());
     // a retry of a message already stored: its answer, whatever the case's state now
-    let existing: Option<Message> = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                &format!("{SELECT} WHERE case_id = ?1 AND idempotency_key = ?2"),
-                crate::params![cid, key],
-                row,
-            )
-            .optional()?
-            .map(|m| full(conn, m))
-            .transpose()
-        })
-        .await?;
+    let existing: Option<Message> =
+        state.db.store(move |conn| crate::storage::chat::by_client_id(conn, &cid, &key)).await?;
     if let Some(m) = existing {
         return Ok((StatusCode::OK, Json(m)).into_response());
     }

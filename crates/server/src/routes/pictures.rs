@@ -9,14 +9,11 @@
 //! pictures are decoded at once.
 
 use crate::domain::pictures::DECODES;
-use crate::domain::pictures::SELECT;
 use crate::domain::pictures::load;
 use crate::domain::pictures::prepare;
 use crate::domain::pictures::refused;
-use crate::domain::pictures::row;
 use crate::extract::picture_response;
 
-use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     body::Body,
@@ -75,17 +72,8 @@ pub async fn upload(
     }
     let case = crate::domain::cases::authorised_case(&state, &user, case_id.clone()).await?;
     let (pid, cid, me) = (picture_id.clone(), case_id.clone(), user.personal_number.clone());
-    let existing: Option<(Picture, String)> = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT id, case_id, content_type, length(bytes) AS size, width, height, uploader FROM pictures WHERE id = ?1",
-                crate::params![&pid],
-                |r| Ok((row(r)?, r.get("uploader")?)),
-            )
-            .optional()
-        })
-        .await?;
+    let existing: Option<(Picture, String)> =
+        state.db.store(move |conn| crate::storage::chat::picture_and_uploader(conn, &pid)).await?;
     if let Some((picture, uploader)) = existing {
         if picture.case_id == cid && uploader == me {
             return Ok((StatusCode::OK, Json(picture)).into_response());
@@ -113,30 +101,26 @@ pub async fn upload(
     let picture = state
         .db
         .store(move |conn| {
-            conn.execute(
-                "INSERT INTO pictures (id, case_id, uploader, content_type, width, height, bytes, thumbnail, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT DO NOTHING",
-                params![
-                    picture_id,
-                    case_id,
-                    user.personal_number,
-                    prepared.content_type,
-                    prepared.width,
-                    prepared.height,
-                    prepared.bytes,
-                    prepared.thumbnail,
-                    now
-                ],
-            )?;
-            conn.query_row(&format!("{SELECT} WHERE id = ?1"), crate::params![&picture_id], row)
+            let new = crate::storage::chat::NewPicture {
+                id: &picture_id,
+                case_id: &case_id,
+                uploader: &user.personal_number,
+                content_type: prepared.content_type,
+                width: prepared.width,
+                height: prepared.height,
+                bytes: &prepared.bytes,
+                thumbnail: &prepared.thumbnail,
+            };
+            crate::storage::chat::upload(conn, &new, now)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(picture)).into_response())
 }
 
 async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> Result<Response, ApiError> {
-    let Some((case_id, uploader, sent, content_type, bytes)) = load(&state, id.clone(), thumbnail).await? else {
+    let Some(crate::storage::chat::PictureFile { case_id, uploader, sent, content_type, bytes }) =
+        load(&state, id.clone(), thumbnail).await?
+    else {
         return Err(ApiError::not_found());
     };
     // a picture not yet sent is the uploader's alone; a sent one is the case's

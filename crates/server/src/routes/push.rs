@@ -2,7 +2,6 @@
 //! signed-in resident (sending is `crate::push`). A subscription is an address the server will
 //! post to, so only a push service's https address with real keys is taken.
 
-use crate::storage::params;
 use axum::{Json, extract::State, http::StatusCode};
 use ingang_api::push::{PushEndpoint, PushKey, PushSubscription};
 
@@ -63,34 +62,14 @@ pub async fn subscribe(
     state
         .db
         .store(move |conn| {
-            let mut tx = conn.begin()?;
-            tx.execute(
-                "INSERT INTO push_subscriptions (endpoint, personal_number, p256dh, auth, session_hash, created_at, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT COALESCE(MAX(seq), 0) + 1 FROM push_subscriptions))
-                 ON CONFLICT (endpoint) DO UPDATE SET personal_number = ?2, p256dh = ?3, auth = ?4, session_hash = ?5,
-                   created_at = ?6",
-                params![
-                    body.endpoint,
-                    user.personal_number,
-                    body.keys.p256dh.trim_end_matches('='),
-                    body.keys.auth.trim_end_matches('='),
-                    user.session_hash,
-                    now
-                ],
-            )?;
-            tx.execute(
-                "DELETE FROM push_subscriptions WHERE personal_number = ?1 AND endpoint NOT IN
-                   (SELECT endpoint FROM push_subscriptions WHERE personal_number = ?1
-                    ORDER BY created_at DESC, seq DESC LIMIT ?2)",
-                params![user.personal_number, MAX_DEVICES],
-            )?;
-            tx.execute(
-                "INSERT INTO contact_details (personal_number, notify_sms, notify_email, notify_push, updated_at, language)
-                 VALUES (?1, 0, 0, 1, ?2, ?3)
-                 ON CONFLICT (personal_number) DO UPDATE SET notify_push = 1, updated_at = ?2",
-                params![user.personal_number, now, lang.0],
-            )?;
-            tx.commit()
+            let device = crate::storage::push::Subscription {
+                endpoint: &body.endpoint,
+                personal_number: &user.personal_number,
+                p256dh: body.keys.p256dh.trim_end_matches('='),
+                auth: body.keys.auth.trim_end_matches('='),
+                session_hash: &user.session_hash,
+            };
+            crate::storage::push::subscribe(conn, &device, MAX_DEVICES, &lang.0, now)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -112,14 +91,6 @@ pub async fn unsubscribe(
     user: AuthUser,
     Json(body): Json<PushEndpoint>,
 ) -> Result<StatusCode, ApiError> {
-    state
-        .db
-        .store(move |conn| {
-            conn.execute(
-                "DELETE FROM push_subscriptions WHERE endpoint = ?1 AND personal_number = ?2",
-                params![body.endpoint, user.personal_number],
-            )
-        })
-        .await?;
+    state.db.store(move |conn| crate::storage::push::unsubscribe(conn, &body.endpoint, &user.personal_number)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,10 +18,14 @@
 //! the same way on [`Conn`], still sit in `domain/` and `routes/`.
 
 pub mod bankid_collects;
+pub mod cases;
+pub mod chat;
 pub mod events;
 pub mod kiosk;
 pub mod login_orders;
+pub mod push;
 pub mod rate_limits;
+pub mod reach;
 pub mod sessions;
 
 use std::{fmt, sync::Arc};
