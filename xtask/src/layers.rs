@@ -37,6 +37,9 @@ const STORED: &[&str] = &[
     "vapid_key",
     "messages",
     "pictures",
+    "errands",
+    "errand_messages",
+    "errand_attachments",
 ];
 
 /// Files outside `routes/` that may name `routes` (they build the router and its document).

@@ -2,7 +2,7 @@
 //! answer e-service errands (the answer goes to the patient's inbox), and send a patient an
 //! information message or questions to answer with a questionnaire (the reverse flow).
 
-use crate::storage::{OptionalExtension, params};
+use crate::storage::OptionalExtension;
 use axum::{
     Form, Router,
     extract::{Path, State},
@@ -111,7 +111,7 @@ async fn staff_attachment(state: &AppState, staff: &Staff, id: String, thumbnail
     }
     match crate::domain::attachments::load(state, id.clone(), thumbnail).await {
         // staff see what patients have sent, not what is still being written
-        Ok(Some((_, _, true, content_type, Some(bytes)))) => {
+        Ok(Some(crate::storage::errands::AttachmentFile { sent: true, content_type, bytes: Some(bytes), .. })) => {
             crate::extract::attachment_response(&id, &content_type, bytes, thumbnail)
         }
         Ok(_) => StatusCode::NOT_FOUND.into_response(),
@@ -144,44 +144,10 @@ fn problem(text: &str, back: &str) -> Response {
     res
 }
 
-/// An errand in the list, read by column name.
-struct ErrandRow {
-    id: String,
-    unit: String,
-    unit_id: String,
-    patient: String,
-    title: String,
-    created_at: i64,
-    status: String,
-}
-
 async fn errands(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
-    let rows: Vec<ErrandRow> = state
-        .db
-        .store(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT e.id AS id, u.name AS unit, e.unit_id AS unit_id, COALESCE(p.name, e.patient) AS patient,
-                        e.title AS title, e.created_at AS created_at, e.status AS status
-                 FROM errands e JOIN units u ON u.id = e.unit_id LEFT JOIN people p ON p.personal_number = e.patient
-                 ORDER BY e.status = 'answered', CASE e.status WHEN 'sent' THEN e.created_at ELSE -e.created_at END
-                 LIMIT 200",
-            )?;
-            let rows = stmt.query_map(crate::params![], |r| {
-                Ok(ErrandRow {
-                    id: r.get("id")?,
-                    unit: r.get("unit")?,
-                    unit_id: r.get("unit_id")?,
-                    patient: r.get("patient")?,
-                    title: r.get("title")?,
-                    created_at: r.get("created_at")?,
-                    status: r.get("status")?,
-                })
-            })?;
-            rows.collect()
-        })
-        .await
-        .unwrap_or_default();
-    let rows: Vec<ErrandRow> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
+    let rows: Vec<crate::storage::errands::Listed> =
+        state.db.store(|conn| crate::storage::errands::for_staff(conn, 200)).await.unwrap_or_default();
+    let rows: Vec<_> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
     let body = html! {
         (nav())
         div data-live="errands" {
@@ -204,60 +170,13 @@ async fn errands(State(state): State<AppState>, StaffPage(staff): StaffPage) -> 
     page("Ärenden från e-tjänsterna", body)
 }
 
-/// An errand as its page shows it, read by column name.
-struct ErrandPage {
-    name: String,
-    pnr: String,
-    unit: String,
-    title: String,
-    response: String,
-    created_at: i64,
-    answer: Option<String>,
-    answered_by: Option<String>,
-    answer_within_days: Option<i64>,
-    /// The questionnaire's resource, when the form is known.
-    form: Option<String>,
-    closed_at: Option<i64>,
-}
-
 async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path(id): Path<String>) -> Response {
     if !staff.reaches(&state, ERRAND_UNIT, &id).await {
         return not_theirs();
     }
     let eid = id.clone();
-    let row: Option<ErrandPage> = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT COALESCE(p.name, e.patient) AS name, e.patient AS pnr, u.name AS unit, e.title AS title,
-                        e.response AS response, e.created_at AS created_at, e.answer AS answer,
-                        e.answered_by AS answered_by, e.answer_within_days AS answer_within_days,
-                        q.resource AS form, e.closed_at AS closed_at
-                 FROM errands e JOIN units u ON u.id = e.unit_id LEFT JOIN people p ON p.personal_number = e.patient
-                 LEFT JOIN questionnaires q ON q.id = e.questionnaire_id
-                 WHERE e.id = ?1",
-                crate::params![eid],
-                |r| {
-                    Ok(ErrandPage {
-                        name: r.get("name")?,
-                        pnr: r.get("pnr")?,
-                        unit: r.get("unit")?,
-                        title: r.get("title")?,
-                        response: r.get("response")?,
-                        created_at: r.get("created_at")?,
-                        answer: r.get("answer")?,
-                        answered_by: r.get("answered_by")?,
-                        answer_within_days: r.get("answer_within_days")?,
-                        form: r.get("form")?,
-                        closed_at: r.get("closed_at")?,
-                    })
-                },
-            )
-            .optional()
-        })
-        .await
-        .ok()
-        .flatten();
+    let row: Option<crate::storage::errands::ForStaff> =
+        state.db.store(move |conn| crate::storage::errands::page_for_staff(conn, &eid)).await.ok().flatten();
     // (the status is not what decides the form: it is `sent` again after the patient writes back)
     let Some(e) = row else {
         return (StatusCode::NOT_FOUND, page("Ärendet finns inte", nav())).into_response();
@@ -357,32 +276,31 @@ async fn answer_errand(
         .store(move |conn| {
             let mut tx = conn.begin()?;
             // the first answer is the errand's answer; later ones are messages (not once closed)
-            let changed = if !follow_up {
-                tx.execute(
-                    "UPDATE errands SET status = 'answered', answer = ?2, answered_by = ?3, answered_at = ?4
-                     WHERE id = ?1 AND answer IS NULL AND closed_at IS NULL",
-                    params![eid, text, signed_by, now],
-                )?
+            let changed = if follow_up {
+                crate::storage::errands::unit_writes(&mut tx, &eid, &text, &signed_by, now)?
             } else {
-                let changed = tx.execute(
-                    "INSERT INTO errand_messages (errand_id, from_clinic, author, body, created_at)
-                     SELECT id, 1, ?2, ?3, ?4 FROM errands WHERE id = ?1 AND answer IS NOT NULL AND closed_at IS NULL",
-                    params![eid, signed_by, text, now],
-                )?;
-                tx.execute("UPDATE errands SET status = 'answered' WHERE id = ?1 AND ?2 = 1", params![eid, changed as i64])?;
-                changed
+                crate::storage::errands::answer(&mut tx, &eid, &text, &signed_by, now)?
             };
-            if changed == 1 {
-                let (patient, unit, title, unit_name): (String, String, String, String) = tx.query_row(
-                    "SELECT e.patient, e.unit_id, e.title, u.name FROM errands e JOIN units u ON u.id = e.unit_id WHERE e.id = ?1",
-                    crate::params![&eid],
-                    |r| Ok((r.get("patient")?, r.get("unit_id")?, r.get("title")?, r.get("name")?)),
-                )?;
+            if changed {
+                let e = crate::storage::errands::find(&mut tx, &eid)?.ok_or(crate::storage::Error::NoRows)?;
+                let (patient, unit, title, unit_name) =
+                    (e.patient, e.errand.unit_id, e.errand.title, e.errand.unit_name);
                 let body = format!("{text}\n\nVänliga hälsningar\n{signed_by}\n{unit_name}");
-                deliver(&mut tx, &patient, &unit, &format!("Svar: {title}"), &body, None, Some(&eid), &staff_id, now, &base)?;
+                deliver(
+                    &mut tx,
+                    &patient,
+                    &unit,
+                    &format!("Svar: {title}"),
+                    &body,
+                    None,
+                    Some(&eid),
+                    &staff_id,
+                    now,
+                    &base,
+                )?;
             }
             tx.commit()?;
-            Ok(changed == 1)
+            Ok(changed)
         })
         .await;
     match done {
@@ -400,12 +318,7 @@ async fn close_errand(State(state): State<AppState>, StaffForm(staff): StaffForm
         return not_theirs();
     }
     let (eid, now) = (id.clone(), state.clock.now());
-    let done = state
-        .db
-        .store(move |conn| {
-            conn.execute("UPDATE errands SET closed_at = ?2 WHERE id = ?1 AND closed_at IS NULL", params![eid, now])
-        })
-        .await;
+    let done = state.db.store(move |conn| crate::storage::errands::close(conn, &eid, now)).await;
     match done {
         Ok(_) => {
             state.wake_streams();

@@ -3,10 +3,9 @@
 
 use crate::domain::people::visible_people;
 use crate::extract::AuthUser;
-use crate::storage::OptionalExtension;
 use crate::{AppState, error::ApiError};
 use ingang_api::{
-    eservices::{EService, Errand, ErrandMessage, ErrandStatus},
+    eservices::{EService, Errand, ErrandMessage},
     people::Person,
 };
 use serde_json::{Value, json};
@@ -26,24 +25,7 @@ pub fn errand_messages(
     conn: &mut crate::storage::Conn<'_>,
     errand: &str,
 ) -> crate::storage::Result<Vec<ErrandMessage>> {
-    let mut messages = conn.query_map(
-        "SELECT id, from_clinic, author, body, created_at FROM errand_messages WHERE errand_id = ?1 ORDER BY id",
-        crate::params![errand],
-        |r| {
-            Ok(ErrandMessage {
-                id: r.get("id")?,
-                from_clinic: r.get("from_clinic")?,
-                author: r.get("author")?,
-                body: r.get("body")?,
-                created_at: r.get("created_at")?,
-                attachments: Vec::new(),
-            })
-        },
-    )?;
-    for m in &mut messages {
-        m.attachments = crate::domain::attachments::of_message(conn, m.id)?;
-    }
-    Ok(messages)
+    crate::storage::errands::messages(conn, errand)
 }
 
 /// The errand, if it is one of `people`'s (the user's and their children's up to 12); else 404.
@@ -51,17 +33,11 @@ pub async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> R
     state
         .db
         .store(move |conn| {
-            let found = conn
-                .query_row(&format!("{SELECT} WHERE e.id = ?1"), crate::params![&id], |r| to_errand(r, &people))
-                .optional()?
-                .flatten();
-            match found {
-                Some(mut errand) => {
-                    errand.messages = errand_messages(conn, &id)?;
-                    Ok(Some(errand))
-                }
-                None => Ok(None),
-            }
+            let Some(mut errand) = crate::storage::errands::find(conn, &id)?.and_then(|s| named(s, &people)) else {
+                return Ok(None);
+            };
+            errand.messages = errand_messages(conn, &id)?;
+            Ok(Some(errand))
         })
         .await?
         .ok_or_else(ApiError::not_found)
@@ -133,34 +109,10 @@ pub fn populate(resource: &mut Value, prescriptions: &[(String, String, String)]
     }
 }
 
-pub(crate) const SELECT: &str =
-    "SELECT e.id, e.patient, e.unit_id, u.name AS unit_name, e.e_service_id, e.title, e.status, e.created_at,
-        e.answered_at, e.answer, e.answered_by, e.answer_within_days, e.response, e.closed_at
-     FROM errands e JOIN units u ON u.id = e.unit_id";
-
-pub(crate) fn to_errand(r: &crate::storage::Row, people: &[Person]) -> crate::storage::Result<Option<Errand>> {
-    let patient: String = r.get("patient")?;
-    let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
-    let status: String = r.get("status")?;
-    let response: String = r.get("response")?;
-    Ok(Some(Errand {
-        id: r.get("id")?,
-        person_id: person.id.clone(),
-        person_name: person.name.clone(),
-        unit_id: r.get("unit_id")?,
-        unit_name: r.get("unit_name")?,
-        e_service_id: r.get("e_service_id")?,
-        title: r.get("title")?,
-        status: if status == "answered" { ErrandStatus::Answered } else { ErrandStatus::Sent },
-        created_at: r.get("created_at")?,
-        answered_at: r.get("answered_at")?,
-        answer: r.get("answer")?,
-        answered_by: r.get("answered_by")?,
-        answer_within_days: r.get::<Option<i64>>("answer_within_days")?.map(|d| d as u32),
-        response: serde_json::from_str(&response).unwrap_or(Value::Null),
-        messages: Vec::new(),
-        closed: r.get::<Option<i64>>("closed_at")?.is_some(),
-    }))
+/// The errand with its person named, if it is one of `people`'s.
+pub(crate) fn named(stored: crate::storage::errands::Stored, people: &[Person]) -> Option<Errand> {
+    let person = people.iter().find(|p| digits(p) == stored.patient)?;
+    Some(Errand { person_id: person.id.clone(), person_name: person.name.clone(), ..stored.errand })
 }
 
 /// The code system of the options made from prescriptions.

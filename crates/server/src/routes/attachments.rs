@@ -5,12 +5,9 @@
 //! its attachments. Until then an attachment is its uploader's alone; after, it is the
 //! errand's: the patient's side (the user and guardians of a child up to 12) and the clinic.
 
-use crate::domain::attachments::SELECT;
 use crate::domain::attachments::load;
 use crate::domain::attachments::refused;
-use crate::domain::attachments::row;
 use crate::extract::attachment_response;
-use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     body::Body,
@@ -106,18 +103,8 @@ pub async fn upload(
     let people = crate::domain::errands::e_service_people(&state, &user).await?;
     let errand = crate::domain::errands::load_errand(&state, people, errand_id.clone()).await?;
     let (aid, me) = (attachment_id.clone(), user.personal_number.clone());
-    let existing: Option<((Attachment, String), String)> = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT id, errand_id, content_type, length(bytes) AS size, width, height, uploader FROM errand_attachments WHERE id = ?1",
-                crate::params![&aid],
-                |r| Ok((row(r)?, r.get("uploader")?)),
-            )
-            .optional()
-        })
-        .await?;
-    if let Some(((attachment, of_errand), uploader)) = existing {
+    let existing = state.db.store(move |conn| crate::storage::errands::attachment_and_uploader(conn, &aid)).await?;
+    if let Some(crate::storage::errands::Uploaded { attachment, errand_id: of_errand, uploader }) = existing {
         if of_errand == errand_id && uploader == me {
             return Ok((StatusCode::OK, Json(attachment)).into_response());
         }
@@ -143,31 +130,25 @@ pub async fn upload(
     let attachment = state
         .db
         .store(move |conn| {
-            conn.execute(
-                "INSERT INTO errand_attachments
-                     (id, errand_id, uploader, content_type, width, height, bytes, thumbnail, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT DO NOTHING",
-                params![
-                    attachment_id,
-                    errand_id,
-                    user.personal_number,
-                    stored.content_type,
-                    stored.width,
-                    stored.height,
-                    stored.bytes,
-                    stored.thumbnail,
-                    now
-                ],
-            )?;
-            conn.query_row(&format!("{SELECT} WHERE id = ?1"), crate::params![&attachment_id], row)
+            let new = crate::storage::errands::NewAttachment {
+                id: &attachment_id,
+                errand_id: &errand_id,
+                uploader: &user.personal_number,
+                content_type: stored.content_type,
+                width: stored.width,
+                height: stored.height,
+                bytes: &stored.bytes,
+                thumbnail: stored.thumbnail.as_deref(),
+            };
+            crate::storage::errands::upload(conn, &new, now)
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(attachment.0)).into_response())
+    Ok((StatusCode::CREATED, Json(attachment)).into_response())
 }
 
 async fn serve(state: AppState, user: AuthUser, id: String, thumbnail: bool) -> Result<Response, ApiError> {
-    let Some((errand_id, uploader, sent, content_type, Some(bytes))) = load(&state, id.clone(), thumbnail).await?
+    let Some(crate::storage::errands::AttachmentFile { errand_id, uploader, sent, content_type, bytes: Some(bytes) }) =
+        load(&state, id.clone(), thumbnail).await?
     else {
         return Err(ApiError::not_found());
     };

@@ -5,12 +5,11 @@
 //! Authorisation: the user and their children up to 12 (`Person.canUseEServices`, 1177's rule);
 //! anything else is "not found", and sending for an older child is `403 not_allowed`.
 
-use crate::domain::errands::SELECT;
 use crate::domain::errands::digits;
 use crate::domain::errands::e_service_people;
 use crate::domain::errands::load_errand;
+use crate::domain::errands::named;
 use crate::domain::errands::populate;
-use crate::domain::errands::to_errand;
 use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
@@ -160,17 +159,7 @@ pub async fn create_errand(
     let key = idempotency_key(&headers)?;
     let owner = user.personal_number.clone();
     let (o, k) = (owner.clone(), key.clone());
-    let existing: Option<String> = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2",
-                crate::params![o, k],
-                |r| r.get("id"),
-            )
-            .optional()
-        })
-        .await?;
+    let existing: Option<String> = state.db.store(move |conn| crate::storage::errands::by_key(conn, &o, &k)).await?;
     let visible = visible_people(&state, &user).await?;
     let people: Vec<Person> = visible.iter().filter(|p| p.can_use_e_services).cloned().collect();
     if let Some(id) = existing {
@@ -192,17 +181,19 @@ pub async fn create_errand(
     let stored = state
         .db
         .store(move |conn| {
-            conn.execute(
-                "INSERT INTO errands (id, owner, patient, unit_id, e_service_id, questionnaire_id, title, response, status,
-                                      answer_within_days, created_at, idempotency_key, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'sent', ?9, ?10, ?11, (SELECT COALESCE(MAX(seq), 0) + 1 FROM errands))
-                 ON CONFLICT DO NOTHING",
-                params![eid, owner, patient, unit, service, qid, title, response_text, days, now, key],
-            )?;
-            // two identical requests at once: the loser returns the winner's errand
-            conn.query_row("SELECT id FROM errands WHERE owner = ?1 AND idempotency_key = ?2", crate::params![owner, key], |r| {
-                r.get::<String>("id")
-            })
+            let new = crate::storage::errands::NewErrand {
+                id: &eid,
+                owner: &owner,
+                patient: &patient,
+                unit_id: &unit,
+                e_service_id: &service,
+                questionnaire_id: &qid,
+                title: &title,
+                response: &response_text,
+                answer_within_days: days,
+                key: &key,
+            };
+            crate::storage::errands::create(conn, &new, now)
         })
         .await?;
     state.wake_streams();
@@ -226,12 +217,8 @@ pub async fn list_errands(State(state): State<AppState>, user: AuthUser) -> Resu
     let errands = state
         .db
         .store(move |conn| {
-            let marks = crate::storage::placeholders(patients.len());
-            let mut stmt = conn.prepare(&format!(
-                "{SELECT} WHERE e.patient IN ({marks}) ORDER BY e.created_at DESC, e.seq DESC LIMIT 200"
-            ))?;
-            let rows = stmt.query_map(crate::storage::params_from_iter(patients.iter()), |r| to_errand(r, &people))?;
-            rows.filter_map(Result::transpose).collect::<crate::storage::Result<Vec<_>>>()
+            let stored = crate::storage::errands::of_patients(conn, &patients, 200)?;
+            Ok(stored.into_iter().filter_map(|s| named(s, &people)).collect::<Vec<_>>())
         })
         .await?;
     Ok(Json(ErrandList { errands }))
@@ -306,11 +293,7 @@ pub async fn add_errand_message(
         .db
         .store(move |conn| {
             let mut tx = conn.begin()?;
-            let earlier: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM errand_messages WHERE errand_id = ?1 AND client_id = ?2) AS found",
-                params![eid, client_id],
-                |r| r.get("found"),
-            )?;
+            let earlier = crate::storage::errands::has_message(&mut tx, &eid, &client_id)?;
             if earlier {
                 return Ok(Some(Ok(false)));
             }
@@ -320,14 +303,8 @@ pub async fn add_errand_message(
             if let Err(refused) = crate::domain::attachments::check_ids(&mut tx, &me, &eid, &attachments) {
                 return Ok(Some(Err(refused)));
             }
-            let message: i64 = tx.query_row(
-                "INSERT INTO errand_messages (errand_id, from_clinic, body, created_at, client_id) VALUES (?1, 0, ?2, ?3, ?4)
-                 RETURNING id",
-                params![eid, text, now, client_id],
-                |r| r.get("id"),
-            )?;
-            crate::domain::attachments::attach(&mut tx, message, &attachments)?;
-            tx.execute("UPDATE errands SET status = 'sent' WHERE id = ?1", crate::params![&eid])?;
+            let message = crate::storage::errands::patient_writes(&mut tx, &eid, &text, &client_id, now)?;
+            crate::storage::errands::attach(&mut tx, message, &attachments)?;
             tx.commit()?;
             Ok(Some(Ok(true)))
         })

@@ -414,8 +414,11 @@ mod tests {
     #[test]
     fn an_errand_its_answer_messages_and_attachments_on_both_backends() {
         on_both("errands", |conn| {
-            conn.execute("INSERT INTO units (id, name, kind, address, city) VALUES ('u', 'Vårdcentralen', 'dental', 'a', 'c')", params![])
-                .unwrap();
+            conn.execute(
+                "INSERT INTO units (id, name, kind, address, city) VALUES ('u', 'Vårdcentralen', 'dental', 'a', 'c')",
+                params![],
+            )
+            .unwrap();
             assert_eq!(create(conn, &new("e1", "k1"), 10).unwrap(), "e1");
             assert_eq!(create(conn, &new("e2", "k1"), 11).unwrap(), "e1", "the same key: the first errand");
             assert_eq!(create(conn, &new("e3", "k3"), 12).unwrap(), "e3");
@@ -425,14 +428,20 @@ mod tests {
             assert!(of_patients(conn, &[], 200).unwrap().is_empty());
             let e1 = find(conn, "e1").unwrap().unwrap();
             assert_eq!((e1.patient.as_str(), e1.errand.unit_name.as_str()), ("201501012384", "Vårdcentralen"));
-            assert_eq!((e1.errand.status, e1.errand.answer_within_days, e1.errand.closed), (ErrandStatus::Sent, Some(3), false));
+            assert_eq!(
+                (e1.errand.status, e1.errand.answer_within_days, e1.errand.closed),
+                (ErrandStatus::Sent, Some(3), false)
+            );
             assert_eq!(e1.errand.response["resourceType"], "QuestionnaireResponse");
 
             assert!(!unit_writes(conn, "e1", "Mer", "Eva", 20).unwrap(), "not before the answer");
             assert!(answer(conn, "e1", "Klart", "Eva, sjuksköterska", 20).unwrap());
             assert!(!answer(conn, "e1", "Igen", "Eva", 21).unwrap(), "answered once");
             let e1 = find(conn, "e1").unwrap().unwrap().errand;
-            assert_eq!((e1.status, e1.answer.as_deref(), e1.answered_at), (ErrandStatus::Answered, Some("Klart"), Some(20)));
+            assert_eq!(
+                (e1.status, e1.answer.as_deref(), e1.answered_at),
+                (ErrandStatus::Answered, Some("Klart"), Some(20))
+            );
 
             let a = NewAttachment {
                 id: "a1",
@@ -458,7 +467,10 @@ mod tests {
             assert_eq!(find(conn, "e1").unwrap().unwrap().errand.status, ErrandStatus::Sent, "the unit's to answer");
             assert!(unit_writes(conn, "e1", "Svar", "Eva", 24).unwrap());
             let all = messages(conn, "e1").unwrap();
-            assert_eq!(all.iter().map(|m| (m.from_clinic, m.body.as_str())).collect::<Vec<_>>(), [(false, "Tack, en fråga"), (true, "Svar")]);
+            assert_eq!(
+                all.iter().map(|m| (m.from_clinic, m.body.as_str())).collect::<Vec<_>>(),
+                [(false, "Tack, en fråga"), (true, "Svar")]
+            );
             assert_eq!(all[0].attachments.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["a1"]);
             let f = file(conn, "a1", false).unwrap().unwrap();
             assert_eq!((f.sent, f.bytes.as_deref()), (true, Some(&b"%PDF-1.7"[..])));

@@ -20,6 +20,7 @@
 pub mod bankid_collects;
 pub mod cases;
 pub mod chat;
+pub mod errands;
 pub mod events;
 pub mod kiosk;
 pub mod login_orders;
