@@ -40,6 +40,7 @@ const STORED: &[&str] = &[
     "errands",
     "errand_messages",
     "errand_attachments",
+    "inbox_messages",
 ];
 
 /// Files outside `routes/` that may name `routes` (they build the router and its document).

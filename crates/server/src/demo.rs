@@ -532,13 +532,18 @@ fn seed_eservices(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
         let patient = children.iter().find(|c| c.2 == *who).map(|c| c.1.clone()).unwrap_or_else(|| (*who).to_owned());
         tx.execute(rx_sql, params![id, patient, medicine, dosage, now + 200 * 86_400])?;
     }
-    let message_sql = "INSERT INTO inbox_messages (id, patient, unit_id, subject, body, kind, questionnaire_id, sent_by, created_at, seq)
-         VALUES (?1, '198001139297', 'hc-gibraltar', ?2, ?3, ?4, ?5, 'demo', ?6,
-                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM inbox_messages))
-         ON CONFLICT DO NOTHING";
     for (i, (id, subject, body, questionnaire)) in INBOX.iter().enumerate() {
-        let kind = if questionnaire.is_some() { "questions" } else { "info" };
-        tx.execute(message_sql, params![id, subject, body, kind, questionnaire, now - 86_400 + i as i64 * 3_600])?;
+        let message = crate::storage::inbox::NewMessage {
+            id,
+            patient: "198001139297",
+            unit_id: "hc-gibraltar",
+            subject,
+            body,
+            questionnaire_id: *questionnaire,
+            errand_id: None,
+            sent_by: "demo",
+        };
+        crate::storage::inbox::insert(tx, &message, now - 86_400 + i as i64 * 3_600)?;
     }
     Ok(())
 }

@@ -657,8 +657,7 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
         return res;
     }
     type Sms = (String, String, i64, String);
-    type Notice = (String, String, String, i64, String);
-    let (sms, notices, pushes): (Vec<Sms>, Vec<Notice>, Vec<crate::storage::push::Sent>) = state
+    let (sms, notices, pushes): (Vec<Sms>, Vec<crate::storage::inbox::Notice>, Vec<crate::storage::push::Sent>) = state
         .db
         .store(|conn| {
             let sms = conn
@@ -667,15 +666,7 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
                     Ok((r.get("to_number")?, r.get("body")?, r.get("created_at")?, r.get("status")?))
                 })?
                 .collect::<Result<_, _>>()?;
-            let notices = conn
-                .prepare(
-                    "SELECT channel, recipient, body, created_at, status FROM notification_outbox
-                     ORDER BY id DESC LIMIT 200",
-                )?
-                .query_map(crate::params![], |r| {
-                    Ok((r.get("channel")?, r.get("recipient")?, r.get("body")?, r.get("created_at")?, r.get("status")?))
-                })?
-                .collect::<Result<_, _>>()?;
+            let notices = crate::storage::inbox::newest_notices(conn, 200)?;
             let pushes = crate::storage::push::newest(conn, 200)?;
             Ok((sms, notices, pushes))
         })
@@ -691,7 +682,7 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
         h2 { "Aviseringar om nya meddelanden i inkorgen" }
         p { "Enligt mottagarens val: sms, e-post eller pushnotis." }
         (table("Aviseringar", &["Kanal", "Till", "Text", "Tid (unix)", "Status"], html! {
-            @for (channel, to, text, at, status) in &notices {
+            @for crate::storage::inbox::Notice { channel, recipient: to, body: text, created_at: at, status } in &notices {
                 // only text messages have a sender (e-mail and push are kept here)
                 @let (channel, status) = match channel.as_str() {
                     "sms" => ("Sms", delivery(status)),

@@ -2,7 +2,6 @@
 //! answer e-service errands (the answer goes to the patient's inbox), and send a patient an
 //! information message or questions to answer with a questionnaire (the reverse flow).
 
-use crate::storage::OptionalExtension;
 use axum::{
     Form, Router,
     extract::{Path, State},
@@ -328,21 +327,9 @@ async fn close_errand(State(state): State<AppState>, StaffForm(staff): StaffForm
     }
 }
 
-/// A message sent to a patient, in the list, read by column name.
-struct SentRow {
-    id: String,
-    patient: String,
-    subject: String,
-    kind: String,
-    created_at: i64,
-    read_at: Option<i64>,
-    answered_at: Option<i64>,
-    unit_id: String,
-}
-
 async fn inbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
     type Choices = Vec<(String, String)>;
-    let (units, forms, rows): (Choices, Choices, Vec<SentRow>) = state
+    let (units, forms, rows): (Choices, Choices, Vec<crate::storage::inbox::Sent>) = state
         .db
         .store(|conn| {
             let units = conn
@@ -353,34 +340,14 @@ async fn inbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
                 .prepare("SELECT id, title FROM questionnaires ORDER BY title")?
                 .query_map(crate::params![], |r| Ok((r.get("id")?, r.get("title")?)))?
                 .collect::<Result<_, _>>()?;
-            let rows = conn
-                .prepare(
-                    "SELECT m.id AS id, COALESCE(p.name, m.patient) AS patient, m.subject AS subject, m.kind AS kind,
-                            m.created_at AS created_at, m.read_at AS read_at, m.answered_at AS answered_at,
-                            m.unit_id AS unit_id
-                     FROM inbox_messages m LEFT JOIN people p ON p.personal_number = m.patient
-                     ORDER BY m.created_at DESC, m.seq DESC LIMIT 100",
-                )?
-                .query_map(crate::params![], |r| {
-                    Ok(SentRow {
-                        id: r.get("id")?,
-                        patient: r.get("patient")?,
-                        subject: r.get("subject")?,
-                        kind: r.get("kind")?,
-                        created_at: r.get("created_at")?,
-                        read_at: r.get("read_at")?,
-                        answered_at: r.get("answered_at")?,
-                        unit_id: r.get("unit_id")?,
-                    })
-                })?
-                .collect::<Result<_, _>>()?;
+            let rows = crate::storage::inbox::sent_for_staff(conn, 100)?;
             Ok((units, forms, rows))
         })
         .await
         .unwrap_or_default();
     // a staff member writes from, and sees what was sent from, their own units
     let units: Choices = units.into_iter().filter(|(id, _)| staff.works_at(id)).collect();
-    let rows: Vec<SentRow> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
+    let rows: Vec<_> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
     let body = html! {
         (nav())
         h2 { "Nytt meddelande" }
@@ -533,57 +500,12 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
     }
 }
 
-/// A sent message as its page shows it, read by column name.
-struct SentMessage {
-    name: String,
-    pnr: String,
-    subject: String,
-    body: String,
-    kind: String,
-    created_at: i64,
-    read_at: Option<i64>,
-    answered_at: Option<i64>,
-    response: Option<String>,
-    /// The questionnaire's title and resource, for questions.
-    form: Option<String>,
-    resource: Option<String>,
-}
-
 async fn message(State(state): State<AppState>, StaffPage(staff): StaffPage, Path(id): Path<String>) -> Response {
     if !staff.reaches(&state, MESSAGE_UNIT, &id).await {
         return not_theirs();
     }
-    let row: Option<SentMessage> = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT COALESCE(p.name, m.patient) AS name, m.patient AS pnr, m.subject AS subject, m.body AS body,
-                        m.kind AS kind, m.created_at AS created_at, m.read_at AS read_at,
-                        m.answered_at AS answered_at, m.response AS response, q.title AS form, q.resource AS resource
-                 FROM inbox_messages m LEFT JOIN people p ON p.personal_number = m.patient
-                 LEFT JOIN questionnaires q ON q.id = m.questionnaire_id WHERE m.id = ?1",
-                crate::params![id],
-                |r| {
-                    Ok(SentMessage {
-                        name: r.get("name")?,
-                        pnr: r.get("pnr")?,
-                        subject: r.get("subject")?,
-                        body: r.get("body")?,
-                        kind: r.get("kind")?,
-                        created_at: r.get("created_at")?,
-                        read_at: r.get("read_at")?,
-                        answered_at: r.get("answered_at")?,
-                        response: r.get("response")?,
-                        form: r.get("form")?,
-                        resource: r.get("resource")?,
-                    })
-                },
-            )
-            .optional()
-        })
-        .await
-        .ok()
-        .flatten();
+    let row: Option<crate::storage::inbox::SentPage> =
+        state.db.store(move |conn| crate::storage::inbox::page_for_staff(conn, &id)).await.ok().flatten();
     let Some(m) = row else {
         return (StatusCode::NOT_FOUND, page("Meddelandet finns inte", nav())).into_response();
     };

@@ -6,7 +6,7 @@
 //!
 //! Authorisation as for e-services: the user's own messages and their children's up to 12.
 
-use crate::storage::{OptionalExtension, params};
+use crate::storage::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, State},
@@ -26,55 +26,24 @@ use crate::extract::AuthUser;
 use crate::extract::idempotency_key;
 use crate::{AppState, error::ApiError};
 
-const SELECT: &str =
-    "SELECT m.id, m.patient, m.unit_id, u.name AS unit_name, m.subject, m.body, m.kind, m.questionnaire_id,
-        m.errand_id, m.created_at, m.read_at, m.answered_at, m.response, m.answer_key
-     FROM inbox_messages m JOIN units u ON u.id = m.unit_id";
-
-/// A message row with its answer key (to tell a retry from a second answer).
-fn to_message(
-    r: &crate::storage::Row,
-    people: &[Person],
-) -> crate::storage::Result<Option<(InboxMessage, Option<String>)>> {
-    let patient: String = r.get("patient")?;
-    let Some(person) = people.iter().find(|p| digits(p) == patient) else { return Ok(None) };
-    let kind: String = r.get("kind")?;
-    let response: Option<String> = r.get("response")?;
-    Ok(Some((
-        InboxMessage {
-            id: r.get("id")?,
-            person_id: person.id.clone(),
-            person_name: person.name.clone(),
-            unit_id: r.get("unit_id")?,
-            unit_name: r.get("unit_name")?,
-            subject: r.get("subject")?,
-            body: r.get("body")?,
-            kind: if kind == "questions" { InboxKind::Questions } else { InboxKind::Info },
-            questionnaire_id: r.get("questionnaire_id")?,
-            errand_id: r.get("errand_id")?,
-            created_at: r.get("created_at")?,
-            read_at: r.get("read_at")?,
-            answered_at: r.get("answered_at")?,
-            response: response.and_then(|t| serde_json::from_str(&t).ok()),
-        },
-        r.get("answer_key")?,
-    )))
+/// A message with its answer key (to tell a retry from a second answer), if it is one of
+/// `people`'s.
+fn named(stored: crate::storage::inbox::Stored, people: &[Person]) -> Option<(InboxMessage, Option<String>)> {
+    let person = people.iter().find(|p| digits(p) == stored.patient)?;
+    let message = InboxMessage { person_id: person.id.clone(), person_name: person.name.clone(), ..stored.message };
+    Some((message, stored.answer_key))
 }
 
 async fn load(state: &AppState, people: Vec<Person>, id: String) -> Result<(InboxMessage, Option<String>), ApiError> {
     state
         .db
-        .store(move |conn| {
-            conn.query_row(&format!("{SELECT} WHERE m.id = ?1"), crate::params![&id], |r| to_message(r, &people))
-                .optional()
-                .map(Option::flatten)
-        })
+        .store(move |conn| Ok(crate::storage::inbox::find(conn, &id)?.and_then(|s| named(s, &people))))
         .await?
         .ok_or_else(ApiError::not_found)
 }
 
-fn patients(people: &[Person]) -> (String, Vec<String>) {
-    (crate::storage::placeholders(people.len()), people.iter().map(digits).collect())
+fn patients(people: &[Person]) -> Vec<String> {
+    people.iter().map(digits).collect()
 }
 
 /// The messages of the user and their children (up to 12), newest first, with the unread count.
@@ -90,15 +59,12 @@ fn patients(people: &[Person]) -> (String, Vec<String>) {
 pub async fn list_inbox(State(state): State<AppState>, user: AuthUser) -> Result<Json<Inbox>, ApiError> {
     let people = e_service_people(&state, &user).await?;
     let unread = count_unread(&state, &people).await?;
-    let (marks, pnrs) = patients(&people);
+    let pnrs = patients(&people);
     let messages = state
         .db
         .store(move |conn| {
-            let mut stmt = conn.prepare(&format!(
-                "{SELECT} WHERE m.patient IN ({marks}) ORDER BY m.created_at DESC, m.seq DESC LIMIT 200"
-            ))?;
-            let rows = stmt.query_map(crate::storage::params_from_iter(pnrs.iter()), |r| to_message(r, &people))?;
-            rows.filter_map(Result::transpose).map(|r| r.map(|(m, _)| m)).collect::<crate::storage::Result<Vec<_>>>()
+            let stored = crate::storage::inbox::of_patients(conn, &pnrs, 200)?;
+            Ok(stored.into_iter().filter_map(|s| named(s, &people)).map(|(m, _)| m).collect::<Vec<_>>())
         })
         .await?;
     Ok(Json(Inbox { messages, unread }))
@@ -121,19 +87,8 @@ pub async fn unread(State(state): State<AppState>, user: AuthUser) -> Result<Jso
 
 /// Unread messages of these people (all of them, not only the listed page).
 async fn count_unread(state: &AppState, people: &[Person]) -> Result<u32, ApiError> {
-    let (marks, pnrs) = patients(people);
-    state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                &format!(
-                    "SELECT COUNT(*) AS unread FROM inbox_messages WHERE read_at IS NULL AND patient IN ({marks})"
-                ),
-                crate::storage::params_from_iter(pnrs.iter()),
-                |r| r.get("unread"),
-            )
-        })
-        .await
+    let pnrs = patients(people);
+    Ok(state.db.store(move |conn| crate::storage::inbox::unread(conn, &pnrs)).await?)
 }
 
 /// One message, if the user may read it (opening it does not mark it read: see `/read`).
@@ -178,12 +133,7 @@ pub async fn mark_read(
     load(&state, people.clone(), id.clone()).await?;
     let i = id.clone();
     let now = state.clock.now();
-    state
-        .db
-        .store(move |conn| {
-            conn.execute("UPDATE inbox_messages SET read_at = ?2 WHERE id = ?1 AND read_at IS NULL", params![i, now])
-        })
-        .await?;
+    state.db.store(move |conn| crate::storage::inbox::mark_read(conn, &i, now)).await?;
     state.wake_streams();
     Ok(Json(load(&state, people, id).await?.0))
 }
@@ -239,17 +189,7 @@ pub async fn answer(
     validated(questionnaire, &text, state.clock.now())?;
     let (i, k, by) = (id.clone(), key.clone(), user.personal_number.clone());
     let now = state.clock.now();
-    state
-        .db
-        .store(move |conn| {
-            conn.execute(
-                "UPDATE inbox_messages SET answered_at = ?2, answered_by = ?3, response = ?4, answer_key = ?5,
-                        read_at = COALESCE(read_at, ?2)
-                 WHERE id = ?1 AND answered_at IS NULL",
-                params![i, now, by, text, k],
-            )
-        })
-        .await?;
+    state.db.store(move |conn| crate::storage::inbox::answer(conn, &i, &by, &text, &k, now)).await?;
     state.wake_streams();
     // two answers at once: only one landed; the other learns which
     let (message, answered_with) = load(&state, people, id).await?;

@@ -2,7 +2,7 @@
 //! form), read and answered, and the notices of new ones (`crate::domain::inbox` has the rules:
 //! who is told, on which channel, in what words).
 
-use ingang_api::inbox::{InboxKind, InboxMessage};
+use ingang_api::eservices::{InboxKind, InboxMessage};
 
 use super::{Conn, OptionalExtension, Result, Row, params, params_from_iter, placeholders};
 
@@ -293,8 +293,17 @@ mod tests {
     #[test]
     fn messages_are_kept_read_answered_and_counted_on_both_backends() {
         on_both("inbox", |conn| {
-            conn.execute("INSERT INTO units (id, name, kind, address, city) VALUES ('u', 'Vårdcentralen', 'dental', 'a', 'c')", params![])
-                .unwrap();
+            conn.execute(
+                "INSERT INTO units (id, name, kind, address, city) VALUES ('u', 'Vårdcentralen', 'dental', 'a', 'c')",
+                params![],
+            )
+            .unwrap();
+            conn.execute(
+                "INSERT INTO questionnaires (id, url, version, title, resource, ages_read)
+                 VALUES ('q', 'https://q', '1', 'Frågor', '{}', 0)",
+                params![],
+            )
+            .unwrap();
             let (anna, child) = ("198001139297".to_owned(), "201501012384".to_owned());
             assert!(insert(conn, &new("m1", &anna, None), 10).unwrap());
             assert!(!insert(conn, &new("m1", &anna, None), 11).unwrap(), "an id once");
@@ -302,7 +311,11 @@ mod tests {
             assert!(insert(conn, &new("m3", "194001019999", None), 12).unwrap());
             let both = [anna.clone(), child.clone()];
             let listed = of_patients(conn, &both, 200).unwrap();
-            assert_eq!(listed.iter().map(|s| s.message.id.as_str()).collect::<Vec<_>>(), ["m2", "m1"], "the same second: the later first");
+            assert_eq!(
+                listed.iter().map(|s| s.message.id.as_str()).collect::<Vec<_>>(),
+                ["m2", "m1"],
+                "the same second: the later first"
+            );
             assert!(of_patients(conn, &[], 200).unwrap().is_empty());
             assert_eq!(unread(conn, &both).unwrap(), 2);
             assert_eq!(unread(conn, &[]).unwrap(), 0);
@@ -317,10 +330,14 @@ mod tests {
             assert!(answer(conn, "m2", &anna, "{\"status\":\"completed\"}", "k1", 40).unwrap());
             assert!(!answer(conn, "m2", &anna, "{}", "k2", 41).unwrap(), "once");
             let m2 = find(conn, "m2").unwrap().unwrap();
-            assert_eq!((m2.message.answered_at, m2.message.read_at, m2.answer_key.as_deref()), (Some(40), Some(40), Some("k1")));
+            assert_eq!(
+                (m2.message.answered_at, m2.message.read_at, m2.answer_key.as_deref()),
+                (Some(40), Some(40), Some("k1"))
+            );
             assert_eq!(m2.message.response.unwrap()["status"], "completed");
 
-            conn.execute("INSERT INTO guardianships (guardian, child) VALUES (?1, ?2)", params![&anna, &child]).unwrap();
+            conn.execute("INSERT INTO guardianships (guardian, child) VALUES (?1, ?2)", params![&anna, &child])
+                .unwrap();
             for (pnr, sms) in [(&anna, true), (&child, false)] {
                 conn.execute(
                     "INSERT INTO contact_details (personal_number, mobile, notify_sms, notify_email, notify_push, updated_at, language)
@@ -331,7 +348,10 @@ mod tests {
             }
             assert_eq!(guardians_of(conn, &child).unwrap(), [anna.clone()]);
             let told = recipients(conn, &child, true).unwrap();
-            assert_eq!(told.iter().map(|r| (r.personal_number.as_str(), r.sms, r.push)).collect::<Vec<_>>(), [(anna.as_str(), true, true), (child.as_str(), false, true)]);
+            assert_eq!(
+                told.iter().map(|r| (r.personal_number.as_str(), r.sms, r.push)).collect::<Vec<_>>(),
+                [(anna.as_str(), true, true), (child.as_str(), false, true)]
+            );
             assert_eq!(recipients(conn, &child, false).unwrap().len(), 1, "without the guardians");
             notify(conn, "sms", "0701234567", "Du har ett nytt meddelande", "m2", 50).unwrap();
             let notices = newest_notices(conn, 10).unwrap();
@@ -340,7 +360,10 @@ mod tests {
             let sent = sent_for_staff(conn, 100).unwrap();
             assert_eq!(sent.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["m3", "m2", "m1"]);
             let page = page_for_staff(conn, "m2").unwrap().unwrap();
-            assert_eq!((page.pnr.as_str(), page.form, page.answered_at), (child.as_str(), None, Some(40)));
+            assert_eq!(
+                (page.pnr.as_str(), page.form.as_deref(), page.answered_at),
+                (child.as_str(), Some("Frågor"), Some(40))
+            );
         });
     }
 }

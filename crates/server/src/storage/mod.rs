@@ -22,6 +22,7 @@ pub mod cases;
 pub mod chat;
 pub mod errands;
 pub mod events;
+pub mod inbox;
 pub mod kiosk;
 pub mod login_orders;
 pub mod push;
