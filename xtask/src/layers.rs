@@ -13,7 +13,7 @@
 //! - the storage layer (`storage/`) runs on both backends: an area's module there names neither
 //!   `rusqlite` nor `postgres` (only `storage/mod.rs`, the connection of both, does), and a table
 //!   whose area has moved there ([`STORED`]) is not read or written by SQL outside `storage/` and
-//!   `db/` (tests aside).
+//!   `db/` (tests and the load tool's fixtures aside, [`HARNESSES`]).
 //!
 //! A plain reading of the source (comments removed), not a compiler pass: it looks for paths
 //! that start `super::` or `routes::`, for `format!("<` / `push_str("<`, and for `r.get(<digits>)`
@@ -41,7 +41,13 @@ const STORED: &[&str] = &[
     "errand_messages",
     "errand_attachments",
     "inbox_messages",
+    "cases",
 ];
+
+/// Test harnesses among the server's sources, which write and reset their own fixtures (a
+/// thousand cases in progress, the queue put back) directly: like tests, they are not held to
+/// [`STORED`].
+const HARNESSES: &[&str] = &["bin/ingang-load.rs"];
 
 /// Files outside `routes/` that may name `routes` (they build the router and its document).
 const ROUTER_BUILDERS: &[&str] = &["lib.rs", "openapi.rs"];
@@ -112,7 +118,7 @@ fn problems_in(rel: &str, text: &str, modules: &[String]) -> Vec<String> {
             }
         }
     }
-    if !rel.starts_with("storage/") && !rel.starts_with("db/") {
+    if !rel.starts_with("storage/") && !rel.starts_with("db/") && !HARNESSES.contains(&rel) {
         for (n, l) in code.lines().enumerate() {
             for table in STORED {
                 let sql = ["FROM ", "INTO ", "UPDATE ", "JOIN "].iter().any(|k| l.contains(&format!("{k}{table}")));

@@ -626,22 +626,23 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
         // closed `days` ago, relative to now, unless somebody has continued it since
         seed_eservices(&mut tx, now)?;
         seed_visits(&mut tx, now)?;
-        let case_sql =
-            "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
-                                created_at, queued_at, picked_at, closed_at, idempotency_key, description, seq)
-             VALUES (?1, ?2, ?2, 'hc-gibraltar', ?3, ?4, ?5, 3, 'closed', ?6, ?6, ?6, ?7, ?1, ?8,
-                     (SELECT COALESCE(MAX(seq), 0) + 1 FROM cases))
-             ON CONFLICT (id) DO UPDATE SET created_at = ?6, queued_at = ?6, picked_at = ?6, closed_at = ?7
-             WHERE cases.status = 'closed'";
         for (id, days, qid, title) in CLOSED_CASES {
             let closed = now - days * 86_400;
             let response = format!(
                 r#"{{"resourceType":"QuestionnaireResponse","questionnaire":"https://ingang.se/fhir/Questionnaire/{qid}|1.0","status":"completed","item":[]}}"#
             );
-            tx.execute(
-                case_sql,
-                params![id, SARA, qid, title, response, closed - 3_600, closed, "Demo: ett tidigare ärende."],
-            )?;
+            let case = crate::storage::cases::DemoClosed {
+                id,
+                patient: SARA,
+                unit_id: "hc-gibraltar",
+                questionnaire_id: qid,
+                title,
+                response: &response,
+                description: "Demo: ett tidigare ärende.",
+                created_at: closed - 3_600,
+                closed_at: closed,
+            };
+            crate::storage::cases::seed_closed(&mut tx, &case)?;
         }
     }
     tx.commit()

@@ -272,47 +272,13 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     res
 }
 
-struct QueueRow {
-    id: String,
-    unit: String,
-    patient: String,
-    title: String,
-    priority: i64,
-    status: String,
-    queued_at: i64,
-    unit_id: String,
-}
-
 async fn queue(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
     let name = staff.name.clone();
     let now = state.clock.now();
-    let rows: Vec<QueueRow> = state
-        .db
-        .store(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT c.id, u.name AS unit_name, COALESCE(p.name, c.patient) AS patient_name, c.title, c.priority, c.status, c.queued_at, c.unit_id
-                 FROM cases c JOIN units u ON u.id = c.unit_id LEFT JOIN people p ON p.personal_number = c.patient
-                 WHERE c.status IN ('waiting', 'inProgress')
-                 ORDER BY u.name, c.status = 'waiting', c.priority, c.queued_at, c.seq",
-            )?;
-            let rows = stmt.query_map(crate::params![], |r| {
-                Ok(QueueRow {
-                    id: r.get("id")?,
-                    unit: r.get("unit_name")?,
-                    patient: r.get("patient_name")?,
-                    title: r.get("title")?,
-                    priority: r.get("priority")?,
-                    status: r.get("status")?,
-                    queued_at: r.get("queued_at")?,
-                    unit_id: r.get("unit_id")?,
-                })
-            })?;
-            rows.collect()
-        })
-        .await
-        .unwrap_or_default();
+    let rows: Vec<crate::storage::cases::Queued> =
+        state.db.store(crate::storage::cases::queues).await.unwrap_or_default();
     // only the queues of the units this staff member works at
-    let rows: Vec<QueueRow> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
+    let rows: Vec<_> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
     let body = html! {
         p {
             "Inloggad som " (name) ". "
@@ -416,18 +382,6 @@ pub(crate) fn answers_html(items: &serde_json::Value) -> Markup {
     }
 }
 
-/// A case as its page shows it, read by column name.
-struct CasePage {
-    patient: String,
-    title: String,
-    priority: i64,
-    status: String,
-    response: String,
-    description: String,
-    /// The questionnaire's resource, when the form is known.
-    form: Option<String>,
-}
-
 /// A chat message on a case's page: who wrote it, its text and its pictures (id, width, height).
 struct ChatLine {
     who: String,
@@ -440,30 +394,10 @@ async fn case_page(State(state): State<AppState>, StaffPage(staff): StaffPage, P
         return not_theirs();
     }
     let cid = id.clone();
-    let row: Option<(CasePage, Vec<ChatLine>)> = state
+    let row: Option<(crate::storage::cases::ForStaff, Vec<ChatLine>)> = state
         .db
         .store(move |conn| {
-            let case = conn
-                .query_row(
-                    "SELECT COALESCE(p.name, c.patient) AS patient, c.title AS title, c.priority AS priority,
-                            c.status AS status, c.response AS response, c.description AS description,
-                            q.resource AS form
-                     FROM cases c LEFT JOIN people p ON p.personal_number = c.patient
-                     LEFT JOIN questionnaires q ON q.id = c.questionnaire_id WHERE c.id = ?1",
-                    crate::params![&cid],
-                    |r| {
-                        Ok(CasePage {
-                            patient: r.get("patient")?,
-                            title: r.get("title")?,
-                            priority: r.get("priority")?,
-                            status: r.get("status")?,
-                            response: r.get("response")?,
-                            description: r.get("description")?,
-                            form: r.get("form")?,
-                        })
-                    },
-                )
-                .optional()?;
+            let case = crate::storage::cases::page_for_staff(conn, &cid)?;
             let messages = crate::storage::chat::of_case(conn, &cid)?
                 .into_iter()
                 .map(|m| ChatLine {
@@ -549,10 +483,7 @@ async fn change(
             let n = f(conn)?;
             // the owner hears of its status, everyone waiting there of their places
             if n > 0 {
-                let unit: Option<String> = conn
-                    .query_row("SELECT unit_id FROM cases WHERE id = ?1", crate::params![&id], |r| r.get("unit_id"))
-                    .optional()?;
-                if let Some(unit) = unit {
+                if let Some(unit) = crate::storage::reach::unit_of(conn, CASE_UNIT, &id)? {
                     crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
                 }
             }
@@ -577,32 +508,21 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
     }
     let now = state.clock.now();
     change(&state, id.clone(), move |conn| {
-        let n = conn.execute(
-            "UPDATE cases SET status = 'inProgress', picked_at = ?2 WHERE id = ?1 AND status = 'waiting'",
-            params![id, now],
-        )?;
-        if n == 1 {
+        let picked = crate::storage::cases::pick(conn, &id, now)?;
+        if picked {
             // in the resident's own language (`lang::notices`)
-            let to: Option<(String, String)> = conn
-                .query_row(
-                    "SELECT d.mobile, d.language FROM cases c JOIN contact_details d ON d.personal_number = c.owner
-                     WHERE c.id = ?1 AND d.notify_sms = 1 AND d.mobile IS NOT NULL",
-                    crate::params![&id],
-                    |r| Ok((r.get("mobile")?, r.get("language")?)),
-                )
-                .optional()?;
-            if let Some((mobile, language)) = to {
+            if let Some((mobile, language)) = crate::storage::cases::sms_to_owner(conn, &id)? {
                 conn.execute(
                     "INSERT INTO sms_outbox (to_number, body, case_id, created_at) VALUES (?1, ?2, ?3, ?4)",
                     params![mobile, crate::lang::notices::your_turn(&language), id, now],
                 )?;
             }
             // and a push to each of their devices, when they chose push
-            let owner: String =
-                conn.query_row("SELECT owner FROM cases WHERE id = ?1", crate::params![&id], |r| r.get("owner"))?;
+            let owner = crate::storage::cases::owner(conn, &id)?.ok_or(crate::storage::Error::NoRows)?;
             let (path, tag) = (format!("/arenden/{id}"), format!("din-tur-{id}"));
             crate::push::enqueue(conn, &owner, crate::push::Notice::YourTurn, &path, &tag, now)?;
         }
+        let n = usize::from(picked);
         Ok(n)
     })
     .await
@@ -613,13 +533,7 @@ async fn close(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(
         return not_theirs();
     }
     let now = state.clock.now();
-    change(&state, id.clone(), move |conn| {
-        conn.execute(
-            "UPDATE cases SET status = 'closed', closed_at = ?2 WHERE id = ?1 AND status IN ('waiting', 'inProgress')",
-            params![id, now],
-        )
-    })
-    .await
+    change(&state, id.clone(), move |conn| Ok(usize::from(crate::storage::cases::close(conn, &id, now)?))).await
 }
 
 #[derive(Deserialize)]
@@ -639,10 +553,8 @@ async fn set_priority(
     if !(1..=3).contains(&f.priority) {
         return (StatusCode::BAD_REQUEST, "prioritet 1–3").into_response();
     }
-    change(&state, id.clone(), move |conn| {
-        conn.execute("UPDATE cases SET priority = ?2 WHERE id = ?1", params![id, f.priority])
-    })
-    .await
+    change(&state, id.clone(), move |conn| Ok(usize::from(crate::storage::cases::set_priority(conn, &id, f.priority)?)))
+        .await
 }
 
 async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
@@ -892,12 +804,8 @@ async fn reply(
     let result = state
         .db
         .store(move |conn| {
-            let open: bool = conn
-                .query_row("SELECT status = 'inProgress' AS open FROM cases WHERE id = ?1", crate::params![&cid], |r| {
-                    r.get("open")
-                })
-                .optional()?
-                .unwrap_or(false);
+            let open = crate::storage::cases::owner_status_unit(conn, &cid)?
+                .is_some_and(|(_, status, _)| status == ingang_api::cases::CaseStatus::InProgress.as_str());
             if !open {
                 return Ok(false);
             }
@@ -912,8 +820,7 @@ async fn reply(
                 now,
             };
             crate::domain::chat::insert(conn, &cid, draft)?;
-            let owner: String =
-                conn.query_row("SELECT owner FROM cases WHERE id = ?1", crate::params![&cid], |r| r.get("owner"))?;
+            let owner = crate::storage::cases::owner(conn, &cid)?.ok_or(crate::storage::Error::NoRows)?;
             let (path, tag) = (format!("/arenden/{cid}"), format!("chatt-{cid}"));
             crate::push::enqueue(conn, &owner, crate::push::Notice::ChatMessage, &path, &tag, now)?;
             Ok(true)

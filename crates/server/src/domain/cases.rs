@@ -4,7 +4,8 @@
 
 use crate::domain::people::visible_people;
 use crate::extract::AuthUser;
-use crate::storage::{OptionalExtension, params};
+use crate::storage::cases::{self, Stored};
+use crate::storage::params;
 use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use ingang_api::cases::{Case, CaseStatus, Priority, TextProblem, estimated_wait_minutes};
@@ -65,26 +66,11 @@ pub(crate) fn stockholm_now(now: i64) -> (ingang_api::hours::LocalTime, i64) {
     (ingang_api::hours::LocalTime { weekday, minute: (local.rem_euclid(86_400) / 60) as u16 }, days)
 }
 
-/// Recent handling: minutes from arrival to being picked, over the unit's last 20 picked cases.
-pub(crate) fn recent_minutes(conn: &mut crate::storage::Conn<'_>, unit: &str) -> crate::storage::Result<Option<f64>> {
-    conn.query_row(
-        "SELECT CAST(AVG(picked_at - queued_at) AS DOUBLE PRECISION) / 60.0 AS minutes FROM
-           (SELECT picked_at, COALESCE(queued_at, created_at) AS queued_at FROM cases WHERE unit_id = ?1 AND picked_at IS NOT NULL ORDER BY picked_at DESC LIMIT 20) AS recent",
-        crate::params![unit],
-        |r| r.get("minutes"),
-    )
-}
-
 /// Place in the unit's queue and the estimated wait at `now`, for a waiting case.
-pub(crate) fn queue_place(conn: &mut crate::storage::Conn<'_>, row: &Row, now: i64) -> crate::storage::Result<Place> {
-    let ahead: u32 = conn.query_row(
-        "SELECT COUNT(*) AS ahead FROM cases WHERE unit_id = ?1 AND status = 'waiting'
-           AND (priority < ?2 OR (priority = ?2 AND (queued_at < ?3 OR (queued_at = ?3 AND seq < ?4))))",
-        params![&row.unit_id, row.priority, row.queued_at, row.seq],
-        |r| r.get("ahead"),
-    )?;
-    let recent = recent_minutes(conn, &row.unit_id)?;
-    Ok(place(&unit_hours(conn, &row.unit_id)?, now, ahead + 1, recent))
+pub(crate) fn queue_place(conn: &mut crate::storage::Conn<'_>, c: &Stored, now: i64) -> crate::storage::Result<Place> {
+    let ahead = cases::ahead_of(conn, &c.unit_id, c.priority, c.queued_at, c.seq)?;
+    let recent = cases::recent_minutes(conn, &c.unit_id)?;
+    Ok(place(&unit_hours(conn, &c.unit_id)?, now, ahead + 1, recent))
 }
 
 /// The places of every waiting case of a unit at `now`, in one read: case id → place.
@@ -93,23 +79,20 @@ pub fn unit_places(
     unit: &str,
     now: i64,
 ) -> crate::storage::Result<std::collections::HashMap<String, Place>> {
-    let recent = recent_minutes(conn, unit)?;
+    let recent = cases::recent_minutes(conn, unit)?;
     let hours = unit_hours(conn, unit)?;
-    conn.query_map(
-        "SELECT id, ROW_NUMBER() OVER (ORDER BY priority, COALESCE(queued_at, created_at), seq) AS position
-         FROM cases WHERE unit_id = ?1 AND status = 'waiting'",
-        params![unit],
-        |r| Ok((r.get::<String>("id")?, place(&hours, now, r.get("position")?, recent))),
-    )
-    .map(|rows| rows.into_iter().collect())
+    Ok(cases::positions(conn, unit)?
+        .into_iter()
+        .map(|(id, position)| (id, place(&hours, now, position, recent)))
+        .collect())
 }
 
 /// Place of a waiting case (by id) at `now`; `None` when it is not waiting.
 pub fn place_of(conn: &mut crate::storage::Conn<'_>, id: &str, now: i64) -> crate::storage::Result<Option<Place>> {
-    let found = conn
-        .query_row(&format!("{SELECT} WHERE c.id = ?1 AND c.status = 'waiting'"), crate::params![id], row)
-        .optional()?;
-    found.map(|r| queue_place(conn, &r, now)).transpose()
+    match cases::find(conn, id)? {
+        Some(c) if c.status == CaseStatus::Waiting.as_str() => Ok(Some(queue_place(conn, &c, now)?)),
+        _ => Ok(None),
+    }
 }
 
 /// The case if the user may see it (their own or their child's); otherwise 404.
@@ -130,12 +113,9 @@ pub(crate) async fn load_case_for(
     let now = state.clock.now();
     state
         .db
-        .store(move |conn| {
-            let found = conn.query_row(&format!("{SELECT} WHERE c.id = ?1"), crate::params![&id], row).optional()?;
-            match found {
-                Some(r) => to_case(conn, r, &people, now),
-                None => Ok(None),
-            }
+        .store(move |conn| match cases::find(conn, &id)? {
+            Some(c) => to_case(conn, c, &people, now),
+            None => Ok(None),
         })
         .await?
         .ok_or_else(ApiError::not_found)
@@ -152,7 +132,7 @@ pub(crate) fn index(people: Vec<ingang_api::people::Person>) -> Vec<(String, Str
 
 pub(crate) fn to_case(
     conn: &mut crate::storage::Conn<'_>,
-    r: Row,
+    r: Stored,
     people: &[(String, String, String)],
     now: i64,
 ) -> crate::storage::Result<Option<Case>> {
@@ -211,46 +191,6 @@ pub fn text_error(problem: TextProblem, what: &str, max: usize) -> ApiError {
 /// them): more would only lengthen everyone's queue (`AppState::max_open_cases`).
 pub const MAX_OPEN_PER_PATIENT: u32 = 3;
 
-/// A case row as read from the database.
-pub(crate) struct Row {
-    id: String,
-    patient: String,
-    unit_id: String,
-    unit_name: String,
-    title: String,
-    status: String,
-    priority: i64,
-    created_at: i64,
-    closed_at: Option<i64>,
-    queued_at: i64,
-    seq: i64,
-    questionnaire_id: String,
-    description: String,
-}
-
-pub(crate) fn row(r: &crate::storage::Row) -> crate::storage::Result<Row> {
-    Ok(Row {
-        id: r.get("id")?,
-        patient: r.get("patient")?,
-        unit_id: r.get("unit_id")?,
-        unit_name: r.get("unit_name")?,
-        title: r.get("title")?,
-        status: r.get("status")?,
-        priority: r.get("priority")?,
-        created_at: r.get("created_at")?,
-        closed_at: r.get("closed_at")?,
-        queued_at: r.get("queued_at")?,
-        seq: r.get("seq")?,
-        questionnaire_id: r.get("questionnaire_id")?,
-        description: r.get("description")?,
-    })
-}
-
-pub(crate) const SELECT: &str =
-    "SELECT c.id, c.patient, c.unit_id, u.name AS unit_name, c.title, c.status, c.priority, c.created_at, c.closed_at,
-            COALESCE(c.queued_at, c.created_at) AS queued_at, c.seq, c.questionnaire_id, c.description
-     FROM cases c JOIN units u ON u.id = c.unit_id";
-
 /// How long after closing a case can be continued instead of starting anew (Norrbotten: four
 /// days). A region's rule: the app reads the result from `Case.canContinueUntil`.
 pub const CONTINUE_WITHIN_SECS: i64 = 4 * 86_400;
@@ -268,7 +208,7 @@ pub fn continue_with(
 ) -> crate::storage::Result<Option<bool>> {
     use crate::storage::chat;
     conn.transaction(|tx| {
-        if crate::storage::cases::reopen(tx, id, now - CONTINUE_WITHIN_SECS, now)? {
+        if cases::reopen(tx, id, now - CONTINUE_WITHIN_SECS, now)? {
             let m = chat::NewMessage {
                 author: ingang_api::chat::Author::Patient,
                 staff: None,

@@ -2,7 +2,6 @@
 //! means (each waiting case's new place), and the [`Hub`] hands new rows to the open streams.
 
 use crate::domain::cases::Place;
-use crate::storage::OptionalExtension;
 use crate::storage::events;
 use crate::{AppState, error::ApiError};
 use ingang_api::cases::CaseStatus;
@@ -116,12 +115,7 @@ pub fn queue_changed(
     now: i64,
 ) -> crate::storage::Result<()> {
     if let Some(id) = case_id {
-        let found: Option<(String, String, String)> = conn
-            .query_row("SELECT owner, status, unit_id FROM cases WHERE id = ?1", crate::params![id], |r| {
-                Ok((r.get("owner")?, r.get("status")?, r.get("unit_id")?))
-            })
-            .optional()?;
-        if let Some((owner, status, unit)) = found {
+        if let Some((owner, status, unit)) = crate::storage::cases::owner_status_unit(conn, id)? {
             let place = if status == CaseStatus::Waiting.as_str() {
                 crate::domain::cases::place_of(conn, id, now)?
             } else {

@@ -4,18 +4,15 @@
 //! Authorisation: a case is visible to the user who created it and to the patient's guardians
 //! who may see the patient (`me::visible_people`); anything else is "not found".
 
-use crate::domain::cases::Row;
-use crate::domain::cases::SELECT;
 use crate::domain::cases::index;
 use crate::domain::cases::load_case;
 use crate::domain::cases::load_case_for;
 use crate::domain::cases::people_index;
-use crate::domain::cases::row;
 use crate::domain::cases::text_error;
 use crate::domain::cases::to_case;
 use crate::domain::cases::twelve_digits;
 use crate::extract::idempotency_key;
-use crate::storage::{OptionalExtension, params};
+use crate::storage::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -75,17 +72,7 @@ pub async fn create_case(
     let owner = user.personal_number.clone();
     // a retry: the case made with this key
     let (o, k) = (owner.clone(), key.clone());
-    let existing: Option<String> = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2",
-                crate::params![o, k],
-                |r| r.get("id"),
-            )
-            .optional()
-        })
-        .await?;
+    let existing: Option<String> = state.db.store(move |conn| crate::storage::cases::by_key(conn, &o, &k)).await?;
     if let Some(id) = existing {
         return Ok((StatusCode::OK, Json(load_case(&state, &user, id).await?)).into_response());
     }
@@ -154,34 +141,26 @@ pub async fn create_case(
         .db
         .store(move |conn| {
             // checked with the insert, on the one connection: parallel requests cannot pass it
-            let open: i64 = conn.query_row(
-                "SELECT COUNT(*) AS count FROM cases WHERE patient = ?1 AND status IN ('waiting', 'inProgress')
-                 AND NOT (owner = ?2 AND idempotency_key = ?3)",
-                params![patient, owner, key],
-                |r| r.get("count"),
-            )?;
-            let retry: bool = conn.query_row(
-                "SELECT COUNT(*) > 0 AS found FROM cases WHERE owner = ?1 AND idempotency_key = ?2",
-                params![owner, key],
-                |r| r.get("found"),
-            )?;
-            if open >= i64::from(max_open) && !retry {
+            let open = crate::storage::cases::open_for(conn, &patient, &owner, &key)?;
+            let retry = crate::storage::cases::by_key(conn, &owner, &key)?.is_some();
+            if open >= max_open && !retry {
                 return Ok(None);
             }
-            conn.execute(
-                "INSERT INTO cases (id, owner, patient, unit_id, questionnaire_id, title, response, priority, status,
-                                    created_at, queued_at, idempotency_key, description, rules_accepted_at, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9, ?9, ?10, ?11, ?9,
-                         (SELECT COALESCE(MAX(seq), 0) + 1 FROM cases))
-                 ON CONFLICT DO NOTHING",
-                params![cid, owner, patient, &unit, qid, title, response_text, prio, now, key, description],
-            )?;
+            let new = crate::storage::cases::NewCase {
+                id: &cid,
+                owner: &owner,
+                patient: &patient,
+                unit_id: &unit,
+                questionnaire_id: &qid,
+                title: &title,
+                response: &response_text,
+                priority: i64::from(prio),
+                description: &description,
+                key: &key,
+                status: "waiting",
+            };
             // two identical requests at once: the one that lost the race returns the winner's case
-            let id = conn.query_row(
-                "SELECT id FROM cases WHERE owner = ?1 AND idempotency_key = ?2",
-                crate::params![owner, key],
-                |r| r.get::<String>("id"),
-            )?;
+            let id = crate::storage::cases::create(conn, &new, now)?;
             crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
             Ok(Some(id))
         })
@@ -234,11 +213,7 @@ pub async fn list_cases(
     let cases = state
         .db
         .store(move |conn| {
-            let marks = crate::storage::placeholders(patients.len());
-            let mut stmt =
-                conn.prepare(&format!("{SELECT} WHERE c.patient IN ({marks}) ORDER BY c.created_at DESC, c.seq DESC"))?;
-            let rows: Vec<Row> =
-                stmt.query_map(crate::storage::params_from_iter(patients.iter()), row)?.collect::<Result<_, _>>()?;
+            let rows = crate::storage::cases::of_patients(conn, &patients)?;
             let mut out = Vec::new();
             for r in rows {
                 if let Some(c) = to_case(conn, r, &people, now)? {
@@ -306,10 +281,7 @@ pub async fn withdraw_case(
     state
         .db
         .store(move |conn| {
-            conn.execute(
-                "UPDATE cases SET status = 'withdrawn', closed_at = ?2 WHERE id = ?1 AND status = 'waiting'",
-                params![id, now],
-            )?;
+            crate::storage::cases::withdraw(conn, &id, now)?;
             crate::domain::events::queue_changed(conn, &unit, Some(&id), now)
         })
         .await?;

@@ -217,10 +217,9 @@ pub async fn events(
     let waiting = state
         .db
         .store(move |conn| {
-            let mut stmt =
-                conn.prepare_cached("SELECT id, unit_id FROM cases WHERE owner = ?1 AND status = 'waiting'")?;
-            let rows = stmt.query_map([owner], |r| Ok((r.get("id")?, r.get("unit_id")?)))?;
-            rows.collect::<crate::storage::Result<std::collections::HashMap<String, String>>>()
+            Ok(crate::storage::cases::waiting_of_owner(conn, &owner)?
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>())
         })
         .await?;
     let watch = Watch {
