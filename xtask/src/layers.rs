@@ -42,6 +42,11 @@ const STORED: &[&str] = &[
     "errand_attachments",
     "inbox_messages",
     "cases",
+    "guardianships",
+    "contact_details",
+    "draft_keys",
+    "prescriptions",
+    "staff_sessions",
 ];
 
 /// Test harnesses among the server's sources, which write and reset their own fixtures (a

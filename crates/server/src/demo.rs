@@ -411,14 +411,10 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
     // Folktandvården moves visits by phone only: patients there cancel in the app, not reschedule
     tx.execute("UPDATE units SET reschedulable = CASE WHEN id <> 'ftv-lulea' THEN 1 ELSE 0 END", params![])?;
     for (pnr, address) in ADDRESSES {
-        tx.execute("UPDATE people SET address = ?2 WHERE personal_number = ?1", params![pnr, address])?;
+        crate::storage::people::set_address(tx, pnr, address)?;
     }
     for (pnr, unit) in LISTINGS {
-        tx.execute("UPDATE people SET listed_unit = ?2 WHERE personal_number = ?1", params![pnr, unit])?;
-        tx.execute(
-            "UPDATE people SET listed_unit = ?2 WHERE personal_number IN (SELECT child FROM guardianships WHERE guardian = ?1)",
-            params![pnr, unit],
-        )?;
+        crate::storage::people::list_with_children(tx, pnr, unit)?;
     }
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     let minutes = |hhmm: &str| ingang_api::hours::minutes(hhmm).map(u32::from).unwrap_or(9 * 60);
@@ -526,11 +522,9 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
 /// Prescriptions (valid for 200 more days) and Anna's demo inbox.
 fn seed_eservices(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
     let children = children(ingang_api::visits::stockholm_date(now));
-    let rx_sql = "INSERT INTO prescriptions (id, patient, medicine, dosage, valid_until) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (id) DO UPDATE SET patient = ?2, valid_until = ?5";
     for (id, who, medicine, dosage) in PRESCRIPTIONS {
         let patient = children.iter().find(|c| c.2 == *who).map(|c| c.1.clone()).unwrap_or_else(|| (*who).to_owned());
-        tx.execute(rx_sql, params![id, patient, medicine, dosage, now + 200 * 86_400])?;
+        crate::storage::people::keep_prescription(tx, id, &patient, medicine, dosage, now + 200 * 86_400)?;
     }
     for (i, (id, subject, body, questionnaire)) in INBOX.iter().enumerate() {
         let message = crate::storage::inbox::NewMessage {
@@ -568,24 +562,14 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
         let form_sql =
             "INSERT INTO questionnaires (id, url, version, title, resource, ages_read) VALUES (?1, ?2, ?3, ?4, ?5, 0)
              ON CONFLICT (id) DO UPDATE SET url = ?2, version = ?3, title = ?4, resource = ?5";
-        let person_sql =
-            "INSERT INTO people (id, personal_number, name, given_name, surname) VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT DO NOTHING";
         for (pnr, given, surname) in IDENTITIES {
-            tx.execute(
-                person_sql,
-                params![crate::bankid::random_token(), pnr, format!("{given} {surname}"), given, surname],
-            )?;
+            crate::storage::people::add_if_new(&mut tx, &crate::bankid::random_token(), pnr, given, surname)?;
         }
         // the children's numbers follow the date (see `children`): yesterday's pairs go
-        tx.execute("DELETE FROM guardianships WHERE guardian = '198001139297'", crate::params![])?;
-        let guardian_sql = "INSERT INTO guardianships (guardian, child) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+        crate::storage::people::forget_children(&mut tx, "198001139297")?;
         for (parent, child, given, surname) in children(ingang_api::visits::stockholm_date(now)) {
-            tx.execute(
-                person_sql,
-                params![crate::bankid::random_token(), child, format!("{given} {surname}"), given, surname],
-            )?;
-            tx.execute(guardian_sql, params![parent, child])?;
+            crate::storage::people::add_if_new(&mut tx, &crate::bankid::random_token(), &child, given, surname)?;
+            crate::storage::people::add_guardianship(&mut tx, parent, &child)?;
         }
         for text in FORMS {
             let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");

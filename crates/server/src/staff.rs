@@ -4,7 +4,7 @@
 //! the SMS outbox. Staff sign in separately from patients (their own cookie and table); in demo
 //! and test mode with a demo staff identity, otherwise the console does not exist.
 
-use crate::storage::{OptionalExtension, params};
+use crate::storage::params;
 use axum::{
     Form, Router,
     extract::{FromRequestParts, Path, State},
@@ -88,14 +88,7 @@ pub(crate) async fn staff(state: &AppState, headers: &HeaderMap) -> Option<(Stri
     let now = state.clock.now();
     let id: Option<String> = state
         .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT staff_id FROM staff_sessions WHERE id_hash = ?1 AND created_at > ?2",
-                params![id_hash, now - 12 * 3600],
-                |r| r.get("staff_id"),
-            )
-            .optional()
-        })
+        .store(move |conn| crate::storage::staff_sessions::staff_of(conn, &id_hash, now - 12 * 3600))
         .await
         .ok()
         .flatten();
@@ -233,16 +226,7 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<
     let token = random_token();
     let id_hash = hash(&token);
     let (staff_id, now) = (f.staff.clone(), state.clock.now());
-    if state
-        .db
-        .store(move |conn| {
-            conn.execute(
-                "INSERT INTO staff_sessions (id_hash, staff_id, created_at) VALUES (?1, ?2, ?3)",
-                params![id_hash, staff_id, now],
-            )
-        })
-        .await
-        .is_err()
+    if state.db.store(move |conn| crate::storage::staff_sessions::start(conn, &id_hash, &staff_id, now)).await.is_err()
     {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
@@ -258,10 +242,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, STAFF_COOKIE) {
         let id_hash = hash(&token);
         let gone = id_hash.clone();
-        let _ = state
-            .db
-            .store(move |conn| conn.execute("DELETE FROM staff_sessions WHERE id_hash = ?1", crate::params![gone]))
-            .await;
+        let _ = state.db.store(move |conn| crate::storage::staff_sessions::end(conn, &gone)).await;
         state.hub.session_ended(&id_hash);
     }
     let mut res = Redirect::to("/staff").into_response();

@@ -448,11 +448,7 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
     let result = state
         .db
         .store(move |conn| {
-            let known: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM people WHERE personal_number = ?1) AS found",
-                crate::params![&patient],
-                |r| r.get("found"),
-            )?;
+            let known = crate::storage::people::find(conn, &patient)?.is_some();
             let unit_ok: bool = conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1) AS found",
                 crate::params![&unit],

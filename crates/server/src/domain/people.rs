@@ -2,7 +2,6 @@
 //! personnummer, and the user's own mobile number.
 
 use crate::extract::AuthUser;
-use crate::storage::OptionalExtension;
 use crate::{AppState, error::ApiError};
 use ingang_api::{
     people::{Person, Relation, rules},
@@ -12,34 +11,13 @@ use ingang_api::{
 /// Everyone the user may see: themself and the children they are guardian of (under 18).
 pub async fn visible_people(state: &AppState, user: &AuthUser) -> Result<Vec<Person>, ApiError> {
     let (pnr, today) = (user.personal_number.clone(), state.clock.today());
-    type Found = (String, String, String, String, bool, Option<String>);
-    let rows: Vec<Found> = state
-        .db
-        .store(move |conn| {
-            conn.query_map(
-                "SELECT id, personal_number, name, given_name, 1 AS is_self, listed_unit FROM people WHERE personal_number = ?1
-                 UNION ALL
-                 SELECT p.id, p.personal_number, p.name, p.given_name, 0 AS is_self, p.listed_unit FROM guardianships g
-                   JOIN people p ON p.personal_number = g.child WHERE g.guardian = ?1
-                 ORDER BY is_self DESC, personal_number ASC",
-                crate::params![pnr],
-                |r| {
-                    Ok((
-                        r.get("id")?,
-                        r.get("personal_number")?,
-                        r.get("name")?,
-                        r.get("given_name")?,
-                        r.get("is_self")?,
-                        r.get("listed_unit")?,
-                    ))
-                },
-            )
-        })
-        .await?;
+    let rows = state.db.store(move |conn| crate::storage::people::self_and_children(conn, &pnr)).await?;
+
     Ok(rows
         .into_iter()
-        .map(|(id, pnr, name, given, me, listed)| {
-            person(id, &pnr, name, given, if me { Relation::Myself } else { Relation::Child }, listed, today)
+        .map(|k| {
+            let relation = if k.is_self { Relation::Myself } else { Relation::Child };
+            person(k.id, &k.personal_number, k.name, k.given_name, relation, k.listed_unit, today)
         })
         // guardianship ends at 18
         .filter(|p| p.relation == Relation::Myself || p.age.is_none_or(|a| a < 18))
@@ -56,16 +34,8 @@ pub fn age_at(pnr: &str, unix: i64) -> Option<u32> {
 /// The user's registered mobile number as shown ("070-123 45 67").
 pub async fn user_mobile(state: &AppState, personal_number: &str) -> Result<Option<String>, ApiError> {
     let pnr = personal_number.to_owned();
-    let mobile: Option<String> = state
-        .db
-        .store(move |conn| {
-            conn.query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", crate::params![pnr], |r| {
-                r.get("mobile")
-            })
-            .optional()
-            .map(Option::flatten)
-        })
-        .await?;
+    let mobile = state.db.store(move |conn| crate::storage::people::mobile(conn, &pnr)).await?;
+
     Ok(mobile.as_deref().map(ingang_api::people::display_mobile))
 }
 

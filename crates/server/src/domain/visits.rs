@@ -37,16 +37,9 @@ pub async fn scope(state: &AppState, actor: &Actor) -> Result<Scope, ApiError> {
         }),
         Actor::Kiosk { personal_number, unit_id } => {
             let pnr = personal_number.clone();
-            let person: Option<(String, String)> = state
-                .db
-                .store(move |conn| {
-                    conn.query_row("SELECT id, name FROM people WHERE personal_number = ?1", crate::params![pnr], |r| {
-                        Ok((r.get("id")?, r.get("name")?))
-                    })
-                    .optional()
-                })
-                .await?;
-            let people = person.map(|(id, name)| vec![(personal_number.clone(), id, name)]).unwrap_or_default();
+            let person = state.db.store(move |conn| crate::storage::people::find(conn, &pnr)).await?;
+
+            let people = person.map(|p| vec![(personal_number.clone(), p.id, p.name)]).unwrap_or_default();
             Ok(Scope { people, unit: Some(unit_id.clone()) })
         }
     }
@@ -101,13 +94,7 @@ pub fn send_reminders(conn: &mut crate::storage::Conn<'_>, now: i64, base_url: &
     for (id, patient, starts, minutes) in &due {
         // a child's guardians while they may act for the child (up to 12, as for the visits list)
         let guardians = age_at(patient, *starts).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
-        let numbers: Vec<(String, String)> = conn.query_map(
-            "SELECT mobile, language FROM contact_details
-             WHERE notify_sms = 1 AND mobile IS NOT NULL AND (personal_number = ?1
-               OR (?2 AND personal_number IN (SELECT guardian FROM guardianships WHERE child = ?1)))",
-            params![patient, guardians],
-            |r| Ok((r.get("mobile")?, r.get("language")?)),
-        )?;
+        let numbers = crate::storage::people::sms_numbers(conn, patient, guardians)?;
         let link = format!("{}/bokade-tider/{id}", base_url.trim_end_matches('/'));
         let (time, from) = (stockholm_hhmm(*starts), stockholm_hhmm(starts - minutes * 60));
         // claimed and queued in one transaction: another server process running the same task

@@ -10,7 +10,7 @@ use crate::domain::errands::e_service_people;
 use crate::domain::errands::load_errand;
 use crate::domain::errands::named;
 use crate::domain::errands::populate;
-use crate::storage::{OptionalExtension, params};
+use crate::storage::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -67,19 +67,9 @@ fn questionnaire_for(
         .optional()?;
     let Some((resource, title, days, qid)) = found else { return Ok(None) };
     let mut value: Value = serde_json::from_str(&resource).unwrap_or(Value::Null);
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, medicine, dosage FROM prescriptions WHERE patient = ?1 AND valid_until > ?2 ORDER BY medicine",
-    )?;
-    let prescriptions: Vec<(String, String, String)> = stmt
-        .query_map(params![patient, now], |r| Ok((r.get("id")?, r.get("medicine")?, r.get("dosage")?)))?
-        .collect::<Result<_, _>>()?;
+    let prescriptions = crate::storage::people::prescriptions(conn, patient, now)?;
     populate(&mut value, &prescriptions);
-    let mobile: Option<String> = conn
-        .query_row("SELECT mobile FROM contact_details WHERE personal_number = ?1", crate::params![user], |r| {
-            r.get("mobile")
-        })
-        .optional()?
-        .flatten();
+    let mobile = crate::storage::people::mobile(conn, user)?;
     let mobile = mobile.as_deref().map(ingang_api::people::display_mobile);
     crate::populate::populate(
         &mut value,

@@ -8,7 +8,6 @@
 
 use crate::domain::kiosk::TOKEN_LIFETIME_SECS;
 use crate::extract::bearer;
-use crate::storage::OptionalExtension;
 use crate::storage::{kiosk, sessions::Resident};
 use axum::{
     Json,
@@ -184,13 +183,7 @@ async fn identified_answer(state: &AppState, id: &str, r: &kiosk::CheckIn) -> Re
     let (given, visits): (Option<String>, Vec<Visit>) = state
         .db
         .store(move |conn| {
-            let person: Option<(String, String, String)> = conn
-                .query_row(
-                    "SELECT id, name, given_name FROM people WHERE personal_number = ?1",
-                    crate::params![&pnr],
-                    |r| Ok((r.get("id")?, r.get("name")?, r.get("given_name")?)),
-                )
-                .optional()?;
+            let person = crate::storage::people::find(conn, &pnr)?.map(|p| (p.id, p.name, p.given_name));
             let Some((pid, name, given)) = person else { return Ok((None, vec![])) };
             let scope = Scope { people: vec![(pnr.clone(), pid, name)], unit: Some(unit) };
             let today = (now + ingang_api::visits::stockholm_offset(now)).div_euclid(86_400);

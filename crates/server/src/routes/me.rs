@@ -3,7 +3,6 @@
 //! person id that is neither the user nor their child is "not found" (nothing leaks).
 
 use crate::domain::people::visible_people;
-use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, State},
@@ -49,24 +48,12 @@ pub async fn get_person(
 }
 
 async fn load_contact(state: &AppState, pnr: String) -> Result<ContactDetails, ApiError> {
-    let row = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT mobile, email, notify_sms, notify_email, notify_push FROM contact_details WHERE personal_number = ?1",
-                crate::params![pnr],
-                |r| {
-                    Ok(ContactDetails {
-                        mobile: r.get("mobile")?,
-                        email: r.get("email")?,
-                        notifications: Notifications { sms: r.get("notify_sms")?, email: r.get("notify_email")?, push: r.get("notify_push")? },
-                        registered: true,
-                    })
-                },
-            )
-            .optional()
-        })
-        .await?;
+    let row = state.db.store(move |conn| crate::storage::people::contact(conn, &pnr)).await?.map(|c| ContactDetails {
+        mobile: c.mobile,
+        email: c.email,
+        notifications: Notifications { sms: c.sms, email: c.email_wanted, push: c.push },
+        registered: true,
+    });
     Ok(row.unwrap_or(ContactDetails {
         mobile: None,
         email: None,
@@ -124,14 +111,9 @@ pub async fn put_contact(
     state
         .db
         .store(move |conn| {
-            conn.execute(
-                "INSERT INTO contact_details (personal_number, mobile, email, notify_sms, notify_email, notify_push, updated_at,
-                                              language)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (personal_number) DO UPDATE SET mobile = ?2, email = ?3, notify_sms = ?4, notify_email = ?5,
-                   notify_push = ?6, updated_at = ?7, language = ?8",
-                params![pnr, mobile, email, n.sms, n.email, n.push, now, lang.0],
-            )
+            let contact =
+                crate::storage::people::Contact { mobile, email, sms: n.sms, email_wanted: n.email, push: n.push };
+            crate::storage::people::save_contact(conn, &pnr, &contact, &lang.0, now)
         })
         .await?;
     Ok(Json(load_contact(&state, user.personal_number).await?))
@@ -153,18 +135,7 @@ pub async fn draft_key(State(state): State<AppState>, user: AuthUser) -> Result<
     getrandom::fill(&mut bytes).map_err(ApiError::internal)?;
     let fresh = ingang_questionnaire::base64_encode(&bytes);
     let pnr = user.personal_number;
-    let key = state
-        .db
-        .store(move |conn| {
-            conn.execute(
-                "INSERT INTO draft_keys (personal_number, key) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                params![pnr, fresh],
-            )?;
-            conn.query_row("SELECT key FROM draft_keys WHERE personal_number = ?1", crate::params![pnr], |r| {
-                r.get("key")
-            })
-        })
-        .await?;
+    let key = state.db.store(move |conn| crate::storage::people::draft_key(conn, &pnr, &fresh)).await?;
     Ok(Json(DraftKey { key }))
 }
 

@@ -312,12 +312,7 @@ pub fn fee_of(conn: &mut crate::storage::Conn<'_>, r: &Row, now: i64) -> crate::
     let rules = visits::NORRBOTTEN;
     let (paid, frikort) = high_cost(conn, &r.patient, now)?;
     let lines = visits::fee(&rules, r.tariff.max(0) as u32, age_at(&r.patient, r.starts_at), frikort.is_some(), paid);
-    let address: Option<String> = conn
-        .query_row("SELECT address FROM people WHERE personal_number = ?1", crate::params![&r.patient], |r| {
-            r.get("address")
-        })
-        .optional()?
-        .flatten();
+    let address = crate::storage::people::find(conn, &r.patient)?.and_then(|p| p.address);
     Ok(Fee {
         total: visits::total(&lines),
         lines,

@@ -25,10 +25,12 @@ pub mod events;
 pub mod inbox;
 pub mod kiosk;
 pub mod login_orders;
+pub mod people;
 pub mod push;
 pub mod rate_limits;
 pub mod reach;
 pub mod sessions;
+pub mod staff_sessions;
 
 use std::{fmt, sync::Arc};
 
