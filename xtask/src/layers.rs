@@ -47,6 +47,12 @@ const STORED: &[&str] = &[
     "draft_keys",
     "prescriptions",
     "staff_sessions",
+    "unit_hours",
+    "unit_categories",
+    "unit_e_services",
+    "bookable_types",
+    "questionnaires",
+    "translations",
 ];
 
 /// Test harnesses among the server's sources, which write and reset their own fixtures (a

@@ -409,7 +409,9 @@ pub fn children(today: Date) -> Vec<(&'static str, String, &'static str, &'stati
 fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
     use ingang_api::visits::{stockholm_offset, stockholm_to_unix};
     // Folktandvården moves visits by phone only: patients there cancel in the app, not reschedule
-    tx.execute("UPDATE units SET reschedulable = CASE WHEN id <> 'ftv-lulea' THEN 1 ELSE 0 END", params![])?;
+    for (id, ..) in UNITS {
+        crate::storage::units::set_reschedulable(tx, id, *id != "ftv-lulea")?;
+    }
     for (pnr, address) in ADDRESSES {
         crate::storage::people::set_address(tx, pnr, address)?;
     }
@@ -472,20 +474,21 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
             now,
         ],
     )?;
-    let bookable_sql =
-        "INSERT INTO bookable_types (unit_id, id, title, description, kind, minutes, tariff, bring, position)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT (unit_id, id) DO UPDATE SET title = ?3, description = ?4, kind = ?5, minutes = ?6, tariff = ?7,
-                                                bring = ?8, position = ?9";
     for (i, (unit, id, title, description, kind, minutes, tariff, bring)) in BOOKABLE.iter().enumerate() {
-        let bring = serde_json::to_string(bring).unwrap_or_else(|_| "[]".into());
-        tx.execute(bookable_sql, params![unit, id, title, description, kind, minutes, tariff, bring, i as i64])?;
+        let b = crate::storage::units::Bookable {
+            id: (*id).into(),
+            title: (*title).into(),
+            description: description.map(str::to_owned),
+            kind: (*kind).into(),
+            minutes: *minutes,
+            tariff: *tariff,
+            bring: serde_json::to_string(bring).unwrap_or_else(|_| "[]".into()),
+        };
+        crate::storage::units::keep_bookable(tx, unit, &b, i as i64)?;
     }
-    let phrase_sql = "INSERT INTO translations (sv, lang, text) VALUES (?1, ?2, ?3)
-         ON CONFLICT (sv, lang) DO UPDATE SET text = ?3";
     for (sv, en, fi, ar) in PHRASES {
         for (lang, text) in [("en", en), ("fi", fi), ("ar", ar)] {
-            tx.execute(phrase_sql, params![sv, lang, text])?;
+            crate::storage::forms::keep_translation(tx, sv, lang, text)?;
         }
     }
     tx.execute("DELETE FROM slots WHERE visit_id IS NULL", crate::params![])?;
@@ -554,14 +557,18 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
     let now = crate::system_millis().div_euclid(1000);
     let mut tx = conn.begin()?;
     {
-        let insert_sql = "INSERT INTO units (id, name, kind, address, city, phone) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-             ON CONFLICT DO NOTHING";
         for (id, name, kind, address, city, phone) in UNITS {
-            tx.execute(insert_sql, params![id, name, kind, address, city, phone])?;
+            let unit = crate::storage::units::Unit {
+                id: (*id).into(),
+                name: (*name).into(),
+                kind: (*kind).into(),
+                address: (*address).into(),
+                city: (*city).into(),
+                phone: Some((*phone).into()),
+                time_zone: String::new(),
+            };
+            crate::storage::units::add_if_new(&mut tx, &unit)?;
         }
-        let form_sql =
-            "INSERT INTO questionnaires (id, url, version, title, resource, ages_read) VALUES (?1, ?2, ?3, ?4, ?5, 0)
-             ON CONFLICT (id) DO UPDATE SET url = ?2, version = ?3, title = ?4, resource = ?5";
         for (pnr, given, surname) in IDENTITIES {
             crate::storage::people::add_if_new(&mut tx, &crate::bankid::random_token(), pnr, given, surname)?;
         }
@@ -575,37 +582,28 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
             let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");
             let field = |v: Option<String>| v.unwrap_or_default();
             let facts = crate::domain::units::form_facts_of(&q);
-            let id = field(q.id);
-            tx.execute(form_sql, params![&id, field(q.url), field(q.version), field(q.title), text])?;
-            crate::domain::units::store_form_facts(&mut tx, &id, &facts)?;
+            let form = crate::storage::forms::Summary {
+                id: field(q.id),
+                url: field(q.url),
+                version: field(q.version),
+                title: field(q.title),
+            };
+            crate::storage::forms::keep(&mut tx, &form, text)?;
+            crate::domain::units::store_form_facts(&mut tx, &form.id, &facts)?;
         }
-        for (unit, ..) in OFFERS {
-            for table in ["unit_hours", "unit_services", "unit_categories", "unit_e_services"] {
-                tx.execute(&format!("DELETE FROM {table} WHERE unit_id = ?1"), params![unit])?;
-            }
-        }
-        let hours_sql = "INSERT INTO unit_hours (unit_id, day, opens, closes) VALUES (?1, ?2, ?3, ?4)";
-        for (unit, days, opens, closes) in HOURS {
-            for day in *days {
-                tx.execute(hours_sql, params![unit, day, opens, closes])?;
-            }
-        }
-        let service_sql = "INSERT INTO unit_services (unit_id, service, position) VALUES (?1, ?2, ?3)";
-        let category_sql = "INSERT INTO unit_categories (unit_id, questionnaire_id, position) VALUES (?1, ?2, ?3)";
         for (unit, services, categories) in OFFERS {
-            for (i, s) in services.iter().enumerate() {
-                tx.execute(service_sql, params![unit, s, i as i64])?;
-            }
-            for (i, q) in categories.iter().enumerate() {
-                tx.execute(category_sql, params![unit, q, i as i64])?;
-            }
-        }
-        let e_service_sql = "INSERT INTO unit_e_services (unit_id, id, questionnaire_id, position, answer_within_days)
-             VALUES (?1, ?2, ?2, ?3, ?4)";
-        for (unit, services) in E_SERVICES {
-            for (i, (id, days)) in services.iter().enumerate() {
-                tx.execute(e_service_sql, params![unit, id, i as i64, days])?;
-            }
+            let hours: Vec<(u8, &str, &str)> = HOURS
+                .iter()
+                .filter(|(u, ..)| u == unit)
+                .flat_map(|(_, days, opens, closes)| days.iter().map(move |d| (*d, *opens, *closes)))
+                .collect();
+            let e_services: Vec<(&str, Option<u32>)> = E_SERVICES
+                .iter()
+                .filter(|(u, _)| u == unit)
+                .flat_map(|(_, services)| services.iter().map(|(id, days)| (*id, Some(*days))))
+                .collect();
+            let offer = crate::storage::units::Offer { hours: &hours, services, categories, e_services: &e_services };
+            crate::storage::units::set_offer(&mut tx, unit, &offer)?;
         }
         // closed `days` ago, relative to now, unless somebody has continued it since
         seed_eservices(&mut tx, now)?;

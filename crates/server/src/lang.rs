@@ -137,9 +137,7 @@ impl Phrasebook {
         let rows = state
             .db
             .store(move |conn| {
-                let mut stmt = conn.prepare_cached("SELECT sv, text FROM translations WHERE lang = ?1")?;
-                let rows = stmt.query_map([lang.0], |r| Ok((r.get("sv")?, r.get("text")?)))?;
-                rows.collect::<crate::storage::Result<HashMap<String, String>>>()
+                Ok(crate::storage::forms::translations(conn, lang.0)?.into_iter().collect::<HashMap<String, String>>())
             })
             .await?;
         Ok(Phrasebook(rows))

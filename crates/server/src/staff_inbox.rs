@@ -332,14 +332,8 @@ async fn inbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Re
     let (units, forms, rows): (Choices, Choices, Vec<crate::storage::inbox::Sent>) = state
         .db
         .store(|conn| {
-            let units = conn
-                .prepare("SELECT id, name FROM units ORDER BY city, name")?
-                .query_map(crate::params![], |r| Ok((r.get("id")?, r.get("name")?)))?
-                .collect::<Result<_, _>>()?;
-            let forms = conn
-                .prepare("SELECT id, title FROM questionnaires ORDER BY title")?
-                .query_map(crate::params![], |r| Ok((r.get("id")?, r.get("title")?)))?
-                .collect::<Result<_, _>>()?;
+            let units = crate::storage::units::all(conn)?.into_iter().map(|u| (u.id, u.name)).collect();
+            let forms = crate::storage::forms::all(conn)?.into_iter().map(|f| (f.id, f.title)).collect();
             let rows = crate::storage::inbox::sent_for_staff(conn, 100)?;
             Ok((units, forms, rows))
         })
@@ -449,17 +443,9 @@ async fn send(State(state): State<AppState>, StaffForm(staff): StaffForm, Form(f
         .db
         .store(move |conn| {
             let known = crate::storage::people::find(conn, &patient)?.is_some();
-            let unit_ok: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM units WHERE id = ?1) AS found",
-                crate::params![&unit],
-                |r| r.get("found"),
-            )?;
+            let unit_ok = crate::storage::units::exists(conn, &unit)?;
             let form_ok = match &questionnaire {
-                Some(q) => conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM questionnaires WHERE id = ?1) AS found",
-                    crate::params![q],
-                    |r| r.get("found"),
-                )?,
+                Some(q) => crate::storage::forms::exists(conn, q)?,
                 None => true,
             };
             if !(known && unit_ok && form_ok) {

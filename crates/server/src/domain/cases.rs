@@ -5,7 +5,6 @@
 use crate::domain::people::visible_people;
 use crate::extract::AuthUser;
 use crate::storage::cases::{self, Stored};
-use crate::storage::params;
 use crate::{AppState, error::ApiError};
 use axum::http::StatusCode;
 use ingang_api::cases::{Case, CaseStatus, Priority, TextProblem, estimated_wait_minutes};
@@ -48,13 +47,7 @@ pub(crate) fn unit_hours(
     conn: &mut crate::storage::Conn<'_>,
     unit: &str,
 ) -> crate::storage::Result<Vec<ingang_api::hours::DayHours>> {
-    conn.query_map("SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1", params![unit], |r| {
-        Ok(ingang_api::hours::DayHours {
-            day: r.get::<i64>("day")? as u8,
-            opens: r.get("opens")?,
-            closes: r.get("closes")?,
-        })
-    })
+    crate::storage::units::hours(conn, unit)
 }
 
 /// Stockholm's weekday and minute at `now`, and the Unix second that starts that minute's day.

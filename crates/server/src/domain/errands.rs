@@ -50,25 +50,16 @@ pub fn unit_e_services(
     unit_id: &str,
     lang: crate::lang::Lang,
 ) -> crate::storage::Result<Vec<EService>> {
-    conn.query_map(
-        "SELECT e.id, e.questionnaire_id, q.title, COALESCE(q.description, '') AS description, e.answer_within_days,
-                q.title_translations, q.description_translations
-         FROM unit_e_services e JOIN questionnaires q ON q.id = e.questionnaire_id
-         WHERE e.unit_id = ?1 ORDER BY e.position",
-        crate::params![unit_id],
-        |r| {
-            let title = crate::lang::translated(r.get::<Option<String>>("title_translations")?.as_deref(), lang);
-            let description =
-                crate::lang::translated(r.get::<Option<String>>("description_translations")?.as_deref(), lang);
-            Ok(EService {
-                id: r.get("id")?,
-                questionnaire_id: r.get("questionnaire_id")?,
-                title: title.map_or_else(|| r.get("title"), Ok)?,
-                description: description.map_or_else(|| r.get("description"), Ok)?,
-                answer_within_days: r.get::<Option<i64>>("answer_within_days")?.map(|d| d as u32),
-            })
-        },
-    )
+    Ok(crate::storage::units::e_services(conn, unit_id)?
+        .into_iter()
+        .map(|e| EService {
+            title: crate::lang::translated(e.title_translations.as_deref(), lang).unwrap_or(e.title),
+            description: crate::lang::translated(e.description_translations.as_deref(), lang).unwrap_or(e.description),
+            id: e.id,
+            questionnaire_id: e.questionnaire_id,
+            answer_within_days: e.answer_within_days,
+        })
+        .collect())
 }
 
 /// Fills the `answerOption` of every item whose SDC `answerExpression` is an `x-fhir-query` for

@@ -17,16 +17,7 @@ pub fn category(questionnaire_id: String, title: String, resource: &str) -> Cate
 }
 
 /// What the lists need of a form, read once when it is stored: see migration 0027.
-#[derive(Debug, Default, Clone, PartialEq)]
-pub struct FormFacts {
-    pub min_age: Option<u32>,
-    pub max_age: Option<u32>,
-    pub description: Option<String>,
-    /// The `_title` element as JSON text (its translations), if any.
-    pub title_translations: Option<String>,
-    /// The `_description` element as JSON text, if any.
-    pub description_translations: Option<String>,
-}
+pub type FormFacts = crate::storage::forms::Facts;
 
 /// Reads [`FormFacts`] from a stored resource (JSON text); none from what is no Questionnaire.
 pub fn form_facts(resource: &str) -> FormFacts {
@@ -52,28 +43,13 @@ pub fn store_form_facts(
     id: &str,
     facts: &FormFacts,
 ) -> crate::storage::Result<()> {
-    conn.execute(
-        "UPDATE questionnaires SET min_age = ?2, max_age = ?3, description = ?4, title_translations = ?5,
-             description_translations = ?6, ages_read = 1 WHERE id = ?1",
-        crate::storage::params![
-            id,
-            facts.min_age,
-            facts.max_age,
-            &facts.description,
-            &facts.title_translations,
-            &facts.description_translations
-        ],
-    )?;
-    Ok(())
+    crate::storage::forms::store_facts(conn, id, facts)
 }
 
 /// Reads the facts of every stored form not read yet (at start, before any request: a form
 /// written by other means than the seed, or before migration 0027, is read here, once).
 pub fn read_forms(conn: &mut crate::storage::Conn<'_>) -> crate::storage::Result<()> {
-    let unread: Vec<(String, String)> =
-        conn.query_map("SELECT id, resource FROM questionnaires WHERE ages_read = 0", crate::params![], |r| {
-            Ok((r.get("id")?, r.get("resource")?))
-        })?;
+    let unread = crate::storage::forms::unread(conn)?;
     for (id, resource) in unread {
         store_form_facts(conn, &id, &form_facts(&resource))?;
     }

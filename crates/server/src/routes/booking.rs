@@ -40,35 +40,23 @@ async fn types_of(state: &AppState, unit: String) -> Result<Vec<(BookableType, i
     state
         .db
         .store(move |conn| {
-            let offers: bool = conn
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM unit_services WHERE unit_id = ?1 AND service = 'booking') AS found",
-                    crate::params![&unit],
-                    |r| r.get("found"),
-                )
-                .unwrap_or(false);
-            if !offers {
+            if !crate::storage::units::offers(conn, &unit, "booking")? {
                 return Ok(None);
             }
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, title, description, kind, minutes, tariff, bring FROM bookable_types
-                 WHERE unit_id = ?1 ORDER BY position, title",
-            )?;
-            let rows = stmt.query_map([&unit], |r| {
-                let kind: String = r.get("kind")?;
-                Ok((
+            let rows = crate::storage::units::bookable(conn, &unit)?.into_iter().map(|b| {
+                (
                     BookableType {
-                        id: r.get("id")?,
-                        title: r.get("title")?,
-                        description: r.get("description")?,
-                        kind: VisitKind::parse(&kind).unwrap_or(VisitKind::Clinic),
-                        minutes: r.get::<i64>("minutes")?.max(1) as u32,
+                        id: b.id,
+                        title: b.title,
+                        description: b.description,
+                        kind: VisitKind::parse(&b.kind).unwrap_or(VisitKind::Clinic),
+                        minutes: b.minutes.max(1) as u32,
                     },
-                    r.get::<i64>("tariff")?,
-                    r.get::<String>("bring")?,
-                ))
-            })?;
-            rows.collect::<crate::storage::Result<Vec<_>>>().map(Some)
+                    b.tariff,
+                    b.bring,
+                )
+            });
+            Ok(Some(rows.collect::<Vec<_>>()))
         })
         .await?
         .ok_or_else(ApiError::not_found)

@@ -12,7 +12,6 @@ use crate::domain::cases::text_error;
 use crate::domain::cases::to_case;
 use crate::domain::cases::twelve_digits;
 use crate::extract::idempotency_key;
-use crate::storage::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -97,18 +96,8 @@ pub async fn create_case(
     let patient = person.personal_number.replace(['-', '+'], "");
     let (unit, qid) = (body.unit_id.clone(), body.questionnaire_id.clone());
     // the unit must offer this category (its questionnaire), and the category fit the person's age
-    let found: Option<(String, String)> = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT q.resource, q.title FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
-                 WHERE c.unit_id = ?1 AND c.questionnaire_id = ?2",
-                crate::params![&unit, &qid],
-                |r| Ok((r.get("resource")?, r.get("title")?)),
-            )
-            .optional()
-        })
-        .await?;
+    let found: Option<(String, String)> =
+        state.db.store(move |conn| crate::storage::units::category_form(conn, &unit, &qid)).await?;
     let (resource, title) = found.ok_or_else(|| {
         ApiError::new(StatusCode::NOT_FOUND, "not_offered", "Mottagningen tar inte emot ärenden om det här.")
     })?;

@@ -10,7 +10,6 @@ use crate::domain::errands::e_service_people;
 use crate::domain::errands::load_errand;
 use crate::domain::errands::named;
 use crate::domain::errands::populate;
-use crate::storage::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -57,14 +56,8 @@ fn questionnaire_for(
     user: &str,
     now: i64,
 ) -> crate::storage::Result<Option<Served>> {
-    let found: Option<(String, String, Option<i64>, String)> = conn
-        .query_row(
-            "SELECT q.resource, q.title, e.answer_within_days, q.id FROM unit_e_services e
-             JOIN questionnaires q ON q.id = e.questionnaire_id WHERE e.unit_id = ?1 AND e.id = ?2",
-            crate::params![unit_id, e_service_id],
-            |r| Ok((r.get("resource")?, r.get("title")?, r.get("answer_within_days")?, r.get("id")?)),
-        )
-        .optional()?;
+    let found = crate::storage::units::e_service_form(conn, unit_id, e_service_id)?
+        .map(|f| (f.resource, f.title, f.answer_within_days, f.questionnaire_id));
     let Some((resource, title, days, qid)) = found else { return Ok(None) };
     let mut value: Value = serde_json::from_str(&resource).unwrap_or(Value::Null);
     let prescriptions = crate::storage::people::prescriptions(conn, patient, now)?;

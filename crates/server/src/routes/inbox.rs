@@ -6,7 +6,6 @@
 //!
 //! Authorisation as for e-services: the user's own messages and their children's up to 12.
 
-use crate::storage::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, State},
@@ -174,15 +173,7 @@ pub async fn answer(
             Err(already_answered())
         };
     }
-    let resource: Option<String> = state
-        .db
-        .store(move |conn| {
-            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", crate::params![qid], |r| {
-                r.get("resource")
-            })
-            .optional()
-        })
-        .await?;
+    let resource: Option<String> = state.db.store(move |conn| crate::storage::forms::resource(conn, &qid)).await?;
     let questionnaire =
         Questionnaire::from_json(&resource.ok_or_else(ApiError::not_found)?).map_err(ApiError::internal)?;
     let text = body.response.to_string();

@@ -51,16 +51,7 @@ pub async fn start(
     let pnr = Personnummer::parse(&body.personal_number, state.clock.today())
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "invalid_personal_number", e.message_sv()))?;
     let unit = body.unit_id.clone();
-    let offers: bool = state
-        .db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT COUNT(*) > 0 AS found FROM unit_services WHERE unit_id = ?1 AND service = 'checkIn'",
-                crate::params![unit],
-                |r| r.get("found"),
-            )
-        })
-        .await?;
+    let offers: bool = state.db.store(move |conn| crate::storage::units::offers(conn, &unit, "checkIn")).await?;
     if !offers {
         return Err(ApiError::not_found());
     }

@@ -4,7 +4,6 @@
 
 use crate::domain::people::user_mobile;
 use crate::domain::questionnaires::check_at;
-use crate::storage::OptionalExtension;
 use axum::{
     Json,
     extract::{Path, Query, State},
@@ -29,32 +28,17 @@ pub async fn list_questionnaires(State(state): State<AppState>) -> Result<Json<Q
     let questionnaires = state
         .db
         .store(|conn| {
-            let mut stmt = conn.prepare("SELECT id, url, version, title FROM questionnaires ORDER BY title")?;
-            let rows = stmt.query_map(crate::params![], |row| {
-                Ok(QuestionnaireSummary {
-                    id: row.get("id")?,
-                    url: row.get("url")?,
-                    version: row.get("version")?,
-                    title: row.get("title")?,
-                })
-            })?;
-            rows.collect::<crate::storage::Result<Vec<_>>>()
+            Ok(crate::storage::forms::all(conn)?
+                .into_iter()
+                .map(|f| QuestionnaireSummary { id: f.id, url: f.url, version: f.version, title: f.title })
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(Json(QuestionnaireList { questionnaires }))
 }
 
 async fn load(state: &AppState, id: String) -> Result<String, ApiError> {
-    state
-        .db
-        .store(move |conn| {
-            conn.query_row("SELECT resource FROM questionnaires WHERE id = ?1", crate::params![id], |r| {
-                r.get::<String>("resource")
-            })
-            .optional()
-        })
-        .await?
-        .ok_or_else(ApiError::not_found)
+    state.db.store(move |conn| crate::storage::forms::resource(conn, &id)).await?.ok_or_else(ApiError::not_found)
 }
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]

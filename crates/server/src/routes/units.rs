@@ -1,5 +1,5 @@
 use axum::{Json, extract::State};
-use ingang_api::{Category, Service, Unit, UnitKind, UnitList, hours::DayHours};
+use ingang_api::{Category, Service, Unit, UnitKind, UnitList};
 
 use crate::{AppState, error::ApiError, lang::Lang};
 
@@ -21,55 +21,34 @@ pub async fn list_units(State(state): State<AppState>, lang: Lang) -> Result<Jso
 
 /// Every unit with its hours, services and categories, titled in `lang` where the forms say.
 pub fn load_units(conn: &mut crate::storage::Conn<'_>, lang: Lang) -> crate::storage::Result<Vec<Unit>> {
-    let mut stmt =
-        conn.prepare("SELECT id, name, kind, address, city, phone, time_zone FROM units ORDER BY city, name")?;
-    let mut units = stmt
-        .query_map(crate::params![], |row| {
-            Ok(Unit {
-                id: row.get("id")?,
-                name: row.get("name")?,
-                kind: kind_from_db(&row.get::<String>("kind")?),
-                address: row.get("address")?,
-                city: row.get("city")?,
-                phone: row.get("phone")?,
-                time_zone: row.get("time_zone")?,
-                hours: Vec::new(),
-                services: Vec::new(),
-                categories: Vec::new(),
-                e_services: Vec::new(),
-            })
-        })?
-        .collect::<crate::storage::Result<Vec<_>>>()?;
+    use crate::storage::units;
+    let mut out = Vec::new();
     // the ages and titles were read when the form was stored: nothing is parsed here
-    for unit in &mut units {
-        unit.hours = conn.query_map(
-            "SELECT day, opens, closes FROM unit_hours WHERE unit_id = ?1 ORDER BY day, opens",
-            crate::params![&unit.id],
-            |r| Ok(DayHours { day: r.get("day")?, opens: r.get("opens")?, closes: r.get("closes")? }),
-        )?;
-        unit.services = conn.query_map(
-            "SELECT service FROM unit_services WHERE unit_id = ?1 ORDER BY position",
-            crate::params![&unit.id],
-            |r| Ok(service_from_db(&r.get::<String>("service")?)),
-        )?;
-        unit.categories = conn.query_map(
-            "SELECT q.id, q.title, q.min_age, q.max_age, q.title_translations
-             FROM unit_categories c JOIN questionnaires q ON q.id = c.questionnaire_id
-             WHERE c.unit_id = ?1 ORDER BY c.position",
-            crate::params![&unit.id],
-            |r| {
-                let title = crate::lang::translated(r.get::<Option<String>>("title_translations")?.as_deref(), lang);
-                Ok(Category {
-                    questionnaire_id: r.get("id")?,
-                    title: title.map_or_else(|| r.get("title"), Ok)?,
-                    min_age: r.get("min_age")?,
-                    max_age: r.get("max_age")?,
-                })
-            },
-        )?;
-        unit.e_services = crate::domain::errands::unit_e_services(conn, &unit.id, lang)?;
+    for u in units::all(conn)? {
+        let categories = units::categories(conn, &u.id)?
+            .into_iter()
+            .map(|c| Category {
+                title: crate::lang::translated(c.title_translations.as_deref(), lang).unwrap_or(c.title),
+                questionnaire_id: c.questionnaire_id,
+                min_age: c.min_age,
+                max_age: c.max_age,
+            })
+            .collect();
+        out.push(Unit {
+            hours: units::hours(conn, &u.id)?,
+            services: units::services(conn, &u.id)?.iter().map(|s| service_from_db(s)).collect(),
+            categories,
+            e_services: crate::domain::errands::unit_e_services(conn, &u.id, lang)?,
+            kind: kind_from_db(&u.kind),
+            id: u.id,
+            name: u.name,
+            address: u.address,
+            city: u.city,
+            phone: u.phone,
+            time_zone: u.time_zone,
+        });
     }
-    Ok(units)
+    Ok(out)
 }
 
 fn kind_from_db(kind: &str) -> UnitKind {

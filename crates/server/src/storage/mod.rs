@@ -22,6 +22,7 @@ pub mod cases;
 pub mod chat;
 pub mod errands;
 pub mod events;
+pub mod forms;
 pub mod inbox;
 pub mod kiosk;
 pub mod login_orders;
@@ -31,6 +32,7 @@ pub mod rate_limits;
 pub mod reach;
 pub mod sessions;
 pub mod staff_sessions;
+pub mod units;
 
 use std::{fmt, sync::Arc};
 
