@@ -12,8 +12,9 @@
 //!   (`SystemTime::now`); every rule reads `AppState.clock`;
 //! - the storage layer (`storage/`) runs on both backends: an area's module there names neither
 //!   `rusqlite` nor `postgres` (only `storage/mod.rs`, the connection of both, does), and a table
-//!   whose area has moved there ([`STORED`]) is not read or written by SQL outside `storage/` and
-//!   `db/` (tests and the load tool's fixtures aside, [`HARNESSES`]).
+//!   the storage layer is the only place with SQL: no table of the migrations ([`tables`]) is read
+//!   or written outside `storage/` and `db/` (tests and the load tool's fixtures aside,
+//!   [`HARNESSES`]).
 //!
 //! A plain reading of the source (comments removed), not a compiler pass: it looks for paths
 //! that start `super::` or `routes::`, for `format!("<` / `push_str("<`, and for `r.get(<digits>)`
@@ -23,41 +24,28 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-/// Tables whose SQL lives only in `storage/` (the areas moved there so far; issue 21).
-const STORED: &[&str] = &[
-    "rate_limits",
-    "bankid_collects",
-    "sessions",
-    "login_orders",
-    "users",
-    "kiosk_check_ins",
-    "events",
-    "push_subscriptions",
-    "push_outbox",
-    "vapid_key",
-    "messages",
-    "pictures",
-    "errands",
-    "errand_messages",
-    "errand_attachments",
-    "inbox_messages",
-    "cases",
-    "guardianships",
-    "contact_details",
-    "draft_keys",
-    "prescriptions",
-    "staff_sessions",
-    "unit_hours",
-    "unit_categories",
-    "unit_e_services",
-    "bookable_types",
-    "questionnaires",
-    "translations",
-];
+/// The server's tables: every `CREATE TABLE` of its (SQLite) migrations. SQL on any of them
+/// lives only in `storage/` (and the migrations' runner in `db/`).
+fn tables(root: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root.join("crates/server/migrations/sqlite"))? {
+        let text = std::fs::read_to_string(entry?.path())?;
+        for line in text.lines() {
+            let Some(rest) = line.trim_start().strip_prefix("CREATE TABLE ") else { continue };
+            let rest = rest.trim_start_matches("IF NOT EXISTS ");
+            let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
 
 /// Test harnesses among the server's sources, which write and reset their own fixtures (a
 /// thousand cases in progress, the queue put back) directly: like tests, they are not held to
-/// [`STORED`].
+/// the rule that SQL lives in `storage/`.
 const HARNESSES: &[&str] = &["bin/ingang-load.rs"];
 
 /// Files outside `routes/` that may name `routes` (they build the router and its document).
@@ -72,18 +60,24 @@ pub fn check() -> Result<()> {
         .filter(|m| m != "mod")
         .collect();
     modules.sort();
+    let tables = tables(&crate::root())?;
+    if tables.len() < 10 {
+        bail!("the layers check found only {} tables in the migrations", tables.len());
+    }
     let mut problems = Vec::new();
     for file in rust_files(&src)? {
         let rel = file.strip_prefix(&src).unwrap_or(&file).to_string_lossy().replace('\\', "/");
         let text = strip_comments(&std::fs::read_to_string(&file)?);
         problems.extend(problems_in(&rel, &text, &modules));
+        problems.extend(sql_outside_storage(&rel, &text, &tables));
     }
     if !problems.is_empty() {
         bail!("the server's layers are crossed (see ARCHITECTURE.md):\n  {}", problems.join("\n  "));
     }
     println!(
-        "xtask: server layers: {} route modules, none uses another; domain and console use no route; rows read by name; one clock",
-        modules.len()
+        "xtask: server layers: {} route modules, none uses another; domain and console use no route; SQL on {} tables only in storage/; rows read by name; one clock",
+        modules.len(),
+        tables.len()
     );
     Ok(())
 }
@@ -129,13 +123,28 @@ fn problems_in(rel: &str, text: &str, modules: &[String]) -> Vec<String> {
             }
         }
     }
-    if !rel.starts_with("storage/") && !rel.starts_with("db/") && !HARNESSES.contains(&rel) {
-        for (n, l) in code.lines().enumerate() {
-            for table in STORED {
-                let sql = ["FROM ", "INTO ", "UPDATE ", "JOIN "].iter().any(|k| l.contains(&format!("{k}{table}")));
-                if sql {
-                    out.push(format!("{rel}:{}: SQL on `{table}` outside storage/ (use storage::{table})", n + 1));
-                }
+    out
+}
+
+/// SQL on one of `tables` in a file outside the storage layer (`rel`: its path under `src/`;
+/// tests and [`HARNESSES`] aside). A table is named after `FROM`, `INTO`, `UPDATE` or `JOIN`.
+fn sql_outside_storage(rel: &str, text: &str, tables: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    if rel.starts_with("storage/") || rel.starts_with("db/") || HARNESSES.contains(&rel) {
+        return out;
+    }
+    let code = text.split("#[cfg(test)]").next().unwrap_or(text);
+    for (n, l) in code.lines().enumerate() {
+        for table in tables {
+            let named = ["FROM ", "INTO ", "UPDATE ", "JOIN "].iter().any(|k| {
+                let sql = format!("{k}{table}");
+                l.match_indices(&sql).any(|(at, _)| {
+                    // the whole name: `FROM units`, not `FROM units_old`
+                    l[at + sql.len()..].chars().next().is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'))
+                })
+            });
+            if named {
+                out.push(format!("{rel}:{}: SQL on `{table}` outside storage/ (write it in storage::<area>)", n + 1));
             }
         }
     }
@@ -302,12 +311,16 @@ mod tests {
         let test = "fn f() {}\n#[cfg(test)]\nmod tests { fn t(c: postgres::Client) {} }";
         assert!(problems_in("storage/events.rs", test, &m).is_empty());
         assert!(problems_in("storage/mod.rs", "Sqlite(&'a rusqlite::Connection)", &m).is_empty());
+        let t = ["rate_limits".to_owned(), "units".to_owned()];
         let sql = "conn.execute(\"DELETE FROM rate_limits WHERE tat_ms < ?1\", [now])";
-        assert_eq!(problems_in("rate_limit.rs", sql, &m).len(), 1);
-        assert!(problems_in("storage/rate_limits.rs", sql, &m).is_empty());
-        assert!(
-            problems_in("rate_limit.rs", &format!("fn f() {{}}\n#[cfg(test)]\nmod tests {{ {sql} }}"), &m).is_empty()
-        );
+        assert_eq!(sql_outside_storage("rate_limit.rs", sql, &t).len(), 1);
+        assert!(sql_outside_storage("storage/rate_limits.rs", sql, &t).is_empty());
+        assert!(sql_outside_storage("bin/ingang-load.rs", sql, &t).is_empty(), "a harness");
+        let in_test = format!("fn f() {{}}\n#[cfg(test)]\nmod tests {{ {sql} }}");
+        assert!(sql_outside_storage("rate_limit.rs", &in_test, &t).is_empty());
+        assert_eq!(sql_outside_storage("staff.rs", "\"SELECT id FROM units u JOIN x\"", &t).len(), 1);
+        assert!(sql_outside_storage("staff.rs", "\"SELECT id FROM units_old\"", &t).is_empty(), "another table");
+        assert!(tables(&crate::root()).unwrap().iter().any(|t| t == "payments"), "read from the migrations");
     }
 
     #[test]

@@ -61,9 +61,8 @@ impl CardProvider for SimulatedCards {
             let (status, code): (String, Option<String>) = self
                 .db
                 .store(move |conn| {
-                    conn.query_row("SELECT status, error_code FROM payments WHERE id = ?1", crate::params![id], |r| {
-                        Ok((r.get("status")?, r.get("error_code")?))
-                    })
+                    let p = crate::storage::payments::find(conn, &id)?.ok_or(crate::storage::Error::NoRows)?;
+                    Ok((p.status, p.error_code))
                 })
                 .await
                 .map_err(|e| CardError::Unavailable(format!("{e:?}")))?;

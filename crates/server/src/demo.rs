@@ -1,6 +1,6 @@
 //! Demo data for `--demo`: idempotent, so a second start reuses the same database.
 
-use crate::storage::{Conn, params};
+use crate::storage::Conn;
 use ingang_api::personnummer::Date;
 
 /// Demo units, modelled on Region Norrbotten's (see `shared/seeds`).
@@ -421,59 +421,47 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
     let today = (now + stockholm_offset(now)).div_euclid(86_400);
     let minutes = |hhmm: &str| ingang_api::hours::minutes(hhmm).map(u32::from).unwrap_or(9 * 60);
     let children = children(ingang_api::visits::stockholm_date(now));
-    let visit_sql =
-        "INSERT INTO visits (id, patient, unit_id, kind, title, clinician, starts_at, ends_at, bring, tariff, status,
-                             checked_in_at, fee)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-         ON CONFLICT (id) DO UPDATE SET patient = ?2, starts_at = ?7, ends_at = ?8, reminder_sent_at = NULL
-         WHERE visits.status = 'booked' OR ?7 < ?14";
     for (id, who, unit, kind, days, at, length, title, clinician, bring, tariff) in VISITS {
         let patient = children.iter().find(|c| c.2 == *who).map(|c| c.1.clone()).unwrap_or_else(|| (*who).to_owned());
         let starts = stockholm_to_unix(today + days, minutes(at));
         let past = *days < 0;
         let bring = serde_json::to_string(bring).unwrap_or_else(|_| "[]".into());
-        tx.execute(
-            visit_sql,
-            params![
-                id,
-                patient,
-                unit,
-                kind,
-                title,
-                clinician,
-                starts,
-                starts + length * 60,
-                bring,
-                tariff,
-                if past { "checkedIn" } else { "booked" },
-                past.then_some(starts - 600),
-                past.then_some(*tariff),
-                now,
-            ],
-        )?;
+        let visit = crate::storage::visits::DemoVisit {
+            id,
+            patient: &patient,
+            unit_id: unit,
+            kind,
+            title,
+            clinician: *clinician,
+            starts_at: starts,
+            ends_at: starts + length * 60,
+            bring: &bring,
+            tariff: *tariff,
+            status: if past { "checkedIn" } else { "booked" },
+            checked_in_at: past.then_some(starts - 600),
+            fee: past.then_some(*tariff),
+        };
+        crate::storage::visits::seed_demo(tx, &visit, now)?;
     }
     // a visit a newcomer can check in to and pay for without a test hook: Sara's, 40 minutes
     // after start-up (on the next five minutes), so its check-in opens ten minutes after it
     let soon = (now + 40 * 60).div_euclid(300) * 300 + 300;
-    tx.execute(
-        visit_sql,
-        params![
-            DEMO_CHECK_IN,
-            SARA,
-            "hc-gibraltar",
-            "clinic",
-            "Provtagning",
-            Some("Lena Ek, sjuksköterska"),
-            soon,
-            soon + 15 * 60,
-            r#"["Legitimation"]"#,
-            300,
-            "booked",
-            None::<i64>,
-            None::<i64>,
-            now,
-        ],
-    )?;
+    let sara = crate::storage::visits::DemoVisit {
+        id: DEMO_CHECK_IN,
+        patient: SARA,
+        unit_id: "hc-gibraltar",
+        kind: "clinic",
+        title: "Provtagning",
+        clinician: Some("Lena Ek, sjuksköterska"),
+        starts_at: soon,
+        ends_at: soon + 15 * 60,
+        bring: r#"["Legitimation"]"#,
+        tariff: 300,
+        status: "booked",
+        checked_in_at: None,
+        fee: None,
+    };
+    crate::storage::visits::seed_demo(tx, &sara, now)?;
     for (i, (unit, id, title, description, kind, minutes, tariff, bring)) in BOOKABLE.iter().enumerate() {
         let b = crate::storage::units::Bookable {
             id: (*id).into(),
@@ -491,9 +479,7 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
             crate::storage::forms::keep_translation(tx, sv, lang, text)?;
         }
     }
-    tx.execute("DELETE FROM slots WHERE visit_id IS NULL", crate::params![])?;
-    let slot_sql =
-        "INSERT INTO slots (id, unit_id, kind, starts_at, ends_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
+    crate::storage::visits::drop_free_slots(tx)?;
     for day in today + 1..today + 15 {
         // 1970-01-01 was a Thursday: weekday 0 = Monday
         if (day + 3).rem_euclid(7) >= 5 {
@@ -502,21 +488,19 @@ fn seed_visits(tx: &mut Conn<'_>, now: i64) -> crate::storage::Result<()> {
         for (unit, kind, times) in SLOTS {
             for t in *times {
                 let starts = stockholm_to_unix(day, minutes(t));
-                tx.execute(
-                    slot_sql,
-                    params![format!("slot-{unit}-{kind}-{starts}"), unit, kind, starts, starts + 1800],
-                )?;
+                let slot = crate::storage::visits::Slot {
+                    id: format!("slot-{unit}-{kind}-{starts}"),
+                    starts_at: starts,
+                    ends_at: starts + 1800,
+                    kind: (*kind).into(),
+                    visit_id: None,
+                };
+                crate::storage::visits::add_slot(tx, &slot, unit)?;
             }
         }
     }
     // the past visit was paid by card at the time: its receipt can be opened
-    tx.execute(
-        "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, paid_at, idempotency_key)
-         SELECT 'demo-anna-tidigare-kort', id, patient, 'card', 'PAID', 300, 0, starts_at - 500, starts_at - 500, 'demo'
-         FROM visits WHERE id = 'demo-anna-tidigare'
-         ON CONFLICT DO NOTHING",
-        params![],
-    )?;
+    crate::storage::payments::seed_demo_card_payment(tx, "demo-anna-tidigare-kort", "demo-anna-tidigare", 300)?;
     // the first receipt of a new database: K0000001
     crate::domain::visits::number_receipt(tx, "demo-anna-tidigare-kort")?;
     Ok(())

@@ -13,8 +13,6 @@
 
 use std::time::Duration;
 
-use crate::storage::{OptionalExtension, params};
-
 use crate::{AppState, bankid::BoxFuture, db::Db, error::ApiError};
 
 /// Why a message was not sent.
@@ -106,89 +104,33 @@ pub fn backoff(attempts: i64) -> Option<i64> {
     (attempts < 5).then(|| 30 * 4_i64.pow(attempts.clamp(1, 5) as u32 - 1))
 }
 
-/// The outboxes: table, number column, and which rows are text messages.
-const OUTBOXES: [(&str, &str, &str); 2] =
-    [("sms_outbox", "to_number", "TRUE"), ("notification_outbox", "recipient", "channel = 'sms'")];
-
-/// One message claimed for sending.
-struct Claimed {
-    table: &'static str,
-    id: i64,
-    to: String,
-    text: String,
-    attempts: i64,
-}
-
-/// Claims the oldest due message of any outbox (`sending`, one attempt more).
-fn claim(conn: &mut crate::storage::Conn<'_>, now: i64) -> crate::storage::Result<Option<Claimed>> {
-    for (table, number, which) in OUTBOXES {
-        let sql = format!(
-            "UPDATE {table} SET status = 'sending', attempts = attempts + 1
-             WHERE status = 'queued'
-               AND id = (SELECT id FROM {table} WHERE {which} AND status = 'queued' AND next_attempt_at <= ?1
-                         ORDER BY id LIMIT 1)
-             RETURNING id, {number} AS recipient, body, attempts"
-        );
-        let row = conn
-            .query_row(&sql, [now], |r| {
-                Ok(Claimed {
-                    table,
-                    id: r.get("id")?,
-                    to: r.get("recipient")?,
-                    text: r.get("body")?,
-                    attempts: r.get("attempts")?,
-                })
-            })
-            .optional()?;
-        if row.is_some() {
-            return Ok(row);
-        }
-    }
-    Ok(None)
-}
-
 /// A message not sent within this time is `expired`: "din tur" an hour late misleads.
 pub const STALE_SECONDS: i64 = 3600;
 
 /// Sends every message due at `now`, one at a time; returns how many went out.
 pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64) -> Result<usize, ApiError> {
-    db.store(move |conn| {
-        for (table, _, _) in OUTBOXES {
-            conn.execute(
-                &format!("UPDATE {table} SET status = 'expired' WHERE status = 'queued' AND created_at < ?1"),
-                crate::params![now - STALE_SECONDS],
-            )?;
-        }
-        Ok(())
-    })
-    .await?;
+    db.store(move |conn| crate::storage::sms::expire(conn, now - STALE_SECONDS)).await?;
     let mut sent = 0;
-    while let Some(m) = db.store(move |conn| claim(conn, now)).await? {
+    while let Some(m) = db.store(move |conn| crate::storage::sms::claim(conn, now)).await? {
         // stored numbers are normalised already (`check_contact`); this only guards the form
         let result = match ingang_api::people::normalize_mobile(&m.to) {
             Some(to) => gateway.send(&to, &m.text).await,
             None => Err(SmsError::Refused(format!("not a mobile number: {}", m.to))),
         };
-        let (table, id, attempts) = (m.table, m.id, m.attempts);
         if result.is_ok() {
             sent += 1;
         }
         db.store(move |conn| {
-            let sql = |set: &str| format!("UPDATE {table} SET {set} WHERE id = ?1");
-            match result {
-                Ok(provider_id) => conn.execute(
-                    &sql("status = 'sent', sent_at = ?2, provider_id = ?3, last_error = NULL"),
-                    params![id, now, provider_id],
-                ),
-                Err(SmsError::Retry(e)) => match backoff(attempts) {
-                    Some(wait) => conn.execute(
-                        &sql("status = 'queued', next_attempt_at = ?2, last_error = ?3"),
-                        params![id, now + wait, e],
-                    ),
-                    None => conn.execute(&sql("status = 'failed', last_error = ?2"), params![id, e]),
+            use crate::storage::sms::Outcome;
+            let outcome = match &result {
+                Ok(provider_id) => Outcome::Sent(provider_id),
+                Err(SmsError::Retry(e)) => match backoff(m.attempts) {
+                    Some(wait) => Outcome::Retry { at: now + wait, error: e },
+                    None => Outcome::Failed(e),
                 },
-                Err(SmsError::Refused(e)) => conn.execute(&sql("status = 'failed', last_error = ?2"), params![id, e]),
-            }
+                Err(SmsError::Refused(e)) => Outcome::Failed(e),
+            };
+            crate::storage::sms::settle(conn, &m, outcome, now)
         })
         .await?;
     }
@@ -198,20 +140,7 @@ pub async fn deliver_due(db: &Db, gateway: &dyn SmsGateway, now: i64) -> Result<
 /// At start: a message a stopped server left `sending` may have gone out; it is never sent
 /// again.
 pub async fn settle_interrupted(db: &Db) -> Result<usize, ApiError> {
-    db.store(|conn| {
-        let mut n = 0;
-        for (table, _, _) in OUTBOXES {
-            n += conn.execute(
-                &format!(
-                    "UPDATE {table} SET status = 'failed', last_error = 'unknown: the server stopped while sending'
-                     WHERE status = 'sending'"
-                ),
-                crate::params![],
-            )?;
-        }
-        Ok(n)
-    })
-    .await
+    Ok(db.store(crate::storage::sms::settle_interrupted).await?)
 }
 
 /// Every five seconds, the due messages (until the server stops).

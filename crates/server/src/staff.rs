@@ -4,7 +4,6 @@
 //! the SMS outbox. Staff sign in separately from patients (their own cookie and table); in demo
 //! and test mode with a demo staff identity, otherwise the console does not exist.
 
-use crate::storage::params;
 use axum::{
     Form, Router,
     extract::{FromRequestParts, Path, State},
@@ -493,10 +492,8 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
         if picked {
             // in the resident's own language (`lang::notices`)
             if let Some((mobile, language)) = crate::storage::cases::sms_to_owner(conn, &id)? {
-                conn.execute(
-                    "INSERT INTO sms_outbox (to_number, body, case_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![mobile, crate::lang::notices::your_turn(&language), id, now],
-                )?;
+                let text = crate::lang::notices::your_turn(&language);
+                crate::storage::sms::queue(conn, &mobile, &text, crate::storage::sms::About::Case(&id), now)?;
             }
             // and a push to each of their devices, when they chose push
             let owner = crate::storage::cases::owner(conn, &id)?.ok_or(crate::storage::Error::NoRows)?;
@@ -549,16 +546,14 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
         *res.status_mut() = StatusCode::FORBIDDEN;
         return res;
     }
-    type Sms = (String, String, i64, String);
-    let (sms, notices, pushes): (Vec<Sms>, Vec<crate::storage::inbox::Notice>, Vec<crate::storage::push::Sent>) = state
+    let (sms, notices, pushes): (
+        Vec<crate::storage::sms::Listed>,
+        Vec<crate::storage::inbox::Notice>,
+        Vec<crate::storage::push::Sent>,
+    ) = state
         .db
         .store(|conn| {
-            let sms = conn
-                .prepare("SELECT to_number, body, created_at, status FROM sms_outbox ORDER BY id DESC LIMIT 200")?
-                .query_map(crate::params![], |r| {
-                    Ok((r.get("to_number")?, r.get("body")?, r.get("created_at")?, r.get("status")?))
-                })?
-                .collect::<Result<_, _>>()?;
+            let sms = crate::storage::sms::newest(conn, 200)?;
             let notices = crate::storage::inbox::newest_notices(conn, 200)?;
             let pushes = crate::storage::push::newest(conn, 200)?;
             Ok((sms, notices, pushes))
@@ -568,7 +563,7 @@ async fn outbox(State(state): State<AppState>, StaffPage(staff): StaffPage) -> R
     let body = html! {
         p { "Sms som servern skickar (med en sms-tjänst när en är inställd; annars ligger de kvar här)." }
         (table("Sms", &["Till", "Text", "Tid (unix)", "Status"], html! {
-            @for (to, text, at, status) in &sms {
+            @for crate::storage::sms::Listed { to, body: text, created_at: at, status } in &sms {
                 tr { td { (to) } td { (text) } td { (at) } td { (delivery(status)) } }
             }
         }))
@@ -617,92 +612,31 @@ fn delivery(status: &str) -> &'static str {
     }
 }
 
-/// A visit on `/staff/besok`, read by column name.
-struct TodayVisit {
-    id: String,
-    unit_name: String,
-    patient: String,
-    title: String,
-    starts_at: i64,
-    status: String,
-    checked_in_at: Option<i64>,
-    fee: Option<i64>,
-    /// How a settled payment was made, and its status (`PAID`, `INVOICED`).
-    method: Option<String>,
-    payment_status: Option<String>,
-    unit_id: String,
-}
-
-impl TodayVisit {
-    fn read(r: &crate::storage::Row) -> crate::storage::Result<Self> {
-        Ok(Self {
-            id: r.get("id")?,
-            unit_name: r.get("unit_name")?,
-            patient: r.get("patient")?,
-            title: r.get("title")?,
-            starts_at: r.get("starts_at")?,
-            status: r.get("status")?,
-            checked_in_at: r.get("checked_in_at")?,
-            fee: r.get("fee")?,
-            method: r.get("method")?,
-            payment_status: r.get("payment_status")?,
-            unit_id: r.get("unit_id")?,
-        })
-    }
-}
-
 /// `/staff/besok`: today's visits per unit (Stockholm day of the server's clock), who has
 /// checked in (arrived) and whether the fee is settled; live like the queue.
 async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage) -> Response {
     use ingang_api::visits::stockholm_offset;
     let now = state.clock.now();
     let day = (now + stockholm_offset(now)).div_euclid(86_400);
-    let rows: Vec<TodayVisit> = state
+    let rows: Vec<crate::storage::visits::ForStaff> = state
         .db
         .store(move |conn| {
-            let mut stmt = conn.prepare(
-                "SELECT v.id AS id, u.name AS unit_name, COALESCE(p.name, v.patient) AS patient, v.title AS title,
-                        v.starts_at AS starts_at, v.status AS status, v.checked_in_at AS checked_in_at, v.fee AS fee,
-                        (SELECT method FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED')) AS method,
-                        (SELECT status FROM payments WHERE visit_id = v.id AND status IN ('PAID', 'INVOICED'))
-                            AS payment_status,
-                        v.unit_id AS unit_id
-                 FROM visits v JOIN units u ON u.id = v.unit_id LEFT JOIN people p ON p.personal_number = v.patient
-                 WHERE v.starts_at >= ?1 AND v.starts_at < ?2 ORDER BY u.name, v.starts_at",
-            )?;
             let start = day * 86_400;
             let start = start - stockholm_offset(start);
-            let rows = stmt.query_map(params![start, start + 86_400], TodayVisit::read)?;
-            rows.collect()
+            crate::storage::visits::for_staff(conn, start, start + 86_400)
         })
         .await
         .unwrap_or_default();
-    let rows: Vec<TodayVisit> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
+    let rows: Vec<_> = rows.into_iter().filter(|r| staff.works_at(&r.unit_id)).collect();
     // money taken twice for one visit (a late Swish PAID after another payment): to pay back
-    type Refund = (String, String, i64, String, Option<String>);
-    let refunds: Vec<Refund> = state
-        .db
-        .store(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT p.id AS id, p.payer AS payer, p.amount + p.fee AS amount, v.title AS title,
-                        p.refund_status AS refund_status
-                 FROM payments p JOIN visits v ON v.id = p.visit_id
-                 WHERE p.refund = 'due' ORDER BY p.paid_at",
-            )?;
-            let rows = stmt.query_map(crate::params![], |r| {
-                Ok((r.get("id")?, r.get("payer")?, r.get("amount")?, r.get("title")?, r.get("refund_status")?))
-            })?;
-            rows.collect()
-        })
-        .await
-        .unwrap_or_default();
+    let refunds = state.db.store(crate::storage::payments::refunds_for_staff).await.unwrap_or_default();
     let hhmm = crate::domain::visits::stockholm_hhmm;
-    let arrival = |v: &TodayVisit| match (v.status.as_str(), v.checked_in_at) {
+    let arrival = |v: &crate::storage::visits::ForStaff| match (v.status.as_str(), v.checked_in_at) {
         ("checkedIn", Some(at)) => format!("Ankommen {}", hhmm(at)),
         ("cancelled", _) => "Avbokad".to_owned(),
         _ => "Inte ankommen".to_owned(),
     };
-    let paid = |v: &TodayVisit| match (v.fee, v.method.as_deref(), v.payment_status.as_deref()) {
+    let paid = |v: &crate::storage::visits::ForStaff| match (v.fee, v.method.as_deref(), v.payment_status.as_deref()) {
         (Some(0), _, _) => "Avgiftsfri".to_owned(),
         (_, Some(m), Some("INVOICED")) => format!("Faktura ({m})").replace(" (invoice)", ""),
         (_, Some("card"), _) => "Betald med kort".to_owned(),
@@ -731,7 +665,7 @@ async fn visits_today(State(state): State<AppState>, StaffPage(staff): StaffPage
             h2 { "Att betala tillbaka" }
             p { "Betalt två gånger för samma besök (en sen Swish-betalning)." }
             (table("Att betala tillbaka", &["Betalning", "Betalare", "Besök", "Belopp", "Återbetalning"], html! {
-                @for (id, payer, amount, title, status) in &refunds {
+                @for crate::storage::payments::RefundForStaff { id, payer, amount, title, refund_status: status } in &refunds {
                     tr data-refund=(id) {
                         td { (id) } td { (payer) } td { (title) } td { (amount) " kr" }
                         td {

@@ -19,7 +19,6 @@
 
 use std::time::Duration;
 
-use crate::storage::{OptionalExtension, params};
 use ingang_api::visits::PaymentStatus;
 use serde::Deserialize;
 
@@ -252,16 +251,7 @@ fn outcome(r: &SwishRequest) -> Option<(PaymentStatus, Option<&str>)> {
 /// was final.
 pub async fn reconcile(db: &Db, swish: &dyn SwishApi, instruction: &str, now: i64) -> Result<bool, ApiError> {
     let i = instruction.to_owned();
-    let ours: Option<(String, i64)> = db
-        .store(move |conn| {
-            conn.query_row(
-                "SELECT id, amount + fee AS total FROM payments WHERE swish_instruction = ?1",
-                crate::params![i],
-                |r| Ok((r.get("id")?, r.get("total")?)),
-            )
-            .optional()
-        })
-        .await?;
+    let ours: Option<(String, i64)> = db.store(move |conn| crate::storage::payments::by_instruction(conn, &i)).await?;
     let Some((payment, total)) = ours else { return Ok(false) };
     let said = match swish.status(instruction).await {
         Ok(said) => said,
@@ -282,10 +272,7 @@ pub async fn reconcile(db: &Db, swish: &dyn SwishApi, instruction: &str, now: i6
     db.store(move |conn| {
         let mut tx = conn.begin()?;
         crate::domain::visits::settle(&mut tx, &payment, status, error.as_deref(), now)?;
-        tx.execute(
-            "UPDATE payments SET swish_final = 1, swish_reference = COALESCE(?2, swish_reference) WHERE id = ?1",
-            params![payment, reference],
-        )?;
+        crate::storage::payments::swish_final(&mut tx, &payment, reference.as_deref())?;
         tx.commit()
     })
     .await?;
@@ -297,16 +284,8 @@ pub async fn reconcile(db: &Db, swish: &dyn SwishApi, instruction: &str, now: i6
 /// requests became final.
 pub async fn poll(db: &Db, swish: &dyn SwishApi, now: i64) -> Result<usize, ApiError> {
     let open: Vec<String> = db
-        .store(move |conn| {
-            let mut stmt = conn.prepare(
-                "SELECT swish_instruction FROM payments
-                 WHERE swish_instruction IS NOT NULL AND swish_final = 0 AND created_at > ?1 AND created_at < ?2
-                 ORDER BY created_at, seq LIMIT 50",
-            )?;
-            // a day at most (Swish ends a request long before); not in the first seconds (the callback)
-            let rows = stmt.query_map(params![now - 86_400, now - 5], |r| r.get("swish_instruction"))?;
-            rows.collect()
-        })
+        // a day at most (Swish ends a request long before); not in the first seconds (the callback)
+        .store(move |conn| crate::storage::payments::open_at_swish(conn, now - 86_400, now - 5))
         .await?;
     let mut settled = 0;
     for instruction in open {
@@ -321,28 +300,9 @@ pub async fn poll(db: &Db, swish: &dyn SwishApi, now: i64) -> Result<usize, ApiE
 /// Pays back, one at a time, the Swish payments marked `refund = 'due'`, and follows those asked
 /// for until Swish says `PAID` (`refunded`) or `ERROR` (`failed`: staff see it at /staff/besok).
 async fn refund_due(db: &Db, swish: &dyn SwishApi) -> Result<(), ApiError> {
-    type Due = (String, Option<String>, Option<String>, Option<String>, i64);
-    let due: Vec<Due> = db
-        .store(|conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, swish_reference, refund_instruction, refund_status, amount + fee AS total FROM payments
-                 WHERE refund = 'due' AND method = 'swish' AND swish_reference IS NOT NULL
-                   AND (refund_status IS NULL OR refund_status = 'requested')
-                 ORDER BY paid_at LIMIT 20",
-            )?;
-            let rows = stmt.query_map(crate::params![], |r| {
-                Ok((
-                    r.get("id")?,
-                    r.get("swish_reference")?,
-                    r.get("refund_instruction")?,
-                    r.get("refund_status")?,
-                    r.get("total")?,
-                ))
-            })?;
-            rows.collect()
-        })
-        .await?;
-    for (payment, reference, instruction, status, total) in due {
+    let due = db.store(crate::storage::payments::refunds_due).await?;
+
+    for crate::storage::payments::Refund { payment, reference, instruction, status, total } in due {
         let Some(reference) = reference else { continue };
         match (instruction, status.as_deref()) {
             (Some(instruction), Some("requested")) => {
@@ -352,37 +312,20 @@ async fn refund_due(db: &Db, swish: &dyn SwishApi) -> Result<(), ApiError> {
                     "ERROR" => "failed",
                     _ => continue,
                 };
-                db.store(move |conn| {
-                    conn.execute("UPDATE payments SET refund_status = ?2 WHERE id = ?1", params![payment, done])
-                })
-                .await?;
+                db.store(move |conn| crate::storage::payments::set_refund_status(conn, &payment, done)).await?;
             }
             _ => {
                 // the id is kept before asking, so a retry asks for the same refund
                 let (p, fresh) = (payment.clone(), instruction_id());
-                let instruction: String = db
-                    .store(move |conn| {
-                        conn.execute(
-                            "UPDATE payments SET refund_instruction = COALESCE(refund_instruction, ?2) WHERE id = ?1",
-                            params![p, fresh],
-                        )?;
-                        conn.query_row(
-                            "SELECT refund_instruction FROM payments WHERE id = ?1",
-                            crate::params![&p],
-                            |r| r.get("refund_instruction"),
-                        )
-                    })
-                    .await?;
+                let instruction: String =
+                    db.store(move |conn| crate::storage::payments::refund_instruction(conn, &p, &fresh)).await?;
                 let result = swish.refund(&instruction, &reference, total as u32).await;
                 let status = match result {
                     Ok(()) => "requested",
                     Err(SwishError::Refused(_)) => "failed",
                     Err(SwishError::Unavailable(_)) => continue,
                 };
-                db.store(move |conn| {
-                    conn.execute("UPDATE payments SET refund_status = ?2 WHERE id = ?1", params![payment, status])
-                })
-                .await?;
+                db.store(move |conn| crate::storage::payments::set_refund_status(conn, &payment, status)).await?;
                 // one refund request a second at most (Swish's rule)
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }

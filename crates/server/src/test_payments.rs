@@ -10,7 +10,6 @@
 //!   due reminders at once); `POST /test/visits`: books a visit relative to that time;
 //!   `PUT /test/high-cost`: what a person has paid towards the ceiling (or a frikort).
 
-use crate::storage::{OptionalExtension, params};
 use axum::{
     Form, Json, Router,
     extract::{Path, State},
@@ -58,19 +57,12 @@ async fn waiting(state: &AppState, id: &str) -> Option<Waiting> {
     state
         .db
         .store(move |conn| {
-            conn.query_row(
-                "SELECT amount + fee AS total, status, return_url, method FROM payments WHERE id = ?1",
-                crate::params![id],
-                |r| {
-                    Ok(Waiting {
-                        amount: r.get("total")?,
-                        status: r.get("status")?,
-                        return_url: r.get("return_url")?,
-                        method: r.get("method")?,
-                    })
-                },
-            )
-            .optional()
+            Ok(crate::storage::payments::find(conn, &id)?.map(|p| Waiting {
+                amount: p.amount + p.fee,
+                status: p.status,
+                return_url: p.return_url,
+                method: p.method,
+            }))
         })
         .await
         .ok()
@@ -197,11 +189,7 @@ async fn swish_page(State(state): State<AppState>) -> Response {
         .db
         .store(move |conn| {
             crate::domain::visits::expire_swish(conn, now)?;
-            let mut stmt = conn.prepare(
-                "SELECT id, swish_token, amount FROM payments WHERE method = 'swish' AND status = 'CREATED' ORDER BY created_at",
-            )?;
-            let rows = stmt.query_map(crate::params![], |r| Ok((r.get("id")?, r.get("swish_token")?, r.get("amount")?)))?;
-            rows.collect()
+            crate::storage::payments::waiting_simulated_swish(conn)
         })
         .await
         .unwrap_or_default();
@@ -294,11 +282,23 @@ async fn book(State(state): State<AppState>, Json(b): Json<Book>) -> Response {
     let result = state
         .db
         .store(move |conn| {
-            conn.execute(
-                "INSERT INTO visits (id, patient, unit_id, kind, title, starts_at, ends_at, bring, tariff, status)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[\"Legitimation\"]', ?8, 'booked')",
-                params![vid, b.personal_number, b.unit_id, b.kind, b.title, starts, starts + b.minutes * 60, b.tariff],
-            )
+            let visit = crate::storage::visits::NewVisit {
+                id: &vid,
+                patient: &b.personal_number,
+                unit_id: &b.unit_id,
+                kind: &b.kind,
+                title: &b.title,
+                clinician: None,
+                starts_at: starts,
+                ends_at: starts + b.minutes * 60,
+                bring: "[\"Legitimation\"]",
+                tariff: b.tariff,
+                status: "booked",
+                type_id: None,
+                booked_by: None,
+                key: None,
+            };
+            crate::storage::visits::insert(conn, &visit)
         })
         .await;
     match result {
@@ -320,11 +320,12 @@ async fn set_high_cost(State(state): State<AppState>, Json(h): Json<HighCost>) -
     let result = state
         .db
         .store(move |conn| {
-            conn.execute(
-                "INSERT INTO high_cost (personal_number, period_start, paid_before, frikort_until) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (personal_number) DO UPDATE SET period_start = ?2, paid_before = ?3, frikort_until = ?4",
-                params![h.personal_number, now, h.paid_before, h.frikort_until],
-            )
+            let registered = crate::storage::visits::HighCost {
+                period_start: now,
+                paid_before: h.paid_before,
+                frikort_until: h.frikort_until,
+            };
+            crate::storage::visits::register_high_cost(conn, &h.personal_number, &registered)
         })
         .await;
     match result {

@@ -4,7 +4,6 @@
 
 use crate::domain::people::age_at;
 use crate::extract::Actor;
-use crate::storage::{OptionalExtension, params};
 use crate::{AppState, error::ApiError};
 use ingang_api::visits::{
     self, CancelPolicy, CheckInWindow, Payment, PaymentMethod, PaymentStatus, SwishRequest, Visit, VisitKind,
@@ -65,9 +64,8 @@ pub async fn load_visit(state: &AppState, scope: Scope, id: String) -> Result<Vi
 /// Every visit of the people in `scope` (today's at the unit for a kiosk).
 pub fn visits_of(conn: &mut crate::storage::Conn<'_>, scope: &Scope, now: i64) -> crate::storage::Result<Vec<Visit>> {
     let mut out = vec![];
-    let select = format!("{SELECT} WHERE v.patient = ?1 ORDER BY v.starts_at");
     for (pnr, pid, name) in &scope.people {
-        let rows: Vec<Row> = conn.query_map(&select, params![pnr], row)?;
+        let rows = crate::storage::visits::of_patient(conn, pnr)?;
         for r in rows {
             if scope.unit.as_ref().is_some_and(|u| *u != r.unit_id) {
                 continue;
@@ -82,16 +80,9 @@ pub fn visits_of(conn: &mut crate::storage::Conn<'_>, scope: &Scope, now: i64) -
 /// time): to the patient's mobile, and a child's guardians' (up to 12), when they allow SMS. It links to
 /// the visit's check-in; it names no unit or care (no health data in an SMS).
 pub fn send_reminders(conn: &mut crate::storage::Conn<'_>, now: i64, base_url: &str) -> crate::storage::Result<usize> {
-    let due: Vec<(String, String, i64, i64)> = conn.query_map(
-        "SELECT v.id AS id, v.patient AS patient, v.starts_at AS starts_at, u.check_in_minutes AS check_in_minutes
-             FROM visits v JOIN units u ON u.id = v.unit_id
-             WHERE v.status = 'booked' AND v.reminder_sent_at IS NULL AND v.starts_at > ?1 AND v.starts_at <= ?2
-               AND EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn')",
-        params![now, now + REMINDER_SECS],
-        |r| Ok((r.get("id")?, r.get("patient")?, r.get("starts_at")?, r.get("check_in_minutes")?)),
-    )?;
+    let due = crate::storage::visits::due_reminders(conn, now, now + REMINDER_SECS)?;
     let mut sent = 0;
-    for (id, patient, starts, minutes) in &due {
+    for crate::storage::visits::Due { id, patient, starts_at: starts, check_in_minutes: minutes } in &due {
         // a child's guardians while they may act for the child (up to 12, as for the visits list)
         let guardians = age_at(patient, *starts).is_some_and(ingang_api::people::rules::may_use_eservices_for_child);
         let numbers = crate::storage::people::sms_numbers(conn, patient, guardians)?;
@@ -100,18 +91,12 @@ pub fn send_reminders(conn: &mut crate::storage::Conn<'_>, now: i64, base_url: &
         // claimed and queued in one transaction: another server process running the same task
         // on this database finds the visit reminded already, and queues nothing
         let claimed = conn.transaction(|tx| {
-            let claimed = tx.execute(
-                "UPDATE visits SET reminder_sent_at = ?2 WHERE id = ?1 AND reminder_sent_at IS NULL",
-                params![id, now],
-            )? == 1;
+            let claimed = crate::storage::visits::claim_reminder(tx, id, now)?;
             if claimed {
                 for (to, language) in &numbers {
                     // each in their own language (`lang::notices`)
                     let body = crate::lang::notices::reminder(language, &time, &from, &link);
-                    tx.execute(
-                        "INSERT INTO sms_outbox (to_number, body, visit_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-                        params![to, body, id, now],
-                    )?;
+                    crate::storage::sms::queue(tx, to, &body, crate::storage::sms::About::Visit(id), now)?;
                 }
             }
             Ok(claimed)
@@ -138,11 +123,7 @@ pub fn settle(
     error: Option<&str>,
     now: i64,
 ) -> crate::storage::Result<bool> {
-    let changed = conn.execute(
-        "UPDATE payments SET status = ?2, error_code = ?3, paid_at = CASE WHEN ?2 = 'PAID' THEN CAST(?4 AS BIGINT) END
-         WHERE id = ?1 AND status = 'CREATED'",
-        params![payment_id, status.as_str(), error, now],
-    )? > 0;
+    let changed = crate::storage::payments::settle(conn, payment_id, status.as_str(), error, now)?;
     if changed && status == PaymentStatus::Paid {
         number_receipt(conn, payment_id)?;
     }
@@ -154,12 +135,7 @@ pub fn settle(
 
 /// Ends a Swish request nobody answered in time (as Swish does: `ERROR`, `TM01`).
 pub fn expire_swish(conn: &mut crate::storage::Conn<'_>, now: i64) -> crate::storage::Result<()> {
-    conn.execute(
-        "UPDATE payments SET status = 'ERROR', error_code = 'TM01'
-         WHERE method = 'swish' AND status = 'CREATED' AND created_at < ?1",
-        crate::params![now - SWISH_TIMEOUT_SECS],
-    )?;
-    Ok(())
+    crate::storage::payments::expire_swish(conn, now - SWISH_TIMEOUT_SECS)
 }
 
 pub(crate) fn url_encode(s: &str) -> String {
@@ -171,68 +147,8 @@ pub(crate) fn url_encode(s: &str) -> String {
         .collect()
 }
 
-/// A visit row as read from the database (with its unit's rules).
-pub struct Row {
-    pub id: String,
-    pub patient: String,
-    pub unit_id: String,
-    unit_name: String,
-    address: String,
-    phone: Option<String>,
-    time_zone: String,
-    kind: String,
-    pub title: String,
-    clinician: Option<String>,
-    pub starts_at: i64,
-    ends_at: i64,
-    bring: String,
-    pub tariff: i64,
-    pub status: String,
-    late_cancel_fee: Option<i64>,
-    pub fee: Option<i64>,
-    video_url: Option<String>,
-    check_in_minutes: i64,
-    cancel_free_hours: i64,
-    reschedulable: bool,
-    has_check_in: bool,
-}
-
-pub(crate) fn row(r: &crate::storage::Row) -> crate::storage::Result<Row> {
-    Ok(Row {
-        id: r.get("id")?,
-        patient: r.get("patient")?,
-        unit_id: r.get("unit_id")?,
-        unit_name: r.get("unit_name")?,
-        address: r.get("address")?,
-        phone: r.get("phone")?,
-        time_zone: r.get("time_zone")?,
-        kind: r.get("kind")?,
-        title: r.get("title")?,
-        clinician: r.get("clinician")?,
-        starts_at: r.get("starts_at")?,
-        ends_at: r.get("ends_at")?,
-        bring: r.get("bring")?,
-        tariff: r.get("tariff")?,
-        status: r.get("status")?,
-        late_cancel_fee: r.get("late_cancel_fee")?,
-        fee: r.get("fee")?,
-        video_url: r.get("video_url")?,
-        check_in_minutes: r.get("check_in_minutes")?,
-        cancel_free_hours: r.get("cancel_free_hours")?,
-        reschedulable: r.get("reschedulable")?,
-        has_check_in: r.get("has_check_in")?,
-    })
-}
-
-/// A visit with its unit's rules, each column named as [`row`] reads it.
-pub(crate) const SELECT: &str = "SELECT v.id AS id, v.patient AS patient, v.unit_id AS unit_id, u.name AS unit_name,
-        u.address || ', ' || u.city AS address, u.phone AS phone, u.time_zone AS time_zone,
-        v.kind AS kind, v.title AS title, v.clinician AS clinician, v.starts_at AS starts_at, v.ends_at AS ends_at,
-        v.bring AS bring, v.tariff AS tariff, v.status AS status, v.late_cancel_fee AS late_cancel_fee, v.fee AS fee,
-        v.video_url AS video_url, u.check_in_minutes AS check_in_minutes, u.cancel_free_hours AS cancel_free_hours,
-        u.reschedulable AS reschedulable,
-        EXISTS (SELECT 1 FROM unit_services s WHERE s.unit_id = v.unit_id AND s.service = 'checkIn') AS has_check_in
-    FROM visits v JOIN units u ON u.id = v.unit_id";
+/// A visit with its unit's rules, as stored.
+pub type Row = crate::storage::visits::Stored;
 
 /// The visit as the API shows it at `now`.
 pub fn to_visit(
@@ -294,6 +210,26 @@ pub fn to_visit(
     })
 }
 
+/// The amount paid towards the ceiling in the person's current 12-month period, and the frikort.
+pub fn high_cost(
+    conn: &mut crate::storage::Conn<'_>,
+    pnr: &str,
+    now: i64,
+) -> crate::storage::Result<(u32, Option<i64>)> {
+    use crate::storage::payments;
+    let year = 365 * 86_400;
+    let registered = crate::storage::visits::high_cost(conn, pnr)?;
+    let first_payment = payments::first_settled_after(conn, pnr, now - year)?;
+    let (start, before, frikort) = match registered {
+        Some(h) if h.period_start > now - year => (h.period_start, h.paid_before, h.frikort_until),
+        _ => (first_payment.unwrap_or(now), 0, None),
+    };
+    let paid = payments::settled_since(conn, pnr, start)?;
+    let paid = (before + paid).max(0) as u32;
+    let frikort = frikort.filter(|f| *f > now).or_else(|| (paid >= visits::NORRBOTTEN.ceiling).then_some(start + year));
+    Ok((paid, frikort))
+}
+
 /// A Swish request not answered in this time ends with `ERROR` / `TM01` (as Swish's own).
 pub const SWISH_TIMEOUT_SECS: i64 = 180;
 
@@ -310,36 +246,18 @@ pub(crate) fn settle_late(
     payment_id: &str,
     now: i64,
 ) -> crate::storage::Result<bool> {
-    let Some(visit): Option<String> = conn
-        .query_row(
-            "SELECT visit_id FROM payments WHERE id = ?1 AND refund IS NULL
-               AND status IN ('CANCELLED', 'ERROR')",
-            crate::params![payment_id],
-            |r| r.get("visit_id"),
-        )
-        .optional()?
-    else {
+    use crate::storage::payments;
+    let Some(visit) = payments::given_up_visit(conn, payment_id)? else {
         return Ok(false);
     };
-    let settled: bool = conn.query_row(
-        "SELECT COUNT(*) > 0 AS found FROM payments WHERE visit_id = ?1 AND id != ?2 AND status IN ('PAID', 'INVOICED')",
-        params![visit, payment_id],
-        |r| r.get("found"),
-    )?;
-    if settled {
+    if payments::settled_by_other(conn, &visit, payment_id)? {
         // a visit is settled once (`payments_settled`): this one keeps its status, and the
         // money it took is to be paid back
-        conn.execute("UPDATE payments SET paid_at = ?2, refund = 'due' WHERE id = ?1", params![payment_id, now])?;
+        payments::refund_due(conn, payment_id, now)?;
         return Ok(true);
     }
-    conn.execute(
-        "UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'",
-        crate::params![&visit],
-    )?;
-    conn.execute(
-        "UPDATE payments SET status = 'PAID', error_code = NULL, paid_at = ?2 WHERE id = ?1",
-        params![payment_id, now],
-    )?;
+    payments::cancel_waiting(conn, &visit)?;
+    payments::paid_late(conn, payment_id, now)?;
     number_receipt(conn, payment_id)?;
     Ok(true)
 }
@@ -347,22 +265,7 @@ pub(crate) fn settle_late(
 /// Gives a settled payment its receipt number (once).
 pub fn number_receipt(conn: &mut crate::storage::Conn<'_>, payment_id: &str) -> crate::storage::Result<()> {
     // the counter hands out the number (once per payment: a second call changes nothing)
-    conn.execute(
-        "INSERT INTO receipt_numbers (payment_id)
-         SELECT id FROM payments WHERE id = ?1 AND receipt_number IS NULL
-         ON CONFLICT DO NOTHING",
-        params![payment_id],
-    )?;
-    let n: Option<i64> = conn
-        .query_row("SELECT n FROM receipt_numbers WHERE payment_id = ?1", params![payment_id], |r| r.get("n"))
-        .optional()?;
-    if let Some(n) = n {
-        conn.execute(
-            "UPDATE payments SET receipt_number = ?2 WHERE id = ?1 AND receipt_number IS NULL",
-            params![payment_id, receipt_number(n)],
-        )?;
-    }
-    Ok(())
+    crate::storage::payments::number_receipt(conn, payment_id, receipt_number)
 }
 
 /// A receipt's number as printed: `K` and seven digits.
@@ -377,7 +280,7 @@ pub const MISSED_VISIT_FEE: u32 = 400;
 pub const VIDEO_OPENS_SECS: i64 = 10 * 60;
 
 pub fn load_row(conn: &mut crate::storage::Conn<'_>, id: &str) -> crate::storage::Result<Option<Row>> {
-    conn.query_row(&format!("{SELECT} WHERE v.id = ?1"), crate::params![id], row).optional()
+    crate::storage::visits::find(conn, id)
 }
 
 pub(crate) fn kind(s: &str) -> VisitKind {
@@ -388,13 +291,7 @@ pub(crate) fn settled_payment(
     conn: &mut crate::storage::Conn<'_>,
     visit_id: &str,
 ) -> crate::storage::Result<Option<Payment>> {
-    conn.query_row(
-        &format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')"),
-        crate::params![visit_id],
-        payment_row,
-    )
-    .optional()
-    .map(|p| p.map(to_payment))
+    Ok(crate::storage::payments::settled_of(conn, visit_id)?.map(to_payment))
 }
 
 pub(crate) fn to_payment(p: PaymentRow) -> Payment {
@@ -423,43 +320,5 @@ pub(crate) fn to_payment(p: PaymentRow) -> Payment {
     }
 }
 
-/// A payment row, read by column name (`PAYMENT_SELECT`).
-pub(crate) fn payment_row(r: &crate::storage::Row) -> crate::storage::Result<PaymentRow> {
-    Ok(PaymentRow {
-        id: r.get("id")?,
-        visit_id: r.get("visit_id")?,
-        method: r.get("method")?,
-        status: r.get("status")?,
-        amount: r.get("amount")?,
-        fee: r.get("fee")?,
-        created_at: r.get("created_at")?,
-        paid_at: r.get("paid_at")?,
-        swish_token: r.get("swish_token")?,
-        error_code: r.get("error_code")?,
-        return_url: r.get("return_url")?,
-        swish_instruction: r.get("swish_instruction")?,
-        redirect_url: r.get("redirect_url")?,
-    })
-}
-
-pub(crate) const PAYMENT_SELECT: &str =
-    "SELECT id, visit_id, method, status, amount, fee, created_at, paid_at, swish_token,
-        error_code, return_url, swish_instruction, redirect_url FROM payments";
-
-pub(crate) struct PaymentRow {
-    pub(crate) id: String,
-    pub(crate) visit_id: String,
-    pub(crate) method: String,
-    pub(crate) status: String,
-    pub(crate) amount: i64,
-    pub(crate) fee: i64,
-    pub(crate) created_at: i64,
-    pub(crate) paid_at: Option<i64>,
-    pub(crate) swish_token: Option<String>,
-    pub(crate) error_code: Option<String>,
-    pub(crate) return_url: Option<String>,
-    /// The request's id at the real Swish (`swish.rs`), when there is one.
-    pub(crate) swish_instruction: Option<String>,
-    /// A card payment's hosted page (`CardProvider::start`).
-    pub(crate) redirect_url: Option<String>,
-}
+/// A payment as stored.
+pub(crate) type PaymentRow = crate::storage::payments::Stored;

@@ -5,7 +5,6 @@
 //! once, whatever the retries; a person has at most one coming self-booked visit of a type.
 //! The visit is then in `GET /visits` with its check-in, like any other.
 
-use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, State},
@@ -106,21 +105,23 @@ pub async fn list_free(
     let slots = state
         .db
         .store(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id, starts_at FROM slots
-                 WHERE unit_id = ?1 AND kind = ?2 AND visit_id IS NULL AND starts_at >= ?3 AND starts_at < ?4
-                 ORDER BY starts_at LIMIT 200",
+            let free = crate::storage::visits::free_slots(
+                conn,
+                &unit_id,
+                kind.as_str(),
+                now + FROM_SECS,
+                now + UNTIL_SECS,
+                200,
             )?;
-            let rows = stmt.query_map(params![unit_id, kind.as_str(), now + FROM_SECS, now + UNTIL_SECS], |r| {
-                let starts: i64 = r.get("starts_at")?;
-                Ok(Slot {
-                    id: r.get("id")?,
-                    starts_at: starts,
-                    ends_at: starts + i64::from(bookable.minutes) * 60,
+            Ok(free
+                .into_iter()
+                .map(|s| Slot {
+                    id: s.id,
+                    starts_at: s.starts_at,
+                    ends_at: s.starts_at + i64::from(bookable.minutes) * 60,
                     kind,
                 })
-            })?;
-            rows.collect::<crate::storage::Result<Vec<_>>>()
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(Json(SlotList { slots }))
@@ -168,35 +169,19 @@ pub async fn book(
         .db
         .store(move |conn| {
             let mut tx = conn.begin()?;
-            let earlier: Option<String> = tx
-                .query_row(
-                    "SELECT id FROM visits WHERE booked_by = ?1 AND idempotency_key = ?2",
-                    params![booker, key],
-                    |r| r.get("id"),
-                )
-                .optional()?;
+            let earlier = crate::storage::visits::by_key(&mut tx, &booker, &key)?;
             if let Some(id) = earlier {
                 return Ok(Ok((id, false)));
             }
-            let coming: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM visits WHERE patient = ?1 AND unit_id = ?2 AND type_id = ?3
-                                 AND status = 'booked' AND starts_at > ?4) AS found",
-                params![patient, body.unit_id, body.type_id, now],
-                |r| r.get("found"),
-            )?;
+            let coming = crate::storage::visits::has_booked(&mut tx, &patient, &body.unit_id, &body.type_id, now)?;
             if coming {
                 return Ok(Err(conflict(
                     "already_booked",
                     "Det finns redan en bokad tid av det här slaget. Av- eller omboka den i stället.",
                 )));
             }
-            let slot: Option<(i64, Option<String>)> = tx
-                .query_row(
-                    "SELECT starts_at, visit_id FROM slots WHERE id = ?1 AND unit_id = ?2 AND kind = ?3",
-                    params![body.slot_id, body.unit_id, bookable.kind.as_str()],
-                    |r| Ok((r.get("starts_at")?, r.get("visit_id")?)),
-                )
-                .optional()?;
+            let slot = crate::storage::visits::slot_of(&mut tx, &body.slot_id, &body.unit_id, bookable.kind.as_str())?
+                .map(|s| (s.starts_at, s.visit_id));
             let starts = match slot {
                 None => return Ok(Err(ApiError::not_found())),
                 Some((_, Some(_))) => {
@@ -208,26 +193,24 @@ pub async fn book(
                 Some((starts, None)) => starts,
             };
             let id = random_token();
-            tx.execute(
-                "INSERT INTO visits (id, patient, unit_id, kind, title, starts_at, ends_at, bring, tariff, status,
-                                     booked_by, type_id, idempotency_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'booked', ?10, ?11, ?12)",
-                params![
-                    id,
-                    patient,
-                    body.unit_id,
-                    bookable.kind.as_str(),
-                    bookable.title,
-                    starts,
-                    starts + i64::from(bookable.minutes) * 60,
-                    bring,
-                    tariff,
-                    booker,
-                    body.type_id,
-                    key
-                ],
-            )?;
-            tx.execute("UPDATE slots SET visit_id = ?1 WHERE id = ?2", params![id, body.slot_id])?;
+            let visit = crate::storage::visits::NewVisit {
+                id: &id,
+                patient: &patient,
+                unit_id: &body.unit_id,
+                kind: bookable.kind.as_str(),
+                title: &bookable.title,
+                clinician: None,
+                starts_at: starts,
+                ends_at: starts + i64::from(bookable.minutes) * 60,
+                bring: &bring,
+                tariff,
+                status: "booked",
+                type_id: Some(&body.type_id),
+                booked_by: Some(&booker),
+                key: Some(&key),
+            };
+            crate::storage::visits::insert(&mut tx, &visit)?;
+            crate::storage::visits::take_slot(&mut tx, &body.slot_id, &id)?;
             tx.commit()?;
             Ok(Ok((id, true)))
         })

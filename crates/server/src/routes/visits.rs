@@ -9,20 +9,18 @@
 //! Time: every rule here reads [`crate::Clock`], which test mode may fix (`PUT /test/clock`).
 
 use crate::domain::people::age_at;
-use crate::domain::visits::PAYMENT_SELECT;
 use crate::domain::visits::PaymentRow;
 use crate::domain::visits::Row;
 use crate::domain::visits::expire_swish;
+use crate::domain::visits::high_cost;
 use crate::domain::visits::kind;
 use crate::domain::visits::load_row;
 use crate::domain::visits::load_visit;
 use crate::domain::visits::number_receipt;
-use crate::domain::visits::payment_row;
 use crate::domain::visits::scope;
 use crate::domain::visits::to_payment;
 use crate::domain::visits::visits_of;
 use crate::extract::Actor;
-use crate::storage::{OptionalExtension, params};
 use axum::{
     Json,
     extract::{Path, State},
@@ -137,19 +135,7 @@ pub async fn cancel_visit(
     }
     let late = visit.cancel_policy.filter(|p| now >= p.free_until && p.late_fee > 0).map(|p| p.late_fee);
     let vid = id.clone();
-    state
-        .db
-        .store(move |conn| {
-            let mut tx = conn.begin()?;
-            tx.execute(
-                "UPDATE visits SET status = 'cancelled', cancelled_at = ?2, late_cancel_fee = ?3
-                 WHERE id = ?1 AND status = 'booked'",
-                params![vid, now, late],
-            )?;
-            tx.execute("UPDATE slots SET visit_id = NULL WHERE visit_id = ?1", crate::params![&vid])?;
-            tx.commit()
-        })
-        .await?;
+    state.db.store(move |conn| crate::storage::visits::cancel(conn, &vid, late.map(i64::from), now)).await?;
     state.wake_streams();
     let scope = self::scope(&state, &actor).await?;
     Ok(Json(book.visit(load_visit(&state, scope, id).await?)))
@@ -182,20 +168,11 @@ pub async fn list_slots(
     let slots = state
         .db
         .store(move |conn| {
-            let mut stmt = conn.prepare(
-                "SELECT id, starts_at, ends_at, kind FROM slots
-                 WHERE unit_id = ?1 AND kind = ?2 AND visit_id IS NULL AND starts_at >= ?3 AND starts_at < ?4
-                 ORDER BY starts_at LIMIT 40",
-            )?;
-            let rows = stmt.query_map(params![unit, kind, now + 3600, now + 14 * 86_400], |r| {
-                Ok(Slot {
-                    id: r.get("id")?,
-                    starts_at: r.get("starts_at")?,
-                    ends_at: r.get("ends_at")?,
-                    kind: self::kind(&r.get::<String>("kind")?),
-                })
-            })?;
-            rows.collect::<Result<Vec<_>, _>>()
+            let free = crate::storage::visits::free_slots(conn, &unit, kind, now + 3600, now + 14 * 86_400, 40)?;
+            Ok(free
+                .into_iter()
+                .map(|s| Slot { kind: self::kind(&s.kind), id: s.id, starts_at: s.starts_at, ends_at: s.ends_at })
+                .collect::<Vec<_>>())
         })
         .await?;
     Ok(Json(SlotList { slots }))
@@ -235,13 +212,8 @@ pub async fn reschedule_visit(
         .db
         .store(move |conn| {
             let mut tx = conn.begin()?;
-            let slot: Option<(i64, i64, Option<String>)> = tx
-                .query_row(
-                    "SELECT starts_at, ends_at, visit_id FROM slots WHERE id = ?1 AND unit_id = ?2 AND kind = ?3",
-                    params![body.slot_id, unit, kind],
-                    |r| Ok((r.get("starts_at")?, r.get("ends_at")?, r.get("visit_id")?)),
-                )
-                .optional()?;
+            let slot = crate::storage::visits::slot_of(&mut tx, &body.slot_id, &unit, kind)?
+                .map(|s| (s.starts_at, s.ends_at, s.visit_id));
             let result = match slot {
                 None => Err(ApiError::not_found()),
                 Some((_, _, Some(owner))) if owner == vid => Ok(()),
@@ -255,12 +227,7 @@ pub async fn reschedule_visit(
                     Err(conflict("slot_taken", "Tiden går inte längre att boka. Välj en annan tid."))
                 }
                 Some((starts, ends, None)) => {
-                    tx.execute("UPDATE slots SET visit_id = NULL WHERE visit_id = ?1", crate::params![&vid])?;
-                    tx.execute("UPDATE slots SET visit_id = ?1 WHERE id = ?2", params![vid, body.slot_id])?;
-                    tx.execute(
-                        "UPDATE visits SET starts_at = ?2, ends_at = ?3, reminder_sent_at = NULL WHERE id = ?1",
-                        params![vid, starts, ends],
-                    )?;
+                    crate::storage::visits::move_to(&mut tx, &vid, &body.slot_id, starts, ends)?;
                     Ok(())
                 }
             };
@@ -272,39 +239,6 @@ pub async fn reschedule_visit(
     state.wake_streams();
     let scope = self::scope(&state, &actor).await?;
     Ok(Json(Phrasebook::load(&state, lang).await?.visit(load_visit(&state, scope, id).await?)))
-}
-
-/// The amount paid towards the ceiling in the person's current 12-month period, and the frikort.
-pub fn high_cost(
-    conn: &mut crate::storage::Conn<'_>,
-    pnr: &str,
-    now: i64,
-) -> crate::storage::Result<(u32, Option<i64>)> {
-    let year = 365 * 86_400;
-    let registered: Option<(i64, i64, Option<i64>)> = conn
-        .query_row(
-            "SELECT period_start, paid_before, frikort_until FROM high_cost WHERE personal_number = ?1",
-            crate::params![pnr],
-            |r| Ok((r.get("period_start")?, r.get("paid_before")?, r.get("frikort_until")?)),
-        )
-        .optional()?;
-    let first_payment: Option<i64> = conn.query_row(
-        "SELECT MIN(created_at) AS first_paid_at FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at > ?2",
-        params![pnr, now - year],
-        |r| r.get("first_paid_at"),
-    )?;
-    let (start, before, frikort) = match registered {
-        Some((start, before, frikort)) if start > now - year => (start, before, frikort),
-        _ => (first_payment.unwrap_or(now), 0, None),
-    };
-    let paid: i64 = conn.query_row(
-        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) AS total FROM payments WHERE payer = ?1 AND status IN ('PAID', 'INVOICED') AND created_at >= ?2",
-        params![pnr, start],
-        |r| r.get("total"),
-    )?;
-    let paid = (before + paid).max(0) as u32;
-    let frikort = frikort.filter(|f| *f > now).or_else(|| (paid >= visits::NORRBOTTEN.ceiling).then_some(start + year));
-    Ok((paid, frikort))
 }
 
 /// The fee of a visit at `now` with its breakdown.
@@ -411,10 +345,7 @@ pub async fn check_in(
             let mut tx = conn.begin()?;
             let r = load_row(&mut tx, &vid)?.ok_or(crate::storage::Error::NoRows)?;
             let fee = fee_of(&mut tx, &r, now)?;
-            tx.execute(
-                "UPDATE visits SET status = 'checkedIn', checked_in_at = ?2, fee = ?3 WHERE id = ?1 AND status = 'booked'",
-                params![vid, now, fee.total],
-            )?;
+            crate::storage::visits::check_in(&mut tx, &vid, i64::from(fee.total), now)?;
             tx.commit()
         })
         .await?;
@@ -498,23 +429,11 @@ pub async fn create_payment(
         .db
         .store(move |conn| {
             let mut tx = conn.begin()?;
-            if let Some(p) = tx
-                .query_row(
-                    &format!("{PAYMENT_SELECT} WHERE visit_id = ?1 AND idempotency_key = ?2"),
-                    params![vid, key],
-                    payment_row,
-                )
-                .optional()?
-            {
+            if let Some(p) = crate::storage::payments::by_key(&mut tx, &vid, &key)? {
                 return Ok(Ok((false, p, Vec::new())));
             }
-            let fee: Option<i64> =
-                tx.query_row("SELECT fee FROM visits WHERE id = ?1", crate::params![&vid], |r| r.get("fee"))?;
-            let settled: bool = tx.query_row(
-                "SELECT COUNT(*) > 0 AS found FROM payments WHERE visit_id = ?1 AND status IN ('PAID', 'INVOICED')",
-                crate::params![&vid],
-                |r| r.get("found"),
-            )?;
+            let fee = crate::storage::visits::find(&mut tx, &vid)?.and_then(|v| v.fee);
+            let settled = crate::storage::payments::settled_of(&mut tx, &vid)?.is_some();
             if settled {
                 return Ok(Err(conflict("already_paid", "Besöket är redan betalt.")));
             }
@@ -526,17 +445,8 @@ pub async fn create_payment(
             };
             // one waiting payment at a time: an abandoned Swish request or card page ends here
             // (and a real Swish request at Swish too, below)
-            let superseded: Vec<String> = tx
-                .prepare(
-                    "SELECT swish_instruction FROM payments
-                     WHERE visit_id = ?1 AND status = 'CREATED' AND swish_instruction IS NOT NULL",
-                )?
-                .query_map([&vid], |r| r.get("swish_instruction"))?
-                .collect::<Result<_, _>>()?;
-            tx.execute(
-                "UPDATE payments SET status = 'CANCELLED' WHERE visit_id = ?1 AND status = 'CREATED'",
-                crate::params![&vid],
-            )?;
+            let superseded = crate::storage::payments::waiting_instructions(&mut tx, &vid)?;
+            crate::storage::payments::cancel_waiting(&mut tx, &vid)?;
             let pid = random_token();
             let invoice = body.method == PaymentMethod::Invoice;
             let (status, fee) =
@@ -545,30 +455,24 @@ pub async fn create_payment(
             let token =
                 (body.method == PaymentMethod::Swish && !real).then(|| random_token().replace('-', "").to_uppercase());
             let instruction = real.then_some(instruction);
-            tx.execute(
-                "INSERT INTO payments (id, visit_id, payer, method, status, amount, fee, created_at, return_url,
-                                       swish_token, idempotency_key, swish_instruction, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,
-                         (SELECT COALESCE(MAX(seq), 0) + 1 FROM payments))",
-                params![
-                    pid,
-                    vid,
-                    pnr,
-                    body.method.as_str(),
-                    status,
-                    amount,
-                    fee,
-                    now,
-                    return_url,
-                    token,
-                    key,
-                    instruction
-                ],
-            )?;
+            let new = crate::storage::payments::NewPayment {
+                id: &pid,
+                visit_id: &vid,
+                payer: &pnr,
+                method: body.method.as_str(),
+                status,
+                amount,
+                fee,
+                return_url: return_url.as_deref(),
+                swish_token: token.as_deref(),
+                key: &key,
+                swish_instruction: instruction.as_deref(),
+            };
+            crate::storage::payments::create(&mut tx, &new, now)?;
             if invoice {
                 number_receipt(&mut tx, &pid)?;
             }
-            let p = tx.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), crate::params![&pid], payment_row)?;
+            let p = crate::storage::payments::find(&mut tx, &pid)?.ok_or(crate::storage::Error::NoRows)?;
             tx.commit()?;
             Ok(Ok((true, p, superseded)))
         })
@@ -606,7 +510,7 @@ async fn request_at_swish(
     let reference: String = p.id.replace('-', "").chars().take(35).collect();
     let asked = swish.create(&instruction, &reference, (p.amount + p.fee) as u32).await;
     let started = match asked {
-        Ok(token) => Started::Keep("swish_token", token),
+        Ok(token) => Started::Keep(Kept::SwishToken, token),
         // Swish's refusal is final there; without an answer the request may exist after all
         Err(crate::swish::SwishError::Refused(code)) => Started::Ended(code, true),
         Err(crate::swish::SwishError::Unavailable(_)) => Started::Ended("unavailable".into(), false),
@@ -624,7 +528,7 @@ async fn hosted_page(
     let back = p.return_url.clone().unwrap_or_else(|| format!("{}/bokade-tider", state.base_url()));
     let page = cards.start(&p.id, (p.amount + p.fee) as u32, &back).await;
     let started = match page {
-        Ok(url) => Started::Keep("redirect_url", url),
+        Ok(url) => Started::Keep(Kept::RedirectUrl, url),
         Err(crate::cards::CardError::Refused(_)) => Started::Ended("refused".into(), false),
         Err(crate::cards::CardError::Unavailable(_)) => Started::Ended("unavailable".into(), false),
     };
@@ -635,8 +539,14 @@ async fn hosted_page(
 /// token, the card page's address), or the code the payment ends with (`true`: Swish will say
 /// no more of it, so the server stops asking).
 enum Started {
-    Keep(&'static str, String),
+    Keep(Kept, String),
     Ended(String, bool),
+}
+
+/// What a provider gave to keep.
+enum Kept {
+    SwishToken,
+    RedirectUrl,
 }
 
 async fn record_start(state: &AppState, id: String, started: Started) -> Result<PaymentRow, ApiError> {
@@ -644,16 +554,15 @@ async fn record_start(state: &AppState, id: String, started: Started) -> Result<
         .db
         .store(move |conn| {
             match started {
-                Started::Keep(column, value) => {
-                    conn.execute(&format!("UPDATE payments SET {column} = ?2 WHERE id = ?1"), params![id, value])?
+                Started::Keep(Kept::SwishToken, value) => crate::storage::payments::set_swish_token(conn, &id, &value)?,
+                Started::Keep(Kept::RedirectUrl, value) => {
+                    crate::storage::payments::set_redirect_url(conn, &id, &value)?
                 }
-                Started::Ended(code, final_at_swish) => conn.execute(
-                    "UPDATE payments SET status = 'ERROR', error_code = ?2, swish_final = CASE WHEN ?3 = 1 THEN 1 ELSE swish_final END
-                     WHERE id = ?1 AND status = 'CREATED'",
-                    params![id, code, final_at_swish],
-                )?,
+                Started::Ended(code, final_at_swish) => {
+                    crate::storage::payments::fail_at_start(conn, &id, &code, final_at_swish)?
+                }
             };
-            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), crate::params![&id], payment_row)
+            crate::storage::payments::find(conn, &id)?.ok_or(crate::storage::Error::NoRows)
         })
         .await
 }
@@ -663,7 +572,7 @@ async fn visit_patient(state: &AppState, id: &str) -> Result<String, ApiError> {
     state
         .db
         .store(move |conn| {
-            conn.query_row("SELECT patient FROM visits WHERE id = ?1", crate::params![id], |r| r.get("patient"))
+            crate::storage::visits::find(conn, &id)?.map(|v| v.patient).ok_or(crate::storage::Error::NoRows)
         })
         .await
 }
@@ -675,7 +584,7 @@ async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(Pa
         .db
         .store(move |conn| {
             expire_swish(conn, now)?;
-            conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), crate::params![id], payment_row).optional()
+            crate::storage::payments::find(conn, &id)
         })
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -691,7 +600,7 @@ async fn load_payment(state: &AppState, actor: &Actor, id: String) -> Result<(Pa
             .db
             .store(move |conn| {
                 crate::domain::visits::settle(conn, &pid, status, code.as_deref(), now)?;
-                conn.query_row(&format!("{PAYMENT_SELECT} WHERE id = ?1"), crate::params![&pid], payment_row)
+                crate::storage::payments::find(conn, &pid)?.ok_or(crate::storage::Error::NoRows)
             })
             .await?;
         return Ok((settled, visit));
@@ -739,15 +648,7 @@ pub async fn cancel_payment(
 ) -> Result<Json<Payment>, ApiError> {
     let (p, _) = load_payment(&state, &actor, id.clone()).await?;
     let pid = id.clone();
-    let cancelled = state
-        .db
-        .store(move |conn| {
-            conn.execute(
-                "UPDATE payments SET status = 'CANCELLED' WHERE id = ?1 AND status = 'CREATED'",
-                crate::params![pid],
-            )
-        })
-        .await?;
+    let cancelled = state.db.store(move |conn| Ok(usize::from(crate::storage::payments::cancel(conn, &pid)?))).await?;
     // and at Swish, so the payer cannot pay it after all (if they did meanwhile, it is reconciled)
     if let (1, Some(swish), Some(instruction)) = (cancelled, state.swish.as_ref(), p.swish_instruction.as_deref())
         && let Err(e) = swish.cancel(instruction).await
@@ -789,17 +690,12 @@ pub async fn receipt(
     let (number, pnr, paid) = state
         .db
         .store(move |conn| {
-            let number: String = conn.query_row(
-                "SELECT COALESCE(receipt_number, '') AS receipt_number FROM payments WHERE id = ?1",
-                crate::params![&pid],
-                |r| r.get("receipt_number"),
-            )?;
-            let pnr: String =
-                conn.query_row("SELECT patient FROM visits WHERE id = ?1", crate::params![&vid], |r| r.get("patient"))?;
-            let at: i64 =
-                conn.query_row("SELECT created_at FROM payments WHERE id = ?1", crate::params![&pid], |r| {
-                    r.get("created_at")
-                })?;
+            let number = crate::storage::payments::receipt_number(conn, &pid)?;
+            let pnr =
+                crate::storage::visits::find(conn, &vid)?.map(|v| v.patient).ok_or(crate::storage::Error::NoRows)?;
+            let at = crate::storage::payments::find(conn, &pid)?
+                .map(|p| p.created_at)
+                .ok_or(crate::storage::Error::NoRows)?;
             let (paid, _) = high_cost(conn, &pnr, at + 1)?;
             Ok((number, pnr, paid))
         })
@@ -836,6 +732,7 @@ pub async fn receipt(
 mod tests {
     use super::*;
     use crate::domain::visits::stockholm_hhmm;
+    use crate::storage::params;
 
     /// Receipt numbers come from a counter: distinct and in order however payments settle,
     /// once per payment, and after the demo's own K0000001.

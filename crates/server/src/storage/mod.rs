@@ -26,13 +26,16 @@ pub mod forms;
 pub mod inbox;
 pub mod kiosk;
 pub mod login_orders;
+pub mod payments;
 pub mod people;
 pub mod push;
 pub mod rate_limits;
 pub mod reach;
 pub mod sessions;
+pub mod sms;
 pub mod staff_sessions;
 pub mod units;
+pub mod visits;
 
 use std::{fmt, sync::Arc};
 
