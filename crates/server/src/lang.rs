@@ -120,7 +120,7 @@ pub mod notices {
 /// Records the app's language as the one a resident's notices are written in.
 pub async fn remember(state: &AppState, personal_number: &str, lang: Lang) {
     let pnr = personal_number.to_owned();
-    let _ = state.db.store(move |conn| crate::storage::people::set_language(conn, &pnr, &lang.0)).await;
+    let _ = state.db.store(move |conn| crate::storage::people::set_language(conn, &pnr, lang.0)).await;
 }
 
 /// The region's translations of its own data (`translations`) into one language: a Swedish

@@ -462,10 +462,10 @@ async fn change(
         .store(move |conn| {
             let n = f(conn)?;
             // the owner hears of its status, everyone waiting there of their places
-            if n > 0 {
-                if let Some(unit) = crate::storage::reach::unit_of(conn, CASE_UNIT, &id)? {
-                    crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
-                }
+            if n > 0
+                && let Some(unit) = crate::storage::reach::unit_of(conn, CASE_UNIT, &id)?
+            {
+                crate::domain::events::queue_changed(conn, &unit, Some(&id), now)?;
             }
             Ok(n)
         })
@@ -493,7 +493,7 @@ async fn pick(State(state): State<AppState>, StaffForm(staff): StaffForm, Path(i
             // in the resident's own language (`lang::notices`)
             if let Some((mobile, language)) = crate::storage::cases::sms_to_owner(conn, &id)? {
                 let text = crate::lang::notices::your_turn(&language);
-                crate::storage::sms::queue(conn, &mobile, &text, crate::storage::sms::About::Case(&id), now)?;
+                crate::storage::sms::queue(conn, &mobile, text, crate::storage::sms::About::Case(&id), now)?;
             }
             // and a push to each of their devices, when they chose push
             let owner = crate::storage::cases::owner(conn, &id)?.ok_or(crate::storage::Error::NoRows)?;

@@ -35,7 +35,7 @@ pub fn check_ids(
 
 /// Loads an attachment's bytes (or its thumbnail).
 pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Option<AttachmentFile>, ApiError> {
-    Ok(state.db.store(move |conn| crate::storage::errands::file(conn, &id, thumbnail)).await?)
+    state.db.store(move |conn| crate::storage::errands::file(conn, &id, thumbnail)).await
 }
 
 pub(crate) fn refused(status: StatusCode, code: &str, message: &str) -> ApiError {

@@ -114,15 +114,12 @@ pub fn queue_changed(
     case_id: Option<&str>,
     now: i64,
 ) -> crate::storage::Result<()> {
-    if let Some(id) = case_id {
-        if let Some((owner, status, unit)) = crate::storage::cases::owner_status_unit(conn, id)? {
-            let place = if status == CaseStatus::Waiting.as_str() {
-                crate::domain::cases::place_of(conn, id, now)?
-            } else {
-                None
-            };
-            events::append(conn, &owner, "case", &case_data(id, &unit, &status, place), now)?;
-        }
+    if let Some(id) = case_id
+        && let Some((owner, status, unit)) = crate::storage::cases::owner_status_unit(conn, id)?
+    {
+        let place =
+            if status == CaseStatus::Waiting.as_str() { crate::domain::cases::place_of(conn, id, now)? } else { None };
+        events::append(conn, &owner, "case", &case_data(id, &unit, &status, place), now)?;
     }
     events::append(conn, &format!("{UNIT}{unit_id}"), "queue", unit_id, now)?;
     // keep the table small: a day of history is plenty for any reconnect

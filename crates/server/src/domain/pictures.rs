@@ -41,7 +41,7 @@ pub async fn check_ids(state: &AppState, user: &str, case_id: &str, ids: &[Strin
 
 /// Loads a picture's bytes (or thumbnail).
 pub async fn load(state: &AppState, id: String, thumbnail: bool) -> Result<Option<PictureFile>, ApiError> {
-    Ok(state.db.store(move |conn| crate::storage::chat::file(conn, &id, thumbnail)).await?)
+    state.db.store(move |conn| crate::storage::chat::file(conn, &id, thumbnail)).await
 }
 
 /// Checks and prepares an upload (CPU work: call from a blocking task, holding a permit of

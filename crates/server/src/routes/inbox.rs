@@ -87,7 +87,7 @@ pub async fn unread(State(state): State<AppState>, user: AuthUser) -> Result<Jso
 /// Unread messages of these people (all of them, not only the listed page).
 async fn count_unread(state: &AppState, people: &[Person]) -> Result<u32, ApiError> {
     let pnrs = patients(people);
-    Ok(state.db.store(move |conn| crate::storage::inbox::unread(conn, &pnrs)).await?)
+    state.db.store(move |conn| crate::storage::inbox::unread(conn, &pnrs)).await
 }
 
 /// One message, if the user may read it (opening it does not mark it read: see `/read`).

@@ -113,7 +113,7 @@ pub async fn put_contact(
         .store(move |conn| {
             let contact =
                 crate::storage::people::Contact { mobile, email, sms: n.sms, email_wanted: n.email, push: n.push };
-            crate::storage::people::save_contact(conn, &pnr, &contact, &lang.0, now)
+            crate::storage::people::save_contact(conn, &pnr, &contact, lang.0, now)
         })
         .await?;
     Ok(Json(load_contact(&state, user.personal_number).await?))

@@ -69,7 +69,7 @@ pub async fn subscribe(
                 auth: body.keys.auth.trim_end_matches('='),
                 session_hash: &user.session_hash,
             };
-            crate::storage::push::subscribe(conn, &device, MAX_DEVICES, &lang.0, now)
+            crate::storage::push::subscribe(conn, &device, MAX_DEVICES, lang.0, now)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)

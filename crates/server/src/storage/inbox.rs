@@ -346,7 +346,7 @@ mod tests {
                 )
                 .unwrap();
             }
-            assert_eq!(guardians_of(conn, &child).unwrap(), [anna.clone()]);
+            assert_eq!(guardians_of(conn, &child).unwrap(), std::slice::from_ref(&anna));
             let told = recipients(conn, &child, true).unwrap();
             assert_eq!(
                 told.iter().map(|r| (r.personal_number.as_str(), r.sms, r.push)).collect::<Vec<_>>(),
