@@ -13,9 +13,10 @@
 //! Where the two dialects differ, a statement uses the common form (`CASE` for SQLite's two-
 //! argument `MAX`, `ON CONFLICT` for `INSERT OR IGNORE`, `CAST(.. AS BIGINT)` for sums).
 //!
-//! The modules here are the areas moved into the layer, each a set of functions over a
-//! [`Conn`] tested on both backends (`tests::on_both`). The other areas' statements, written
-//! the same way on [`Conn`], still sit in `domain/` and `routes/`.
+//! The modules here are the server's areas, each a set of functions over a [`Conn`] that take
+//! and return typed rows, tested on both backends (`tests::on_both`). They are the only place
+//! with SQL (`cargo xtask test` checks it: `xtask/src/layers.rs`); the rules that decide (who may
+//! see what, fees, places in the queue) are in `crate::domain`.
 
 pub mod bankid_collects;
 pub mod cases;
