@@ -134,10 +134,14 @@ fn test(args: &[String]) -> Result<()> {
         // everything's tests, with a throwaway PostgreSQL for the storage layer's tests of both
         // backends; then the server's whole suite again, every test on PostgreSQL
         postgres::with_cluster(|pg| {
-            run(cargo().args(["test", "--workspace"]).env("INGANG_TEST_POSTGRES", &pg.url))?;
+            run(cargo()
+                .args(["test", "--workspace"])
+                .env("INGANG_TEST_POSTGRES", &pg.url)
+                .env("INGANG_TEST_POSTGRES_CA", &pg.ca))?;
             run(cargo()
                 .args(["test", "--package", "ingang-server"])
                 .env("INGANG_TEST_POSTGRES", &pg.url)
+                .env("INGANG_TEST_POSTGRES_CA", &pg.ca)
                 .env("INGANG_TEST_BACKEND", "postgres"))
         })?;
     }

@@ -16,6 +16,8 @@ pub struct Cluster {
     /// `postgres://ingang@127.0.0.1:<port>/postgres`: a superuser without a password (trust, on
     /// 127.0.0.1 only), so each test can make a database of its own.
     pub url: String,
+    /// The CA that signed the cluster's certificate (PEM): the tests connect over TLS with it.
+    pub ca: PathBuf,
 }
 
 /// The newest `/usr/lib/postgresql/<major>/bin` with `initdb` and `pg_ctl`.
@@ -43,7 +45,8 @@ impl Cluster {
         let dir = std::env::temp_dir().join(format!("ingang-pg-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
-        let mut cluster = Self { dir, bin, as_postgres, url: String::new() };
+        let ca = dir.join("ca.pem");
+        let mut cluster = Self { dir, bin, as_postgres, url: String::new(), ca };
         if as_postgres {
             run(Command::new("chown").args(["postgres:postgres"]).arg(&cluster.dir))?;
         }
@@ -55,10 +58,13 @@ impl Cluster {
             .args(["-U", "ingang", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"])
             .stdout(std::process::Stdio::null()))?;
         let port = free_port()?;
+        cluster.certificates()?;
         let options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200",
-            cluster.dir.display()
+             -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            cluster.dir.display(),
+            cluster.dir.join("server.pem").display(),
+            cluster.dir.join("server.key").display()
         );
         run(cluster
             .command("pg_ctl")
@@ -71,6 +77,30 @@ impl Cluster {
         eprintln!("xtask: PostgreSQL from {} on 127.0.0.1:{port}", cluster.bin.display());
         cluster.url = format!("postgres://ingang@127.0.0.1:{port}/postgres");
         Ok(cluster)
+    }
+
+    /// A throwaway CA (`ca.pem`) and the cluster's certificate for 127.0.0.1 and localhost
+    /// (`server.pem`, `server.key`: the key readable by the cluster's owner only, as PostgreSQL
+    /// demands).
+    fn certificates(&self) -> Result<()> {
+        let ca_key = rcgen::KeyPair::generate()?;
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new())?;
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca.distinguished_name.push(rcgen::DnType::CommonName, "Ingång test database CA");
+        let ca = ca.self_signed(&ca_key)?;
+        let key = rcgen::KeyPair::generate()?;
+        let mut server = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])?;
+        server.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+        let server = server.signed_by(&key, &ca, &ca_key)?;
+        std::fs::write(&self.ca, ca.pem())?;
+        std::fs::write(self.dir.join("server.pem"), server.pem())?;
+        let key_file = self.dir.join("server.key");
+        std::fs::write(&key_file, key.serialize_pem())?;
+        std::fs::set_permissions(&key_file, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        if self.as_postgres {
+            run(Command::new("chown").args(["postgres:postgres"]).arg(&key_file).arg(self.dir.join("server.pem")))?;
+        }
+        Ok(())
     }
 
     /// One of PostgreSQL's programs, as the user who owns the cluster.

@@ -82,7 +82,7 @@ impl Db {
     /// (created when missing). Either is migrated to the latest schema first.
     pub fn open_target(target: &str) -> anyhow::Result<Self> {
         if target.starts_with("postgres://") || target.starts_with("postgresql://") {
-            Self::open_postgres(&target.parse()?)
+            Self::open_postgres(&postgres::Target::parse(target)?)
         } else {
             Self::open(Path::new(target))
         }
@@ -101,8 +101,8 @@ impl Db {
 
     /// Connects to PostgreSQL and migrates its schema (several processes may start at once:
     /// see [`postgres::migrate`]).
-    pub fn open_postgres(config: &::postgres::Config) -> anyhow::Result<Self> {
-        let pool = postgres::Pool::new(config.clone(), postgres::POOL_SIZE);
+    pub fn open_postgres(target: &postgres::Target) -> anyhow::Result<Self> {
+        let pool = postgres::Pool::new(target.clone(), postgres::POOL_SIZE);
         // on a thread of its own: the blocking client runs a small runtime of its own, which
         // may not start on a thread of the server's (this is called from async code)
         std::thread::scope(|s| {
@@ -124,7 +124,7 @@ impl Db {
     /// server's tests; otherwise a private SQLite database in memory.
     pub fn open_for_test(name: &str) -> anyhow::Result<Self> {
         match test_postgres(name)? {
-            Some(config) => Self::open_postgres(&config),
+            Some(config) => Self::open_postgres(&postgres::Target::plain(config)),
             None => Self::open_in_memory(),
         }
     }
@@ -145,7 +145,7 @@ impl Db {
             },
         };
         drop(shared);
-        Self::open_postgres(&config)
+        Self::open_postgres(&postgres::Target::plain(config))
     }
 
     /// Calls `wake` whenever a transaction that sent a notice on `channel` commits, in any
@@ -156,11 +156,11 @@ impl Db {
     pub fn on_notice(&self, channel: &'static str, wake: impl Fn() + Send + 'static) -> bool {
         let Backend::Postgres(pool) = &*self.backend else { return false };
         use ::postgres::fallible_iterator::FallibleIterator;
-        let (config, alive) = (pool.config().clone(), Arc::downgrade(&self.backend));
+        let (target, alive) = (pool.target().clone(), Arc::downgrade(&self.backend));
         std::thread::spawn(move || {
             while alive.strong_count() > 0 {
                 let listened = (|| -> Result<(), ::postgres::Error> {
-                    let mut client = config.connect(::postgres::NoTls)?;
+                    let mut client = target.connect()?;
                     client.batch_execute(&format!("LISTEN {channel}"))?;
                     wake();
                     while alive.strong_count() > 0 {
@@ -251,7 +251,8 @@ mod tests {
     #[tokio::test]
     async fn an_event_written_by_one_process_wakes_the_others() {
         let Some(config) = postgres::test_database("notice").unwrap() else { return };
-        let (one, two) = (Db::open_postgres(&config).unwrap(), Db::open_postgres(&config).unwrap());
+        let target = postgres::Target::plain(config);
+        let (one, two) = (Db::open_postgres(&target).unwrap(), Db::open_postgres(&target).unwrap());
         let (woke, wakes) = std::sync::mpsc::channel();
         assert!(one.on_notice(crate::storage::events::CHANNEL, move || {
             let _ = woke.send(());

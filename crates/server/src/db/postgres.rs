@@ -17,10 +17,112 @@ use crate::storage::PgConn;
 /// default: a few processes with this many each stay well below.
 pub const POOL_SIZE: usize = 16;
 
+/// Where and how to connect: the URL's settings, and TLS when it asks for it.
+///
+/// `--db postgres://user@host/db?sslmode=require&sslrootcert=/etc/ingang/db-ca.pem` connects
+/// over TLS (rustls), and the server's certificate is always verified: against the CA in
+/// `sslrootcert` (PEM) when given, otherwise the public roots (webpki-roots). `verify-ca` and
+/// `verify-full` are taken as `require` with that check (and the host name checked too).
+/// Without `sslmode`, or with `disable` or `prefer`, the connection is plain.
+#[derive(Clone)]
+pub struct Target {
+    pub config: postgres::Config,
+    tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+}
+
+impl Target {
+    /// A plain connection (tests, and a URL that asks for no TLS).
+    pub fn plain(config: postgres::Config) -> Self {
+        Self { config, tls: None }
+    }
+
+    /// Reads a `postgres://` URL; `sslmode` and `sslrootcert` as libpq reads them.
+    pub fn parse(url: &str) -> anyhow::Result<Self> {
+        let (base, query) = url.split_once('?').unwrap_or((url, ""));
+        let (mut mode, mut root, mut rest) = (None, None, Vec::new());
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some(("sslmode", v)) => mode = Some(v.to_owned()),
+                Some(("sslrootcert", v)) => root = Some(percent_decoded(v)?),
+                _ => rest.push(pair),
+            }
+        }
+        let plain = if rest.is_empty() { base.to_owned() } else { format!("{base}?{}", rest.join("&")) };
+        let mut config: postgres::Config =
+            plain.parse().map_err(|e| anyhow::anyhow!("--db is no PostgreSQL connection URL: {e}"))?;
+        let tls = match mode.as_deref() {
+            None | Some("disable") | Some("prefer") | Some("allow") => None,
+            Some("require") | Some("verify-ca") | Some("verify-full") => Some(tls(root.as_deref())?),
+            Some(other) => anyhow::bail!("sslmode={other}: use disable, require, verify-ca or verify-full"),
+        };
+        config.ssl_mode(if tls.is_some() {
+            postgres::config::SslMode::Require
+        } else {
+            postgres::config::SslMode::Disable
+        });
+        Ok(Self { config, tls })
+    }
+
+    /// Does this target connect over TLS?
+    pub fn tls(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// A new connection (call it off the server's async threads: the blocking client runs a
+    /// small runtime of its own).
+    pub fn connect(&self) -> Result<Client, postgres::Error> {
+        match &self.tls {
+            Some(tls) => self.config.connect(tls.clone()),
+            None => self.config.connect(postgres::NoTls),
+        }
+    }
+}
+
+/// The TLS client: the CA of `root` (a PEM file) or the public roots, ring's algorithms.
+fn tls(root: Option<&str>) -> anyhow::Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    use rustls::pki_types::{CertificateDer, pem::PemObject};
+    let mut roots = rustls::RootCertStore::empty();
+    match root {
+        Some(path) => {
+            let certs = CertificateDer::pem_file_iter(path)
+                .map_err(|e| anyhow::anyhow!("sslrootcert {path}: {e}"))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| anyhow::anyhow!("sslrootcert {path}: {e}"))?;
+            let (added, _) = roots.add_parsable_certificates(certs);
+            anyhow::ensure!(added > 0, "sslrootcert {path}: no certificate in it");
+        }
+        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+    }
+    // ring, as every TLS client of the server (rustls 0.23.48 marks it deprecated for want of
+    // post-quantum key exchange, which only aws-lc-rs has, and that needs a C toolchain)
+    #[allow(deprecated)]
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// A URL's `%XX` decoded (a path in `sslrootcert`).
+fn percent_decoded(s: &str) -> anyhow::Result<String> {
+    let mut out = Vec::new();
+    let mut bytes = s.bytes();
+    while let Some(b) = bytes.next() {
+        if b == b'%' {
+            let hex: String = bytes.by_ref().take(2).map(char::from).collect();
+            out.push(u8::from_str_radix(&hex, 16).map_err(|_| anyhow::anyhow!("bad %-escape in {s}"))?);
+        } else {
+            out.push(b);
+        }
+    }
+    Ok(String::from_utf8(out)?)
+}
+
 /// A pool of connections: a request's storage work takes one (waiting when all are busy) and
 /// gives it back after, unless it broke or is still inside a transaction.
 pub struct Pool {
-    config: postgres::Config,
+    target: Target,
     size: usize,
     state: std::sync::Mutex<(Vec<PgConn>, usize)>,
     freed: std::sync::Condvar,
@@ -43,8 +145,8 @@ impl Drop for Place<'_> {
 }
 
 impl Pool {
-    pub fn new(config: postgres::Config, size: usize) -> Self {
-        Self { config, size: size.max(1), state: Default::default(), freed: Default::default() }
+    pub fn new(target: Target, size: usize) -> Self {
+        Self { target, size: size.max(1), state: Default::default(), freed: Default::default() }
     }
 
     /// An idle connection, a new one while fewer than the size are open, or the next freed.
@@ -58,7 +160,7 @@ impl Pool {
                 state.1 += 1;
                 drop(state);
                 let place = Place(self);
-                return Ok(Pooled { conn: PgConn::connect(&self.config)?, place });
+                return Ok(Pooled { conn: PgConn::new(self.target.connect()?), place });
             }
             state = self.freed.wait(state).unwrap_or_else(|e| e.into_inner());
         }
@@ -77,8 +179,8 @@ impl Pool {
     }
 
     /// How the pool connects.
-    pub fn config(&self) -> &postgres::Config {
-        &self.config
+    pub fn target(&self) -> &Target {
+        &self.target
     }
 
     fn closed(&self) {
@@ -445,6 +547,52 @@ mod tests {
         Some((config, client))
     }
 
+    /// `sslmode=require` with the cluster's CA connects over TLS; a certificate the client
+    /// cannot verify (the public roots do not know the test CA) is refused; a URL without
+    /// `sslmode` connects plainly. `cargo xtask test` starts its cluster with TLS on.
+    #[test]
+    fn a_connection_over_tls_is_encrypted_and_its_certificate_verified() {
+        let (Ok(url), Ok(ca)) = (std::env::var("INGANG_TEST_POSTGRES"), std::env::var("INGANG_TEST_POSTGRES_CA"))
+        else {
+            eprintln!("skipped: no INGANG_TEST_POSTGRES_CA (cargo xtask test starts a cluster with TLS)");
+            return;
+        };
+        let ssl = |target: &Target| -> Result<bool, postgres::Error> {
+            let mut client = target.connect()?;
+            client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).map(|r| r.get("ssl"))
+        };
+        // a database of its own (the server migrates it below)
+        let name = test_database("tls").unwrap().and_then(|c| c.get_dbname().map(str::to_owned)).expect("a database");
+        let url = format!(
+            "{}/{name}",
+            url.split('?').next().unwrap_or(&url).rsplit_once('/').map_or(url.as_str(), |(base, _)| base)
+        );
+        let sep = '?';
+        let ca_path = ca.replace('/', "%2F");
+        let tls = Target::parse(&format!("{url}{sep}sslmode=require&sslrootcert={ca_path}")).unwrap();
+        assert!(tls.tls());
+        assert!(ssl(&tls).expect("a TLS connection"), "encrypted");
+        let verify_full = Target::parse(&format!("{url}{sep}sslmode=verify-full&sslrootcert={ca}")).unwrap();
+        assert!(ssl(&verify_full).expect("the host name is the certificate's"));
+        let public_roots = Target::parse(&format!("{url}{sep}sslmode=require")).unwrap();
+        let refused = ssl(&public_roots).expect_err("a certificate from an unknown CA");
+        assert!(format!("{refused:?}").to_lowercase().contains("certificate"), "{refused:?}");
+        let plain = Target::parse(&url).unwrap();
+        assert!(!plain.tls());
+        assert!(!ssl(&plain).expect("a plain connection"), "not encrypted");
+        assert!(Target::parse(&format!("{url}{sep}sslmode=sometimes")).is_err());
+        assert!(Target::parse(&format!("{url}{sep}sslmode=require&sslrootcert=%2Fnowhere.pem")).is_err());
+        // the server itself on it: migrations, the pool and LISTEN over TLS
+        let db = crate::db::Db::open_postgres(&tls).expect("the server's database over TLS");
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let units =
+            runtime.block_on(db.store(|conn| {
+                conn.query_row("SELECT COUNT(*) AS n FROM units", crate::params![], |r| r.get::<i64>("n"))
+            }));
+        assert_eq!(units.ok(), Some(0), "migrated and read over TLS");
+        drop(db);
+    }
+
     #[test]
     fn every_sqlite_migration_has_a_postgres_twin_of_the_same_name() {
         let names = |list: &[(&'static str, &str)]| list.iter().map(|(n, _)| *n).collect::<Vec<_>>();
@@ -531,7 +679,7 @@ mod tests {
     #[test]
     fn the_pool_gives_places_back_whatever_happens_to_a_connection() {
         let Some((config, _client)) = connect("pool") else { return };
-        let pool = Pool::new(config, 1);
+        let pool = Pool::new(Target::plain(config), 1);
         let pid = |pg: &mut Pooled<'_>| -> i32 {
             pg.client().query_one("SELECT pg_backend_pid() AS p", &[]).unwrap().get("p")
         };

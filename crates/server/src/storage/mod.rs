@@ -288,7 +288,8 @@ impl PgConn {
         Ok((statement, owned))
     }
 
-    /// Connects with `config` (no TLS: the database is on a private network or the same host).
+    /// Connects with `config`, plainly (tests; the server connects through
+    /// `crate::db::postgres::Target`, with TLS when its URL asks).
     pub fn connect(config: &postgres::Config) -> Result<Self> {
         Ok(Self::new(config.connect(postgres::NoTls)?))
     }
