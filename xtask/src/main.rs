@@ -142,7 +142,15 @@ fn test(args: &[String]) -> Result<()> {
                 .args(["test", "--package", "ingang-server"])
                 .env("INGANG_TEST_POSTGRES", &pg.url)
                 .env("INGANG_TEST_POSTGRES_CA", &pg.ca)
-                .env("INGANG_TEST_BACKEND", "postgres"))
+                .env("INGANG_TEST_BACKEND", "postgres"))?;
+            // two server processes on it, the second killed (SIGKILL) and started again while
+            // messages flow: a loss or a duplicate fails (a small `cargo xtask bench`, ~10 s;
+            // the binaries are the ones `cargo test` built)
+            run(Command::new(root().join("target/debug/ingang-load"))
+                .args(["--streams", "200", "--rate", "100", "--steady", "300", "--burst", "300", "--senders", "8"])
+                .args(["--rounds", "2", "--failover", "400", "--processes", "2", "--kill", "1", "--check", "1"])
+                .args(["--db", &pg.url])
+                .env("RUST_LOG", "warn"))
         })?;
     }
     build::release_app(false)?;

@@ -29,8 +29,11 @@
 //! it: its streams break without a goodbye and its requests in flight are lost with it; the
 //! senders post those messages again through the other instance.
 //!
+//! `--check 1` makes a loss or a duplicate an error (exit status 1): `cargo xtask test` runs a
+//! small `--processes 2 --kill 1 --check 1` on its PostgreSQL cluster.
+//!
 //! Usage: `ingang-load [--streams 2000] [--rate 200] [--steady 2000] [--burst 4000] [--senders 32]
-//! [--processes 1] [--failover 2000] [--db <sqlite file or postgres URL>] [--kill 0|1]`
+//! [--processes 1] [--failover 2000] [--db <sqlite file or postgres URL>] [--kill 0|1] [--check 0|1]`
 
 use std::{
     sync::{
@@ -65,6 +68,8 @@ struct Args {
     db: Option<String>,
     /// The second instance is a process of its own, killed (SIGKILL) in the failover phase.
     kill: bool,
+    /// A loss or a duplicate is an error.
+    check: bool,
 }
 
 fn args() -> Result<Args> {
@@ -79,6 +84,7 @@ fn args() -> Result<Args> {
         failover: 2000,
         db: None,
         kill: false,
+        check: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -98,6 +104,7 @@ fn args() -> Result<Args> {
             "--processes" => a.processes = value.clamp(1, 8) as usize,
             "--failover" => a.failover = value as usize,
             "--kill" => a.kill = value != 0,
+            "--check" => a.check = value != 0,
             other => bail!("unknown flag {other}"),
         }
     }
@@ -692,6 +699,9 @@ async fn main() -> Result<()> {
     let _ = std::fs::remove_dir_all(&dir);
     if !(ok1 && ok2 && ok3 && ok4) {
         println!("\nSome messages were lost or delivered twice.");
+        if a.check {
+            bail!("messages were lost or delivered twice");
+        }
     }
     Ok(())
 }
