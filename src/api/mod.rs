@@ -73,7 +73,14 @@ pub struct Api {
     epoch: RwSignal<u32>,
     /// Bumped whenever the API answers 401: the session has ended (see `auth`).
     unauthorized: RwSignal<u32>,
+    /// The answer to `/session` that [`Api::signed_in`] got (status, body, when in ms), kept for
+    /// the app chunk's first [`Api::session`] a moment later: one request where there were two.
+    first_session: StoredValue<Option<(u16, String, f64)>>,
 }
+
+/// How long the start page's answer to `/session` stands for the app's first question (the app
+/// chunk loads in between; a later question asks the server).
+const FIRST_SESSION_MS: f64 = 30_000.0;
 
 impl Api {
     pub fn new(base: String) -> Self {
@@ -82,6 +89,7 @@ impl Api {
             reachable: RwSignal::new(true),
             epoch: RwSignal::new(0),
             unauthorized: RwSignal::new(0),
+            first_session: StoredValue::new(None),
         }
     }
 
@@ -234,11 +242,21 @@ impl Api {
     /// the app chunk (with the session's types) is fetched. Offline, the answer kept on the
     /// device stands in, as for [`Api::session`].
     pub async fn signed_in(&self) -> bool {
-        matches!(self.exchange("GET", "/session", None, &[]).await, Ok((200, body)) if !matches!(body.trim(), "" | "null"))
+        let Ok((status, body)) = self.exchange("GET", "/session", None, &[]).await else { return false };
+        let yes = status == 200 && !matches!(body.trim(), "" | "null");
+        self.first_session.set_value(Some((status, body, js_sys::Date::now())));
+        yes
     }
 
-    /// The current session; `None` when not signed in (the API answers 204).
+    /// The current session; `None` when not signed in (the API answers 204). The first call
+    /// takes the start page's answer when it is fresh ([`Api::signed_in`]); every later one asks.
     pub async fn session(&self) -> Result<Option<SessionInfo>, ApiError> {
+        let kept = self.first_session.try_update_value(Option::take).flatten();
+        if let Some((status, body, at)) = kept
+            && js_sys::Date::now() - at < FIRST_SESSION_MS
+        {
+            return decode(status, &body);
+        }
         self.get("/session").await
     }
 

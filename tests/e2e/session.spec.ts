@@ -74,6 +74,19 @@ test('first login: contact details are asked for, checked in Swedish, then the u
   await expect(page.locator('h1')).toHaveText('Inkorg');
 });
 
+test('the start page, signed in, asks the server for the session once', async ({ page }) => {
+  await loginAndGo(page, ERIK, '/arenden');
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/session') asked.push(r.method());
+  });
+  await page.goto('/');
+  // the start page's question and the app's first one are the same answer (src/api/mod.rs)
+  await expect(page.getByRole('button', { name: 'Logga ut' })).toBeVisible();
+  await page.waitForLoadState('networkidle');
+  expect(asked).toEqual(['GET']);
+});
+
 test('every protected route renders signed in with no axe violations', async ({ page }) => {
   await loginAndGo(page, ANNA, '/arenden');
   for (const route of ROUTES.filter((r) => r.protected)) {
