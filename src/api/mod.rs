@@ -73,14 +73,12 @@ pub struct Api {
     epoch: RwSignal<u32>,
     /// Bumped whenever the API answers 401: the session has ended (see `auth`).
     unauthorized: RwSignal<u32>,
-    /// The answer to `/session` that [`Api::signed_in`] got (status, body, when in ms), kept for
-    /// the app chunk's first [`Api::session`] a moment later: one request where there were two.
-    first_session: StoredValue<Option<(u16, String, f64)>>,
+    /// A session that [`Api::signed_in`] found, kept for the app chunk's first [`Api::session`]:
+    /// finding one loads the chunk at once, so the answer is a moment old when it is taken, and
+    /// one request does where there were two. "Signed out" is not kept: the chunk may come much
+    /// later (when the visitor leaves the start page), and then asks anew.
+    first_session: StoredValue<Option<String>>,
 }
-
-/// How long the start page's answer to `/session` stands for the app's first question (the app
-/// chunk loads in between; a later question asks the server).
-const FIRST_SESSION_MS: f64 = 30_000.0;
 
 impl Api {
     pub fn new(base: String) -> Self {
@@ -244,18 +242,17 @@ impl Api {
     pub async fn signed_in(&self) -> bool {
         let Ok((status, body)) = self.exchange("GET", "/session", None, &[]).await else { return false };
         let yes = status == 200 && !matches!(body.trim(), "" | "null");
-        self.first_session.set_value(Some((status, body, js_sys::Date::now())));
+        if yes {
+            self.first_session.set_value(Some(body));
+        }
         yes
     }
 
     /// The current session; `None` when not signed in (the API answers 204). The first call
-    /// takes the start page's answer when it is fresh ([`Api::signed_in`]); every later one asks.
+    /// takes the session the start page found ([`Api::signed_in`]); every later one asks.
     pub async fn session(&self) -> Result<Option<SessionInfo>, ApiError> {
-        let kept = self.first_session.try_update_value(Option::take).flatten();
-        if let Some((status, body, at)) = kept
-            && js_sys::Date::now() - at < FIRST_SESSION_MS
-        {
-            return decode(status, &body);
+        if let Some(body) = self.first_session.try_update_value(Option::take).flatten() {
+            return decode(200, &body);
         }
         self.get("/session").await
     }
