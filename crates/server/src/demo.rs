@@ -563,7 +563,9 @@ pub fn seed(conn: &mut Conn<'_>) -> crate::storage::Result<()> {
             crate::storage::people::add_guardianship(&mut tx, parent, &child)?;
         }
         for text in FORMS {
-            let q = ingang_questionnaire::Questionnaire::from_json(text).expect("demo forms are valid (tested)");
+            // the demo forms are valid (tested); one that is not stops the seed with its reason
+            let q = ingang_questionnaire::Questionnaire::from_json(text)
+                .map_err(|e| crate::storage::Error::Mismatch(format!("a demo form: {e:?}")))?;
             let field = |v: Option<String>| v.unwrap_or_default();
             let facts = crate::domain::units::form_facts_of(&q);
             let form = crate::storage::forms::Summary {

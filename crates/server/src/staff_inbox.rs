@@ -183,8 +183,7 @@ async fn errand(State(state): State<AppState>, StaffPage(staff): StaffPage, Path
     let response: serde_json::Value = serde_json::from_str(&e.response).unwrap_or_default();
     let form: Option<serde_json::Value> = e.form.as_deref().and_then(|f| serde_json::from_str(f).ok());
     let eid = id.clone();
-    let messages =
-        state.db.store(move |conn| crate::domain::errands::errand_messages(conn, &eid)).await.unwrap_or_default();
+    let messages = state.db.store(move |conn| crate::storage::errands::messages(conn, &eid)).await.unwrap_or_default();
     let body = html! {
         (nav())
         dl {

@@ -42,14 +42,6 @@ pub(crate) fn place(hours: &[ingang_api::hours::DayHours], now: i64, position: u
     Place { position, wait, opens_at }
 }
 
-/// The unit's staffed hours.
-pub(crate) fn unit_hours(
-    conn: &mut crate::storage::Conn<'_>,
-    unit: &str,
-) -> crate::storage::Result<Vec<ingang_api::hours::DayHours>> {
-    crate::storage::units::hours(conn, unit)
-}
-
 /// Stockholm's weekday and minute at `now`, and the Unix second that starts that minute's day.
 pub(crate) fn stockholm_now(now: i64) -> (ingang_api::hours::LocalTime, i64) {
     let local = now + ingang_api::visits::stockholm_offset(now);
@@ -63,7 +55,7 @@ pub(crate) fn stockholm_now(now: i64) -> (ingang_api::hours::LocalTime, i64) {
 pub(crate) fn queue_place(conn: &mut crate::storage::Conn<'_>, c: &Stored, now: i64) -> crate::storage::Result<Place> {
     let ahead = cases::ahead_of(conn, &c.unit_id, c.priority, c.queued_at, c.seq)?;
     let recent = cases::recent_minutes(conn, &c.unit_id)?;
-    Ok(place(&unit_hours(conn, &c.unit_id)?, now, ahead + 1, recent))
+    Ok(place(&crate::storage::units::hours(conn, &c.unit_id)?, now, ahead + 1, recent))
 }
 
 /// The places of every waiting case of a unit at `now`, in one read: case id → place.
@@ -73,7 +65,7 @@ pub fn unit_places(
     now: i64,
 ) -> crate::storage::Result<std::collections::HashMap<String, Place>> {
     let recent = cases::recent_minutes(conn, unit)?;
-    let hours = unit_hours(conn, unit)?;
+    let hours = crate::storage::units::hours(conn, unit)?;
     Ok(cases::positions(conn, unit)?
         .into_iter()
         .map(|(id, position)| (id, place(&hours, now, position, recent)))

@@ -5,7 +5,7 @@ use crate::domain::people::visible_people;
 use crate::extract::AuthUser;
 use crate::{AppState, error::ApiError};
 use ingang_api::{
-    eservices::{EService, Errand, ErrandMessage},
+    eservices::{EService, Errand},
     people::Person,
 };
 use serde_json::{Value, json};
@@ -20,14 +20,6 @@ pub async fn e_service_people(state: &AppState, user: &AuthUser) -> Result<Vec<P
     Ok(visible_people(state, user).await?.into_iter().filter(|p| p.can_use_e_services).collect())
 }
 
-/// The messages of an errand after the form, oldest first.
-pub fn errand_messages(
-    conn: &mut crate::storage::Conn<'_>,
-    errand: &str,
-) -> crate::storage::Result<Vec<ErrandMessage>> {
-    crate::storage::errands::messages(conn, errand)
-}
-
 /// The errand, if it is one of `people`'s (the user's and their children's up to 12); else 404.
 pub async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> Result<Errand, ApiError> {
     state
@@ -36,7 +28,7 @@ pub async fn load_errand(state: &AppState, people: Vec<Person>, id: String) -> R
             let Some(mut errand) = crate::storage::errands::find(conn, &id)?.and_then(|s| named(s, &people)) else {
                 return Ok(None);
             };
-            errand.messages = errand_messages(conn, &id)?;
+            errand.messages = crate::storage::errands::messages(conn, &id)?;
             Ok(Some(errand))
         })
         .await?

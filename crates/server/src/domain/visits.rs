@@ -50,7 +50,7 @@ pub async fn load_visit(state: &AppState, scope: Scope, id: String) -> Result<Vi
     state
         .db
         .store(move |conn| {
-            let Some(r) = load_row(conn, &id)? else { return Ok(None) };
+            let Some(r) = crate::storage::visits::find(conn, &id)? else { return Ok(None) };
             if scope.unit.as_ref().is_some_and(|u| *u != r.unit_id) {
                 return Ok(None);
             }
@@ -278,10 +278,6 @@ pub const MISSED_VISIT_FEE: u32 = 400;
 
 /// A video visit's link opens this long before the start.
 pub const VIDEO_OPENS_SECS: i64 = 10 * 60;
-
-pub fn load_row(conn: &mut crate::storage::Conn<'_>, id: &str) -> crate::storage::Result<Option<Row>> {
-    crate::storage::visits::find(conn, id)
-}
 
 pub(crate) fn kind(s: &str) -> VisitKind {
     VisitKind::parse(s).unwrap_or(VisitKind::Clinic)

@@ -14,7 +14,6 @@ use crate::domain::visits::Row;
 use crate::domain::visits::expire_swish;
 use crate::domain::visits::high_cost;
 use crate::domain::visits::kind;
-use crate::domain::visits::load_row;
 use crate::domain::visits::load_visit;
 use crate::domain::visits::number_receipt;
 use crate::domain::visits::scope;
@@ -283,7 +282,7 @@ pub async fn visit_fee(
     let fee = state
         .db
         .store(move |conn| {
-            let r = load_row(conn, &id)?.ok_or(crate::storage::Error::NoRows)?;
+            let r = crate::storage::visits::find(conn, &id)?.ok_or(crate::storage::Error::NoRows)?;
             let mut fee = fee_of(conn, &r, now)?;
             if let Some(fixed) = r.fee {
                 // fixed at check-in; the period's total now includes it when it was paid
@@ -343,7 +342,7 @@ pub async fn check_in(
         .db
         .store(move |conn| {
             let mut tx = conn.begin()?;
-            let r = load_row(&mut tx, &vid)?.ok_or(crate::storage::Error::NoRows)?;
+            let r = crate::storage::visits::find(&mut tx, &vid)?.ok_or(crate::storage::Error::NoRows)?;
             let fee = fee_of(&mut tx, &r, now)?;
             crate::storage::visits::check_in(&mut tx, &vid, i64::from(fee.total), now)?;
             tx.commit()
