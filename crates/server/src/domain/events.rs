@@ -25,6 +25,8 @@ pub struct Hub {
     pub(crate) queues: std::sync::OnceLock<tokio::sync::broadcast::Sender<std::sync::Arc<Row>>>,
     /// Each unit's places as of its latest `queue` row read: (row id, case id → place).
     pub(crate) places: tokio::sync::Mutex<std::collections::HashMap<String, (i64, std::sync::Arc<Places>)>>,
+    /// The streams' session checks, read together.
+    pub(crate) checks: crate::domain::sessions::Checks,
 }
 
 impl Hub {

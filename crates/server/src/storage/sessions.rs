@@ -1,7 +1,7 @@
 //! Residents who have signed in and their sessions (`crate::extract::session` has the rules:
 //! inactivity and absolute limits). A session is known by the SHA-256 of its cookie only.
 
-use super::{Conn, Result, params};
+use super::{Conn, Result, params, params_from_iter, placeholders};
 
 /// A session that has not been ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +73,27 @@ pub fn active(conn: &mut Conn<'_>, id_hash: &str) -> Result<Option<Session>> {
         })
     })
     .transpose()
+}
+
+/// The sessions of these id hashes that have not been ended, by id hash: one query for many
+/// (the event streams' checks, see `domain::sessions::Checks`). At most 500 a query.
+pub fn active_many(conn: &mut Conn<'_>, id_hashes: &[String]) -> Result<std::collections::HashMap<String, Session>> {
+    let mut found = std::collections::HashMap::new();
+    for some in id_hashes.chunks(500) {
+        let sql = format!(
+            "SELECT id_hash, personal_number, created_at, last_seen FROM sessions WHERE revoked = 0 AND id_hash IN ({})",
+            placeholders(some.len())
+        );
+        for r in conn.query(&sql, params_from_iter(some.iter()))? {
+            let session = Session {
+                personal_number: r.get("personal_number")?,
+                created_at: r.get("created_at")?,
+                last_seen: r.get("last_seen")?,
+            };
+            found.insert(r.get("id_hash")?, session);
+        }
+    }
+    Ok(found)
 }
 
 /// Records activity in the session.
@@ -148,8 +169,19 @@ mod tests {
                 params![],
             )
             .unwrap();
+            let many: Vec<String> = ["s1", "s2", "nobody"].map(String::from).into();
+            let both = active_many(conn, &many).unwrap();
+            assert_eq!((both.len(), both["s1"].last_seen, both["s2"].created_at), (2, 160, 200));
             log_out(conn, "s1").unwrap();
             assert!(active(conn, "s1").unwrap().is_none());
+            assert_eq!(
+                active_many(conn, &many).unwrap().keys().collect::<Vec<_>>(),
+                ["s2"],
+                "an ended one is left out"
+            );
+            // more than one query's worth
+            let lots: Vec<String> = (0..1200).map(|i| format!("x{i}")).chain(["s2".into()]).collect();
+            assert_eq!(active_many(conn, &lots).unwrap().len(), 1);
             assert!(active(conn, "s2").unwrap().is_some(), "the other session goes on");
             assert!(conn.query("SELECT endpoint FROM push_subscriptions", crate::params![]).unwrap().is_empty());
             revoke(conn, "s2").unwrap();
