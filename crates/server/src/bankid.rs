@@ -5,10 +5,8 @@
 //! itself, computes the QR content every second, and collects the status for the app.
 
 use std::{
-    collections::HashMap,
     future::Future,
     pin::Pin,
-    sync::Mutex,
     time::{Duration, Instant},
 };
 
@@ -93,25 +91,13 @@ pub trait BankIdProvider: Send + Sync {
     fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>>;
 }
 
-#[derive(Debug, Clone)]
-struct SimOrder {
-    order: Order,
-    /// The `endUserIp` the order was started with.
-    end_user_ip: String,
-    /// The `returnUrl` it was started with.
-    return_url: Option<String>,
-    status: Status,
-    hint_code: String,
-    user: Option<User>,
-    completed_at: Option<Instant>,
-    collected: bool,
-}
-
-/// A BankID that lives in the server's memory (demo and test mode): the test-identity page
-/// plays the user's BankID app through [`SimulatedBankId::set_hint`], [`SimulatedBankId::complete`]
-/// and [`SimulatedBankId::fail`].
+/// A BankID for demo and test mode: the test-identity page plays the user's BankID app
+/// through [`SimulatedBankId::set_hint`], [`SimulatedBankId::complete`] and
+/// [`SimulatedBankId::fail`]. Its orders live in the database (`storage::bankid_simulated`),
+/// not in a process, so with several server processes on one database any of them can start,
+/// sign and collect an order. Times are the wall clock's, in Unix milliseconds.
 pub struct SimulatedBankId {
-    orders: Mutex<HashMap<String, SimOrder>>,
+    db: crate::db::Db,
     /// A pending order fails with `expiredTransaction` after this long.
     pub expiry: Duration,
 }
@@ -122,139 +108,161 @@ const COMPLETE_COLLECTABLE: Duration = Duration::from_secs(180);
 /// How often the server asks BankID about one order at most ([`Throttled`]).
 pub const COLLECT_INTERVAL: Duration = Duration::from_secs(2);
 
-impl Default for SimulatedBankId {
-    fn default() -> Self {
-        Self { orders: Mutex::new(HashMap::new()), expiry: Duration::from_secs(180) }
-    }
+/// A pending order as the test-identity page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub order_ref: String,
+    /// (Tests check that it never leaves the server.)
+    pub qr_start_secret: String,
+    pub started_ms: i64,
+    /// The `endUserIp` it was started with (it must be the user's address).
+    pub end_user_ip: String,
+    /// The `returnUrl` it was started with.
+    pub return_url: Option<String>,
+}
+
+/// The simulator could not reach its database: BankID's own `internalError`.
+fn unavailable<E>(_: E) -> BankIdError {
+    BankIdError::Service("internalError".into())
 }
 
 impl SimulatedBankId {
-    /// The `endUserIp` an order was started with (for tests: it must be the user's address).
-    pub fn end_user_ip(&self, order_ref: &str) -> Option<String> {
-        self.lock().get(order_ref).map(|o| o.end_user_ip.clone())
+    pub fn new(db: crate::db::Db) -> Self {
+        Self { db, expiry: Duration::from_secs(180) }
     }
 
-    /// The `returnUrl` an order was started with (for tests).
-    pub fn return_url(&self, order_ref: &str) -> Option<String> {
-        self.lock().get(order_ref).and_then(|o| o.return_url.clone())
+    /// Runs `f` on the simulator's table, after failing the orders that have expired by `now_ms`.
+    async fn with<R: Send + 'static>(
+        &self,
+        now_ms: i64,
+        f: impl FnOnce(&mut crate::storage::Conn<'_>) -> crate::storage::Result<R> + Send + 'static,
+    ) -> Result<R, BankIdError> {
+        let expired_before = now_ms - self.expiry.as_millis() as i64;
+        self.db
+            .store(move |conn| {
+                crate::storage::bankid_simulated::expire(conn, expired_before)?;
+                f(conn)
+            })
+            .await
+            .map_err(unavailable)
     }
 
-    pub fn start(&self, now: Instant) -> Order {
-        self.start_for(now, "127.0.0.1", None)
-    }
-
-    fn start_for(&self, now: Instant, end_user_ip: &str, return_url: Option<&str>) -> Order {
+    /// Starts an order at `now_ms`.
+    pub async fn start_at(
+        &self,
+        now_ms: i64,
+        end_user_ip: &str,
+        return_url: Option<&str>,
+    ) -> Result<Order, BankIdError> {
         let order = Order {
             order_ref: random_token(),
             auto_start_token: random_token(),
             qr_start_token: random_token(),
             qr_start_secret: random_token(),
-            started: now,
+            started: Instant::now(),
         };
-        let sim = SimOrder {
-            order: order.clone(),
+        let stored = crate::storage::bankid_simulated::Stored {
+            order_ref: order.order_ref.clone(),
+            auto_start_token: order.auto_start_token.clone(),
+            qr_start_token: order.qr_start_token.clone(),
+            qr_start_secret: order.qr_start_secret.clone(),
+            started_ms: now_ms,
             end_user_ip: end_user_ip.to_owned(),
             return_url: return_url.map(str::to_owned),
-            status: Status::Pending,
+            status: "pending".into(),
             hint_code: "outstandingTransaction".into(),
             user: None,
-            completed_at: None,
+            completed_ms: None,
             collected: false,
         };
-        self.lock().insert(order.order_ref.clone(), sim);
-        order
+        self.with(now_ms, move |conn| crate::storage::bankid_simulated::start(conn, &stored)).await?;
+        Ok(order)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, SimOrder>> {
-        self.orders.lock().unwrap_or_else(|p| p.into_inner())
+    /// BankID's `collect` at `now_ms`: a completed order answers once, within
+    /// [`COMPLETE_COLLECTABLE`] of completing; then it is unknown, as at BankID.
+    pub async fn collect_at(&self, order_ref: &str, now_ms: i64) -> Result<Collect, BankIdError> {
+        let (order, since) = (order_ref.to_owned(), now_ms - COMPLETE_COLLECTABLE.as_millis() as i64);
+        self.with(now_ms, move |conn| {
+            use crate::storage::bankid_simulated::{find, take_collect};
+            let Some(sim) = find(conn, &order)? else { return Ok(Err(BankIdError::NotFound)) };
+            Ok(match sim.status.as_str() {
+                "complete" => match (take_collect(conn, &order, since)?, sim.user) {
+                    (true, Some([personal_number, name, given_name, surname])) => Ok(Collect {
+                        status: Status::Complete,
+                        hint_code: None,
+                        user: Some(User { personal_number, name, given_name, surname }),
+                    }),
+                    _ => Err(BankIdError::NotFound),
+                },
+                status => Ok(Collect {
+                    status: if status == "pending" { Status::Pending } else { Status::Failed },
+                    hint_code: Some(sim.hint_code),
+                    user: None,
+                }),
+            })
+        })
+        .await?
     }
 
-    fn expire(&self, sim: &mut SimOrder, now: Instant) {
-        if sim.status == Status::Pending && now.saturating_duration_since(sim.order.started) >= self.expiry {
-            sim.status = Status::Failed;
-            sim.hint_code = "expiredTransaction".into();
-        }
-    }
-
-    pub fn collect_at(&self, order_ref: &str, now: Instant) -> Result<Collect, BankIdError> {
-        let mut orders = self.lock();
-        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
-        self.expire(sim, now);
-        match sim.status {
-            Status::Complete => {
-                let fresh = sim.completed_at.is_some_and(|t| now.saturating_duration_since(t) < COMPLETE_COLLECTABLE);
-                if sim.collected || !fresh {
-                    return Err(BankIdError::NotFound);
-                }
-                sim.collected = true;
-                Ok(Collect { status: Status::Complete, hint_code: None, user: sim.user.clone() })
-            }
-            status => Ok(Collect { status, hint_code: Some(sim.hint_code.clone()), user: None }),
-        }
-    }
-
-    pub fn cancel_order(&self, order_ref: &str) -> Result<(), BankIdError> {
-        let mut orders = self.lock();
-        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
-        if sim.status == Status::Pending {
-            sim.status = Status::Failed;
-            sim.hint_code = "cancelled".into();
-        }
-        Ok(())
+    /// The order is cancelled (a pending one fails with `cancelled`).
+    pub async fn cancel_order(&self, order_ref: &str) -> Result<(), BankIdError> {
+        self.change(order_ref, "cancelled", crate::storage::bankid_simulated::fail).await
     }
 
     /// Orders still pending (for the test-identity page), oldest first.
-    pub fn pending(&self, now: Instant) -> Vec<Order> {
-        let mut orders = self.lock();
-        let mut out: Vec<Order> = orders
-            .values_mut()
-            .filter_map(|sim| {
-                self.expire(sim, now);
-                (sim.status == Status::Pending).then(|| sim.order.clone())
+    pub async fn pending(&self) -> Result<Vec<Pending>, BankIdError> {
+        let orders = self.with(crate::system_millis(), crate::storage::bankid_simulated::pending).await?;
+        Ok(orders
+            .into_iter()
+            .map(|o| Pending {
+                order_ref: o.order_ref,
+                qr_start_secret: o.qr_start_secret,
+                started_ms: o.started_ms,
+                end_user_ip: o.end_user_ip,
+                return_url: o.return_url,
             })
-            .collect();
-        out.sort_by_key(|o| o.started);
-        out
-    }
-
-    /// The order, for computing its QR code.
-    pub fn order(&self, order_ref: &str) -> Option<Order> {
-        self.lock().get(order_ref).map(|s| s.order.clone())
+            .collect())
     }
 
     /// The user's app reports progress: `outstandingTransaction`, `noClient`, `started`, `userSign`, `userMrtd`.
-    pub fn set_hint(&self, order_ref: &str, hint: &str) -> Result<(), BankIdError> {
-        let mut orders = self.lock();
-        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
-        if sim.status == Status::Pending {
-            sim.hint_code = hint.to_owned();
-        }
-        Ok(())
+    pub async fn set_hint(&self, order_ref: &str, hint: &str) -> Result<(), BankIdError> {
+        self.change(order_ref, hint, crate::storage::bankid_simulated::set_hint).await
     }
 
     /// The order fails: `userCancel`, `certificateErr`, `expiredTransaction`, `startFailed` ...
-    pub fn fail(&self, order_ref: &str, hint: &str) -> Result<(), BankIdError> {
-        let mut orders = self.lock();
-        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
-        if sim.status == Status::Pending {
-            sim.status = Status::Failed;
-            sim.hint_code = hint.to_owned();
-        }
-        Ok(())
+    pub async fn fail(&self, order_ref: &str, hint: &str) -> Result<(), BankIdError> {
+        self.change(order_ref, hint, crate::storage::bankid_simulated::fail).await
     }
 
-    /// The user identifies with `user`.
-    pub fn complete(&self, order_ref: &str, user: User, now: Instant) -> Result<(), BankIdError> {
-        let mut orders = self.lock();
-        let sim = orders.get_mut(order_ref).ok_or(BankIdError::NotFound)?;
-        self.expire(sim, now);
-        if sim.status != Status::Pending {
-            return Err(BankIdError::NotFound);
-        }
-        sim.status = Status::Complete;
-        sim.user = Some(user);
-        sim.completed_at = Some(now);
-        Ok(())
+    /// A change to a pending order; one that is no longer pending stays as it is, an unknown
+    /// one is [`BankIdError::NotFound`].
+    async fn change(
+        &self,
+        order_ref: &str,
+        hint: &str,
+        f: fn(&mut crate::storage::Conn<'_>, &str, &str) -> crate::storage::Result<bool>,
+    ) -> Result<(), BankIdError> {
+        let (order, hint) = (order_ref.to_owned(), hint.to_owned());
+        let known = self
+            .with(crate::system_millis(), move |conn| {
+                Ok(f(conn, &order, &hint)? || crate::storage::bankid_simulated::find(conn, &order)?.is_some())
+            })
+            .await?;
+        if known { Ok(()) } else { Err(BankIdError::NotFound) }
+    }
+
+    /// The user identifies with `user` at `now_ms`; an order that is no longer pending (or
+    /// unknown) is [`BankIdError::NotFound`].
+    pub async fn complete(&self, order_ref: &str, user: User, now_ms: i64) -> Result<(), BankIdError> {
+        let order = order_ref.to_owned();
+        let done = self
+            .with(now_ms, move |conn| {
+                let who = [&*user.personal_number, &*user.name, &*user.given_name, &*user.surname];
+                crate::storage::bankid_simulated::complete(conn, &order, who, now_ms)
+            })
+            .await?;
+        if done { Ok(()) } else { Err(BankIdError::NotFound) }
     }
 }
 
@@ -264,15 +272,15 @@ impl BankIdProvider for SimulatedBankId {
         end_user_ip: &'a str,
         return_url: Option<&'a str>,
     ) -> BoxFuture<'a, Result<Order, BankIdError>> {
-        Box::pin(async move { Ok(self.start_for(Instant::now(), end_user_ip, return_url)) })
+        Box::pin(self.start_at(crate::system_millis(), end_user_ip, return_url))
     }
 
     fn collect<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<Collect, BankIdError>> {
-        Box::pin(async move { self.collect_at(order_ref, Instant::now()) })
+        Box::pin(self.collect_at(order_ref, crate::system_millis()))
     }
 
     fn cancel<'a>(&'a self, order_ref: &'a str) -> BoxFuture<'a, Result<(), BankIdError>> {
-        Box::pin(async move { self.cancel_order(order_ref) })
+        Box::pin(self.cancel_order(order_ref))
     }
 }
 
@@ -456,50 +464,85 @@ mod tests {
         }
     }
 
-    #[test]
-    fn an_order_goes_pending_to_complete_and_is_collected_once() {
-        let bankid = SimulatedBankId::default();
-        let t0 = Instant::now();
-        let order = bankid.start(t0);
-        assert_ne!(order.order_ref, order.qr_start_token);
-        let c = bankid.collect_at(&order.order_ref, t0).expect("test order");
-        assert_eq!((c.status, c.hint_code.as_deref()), (Status::Pending, Some("outstandingTransaction")));
-        bankid.set_hint(&order.order_ref, "userSign").expect("test order");
-        assert_eq!(bankid.collect_at(&order.order_ref, t0).expect("test order").hint_code.as_deref(), Some("userSign"));
-        assert_eq!(bankid.pending(t0).len(), 1);
-        bankid.complete(&order.order_ref, anna(), t0).expect("test order");
-        let c = bankid.collect_at(&order.order_ref, t0).expect("test order");
-        assert_eq!(c.status, Status::Complete);
-        assert_eq!(c.user, Some(anna()));
-        assert_eq!(bankid.collect_at(&order.order_ref, t0), Err(BankIdError::NotFound), "collected only once");
-        assert!(bankid.pending(t0).is_empty());
+    fn simulator() -> SimulatedBankId {
+        SimulatedBankId::new(crate::db::Db::open_for_test("bankid_simulated").expect("a database"))
     }
 
-    #[test]
-    fn orders_expire_fail_and_cancel() {
-        let bankid = SimulatedBankId { expiry: Duration::from_secs(30), ..Default::default() };
-        let t0 = Instant::now();
-        let a = bankid.start(t0);
-        let c = bankid.collect_at(&a.order_ref, t0 + Duration::from_secs(31)).expect("test order");
+    #[tokio::test]
+    async fn an_order_goes_pending_to_complete_and_is_collected_once() {
+        let bankid = simulator();
+        let t0 = crate::system_millis();
+        let order = bankid.start_at(t0, "203.0.113.7", None).await.expect("an order");
+        assert_ne!(order.order_ref, order.qr_start_token);
+        let c = bankid.collect_at(&order.order_ref, t0).await.expect("test order");
+        assert_eq!((c.status, c.hint_code.as_deref()), (Status::Pending, Some("outstandingTransaction")));
+        bankid.set_hint(&order.order_ref, "userSign").await.expect("test order");
+        let c = bankid.collect_at(&order.order_ref, t0).await.expect("test order");
+        assert_eq!(c.hint_code.as_deref(), Some("userSign"));
+        let pending = bankid.pending().await.expect("pending");
+        assert_eq!((pending.len(), pending[0].end_user_ip.as_str()), (1, "203.0.113.7"));
+        bankid.complete(&order.order_ref, anna(), t0).await.expect("test order");
+        let c = bankid.collect_at(&order.order_ref, t0).await.expect("test order");
+        assert_eq!(c.status, Status::Complete);
+        assert_eq!(c.user, Some(anna()));
+        assert_eq!(bankid.collect_at(&order.order_ref, t0).await, Err(BankIdError::NotFound), "collected only once");
+        assert!(bankid.pending().await.expect("pending").is_empty());
+        // a completed order not collected within three minutes is gone, as at BankID
+        let late = bankid.start_at(t0, "203.0.113.7", None).await.expect("an order");
+        bankid.complete(&late.order_ref, anna(), t0).await.expect("test order");
+        assert_eq!(bankid.collect_at(&late.order_ref, t0 + 180_001).await, Err(BankIdError::NotFound));
+    }
+
+    #[tokio::test]
+    async fn orders_expire_fail_and_cancel() {
+        let bankid = SimulatedBankId { expiry: Duration::from_secs(30), ..simulator() };
+        let t0 = crate::system_millis();
+        let a = bankid.start_at(t0, "203.0.113.7", None).await.expect("an order");
+        let c = bankid.collect_at(&a.order_ref, t0 + 31_000).await.expect("test order");
         assert_eq!((c.status, c.hint_code.as_deref()), (Status::Failed, Some("expiredTransaction")));
-        assert_eq!(bankid.complete(&a.order_ref, anna(), t0 + Duration::from_secs(31)), Err(BankIdError::NotFound));
-        let b = bankid.start(t0);
-        bankid.fail(&b.order_ref, "certificateErr").expect("test order");
-        assert_eq!(
-            bankid.collect_at(&b.order_ref, t0).expect("test order").hint_code.as_deref(),
-            Some("certificateErr")
-        );
-        let c = bankid.start(t0);
-        bankid.cancel_order(&c.order_ref).expect("test order");
-        assert_eq!(bankid.collect_at(&c.order_ref, t0).expect("test order").hint_code.as_deref(), Some("cancelled"));
-        assert_eq!(bankid.collect_at("nope", t0), Err(BankIdError::NotFound));
+        assert_eq!(bankid.complete(&a.order_ref, anna(), t0 + 31_000).await, Err(BankIdError::NotFound));
+        let b = bankid.start_at(t0, "203.0.113.7", None).await.expect("an order");
+        bankid.fail(&b.order_ref, "certificateErr").await.expect("test order");
+        let c = bankid.collect_at(&b.order_ref, t0).await.expect("test order");
+        assert_eq!(c.hint_code.as_deref(), Some("certificateErr"));
+        let c = bankid.start_at(t0, "203.0.113.7", None).await.expect("an order");
+        bankid.cancel_order(&c.order_ref).await.expect("test order");
+        let cancelled = bankid.collect_at(&c.order_ref, t0).await.expect("test order");
+        assert_eq!(cancelled.hint_code.as_deref(), Some("cancelled"));
+        assert_eq!(bankid.collect_at("nope", t0).await, Err(BankIdError::NotFound));
+        assert_eq!(bankid.set_hint("nope", "started").await, Err(BankIdError::NotFound));
+    }
+
+    /// Two server processes on one database share the simulator's orders: started through one,
+    /// signed on the other's test-identity page, collected through the first, once.
+    #[tokio::test]
+    async fn the_simulator_is_one_bankid_for_every_process_on_the_database() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let path = dir.path().join("shared.sqlite");
+        let a = SimulatedBankId::new(crate::db::Db::open_at_for_test(&path).expect("a database"));
+        let b = SimulatedBankId::new(crate::db::Db::open_at_for_test(&path).expect("a database"));
+        let order = a.auth("203.0.113.7", Some("https://ingang.example/logga-in")).await.expect("an order");
+        let seen = b.pending().await.expect("pending");
+        assert_eq!(seen.iter().map(|p| p.order_ref.as_str()).collect::<Vec<_>>(), [order.order_ref.as_str()]);
+        assert_eq!(seen[0].return_url.as_deref(), Some("https://ingang.example/logga-in"));
+        b.set_hint(&order.order_ref, "userSign").await.expect("known on b");
+        let c = a.collect(&order.order_ref).await.expect("known on a");
+        assert_eq!(c.hint_code.as_deref(), Some("userSign"));
+        b.complete(&order.order_ref, anna(), crate::system_millis()).await.expect("known on b");
+        assert_eq!(a.collect(&order.order_ref).await.expect("complete").user, Some(anna()));
+        assert_eq!(b.collect(&order.order_ref).await, Err(BankIdError::NotFound), "once, across processes");
     }
 
     #[test]
     fn the_qr_code_changes_every_second_and_never_shows_the_secret() {
-        let bankid = SimulatedBankId::default();
         let t0 = Instant::now();
-        let order = bankid.start(t0);
+        let order = Order {
+            order_ref: random_token(),
+            auto_start_token: random_token(),
+            qr_start_token: random_token(),
+            qr_start_secret: random_token(),
+            started: t0,
+        };
         let q0 = order.qr_at(t0);
         let q1 = order.qr_at(t0 + Duration::from_millis(1500));
         assert!(q0.starts_with(&format!("bankid.{}.0.", order.qr_start_token)));

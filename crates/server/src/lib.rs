@@ -142,7 +142,7 @@ impl AppState {
 
     /// State with the defaults: the BankID simulator when `demo`, none otherwise.
     pub fn new(db: Db, demo: bool) -> Self {
-        let sim = demo.then(|| std::sync::Arc::new(bankid::SimulatedBankId::default()));
+        let sim = demo.then(|| std::sync::Arc::new(bankid::SimulatedBankId::new(db.clone())));
         let bankid: std::sync::Arc<dyn bankid::BankIdProvider> = match &sim {
             Some(s) => std::sync::Arc::new(bankid::Throttled::new(s.clone(), bankid::COLLECT_INTERVAL, db.clone())),
             None => std::sync::Arc::new(bankid::Unconfigured),

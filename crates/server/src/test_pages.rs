@@ -2,8 +2,6 @@
 //! pending orders and lets you identify as a demo identity, cancel, or report a hint code, so
 //! logins can be completed by hand in the demo and by the end-to-end tests.
 
-use std::time::Instant;
-
 use axum::{
     Form, Router,
     extract::State,
@@ -41,8 +39,10 @@ const FAILURES: &[(&str, &str)] = &[
 
 async fn page(State(state): State<AppState>) -> Response {
     let Some(sim) = state.bankid_sim.clone() else { return StatusCode::NOT_FOUND.into_response() };
-    let now = Instant::now();
-    let orders = sim.pending(now);
+    let now = crate::system_millis();
+    let Ok(orders) = sim.pending().await else {
+        return (StatusCode::SERVICE_UNAVAILABLE, "BankID-simulatorn kan inte läsa sin databas").into_response();
+    };
     let main = html! {
         p { "Den här sidan finns bara när servern körs i demo- eller testläge. Den spelar användarens BankID-app." }
         @if orders.is_empty() {
@@ -52,10 +52,10 @@ async fn page(State(state): State<AppState>) -> Response {
             section class="order" aria-labelledby={ "o" (n) } data-order-ref=(o.order_ref) {
                 h2 id={ "o" (n) } {
                     "Order " (o.order_ref.get(..8).unwrap_or(&o.order_ref))
-                    " (startad för " (now.saturating_duration_since(o.started).as_secs()) " s sedan)"
+                    " (startad för " ((now - o.started_ms).max(0) / 1000) " s sedan)"
                 }
                 // where BankID on this device would send the user back when done (`returnUrl`)
-                @match sim.return_url(&o.order_ref) {
+                @match &o.return_url {
                     Some(url) => p class="return" { "Återgår till " code { (url) } },
                     None => p class="return" { "Ingen återgång (redirect=null)" },
                 }
@@ -110,11 +110,11 @@ async fn act(State(state): State<AppState>, Form(a): Form<Action>) -> Response {
     let Some(sim) = state.bankid_sim.clone() else { return StatusCode::NOT_FOUND.into_response() };
     let result = match a.action.as_str() {
         "identify" => match demo::identity(&a.identity) {
-            Some(user) => sim.complete(&a.order_ref, user, Instant::now()),
+            Some(user) => sim.complete(&a.order_ref, user, crate::system_millis()).await,
             None => return (StatusCode::BAD_REQUEST, "okänd identitet").into_response(),
         },
-        "hint" if HINTS.iter().any(|(c, _)| *c == a.hint) => sim.set_hint(&a.order_ref, &a.hint),
-        "fail" if FAILURES.iter().any(|(c, _)| *c == a.failure) => sim.fail(&a.order_ref, &a.failure),
+        "hint" if HINTS.iter().any(|(c, _)| *c == a.hint) => sim.set_hint(&a.order_ref, &a.hint).await,
+        "fail" if FAILURES.iter().any(|(c, _)| *c == a.failure) => sim.fail(&a.order_ref, &a.failure).await,
         _ => return (StatusCode::BAD_REQUEST, "okänd åtgärd").into_response(),
     };
     match result {

@@ -46,6 +46,7 @@ pub(crate) const SQLITE_MIGRATIONS: &[(&str, &str)] = &[
     ("0025_rate_limits", include_str!("../../migrations/sqlite/0025_rate_limits.sql")),
     ("0026_insertion_order", include_str!("../../migrations/sqlite/0026_insertion_order.sql")),
     ("0027_form_texts", include_str!("../../migrations/sqlite/0027_form_texts.sql")),
+    ("0028_bankid_simulated", include_str!("../../migrations/sqlite/0028_bankid_simulated.sql")),
 ];
 
 /// A new PostgreSQL database for a test when `INGANG_TEST_BACKEND=postgres` (see

@@ -245,6 +245,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0025_rate_limits", include_str!("../../migrations/postgres/0025_rate_limits.sql")),
     ("0026_insertion_order", include_str!("../../migrations/postgres/0026_insertion_order.sql")),
     ("0027_form_texts", include_str!("../../migrations/postgres/0027_form_texts.sql")),
+    ("0028_bankid_simulated", include_str!("../../migrations/postgres/0028_bankid_simulated.sql")),
 ];
 
 /// The key of the advisory lock that migrations hold (any fixed number; "ingång" in ASCII-ish).

@@ -19,6 +19,7 @@
 //! see what, fees, places in the queue) are in `crate::domain`.
 
 pub mod bankid_collects;
+pub mod bankid_simulated;
 pub mod cases;
 pub mod chat;
 pub mod errands;
