@@ -1012,4 +1012,16 @@ async fn two_processes_on_one_database_serve_the_same_users() {
     assert_eq!((status, &again["id"]), (200, &case["id"]));
     let (_, list) = call(&a, "GET", "/api/v1/cases", &anna, None, None).await;
     assert_eq!(list["cases"].as_array().unwrap().iter().filter(|c| c["id"] == case["id"]).count(), 1);
+    // a logout through the first process ends the stream open on the other at once (not at its
+    // next 30-second look), and another session's stream there goes on
+    let other_device = login(&a, &one, "198001139297").await;
+    let res =
+        send(&b, Request::get("/api/v1/events").header("cookie", &other_device).body(Body::empty()).unwrap()).await;
+    let mut other = res.into_body().into_data_stream();
+    assert_eq!(call(&a, "POST", "/api/v1/auth/logout", &anna, None, None).await.0, 204);
+    let (seen, ended) = rest_of(&mut stream, 2.0).await;
+    assert!(ended, "the other process's stream ended with the logout");
+    assert!(!seen.contains("session-ended"), "never sent on: {seen}");
+    let (seen, ended) = rest_of(&mut other, 0.5).await;
+    assert!(!ended && !seen.contains("session-ended"), "another session's stream goes on: {seen}");
 }

@@ -131,6 +131,10 @@ pub fn queue_changed(
 
 pub(crate) type Row = (i64, String, String);
 
+/// The kind of the event a logout writes for the resident (its data: the session's id hash):
+/// the streams of that session end, in any process; no stream sends it on.
+pub const SESSION_ENDED: &str = "session-ended";
+
 /// The recipient of a unit's `queue` rows: `unit:<id>`.
 pub(crate) const UNIT: &str = "unit:";
 

@@ -36,6 +36,20 @@ pub async fn session_deadline(state: &AppState, id_hash: &str) -> Option<i64> {
     (now <= deadline).then_some(deadline)
 }
 
+/// Logs out: the session ends (and the pushes of a device that subscribed in it), and its
+/// owner's event streams hear of it in every server process (an event of kind
+/// [`crate::domain::events::SESSION_ENDED`], which no stream passes on): a stream of this
+/// session ends at once wherever it is open.
+pub fn log_out(conn: &mut crate::storage::Conn<'_>, id_hash: &str, now: i64) -> crate::storage::Result<()> {
+    let session = crate::storage::sessions::active(conn, id_hash)?;
+    crate::storage::sessions::log_out(conn, id_hash)?;
+    if let Some(s) = session {
+        let ended = crate::domain::events::SESSION_ENDED;
+        crate::storage::events::append(conn, &s.personal_number, ended, id_hash, now)?;
+    }
+    Ok(())
+}
+
 /// Session reads gathered into one query: the first ask is read at once; the asks that come
 /// while a read is under way wait for it and are read together by the next one. Nothing is
 /// cached: every answer comes from a read that began after its ask, so a logout or a revocation

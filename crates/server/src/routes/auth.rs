@@ -293,7 +293,8 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result
     if let Some(token) = cookie(&headers, SESSION_COOKIE) {
         let id_hash = hash(&token);
         let ended = id_hash.clone();
-        state.db.store(move |conn| sessions::log_out(conn, &ended)).await?;
+        let now = state.clock.now();
+        state.db.store(move |conn| crate::domain::sessions::log_out(conn, &ended, now)).await?;
         state.hub.session_ended(&id_hash);
     }
     Ok(([(header::SET_COOKIE, clear_cookie(SESSION_COOKIE))], StatusCode::NO_CONTENT).into_response())

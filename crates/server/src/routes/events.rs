@@ -11,7 +11,8 @@
 //! the unit's row into `case` events with its own places, read once per change for all streams
 //! ([`Hub`] keeps the unit's latest places).
 //!
-//! A stream ends the moment its session does: at logout (the hub's `session_ended`), when the
+//! A stream ends the moment its session does: at logout (the hub's `session_ended` in this
+//! process, a `session-ended` event in the others), when the
 //! inactivity or absolute limit passes (a timer set to the session's deadline), and when it is
 //! revoked elsewhere (the session is read again before anything is sent, and every 30 s).
 
@@ -72,6 +73,12 @@ impl Watch {
                     {
                         out.push((*id, "case".to_owned(), case_data(case, unit, "waiting", Some(*place))));
                     }
+                }
+            } else if kind == crate::domain::events::SESSION_ENDED {
+                // a logout, perhaps through another process: this stream ends if it was its
+                // session's; another session's end is nothing to send
+                if data.as_str() == &*self.user.session_hash {
+                    return None;
                 }
             } else {
                 if kind == "case"
