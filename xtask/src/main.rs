@@ -137,11 +137,15 @@ fn test(args: &[String]) -> Result<()> {
             run(cargo()
                 .args(["test", "--workspace"])
                 .env("INGANG_TEST_POSTGRES", &pg.url)
-                .env("INGANG_TEST_POSTGRES_CA", &pg.ca))?;
+                .env("INGANG_TEST_POSTGRES_CA", &pg.ca)
+                .env("INGANG_TEST_POSTGRES_CLIENT_CERT", &pg.client.0)
+                .env("INGANG_TEST_POSTGRES_CLIENT_KEY", &pg.client.1))?;
             run(cargo()
                 .args(["test", "--package", "ingang-server"])
                 .env("INGANG_TEST_POSTGRES", &pg.url)
                 .env("INGANG_TEST_POSTGRES_CA", &pg.ca)
+                .env("INGANG_TEST_POSTGRES_CLIENT_CERT", &pg.client.0)
+                .env("INGANG_TEST_POSTGRES_CLIENT_KEY", &pg.client.1)
                 .env("INGANG_TEST_BACKEND", "postgres"))?;
             // two server processes on it, the second killed (SIGKILL) and started again while
             // messages flow: a loss or a duplicate fails (a small `cargo xtask bench`, ~10 s;

@@ -18,6 +18,10 @@ pub struct Cluster {
     pub url: String,
     /// The CA that signed the cluster's certificate (PEM): the tests connect over TLS with it.
     pub ca: PathBuf,
+    /// A client certificate and its key (PEM) from that CA for the role `ingang_cert`, which
+    /// the cluster lets in only with it (pg_hba `cert`), and the cluster trusts the CA for
+    /// client certificates (`ssl_ca_file`).
+    pub client: (PathBuf, PathBuf),
 }
 
 /// The newest `/usr/lib/postgresql/<major>/bin` with `initdb` and `pg_ctl`.
@@ -46,7 +50,8 @@ impl Cluster {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         let ca = dir.join("ca.pem");
-        let mut cluster = Self { dir, bin, as_postgres, url: String::new(), ca };
+        let client = (dir.join("client.pem"), dir.join("client.key"));
+        let mut cluster = Self { dir, bin, as_postgres, url: String::new(), ca, client };
         if as_postgres {
             run(Command::new("chown").args(["postgres:postgres"]).arg(&cluster.dir))?;
         }
@@ -59,12 +64,19 @@ impl Cluster {
             .stdout(std::process::Stdio::null()))?;
         let port = free_port()?;
         cluster.certificates()?;
+        // the role `ingang_cert` gets in over TLS with a client certificate only (the first line
+        // that matches decides; the others are initdb's)
+        let hba = data.join("pg_hba.conf");
+        let rest = std::fs::read_to_string(&hba)?;
+        std::fs::write(&hba, format!("hostssl all ingang_cert 127.0.0.1/32 cert\n{rest}"))?;
         let options = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+             -c full_page_writes=off -c max_connections=200 -c ssl=on -c ssl_cert_file={} -c ssl_key_file={} \
+             -c ssl_ca_file={}",
             cluster.dir.display(),
             cluster.dir.join("server.pem").display(),
-            cluster.dir.join("server.key").display()
+            cluster.dir.join("server.key").display(),
+            cluster.ca.display()
         );
         run(cluster
             .command("pg_ctl")
@@ -79,9 +91,9 @@ impl Cluster {
         Ok(cluster)
     }
 
-    /// A throwaway CA (`ca.pem`) and the cluster's certificate for 127.0.0.1 and localhost
+    /// A throwaway CA (`ca.pem`), the cluster's certificate for 127.0.0.1 and localhost
     /// (`server.pem`, `server.key`: the key readable by the cluster's owner only, as PostgreSQL
-    /// demands).
+    /// demands), and a client certificate for the role `ingang_cert` (`client.pem`, `client.key`).
     fn certificates(&self) -> Result<()> {
         let ca_key = rcgen::KeyPair::generate()?;
         let mut ca = rcgen::CertificateParams::new(Vec::<String>::new())?;
@@ -100,6 +112,13 @@ impl Cluster {
         if self.as_postgres {
             run(Command::new("chown").args(["postgres:postgres"]).arg(&key_file).arg(self.dir.join("server.pem")))?;
         }
+        let key = rcgen::KeyPair::generate()?;
+        let mut client = rcgen::CertificateParams::new(Vec::<String>::new())?;
+        client.distinguished_name.push(rcgen::DnType::CommonName, "ingang_cert");
+        client.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+        std::fs::write(&self.client.0, client.signed_by(&key, &ca, &ca_key)?.pem())?;
+        std::fs::write(&self.client.1, key.serialize_pem())?;
+        std::fs::set_permissions(&self.client.1, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
         Ok(())
     }
 

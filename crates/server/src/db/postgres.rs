@@ -23,7 +23,9 @@ pub const POOL_SIZE: usize = 16;
 /// over TLS (rustls), and the server's certificate is always verified: against the CA in
 /// `sslrootcert` (PEM) when given, otherwise the public roots (webpki-roots). `verify-ca` and
 /// `verify-full` are taken as `require` with that check (and the host name checked too).
-/// Without `sslmode`, or with `disable` or `prefer`, the connection is plain.
+/// Without `sslmode`, or with `disable` or `prefer`, the connection is plain. `sslcert` and
+/// `sslkey` (PEM files, both or neither) are a client certificate the server process shows,
+/// for a database that lets its role in by certificate (pg_hba `cert`).
 #[derive(Clone)]
 pub struct Target {
     pub config: postgres::Config,
@@ -36,25 +38,37 @@ impl Target {
         Self { config, tls: None }
     }
 
-    /// Reads a `postgres://` URL; `sslmode` and `sslrootcert` as libpq reads them.
+    /// Reads a `postgres://` URL; `sslmode`, `sslrootcert`, `sslcert` and `sslkey` as libpq
+    /// reads them.
     pub fn parse(url: &str) -> anyhow::Result<Self> {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
-        let (mut mode, mut root, mut rest) = (None, None, Vec::new());
+        let (mut mode, mut root, mut cert, mut key, mut rest) = (None, None, None, None, Vec::new());
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             match pair.split_once('=') {
                 Some(("sslmode", v)) => mode = Some(v.to_owned()),
                 Some(("sslrootcert", v)) => root = Some(percent_decoded(v)?),
+                Some(("sslcert", v)) => cert = Some(percent_decoded(v)?),
+                Some(("sslkey", v)) => key = Some(percent_decoded(v)?),
                 _ => rest.push(pair),
             }
         }
+        let client = match (cert, key) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => anyhow::bail!("sslcert and sslkey go together: the client certificate and its key"),
+        };
         let plain = if rest.is_empty() { base.to_owned() } else { format!("{base}?{}", rest.join("&")) };
         let mut config: postgres::Config =
             plain.parse().map_err(|e| anyhow::anyhow!("--db is no PostgreSQL connection URL: {e}"))?;
         let tls = match mode.as_deref() {
             None | Some("disable") | Some("prefer") | Some("allow") => None,
-            Some("require") | Some("verify-ca") | Some("verify-full") => Some(tls(root.as_deref())?),
+            Some("require") | Some("verify-ca") | Some("verify-full") => Some(tls(root.as_deref(), client.as_ref())?),
             Some(other) => anyhow::bail!("sslmode={other}: use disable, require, verify-ca or verify-full"),
         };
+        anyhow::ensure!(
+            tls.is_some() || client.is_none(),
+            "sslcert needs TLS: add sslmode=verify-full (or require, verify-ca)"
+        );
         config.ssl_mode(if tls.is_some() {
             postgres::config::SslMode::Require
         } else {
@@ -78,9 +92,13 @@ impl Target {
     }
 }
 
-/// The TLS client: the CA of `root` (a PEM file) or the public roots, ring's algorithms.
-fn tls(root: Option<&str>) -> anyhow::Result<tokio_postgres_rustls::MakeRustlsConnect> {
-    use rustls::pki_types::{CertificateDer, pem::PemObject};
+/// The TLS client: the CA of `root` (a PEM file) or the public roots, ring's algorithms, and
+/// the client certificate and key of `client` (PEM files) when given.
+fn tls(
+    root: Option<&str>,
+    client: Option<&(String, String)>,
+) -> anyhow::Result<tokio_postgres_rustls::MakeRustlsConnect> {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
     let mut roots = rustls::RootCertStore::empty();
     match root {
         Some(path) => {
@@ -99,8 +117,20 @@ fn tls(root: Option<&str>) -> anyhow::Result<tokio_postgres_rustls::MakeRustlsCo
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_root_certificates(roots);
+    let config = match client {
+        Some((cert, key)) => {
+            let chain = CertificateDer::pem_file_iter(cert)
+                .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+                .map_err(|e| anyhow::anyhow!("sslcert {cert}: {e}"))?;
+            anyhow::ensure!(!chain.is_empty(), "sslcert {cert}: no certificate in it");
+            let key_der = PrivateKeyDer::from_pem_file(key).map_err(|e| anyhow::anyhow!("sslkey {key}: {e}"))?;
+            config
+                .with_client_auth_cert(chain, key_der)
+                .map_err(|e| anyhow::anyhow!("sslcert {cert} with sslkey {key}: {e}"))?
+        }
+        None => config.with_no_client_auth(),
+    };
     Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
 }
 
@@ -583,6 +613,7 @@ mod tests {
         assert!(!ssl(&plain).expect("a plain connection"), "not encrypted");
         assert!(Target::parse(&format!("{url}{sep}sslmode=sometimes")).is_err());
         assert!(Target::parse(&format!("{url}{sep}sslmode=require&sslrootcert=%2Fnowhere.pem")).is_err());
+        client_certificate(&url, &ca);
         // the server itself on it: migrations, the pool and LISTEN over TLS
         let db = crate::db::Db::open_postgres(&tls).expect("the server's database over TLS");
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -592,6 +623,44 @@ mod tests {
             }));
         assert_eq!(units.ok(), Some(0), "migrated and read over TLS");
         drop(db);
+    }
+
+    /// The role `ingang_cert` gets in only with its client certificate (`cargo xtask test`'s
+    /// cluster: pg_hba `cert`, the test CA for client certificates): with `sslcert` and
+    /// `sslkey` the server sees the certificate's name; without them it refuses.
+    fn client_certificate(url: &str, ca: &str) {
+        let (Ok(cert), Ok(key)) =
+            (std::env::var("INGANG_TEST_POSTGRES_CLIENT_CERT"), std::env::var("INGANG_TEST_POSTGRES_CLIENT_KEY"))
+        else {
+            eprintln!("skipped: no INGANG_TEST_POSTGRES_CLIENT_CERT (cargo xtask test makes one)");
+            return;
+        };
+        let mut admin = Target::parse(url).unwrap().connect().expect("the cluster");
+        admin
+            .batch_execute(
+                "DO $$ BEGIN CREATE ROLE ingang_cert LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+            )
+            .unwrap();
+        let as_cert_role = url.replacen("://ingang@", "://ingang_cert@", 1);
+        let with_cert = format!(
+            "{as_cert_role}?sslmode=verify-full&sslrootcert={ca}&sslcert={cert}&sslkey={}",
+            key.replace('/', "%2F")
+        );
+        let mut client = Target::parse(&with_cert).unwrap().connect().expect("in with the certificate");
+        let dn: Option<String> = client
+            .query_one("SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+            .map(|r| r.get("client_dn"))
+            .unwrap();
+        assert_eq!(dn.as_deref(), Some("/CN=ingang_cert"));
+        let without = Target::parse(&format!("{as_cert_role}?sslmode=verify-full&sslrootcert={ca}")).unwrap();
+        let Err(refused) = without.connect() else { panic!("no certificate, no entry") };
+        assert!(format!("{refused:?}").contains("certificate"), "{refused:?}");
+        assert!(Target::parse(&format!("{as_cert_role}?sslmode=require&sslcert={cert}")).is_err(), "no key");
+        assert!(Target::parse(&format!("{as_cert_role}?sslcert={cert}&sslkey={key}")).is_err(), "no TLS");
+        assert!(
+            Target::parse(&format!("{as_cert_role}?sslmode=require&sslrootcert={ca}&sslcert=%2Fnowhere&sslkey={key}"))
+                .is_err()
+        );
     }
 
     #[test]
