@@ -72,8 +72,10 @@ const KB = 1024;
  *  about 7 KB off every route), and the first module compiles in only its own screens' Swedish
  *  (build.rs), the rest of Swedish coming with every chunk (8 KB off /, 7 KB more on a chunk's
  *  route). The goals of issue 18 are lower still for /kiosk and the other routes (TARGETS);
- *  lower these as the first load shrinks. */
-const BUDGET = { start: 149 * KB, kiosk: 276 * KB, other: 622.5 * KB };
+ *  lower these as the first load shrinks. Lowered for /kiosk on 2026-12-07 (issue 18; 274.4 →
+ *  260.6 KB): the kiosk read `?vila=` as a float, and that one parse brought core's float parser
+ *  (14 KB brotli) into the kiosk's chunks; whole seconds are read as an integer now. */
+const BUDGET = { start: 149 * KB, kiosk: 261.5 * KB, other: 622.5 * KB };
 /** On 2026-12-07 (issue 18) the families were cut along what a screen needs: the questionnaire
  *  renderer is a family of its own (`Forms`: the symptom form and its review, an e-service's
  *  form, a message that asks for answers, the preview), a case's conversation is apart from the

@@ -211,12 +211,13 @@ fn lighthouse(url: &str, out_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `cargo xtask bench [--peers | --forms | --fuzz [SECONDS]]`: everything (the fuzz targets
-/// 60 s each last), or only the side-by-side form bench, or only the form benches (4), or only
-/// the fuzz targets.
+/// `cargo xtask bench [--peers | --forms | --lighthouse | --fuzz [SECONDS]]`: everything (the
+/// fuzz targets 60 s each last), or only the side-by-side form bench, or only the form benches
+/// (4), or only the first load's sizes and Lighthouse on `/`, or only the fuzz targets.
 pub fn run(args: &[String]) -> Result<()> {
     let only_peers = args.iter().any(|a| a == "--peers");
     let only_forms = args.iter().any(|a| a == "--forms");
+    let only_lighthouse = args.iter().any(|a| a == "--lighthouse");
     let fuzz_seconds = args
         .iter()
         .position(|a| a == "--fuzz")
@@ -238,6 +239,11 @@ pub fn run(args: &[String]) -> Result<()> {
     if only_forms {
         let (_server, url) = start_server(&out_dir)?;
         return crate::formbench::run(&url, &out_dir);
+    }
+    if only_lighthouse {
+        print_sizes(&root().join("dist"))?;
+        let (_server, url) = start_server(&out_dir)?;
+        return lighthouse(&url, &out_dir);
     }
     print_sizes(&root().join("dist"))?;
     let (_server, url) = start_server(&out_dir)?;

@@ -5,7 +5,7 @@
 //! | `demo`       | installs what is missing, builds, starts the reference server with demo data |
 //! | `test`       | everything CI checks (server layers, fmt, clippy host + wasm, cargo test with a throwaway PostgreSQL, split release build, API contract, e2e) |
 //! | `dist`       | the static site for a CDN in `dist/` (wasm split by screen family), with `.br` and `.gz` siblings |
-//! | `bench`      | sizes, Lighthouse, the form and stream benches; `--peers` only the peers; `--fuzz [s]` the fuzz targets |
+//! | `bench`      | sizes, Lighthouse, the form and stream benches; `--peers` only the peers; `--lighthouse` only sizes and Lighthouse; `--fuzz [s]` the fuzz targets |
 //! | `openapi`    | rewrites the committed `openapi.json` from the handlers |
 //! | `contract`   | only the API contract test (schemathesis against the demo server), part of `test` |
 //! | `layers`     | only the server's layers check, part of `test` |

@@ -28,10 +28,11 @@ use crate::{
 const IDLE_MS: f64 = 60_000.0;
 
 fn idle_ms() -> f64 {
+    // whole seconds: an integer parse keeps the float parser (14 KB brotli) out of the kiosk
     query("vila")
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|s| (3.0..=600.0).contains(s))
-        .map(|s| s * 1000.0)
+        .and_then(|v| v.parse::<u16>().ok())
+        .filter(|s| (3..=600).contains(s))
+        .map(|s| f64::from(s) * 1000.0)
         .unwrap_or(IDLE_MS)
 }
 /// How long the "done" screen stays.
