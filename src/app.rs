@@ -147,6 +147,8 @@ fn Entry() -> impl IntoView {
     let owner = Owner::current();
     let load = Action::new_local(move |(): &()| {
         let owner = owner.clone();
+        // the screen of the address comes beside the app chunk, not after it
+        crate::chunks::prefetch(&location.pathname.get_untracked());
         async move { crate::chunks::app().await.map(|make| owner.map_or_else(make, |owner| owner.with(make))) }
     });
     // fetched once needed, and again on "Försök igen" (`attempt`)

@@ -131,6 +131,51 @@ impl Screen {
         Screen::Kiosk,
     ];
 
+    /// The screen of an address of the route tree (`app.rs`), to fetch its chunk beside the
+    /// app chunk ([`prefetch`]); `None` for `/`, the kiosk and an address no screen has. A test
+    /// holds it to the route tree.
+    pub fn at(path: &str) -> Option<Screen> {
+        // `:` stands for one segment (an id); a table is less code than a match
+        const ROUTES: [(&str, Screen); 24] = [
+            ("/sok-vard", Screen::SeekCare),
+            ("/sok-vard/ny", Screen::Rules),
+            ("/sok-vard/ny/vem", Screen::Whom),
+            ("/sok-vard/ny/mottagning", Screen::Unit),
+            ("/sok-vard/ny/beskriv", Screen::Describe),
+            ("/sok-vard/ny/besvar/:", Screen::SymptomForm),
+            ("/sok-vard/ny/granska", Screen::Review),
+            ("/kontaktuppgifter", Screen::Contact),
+            ("/arenden", Screen::Cases),
+            ("/arenden/:", Screen::Case),
+            ("/bokade-tider", Screen::Visits),
+            ("/boka-tid", Screen::Book),
+            ("/bokade-tider/:", Screen::Visit),
+            ("/kvitto/:", Screen::Receipt),
+            ("/inkorg", Screen::Inbox),
+            ("/inkorg/:", Screen::Message),
+            ("/e-tjanster", Screen::EServices),
+            ("/e-tjanster/:", Screen::UnitEServices),
+            ("/e-tjanster/:/:", Screen::EServiceForm),
+            ("/e-arende/:", Screen::Errand),
+            ("/installningar", Screen::Settings),
+            ("/tillganglighet", Screen::Accessibility),
+            ("/forhandsgranska", Screen::Preview),
+            ("/logga-in", Screen::Login),
+        ];
+        let path = path.trim_end_matches('/');
+        let fits = |pattern: &str| {
+            let (mut want, mut have) = (pattern.split('/'), path.split('/'));
+            loop {
+                match (want.next(), have.next()) {
+                    (None, None) => return true,
+                    (Some(w), Some(h)) if w == h || (w == ":" && !h.is_empty()) => {}
+                    _ => return false,
+                }
+            }
+        };
+        ROUTES.iter().find(|(pattern, _)| fits(pattern)).map(|(_, screen)| *screen)
+    }
+
     /// The chunk a screen's code is in.
     pub const fn family(self) -> Family {
         match self {
@@ -355,23 +400,36 @@ pub async fn expressions() -> Result<ingang_questionnaire::form::ExpressionHook,
     expressions_hook(()).await
 }
 
+/// Loads a family's chunk (once; later calls are immediate): its screen builder.
+async fn family(family: Family) -> Result<fn(Screen) -> AnyView, ChunkError> {
+    match family {
+        Family::Account => account(()).await,
+        Family::Care => care(()).await,
+        Family::Cases => cases(()).await,
+        Family::Conversation => conversation(()).await,
+        Family::Visits => visits(()).await,
+        Family::EServices => eservices(()).await,
+        Family::Forms => forms(()).await,
+        Family::Kiosk => kiosk(()).await,
+    }
+}
+
 /// Loads `screen`'s chunk and the rest of Swedish (once; later calls are immediate) and builds
 /// the screen.
 pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
-    let build = with_strings(async move {
-        match screen.family() {
-            Family::Account => account(()).await,
-            Family::Care => care(()).await,
-            Family::Cases => cases(()).await,
-            Family::Conversation => conversation(()).await,
-            Family::Visits => visits(()).await,
-            Family::EServices => eservices(()).await,
-            Family::Forms => forms(()).await,
-            Family::Kiosk => kiosk(()).await,
-        }
-    })
-    .await?;
+    let build = with_strings(family(screen.family())).await?;
     Ok(build(screen))
+}
+
+/// Starts fetching the chunk of the screen at `path` now, beside the app chunk: its route
+/// would ask for it only once the app chunk's route tree is here, one wait after the other
+/// (on a phone, a round trip or more each). A failure here is forgotten: the route asks again.
+pub fn prefetch(path: &str) {
+    if let Some(screen) = Screen::at(path) {
+        leptos::task::spawn_local(async move {
+            let _ = family(screen.family()).await;
+        });
+    }
 }
 
 /// A view from a chunk: "Laddar …" while `build` runs, its view when it has, and `failed` when
@@ -477,5 +535,27 @@ mod tests {
             }
         }
         assert_eq!(families.len(), 8, "{families:?}");
+    }
+
+    /// Every lazy route of the route tree (`app.rs`) is found by [`Screen::at`], so its chunk
+    /// is fetched beside the app chunk; other addresses are none.
+    #[test]
+    fn every_route_of_the_tree_names_its_screen() {
+        let tree = include_str!("app.rs");
+        let mut routes = 0;
+        for line in tree.lines().filter(|l| l.contains("<Route path=path!(\"") && l.contains("view=lazy(Screen::")) {
+            let path = line.split("path!(\"").nth(1).and_then(|r| r.split('"').next()).unwrap();
+            let name = line.split("lazy(Screen::").nth(1).and_then(|r| r.split(')').next()).unwrap();
+            let example: String =
+                path.split('/').map(|p| if p.starts_with(':') { "x1" } else { p }).collect::<Vec<_>>().join("/");
+            let found = Screen::at(&example).map(|s| format!("{s:?}"));
+            assert_eq!(found.as_deref(), Some(name), "{path}");
+            routes += 1;
+        }
+        assert!(routes >= 24, "{routes} routes read from app.rs");
+        for other in ["/", "/kiosk", "/finns-inte", "/arenden/x/y", "/sok-vard/ny/besvar"] {
+            assert_eq!(Screen::at(other), None, "{other}");
+        }
+        assert_eq!(Screen::at("/arenden/"), Some(Screen::Cases));
     }
 }

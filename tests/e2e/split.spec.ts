@@ -74,8 +74,11 @@ const KB = 1024;
  *  route). The goals of issue 18 are lower still for /kiosk and the other routes (TARGETS);
  *  lower these as the first load shrinks. Lowered for /kiosk on 2026-12-07 (issue 18; 274.4 →
  *  260.6 KB): the kiosk read `?vila=` as a float, and that one parse brought core's float parser
- *  (14 KB brotli) into the kiosk's chunks; whole seconds are read as an integer now. */
-const BUDGET = { start: 149 * KB, kiosk: 261.5 * KB, other: 622.5 * KB };
+ *  (14 KB brotli) into the kiosk's chunks; whole seconds are read as an integer now. Raised for
+ *  / by 1 KB the same day (148.3 → 149.0 KB, the goal of 150 KB kept): the first module fetches
+ *  the chunk of the address's screen beside the app chunk (`chunks::prefetch`, a table of the
+ *  route tree's addresses), not after it. */
+const BUDGET = { start: 150 * KB, kiosk: 261.5 * KB, other: 622.5 * KB };
 /** On 2026-12-07 (issue 18) the families were cut along what a screen needs: the questionnaire
  *  renderer is a family of its own (`Forms`: the symptom form and its review, an e-service's
  *  form, a message that asks for answers, the preview), a case's conversation is apart from the
