@@ -60,19 +60,21 @@ async fn qr_login_creates_a_session_and_logout_revokes_it() {
     assert_eq!(status["hintCode"], "outstandingTransaction");
     let qr = status["qr"].as_str().unwrap();
     assert!(qr.starts_with("bankid.") && qr.split('.').count() == 4);
-    let order = sim.pending().await.unwrap().pop().unwrap();
+    let order = sim.pending().await.expect("the simulator reads its orders").pop().expect("a pending order");
     assert!(!qr.contains(&order.qr_start_secret), "the QR secret never leaves the server");
 
     // a reload (same cookie) continues the same order; BankID is asked at most every two
     // seconds (its RP guidelines), the app every second: in between, the last answer again
-    sim.set_hint(&order.order_ref, "userSign").await.unwrap();
+    sim.set_hint(&order.order_ref, "userSign").await.expect("the simulator knows the order");
     let soon = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
     assert_eq!(soon["hintCode"], "outstandingTransaction", "not asked again within two seconds");
     tokio::time::sleep(ingang_server::bankid::COLLECT_INTERVAL).await;
     let again = body_json(call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await).await;
     assert_eq!(again["hintCode"], "userSign");
 
-    sim.complete(&order.order_ref, anna(), ingang_server::system_millis()).await.unwrap();
+    sim.complete(&order.order_ref, anna(), ingang_server::system_millis())
+        .await
+        .expect("the simulator knows the order");
     tokio::time::sleep(ingang_server::bankid::COLLECT_INTERVAL).await;
     let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
     let (session, line) = set_cookie(&res, "__Host-ingang-session").expect("session cookie");
@@ -110,8 +112,8 @@ async fn failures_cancel_and_missing_logins() {
     let (app, state) = demo_app().await;
     let sim = state.bankid_sim.clone().unwrap();
     let (login, _) = start(&app, false).await;
-    let order = sim.pending().await.unwrap().pop().unwrap();
-    sim.fail(&order.order_ref, "certificateErr").await.unwrap();
+    let order = sim.pending().await.expect("the simulator reads its orders").pop().expect("a pending order");
+    sim.fail(&order.order_ref, "certificateErr").await.expect("the simulator knows the order");
     let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
     let failed = body_json(res).await;
     assert_eq!((failed["status"].as_str(), failed["hintCode"].as_str()), (Some("failed"), Some("certificateErr")));
@@ -119,7 +121,7 @@ async fn failures_cancel_and_missing_logins() {
 
     let (login, _) = start(&app, false).await;
     assert_eq!(call(&app, "DELETE", "/api/v1/auth/bankid", Some(&login), None).await.status(), 204);
-    assert!(sim.pending().await.unwrap().is_empty(), "cancelled at BankID too");
+    assert!(sim.pending().await.expect("the simulator reads its orders").is_empty(), "cancelled at BankID too");
     assert_eq!(call(&app, "GET", "/api/v1/auth/bankid", None, None).await.status(), 204);
     assert_eq!(call(&app, "GET", "/api/v1/session", None, None).await.status(), 204);
 }
@@ -152,8 +154,10 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
     let (app, state) = demo_app().await;
     let sim = state.bankid_sim.clone().unwrap();
     let (login, _) = start(&app, false).await;
-    let order = sim.pending().await.unwrap().pop().unwrap();
-    sim.complete(&order.order_ref, anna(), ingang_server::system_millis()).await.unwrap();
+    let order = sim.pending().await.expect("the simulator reads its orders").pop().expect("a pending order");
+    sim.complete(&order.order_ref, anna(), ingang_server::system_millis())
+        .await
+        .expect("the simulator knows the order");
     let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
     let session = format!("__Host-ingang-session={}", set_cookie(&res, "__Host-ingang-session").unwrap().0);
     assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 200);
@@ -313,11 +317,12 @@ async fn a_bankid_order_carries_the_users_address() {
         send(&app, req)
     };
     assert_eq!(start_from("203.0.113.7:50123").await.status(), 200);
-    let order = sim.pending().await.unwrap().pop().unwrap();
+    let order = sim.pending().await.expect("the simulator reads its orders").pop().expect("a pending order");
     assert_eq!(order.end_user_ip, "203.0.113.7");
     // an IPv6 client
     assert_eq!(start_from("[2001:db8::42]:443").await.status(), 200);
-    let ips: Vec<String> = sim.pending().await.unwrap().into_iter().map(|o| o.end_user_ip).collect();
+    let ips: Vec<String> =
+        sim.pending().await.expect("the simulator reads its orders").into_iter().map(|o| o.end_user_ip).collect();
     assert!(ips.contains(&"2001:db8::42".to_owned()), "{ips:?}");
 }
 
@@ -339,10 +344,15 @@ async fn bankid_returns_the_user_to_the_app_and_nowhere_else() {
     // the order each start added (orders started in one millisecond have no order of their own)
     let seen = std::sync::Mutex::new(std::collections::HashSet::new());
     let newest = || async {
-        let fresh: Vec<_> =
-            sim.pending().await.unwrap().into_iter().filter(|o| !seen.lock().unwrap().contains(&o.order_ref)).collect();
+        let fresh: Vec<_> = sim
+            .pending()
+            .await
+            .expect("the simulator reads its orders")
+            .into_iter()
+            .filter(|o| !seen.lock().expect("the test's set").contains(&o.order_ref))
+            .collect();
         assert_eq!(fresh.len(), 1, "one new order");
-        seen.lock().unwrap().insert(fresh[0].order_ref.clone());
+        seen.lock().expect("the test's set").insert(fresh[0].order_ref.clone());
         fresh[0].return_url.clone()
     };
     assert_eq!(newest().await.as_deref(), Some(back.as_str()));

@@ -1015,8 +1015,11 @@ async fn two_processes_on_one_database_serve_the_same_users() {
     // a logout through the first process ends the stream open on the other at once (not at its
     // next 30-second look), and another session's stream there goes on
     let other_device = login(&a, &one, "198001139297").await;
-    let res =
-        send(&b, Request::get("/api/v1/events").header("cookie", &other_device).body(Body::empty()).unwrap()).await;
+    let res = send(
+        &b,
+        Request::get("/api/v1/events").header("cookie", &other_device).body(Body::empty()).expect("a request"),
+    )
+    .await;
     let mut other = res.into_body().into_data_stream();
     assert_eq!(call(&a, "POST", "/api/v1/auth/logout", &anna, None, None).await.0, 204);
     let (seen, ended) = rest_of(&mut stream, 2.0).await;

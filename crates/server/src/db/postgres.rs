@@ -635,24 +635,25 @@ mod tests {
             eprintln!("skipped: no INGANG_TEST_POSTGRES_CLIENT_CERT (cargo xtask test makes one)");
             return;
         };
-        let mut admin = Target::parse(url).unwrap().connect().expect("the cluster");
+        let mut admin = Target::parse(url).expect("a valid URL").connect().expect("the cluster");
         admin
             .batch_execute(
                 "DO $$ BEGIN CREATE ROLE ingang_cert LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
             )
-            .unwrap();
+            .expect("the role is made");
         let as_cert_role = url.replacen("://ingang@", "://ingang_cert@", 1);
         let with_cert = format!(
             "{as_cert_role}?sslmode=verify-full&sslrootcert={ca}&sslcert={cert}&sslkey={}",
             key.replace('/', "%2F")
         );
-        let mut client = Target::parse(&with_cert).unwrap().connect().expect("in with the certificate");
+        let mut client = Target::parse(&with_cert).expect("a valid URL").connect().expect("in with the certificate");
         let dn: Option<String> = client
             .query_one("SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
             .map(|r| r.get("client_dn"))
-            .unwrap();
+            .expect("pg_stat_ssl is read");
         assert_eq!(dn.as_deref(), Some("/CN=ingang_cert"));
-        let without = Target::parse(&format!("{as_cert_role}?sslmode=verify-full&sslrootcert={ca}")).unwrap();
+        let without =
+            Target::parse(&format!("{as_cert_role}?sslmode=verify-full&sslrootcert={ca}")).expect("a valid URL");
         let Err(refused) = without.connect() else { panic!("no certificate, no entry") };
         assert!(format!("{refused:?}").contains("certificate"), "{refused:?}");
         assert!(Target::parse(&format!("{as_cert_role}?sslmode=require&sslcert={cert}")).is_err(), "no key");

@@ -115,7 +115,7 @@ mod tests {
     /// one too), from far fewer reads than asks; an ask after a logout sees it.
     #[tokio::test]
     async fn session_checks_asked_together_are_read_together_and_answered_each() {
-        let db = crate::db::Db::open_for_test("session_checks").unwrap();
+        let db = crate::db::Db::open_for_test("session_checks").expect("a database");
         let state = AppState::new(db, false);
         let now = state.clock.now();
         state
@@ -132,7 +132,7 @@ mod tests {
                 Ok(())
             })
             .await
-            .unwrap();
+            .expect("600 sessions are stored");
         let asks = (0..601).map(|i| {
             let state = state.clone();
             tokio::spawn(async move { (i, session_deadline(&state, &format!("s{i}")).await) })
@@ -140,14 +140,14 @@ mod tests {
         let asks: Vec<_> = asks.collect();
         let idle = state.sessions.idle.as_secs() as i64;
         for ask in asks {
-            let (i, deadline) = ask.await.unwrap();
+            let (i, deadline) = ask.await.expect("the ask ran");
             let expected = (i < 600 && i % 3 != 0).then_some(now + idle);
             assert_eq!(deadline, expected, "session s{i}");
         }
         let reads = state.hub.checks.reads.load(std::sync::atomic::Ordering::Relaxed);
         assert!(reads < 100, "{reads} reads for 601 asks");
         assert_eq!(session_deadline(&state, "s1").await, Some(now + idle));
-        state.db.store(|conn| crate::storage::sessions::log_out(conn, "s1")).await.unwrap();
+        state.db.store(|conn| crate::storage::sessions::log_out(conn, "s1")).await.expect("the logout is stored");
         assert_eq!(session_deadline(&state, "s1").await, None, "nothing is kept from the read before");
     }
 }

@@ -1,7 +1,7 @@
 //! Residents who have signed in and their sessions (`crate::extract::session` has the rules:
 //! inactivity and absolute limits). A session is known by the SHA-256 of its cookie only.
 
-use super::{Conn, Result, params, params_from_iter, placeholders};
+use super::{Conn, Result, Row, params, params_from_iter, placeholders};
 
 /// A session that has not been ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,14 +65,16 @@ pub fn active(conn: &mut Conn<'_>, id_hash: &str) -> Result<Option<Session>> {
         "SELECT personal_number, created_at, last_seen FROM sessions WHERE id_hash = ?1 AND revoked = 0",
         params![id_hash],
     )?
-    .map(|r| {
-        Ok(Session {
-            personal_number: r.get("personal_number")?,
-            created_at: r.get("created_at")?,
-            last_seen: r.get("last_seen")?,
-        })
-    })
+    .map(|r| session(&r))
     .transpose()
+}
+
+fn session(r: &Row) -> Result<Session> {
+    Ok(Session {
+        personal_number: r.get("personal_number")?,
+        created_at: r.get("created_at")?,
+        last_seen: r.get("last_seen")?,
+    })
 }
 
 /// The sessions of these id hashes that have not been ended, by id hash: one query for many
@@ -85,12 +87,7 @@ pub fn active_many(conn: &mut Conn<'_>, id_hashes: &[String]) -> Result<std::col
             placeholders(some.len())
         );
         for r in conn.query(&sql, params_from_iter(some.iter()))? {
-            let session = Session {
-                personal_number: r.get("personal_number")?,
-                created_at: r.get("created_at")?,
-                last_seen: r.get("last_seen")?,
-            };
-            found.insert(r.get("id_hash")?, session);
+            found.insert(r.get("id_hash")?, session(&r)?);
         }
     }
     Ok(found)
@@ -170,18 +167,18 @@ mod tests {
             )
             .unwrap();
             let many: Vec<String> = ["s1", "s2", "nobody"].map(String::from).into();
-            let both = active_many(conn, &many).unwrap();
+            let both = active_many(conn, &many).expect("the statement runs");
             assert_eq!((both.len(), both["s1"].last_seen, both["s2"].created_at), (2, 160, 200));
             log_out(conn, "s1").unwrap();
             assert!(active(conn, "s1").unwrap().is_none());
             assert_eq!(
-                active_many(conn, &many).unwrap().keys().collect::<Vec<_>>(),
+                active_many(conn, &many).expect("the statement runs").keys().collect::<Vec<_>>(),
                 ["s2"],
                 "an ended one is left out"
             );
             // more than one query's worth
             let lots: Vec<String> = (0..1200).map(|i| format!("x{i}")).chain(["s2".into()]).collect();
-            assert_eq!(active_many(conn, &lots).unwrap().len(), 1);
+            assert_eq!(active_many(conn, &lots).expect("the statement runs").len(), 1);
             assert!(active(conn, "s2").unwrap().is_some(), "the other session goes on");
             assert!(conn.query("SELECT endpoint FROM push_subscriptions", crate::params![]).unwrap().is_empty());
             revoke(conn, "s2").unwrap();

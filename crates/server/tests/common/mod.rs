@@ -49,7 +49,8 @@ pub fn header<'a>(res: &'a Response<Body>, name: &str) -> &'a str {
 /// Logs in through the simulated BankID as the demo identity `pnr`; returns the session cookie.
 pub async fn login(app: &Router, state: &AppState, pnr: &str) -> String {
     let sim = state.bankid_sim.clone().unwrap();
-    let before: Vec<String> = sim.pending().await.unwrap().into_iter().map(|o| o.order_ref).collect();
+    let before: Vec<String> =
+        sim.pending().await.expect("the simulator reads its orders").into_iter().map(|o| o.order_ref).collect();
     let req = Request::post("/api/v1/auth/bankid")
         .header("x-ingang-csrf", "1")
         .header("content-type", "application/json")
@@ -58,9 +59,15 @@ pub async fn login(app: &Router, state: &AppState, pnr: &str) -> String {
     let res = send(app, req).await;
     let login = res.headers().get("set-cookie").unwrap().to_str().unwrap().split(';').next().unwrap().to_owned();
     // the order this login started (another may be pending in the test)
-    let order = sim.pending().await.unwrap().into_iter().find(|o| !before.contains(&o.order_ref)).unwrap();
+    let order = sim
+        .pending()
+        .await
+        .expect("the simulator reads its orders")
+        .into_iter()
+        .find(|o| !before.contains(&o.order_ref))
+        .expect("the order this login started");
     let user = demo::identity(pnr).expect("a demo identity");
-    sim.complete(&order.order_ref, user, ingang_server::system_millis()).await.unwrap();
+    sim.complete(&order.order_ref, user, ingang_server::system_millis()).await.expect("the simulator knows the order");
     let res =
         send(app, Request::get("/api/v1/auth/bankid").header("cookie", &login).body(Body::empty()).unwrap()).await;
     res.headers()
