@@ -276,9 +276,11 @@ pub fn PaymentPanel(args: PaymentArgs) -> impl IntoView {
         now
     });
     let total_for = move |m: PaymentMethod| if m == PaymentMethod::Invoice { amount + invoice_fee } else { amount };
-    let choices = methods
-        .into_iter()
-        .map(|m| {
+    // a function, not a view: `Show` renders its children again each time it opens
+    let choices = move || {
+        methods
+        .iter()
+        .map(|&m| {
             let id = format!("pay-{}", m.as_str());
             let hint_id = format!("{id}-hint");
             let address = address.clone();
@@ -304,7 +306,8 @@ pub fn PaymentPanel(args: PaymentArgs) -> impl IntoView {
                 </div>
             }
         })
-        .collect_view();
+        .collect_view()
+    };
     view! {
         <section class="payment" aria-labelledby="pay-heading">
             <h2 id="pay-heading">{t!(i18n.pay_heading)}</h2>
@@ -312,7 +315,7 @@ pub fn PaymentPanel(args: PaymentArgs) -> impl IntoView {
             <Show when=move || waiting().is_none() && !current.get().is_some_and(|p| p.status.settled())>
                 <fieldset class="choices">
                     <legend>{t!(i18n.pay_method_legend)}</legend>
-                    {choices.clone()}
+                    {choices()}
                 </fieldset>
                 <p>
                     <button type="button" class="button" data-testid="pay-button"
