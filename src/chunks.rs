@@ -424,9 +424,15 @@ pub async fn load(screen: Screen) -> Result<AnyView, ChunkError> {
 /// Starts fetching the chunk of the screen at `path` now, beside the app chunk: its route
 /// would ask for it only once the app chunk's route tree is here, one wait after the other
 /// (on a phone, a round trip or more each). A failure here is forgotten: the route asks again.
+///
+/// It waits one turn first, so that the caller's own load (the app chunk) asks for its files
+/// before this one's: the browser fetches six files at a time, in the order asked, and the app
+/// chunk is needed before the screen can show.
 pub fn prefetch(path: &str) {
     if let Some(screen) = Screen::at(path) {
         leptos::task::spawn_local(async move {
+            let turn = js_sys::Promise::resolve(&wasm_bindgen::JsValue::UNDEFINED);
+            let _ = wasm_bindgen_futures::JsFuture::from(turn).await;
             let _ = family(screen.family()).await;
         });
     }

@@ -77,8 +77,14 @@ const KB = 1024;
  *  (14 KB brotli) into the kiosk's chunks; whole seconds are read as an integer now. Raised for
  *  / by 1 KB the same day (148.3 → 149.0 KB, the goal of 150 KB kept): the first module fetches
  *  the chunk of the address's screen beside the app chunk (`chunks::prefetch`, a table of the
- *  route tree's addresses), not after it. */
-const BUDGET = { start: 150 * KB, kiosk: 261.5 * KB, other: 622.5 * KB };
+ *  route tree's addresses), not after it. Lowered for /kiosk and the rest on 2026-12-07 (issue
+ *  18): the views' types are erased (`--cfg erase_components`, .cargo/config.toml) and the small
+ *  shared chunks travel in four bundles (xtask/src/loader.rs); /kiosk 261.3 → 238.4 KB, the form
+ *  routes 620.1 → 559.9 KB, and a route fetches at most 39 files, not 211. */
+const BUDGET = { start: 150 * KB, kiosk: 239.5 * KB, other: 561 * KB };
+/** No route fetches more files than this before its heading shows (the shared chunks are
+ *  bundled: a route fetched up to 211 files before, and HTTP/1.1 takes six at a time). */
+const REQUEST_BUDGET = 45;
 /** On 2026-12-07 (issue 18) the families were cut along what a screen needs: the questionnaire
  *  renderer is a family of its own (`Forms`: the symptom form and its review, an e-service's
  *  form, a message that asks for answers, the preview), a case's conversation is apart from the
@@ -92,25 +98,28 @@ const BUDGET = { start: 150 * KB, kiosk: 261.5 * KB, other: 622.5 * KB };
  *  / measured 148.3 KB then, and its budget is 149 KB, because a rebuild of the same source
  *  has moved the main module's brotli size by 0.4 KB before. Each route now has its own budget, the
  *  figure measured then plus about 1 KB, so that no list takes on a form's weight unnoticed;
- *  `other` is the budget of any route not named here. */
+ *  `other` is the budget of any route not named here. Set again on 2026-12-07 with the bundles
+ *  (see BUDGET): every route lighter by 4–44 KB but /arenden, which is 12.5 KB heavier (it loads
+ *  the bundle of small shared chunks, most of which only other families use; 291.6 → 304.1 KB,
+ *  under the goal of 350 KB, in 30 files instead of 128). */
 const ROUTE_BUDGET: Record<string, number> = {
-  '/sok-vard': 383 * KB,
-  '/sok-vard/ny': 383 * KB,
-  '/kontaktuppgifter': 339.5 * KB,
-  '/arenden': 303.5 * KB,
-  '/arenden/finns-inte': 538 * KB,
-  '/bokade-tider': 433 * KB,
-  '/bokade-tider/finns-inte': 433 * KB,
-  '/boka-tid': 433 * KB,
-  '/kvitto/finns-inte': 433 * KB,
-  '/inkorg': 335.5 * KB,
-  '/e-tjanster': 335.5 * KB,
-  '/e-tjanster/hc-gibraltar': 335.5 * KB,
-  '/e-arende/finns-inte': 538 * KB,
-  '/installningar': 339.5 * KB,
-  '/tillganglighet': 339.5 * KB,
-  '/logga-in': 339.5 * KB,
-  '/finns-inte': 244 * KB,
+  '/sok-vard': 366 * KB,
+  '/sok-vard/ny': 366 * KB,
+  '/kontaktuppgifter': 321 * KB,
+  '/arenden': 305 * KB,
+  '/arenden/finns-inte': 505 * KB,
+  '/bokade-tider': 393.5 * KB,
+  '/bokade-tider/finns-inte': 393.5 * KB,
+  '/boka-tid': 393.5 * KB,
+  '/kvitto/finns-inte': 393.5 * KB,
+  '/inkorg': 330.5 * KB,
+  '/e-tjanster': 330.5 * KB,
+  '/e-tjanster/hc-gibraltar': 330.5 * KB,
+  '/e-arende/finns-inte': 505 * KB,
+  '/installningar': 321 * KB,
+  '/tillganglighet': 321 * KB,
+  '/logga-in': 321 * KB,
+  '/finns-inte': 228.5 * KB,
 };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
@@ -157,6 +166,7 @@ test.describe('first load', () => {
       const budget = kind === 'other' ? (ROUTE_BUDGET[label] ?? BUDGET.other) : BUDGET[kind];
       figures.push(`${label}: ${kb(m.bytes)} in ${m.requests} requests (budget ${kb(budget)}, goal ${kb(TARGETS[kind])})`);
       if (m.bytes > budget) over.push(`${label}: ${kb(m.bytes)} > ${kb(budget)}`);
+      if (m.requests > REQUEST_BUDGET) over.push(`${label}: ${m.requests} requests > ${REQUEST_BUDGET}`);
     };
     // signed out: the start page and the waiting-room tablet
     check('/', 'start', await firstLoad(page, '/', 'Välkommen till Ingång'));
@@ -197,6 +207,30 @@ test('a chunk that cannot be fetched shows a message with "Försök igen", then 
   blocked = false;
   await page.getByRole('button', { name: 'Försök igen' }).click();
   await expect(page.locator('h1')).toHaveText('Tillgänglighetsredogörelse');
+  await context.close();
+});
+
+// The small shared chunks travel in a few bundles (xtask/src/loader.rs): a bundle that cannot
+// be fetched fails the load like a chunk, and is fetched again on "Försök igen".
+test('a bundle of shared chunks that cannot be fetched is fetched again on "Försök igen"', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  let blocked = true;
+  const asked = new Map<string, number>();
+  await page.route(/\/pkg-[0-9a-f]{16}\/bundle_\w+\.wasm$/, (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop()!;
+    asked.set(name, (asked.get(name) ?? 0) + 1);
+    return blocked ? route.abort('internetdisconnected') : route.continue();
+  });
+  await page.goto('/tillganglighet');
+  await expect(page.getByTestId('chunk-failed')).toHaveAttribute('role', 'alert');
+  await expect(page.locator('h1')).toHaveText('Sidan kunde inte laddas');
+  expect([...asked.keys()].length, 'the route needs bundles').toBeGreaterThan(0);
+  const before = new Map(asked);
+  blocked = false;
+  await page.getByRole('button', { name: 'Försök igen' }).click();
+  await expect(page.locator('h1')).toHaveText('Tillgänglighetsredogörelse');
+  for (const [name, count] of before) expect(asked.get(name), `${name} asked for again`).toBeGreaterThan(count);
   await context.close();
 });
 

@@ -18,6 +18,7 @@ mod formbench;
 mod fuzz;
 mod imports;
 mod layers;
+mod loader;
 #[path = "../../locales/table.rs"]
 mod locale_table;
 mod postbuild;

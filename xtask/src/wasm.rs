@@ -6,11 +6,13 @@
 //!    (`.cargo/config.toml` links every wasm build with `--emit-relocs`, which the splitter
 //!    needs; one set of flags, so clippy and the build share compiled dependencies);
 //! 2. `wasm_split_cli_support::transform`: the main module, one module per `wasm_split` point
-//!    (a screen family), shared `chunk_*` modules, and the loader `__wasm_split.js`;
+//!    (a screen family), shared `chunk_*` modules, and the loader `__wasm_split.js`, which
+//!    `loader.rs` changes so that every module compiles as it downloads;
 //! 3. `wasm-bindgen-cli-support` on the main module (`--keep-lld-exports`: the chunks link
 //!    against the main module's exports);
 //! 4. short names for the main module's imports from the glue (`imports.rs`);
-//! 5. `wasm-opt -Oz` on every module, two at a time (two cores), and `terser` on the JavaScript;
+//! 5. `wasm-opt -Oz` on every module, two at a time (two cores); the small shared chunks
+//!    packed into a few bundles (`loader.rs`), and `terser` on the JavaScript;
 //! 6. everything into `pkg-<hash of the contents>/`, so the files keep their names relative to
 //!    the loader and a new version never overwrites an old one that an open app still uses.
 
@@ -74,6 +76,10 @@ pub fn build(dist: &Path) -> Result<Package> {
     options.link_name = "./__wasm_split.js";
     let split = wasm_split_cli_support::transform(options).map_err(|e| anyhow::anyhow!("wasm split: {e:#}"))?;
     println!("xtask: split the wasm into the main module and {} more", split.split_modules.len());
+    // compile each module as it arrives (see loader.rs)
+    let loader = work.join("__wasm_split.js");
+    let early = crate::loader::compile_early(&fs::read_to_string(&loader)?, split.split_modules.len())?;
+    fs::write(&loader, early)?;
 
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&main)
@@ -98,15 +104,21 @@ pub fn build(dist: &Path) -> Result<Package> {
         }
     }
 
+    let files_with = |ext: &str| -> Result<Vec<PathBuf>> {
+        let mut files = Vec::new();
+        crate::build::walk(&pkg, &mut files)?;
+        files.sort();
+        Ok(files.into_iter().filter(|p| p.extension().is_some_and(|e| e == ext)).collect())
+    };
+    optimise(&files_with("wasm")?)?;
+    // the small shared chunks travel in a few bundles (see loader.rs)
+    let (packed, bundles) = crate::loader::bundle(&pkg, |bytes| Ok(crate::build::brotli(bytes)?.len()))?;
+    println!("xtask: {packed} shared chunks packed into {bundles} bundles");
+    minify(&files_with("js")?)?;
+
     let mut files = Vec::new();
     crate::build::walk(&pkg, &mut files)?;
     files.sort();
-    let with_extension = |ext: &str| -> Vec<PathBuf> {
-        files.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).cloned().collect()
-    };
-    optimise(&with_extension("wasm"))?;
-    minify(&with_extension("js"))?;
-
     let mut all = Vec::new();
     for file in &files {
         all.extend_from_slice(file.strip_prefix(&pkg)?.to_string_lossy().as_bytes());
