@@ -103,7 +103,7 @@ impl Db {
     /// Connects to PostgreSQL and migrates its schema (several processes may start at once:
     /// see [`postgres::migrate`]).
     pub fn open_postgres(target: &postgres::Target) -> anyhow::Result<Self> {
-        let pool = postgres::Pool::new(target.clone(), postgres::POOL_SIZE);
+        let pool = postgres::Pool::new(target.clone(), target.pool_size());
         // on a thread of its own: the blocking client runs a small runtime of its own, which
         // may not start on a thread of the server's (this is called from async code)
         std::thread::scope(|s| {
@@ -246,6 +246,34 @@ impl Db {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A process never holds more connections than its pool's size (`pool_max_conns`), however
+    /// many requests come at once: the rest wait for a connection and are then served.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_process_keeps_at_most_its_pool_size_of_connections() {
+        let Some(config) = postgres::test_database("poolsize").expect("the test cluster") else { return };
+        let db = Db::open_postgres(&postgres::Target::plain(config).with_pool_size(3)).expect("the database");
+        let asks = (0..12).map(|_| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                db.store(|conn| match conn {
+                    crate::storage::Conn::Postgres(pg) => {
+                        let row = pg
+                            .client()
+                            .query_one("SELECT pg_backend_pid() AS pid, pg_sleep(0.05)::text AS slept", &[])?;
+                        Ok(row.get::<_, i32>("pid"))
+                    }
+                    crate::storage::Conn::Sqlite(_) => unreachable!("a PostgreSQL database"),
+                })
+                .await
+            })
+        });
+        let mut pids = std::collections::BTreeSet::new();
+        for ask in asks.collect::<Vec<_>>() {
+            pids.insert(ask.await.expect("the task").expect("served"));
+        }
+        assert_eq!(pids.len(), 3, "12 requests at once on a pool of 3 used {pids:?}");
+    }
 
     /// On PostgreSQL an event committed through one process wakes the others' dispatchers
     /// (LISTEN/NOTIFY); nothing else would call `wake` here.

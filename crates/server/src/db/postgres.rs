@@ -13,9 +13,13 @@ use postgres::Client;
 
 use crate::storage::PgConn;
 
-/// Connections one server process keeps to PostgreSQL at most. PostgreSQL allows 100 by
-/// default: a few processes with this many each stay well below.
+/// Connections one server process keeps to PostgreSQL at most, unless the URL says otherwise
+/// (`pool_max_conns`, see [`Target::parse`]). PostgreSQL allows 100 by default: a few processes
+/// with this many each stay well below.
 pub const POOL_SIZE: usize = 16;
+
+/// The most `pool_max_conns` may ask for: PostgreSQL's own default limit of connections.
+const POOL_SIZE_MAX: usize = 100;
 
 /// Where and how to connect: the URL's settings, and TLS when it asks for it.
 ///
@@ -26,25 +30,39 @@ pub const POOL_SIZE: usize = 16;
 /// Without `sslmode`, or with `disable` or `prefer`, the connection is plain. `sslcert` and
 /// `sslkey` (PEM files, both or neither) are a client certificate the server process shows,
 /// for a database that lets its role in by certificate (pg_hba `cert`).
+///
+/// `pool_max_conns=N` (as pgx names it; not a libpq setting, so it is taken out of the URL)
+/// sets how many connections this process keeps at most: [`POOL_SIZE`] without it, 1 to 100
+/// with it. Size it to the database's `max_connections` shared by every process (each also
+/// keeps one more, listening for events).
 #[derive(Clone)]
 pub struct Target {
     pub config: postgres::Config,
     tls: Option<tokio_postgres_rustls::MakeRustlsConnect>,
+    pool_size: usize,
 }
 
 impl Target {
     /// A plain connection (tests, and a URL that asks for no TLS).
     pub fn plain(config: postgres::Config) -> Self {
-        Self { config, tls: None }
+        Self { config, tls: None, pool_size: POOL_SIZE }
     }
 
     /// Reads a `postgres://` URL; `sslmode`, `sslrootcert`, `sslcert` and `sslkey` as libpq
-    /// reads them.
+    /// reads them, and `pool_max_conns`.
     pub fn parse(url: &str) -> anyhow::Result<Self> {
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let (mut mode, mut root, mut cert, mut key, mut rest) = (None, None, None, None, Vec::new());
+        let mut pool_size = POOL_SIZE;
         for pair in query.split('&').filter(|p| !p.is_empty()) {
             match pair.split_once('=') {
+                Some(("pool_max_conns", v)) => {
+                    pool_size = v
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=POOL_SIZE_MAX).contains(n))
+                        .ok_or_else(|| anyhow::anyhow!("pool_max_conns={v}: a number from 1 to {POOL_SIZE_MAX}"))?
+                }
                 Some(("sslmode", v)) => mode = Some(v.to_owned()),
                 Some(("sslrootcert", v)) => root = Some(percent_decoded(v)?),
                 Some(("sslcert", v)) => cert = Some(percent_decoded(v)?),
@@ -74,7 +92,18 @@ impl Target {
         } else {
             postgres::config::SslMode::Disable
         });
-        Ok(Self { config, tls })
+        Ok(Self { config, tls, pool_size })
+    }
+
+    /// How many connections a process keeps at most (`pool_max_conns`).
+    pub fn pool_size(&self) -> usize {
+        self.pool_size
+    }
+
+    /// The same target with another pool size (tests; a URL says `pool_max_conns`).
+    #[cfg(test)]
+    pub fn with_pool_size(self, pool_size: usize) -> Self {
+        Self { pool_size, ..self }
     }
 
     /// Does this target connect over TLS?
@@ -774,6 +803,22 @@ mod tests {
             let next = waited.recv_timeout(std::time::Duration::from_secs(20)).expect("a place was lost");
             assert!(next.is_some_and(|p| p != in_transaction), "a connection inside a transaction was reused");
         });
+    }
+
+    /// `pool_max_conns` is the pool's size, taken out of what the driver reads (it would refuse
+    /// a setting it does not know); without it the size is [`POOL_SIZE`].
+    #[test]
+    fn the_url_sets_the_pool_size() {
+        let url = "postgres://ingang@127.0.0.1:5432/ingang";
+        assert_eq!(Target::parse(url).expect("a URL").pool_size(), POOL_SIZE);
+        let sized = Target::parse(&format!("{url}?pool_max_conns=40&application_name=a")).expect("a pool size");
+        assert_eq!(sized.pool_size(), 40);
+        assert_eq!(sized.config.get_application_name(), Some("a"), "the other settings are kept");
+        assert_eq!(Target::parse(&format!("{url}?pool_max_conns=1")).expect("one").pool_size(), 1);
+        for wrong in ["0", "101", "-3", "many", ""] {
+            let err = Target::parse(&format!("{url}?pool_max_conns={wrong}")).err().expect("refused");
+            assert!(err.to_string().contains("pool_max_conns"), "{wrong}: {err}");
+        }
     }
 
     /// A database a newer server has migrated further is refused, not half understood.
