@@ -28,6 +28,8 @@ const INPUTS: &[&str] = &[
     "crates/api",
     "crates/questionnaire",
     ".cargo",
+    // the pipeline itself (the split, the loader's bundles, the glue's names)
+    "xtask/src",
 ];
 
 /// Extensions that get precompressed siblings.
