@@ -133,9 +133,20 @@ fn Entry() -> impl IntoView {
     // Asked only on `/`: any other route loads the app chunk anyway, and its session asks.
     let session_found = RwSignal::new(false);
     if location.pathname.get_untracked() == "/" {
+        // a device that had a session last time fetches the app chunk while the server is
+        // asked (only fetched: the app's parts are made once a session is found, and the
+        // session's answer is not asked for twice)
+        if crate::auth::had_session() {
+            leptos::task::spawn_local(async {
+                let _ = crate::chunks::app().await;
+            });
+        }
         leptos::task::spawn_local(async move {
-            if api.signed_in().await {
-                session_found.set(true);
+            match api.signed_in().await {
+                Some(true) => session_found.set(true),
+                // the server says no one: the next visit does not fetch the app chunk ahead
+                Some(false) => crate::auth::remember_session(false),
+                None => {}
             }
         });
     }

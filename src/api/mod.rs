@@ -238,14 +238,15 @@ impl Api {
     /// Whether someone is signed in (the API answers `/session` with 200 and the session, or
     /// 204), without decoding the session: the signed-out start page's one question before
     /// the app chunk (with the session's types) is fetched. Offline, the answer kept on the
-    /// device stands in, as for [`Api::session`].
-    pub async fn signed_in(&self) -> bool {
-        let Ok((status, body)) = self.exchange("GET", "/session", None, &[]).await else { return false };
+    /// device stands in, as for [`Api::session`]. `None`: the server could not be asked.
+    pub async fn signed_in(&self) -> Option<bool> {
+        let (status, body) = self.exchange("GET", "/session", None, &[]).await.ok()?;
         let yes = status == 200 && !matches!(body.trim(), "" | "null");
         if yes {
             self.first_session.set_value(Some(body));
         }
-        yes
+        // 204 or 401: no one; another status (a 5xx) says nothing either way
+        (yes || matches!(status, 200 | 204 | 401)).then_some(yes)
     }
 
     /// The current session; `None` when not signed in (the API answers 204). The first call

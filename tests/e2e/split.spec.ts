@@ -210,6 +210,50 @@ test('a chunk that cannot be fetched shows a message with "Försök igen", then 
   await context.close();
 });
 
+// A device that had a session (auth::had_session) fetches the app chunk on / while the server
+// is asked, not after its answer; once the server says no one (logout, or a session that
+// ended), / fetches nothing more than a signed-out visit.
+test('on a device that had a session, / fetches the app chunk while it asks for the session', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await loginAndGo(page, '197905041237', '/arenden');
+  const held: Route[] = [];
+  await page.route('**/api/v1/session', (route) => void held.push(route));
+  const app: string[] = [];
+  page.on('request', (r) => {
+    if (/\/split_app\.wasm$/.test(r.url())) app.push(r.url());
+  });
+  await page.goto('/');
+  await expect.poll(() => held.length, { message: 'the start page asks for the session' }).toBeGreaterThan(0);
+  await expect.poll(() => app.length, { message: 'the app chunk comes while the answer is held' }).toBe(1);
+  for (const route of held.splice(0)) await route.continue();
+  await page.unroute('**/api/v1/session');
+  const account = page.getByTestId('header-account');
+  await expect(account.getByRole('button', { name: 'Logga ut' })).toBeVisible();
+  expect(await page.evaluate(() => localStorage.getItem('ingang.had-session'))).toBe('1');
+  await account.getByRole('button', { name: 'Logga ut' }).click();
+  await expect(account).toBeHidden();
+  // logout wipes it with the rest of local data
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('ingang.had-session'))).toBeNull();
+  // signed out: a new visit of / fetches no app chunk
+  app.length = 0;
+  await page.goto('/');
+  await waitForApp(page);
+  await page.waitForLoadState('networkidle');
+  expect(app, 'a signed-out visit of / fetches the app chunk').toEqual([]);
+  // a session that ended on the server (no logout here): the server's "no one" forgets it
+  await page.evaluate(() => localStorage.setItem('ingang.had-session', '1'));
+  await page.goto('/');
+  await expect.poll(() => page.evaluate(() => localStorage.getItem('ingang.had-session'))).toBeNull();
+  await expect(page.locator('h1')).toHaveText('Välkommen till Ingång');
+  app.length = 0;
+  await page.goto('/');
+  await waitForApp(page);
+  await page.waitForLoadState('networkidle');
+  expect(app, 'the next visit fetches no app chunk').toEqual([]);
+  await context.close();
+});
+
 // The small shared chunks travel in a few bundles (xtask/src/loader.rs): a bundle that cannot
 // be fetched fails the load like a chunk, and is fetched again on "Försök igen".
 test('a bundle of shared chunks that cannot be fetched is fetched again on "Försök igen"', async ({ browser, baseURL }) => {
