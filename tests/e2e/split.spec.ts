@@ -81,7 +81,7 @@ const KB = 1024;
  *  18): the views' types are erased (`--cfg erase_components`, .cargo/config.toml) and the small
  *  shared chunks travel in four bundles (xtask/src/loader.rs); /kiosk 261.3 → 238.4 KB, the form
  *  routes 620.1 → 559.9 KB, and a route fetches at most 39 files, not 211. */
-const BUDGET = { start: 150 * KB, kiosk: 239.5 * KB, other: 561 * KB };
+const BUDGET = { start: 150 * KB, kiosk: 240 * KB, other: 561.5 * KB };
 /** No route fetches more files than this before its heading shows (the shared chunks are
  *  bundled: a route fetched up to 211 files before, and HTTP/1.1 takes six at a time). */
 const REQUEST_BUDGET = 45;
@@ -101,25 +101,26 @@ const REQUEST_BUDGET = 45;
  *  `other` is the budget of any route not named here. Set again on 2026-12-07 with the bundles
  *  (see BUDGET): every route lighter by 4–44 KB but /arenden, which is 12.5 KB heavier (it loads
  *  the bundle of small shared chunks, most of which only other families use; 291.6 → 304.1 KB,
- *  under the goal of 350 KB, in 30 files instead of 128). */
+ *  under the goal of 350 KB, in 30 files instead of 128), each budget about 1 KB over the figure
+ *  measured with the start page's early app chunk (de51aa9). */
 const ROUTE_BUDGET: Record<string, number> = {
-  '/sok-vard': 366 * KB,
-  '/sok-vard/ny': 366 * KB,
-  '/kontaktuppgifter': 321 * KB,
-  '/arenden': 305 * KB,
-  '/arenden/finns-inte': 505 * KB,
-  '/bokade-tider': 393.5 * KB,
-  '/bokade-tider/finns-inte': 393.5 * KB,
-  '/boka-tid': 393.5 * KB,
-  '/kvitto/finns-inte': 393.5 * KB,
-  '/inkorg': 330.5 * KB,
-  '/e-tjanster': 330.5 * KB,
-  '/e-tjanster/hc-gibraltar': 330.5 * KB,
-  '/e-arende/finns-inte': 505 * KB,
-  '/installningar': 321 * KB,
-  '/tillganglighet': 321 * KB,
-  '/logga-in': 321 * KB,
-  '/finns-inte': 228.5 * KB,
+  '/sok-vard': 366.5 * KB,
+  '/sok-vard/ny': 366.5 * KB,
+  '/kontaktuppgifter': 321.5 * KB,
+  '/arenden': 305.5 * KB,
+  '/arenden/finns-inte': 505.5 * KB,
+  '/bokade-tider': 394 * KB,
+  '/bokade-tider/finns-inte': 394 * KB,
+  '/boka-tid': 394 * KB,
+  '/kvitto/finns-inte': 394 * KB,
+  '/inkorg': 331 * KB,
+  '/e-tjanster': 331 * KB,
+  '/e-tjanster/hc-gibraltar': 331 * KB,
+  '/e-arende/finns-inte': 505.5 * KB,
+  '/installningar': 321.5 * KB,
+  '/tillganglighet': 321.5 * KB,
+  '/logga-in': 321.5 * KB,
+  '/finns-inte': 229 * KB,
 };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
