@@ -11,6 +11,9 @@
 //! function, table slot or export moves (the split's chunks link against the main module's
 //! exports and table). The rename refuses a module or a glue it does not fully understand,
 //! and checks afterwards that each new name is in the glue and no old one is left.
+//!
+//! The module's section reader and writer also serve the rest of the pipeline: the custom
+//! sections left after wasm-opt, and the loader's bundles (`loader.rs`).
 
 use std::collections::HashMap;
 
@@ -44,11 +47,30 @@ pub fn shorten(wasm: &[u8], js: &str) -> Result<(Vec<u8>, String, usize)> {
 
 /// The names of `wasm`'s custom sections, in order (`name`, `producers`, `target_features` …).
 pub fn custom_sections(wasm: &[u8]) -> Result<Vec<String>> {
+    Ok(custom_section_contents(wasm)?.into_iter().map(|(name, _)| name.to_owned()).collect())
+}
+
+/// `wasm`'s custom sections, in order: each one's name and contents.
+pub fn custom_section_contents(wasm: &[u8]) -> Result<Vec<(&str, &[u8])>> {
     sections(wasm)?
         .into_iter()
         .filter(|s| s.id == 0)
-        .map(|s| Ok(name(&wasm[..s.body.end], s.body.start)?.0.to_owned()))
+        .map(|s| {
+            let (name, contents) = name(&wasm[..s.body.end], s.body.start)?;
+            Ok((name, &wasm[contents..s.body.end]))
+        })
         .collect()
+}
+
+/// A custom section named `name` holding `contents`, as it stands in a module.
+pub fn custom_section(name: &str, contents: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    put_name(&mut body, name);
+    body.extend_from_slice(contents);
+    let mut out = vec![0];
+    put_leb(&mut out, body.len() as u64);
+    out.extend_from_slice(&body);
+    out
 }
 
 /// One section of a module: its id, its bytes with the header, and its body's.

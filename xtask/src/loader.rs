@@ -1,5 +1,5 @@
-//! Two changes to the chunk loader that `wasm_split_cli_support` writes (`__wasm_split.js`), so a
-//! route's code is compiled while the rest of it is still arriving.
+//! Three changes to the chunk loader that `wasm_split_cli_support` writes (`__wasm_split.js`), so
+//! a route's code comes in a few files and is compiled while the rest of it is still arriving.
 //!
 //! As written, a screen family's module is requested only after every shared chunk it needs
 //! (up to 150 small files, queued on the browser's six connections), and compiled only after all
@@ -10,7 +10,6 @@
 //! 1. A module asks for its own file first, then for its chunks.
 //! 2. Every module is compiled as it downloads (`WebAssembly.compileStreaming`, off the main
 //!    thread), and instantiated from the compiled module once its chunks are in.
-//!
 //! 3. The splitter's shared chunks are many small files: a route fetched up to 200, and on
 //!    HTTP/1.1 the browser takes six at a time, so the files' count, not their bytes, set how
 //!    long a route took to come. [`bundle`] packs them into a few files by who loads them (see
@@ -145,28 +144,6 @@ function part(file, index) {
 }
 "#;
 
-/// A bundle is itself a wasm module (so any host serves and compresses it as one): the header
-/// and one custom section per chunk, named after it, whose contents are the chunk's bytes.
-fn append_section(bundle: &mut Vec<u8>, name: &str, payload: &[u8]) {
-    fn leb(out: &mut Vec<u8>, mut n: usize) {
-        loop {
-            let byte = (n & 0x7f) as u8;
-            n >>= 7;
-            out.push(if n == 0 { byte } else { byte | 0x80 });
-            if n == 0 {
-                break;
-            }
-        }
-    }
-    let mut name_bytes = Vec::new();
-    leb(&mut name_bytes, name.len());
-    name_bytes.extend_from_slice(name.as_bytes());
-    bundle.push(0);
-    leb(bundle, name_bytes.len() + payload.len());
-    bundle.extend_from_slice(&name_bytes);
-    bundle.extend_from_slice(payload);
-}
-
 /// Packs `dir`'s shared chunks into bundles (see [`bundle_of`]) and points the loader
 /// (`__wasm_split.js`, after [`compile_early`]) at them; the packed chunk files are removed.
 /// Returns how many files went into how many bundles.
@@ -179,8 +156,10 @@ pub fn bundle(dir: &Path, brotli: impl Fn(&[u8]) -> Result<usize>) -> Result<(us
         let path = dir.join(&chunk.file);
         let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         let Some(name) = bundle_of(&chunk, brotli(&bytes)?) else { continue };
+        // a bundle is itself a wasm module (any host serves and compresses it as one): the
+        // header, then one custom section per chunk, named after it, holding its bytes
         let (data, count) = bundles.entry(name).or_insert_with(|| (b"\0asm\x01\0\0\0".to_vec(), 0));
-        append_section(data, chunk.file.trim_end_matches(".wasm"), &bytes);
+        data.extend(crate::imports::custom_section(chunk.file.trim_end_matches(".wasm"), &bytes));
         let index = *count;
         *count += 1;
         let from = format!(
@@ -278,35 +257,6 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
         js
     }
 
-    /// The bundle's custom sections (name, contents), read as the loader's `sections` does.
-    fn sections(data: &[u8]) -> Vec<(String, Vec<u8>)> {
-        let leb = |at: &mut usize| {
-            let (mut n, mut shift) = (0_usize, 0);
-            loop {
-                let b = data[*at];
-                *at += 1;
-                n |= usize::from(b & 0x7f) << shift;
-                shift += 7;
-                if b & 0x80 == 0 {
-                    return n;
-                }
-            }
-        };
-        assert_eq!(&data[..8], b"\0asm\x01\0\0\0", "a wasm module's header");
-        let (mut at, mut out) = (8, Vec::new());
-        while at < data.len() {
-            assert_eq!(data[at], 0, "a custom section");
-            at += 1;
-            let size = leb(&mut at);
-            let end = at + size;
-            let name_len = leb(&mut at);
-            let name = String::from_utf8(data[at..at + name_len].to_vec()).expect("a name");
-            out.push((name, data[at + name_len..end].to_vec()));
-            at = end;
-        }
-        out
-    }
-
     #[test]
     fn bundles_hold_the_chunks_bytes_where_the_loader_looks() {
         let dir = std::env::temp_dir().join(format!("ingang-bundle-{}", std::process::id()));
@@ -332,21 +282,20 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
             let loader = js.split(&format!("const __chunk_{n} = ")).nth(1).expect("the chunk's loader");
             assert!(loader.split(", []);").next().expect("its body").contains(&call), "{call} in {loader}");
             let data = fs::read(dir.join(format!("{bundle}.wasm"))).expect("the bundle");
-            let (name, bytes) = &sections(&data)[index];
-            assert_eq!((name.as_str(), bytes), (format!("chunk_{n}").as_str(), &contents[n - 1]));
+            let sections = crate::imports::custom_section_contents(&data).expect("a wasm module");
+            assert_eq!(sections[index], (format!("chunk_{n}").as_str(), contents[n - 1].as_slice()));
         }
         fs::remove_dir_all(&dir).expect("cleaning up");
     }
 
     /// The loader's own `sections` (JavaScript, run by node: `cargo xtask test` installs it)
-    /// reads what `append_section` writes, long names and contents included.
+    /// reads the custom sections a bundle is made of, long names and contents included.
     #[test]
     fn the_loader_reads_the_bundles_sections() {
         let mut data = b"\0asm\x01\0\0\0".to_vec();
-        let long_name = "x".repeat(200);
-        append_section(&mut data, &long_name, &[1, 2, 3]);
-        append_section(&mut data, "chunk_7", &[5; 300]);
-        append_section(&mut data, "chunk_8", &[]);
+        data.extend(crate::imports::custom_section(&"x".repeat(200), &[1, 2, 3]));
+        data.extend(crate::imports::custom_section("chunk_7", &[5; 300]));
+        data.extend(crate::imports::custom_section("chunk_8", &[]));
         let bytes = data.iter().map(u8::to_string).collect::<Vec<_>>().join(",");
         let script = format!(
             "{PART}\nconst s = sections(new Uint8Array([{bytes}]).buffer);\n\

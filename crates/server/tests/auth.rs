@@ -154,10 +154,7 @@ async fn sessions_end_after_inactivity_and_absolute_lifetime() {
     let (app, state) = demo_app().await;
     let sim = state.bankid_sim.clone().unwrap();
     let (login, _) = start(&app, false).await;
-    let order = sim.pending().await.expect("the simulator reads its orders").pop().expect("a pending order");
-    sim.complete(&order.order_ref, anna(), ingang_server::system_millis())
-        .await
-        .expect("the simulator knows the order");
+    sign_newest(&sim, anna()).await;
     let res = call(&app, "GET", "/api/v1/auth/bankid", Some(&login), None).await;
     let session = format!("__Host-ingang-session={}", set_cookie(&res, "__Host-ingang-session").unwrap().0);
     assert_eq!(call(&app, "GET", "/api/v1/session", Some(&session), None).await.status(), 200);

@@ -550,14 +550,7 @@ async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
     let (s, k) = call(&app, "POST", "/api/v1/kiosk/check-ins", "", None, Some(start())).await;
     assert_eq!(s, 201);
     assert!(k["qr"].as_str().unwrap().starts_with("bankid."));
-    let order = sim.pending().await.expect("the simulator reads its orders").pop().expect("a pending order");
-    sim.complete(
-        &order.order_ref,
-        ingang_server::demo::identity(SARA).expect("a demo identity"),
-        ingang_server::system_millis(),
-    )
-    .await
-    .expect("the simulator knows the order");
+    sign_newest(&sim, ingang_server::demo::identity(SARA).expect("a demo identity")).await;
     let bearer = format!("Bearer {}", k["token"].as_str().unwrap());
     let (_, k2) =
         call(&app, "GET", &format!("/api/v1/kiosk/check-ins/{}", k["id"].as_str().unwrap()), &bearer, None, None).await;
@@ -568,14 +561,7 @@ async fn a_kiosk_checks_in_one_person_with_bankid_and_keeps_no_session() {
     let bearer = format!("Bearer {}", k["token"].as_str().unwrap());
     // before BankID the token reaches nothing
     assert_eq!(call(&app, "POST", &format!("/api/v1/visits/{id}/check-in"), &bearer, None, None).await.0, 401);
-    let order = sim.pending().await.expect("the simulator reads its orders").pop().expect("a pending order");
-    sim.complete(
-        &order.order_ref,
-        ingang_server::demo::identity(ERIK).expect("a demo identity"),
-        ingang_server::system_millis(),
-    )
-    .await
-    .expect("the simulator knows the order");
+    sign_newest(&sim, ingang_server::demo::identity(ERIK).expect("a demo identity")).await;
     let (_, k) = call(&app, "GET", &format!("/api/v1/kiosk/check-ins/{kid}"), &bearer, None, None).await;
     assert_eq!(k["state"], "identified", "{k}");
     assert_eq!(k["givenName"], "Erik");

@@ -279,34 +279,34 @@ pub fn PaymentPanel(args: PaymentArgs) -> impl IntoView {
     // a function, not a view: `Show` renders its children again each time it opens
     let choices = move || {
         methods
-        .iter()
-        .map(|&m| {
-            let id = format!("pay-{}", m.as_str());
-            let hint_id = format!("{id}-hint");
-            let address = address.clone();
-            view! {
-                <div class="choice">
-                    <input type="radio" name="pay-method" id=id.clone() aria-describedby=hint_id.clone()
-                        prop:checked=move || method.get() == m
-                        on:change=move |_| { method.set(m); error.set(None); } />
-                    <label for=id>{move || match m {
-                        PaymentMethod::Card => i18n.t().pay_card,
-                        PaymentMethod::Swish => i18n.t().pay_swish,
-                        PaymentMethod::Invoice => i18n.t().pay_invoice,
-                    }}</label>
-                    <p class="hint" id=hint_id>{move || {
-                        let t = i18n.t();
-                        match (m, &address) {
-                            (PaymentMethod::Card, _) => t.pay_card_hint.to_owned(),
-                            (PaymentMethod::Swish, _) => t.pay_swish_hint.to_owned(),
-                            (PaymentMethod::Invoice, Some(a)) => t.pay_invoice_hint.replace("{fee}", &invoice_fee.to_string()).replace("{address}", a),
-                            (PaymentMethod::Invoice, None) => t.pay_invoice_hint_no_address.replace("{fee}", &invoice_fee.to_string()),
-                        }
-                    }}</p>
-                </div>
-            }
-        })
-        .collect_view()
+            .iter()
+            .map(|&m| {
+                let id = format!("pay-{}", m.as_str());
+                let hint_id = format!("{id}-hint");
+                let address = address.clone();
+                view! {
+                    <div class="choice">
+                        <input type="radio" name="pay-method" id=id.clone() aria-describedby=hint_id.clone()
+                            prop:checked=move || method.get() == m
+                            on:change=move |_| { method.set(m); error.set(None); } />
+                        <label for=id>{move || match m {
+                            PaymentMethod::Card => i18n.t().pay_card,
+                            PaymentMethod::Swish => i18n.t().pay_swish,
+                            PaymentMethod::Invoice => i18n.t().pay_invoice,
+                        }}</label>
+                        <p class="hint" id=hint_id>{move || {
+                            let t = i18n.t();
+                            match (m, &address) {
+                                (PaymentMethod::Card, _) => t.pay_card_hint.to_owned(),
+                                (PaymentMethod::Swish, _) => t.pay_swish_hint.to_owned(),
+                                (PaymentMethod::Invoice, Some(a)) => t.pay_invoice_hint.replace("{fee}", &invoice_fee.to_string()).replace("{address}", a),
+                                (PaymentMethod::Invoice, None) => t.pay_invoice_hint_no_address.replace("{fee}", &invoice_fee.to_string()),
+                            }
+                        }}</p>
+                    </div>
+                }
+            })
+            .collect_view()
     };
     view! {
         <section class="payment" aria-labelledby="pay-heading">

@@ -504,11 +504,7 @@ fn serve(state: AppState, listener: tokio::net::TcpListener, config: &Config) ->
         let stopped = async move {
             let _ = stopping.wait_for(|s| *s).await;
         };
-        // TCP_NODELAY, as `ingang_server::serve` sets it
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let _ = axum::serve(listener, app).with_graceful_shutdown(stopped).await;
+        let _ = axum::serve(ingang_server::no_delay(listener), app).with_graceful_shutdown(stopped).await;
     })
 }
 

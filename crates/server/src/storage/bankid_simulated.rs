@@ -152,40 +152,32 @@ mod tests {
     #[test]
     fn orders_change_once_and_alike_on_both_backends() {
         on_both("bankid_simulated", |conn| {
-            let t = 10_000_000;
-            start(conn, &order("o", t)).expect("the statement runs");
-            start(conn, &Stored { return_url: Some("https://x.example/".into()), ..order("p", t + 1) })
-                .expect("the statement runs");
-            assert_eq!(find(conn, "o").expect("the statement runs"), Some(order("o", t)));
-            assert!(set_hint(conn, "o", "userSign").expect("the statement runs"));
-            assert_eq!(
-                pending(conn).expect("the statement runs").iter().map(|o| o.order_ref.as_str()).collect::<Vec<_>>(),
-                ["o", "p"]
-            );
-            assert!(complete(conn, "o", ["191212121212", "Anna A", "Anna", "A"], t + 5).expect("the statement runs"));
-            assert!(
-                !complete(conn, "o", ["191212121212", "Anna A", "Anna", "A"], t + 6).expect("the statement runs"),
-                "only once"
-            );
-            assert!(!set_hint(conn, "o", "started").expect("the statement runs"), "no longer pending");
-            let done = find(conn, "o").expect("the statement runs").expect("the statement runs");
-            assert_eq!(
-                (done.status.as_str(), done.user.expect("the statement runs")[2].as_str()),
-                ("complete", "Anna")
-            );
-            assert!(!take_collect(conn, "o", t + 6).expect("the statement runs"), "completed too long ago");
-            assert!(take_collect(conn, "o", t).expect("the statement runs"));
-            assert!(!take_collect(conn, "o", t).expect("the statement runs"), "collected once");
-            assert_eq!(expire(conn, t + 1).expect("the statement runs"), 1, "p expires, o is complete");
-            assert_eq!(
-                find(conn, "p").expect("the statement runs").expect("the statement runs").hint_code,
-                "expiredTransaction"
-            );
-            assert!(!fail(conn, "p", "userCancel").expect("the statement runs"));
-            start(conn, &order("q", t + 3_600_002)).expect("the statement runs");
-            assert!(find(conn, "o").expect("the statement runs").is_none(), "an hour old: gone");
-            assert!(fail(conn, "q", "certificateErr").expect("the statement runs"));
-            assert_eq!(find(conn, "q").expect("the statement runs").expect("the statement runs").status, "failed");
+            let run = |conn: &mut Conn<'_>| -> Result<()> {
+                let t = 10_000_000;
+                let anna = ["191212121212", "Anna A", "Anna", "A"];
+                start(conn, &order("o", t))?;
+                start(conn, &Stored { return_url: Some("https://x.example/".into()), ..order("p", t + 1) })?;
+                assert_eq!(find(conn, "o")?, Some(order("o", t)));
+                assert!(set_hint(conn, "o", "userSign")?);
+                assert_eq!(pending(conn)?.iter().map(|o| o.order_ref.as_str()).collect::<Vec<_>>(), ["o", "p"]);
+                assert!(complete(conn, "o", anna, t + 5)?);
+                assert!(!complete(conn, "o", anna, t + 6)?, "only once");
+                assert!(!set_hint(conn, "o", "started")?, "no longer pending");
+                let done = find(conn, "o")?.expect("order o");
+                assert_eq!((done.status.as_str(), done.user.expect("o's user")[2].as_str()), ("complete", "Anna"));
+                assert!(!take_collect(conn, "o", t + 6)?, "completed too long ago");
+                assert!(take_collect(conn, "o", t)?);
+                assert!(!take_collect(conn, "o", t)?, "collected once");
+                assert_eq!(expire(conn, t + 1)?, 1, "p expires, o is complete");
+                assert_eq!(find(conn, "p")?.expect("order p").hint_code, "expiredTransaction");
+                assert!(!fail(conn, "p", "userCancel")?);
+                start(conn, &order("q", t + 3_600_002))?;
+                assert!(find(conn, "o")?.is_none(), "an hour old: gone");
+                assert!(fail(conn, "q", "certificateErr")?);
+                assert_eq!(find(conn, "q")?.expect("order q").status, "failed");
+                Ok(())
+            };
+            run(conn).expect("every statement runs");
         });
     }
 }

@@ -46,6 +46,12 @@ pub fn header<'a>(res: &'a Response<Body>, name: &str) -> &'a str {
     res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
 
+/// Signs the simulated BankID's newest pending order as `user`, now.
+pub async fn sign_newest(sim: &ingang_server::bankid::SimulatedBankId, user: ingang_server::bankid::User) {
+    let order = sim.pending().await.expect("the simulator reads its orders").pop().expect("a pending order");
+    sim.complete(&order.order_ref, user, ingang_server::system_millis()).await.expect("the simulator knows the order");
+}
+
 /// Logs in through the simulated BankID as the demo identity `pnr`; returns the session cookie.
 pub async fn login(app: &Router, state: &AppState, pnr: &str) -> String {
     let sim = state.bankid_sim.clone().unwrap();
