@@ -423,12 +423,15 @@ fn Conversation(
         }
         let Some(next) = shown.get_untracked().1.into_iter().find(|p| !p.failed) else { return };
         busy.set_value(true);
+        // the key is taken now: the screen may be gone when the send returns, and the sent
+        // pictures must still be forgotten on the device
+        let sealed = key.get_value();
         leptos::task::spawn_local(async move {
             let cid = next.client_id.clone();
             // 1. the pictures, each once (a retry of an upload the server has is harmless)
             for picture in next.pictures.iter().filter(|p| !p.uploaded) {
-                let bytes = match key.try_get_value().flatten() {
-                    Some(k) => kept_picture(&k, &picture.id).await,
+                let bytes = match &sealed {
+                    Some(k) => kept_picture(k, &picture.id).await,
                     None => None,
                 };
                 let Some(jpeg) = bytes else {
@@ -488,7 +491,7 @@ fn Conversation(
                     confirmed.try_update(|c| c.push(message));
                     pending.try_update(|p| p.retain(|x| x.client_id != cid));
                     persist();
-                    forget_pictures(key.try_get_value().flatten(), ids);
+                    forget_pictures(sealed, ids);
                     run_flush();
                 }
                 Err(ApiError::Network) => network_wait(),

@@ -465,12 +465,15 @@ fn ContinueForm(case_id: String, drafts: Option<Drafts>, initial: String, on_don
     let key_name = format!("continue.{case_id}");
     let send = Action::new_local(move |message: &String| {
         let (message, id, key_name) = (message.clone(), case_id.clone(), key_name.clone());
+        // taken now, while the form is there: the case's live updates can end this form before
+        // the answer comes, and the draft must be cleared all the same
+        let draft = drafts.get_value();
         async move {
             let key = crate::storage::idempotency_key(&key_name);
             let result = api.continue_case(&id, &message, &key).await;
             if result.is_ok() {
                 crate::storage::remove(&key_name);
-                if let Some(d) = drafts.try_get_value().flatten() {
+                if let Some(d) = draft {
                     d.clear();
                 }
             }
