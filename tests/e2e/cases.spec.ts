@@ -544,3 +544,37 @@ test('a patient with as many open requests as allowed is told so in Swedish; the
     await stopServer(server, dir);
   }
 });
+
+test('a user who leaves while the request is on its way leaves nothing of it on the device', async ({ page }) => {
+  await loginAndGo(page, ERIK, '/sok-vard/ny');
+  await startCare(page, { category: /Förkylning/, description: 'Hosta sedan i måndags.' });
+  await answerCold(page);
+  // the server has the request, but its answer comes only after the user has gone elsewhere
+  let reached!: () => void;
+  const atServer = new Promise<void>((resolve) => (reached = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/v1/cases', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    const response = await route.fetch();
+    reached();
+    await released;
+    await route.fulfill({ response });
+  });
+  await page.getByRole('button', { name: 'Skicka' }).click();
+  await atServer;
+  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Bokade tider' }).click();
+  await expect(page.locator('h1')).toHaveText('Bokade tider');
+  release();
+  await expect
+    .poll(() =>
+      page.evaluate(() =>
+        Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.') || k.startsWith('ingang.submit.') || k === 'ingang.seek.rules'),
+      ),
+    )
+    .toEqual([]);
+  // the request is there, once, and the user is where they went
+  await expect(page).toHaveURL('/bokade-tider');
+  await page.goto('/arenden');
+  await expect(page.locator('.case-item').filter({ hasText: 'Förkylning och hosta' }).filter({ hasText: 'Väntar i kön' })).toHaveCount(1);
+});

@@ -511,3 +511,30 @@ test('dates cannot be misread: "5 dec. 2026" in Swedish, "5 Dec 2026" in English
   await expect(meta).not.toHaveText(/\d{1,2}\/\d{1,2}\/\d{2,4}/);
   await expectNoAxeViolations(page, 'inbox in English');
 });
+
+test('a user who leaves while an errand is on its way leaves nothing of it on the device', async ({ page }) => {
+  await loginAndGo(page, SARA, '/e-tjanster/hc-gibraltar');
+  await page.getByTestId('eservices').getByRole('link', { name: 'Rådgivning', exact: true }).click();
+  await page.getByLabel('Vad vill du ha råd om?').fill('Kan jag ta värktabletter med mitt blodtrycksläkemedel?');
+  const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.') || k.startsWith('ingang.errand.')));
+  await expect.poll(drafts).not.toEqual([]);
+  // the server has the errand, but its answer comes only after the user has gone elsewhere
+  let reached!: () => void;
+  const atServer = new Promise<void>((resolve) => (reached = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/v1/errands', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    const response = await route.fetch();
+    reached();
+    await released;
+    await route.fulfill({ response });
+  });
+  await page.getByRole('button', { name: 'Skicka ärendet' }).click();
+  await atServer;
+  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Bokade tider' }).click();
+  await expect(page.locator('h1')).toHaveText('Bokade tider');
+  release();
+  await expect.poll(drafts).toEqual([]);
+  await expect(page).toHaveURL('/bokade-tider');
+});

@@ -152,14 +152,16 @@ fn Sender(
             e_service_id: service_id.clone(),
             response: serde_json::to_value(response).unwrap_or_default(),
         };
+        // taken now: the user may leave while the errand is on its way, and its drafts must go
+        // all the same
+        let kept = kept.get_value();
         async move {
             // kept until the errand exists: a retry after a lost reply sends the same key
             let key_name = format!("errand.{}/{}/{}", errand.person_id, errand.unit_id, errand.e_service_id);
             let key = crate::storage::idempotency_key(&key_name);
             let sent = api.send_errand(&errand, &key).await?;
             crate::storage::remove(&key_name);
-            // the user may have left meanwhile: the view's values may be gone
-            for d in kept.try_get_value().into_iter().flatten().flatten() {
+            for d in kept.into_iter().flatten() {
                 d.clear();
             }
             // leaving replaces this view: last, after everything of it is done

@@ -105,18 +105,21 @@ impl Flow {
         }
     }
 
-    /// The request is sent: nothing of it stays on the device.
-    fn forget(&self) {
-        let c = self.choices.get_untracked();
-        if let Some(q) = c.questionnaire_id.as_deref() {
-            for d in [self.answers(q), self.kept_form(q)].into_iter().flatten() {
+    /// What to clear once the request is sent, so that nothing of it stays on the device. Taken
+    /// before it is sent: the user may leave the flow (and its values go) while the answer is on
+    /// its way.
+    fn forgetting(&self) -> impl FnOnce() + use<> {
+        let mut drafts = Vec::new();
+        if let Some(q) = self.choices.try_get_untracked().and_then(|c| c.questionnaire_id) {
+            drafts.extend([self.answers(&q), self.kept_form(&q)].into_iter().flatten());
+        }
+        drafts.extend(self.store.try_get_value().flatten());
+        move || {
+            for d in drafts {
                 d.clear();
             }
+            crate::storage::remove(RULES_KEY);
         }
-        if let Some(Some(store)) = self.store.try_get_value() {
-            store.clear();
-        }
-        crate::storage::remove(RULES_KEY);
     }
 }
 
@@ -667,13 +670,14 @@ fn Review() -> impl IntoView {
     let send = Action::new_local(move |new_case: &ingang_api::cases::NewCase| {
         let new_case = new_case.clone();
         let key_name = format!("{}/{}", new_case.person_id, new_case.questionnaire_id);
+        let forget = flow.forgetting();
         async move {
             // kept on the device until the case exists: a retry after a lost answer sends the same key
             let key = crate::storage::idempotency_key(&format!("submit.{key_name}"));
             let result = api.create_case(&new_case, &key).await;
             if result.is_ok() {
                 crate::storage::remove(&format!("submit.{key_name}"));
-                flow.forget();
+                forget();
             }
             result
         }
