@@ -162,7 +162,9 @@ pub fn SessionTimer() -> impl IntoView {
                     seconds_left.set(info.idle_seconds_left);
                     open.set(true);
                 }
-                Ok(_) => expire.with_value(|e| e()),
+                Ok(_) => {
+                    expire.try_with_value(|e| e());
+                }
                 Err(_) => {}
             }
         });

@@ -425,7 +425,7 @@ fn Conversation(
         busy.set_value(true);
         // the key is taken now: the screen may be gone when the send returns, and the sent
         // pictures must still be forgotten on the device
-        let sealed = key.get_value();
+        let (sealed, case) = (key.get_value(), case_id.get_value());
         leptos::task::spawn_local(async move {
             let cid = next.client_id.clone();
             // 1. the pictures, each once (a retry of an upload the server has is harmless)
@@ -442,7 +442,7 @@ fn Conversation(
                 uploading.try_set(Some((cid.clone(), 0.0)));
                 let share_for = cid.clone();
                 let sent = api
-                    .upload_picture(&case_id.get_value(), &picture.id, &jpeg, move |share| {
+                    .upload_picture(&case, &picture.id, &jpeg, move |share| {
                         uploading.try_set(Some((share_for.clone(), share)));
                     })
                     .await;
@@ -478,7 +478,7 @@ fn Conversation(
             let ids: Vec<String> = next.pictures.iter().map(|p| p.id.clone()).collect();
             let sent = api
                 .send_message(
-                    &case_id.get_value(),
+                    &case,
                     &NewMessage { client_id: cid.clone(), body: next.body.clone(), picture_ids: ids.clone() },
                 )
                 .await;

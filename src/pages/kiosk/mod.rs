@@ -153,8 +153,8 @@ pub fn KioskApp() -> impl IntoView {
         let Some(t) = token.get_value() else { return };
         leptos::task::spawn_local(async move {
             let answer = api.kiosk_status(&id, &t).await;
-            // a reset in the meantime wins
-            if !matches!(stage.get_untracked(), Stage::Identifying { id: ref now, .. } if *now == id) {
+            // a reset in the meantime wins (and a screen gone meanwhile ends it: `try_`)
+            if !matches!(stage.try_get_untracked(), Some(Stage::Identifying { id: ref now, .. }) if *now == id) {
                 return;
             }
             match answer {

@@ -97,7 +97,7 @@ pub fn LoginPage() -> impl IntoView {
                 },
                 // the order is gone (cancelled elsewhere, or collected): start over
                 Ok(None) => {
-                    if matches!(stage.get_untracked(), Stage::Pending { .. }) {
+                    if matches!(stage.try_get_untracked(), Some(Stage::Pending { .. })) {
                         stage.set(Stage::Failed { code: "RFA22" });
                     }
                 }
