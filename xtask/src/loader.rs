@@ -13,7 +13,7 @@
 //! 3. The splitter's shared chunks are many small files: a route fetched up to 200, and on
 //!    HTTP/1.1 the browser takes six at a time, so the files' count, not their bytes, set how
 //!    long a route took to come. [`bundle`] packs them into a few files by who loads them (see
-//!    [`bundle_of`]); the loader takes each chunk's bytes out of its bundle and compiles them.
+//!    [`bundles_of`]); the loader takes each chunk's bytes out of a bundle and compiles them.
 //!    The modules are the same: this changes only how their bytes travel (and they compress
 //!    better together).
 //!
@@ -92,31 +92,44 @@ pub fn chunks(js: &str) -> Result<Vec<Chunk>> {
     Ok(out)
 }
 
-/// Which bundle a chunk travels in (`None`: a file of its own), from who loads it and its
-/// brotli size. A route loads the bundles of all its chunks, so a bundle costs a route the bytes
-/// of the chunks in it that it does not need:
+/// Screen families whose code only another family's code loads, after it (the FHIRPath
+/// evaluator comes with a form): what a chunk shares with that family is in the family's bundle,
+/// which the page has by then, so it is not packed a second time.
+const LOADED_AFTER: &[(&str, &str)] = &[("expressions", "forms")];
+
+/// Which bundles a chunk travels in (none: a file of its own), from who loads it and its
+/// brotli size. A route fetches a bundle whole, so a bundle costs a route the bytes of the
+/// chunks in it that the route does not need:
 /// - Code the app chunk needs too comes on every route but `/` and the kiosk, which load the app
 ///   chunk: one bundle (two: what the kiosk needs as well is apart, the kiosk loads no app chunk).
 /// - A chunk of 2 KB or more is worth its own request.
-/// - The smaller ones: one bundle for those the kiosk needs, one for the rest. A route pays at
-///   most the second bundle's bytes that it does not use (on this app's chunks: 4–11 KB more
-///   for the lightest routes, 20–30 KB less for the heaviest, and about 180 fewer requests).
-pub fn bundle_of(chunk: &Chunk, brotli: usize) -> Option<&'static str> {
-    let kiosk = chunk.users.contains("kiosk");
+/// - A smaller one is in the bundle of every screen family that loads it (but those of
+///   [`LOADED_AFTER`]), so a family's bundle is all of its small chunks and nothing else. The
+///   loader takes a chunk from a bundle the page already asked for, else from the bundle of the
+///   family that asks for it (`part` in [`PART`]). One bundle for all of them cost the lightest
+///   routes 20–30 KB of chunks only other families use; the copies make the build larger (the
+///   service worker caches more in the background after install), not a route.
+pub fn bundles_of(chunk: &Chunk, brotli: usize) -> Vec<String> {
     if chunk.users.contains("app") {
-        Some(if kiosk { "bundle_app_kiosk" } else { "bundle_app" })
-    } else if brotli >= 2048 {
-        None
-    } else {
-        Some(if kiosk { "bundle_kiosk" } else { "bundle_small" })
+        let kiosk = chunk.users.contains("kiosk");
+        return vec![if kiosk { "bundle_app_kiosk" } else { "bundle_app" }.to_owned()];
     }
+    if brotli >= 2048 {
+        return Vec::new();
+    }
+    let loaded_first =
+        |user: &str| LOADED_AFTER.iter().any(|(later, first)| user == *later && chunk.users.contains(*first));
+    chunk.users.iter().filter(|u| !loaded_first(u)).map(|u| format!("bundle_{u}")).collect()
 }
 
-/// The JavaScript that takes a chunk out of its bundle: one fetch per bundle (again after a
-/// failure), which lists the bundle's sections once, and one compile per chunk. A chunk is
-/// named by its section's place in the bundle: short numbers, where offsets and lengths would
-/// add a kilobyte of brotli to the loader that every route loads.
+/// The JavaScript that takes a chunk out of a bundle: one fetch per bundle (again after a
+/// failure), which lists the bundle's sections once, and one compile per chunk. A chunk names
+/// its bundles (numbers into `BUNDLES`, written before this) and its section's place in each:
+/// short numbers, where names, offsets and lengths would add to the loader every route loads.
+/// `asking` is the screen family whose module is being loaded: its loader sets it, then asks
+/// for its chunks at once (a chunk's fetcher runs before the first `await`).
 const PART: &str = r#"const bundles = new Map();
+let asking;
 function sections(buffer) {
     const bytes = new Uint8Array(buffer);
     const out = [];
@@ -133,35 +146,49 @@ function sections(buffer) {
     }
     return out;
 }
-function part(file, index) {
-    let bundle = bundles.get(file);
+function part(choices) {
+    const [n, index] = choices.find(([b]) => bundles.has(b)) ?? choices.find(([b]) => BUNDLES[b] === `./bundle_${asking}.wasm`) ?? choices[0];
+    const file = BUNDLES[n];
+    let bundle = bundles.get(n);
     if (bundle === undefined) {
         bundle = fetch(new URL(file, import.meta.url)).then((r) => r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${file}: ${r.status}`))).then(sections);
-        bundles.set(file, bundle);
-        bundle.catch(() => { if (bundles.get(file) === bundle) bundles.delete(file); });
+        bundles.set(n, bundle);
+        bundle.catch(() => { if (bundles.get(n) === bundle) bundles.delete(n); });
     }
     return bundle.then((parts) => WebAssembly.compile(parts[index]));
 }
 "#;
 
-/// Packs `dir`'s shared chunks into bundles (see [`bundle_of`]) and points the loader
+/// Packs `dir`'s shared chunks into bundles (see [`bundles_of`]) and points the loader
 /// (`__wasm_split.js`, after [`compile_early`]) at them; the packed chunk files are removed.
 /// Returns how many files went into how many bundles.
 pub fn bundle(dir: &Path, brotli: impl Fn(&[u8]) -> Result<usize>) -> Result<(usize, usize)> {
     let loader = dir.join("__wasm_split.js");
     let mut js = fs::read_to_string(&loader)?;
-    let mut bundles: BTreeMap<&str, (Vec<u8>, usize)> = BTreeMap::new();
+    // per bundle: its bytes so far and how many sections it has; `names` numbers them
+    let mut bundles: BTreeMap<String, (Vec<u8>, usize)> = BTreeMap::new();
+    let mut names: Vec<String> = Vec::new();
     let mut packed = 0;
     for chunk in chunks(&js)? {
         let path = dir.join(&chunk.file);
         let bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        let Some(name) = bundle_of(&chunk, brotli(&bytes)?) else { continue };
-        // a bundle is itself a wasm module (any host serves and compresses it as one): the
-        // header, then one custom section per chunk, named after it, holding its bytes
-        let (data, count) = bundles.entry(name).or_insert_with(|| (b"\0asm\x01\0\0\0".to_vec(), 0));
-        data.extend(crate::imports::custom_section(chunk.file.trim_end_matches(".wasm"), &bytes));
-        let index = *count;
-        *count += 1;
+        let homes = bundles_of(&chunk, brotli(&bytes)?);
+        if homes.is_empty() {
+            continue;
+        }
+        let mut choices = Vec::new();
+        for name in homes {
+            // a bundle is itself a wasm module (any host serves and compresses it as one): the
+            // header, then one custom section per chunk, named after it, holding its bytes
+            let (data, count) = bundles.entry(name.clone()).or_insert_with(|| (b"\0asm\x01\0\0\0".to_vec(), 0));
+            data.extend(crate::imports::custom_section(chunk.file.trim_end_matches(".wasm"), &bytes));
+            let number = names.iter().position(|n| *n == name).unwrap_or_else(|| {
+                names.push(name.clone());
+                names.len() - 1
+            });
+            choices.push(format!("[{number},{count}]"));
+            *count += 1;
+        }
         let from = format!(
             "    const src = fetch(new URL(\"./{}\", import.meta.url));\n    const compiled = WebAssembly.compileStreaming(src);\n",
             chunk.file
@@ -169,13 +196,31 @@ pub fn bundle(dir: &Path, brotli: impl Fn(&[u8]) -> Result<usize>) -> Result<(us
         if js.matches(&from).count() != 1 {
             bail!("the loader's fetch of {} is not the expected template: check xtask/src/loader.rs", chunk.file);
         }
-        js = js.replacen(&from, &format!("    const compiled = part(\"./{name}.wasm\", {index});\n"), 1);
+        js = js.replacen(&from, &format!("    const compiled = part([{}]);\n", choices.join(",")), 1);
         fs::remove_file(&path)?;
         packed += 1;
     }
+    // each screen family's loader says who is asking, before it asks for its chunks
+    let mut families = 0;
+    let mut out = String::with_capacity(js.len());
+    for line in js.split_inclusive('\n') {
+        out.push_str(line);
+        if let Some(family) = line
+            .strip_prefix("export const __wasm_split_load_")
+            .and_then(|l| l.strip_suffix(" = wrapAsyncCb(makeLoad(() => {\n"))
+        {
+            out.push_str(&format!("    asking = \"{family}\";\n"));
+            families += 1;
+        }
+    }
+    if families == 0 && packed > 0 {
+        bail!("no screen family's loader of the expected form: check xtask/src/loader.rs");
+    }
+    js = out;
     // the helper goes before the first chunk's loader
     let at = js.find("\n/* ").context("no chunk in the loader")?;
-    js.insert_str(at + 1, PART);
+    let files: Vec<String> = names.iter().map(|n| format!("\"./{n}.wasm\"")).collect();
+    js.insert_str(at + 1, &format!("const BUNDLES = [{}];\n{PART}", files.join(", ")));
     for (name, (data, _)) in &bundles {
         fs::write(dir.join(format!("{name}.wasm")), data)?;
     }
@@ -235,18 +280,22 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
 
     #[test]
     fn a_chunk_travels_with_what_loads_it() {
+        let homes = |users: &[&str], size| bundles_of(&chunk(users), size);
         // with the app chunk: in the app's bundle whatever its size
-        assert_eq!(bundle_of(&chunk(&["app", "forms"]), 50_000), Some("bundle_app"));
-        assert_eq!(bundle_of(&chunk(&["app", "kiosk"]), 10), Some("bundle_app_kiosk"));
+        assert_eq!(homes(&["app", "forms"], 50_000), ["bundle_app"]);
+        assert_eq!(homes(&["app", "kiosk"], 10), ["bundle_app_kiosk"]);
         // large: a file of its own
-        assert_eq!(bundle_of(&chunk(&["forms", "visits"]), 2048), None);
-        assert_eq!(bundle_of(&chunk(&["forms", "kiosk"]), 4096), None);
-        // small: the kiosk's or the rest's
-        assert_eq!(bundle_of(&chunk(&["forms", "visits"]), 2047), Some("bundle_small"));
-        assert_eq!(bundle_of(&chunk(&["forms", "kiosk"]), 300), Some("bundle_kiosk"));
+        assert!(homes(&["forms", "visits"], 2048).is_empty());
+        assert!(homes(&["forms", "kiosk"], 4096).is_empty());
+        // small: in the bundle of each family that loads it
+        assert_eq!(homes(&["forms", "visits"], 2047), ["bundle_forms", "bundle_visits"]);
+        assert_eq!(homes(&["kiosk"], 300), ["bundle_kiosk"]);
+        // but not where the family that always comes first has it already
+        assert_eq!(homes(&["expressions", "forms"], 300), ["bundle_forms"]);
+        assert_eq!(homes(&["care", "expressions"], 300), ["bundle_care", "bundle_expressions"]);
     }
 
-    /// A loader with four chunks, as `compile_early` leaves it.
+    /// A loader with four chunks and the forms family, as `compile_early` leaves it.
     fn four_chunks() -> String {
         let mut js = String::from("function makeLoad(fetcher, deps) {}\n");
         for (n, users) in [(1, "app, forms"), (2, "forms, visits"), (3, "forms, visits"), (4, "care, forms")] {
@@ -254,6 +303,9 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
                 "/* {users} */\nconst __chunk_{n} = makeLoad(() => {{\n    const src = fetch(new URL(\"./chunk_{n}.wasm\", import.meta.url));\n{FETCH_AFTER}}}\n, []);\n"
             ));
         }
+        js.push_str(&format!(
+            "export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {{\n    const src = fetch(new URL(\"./split_forms.wasm\", import.meta.url));\n{FETCH_AFTER}}}\n, [__chunk_1, __chunk_2, __chunk_3, __chunk_4]));\n"
+        ));
         js
     }
 
@@ -269,21 +321,32 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
             fs::write(dir.join(format!("chunk_{}.wasm", n + 1)), bytes).expect("a chunk");
         }
         let (packed, bundles) = bundle(&dir, |b| Ok(b.len())).expect("bundling");
-        assert_eq!((packed, bundles), (3, 2), "chunk 2 (3,000 bytes) stays a file");
+        assert_eq!((packed, bundles), (3, 4), "chunk 2 (3,000 bytes) stays a file");
         assert!(dir.join("chunk_2.wasm").exists());
         for n in [1, 3, 4] {
             assert!(!dir.join(format!("chunk_{n}.wasm")).exists(), "chunk {n} is in a bundle");
         }
         let js = fs::read_to_string(dir.join("__wasm_split.js")).expect("the loader");
         assert!(js.find("function part(").expect("the helper") < js.find("/* app, forms */").expect("chunk 1"));
+        assert!(js.contains(r#"const BUNDLES = ["./bundle_app.wasm", "./bundle_forms.wasm", "./bundle_visits.wasm", "./bundle_care.wasm"];"#), "{js}");
         assert!(js.contains("fetch(new URL(\"./chunk_2.wasm\""), "{js}");
-        for (n, bundle, index) in [(1, "bundle_app", 0), (3, "bundle_small", 0), (4, "bundle_small", 1)] {
-            let call = format!("const compiled = part(\"./{bundle}.wasm\", {index});");
+        assert!(js.contains("wrapAsyncCb(makeLoad(() => {\n    asking = \"forms\";\n    const src = fetch(new URL(\"./split_forms.wasm\""), "{js}");
+        // chunk n: its call, and where its bytes are (bundle, section)
+        type Home<'a> = (usize, &'a str, &'a [(&'a str, usize)]);
+        let homes: [Home; 3] = [
+            (1, "[[0,0]]", &[("bundle_app", 0)]),
+            (3, "[[1,0],[2,0]]", &[("bundle_forms", 0), ("bundle_visits", 0)]),
+            (4, "[[3,0],[1,1]]", &[("bundle_care", 0), ("bundle_forms", 1)]),
+        ];
+        for (n, choices, places) in homes {
+            let call = format!("const compiled = part({choices});");
             let loader = js.split(&format!("const __chunk_{n} = ")).nth(1).expect("the chunk's loader");
             assert!(loader.split(", []);").next().expect("its body").contains(&call), "{call} in {loader}");
-            let data = fs::read(dir.join(format!("{bundle}.wasm"))).expect("the bundle");
-            let sections = crate::imports::custom_section_contents(&data).expect("a wasm module");
-            assert_eq!(sections[index], (format!("chunk_{n}").as_str(), contents[n - 1].as_slice()));
+            for (bundle, index) in places {
+                let data = fs::read(dir.join(format!("{bundle}.wasm"))).expect("the bundle");
+                let sections = crate::imports::custom_section_contents(&data).expect("a wasm module");
+                assert_eq!(sections[*index], (format!("chunk_{n}").as_str(), contents[n - 1].as_slice()));
+            }
         }
         fs::remove_dir_all(&dir).expect("cleaning up");
     }
@@ -307,6 +370,35 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
             .expect("node (cargo xtask test installs it)");
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[[3,1,3],[300,5,5],[0,null,null]]");
+    }
+
+    /// The loader's `part` (run by node): a chunk comes from a bundle the page has asked for,
+    /// else from the asking family's; each bundle is fetched once, and again after a failure.
+    #[test]
+    fn a_chunk_comes_from_a_bundle_already_asked_for_else_the_asking_familys() {
+        let script = format!(
+            "const BUNDLES = [\"./bundle_care.wasm\", \"./bundle_forms.wasm\", \"./bundle_visits.wasm\"];\n{PART}\n\
+             const asked = []; let fail = false;\n\
+             globalThis.fetch = async (url) => {{ asked.push(String(url).split('/').pop()); return fail ? {{ ok: false, status: 503 }} : {{ ok: true, arrayBuffer: async () => new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 0, 3, 1, 97, 7, 0, 3, 1, 98, 8]).buffer }}; }};\n\
+             WebAssembly.compile = async (bytes) => Array.from(bytes);\n\
+             const got = [];\n\
+             asking = 'forms'; got.push(await part([[0, 1], [1, 0]]));\n\
+             asking = 'care'; got.push(await part([[0, 0], [1, 1]]));\n\
+             fail = true; asking = 'visits'; const failed = await part([[2, 0], [0, 1]]).then(() => 'ok', () => 'failed');\n\
+             fail = false; got.push(await part([[2, 0], [0, 1]]));\n\
+             console.log(JSON.stringify({{ asked, got, failed }}));"
+        );
+        let out = std::process::Command::new("node")
+            .args(["--input-type=module", "-e", &script])
+            .output()
+            .expect("node (cargo xtask test installs it)");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // forms asks first: its bundle; care then takes its chunk from the forms bundle it has
+        // (not fetching its own); visits' bundle is fetched, fails once, and is fetched again
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            r#"{"asked":["bundle_forms.wasm","bundle_visits.wasm","bundle_visits.wasm"],"got":[[7],[8],[7]],"failed":"failed"}"#
+        );
     }
 
     #[test]
