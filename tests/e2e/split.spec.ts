@@ -80,8 +80,11 @@ const KB = 1024;
  *  route tree's addresses), not after it. Lowered for /kiosk and the rest on 2026-12-07 (issue
  *  18): the views' types are erased (`--cfg erase_components`, .cargo/config.toml) and the small
  *  shared chunks travel in four bundles (xtask/src/loader.rs); /kiosk 261.3 → 238.4 KB, the form
- *  routes 620.1 → 559.9 KB, and a route fetches at most 39 files, not 211. */
-const BUDGET = { start: 150 * KB, kiosk: 240 * KB, other: 561.5 * KB };
+ *  routes 620.1 → 559.9 KB, and a route fetches at most 39 files, not 211. Lowered for the
+ *  heaviest on 2026-12-07 (issue 18; 560.3 → 550.0 KB): a small shared chunk travels in the
+ *  bundle of each family that loads it, not in one bundle for all (xtask/src/loader.rs); the
+ *  loader's table of bundles costs / and /kiosk about 0.9 KB (146.8 → 147.7, 238.6 → 239.5). */
+const BUDGET = { start: 150 * KB, kiosk: 240 * KB, other: 551 * KB };
 /** No route fetches more files than this before its heading shows (the shared chunks are
  *  bundled: a route fetched up to 211 files before, and HTTP/1.1 takes six at a time). */
 const REQUEST_BUDGET = 45;
@@ -102,25 +105,29 @@ const REQUEST_BUDGET = 45;
  *  (see BUDGET): every route lighter by 4–44 KB but /arenden, which is 12.5 KB heavier (it loads
  *  the bundle of small shared chunks, most of which only other families use; 291.6 → 304.1 KB,
  *  under the goal of 350 KB, in 30 files instead of 128), each budget about 1 KB over the figure
- *  measured with the start page's early app chunk (de51aa9). */
+ *  measured with the start page's early app chunk (de51aa9). Lowered again the same day with
+ *  one bundle per family (xtask/src/loader.rs): a route no longer fetches the small chunks only
+ *  other families use (/arenden 304.4 → 278.1, /sok-vard 365.2 → 345.1, /inkorg and /e-tjanster
+ *  329.4 → 307.3, the account pages 320.1 → 300.8, a case 504.0 → 491.2, the visits 392.4 →
+ *  379.6 KB; /finns-inte, which loads no family, 227.5 → 228.4 for the loader's table). */
 const ROUTE_BUDGET: Record<string, number> = {
-  '/sok-vard': 366.5 * KB,
-  '/sok-vard/ny': 366.5 * KB,
-  '/kontaktuppgifter': 321.5 * KB,
-  '/arenden': 305.5 * KB,
-  '/arenden/finns-inte': 505.5 * KB,
-  '/bokade-tider': 394 * KB,
-  '/bokade-tider/finns-inte': 394 * KB,
-  '/boka-tid': 394 * KB,
-  '/kvitto/finns-inte': 394 * KB,
-  '/inkorg': 331 * KB,
-  '/e-tjanster': 331 * KB,
-  '/e-tjanster/hc-gibraltar': 331 * KB,
-  '/e-arende/finns-inte': 505.5 * KB,
-  '/installningar': 321.5 * KB,
-  '/tillganglighet': 321.5 * KB,
-  '/logga-in': 321.5 * KB,
-  '/finns-inte': 229 * KB,
+  '/sok-vard': 346 * KB,
+  '/sok-vard/ny': 346 * KB,
+  '/kontaktuppgifter': 302 * KB,
+  '/arenden': 279 * KB,
+  '/arenden/finns-inte': 492 * KB,
+  '/bokade-tider': 380.5 * KB,
+  '/bokade-tider/finns-inte': 380.5 * KB,
+  '/boka-tid': 380.5 * KB,
+  '/kvitto/finns-inte': 380.5 * KB,
+  '/inkorg': 308 * KB,
+  '/e-tjanster': 308 * KB,
+  '/e-tjanster/hc-gibraltar': 308 * KB,
+  '/e-arende/finns-inte': 492 * KB,
+  '/installningar': 302 * KB,
+  '/tillganglighet': 302 * KB,
+  '/logga-in': 302 * KB,
+  '/finns-inte': 229.5 * KB,
 };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };
@@ -255,7 +262,7 @@ test('on a device that had a session, / fetches the app chunk while it asks for 
   await context.close();
 });
 
-// The small shared chunks travel in a few bundles (xtask/src/loader.rs): a bundle that cannot
+// The small shared chunks travel in bundles, one per family (xtask/src/loader.rs): a bundle that cannot
 // be fetched fails the load like a chunk, and is fetched again on "Försök igen".
 test('a bundle of shared chunks that cannot be fetched is fetched again on "Försök igen"', async ({ browser, baseURL }) => {
   const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });

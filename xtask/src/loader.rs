@@ -124,8 +124,9 @@ pub fn bundles_of(chunk: &Chunk, brotli: usize) -> Vec<String> {
 
 /// The JavaScript that takes a chunk out of a bundle: one fetch per bundle (again after a
 /// failure), which lists the bundle's sections once, and one compile per chunk. A chunk names
-/// its bundles (numbers into `BUNDLES`, written before this) and its section's place in each:
-/// short numbers, where names, offsets and lengths would add to the loader every route loads.
+/// its bundles (numbers into `BUNDLES`, the bundles' families, written before this) and its
+/// section's place in each: short numbers, where names, offsets and lengths would add to the
+/// loader every route loads.
 /// `asking` is the screen family whose module is being loaded: its loader sets it, then asks
 /// for its chunks at once (a chunk's fetcher runs before the first `await`).
 const PART: &str = r#"const bundles = new Map();
@@ -147,8 +148,8 @@ function sections(buffer) {
     return out;
 }
 function part(choices) {
-    const [n, index] = choices.find(([b]) => bundles.has(b)) ?? choices.find(([b]) => BUNDLES[b] === `./bundle_${asking}.wasm`) ?? choices[0];
-    const file = BUNDLES[n];
+    const [n, index] = choices.find(([b]) => bundles.has(b)) ?? choices.find(([b]) => BUNDLES[b] === asking) ?? choices[0];
+    const file = `./bundle_${BUNDLES[n]}.wasm`;
     let bundle = bundles.get(n);
     if (bundle === undefined) {
         bundle = fetch(new URL(file, import.meta.url)).then((r) => r.ok ? r.arrayBuffer() : Promise.reject(new Error(`${file}: ${r.status}`))).then(sections);
@@ -219,8 +220,8 @@ pub fn bundle(dir: &Path, brotli: impl Fn(&[u8]) -> Result<usize>) -> Result<(us
     js = out;
     // the helper goes before the first chunk's loader
     let at = js.find("\n/* ").context("no chunk in the loader")?;
-    let files: Vec<String> = names.iter().map(|n| format!("\"./{n}.wasm\"")).collect();
-    js.insert_str(at + 1, &format!("const BUNDLES = [{}];\n{PART}", files.join(", ")));
+    let table: Vec<String> = names.iter().map(|n| format!("\"{}\"", n.trim_start_matches("bundle_"))).collect();
+    js.insert_str(at + 1, &format!("const BUNDLES = [{}];\n{PART}", table.join(", ")));
     for (name, (data, _)) in &bundles {
         fs::write(dir.join(format!("{name}.wasm")), data)?;
     }
@@ -328,7 +329,7 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
         }
         let js = fs::read_to_string(dir.join("__wasm_split.js")).expect("the loader");
         assert!(js.find("function part(").expect("the helper") < js.find("/* app, forms */").expect("chunk 1"));
-        assert!(js.contains(r#"const BUNDLES = ["./bundle_app.wasm", "./bundle_forms.wasm", "./bundle_visits.wasm", "./bundle_care.wasm"];"#), "{js}");
+        assert!(js.contains(r#"const BUNDLES = ["app", "forms", "visits", "care"];"#), "{js}");
         assert!(js.contains("fetch(new URL(\"./chunk_2.wasm\""), "{js}");
         assert!(js.contains("wrapAsyncCb(makeLoad(() => {\n    asking = \"forms\";\n    const src = fetch(new URL(\"./split_forms.wasm\""), "{js}");
         // chunk n: its call, and where its bytes are (bundle, section)
@@ -377,7 +378,7 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
     #[test]
     fn a_chunk_comes_from_a_bundle_already_asked_for_else_the_asking_familys() {
         let script = format!(
-            "const BUNDLES = [\"./bundle_care.wasm\", \"./bundle_forms.wasm\", \"./bundle_visits.wasm\"];\n{PART}\n\
+            "const BUNDLES = [\"care\", \"forms\", \"visits\"];\n{PART}\n\
              const asked = []; let fail = false;\n\
              globalThis.fetch = async (url) => {{ asked.push(String(url).split('/').pop()); return fail ? {{ ok: false, status: 503 }} : {{ ok: true, arrayBuffer: async () => new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 0, 3, 1, 97, 7, 0, 3, 1, 98, 8]).buffer }}; }};\n\
              WebAssembly.compile = async (bytes) => Array.from(bytes);\n\
