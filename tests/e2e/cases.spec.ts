@@ -13,6 +13,7 @@ import {
   afterSealed,
   goOffline,
   loginAndGo,
+  leaveWhileSending,
   loseFirstAnswer,
   pickCase,
   staffSignIn,
@@ -552,22 +553,7 @@ test('a user who leaves while the request is on its way leaves nothing of it on 
   await startCare(page, { category: /Förkylning/, description });
   await answerCold(page);
   // the server has the request, but its answer comes only after the user has gone elsewhere
-  let reached!: () => void;
-  const atServer = new Promise<void>((resolve) => (reached = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/api/v1/cases', async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    const response = await route.fetch();
-    reached();
-    await released;
-    await route.fulfill({ response });
-  });
-  await page.getByRole('button', { name: 'Skicka' }).click();
-  await atServer;
-  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Bokade tider' }).click();
-  await expect(page.locator('h1')).toHaveText('Bokade tider');
-  release();
+  await leaveWhileSending(page, '**/api/v1/cases', () => page.getByRole('button', { name: 'Skicka' }).click());
   await expect
     .poll(() =>
       page.evaluate(() =>

@@ -1,7 +1,7 @@
 // E-services and the inbox: every standard e-service sent, answered by staff and read by the
 // patient; a clinic with fewer e-services shows only those; a guardian for a child of 10 but not
 // of 14; information that cannot be answered; questions answered once; unread counts.
-import { test, expect, expectNoAxeViolations, goOffline, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn, chooseLanguage } from './fixtures';
+import { test, expect, expectNoAxeViolations, goOffline, leaveWhileSending, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn, chooseLanguage } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 import * as fs from 'node:fs';
 
@@ -519,22 +519,7 @@ test('a user who leaves while an errand is on its way leaves nothing of it on th
   const drafts = () => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ingang.draft.') || k.startsWith('ingang.errand.')));
   await expect.poll(drafts).not.toEqual([]);
   // the server has the errand, but its answer comes only after the user has gone elsewhere
-  let reached!: () => void;
-  const atServer = new Promise<void>((resolve) => (reached = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  await page.route('**/api/v1/errands', async (route) => {
-    if (route.request().method() !== 'POST') return route.continue();
-    const response = await route.fetch();
-    reached();
-    await released;
-    await route.fulfill({ response });
-  });
-  await page.getByRole('button', { name: 'Skicka ärendet' }).click();
-  await atServer;
-  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Bokade tider' }).click();
-  await expect(page.locator('h1')).toHaveText('Bokade tider');
-  release();
+  await leaveWhileSending(page, '**/api/v1/errands', () => page.getByRole('button', { name: 'Skicka ärendet' }).click());
   await expect.poll(drafts).toEqual([]);
   await expect(page).toHaveURL('/bokade-tider');
 });

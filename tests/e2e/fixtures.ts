@@ -286,6 +286,27 @@ export async function loseFirstAnswer(page: Page, url: (url: URL) => boolean) {
   });
 }
 
+/** Sends with `send`, and once the POST to `url` has reached the server, goes to Bokade tider
+ *  before its answer comes back: the user leaving while a request is on its way. */
+export async function leaveWhileSending(page: Page, url: string, send: () => Promise<void>) {
+  let reached!: () => void;
+  const atServer = new Promise<void>((resolve) => (reached = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await page.route(url, async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    const response = await route.fetch();
+    reached();
+    await released;
+    await route.fulfill({ response });
+  });
+  await send();
+  await atServer;
+  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Bokade tider' }).click();
+  await expect(page.locator('h1')).toHaveText('Bokade tider');
+  release();
+}
+
 /** Care staff work at desktop computers: tests that need the staff's side open it in a context
  *  of this size, whatever size the patient's project has (staff.spec.ts checks the console at
  *  the project's own phone and tablet sizes). */
