@@ -106,8 +106,8 @@ const LOADED_AFTER: &[(&str, &str)] = &[("expressions", "forms")];
 /// - A smaller one is in the bundle of every screen family that loads it (but those of
 ///   [`LOADED_AFTER`]), so a family's bundle is all of its small chunks and nothing else. The
 ///   loader takes a chunk from a bundle the page already asked for, else from the bundle of the
-///   family that asks for it (`part` in [`PART`]). One bundle for all of them cost the lightest
-///   routes 20–30 KB of chunks only other families use; the copies make the build larger (the
+///   family that asks for it (`part` in [`PART`]). One bundle for all of them cost the routes
+///   10–26 KB of chunks only other families use; the copies make the build larger (the
 ///   service worker caches more in the background after install), not a route.
 pub fn bundles_of(chunk: &Chunk, brotli: usize) -> Vec<String> {
     if chunk.users.contains("app") {
