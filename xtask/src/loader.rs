@@ -22,11 +22,7 @@
 //! fixed template: if a new version writes it differently, this fails the build instead of
 //! silently doing nothing.
 
-use std::{
-    collections::{BTreeMap, BTreeSet},
-    fs,
-    path::Path,
-};
+use std::{collections::BTreeSet, fs, path::Path};
 
 use anyhow::{Context, Result, bail};
 
@@ -98,7 +94,8 @@ pub fn chunks(js: &str) -> Result<Vec<Chunk>> {
 const LOADED_AFTER: &[(&str, &str)] = &[("expressions", "forms")];
 
 /// Which bundles a chunk travels in (none: a file of its own), from who loads it and its
-/// brotli size. A route fetches a bundle whole, so a bundle costs a route the bytes of the
+/// brotli size. A bundle is named by its key `k` (its file is `bundle_k.wasm`): a family's
+/// name, or `app` / `app_kiosk`. A route fetches a bundle whole, so a bundle costs a route the bytes of the
 /// chunks in it that the route does not need:
 /// - Code the app chunk needs too comes on every route but `/` and the kiosk, which load the app
 ///   chunk: one bundle (two: what the kiosk needs as well is apart, the kiosk loads no app chunk).
@@ -112,19 +109,19 @@ const LOADED_AFTER: &[(&str, &str)] = &[("expressions", "forms")];
 pub fn bundles_of(chunk: &Chunk, brotli: usize) -> Vec<String> {
     if chunk.users.contains("app") {
         let kiosk = chunk.users.contains("kiosk");
-        return vec![if kiosk { "bundle_app_kiosk" } else { "bundle_app" }.to_owned()];
+        return vec![if kiosk { "app_kiosk" } else { "app" }.to_owned()];
     }
     if brotli >= 2048 {
         return Vec::new();
     }
     let loaded_first =
         |user: &str| LOADED_AFTER.iter().any(|(later, first)| user == *later && chunk.users.contains(*first));
-    chunk.users.iter().filter(|u| !loaded_first(u)).map(|u| format!("bundle_{u}")).collect()
+    chunk.users.iter().filter(|u| !loaded_first(u)).cloned().collect()
 }
 
 /// The JavaScript that takes a chunk out of a bundle: one fetch per bundle (again after a
 /// failure), which lists the bundle's sections once, and one compile per chunk. A chunk names
-/// its bundles (numbers into `BUNDLES`, the bundles' families, written before this) and its
+/// its bundles (numbers into `BUNDLES`, the bundles' keys, written before this) and its
 /// section's place in each: short numbers, where names, offsets and lengths would add to the
 /// loader every route loads.
 /// `asking` is the screen family whose module is being loaded: its loader sets it, then asks
@@ -166,9 +163,9 @@ function part(choices) {
 pub fn bundle(dir: &Path, brotli: impl Fn(&[u8]) -> Result<usize>) -> Result<(usize, usize)> {
     let loader = dir.join("__wasm_split.js");
     let mut js = fs::read_to_string(&loader)?;
-    // per bundle: its bytes so far and how many sections it has; `names` numbers them
-    let mut bundles: BTreeMap<String, (Vec<u8>, usize)> = BTreeMap::new();
-    let mut names: Vec<String> = Vec::new();
+    // each bundle: its key, its bytes so far and how many chunks are in it; its place in this
+    // list is its number in the loader
+    let mut bundles: Vec<(String, Vec<u8>, usize)> = Vec::new();
     let mut packed = 0;
     for chunk in chunks(&js)? {
         let path = dir.join(&chunk.file);
@@ -178,15 +175,18 @@ pub fn bundle(dir: &Path, brotli: impl Fn(&[u8]) -> Result<usize>) -> Result<(us
             continue;
         }
         let mut choices = Vec::new();
-        for name in homes {
-            // a bundle is itself a wasm module (any host serves and compresses it as one): the
-            // header, then one custom section per chunk, named after it, holding its bytes
-            let (data, count) = bundles.entry(name.clone()).or_insert_with(|| (b"\0asm\x01\0\0\0".to_vec(), 0));
+        for key in homes {
+            let number = match bundles.iter().position(|(k, _, _)| *k == key) {
+                Some(n) => n,
+                None => {
+                    // a bundle is itself a wasm module (any host serves and compresses it as
+                    // one): the header, then one custom section per chunk, named after it
+                    bundles.push((key, b"\0asm\x01\0\0\0".to_vec(), 0));
+                    bundles.len() - 1
+                }
+            };
+            let (_, data, count) = &mut bundles[number];
             data.extend(crate::imports::custom_section(chunk.file.trim_end_matches(".wasm"), &bytes));
-            let number = names.iter().position(|n| *n == name).unwrap_or_else(|| {
-                names.push(name.clone());
-                names.len() - 1
-            });
             choices.push(format!("[{number},{count}]"));
             *count += 1;
         }
@@ -220,10 +220,10 @@ pub fn bundle(dir: &Path, brotli: impl Fn(&[u8]) -> Result<usize>) -> Result<(us
     js = out;
     // the helper goes before the first chunk's loader
     let at = js.find("\n/* ").context("no chunk in the loader")?;
-    let table: Vec<String> = names.iter().map(|n| format!("\"{}\"", n.trim_start_matches("bundle_"))).collect();
-    js.insert_str(at + 1, &format!("const BUNDLES = [{}];\n{PART}", table.join(", ")));
-    for (name, (data, _)) in &bundles {
-        fs::write(dir.join(format!("{name}.wasm")), data)?;
+    let keys: Vec<String> = bundles.iter().map(|(key, _, _)| format!("\"{key}\"")).collect();
+    js.insert_str(at + 1, &format!("const BUNDLES = [{}];\n{PART}", keys.join(", ")));
+    for (key, data, _) in &bundles {
+        fs::write(dir.join(format!("bundle_{key}.wasm")), data)?;
     }
     fs::write(&loader, js)?;
     Ok((packed, bundles.len()))
@@ -283,17 +283,17 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
     fn a_chunk_travels_with_what_loads_it() {
         let homes = |users: &[&str], size| bundles_of(&chunk(users), size);
         // with the app chunk: in the app's bundle whatever its size
-        assert_eq!(homes(&["app", "forms"], 50_000), ["bundle_app"]);
-        assert_eq!(homes(&["app", "kiosk"], 10), ["bundle_app_kiosk"]);
+        assert_eq!(homes(&["app", "forms"], 50_000), ["app"]);
+        assert_eq!(homes(&["app", "kiosk"], 10), ["app_kiosk"]);
         // large: a file of its own
         assert!(homes(&["forms", "visits"], 2048).is_empty());
         assert!(homes(&["forms", "kiosk"], 4096).is_empty());
         // small: in the bundle of each family that loads it
-        assert_eq!(homes(&["forms", "visits"], 2047), ["bundle_forms", "bundle_visits"]);
-        assert_eq!(homes(&["kiosk"], 300), ["bundle_kiosk"]);
+        assert_eq!(homes(&["forms", "visits"], 2047), ["forms", "visits"]);
+        assert_eq!(homes(&["kiosk"], 300), ["kiosk"]);
         // but not where the family that always comes first has it already
-        assert_eq!(homes(&["expressions", "forms"], 300), ["bundle_forms"]);
-        assert_eq!(homes(&["care", "expressions"], 300), ["bundle_care", "bundle_expressions"]);
+        assert_eq!(homes(&["expressions", "forms"], 300), ["forms"]);
+        assert_eq!(homes(&["care", "expressions"], 300), ["care", "expressions"]);
     }
 
     /// A loader with four chunks and the forms family, as `compile_early` leaves it.
@@ -352,6 +352,21 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
         fs::remove_dir_all(&dir).expect("cleaning up");
     }
 
+    /// What `script` (a module) prints, run by node (`cargo xtask test` installs it).
+    fn node(script: &str) -> String {
+        let out = std::process::Command::new("node")
+            .args(["--input-type=module", "-e", script])
+            .output()
+            .expect("node (cargo xtask test installs it)");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Bytes as a JavaScript array's elements.
+    fn js_bytes(data: &[u8]) -> String {
+        data.iter().map(u8::to_string).collect::<Vec<_>>().join(",")
+    }
+
     /// The loader's own `sections` (JavaScript, run by node: `cargo xtask test` installs it)
     /// reads the custom sections a bundle is made of, long names and contents included.
     #[test]
@@ -360,27 +375,27 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
         data.extend(crate::imports::custom_section(&"x".repeat(200), &[1, 2, 3]));
         data.extend(crate::imports::custom_section("chunk_7", &[5; 300]));
         data.extend(crate::imports::custom_section("chunk_8", &[]));
-        let bytes = data.iter().map(u8::to_string).collect::<Vec<_>>().join(",");
+        let bytes = js_bytes(&data);
         let script = format!(
             "{PART}\nconst s = sections(new Uint8Array([{bytes}]).buffer);\n\
              console.log(JSON.stringify(s.map((p) => [p.length, p[0] ?? null, p[p.length - 1] ?? null])));"
         );
-        let out = std::process::Command::new("node")
-            .args(["--input-type=module", "-e", &script])
-            .output()
-            .expect("node (cargo xtask test installs it)");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[[3,1,3],[300,5,5],[0,null,null]]");
+        assert_eq!(node(&script), "[[3,1,3],[300,5,5],[0,null,null]]");
     }
 
     /// The loader's `part` (run by node): a chunk comes from a bundle the page has asked for,
     /// else from the asking family's; each bundle is fetched once, and again after a failure.
     #[test]
     fn a_chunk_comes_from_a_bundle_already_asked_for_else_the_asking_familys() {
+        // every bundle holds two chunks: [7] and [8]
+        let mut data = b"\0asm\x01\0\0\0".to_vec();
+        data.extend(crate::imports::custom_section("a", &[7]));
+        data.extend(crate::imports::custom_section("b", &[8]));
+        let bytes = js_bytes(&data);
         let script = format!(
             "const BUNDLES = [\"care\", \"forms\", \"visits\"];\n{PART}\n\
              const asked = []; let fail = false;\n\
-             globalThis.fetch = async (url) => {{ asked.push(String(url).split('/').pop()); return fail ? {{ ok: false, status: 503 }} : {{ ok: true, arrayBuffer: async () => new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 0, 3, 1, 97, 7, 0, 3, 1, 98, 8]).buffer }}; }};\n\
+             globalThis.fetch = async (url) => {{ asked.push(String(url).split('/').pop()); return fail ? {{ ok: false, status: 503 }} : {{ ok: true, arrayBuffer: async () => new Uint8Array([{bytes}]).buffer }}; }};\n\
              WebAssembly.compile = async (bytes) => Array.from(bytes);\n\
              const got = [];\n\
              asking = 'forms'; got.push(await part([[0, 1], [1, 0]]));\n\
@@ -389,15 +404,10 @@ export const __wasm_split_load_forms = wrapAsyncCb(makeLoad(() => {
              fail = false; got.push(await part([[2, 0], [0, 1]]));\n\
              console.log(JSON.stringify({{ asked, got, failed }}));"
         );
-        let out = std::process::Command::new("node")
-            .args(["--input-type=module", "-e", &script])
-            .output()
-            .expect("node (cargo xtask test installs it)");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         // forms asks first: its bundle; care then takes its chunk from the forms bundle it has
         // (not fetching its own); visits' bundle is fetched, fails once, and is fetched again
         assert_eq!(
-            String::from_utf8_lossy(&out.stdout).trim(),
+            node(&script),
             r#"{"asked":["bundle_forms.wasm","bundle_visits.wasm","bundle_visits.wasm"],"got":[[7],[8],[7]],"failed":"failed"}"#
         );
     }
