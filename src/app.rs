@@ -41,22 +41,24 @@ pub fn App() -> impl IntoView {
         }
         config
     });
-    view! {
-        <Suspense fallback=move || view! { <p class="splash" role="status">{t!(i18n.loading)}</p> }>
-            {move || Suspend::new(async move {
-                let config = config.await;
-                // The start page prerendered into index.html (xtask/src/prerender.rs) goes now:
-                // the view below is mounted in this same task, so no paint (and no test) sees
-                // both, or neither.
-                if let Some(prerendered) = document().get_element_by_id("prerender") {
-                    prerendered.remove();
-                }
-                match config {
-                    Ok(config) => view! { <Routed config /> }.into_any(),
-                    Err(error) => view! { <ConfigErrorScreen error /> }.into_any(),
-                }
-            })}
-        </Suspense>
+    // Not a `Suspense`: the frame reads resources that load again while the app is in use (the
+    // session, the unread count on every route change, the API's health); under a `Suspense`
+    // each of those loads would swap the whole app for the splash and back, taking the focus and
+    // any tap or key press with it. The configuration is the one thing to wait for here.
+    move || match config.get() {
+        None => view! { <p class="splash" role="status">{t!(i18n.loading)}</p> }.into_any(),
+        Some(config) => {
+            // The start page prerendered into index.html (xtask/src/prerender.rs) goes now: the
+            // view below is mounted in this same task, so no paint (and no test) sees both, or
+            // neither.
+            if let Some(prerendered) = document().get_element_by_id("prerender") {
+                prerendered.remove();
+            }
+            match config {
+                Ok(config) => view! { <Routed config /> }.into_any(),
+                Err(error) => view! { <ConfigErrorScreen error /> }.into_any(),
+            }
+        }
     }
 }
 
@@ -127,8 +129,8 @@ enum Holds {
 fn Entry() -> impl IntoView {
     let api = crate::api::use_api();
     let location = use_location();
-    // Neither question below is a resource: a resource read here would suspend the app's
-    // outer `Suspense`, which would take the whole frame away while it loads.
+    // Neither question below is a resource: the frame holds what it knows and changes when an
+    // answer comes, and nothing here ever waits in a `Suspense` (see `App`).
     // offline, the API client answers with the session kept on the device (`crate::offline`)
     // Asked only on `/`: any other route loads the app chunk anyway, and its session asks.
     let session_found = RwSignal::new(false);

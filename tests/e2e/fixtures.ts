@@ -214,7 +214,8 @@ export async function loginAndGo(page: Page, pnr: string, path: string) {
     await page.getByLabel('Mobilnummer').fill('070-123 45 67');
     await page.getByRole('button', { name: 'Spara och fortsätt' }).click();
   }
-  await page.waitForURL((url) => url.pathname === path.split('?')[0]);
+  // (an assertion, not a wait: on failure it says where the app went instead)
+  await expect(page).toHaveURL((url) => url.pathname === path.split('?')[0]);
 }
 
 /** Walks the seek-care flow from the rules to the questionnaire: accepts the rules, chooses the

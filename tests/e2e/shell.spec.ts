@@ -88,6 +88,44 @@ test('a signed-in user opening / gets the whole app in place of the start page',
   await expect(page.locator('h1')).toBeFocused();
 });
 
+// The frame (header, menu, main) is built once and stays while what it shows loads again: the
+// session after the login, the unread count on every route change. Under a `Suspense` each of
+// those loads swapped the whole app for "Laddar …" and back, taking the focus and a tap with it
+// (CI once lost the click on "Spara och fortsätt" so).
+test('the frame stays on screen while the session and the unread count load again', async ({ page }) => {
+  await page.addInitScript(() => {
+    const gone: string[] = [];
+    (window as unknown as { frameGone: string[] }).frameGone = gone;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of Array.from(record.removedNodes)) {
+          // (the start page prerendered into index.html goes when the app starts: not the frame)
+          if (!(node instanceof Element) || node.id === 'prerender') continue;
+          if (node.matches('header, main') || node.querySelector('header, main')) {
+            gone.push(`${location.pathname}: ${node.tagName.toLowerCase()}`);
+          }
+        }
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  await loginAndGo(page, '198001139297', '/arenden');
+  const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+  for (const [link, heading] of [
+    ['Bokade tider', 'Bokade tider'],
+    ['Inkorg', 'Inkorg'],
+    ['Sök vård', 'Sök vård'],
+    ['Mina ärenden', 'Mina ärenden'],
+  ]) {
+    // (the unread count is asked again for every route)
+    const unread = page.waitForResponse((response) => response.url().includes('/inbox/unread'));
+    await nav.getByRole('link', { name: link }).click();
+    await expect(page.locator('h1')).toHaveText(heading);
+    await expect(page.locator('h1')).toBeFocused();
+    await unread;
+  }
+  expect(await page.evaluate(() => (window as unknown as { frameGone: string[] }).frameGone)).toEqual([]);
+});
+
 test('keyboard only: skip link, then the whole app by Tab and Enter', async ({ page }) => {
   await page.goto('/');
   await waitForApp(page);

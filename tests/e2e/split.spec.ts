@@ -83,8 +83,11 @@ const KB = 1024;
  *  routes 620.1 → 559.9 KB, and a route fetches at most 39 files, not 211. Lowered for the
  *  heaviest on 2026-12-07 (issue 18; 560.3 → 550.0 KB): a small shared chunk travels in the
  *  bundle of each family that loads it, not in one bundle for all (xtask/src/loader.rs); the
- *  loader's table of bundles costs / and /kiosk about 0.9 KB (146.8 → 147.7, 238.6 → 239.5). */
-const BUDGET = { start: 150 * KB, kiosk: 240 * KB, other: 551 * KB };
+ *  loader's table of bundles costs / and /kiosk about 0.9 KB (146.8 → 147.7, 238.6 → 239.5).
+ *  Raised for /kiosk by 1 KB on 2026-12-07 (239.5 → 240.4 KB): the app waits for its
+ *  configuration without a `Suspense` (src/app.rs: the frame's own reloads swapped the whole app
+ *  for the splash), and the code the kiosk shares with the first module is cut differently. */
+const BUDGET = { start: 150 * KB, kiosk: 241 * KB, other: 551 * KB };
 /** No route fetches more files than this before its heading shows (the shared chunks are
  *  bundled: a route fetched up to 211 files before, and HTTP/1.1 takes six at a time). */
 const REQUEST_BUDGET = 45;
