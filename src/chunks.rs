@@ -451,8 +451,13 @@ where
 {
     let i18n = use_i18n();
     let attempt = RwSignal::new(0_u32);
+    // A `Transition`, not a `Suspense`: every resource the screen reads outside a nested one
+    // also registers here, and under a `Suspense` each of its later loads (the case's poll every
+    // half minute, each event about it, "Försök igen") took the whole screen away for "Laddar …"
+    // and put it back: the focus (a message half written in the chat) went to the page's body.
+    // A `Transition` waits for the first load and then keeps the screen while data reloads.
     view! {
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || {
                 attempt.track();
                 // the strings' fetch is not `Send`; a view is built on the one thread there is
@@ -461,7 +466,7 @@ where
                     future.await.unwrap_or_else(|ChunkError| failed(attempt))
                 }))
             }}
-        </Suspense>
+        </Transition>
     }
     .into_any()
 }

@@ -17,7 +17,7 @@ thread_local! {
 const FOCUS_FRAMES: u32 = 600;
 
 /// Focuses `heading` in the first animation frame in which it is in the document. A screen is
-/// built before it is attached: one from a chunk (src/chunks.rs) in its `Suspense`, which also
+/// built before it is attached: one from a chunk (src/chunks.rs) in its `Transition`, which also
 /// waits for the resources the screen reads outside a nested one, so on a slow device or a slow
 /// answer that can take many frames. Focusing a heading that is not attached yet does nothing.
 fn focus_once_attached(heading: web_sys::HtmlElement, frames_left: u32) {

@@ -112,3 +112,40 @@ test('patient and staff chat live; messages written offline arrive exactly once;
   await expectNoAxeViolations(page, 'chat ended');
   await staffContext.close();
 });
+
+// The case is read again every half minute, on each event about it and when the device is back
+// online. Under the screen's `Suspense` each read took the whole screen away and put it back,
+// and the focus (a message half written) went to the page's body.
+test('a message being written keeps its focus while the case is read again', async ({ page, browser }) => {
+  await loginAndGo(page, ANNA, '/arenden');
+  const origin = new URL(page.url()).origin;
+  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
+  const created = await page.request.post('/api/v1/cases', {
+    headers: { 'X-Ingang-Csrf': '1', Origin: origin, 'Idempotency-Key': `chat-focus-${Date.now()}-${Math.random()}` },
+    data: {
+      personId: me,
+      unitId: 'hc-kalix',
+      questionnaireId: 'forkylning',
+      description: 'Hosta.',
+      rulesAccepted: true,
+      response: coldResponse(),
+    },
+  });
+  expect(created.ok()).toBeTruthy();
+  const id = (await created.json()).id;
+  const { staffContext } = await staffPicks(browser, origin, id);
+  await page.goto(`/arenden/${id}`);
+  const text = page.getByLabel('Skriv ett meddelande');
+  await text.click();
+  await page.keyboard.type('Hej, jag undrar');
+  for (let i = 0; i < 3; i++) {
+    const again = page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/cases/${id}`);
+    // back online: the case is asked for at once (as the poll and the events do)
+    await page.evaluate(() => dispatchEvent(new Event('online')));
+    await again;
+  }
+  await expect(text).toBeFocused();
+  await page.keyboard.type(' om febern.');
+  await expect(text).toHaveValue('Hej, jag undrar om febern.');
+  await staffContext.close();
+});

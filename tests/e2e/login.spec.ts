@@ -93,6 +93,38 @@ for (const [hint, text] of [
   });
 }
 
+test('"Avbryt" stays cancelled when a poll that was on its way answers after it', async ({ page }) => {
+  await page.goto('/logga-in');
+  await startQr(page);
+  // the next poll of the order is answered only after the cancel, with what the server says
+  // when it collected the order while the cancel was on its way: failed, userCancel (a full run
+  // once showed "Åtgärden avbruten. Försök igen." in place of the choice so)
+  let pollHeld!: () => void;
+  const held = new Promise<void>((resolve) => (pollHeld = resolve));
+  let cancelAnswered!: () => void;
+  const answered = new Promise<void>((resolve) => (cancelAnswered = resolve));
+  await page.route('**/api/v1/auth/bankid', async (route) => {
+    if (route.request().method() === 'GET') {
+      pollHeld();
+      await answered;
+      await route.fulfill({ json: { status: 'failed', hintCode: 'userCancel' }, headers: { 'Cache-Control': 'no-store' } });
+    } else {
+      const response = await route.fetch();
+      await route.fulfill({ response });
+      if (route.request().method() === 'DELETE') cancelAnswered();
+    }
+  });
+  await held;
+  const heldAnswer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/bankid') && r.request().method() === 'GET');
+  await page.getByRole('button', { name: 'Avbryt' }).click();
+  await expect(page.getByRole('button', { name: 'BankID på annan enhet' })).toBeVisible();
+  // the held poll has had its answer (and the app a moment to act on it), and the choice stands
+  await heldAnswer;
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+  await expect(page.getByRole('button', { name: 'BankID på annan enhet' })).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveCount(0);
+});
+
 test('same device: an autostart link from a button, BankID returns to this page, and cancel', async ({ page, context }) => {
   const bankid = await context.newPage();
   await bankid.goto('/test-bankid');

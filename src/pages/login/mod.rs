@@ -69,6 +69,10 @@ pub fn LoginPage() -> impl IntoView {
     let stage = RwSignal::new(Stage::Choose);
     let status = RwSignal::new(None::<LoginStatus>);
     let busy = StoredValue::new(false);
+    // Which order the screen is about: changed when the user starts one or cancels. A poll
+    // answered after that speaks of an order the user has left ("Avbryt" would otherwise be
+    // undone by "Åtgärden avbruten" from a poll that was on its way), so it is not news.
+    let order = StoredValue::new(0_u32);
 
     // One poll: the order's status, the QR content, and what to do when it ends.
     let poll = move || {
@@ -76,10 +80,14 @@ pub fn LoginPage() -> impl IntoView {
             return;
         }
         busy.set_value(true);
+        let asked_for = order.get_value();
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let result = api.login_status().await;
-            busy.set_value(false);
+            let _ = busy.try_set_value(false);
+            if order.try_get_value() != Some(asked_for) {
+                return;
+            }
             match result {
                 Ok(Some(s)) => match s.status {
                     LoginState::Pending => status.set(Some(s)),
@@ -143,6 +151,7 @@ pub fn LoginPage() -> impl IntoView {
     // In a browser tab BankID brings the user back to this page when done; a home-screen app
     // cannot be opened by a link (iOS would open Safari instead), so there the user switches back.
     let start = move |same_device: bool| {
+        order.update_value(|n| *n = n.wrapping_add(1));
         leptos::task::spawn_local(async move {
             let return_url = (same_device && !crate::browser::standalone()).then(crate::browser::page_url);
             match api.start_login(same_device, return_url).await {
@@ -159,6 +168,7 @@ pub fn LoginPage() -> impl IntoView {
         });
     };
     let cancel = move |_| {
+        order.update_value(|n| *n = n.wrapping_add(1));
         leptos::task::spawn_local(async move {
             let _ = api.cancel_login().await;
             status.set(None);
