@@ -84,10 +84,12 @@ const KB = 1024;
  *  heaviest on 2026-12-07 (issue 18; 560.3 → 550.0 KB): a small shared chunk travels in the
  *  bundle of each family that loads it, not in one bundle for all (xtask/src/loader.rs); the
  *  loader's table of bundles costs / and /kiosk about 0.9 KB (146.8 → 147.7, 238.6 → 239.5).
- *  Raised for /kiosk by 1 KB on 2026-12-07 (239.5 → 240.4 KB): the app waits for its
- *  configuration without a `Suspense` (src/app.rs: the frame's own reloads swapped the whole app
- *  for the splash), and the code the kiosk shares with the first module is cut differently. */
-const BUDGET = { start: 150 * KB, kiosk: 241 * KB, other: 551 * KB };
+ *  Raised for /kiosk by 3 KB on 2026-12-07 (239.5 → 242.0 KB), for two fixes: the app waits for
+ *  its configuration without a `Suspense` (src/app.rs: the frame's own reloads swapped the whole
+ *  app for the splash), and a screen for its first data in a `Transition` (chunks::from_chunk: a
+ *  reload of the screen's data took it away with the focus); / grew 147.7 → 148.4 KB with them,
+ *  under its goal, and the heaviest routes 550.5 → 551.5 KB. */
+const BUDGET = { start: 150 * KB, kiosk: 243 * KB, other: 552.5 * KB };
 /** No route fetches more files than this before its heading shows (the shared chunks are
  *  bundled: a route fetched up to 211 files before, and HTTP/1.1 takes six at a time). */
 const REQUEST_BUDGET = 45;
@@ -112,24 +114,29 @@ const REQUEST_BUDGET = 45;
  *  one bundle per family (xtask/src/loader.rs): a route no longer fetches the small chunks only
  *  other families use (/arenden 304.4 → 278.1, /sok-vard 365.2 → 345.1, /inkorg and /e-tjanster
  *  329.4 → 307.3, the account pages 320.1 → 300.8, a case 504.0 → 491.2, the visits 392.4 →
- *  379.6 KB; /finns-inte, which loads no family, 227.5 → 228.4 for the loader's table). */
+ *  379.6 KB; /finns-inte, which loads no family, 227.5 → 228.4 for the loader's table). Raised by
+ *  0.5–1.5 KB the same day, for a fix, not for weight: a screen waits for its first data in a
+ *  `Transition` (chunks::from_chunk), so that a reload of its data no longer takes it away with
+ *  the focus; the routes' own nested `Suspense`s now bring that code with them (/sok-vard 345.5 →
+ *  346.9, /arenden 278.6 → 279.1, a case 491.7 → 492.4, the visits 380.2 → 381.5, /inkorg and
+ *  /e-tjanster 307.9 → 308.4, the account pages 300.7 → 301.7, the forms 550.5 → 551.5). */
 const ROUTE_BUDGET: Record<string, number> = {
-  '/sok-vard': 346 * KB,
-  '/sok-vard/ny': 346 * KB,
-  '/kontaktuppgifter': 302 * KB,
-  '/arenden': 279 * KB,
-  '/arenden/finns-inte': 492 * KB,
-  '/bokade-tider': 380.5 * KB,
-  '/bokade-tider/finns-inte': 380.5 * KB,
-  '/boka-tid': 380.5 * KB,
-  '/kvitto/finns-inte': 380.5 * KB,
-  '/inkorg': 308 * KB,
-  '/e-tjanster': 308 * KB,
-  '/e-tjanster/hc-gibraltar': 308 * KB,
-  '/e-arende/finns-inte': 492 * KB,
-  '/installningar': 302 * KB,
-  '/tillganglighet': 302 * KB,
-  '/logga-in': 302 * KB,
+  '/sok-vard': 347.5 * KB,
+  '/sok-vard/ny': 347.5 * KB,
+  '/kontaktuppgifter': 302.5 * KB,
+  '/arenden': 280 * KB,
+  '/arenden/finns-inte': 493 * KB,
+  '/bokade-tider': 382 * KB,
+  '/bokade-tider/finns-inte': 382 * KB,
+  '/boka-tid': 382 * KB,
+  '/kvitto/finns-inte': 382 * KB,
+  '/inkorg': 309 * KB,
+  '/e-tjanster': 309 * KB,
+  '/e-tjanster/hc-gibraltar': 309 * KB,
+  '/e-arende/finns-inte': 493 * KB,
+  '/installningar': 302.5 * KB,
+  '/tillganglighet': 302.5 * KB,
+  '/logga-in': 302.5 * KB,
   '/finns-inte': 229.5 * KB,
 };
 /** The goals (issue 18): printed next to each figure. */
