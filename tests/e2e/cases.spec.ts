@@ -20,6 +20,7 @@ import {
   startCare,
   startServer,
   stopServer,
+  sendColdForMyself,
   stockholmMorningTomorrow,
 } from './fixtures';
 
@@ -479,17 +480,6 @@ test('at night the queue says the unit is closed, when it opens, and when the tu
 });
 
 /** Care staff (a doctor, at a desktop) sign in to the console and pick a case. */
-/** Sends a cold request for the signed-in user through the API (as the app does); its id. */
-async function sendColdForMyself(page: Page, origin: string, key: string): Promise<string> {
-  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
-  const created = await page.request.post('/api/v1/cases', {
-    headers: { 'X-Ingang-Csrf': '1', Origin: origin, 'Idempotency-Key': key },
-    data: { personId: me, unitId: 'hc-gibraltar', questionnaireId: 'forkylning', description: 'Hosta.', rulesAccepted: true, response: coldResponse('nej') },
-  });
-  expect(created.status()).toBe(201);
-  return (await created.json()).id;
-}
-
 async function staffPick(browser: Browser, baseURL: string, id: string) {
   const { staff, staffContext } = await staffSignIn(browser, baseURL, 'omar');
   await pickCase(staff, id);

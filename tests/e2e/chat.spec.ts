@@ -1,7 +1,7 @@
 // The chat of a picked case: patient and care staff (two browser contexts) in real time, an
 // outbox that survives going offline and a reload and never sends twice, and a read-only chat
 // once staff end it.
-import { test, expect, afterSealed, coldResponse, expectNoAxeViolations, loginAndGo, loseFirstAnswer, staffPicks, goOffline } from './fixtures';
+import { test, expect, afterSealed, sendColdForMyself, expectNoAxeViolations, loginAndGo, loseFirstAnswer, staffPicks, goOffline } from './fixtures';
 
 const ANNA = '198001139297';
 
@@ -13,21 +13,7 @@ test('patient and staff chat live; messages written offline arrive exactly once;
 }) => {
   await loginAndGo(page, ANNA, '/arenden');
   const origin = new URL(page.url()).origin;
-  const csrf = { 'X-Ingang-Csrf': '1', Origin: origin };
-  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
-  const created = await page.request.post('/api/v1/cases', {
-    headers: { ...csrf, 'Idempotency-Key': 'chat-1' },
-    data: {
-      personId: me,
-      unitId: 'hc-kalix',
-      questionnaireId: 'forkylning',
-      description: 'Hosta och feber.',
-      rulesAccepted: true,
-      response: coldResponse(),
-    },
-  });
-  expect(created.status()).toBe(201);
-  const id = (await created.json()).id;
+  const id = await sendColdForMyself(page, origin, 'chat-1', { unitId: 'hc-kalix', description: 'Hosta och feber.' });
 
   // care staff pick it
   const { staff, staffContext } = await staffPicks(browser, origin, id);
@@ -119,20 +105,7 @@ test('patient and staff chat live; messages written offline arrive exactly once;
 test('a message being written keeps its focus while the case is read again', async ({ page, browser }) => {
   await loginAndGo(page, ANNA, '/arenden');
   const origin = new URL(page.url()).origin;
-  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
-  const created = await page.request.post('/api/v1/cases', {
-    headers: { 'X-Ingang-Csrf': '1', Origin: origin, 'Idempotency-Key': `chat-focus-${Date.now()}-${Math.random()}` },
-    data: {
-      personId: me,
-      unitId: 'hc-kalix',
-      questionnaireId: 'forkylning',
-      description: 'Hosta.',
-      rulesAccepted: true,
-      response: coldResponse(),
-    },
-  });
-  expect(created.ok()).toBeTruthy();
-  const id = (await created.json()).id;
+  const id = await sendColdForMyself(page, origin, `chat-focus-${Date.now()}-${Math.random()}`, { unitId: 'hc-kalix' });
   const { staffContext } = await staffPicks(browser, origin, id);
   await page.goto(`/arenden/${id}`);
   const text = page.getByLabel('Skriv ett meddelande');

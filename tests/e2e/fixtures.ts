@@ -257,6 +257,30 @@ export function coldResponse(breathing = 'nej') {
   };
 }
 
+/** Sends a cold request for the signed-in user through the API (as the app does): its id.
+ *  `key` is the idempotency key; the unit is the user's health centre unless given. */
+export async function sendColdForMyself(
+  page: Page,
+  origin: string,
+  key: string,
+  opts: { unitId?: string; description?: string } = {},
+): Promise<string> {
+  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
+  const created = await page.request.post('/api/v1/cases', {
+    headers: { 'X-Ingang-Csrf': '1', Origin: origin, 'Idempotency-Key': key },
+    data: {
+      personId: me,
+      unitId: opts.unitId ?? 'hc-gibraltar',
+      questionnaireId: 'forkylning',
+      description: opts.description ?? 'Hosta.',
+      rulesAccepted: true,
+      response: coldResponse(),
+    },
+  });
+  expect(created.status()).toBe(201);
+  return (await created.json()).id;
+}
+
 /** The sealed draft whose storage key ends with `suffix` (e.g. `/seek-care`), or null. */
 export function sealedDraft(page: Page, suffix: string) {
   return page.evaluate(

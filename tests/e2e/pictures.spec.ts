@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import piexif from 'piexifjs';
 import type { Browser, Page } from '@playwright/test';
-import { test, expect, coldResponse, expectNoAxeViolations, loginAndGo, staffPicks, goOffline } from './fixtures';
+import { test, expect, sendColdForMyself, expectNoAxeViolations, loginAndGo, staffPicks, goOffline } from './fixtures';
 
 const ANNA = '198001139297';
 const ERIK = '197905041237';
@@ -76,20 +76,7 @@ async function look(page: Page, jpeg: Buffer) {
 async function pickedCase(page: Page, browser: Browser) {
   await loginAndGo(page, ANNA, '/arenden');
   const origin = new URL(page.url()).origin;
-  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
-  const created = await page.request.post('/api/v1/cases', {
-    headers: { 'X-Ingang-Csrf': '1', Origin: origin, 'Idempotency-Key': `pictures-${Date.now()}` },
-    data: {
-      personId: me,
-      unitId: 'hc-kalix',
-      questionnaireId: 'forkylning',
-      description: 'Utslag på armen.',
-      rulesAccepted: true,
-      response: coldResponse(),
-    },
-  });
-  expect(created.status()).toBe(201);
-  const id: string = (await created.json()).id;
+  const id = await sendColdForMyself(page, origin, `pictures-${Date.now()}`, { unitId: 'hc-kalix', description: 'Utslag på armen.' });
   const { staff, staffContext } = await staffPicks(browser, origin, id);
   await staff.goto(`/staff/cases/${id}`);
   await expect(staff.locator('html')).toHaveAttribute('data-live', 'on');

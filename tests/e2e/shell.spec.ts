@@ -110,16 +110,12 @@ test('the frame stays on screen while the session and the unread count load agai
   });
   await loginAndGo(page, '198001139297', '/arenden');
   const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
-  for (const [link, heading] of [
-    ['Bokade tider', 'Bokade tider'],
-    ['Inkorg', 'Inkorg'],
-    ['Sök vård', 'Sök vård'],
-    ['Mina ärenden', 'Mina ärenden'],
-  ]) {
+  // (each link's screen has the link's name for its heading)
+  for (const name of ['Bokade tider', 'Inkorg', 'Sök vård', 'Mina ärenden']) {
     // (the unread count is asked again for every route)
     const unread = page.waitForResponse((response) => response.url().includes('/inbox/unread'));
-    await nav.getByRole('link', { name: link }).click();
-    await expect(page.locator('h1')).toHaveText(heading);
+    await nav.getByRole('link', { name }).click();
+    await expect(page.locator('h1')).toHaveText(name);
     await expect(page.locator('h1')).toBeFocused();
     await unread;
   }

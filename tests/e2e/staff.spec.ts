@@ -7,7 +7,7 @@ import {
   test,
   expect,
   clickUncovered,
-  coldResponse,
+  sendColdForMyself,
   expectNoAxeViolations,
   expectNothingCovered,
   loginAndGo,
@@ -21,20 +21,9 @@ test('the staff console fits this screen in any font and a case is picked with a
   test.slow();
   await loginAndGo(page, ANNA, '/arenden');
   const origin = new URL(page.url()).origin;
-  const me = (await (await page.request.get('/api/v1/me/people')).json()).people[0].id;
-  const created = await page.request.post('/api/v1/cases', {
-    headers: { 'X-Ingang-Csrf': '1', Origin: origin, 'Idempotency-Key': `staff-layout-${test.info().project.name}` },
-    data: {
-      personId: me,
-      unitId: 'hc-gibraltar',
-      questionnaireId: 'forkylning',
-      description: 'Hosta och feber sedan tre dagar, värre på nätterna. Ingen andnöd i vila.',
-      rulesAccepted: true,
-      response: coldResponse('nej'),
-    },
+  const id = await sendColdForMyself(page, origin, `staff-layout-${test.info().project.name}`, {
+    description: 'Hosta och feber sedan tre dagar, värre på nätterna. Ingen andnöd i vila.',
   });
-  expect(created.status()).toBe(201);
-  const id = (await created.json()).id;
 
   const pages = ['/staff', `/staff/cases/${id}`, '/staff/sms', '/staff/besok', '/staff/e-arenden', '/staff/inkorg'];
   for (const wide of [false, true]) {

@@ -137,10 +137,13 @@ pub fn LoginPage() -> impl IntoView {
         }
     });
 
-    // A reload (or the return from the BankID app) continues an order in progress.
+    // A reload (or the return from the BankID app) continues an order in progress (unless the
+    // user has started or cancelled one meanwhile).
+    let asked_for = order.get_value();
     leptos::task::spawn_local(async move {
         if let Ok(Some(s)) = api.login_status().await
             && s.status == LoginState::Pending
+            && order.try_get_value() == Some(asked_for)
         {
             let same_device = s.qr.is_none();
             status.set(Some(s));
