@@ -17,7 +17,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::page::Page,
+    components::{answers::SentArgs, page::Page},
     i18n::use_i18n,
     pages::{
         accessibility::AccessibilityPage,
@@ -345,6 +345,21 @@ fn payment_panel(args: PaymentArgs) -> AnyView {
     view! { <PaymentPanel args /> }.into_any()
 }
 
+/// An errand's sent answers (`components::answers::sent_answers`: the e-service's questionnaire
+/// read and its answers laid out, which is the form engine): a chunk of its own, fetched when
+/// an errand is opened, so neither a case nor an errand carries the engine in its first load.
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(answers, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn answers_hook(_unit: ()) -> Result<fn(SentArgs) -> AnyView, ChunkError> {
+    Ok(crate::components::answers::sent_answers)
+}
+
+#[cfg(not(feature = "split"))]
+#[allow(clippy::unused_async)]
+async fn answers_hook(_unit: ()) -> Result<fn(SentArgs) -> AnyView, ChunkError> {
+    Ok(crate::components::answers::sent_answers)
+}
+
 /// The QR encoder (`components::qr_code::qr_path`, the `qrcode` crate): a chunk of its own,
 /// fetched when a code is first shown (BankID on another device, Swish on another device).
 #[cfg(feature = "split")]
@@ -482,6 +497,17 @@ pub fn Payment(args: PaymentArgs) -> impl IntoView {
     )
 }
 
+/// An errand's sent answers from their chunk, with a message and "Försök igen" in their place
+/// when the chunk cannot be fetched.
+#[component]
+pub fn SentAnswers(args: SentArgs) -> impl IntoView {
+    let args = StoredValue::new(args);
+    from_chunk(
+        move || async move { with_strings(answers_hook(())).await.map(|build| build(args.get_value())) },
+        |attempt| view! { <ChunkRetry attempt /> }.into_any(),
+    )
+}
+
 /// A screen from its chunk: "Laddar …" while it loads, the screen when it has, and a clear
 /// message with "Försök igen" when it cannot be fetched.
 #[component]
@@ -546,6 +572,30 @@ mod tests {
             }
         }
         assert_eq!(families.len(), 8, "{families:?}");
+    }
+
+    /// Every wait on data is a `Transition` (see `from_chunk`): under a `Suspense`, each later
+    /// read of a resource in it (a poll, an event, "Försök igen", another person chosen) took
+    /// what it shows away for "Laddar …" and put it back, with the focus in it.
+    #[test]
+    fn nothing_waits_in_a_suspense() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let tag = concat!("<", "Suspense");
+                    for (n, line) in text.lines().enumerate().filter(|(_, l)| l.contains(tag)) {
+                        found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut found);
+        assert!(found.is_empty(), "use a Transition:\n{}", found.join("\n"));
     }
 
     /// Every lazy route of the route tree (`app.rs`) is found by [`Screen::at`], so its chunk

@@ -439,6 +439,36 @@ test('a case closed three days ago can be continued, one closed five days ago ca
   await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('continue')))).toEqual([]);
 });
 
+// A list waits for its data in a `Transition`: "Laddar …" the first time only. Under a
+// `Suspense` every later read of it (another person chosen, "Försök igen") swapped the list for
+// "Laddar …" and back.
+test('the list of cases stays on screen while it is read again for another person', async ({ page }) => {
+  await loginAndGo(page, ANNA, '/arenden');
+  const filter = page.getByLabel('Visa ärenden för');
+  await expect(filter).toBeVisible();
+  await expect(page.locator('ul.cases, [data-testid=no-cases]')).toBeVisible();
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { loadingSeen: string[] }).loadingSeen = seen;
+    new MutationObserver(() => {
+      const status = document.querySelector('main [role=status]');
+      if (status?.textContent?.includes('Laddar')) seen.push(status.textContent);
+    }).observe(document.querySelector('main')!, { childList: true, subtree: true, characterData: true });
+  });
+  const options = await filter.locator('option').evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value));
+  expect(options.length).toBeGreaterThan(2);
+  await filter.focus();
+  for (const value of [options[1], options[2], '']) {
+    const again = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/cases');
+    await filter.selectOption(value);
+    await again;
+    await expect(page).toHaveURL(value ? new RegExp(`person=${value}`) : /\/arenden$/);
+  }
+  await expect(page.locator('ul.cases, [data-testid=no-cases]')).toBeVisible();
+  await expect(filter).toBeFocused();
+  expect(await page.evaluate(() => (window as unknown as { loadingSeen: string[] }).loadingSeen)).toEqual([]);
+});
+
 test('"Öppet nu" is Stockholm time on any device, across daylight saving', async ({ browser, server }) => {
   // a phone set to New York time: the hours are still the unit's
   const context = await browser.newContext({ baseURL: server.url, timezoneId: 'America/New_York' });

@@ -1,7 +1,20 @@
 // E-services and the inbox: every standard e-service sent, answered by staff and read by the
 // patient; a clinic with fewer e-services shows only those; a guardian for a child of 10 but not
 // of 14; information that cannot be answered; questions answered once; unread counts.
-import { test, expect, expectNoAxeViolations, goOffline, leaveWhileSending, loginAndGo, loseFirstAnswer, sealedDraft, staffSignIn, chooseLanguage } from './fixtures';
+import {
+  test,
+  expect,
+  expectChunkRetry,
+  expectNoAxeViolations,
+  goOffline,
+  holdChunk,
+  leaveWhileSending,
+  loginAndGo,
+  loseFirstAnswer,
+  sealedDraft,
+  staffSignIn,
+  chooseLanguage,
+} from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 import * as fs from 'node:fs';
 
@@ -93,6 +106,28 @@ async function staffConsole(browser: Browser, origin: string) {
   const { staff, staffContext } = await staffSignIn(browser, origin);
   return { staff, context: staffContext };
 }
+
+// Laying out what was sent is the form engine: it is a chunk of its own (`chunks::SentAnswers`),
+// so a case or an errand does not carry it in its first load.
+test('an errand\'s sent answers come in a chunk of their own; when it cannot be had they say so and "Försök igen" brings them', async ({
+  browser,
+  server,
+}) => {
+  const context = await browser.newContext({ baseURL: server.url, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const chunk = await holdChunk(page, 'answers');
+  await loginAndGo(page, ANNA, '/e-tjanster/hc-gibraltar');
+  const service = SERVICES[0];
+  await page.getByTestId('eservices').getByRole('link', { name: service.title, exact: true }).click();
+  await service.fill(page);
+  await page.getByRole('button', { name: 'Skicka ärendet' }).click();
+  // the errand itself shows without it
+  await expect(page.getByTestId('errand-status')).toHaveText('Skickat – väntar på svar');
+  await expectChunkRetry(page, 'sent answers chunk failed', chunk.release, page.getByTestId('sent-answers'));
+  await expect(page.getByTestId('sent-answers')).toContainText('Levaxin 100 mikrogram tablett');
+  await expect(page.getByTestId('errand-status')).toHaveText('Skickat – väntar på svar');
+  await context.close();
+});
 
 test('every standard e-service is sent, answered by staff and read by the patient', async ({ page, browser }) => {
   test.slow();

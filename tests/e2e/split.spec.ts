@@ -88,8 +88,12 @@ const KB = 1024;
  *  its configuration without a `Suspense` (src/app.rs: the frame's own reloads swapped the whole
  *  app for the splash), and a screen for its first data in a `Transition` (chunks::from_chunk: a
  *  reload of the screen's data took it away with the focus); / grew 147.7 → 148.4 KB with them,
- *  under its goal, and the heaviest routes 550.5 → 551.5 KB. */
-const BUDGET = { start: 150 * KB, kiosk: 243 * KB, other: 552.5 * KB };
+ *  under its goal, and the heaviest routes 550.5 → 551.5 KB. On 2026-12-08 (issue 18) an
+ *  errand's sent answers became a chunk of their own (`chunks::SentAnswers`): a case and an
+ *  errand no longer carry the form engine (492.4 → 422.5 KB, in ROUTE_BUDGET); the form routes,
+ *  which share that engine with the new chunk, fetch it in one more file (551.5 → 553.9 KB), and
+ *  every nested wait became a `Transition` (/kiosk 242.0 → 240.9, / 148.4 → 148.8 KB). */
+const BUDGET = { start: 150 * KB, kiosk: 242 * KB, other: 555 * KB };
 /** No route fetches more files than this before its heading shows (the shared chunks are
  *  bundled: a route fetched up to 211 files before, and HTTP/1.1 takes six at a time). */
 const REQUEST_BUDGET = 45;
@@ -119,13 +123,14 @@ const REQUEST_BUDGET = 45;
  *  `Transition` (chunks::from_chunk), so that a reload of its data no longer takes it away with
  *  the focus; the routes' own nested `Suspense`s now bring that code with them (/sok-vard 345.5 →
  *  346.9, /arenden 278.6 → 279.1, a case 491.7 → 492.4, the visits 380.2 → 381.5, /inkorg and
- *  /e-tjanster 307.9 → 308.4, the account pages 300.7 → 301.7, the forms 550.5 → 551.5). */
+ *  /e-tjanster 307.9 → 308.4, the account pages 300.7 → 301.7, the forms 550.5 → 551.5).
+ *  Lowered for a case and an errand on 2026-12-08 (492.4 → 422.5 KB): see BUDGET. */
 const ROUTE_BUDGET: Record<string, number> = {
   '/sok-vard': 347.5 * KB,
   '/sok-vard/ny': 347.5 * KB,
   '/kontaktuppgifter': 302.5 * KB,
   '/arenden': 280 * KB,
-  '/arenden/finns-inte': 493 * KB,
+  '/arenden/finns-inte': 423.5 * KB,
   '/bokade-tider': 382 * KB,
   '/bokade-tider/finns-inte': 382 * KB,
   '/boka-tid': 382 * KB,
@@ -133,7 +138,7 @@ const ROUTE_BUDGET: Record<string, number> = {
   '/inkorg': 309 * KB,
   '/e-tjanster': 309 * KB,
   '/e-tjanster/hc-gibraltar': 309 * KB,
-  '/e-arende/finns-inte': 493 * KB,
+  '/e-arende/finns-inte': 423.5 * KB,
   '/installningar': 302.5 * KB,
   '/tillganglighet': 302.5 * KB,
   '/logga-in': 302.5 * KB,

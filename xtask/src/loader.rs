@@ -89,9 +89,9 @@ pub fn chunks(js: &str) -> Result<Vec<Chunk>> {
 }
 
 /// Screen families whose code only another family's code loads, after it (the FHIRPath
-/// evaluator comes with a form): what a chunk shares with that family is in the family's bundle,
+/// evaluator comes with a form, an errand's sent answers with the conversation): what a chunk shares with that family is in the family's bundle,
 /// which the page has by then, so it is not packed a second time.
-const LOADED_AFTER: &[(&str, &str)] = &[("expressions", "forms")];
+const LOADED_AFTER: &[(&str, &str)] = &[("expressions", "forms"), ("answers", "conversation")];
 
 /// Which bundles a chunk travels in (none: a file of its own), from who loads it and its
 /// brotli size. A bundle is named by its key `k` (its file is `bundle_k.wasm`): a family's

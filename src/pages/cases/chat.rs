@@ -144,7 +144,7 @@ pub fn Chat(case_id: String, open: Signal<bool>, live: RwSignal<Vec<Message>>) -
                 </ul>
                 <p>{t!(i18n.rules_consequence)}</p>
             </details>
-            <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                 {move || {
                     let case_id = case_id.clone();
                     Suspend::new(async move {
@@ -152,7 +152,7 @@ pub fn Chat(case_id: String, open: Signal<bool>, live: RwSignal<Vec<Message>>) -
                         view! { <Conversation case_id open live key outbox typing pending composer limits /> }
                     })
                 }}
-            </Suspense>
+            </Transition>
         </section>
     }
 }
@@ -176,7 +176,7 @@ pub fn Unsent(case_id: String) -> impl IntoView {
     });
     view! {
         <p class="notice" role="status" data-testid="case-offline">{t!(i18n.case_offline)}</p>
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let (pending, typing) = kept.await;
                 let t = i18n.t();
@@ -201,7 +201,7 @@ pub fn Unsent(case_id: String) -> impl IntoView {
                     {typing.then(|| view! { <p>{t.case_offline_typing}</p> })}
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -251,7 +251,7 @@ pub(crate) fn LocalPicture(key: SealKey, id: String, alt: String) -> impl IntoVi
         }
     });
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || {
                 let alt = alt.clone();
                 Suspend::new(async move {
@@ -260,7 +260,7 @@ pub(crate) fn LocalPicture(key: SealKey, id: String, alt: String) -> impl IntoVi
                     src.map(|src| view! { <img class="chat__picture" src=src alt=alt /> })
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -283,7 +283,7 @@ pub(crate) fn ServerPicture(picture: ingang_api::pictures::Picture, alt: String)
     });
     view! {
         <figure class="chat__figure">
-            <Suspense fallback=move || view! { <span class="chat__picture chat__picture--loading">{t!(i18n.loading)}</span> }>
+            <Transition fallback=move || view! { <span class="chat__picture chat__picture--loading">{t!(i18n.loading)}</span> }>
                 {
                     let alt = alt.clone();
                     move || {
@@ -297,7 +297,7 @@ pub(crate) fn ServerPicture(picture: ingang_api::pictures::Picture, alt: String)
                         })
                     }
                 }
-            </Suspense>
+            </Transition>
             <figcaption>
                 <button type="button" class="link-button" aria-pressed=move || full.get().to_string()
                     on:click=move |_| full.update(|f| *f = !*f)>

@@ -80,7 +80,7 @@ pub fn CasesPage() -> impl IntoView {
                                 </div>
                             }
                         })}
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.cases_error)}</p> }>
                                 {move || Suspend::new(async move {
                                     cases.await.map(|list| {
@@ -92,7 +92,7 @@ pub fn CasesPage() -> impl IntoView {
                                     })
                                 })}
                             </ErrorBoundary>
-                        </Suspense>
+                        </Transition>
                         <crate::pages::eservices::errand::ErrandList />
                     }
                 }}
@@ -441,7 +441,7 @@ fn ContinueSection(case: Case, on_done: Callback<()>) -> impl IntoView {
                 let lang = i18n.locale().code();
                 i18n.t().case_continue_lead.replace("{date}", &date_text(closed, lang)).replace("{until}", &date_text(until, lang))
             }}</p>
-            <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                 {move || {
                     let case_id = case_id.clone();
                     Suspend::new(async move {
@@ -449,7 +449,7 @@ fn ContinueSection(case: Case, on_done: Callback<()>) -> impl IntoView {
                         view! { <ContinueForm case_id drafts initial=text on_done /> }
                     })
                 }}
-            </Suspense>
+            </Transition>
         </section>
     }
 }

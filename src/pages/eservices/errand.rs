@@ -8,7 +8,6 @@ use ingang_api::{
     eservices::{Attachment, Errand, ErrandList, ErrandMessage, ErrandStatus},
     pictures::{PDF, Picture, PictureLimits, PictureProblem, is_pdf},
 };
-use ingang_questionnaire::QuestionnaireResponse;
 use leptos::prelude::*;
 use leptos_router::{
     components::A,
@@ -19,7 +18,8 @@ use super::answer_time;
 use crate::{
     api::{ApiError, use_api},
     auth::use_auth,
-    components::{answers::AnswerList, page::Page, protected::Protected},
+    chunks::SentAnswers,
+    components::{answers::SentArgs, page::Page, protected::Protected},
     drafts::Drafts,
     i18n::{Strings, use_i18n},
     pages::cases::{
@@ -55,13 +55,13 @@ pub fn ErrandPage() -> impl IntoView {
                         async move { api.errand(&id).await }
                     });
                     view! {
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.eservices_errand_not_found)}</p> }>
                                 {move || Suspend::new(async move {
                                     errand.await.map(|errand| view! { <ErrandView errand just_sent=just_sent() /> })
                                 })}
                             </ErrorBoundary>
-                        </Suspense>
+                        </Transition>
                     }
                 }}
                 <p><A href="/arenden">{t!(i18n.eservices_errand_back)}</A></p>
@@ -73,7 +73,6 @@ pub fn ErrandPage() -> impl IntoView {
 #[component]
 fn ErrandView(errand: Errand, just_sent: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let api = use_api();
     let e = StoredValue::new(errand.clone());
     // (the status changes when the user writes back: the errand waits for the clinic again)
     let status = RwSignal::new(errand.status);
@@ -101,14 +100,11 @@ fn ErrandView(errand: Errand, just_sent: bool) -> impl IntoView {
         }
         _ => view! { <p>{t!(i18n.eservices_errand_waiting)}</p> }.into_any(),
     };
-    let sent = LocalResource::new(move || {
-        let (unit, service, person, response) =
-            e.with_value(|e| (e.unit_id.clone(), e.e_service_id.clone(), e.person_id.clone(), e.response.clone()));
-        async move {
-            let (q, _) = api.e_service_questionnaire(&unit, &service, &person).await.ok()?;
-            let r = serde_json::from_value::<QuestionnaireResponse>(response).ok()?;
-            Some((q, r))
-        }
+    let sent = e.with_value(|e| SentArgs {
+        unit: e.unit_id.clone(),
+        service: e.e_service_id.clone(),
+        person: e.person_id.clone(),
+        response: e.response.clone(),
     });
     view! {
         {sent_note}
@@ -122,11 +118,7 @@ fn ErrandView(errand: Errand, just_sent: bool) -> impl IntoView {
         {answer}
         <Conversation id=errand.id.clone() person=errand.person_id.clone() messages=errand.messages.clone() closed=errand.closed status />
         <h2>{t!(i18n.eservices_errand_sent_heading)}</h2>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                sent.await.map(|(questionnaire, response)| view! { <AnswerList questionnaire response /> })
-            })}
-        </Suspense>
+        <SentAnswers args=sent />
     }
 }
 
@@ -610,7 +602,7 @@ pub fn ErrandList() -> impl IntoView {
     });
     view! {
         <h2 id="errands-heading">{t!(i18n.eservices_errands_heading)}</h2>
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.eservices_errands_error)}</p> }>
                 {move || Suspend::new(async move {
                     list.await.map(|ErrandList { errands }| {
@@ -635,6 +627,6 @@ pub fn ErrandList() -> impl IntoView {
                     })
                 })}
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
 }

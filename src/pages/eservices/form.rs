@@ -103,7 +103,7 @@ pub fn EServiceFormPage() -> impl IntoView {
                         }
                     });
                     view! {
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             {move || Suspend::new(async move {
                                 match loaded.await {
                                     Loaded::Ready { unit, service, person, questionnaire, drafts, draft, copy } => {
@@ -119,7 +119,7 @@ pub fn EServiceFormPage() -> impl IntoView {
                                     Loaded::Failed => view! { <p class="error-text" role="alert">{t!(i18n.eservices_form_error)}</p> }.into_any(),
                                 }
                             })}
-                        </Suspense>
+                        </Transition>
                         <p><A href=back>{t!(i18n.eservices_back_unit)}</A></p>
                     }
                 }}

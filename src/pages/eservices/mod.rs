@@ -52,16 +52,16 @@ pub fn EServicesPage() -> impl IntoView {
                 <p role="status" data-testid="eservices-for">
                     {move || for_whom().map(|p| i18n.t().eservices_for.replace("{name}", &p.name))}
                 </p>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                     {move || Suspend::new(async move {
                         auth.people_ready().await.map(|people| {
                             let current = auth.acting_for().map(|p| p.id);
                             view! { <PersonChooser people purpose=Purpose::EServices current on_choose immediate=true /> }
                         })
                     })}
-                </Suspense>
+                </Transition>
                 <h2>{t!(i18n.eservices_units_heading)}</h2>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                     <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.eservices_units_error)}</p> }>
                         {move || Suspend::new(async move {
                             units.await.map(|list| {
@@ -79,7 +79,7 @@ pub fn EServicesPage() -> impl IntoView {
                             })
                         })}
                     </ErrorBoundary>
-                </Suspense>
+                </Transition>
                 <p><A href="/arenden">{t!(i18n.eservices_cases_link)}</A></p>
             </Protected>
         </Page>

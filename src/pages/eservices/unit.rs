@@ -25,7 +25,7 @@ pub fn UnitEServicesPage() -> impl IntoView {
     view! {
         <Page title=|t| t.eservices_unit_title>
             <Protected>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                     <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.eservices_units_error)}</p> }>
                         {move || Suspend::new(async move {
                             let id = params.with(|p| p.get("unit")).unwrap_or_default();
@@ -62,7 +62,7 @@ pub fn UnitEServicesPage() -> impl IntoView {
                             })
                         })}
                     </ErrorBoundary>
-                </Suspense>
+                </Transition>
                 <p><A href="/e-tjanster">{t!(i18n.eservices_back_units)}</A></p>
             </Protected>
         </Page>

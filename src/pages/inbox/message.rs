@@ -35,13 +35,13 @@ pub fn MessagePage() -> impl IntoView {
                         async move { api.inbox_message(&id).await }
                     });
                     view! {
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.inbox_not_found)}</p> }>
                                 {move || Suspend::new(async move {
                                     message.await.map(|message| view! { <MessageView message /> })
                                 })}
                             </ErrorBoundary>
-                        </Suspense>
+                        </Transition>
                     }
                 }}
                 <p><A href="/inkorg">{t!(i18n.inbox_back)}</A></p>
@@ -150,7 +150,7 @@ fn MessageView(message: InboxMessage) -> impl IntoView {
             >
                 <h3>{t!(i18n.inbox_questions_heading)}</h3>
                 <p>{t!(i18n.inbox_questions_lead)}</p>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match loaded.await {
                             Some((questionnaire, drafts, draft)) => view! {
@@ -167,7 +167,7 @@ fn MessageView(message: InboxMessage) -> impl IntoView {
                             None => view! { <p class="error-text" role="alert">{t!(i18n.inbox_questions_error)}</p> }.into_any(),
                         }
                     })}
-                </Suspense>
+                </Transition>
             </Show>
         }
     });
@@ -200,10 +200,10 @@ pub fn SentAnswers(questionnaire_id: String, response: QuestionnaireResponse) ->
         async move { api.questionnaire(&id).await.ok() }
     });
     view! {
-        <Suspense fallback=|| ()>
+        <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 q.await.map(|questionnaire| view! { <AnswerList questionnaire response=response.get_value() /> })
             })}
-        </Suspense>
+        </Transition>
     }
 }

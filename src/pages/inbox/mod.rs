@@ -39,7 +39,7 @@ pub fn InboxPage() -> impl IntoView {
                     view! {
                         <p class="lead">{t!(i18n.inbox_lead)}</p>
                         <p><A href="/e-tjanster">{t!(i18n.inbox_eservices_link)}</A></p>
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.inbox_error)}</p> }>
                                 {move || Suspend::new(async move {
                                     inbox.await.map(|inbox| {
@@ -57,7 +57,7 @@ pub fn InboxPage() -> impl IntoView {
                                     })
                                 })}
                             </ErrorBoundary>
-                        </Suspense>
+                        </Transition>
                     }
                 }}
             </Protected>

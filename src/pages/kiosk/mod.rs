@@ -225,7 +225,7 @@ pub fn KioskApp() -> impl IntoView {
         <main id="main" class="kiosk">
             {move || match stage.get() {
                 Stage::Start => view! {
-                    <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                    <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                         {move || Suspend::new(async move {
                             match unit.await {
                                 None => view! {
@@ -265,7 +265,7 @@ pub fn KioskApp() -> impl IntoView {
                                 }
                             }
                         })}
-                    </Suspense>
+                    </Transition>
                 }.into_any(),
                 Stage::Identifying { qr, .. } => {
                     let qr = Signal::derive(move || qr.clone());
@@ -375,7 +375,7 @@ fn KioskVisit(visit: Visit, token: String, done: Callback<()>) -> impl IntoView 
                     Some(CheckInState::Closed) => view! { <p>{t!(i18n.visits_check_in_closed)}</p> }.into_any(),
                     Some(CheckInState::Done) => match v.amount_due {
                         Some(amount) => view! {
-                            <Suspense fallback=|| ()>
+                            <Transition fallback=|| ()>
                                 {move || Suspend::new(async move {
                                     fee.await.ok().map(|fee| {
                                         let args = PaymentArgs {
@@ -395,7 +395,7 @@ fn KioskVisit(visit: Visit, token: String, done: Callback<()>) -> impl IntoView 
                                         }
                                     })
                                 })}
-                            </Suspense>
+                            </Transition>
                         }.into_any(),
                         None => view! { <p>{t!(i18n.visits_check_in_done)}</p> }.into_any(),
                     },

@@ -149,7 +149,7 @@ pub fn PreviewPage() -> impl IntoView {
                     <input id="preview-response-file" type="file" accept=".json,application/json,application/fhir+json" on:change=on_pick_response />
                 </p>
             </div>
-            <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match source.await {
                         None => view! { <p class="preview-empty">{t!(i18n.preview_empty)}</p> }.into_any(),
@@ -162,7 +162,7 @@ pub fn PreviewPage() -> impl IntoView {
                         Some(Ok(loaded)) => view! { <Preview loaded /> }.into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </Page>
     }
 }

@@ -160,7 +160,7 @@ fn FlowStep(step: Step, children: ChildrenFn) -> impl IntoView {
         <p class="step-count">
             {move || i18n.t().flow_step.replace("{n}", &number.to_string()).replace("{total}", &Step::ALL.len().to_string())}
         </p>
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || Suspend::new(async move {
                 let Some((patient, units, key, store, choices)) = loaded.await else {
                     return view! { <p class="error-text" role="alert">{t!(i18n.whom_error)}</p> }.into_any();
@@ -187,7 +187,7 @@ fn FlowStep(step: Step, children: ChildrenFn) -> impl IntoView {
                 // (`try_`: the answer may come after the step is gone, e.g. at logout)
                 children.try_with_value(|c| c().into_any()).unwrap_or_else(|| ().into_any())
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -276,7 +276,7 @@ pub fn WhomPage() -> impl IntoView {
             <Protected>
                 <FlowStep step=Step::Whom>
                     <p class="lead">{t!(i18n.whom_lead)}</p>
-                    <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                    <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                         {move || Suspend::new(async move {
                             match auth.people_ready().await {
                                 Some(people) => {
@@ -286,7 +286,7 @@ pub fn WhomPage() -> impl IntoView {
                                 None => view! { <p class="error-text" role="alert">{t!(i18n.whom_error)}</p> }.into_any(),
                             }
                         })}
-                    </Suspense>
+                    </Transition>
                 </FlowStep>
             </Protected>
         </Page>
@@ -545,14 +545,14 @@ fn Questions() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
                     None => view! { <p class="error-text" role="alert">{t!(i18n.symptoms_error)}</p> }.into_any(),
                     Some((questionnaire, drafts, draft)) => view! { <SymptomForm questionnaire drafts draft /> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
         <p><A href=Step::Describe.path(&Choices::default())>{t!(i18n.flow_back)}</A></p>
     }
 }
@@ -729,7 +729,7 @@ fn Review() -> impl IntoView {
             </div>
         </dl>
         <h2>{t!(i18n.review_answers)}" "<A href=questions_path attr:class="review__change" attr:aria-label=move || format!("{}: {}", i18n.t().review_change, i18n.t().review_answers)>{t!(i18n.review_change)}</A></h2>
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || Suspend::new(async move {
                 let _ = questionnaire.await;
                 answers().map(|lines| {
@@ -742,7 +742,7 @@ fn Review() -> impl IntoView {
                     view! { <ul class="review__answers" data-testid="review-answers">{rows}</ul> }
                 })
             })}
-        </Suspense>
+        </Transition>
         <form class="form send-case" on:submit=do_send>
             {move || match send.value().get() {
                 Some(Err(e)) => {

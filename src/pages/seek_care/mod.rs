@@ -64,7 +64,7 @@ fn Units() -> impl IntoView {
         async move { api.units().await }
     });
     view! {
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             <ErrorBoundary fallback=move |_| view! { <p class="error-text">{t!(i18n.units_error)}</p> }>
                 {move || Suspend::new(async move {
                     units.await.map(|list| {
@@ -77,7 +77,7 @@ fn Units() -> impl IntoView {
                     })
                 })}
             </ErrorBoundary>
-        </Suspense>
+        </Transition>
     }
 }
 

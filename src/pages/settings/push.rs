@@ -159,7 +159,7 @@ pub fn PushSetting() -> impl IntoView {
             <h2 id="push-heading">{t!(i18n.settings_push_heading)}</h2>
             <p>{t!(i18n.settings_push_body)}</p>
             // its own boundary: the page never waits for the browser's answer
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| ()>
             {move || state().map(|s| match s {
                 PushState::Unsupported => view! { <p>{t!(i18n.settings_push_unsupported)}</p> }.into_any(),
                 PushState::HomeScreenFirst => view! { <p>{t!(i18n.settings_push_home_screen)}</p> }.into_any(),
@@ -168,7 +168,7 @@ pub fn PushSetting() -> impl IntoView {
                 PushState::On => view! { <p>{t!(i18n.settings_push_is_on)}</p> {button(false)} }.into_any(),
                 PushState::Off => view! { <p>{t!(i18n.settings_push_is_off)}</p> {button(true)} }.into_any(),
             })}
-            </Suspense>
+            </Transition>
             <p role="status" data-testid="push-status">
                 {move || if failed() {
                     i18n.t().settings_push_failed

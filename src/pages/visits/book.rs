@@ -171,15 +171,15 @@ fn Book() -> impl IntoView {
     view! {
         <p class="lead">{t!(i18n.book_lead)}</p>
         <h2>{t!(i18n.book_whom_legend)}</h2>
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || Suspend::new(async move {
                 let people = auth.people_ready().await.unwrap_or_default();
                 let current = person.get_untracked().map(|p| p.id);
                 view! { <PersonChooser people purpose=Purpose::EServices current on_choose immediate=true /> }
             })}
-        </Suspense>
+        </Transition>
         <form class="form" on:submit=submit novalidate>
-            <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+            <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let list = units.await.unwrap_or_default();
                     if list.is_empty() {
@@ -187,9 +187,9 @@ fn Book() -> impl IntoView {
                     }
                     view! { <Units list unit picked_unit kind time=slot person /> }.into_any()
                 })}
-            </Suspense>
+            </Transition>
             <Show when=move || unit.get().is_some()>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                     {move || Suspend::new(async move {
                         match types.await {
                             None => view! { <p class="error-text" role="alert">{t!(i18n.book_failed)}</p> }.into_any(),
@@ -197,10 +197,10 @@ fn Book() -> impl IntoView {
                             Some(list) => view! { <Types list kind time=slot /> }.into_any(),
                         }
                     })}
-                </Suspense>
+                </Transition>
             </Show>
             <Show when=move || kind.get().is_some()>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                     {move || Suspend::new(async move {
                         let list = slots.await;
                         let tz = units.get().and_then(Result::ok).unwrap_or_default().into_iter()
@@ -219,7 +219,7 @@ fn Book() -> impl IntoView {
                             }
                         }
                     })}
-                </Suspense>
+                </Transition>
             </Show>
             <p class="error-text" id="book-problem" tabindex="-1" role="alert">{problem_text}</p>
             <button type="submit" class="button" disabled=move || book.pending().get()>

@@ -56,7 +56,7 @@ pub fn VisitsPage() -> impl IntoView {
                     view! {
                         <p class="lead">{t!(i18n.visits_lead)}</p>
                         <p><A href="/boka-tid" attr:class="button button--secondary">{t!(i18n.book_link)}</A></p>
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             <ErrorBoundary fallback=move |_| view! { <p class="error-text" role="alert">{t!(i18n.visits_action_failed)}</p> }>
                                 {move || Suspend::new(async move {
                                     list.await.map(|list| view! {
@@ -81,7 +81,7 @@ pub fn VisitsPage() -> impl IntoView {
                                     })
                                 })}
                             </ErrorBoundary>
-                        </Suspense>
+                        </Transition>
                     }
                 }}
             </Protected>

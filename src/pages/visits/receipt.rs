@@ -31,7 +31,7 @@ pub fn ReceiptPage() -> impl IntoView {
                         async move { api.receipt(&id).await }
                     });
                     view! {
-                        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                             {move || Suspend::new(async move {
                                 match receipt.await {
                                     Ok(r) => {
@@ -86,7 +86,7 @@ pub fn ReceiptPage() -> impl IntoView {
                                     Err(_) => view! { <p class="error-text" role="alert">{t!(i18n.visits_action_failed)}</p> }.into_any(),
                                 }
                             })}
-                        </Suspense>
+                        </Transition>
                     }
                 }}
             </Protected>

@@ -193,9 +193,9 @@ fn CheckIn(id: String, state: CheckInState, opens: i64, tz: String, reload: Call
         .into_any(),
         CheckInState::Open => view! {
             <p data-testid="check-in-state">{t!(i18n.visits_check_in_open)}</p>
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| ()>
                 {move || Suspend::new(async move { fee.await.ok().map(|fee| view! { <FeeBreakdown fee /> }) })}
-            </Suspense>
+            </Transition>
             <p><button type="button" class="button" data-testid="check-in-button"
                 aria-disabled=move || act.pending().get().to_string()
                 on:click=move |_| {
@@ -231,7 +231,7 @@ fn Pay(
     let fee = LocalResource::new(move || async move { api.visit_fee(&vid.get_value(), None).await });
     let return_path = format!("/bokade-tider/{id}");
     view! {
-        <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+        <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
             {move || {
                 let (return_path, resume) = (return_path.clone(), resume.clone());
                 Suspend::new(async move {
@@ -254,7 +254,7 @@ fn Pay(
                     })
                 })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -361,7 +361,7 @@ fn Change(id: String, current: Memo<Option<Visit>>, reload: Callback<()>) -> imp
                 }>{t!(i18n.visits_reschedule_button)}</button></p>
             </Show>
             <Show when=move || choosing.get()>
-                <Suspense fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
+                <Transition fallback=move || view! { <p role="status">{t!(i18n.loading)}</p> }>
                     {move || Suspend::new(async move {
                         let list = slots.await.unwrap_or_default();
                         // the choice is ready: focus its legend (the button that opened it is gone)
@@ -382,7 +382,7 @@ fn Change(id: String, current: Memo<Option<Visit>>, reload: Callback<()>) -> imp
                             }>{t!(i18n.visits_reschedule_confirm)}</button></p>
                         }.into_any()
                     })}
-                </Suspense>
+                </Transition>
             </Show>
             <Show
                 when=move || confirming.get()
