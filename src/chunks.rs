@@ -87,8 +87,12 @@ pub enum Family {
     Care,
     /// Mina ärenden: the list.
     Cases,
-    /// A case with its chat and pictures, and an errand with its messages.
+    /// A case with its chat and pictures.
     Conversation,
+    /// An e-service errand with its messages. Apart from a case: each is opened alone (from
+    /// the list or a notification), and a chunk for both carried each one's code to the other
+    /// (what they share, pictures and drafts, is in the splitter's shared chunks).
+    Errand,
     /// Booked visits, check-in, booking and receipts (paying is a chunk of its own: [`Payment`]).
     Visits,
     /// E-services and the inbox: the lists, a unit's services and a message's text.
@@ -184,7 +188,8 @@ impl Screen {
             // a conversation (chat, pictures, an errand's messages) is more code than the list
             // it is opened from: the list's route does not fetch it
             Screen::Cases => Family::Cases,
-            Screen::Case | Screen::Errand => Family::Conversation,
+            Screen::Case => Family::Conversation,
+            Screen::Errand => Family::Errand,
             Screen::Visits | Screen::Visit | Screen::Book | Screen::Receipt => Family::Visits,
             Screen::Inbox | Screen::EServices | Screen::UnitEServices => Family::EServices,
             Screen::SymptomForm | Screen::Review | Screen::EServiceForm | Screen::Message | Screen::Preview => {
@@ -261,13 +266,13 @@ family!(
 );
 
 family!(
-    /// A case and its chat, an errand and its messages.
-    conversation(screen) {
-        match screen {
-            Screen::Errand => view! { <ErrandPage /> }.into_any(),
-            _ => view! { <CasePage /> }.into_any(),
-        }
-    }
+    /// A case and its chat.
+    conversation(_screen) { view! { <CasePage /> }.into_any() }
+);
+
+family!(
+    /// An errand and its messages.
+    errand(_screen) { view! { <ErrandPage /> }.into_any() }
 );
 
 family!(
@@ -422,6 +427,7 @@ async fn family(family: Family) -> Result<fn(Screen) -> AnyView, ChunkError> {
         Family::Care => care(()).await,
         Family::Cases => cases(()).await,
         Family::Conversation => conversation(()).await,
+        Family::Errand => errand(()).await,
         Family::Visits => visits(()).await,
         Family::EServices => eservices(()).await,
         Family::Forms => forms(()).await,
@@ -558,7 +564,7 @@ mod tests {
     fn screens_of_a_family_load_together() {
         assert_eq!(Screen::Rules.family(), Screen::Describe.family());
         assert_eq!(Screen::SymptomForm.family(), Screen::Review.family());
-        assert_eq!(Screen::Case.family(), Screen::Errand.family());
+        assert_ne!(Screen::Case.family(), Screen::Errand.family());
         assert_eq!(Screen::Inbox.family(), Screen::EServices.family());
         assert_eq!(Screen::SymptomForm.family(), Screen::EServiceForm.family());
         assert_ne!(Screen::Inbox.family(), Screen::Preview.family());
@@ -571,7 +577,7 @@ mod tests {
                 families.push(family);
             }
         }
-        assert_eq!(families.len(), 8, "{families:?}");
+        assert_eq!(families.len(), 9, "{families:?}");
     }
 
     /// Every wait on data is a `Transition` (see `from_chunk`): under a `Suspense`, each later

@@ -22,6 +22,7 @@ import {
   stopServer,
   sendColdForMyself,
   stockholmMorningTomorrow,
+  watchLoading,
 } from './fixtures';
 
 const ANNA = '198001139297';
@@ -447,14 +448,7 @@ test('the list of cases stays on screen while it is read again for another perso
   const filter = page.getByLabel('Visa ärenden för');
   await expect(filter).toBeVisible();
   await expect(page.locator('ul.cases, [data-testid=no-cases]')).toBeVisible();
-  await page.evaluate(() => {
-    const seen: string[] = [];
-    (window as unknown as { loadingSeen: string[] }).loadingSeen = seen;
-    new MutationObserver(() => {
-      const status = document.querySelector('main [role=status]');
-      if (status?.textContent?.includes('Laddar')) seen.push(status.textContent);
-    }).observe(document.querySelector('main')!, { childList: true, subtree: true, characterData: true });
-  });
+  const loadingSeen = await watchLoading(page, 'now');
   const options = await filter.locator('option').evaluateAll((o) => o.map((e) => (e as HTMLOptionElement).value));
   expect(options.length).toBeGreaterThan(2);
   await filter.focus();
@@ -466,7 +460,7 @@ test('the list of cases stays on screen while it is read again for another perso
   }
   await expect(page.locator('ul.cases, [data-testid=no-cases]')).toBeVisible();
   await expect(filter).toBeFocused();
-  expect(await page.evaluate(() => (window as unknown as { loadingSeen: string[] }).loadingSeen)).toEqual([]);
+  expect(await loadingSeen()).toEqual([]);
 });
 
 test('"Öppet nu" is Stockholm time on any device, across daylight saving', async ({ browser, server }) => {

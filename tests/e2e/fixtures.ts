@@ -437,6 +437,21 @@ export function stockholmMorningTomorrow() {
   return Date.parse(`${day}T08:00:00Z`) / 1000 - offset * 3600;
 }
 
+/** Records every "Laddar …" the main landmark shows: from now on (`now`), or from the next
+ *  page load on (`next load`, before the app starts). The function returned lists them. */
+export async function watchLoading(page: Page, when: 'now' | 'next load') {
+  const record = () => {
+    const seen: string[] = [];
+    (window as unknown as { loadingSeen: string[] }).loadingSeen = seen;
+    new MutationObserver(() => {
+      const status = document.querySelector('main [role=status]');
+      if (status?.textContent?.includes('Laddar')) seen.push(status.textContent);
+    }).observe(document, { childList: true, subtree: true, characterData: true });
+  };
+  await (when === 'now' ? page.evaluate(record) : page.addInitScript(record));
+  return () => page.evaluate(() => (window as unknown as { loadingSeen: string[] }).loadingSeen);
+}
+
 /** Makes the chunk `split_<name>.wasm` fail to load (as offline) until `release()`, and counts
  *  its fetches. Use a context with `serviceWorkers: 'block'`: the worker would serve the chunk
  *  from its cache. */

@@ -1,5 +1,5 @@
 // The app shell: every route, accessibility, navigation, focus, language, layout limits.
-import { test, expect, expectNoAxeViolations, waitForApp, ROUTES, chooseLanguage, loginAndGo } from './fixtures';
+import { test, expect, expectNoAxeViolations, waitForApp, ROUTES, chooseLanguage, loginAndGo, watchLoading } from './fixtures';
 
 for (const route of ROUTES) {
   test(`${route.path} renders with no axe violations`, async ({ page }, testInfo) => {
@@ -68,19 +68,12 @@ test('navigation moves focus to the heading and changes the title', async ({ pag
 test('a signed-in user opening / gets the whole app in place of the start page', async ({ page }) => {
   await loginAndGo(page, '198001139297', '/arenden');
   // the start page stays while the app chunk comes: no "Laddar …" in between
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { loadingSeen: string[] }).loadingSeen = seen;
-    new MutationObserver(() => {
-      const status = document.querySelector('main [role=status]');
-      if (status?.textContent?.includes('Laddar')) seen.push(status.textContent);
-    }).observe(document, { childList: true, subtree: true, characterData: true });
-  });
+  const loadingSeen = await watchLoading(page, 'next load');
   await page.goto('/');
   await waitForApp(page);
   await expect(page.getByTestId('header-account')).toContainText('Inloggad:');
   await expect(page.locator('h1')).toHaveText('Välkommen till Ingång');
-  expect(await page.evaluate(() => (window as unknown as { loadingSeen: string[] }).loadingSeen)).toEqual([]);
+  expect(await loadingSeen()).toEqual([]);
   await expectNoAxeViolations(page, '/ signed in');
   // a protected route opens without a new login, and navigation moves focus as always
   await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Mina ärenden' }).click();

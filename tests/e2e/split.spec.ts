@@ -92,8 +92,14 @@ const KB = 1024;
  *  errand's sent answers became a chunk of their own (`chunks::SentAnswers`): a case and an
  *  errand no longer carry the form engine (492.4 → 422.5 KB, in ROUTE_BUDGET); the form routes,
  *  which share that engine with the new chunk, fetch it in one more file (551.5 → 553.9 KB), and
- *  every nested wait became a `Transition` (/kiosk 242.0 → 240.9, / 148.4 → 148.8 KB). */
-const BUDGET = { start: 150 * KB, kiosk: 242 * KB, other: 555 * KB };
+ *  every nested wait became a `Transition` (/kiosk 242.0 → 240.9, / 148.4 → 148.8 KB). The same
+ *  day an errand became a family of its own, apart from a case (`Family::Errand`), and the chat
+ *  stopped writing floats as text (core's float formatter, 7 KB, left the case's chunks): a case
+ *  422.5 → 377.5 KB, an errand 422.5 → 342.8 KB (under its goal); one more split point lengthens
+ *  the loader every route fetches, less the 0.4 KB its bundled chunks' loaders gave back as one
+ *  call each (xtask/src/loader.rs, `fromBundle`): / 148.8 → 149.4, /kiosk 240.9 → 241.8, the
+ *  form routes 553.9 → 555.2, the rest 0.7–1.5 KB more (in ROUTE_BUDGET). */
+const BUDGET = { start: 150 * KB, kiosk: 242.5 * KB, other: 556 * KB };
 /** No route fetches more files than this before its heading shows (the shared chunks are
  *  bundled: a route fetched up to 211 files before, and HTTP/1.1 takes six at a time). */
 const REQUEST_BUDGET = 45;
@@ -124,25 +130,26 @@ const REQUEST_BUDGET = 45;
  *  the focus; the routes' own nested `Suspense`s now bring that code with them (/sok-vard 345.5 →
  *  346.9, /arenden 278.6 → 279.1, a case 491.7 → 492.4, the visits 380.2 → 381.5, /inkorg and
  *  /e-tjanster 307.9 → 308.4, the account pages 300.7 → 301.7, the forms 550.5 → 551.5).
- *  Lowered for a case and an errand on 2026-12-08 (492.4 → 422.5 KB): see BUDGET. */
+ *  Lowered for a case and an errand on 2026-12-08 (492.4 → 422.5 KB), and again the same day
+ *  (a case 377.5, an errand 342.8 KB), the rest raised by 0.7–1.5 KB for it: see BUDGET. */
 const ROUTE_BUDGET: Record<string, number> = {
-  '/sok-vard': 347.5 * KB,
-  '/sok-vard/ny': 347.5 * KB,
-  '/kontaktuppgifter': 302.5 * KB,
-  '/arenden': 280 * KB,
-  '/arenden/finns-inte': 423.5 * KB,
-  '/bokade-tider': 382 * KB,
-  '/bokade-tider/finns-inte': 382 * KB,
-  '/boka-tid': 382 * KB,
-  '/kvitto/finns-inte': 382 * KB,
-  '/inkorg': 309 * KB,
-  '/e-tjanster': 309 * KB,
-  '/e-tjanster/hc-gibraltar': 309 * KB,
-  '/e-arende/finns-inte': 423.5 * KB,
-  '/installningar': 302.5 * KB,
-  '/tillganglighet': 302.5 * KB,
-  '/logga-in': 302.5 * KB,
-  '/finns-inte': 229.5 * KB,
+  '/sok-vard': 348.5 * KB,
+  '/sok-vard/ny': 348.5 * KB,
+  '/kontaktuppgifter': 304 * KB,
+  '/arenden': 281.5 * KB,
+  '/arenden/finns-inte': 378.5 * KB,
+  '/bokade-tider': 383 * KB,
+  '/bokade-tider/finns-inte': 383 * KB,
+  '/boka-tid': 383 * KB,
+  '/kvitto/finns-inte': 383 * KB,
+  '/inkorg': 310.5 * KB,
+  '/e-tjanster': 310.5 * KB,
+  '/e-tjanster/hc-gibraltar': 310.5 * KB,
+  '/e-arende/finns-inte': 344 * KB,
+  '/installningar': 304 * KB,
+  '/tillganglighet': 304 * KB,
+  '/logga-in': 304 * KB,
+  '/finns-inte': 230.5 * KB,
 };
 /** The goals (issue 18): printed next to each figure. */
 const TARGETS = { start: 150 * KB, kiosk: 200 * KB, other: 350 * KB };

@@ -213,12 +213,11 @@ pub(crate) fn problem_text(
     problem: PictureProblem,
     limits: &PictureLimits,
 ) -> String {
-    let mb = |bytes: f64| format!("{:.1}", bytes / (1024.0 * 1024.0)).replace('.', ",");
     let text = match problem {
         PictureProblem::WrongType => t.chat_picture_wrong_type.to_owned(),
         PictureProblem::TooLarge => t
             .chat_picture_too_large
-            .replace("{size}", &mb(size))
+            .replace("{size}", &ingang_api::pictures::megabytes(size as u64))
             .replace("{max}", &(limits.max_source_bytes / (1024 * 1024)).to_string()),
         PictureProblem::Unreadable => t.chat_picture_unreadable.to_owned(),
         PictureProblem::TooMany => t.chat_picture_too_many.replace("{max}", &limits.max_per_message.to_string()),
@@ -682,10 +681,12 @@ fn Conversation(
                         let alt = t.chat_picture_alt.replace("{n}", &(n + 1).to_string()).replace("{count}", &count.to_string());
                         view! { <LocalPicture key=k.clone() id=q.id.clone() alt /> }
                     }).collect_view());
+                    // (a whole percent: an f64 written as text brings core's float formatter,
+                    // about 7 KB brotli, into the case's first load)
                     let progress = move || uploading.get().filter(|(c, _)| *c == cid3).map(|(_, share)| view! {
                         <label class="chat__progress">
                             <span>{i18n.t().chat_uploading}</span>
-                            <progress max="100" value=(share * 100.0).round().to_string()></progress>
+                            <progress max="100" value=((share * 100.0).round() as u32).to_string()></progress>
                         </label>
                     });
                     view! {

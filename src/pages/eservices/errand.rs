@@ -186,12 +186,11 @@ async fn prepare_file(
             Err(p) => Err(crate::pages::cases::chat::problem_text(t, &name, file.size(), p, limits)),
         };
     }
-    let mb = |bytes: f64| format!("{:.1}", bytes / (1024.0 * 1024.0)).replace('.', ",");
     if file.size() > limits.max_upload_bytes as f64 {
         return Err(format!(
             "{name}: {}",
             t.eservices_errand_pdf_too_large
-                .replace("{size}", &mb(file.size()))
+                .replace("{size}", &ingang_api::pictures::megabytes(file.size() as u64))
                 .replace("{max}", &(limits.max_upload_bytes / (1024 * 1024)).to_string())
         ));
     }
